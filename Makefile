@@ -1,0 +1,126 @@
+# zsim - compressed-swap simulator.  `make` builds ./zsim; `make help` lists targets.
+#
+# Sources are found by folder: every .c in sim/ allocators/ tiers/ policies/
+# traces/ is part of the simulator, so adding a model means adding its file (and
+# its one registry line).  Objects go to $(BUILD)/; the sanitizer build uses its
+# own directory so the two never mix.
+
+CC      ?= cc
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build
+OPT     ?= -O2
+PKGS    := liblz4 lzo2 libzstd jansson libxxhash
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
+
+WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wformat=2 -Wmissing-prototypes
+CFLAGS  ?= -g
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(OPT) $(CFLAGS) $(SANFLAGS) $(WARN) -I. $(PKG_CFLAGS) -MMD -MP
+LDLIBS_ALL = $(PKG_LIBS) -lm
+
+LIB_SRC  := $(filter-out sim/main.c,$(wildcard sim/*.c allocators/*.c tiers/*.c policies/*.c traces/*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+MAIN_OBJ := $(BUILD)/sim/main.o
+UNIT_SRC := $(wildcard tests/unit/*.c)
+UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o)
+TOOL_SRC := $(wildcard tests/tools/*.c)
+TOOLS    := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
+BENCH_SRC:= $(wildcard bench/*.c)
+BENCHES  := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+
+ZSIM_BIN := $(BUILD)/zsim
+
+.PHONY: all check check-unit check-e2e check-kernel asan bench install uninstall clean help deps fuzz
+
+all: zsim
+
+zsim: $(ZSIM_BIN)
+ifeq ($(BUILD),build)
+	@cp -f $(ZSIM_BIN) zsim
+endif
+
+help:
+	@echo "make             build ./zsim"
+	@echo "make check       unit tests, end-to-end tests, and the real-kernel zram check when zram0 is free"
+	@echo "make asan        the same tests under address+undefined sanitizers (objects in build-asan/)"
+	@echo "make check-kernel  only the real-kernel zram fidelity check (root, free /sys/block/zram0)"
+	@echo "make bench       benchmarks; prints figures"
+	@echo "make fuzz        run the libFuzzer targets for a bounded time (clang)"
+	@echo "make install PREFIX=/usr/local DESTDIR="
+
+deps:
+	@sh scripts/deps.sh
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/libzsim.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(ZSIM_BIN): $(MAIN_OBJ) $(BUILD)/libzsim.a
+	$(CC) $(OPT) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+# Unit tests: every tests/unit/*.c may define `Suite *suite_NAME(void)`; the
+# runner's list is generated from the sources, so a new test file needs no edit here.
+$(BUILD)/tests/unit/suites.h: $(UNIT_SRC)
+	@mkdir -p $(dir $@)
+	@grep -ho 'Suite \*suite_[a-z0-9_]*(void)' $(UNIT_SRC) | sort -u | \
+	  sed -e 's/^Suite \*\(suite_[a-z0-9_]*\)(void)/X(\1)/' > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/tests/unit/%.o: tests/unit/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -I$(BUILD)/tests/unit -c $< -o $@
+
+$(BUILD)/tests/unit/runner.o: $(BUILD)/tests/unit/suites.h
+
+$(BUILD)/unit-tests: $(UNIT_OBJ) $(BUILD)/libzsim.a
+	$(CC) $(OPT) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(CHECK_LIBS) $(LDLIBS_ALL)
+
+$(BUILD)/tools/%: tests/tools/%.c $(BUILD)/libzsim.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libzsim.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+check-unit: $(BUILD)/unit-tests
+	$(BUILD)/unit-tests
+
+check-e2e: $(ZSIM_BIN) $(TOOLS)
+	@ZSIM=$(abspath $(ZSIM_BIN)) TOOLS=$(abspath $(BUILD)/tools) sh tests/e2e/run.sh
+
+check-kernel: $(ZSIM_BIN) $(TOOLS)
+	@ZSIM=$(abspath $(ZSIM_BIN)) TOOLS=$(abspath $(BUILD)/tools) bash tests/kernel/zram_fidelity.sh
+
+# The kernel check runs inside `make check` only where zram0 is free; the
+# script itself decides and says why it skips.
+check: zsim check-unit check-e2e
+	@ZSIM=$(abspath $(ZSIM_BIN)) TOOLS=$(abspath $(BUILD)/tools) ZSIM_KERNEL_OPTIONAL=1 bash tests/kernel/zram_fidelity.sh
+
+asan:
+	$(MAKE) BUILD=build-asan OPT=-O1 SANFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" check-unit check-e2e
+
+bench: $(ZSIM_BIN) $(BENCHES) $(TOOLS)
+	@ZSIM=$(abspath $(ZSIM_BIN)) BENCH=$(abspath $(BUILD)/bench) TOOLS=$(abspath $(BUILD)/tools) sh bench/run.sh
+
+fuzz:
+	@sh tests/fuzz/run.sh
+
+install: zsim
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(ZSIM_BIN) $(DESTDIR)$(PREFIX)/bin/zsim
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/zsim
+
+clean:
+	rm -rf build build-asan build-fuzz zsim
+
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)

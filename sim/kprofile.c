@@ -1,0 +1,96 @@
+/*
+ * kprofile.c - the table of kernel profiles (see kprofile.h).
+ *
+ * Each row states one kernel's facts; the sources are in ../shared/kernel-facts.md:
+ *  - zsmalloc chain size 4 and the "most used" rule until 6.2; CONFIG_ZSMALLOC_CHAIN_SIZE
+ *    default 8 and the "least waste" rule from 6.3 (section 1.2);
+ *  - fullness quarters until 6.3, twelve inuse-ratio groups from 6.4 (1.6);
+ *  - 8-byte handle header added to each request since 4.x (1.5), class merging since ~4.0 (1.3);
+ *  - zram: lzo-rle default since 5.1 (3.5); this machine's 6.18 offers lzo-rle, lzo, lz4
+ *    (section 0); same-element pages since 4.11 (3.1); max_zpage_size dropped in 4.17 (1.4);
+ *  - zbud until 6.14, z3fold 4.8..6.14 (2.3); the z3fold header is 2 chunks in 5.x/6.x (2.2).
+ */
+#include "kprofile.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define KV(maj, min) ((maj) * 100 + (min))
+
+static const struct zsim_kprofile profiles[] = {
+	{
+		.name = "4.19", .version = KV(4, 19),
+		.zs_chain_size = 4, .zs_chain_rule = ZSIM_ZS_CHAIN_MOST_USED,
+		.zs_fullness = ZSIM_ZS_FULLNESS_QUARTERS, .zs_handle_size = 8, .zs_class_merge = true,
+		.zram_default_comp = "lzo", .zram_comps = "lzo,lz4,zstd",
+		.zram_same_any_pattern = true, .zram_max_zpage_size = 0,
+		.has_zbud_until = KV(6, 14), .has_z3fold_since = KV(4, 8), .has_z3fold_until = KV(6, 14),
+		.z3fold_header_chunks = 2,
+	},
+	{
+		.name = "5.4", .version = KV(5, 4),
+		.zs_chain_size = 4, .zs_chain_rule = ZSIM_ZS_CHAIN_MOST_USED,
+		.zs_fullness = ZSIM_ZS_FULLNESS_QUARTERS, .zs_handle_size = 8, .zs_class_merge = true,
+		.zram_default_comp = "lzo-rle", .zram_comps = "lzo-rle,lzo,lz4,zstd",
+		.zram_same_any_pattern = true, .zram_max_zpage_size = 0,
+		.has_zbud_until = KV(6, 14), .has_z3fold_since = KV(4, 8), .has_z3fold_until = KV(6, 14),
+		.z3fold_header_chunks = 2,
+	},
+	{
+		.name = "6.1", .version = KV(6, 1),
+		.zs_chain_size = 4, .zs_chain_rule = ZSIM_ZS_CHAIN_MOST_USED,
+		.zs_fullness = ZSIM_ZS_FULLNESS_QUARTERS, .zs_handle_size = 8, .zs_class_merge = true,
+		.zram_default_comp = "lzo-rle", .zram_comps = "lzo-rle,lzo,lz4,zstd",
+		.zram_same_any_pattern = true, .zram_max_zpage_size = 0,
+		.has_zbud_until = KV(6, 14), .has_z3fold_since = KV(4, 8), .has_z3fold_until = KV(6, 14),
+		.z3fold_header_chunks = 2,
+	},
+	{
+		.name = "6.6", .version = KV(6, 6),
+		.zs_chain_size = 8, .zs_chain_rule = ZSIM_ZS_CHAIN_LEAST_WASTE,
+		.zs_fullness = ZSIM_ZS_FULLNESS_RATIO, .zs_handle_size = 8, .zs_class_merge = true,
+		.zram_default_comp = "lzo-rle", .zram_comps = "lzo-rle,lzo,lz4,zstd",
+		.zram_same_any_pattern = true, .zram_max_zpage_size = 0,
+		.has_zbud_until = KV(6, 14), .has_z3fold_since = KV(4, 8), .has_z3fold_until = KV(6, 14),
+		.z3fold_header_chunks = 2,
+	},
+	{
+		/* The kernel these machines run; zram0 offers lzo-rle, lzo, lz4 (kernel-facts 0). */
+		.name = "6.18", .version = KV(6, 18),
+		.zs_chain_size = 8, .zs_chain_rule = ZSIM_ZS_CHAIN_LEAST_WASTE,
+		.zs_fullness = ZSIM_ZS_FULLNESS_RATIO, .zs_handle_size = 8, .zs_class_merge = true,
+		.zram_default_comp = "lzo-rle", .zram_comps = "lzo-rle,lzo,lz4,zstd",
+		.zram_same_any_pattern = true, .zram_max_zpage_size = 0,
+		.has_zbud_until = 0, .has_z3fold_since = 0, .has_z3fold_until = 0,
+		.z3fold_header_chunks = 2,
+	},
+};
+
+const struct zsim_kprofile *zsim_kprofile_default(void)
+{
+	return &profiles[ZSIM_ARRAY_SIZE(profiles) - 1];
+}
+
+const struct zsim_kprofile *zsim_kprofile_find(const char *name)
+{
+	for (size_t i = 0; i < ZSIM_ARRAY_SIZE(profiles); i++)
+		if (strcmp(profiles[i].name, name) == 0)
+			return &profiles[i];
+	return NULL;
+}
+
+size_t zsim_kprofile_count(void) { return ZSIM_ARRAY_SIZE(profiles); }
+
+const struct zsim_kprofile *zsim_kprofile_at(size_t i)
+{
+	return i < ZSIM_ARRAY_SIZE(profiles) ? &profiles[i] : NULL;
+}
+
+void zsim_kprofile_names(char *buf, size_t len)
+{
+	size_t off = 0;
+	if (len)
+		buf[0] = '\0';
+	for (size_t i = 0; i < ZSIM_ARRAY_SIZE(profiles) && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? ", " : "", profiles[i].name);
+}

@@ -1,0 +1,45 @@
+/*
+ * util.c - error names and the simulator's own allocation helpers (see zsim.h).
+ */
+#include "zsim.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *zsim_strerror(int err)
+{
+	switch (err) {
+	case ZSIM_OK:       return "success";
+	case ZSIM_EINVAL:   return "invalid argument";
+	case ZSIM_ENOMEM:   return "out of memory (simulated)";
+	case ZSIM_ENOSPC:   return "no space left (simulated)";
+	case ZSIM_EIO:      return "input/output error (simulated)";
+	case ZSIM_ENOENT:   return "not found";
+	case ZSIM_ERANGE:   return "out of range";
+	case ZSIM_EFORMAT:  return "malformed input";
+	case ZSIM_ENOTSUP:  return "not supported by this kernel profile";
+	case ZSIM_ECORRUPT: return "internal invariant broken";
+	case ZSIM_ESYS:     return "system call failed";
+	}
+	return "unknown error";
+}
+
+static void *check_alloc(void *p, size_t n)
+{
+	if (!p && n) {
+		fprintf(stderr, "zsim: out of memory allocating %zu bytes\n", n);
+		abort();
+	}
+	return p;
+}
+
+void *zsim_xmalloc(size_t n) { return check_alloc(malloc(n ? n : 1), n); }
+void *zsim_xcalloc(size_t c, size_t s) { return check_alloc(calloc(c ? c : 1, s ? s : 1), c * s); }
+void *zsim_xrealloc(void *p, size_t n) { return check_alloc(realloc(p, n ? n : 1), n); }
+
+char *zsim_xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	return memcpy(zsim_xmalloc(n), s, n);
+}

@@ -1,0 +1,50 @@
+/*
+ * zsim.h - what every part of zsim shares: the page size, error codes, and the
+ * allocation helpers of the simulator itself.
+ *
+ * Errors follow the LMDB convention: functions return 0 or a negative ZSIM_E*
+ * code, and zsim_strerror() names it.  Models never print and never exit; the
+ * boundary (CLI, config reader, trace reader) turns a code into one clear line.
+ *
+ * The simulator's own memory allocation does not fail quietly: zsim_xmalloc and
+ * friends abort with a message, because a simulator that silently loses state
+ * gives wrong answers.  Simulated memory exhaustion (no free frame, a full
+ * device) is a result, reported through the ZSIM_E* codes, never through these.
+ */
+#ifndef ZSIM_H
+#define ZSIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#define ZSIM_PAGE_SHIFT 12
+#define ZSIM_PAGE_SIZE  (1u << ZSIM_PAGE_SHIFT)   /* x86-64 base page, 4 KiB */
+
+enum zsim_err {
+	ZSIM_OK       = 0,
+	ZSIM_EINVAL   = -1,  /* bad argument or parameter */
+	ZSIM_ENOMEM   = -2,  /* simulated: no frame, or a memory limit refused it */
+	ZSIM_ENOSPC   = -3,  /* simulated: device or filesystem full; object too large */
+	ZSIM_EIO      = -4,  /* simulated: the device failed the I/O */
+	ZSIM_ENOENT   = -5,  /* unknown name, missing file */
+	ZSIM_ERANGE   = -6,  /* index or value out of range */
+	ZSIM_EFORMAT  = -7,  /* malformed input */
+	ZSIM_ENOTSUP  = -8,  /* not available in this kernel profile */
+	ZSIM_ECORRUPT = -9,  /* a model's check() found a broken invariant */
+	ZSIM_ESYS     = -10, /* an operating-system call failed; see errno */
+};
+
+/* Name of an error code; never NULL. */
+const char *zsim_strerror(int err);
+
+/* Allocation for the simulator's own state: never returns NULL (aborts). */
+void *zsim_xmalloc(size_t n);
+void *zsim_xcalloc(size_t count, size_t size);
+void *zsim_xrealloc(void *p, size_t n);
+char *zsim_xstrdup(const char *s);
+
+#define ZSIM_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define ZSIM_DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
+
+#endif
