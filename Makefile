@@ -12,10 +12,10 @@ BUILD   ?= build
 OPT     ?= -O2
 PKGS    := liblz4 lzo2 libzstd jansson libxxhash
 
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
-CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wformat=2 -Wmissing-prototypes
 CFLAGS  ?= -g
@@ -34,7 +34,7 @@ BENCHES  := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 ZSIM_BIN := $(BUILD)/zsim
 
-.PHONY: all check check-unit check-e2e check-kernel asan bench install uninstall clean help deps fuzz
+.PHONY: run all check check-unit check-e2e check-kernel asan bench install uninstall clean help deps fuzz
 
 all: zsim
 
@@ -54,6 +54,11 @@ help:
 
 deps:
 	@sh scripts/deps.sh
+
+# The main job on a built-in default: a seeded synthetic mix of 256 MiB of pages
+# through zram with the newest kernel profile's defaults.
+run: zsim
+	./zsim fill --synthetic mix:65536:1 --compact
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -107,5 +107,8 @@ uint64_t zsim_alloc_compact(struct zsim_allocator *a);  /* 0 when the member has
 size_t zsim_alloc_huge_size(const struct zsim_allocator *a);
 
 extern const struct zsim_allocator_ops zsim_allocator_zsmalloc;
+extern const struct zsim_allocator_ops zsim_allocator_zbud;
+extern const struct zsim_allocator_ops zsim_allocator_z3fold;
+extern const struct zsim_allocator_ops zsim_allocator_ideal;
 
 #endif

@@ -10,6 +10,9 @@
 
 static const struct zsim_allocator_ops *const members[] = {
 	&zsim_allocator_zsmalloc,
+	&zsim_allocator_zbud,
+	&zsim_allocator_z3fold,
+	&zsim_allocator_ideal,
 };
 
 const struct zsim_allocator_ops *zsim_allocator_find(const char *name)

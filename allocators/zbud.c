@@ -1,0 +1,428 @@
+/*
+ * zbud.c - model of the kernel's zbud allocator (mm/zbud.c, v3.11 .. v6.14).
+ *
+ * What the kernel does.  zbud "buddies" two compressed objects in one 4 KiB
+ * page.  A page is cut into 64-byte chunks; the first chunk holds the page
+ * header, which leaves 63 chunks for data.  The *first* buddy starts right
+ * after the header, the *last* buddy is packed against the end of the page,
+ * so a freed buddy always merges with the slack between them.  Pages holding
+ * one buddy sit on unbuddied[i], i = free chunks (63 - first - last); pages
+ * holding two sit on the buddied list.  zbud_alloc() rounds the request up to
+ * chunks, scans unbuddied[chunks .. 62] and takes the head of the first
+ * non-empty list (first fit by free space, LIFO within a list: pages are put
+ * back with list_add, i.e. at the head); the object goes into whichever buddy
+ * is free (first if both are).  With no such page it takes a new page and
+ * the object becomes its first buddy.  Requests above 4096 - 64 - 64 = 3968
+ * bytes get -ENOSPC, a zero size -EINVAL.  zbud_free() clears the buddy and
+ * frees the page when both are empty, else files it under its new free count.
+ * zbud has no compaction: pages never move and objects never move.
+ *
+ * Layout followed: identical in every version from 4.19 to the last one before
+ * removal in 6.15 (checked in the 4.x source with its LRU and in the late
+ * source where unbuddied[0] doubles as the buddied list): CHUNK_SIZE 64,
+ * header 1 chunk, NCHUNKS 63, at most 2 objects per page, largest 3968 B.
+ *
+ * What the model keeps: chunk rounding, the two buddy positions, the
+ * unbuddied lists with their exact order, the buddied list, page counts and
+ * frames taken from the owner's frame source.  What it drops: the bytes
+ * themselves, locking, map/unmap, and the LRU + zbud_reclaim_page() that
+ * zswap used for writeback until about 6.5 (writeback is the tier's business).
+ *
+ * Representation: pages and objects live in two compact arrays inside priv,
+ * linked by 32-bit indices; a handle is object index + 1.  A bitmap of
+ * non-empty unbuddied lists turns the first-fit scan into one count-trailing-
+ * zeros, so malloc and free are O(1) (amortised for array growth).
+ * Available while kp->has_zbud_until != 0 and kp->version <= has_zbud_until.
+ */
+#include "allocator.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ZBUD_CHUNK_SHIFT 6                               /* NCHUNKS_ORDER 6: PAGE_SIZE/64 */
+#define ZBUD_CHUNK_SIZE  (1u << ZBUD_CHUNK_SHIFT)        /* 64 B */
+#define ZBUD_HDR_SIZE    ZBUD_CHUNK_SIZE                 /* struct zbud_header fits one chunk */
+#define ZBUD_NCHUNKS     ((ZSIM_PAGE_SIZE - ZBUD_HDR_SIZE) >> ZBUD_CHUNK_SHIFT) /* 63 */
+/* The kernel refuses size > PAGE_SIZE - header - one chunk: 3968 B (62 chunks). */
+#define ZBUD_MAX_SIZE    (ZSIM_PAGE_SIZE - ZBUD_HDR_SIZE - ZBUD_CHUNK_SIZE)
+#define ZBUD_MAX_CHUNKS  (ZBUD_MAX_SIZE >> ZBUD_CHUNK_SHIFT)   /* 62 */
+
+#define NIL        UINT32_MAX   /* end of an index list */
+#define L_NONE     0xffu        /* page on no list (free page slot) */
+#define L_BUDDIED  0xfeu        /* page on the buddied list */
+
+enum { FIRST = 0, LAST = 1 };
+
+struct zpage {
+	uint32_t prev, next;    /* list links (or next free slot) */
+	uint32_t obj[2];        /* object index + 1 per buddy, 0 if empty */
+	uint8_t chunks[2];      /* first_chunks, last_chunks; 0 if empty */
+	uint8_t list;           /* unbuddied index, L_BUDDIED, or L_NONE */
+};
+
+struct zobj {
+	uint32_t page;          /* page index; next free object when free */
+	uint8_t bud;            /* FIRST or LAST; 0xff when free */
+};
+
+struct zbud {
+	const struct zsim_frame_source *frames;
+	struct zpage *pages;
+	uint32_t npages_cap, npages_used, page_free;  /* slot array, high water, free chain */
+	struct zobj *objs;
+	uint32_t nobjs_cap, nobjs_used, obj_free;
+	uint32_t head[ZBUD_NCHUNKS];     /* unbuddied[i]; index 0 is never used */
+	uint32_t buddied;
+	uint64_t nonempty;               /* bit i: unbuddied[i] not empty */
+	uint64_t pages_nr;               /* live pages (frames held) */
+	uint64_t nobj;                   /* live objects */
+	uint64_t nbuddied;               /* pages on the buddied list */
+	uint64_t objs_by_chunks[ZBUD_MAX_CHUNKS + 1];
+	uint64_t pages_by_chunks[ZBUD_MAX_CHUNKS + 1]; /* pages holding >= 1 object of that size */
+};
+
+_Static_assert(ZBUD_NCHUNKS == 63 && ZBUD_MAX_SIZE == 3968, "zbud constants");
+_Static_assert(ZBUD_NCHUNKS <= 64, "unbuddied bitmap holds every list");
+
+static uint32_t *list_head(struct zbud *z, uint8_t list)
+{
+	return list == L_BUDDIED ? &z->buddied : &z->head[list];
+}
+
+/* list_add: at the head, as the kernel does. */
+static void list_push(struct zbud *z, uint32_t pi, uint8_t list)
+{
+	uint32_t *h = list_head(z, list);
+	struct zpage *p = &z->pages[pi];
+	p->prev = NIL;
+	p->next = *h;
+	if (*h != NIL)
+		z->pages[*h].prev = pi;
+	*h = pi;
+	p->list = list;
+	if (list == L_BUDDIED)
+		z->nbuddied++;
+	else
+		z->nonempty |= 1ull << list;
+}
+
+static void list_unlink(struct zbud *z, uint32_t pi)
+{
+	struct zpage *p = &z->pages[pi];
+	uint32_t *h = list_head(z, p->list);
+	if (p->prev != NIL)
+		z->pages[p->prev].next = p->next;
+	else
+		*h = p->next;
+	if (p->next != NIL)
+		z->pages[p->next].prev = p->prev;
+	if (p->list == L_BUDDIED)
+		z->nbuddied--;
+	else if (*h == NIL)
+		z->nonempty &= ~(1ull << p->list);
+	p->list = L_NONE;
+}
+
+static unsigned free_chunks(const struct zpage *p)
+{
+	return ZBUD_NCHUNKS - p->chunks[FIRST] - p->chunks[LAST];
+}
+
+/* File a page that holds at least one object under the list its state asks for. */
+static void file_page(struct zbud *z, uint32_t pi)
+{
+	struct zpage *p = &z->pages[pi];
+	if (p->chunks[FIRST] && p->chunks[LAST])
+		list_push(z, pi, L_BUDDIED);
+	else
+		list_push(z, pi, (uint8_t)free_chunks(p));
+}
+
+static uint32_t page_new(struct zbud *z)
+{
+	uint32_t pi;
+	if (z->page_free != NIL) {
+		pi = z->page_free;
+		z->page_free = z->pages[pi].next;
+	} else {
+		if (z->npages_used == z->npages_cap) {
+			z->npages_cap = z->npages_cap ? z->npages_cap * 2 : 256;
+			z->pages = zsim_xrealloc(z->pages, z->npages_cap * sizeof(*z->pages));
+		}
+		pi = z->npages_used++;
+	}
+	memset(&z->pages[pi], 0, sizeof(z->pages[pi]));
+	z->pages[pi].list = L_NONE;
+	z->pages_nr++;
+	return pi;
+}
+
+static void page_release(struct zbud *z, uint32_t pi)
+{
+	z->pages[pi].list = L_NONE;
+	z->pages[pi].next = z->page_free;
+	z->page_free = pi;
+	z->pages_nr--;
+	if (z->frames)
+		z->frames->put(z->frames->ctx, 1);
+}
+
+static uint32_t obj_new(struct zbud *z)
+{
+	uint32_t oi;
+	if (z->obj_free != NIL) {
+		oi = z->obj_free;
+		z->obj_free = z->objs[oi].page;
+	} else {
+		if (z->nobjs_used == z->nobjs_cap) {
+			z->nobjs_cap = z->nobjs_cap ? z->nobjs_cap * 2 : 512;
+			z->objs = zsim_xrealloc(z->objs, z->nobjs_cap * sizeof(*z->objs));
+		}
+		oi = z->nobjs_used++;
+	}
+	return oi;
+}
+
+static int zbud_init(void *priv, const struct zsim_alloc_params *prm)
+{
+	struct zbud *z = priv;
+	const struct zsim_kprofile *kp = prm->kp;
+	if (!kp->has_zbud_until || kp->version > kp->has_zbud_until)
+		return ZSIM_ENOTSUP;
+	z->frames = prm->frames;
+	z->page_free = z->obj_free = NIL;
+	z->buddied = NIL;
+	for (unsigned i = 0; i < ZBUD_NCHUNKS; i++)
+		z->head[i] = NIL;
+	return 0;
+}
+
+/* Gives back every frame still held, then frees the model's arrays. */
+static void zbud_destroy(void *priv)
+{
+	struct zbud *z = priv;
+	if (z->frames && z->pages_nr)
+		z->frames->put(z->frames->ctx, (unsigned)z->pages_nr);
+	free(z->pages);
+	free(z->objs);
+	memset(z, 0, sizeof(*z));
+}
+
+/*
+ * zbud_alloc(): EINVAL for 0, ENOSPC above 3968 B, ENOMEM (nothing changed)
+ * when a new page is needed and the frame source refuses.  O(1) amortised.
+ */
+static int zbud_malloc(void *priv, size_t size, zsim_handle *out)
+{
+	struct zbud *z = priv;
+	if (size == 0)
+		return ZSIM_EINVAL;
+	if (size > ZBUD_MAX_SIZE)
+		return ZSIM_ENOSPC;
+	unsigned chunks = (unsigned)ZSIM_DIV_ROUND_UP(size, ZBUD_CHUNK_SIZE);
+	uint64_t fit = z->nonempty >> chunks;
+	uint32_t pi;
+	int bud;
+	if (fit) {
+		unsigned i = chunks + (unsigned)__builtin_ctzll(fit);
+		pi = z->head[i];
+		list_unlink(z, pi);
+		bud = z->pages[pi].chunks[FIRST] == 0 ? FIRST : LAST;
+	} else {
+		if (z->frames && z->frames->get(z->frames->ctx, 1) != 0)
+			return ZSIM_ENOMEM;
+		pi = page_new(z);
+		bud = FIRST;
+	}
+	struct zpage *p = &z->pages[pi];
+	int other = bud ^ 1;
+	if (p->chunks[other] != chunks)
+		z->pages_by_chunks[chunks]++;
+	uint32_t oi = obj_new(z);
+	p = &z->pages[pi];
+	p->chunks[bud] = (uint8_t)chunks;
+	p->obj[bud] = oi + 1;
+	z->objs[oi].page = pi;
+	z->objs[oi].bud = (uint8_t)bud;
+	z->objs_by_chunks[chunks]++;
+	z->nobj++;
+	file_page(z, pi);
+	*out = (zsim_handle)oi + 1;
+	return 0;
+}
+
+/* zbud_free(): pre: h live.  Frees the page when both buddies are empty.  O(1). */
+static void zbud_free(void *priv, zsim_handle h)
+{
+	struct zbud *z = priv;
+	uint32_t oi = (uint32_t)(h - 1);
+	struct zobj *o = &z->objs[oi];
+	uint32_t pi = o->page;
+	int bud = o->bud;
+	struct zpage *p = &z->pages[pi];
+	unsigned chunks = p->chunks[bud];
+	list_unlink(z, pi);
+	p->chunks[bud] = 0;
+	p->obj[bud] = 0;
+	if (p->chunks[bud ^ 1] != chunks)
+		z->pages_by_chunks[chunks]--;
+	z->objs_by_chunks[chunks]--;
+	z->nobj--;
+	o->bud = 0xff;
+	o->page = z->obj_free;
+	z->obj_free = oi;
+	if (p->chunks[FIRST] == 0 && p->chunks[LAST] == 0)
+		page_release(z, pi);
+	else
+		file_page(z, pi);
+}
+
+static uint64_t zbud_total_pages(const void *priv)
+{
+	return ((const struct zbud *)priv)->pages_nr;
+}
+
+static size_t zbud_max_size(const void *priv)
+{
+	(void)priv;
+	return ZBUD_MAX_SIZE;
+}
+
+/* One row per object size in chunks: row i is chunks i+1 (64 .. 3968 B). */
+static size_t zbud_nr_classes(const void *priv)
+{
+	(void)priv;
+	return ZBUD_MAX_CHUNKS;
+}
+
+/*
+ * Row i: objects of i+1 chunks.  units = pages = pages holding at least one
+ * such object (a page with two sizes counts in both rows); objs_allocated =
+ * units x 2 buddy slots; freeable 0 (zbud cannot compact).  Fill of the row:
+ * objs_used x size / (pages x 4096).
+ */
+static void zbud_class_stat(const void *priv, size_t i, struct zsim_alloc_class_stat *st)
+{
+	const struct zbud *z = priv;
+	memset(st, 0, sizeof(*st));
+	if (i >= ZBUD_MAX_CHUNKS)
+		return;
+	unsigned c = (unsigned)i + 1;
+	st->size = c * ZBUD_CHUNK_SIZE;
+	st->pages_per_unit = 1;
+	st->objs_per_unit = 2;
+	st->objs_used = z->objs_by_chunks[c];
+	st->units = st->pages = z->pages_by_chunks[c];
+	st->objs_allocated = st->units * 2;
+}
+
+#define FAIL(...) do { snprintf(msg, msglen, "zbud: " __VA_ARGS__); return ZSIM_ECORRUPT; } while (0)
+
+/* Walks every page, list and object; O(pages + objects). */
+static int zbud_check(const void *priv, char *msg, size_t msglen)
+{
+	const struct zbud *z = priv;
+	uint64_t live = 0, objs = 0, on_lists = 0, nbuddied = 0;
+	uint64_t by_c[ZBUD_MAX_CHUNKS + 1] = {0}, pg_c[ZBUD_MAX_CHUNKS + 1] = {0};
+
+	/* Lists: links consistent, each page filed where its state says. */
+	for (unsigned l = 0; l <= ZBUD_NCHUNKS; l++) {
+		uint8_t tag = l == ZBUD_NCHUNKS ? L_BUDDIED : (uint8_t)l;
+		uint32_t pi = l == ZBUD_NCHUNKS ? z->buddied : z->head[l];
+		uint32_t prev = NIL;
+		if (tag != L_BUDDIED && (pi != NIL) != !!(z->nonempty & (1ull << l)))
+			FAIL("bitmap disagrees with unbuddied[%u]", l);
+		uint64_t n = 0;
+		for (; pi != NIL; prev = pi, pi = z->pages[pi].next) {
+			if (pi >= z->npages_used)
+				FAIL("list %u holds page index %u out of range", l, pi);
+			const struct zpage *p = &z->pages[pi];
+			if (p->prev != prev)
+				FAIL("page %u: prev link broken on list %u", pi, l);
+			if (p->list != tag)
+				FAIL("page %u on list %u but tagged %u", pi, l, p->list);
+			bool two = p->chunks[FIRST] && p->chunks[LAST];
+			if (tag == L_BUDDIED ? !two : (two || free_chunks(p) != l))
+				FAIL("page %u (first %u, last %u) on the wrong list %u", pi,
+				     p->chunks[FIRST], p->chunks[LAST], l);
+			if (++n > z->npages_used)
+				FAIL("list %u loops", l);
+		}
+		on_lists += n;
+		if (tag == L_BUDDIED)
+			nbuddied = n;
+	}
+	if (nbuddied != z->nbuddied)
+		FAIL("buddied count %llu, list holds %llu", (unsigned long long)z->nbuddied,
+		     (unsigned long long)nbuddied);
+
+	/* Pages: bounds, no overlap, at most two objects, back links. */
+	for (uint32_t pi = 0; pi < z->npages_used; pi++) {
+		const struct zpage *p = &z->pages[pi];
+		if (p->list == L_NONE)
+			continue;
+		live++;
+		unsigned f = p->chunks[FIRST], la = p->chunks[LAST];
+		if (!f && !la)
+			FAIL("page %u is live but empty", pi);
+		if (f > ZBUD_MAX_CHUNKS || la > ZBUD_MAX_CHUNKS || f + la > ZBUD_NCHUNKS)
+			FAIL("page %u: first %u + last %u chunks overflow %u", pi, f, la, ZBUD_NCHUNKS);
+		for (int b = 0; b < 2; b++) {
+			if (!p->chunks[b] != !p->obj[b])
+				FAIL("page %u buddy %d: size and owner disagree", pi, b);
+			if (!p->obj[b])
+				continue;
+			uint32_t oi = p->obj[b] - 1;
+			if (oi >= z->nobjs_used || z->objs[oi].page != pi || z->objs[oi].bud != b)
+				FAIL("page %u buddy %d: object %u does not point back", pi, b, oi);
+			objs++;
+			by_c[p->chunks[b]]++;
+		}
+		if (f)
+			pg_c[f]++;
+		if (la && la != f)
+			pg_c[la]++;
+	}
+	if (live != z->pages_nr || on_lists != live)
+		FAIL("pages_nr %llu, live pages %llu, on lists %llu",
+		     (unsigned long long)z->pages_nr, (unsigned long long)live,
+		     (unsigned long long)on_lists);
+	if (objs != z->nobj)
+		FAIL("object count %llu, pages hold %llu", (unsigned long long)z->nobj,
+		     (unsigned long long)objs);
+	for (unsigned c = 1; c <= ZBUD_MAX_CHUNKS; c++)
+		if (by_c[c] != z->objs_by_chunks[c] || pg_c[c] != z->pages_by_chunks[c])
+			FAIL("class %u chunks: stats disagree with pages", c);
+
+	/* Object table: the free chain plus live objects cover it exactly. */
+	uint64_t nfree = 0;
+	for (uint32_t oi = z->obj_free; oi != NIL; oi = z->objs[oi].page) {
+		if (oi >= z->nobjs_used || z->objs[oi].bud != 0xff)
+			FAIL("object free chain broken at %u", oi);
+		if (++nfree > z->nobjs_used)
+			FAIL("object free chain loops");
+	}
+	if (nfree + objs != z->nobjs_used)
+		FAIL("object table: %llu free + %llu live != %u slots", (unsigned long long)nfree,
+		     (unsigned long long)objs, z->nobjs_used);
+	return 0;
+}
+
+#undef FAIL
+
+const struct zsim_allocator_ops zsim_allocator_zbud = {
+	.name = "zbud",
+	.priv_size = sizeof(struct zbud),
+	.init = zbud_init,
+	.destroy = zbud_destroy,
+	.malloc = zbud_malloc,
+	.free = zbud_free,
+	.total_pages = zbud_total_pages,
+	.compact = NULL,        /* zbud never moves objects */
+	.max_size = zbud_max_size,
+	.huge_size = NULL,      /* max_size + 1: every accepted object shares a page */
+	.nr_classes = zbud_nr_classes,
+	.class_stat = zbud_class_stat,
+	.check = zbud_check,
+};

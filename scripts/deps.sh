@@ -1,0 +1,23 @@
+#!/bin/sh
+# deps.sh - install what zsim needs from Debian's packages (Debian 12).
+# As root it runs apt-get; otherwise it prints the exact apt-get line and fails.
+set -u
+PKGS="gcc make pkg-config liblz4-dev liblzo2-dev libzstd-dev libjansson-dev check libxxhash-dev gnuplot-nox util-linux clang"
+missing=""
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+	echo "zsim: missing packages:$missing" >&2
+	echo "zsim: install them with: sudo apt-get install -y$missing" >&2
+	exit 1
+fi
+echo "zsim: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null && apt-get install -y -qq $missing >/dev/null || {
+	echo "zsim: apt-get install -y$missing failed" >&2
+	exit 1
+}

@@ -1,0 +1,636 @@
+/*
+ * cmd_fill.c - `zsim fill`: the simulated twin of
+ *     dd if=CORPUS of=/dev/zram0 bs=4096 oflag=direct
+ * followed optionally by discarding pages and compacting, printing zram's
+ * mm_stat after each phase.  With --allocators it stores the same pages in one
+ * device per allocator (one pass over the corpus, one shared compressed-size
+ * cache) and compares them.
+ *
+ * Everything the user gives is validated before the first page is written, so
+ * a bad discard list or size never leaves half a result on stdout.
+ */
+#include "cli.h"
+#include "codec.h"
+#include "content.h"
+#include "kprofile.h"
+#include "../tiers/tier.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define MAX_ALLOCATORS 8
+#define READ_BATCH_PAGES 64
+
+static const char *const mm_stat_fields[] = {
+	"orig_data_size", "compr_data_size", "mem_used_total", "mem_limit", "mem_used_max",
+	"same_pages", "pages_compacted", "huge_pages", "huge_pages_since",
+};
+
+struct fill_opts {
+	const char *comp;
+	int level;
+	const struct zsim_kprofile *kp;
+	uint64_t disksize;
+	uint64_t mem_limit;
+	const char *discard_path;
+	bool compact;
+	bool json;
+	bool report;
+	bool check;
+	const char *allocators[MAX_ALLOCATORS];
+	size_t nr_allocators;
+	const char *corpus;
+	bool synthetic;
+	enum zsim_content_class syn_class;
+	uint64_t syn_pages;
+	uint64_t seed;
+};
+
+/* Where pages come from: a corpus file of raw pages, or a synthetic generator. */
+struct page_source {
+	FILE *f;
+	uint64_t pages;
+	uint64_t next;
+	const struct fill_opts *o;
+	uint8_t buf[READ_BATCH_PAGES * ZSIM_PAGE_SIZE];
+	size_t have, pos;
+};
+
+static int usage(FILE *out)
+{
+	fprintf(out,
+		"usage: zsim fill [options] CORPUS\n"
+		"       zsim fill [options] --synthetic CLASS:PAGES[:SEED]\n"
+		"Write CORPUS (raw 4096-byte pages; page i to device page i) to a simulated zram\n"
+		"device, as `dd if=CORPUS of=/dev/zram0 bs=4096 oflag=direct` does, and print\n"
+		"the device's mm_stat: `written` then the nine fields in the kernel's order.\n"
+		"  --comp ALG          compressor (default: the kernel profile's zram default)\n"
+		"  --level N           compression level (zstd; lz4 acceleration)\n"
+		"  --kernel VER        kernel profile (default: the newest)\n"
+		"  --disksize SIZE     device size (default: the corpus size)\n"
+		"  --mem-limit SIZE    zram mem_limit; the first refused write stops the fill (exit 3)\n"
+		"  --discard LIST      then discard the pages listed (one decimal index per line)\n"
+		"  --compact           then compact, printing a `compacted` line\n"
+		"  --allocator NAME    store through NAME instead of zsmalloc (a what-if: the\n"
+		"                      kernel's zram only ever used zsmalloc; objects the\n"
+		"                      allocator cannot hold are stored whole, like huge pages)\n"
+		"  --allocators A,B,.. one device per allocator, same pages; with --report, compare\n"
+		"  --report            print a per-allocator and per-class report\n"
+		"  --json              one JSON object per phase (per allocator)\n"
+		"  --check             verify every model's invariants after each operation (slow)\n"
+		"SIZE: bytes, or a number with K, M, G or T (powers of 1024): 256M, 1G.\n");
+	return out == stderr ? ZSIM_EXIT_USAGE : ZSIM_EXIT_OK;
+}
+
+__attribute__((format(printf, 1, 2)))
+static int fail(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "zsim fill: ");
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	return ZSIM_EXIT_ERROR;
+}
+
+static int parse_synthetic(const char *arg, struct fill_opts *o)
+{
+	char buf[128];
+	if (strlen(arg) >= sizeof(buf))
+		return ZSIM_EFORMAT;
+	strcpy(buf, arg);
+	char *cls = strtok(buf, ":"), *pages = strtok(NULL, ":"), *seed = strtok(NULL, ":");
+	if (!cls || !pages || strtok(NULL, ":"))
+		return ZSIM_EFORMAT;
+	if (zsim_content_parse(cls, &o->syn_class) < 0)
+		return ZSIM_ENOENT;
+	if (zsim_parse_u64(pages, &o->syn_pages) < 0 || o->syn_pages == 0)
+		return ZSIM_EFORMAT;
+	o->seed = 1;
+	if (seed && zsim_parse_u64(seed, &o->seed) < 0)
+		return ZSIM_EFORMAT;
+	o->synthetic = true;
+	return 0;
+}
+
+/* Reads the discard list; every line a page index below nr_slots. */
+static int read_discard(const char *path, uint64_t nr_slots, uint64_t **out, size_t *n)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		fprintf(stderr, "zsim fill: %s: %s\n", path, strerror(errno));
+		return ZSIM_EXIT_ERROR;
+	}
+	char line[256];
+	size_t cap = 1024, cnt = 0;
+	uint64_t *v = zsim_xmalloc(cap * sizeof(*v));
+	unsigned long lineno = 0;
+	while (fgets(line, sizeof(line), f)) {
+		lineno++;
+		size_t len = strlen(line);
+		if (len == sizeof(line) - 1 && line[len - 1] != '\n') {
+			fprintf(stderr, "zsim fill: %s:%lu: line too long\n", path, lineno);
+			goto bad;
+		}
+		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r' || line[len - 1] == ' '))
+			line[--len] = '\0';
+		if (!len)
+			continue;   /* blank lines are allowed */
+		uint64_t idx;
+		if (zsim_parse_u64(line, &idx) < 0) {
+			fprintf(stderr, "zsim fill: %s:%lu: '%s' is not a page index\n", path, lineno, line);
+			goto bad;
+		}
+		if (idx >= nr_slots) {
+			fprintf(stderr, "zsim fill: %s:%lu: page %llu is past the device (%llu pages)\n",
+				path, lineno, (unsigned long long)idx, (unsigned long long)nr_slots);
+			goto bad;
+		}
+		if (cnt == cap)
+			v = zsim_xrealloc(v, (cap *= 2) * sizeof(*v));
+		v[cnt++] = idx;
+	}
+	if (ferror(f)) {
+		fprintf(stderr, "zsim fill: %s: read error\n", path);
+		goto bad;
+	}
+	fclose(f);
+	*out = v;
+	*n = cnt;
+	return 0;
+bad:
+	fclose(f);
+	free(v);
+	return ZSIM_EXIT_ERROR;
+}
+
+static int source_open(struct page_source *s, const struct fill_opts *o)
+{
+	memset(s, 0, offsetof(struct page_source, buf));
+	s->o = o;
+	if (o->synthetic) {
+		s->pages = o->syn_pages;
+		return 0;
+	}
+	struct stat st;
+	s->f = fopen(o->corpus, "rb");
+	if (!s->f || fstat(fileno(s->f), &st) < 0) {
+		fprintf(stderr, "zsim fill: %s: %s\n", o->corpus, strerror(errno));
+		if (s->f)
+			fclose(s->f);
+		return ZSIM_EXIT_ERROR;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		fclose(s->f);
+		return fail("%s: not a regular file", o->corpus);
+	}
+	if (st.st_size == 0 || st.st_size % ZSIM_PAGE_SIZE) {
+		fprintf(stderr, "zsim fill: %s: size %lld is not a positive multiple of %u bytes\n",
+			o->corpus, (long long)st.st_size, ZSIM_PAGE_SIZE);
+		fclose(s->f);
+		return ZSIM_EXIT_ERROR;
+	}
+	s->pages = (uint64_t)st.st_size / ZSIM_PAGE_SIZE;
+	return 0;
+}
+
+/* Next page, or NULL at the end / on a read error (then *err is set). */
+static const uint8_t *source_next(struct page_source *s, int *err)
+{
+	if (s->next >= s->pages)
+		return NULL;
+	if (s->o->synthetic) {
+		zsim_content_fill(s->o->syn_class, s->o->seed * 0x9e3779b97f4a7c15ull + s->next, s->buf);
+		s->next++;
+		return s->buf;
+	}
+	if (s->pos == s->have) {
+		size_t n = fread(s->buf, ZSIM_PAGE_SIZE, READ_BATCH_PAGES, s->f);
+		if (n == 0) {
+			*err = 1;
+			return NULL;
+		}
+		s->have = n;
+		s->pos = 0;
+	}
+	s->next++;
+	return s->buf + ZSIM_PAGE_SIZE * s->pos++;
+}
+
+static void print_phase(const struct fill_opts *o, const char *phase, const char *alloc,
+			const struct zsim_tier *t)
+{
+	uint64_t v[ZSIM_ARRAY_SIZE(mm_stat_fields)];
+	for (size_t i = 0; i < ZSIM_ARRAY_SIZE(mm_stat_fields); i++)
+		if (zsim_tier_stat(t, mm_stat_fields[i], &v[i]) < 0)
+			v[i] = 0;
+	if (o->json) {
+		json_t *j = json_object();
+		json_object_set_new(j, "phase", json_string(phase));
+		json_object_set_new(j, "allocator", json_string(alloc));
+		for (size_t i = 0; i < ZSIM_ARRAY_SIZE(mm_stat_fields); i++)
+			json_object_set_new(j, mm_stat_fields[i], json_integer((json_int_t)v[i]));
+		uint64_t x;
+		if (zsim_tier_stat(t, "failed_writes", &x) == 0)
+			json_object_set_new(j, "failed_writes", json_integer((json_int_t)x));
+		char *s = json_dumps(j, JSON_PRESERVE_ORDER | JSON_COMPACT);
+		puts(s);
+		free(s);
+		json_decref(j);
+		return;
+	}
+	if (o->nr_allocators > 1)
+		printf("%s ", alloc);
+	printf("%s", phase);
+	for (size_t i = 0; i < ZSIM_ARRAY_SIZE(mm_stat_fields); i++)
+		printf(" %llu", (unsigned long long)v[i]);
+	putchar('\n');
+}
+
+static int check_all(struct zsim_tier **dev, size_t n, const char *what, uint64_t idx)
+{
+	char msg[512];
+	for (size_t a = 0; a < n; a++)
+		if (dev[a]->ops->check(dev[a]->priv, msg, sizeof(msg)) < 0) {
+			fprintf(stderr, "zsim fill: invariant broken after %s %llu: %s\n", what,
+				(unsigned long long)idx, msg);
+			return ZSIM_EXIT_ERROR;
+		}
+	return 0;
+}
+
+static int zsim_report_allocators(const struct fill_opts *o, struct zsim_tier **dev);
+
+static int parse_opts(int argc, char **argv, struct fill_opts *o)
+{
+	enum { O_COMP = 256, O_LEVEL, O_KERNEL, O_DISKSIZE, O_MEMLIMIT, O_DISCARD, O_COMPACT,
+	       O_JSON, O_ALLOC, O_ALLOCS, O_REPORT, O_CHECK, O_SYN, O_HELP };
+	static const struct option lo[] = {
+		{ "comp", required_argument, NULL, O_COMP },
+		{ "level", required_argument, NULL, O_LEVEL },
+		{ "kernel", required_argument, NULL, O_KERNEL },
+		{ "disksize", required_argument, NULL, O_DISKSIZE },
+		{ "mem-limit", required_argument, NULL, O_MEMLIMIT },
+		{ "discard", required_argument, NULL, O_DISCARD },
+		{ "compact", no_argument, NULL, O_COMPACT },
+		{ "json", no_argument, NULL, O_JSON },
+		{ "allocator", required_argument, NULL, O_ALLOC },
+		{ "allocators", required_argument, NULL, O_ALLOCS },
+		{ "report", no_argument, NULL, O_REPORT },
+		{ "check", no_argument, NULL, O_CHECK },
+		{ "synthetic", required_argument, NULL, O_SYN },
+		{ "help", no_argument, NULL, O_HELP },
+		{ 0, 0, 0, 0 },
+	};
+	static char alloc_list[256];
+	int c;
+	o->level = -1;
+	o->kp = zsim_kprofile_default();
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		char names[256];
+		uint64_t v;
+		switch (c) {
+		case O_COMP:
+			o->comp = optarg;
+			break;
+		case O_LEVEL:
+			if (zsim_parse_u64(optarg, &v) < 0 || v > 1000000)
+				return fail("--level: '%s' is not a level", optarg);
+			o->level = (int)v;
+			break;
+		case O_KERNEL:
+			o->kp = zsim_kprofile_find(optarg);
+			if (!o->kp) {
+				zsim_kprofile_names(names, sizeof(names));
+				return fail("--kernel: unknown kernel profile '%s' (known: %s)", optarg, names);
+			}
+			break;
+		case O_DISKSIZE:
+			if (zsim_parse_size(optarg, &o->disksize) < 0 || o->disksize == 0)
+				return fail("--disksize: '%s' is not a size (e.g. 4096, 256M, 1G)", optarg);
+			break;
+		case O_MEMLIMIT:
+			if (zsim_parse_size(optarg, &o->mem_limit) < 0)
+				return fail("--mem-limit: '%s' is not a size (e.g. 4096, 256M, 1G)", optarg);
+			break;
+		case O_DISCARD:
+			o->discard_path = optarg;
+			break;
+		case O_COMPACT:
+			o->compact = true;
+			break;
+		case O_JSON:
+			o->json = true;
+			break;
+		case O_ALLOC:
+			o->allocators[0] = optarg;
+			o->nr_allocators = 1;
+			break;
+		case O_ALLOCS: {
+			if (strlen(optarg) >= sizeof(alloc_list))
+				return fail("--allocators: list too long");
+			strcpy(alloc_list, optarg);
+			o->nr_allocators = 0;
+			for (char *t = strtok(alloc_list, ","); t; t = strtok(NULL, ",")) {
+				if (o->nr_allocators == MAX_ALLOCATORS)
+					return fail("--allocators: at most 8");
+				o->allocators[o->nr_allocators++] = t;
+			}
+			if (!o->nr_allocators)
+				return fail("--allocators: empty list");
+			break;
+		}
+		case O_REPORT:
+			o->report = true;
+			break;
+		case O_CHECK:
+			o->check = true;
+			break;
+		case O_SYN: {
+			int rc = parse_synthetic(optarg, o);
+			if (rc == ZSIM_ENOENT) {
+				zsim_content_names(names, sizeof(names));
+				return fail("--synthetic: unknown content class in '%s' (known: %s)", optarg, names);
+			}
+			if (rc < 0)
+				return fail("--synthetic: '%s' is not CLASS:PAGES[:SEED]", optarg);
+			break;
+		}
+		case O_HELP:
+		case 'h':
+			return -usage(stdout) - 100;
+		default:
+			fprintf(stderr, "zsim fill: unknown or incomplete option '%s'\n", argv[optind - 1]);
+			return ZSIM_EXIT_USAGE;
+		}
+	}
+	if (!o->nr_allocators) {
+		o->allocators[0] = "zsmalloc";
+		o->nr_allocators = 1;
+	}
+	if (o->synthetic && optind < argc)
+		return fail("give either CORPUS or --synthetic, not both");
+	if (!o->synthetic) {
+		if (optind >= argc) {
+			fprintf(stderr, "zsim fill: no CORPUS given (see zsim fill --help)\n");
+			return ZSIM_EXIT_USAGE;
+		}
+		if (optind + 1 < argc)
+			return fail("one CORPUS only; unexpected '%s'", argv[optind + 1]);
+		o->corpus = argv[optind];
+	}
+	if (!o->comp)
+		o->comp = o->kp->zram_default_comp;
+	if (!zsim_codec_find(o->comp)) {
+		char names[256];
+		zsim_codec_names(names, sizeof(names));
+		return fail("--comp: unknown compressor '%s' (known: %s)", o->comp, names);
+	}
+	return 0;
+}
+
+int zsim_cmd_fill(int argc, char **argv)
+{
+	struct fill_opts o;
+	memset(&o, 0, sizeof(o));
+	int rc = parse_opts(argc, argv, &o);
+	if (rc <= -100)
+		return -(rc + 100);
+	if (rc)
+		return rc;
+
+	struct page_source *src = zsim_xmalloc(sizeof(*src));
+	struct zsim_tier *dev[MAX_ALLOCATORS] = { 0 };
+	struct zsim_codec *codec = NULL;
+	uint64_t *discard = NULL;
+	size_t nr_discard = 0;
+	int ret = ZSIM_EXIT_ERROR;
+
+	if ((rc = source_open(src, &o)) != 0) {
+		free(src);
+		return rc;
+	}
+	uint64_t corpus_bytes = src->pages * ZSIM_PAGE_SIZE;
+	if (!o.disksize)
+		o.disksize = corpus_bytes;
+	uint64_t nr_slots = o.disksize / ZSIM_PAGE_SIZE;
+	if (nr_slots < src->pages) {
+		fprintf(stderr, "zsim fill: disksize %llu bytes (%llu pages) is smaller than the corpus "
+			"(%llu pages)\n", (unsigned long long)o.disksize, (unsigned long long)nr_slots,
+			(unsigned long long)src->pages);
+		goto out;
+	}
+	if (o.discard_path && read_discard(o.discard_path, nr_slots, &discard, &nr_discard))
+		goto out;
+	if ((rc = zsim_codec_new(o.comp, o.level, &codec)) < 0) {
+		const struct zsim_codec_ops *ops = zsim_codec_find(o.comp);
+		fprintf(stderr, "zsim fill: --level %d: %s takes %s\n", o.level, o.comp,
+			ops && ops->has_level ? "a level in its range" : "no level");
+		goto out;
+	}
+	for (size_t a = 0; a < o.nr_allocators; a++) {
+		char err[256];
+		struct zsim_tier_params tp = {
+			.kp = o.kp,
+			.capacity_pages = nr_slots,
+			.codec = o.comp,
+			.codec_level = o.level,
+			.allocator = o.allocators[a],
+			.mem_limit_pages = o.mem_limit / ZSIM_PAGE_SIZE,
+			.shared_codec = codec,
+		};
+		if (zsim_tier_new("zram", &tp, &dev[a], err, sizeof(err)) < 0) {
+			fprintf(stderr, "zsim fill: %s\n", err);
+			goto out;
+		}
+	}
+
+	/* Phase 1: the writes. */
+	const uint8_t *page;
+	int rerr = 0;
+	bool refused = false;
+	while (!refused && (page = source_next(src, &rerr)) != NULL) {
+		struct zsim_page_ref ref = { .bytes = page, .hash = zsim_page_hash(page) };
+		uint64_t idx = src->next - 1;
+		for (size_t a = 0; a < o.nr_allocators; a++) {
+			rc = dev[a]->ops->store(dev[a]->priv, idx, &ref);
+			if (rc == ZSIM_ENOMEM && o.nr_allocators == 1) {
+				fprintf(stderr, "zsim fill: page %llu: the kernel would fail this write with EIO "
+					"(Input/output error): zram mem_limit of %llu bytes reached\n",
+					(unsigned long long)idx, (unsigned long long)o.mem_limit);
+				refused = true;
+			} else if (rc < 0 && rc != ZSIM_ENOMEM) {
+				fprintf(stderr, "zsim fill: page %llu: %s\n", (unsigned long long)idx,
+					zsim_strerror(rc));
+				goto out;
+			}
+		}
+		if (o.check && check_all(dev, o.nr_allocators, "writing page", idx))
+			goto out;
+	}
+	if (rerr) {
+		fprintf(stderr, "zsim fill: %s: read error at page %llu\n", o.corpus,
+			(unsigned long long)src->next);
+		goto out;
+	}
+	if (!o.report)
+		for (size_t a = 0; a < o.nr_allocators; a++)
+			print_phase(&o, "written", o.allocators[a], dev[a]);
+	if (refused) {
+		ret = ZSIM_EXIT_WRITE_FAIL;
+		goto out;
+	}
+
+	/* Phase 2: discard. */
+	if (discard) {
+		for (size_t i = 0; i < nr_discard; i++) {
+			for (size_t a = 0; a < o.nr_allocators; a++)
+				dev[a]->ops->invalidate(dev[a]->priv, discard[i]);
+			if (o.check && check_all(dev, o.nr_allocators, "discarding page", discard[i]))
+				goto out;
+		}
+		if (!o.report)
+			for (size_t a = 0; a < o.nr_allocators; a++)
+				print_phase(&o, "discarded", o.allocators[a], dev[a]);
+	}
+
+	/* Phase 3: compaction. */
+	if (o.compact) {
+		for (size_t a = 0; a < o.nr_allocators; a++)
+			dev[a]->ops->compact(dev[a]->priv);
+		if (o.check && check_all(dev, o.nr_allocators, "compaction", 0))
+			goto out;
+		if (!o.report)
+			for (size_t a = 0; a < o.nr_allocators; a++)
+				print_phase(&o, "compacted", o.allocators[a], dev[a]);
+	}
+	if (o.report)
+		zsim_report_allocators(&o, dev);
+	ret = ZSIM_EXIT_OK;
+out:
+	for (size_t a = 0; a < o.nr_allocators; a++)
+		zsim_tier_free(dev[a]);
+	zsim_codec_free(codec);
+	if (src->f)
+		fclose(src->f);
+	free(src);
+	free(discard);
+	if (fflush(stdout) != 0 && ret == ZSIM_EXIT_OK) {
+		fprintf(stderr, "zsim fill: writing output: %s\n", strerror(errno));
+		ret = ZSIM_EXIT_ERROR;
+	}
+	return ret;
+}
+
+static uint64_t stat_of(const struct zsim_tier *t, const char *name)
+{
+	uint64_t v = 0;
+	zsim_tier_stat(t, name, &v);
+	return v;
+}
+
+/*
+ * The comparison report: per allocator, pages used, bytes stored, the
+ * effective ratio (original bytes / pool bytes), waste against the ideal
+ * packing of the same bytes (ceil(bytes / 4096) pages), objects kept whole;
+ * then each allocator's per-class view, as /sys/kernel/debug/zsmalloc/<pool>/classes.
+ */
+static int zsim_report_allocators(const struct fill_opts *o, struct zsim_tier **dev)
+{
+	json_t *all = o->json ? json_array() : NULL;
+	if (!o->json)
+		printf("%-10s %10s %10s %12s %7s %8s %8s %8s %s\n", "allocator", "pages_used",
+		       "objects", "bytes_stored", "ratio", "waste%", "whole", "rejected", "compaction");
+	for (size_t a = 0; a < o->nr_allocators; a++) {
+		const struct zsim_allocator *al = dev[a]->ops->pool(dev[a]->priv);
+		uint64_t pages = stat_of(dev[a], "mem_used_total") / ZSIM_PAGE_SIZE;
+		uint64_t orig = stat_of(dev[a], "orig_data_size");
+		uint64_t bytes = stat_of(dev[a], "compr_data_size");
+		uint64_t whole = stat_of(dev[a], "stored_whole");
+		uint64_t ideal = ZSIM_DIV_ROUND_UP(bytes, ZSIM_PAGE_SIZE);
+		uint64_t objects = 0;
+		size_t nc = al->ops->nr_classes(al->priv);
+		struct zsim_alloc_class_stat cs;
+		for (size_t i = 0; i < nc; i++) {
+			al->ops->class_stat(al->priv, i, &cs);
+			objects += cs.objs_used;
+		}
+		double ratio = pages ? (double)orig / (double)(pages * ZSIM_PAGE_SIZE) : 0.0;
+		double waste = ideal ? 100.0 * ((double)pages - (double)ideal) / (double)ideal : 0.0;
+		const char *compaction = al->ops->compact ? "yes" : "none (the kernel's has none)";
+		if (!o->json) {
+			printf("%-10s %10llu %10llu %12llu %7.3f %8.2f %8llu %8d %s\n", o->allocators[a],
+			       (unsigned long long)pages, (unsigned long long)objects,
+			       (unsigned long long)bytes, ratio, waste, (unsigned long long)whole, 0,
+			       compaction);
+			continue;
+		}
+		json_t *j = json_object(), *rows = json_array();
+		json_object_set_new(j, "allocator", json_string(o->allocators[a]));
+		json_object_set_new(j, "pages_used", json_integer((json_int_t)pages));
+		json_object_set_new(j, "objects", json_integer((json_int_t)objects));
+		json_object_set_new(j, "bytes_stored", json_integer((json_int_t)bytes));
+		json_object_set_new(j, "orig_data_size", json_integer((json_int_t)orig));
+		json_object_set_new(j, "effective_ratio", json_real(ratio));
+		json_object_set_new(j, "ideal_pages", json_integer((json_int_t)ideal));
+		json_object_set_new(j, "waste_vs_ideal_pct", json_real(waste));
+		json_object_set_new(j, "stored_whole", json_integer((json_int_t)whole));
+		json_object_set_new(j, "rejected", json_integer(0));
+		json_object_set_new(j, "has_compaction", json_boolean(al->ops->compact != NULL));
+		for (size_t i = 0; i < nc; i++) {
+			al->ops->class_stat(al->priv, i, &cs);
+			if (!cs.units && !cs.objs_used)
+				continue;
+			json_t *r = json_object();
+			json_object_set_new(r, "size", json_integer(cs.size));
+			json_object_set_new(r, "pages_per_unit", json_integer(cs.pages_per_unit));
+			json_object_set_new(r, "objs_per_unit", json_integer(cs.objs_per_unit));
+			json_object_set_new(r, "objs_allocated", json_integer((json_int_t)cs.objs_allocated));
+			json_object_set_new(r, "objs_used", json_integer((json_int_t)cs.objs_used));
+			json_object_set_new(r, "units", json_integer((json_int_t)cs.units));
+			json_object_set_new(r, "pages", json_integer((json_int_t)cs.pages));
+			json_object_set_new(r, "freeable", json_integer((json_int_t)cs.freeable));
+			json_array_append_new(rows, r);
+		}
+		json_object_set_new(j, "classes", rows);
+		json_array_append_new(all, j);
+	}
+	if (o->json) {
+		for (size_t i = 0; i < json_array_size(all); i++) {
+			char *s = json_dumps(json_array_get(all, i), JSON_PRESERVE_ORDER | JSON_COMPACT);
+			puts(s);
+			free(s);
+		}
+		json_decref(all);
+		return 0;
+	}
+	for (size_t a = 0; a < o->nr_allocators; a++) {
+		const struct zsim_allocator *al = dev[a]->ops->pool(dev[a]->priv);
+		size_t nc = al->ops->nr_classes(al->priv);
+		struct zsim_alloc_class_stat cs;
+		printf("\n%s classes:\n %5s %6s %6s %12s %12s %10s %10s %9s %6s\n", o->allocators[a],
+		       "size", "pages", "objs", "obj_alloc", "obj_used", "units", "pages_used",
+		       "freeable", "fill%");
+		for (size_t i = 0; i < nc; i++) {
+			al->ops->class_stat(al->priv, i, &cs);
+			if (!cs.units && !cs.objs_used)
+				continue;
+			double fill = cs.pages ? 100.0 * (double)(cs.objs_used * cs.size) /
+						 (double)(cs.pages * ZSIM_PAGE_SIZE) : 0.0;
+			printf(" %5u %6u %6u %12llu %12llu %10llu %10llu %9llu %6.1f\n", cs.size,
+			       cs.pages_per_unit, cs.objs_per_unit, (unsigned long long)cs.objs_allocated,
+			       (unsigned long long)cs.objs_used, (unsigned long long)cs.units,
+			       (unsigned long long)cs.pages, (unsigned long long)cs.freeable, fill);
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,89 @@
+/*
+ * tier.h - the tier family: the places a page can be stored below RAM.
+ *
+ * A tier is a block-addressed store of 4 KiB pages: zram (compressed, in RAM),
+ * and later zswap, dm-cache and the plain devices (ssd, emmc, hdd, nvram, nas).
+ * Each member is one file in tiers/ exporting one `const struct zsim_tier_ops`.
+ *
+ * Counters are reported as named values (the kernel's own names, in the
+ * kernel's order where the kernel prints a line of them, e.g. zram's mm_stat),
+ * so a front end can print any tier without knowing its type.
+ */
+#ifndef ZSIM_TIER_H
+#define ZSIM_TIER_H
+
+#include "../sim/zsim.h"
+#include "../sim/kprofile.h"
+#include "../allocators/allocator.h"
+
+/* What a store writes: the page's bytes and, if known, their content hash (0 = unknown). */
+struct zsim_page_ref {
+	const uint8_t *bytes;
+	uint64_t hash;
+};
+
+struct zsim_codec;
+
+struct zsim_tier_params {
+	const struct zsim_kprofile *kp;          /* never NULL */
+	const struct zsim_frame_source *frames;  /* RAM frames for in-memory tiers; NULL = unlimited */
+	uint64_t capacity_pages;                 /* disksize / device size in pages */
+	const char *codec;                       /* compressing tiers: NULL = profile default */
+	int codec_level;                         /* -1 = codec default */
+	const char *allocator;                   /* compressing tiers: NULL = "zsmalloc" */
+	uint64_t mem_limit_pages;                /* zram mem_limit; 0 = none */
+	struct zsim_codec *shared_codec;         /* optional: use this codec instance (and its size
+	                                            cache) instead of making one; not freed by the tier */
+};
+
+struct zsim_stat {
+	const char *name;
+	uint64_t value;
+};
+
+#define ZSIM_TIER_MAX_STATS 64
+
+struct zsim_tier_ops {
+	const char *name;
+	size_t priv_size;
+	/* Set up priv (zeroed). On error returns ZSIM_E* and writes a reason to err. */
+	int (*init)(void *priv, const struct zsim_tier_params *p, char *err, size_t errlen);
+	void (*destroy)(void *priv);
+	/*
+	 * Store a page at `index`, replacing what was there.  Returns 0, or
+	 * ZSIM_ERANGE (index past capacity), ZSIM_ENOMEM (the kernel's -ENOMEM: no
+	 * frame, or a memory limit; the block layer turns it into EIO).  On error
+	 * the previous content of the slot is kept, as the kernel keeps it.
+	 */
+	int (*store)(void *priv, uint64_t index, const struct zsim_page_ref *pg);
+	/* Read a page back into out (4096 bytes).  Optional for timing-only tiers. */
+	int (*load)(void *priv, uint64_t index, uint8_t *out);
+	/* Drop the page at index (discard, or swap slot freed).  No-op if empty. */
+	void (*invalidate)(void *priv, uint64_t index);
+	/* Optional: compact; returns pages freed. */
+	uint64_t (*compact)(void *priv);
+	/* Fill up to max named counters; returns how many. */
+	size_t (*stats)(const void *priv, struct zsim_stat *out, size_t max);
+	int (*check)(const void *priv, char *msg, size_t msglen);
+	/* Optional: the allocator holding this tier's objects (for per-class reports). */
+	const struct zsim_allocator *(*pool)(const void *priv);
+};
+
+const struct zsim_tier_ops *zsim_tier_find(const char *name);
+size_t zsim_tier_count(void);
+const struct zsim_tier_ops *zsim_tier_at(size_t i);
+
+struct zsim_tier {
+	const struct zsim_tier_ops *ops;
+	void *priv;
+};
+
+int zsim_tier_new(const char *name, const struct zsim_tier_params *p, struct zsim_tier **out,
+		  char *err, size_t errlen);
+void zsim_tier_free(struct zsim_tier *t);
+/* The value of a named counter; returns 0 and sets *v, or ZSIM_ENOENT. */
+int zsim_tier_stat(const struct zsim_tier *t, const char *name, uint64_t *v);
+
+extern const struct zsim_tier_ops zsim_tier_zram;
+
+#endif
