@@ -49,14 +49,18 @@ struct zsim_alloc_class_stat {
 struct zsim_allocator_ops {
 	const char *name;
 	size_t priv_size;
+	/* What compaction this allocator has, in a few words (for reports). */
+	const char *compaction_note;
 	/* Set up priv (zeroed, priv_size bytes) for a profile.  ZSIM_ENOTSUP if the profile lacks it. */
 	int (*init)(void *priv, const struct zsim_alloc_params *p);
+	/* Free the model's own memory.  Frames still held are NOT given back to the
+	 * frame source (it may be gone at teardown): the owner accounts for them. */
 	void (*destroy)(void *priv);
 	/*
 	 * Allocate an object of `size` bytes (the size the caller asks for; any
 	 * header the kernel adds is the model's business).  Returns 0 and *out, or
 	 * ZSIM_ENOMEM (frame source refused), ZSIM_ENOSPC (size too large for this
-	 * allocator).  Cost: O(1) amortised.
+	 * allocator), ZSIM_EINVAL (size 0, as the kernel refuses it).  Cost: O(1) amortised.
 	 */
 	int (*malloc)(void *priv, size_t size, zsim_handle *out);
 	/* pre: h came from malloc and was not freed. */
@@ -84,6 +88,8 @@ const struct zsim_allocator_ops *zsim_allocator_find(const char *name);
 size_t zsim_allocator_count(void);
 const struct zsim_allocator_ops *zsim_allocator_at(size_t i);
 void zsim_allocator_names(char *buf, size_t len);
+/* The kernel profiles in which `name` exists, comma-separated, into buf. */
+void zsim_allocator_profiles(const char *name, char *buf, size_t len);
 
 /* An instance: ops plus its private state, allocated by the core. */
 struct zsim_allocator {

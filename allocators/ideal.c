@@ -171,6 +171,7 @@ static int ideal_check(const void *priv, char *msg, size_t msglen)
 
 const struct zsim_allocator_ops zsim_allocator_ideal = {
 	.name = "ideal",
+	.compaction_note = "not needed: a reference that packs without gaps",
 	.priv_size = sizeof(struct ideal),
 	.init = ideal_init,
 	.destroy = ideal_destroy,

@@ -39,6 +39,24 @@ void zsim_allocator_names(char *buf, size_t len)
 		off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? ", " : "", members[i]->name);
 }
 
+void zsim_allocator_profiles(const char *name, char *buf, size_t len)
+{
+	const struct zsim_allocator_ops *ops = zsim_allocator_find(name);
+	size_t off = 0;
+	if (len)
+		buf[0] = '\0';
+	for (size_t i = 0; ops && i < zsim_kprofile_count() && off < len; i++) {
+		struct zsim_alloc_params p = { .kp = zsim_kprofile_at(i), .frames = NULL };
+		void *priv = zsim_xcalloc(1, ops->priv_size);
+		if (ops->init(priv, &p) == 0) {
+			off += (size_t)snprintf(buf + off, len - off, "%s%s", off ? ", " : "", p.kp->name);
+			if (ops->destroy)
+				ops->destroy(priv);
+		}
+		free(priv);
+	}
+}
+
 int zsim_allocator_new(const char *name, const struct zsim_alloc_params *p, struct zsim_allocator **out)
 {
 	const struct zsim_allocator_ops *ops = zsim_allocator_find(name);

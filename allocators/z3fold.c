@@ -37,9 +37,8 @@
  * 4.19/5.4 rule "FIRST unless chunks >= start_middle" can overlap the middle
  * by a chunk when the header is 2 chunks, so a page-exact model cannot use
  * it) and the inter-page move of a lone buddy, which 4.19 and 5.4 lack (they
- * only compact in place).  The profile has no switch for the latter; the
- * model keeps it on for every profile (see single_move below).  The header
- * size comes from the profile.
+ * only compact in place).  The profile's z3fold_single_move says which
+ * (off for 4.19 and 5.4, on for 6.x).  The header size comes from the profile.
  *
  * Single CPU: the kernel keeps one set of unbuddied lists per CPU, searches
  * its own first-fit and then other CPUs' lists for an exact size.  The model
@@ -52,9 +51,12 @@
  * There is no pool-level compaction in z3fold's zpool driver: compact = NULL.
  *
  * Representation: compact page and object arrays in priv, linked by 32-bit
- * indices, handle = object index + 1; a 64-bit bitmap of non-empty lists
- * makes first fit one count-trailing-zeros.  malloc and free are O(1)
- * amortised.  Available while has_z3fold_since <= version <= has_z3fold_until.
+ * indices, handle = object index + 1.  Each unbuddied list is a stack of
+ * (page, stamp) entries with lazy deletion (as in zbud.c): pushing is
+ * list_add, taking the head pops until an entry is current, unlinking only
+ * clears the page's tag; stale entries are purged once they outnumber the
+ * live ones.  A 64-bit bitmap of non-empty lists makes first fit one
+ * count-trailing-zeros.  malloc and free are O(1) amortised.  Available while has_z3fold_since <= version <= has_z3fold_until.
  */
 #include "allocator.h"
 
@@ -74,14 +76,22 @@
 enum { FIRST = 0, MIDDLE = 1, LAST = 2, HEADLESS = 3, NO_BUD = 0xff };
 
 struct z3page {
-	uint32_t prev, next;    /* list links (or next free slot) */
-	uint32_t obj[3];        /* object index + 1 per slot, 0 if empty */
+	uint32_t obj[3];        /* object index + 1 per slot, 0 if empty; obj[0]: next free slot */
+	uint32_t stamp;         /* stamp of its current list entry */
 	uint8_t chunks[3];      /* first, middle, last chunks; 0 if empty */
 	uint8_t start_middle;   /* chunk where MIDDLE starts (valid if middle) */
 	uint8_t list;           /* unbuddied index or L_NONE */
 	uint8_t foreign;        /* objects moved here from another page */
 	uint8_t headless;       /* one object, whole page, no header */
 	uint8_t live;
+};
+
+struct lent { uint32_t page, stamp; };
+
+/* One unbuddied list: a stack of entries, `live` of them current. */
+struct lstack {
+	struct lent *e;
+	uint32_t len, cap, live;
 };
 
 struct z3obj {
@@ -102,8 +112,9 @@ struct z3fold {
 	uint32_t npages_cap, npages_used, page_free;
 	struct z3obj *objs;
 	uint32_t nobjs_cap, nobjs_used, obj_free;
-	uint32_t head[Z3_TOTAL_CHUNKS];
-	uint64_t nonempty;
+	struct lstack lists[Z3_TOTAL_CHUNKS];
+	uint32_t seq;           /* last stamp handed out */
+	uint64_t nonempty;      /* bit i: unbuddied[i] has a live entry */
 	uint64_t pages_nr, nheadless, nobj, nmoved;
 	uint64_t objs_by_chunks[Z3_TOTAL_CHUNKS + 1];  /* [64] = headless */
 	uint64_t pages_by_chunks[Z3_TOTAL_CHUNKS + 1];
@@ -111,36 +122,72 @@ struct z3fold {
 
 /* ---- lists (list_add at the head, taken from the head) ---- */
 
-static void list_push(struct z3fold *z, uint32_t pi, unsigned l)
+static inline bool ent_live(const struct z3fold *z, struct lent e, unsigned l)
+{
+	const struct z3page *p = &z->pages[e.page];
+	return p->list == l && p->stamp == e.stamp;
+}
+
+/* Drop stale entries of list l, keeping the order of the live ones.  O(len). */
+static void list_purge(struct z3fold *z, unsigned l)
+{
+	struct lstack *s = &z->lists[l];
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < s->len; i++)
+		if (ent_live(z, s->e[i], l))
+			s->e[n++] = s->e[i];
+	s->len = n;
+}
+
+/* Stamps ran out: purge every list and number the live entries from 1. */
+static void restamp(struct z3fold *z)
+{
+	z->seq = 0;
+	for (unsigned l = 0; l < Z3_TOTAL_CHUNKS; l++) {
+		list_purge(z, l);
+		for (uint32_t i = 0; i < z->lists[l].len; i++) {
+			struct lent *e = &z->lists[l].e[i];
+			e->stamp = z->pages[e->page].stamp = ++z->seq;
+		}
+	}
+}
+
+/* list_add.  O(1) amortised. */
+static inline void list_push(struct z3fold *z, uint32_t pi, unsigned l)
 {
 	struct z3page *p = &z->pages[pi];
-	p->prev = NIL;
-	p->next = z->head[l];
-	if (z->head[l] != NIL)
-		z->pages[z->head[l]].prev = pi;
-	z->head[l] = pi;
+	struct lstack *s = &z->lists[l];
+	if (s->len >= 2 * s->live + 16)
+		list_purge(z, l);
+	if (s->len == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 64;
+		s->e = zsim_xrealloc(s->e, s->cap * sizeof(*s->e));
+	}
+	if (z->seq == UINT32_MAX)
+		restamp(z);
 	p->list = (uint8_t)l;
+	p->stamp = ++z->seq;
+	s->e[s->len++] = (struct lent){ pi, p->stamp };
+	s->live++;
 	z->nonempty |= 1ull << l;
 }
 
-static void list_unlink(struct z3fold *z, uint32_t pi)
+/* list_del: only the page's tag changes; its entry goes stale.  O(1). */
+static inline void list_unlink(struct z3fold *z, uint32_t pi)
 {
 	struct z3page *p = &z->pages[pi];
 	if (p->list == L_NONE)
 		return;
-	if (p->prev != NIL)
-		z->pages[p->prev].next = p->next;
-	else
-		z->head[p->list] = p->next;
-	if (p->next != NIL)
-		z->pages[p->next].prev = p->prev;
-	if (z->head[p->list] == NIL)
+	struct lstack *s = &z->lists[p->list];
+	if (--s->live == 0) {
+		s->len = 0;
 		z->nonempty &= ~(1ull << p->list);
+	}
 	p->list = L_NONE;
 }
 
 /* num_free_chunks(); pre: headed page. */
-static unsigned free_chunks(const struct z3fold *z, const struct z3page *p)
+static inline unsigned free_chunks(const struct z3fold *z, const struct z3page *p)
 {
 	if (p->chunks[MIDDLE]) {
 		unsigned before = p->chunks[FIRST] ? 0 : p->start_middle - z->hdr;
@@ -152,7 +199,7 @@ static unsigned free_chunks(const struct z3fold *z, const struct z3page *p)
 }
 
 /* add_to_unbuddied(): filed only while some slot is empty. */
-static void file_page(struct z3fold *z, uint32_t pi)
+static inline void file_page(struct z3fold *z, uint32_t pi)
 {
 	struct z3page *p = &z->pages[pi];
 	if (!p->chunks[FIRST] || !p->chunks[MIDDLE] || !p->chunks[LAST])
@@ -160,7 +207,7 @@ static void file_page(struct z3fold *z, uint32_t pi)
 }
 
 /* get_free_buddy(): NO_BUD if nothing fits (never for a page found by first fit). */
-static int free_buddy(const struct z3fold *z, const struct z3page *p, unsigned chunks)
+static inline int free_buddy(const struct z3fold *z, const struct z3page *p, unsigned chunks)
 {
 	if (p->chunks[MIDDLE]) {
 		if (!p->chunks[FIRST] && chunks <= (unsigned)p->start_middle - z->hdr)
@@ -175,24 +222,30 @@ static int free_buddy(const struct z3fold *z, const struct z3page *p, unsigned c
 }
 
 /* First fit over unbuddied[chunks ..]: the page taken off its list, or NIL. */
-static uint32_t take_fit(struct z3fold *z, unsigned chunks)
+static inline uint32_t take_fit(struct z3fold *z, unsigned chunks)
 {
 	uint64_t fit = z->nonempty >> chunks;
 	if (!fit)
 		return NIL;
-	uint32_t pi = z->head[chunks + (unsigned)__builtin_ctzll(fit)];
-	list_unlink(z, pi);
-	return pi;
+	unsigned l = chunks + (unsigned)__builtin_ctzll(fit);
+	struct lstack *s = &z->lists[l];
+	for (;;) {
+		struct lent e = s->e[--s->len];   /* live > 0, so a current entry exists */
+		if (ent_live(z, e, l)) {
+			list_unlink(z, e.page);
+			return e.page;
+		}
+	}
 }
 
 /* ---- slots ---- */
 
-static bool page_has_chunks(const struct z3page *p, unsigned c)
+static inline bool page_has_chunks(const struct z3page *p, unsigned c)
 {
 	return p->chunks[FIRST] == c || p->chunks[MIDDLE] == c || p->chunks[LAST] == c;
 }
 
-static void place(struct z3fold *z, uint32_t pi, int bud, uint32_t oi)
+static inline void place(struct z3fold *z, uint32_t pi, int bud, uint32_t oi)
 {
 	struct z3page *p = &z->pages[pi];
 	unsigned c = z->objs[oi].chunks;
@@ -206,7 +259,7 @@ static void place(struct z3fold *z, uint32_t pi, int bud, uint32_t oi)
 	z->objs[oi].bud = (uint8_t)bud;
 }
 
-static void unplace(struct z3fold *z, uint32_t pi, int bud)
+static inline void unplace(struct z3fold *z, uint32_t pi, int bud)
 {
 	struct z3page *p = &z->pages[pi];
 	unsigned c = p->chunks[bud];
@@ -220,41 +273,45 @@ static void unplace(struct z3fold *z, uint32_t pi, int bud)
 
 /* ---- page and object slots of the model ---- */
 
-static uint32_t page_new(struct z3fold *z)
+static inline uint32_t page_new(struct z3fold *z)
 {
 	uint32_t pi;
 	if (z->page_free != NIL) {
 		pi = z->page_free;
-		z->page_free = z->pages[pi].next;
+		z->page_free = z->pages[pi].obj[0];
 	} else {
 		if (z->npages_used == z->npages_cap) {
 			z->npages_cap = z->npages_cap ? z->npages_cap * 2 : 256;
 			z->pages = zsim_xrealloc(z->pages, z->npages_cap * sizeof(*z->pages));
 		}
 		pi = z->npages_used++;
+		z->pages[pi].stamp = 0;
 	}
+	/* A reused slot keeps its stamp, so entries from its last life stay stale. */
+	uint32_t stamp = z->pages[pi].stamp;
 	memset(&z->pages[pi], 0, sizeof(z->pages[pi]));
+	z->pages[pi].stamp = stamp;
 	z->pages[pi].list = L_NONE;
 	z->pages[pi].live = 1;
 	z->pages_nr++;
 	return pi;
 }
 
-static void page_release(struct z3fold *z, uint32_t pi)
+static inline void page_release(struct z3fold *z, uint32_t pi)
 {
 	struct z3page *p = &z->pages[pi];
 	if (p->headless)
 		z->nheadless--;
 	p->live = 0;
 	p->list = L_NONE;
-	p->next = z->page_free;
+	p->obj[0] = z->page_free;
 	z->page_free = pi;
 	z->pages_nr--;
 	if (z->frames)
 		z->frames->put(z->frames->ctx, 1);
 }
 
-static uint32_t obj_new(struct z3fold *z, unsigned chunks)
+static inline uint32_t obj_new(struct z3fold *z, unsigned chunks)
 {
 	uint32_t oi;
 	if (z->obj_free != NIL) {
@@ -274,7 +331,7 @@ static uint32_t obj_new(struct z3fold *z, unsigned chunks)
 	return oi;
 }
 
-static void obj_release(struct z3fold *z, uint32_t oi)
+static inline void obj_release(struct z3fold *z, uint32_t oi)
 {
 	struct z3obj *o = &z->objs[oi];
 	z->objs_by_chunks[o->chunks]--;
@@ -300,19 +357,17 @@ static int z3fold_init(void *priv, const struct zsim_alloc_params *prm)
 	z->nchunks = Z3_TOTAL_CHUNKS - z->hdr;
 	z->max_chunks = z->nchunks - 1;
 	z->headless_from = ZSIM_PAGE_SIZE - z->hdr * Z3_CHUNK_SIZE - Z3_CHUNK_SIZE + 1;
-	z->single_move = true;
+	z->single_move = kp->z3fold_single_move;
 	z->page_free = z->obj_free = NIL;
-	for (unsigned i = 0; i < Z3_TOTAL_CHUNKS; i++)
-		z->head[i] = NIL;
 	return 0;
 }
 
-/* Gives back every frame still held, then frees the model's arrays. */
+/* Frees the model's arrays; frames still held are the owner's to account (allocator.h). */
 static void z3fold_destroy(void *priv)
 {
 	struct z3fold *z = priv;
-	if (z->frames && z->pages_nr)
-		z->frames->put(z->frames->ctx, (unsigned)z->pages_nr);
+	for (unsigned l = 0; l < Z3_TOTAL_CHUNKS; l++)
+		free(z->lists[l].e);
 	free(z->pages);
 	free(z->objs);
 	memset(z, 0, sizeof(*z));
@@ -491,37 +546,51 @@ static int z3fold_check(const void *priv, char *msg, size_t msglen)
 {
 	const struct z3fold *z = priv;
 	uint64_t live = 0, headless = 0, objs = 0, on_lists = 0, want_lists = 0;
+	uint64_t tagged[Z3_TOTAL_CHUNKS] = {0};
 	uint64_t by_c[Z3_TOTAL_CHUNKS + 1] = {0}, pg_c[Z3_TOTAL_CHUNKS + 1] = {0};
 
+	/* Lists: current entries name live headed pages filed by their free chunks. */
 	for (unsigned l = 0; l < Z3_TOTAL_CHUNKS; l++) {
+		const struct lstack *st = &z->lists[l];
 		if (l >= z->nchunks) {
-			if (z->head[l] != NIL || (z->nonempty >> l) & 1)
+			if (st->len || (z->nonempty >> l) & 1)
 				FAIL("list %u beyond NCHUNKS %u is used", l, z->nchunks);
 			continue;
 		}
-		if ((z->head[l] != NIL) != !!(z->nonempty & (1ull << l)))
-			FAIL("bitmap disagrees with unbuddied[%u]", l);
-		uint32_t prev = NIL;
+		if (st->len > st->cap)
+			FAIL("unbuddied[%u]: length %u beyond capacity %u", l, st->len, st->cap);
 		uint64_t n = 0;
-		for (uint32_t pi = z->head[l]; pi != NIL; prev = pi, pi = z->pages[pi].next) {
-			if (pi >= z->npages_used)
-				FAIL("list %u holds page index %u out of range", l, pi);
-			const struct z3page *p = &z->pages[pi];
-			if (p->prev != prev || p->list != l || !p->live || p->headless)
-				FAIL("page %u: bad links or tag on list %u", pi, l);
+		for (uint32_t i = 0; i < st->len; i++) {
+			struct lent e = st->e[i];
+			if (e.page >= z->npages_used)
+				FAIL("unbuddied[%u] holds page index %u out of range", l, e.page);
+			if (!ent_live(z, e, l))
+				continue;
+			const struct z3page *p = &z->pages[e.page];
+			if (!p->live || p->headless)
+				FAIL("page %u: dead or headless on list %u", e.page, l);
 			if (free_chunks(z, p) != l)
-				FAIL("page %u has %u free chunks but sits on list %u", pi,
+				FAIL("page %u has %u free chunks but sits on list %u", e.page,
 				     free_chunks(z, p), l);
-			if (++n > z->npages_used)
-				FAIL("list %u loops", l);
+			n++;
 		}
+		if (n != st->live)
+			FAIL("unbuddied[%u]: %u live recorded, %llu current entries", l, st->live,
+			     (unsigned long long)n);
+		if (!!n != !!(z->nonempty & (1ull << l)))
+			FAIL("bitmap disagrees with unbuddied[%u]", l);
 		on_lists += n;
 	}
 
 	for (uint32_t pi = 0; pi < z->npages_used; pi++) {
 		const struct z3page *p = &z->pages[pi];
-		if (!p->live)
+		if (!p->live) {
+			if (p->list != L_NONE)
+				FAIL("free page slot %u is tagged for list %u", pi, p->list);
 			continue;
+		}
+		if (p->list != L_NONE)
+			tagged[p->list < Z3_TOTAL_CHUNKS ? p->list : 0]++;
 		live++;
 		if (p->headless) {
 			headless++;
@@ -587,6 +656,10 @@ static int z3fold_check(const void *priv, char *msg, size_t msglen)
 	if (objs != z->nobj)
 		FAIL("object count %llu, pages hold %llu", (unsigned long long)z->nobj,
 		     (unsigned long long)objs);
+	for (unsigned l = 0; l < Z3_TOTAL_CHUNKS; l++)
+		if (tagged[l] != z->lists[l].live)
+			FAIL("unbuddied[%u]: %llu pages tagged, %u entries current", l,
+			     (unsigned long long)tagged[l], z->lists[l].live);
 	if (on_lists != want_lists)
 		FAIL("lists hold %llu pages, %llu pages have an empty slot",
 		     (unsigned long long)on_lists, (unsigned long long)want_lists);
@@ -611,6 +684,7 @@ static int z3fold_check(const void *priv, char *msg, size_t msglen)
 
 const struct zsim_allocator_ops zsim_allocator_z3fold = {
 	.name = "z3fold",
+	.compaction_note = "in-page layout only: no pool-level compaction in the kernel",
 	.priv_size = sizeof(struct z3fold),
 	.init = z3fold_init,
 	.destroy = z3fold_destroy,

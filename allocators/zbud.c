@@ -17,9 +17,9 @@
  * frees the page when both are empty, else files it under its new free count.
  * zbud has no compaction: pages never move and objects never move.
  *
- * Layout followed: identical in every version from 4.19 to the last one before
- * removal in 6.15 (checked in the 4.x source with its LRU and in the late
- * source where unbuddied[0] doubles as the buddied list): CHUNK_SIZE 64,
+ * Layout followed: the late source (after the LRU went, unbuddied[0] doubling
+ * as the buddied list), which kept the constants and the alloc/free paths of
+ * the earlier versions (4.19 adds only the LRU and reclaim): CHUNK_SIZE 64,
  * header 1 chunk, NCHUNKS 63, at most 2 objects per page, largest 3968 B.
  *
  * What the model keeps: chunk rounding, the two buddy positions, the
@@ -29,9 +29,16 @@
  * zswap used for writeback until about 6.5 (writeback is the tier's business).
  *
  * Representation: pages and objects live in two compact arrays inside priv,
- * linked by 32-bit indices; a handle is object index + 1.  A bitmap of
- * non-empty unbuddied lists turns the first-fit scan into one count-trailing-
- * zeros, so malloc and free are O(1) (amortised for array growth).
+ * linked by 32-bit indices; a handle is object index + 1.  Each unbuddied
+ * list is a stack of (page, stamp) entries with lazy deletion: list_add is a
+ * push, taking the head pops entries until one is still current (the page is
+ * still on that list with that stamp), and taking a page off a list only
+ * clears its tag, so no neighbour page is touched.  The kernel's order is
+ * kept exactly: live entries stay in push order.  A stack is purged of stale
+ * entries when they outnumber the live ones, so its length stays O(live).
+ * The buddied list is never searched; the model keeps its count and a tag.
+ * A bitmap of non-empty lists turns the first-fit scan into one count-
+ * trailing-zeros: malloc and free are O(1) amortised.
  * Available while kp->has_zbud_until != 0 and kp->version <= has_zbud_until.
  */
 #include "allocator.h"
@@ -55,10 +62,19 @@
 enum { FIRST = 0, LAST = 1 };
 
 struct zpage {
-	uint32_t prev, next;    /* list links (or next free slot) */
-	uint32_t obj[2];        /* object index + 1 per buddy, 0 if empty */
+	uint32_t obj[2];        /* object index + 1 per buddy, 0 if empty; obj[0]: next free slot */
+	uint32_t stamp;         /* stamp of its current list entry */
 	uint8_t chunks[2];      /* first_chunks, last_chunks; 0 if empty */
 	uint8_t list;           /* unbuddied index, L_BUDDIED, or L_NONE */
+	uint8_t live;
+};
+
+struct lent { uint32_t page, stamp; };
+
+/* One unbuddied list: a stack of entries, `live` of them current. */
+struct lstack {
+	struct lent *e;
+	uint32_t len, cap, live;
 };
 
 struct zobj {
@@ -72,9 +88,9 @@ struct zbud {
 	uint32_t npages_cap, npages_used, page_free;  /* slot array, high water, free chain */
 	struct zobj *objs;
 	uint32_t nobjs_cap, nobjs_used, obj_free;
-	uint32_t head[ZBUD_NCHUNKS];     /* unbuddied[i]; index 0 is never used */
-	uint32_t buddied;
-	uint64_t nonempty;               /* bit i: unbuddied[i] not empty */
+	struct lstack lists[ZBUD_NCHUNKS]; /* unbuddied[i]; index 0 is never used */
+	uint32_t seq;                    /* last stamp handed out */
+	uint64_t nonempty;               /* bit i: unbuddied[i] has a live entry */
 	uint64_t pages_nr;               /* live pages (frames held) */
 	uint64_t nobj;                   /* live objects */
 	uint64_t nbuddied;               /* pages on the buddied list */
@@ -85,52 +101,100 @@ struct zbud {
 _Static_assert(ZBUD_NCHUNKS == 63 && ZBUD_MAX_SIZE == 3968, "zbud constants");
 _Static_assert(ZBUD_NCHUNKS <= 64, "unbuddied bitmap holds every list");
 
-static uint32_t *list_head(struct zbud *z, uint8_t list)
+static inline bool ent_live(const struct zbud *z, struct lent e, unsigned l)
 {
-	return list == L_BUDDIED ? &z->buddied : &z->head[list];
+	const struct zpage *p = &z->pages[e.page];
+	return p->list == l && p->stamp == e.stamp;
 }
 
-/* list_add: at the head, as the kernel does. */
-static void list_push(struct zbud *z, uint32_t pi, uint8_t list)
+/* Drop stale entries of list l, keeping the order of the live ones.  O(len). */
+static void list_purge(struct zbud *z, unsigned l)
 {
-	uint32_t *h = list_head(z, list);
+	struct lstack *s = &z->lists[l];
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < s->len; i++)
+		if (ent_live(z, s->e[i], l))
+			s->e[n++] = s->e[i];
+	s->len = n;
+}
+
+/* Stamps ran out: purge every list and number the live entries from 1. */
+static void restamp(struct zbud *z)
+{
+	z->seq = 0;
+	for (unsigned l = 0; l < ZBUD_NCHUNKS; l++) {
+		list_purge(z, l);
+		for (uint32_t i = 0; i < z->lists[l].len; i++) {
+			struct lent *e = &z->lists[l].e[i];
+			e->stamp = z->pages[e->page].stamp = ++z->seq;
+		}
+	}
+}
+
+/* list_add: at the head, as the kernel does.  O(1) amortised. */
+static inline void list_push(struct zbud *z, uint32_t pi, uint8_t list)
+{
 	struct zpage *p = &z->pages[pi];
-	p->prev = NIL;
-	p->next = *h;
-	if (*h != NIL)
-		z->pages[*h].prev = pi;
-	*h = pi;
 	p->list = list;
-	if (list == L_BUDDIED)
+	if (list == L_BUDDIED) {
 		z->nbuddied++;
-	else
-		z->nonempty |= 1ull << list;
+		return;
+	}
+	struct lstack *s = &z->lists[list];
+	if (s->len >= 2 * s->live + 16)
+		list_purge(z, list);
+	if (s->len == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 64;
+		s->e = zsim_xrealloc(s->e, s->cap * sizeof(*s->e));
+	}
+	if (z->seq == UINT32_MAX)
+		restamp(z);
+	p->stamp = ++z->seq;
+	s->e[s->len++] = (struct lent){ pi, p->stamp };
+	s->live++;
+	z->nonempty |= 1ull << list;
 }
 
-static void list_unlink(struct zbud *z, uint32_t pi)
+/* list_del: only the page's tag changes; its entry goes stale.  O(1). */
+static inline void list_unlink(struct zbud *z, uint32_t pi)
 {
 	struct zpage *p = &z->pages[pi];
-	uint32_t *h = list_head(z, p->list);
-	if (p->prev != NIL)
-		z->pages[p->prev].next = p->next;
-	else
-		*h = p->next;
-	if (p->next != NIL)
-		z->pages[p->next].prev = p->prev;
-	if (p->list == L_BUDDIED)
+	if (p->list == L_BUDDIED) {
 		z->nbuddied--;
-	else if (*h == NIL)
-		z->nonempty &= ~(1ull << p->list);
+	} else if (p->list != L_NONE) {
+		struct lstack *s = &z->lists[p->list];
+		if (--s->live == 0) {
+			s->len = 0;
+			z->nonempty &= ~(1ull << p->list);
+		}
+	}
 	p->list = L_NONE;
 }
 
-static unsigned free_chunks(const struct zpage *p)
+/* Head of the first non-empty list from `chunks` on, taken off it; NIL if none. */
+static inline uint32_t take_fit(struct zbud *z, unsigned chunks)
+{
+	uint64_t fit = z->nonempty >> chunks;
+	if (!fit)
+		return NIL;
+	struct lstack *s = &z->lists[chunks + (unsigned)__builtin_ctzll(fit)];
+	unsigned l = (unsigned)(s - z->lists);
+	for (;;) {
+		struct lent e = s->e[--s->len];   /* live > 0, so a current entry exists */
+		if (ent_live(z, e, l)) {
+			list_unlink(z, e.page);
+			return e.page;
+		}
+	}
+}
+
+static inline unsigned free_chunks(const struct zpage *p)
 {
 	return ZBUD_NCHUNKS - p->chunks[FIRST] - p->chunks[LAST];
 }
 
 /* File a page that holds at least one object under the list its state asks for. */
-static void file_page(struct zbud *z, uint32_t pi)
+static inline void file_page(struct zbud *z, uint32_t pi)
 {
 	struct zpage *p = &z->pages[pi];
 	if (p->chunks[FIRST] && p->chunks[LAST])
@@ -139,36 +203,42 @@ static void file_page(struct zbud *z, uint32_t pi)
 		list_push(z, pi, (uint8_t)free_chunks(p));
 }
 
-static uint32_t page_new(struct zbud *z)
+static inline uint32_t page_new(struct zbud *z)
 {
 	uint32_t pi;
 	if (z->page_free != NIL) {
 		pi = z->page_free;
-		z->page_free = z->pages[pi].next;
+		z->page_free = z->pages[pi].obj[0];
 	} else {
 		if (z->npages_used == z->npages_cap) {
 			z->npages_cap = z->npages_cap ? z->npages_cap * 2 : 256;
 			z->pages = zsim_xrealloc(z->pages, z->npages_cap * sizeof(*z->pages));
 		}
 		pi = z->npages_used++;
+		z->pages[pi].stamp = 0;
 	}
+	/* A reused slot keeps its stamp, so entries from its last life stay stale. */
+	uint32_t stamp = z->pages[pi].stamp;
 	memset(&z->pages[pi], 0, sizeof(z->pages[pi]));
+	z->pages[pi].stamp = stamp;
 	z->pages[pi].list = L_NONE;
+	z->pages[pi].live = 1;
 	z->pages_nr++;
 	return pi;
 }
 
-static void page_release(struct zbud *z, uint32_t pi)
+static inline void page_release(struct zbud *z, uint32_t pi)
 {
 	z->pages[pi].list = L_NONE;
-	z->pages[pi].next = z->page_free;
+	z->pages[pi].live = 0;
+	z->pages[pi].obj[0] = z->page_free;
 	z->page_free = pi;
 	z->pages_nr--;
 	if (z->frames)
 		z->frames->put(z->frames->ctx, 1);
 }
 
-static uint32_t obj_new(struct zbud *z)
+static inline uint32_t obj_new(struct zbud *z)
 {
 	uint32_t oi;
 	if (z->obj_free != NIL) {
@@ -192,18 +262,15 @@ static int zbud_init(void *priv, const struct zsim_alloc_params *prm)
 		return ZSIM_ENOTSUP;
 	z->frames = prm->frames;
 	z->page_free = z->obj_free = NIL;
-	z->buddied = NIL;
-	for (unsigned i = 0; i < ZBUD_NCHUNKS; i++)
-		z->head[i] = NIL;
 	return 0;
 }
 
-/* Gives back every frame still held, then frees the model's arrays. */
+/* Frees the model's arrays; frames still held are the owner's to account (allocator.h). */
 static void zbud_destroy(void *priv)
 {
 	struct zbud *z = priv;
-	if (z->frames && z->pages_nr)
-		z->frames->put(z->frames->ctx, (unsigned)z->pages_nr);
+	for (unsigned l = 0; l < ZBUD_NCHUNKS; l++)
+		free(z->lists[l].e);
 	free(z->pages);
 	free(z->objs);
 	memset(z, 0, sizeof(*z));
@@ -221,13 +288,9 @@ static int zbud_malloc(void *priv, size_t size, zsim_handle *out)
 	if (size > ZBUD_MAX_SIZE)
 		return ZSIM_ENOSPC;
 	unsigned chunks = (unsigned)ZSIM_DIV_ROUND_UP(size, ZBUD_CHUNK_SIZE);
-	uint64_t fit = z->nonempty >> chunks;
-	uint32_t pi;
+	uint32_t pi = take_fit(z, chunks);
 	int bud;
-	if (fit) {
-		unsigned i = chunks + (unsigned)__builtin_ctzll(fit);
-		pi = z->head[i];
-		list_unlink(z, pi);
+	if (pi != NIL) {
 		bud = z->pages[pi].chunks[FIRST] == 0 ? FIRST : LAST;
 	} else {
 		if (z->frames && z->frames->get(z->frames->ctx, 1) != 0)
@@ -324,45 +387,57 @@ static int zbud_check(const void *priv, char *msg, size_t msglen)
 {
 	const struct zbud *z = priv;
 	uint64_t live = 0, objs = 0, on_lists = 0, nbuddied = 0;
+	uint64_t tagged[ZBUD_NCHUNKS] = {0};
 	uint64_t by_c[ZBUD_MAX_CHUNKS + 1] = {0}, pg_c[ZBUD_MAX_CHUNKS + 1] = {0};
 
-	/* Lists: links consistent, each page filed where its state says. */
-	for (unsigned l = 0; l <= ZBUD_NCHUNKS; l++) {
-		uint8_t tag = l == ZBUD_NCHUNKS ? L_BUDDIED : (uint8_t)l;
-		uint32_t pi = l == ZBUD_NCHUNKS ? z->buddied : z->head[l];
-		uint32_t prev = NIL;
-		if (tag != L_BUDDIED && (pi != NIL) != !!(z->nonempty & (1ull << l)))
-			FAIL("bitmap disagrees with unbuddied[%u]", l);
+	/*
+	 * Lists: every current entry names a live page filed where its state
+	 * says; counts agree with the entries, the tags and the bitmap.  (Each
+	 * current entry carries its page's stamp, so a page has at most one.)
+	 */
+	for (unsigned l = 0; l < ZBUD_NCHUNKS; l++) {
+		const struct lstack *st = &z->lists[l];
 		uint64_t n = 0;
-		for (; pi != NIL; prev = pi, pi = z->pages[pi].next) {
-			if (pi >= z->npages_used)
-				FAIL("list %u holds page index %u out of range", l, pi);
-			const struct zpage *p = &z->pages[pi];
-			if (p->prev != prev)
-				FAIL("page %u: prev link broken on list %u", pi, l);
-			if (p->list != tag)
-				FAIL("page %u on list %u but tagged %u", pi, l, p->list);
-			bool two = p->chunks[FIRST] && p->chunks[LAST];
-			if (tag == L_BUDDIED ? !two : (two || free_chunks(p) != l))
-				FAIL("page %u (first %u, last %u) on the wrong list %u", pi,
+		if (st->len > st->cap)
+			FAIL("unbuddied[%u]: length %u beyond capacity %u", l, st->len, st->cap);
+		for (uint32_t i = 0; i < st->len; i++) {
+			struct lent e = st->e[i];
+			if (e.page >= z->npages_used)
+				FAIL("unbuddied[%u] holds page index %u out of range", l, e.page);
+			if (!ent_live(z, e, l))
+				continue;
+			const struct zpage *p = &z->pages[e.page];
+			if (!p->live || (p->chunks[FIRST] && p->chunks[LAST]) || free_chunks(p) != l)
+				FAIL("page %u (first %u, last %u) on the wrong list %u", e.page,
 				     p->chunks[FIRST], p->chunks[LAST], l);
-			if (++n > z->npages_used)
-				FAIL("list %u loops", l);
+			n++;
 		}
+		if (n != st->live)
+			FAIL("unbuddied[%u]: %u live recorded, %llu current entries", l, st->live,
+			     (unsigned long long)n);
+		if (!!n != !!(z->nonempty & (1ull << l)))
+			FAIL("bitmap disagrees with unbuddied[%u]", l);
 		on_lists += n;
-		if (tag == L_BUDDIED)
-			nbuddied = n;
 	}
-	if (nbuddied != z->nbuddied)
-		FAIL("buddied count %llu, list holds %llu", (unsigned long long)z->nbuddied,
-		     (unsigned long long)nbuddied);
 
 	/* Pages: bounds, no overlap, at most two objects, back links. */
 	for (uint32_t pi = 0; pi < z->npages_used; pi++) {
 		const struct zpage *p = &z->pages[pi];
-		if (p->list == L_NONE)
+		if (!p->live) {
+			if (p->list != L_NONE)
+				FAIL("free page slot %u is tagged for list %u", pi, p->list);
 			continue;
+		}
 		live++;
+		if (p->list == L_BUDDIED) {
+			nbuddied++;
+			if (!p->chunks[FIRST] || !p->chunks[LAST])
+				FAIL("page %u on the buddied list with an empty buddy", pi);
+		} else if (p->list < ZBUD_NCHUNKS) {
+			tagged[p->list]++;
+		} else {
+			FAIL("live page %u is on no list", pi);
+		}
 		unsigned f = p->chunks[FIRST], la = p->chunks[LAST];
 		if (!f && !la)
 			FAIL("page %u is live but empty", pi);
@@ -384,10 +459,17 @@ static int zbud_check(const void *priv, char *msg, size_t msglen)
 		if (la && la != f)
 			pg_c[la]++;
 	}
-	if (live != z->pages_nr || on_lists != live)
+	for (unsigned l = 0; l < ZBUD_NCHUNKS; l++)
+		if (tagged[l] != z->lists[l].live)
+			FAIL("unbuddied[%u]: %llu pages tagged, %u entries current", l,
+			     (unsigned long long)tagged[l], z->lists[l].live);
+	if (nbuddied != z->nbuddied)
+		FAIL("buddied count %llu, pages say %llu", (unsigned long long)z->nbuddied,
+		     (unsigned long long)nbuddied);
+	if (live != z->pages_nr || on_lists + nbuddied != live)
 		FAIL("pages_nr %llu, live pages %llu, on lists %llu",
 		     (unsigned long long)z->pages_nr, (unsigned long long)live,
-		     (unsigned long long)on_lists);
+		     (unsigned long long)(on_lists + nbuddied));
 	if (objs != z->nobj)
 		FAIL("object count %llu, pages hold %llu", (unsigned long long)z->nobj,
 		     (unsigned long long)objs);
@@ -413,6 +495,7 @@ static int zbud_check(const void *priv, char *msg, size_t msglen)
 
 const struct zsim_allocator_ops zsim_allocator_zbud = {
 	.name = "zbud",
+	.compaction_note = "none: the kernel's zbud has none",
 	.priv_size = sizeof(struct zbud),
 	.init = zbud_init,
 	.destroy = zbud_destroy,

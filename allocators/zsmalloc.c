@@ -45,17 +45,23 @@
  * are never busy), and the slab memory of handles and zspage structs, which
  * the kernel does not count in zs_get_total_pages either.
  *
- * Facts from linux-mm mm/zsmalloc.c @1333a275 (newest, after 6.19) for the
- * RATIO profiles; from the 4.8-era tree and the Feb 2023 patch "zsmalloc:
- * remove insert_zspage() ->inuse optimization" for the QUARTERS profiles
- * (4.19, 6.1).  See ../shared/kernel-facts.md section 1.
+ * Which kernel.  The profile decides: chain size and rule, handle size and
+ * merging from its zs_* fields; fullness RATIO selects the 6.4+ lists, head
+ * insertion and compaction (read in linux-mm mm/zsmalloc.c @1333a275, newest,
+ * after 6.19); fullness QUARTERS selects the 4.8 .. 6.2 lists, insertion and
+ * compaction (read in 4.8-era and 4.x zsmalloc.c and in the Feb 2023 patch
+ * "zsmalloc: remove insert_zspage() ->inuse optimization", which dropped the
+ * "second if fewer in use" rule; a 6.3 profile would need QUARTERS with head
+ * insertion, which no profile has).  See ../shared/kernel-facts.md section 1.
  *
- * Layout (for speed and memory).  Zspages are records in one growing array,
- * recycled per class so a record keeps its slot array.  A slot is 32 bits:
- * a used slot holds the handle's table index with SLOT_USED set; a free slot
- * holds the index of the next free slot.  A handle is 1 + an index into a
+ * Layout (for speed and memory).  A zspage is a record in one growing arena of
+ * 32-bit words, a 16-byte header followed by its slots, named by its offset;
+ * freed records wait on a per-class spare list and are reused by that class.
+ * A used slot holds its handle's table index with SLOT_USED set; a free slot
+ * holds the number of the next free slot.  A handle is 1 + an index into a
  * table of (zspage, slot) pairs whose free entries form a LIFO list.  That is
- * 12 bytes per stored object plus about 24 bytes per zspage.
+ * 12 bytes per stored object, plus 16 bytes and the unused slots per zspage;
+ * a free touches the handle entry and one or two lines of its zspage.
  */
 #include "allocator.h"
 
@@ -96,14 +102,23 @@
 /* Handle indexes stay below SLOT_USED so a slot can hold one with its tag. */
 #define ZSM_MAX_HANDLES  (ZSM_SLOT_USED - 1u)
 
+/*
+ * A zspage record: this header followed by its slots, in the pool's arena and
+ * named by its offset there in 32-bit words, so that a handle's zspage and
+ * slot are usually one cache line apart at most.
+ */
 struct zsm_zspage {
 	uint32_t prev, next;   /* fullness list links, or next spare record */
-	uint32_t *slots;       /* objs_per_zspage entries, kept across recycling */
 	uint16_t inuse;        /* used slots */
 	uint16_t freeobj;      /* head of the free-slot list, ZSM_SLOT_END if none */
 	uint8_t cls;           /* index into pool->cls */
 	uint8_t fg;            /* fullness group, or ZSM_FG_ISOLATED / ZSM_FG_DEAD */
+	uint16_t pad;
+	uint32_t slots[];      /* objs_per_zspage entries */
 };
+#define ZSM_HDR_WORDS (sizeof(struct zsm_zspage) / sizeof(uint32_t))
+/* Arena offsets are 32-bit; ZSM_NONE is never a valid one. */
+#define ZSM_MAX_ARENA ((uint64_t)UINT32_MAX - 1)
 
 struct zsm_hent {
 	uint32_t zspage;       /* ZSM_NONE when the entry is free */
@@ -134,8 +149,8 @@ struct zsm_pool {
 	uint8_t cls_of_req[ZSM_MAX_ALLOC + 1];  /* request bytes -> cls[] index */
 	uint8_t *group_arena;
 
-	struct zsm_zspage *zs;
-	uint32_t zs_len, zs_cap;
+	uint32_t *arena;       /* zspage records, each ZSM_HDR_WORDS + objs words */
+	uint64_t arena_len, arena_cap;  /* in words */
 
 	struct zsm_hent *ht;
 	uint32_t ht_len, ht_cap, ht_free;
@@ -145,6 +160,11 @@ struct zsm_pool {
 	uint64_t pages_compacted, objs_migrated;
 	uint64_t bad_frees;    /* free() of a handle that is not live (a caller bug) */
 };
+
+static inline struct zsm_zspage *zsp(const struct zsm_pool *p, uint32_t off)
+{
+	return (struct zsm_zspage *)(void *)(p->arena + off);
+}
 
 /* ---- class table ---------------------------------------------------------- */
 
@@ -203,16 +223,16 @@ static unsigned size_to_index(unsigned size)
 
 static void list_del(struct zsm_pool *p, struct zsm_class *c, uint32_t zi)
 {
-	struct zsm_zspage *z = &p->zs[zi];
+	struct zsm_zspage *z = zsp(p, zi);
 	if (z->prev != ZSM_NONE)
-		p->zs[z->prev].next = z->next;
+		zsp(p, z->prev)->next = z->next;
 	else {
 		c->head[z->fg] = z->next;
 		if (z->next == ZSM_NONE)
 			c->mask &= (uint16_t)~(1u << z->fg);
 	}
 	if (z->next != ZSM_NONE)
-		p->zs[z->next].prev = z->prev;
+		zsp(p, z->next)->prev = z->prev;
 	z->prev = z->next = ZSM_NONE;
 	z->fg = ZSM_FG_ISOLATED;
 }
@@ -223,22 +243,22 @@ static void list_del(struct zsm_pool *p, struct zsm_class *c, uint32_t zi)
  */
 static void list_add(struct zsm_pool *p, struct zsm_class *c, uint32_t zi, unsigned g)
 {
-	struct zsm_zspage *z = &p->zs[zi];
+	struct zsm_zspage *z = zsp(p, zi);
 	uint32_t h = c->head[g];
 	z->fg = (uint8_t)g;
-	if (h != ZSM_NONE && p->old_rules && z->inuse < p->zs[h].inuse) {
-		struct zsm_zspage *hz = &p->zs[h];
+	if (h != ZSM_NONE && p->old_rules && z->inuse < zsp(p, h)->inuse) {
+		struct zsm_zspage *hz = zsp(p, h);
 		z->prev = h;
 		z->next = hz->next;
 		if (hz->next != ZSM_NONE)
-			p->zs[hz->next].prev = zi;
+			zsp(p, hz->next)->prev = zi;
 		hz->next = zi;
 		return;
 	}
 	z->prev = ZSM_NONE;
 	z->next = h;
 	if (h != ZSM_NONE)
-		p->zs[h].prev = zi;
+		zsp(p, h)->prev = zi;
 	c->head[g] = zi;
 	c->mask |= (uint16_t)(1u << g);
 }
@@ -246,7 +266,7 @@ static void list_add(struct zsm_pool *p, struct zsm_class *c, uint32_t zi, unsig
 /* putback_zspage: file an isolated zspage under the group its inuse says. Returns the group. */
 static unsigned putback(struct zsm_pool *p, struct zsm_class *c, uint32_t zi)
 {
-	unsigned g = c->group[p->zs[zi].inuse];
+	unsigned g = c->group[zsp(p, zi)->inuse];
 	list_add(p, c, zi, g);
 	return g;
 }
@@ -254,8 +274,8 @@ static unsigned putback(struct zsm_pool *p, struct zsm_class *c, uint32_t zi)
 /* fix_fullness_group: move only when the group changed. */
 static void fix_group(struct zsm_pool *p, struct zsm_class *c, uint32_t zi)
 {
-	unsigned g = c->group[p->zs[zi].inuse];
-	if (g != p->zs[zi].fg) {
+	unsigned g = c->group[zsp(p, zi)->inuse];
+	if (g != zsp(p, zi)->fg) {
 		list_del(p, c, zi);
 		list_add(p, c, zi, g);
 	}
@@ -285,16 +305,27 @@ static uint32_t zspage_new(struct zsm_pool *p, unsigned ci)
 		return ZSM_NONE;
 	uint32_t zi = c->spare;
 	if (zi != ZSM_NONE) {
-		c->spare = p->zs[zi].next;
+		c->spare = zsp(p, zi)->next;
 	} else {
-		if (p->zs_len == p->zs_cap) {
-			p->zs_cap = p->zs_cap ? p->zs_cap * 2 : 256;
-			p->zs = zsim_xrealloc(p->zs, (size_t)p->zs_cap * sizeof(*p->zs));
+		uint64_t words = ZSM_HDR_WORDS + c->objs;
+		if (p->arena_len + words > p->arena_cap) {
+			uint64_t cap = p->arena_cap ? p->arena_cap * 2 : 4096;
+			while (cap < p->arena_len + words)
+				cap *= 2;
+			if (cap > ZSM_MAX_ARENA)
+				cap = ZSM_MAX_ARENA;
+			if (p->arena_len + words > cap) {
+				fprintf(stderr, "zsim: zsmalloc model: zspage arena over %llu words\n",
+					(unsigned long long)ZSM_MAX_ARENA);
+				abort();
+			}
+			p->arena = zsim_xrealloc(p->arena, (size_t)cap * sizeof(uint32_t));
+			p->arena_cap = cap;
 		}
-		zi = p->zs_len++;
-		p->zs[zi].slots = zsim_xmalloc((size_t)c->objs * sizeof(uint32_t));
+		zi = (uint32_t)p->arena_len;
+		p->arena_len += words;
 	}
-	struct zsm_zspage *z = &p->zs[zi];
+	struct zsm_zspage *z = zsp(p, zi);
 	for (unsigned i = 0; i + 1 < c->objs; i++)
 		z->slots[i] = i + 1;
 	z->slots[c->objs - 1] = ZSM_SLOT_END;
@@ -311,7 +342,7 @@ static uint32_t zspage_new(struct zsm_pool *p, unsigned ci)
 /* __free_zspage: pre: empty and on no list.  Gives the frames back. Cost: O(1). */
 static void zspage_release(struct zsm_pool *p, struct zsm_class *c, uint32_t zi)
 {
-	struct zsm_zspage *z = &p->zs[zi];
+	struct zsm_zspage *z = zsp(p, zi);
 	z->fg = ZSM_FG_DEAD;
 	z->prev = ZSM_NONE;
 	z->next = c->spare;
@@ -443,12 +474,10 @@ static int zsm_init(void *priv, const struct zsim_alloc_params *prm)
 static void zsm_destroy(void *priv)
 {
 	struct zsm_pool *p = priv;
-	for (uint32_t i = 0; i < p->zs_len; i++)
-		free(p->zs[i].slots);
-	free(p->zs);
+	free(p->arena);
 	free(p->ht);
 	free(p->group_arena);
-	p->zs = NULL;
+	p->arena = NULL;
 	p->ht = NULL;
 	p->group_arena = NULL;
 }
@@ -476,7 +505,7 @@ static int zsm_malloc(void *priv, size_t size, zsim_handle *out)
 			return ZSIM_ENOMEM;
 	}
 	uint32_t hi = handle_new(p);
-	struct zsm_zspage *z = &p->zs[zi];
+	struct zsm_zspage *z = zsp(p, zi);
 	p->ht[hi].zspage = zi;
 	p->ht[hi].slot = slot_take(z, hi);
 	if (fresh)
@@ -502,7 +531,7 @@ static void zsm_free(void *priv, zsim_handle h)
 	}
 	uint32_t hi = (uint32_t)(h - 1);
 	uint32_t zi = p->ht[hi].zspage;
-	struct zsm_zspage *z = &p->zs[zi];
+	struct zsm_zspage *z = zsp(p, zi);
 	struct zsm_class *c = &p->cls[z->cls];
 	slot_put(z, p->ht[hi].slot);
 	c->used--;
@@ -535,7 +564,7 @@ static uint64_t can_compact(const struct zsm_class *c)
 /* Move the object in src slot s into dst (obj_malloc + copy + obj_free). */
 static void move_object(struct zsm_pool *p, uint32_t src, unsigned s, uint32_t dst)
 {
-	struct zsm_zspage *sz = &p->zs[src], *dz = &p->zs[dst];
+	struct zsm_zspage *sz = zsp(p, src), *dz = zsp(p, dst);
 	uint32_t hi = sz->slots[s] & ~ZSM_SLOT_USED;
 	p->ht[hi].zspage = dst;
 	p->ht[hi].slot = slot_take(dz, hi);
@@ -577,19 +606,19 @@ static uint64_t compact_class_ratio(struct zsm_pool *p, struct zsm_class *c)
 		if (src == ZSM_NONE)
 			break;
 		for (unsigned s = 0; s < c->objs; s++) {
-			if (!(p->zs[src].slots[s] & ZSM_SLOT_USED))
+			if (!(zsp(p, src)->slots[s] & ZSM_SLOT_USED))
 				continue;
 			move_object(p, src, s, dst);
-			if (p->zs[dst].inuse == c->objs || p->zs[src].inuse == 0)
+			if (zsp(p, dst)->inuse == c->objs || zsp(p, src)->inuse == 0)
 				break;
 		}
-		if (p->zs[src].inuse == 0) {
+		if (zsp(p, src)->inuse == 0) {
 			zspage_release(p, c, src);
 			freed += c->ppz;
 		} else {
 			putback(p, c, src);
 		}
-		if (p->zs[dst].inuse == c->objs) {
+		if (zsp(p, dst)->inuse == c->objs) {
 			putback(p, c, dst);
 			dst = ZSM_NONE;
 		}
@@ -621,9 +650,9 @@ static uint64_t compact_class_quarters(struct zsm_pool *p, struct zsm_class *c)
 		bool drained = false;
 		while ((dst = isolate(p, c, true)) != ZSM_NONE) {
 			for (; s < c->objs; s++) {
-				if (!(p->zs[src].slots[s] & ZSM_SLOT_USED))
+				if (!(zsp(p, src)->slots[s] & ZSM_SLOT_USED))
 					continue;
-				if (p->zs[dst].inuse == c->objs)
+				if (zsp(p, dst)->inuse == c->objs)
 					break;
 				move_object(p, src, s, dst);
 			}
@@ -699,7 +728,7 @@ static void zsm_class_stat(const void *priv, size_t i, struct zsim_alloc_class_s
 /* Walk one zspage: free list and used slots against the handle table. */
 static int check_zspage(const struct zsm_pool *p, uint32_t zi, char *msg, size_t msglen)
 {
-	const struct zsm_zspage *z = &p->zs[zi];
+	const struct zsm_zspage *z = zsp(p, zi);
 	const struct zsm_class *c = &p->cls[z->cls];
 	unsigned used = 0, nfree = 0;
 	for (unsigned s = 0; s < c->objs; s++) {
@@ -750,10 +779,10 @@ static int zsm_check(const void *priv, char *msg, size_t msglen)
 			if (has && (g == 0 || g > p->full_group))
 				FAIL("class %u: zspages in group %u", c->size, g);
 			uint32_t prev = ZSM_NONE;
-			for (uint32_t zi = c->head[g]; zi != ZSM_NONE; zi = p->zs[zi].next) {
-				if (zi >= p->zs_len)
+			for (uint32_t zi = c->head[g]; zi != ZSM_NONE; zi = zsp(p, zi)->next) {
+				if (zi >= p->arena_len)
 					FAIL("class %u group %u: bad zspage index %u", c->size, g, zi);
-				const struct zsm_zspage *z = &p->zs[zi];
+				const struct zsm_zspage *z = zsp(p, zi);
 				if (z->cls != k || z->fg != g || z->prev != prev)
 					FAIL("class %u group %u: zspage %u misfiled (class %u, group %u)",
 					     c->size, g, zi, z->cls, z->fg);
@@ -776,8 +805,8 @@ static int zsm_check(const void *priv, char *msg, size_t msglen)
 		if (cused != c->used)
 			FAIL("class %u: %llu objects in zspages, obj_used %llu", c->size,
 			     (unsigned long long)cused, (unsigned long long)c->used);
-		for (uint32_t zi = c->spare; zi != ZSM_NONE; zi = p->zs[zi].next)
-			if (zi >= p->zs_len || p->zs[zi].fg != ZSM_FG_DEAD || p->zs[zi].cls != k)
+		for (uint32_t zi = c->spare; zi != ZSM_NONE; zi = zsp(p, zi)->next)
+			if (zi >= p->arena_len || zsp(p, zi)->fg != ZSM_FG_DEAD || zsp(p, zi)->cls != k)
 				FAIL("class %u: bad spare record %u", c->size, zi);
 		pages += c->zspages * c->ppz;
 		used += c->used;
@@ -789,8 +818,12 @@ static int zsm_check(const void *priv, char *msg, size_t msglen)
 	if (used != p->live)
 		FAIL("%llu live handles, %llu objects", (unsigned long long)p->live, (unsigned long long)used);
 	uint64_t free_handles = 0, live_records = 0;
-	for (uint32_t zi = 0; zi < p->zs_len; zi++) {
-		uint8_t fg = p->zs[zi].fg;
+	for (uint64_t off = 0, next; off < p->arena_len; off = next) {
+		uint32_t zi = (uint32_t)off;
+		if (zsp(p, zi)->cls >= p->nr_cls)
+			FAIL("zspage %u: bad class %u", zi, zsp(p, zi)->cls);
+		next = off + ZSM_HDR_WORDS + p->cls[zsp(p, zi)->cls].objs;
+		uint8_t fg = zsp(p, zi)->fg;
 		if (fg == ZSM_FG_ISOLATED)
 			FAIL("zspage %u left isolated", zi);
 		else if (fg != ZSM_FG_DEAD)
@@ -815,6 +848,7 @@ static int zsm_check(const void *priv, char *msg, size_t msglen)
 
 const struct zsim_allocator_ops zsim_allocator_zsmalloc = {
 	.name = "zsmalloc",
+	.compaction_note = "zs_compact: moves objects out of sparse zspages",
 	.priv_size = sizeof(struct zsm_pool),
 	.init = zsm_init,
 	.destroy = zsm_destroy,

@@ -1,7 +1,8 @@
 /*
  * alloc_bench.c - allocator microbenchmark for `make bench`.
  *
- * For each allocator: fill a pool with LIVE objects whose sizes follow a
+ * For each allocator and live-set size (64 Ki objects, which fit in the CPU
+ * caches, and 1 Mi, which do not): fill a pool with that many objects whose sizes follow a
  * realistic mix (the lz4 sizes of the `mix` content class's pages, which spans
  * the whole size range), then time OPS steps of "free a random live object,
  * allocate a new one".  Prints store+free pairs per second on one core and the
@@ -18,7 +19,7 @@
 #include <string.h>
 #include <time.h>
 
-#define LIVE 1000000
+#define MAX_LIVE 1000000
 #define OPS  20000000
 #define SIZE_SAMPLES 4096
 
@@ -49,15 +50,19 @@ int main(int argc, char **argv)
 
 	const struct zsim_kprofile *kp = zsim_kprofile_find("6.1"); /* has all four */
 	struct zsim_alloc_params ap = { .kp = kp, .frames = NULL };
-	zsim_handle *live = malloc(LIVE * sizeof(*live));
+	zsim_handle *live = malloc(MAX_LIVE * sizeof(*live));
+	static const size_t lives[] = { 65536, MAX_LIVE };
+	for (size_t li = 0; li < 2; li++)
 	for (size_t ai = 0; ai < zsim_allocator_count(); ai++) {
+		const size_t LIVE = lives[li];
 		const char *name = zsim_allocator_at(ai)->name;
 		if (only && strcmp(only, name))
 			continue;
 		struct zsim_allocator *a;
 		struct zsim_rng r;
 		zsim_rng_seed(&r, 1);
-		size_t heap0 = mallinfo2().uordblks;
+		struct mallinfo2 m0 = mallinfo2();
+		size_t heap0 = m0.uordblks + m0.hblkhd;
 		if (zsim_allocator_new(name, &ap, &a) < 0) {
 			printf("%-9s (not available in profile %s)\n", name, kp->name);
 			continue;
@@ -70,7 +75,8 @@ int main(int argc, char **argv)
 				return 1;
 			}
 		}
-		size_t heap1 = mallinfo2().uordblks;
+		struct mallinfo2 m1 = mallinfo2();
+		size_t heap1 = m1.uordblks + m1.hblkhd;
 		double t0 = now();
 		for (size_t i = 0; i < OPS; i++) {
 			size_t k = zsim_rng_below(&r, LIVE);
@@ -80,8 +86,8 @@ int main(int argc, char **argv)
 				return 1;
 		}
 		double dt = now() - t0;
-		printf("%-9s %6.1f M store+free/s   %5.1f simulator bytes/object   %6.3f pages/object\n",
-		       name, (double)OPS / dt / 1e6, (double)(heap1 - heap0) / LIVE,
+		printf("%-9s %7zu live  %6.1f M store+free/s  %5.1f simulator bytes/object  %6.3f pages/object\n",
+		       name, LIVE, (double)OPS / dt / 1e6, (double)(heap1 - heap0) / LIVE,
 		       (double)zsim_alloc_total_pages(a) / LIVE);
 		zsim_allocator_free(a);
 	}

@@ -24,5 +24,5 @@ printf 'zsim fill --comp lz4:     %10.0f pages/s  (%.1f%% of raw; target >= 90%%
 	"$best" "$(echo "100 * $best / $raw" | bc -l)"
 
 echo
-echo "== allocators: 1M live objects of the mix size distribution, 20M free+store steps (target >= 20 M/s)"
+echo "== allocators: 64Ki and 1Mi live objects of the mix size distribution, 20M free+store steps each (target >= 20 M/s)"
 "$BENCH/alloc_bench"

@@ -566,7 +566,7 @@ static int zsim_report_allocators(const struct fill_opts *o, struct zsim_tier **
 		}
 		double ratio = pages ? (double)orig / (double)(pages * ZSIM_PAGE_SIZE) : 0.0;
 		double waste = ideal ? 100.0 * ((double)pages - (double)ideal) / (double)ideal : 0.0;
-		const char *compaction = al->ops->compact ? "yes" : "none (the kernel's has none)";
+		const char *compaction = al->ops->compaction_note ? al->ops->compaction_note : "";
 		if (!o->json) {
 			printf("%-10s %10llu %10llu %12llu %7.3f %8.2f %8llu %8d %s\n", o->allocators[a],
 			       (unsigned long long)pages, (unsigned long long)objects,
@@ -586,6 +586,7 @@ static int zsim_report_allocators(const struct fill_opts *o, struct zsim_tier **
 		json_object_set_new(j, "stored_whole", json_integer((json_int_t)whole));
 		json_object_set_new(j, "rejected", json_integer(0));
 		json_object_set_new(j, "has_compaction", json_boolean(al->ops->compact != NULL));
+		json_object_set_new(j, "compaction", json_string(compaction));
 		for (size_t i = 0; i < nc; i++) {
 			al->ops->class_stat(al->priv, i, &cs);
 			if (!cs.units && !cs.objs_used)

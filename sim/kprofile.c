@@ -8,7 +8,9 @@
  *  - 8-byte handle header added to each request since 4.x (1.5), class merging since ~4.0 (1.3);
  *  - zram: lzo-rle default since 5.1 (3.5); this machine's 6.18 offers lzo-rle, lzo, lz4
  *    (section 0); same-element pages since 4.11 (3.1); max_zpage_size dropped in 4.17 (1.4);
- *  - zbud until 6.14, z3fold 4.8..6.14 (2.3); the z3fold header is 2 chunks in 5.x/6.x (2.2).
+ *  - zbud until 6.14, z3fold 4.8..6.14 (2.3); the z3fold header is 2 chunks in 5.x/6.x (2.2);
+ *    z3fold's inter-page move of a lone buddy exists in the 6.x sources, not in 4.19/5.4
+ *    (read in mm/z3fold.c of those versions).
  */
 #include "kprofile.h"
 
@@ -25,7 +27,7 @@ static const struct zsim_kprofile profiles[] = {
 		.zram_default_comp = "lzo", .zram_comps = "lzo,lz4,zstd",
 		.zram_same_any_pattern = true, .zram_max_zpage_size = 0,
 		.has_zbud_until = KV(6, 14), .has_z3fold_since = KV(4, 8), .has_z3fold_until = KV(6, 14),
-		.z3fold_header_chunks = 2,
+		.z3fold_header_chunks = 2, .z3fold_single_move = false,
 	},
 	{
 		.name = "5.4", .version = KV(5, 4),
@@ -34,7 +36,7 @@ static const struct zsim_kprofile profiles[] = {
 		.zram_default_comp = "lzo-rle", .zram_comps = "lzo-rle,lzo,lz4,zstd",
 		.zram_same_any_pattern = true, .zram_max_zpage_size = 0,
 		.has_zbud_until = KV(6, 14), .has_z3fold_since = KV(4, 8), .has_z3fold_until = KV(6, 14),
-		.z3fold_header_chunks = 2,
+		.z3fold_header_chunks = 2, .z3fold_single_move = false,
 	},
 	{
 		.name = "6.1", .version = KV(6, 1),
@@ -43,7 +45,7 @@ static const struct zsim_kprofile profiles[] = {
 		.zram_default_comp = "lzo-rle", .zram_comps = "lzo-rle,lzo,lz4,zstd",
 		.zram_same_any_pattern = true, .zram_max_zpage_size = 0,
 		.has_zbud_until = KV(6, 14), .has_z3fold_since = KV(4, 8), .has_z3fold_until = KV(6, 14),
-		.z3fold_header_chunks = 2,
+		.z3fold_header_chunks = 2, .z3fold_single_move = true,
 	},
 	{
 		.name = "6.6", .version = KV(6, 6),
@@ -52,7 +54,7 @@ static const struct zsim_kprofile profiles[] = {
 		.zram_default_comp = "lzo-rle", .zram_comps = "lzo-rle,lzo,lz4,zstd",
 		.zram_same_any_pattern = true, .zram_max_zpage_size = 0,
 		.has_zbud_until = KV(6, 14), .has_z3fold_since = KV(4, 8), .has_z3fold_until = KV(6, 14),
-		.z3fold_header_chunks = 2,
+		.z3fold_header_chunks = 2, .z3fold_single_move = true,
 	},
 	{
 		/* The kernel these machines run; zram0 offers lzo-rle, lzo, lz4 (kernel-facts 0). */
@@ -62,7 +64,7 @@ static const struct zsim_kprofile profiles[] = {
 		.zram_default_comp = "lzo-rle", .zram_comps = "lzo-rle,lzo,lz4,zstd",
 		.zram_same_any_pattern = true, .zram_max_zpage_size = 0,
 		.has_zbud_until = 0, .has_z3fold_since = 0, .has_z3fold_until = 0,
-		.z3fold_header_chunks = 2,
+		.z3fold_header_chunks = 2, .z3fold_single_move = false,
 	},
 };
 

@@ -43,6 +43,7 @@ struct zsim_kprofile {
 	unsigned has_zbud_until;     /* last version with zbud (6.14), 0 if none */
 	unsigned has_z3fold_since, has_z3fold_until;
 	unsigned z3fold_header_chunks; /* 64-byte chunks taken by the z3fold header */
+	bool z3fold_single_move;       /* a lone buddy may move to another page (absent in 4.19, 5.4) */
 };
 
 /* The default profile: the newest, describing the running kernel (6.18). */

@@ -236,6 +236,18 @@ START_TEST(layout_compaction)
 	ck_assert_uint_eq(pages(&z), 2);
 	del(&z, c); del(&z, d); del(&z, e); del(&z, f);
 	ck_assert_uint_eq(pages(&z), 0);
+
+	/* The same on the LAST side: a gap of 2 after the middle stays. */
+	a = put(&z, 640); b = put(&z, 640); c = put(&z, 640);   /* middle [12,22) */
+	del(&z, b);          /* FIRST still there, gap 0 before the middle: no move */
+	d = put(&z, 40 * 64);/* LAST [24,64): gap of 2 after the middle */
+	del(&z, a);          /* no slide: 10 chunks free before the middle */
+	e = put(&z, 11 * 64);
+	ck_assert_uint_eq(pages(&z), 2);
+	f = put(&z, 10 * 64);
+	ck_assert_uint_eq(pages(&z), 2);
+	del(&z, c); del(&z, d); del(&z, e); del(&z, f);
+	ck_assert_uint_eq(pages(&z), 0);
 	inst_del(&z);
 }
 END_TEST
@@ -251,11 +263,15 @@ START_TEST(lone_buddy_moves)
 	ck_assert_uint_eq(pages(&z), 3);
 	del(&z, D);          /* C alone in P2 -> moves to P3 as LAST; P2 freed */
 	ck_assert_uint_eq(pages(&z), 2);
-	del(&z, E);          /* C alone in P3 but moved there (foreign): stays */
+	zsim_handle F = put(&z, 1920);                     /* P1 2 free, P3 7 free: P4, 32 free */
+	ck_assert_uint_eq(pages(&z), 3);
+	del(&z, E);          /* C alone in P3 but moved there (foreign): stays, though P4 has room */
+	ck_assert_uint_eq(pages(&z), 3);
+	del(&z, A);          /* B alone in P1 -> head of unbuddied[32] is P3 (filed last); P1 freed */
 	ck_assert_uint_eq(pages(&z), 2);
-	del(&z, A);          /* B alone in P1 -> moves to P3 as FIRST; P1 freed */
-	ck_assert_uint_eq(pages(&z), 1);
-	del(&z, B); del(&z, C);
+	del(&z, C);          /* P3: B alone, foreign: stays */
+	ck_assert_uint_eq(pages(&z), 2);
+	del(&z, B); del(&z, F);
 	ck_assert_uint_eq(pages(&z), 0);
 	inst_del(&z);
 }

@@ -8,6 +8,8 @@
 
 #include "allocators/allocator.h"
 
+Suite *suite_zsmalloc(void);
+
 /* A frame source with a budget, counting what it lent. */
 struct frames {
 	uint64_t held, limit;
@@ -250,11 +252,14 @@ START_TEST(alloc_prefers_fullest)
 END_TEST
 
 /*
- * Up to 6.2 a zspage entering a list goes second when the head has more in
- * use.  A (88 in use) and C (68) both "almost empty"; C entered last but A
- * stays head, so new objects go to A and C can empty.
+ * Up to 6.2 a zspage put on a list goes second when the head has more in use.
+ * 4.19, class 32 (128 per page, "almost empty" up to 96).  A loses 40 (88 in
+ * use), then C loses 60 (68): C entered "almost empty" last, at 96, so it is
+ * the head and takes new objects.  A compaction that cannot free anything
+ * still isolates C as its source and puts it back: now second behind A, so
+ * new objects go to A.
  */
-START_TEST(old_insert_order)
+static void old_order_case(bool compact_first)
 {
 	struct zsim_allocator *a = pool_new("4.19", NULL);
 	zsim_handle A[128], C[128], n[40];
@@ -266,19 +271,30 @@ START_TEST(old_insert_order)
 		zsim_alloc_free(a, A[i]);
 	for (int i = 0; i < 60; i++)
 		zsim_alloc_free(a, C[i]);
+	if (compact_first)
+		ck_assert_uint_eq(zsim_alloc_compact(a), 0);
 	for (int i = 0; i < 40; i++)
 		n[i] = xmalloc(a, 24);
 	assert_ok(a);
-	for (int i = 60; i < 128; i++)
-		zsim_alloc_free(a, C[i]);
+	zsim_handle *loser = compact_first ? C : A;
+	int from = compact_first ? 60 : 40;
+	for (int i = from; i < 128; i++)
+		zsim_alloc_free(a, loser[i]);
 	ck_assert_uint_eq(zsim_alloc_total_pages(a), 1);
-	for (int i = 40; i < 128; i++)
-		zsim_alloc_free(a, A[i]);
+	zsim_handle *other = compact_first ? A : C;
+	for (int i = compact_first ? 40 : 60; i < 128; i++)
+		zsim_alloc_free(a, other[i]);
 	for (int i = 0; i < 40; i++)
 		zsim_alloc_free(a, n[i]);
 	ck_assert_uint_eq(zsim_alloc_total_pages(a), 0);
 	assert_ok(a);
 	zsim_allocator_free(a);
+}
+
+START_TEST(old_insert_order)
+{
+	old_order_case(false);
+	old_order_case(true);
 }
 END_TEST
 
@@ -395,6 +411,10 @@ START_TEST(compact_lifo_and_head)
 	zsim_handle A[128], B[128], C[128], x, y;
 	for (int i = 0; i < 128; i++)
 		A[i] = xmalloc(a, 24);
+	for (int i = 0; i < 128; i++)
+		B[i] = xmalloc(a, 24);
+	for (int i = 0; i < 128; i++)
+		C[i] = xmalloc(a, 24);
 	zsim_alloc_free(a, A[5]);
 	zsim_alloc_free(a, A[9]);
 	x = xmalloc(a, 24);
@@ -402,10 +422,6 @@ START_TEST(compact_lifo_and_head)
 	for (int i = 0; i < 128; i++)
 		if (i != 5 && i != 9)
 			zsim_alloc_free(a, A[i]);
-	for (int i = 0; i < 128; i++)
-		B[i] = xmalloc(a, 24);
-	for (int i = 0; i < 128; i++)
-		C[i] = xmalloc(a, 24);
 	zsim_alloc_free(a, B[0]);
 	zsim_alloc_free(a, C[0]);
 	ck_assert_uint_eq(zsim_alloc_compact(a), 1);
@@ -424,6 +440,45 @@ START_TEST(compact_lifo_and_head)
 }
 END_TEST
 
+/*
+ * From 6.4 a zspage put back goes to the head even with fewer in use (6.18).
+ * X (127 in use) and D (117) share the 90% group, D at the head; S holds 2.
+ * Compaction moves S's two into D (119) and puts D back at the head, so the
+ * next 9 objects fill D and X can then empty.
+ */
+START_TEST(new_putback_at_head)
+{
+	struct zsim_allocator *a = pool_new("6.18", NULL);
+	zsim_handle X[128], D[128], S[128], n[9];
+	for (int i = 0; i < 128; i++)
+		X[i] = xmalloc(a, 24);
+	for (int i = 0; i < 128; i++)
+		D[i] = xmalloc(a, 24);
+	for (int i = 0; i < 128; i++)
+		S[i] = xmalloc(a, 24);
+	zsim_alloc_free(a, X[0]);
+	for (int i = 0; i < 11; i++)
+		zsim_alloc_free(a, D[i]);
+	for (int i = 2; i < 128; i++)
+		zsim_alloc_free(a, S[i]);
+	ck_assert_uint_eq(zsim_alloc_compact(a), 1);
+	for (int i = 0; i < 9; i++)
+		n[i] = xmalloc(a, 24);
+	for (int i = 1; i < 128; i++)
+		zsim_alloc_free(a, X[i]);
+	ck_assert_uint_eq(zsim_alloc_total_pages(a), 1);
+	for (int i = 11; i < 128; i++)
+		zsim_alloc_free(a, D[i]);
+	zsim_alloc_free(a, S[0]);
+	zsim_alloc_free(a, S[1]);
+	for (int i = 0; i < 9; i++)
+		zsim_alloc_free(a, n[i]);
+	ck_assert_uint_eq(zsim_alloc_total_pages(a), 0);
+	assert_ok(a);
+	zsim_allocator_free(a);
+}
+END_TEST
+
 static void snapshot(const struct zsim_allocator *a, struct zsim_alloc_class_stat *rows)
 {
 	size_t n = a->ops->nr_classes(a->priv);
@@ -436,31 +491,34 @@ START_TEST(frames_refused)
 	struct frames f;
 	frames_init(&f, 8);
 	struct zsim_allocator *a = pool_new("6.18", &f);
-	zsim_handle h[9], t;
-	for (int i = 0; i < 9; i++)
-		h[i] = xmalloc(a, 3000);   /* 3008: 4 pages hold 5 -> 2 zspages */
-	ck_assert_uint_eq(f.held, zsim_alloc_total_pages(a));
-	uint64_t pages = zsim_alloc_total_pages(a);
+	enum { N = 8 * 128 };
+	static zsim_handle h[N];
+	zsim_handle t;
+	for (int i = 0; i < N; i++)
+		h[i] = xmalloc(a, 24);     /* class 32: 8 zspages of 1 page, all full */
+	ck_assert_uint_eq(f.held, 8);
+	ck_assert_uint_eq(zsim_alloc_total_pages(a), 8);
 	struct zsim_alloc_class_stat before[256], after[256];
 	size_t n = a->ops->nr_classes(a->priv);
 	snapshot(a, before);
-	/* 2064 -> 2176 needs 8 more frames: refused. */
+	ck_assert_int_eq(zsim_alloc_malloc(a, 24, &t), ZSIM_ENOMEM);
 	ck_assert_int_eq(zsim_alloc_malloc(a, 2056, &t), ZSIM_ENOMEM);
 	ck_assert_int_eq(zsim_alloc_malloc(a, 4096, &t), ZSIM_ENOMEM);
 	snapshot(a, after);
 	ck_assert_mem_eq(before, after, n * sizeof(before[0]));
-	ck_assert_uint_eq(zsim_alloc_total_pages(a), pages);
+	ck_assert_uint_eq(zsim_alloc_total_pages(a), 8);
 	assert_ok(a);
-	/* The partly used zspage still takes one more. */
-	t = xmalloc(a, 3000);
-	ck_assert_uint_eq(zsim_alloc_total_pages(a), pages);
-	zsim_alloc_free(a, t);
-	for (int i = 0; i < 9; i++)
+	/* A freed slot is reused without a new frame. */
+	zsim_alloc_free(a, h[77]);
+	h[77] = xmalloc(a, 24);
+	ck_assert_uint_eq(f.held, 8);
+	for (int i = 0; i < N; i++)
 		zsim_alloc_free(a, h[i]);
 	ck_assert_uint_eq(f.held, 0);
 	t = xmalloc(a, 4096);
 	ck_assert_uint_eq(f.held, 1);
 	zsim_alloc_free(a, t);
+	ck_assert_uint_eq(f.held, 0);
 	assert_ok(a);
 	zsim_allocator_free(a);
 }
@@ -587,6 +645,7 @@ Suite *suite_zsmalloc(void)
 	tcase_add_test(tc, compact_multipage);
 	tcase_add_test(tc, compact_moves_lowest_slots);
 	tcase_add_test(tc, compact_lifo_and_head);
+	tcase_add_test(tc, new_putback_at_head);
 	tcase_add_test(tc, frames_refused);
 	tcase_add_test(tc, bad_free_reported);
 	tcase_add_test(tc, pools_independent);
