@@ -27,6 +27,11 @@ int zsim_parse_size(const char *s, uint64_t *out);
 int zsim_parse_u64(const char *s, uint64_t *out);
 
 int zsim_cmd_fill(int argc, char **argv);
+int zsim_cmd_run(int argc, char **argv);
 int zsim_cmd_corpus(int argc, char **argv);
+/* `zsim trace VERB`: pack, dump, stat here (cmd_trace.c); gen and import get argv from VERB on. */
+int zsim_cmd_trace(int argc, char **argv);
+int zsim_trace_gen(int argc, char **argv);      /* traces/gen.c */
+int zsim_trace_import(int argc, char **argv);   /* traces/import.c */
 
 #endif

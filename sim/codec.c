@@ -53,7 +53,9 @@ uint64_t zsim_page_hash(const uint8_t *page)
 
 struct cache_slot {
 	uint64_t key;   /* content hash; 0 marks an empty slot (hash 0 is remapped to 1) */
-	int32_t len;
+	int32_t len;    /* compressed length, 0 if same-filled, -1 if only `same` is known */
+	uint32_t same;  /* 1: same-filled with `pattern`; 0: not; 2: not yet known */
+	uint64_t pattern;
 };
 
 struct zsim_codec {
@@ -133,25 +135,63 @@ static void cache_grow(struct zsim_codec *c)
 	c->mask = ncap - 1;
 }
 
+/* The slot for key: its entry, or the empty slot where it would go. */
+static struct cache_slot *cache_slot(struct zsim_codec *c, uint64_t key)
+{
+	size_t j = key & c->mask;
+	while (c->slots[j].key && c->slots[j].key != key)
+		j = (j + 1) & c->mask;
+	return &c->slots[j];
+}
+
+static void cache_insert(struct zsim_codec *c, struct cache_slot *s, uint64_t key)
+{
+	s->key = key;
+	if (++c->used * 2 > c->mask + 1)
+		cache_grow(c);
+}
+
+bool zsim_codec_cache_get(struct zsim_codec *c, uint64_t hash, struct zsim_page_info *out)
+{
+	const struct cache_slot *s = cache_slot(c, hash ? hash : 1);
+	if (!s->key || s->same == 2 || (s->len < 0 && !s->same))
+		return false;
+	c->st.cache_hits++;
+	out->len = s->same ? 0 : s->len;
+	out->same = s->same == 1;
+	out->pattern = s->pattern;
+	return true;
+}
+
+void zsim_codec_cache_put(struct zsim_codec *c, uint64_t hash, const struct zsim_page_info *in)
+{
+	uint64_t key = hash ? hash : 1;
+	struct cache_slot *s = cache_slot(c, key);
+	bool fresh = !s->key;
+	s->len = in->same ? 0 : in->len;
+	s->same = in->same;
+	s->pattern = in->pattern;
+	if (fresh)
+		cache_insert(c, s, key);
+}
+
 int zsim_codec_page_len_hashed(struct zsim_codec *c, const uint8_t *page, uint64_t key)
 {
-	if (!key)
-		key = 1;
-	size_t j = key & c->mask;
-	while (c->slots[j].key) {
-		if (c->slots[j].key == key) {
-			c->st.cache_hits++;
-			return c->slots[j].len;
-		}
-		j = (j + 1) & c->mask;
+	struct cache_slot *s = cache_slot(c, key ? key : 1);
+	if (s->key && s->len >= 0 && !(s->same == 1)) {
+		c->st.cache_hits++;
+		return s->len;
 	}
 	int len = zsim_codec_compress_page(c, page, c->dst, sizeof(c->dst));
 	if (len < 0)
 		return len;
-	c->slots[j].key = key;
-	c->slots[j].len = len;
-	if (++c->used * 2 > c->mask + 1)
-		cache_grow(c);
+	if (s->key) {
+		s->len = len;   /* known as same-filled-or-not before; keep that */
+		return len;
+	}
+	s->len = len;
+	s->same = 2;
+	cache_insert(c, s, key ? key : 1);
 	return len;
 }
 

@@ -23,6 +23,12 @@ struct zsim_codec_ops {
 	int has_level;        /* 1 if `level` means something for this codec */
 	int default_level;    /* the kernel's default level (zstd: 3) */
 	int min_level, max_level;
+	/*
+	 * Time model: CPU ns to compress / decompress one 4 KiB page on the
+	 * reference machine (documented in each member; `zsim calibrate` measures
+	 * this machine's).  Same-filled pages never reach the codec.
+	 */
+	uint32_t compress_ns, decompress_ns;
 	/* Optional: prepare priv for `level`. NULL: nothing to prepare. Returns 0 or ZSIM_E*. */
 	int (*init)(void *priv, int level);
 	/* Optional: release what init() took. */
@@ -69,6 +75,18 @@ int zsim_codec_page_len(struct zsim_codec *c, const uint8_t *page);
 
 /* Same, but the caller supplies the content hash it already computed. */
 int zsim_codec_page_len_hashed(struct zsim_codec *c, const uint8_t *page, uint64_t hash);
+
+/* What is known about a page's content under this codec. */
+struct zsim_page_info {
+	int32_t len;        /* compressed length; 0 when same-filled */
+	bool same;          /* all 512 eight-byte words equal (zram's same-filled page) */
+	uint64_t pattern;   /* the word, when same */
+};
+
+/* Look a content hash up; true and *out if known.  Cost: one probe. */
+bool zsim_codec_cache_get(struct zsim_codec *c, uint64_t hash, struct zsim_page_info *out);
+/* Remember what a page's content gives. */
+void zsim_codec_cache_put(struct zsim_codec *c, uint64_t hash, const struct zsim_page_info *in);
 
 /* Compress one page into dst (no cache); for tests and decompress checks. */
 int zsim_codec_compress_page(struct zsim_codec *c, const uint8_t *page, uint8_t *dst, size_t dst_cap);

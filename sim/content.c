@@ -11,16 +11,29 @@
  *    4-byte displacements;
  *  - heap writes 8-byte words: pointers that share their high bits, small
  *    integers, zeroes and some random words.
- * They are stand-ins, not corpora: for exact answers use a real page corpus.
+ *  - ratio aims at a compressed size instead of imitating a kind of page: it
+ *    lays random 32-byte chunks among copies of one 32-byte pattern and moves
+ *    the amount of random bytes until liblz4's output is within 1% (or 8 bytes)
+ *    of 4096/ratio; the search is deterministic, so the bytes depend only on
+ *    (param, seed).
+ * They are stand-ins, not corpora: for exact answers use a real page corpus
+ * (the corpus class: page `seed` of a file of raw pages, read by
+ * zsim_content_corpus_read()).
  */
 #include "content.h"
 #include "rng.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <lz4.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static const char *const class_names[ZSIM_CONTENT_NR] = {
-	"zero", "same", "text", "binary", "heap", "random", "mix",
+	"zero", "same", "text", "binary", "heap", "random", "mix", "ratio", "corpus",
 };
 
 const char *zsim_content_name(enum zsim_content_class c)
@@ -172,7 +185,78 @@ static void fill_heap(struct zsim_rng *r, uint8_t *p)
 	}
 }
 
+/* The ratio class's layout: RATIO_CHUNKS chunks of RATIO_CHUNK bytes. */
+#define RATIO_CHUNK  32
+#define RATIO_CHUNKS (ZSIM_PAGE_SIZE / RATIO_CHUNK)
+#define RATIO_ITERS  6   /* lz4 runs at most; the second usually lands */
+
+/* Page with `nrand` random bytes: chunks in `order` are random in turn, the
+ * rest repeat `pat`. */
+static void ratio_layout(const uint8_t *rnd, const uint8_t *order, const uint8_t *pat,
+			 size_t nrand, uint8_t *p)
+{
+	for (size_t i = 0; i < RATIO_CHUNKS; i++)
+		memcpy(p + i * RATIO_CHUNK, pat, RATIO_CHUNK);
+	for (size_t k = 0; k < RATIO_CHUNKS && nrand; k++) {
+		size_t n = nrand < RATIO_CHUNK ? nrand : RATIO_CHUNK;
+		size_t off = (size_t)order[k] * RATIO_CHUNK;
+		memcpy(p + off, rnd + off, n);
+		nrand -= n;
+	}
+}
+
+static void fill_ratio(struct zsim_rng *r, unsigned param, uint8_t *p)
+{
+	uint8_t rnd[ZSIM_PAGE_SIZE], order[RATIO_CHUNKS], pat[RATIO_CHUNK];
+	char dst[LZ4_COMPRESSBOUND(ZSIM_PAGE_SIZE)];
+	for (size_t off = 0; off < ZSIM_PAGE_SIZE; off += 8) {
+		uint64_t w = zsim_rng_next(r);
+		memcpy(rnd + off, &w, 8);
+	}
+	for (size_t off = 0; off < RATIO_CHUNK; off += 8) {
+		uint64_t w = zsim_rng_next(r);
+		memcpy(pat + off, &w, 8);
+	}
+	for (size_t i = 0; i < RATIO_CHUNKS; i++)   /* Fisher-Yates */
+		order[i] = (uint8_t)i;
+	for (size_t i = RATIO_CHUNKS - 1; i > 0; i--) {
+		size_t j = zsim_rng_below(r, i + 1);
+		uint8_t t = order[i];
+		order[i] = order[j];
+		order[j] = t;
+	}
+	if (param < ZSIM_CONTENT_RATIO_MIN)
+		param = ZSIM_CONTENT_RATIO_MIN;
+	long target = (long)ZSIM_PAGE_SIZE * 10 / (long)param;
+	long tol = target / 100 > 8 ? target / 100 : 8;
+	long n = target, best_n = target, best_err = -1;
+	for (int it = 0; it < RATIO_ITERS; it++) {
+		ratio_layout(rnd, order, pat, (size_t)n, p);
+		long got = LZ4_compress_default((const char *)p, dst, ZSIM_PAGE_SIZE, (int)sizeof(dst));
+		long e = labs(got - target);
+		if (best_err < 0 || e < best_err) {
+			best_err = e;
+			best_n = n;
+		}
+		if (e <= tol)
+			break;
+		long next = n + (target - got);
+		next = next < 0 ? 0 : next > (long)ZSIM_PAGE_SIZE ? (long)ZSIM_PAGE_SIZE : next;
+		if (next == n)
+			break;
+		n = next;
+	}
+	if (best_n != n)
+		ratio_layout(rnd, order, pat, (size_t)best_n, p);
+}
+
 void zsim_content_fill(enum zsim_content_class c, uint64_t seed, uint8_t *page)
+{
+	zsim_content_fill_param(c, ZSIM_CONTENT_RATIO_DEFAULT, seed, page);
+}
+
+void zsim_content_fill_param(enum zsim_content_class c, unsigned param, uint64_t seed,
+			     uint8_t *page)
 {
 	struct zsim_rng r;
 	zsim_rng_seed(&r, seed ^ ((uint64_t)c << 56));
@@ -205,6 +289,12 @@ void zsim_content_fill(enum zsim_content_class c, uint64_t seed, uint8_t *page)
 	case ZSIM_CONTENT_HEAP:
 		fill_heap(&r, page);
 		break;
+	case ZSIM_CONTENT_RATIO:
+		fill_ratio(&r, param, page);
+		break;
+	case ZSIM_CONTENT_CORPUS:
+		memset(page, 0, ZSIM_PAGE_SIZE);   /* the bytes live in the corpus file */
+		break;
 	case ZSIM_CONTENT_RANDOM:
 	default:
 		for (size_t off = 0; off < ZSIM_PAGE_SIZE; off += 8) {
@@ -213,4 +303,72 @@ void zsim_content_fill(enum zsim_content_class c, uint64_t seed, uint8_t *page)
 		}
 		break;
 	}
+}
+
+struct zsim_corpus {
+	int fd;
+	uint64_t pages;
+	char *path;
+};
+
+int zsim_content_corpus_open(const char *path, struct zsim_corpus **out, char *err, size_t errlen)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return ZSIM_ESYS;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size <= 0 || st.st_size % ZSIM_PAGE_SIZE) {
+		snprintf(err, errlen, "%s: not a corpus (size %lld is not a positive multiple of %u bytes)",
+			 path, (long long)st.st_size, ZSIM_PAGE_SIZE);
+		close(fd);
+		return ZSIM_EFORMAT;
+	}
+	struct zsim_corpus *c = zsim_xmalloc(sizeof(*c));
+	c->fd = fd;
+	c->pages = (uint64_t)st.st_size / ZSIM_PAGE_SIZE;
+	c->path = zsim_xstrdup(path);
+	*out = c;
+	return 0;
+}
+
+uint64_t zsim_content_corpus_pages(const struct zsim_corpus *c)
+{
+	return c->pages;
+}
+
+int zsim_content_corpus_read(struct zsim_corpus *c, uint64_t index, uint8_t *page,
+			     char *err, size_t errlen)
+{
+	if (index >= c->pages) {
+		snprintf(err, errlen, "%s: corpus page %llu is past the end (%llu pages)", c->path,
+			 (unsigned long long)index, (unsigned long long)c->pages);
+		return ZSIM_ERANGE;
+	}
+	size_t got = 0;
+	while (got < ZSIM_PAGE_SIZE) {
+		ssize_t n = pread(c->fd, page + got, ZSIM_PAGE_SIZE - got,
+				  (off_t)(index * ZSIM_PAGE_SIZE + got));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			snprintf(err, errlen, "%s: page %llu: %s", c->path, (unsigned long long)index,
+				 n < 0 ? strerror(errno) : "file shrank while reading");
+			return ZSIM_ESYS;
+		}
+		got += (size_t)n;
+	}
+	return 0;
+}
+
+void zsim_content_corpus_close(struct zsim_corpus *c)
+{
+	if (!c)
+		return;
+	close(c->fd);
+	free(c->path);
+	free(c);
 }

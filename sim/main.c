@@ -11,15 +11,18 @@
 #include <stdio.h>
 #include <string.h>
 
-#define ZSIM_VERSION "0.1.0"
+#include "results.h"
+#define ZSIM_VERSION ZSIM_VERSION_STRING
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: zsim COMMAND [options]\n"
+		"usage: zsim --trace FILE [--trace FILE...] --config FILE [--out DIR] [--json]\n"
+		"       zsim COMMAND [options]\n"
 		"commands:\n"
 		"  fill      write a page corpus to a simulated zram device, print mm_stat\n"
 		"  corpus    write a synthetic page corpus (raw 4096-byte pages)\n"
+		"  trace     make, convert and inspect workload traces (pack, dump, stat, gen, import)\n"
 		"options:\n"
 		"  --list     every family and its members (codecs, allocators, tiers, kernels)\n"
 		"  --version  print the version\n"
@@ -52,10 +55,14 @@ int main(int argc, char **argv)
 		return ZSIM_EXIT_USAGE;
 	}
 	const char *cmd = argv[1];
+	if (!strncmp(cmd, "--trace", 7) || !strncmp(cmd, "--config", 8) || !strcmp(cmd, "--print-config"))
+		return zsim_cmd_run(argc, argv);
 	if (strcmp(cmd, "fill") == 0)
 		return zsim_cmd_fill(argc - 1, argv + 1);
 	if (strcmp(cmd, "corpus") == 0)
 		return zsim_cmd_corpus(argc - 1, argv + 1);
+	if (strcmp(cmd, "trace") == 0)
+		return zsim_cmd_trace(argc - 1, argv + 1);
 	if (strcmp(cmd, "--list") == 0) {
 		list_all();
 		return ZSIM_EXIT_OK;

@@ -9,6 +9,7 @@
 
 static const struct zsim_tier_ops *const members[] = {
 	&zsim_tier_zram,
+	&zsim_tier_blockdev,
 };
 
 const struct zsim_tier_ops *zsim_tier_find(const char *name)

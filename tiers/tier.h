@@ -16,10 +16,17 @@
 #include "../sim/kprofile.h"
 #include "../allocators/allocator.h"
 
-/* What a store writes: the page's bytes and, if known, their content hash (0 = unknown). */
+/*
+ * What a store writes: the page's bytes, or a way to make them.  `hash`
+ * identifies the content (0 = hash the bytes); a tier that has seen the hash
+ * before may never call fill(), which is how replays avoid generating and
+ * compressing a page twice.
+ */
 struct zsim_page_ref {
-	const uint8_t *bytes;
+	const uint8_t *bytes;                       /* NULL: call fill() when the bytes are needed */
 	uint64_t hash;
+	void (*fill)(const void *ctx, uint8_t *buf);  /* writes 4096 bytes */
+	const void *ctx;
 };
 
 struct zsim_codec;
@@ -32,6 +39,11 @@ struct zsim_tier_params {
 	int codec_level;                         /* -1 = codec default */
 	const char *allocator;                   /* compressing tiers: NULL = "zsmalloc" */
 	uint64_t mem_limit_pages;                /* zram mem_limit; 0 = none */
+	/* plain block devices (tiers/blockdev.c) */
+	uint64_t read_latency_ns, write_latency_ns;  /* per request, at queue depth 1 */
+	uint64_t read_bw, write_bw;                  /* bytes/s; 0 = unlimited */
+	unsigned queue_depth;                        /* requests served at once */
+	bool seek;                                   /* rotating: only a non-sequential request pays the latency */
 	struct zsim_codec *shared_codec;         /* optional: use this codec instance (and its size
 	                                            cache) instead of making one; not freed by the tier */
 };
@@ -65,6 +77,14 @@ struct zsim_tier_ops {
 	/* Fill up to max named counters; returns how many. */
 	size_t (*stats)(const void *priv, struct zsim_stat *out, size_t max);
 	int (*check)(const void *priv, char *msg, size_t msglen);
+	/*
+	 * Time of an I/O of npages pages submitted at `now` (ns).  Returns when it
+	 * completes; *cpu_ns gets the CPU time the submitting task spends itself
+	 * (zram's codec work).  Queueing is the tier's: a device with queue depth
+	 * q serves q requests at once.  NULL: free and instant.
+	 */
+	uint64_t (*io)(void *priv, uint64_t now, bool write, uint64_t index, uint32_t npages,
+		       uint64_t *cpu_ns);
 	/* Optional: the allocator holding this tier's objects (for per-class reports). */
 	const struct zsim_allocator *(*pool)(const void *priv);
 };
@@ -85,5 +105,6 @@ void zsim_tier_free(struct zsim_tier *t);
 int zsim_tier_stat(const struct zsim_tier *t, const char *name, uint64_t *v);
 
 extern const struct zsim_tier_ops zsim_tier_zram;
+extern const struct zsim_tier_ops zsim_tier_blockdev;
 
 #endif

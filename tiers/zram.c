@@ -71,6 +71,9 @@ struct zram {
 	uint64_t pages_compacted, huge_pages, huge_pages_since;
 	uint64_t failed_reads, failed_writes, notify_free;
 	uint64_t num_reads, num_writes;
+	uint64_t comp_pages, decomp_pages;   /* pages that went through the codec */
+	uint8_t buf[ZSIM_PAGE_SIZE];         /* a page made by fill() */
+	uint8_t dst[ZSIM_CODEC_DST_MAX];
 };
 
 static int zram_init(void *priv, const struct zsim_tier_params *p, char *err, size_t errlen)
@@ -104,9 +107,13 @@ static int zram_init(void *priv, const struct zsim_tier_params *p, char *err, si
 		zsim_allocator_names(names, sizeof(names));
 		if (rc == ZSIM_ENOENT)
 			snprintf(err, errlen, "unknown allocator '%s' (known: %s)", aname, names);
-		else
-			snprintf(err, errlen, "allocator '%s': %s in kernel profile %s", aname,
-				 zsim_strerror(rc), p->kp->name);
+		else if (rc == ZSIM_ENOTSUP) {
+			char with[128];
+			zsim_allocator_profiles(aname, with, sizeof(with));
+			snprintf(err, errlen, "allocator '%s' is not in kernel %s (kernel profiles that have it: %s)",
+				 aname, p->kp->name, with[0] ? with : "none");
+		} else
+			snprintf(err, errlen, "allocator '%s': %s", aname, zsim_strerror(rc));
 		if (z->own_codec)
 			zsim_codec_free(z->codec);
 		return rc;
@@ -183,26 +190,50 @@ static int zram_store(void *priv, uint64_t index, const struct zsim_page_ref *pg
 	if (index >= z->nr_slots)
 		return ZSIM_ERANGE;
 	struct slot *s = &z->table[index];
-	uint64_t pattern;
 	z->num_writes++;
 
-	if (page_same_filled(pg->bytes, &pattern) &&
-	    (z->kp->zram_same_any_pattern || pattern == 0)) {
+	struct zsim_page_info pi;
+	uint64_t hash = pg->hash ? pg->hash : zsim_page_hash(pg->bytes);
+	if (!zsim_codec_cache_get(z->codec, hash, &pi)) {
+		const uint8_t *bytes = pg->bytes;
+		if (!bytes) {
+			pg->fill(pg->ctx, z->buf);
+			bytes = z->buf;
+		}
+		pi.same = page_same_filled(bytes, &pi.pattern);
+		pi.len = 0;
+		if (!pi.same) {
+			pi.len = zsim_codec_page_len_hashed(z->codec, bytes, hash);
+			if (pi.len < 0) {
+				z->failed_writes++;
+				return pi.len;
+			}
+		}
+		zsim_codec_cache_put(z->codec, hash, &pi);
+	}
+	if (pi.same && (z->kp->zram_same_any_pattern || pi.pattern == 0)) {
 		slot_free(z, s);
-		s->handle = pattern;
+		s->handle = pi.pattern;
 		s->flags = SLOT_SAME;
 		z->same_pages++;
 		z->pages_stored++;
 		return 0;
 	}
-
-	int clen = pg->hash ? zsim_codec_page_len_hashed(z->codec, pg->bytes, pg->hash)
-			    : zsim_codec_page_len(z->codec, pg->bytes);
-	if (clen < 0) {
-		z->failed_writes++;
-		return clen;
+	if (pi.same && pi.len == 0) {
+		/* a non-zero pattern on a kernel that only knew zero pages: compress it */
+		const uint8_t *bytes = pg->bytes;
+		if (!bytes) {
+			pg->fill(pg->ctx, z->buf);
+			bytes = z->buf;
+		}
+		pi.len = zsim_codec_compress_page(z->codec, bytes, z->dst, sizeof(z->dst));
+		if (pi.len < 0) {
+			z->failed_writes++;
+			return pi.len;
+		}
 	}
-	size_t len = (size_t)clen;
+	size_t len = (size_t)pi.len;
+	z->comp_pages++;
 	bool huge = len >= z->huge_threshold || len > z->pool_max;
 	if (huge)
 		len = ZSIM_PAGE_SIZE;
@@ -307,6 +338,8 @@ static size_t zram_stats(const void *priv, struct zsim_stat *out, size_t max)
 		{ "num_writes", z->num_writes },
 		{ "pages_stored", z->pages_stored },
 		{ "stored_whole", z->whole_pages },
+		{ "comp_pages", z->comp_pages },
+		{ "decomp_pages", z->decomp_pages },
 	};
 	size_t n = ZSIM_ARRAY_SIZE(all) < max ? ZSIM_ARRAY_SIZE(all) : max;
 	memcpy(out, all, n * sizeof(*out));
@@ -364,6 +397,24 @@ static int zram_check(const void *priv, char *msg, size_t len)
 	return zsim_alloc_check(z->pool, msg, len);
 }
 
+/*
+ * zram is synchronous: the task that writes or reads a page does the codec
+ * work itself, on its CPU, and the I/O is complete when that is done.  Cost per
+ * page from the codec's time model (codec.h).  Same-filled pages cost nearly
+ * nothing; the model charges them the same (simplification).
+ */
+static uint64_t zram_io(void *priv, uint64_t now, bool write, uint64_t index, uint32_t npages,
+		       uint64_t *cpu_ns)
+{
+	(void)index;
+	struct zram *z = priv;
+	const struct zsim_codec_ops *ops = zsim_codec_ops_of(z->codec);
+	*cpu_ns += (uint64_t)npages * (write ? ops->compress_ns : ops->decompress_ns);
+	if (!write)
+		z->decomp_pages += npages;
+	return now;
+}
+
 static const struct zsim_allocator *zram_pool(const void *priv)
 {
 	return ((const struct zram *)priv)->pool;
@@ -380,5 +431,6 @@ const struct zsim_tier_ops zsim_tier_zram = {
 	.compact = zram_compact,
 	.stats = zram_stats,
 	.check = zram_check,
+	.io = zram_io,
 	.pool = zram_pool,
 };

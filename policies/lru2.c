@@ -1,0 +1,131 @@
+/*
+ * lru2.c - the kernel's two-list LRU (mm/vmscan.c, mm/swap.c).
+ *
+ * What the kernel does.  Each type (anon, file) has an inactive and an active
+ * list.  New pages enter the inactive list (anon since ~5.9; before, anon
+ * started active).  Reclaim scans the inactive tail: a page whose accessed bit
+ * was set since the last scan is activated (moved to the active head, a
+ * "rotation"); an unreferenced page is evicted.  When the inactive list is low
+ * - inactive x ratio < active, ratio = sqrt(10 x GiB of the type's pages), 1
+ * below 1 GiB - pages move from the active tail to the inactive head, their
+ * accessed bits cleared, so only pages used again while inactive survive.
+ *
+ * What the model keeps: the four lists, the inactive_is_low ratio, activation
+ * of referenced inactive pages, deactivation in list order.  What it drops:
+ * file pages need two references to be activated and referenced executable
+ * file pages stay active in the kernel; here any referenced page is activated
+ * and every active page is deactivated alike.  No per-memcg or per-node lists.
+ */
+#include "reclaim.h"
+
+#include <math.h>
+
+#define LIST(type, active) ((uint8_t)((type) * 2 + (active)))
+
+struct lru2 {
+	struct zsim_frame *fr;
+	struct zsim_flist l[4];   /* [type * 2 + active] */
+};
+
+static int lru2_init(void *priv, struct zsim_frame *frames, uint32_t nr)
+{
+	struct lru2 *p = priv;
+	(void)nr;
+	p->fr = frames;
+	for (int i = 0; i < 4; i++)
+		zsim_flist_init(&p->l[i]);
+	return 0;
+}
+
+static void lru2_add(void *priv, uint32_t f, int type)
+{
+	struct lru2 *p = priv;
+	p->fr[f].pflags &= (uint8_t)~ZSIM_PG_ACTIVE;
+	zsim_flist_push(p->fr, &p->l[LIST(type, 0)], f, LIST(type, 0));
+}
+
+static void lru2_del(void *priv, uint32_t f)
+{
+	struct lru2 *p = priv;
+	zsim_flist_del(p->fr, &p->l[p->fr[f].list], f);
+}
+
+/* inactive_is_low: inactive x ratio < active, ratio = isqrt(10 x GiB), at least 1. */
+static bool inactive_is_low(const struct lru2 *p, int type)
+{
+	uint64_t inact = p->l[LIST(type, 0)].len, act = p->l[LIST(type, 1)].len;
+	uint64_t gb = (inact + act) >> (30 - ZSIM_PAGE_SHIFT);
+	uint64_t ratio = gb ? (uint64_t)sqrt(10.0 * (double)gb) : 1;
+	return inact * ratio < act;
+}
+
+static void activate(struct lru2 *p, uint32_t f, int type)
+{
+	p->fr[f].pflags = (uint8_t)((p->fr[f].pflags & ~ZSIM_PG_REFERENCED) | ZSIM_PG_ACTIVE);
+	zsim_flist_push(p->fr, &p->l[LIST(type, 1)], f, LIST(type, 1));
+}
+
+static size_t lru2_isolate(void *priv, int type, size_t scan, uint32_t *out, size_t nr, uint64_t *rotated)
+{
+	struct lru2 *p = priv;
+	struct zsim_flist *inact = &p->l[LIST(type, 0)], *act = &p->l[LIST(type, 1)];
+	/* shrink_active_list: refill the inactive list from the active tail */
+	for (size_t s = 0; s < scan && act->tail != ZSIM_FRAME_NONE && inactive_is_low(p, type); s++) {
+		uint32_t f = act->tail;
+		zsim_flist_del(p->fr, act, f);
+		p->fr[f].pflags &= (uint8_t)~(ZSIM_PG_REFERENCED | ZSIM_PG_ACTIVE);
+		zsim_flist_push(p->fr, inact, f, LIST(type, 0));
+	}
+	/* shrink_inactive_list */
+	size_t n = 0;
+	for (size_t s = 0; s < scan && n < nr && inact->tail != ZSIM_FRAME_NONE; s++) {
+		uint32_t f = inact->tail;
+		zsim_flist_del(p->fr, inact, f);
+		if (p->fr[f].pflags & ZSIM_PG_REFERENCED) {
+			activate(p, f, type);
+			(*rotated)++;
+		} else {
+			out[n++] = f;
+		}
+	}
+	return n;
+}
+
+static void lru2_putback(void *priv, uint32_t f, int type, bool act)
+{
+	struct lru2 *p = priv;
+	if (act)
+		activate(p, f, type);
+	else
+		zsim_flist_push(p->fr, &p->l[LIST(type, 0)], f, LIST(type, 0));
+}
+
+static uint64_t lru2_size(const void *priv, int type)
+{
+	const struct lru2 *p = priv;
+	return p->l[LIST(type, 0)].len + p->l[LIST(type, 1)].len;
+}
+
+static int lru2_check(const void *priv, char *msg, size_t len)
+{
+	const struct lru2 *p = priv;
+	static const char *const names[4] = { "inactive anon", "active anon", "inactive file", "active file" };
+	for (uint8_t i = 0; i < 4; i++) {
+		int rc = zsim_flist_check(p->fr, &p->l[i], i, names[i], msg, len);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+const struct zsim_reclaim_ops zsim_reclaim_lru2 = {
+	.name = "lru2",
+	.priv_size = sizeof(struct lru2),
+	.init = lru2_init,
+	.add = lru2_add,
+	.del = lru2_del,
+	.isolate = lru2_isolate,
+	.putback = lru2_putback,
+	.size = lru2_size,
+	.check = lru2_check,
+};

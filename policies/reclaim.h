@@ -1,0 +1,116 @@
+/*
+ * reclaim.h - the reclaim policy family: which pages leave RAM first.
+ *
+ * Members: lru2 (the kernel's active/inactive lists, one pair for anon and one
+ * for file pages), clock (one second-chance clock per type), lru (exact LRU,
+ * for cross-checks against cache simulators).  Each is one file in policies/
+ * exporting one `const struct zsim_reclaim_ops`.
+ *
+ * Pages are frames of the memory manager (sim/mm.h); a policy keeps them on
+ * intrusive lists threaded through the frame array (prev/next/list fields),
+ * and reads the REFERENCED flag the memory manager sets on each access (the
+ * page table's accessed bit).  The anon/file split of a reclaim pass is the
+ * memory manager's business (swappiness); a policy only orders each type.
+ */
+#ifndef ZSIM_RECLAIM_H
+#define ZSIM_RECLAIM_H
+
+#include "../sim/zsim.h"
+
+enum { ZSIM_LRU_ANON = 0, ZSIM_LRU_FILE = 1, ZSIM_LRU_TYPES = 2 };
+
+#define ZSIM_FRAME_NONE UINT32_MAX
+
+/* Frame flags the policies may read or write. */
+enum {
+	ZSIM_PG_REFERENCED = 1u << 0,   /* accessed since the policy last looked */
+	ZSIM_PG_ACTIVE     = 1u << 1,   /* on an active list (lru2) */
+};
+
+struct zsim_frame {
+	uint32_t prev, next;  /* list links (policy) */
+	uint32_t owner;       /* process (anon) or file (file, shmem) index */
+	uint8_t kind;         /* enum zsim_frame_kind (mm.h) */
+	uint8_t list;         /* which list of the policy holds it; 0xff: none */
+	uint8_t pflags;       /* ZSIM_PG_* (policy-visible) */
+	uint8_t mflags;       /* the memory manager's own flags */
+	uint64_t index;       /* virtual page (anon) or page within the file */
+	uint64_t seed;        /* content seed */
+	uint32_t swap;        /* swap-cache slot or file block; ZSIM_FRAME_NONE if none */
+	uint8_t cls, param;   /* content class and its parameter */
+	uint8_t swapdev;      /* swap device of `swap` */
+	uint8_t pad;
+};
+
+struct zsim_reclaim_ops {
+	const char *name;
+	size_t priv_size;
+	/* Set up over the frame array (nr frames). */
+	int (*init)(void *priv, struct zsim_frame *frames, uint32_t nr);
+	void (*destroy)(void *priv);
+	/* A page enters the policy's lists (type ZSIM_LRU_ANON or _FILE). */
+	void (*add)(void *priv, uint32_t f, int type);
+	/* A page leaves (freed, unmapped, killed): pre: it is on the lists. */
+	void (*del)(void *priv, uint32_t f);
+	/* Optional: called on every access (an exact LRU moves the page). NULL: the
+	 * REFERENCED flag the memory manager sets is all the policy sees. */
+	void (*touch)(void *priv, uint32_t f);
+	/*
+	 * Pick up to `nr` victims of `type`, looking at no more than `scan` pages.
+	 * Victims are taken off the lists and written to out; pages given a second
+	 * chance stay (their count is added to *rotated).  Returns the victims.
+	 */
+	size_t (*isolate)(void *priv, int type, size_t scan, uint32_t *out, size_t nr, uint64_t *rotated);
+	/* A victim that could not be evicted goes back (activate: as if referenced). */
+	void (*putback)(void *priv, uint32_t f, int type, bool activate);
+	/* Pages of a type on the lists. */
+	uint64_t (*size)(const void *priv, int type);
+	/* Verify the lists; 0 or ZSIM_ECORRUPT with a message. */
+	int (*check)(const void *priv, char *msg, size_t len);
+};
+
+const struct zsim_reclaim_ops *zsim_reclaim_find(const char *name);
+
+extern const struct zsim_reclaim_ops zsim_reclaim_lru2;
+extern const struct zsim_reclaim_ops zsim_reclaim_clock;
+extern const struct zsim_reclaim_ops zsim_reclaim_lru;
+
+/* Intrusive list helpers shared by the members (list heads are frame indices). */
+struct zsim_flist {
+	uint32_t head, tail;   /* head = most recently added */
+	uint64_t len;
+};
+
+static inline void zsim_flist_init(struct zsim_flist *l)
+{
+	l->head = l->tail = ZSIM_FRAME_NONE;
+	l->len = 0;
+}
+
+static inline void zsim_flist_push(struct zsim_frame *fr, struct zsim_flist *l, uint32_t f, uint8_t id)
+{
+	fr[f].prev = ZSIM_FRAME_NONE;
+	fr[f].next = l->head;
+	if (l->head != ZSIM_FRAME_NONE)
+		fr[l->head].prev = f;
+	else
+		l->tail = f;
+	l->head = f;
+	fr[f].list = id;
+	l->len++;
+}
+
+static inline void zsim_flist_del(struct zsim_frame *fr, struct zsim_flist *l, uint32_t f)
+{
+	uint32_t p = fr[f].prev, n = fr[f].next;
+	if (p != ZSIM_FRAME_NONE) fr[p].next = n; else l->head = n;
+	if (n != ZSIM_FRAME_NONE) fr[n].prev = p; else l->tail = p;
+	fr[f].list = 0xff;
+	l->len--;
+}
+
+/* Walk a list and check links and length; 0 or ZSIM_ECORRUPT. */
+int zsim_flist_check(const struct zsim_frame *fr, const struct zsim_flist *l, uint8_t id,
+		     const char *what, char *msg, size_t len);
+
+#endif

@@ -1,0 +1,548 @@
+/*
+ * engine.c - simulated time: the clock, the event queue, CPUs, processes.
+ *
+ * The engine owns a clock in nanoseconds and a binary-heap event queue ordered
+ * by (time, insertion sequence), so equal times break ties the same way every
+ * run.  Processes are the event sources.  A process runs in quanta: it takes
+ * events from its trace until it has used QUANTUM_NS of CPU, done BATCH_EVENTS
+ * events, blocked on I/O, or waits for a child; a hit in RAM costs no queue
+ * operation.  Its CPU time is then charged to the machine's CPUs (the one free
+ * earliest; a busy machine delays the next quantum) and the process is
+ * rescheduled when both its CPU work and its I/O are done.  Within a quantum
+ * the process's local time runs ahead by its pending CPU time, so the I/O it
+ * submits is stamped when it would really be issued.  kswapd, the flusher and
+ * the statistics sampler are events too; kswapd and the flusher use CPUs.
+ *
+ * Traces: each trace is a group of processes with its own pid space.  Its
+ * events are read lazily and handed to per-process queues (demultiplexed), so
+ * a process blocked on I/O never holds back the others.  A process whose
+ * events end exits; a process whose PROC_CREATE sits in its parent's queue
+ * starts when the parent gets there.
+ *
+ * Simplified: CPU scheduling is first-come per quantum (no priorities, no
+ * preemption inside a quantum); a process's events inside one quantum touch
+ * memory at the quantum's start as far as other processes can see.
+ */
+#include "sim.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define QUANTUM_NS 1000000ull     /* 1 ms of CPU per turn */
+#define BATCH_EVENTS 4096         /* events per turn at most */
+#define FLUSH_INTERVAL_NS (5ull * 1000000000ull)
+
+/* ---- event queue ----------------------------------------------------------------- */
+
+static bool evq_less(const struct zsim_evq_item *a, const struct zsim_evq_item *b)
+{
+	return a->time < b->time || (a->time == b->time && a->seq < b->seq);
+}
+
+void zsim_engine_schedule(struct zsim_sim *s, uint64_t time, uint32_t kind, uint32_t id)
+{
+	if (s->evq_len == s->evq_cap) {
+		s->evq_cap = s->evq_cap ? s->evq_cap * 2 : 256;
+		s->evq = zsim_xrealloc(s->evq, s->evq_cap * sizeof(*s->evq));
+	}
+	struct zsim_evq_item it = { time, s->evq_seq++, kind, id };
+	uint64_t i = s->evq_len++;
+	while (i > 0) {
+		uint64_t parent = (i - 1) / 2;
+		if (!evq_less(&it, &s->evq[parent]))
+			break;
+		s->evq[i] = s->evq[parent];
+		i = parent;
+	}
+	s->evq[i] = it;
+}
+
+static struct zsim_evq_item evq_pop(struct zsim_sim *s)
+{
+	struct zsim_evq_item top = s->evq[0], last = s->evq[--s->evq_len];
+	uint64_t i = 0;
+	for (;;) {
+		uint64_t c = 2 * i + 1;
+		if (c >= s->evq_len)
+			break;
+		if (c + 1 < s->evq_len && evq_less(&s->evq[c + 1], &s->evq[c]))
+			c++;
+		if (!evq_less(&s->evq[c], &last))
+			break;
+		s->evq[i] = s->evq[c];
+		i = c;
+	}
+	if (s->evq_len)
+		s->evq[i] = last;
+	return top;
+}
+
+/* ---- histogram of latencies: log2 buckets with 8 linear sub-buckets -------------- */
+
+void zsim_hist_add(struct zsim_histogram *h, uint64_t v)
+{
+	unsigned b;
+	if (v < 8) {
+		b = (unsigned)v;
+	} else {
+		unsigned lg = 63 - (unsigned)__builtin_clzll(v);
+		unsigned sub = (unsigned)(v >> (lg - 3)) & 7;
+		b = (lg - 2) * 8 + sub;
+	}
+	if (b >= ZSIM_ARRAY_SIZE(h->bucket))
+		b = ZSIM_ARRAY_SIZE(h->bucket) - 1;
+	h->bucket[b]++;
+	h->count++;
+	h->sum += v;
+}
+
+/* The upper edge of the bucket holding quantile q (0..1); 0 if empty. */
+uint64_t zsim_hist_quantile(const struct zsim_histogram *h, double q)
+{
+	if (!h->count)
+		return 0;
+	uint64_t rank = (uint64_t)(q * (double)h->count);
+	if (rank >= h->count)
+		rank = h->count - 1;
+	uint64_t seen = 0;
+	for (unsigned b = 0; b < ZSIM_ARRAY_SIZE(h->bucket); b++) {
+		seen += h->bucket[b];
+		if (seen > rank) {
+			if (b < 8)
+				return b;
+			unsigned lg = b / 8 + 2, sub = b % 8;
+			return ((8ull + sub + 1) << (lg - 3)) - 1;
+		}
+	}
+	return UINT64_MAX;
+}
+
+/* ---- events.jsonl ------------------------------------------------------------------ */
+
+void zsim_sim_event(struct zsim_sim *s, const char *type, const char *fmt, ...)
+{
+	if (!s->events_out)
+		return;
+	fprintf(s->events_out, "{\"time_ns\":%llu,\"type\":\"%s\",", (unsigned long long)s->now, type);
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(s->events_out, fmt, ap);
+	va_end(ap);
+	fputs("}\n", s->events_out);
+}
+
+/* ---- processes ------------------------------------------------------------------------ */
+
+static uint32_t proc_new(struct zsim_sim *s, struct zsim_group *g, uint32_t pid)
+{
+	if (s->nr_procs == s->cap_procs) {
+		s->cap_procs = s->cap_procs ? s->cap_procs * 2 : 64;
+		s->procs = zsim_xrealloc(s->procs, s->cap_procs * sizeof(*s->procs));
+	}
+	uint32_t i = s->nr_procs++;
+	struct zsim_proc *p = &s->procs[i];
+	memset(p, 0, sizeof(*p));
+	p->group = (uint32_t)(g - s->groups);
+	p->pid = pid;
+	p->parent = UINT32_MAX;
+	zsim_pt_init(&p->pt);
+	if (pid >= g->pid_map_len) {
+		uint32_t n = pid + 1 > g->pid_map_len * 2 ? pid + 1 : g->pid_map_len * 2;
+		g->pid_map = zsim_xrealloc(g->pid_map, n * sizeof(*g->pid_map));
+		memset(g->pid_map + g->pid_map_len, 0, (n - g->pid_map_len) * sizeof(*g->pid_map));
+		g->pid_map_len = n;
+	}
+	g->pid_map[pid] = i + 1;
+	return i;
+}
+
+static void proc_enqueue(struct zsim_proc *p, const struct zsim_event *ev)
+{
+	if (p->q_len == p->q_cap) {
+		uint32_t ncap = p->q_cap ? p->q_cap * 2 : 16;
+		struct zsim_event *nq = zsim_xmalloc(ncap * sizeof(*nq));
+		for (uint32_t i = 0; i < p->q_len; i++)
+			nq[i] = p->q[(p->q_head + i) % p->q_cap];
+		free(p->q);
+		p->q = nq;
+		p->q_cap = ncap;
+		p->q_head = 0;
+	}
+	struct zsim_event *slot = &p->q[(p->q_head + p->q_len++) % p->q_cap];
+	*slot = *ev;
+	if (ev->name)
+		slot->name = zsim_xstrdup(ev->name);
+}
+
+static void start_proc(struct zsim_sim *s, uint32_t i, uint32_t parent, const char *name, uint64_t at)
+{
+	struct zsim_proc *p = &s->procs[i];
+	p->alive = true;
+	p->started = true;
+	p->start_ns = at;
+	p->parent = parent;
+	snprintf(p->name, sizeof(p->name), "%s", name ? name : "?");
+	if (parent != UINT32_MAX)
+		s->procs[parent].live_children++;
+	s->live_procs++;
+	zsim_engine_schedule(s, at, EVQ_PROC, i);
+}
+
+/*
+ * Read one event of group g and route it.  Returns 1 if an event was routed,
+ * 0 at the end of the trace, <0 on a read error (message in err).
+ */
+static int pump(struct zsim_sim *s, struct zsim_group *g, char *err, size_t errlen)
+{
+	struct zsim_event ev;
+	if (g->eof)
+		return 0;
+	int rc = zsim_trace_next(g->r, &ev);
+	if (rc < 0) {
+		snprintf(err, errlen, "%s", zsim_trace_reader_error(g->r));
+		return rc;
+	}
+	if (rc == 0) {
+		g->eof = true;
+		return 0;
+	}
+	s->nr_events++;
+	if (ev.kind == ZSIM_EV_PROC_CREATE) {
+		uint32_t child = proc_new(s, g, ev.pid);
+		if (ev.target == 0) {
+			start_proc(s, child, UINT32_MAX, ev.name, s->now);
+			return 1;
+		}
+		uint32_t par = ev.target < g->pid_map_len ? g->pid_map[ev.target] : 0;
+		if (!par) {
+			snprintf(err, errlen, "%s: event %llu: parent pid %u of pid %u is unknown", g->path,
+				 (unsigned long long)zsim_trace_reader_events(g->r), ev.target, ev.pid);
+			return ZSIM_EFORMAT;
+		}
+		ev.target = child;   /* the parent's queue carries the child's process index */
+		proc_enqueue(&s->procs[par - 1], &ev);
+		return 1;
+	}
+	uint32_t pi = ev.pid < g->pid_map_len ? g->pid_map[ev.pid] : 0;
+	if (!pi) {
+		snprintf(err, errlen, "%s: event %llu: pid %u was never created", g->path,
+			 (unsigned long long)zsim_trace_reader_events(g->r), ev.pid);
+		return ZSIM_EFORMAT;
+	}
+	struct zsim_proc *p = &s->procs[pi - 1];
+	if (p->killed)
+		return 1;   /* the OOM killer took it: its remaining events vanish */
+	proc_enqueue(p, &ev);
+	return 1;
+}
+
+/* The next event of process i into *ev; 1, 0 (no more), <0 error. */
+static int next_event(struct zsim_sim *s, uint32_t i, struct zsim_event *ev, char *err, size_t errlen)
+{
+	struct zsim_group *g = &s->groups[s->procs[i].group];
+	while (s->procs[i].q_len == 0) {
+		int rc = pump(s, g, err, errlen);
+		if (rc <= 0)
+			return rc;
+	}
+	struct zsim_proc *p = &s->procs[i];
+	*ev = p->q[p->q_head];
+	p->q_head = (p->q_head + 1) % p->q_cap;
+	p->q_len--;
+	return 1;
+}
+
+static void drop_queue(struct zsim_proc *p)
+{
+	for (uint32_t k = 0; k < p->q_len; k++)
+		free((char *)p->q[(p->q_head + k) % p->q_cap].name);
+	p->q_len = 0;
+}
+
+/* Process i exits (end of events, PROC_EXIT, or killed earlier). */
+static void proc_exit(struct zsim_sim *s, uint32_t i)
+{
+	struct zsim_proc *p = &s->procs[i];
+	if (p->alive)
+		zsim_mm_exit(s, p);
+	drop_queue(p);
+	if (p->parent != UINT32_MAX) {
+		struct zsim_proc *par = &s->procs[p->parent];
+		par->live_children--;
+		if (par->waiting && par->alive &&
+		    (par->wait_target == 0 ? par->live_children == 0 : par->wait_target == i)) {
+			par->waiting = false;
+			zsim_engine_schedule(s, s->now, EVQ_PROC, p->parent);
+		}
+	}
+}
+
+/* Charge `cpu` ns to the CPU free earliest from `at`; returns when the work ends. */
+static uint64_t run_on_cpu(struct zsim_sim *s, uint64_t at, uint64_t cpu)
+{
+	unsigned best = 0;
+	for (unsigned c = 1; c < s->cfg.cpus; c++)
+		if (s->cpu_free_at[c] < s->cpu_free_at[best])
+			best = c;
+	uint64_t start = s->cpu_free_at[best] > at ? s->cpu_free_at[best] : at;
+	uint64_t end = start + cpu;
+	if (cpu)
+		s->cpu_free_at[best] = end;
+	return end;
+}
+
+static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
+{
+	struct zsim_proc *p = &s->procs[i];
+	uint64_t t0 = s->now, wait_until = t0;
+	if (!p->alive)
+		return 0;
+	for (unsigned n = 0; n < BATCH_EVENTS && p->pending_cpu < QUANTUM_NS; n++) {
+		struct zsim_event ev;
+		s->now = t0 + p->pending_cpu;
+		int rc = next_event(s, i, &ev, err, errlen);
+		p = &s->procs[i];   /* pumping may grow the process table */
+		if (rc < 0)
+			return rc;
+		if (rc == 0) {
+			s->now = t0 + p->pending_cpu;
+			p->cpu_ns += p->pending_cpu;
+			p->pending_cpu = 0;
+			proc_exit(s, i);
+			s->now = t0;
+			return 0;
+		}
+		switch (ev.kind) {
+		case ZSIM_EV_ACCESS:
+			if (zsim_mm_access(s, p, ev.page, ev.write, &ev.content, &wait_until) < 0) {
+				proc_exit(s, i);   /* OOM-killed itself */
+				s->now = t0;
+				return 0;
+			}
+			break;
+		case ZSIM_EV_CPU:
+			p->pending_cpu += ev.ns;
+			break;
+		case ZSIM_EV_MAP:
+			break;   /* anonymous memory appears on first touch */
+		case ZSIM_EV_UNMAP:
+			zsim_mm_unmap(s, p, ev.page, ev.npages);
+			break;
+		case ZSIM_EV_PROC_CREATE:
+			start_proc(s, ev.target, i, ev.name, s->now);
+			p = &s->procs[i];
+			break;
+		case ZSIM_EV_PROC_EXIT:
+			free((char *)ev.name);
+			p->cpu_ns += p->pending_cpu;
+			p->pending_cpu = 0;
+			proc_exit(s, i);
+			s->now = t0;
+			return 0;
+		case ZSIM_EV_WAIT: {
+			uint32_t target = 0;
+			if (ev.target) {
+				struct zsim_group *g = &s->groups[p->group];
+				target = ev.target < g->pid_map_len ? g->pid_map[ev.target] : 0;
+				target = target ? target - 1 : UINT32_MAX;
+			}
+			bool must_wait = ev.target == 0 ? p->live_children > 0
+				       : (target != UINT32_MAX && s->procs[target].alive);
+			if (must_wait) {
+				p->waiting = true;
+				p->wait_target = ev.target ? target : 0;
+			}
+			break;
+		}
+		default:
+			if (zsim_fs_event(s, p, &s->groups[p->group], &ev, &wait_until) < 0) {
+				free((char *)ev.name);
+				proc_exit(s, i);
+				s->now = t0;
+				return 0;
+			}
+			break;
+		}
+		free((char *)ev.name);
+		p = &s->procs[i];
+		if (!p->alive || p->waiting || wait_until > s->now)
+			break;
+	}
+	s->now = t0;
+	if (!p->alive)
+		return 0;
+	uint64_t end = run_on_cpu(s, t0, p->pending_cpu);
+	p->cpu_ns += p->pending_cpu;
+	p->pending_cpu = 0;
+	if (wait_until > end) {
+		p->fault_wait_ns += wait_until - end;
+		end = wait_until;
+	}
+	if (!p->waiting)
+		zsim_engine_schedule(s, end, EVQ_PROC, i);
+	return 0;
+}
+
+/* ---- setup and the main loop ---------------------------------------------------- */
+
+int zsim_sim_init(struct zsim_sim *s, const struct zsim_config *cfg, char *err, size_t errlen)
+{
+	memset(s, 0, sizeof(*s));
+	s->cfg = *cfg;
+	s->cpu_free_at = zsim_xcalloc(cfg->cpus, sizeof(*s->cpu_free_at));
+	int rc = zsim_mm_init(s, err, errlen);
+	if (rc == 0)
+		rc = zsim_swap_init(s, err, errlen);
+	if (rc == 0)
+		rc = zsim_fs_init(s, err, errlen);
+	s->next_sample = 0;
+	return rc;
+}
+
+int zsim_sim_add_trace(struct zsim_sim *s, const char *path, char *err, size_t errlen)
+{
+	struct zsim_trace_reader *r;
+	int rc = zsim_trace_open(path, &r, err, errlen);
+	if (rc < 0)
+		return rc;
+	const struct zsim_trace_header *h = zsim_trace_reader_header(r);
+	s->groups = zsim_xrealloc(s->groups, (s->nr_groups + 1) * sizeof(*s->groups));
+	struct zsim_group *g = &s->groups[s->nr_groups];
+	memset(g, 0, sizeof(*g));
+	g->r = r;
+	g->path = path;
+	for (uint32_t k = 0; k < h->nr_fs; k++) {
+		g->fs_map[k] = zsim_config_fs_find(&s->cfg, h->fs[k]);
+		if (g->fs_map[k] < 0) {
+			snprintf(err, errlen, "%s: the trace writes to filesystem '%s', which the config does not "
+				 "define (add it under $.filesystems)", path, h->fs[k]);
+			zsim_trace_close(r);
+			return ZSIM_EINVAL;
+		}
+	}
+	s->nr_groups++;
+	return 0;
+}
+
+void zsim_sim_free(struct zsim_sim *s)
+{
+	for (uint32_t i = 0; i < s->nr_procs; i++) {
+		zsim_pt_free(&s->procs[i].pt);
+		drop_queue(&s->procs[i]);
+		free(s->procs[i].q);
+	}
+	free(s->procs);
+	for (unsigned g = 0; g < s->nr_groups; g++) {
+		zsim_trace_close(s->groups[g].r);
+		free(s->groups[g].pid_map);
+		free(s->groups[g].file_map);
+	}
+	free(s->groups);
+	zsim_fs_free(s);
+	zsim_swap_free_all(s);
+	zsim_mm_free(s);
+	free(s->evq);
+	free(s->cpu_free_at);
+}
+
+#include "results.h"
+
+/* Anything still to simulate: a live process, or a trace not read to its end. */
+static bool work_left(const struct zsim_sim *s)
+{
+	if (s->live_procs)
+		return true;
+	for (unsigned g = 0; g < s->nr_groups; g++)
+		if (!s->groups[g].eof)
+			return true;
+	return false;
+}
+
+int zsim_sim_run(struct zsim_sim *s, char *err, size_t errlen)
+{
+	/* start: pump every trace until it has a process running (or ends) */
+	for (unsigned g = 0; g < s->nr_groups; g++) {
+		uint32_t before = s->live_procs;
+		while (s->live_procs == before) {
+			int rc = pump(s, &s->groups[g], err, errlen);
+			if (rc < 0)
+				return rc;
+			if (rc == 0)
+				break;
+		}
+	}
+	zsim_engine_schedule(s, 0, EVQ_SAMPLE, 0);
+	while (s->evq_len) {
+		if (s->interrupt && *s->interrupt)
+			return ZSIM_EIO;
+		if (s->progress && (s->evq_seq & 0xffff) == 0)
+			s->progress(s, s->progress_ctx);
+		struct zsim_evq_item it = evq_pop(s);
+		s->now = it.time;
+		switch (it.kind) {
+		case EVQ_PROC: {
+			int rc = run_proc(s, it.id, err, errlen);
+			if (rc < 0)
+				return rc;
+			break;
+		}
+		case EVQ_KSWAPD: {
+			bool again;
+			uint64_t cpu = zsim_mm_kswapd_round(s, &again);
+			uint64_t end = run_on_cpu(s, s->now, cpu);
+			if (again)
+				zsim_engine_schedule(s, end, EVQ_KSWAPD, 0);
+			else
+				s->kswapd_running = false;
+			break;
+		}
+		case EVQ_FLUSH: {
+			uint64_t cpu = 0;
+			zsim_fs_flush_dirty(s, &cpu);
+			run_on_cpu(s, s->now, cpu);
+			if (work_left(s))
+				zsim_engine_schedule(s, s->now + FLUSH_INTERVAL_NS, EVQ_FLUSH, 0);
+			break;
+		}
+		case EVQ_SAMPLE:
+			zsim_sample(s);
+			if (work_left(s))
+				zsim_engine_schedule(s, s->now + s->cfg.sample_interval_ns, EVQ_SAMPLE, 0);
+			break;
+		}
+		if (s->check) {
+			char msg[512];
+			if (zsim_mm_check(s, msg, sizeof(msg)) < 0) {
+				snprintf(err, errlen, "invariant broken at %llu ns: %s", (unsigned long long)s->now, msg);
+				return ZSIM_ECORRUPT;
+			}
+		}
+		if (it.kind != EVQ_PROC || s->kswapd_running)
+			continue;
+		bool any = false;
+		for (uint64_t k = 0; k < s->evq_len && !any; k++)
+			any = s->evq[k].kind == EVQ_PROC;
+		if (any)
+			continue;
+		/* nobody runnable: read on in traces that have not ended (later root processes) */
+		for (unsigned g = 0; g < s->nr_groups && !any; g++) {
+			uint32_t before = s->live_procs;
+			int rc = 0;
+			while (!any && (rc = pump(s, &s->groups[g], err, errlen)) > 0)
+				any = s->live_procs > before;
+			if (rc < 0)
+				return rc;
+		}
+		if (!any && s->live_procs) {
+			/* every remaining process waits for something that will never come */
+			zsim_sim_event(s, "deadlock", "\"live_processes\":%u", s->live_procs);
+			break;
+		}
+		if (!any)
+			break;
+	}
+	s->done = true;
+	zsim_sample(s);
+	return 0;
+}

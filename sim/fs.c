@@ -1,0 +1,380 @@
+/*
+ * fs.c - files: tmpfs, and filesystems on a block device with a page cache.
+ *
+ * What the kernel does.  tmpfs keeps file pages in RAM as shmem pages: they
+ * sit on the anon LRU lists and go to swap like anonymous memory, and the
+ * mount's size limit (default half of RAM) refuses a write past it with
+ * ENOSPC.  A disk filesystem keeps file pages in the page cache: a write
+ * dirties the page, the flusher writes dirty pages back after
+ * dirty_expire_centisecs (30 s) or when they exceed dirty_background_ratio
+ * (10%) of available memory, and reclaim drops clean pages (reading them back
+ * later from the device).  Deleting or truncating a file frees its blocks in
+ * the filesystem; without the discard mount option the device keeps their old
+ * contents - on zram that means the compressed copies stay in RAM until the
+ * blocks are rewritten.
+ *
+ * What the model keeps: all of that, per 4 KiB page, with the device being any
+ * tier (zram makes the 2013 "ext2 on zram-blk": every page written back is
+ * compressed into zsmalloc frames taken from the same RAM).  Block allocation
+ * is lowest-free-first.  Dropped: metadata blocks, journals, inodes, directory
+ * pages, readahead, partial-page writes (every write is a whole page), the
+ * discard mount option (never discards), dirty throttling of writers, and
+ * file pages mapped into processes (file maps are read through the cache).
+ * The flusher wakes every 5 s (dirty_writeback_centisecs = 500).
+ */
+#include "sim.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define DIRTY_EXPIRE_NS (30ull * 1000000000ull)      /* dirty_expire_centisecs = 3000 */
+#define DIRTY_BACKGROUND_PCT 10                      /* dirty_background_ratio */
+#define FLUSH_INTERVAL_NS (5ull * 1000000000ull)     /* dirty_writeback_centisecs = 500 */
+#define BLOCK_NONE UINT32_MAX
+
+int zsim_fs_init(struct zsim_sim *s, char *err, size_t errlen)
+{
+	(void)err;
+	(void)errlen;
+	for (unsigned i = 0; i < s->cfg.nr_fs; i++) {
+		const struct zsim_fs_cfg *fc = &s->cfg.fs[i];
+		struct zsim_fsstate *fs = &s->fs[i];
+		if (fc->type == ZSIM_FS_TMPFS) {
+			fs->limit_pages = fc->size / ZSIM_PAGE_SIZE;
+		} else {
+			fs->tier = s->devtier[fc->device];
+			fs->nr_blocks = fc->size / ZSIM_PAGE_SIZE;
+		}
+	}
+	s->dirty_stamp = zsim_xcalloc(s->nr_frames, sizeof(*s->dirty_stamp));
+	if (s->cfg.nr_fs)
+		zsim_engine_schedule(s, FLUSH_INTERVAL_NS, EVQ_FLUSH, 0);
+	return 0;
+}
+
+void zsim_fs_free(struct zsim_sim *s)
+{
+	for (unsigned i = 0; i < s->cfg.nr_fs; i++)
+		free(s->fs[i].free_blocks);
+	for (uint32_t i = 0; i < s->nr_files; i++)
+		zsim_pt_free(&s->files[i].pages);
+	free(s->files);
+	free(s->dirty);
+	free(s->dirty_stamp);
+}
+
+static uint64_t block_alloc(struct zsim_fsstate *fs)
+{
+	if (fs->nr_free_blocks)
+		return fs->free_blocks[--fs->nr_free_blocks];
+	if (fs->next_block < fs->nr_blocks)
+		return fs->next_block++;
+	return BLOCK_NONE;
+}
+
+static void block_free(struct zsim_fsstate *fs, uint64_t b)
+{
+	if (fs->nr_free_blocks == fs->free_cap) {
+		fs->free_cap = fs->free_cap ? fs->free_cap * 2 : 64;
+		fs->free_blocks = zsim_xrealloc(fs->free_blocks, fs->free_cap * sizeof(*fs->free_blocks));
+	}
+	fs->free_blocks[fs->nr_free_blocks++] = (uint32_t)b;
+}
+
+static void mark_dirty(struct zsim_sim *s, uint32_t f)
+{
+	struct zsim_frame *fr = &s->frames[f];
+	if (fr->mflags & ZSIM_MF_DIRTY)
+		return;
+	fr->mflags |= ZSIM_MF_DIRTY;
+	s->nr_dirty++;
+	if (s->dirty_len == s->dirty_cap) {
+		uint64_t ncap = s->dirty_cap ? s->dirty_cap * 2 : 1024;
+		struct zsim_dirty *nd = zsim_xmalloc(ncap * sizeof(*nd));
+		for (uint64_t i = 0; i < s->dirty_len; i++)
+			nd[i] = s->dirty[(s->dirty_head + i) % s->dirty_cap];
+		free(s->dirty);
+		s->dirty = nd;
+		s->dirty_cap = ncap;
+		s->dirty_head = 0;
+	}
+	uint32_t stamp = ++s->dirty_seq;
+	s->dirty_stamp[f] = stamp;
+	s->dirty[(s->dirty_head + s->dirty_len++) % s->dirty_cap] = (struct zsim_dirty){ f, stamp, s->now };
+}
+
+static void clear_dirty(struct zsim_sim *s, uint32_t f)
+{
+	if (s->frames[f].mflags & ZSIM_MF_DIRTY) {
+		s->frames[f].mflags &= (uint8_t)~ZSIM_MF_DIRTY;
+		s->nr_dirty--;
+		s->dirty_stamp[f] = 0;
+	}
+}
+
+/* Write a block-fs page back to its device.  0, or <0 (no block / device refused). */
+static int writeback(struct zsim_sim *s, uint32_t f, uint64_t *cpu_ns)
+{
+	struct zsim_frame *fr = &s->frames[f];
+	struct zsim_file *file = &s->files[fr->owner];
+	struct zsim_fsstate *fs = &s->fs[file->fs];
+	if (fr->swap == ZSIM_FRAME_NONE) {
+		uint64_t b = block_alloc(fs);
+		if (b == BLOCK_NONE) {
+			fs->enospc++;
+			s->enospc++;
+			zsim_sim_event(s, "enospc", "\"fs\":\"%s\",\"file\":\"%s\",\"page\":%llu,\"why\":\"no free block\"",
+				       s->cfg.fs[file->fs].name, file->name, (unsigned long long)fr->index);
+			return ZSIM_ENOSPC;
+		}
+		fr->swap = (uint32_t)b;
+	}
+	struct zsim_content_ref c = { .cls = fr->cls, .param = fr->param, .seed = fr->seed };
+	struct zsim_page_ref pg = { .bytes = NULL, .hash = zsim_content_hash(&c),
+				    .fill = zsim_content_fill_ref, .ctx = &c };
+	int rc = fs->tier->ops->store(fs->tier->priv, fr->swap, &pg);
+	if (rc < 0) {
+		if (!fs->writeback_fail++)
+			zsim_sim_event(s, "writeback_error", "\"fs\":\"%s\",\"file\":\"%s\",\"page\":%llu,\"error\":\"%s\"",
+				       s->cfg.fs[file->fs].name, file->name, (unsigned long long)fr->index,
+				       zsim_strerror(rc));
+		return rc;
+	}
+	if (fs->tier->ops->io)
+		fs->tier->ops->io(fs->tier->priv, s->now, true, fr->swap, 1, cpu_ns);
+	fs->pages_written++;
+	s->pgpgout++;
+	clear_dirty(s, f);
+	return 0;
+}
+
+/*
+ * The flusher: write back pages dirtied more than DIRTY_EXPIRE_NS ago, and
+ * the oldest ones while more than DIRTY_BACKGROUND_PCT of available memory is
+ * dirty.  The CPU it costs (zram compression) goes to *cpu_ns.
+ */
+void zsim_fs_flush_dirty(struct zsim_sim *s, uint64_t *cpu_ns)
+{
+	uint64_t avail = s->nr_free + s->policy->size(s->policy_priv, ZSIM_LRU_FILE);
+	while (s->dirty_len) {
+		struct zsim_dirty *d = &s->dirty[s->dirty_head];
+		bool live = s->dirty_stamp[d->frame] == d->stamp &&
+			    (s->frames[d->frame].mflags & ZSIM_MF_DIRTY);
+		bool expired = d->time + DIRTY_EXPIRE_NS <= s->now;
+		bool over = s->nr_dirty * 100 > avail * DIRTY_BACKGROUND_PCT;
+		if (live && !expired && !over)
+			break;
+		s->dirty_head = (s->dirty_head + 1) % s->dirty_cap;
+		s->dirty_len--;
+		if (live && writeback(s, d->frame, cpu_ns) < 0) {
+			/* keep it dirty; it is retried when next dirtied or reclaimed */
+			s->frames[d->frame].mflags &= (uint8_t)~ZSIM_MF_DIRTY;
+			s->nr_dirty--;
+			mark_dirty(s, d->frame);
+			break;
+		}
+	}
+}
+
+int zsim_fs_evict(struct zsim_sim *s, uint32_t f, uint64_t *cpu_ns, uint64_t *io_done)
+{
+	struct zsim_frame *fr = &s->frames[f];
+	struct zsim_file *file = &s->files[fr->owner];
+	uint64_t *e = zsim_pt_lookup(&file->pages, fr->index);
+	if (fr->kind == ZSIM_FK_SHMEM) {
+		uint64_t entry;
+		if ((fr->mflags & ZSIM_MF_SWAPCACHE)) {
+			entry = ((uint64_t)fr->swapdev << 48) | fr->swap;
+			zsim_swap_slot_of(s, entry)->frame = ZSIM_FRAME_NONE;
+		} else {
+			int rc = zsim_swap_out(s, f, &entry, cpu_ns, io_done);
+			if (rc < 0)
+				return rc;
+		}
+		*e = ZSIM_PTE_SWAPPED | entry;
+		zsim_mm_free_frame(s, f);
+		return 0;
+	}
+	if (fr->mflags & ZSIM_MF_DIRTY) {
+		int rc = writeback(s, f, cpu_ns);
+		if (rc < 0)
+			return rc;
+	}
+	*e = ZSIM_FPE_ONDISK | fr->swap;
+	zsim_mm_free_frame(s, f);
+	return 0;
+}
+
+static struct zsim_file *file_of(struct zsim_sim *s, struct zsim_group *g, uint32_t id)
+{
+	if (id >= g->file_map_len || !g->file_map[id])
+		return NULL;
+	return &s->files[g->file_map[id] - 1];
+}
+
+static uint32_t new_page(struct zsim_sim *s, struct zsim_proc *p, struct zsim_file *file, uint64_t page,
+			 bool shmem)
+{
+	uint32_t f = zsim_mm_alloc_frame(s, p);
+	if (f == ZSIM_FRAME_NONE)
+		return f;
+	struct zsim_frame *fr = &s->frames[f];
+	fr->kind = shmem ? ZSIM_FK_SHMEM : ZSIM_FK_FILE;
+	fr->owner = (uint32_t)(file - s->files);
+	fr->index = page;
+	zsim_mm_lru_add(s, f);
+	return f;
+}
+
+/* Drop file page entry e (RAM, swap or disk). */
+static void drop_page(struct zsim_sim *s, struct zsim_file *file, uint64_t e)
+{
+	struct zsim_fsstate *fs = &s->fs[file->fs];
+	if (e & ZSIM_PTE_PRESENT) {
+		uint32_t f = (uint32_t)e;
+		struct zsim_frame *fr = &s->frames[f];
+		if (fr->mflags & ZSIM_MF_SWAPCACHE)
+			zsim_swap_release(s, ((uint64_t)fr->swapdev << 48) | fr->swap);
+		if (fr->kind == ZSIM_FK_FILE && fr->swap != ZSIM_FRAME_NONE)
+			block_free(fs, fr->swap);
+		clear_dirty(s, f);
+		s->policy->del(s->policy_priv, f);
+		zsim_mm_free_frame(s, f);
+	} else if (e & ZSIM_PTE_SWAPPED) {
+		zsim_swap_release(s, e & ~ZSIM_PTE_SWAPPED);
+	} else if (e & ZSIM_FPE_ONDISK) {
+		block_free(fs, (uint32_t)e);
+	}
+	if (s->cfg.fs[file->fs].type == ZSIM_FS_TMPFS && (e & (ZSIM_PTE_PRESENT | ZSIM_PTE_SWAPPED)))
+		fs->used_pages--;
+}
+
+static void truncate_file(struct zsim_sim *s, struct zsim_file *file, uint64_t npages)
+{
+	struct zsim_ptable *t = &file->pages;
+	for (uint64_t i = 0; i <= t->mask; i++) {
+		while (t->keys[i] && t->keys[i] - 1 >= npages) {
+			uint64_t page = t->keys[i] - 1;
+			drop_page(s, file, t->vals[i]);
+			zsim_pt_remove(t, page);   /* may shift another key into slot i */
+		}
+	}
+	file->size_pages = npages;
+}
+
+int zsim_fs_event(struct zsim_sim *s, struct zsim_proc *p, struct zsim_group *g,
+		  const struct zsim_event *ev, uint64_t *wait_until)
+{
+	if (ev->kind == ZSIM_EV_FILE_CREATE) {
+		if (ev->file >= g->file_map_len) {
+			uint32_t n = ev->file + 1 > g->file_map_len * 2 ? ev->file + 1 : g->file_map_len * 2;
+			g->file_map = zsim_xrealloc(g->file_map, n * sizeof(*g->file_map));
+			memset(g->file_map + g->file_map_len, 0, (n - g->file_map_len) * sizeof(*g->file_map));
+			g->file_map_len = n;
+		}
+		if (s->nr_files == s->cap_files) {
+			s->cap_files = s->cap_files ? s->cap_files * 2 : 256;
+			s->files = zsim_xrealloc(s->files, s->cap_files * sizeof(*s->files));
+		}
+		struct zsim_file *file = &s->files[s->nr_files];
+		memset(file, 0, sizeof(*file));
+		file->group = (uint32_t)(g - s->groups);
+		file->id = ev->file;
+		file->fs = g->fs_map[ev->fs];
+		file->live = true;
+		snprintf(file->name, sizeof(file->name), "%s", ev->name ? ev->name : "");
+		zsim_pt_init(&file->pages);
+		g->file_map[ev->file] = ++s->nr_files;
+		return 0;
+	}
+	struct zsim_file *file = file_of(s, g, ev->file);
+	if (!file || !file->live)
+		return 0;   /* the reader guarantees files exist; a file of a killed writer may not */
+	struct zsim_fsstate *fs = &s->fs[file->fs];
+	bool tmpfs = s->cfg.fs[file->fs].type == ZSIM_FS_TMPFS;
+	switch (ev->kind) {
+	case ZSIM_EV_FILE_UNLINK:
+		truncate_file(s, file, 0);
+		file->live = false;
+		return 0;
+	case ZSIM_EV_FILE_TRUNCATE:
+		truncate_file(s, file, ev->npages);
+		return 0;
+	case ZSIM_EV_FILE_READ:
+	case ZSIM_EV_FILE_WRITE: {
+		bool write = ev->kind == ZSIM_EV_FILE_WRITE;
+		uint64_t *e = zsim_pt_lookup(&file->pages, ev->page);
+		uint64_t v = e ? *e : 0;
+		uint32_t f;
+		s->nr_accesses++;
+		if (v & ZSIM_PTE_PRESENT) {
+			f = (uint32_t)v;
+			s->frames[f].pflags |= ZSIM_PG_REFERENCED;
+			if (s->policy->touch)
+				s->policy->touch(s->policy_priv, f);
+			p->pending_cpu += s->cfg.access_ns;
+		} else if (!v && !write) {
+			return 0;   /* a hole reads as zeroes */
+		} else if (!v) {
+			if (tmpfs && fs->used_pages >= fs->limit_pages) {
+				fs->enospc++;
+				s->enospc++;
+				zsim_sim_event(s, "enospc", "\"fs\":\"%s\",\"file\":\"%s\",\"page\":%llu,"
+					       "\"pid\":%u,\"process\":\"%s\",\"why\":\"tmpfs size limit of %llu pages\"",
+					       s->cfg.fs[file->fs].name, file->name, (unsigned long long)ev->page,
+					       p->pid, p->name, (unsigned long long)fs->limit_pages);
+				return 0;
+			}
+			f = new_page(s, p, file, ev->page, tmpfs);
+			if (f == ZSIM_FRAME_NONE)
+				return ZSIM_ENOMEM;
+			if (tmpfs)
+				fs->used_pages++;
+			s->frames[f].swap = ZSIM_FRAME_NONE;
+			p->pending_cpu += s->cfg.minor_fault_ns;
+		} else {
+			/* in swap (tmpfs) or on disk: read it in */
+			f = new_page(s, p, file, ev->page, tmpfs);
+			if (f == ZSIM_FRAME_NONE)
+				return ZSIM_ENOMEM;
+			uint64_t cpu = 0, io = s->now;
+			e = zsim_pt_lookup(&file->pages, ev->page);
+			v = *e;
+			if (v & ZSIM_PTE_SWAPPED) {
+				zsim_swap_in(s, v & ~ZSIM_PTE_SWAPPED, f, &cpu, &io);
+			} else {
+				struct zsim_frame *fr = &s->frames[f];
+				fr->swap = (uint32_t)v;   /* its block */
+				if (fs->tier->ops->io)
+					io = fs->tier->ops->io(fs->tier->priv, s->now, false, fr->swap, 1, &cpu);
+				fs->pages_read++;
+				s->pgpgin++;
+				/* content: what was written there is kept in the frame we had; the
+				 * model re-derives it from the file page (see below) */
+			}
+			s->pgmajfault++;
+			p->faults_major++;
+			zsim_hist_add(&s->fault_lat, cpu + (io > s->now ? io - s->now : 0));
+			p->pending_cpu += cpu;
+			if (io > *wait_until)
+				*wait_until = io;
+		}
+		*zsim_pt_insert(&file->pages, ev->page) = ZSIM_PTE_PRESENT | f;
+		if (ev->page >= file->size_pages && write)
+			file->size_pages = ev->page + 1;
+		if (write) {
+			struct zsim_frame *fr = &s->frames[f];
+			fr->cls = ev->content.cls;
+			fr->param = ev->content.param;
+			fr->seed = ev->content.seed;
+			if (fr->mflags & ZSIM_MF_SWAPCACHE)
+				zsim_swap_release(s, ((uint64_t)fr->swapdev << 48) | fr->swap);
+			if (!tmpfs)
+				mark_dirty(s, f);
+		}
+		return 0;
+	}
+	default:
+		return 0;
+	}
+}

@@ -1,0 +1,630 @@
+/*
+ * mm.c - the memory manager: frames, page faults, watermarks, reclaim, OOM.
+ *
+ * What the kernel does (mm/page_alloc.c, mm/vmscan.c, mm/memory.c,
+ * mm/oom_kill.c; kernel-facts section 5).  RAM is a pool of page frames.  An
+ * allocation succeeds on the fast path while free pages stay above the low
+ * watermark; below it kswapd is woken and the allocation may still dip to the
+ * min watermark; below min the allocating task reclaims itself ("direct
+ * reclaim", counted in allocstall) in rounds of SWAP_CLUSTER_MAX = 32 pages.
+ * Reclaim scans the LRU lists at a priority from 12 (1/4096 of each list)
+ * down to 0, splitting the scan between anon and file pages by swappiness and
+ * by how often each type's reclaimed pages were rotated back; anon pages are
+ * reclaimable only while swap has a free slot.  An anon page leaves RAM by
+ * being written to swap; a clean file page is dropped; a swap-cache page whose
+ * copy on swap is still valid is dropped too.  Tasks in reclaim may take pages
+ * below the min watermark (PF_MEMALLOC) - which is how zram's zsmalloc, asked
+ * for memory while swapping out, eats the last reserve.  When reclaim makes no
+ * progress MAX_RECLAIM_RETRIES = 16 times in a row, or free plus reclaimable
+ * pages could never reach the min watermark, the OOM killer kills the task with
+ * the highest badness: rss + swap entries + page tables (+ oom_score_adj x
+ * total/1000), and its memory and swap slots are freed.
+ *
+ * What the model keeps: one zone with the kernel's watermark formulas
+ * (min_free_kbytes = sqrt(16 x lowmem KiB) clamped to 128..65536 KiB, or
+ * ..262144 KiB from 5.7; low/high from watermark_scale_factor, or min x 5/4,
+ * x 3/2 before 4.6); kswapd as a background task that reclaims to the high
+ * watermark; direct reclaim charged to the allocating process; the priority
+ * loop; the swappiness split with the pre-5.8 scanned/rotated ratios; the
+ * "file is tiny" rule; the zero page for reads of untouched anon memory; swap
+ * cache for non-synchronous devices (a clean swapped-in page keeps its slot and
+ * is dropped, not rewritten); the retry counter and the reclaimable-pages test
+ * that declare OOM; the badness score.
+ *
+ * What it drops: zones and NUMA nodes, memcgs, compaction and high-order
+ * allocations, THP, the 5.8+ cost model of the anon/file split (the older
+ * ratio is used), refault detection (workingset shadows), dirty-page throttling,
+ * page-table pages as real frames (they count in badness only), oom_score_adj
+ * (the traces carry none: 0).  Reclaim frees a page as soon as its swap write
+ * is submitted; a real page waits for the write to finish.
+ */
+#include "sim.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SWAP_CLUSTER_MAX 32u       /* pages per reclaim round (mm/vmscan.c) */
+#define DEF_PRIORITY 12            /* first scan looks at size >> 12 of each list */
+#define MAX_RECLAIM_RETRIES 16     /* no-progress rounds before OOM (mm/page_alloc.c) */
+#define RECLAIM_SCAN_NS 100        /* CPU per page scanned; an estimate */
+#define KSWAPD_MAX_FAILURES 16     /* MAX_RECLAIM_RETRIES: kswapd gives up (kswapd_failures) */
+
+/* ---- frames ---------------------------------------------------------------- */
+
+static uint32_t frame_take(struct zsim_sim *s)
+{
+	uint32_t f = s->free_structs[--s->nr_free_structs];
+	s->nr_free--;
+	s->lru_pages++;
+	if (s->nr_free < s->min_free_seen)
+		s->min_free_seen = s->nr_free;
+	memset(&s->frames[f], 0, sizeof(s->frames[f]));
+	s->frames[f].list = 0xff;
+	s->frames[f].swap = ZSIM_FRAME_NONE;
+	return f;
+}
+
+void zsim_mm_free_frame(struct zsim_sim *s, uint32_t f)
+{
+	s->frames[f].kind = ZSIM_FK_FREE;
+	s->free_structs[s->nr_free_structs++] = f;
+	s->nr_free++;
+	s->lru_pages--;
+}
+
+void zsim_mm_lru_add(struct zsim_sim *s, uint32_t f)
+{
+	int type = s->frames[f].kind == ZSIM_FK_FILE ? ZSIM_LRU_FILE : ZSIM_LRU_ANON;
+	s->policy->add(s->policy_priv, f, type);
+}
+
+/* Frames for zsmalloc and other kernel users: the RAM frame source (allocator.h). */
+static int ram_get(void *ctx, unsigned n)
+{
+	struct zsim_sim *s = ctx;
+	/* In reclaim (PF_MEMALLOC) the watermarks do not apply; otherwise keep min free. */
+	uint64_t floor = s->in_reclaim ? 0 : s->wmark_min;
+	if (s->nr_free < floor + n)
+		return ZSIM_ENOMEM;
+	s->nr_free -= n;
+	s->zspages += n;
+	if (s->nr_free < s->min_free_seen)
+		s->min_free_seen = s->nr_free;
+	return 0;
+}
+
+static void ram_put(void *ctx, unsigned n)
+{
+	struct zsim_sim *s = ctx;
+	s->nr_free += n;
+	s->zspages -= n;
+}
+
+/* ---- watermarks ------------------------------------------------------------ */
+
+static void set_watermarks(struct zsim_sim *s)
+{
+	const struct zsim_config *c = &s->cfg;
+	uint64_t managed = s->nr_frames - s->reserve_pages;
+	uint64_t mfk = c->min_free_kbytes;
+	if (!mfk) {
+		/* init_per_zone_wmark_min: sqrt(lowmem_kbytes * 16), clamped */
+		uint64_t lowmem_kb = managed * (ZSIM_PAGE_SIZE / 1024);
+		mfk = (uint64_t)sqrt((double)lowmem_kb * 16.0);
+		uint64_t cap = c->kp->version >= 507 ? 262144 : 65536;
+		if (mfk < 128)
+			mfk = 128;
+		if (mfk > cap)
+			mfk = cap;
+	}
+	s->min_free_kbytes = mfk;
+	if (!c->watermarks) {
+		s->wmark_min = s->wmark_low = s->wmark_high = 0;
+		return;
+	}
+	uint64_t min = mfk / (ZSIM_PAGE_SIZE / 1024);
+	uint64_t gap;
+	if (c->kp->version >= 406) {
+		gap = min / 4;
+		uint64_t scaled = managed * c->watermark_scale_factor / 10000;
+		if (scaled > gap)
+			gap = scaled;
+		s->wmark_low = min + gap;
+		s->wmark_high = min + 2 * gap;
+	} else {
+		s->wmark_low = min + min / 4;
+		s->wmark_high = min + min / 2;
+	}
+	s->wmark_min = min;
+}
+
+int zsim_mm_init(struct zsim_sim *s, char *err, size_t errlen)
+{
+	const struct zsim_config *c = &s->cfg;
+	s->nr_frames = (uint32_t)(c->ram / ZSIM_PAGE_SIZE);
+	s->reserve_pages = ZSIM_DIV_ROUND_UP(c->kernel_reserve, ZSIM_PAGE_SIZE);
+	s->frames = zsim_xcalloc(s->nr_frames, sizeof(*s->frames));
+	s->free_structs = zsim_xmalloc((size_t)s->nr_frames * sizeof(*s->free_structs));
+	for (uint32_t i = 0; i < s->nr_frames; i++)
+		s->free_structs[i] = s->nr_frames - 1 - i;  /* frame 0 is handed out first */
+	s->nr_free_structs = s->nr_frames;
+	s->nr_free = s->nr_frames - s->reserve_pages;
+	s->min_free_seen = s->nr_free;
+	set_watermarks(s);
+	s->policy = zsim_reclaim_find(c->policy);
+	if (!s->policy) {
+		snprintf(err, errlen, "unknown reclaim policy '%s'", c->policy);
+		return ZSIM_EINVAL;
+	}
+	s->policy_priv = zsim_xcalloc(1, s->policy->priv_size);
+	s->policy->init(s->policy_priv, s->frames, s->nr_frames);
+	s->victims = zsim_xmalloc(SWAP_CLUSTER_MAX * sizeof(*s->victims));
+	s->ram_source.get = ram_get;
+	s->ram_source.put = ram_put;
+	s->ram_source.ctx = s;
+	return 0;
+}
+
+void zsim_mm_free(struct zsim_sim *s)
+{
+	if (s->policy && s->policy->destroy)
+		s->policy->destroy(s->policy_priv);
+	free(s->policy_priv);
+	free(s->frames);
+	free(s->free_structs);
+	free(s->victims);
+}
+
+/* ---- swap space -------------------------------------------------------------- */
+
+uint64_t zsim_mm_swap_free_pages(const struct zsim_sim *s)
+{
+	uint64_t n = 0;
+	for (unsigned i = 0; i < s->nr_swap; i++)
+		n += s->swap[i].nr_slots - s->swap[i].used;
+	return n;
+}
+
+uint64_t zsim_mm_swap_total_pages(const struct zsim_sim *s)
+{
+	uint64_t n = 0;
+	for (unsigned i = 0; i < s->nr_swap; i++)
+		n += s->swap[i].nr_slots;
+	return n;
+}
+
+/* ---- eviction ---------------------------------------------------------------- */
+
+/*
+ * Take frame f out of RAM.  Returns 0 when the frame was freed, or a negative
+ * code when the page must stay (swap full, swap write failed, file page that
+ * cannot be written).  Costs go to *cpu (the reclaiming task's CPU time).
+ */
+static int evict(struct zsim_sim *s, uint32_t f, uint64_t *cpu)
+{
+	struct zsim_frame *fr = &s->frames[f];
+	if (fr->kind == ZSIM_FK_FILE || fr->kind == ZSIM_FK_SHMEM) {
+		uint64_t io = 0;
+		return zsim_fs_evict(s, f, cpu, &io);
+	}
+	/* anonymous */
+	struct zsim_proc *p = &s->procs[fr->owner];
+	uint64_t *pte = zsim_pt_lookup(&p->pt, fr->index);
+	uint64_t entry, io = 0;
+	if ((fr->mflags & ZSIM_MF_SWAPCACHE) && !(fr->mflags & ZSIM_MF_DIRTY)) {
+		/* the copy in swap is current: drop the page, keep the slot */
+		entry = ((uint64_t)fr->swapdev << 48) | fr->swap;
+		zsim_swap_slot_of(s, entry)->frame = ZSIM_FRAME_NONE;
+	} else {
+		if (fr->mflags & ZSIM_MF_SWAPCACHE) {
+			zsim_swap_release(s, ((uint64_t)fr->swapdev << 48) | fr->swap);
+			fr->mflags &= (uint8_t)~ZSIM_MF_SWAPCACHE;
+		}
+		int rc = zsim_swap_out(s, f, &entry, cpu, &io);
+		if (rc < 0)
+			return rc;
+	}
+	*pte = ZSIM_PTE_SWAPPED | entry;
+	p->rss_anon--;
+	p->swapents++;
+	zsim_mm_free_frame(s, f);
+	return 0;
+}
+
+/*
+ * get_scan_count, simplified: how many pages of each type to look at, at
+ * `priority`.  Anon only while swap has room; file only when anon cannot go;
+ * anon only when the file pages are "tiny" (file + free <= high watermark).
+ */
+static void scan_counts(struct zsim_sim *s, int priority, uint64_t nr[2])
+{
+	uint64_t anon = s->policy->size(s->policy_priv, ZSIM_LRU_ANON);
+	uint64_t file = s->policy->size(s->policy_priv, ZSIM_LRU_FILE);
+	bool can_swap = zsim_mm_swap_free_pages(s) > 0;
+	uint64_t scan_a = anon >> priority, scan_f = file >> priority;
+	if (priority < DEF_PRIORITY) {   /* small lists still get looked at */
+		if (anon && !scan_a) scan_a = anon < SWAP_CLUSTER_MAX ? anon : SWAP_CLUSTER_MAX;
+		if (file && !scan_f) scan_f = file < SWAP_CLUSTER_MAX ? file : SWAP_CLUSTER_MAX;
+	}
+	if (!can_swap || s->cfg.swappiness == 0) {
+		nr[0] = 0;
+		nr[1] = scan_f;
+		return;
+	}
+	if (file + s->nr_free <= s->wmark_high || priority == 0) {
+		nr[0] = priority == 0 ? scan_a : anon >> priority ? scan_a : anon;
+		nr[1] = priority == 0 ? scan_f : 0;
+		return;
+	}
+	double ap = (double)s->cfg.swappiness * (double)(s->recent_scanned[0] + 1) /
+		    (double)(s->recent_rotated[0] + 1);
+	double fp = (double)(200 - s->cfg.swappiness) * (double)(s->recent_scanned[1] + 1) /
+		    (double)(s->recent_rotated[1] + 1);
+	nr[0] = (uint64_t)((double)scan_a * ap / (ap + fp) + 0.5);
+	nr[1] = (uint64_t)((double)scan_f * fp / (ap + fp) + 0.5);
+}
+
+/* Scan `nr` pages of `type`, evicting what the policy offers. Returns pages freed. */
+static uint64_t shrink_list(struct zsim_sim *s, int type, uint64_t nr, uint64_t want, uint64_t *cpu,
+			    uint64_t *scanned)
+{
+	uint64_t freed = 0;
+	while (nr > 0 && freed < want) {
+		size_t chunk = nr < SWAP_CLUSTER_MAX ? (size_t)nr : SWAP_CLUSTER_MAX;
+		uint64_t rotated = 0;
+		size_t n = s->policy->isolate(s->policy_priv, type, chunk, s->victims, chunk, &rotated);
+		nr -= chunk;
+		*scanned += chunk;
+		*cpu += chunk * RECLAIM_SCAN_NS;
+		s->recent_scanned[type] += chunk;
+		s->recent_rotated[type] += rotated;
+		for (size_t i = 0; i < n; i++) {
+			uint32_t f = s->victims[i];
+			if (evict(s, f, cpu) == 0) {
+				freed++;
+			} else {
+				s->policy->putback(s->policy_priv, f, type, true);
+				s->recent_rotated[type]++;
+			}
+		}
+		if (n == 0 && rotated == 0)
+			break;   /* list empty */
+	}
+	return freed;
+}
+
+/*
+ * One reclaim pass: priority 12 down to 0 until `want` pages are freed.
+ * Halves the recent scanned/rotated history when it grows, as the kernel
+ * ages its reclaim_stat.  Returns pages freed; CPU cost into *cpu.
+ */
+static uint64_t shrink(struct zsim_sim *s, uint64_t want, bool kswapd, uint64_t *cpu)
+{
+	uint64_t freed = 0, scanned = 0;
+	bool was = s->in_reclaim;
+	s->in_reclaim = true;
+	for (int prio = DEF_PRIORITY; prio >= 0 && freed < want; prio--) {
+		uint64_t nr[2];
+		scan_counts(s, prio, nr);
+		for (int t = 0; t < 2 && freed < want; t++)
+			if (nr[t])
+				freed += shrink_list(s, t, nr[t], want - freed, cpu, &scanned);
+	}
+	s->in_reclaim = was;
+	for (int t = 0; t < 2; t++)
+		if (s->recent_scanned[t] > (s->nr_frames >> 2)) {
+			s->recent_scanned[t] /= 2;
+			s->recent_rotated[t] /= 2;
+		}
+	if (kswapd) {
+		s->pgsteal_kswapd += freed;
+		s->pgscan_kswapd += scanned;
+	} else {
+		s->pgsteal_direct += freed;
+		s->pgscan_direct += scanned;
+	}
+	return freed;
+}
+
+/*
+ * kswapd: one round of up to 32 pages.  Returns the CPU time it took; *again
+ * says whether to run another round (still below high, and not given up after
+ * KSWAPD_MAX_FAILURES rounds without progress).
+ */
+uint64_t zsim_mm_kswapd_round(struct zsim_sim *s, bool *again)
+{
+	uint64_t cpu = 0;
+	if (s->nr_free >= s->wmark_high) {
+		*again = false;
+		return 0;
+	}
+	uint64_t freed = shrink(s, SWAP_CLUSTER_MAX, true, &cpu);
+	if (freed == 0)
+		s->kswapd_failures++;
+	else
+		s->kswapd_failures = 0;
+	*again = s->nr_free < s->wmark_high && s->kswapd_failures < KSWAPD_MAX_FAILURES;
+	return cpu ? cpu : RECLAIM_SCAN_NS;
+}
+
+/* ---- OOM ---------------------------------------------------------------------- */
+
+static uint64_t badness(const struct zsim_proc *p)
+{
+	uint64_t rss = p->rss_anon + p->rss_file + p->rss_shmem;
+	/* page tables: one 4 KiB page per 512 entries, counted as the kernel counts them */
+	return rss + p->swapents + (rss + p->swapents) / 512;
+}
+
+/* Kill the process with the highest badness; returns its index or UINT32_MAX. */
+static uint32_t oom_kill(struct zsim_sim *s, struct zsim_proc *trigger)
+{
+	uint32_t victim = UINT32_MAX;
+	uint64_t best = 0;
+	for (uint32_t i = 0; i < s->nr_procs; i++) {
+		const struct zsim_proc *p = &s->procs[i];
+		if (!p->alive)
+			continue;
+		uint64_t b = badness(p);
+		if (victim == UINT32_MAX || b > best) {
+			best = b;
+			victim = i;
+		}
+	}
+	if (victim == UINT32_MAX)
+		return victim;
+	struct zsim_proc *v = &s->procs[victim];
+	s->oom_kill++;
+	char swaps[512];
+	size_t off = 0;
+	swaps[0] = '\0';
+	for (unsigned i = 0; i < s->nr_swap && off < sizeof(swaps); i++)
+		off += (size_t)snprintf(swaps + off, sizeof(swaps) - off,
+					"%s{\"device\":\"%s\",\"free_pages\":%llu,\"total_pages\":%llu}",
+					i ? "," : "", s->cfg.dev[s->swap[i].cfg_index].name,
+					(unsigned long long)(s->swap[i].nr_slots - s->swap[i].used),
+					(unsigned long long)s->swap[i].nr_slots);
+	zsim_sim_event(s, "oom_kill",
+		       "\"victim\":\"%s\",\"group\":%u,\"pid\":%u,\"badness\":%llu,\"rss_anon_pages\":%llu,"
+		       "\"rss_file_pages\":%llu,\"rss_shmem_pages\":%llu,\"swapents\":%llu,"
+		       "\"trigger\":\"%s\",\"free_pages\":%llu,\"min_pages\":%llu,\"zspages\":%llu,"
+		       "\"swap_free_pages\":%llu,\"swap\":[%s]",
+		       v->name, v->group, v->pid, (unsigned long long)best,
+		       (unsigned long long)v->rss_anon, (unsigned long long)v->rss_file,
+		       (unsigned long long)v->rss_shmem, (unsigned long long)v->swapents,
+		       trigger ? trigger->name : "kswapd", (unsigned long long)s->nr_free,
+		       (unsigned long long)s->wmark_min, (unsigned long long)s->zspages,
+		       (unsigned long long)zsim_mm_swap_free_pages(s), swaps);
+	v->killed = true;
+	zsim_mm_exit(s, v);
+	return victim;
+}
+
+/* ---- allocation ---------------------------------------------------------------- */
+
+static void wake_kswapd(struct zsim_sim *s);
+
+/*
+ * A frame for a page of process p (NULL: the kernel itself).  Fast path above
+ * low; between low and min, kswapd is woken and the page is taken; below min,
+ * direct reclaim by p, retried, and OOM after MAX_RECLAIM_RETRIES rounds
+ * without progress.  Returns ZSIM_FRAME_NONE if p itself was killed.
+ */
+uint32_t zsim_mm_alloc_frame(struct zsim_sim *s, struct zsim_proc *p)
+{
+	if (s->nr_free > s->wmark_low && s->nr_free_structs)
+		return frame_take(s);
+	wake_kswapd(s);
+	unsigned no_progress = 0;
+	for (;;) {
+		if (s->nr_free > s->wmark_min && s->nr_free_structs)
+			return frame_take(s);
+		if (s->in_reclaim && s->nr_free && s->nr_free_structs)
+			return frame_take(s);
+		/* direct reclaim */
+		s->allocstall++;
+		uint64_t cpu = 0;
+		uint64_t freed = shrink(s, SWAP_CLUSTER_MAX, false, &cpu);
+		if (p) {
+			p->pending_cpu += cpu;
+			p->stall_ns += cpu;
+		}
+		if (freed) {
+			no_progress = 0;
+			continue;
+		}
+		no_progress++;
+		/* should_reclaim_retry: can free + reclaimable ever reach min? */
+		uint64_t reclaimable = s->policy->size(s->policy_priv, ZSIM_LRU_FILE);
+		if (zsim_mm_swap_free_pages(s))
+			reclaimable += s->policy->size(s->policy_priv, ZSIM_LRU_ANON);
+		uint64_t avail = s->nr_free + reclaimable - reclaimable * no_progress / MAX_RECLAIM_RETRIES;
+		if (no_progress <= MAX_RECLAIM_RETRIES && avail > s->wmark_min)
+			continue;
+		uint32_t v = oom_kill(s, p);
+		no_progress = 0;
+		if (v == UINT32_MAX)
+			return ZSIM_FRAME_NONE;
+		if (p && &s->procs[v] == p)
+			return ZSIM_FRAME_NONE;
+	}
+}
+
+static void wake_kswapd(struct zsim_sim *s)
+{
+	if (!s->kswapd_running && s->cfg.watermarks) {
+		s->kswapd_running = true;
+		s->kswapd_failures = 0;
+		zsim_engine_schedule(s, s->now, EVQ_KSWAPD, 0);
+	}
+}
+
+/* ---- faults ------------------------------------------------------------------- */
+
+static inline void set_content(struct zsim_frame *fr, const struct zsim_content_ref *c)
+{
+	fr->cls = c->cls;
+	fr->param = c->param;
+	fr->seed = c->seed;
+}
+
+/* A write to a present anon page: new content; a copy in swap is stale now. */
+static void anon_write(struct zsim_sim *s, struct zsim_frame *fr, const struct zsim_content_ref *c)
+{
+	set_content(fr, c);
+	if (fr->mflags & ZSIM_MF_SWAPCACHE) {
+		zsim_swap_release(s, ((uint64_t)fr->swapdev << 48) | fr->swap);
+		fr->mflags &= (uint8_t)~ZSIM_MF_SWAPCACHE;
+	}
+}
+
+int zsim_mm_access(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, bool write,
+		   const struct zsim_content_ref *c, uint64_t *wait_until)
+{
+	uint64_t *pte = zsim_pt_insert(&p->pt, vpage);
+	uint64_t e = *pte;
+	s->nr_accesses++;
+	if (e & ZSIM_PTE_PRESENT) {
+		uint32_t f = (uint32_t)e;
+		struct zsim_frame *fr = &s->frames[f];
+		fr->pflags |= ZSIM_PG_REFERENCED;
+		if (s->policy->touch)
+			s->policy->touch(s->policy_priv, f);
+		if (write)
+			anon_write(s, fr, c);
+		p->pending_cpu += s->cfg.access_ns;
+		return 0;
+	}
+	if (!(e & ZSIM_PTE_SWAPPED) && !write) {
+		/* a read of never-written anon memory maps the shared zero page */
+		if (!(e & ZSIM_PTE_ZERO)) {
+			*pte = ZSIM_PTE_ZERO;
+			s->pgfault++;
+			p->faults_minor++;
+			p->pending_cpu += s->cfg.minor_fault_ns;
+		} else {
+			p->pending_cpu += s->cfg.access_ns;
+		}
+		return 0;
+	}
+	if (e & ZSIM_PTE_SWAPPED) {
+		struct zsim_swap_slot *sl = zsim_swap_slot_of(s, e & ~ZSIM_PTE_SWAPPED);
+		if (sl->frame != ZSIM_FRAME_NONE) {
+			/* still in the swap cache (readahead, or dropped but not reused): map it */
+			uint32_t f = sl->frame;
+			struct zsim_frame *fr = &s->frames[f];
+			fr->kind = ZSIM_FK_ANON;
+			fr->owner = (uint32_t)(p - s->procs);
+			fr->index = vpage;
+			fr->pflags |= ZSIM_PG_REFERENCED;
+			s->pgfault++;
+			p->faults_minor++;
+			p->pending_cpu += s->cfg.minor_fault_ns;
+			*pte = ZSIM_PTE_PRESENT | f;
+			p->rss_anon++;
+			p->swapents--;
+			if (write)
+				anon_write(s, fr, c);
+			return 0;
+		}
+	}
+	uint32_t f = zsim_mm_alloc_frame(s, p);
+	if (f == ZSIM_FRAME_NONE)
+		return ZSIM_ENOMEM;    /* p was OOM-killed */
+	pte = zsim_pt_lookup(&p->pt, vpage);   /* reclaim may have moved the table */
+	e = *pte;
+	struct zsim_frame *fr = &s->frames[f];
+	fr->kind = ZSIM_FK_ANON;
+	fr->owner = (uint32_t)(p - s->procs);
+	fr->index = vpage;
+	s->pgfault++;
+	if (e & ZSIM_PTE_SWAPPED) {
+		uint64_t cpu = 0, io = s->now;
+		zsim_swap_in(s, e & ~ZSIM_PTE_SWAPPED, f, &cpu, &io);
+		s->pgmajfault++;
+		p->faults_major++;
+		uint64_t lat = cpu + (io > s->now ? io - s->now : 0);
+		zsim_hist_add(&s->fault_lat, lat);
+		p->pending_cpu += cpu;
+		if (io > *wait_until)
+			*wait_until = io;
+		p->swapents--;
+		if (write)
+			anon_write(s, fr, c);
+		fr->pflags |= ZSIM_PG_REFERENCED;
+	} else {
+		set_content(fr, c);
+		p->faults_minor++;
+		p->pending_cpu += s->cfg.minor_fault_ns;
+	}
+	zsim_mm_lru_add(s, f);
+	*pte = ZSIM_PTE_PRESENT | f;
+	p->rss_anon++;
+	return 0;
+}
+
+/* Drop one page-table entry's page (present, swapped or zero). */
+static void drop_pte(struct zsim_sim *s, struct zsim_proc *p, uint64_t e)
+{
+	if (e & ZSIM_PTE_PRESENT) {
+		uint32_t f = (uint32_t)e;
+		struct zsim_frame *fr = &s->frames[f];
+		if (fr->mflags & ZSIM_MF_SWAPCACHE)
+			zsim_swap_release(s, ((uint64_t)fr->swapdev << 48) | fr->swap);
+		s->policy->del(s->policy_priv, f);
+		zsim_mm_free_frame(s, f);
+		p->rss_anon--;
+	} else if (e & ZSIM_PTE_SWAPPED) {
+		zsim_swap_release(s, e & ~ZSIM_PTE_SWAPPED);
+		p->swapents--;
+	}
+}
+
+void zsim_mm_unmap(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, uint64_t npages)
+{
+	for (uint64_t v = vpage; v < vpage + npages; v++) {
+		uint64_t *pte = zsim_pt_lookup(&p->pt, v);
+		if (!pte)
+			continue;
+		drop_pte(s, p, *pte);
+		zsim_pt_remove(&p->pt, v);
+	}
+}
+
+void zsim_mm_exit(struct zsim_sim *s, struct zsim_proc *p)
+{
+	struct zsim_ptable *t = &p->pt;
+	for (uint64_t i = 0; t->keys && i <= t->mask; i++)
+		if (t->keys[i])
+			drop_pte(s, p, t->vals[i]);
+	zsim_pt_free(t);
+	zsim_pt_init(t);
+	p->alive = false;
+	p->end_ns = s->now;
+	s->live_procs--;
+}
+
+/* ---- checks -------------------------------------------------------------------- */
+
+int zsim_mm_check(const struct zsim_sim *s, char *msg, size_t len)
+{
+	uint64_t lru = 0;
+	for (uint32_t f = 0; f < s->nr_frames; f++)
+		lru += s->frames[f].kind != ZSIM_FK_FREE;
+	if (lru != s->lru_pages || s->nr_free + s->lru_pages + s->zspages + s->reserve_pages != s->nr_frames) {
+		snprintf(msg, len, "mm: frames do not add up: free %llu + lru %llu (counted %llu) + zspages "
+			 "%llu + reserve %llu != %u", (unsigned long long)s->nr_free,
+			 (unsigned long long)s->lru_pages, (unsigned long long)lru,
+			 (unsigned long long)s->zspages, (unsigned long long)s->reserve_pages, s->nr_frames);
+		return ZSIM_ECORRUPT;
+	}
+	uint64_t on_lists = s->policy->size(s->policy_priv, 0) + s->policy->size(s->policy_priv, 1);
+	if (on_lists != s->lru_pages) {
+		snprintf(msg, len, "mm: %llu pages on the LRU lists, %llu in use",
+			 (unsigned long long)on_lists, (unsigned long long)s->lru_pages);
+		return ZSIM_ECORRUPT;
+	}
+	return s->policy->check(s->policy_priv, msg, len);
+}

@@ -1,0 +1,228 @@
+/*
+ * results.c - what a run leaves behind: the timeseries sampler, summary.json
+ * and the human summary.  Counters carry the kernel's names where the kernel
+ * has one (vmstat's pswpin, pgmajfault, ...; zram's mm_stat fields).
+ * summary.json holds only simulated quantities, so the same trace, config and
+ * seed give it byte for byte; the simulator's own speed goes to perf.json.
+ */
+#include "sim.h"
+#include "results.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const ts_header =
+	"time_ns,free_pages,anon_pages,file_pages,zspages,swap_used_pages,dirty_pages,"
+	"pswpin,pswpout,pgmajfault,pgsteal_kswapd,pgsteal_direct,allocstall,oom_kill,live_processes\n";
+
+void zsim_sample(struct zsim_sim *s)
+{
+	if (!s->ts_out)
+		return;
+	if (s->next_sample == 0 && !s->done)
+		fputs(ts_header, s->ts_out);
+	s->next_sample++;
+	uint64_t swap_used = zsim_mm_swap_total_pages(s) - zsim_mm_swap_free_pages(s);
+	fprintf(s->ts_out, "%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%u\n",
+		(unsigned long long)s->now, (unsigned long long)s->nr_free,
+		(unsigned long long)s->policy->size(s->policy_priv, ZSIM_LRU_ANON),
+		(unsigned long long)s->policy->size(s->policy_priv, ZSIM_LRU_FILE),
+		(unsigned long long)s->zspages, (unsigned long long)swap_used,
+		(unsigned long long)s->nr_dirty, (unsigned long long)s->pswpin,
+		(unsigned long long)s->pswpout, (unsigned long long)s->pgmajfault,
+		(unsigned long long)s->pgsteal_kswapd, (unsigned long long)s->pgsteal_direct,
+		(unsigned long long)s->allocstall, (unsigned long long)s->oom_kill, s->live_procs);
+}
+
+#define JI(v) json_integer((json_int_t)(v))
+
+json_t *zsim_summary(const struct zsim_sim *s, const struct zsim_run_info *ri)
+{
+	json_t *r = json_object();
+	json_object_set_new(r, "zsim_version", json_string(ZSIM_VERSION_STRING));
+	json_object_set_new(r, "interrupted", json_boolean(ri->interrupted));
+	json_object_set_new(r, "kernel", json_string(s->cfg.kp->name));
+	json_object_set_new(r, "seed", JI(s->cfg.seed));
+	json_t *tr = json_array();
+	for (unsigned g = 0; g < s->nr_groups; g++)
+		json_array_append_new(tr, json_string(ri->trace_names[g]));
+	json_object_set_new(r, "traces", tr);
+	json_object_set_new(r, "sim_time_ns", JI(s->now));
+
+	uint32_t killed = 0, finished = 0;
+	for (uint32_t i = 0; i < s->nr_procs; i++) {
+		killed += s->procs[i].killed;
+		finished += s->procs[i].started && !s->procs[i].alive && !s->procs[i].killed;
+	}
+	json_t *o = json_object();
+	json_object_set_new(o, "oom_kills", JI(s->oom_kill));
+	json_object_set_new(o, "enospc", JI(s->enospc));
+	json_object_set_new(o, "swap_write_failures", JI(s->swap_write_fail));
+	json_object_set_new(o, "processes", JI(s->nr_procs));
+	json_object_set_new(o, "processes_finished", JI(finished));
+	json_object_set_new(o, "processes_killed", JI(killed));
+	json_object_set_new(o, "processes_left", JI(s->live_procs));
+	json_object_set_new(r, "outcome", o);
+
+	json_t *v = json_object();
+	struct { const char *k; uint64_t v; } vm[] = {
+		{ "pgfault", s->pgfault }, { "pgmajfault", s->pgmajfault }, { "pswpin", s->pswpin },
+		{ "pswpout", s->pswpout }, { "pgpgin", s->pgpgin }, { "pgpgout", s->pgpgout },
+		{ "pgscan_kswapd", s->pgscan_kswapd }, { "pgscan_direct", s->pgscan_direct },
+		{ "pgsteal_kswapd", s->pgsteal_kswapd }, { "pgsteal_direct", s->pgsteal_direct },
+		{ "allocstall", s->allocstall }, { "oom_kill", s->oom_kill },
+		{ "page_accesses", s->nr_accesses }, { "trace_events", s->nr_events },
+	};
+	for (size_t i = 0; i < ZSIM_ARRAY_SIZE(vm); i++)
+		json_object_set_new(v, vm[i].k, JI(vm[i].v));
+	json_object_set_new(r, "vmstat", v);
+
+	json_t *m = json_object();
+	json_object_set_new(m, "ram_pages", JI(s->nr_frames));
+	json_object_set_new(m, "kernel_reserve_pages", JI(s->reserve_pages));
+	json_object_set_new(m, "min_free_kbytes", JI(s->min_free_kbytes));
+	json_object_set_new(m, "watermark_min", JI(s->wmark_min));
+	json_object_set_new(m, "watermark_low", JI(s->wmark_low));
+	json_object_set_new(m, "watermark_high", JI(s->wmark_high));
+	json_object_set_new(m, "free_pages", JI(s->nr_free));
+	json_object_set_new(m, "free_pages_lowest", JI(s->min_free_seen));
+	json_object_set_new(m, "zspages", JI(s->zspages));
+	json_object_set_new(m, "anon_lru_pages", JI(s->policy->size(s->policy_priv, ZSIM_LRU_ANON)));
+	json_object_set_new(m, "file_lru_pages", JI(s->policy->size(s->policy_priv, ZSIM_LRU_FILE)));
+	json_object_set_new(r, "memory", m);
+
+	json_t *sw = json_array();
+	uint64_t ins = 0;
+	for (unsigned d = 0; d < s->nr_swap; d++)
+		ins += s->swap[d].swapins;
+	for (unsigned d = 0; d < s->nr_swap; d++) {
+		const struct zsim_swapdev *sd = &s->swap[d];
+		json_t *e = json_object();
+		json_object_set_new(e, "device", json_string(s->cfg.dev[sd->cfg_index].name));
+		json_object_set_new(e, "priority", json_integer(sd->priority));
+		json_object_set_new(e, "total_pages", JI(sd->nr_slots));
+		json_object_set_new(e, "used_pages", JI(sd->used));
+		json_object_set_new(e, "free_pages", JI(sd->nr_slots - sd->used));
+		json_object_set_new(e, "swapouts", JI(sd->swapouts));
+		json_object_set_new(e, "swapins", JI(sd->swapins));
+		json_object_set_new(e, "swapin_share", json_real(ins ? (double)sd->swapins / (double)ins : 0.0));
+		json_object_set_new(e, "failed_writes", JI(sd->failed_writes));
+		json_array_append_new(sw, e);
+	}
+	json_object_set_new(r, "swap", sw);
+
+	json_t *devs = json_object();
+	for (unsigned d = 0; d < s->cfg.nr_dev; d++) {
+		struct zsim_stat st[ZSIM_TIER_MAX_STATS];
+		const struct zsim_tier *t = s->devtier[d];
+		size_t n = t->ops->stats(t->priv, st, ZSIM_TIER_MAX_STATS);
+		json_t *e = json_object();
+		json_object_set_new(e, "type", json_string(zsim_dev_type_name(s->cfg.dev[d].type)));
+		for (size_t k = 0; k < n; k++)
+			json_object_set_new(e, st[k].name, JI(st[k].value));
+		json_object_set_new(devs, s->cfg.dev[d].name, e);
+	}
+	json_object_set_new(r, "devices", devs);
+
+	json_t *fss = json_object();
+	for (unsigned i = 0; i < s->cfg.nr_fs; i++) {
+		const struct zsim_fsstate *fs = &s->fs[i];
+		json_t *e = json_object();
+		bool tmp = s->cfg.fs[i].type == ZSIM_FS_TMPFS;
+		json_object_set_new(e, "type", json_string(tmp ? "tmpfs" : "block"));
+		if (tmp) {
+			json_object_set_new(e, "used_pages", JI(fs->used_pages));
+			json_object_set_new(e, "limit_pages", JI(fs->limit_pages));
+		} else {
+			json_object_set_new(e, "device", json_string(s->cfg.dev[s->cfg.fs[i].device].name));
+			json_object_set_new(e, "blocks_used", JI(fs->next_block - fs->nr_free_blocks));
+			json_object_set_new(e, "pages_written", JI(fs->pages_written));
+			json_object_set_new(e, "pages_read", JI(fs->pages_read));
+			json_object_set_new(e, "writeback_errors", JI(fs->writeback_fail));
+		}
+		json_object_set_new(e, "enospc", JI(fs->enospc));
+		json_object_set_new(fss, s->cfg.fs[i].name, e);
+	}
+	json_object_set_new(r, "filesystems", fss);
+
+	json_t *h = json_object();
+	const struct zsim_histogram *fl = &s->fault_lat;
+	json_object_set_new(h, "count", JI(fl->count));
+	json_object_set_new(h, "mean", JI(fl->count ? fl->sum / fl->count : 0));
+	json_object_set_new(h, "p50", JI(zsim_hist_quantile(fl, 0.50)));
+	json_object_set_new(h, "p90", JI(zsim_hist_quantile(fl, 0.90)));
+	json_object_set_new(h, "p99", JI(zsim_hist_quantile(fl, 0.99)));
+	json_object_set_new(h, "p99.9", JI(zsim_hist_quantile(fl, 0.999)));
+	json_object_set_new(r, "major_fault_latency_ns", h);
+
+	json_t *ps = json_array();
+	for (uint32_t i = 0; i < s->nr_procs; i++) {
+		const struct zsim_proc *p = &s->procs[i];
+		if (!p->started)
+			continue;
+		json_t *e = json_object();
+		json_object_set_new(e, "trace", JI(p->group));
+		json_object_set_new(e, "pid", JI(p->pid));
+		json_object_set_new(e, "name", json_string(p->name));
+		json_object_set_new(e, "start_ns", JI(p->start_ns));
+		json_object_set_new(e, "end_ns", JI(p->alive ? s->now : p->end_ns));
+		json_object_set_new(e, "cpu_ns", JI(p->cpu_ns));
+		json_object_set_new(e, "reclaim_stall_ns", JI(p->stall_ns));
+		json_object_set_new(e, "fault_wait_ns", JI(p->fault_wait_ns));
+		json_object_set_new(e, "major_faults", JI(p->faults_major));
+		json_object_set_new(e, "minor_faults", JI(p->faults_minor));
+		json_object_set_new(e, "killed", json_boolean(p->killed));
+		json_array_append_new(ps, e);
+	}
+	json_object_set_new(r, "processes", ps);
+	return r;
+}
+
+static void human_size(char *buf, size_t len, uint64_t pages)
+{
+	double mib = (double)pages * ZSIM_PAGE_SIZE / 1048576.0;
+	snprintf(buf, len, "%.1f MiB", mib);
+}
+
+void zsim_print_summary(FILE *out, const struct zsim_sim *s, const struct zsim_run_info *ri)
+{
+	char a[32], b[32];
+	fprintf(out, "zsim: %s%.3f s simulated, kernel %s, %u processes\n",
+		ri->interrupted ? "INTERRUPTED after " : "", (double)s->now / 1e9, s->cfg.kp->name, s->nr_procs);
+	uint32_t killed = 0;
+	for (uint32_t i = 0; i < s->nr_procs; i++)
+		killed += s->procs[i].killed;
+	if (s->oom_kill)
+		fprintf(out, "  OOM: %llu kill(s), %u process(es) killed (see events.jsonl)\n",
+			(unsigned long long)s->oom_kill, killed);
+	else
+		fprintf(out, "  OOM: none\n");
+	if (s->enospc)
+		fprintf(out, "  ENOSPC: %llu write(s) refused (a filesystem was full; see events.jsonl)\n",
+			(unsigned long long)s->enospc);
+	fprintf(out, "  faults: %llu major, %llu total; swap-ins %llu, swap-outs %llu\n",
+		(unsigned long long)s->pgmajfault, (unsigned long long)s->pgfault,
+		(unsigned long long)s->pswpin, (unsigned long long)s->pswpout);
+	uint64_t ins = 0;
+	for (unsigned d = 0; d < s->nr_swap; d++)
+		ins += s->swap[d].swapins;
+	for (unsigned d = 0; d < s->nr_swap; d++) {
+		const struct zsim_swapdev *sd = &s->swap[d];
+		human_size(a, sizeof(a), sd->used);
+		human_size(b, sizeof(b), sd->nr_slots);
+		fprintf(out, "  swap %-8s %s of %s used, served %.1f%% of swap-ins, %llu failed writes\n",
+			s->cfg.dev[sd->cfg_index].name, a, b, ins ? 100.0 * (double)sd->swapins / (double)ins : 0.0,
+			(unsigned long long)sd->failed_writes);
+	}
+	const struct zsim_histogram *fl = &s->fault_lat;
+	if (fl->count)
+		fprintf(out, "  major fault latency: p50 %.1f us, p90 %.1f us, p99 %.1f us, p99.9 %.1f us\n",
+			(double)zsim_hist_quantile(fl, 0.5) / 1e3, (double)zsim_hist_quantile(fl, 0.9) / 1e3,
+			(double)zsim_hist_quantile(fl, 0.99) / 1e3, (double)zsim_hist_quantile(fl, 0.999) / 1e3);
+	human_size(a, sizeof(a), s->min_free_seen);
+	human_size(b, sizeof(b), s->wmark_min);
+	fprintf(out, "  lowest free memory: %s (min watermark %s)\n", a, b);
+	if (ri->out_dir)
+		fprintf(out, "  results: %s/\n", ri->out_dir);
+}

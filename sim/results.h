@@ -1,0 +1,22 @@
+/*
+ * results.h - run outputs (results.c) and what the CLI tells them about the run.
+ */
+#ifndef ZSIM_RESULTS_H
+#define ZSIM_RESULTS_H
+
+#include "sim.h"
+#include <jansson.h>
+
+#define ZSIM_VERSION_STRING "0.1.0"
+
+struct zsim_run_info {
+	const char *const *trace_names;
+	const char *out_dir;
+	bool interrupted;
+};
+
+void zsim_sample(struct zsim_sim *s);
+json_t *zsim_summary(const struct zsim_sim *s, const struct zsim_run_info *ri);
+void zsim_print_summary(FILE *out, const struct zsim_sim *s, const struct zsim_run_info *ri);
+
+#endif

@@ -1,0 +1,278 @@
+/*
+ * sim.h - the simulation's shared state: one `struct zsim_sim` per run (no
+ * global state, so two simulations can live in one process).
+ *
+ * Parts and their files:
+ *   engine.c  the clock, the event queue, CPUs, processes, the trace demux
+ *   mm.c      frames, page tables, watermarks, reclaim, the OOM killer
+ *   swap.c    swap devices: slots, priorities, what each slot holds
+ *   fs.c      files: tmpfs (swap-backed, size-limited) and block filesystems
+ *             with a page cache over a device
+ *   results.c summary.json, timeseries.csv, events.jsonl, atomically
+ * A newcomer looking for a behaviour: faults and reclaim are in mm.c, where a
+ * page goes when it leaves RAM is swap.c, time is engine.c.
+ */
+#ifndef ZSIM_SIM_H
+#define ZSIM_SIM_H
+
+#include "zsim.h"
+#include "config.h"
+#include "codec.h"
+#include "content.h"
+#include "../policies/reclaim.h"
+#include "../tiers/tier.h"
+#include "../traces/trace.h"
+
+#include <stdio.h>
+
+enum zsim_frame_kind {
+	ZSIM_FK_FREE = 0,
+	ZSIM_FK_ANON,    /* owner = process, index = virtual page */
+	ZSIM_FK_SHMEM,   /* owner = file (tmpfs), index = file page; swap-backed */
+	ZSIM_FK_FILE,    /* owner = file (block fs), index = file page; page cache */
+};
+
+/* mm-private frame flags (zsim_frame.mflags) */
+enum {
+	ZSIM_MF_DIRTY = 1u << 0,   /* differs from its backing copy (file) */
+	ZSIM_MF_SWAPCACHE = 1u << 1, /* a valid copy also sits in swap slot (swapdev, swap) */
+};
+
+/* A page-table entry: 0 = never touched; else state in the top bits. */
+#define ZSIM_PTE_PRESENT (1ull << 63)
+#define ZSIM_PTE_SWAPPED (1ull << 62)
+#define ZSIM_PTE_ZERO    (1ull << 61)   /* read before any write: the shared zero page */
+
+struct zsim_ptable {           /* open addressing: vpage+1 -> pte */
+	uint64_t *keys, *vals;
+	uint64_t mask, used;
+};
+
+/* What a swap slot holds. */
+struct zsim_swap_slot {
+	uint64_t index;    /* owner's vpage / file page */
+	uint64_t seed;
+	uint32_t owner;    /* process or file; UINT32_MAX = free */
+	uint32_t frame;    /* swap-cache frame, or ZSIM_FRAME_NONE */
+	uint8_t kind;      /* ZSIM_FK_ANON or ZSIM_FK_SHMEM */
+	uint8_t cls, param;
+};
+
+struct zsim_swapdev {
+	int cfg_index;             /* index into cfg.dev */
+	int priority;
+	struct zsim_tier *tier;
+	bool sync;                 /* SWP_SYNCHRONOUS_IO (zram): no swap cache, no readahead */
+	uint64_t nr_slots, used;
+	struct zsim_swap_slot *slots;
+	uint32_t *free_stack;      /* free slot numbers, lowest on top */
+	uint64_t nr_free_stack;
+	/* counters */
+	uint64_t swapins, swapouts, failed_writes;
+};
+
+struct zsim_proc {
+	uint32_t group;            /* which trace */
+	uint32_t pid;              /* trace-local */
+	uint32_t ppid;
+	char name[32];
+	bool alive, started, killed, waiting, blocked_on_stream;
+	uint32_t wait_target;      /* WAIT: pid (0 = all children) */
+	uint32_t live_children;
+	uint32_t parent;           /* process index of the parent, UINT32_MAX if none */
+	struct zsim_ptable pt;
+	uint64_t rss_anon, rss_file, rss_shmem, swapents;
+	uint64_t pending_cpu;      /* CPU ns accumulated, not yet charged */
+	uint64_t start_ns, end_ns, cpu_ns, stall_ns, fault_wait_ns;
+	uint64_t faults_major, faults_minor;
+	/* its own queue of events read ahead from the trace */
+	struct zsim_event *q;
+	uint32_t q_head, q_len, q_cap;
+	char **q_names;            /* names of PROC_CREATE/FILE_CREATE events in q */
+};
+
+struct zsim_file {
+	uint32_t group, id;        /* trace-local id */
+	int fs;                    /* config filesystem index */
+	bool live;
+	char name[48];
+	uint64_t size_pages;
+	/* page map: file page -> frame (in RAM) / block (on the device) / swap entry (tmpfs) */
+	struct zsim_ptable pages;
+};
+
+/* One trace group: its reader and the pid/file maps. */
+struct zsim_group {
+	struct zsim_trace_reader *r;
+	const char *path;
+	bool eof;
+	uint32_t *pid_map;         /* trace pid -> process index + 1 */
+	uint32_t pid_map_len;
+	uint32_t *file_map;        /* trace file id -> file index + 1 */
+	uint32_t file_map_len;
+	int fs_map[ZSIM_TRACE_MAX_FS]; /* trace fs index -> config fs index */
+};
+
+/* A file page map entry (struct zsim_file.pages): PRESENT|frame, SWAPPED|entry
+ * (tmpfs), or ONDISK|block (block fs, page not in RAM). */
+#define ZSIM_FPE_ONDISK (1ull << 60)
+
+struct zsim_dirty {          /* the flusher's queue: pages in the order they were dirtied */
+	uint32_t frame, stamp;
+	uint64_t time;
+};
+
+struct zsim_fsstate {
+	uint64_t used_pages;       /* tmpfs: pages charged to the size limit */
+	uint64_t limit_pages;
+	struct zsim_tier *tier;    /* block fs: its device */
+	uint64_t next_block, nr_blocks;
+	uint32_t *free_blocks;
+	uint64_t nr_free_blocks, free_cap;
+	uint64_t enospc, writeback_fail, pages_written, pages_read;
+};
+
+enum zsim_evq_kind { EVQ_PROC, EVQ_KSWAPD, EVQ_SAMPLE, EVQ_FLUSH };
+
+struct zsim_evq_item {
+	uint64_t time, seq;
+	uint32_t kind, id;
+};
+
+struct zsim_histogram {
+	uint64_t bucket[64 * 8];   /* log2 buckets with 8 sub-buckets */
+	uint64_t count, sum;
+};
+
+struct zsim_sim {
+	struct zsim_config cfg;
+	FILE *events_out;          /* events.jsonl being written (tmp dir) */
+	FILE *ts_out;              /* timeseries.csv */
+	bool check;                /* verify invariants after each step (tests) */
+	volatile int *interrupt;   /* set by SIGINT */
+	void (*progress)(const struct zsim_sim *s, void *ctx);   /* called now and then */
+	void *progress_ctx;
+
+	/* time */
+	uint64_t now;
+	struct zsim_evq_item *evq;
+	uint64_t evq_len, evq_cap, evq_seq;
+	uint64_t *cpu_free_at;
+
+	/* frames */
+	struct zsim_frame *frames;
+	uint32_t nr_frames;        /* RAM pages */
+	uint32_t *free_structs;    /* unused frame structs */
+	uint32_t nr_free_structs;
+	uint64_t nr_free;          /* free RAM pages */
+	uint64_t reserve_pages, zspages, lru_pages;
+	uint64_t wmark_min, wmark_low, wmark_high, min_free_kbytes;
+	const struct zsim_reclaim_ops *policy;
+	void *policy_priv;
+	bool kswapd_running;
+	unsigned kswapd_failures;
+	uint32_t *victims;         /* scratch for reclaim */
+
+	/* swap */
+	struct zsim_swapdev swap[ZSIM_CFG_MAX_SWAP];
+	unsigned nr_swap;
+	struct zsim_tier *devtier[ZSIM_CFG_MAX_DEVICES];
+	struct zsim_frame_source ram_source;
+	bool in_reclaim;           /* PF_MEMALLOC: allocations may go below min */
+
+	/* processes, files, traces */
+	struct zsim_proc *procs;
+	uint32_t nr_procs, cap_procs;
+	uint32_t live_procs;
+	struct zsim_file *files;
+	uint32_t nr_files, cap_files;
+	struct zsim_group *groups;
+	unsigned nr_groups;
+	struct zsim_fsstate fs[ZSIM_CFG_MAX_FS];
+
+	/* dirty page cache */
+	struct zsim_dirty *dirty;
+	uint64_t dirty_head, dirty_len, dirty_cap, nr_dirty;
+	uint32_t *dirty_stamp;      /* per frame: stamp of its live queue entry */
+	uint32_t dirty_seq;
+
+	/* content */
+	uint8_t pagebuf[ZSIM_PAGE_SIZE];
+
+	/* counters under the kernel's names */
+	uint64_t pswpin, pswpout, pgmajfault, pgfault, pgsteal_kswapd, pgsteal_direct;
+	uint64_t pgscan_kswapd, pgscan_direct, allocstall, oom_kill, pgpgin, pgpgout;
+	uint64_t workingset_refault, nr_events, nr_accesses, swap_write_fail, enospc;
+	uint64_t recent_scanned[2], recent_rotated[2];
+	uint64_t min_free_seen;
+	struct zsim_histogram fault_lat;
+	uint64_t tier_hits[ZSIM_CFG_MAX_SWAP + 1];   /* swap-ins served per swap device */
+	uint64_t next_sample;
+	bool done;
+};
+
+/* engine.c */
+int zsim_sim_init(struct zsim_sim *s, const struct zsim_config *cfg, char *err, size_t errlen);
+int zsim_sim_add_trace(struct zsim_sim *s, const char *path, char *err, size_t errlen);
+/* Run to the end (or interrupt); returns 0, or ZSIM_E* with the message in err. */
+int zsim_sim_run(struct zsim_sim *s, char *err, size_t errlen);
+void zsim_sim_free(struct zsim_sim *s);
+void zsim_sim_event(struct zsim_sim *s, const char *type, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void zsim_hist_add(struct zsim_histogram *h, uint64_t v);
+void zsim_engine_schedule(struct zsim_sim *s, uint64_t time, uint32_t kind, uint32_t id);
+uint64_t zsim_hist_quantile(const struct zsim_histogram *h, double q);
+
+/* mm.c */
+int zsim_mm_init(struct zsim_sim *s, char *err, size_t errlen);
+void zsim_mm_free(struct zsim_sim *s);
+/*
+ * A process touches a virtual page.  Charges CPU and I/O time to p
+ * (p->pending_cpu, and *wait_until for I/O).  Returns 0, or ZSIM_ENOMEM when
+ * the OOM killer chose p itself.
+ */
+int zsim_mm_access(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, bool write,
+		   const struct zsim_content_ref *c, uint64_t *wait_until);
+void zsim_mm_unmap(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, uint64_t npages);
+/* Free everything a process holds (exit or kill). */
+void zsim_mm_exit(struct zsim_sim *s, struct zsim_proc *p);
+/* Get one frame for a page of `kind`; may reclaim (charged to p) or OOM-kill. NONE on failure. */
+uint32_t zsim_mm_alloc_frame(struct zsim_sim *s, struct zsim_proc *p);
+void zsim_mm_lru_add(struct zsim_sim *s, uint32_t f);
+void zsim_mm_free_frame(struct zsim_sim *s, uint32_t f);
+uint64_t zsim_mm_kswapd_round(struct zsim_sim *s, bool *again);
+int zsim_mm_check(const struct zsim_sim *s, char *msg, size_t len);
+uint64_t zsim_mm_swap_free_pages(const struct zsim_sim *s);
+uint64_t zsim_mm_swap_total_pages(const struct zsim_sim *s);
+
+/* swap.c */
+int zsim_swap_init(struct zsim_sim *s, char *err, size_t errlen);
+void zsim_swap_free_all(struct zsim_sim *s);
+/* Write frame f to swap. Returns 0 (the frame may be freed: *entry set), or ZSIM_ENOSPC / ZSIM_ENOMEM. */
+int zsim_swap_out(struct zsim_sim *s, uint32_t f, uint64_t *entry, uint64_t *cpu_ns, uint64_t *io_done);
+/* Read a swap entry into a new frame (already allocated: f). */
+void zsim_swap_in(struct zsim_sim *s, uint64_t entry, uint32_t f, uint64_t *cpu_ns, uint64_t *io_done);
+void zsim_swap_release(struct zsim_sim *s, uint64_t entry);
+struct zsim_swap_slot *zsim_swap_slot_of(struct zsim_sim *s, uint64_t entry);
+
+/* fs.c */
+int zsim_fs_init(struct zsim_sim *s, char *err, size_t errlen);
+void zsim_fs_free(struct zsim_sim *s);
+int zsim_fs_event(struct zsim_sim *s, struct zsim_proc *p, struct zsim_group *g,
+		  const struct zsim_event *ev, uint64_t *wait_until);
+/* Reclaim hook: a file or shmem frame is being evicted. 0 = freed; <0 = keep it. */
+int zsim_fs_evict(struct zsim_sim *s, uint32_t f, uint64_t *cpu_ns, uint64_t *io_done);
+void zsim_fs_flush_dirty(struct zsim_sim *s, uint64_t *cpu_ns);
+
+/* page tables */
+void zsim_pt_init(struct zsim_ptable *t);
+void zsim_pt_free(struct zsim_ptable *t);
+uint64_t *zsim_pt_lookup(struct zsim_ptable *t, uint64_t key);   /* NULL if absent */
+uint64_t *zsim_pt_insert(struct zsim_ptable *t, uint64_t key);   /* new entries read 0 */
+void zsim_pt_remove(struct zsim_ptable *t, uint64_t key);
+
+/* content */
+uint64_t zsim_content_hash(const struct zsim_content_ref *c);
+void zsim_content_fill_ref(const void *ctx, uint8_t *buf);
+
+#endif

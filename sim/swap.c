@@ -1,0 +1,210 @@
+/*
+ * swap.c - swap devices: slots, priorities, and what each slot holds.
+ *
+ * What the kernel does (mm/swapfile.c, mm/page_io.c, mm/memory.c).  Swap areas
+ * are used in priority order: a page goes to the highest-priority area with a
+ * free slot (equal priorities take turns).  A synchronous device (zram,
+ * SWP_SYNCHRONOUS_IO) is read straight into the faulting page, bypassing the
+ * swap cache, and its slot is freed at once; zram frees the compressed copy
+ * when told (swap_slot_free_notify).  On other devices a swapped-in page stays
+ * in the swap cache with its slot, so while it is not written to, reclaim can
+ * drop it again without a write; the slot is freed early when swap is more
+ * than half full (vm_swap_full).  A slot is freed when the last reference
+ * goes (unmap, exit, a write to the page).
+ *
+ * What the model keeps: priorities, slots with their owner and content, the
+ * synchronous path for zram, the swap cache and vm_swap_full for the others,
+ * zram's store failing when its allocator finds no frame (the write error
+ * leaves the page in RAM and frees the slot).  Slot choice is lowest-free-
+ * first per device (the kernel allocates within per-CPU clusters; the order
+ * matters only for an HDD's seeks).  What it drops: round-robin between
+ * equal priorities (the first listed wins), swap-in readahead (page-cluster:
+ * reads are single pages), discard, frontswap.
+ */
+#include "sim.h"
+#include "rng.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define SLOT_FREE UINT32_MAX
+#define ENTRY_DEV(e) ((unsigned)((e) >> 48) & 0xff)
+#define ENTRY_SLOT(e) ((e) & ((1ull << 48) - 1))
+
+uint64_t zsim_content_hash(const struct zsim_content_ref *c)
+{
+	uint64_t x = c->seed ^ ((uint64_t)c->cls << 56) ^ ((uint64_t)c->param << 48) ^ 0x5a17c0de5a17c0deull;
+	return zsim_splitmix64(&x);
+}
+
+void zsim_content_fill_ref(const void *ctx, uint8_t *buf)
+{
+	const struct zsim_content_ref *c = ctx;
+	zsim_content_fill((enum zsim_content_class)c->cls, c->seed, buf);
+}
+
+static int tier_for_device(struct zsim_sim *s, int d, char *err, size_t errlen)
+{
+	const struct zsim_dev_cfg *dc = &s->cfg.dev[d];
+	struct zsim_tier_params tp = {
+		.kp = s->cfg.kp,
+		.frames = &s->ram_source,
+		.capacity_pages = dc->size / ZSIM_PAGE_SIZE,
+		.codec = dc->comp,
+		.codec_level = dc->level,
+		.allocator = dc->allocator,
+		.mem_limit_pages = dc->mem_limit / ZSIM_PAGE_SIZE,
+		.read_latency_ns = dc->read_latency_ns,
+		.write_latency_ns = dc->write_latency_ns,
+		.read_bw = dc->read_bw,
+		.write_bw = dc->write_bw,
+		.queue_depth = dc->queue_depth,
+		.seek = dc->type == ZSIM_DEV_HDD,
+	};
+	char msg[256];
+	int rc = zsim_tier_new(dc->type == ZSIM_DEV_ZRAM ? "zram" : "blockdev", &tp, &s->devtier[d],
+			       msg, sizeof(msg));
+	if (rc < 0)
+		snprintf(err, errlen, "$.devices.%s: %s", dc->name, msg);
+	return rc;
+}
+
+int zsim_swap_init(struct zsim_sim *s, char *err, size_t errlen)
+{
+	for (unsigned d = 0; d < s->cfg.nr_dev; d++) {
+		int rc = tier_for_device(s, (int)d, err, errlen);
+		if (rc < 0)
+			return rc;
+	}
+	/* swap areas sorted by priority, highest first; stable for equal ones */
+	unsigned order[ZSIM_CFG_MAX_SWAP];
+	for (unsigned i = 0; i < s->cfg.nr_swap; i++)
+		order[i] = i;
+	for (unsigned i = 1; i < s->cfg.nr_swap; i++)
+		for (unsigned j = i; j > 0 && s->cfg.swap[order[j]].priority > s->cfg.swap[order[j - 1]].priority; j--) {
+			unsigned t = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+	for (unsigned i = 0; i < s->cfg.nr_swap; i++) {
+		const struct zsim_swap_cfg *sc = &s->cfg.swap[order[i]];
+		struct zsim_swapdev *sd = &s->swap[i];
+		sd->cfg_index = sc->device;
+		sd->priority = sc->priority;
+		sd->tier = s->devtier[sc->device];
+		sd->sync = s->cfg.dev[sc->device].type == ZSIM_DEV_ZRAM;
+		sd->nr_slots = s->cfg.dev[sc->device].size / ZSIM_PAGE_SIZE;
+		sd->slots = zsim_xmalloc(sd->nr_slots * sizeof(*sd->slots));
+		sd->free_stack = zsim_xmalloc(sd->nr_slots * sizeof(*sd->free_stack));
+		for (uint64_t k = 0; k < sd->nr_slots; k++) {
+			sd->slots[k].owner = SLOT_FREE;
+			sd->slots[k].frame = ZSIM_FRAME_NONE;
+			sd->free_stack[k] = (uint32_t)(sd->nr_slots - 1 - k);
+		}
+		sd->nr_free_stack = sd->nr_slots;
+	}
+	s->nr_swap = s->cfg.nr_swap;
+	return 0;
+}
+
+void zsim_swap_free_all(struct zsim_sim *s)
+{
+	for (unsigned i = 0; i < s->nr_swap; i++) {
+		free(s->swap[i].slots);
+		free(s->swap[i].free_stack);
+	}
+	for (unsigned d = 0; d < s->cfg.nr_dev; d++)
+		zsim_tier_free(s->devtier[d]);
+}
+
+struct zsim_swap_slot *zsim_swap_slot_of(struct zsim_sim *s, uint64_t entry)
+{
+	return &s->swap[ENTRY_DEV(entry)].slots[ENTRY_SLOT(entry)];
+}
+
+int zsim_swap_out(struct zsim_sim *s, uint32_t f, uint64_t *entry, uint64_t *cpu_ns, uint64_t *io_done)
+{
+	struct zsim_frame *fr = &s->frames[f];
+	for (unsigned d = 0; d < s->nr_swap; d++) {
+		struct zsim_swapdev *sd = &s->swap[d];
+		if (!sd->nr_free_stack)
+			continue;
+		uint32_t slot = sd->free_stack[sd->nr_free_stack - 1];
+		struct zsim_content_ref c = { .cls = fr->cls, .param = fr->param, .seed = fr->seed };
+		struct zsim_page_ref pg = { .bytes = NULL, .hash = zsim_content_hash(&c),
+					    .fill = zsim_content_fill_ref, .ctx = &c };
+		int rc = sd->tier->ops->store(sd->tier->priv, slot, &pg);
+		if (rc < 0) {
+			/* the write failed (zram found no frame, or hit mem_limit): page stays */
+			sd->failed_writes++;
+			s->swap_write_fail++;
+			return rc;
+		}
+		sd->nr_free_stack--;
+		sd->used++;
+		struct zsim_swap_slot *sl = &sd->slots[slot];
+		sl->owner = fr->owner;
+		sl->index = fr->index;
+		sl->kind = fr->kind;
+		sl->cls = fr->cls;
+		sl->param = fr->param;
+		sl->seed = fr->seed;
+		sl->frame = ZSIM_FRAME_NONE;
+		if (sd->tier->ops->io) {
+			uint64_t done = sd->tier->ops->io(sd->tier->priv, s->now, true, slot, 1, cpu_ns);
+			if (done > *io_done)
+				*io_done = done;
+		}
+		sd->swapouts++;
+		s->pswpout++;
+		*entry = ((uint64_t)d << 48) | slot;
+		return 0;
+	}
+	return ZSIM_ENOSPC;
+}
+
+void zsim_swap_release(struct zsim_sim *s, uint64_t entry)
+{
+	struct zsim_swapdev *sd = &s->swap[ENTRY_DEV(entry)];
+	uint64_t slot = ENTRY_SLOT(entry);
+	struct zsim_swap_slot *sl = &sd->slots[slot];
+	if (sl->owner == SLOT_FREE)
+		return;
+	sd->tier->ops->invalidate(sd->tier->priv, slot);
+	if (sl->frame != ZSIM_FRAME_NONE)
+		s->frames[sl->frame].mflags &= (uint8_t)~ZSIM_MF_SWAPCACHE;
+	sl->owner = SLOT_FREE;
+	sl->frame = ZSIM_FRAME_NONE;
+	sd->free_stack[sd->nr_free_stack++] = (uint32_t)slot;
+	sd->used--;
+}
+
+void zsim_swap_in(struct zsim_sim *s, uint64_t entry, uint32_t f, uint64_t *cpu_ns, uint64_t *io_done)
+{
+	unsigned d = ENTRY_DEV(entry);
+	struct zsim_swapdev *sd = &s->swap[d];
+	uint64_t slot = ENTRY_SLOT(entry);
+	struct zsim_swap_slot *sl = &sd->slots[slot];
+	struct zsim_frame *fr = &s->frames[f];
+	fr->cls = sl->cls;
+	fr->param = sl->param;
+	fr->seed = sl->seed;
+	if (sd->tier->ops->io) {
+		uint64_t done = sd->tier->ops->io(sd->tier->priv, s->now, false, slot, 1, cpu_ns);
+		if (done > *io_done)
+			*io_done = done;
+	}
+	sd->swapins++;
+	s->pswpin++;
+	s->tier_hits[d]++;
+	/* vm_swap_full: more than half of all swap in use */
+	bool full = zsim_mm_swap_free_pages(s) * 2 < zsim_mm_swap_total_pages(s);
+	if (sd->sync || full) {
+		zsim_swap_release(s, entry);
+		return;
+	}
+	fr->mflags |= ZSIM_MF_SWAPCACHE;
+	fr->swapdev = (uint8_t)d;
+	fr->swap = (uint32_t)slot;
+	sl->frame = f;
+}
