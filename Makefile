@@ -34,7 +34,7 @@ BENCHES  := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 ZSIM_BIN := $(BUILD)/zsim
 
-.PHONY: run all check check-unit check-e2e check-kernel asan bench install uninstall clean help deps fuzz
+.PHONY: traces run all check check-unit check-e2e check-kernel asan bench install uninstall clean help deps fuzz
 
 all: zsim
 
@@ -50,6 +50,7 @@ help:
 	@echo "make check-kernel  only the real-kernel zram fidelity check (root, free /sys/block/zram0)"
 	@echo "make bench       benchmarks; prints figures"
 	@echo "make fuzz        run the libFuzzer targets for a bounded time (clang)"
+	@echo "make traces      traces/kbuild.trc and traces/hogger-800m.trc (the 2013 experiment)"
 	@echo "make install PREFIX=/usr/local DESTDIR="
 
 deps:
@@ -117,6 +118,10 @@ bench: $(ZSIM_BIN) $(BENCHES) $(TOOLS)
 
 fuzz:
 	@sh tests/fuzz/run.sh
+
+# The standard traces of the 2013 experiment (seconds to generate; not committed).
+traces: zsim
+	sh scripts/make-traces.sh ./zsim traces
 
 install: zsim
 	install -d $(DESTDIR)$(PREFIX)/bin

@@ -26,3 +26,7 @@ printf 'zsim fill --comp lz4:     %10.0f pages/s  (%.1f%% of raw; target >= 90%%
 echo
 echo "== allocators: 64Ki and 1Mi live objects of the mix size distribution, 20M free+store steps each (target >= 20 M/s)"
 "$BENCH/alloc_bench"
+
+echo
+echo "== trace format: 50M kbuild-like events, write then read back (best of 3)"
+"$BENCH/trace_bench" 50000000

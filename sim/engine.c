@@ -306,10 +306,13 @@ static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 		if (rc < 0)
 			return rc;
 		if (rc == 0) {
-			s->now = t0 + p->pending_cpu;
+			/* events ended without an exit: the process lives on, holding its
+			 * memory, until the simulation ends (a daemon, the 2013 hogger) */
 			p->cpu_ns += p->pending_cpu;
+			run_on_cpu(s, t0, p->pending_cpu);
 			p->pending_cpu = 0;
-			proc_exit(s, i);
+			p->idle = true;
+			s->idle_procs++;
 			s->now = t0;
 			return 0;
 		}
@@ -448,10 +451,10 @@ void zsim_sim_free(struct zsim_sim *s)
 
 #include "results.h"
 
-/* Anything still to simulate: a live process, or a trace not read to its end. */
+/* Anything still to simulate: a running process, or a trace not read to its end. */
 static bool work_left(const struct zsim_sim *s)
 {
-	if (s->live_procs)
+	if (s->live_procs > s->idle_procs)
 		return true;
 	for (unsigned g = 0; g < s->nr_groups; g++)
 		if (!s->groups[g].eof)
@@ -534,9 +537,9 @@ int zsim_sim_run(struct zsim_sim *s, char *err, size_t errlen)
 			if (rc < 0)
 				return rc;
 		}
-		if (!any && s->live_procs) {
+		if (!any && s->live_procs > s->idle_procs) {
 			/* every remaining process waits for something that will never come */
-			zsim_sim_event(s, "deadlock", "\"live_processes\":%u", s->live_procs);
+			zsim_sim_event(s, "deadlock", "\"live_processes\":%u", s->live_procs - s->idle_procs);
 			break;
 		}
 		if (!any)

@@ -317,12 +317,18 @@ int zsim_fs_event(struct zsim_sim *s, struct zsim_proc *p, struct zsim_group *g,
 			return 0;   /* a hole reads as zeroes */
 		} else if (!v) {
 			if (tmpfs && fs->used_pages >= fs->limit_pages) {
+				/* the write fails; the event log gets each process's first one */
 				fs->enospc++;
 				s->enospc++;
-				zsim_sim_event(s, "enospc", "\"fs\":\"%s\",\"file\":\"%s\",\"page\":%llu,"
-					       "\"pid\":%u,\"process\":\"%s\",\"why\":\"tmpfs size limit of %llu pages\"",
-					       s->cfg.fs[file->fs].name, file->name, (unsigned long long)ev->page,
-					       p->pid, p->name, (unsigned long long)fs->limit_pages);
+				if (!(p->enospc_logged & (1u << file->fs))) {
+					p->enospc_logged |= 1u << file->fs;
+					zsim_sim_event(s, "enospc", "\"fs\":\"%s\",\"file\":\"%s\",\"page\":%llu,"
+						       "\"pid\":%u,\"process\":\"%s\",\"why\":\"tmpfs size limit of %llu pages\","
+						       "\"used_pages\":%llu",
+						       s->cfg.fs[file->fs].name, file->name, (unsigned long long)ev->page,
+						       p->pid, p->name, (unsigned long long)fs->limit_pages,
+						       (unsigned long long)fs->used_pages);
+				}
 				return 0;
 			}
 			f = new_page(s, p, file, ev->page, tmpfs);

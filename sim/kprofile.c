@@ -21,6 +21,19 @@
 
 static const struct zsim_kprofile profiles[] = {
 	{
+		/* The 2013 mail's era (zram still in staging).  zsmalloc of 3.12-3.14: no
+		 * handle header (the handle encodes <PFN, obj_idx>), no class merging, chain
+		 * of 4; zram: lzo only, only zero pages are special, pages over
+		 * max_zpage_size = 3072 bytes stored whole; watermarks before 4.6. */
+		.name = "3.12", .version = KV(3, 12),
+		.zs_chain_size = 4, .zs_chain_rule = ZSIM_ZS_CHAIN_MOST_USED,
+		.zs_fullness = ZSIM_ZS_FULLNESS_QUARTERS, .zs_handle_size = 0, .zs_class_merge = false,
+		.zram_default_comp = "lzo", .zram_comps = "lzo",
+		.zram_same_any_pattern = false, .zram_max_zpage_size = 3072,
+		.has_zbud_until = KV(6, 14), .has_z3fold_since = KV(4, 8), .has_z3fold_until = KV(6, 14),
+		.z3fold_header_chunks = 2, .z3fold_single_move = false,
+	},
+	{
 		.name = "4.19", .version = KV(4, 19),
 		.zs_chain_size = 4, .zs_chain_rule = ZSIM_ZS_CHAIN_MOST_USED,
 		.zs_fullness = ZSIM_ZS_FULLNESS_QUARTERS, .zs_handle_size = 8, .zs_class_merge = true,

@@ -604,6 +604,10 @@ void zsim_mm_exit(struct zsim_sim *s, struct zsim_proc *p)
 	p->alive = false;
 	p->end_ns = s->now;
 	s->live_procs--;
+	if (p->idle) {
+		p->idle = false;
+		s->idle_procs--;
+	}
 }
 
 /* ---- checks -------------------------------------------------------------------- */

@@ -63,6 +63,7 @@ json_t *zsim_summary(const struct zsim_sim *s, const struct zsim_run_info *ri)
 	json_object_set_new(o, "processes_finished", JI(finished));
 	json_object_set_new(o, "processes_killed", JI(killed));
 	json_object_set_new(o, "processes_left", JI(s->live_procs));
+	json_object_set_new(o, "processes_idle_at_end", JI(s->idle_procs));
 	json_object_set_new(r, "outcome", o);
 
 	json_t *v = json_object();

@@ -76,9 +76,10 @@ struct zsim_proc {
 	uint32_t pid;              /* trace-local */
 	uint32_t ppid;
 	char name[32];
-	bool alive, started, killed, waiting, blocked_on_stream;
+	bool alive, started, killed, waiting, idle;  /* idle: events ended without an exit */
 	uint32_t wait_target;      /* WAIT: pid (0 = all children) */
 	uint32_t live_children;
+	uint32_t enospc_logged;     /* filesystems whose first ENOSPC for this process was logged */
 	uint32_t parent;           /* process index of the parent, UINT32_MAX if none */
 	struct zsim_ptable pt;
 	uint64_t rss_anon, rss_file, rss_shmem, swapents;
@@ -183,7 +184,7 @@ struct zsim_sim {
 	/* processes, files, traces */
 	struct zsim_proc *procs;
 	uint32_t nr_procs, cap_procs;
-	uint32_t live_procs;
+	uint32_t live_procs, idle_procs;
 	struct zsim_file *files;
 	uint32_t nr_files, cap_files;
 	struct zsim_group *groups;

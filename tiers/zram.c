@@ -47,6 +47,9 @@ enum {
 	SLOT_WHOLE = 1u << 3,  /* huge page on a raw frame: the allocator cannot hold 4096 B */
 };
 
+/* zsmalloc compaction and zram's `compact` node arrived in 4.1 (kernel-facts 1.8). */
+#define ZRAM_COMPACT_SINCE 401
+
 struct slot {
 	uint64_t handle;   /* pool handle, or the 8-byte pattern of a SAME slot */
 	uint16_t size;     /* stored length: compressed length, or 4096 when huge */
@@ -309,6 +312,8 @@ static void zram_invalidate(void *priv, uint64_t index)
 static uint64_t zram_compact(void *priv)
 {
 	struct zram *z = priv;
+	if (z->kp->version < ZRAM_COMPACT_SINCE)
+		return 0;   /* no zsmalloc compaction and no `compact` node yet */
 	uint64_t freed = zsim_alloc_compact(z->pool);
 	z->pages_compacted += freed;
 	return freed;

@@ -36,5 +36,5 @@ expect_error "unknown synthetic class" "unknown content class" "$ZSIM" fill --sy
 expect_error "unknown command" "unknown command 'fil'" "$ZSIM" fil
 check "good discard list still works" "$ZSIM" fill --discard "$T/good.txt" "$T/ten.bin" > /dev/null
 expect_error "allocator missing from the kernel profile names the versions that had it" \
-	"allocator 'zbud' is not in kernel 6.18 \(kernel profiles that have it: 4.19, 5.4, 6.1, 6.6\)" \
+	"allocator 'zbud' is not in kernel 6.18 \(kernel profiles that have it: 3.12, 4.19, 5.4, 6.1, 6.6\)" \
 	"$ZSIM" fill --allocator zbud "$T/ten.bin"

@@ -1,0 +1,16 @@
+#!/bin/sh
+# make-traces.sh - generate the standard traces of the 2013 experiment (seed/):
+#   traces/kbuild.trc       untar a ~550 MiB, ~45,000-file kernel tree, make -j4
+#                           (gen_kbuild.c documents every default and its source)
+#   traces/hogger-800m.trc  the 800 MiB random-data background hogger
+# Usage: scripts/make-traces.sh [ZSIM] [OUTDIR]   (defaults: ./zsim, traces)
+# Deterministic: the same zsim and seed give byte-identical files.
+set -eu
+ZSIM=${1:-./zsim}
+OUT=${2:-traces}
+SEED=${SEED:-2013}
+"$ZSIM" trace gen kbuild --tree-size 550M --files 45000 --jobs 4 --seed "$SEED" -o "$OUT/kbuild.trc"
+"$ZSIM" trace gen hogger --size 800M --content random --seed "$SEED" -o "$OUT/hogger-800m.trc"
+for t in "$OUT/kbuild.trc" "$OUT/hogger-800m.trc"; do
+	printf '%s: %s bytes\n' "$t" "$(wc -c < "$t" | tr -d ' ')"
+done

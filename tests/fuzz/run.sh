@@ -1,0 +1,40 @@
+#!/bin/sh
+# run.sh - `make fuzz`: build each libFuzzer target with clang into build-fuzz/
+# (the library sources it needs compiled in directly, with ASan and UBSan) and
+# run it for ZSIM_FUZZ_SECONDS (default 60) on its seed corpus, which stays
+# under tests/fuzz/corpus/NAME/ (new inputs go to build-fuzz/corpus/NAME/, so
+# the committed corpus stays small).  Fails if a target finds a crash.
+set -eu
+cd "$(dirname "$0")/../.."
+secs=${ZSIM_FUZZ_SECONDS:-60}
+CC=${FUZZ_CC:-clang}
+if ! command -v "$CC" > /dev/null 2>&1; then
+	echo "fuzz: $CC not found; install clang" >&2
+	exit 1
+fi
+out=build-fuzz
+mkdir -p "$out"
+PKGS="liblz4 libzstd"
+flags="-std=c11 -D_GNU_SOURCE -g -O1 -I. $(pkg-config --cflags $PKGS) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all"
+libs="$(pkg-config --libs $PKGS) -lm"
+# What the trace reader needs from the library (no main, no models).
+src="traces/trace_io.c traces/trace_text.c sim/content.c sim/util.c"
+status=0
+for target in trace trace_text; do
+	bin=$out/fuzz_$target
+	echo "fuzz: building $bin"
+	# shellcheck disable=SC2086
+	$CC $flags -o "$bin" tests/fuzz/fuzz_$target.c $src $libs
+	mkdir -p "$out/corpus/$target" "$out/crash/$target"
+	echo "fuzz: running $target for ${secs}s"
+	if ! "$bin" -max_total_time="$secs" -max_len=4096 -timeout=10 \
+		-artifact_prefix="$out/crash/$target/" \
+		"$out/corpus/$target" "tests/fuzz/corpus/$target" > "$out/$target.log" 2>&1; then
+		echo "fuzz: $target FAILED; see $out/$target.log and $out/crash/$target/" >&2
+		tail -30 "$out/$target.log" >&2
+		status=1
+	else
+		grep -E "^(#[0-9]+ +DONE|Done)" "$out/$target.log" | tail -1 || true
+	fi
+done
+exit $status

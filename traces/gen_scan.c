@@ -1,0 +1,70 @@
+/*
+ * gen_scan.c - repeated sequential sweeps over a region.
+ *
+ * Imitates a streaming job that walks the same data again and again: an
+ * analytics pass over an in-memory table, a checksum of a buffer, a garbage
+ * collector's marking walk.  Sequential reuse at a distance equal to the whole
+ * region is the classic worst case of LRU reclaim (each page is evicted just
+ * before it is needed again when the region does not fit), and the best case
+ * for readahead and for swap clustering.  One process maps --size of
+ * anonymous memory, writes every page once with --content, then reads it
+ * front to back --passes times; a fraction --write of the sweep accesses
+ * (chosen at random) rewrite their page with fresh content.  Each page visited
+ * costs --page-cost of CPU (default 1 us: touching 4 KiB with some work on it;
+ * assumed), emitted once per MiB swept.
+ */
+#include "gen.h"
+
+#define PAGES_PER_CPU 256
+
+struct scan_opts {
+	uint64_t size;
+	uint64_t passes;
+	double write;
+	struct zsim_content_ref content;
+	uint64_t page_ns;
+};
+
+static const struct zsim_gen_opt scan_opts_tab[] = {
+	{ "size", ZSIM_GOPT_SIZE, offsetof(struct scan_opts, size), "256M", 4096, 0,
+	  "size of the swept region" },
+	{ "passes", ZSIM_GOPT_COUNT, offsetof(struct scan_opts, passes), "10", 0, 0,
+	  "read sweeps after the first, writing one" },
+	{ "write", ZSIM_GOPT_REAL, offsetof(struct scan_opts, write), "0", 0, 1,
+	  "fraction of sweep accesses that rewrite the page" },
+	{ "content", ZSIM_GOPT_CONTENT, offsetof(struct scan_opts, content), "mix", 0, 0,
+	  "content class of written pages" },
+	{ "page-cost", ZSIM_GOPT_TIME, offsetof(struct scan_opts, page_ns), "1us", 0, 0,
+	  "CPU time per page visited" },
+	{ NULL, 0, 0, NULL, 0, 0, NULL },
+};
+
+static int scan_run(struct zsim_gen *g, const void *vo)
+{
+	const struct scan_opts *o = vo;
+	uint64_t npages = o->size / ZSIM_PAGE_SIZE;
+	uint64_t wthresh = (uint64_t)(o->write * 4294967296.0);
+	uint32_t pid = zsim_gen_proc_create(g, g->parent, "scan");
+	zsim_gen_map(g, pid, ZSIM_GEN_ANON_BASE, npages, ZSIM_MAP_ANON);
+	for (uint64_t pass = 0; pass <= o->passes && !g->err; pass++) {
+		for (uint64_t i = 0; i < npages; i++) {
+			if (pass == 0 || (wthresh && (zsim_rng_next(&g->rng) >> 32) < wthresh))
+				zsim_gen_write(g, pid, ZSIM_GEN_ANON_BASE + i, &o->content);
+			else
+				zsim_gen_read(g, pid, ZSIM_GEN_ANON_BASE + i);
+			if ((i + 1) % PAGES_PER_CPU == 0)
+				zsim_gen_cpu(g, pid, o->page_ns * PAGES_PER_CPU);
+		}
+		zsim_gen_cpu(g, pid, o->page_ns * (npages % PAGES_PER_CPU));
+	}
+	zsim_gen_exit(g, pid);
+	return g->err;
+}
+
+const struct zsim_generator zsim_gen_scan = {
+	.name = "scan",
+	.help = "One process writes --size of memory, then sweeps it front to back --passes times.",
+	.opts_size = sizeof(struct scan_opts),
+	.opts = scan_opts_tab,
+	.run = scan_run,
+};
