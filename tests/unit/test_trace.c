@@ -362,6 +362,10 @@ static void expect_event_error(const uint8_t *ev, size_t n, bool end, const char
 	free(h);
 }
 
+/* EXPECT(END, WANT, bytes...): the bytes after the header (+ an end marker) give WANT. */
+#define EXPECT(end, want, ...) do { static const uint8_t b_[] = { __VA_ARGS__ }; \
+	expect_event_error(b_, sizeof(b_), end, want); } while (0)
+
 START_TEST(test_corruptions)
 {
 	size_t hl;
@@ -393,51 +397,45 @@ START_TEST(test_corruptions)
 
 	/* create pid 1 "a" */
 #define CREATE1 0x01, 0x01, 0x00, 0x01, 'a'
-	expect_event_error((const uint8_t[]){ 0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01 },
-			   12, true, "event 0: bad varint (pid)");
-	expect_event_error((const uint8_t[]){ CREATE1, 0x1c, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02 },
-			   16, true, "event 1: bad varint (ns)");
-	expect_event_error((const uint8_t[]){ CREATE1, 0x1c, 0x80, 0x00 }, 8, true, "bad varint (ns)");
-	expect_event_error((const uint8_t[]){ CREATE1, 0x1c, 0x80, 0x80 }, 8, false, "event 1: event cut short (in ns)");
-	expect_event_error((const uint8_t[]){ CREATE1, 0x01, 0x01 }, 7, false, "event 1: event cut short (in parent pid)");
-	expect_event_error((const uint8_t[]){ 0x0d }, 1, true, "event 0: unknown event tag 0x0d");
-	expect_event_error((const uint8_t[]){ CREATE1, 0x16 }, 6, true, "event 1: unknown event tag 0x16");
-	expect_event_error((const uint8_t[]){ CREATE1, 0x32 }, 6, true, "unknown event tag 0x32");
-	expect_event_error((const uint8_t[]){ 0x80, 0x05 }, 2, true, "event 0: pid 5 was never created");
-	expect_event_error((const uint8_t[]){ 0xa0 }, 1, true, "'same pid' with no event before");
-	expect_event_error((const uint8_t[]){ CREATE1, 0x12, 0xa0 }, 7, true, "event 2: pid 1 has exited");
-	expect_event_error((const uint8_t[]){ CREATE1, 0x12, 0x1c, 0x05 }, 8, true, "event 2: pid 1 has exited");
-	expect_event_error((const uint8_t[]){ CREATE1, 0x11, 0x00, 0x01, 'b' }, 10, true, "pid 1 created while alive");
-	expect_event_error((const uint8_t[]){ CREATE1, 0xe0, 0x0f }, 7, true, "event 1: unknown content class 15");
-	expect_event_error((const uint8_t[]){ CREATE1, 0xe0, 0x09 }, 7, true, "unknown content class 9");
-	expect_event_error((const uint8_t[]){ CREATE1, 0xe0, 0x08 }, 7, true, "corpus content, but the header names no corpus");
-	expect_event_error((const uint8_t[]){ CREATE1, 0xe0, 0x47, 0x05 }, 8, true, "ratio of at least 1.0");
-	expect_event_error((const uint8_t[]){ CREATE1, 0xe0, 0x30, 0x00 }, 8, true, "content table index 0 out of range");
-	expect_event_error((const uint8_t[]){ CREATE1, 0xe0, 0x82 }, 7, true, "bad content byte 0x82");
-	expect_event_error((const uint8_t[]){ CREATE1, 0x18, 0x09, 0x00 }, 8, true, "event 1: file 9 was never created");
-	expect_event_error((const uint8_t[]){ CREATE1, 0x1b, 0x09 }, 7, true, "file 9 was never created");
-	expect_event_error((const uint8_t[]){ CREATE1, 0x38 }, 6, true, "'same file' with no file before");
-	expect_event_error((const uint8_t[]){ CREATE1, 0x17, 0x01, 0x05, 0x01, 'x' }, 11, true,
-			   "event 1: filesystem index 5 out of range (1 in the header)");
-	expect_event_error((const uint8_t[]){ CREATE1, 0x17, 0x01, 0x00, 0x01, 'x', 0x3b, 0x38 }, 13, true,
-			   "event 3: file 1 was unlinked");
-	expect_event_error((const uint8_t[]){ CREATE1, 0x14, 0x00, 0x00 }, 8, true, "map of 0 pages");
-	expect_event_error((const uint8_t[]){ CREATE1, 0x74, 0x00, 0x01 }, 8, true, "unknown map kind 3");
-	expect_event_error((const uint8_t[]){ CREATE1, 0x34, 0x00, 0x01, 0x07, 0x00 }, 10, true, "file 7 was never created");
-	expect_event_error((const uint8_t[]){ 0x01, 0x01, 0x00, 0x00 }, 4, true, "name of 0 bytes");
-	expect_event_error((const uint8_t[]){ 0x01, 0x01, 0x00, 0x02, 'a', 0 }, 6, true, "name contains a NUL byte");
-	expect_event_error((const uint8_t[]){ 0x01, 0x00, 0x00, 0x01, 'a' }, 5, true, "pid 0");
-	expect_event_error((const uint8_t[]){ 0x01, 0x80, 0x80, 0x80, 0x80, 0x10, 0x00, 0x01, 'a' }, 9, true,
-			   "pid 4294967296 out of range");
+	EXPECT(true, "event 0: bad varint (pid)", 0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01);
+	EXPECT(true, "event 1: bad varint (ns)", CREATE1, 0x1c, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02);
+	EXPECT(true, "bad varint (ns)", CREATE1, 0x1c, 0x80, 0x00);
+	EXPECT(false, "event 1: event cut short (in ns)", CREATE1, 0x1c, 0x80, 0x80);
+	EXPECT(false, "event 1: event cut short (in parent pid)", CREATE1, 0x01, 0x01);
+	EXPECT(true, "event 0: unknown event tag 0x0d", 0x0d);
+	EXPECT(true, "event 1: unknown event tag 0x16", CREATE1, 0x16);
+	EXPECT(true, "unknown event tag 0x32", CREATE1, 0x32);
+	EXPECT(true, "event 0: pid 5 was never created", 0x80, 0x05);
+	EXPECT(true, "'same pid' with no event before", 0xa0);
+	EXPECT(true, "event 2: pid 1 has exited", CREATE1, 0x12, 0xa0);
+	EXPECT(true, "event 2: pid 1 has exited", CREATE1, 0x12, 0x1c, 0x05);
+	EXPECT(true, "pid 1 created while alive", CREATE1, 0x11, 0x00, 0x01, 'b');
+	EXPECT(true, "event 1: unknown content class 15", CREATE1, 0xe0, 0x0f);
+	EXPECT(true, "unknown content class 9", CREATE1, 0xe0, 0x09);
+	EXPECT(true, "corpus content, but the header names no corpus", CREATE1, 0xe0, 0x08);
+	EXPECT(true, "ratio of at least 1.0", CREATE1, 0xe0, 0x47, 0x05);
+	EXPECT(true, "content table index 0 out of range", CREATE1, 0xe0, 0x30, 0x00);
+	EXPECT(true, "bad content byte 0x82", CREATE1, 0xe0, 0x82);
+	EXPECT(true, "event 1: file 9 was never created", CREATE1, 0x18, 0x09, 0x00);
+	EXPECT(true, "file 9 was never created", CREATE1, 0x1b, 0x09);
+	EXPECT(true, "'same file' with no file before", CREATE1, 0x38);
+	EXPECT(true, "event 1: filesystem index 5 out of range (1 in the header)", CREATE1, 0x17, 0x01, 0x05, 0x01, 'x');
+	EXPECT(true, "event 3: file 1 was unlinked", CREATE1, 0x17, 0x01, 0x00, 0x01, 'x', 0x3b, 0x38);
+	EXPECT(true, "map of 0 pages", CREATE1, 0x14, 0x00, 0x00);
+	EXPECT(true, "unknown map kind 3", CREATE1, 0x74, 0x00, 0x01);
+	EXPECT(true, "file 7 was never created", CREATE1, 0x34, 0x00, 0x01, 0x07, 0x00);
+	EXPECT(true, "name of 0 bytes", 0x01, 0x01, 0x00, 0x00);
+	EXPECT(true, "name contains a NUL byte", 0x01, 0x01, 0x00, 0x02, 'a', 0);
+	EXPECT(true, "pid 0", 0x01, 0x00, 0x00, 0x01, 'a');
+	EXPECT(true, "pid 4294967296 out of range", 0x01, 0x80, 0x80, 0x80, 0x80, 0x10, 0x00, 0x01, 'a');
 }
 END_TEST
 
 /* Varint edges through the whole pipeline, and the largest 10-byte varint by hand. */
 START_TEST(test_varint_edges)
 {
-	expect_event_error((const uint8_t[]){ CREATE1, 0x1c, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01,
-					      0x1c, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01 },
-			   27, false, "event 3: stream ends without the end marker");
+	EXPECT(false, "event 3: stream ends without the end marker", CREATE1, 0x1c, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01,
+					      0x1c, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01);
 	struct stream s = { 0 };
 	static const uint64_t vals[] = { 0, 1, 127, 128, 16383, 16384, (1ull << 32) - 1, 1ull << 32,
 					 (1ull << 63) - 1, 1ull << 63, UINT64_MAX - 1, UINT64_MAX };
