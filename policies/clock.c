@@ -21,8 +21,9 @@ static int clk_init(void *priv, struct zsim_frame *frames, uint32_t nr)
 	return 0;
 }
 
-static void clk_add(void *priv, uint32_t f, int type)
+static void clk_add(void *priv, uint32_t f, int type, bool active)
 {
+	(void)active;
 	struct clk *p = priv;
 	zsim_flist_push(p->fr, &p->l[type], f, (uint8_t)type);
 }

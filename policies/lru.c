@@ -22,8 +22,9 @@ static int lru_init(void *priv, struct zsim_frame *frames, uint32_t nr)
 	return 0;
 }
 
-static void lru_add(void *priv, uint32_t f, int type)
+static void lru_add(void *priv, uint32_t f, int type, bool active)
 {
+	(void)active;
 	struct lru *p = priv;
 	zsim_flist_push(p->fr, &p->l[type], f, (uint8_t)type);
 }

@@ -11,10 +11,10 @@
  * accessed bits cleared, so only pages used again while inactive survive.
  *
  * What the model keeps: the four lists, the inactive_is_low ratio, activation
- * of referenced inactive pages, deactivation in list order.  What it drops:
- * file pages need two references to be activated and referenced executable
- * file pages stay active in the kernel; here any referenced page is activated
- * and every active page is deactivated alike.  No per-memcg or per-node lists.
+ * of referenced inactive anon pages, activation of file pages used twice
+ * (mark_page_accessed), deactivation in list order.  What it drops:
+ * referenced executable file pages stay active in the kernel; here every
+ * active page is deactivated alike.  No per-memcg or per-node lists.
  */
 #include "reclaim.h"
 
@@ -37,9 +37,14 @@ static int lru2_init(void *priv, struct zsim_frame *frames, uint32_t nr)
 	return 0;
 }
 
-static void lru2_add(void *priv, uint32_t f, int type)
+static void lru2_add(void *priv, uint32_t f, int type, bool active)
 {
 	struct lru2 *p = priv;
+	if (active) {
+		p->fr[f].pflags |= ZSIM_PG_ACTIVE;
+		zsim_flist_push(p->fr, &p->l[LIST(type, 1)], f, LIST(type, 1));
+		return;
+	}
 	p->fr[f].pflags &= (uint8_t)~ZSIM_PG_ACTIVE;
 	zsim_flist_push(p->fr, &p->l[LIST(type, 0)], f, LIST(type, 0));
 }
@@ -59,9 +64,15 @@ static bool inactive_is_low(const struct lru2 *p, int type)
 	return inact * ratio < act;
 }
 
+static bool lru2_inactive_low(const void *priv, int type)
+{
+	return inactive_is_low(priv, type);
+}
+
 static void activate(struct lru2 *p, uint32_t f, int type)
 {
-	p->fr[f].pflags = (uint8_t)((p->fr[f].pflags & ~ZSIM_PG_REFERENCED) | ZSIM_PG_ACTIVE);
+	p->fr[f].pflags = (uint8_t)((p->fr[f].pflags & ~(ZSIM_PG_REFERENCED | ZSIM_PG_REFERENCED2)) |
+				    ZSIM_PG_ACTIVE);
 	zsim_flist_push(p->fr, &p->l[LIST(type, 1)], f, LIST(type, 1));
 }
 
@@ -73,7 +84,7 @@ static size_t lru2_isolate(void *priv, int type, size_t scan, uint32_t *out, siz
 	for (size_t s = 0; s < scan && act->tail != ZSIM_FRAME_NONE && inactive_is_low(p, type); s++) {
 		uint32_t f = act->tail;
 		zsim_flist_del(p->fr, act, f);
-		p->fr[f].pflags &= (uint8_t)~(ZSIM_PG_REFERENCED | ZSIM_PG_ACTIVE);
+		p->fr[f].pflags &= (uint8_t)~(ZSIM_PG_REFERENCED | ZSIM_PG_REFERENCED2 | ZSIM_PG_ACTIVE);
 		zsim_flist_push(p->fr, inact, f, LIST(type, 0));
 	}
 	/* shrink_inactive_list */
@@ -81,10 +92,15 @@ static size_t lru2_isolate(void *priv, int type, size_t scan, uint32_t *out, siz
 	for (size_t s = 0; s < scan && n < nr && inact->tail != ZSIM_FRAME_NONE; s++) {
 		uint32_t f = inact->tail;
 		zsim_flist_del(p->fr, inact, f);
-		if (p->fr[f].pflags & ZSIM_PG_REFERENCED) {
+		/* page_check_references: a mapped (anon, shmem) page referenced since the
+		 * last look is activated; an unmapped file page only when it was used
+		 * twice (mark_page_accessed), else it is reclaimed even if referenced */
+		uint8_t need = type == ZSIM_LRU_FILE ? ZSIM_PG_REFERENCED2 : ZSIM_PG_REFERENCED;
+		if (p->fr[f].pflags & need) {
 			activate(p, f, type);
 			(*rotated)++;
 		} else {
+			p->fr[f].pflags &= (uint8_t)~(ZSIM_PG_REFERENCED | ZSIM_PG_REFERENCED2);
 			out[n++] = f;
 		}
 	}
@@ -127,5 +143,6 @@ const struct zsim_reclaim_ops zsim_reclaim_lru2 = {
 	.isolate = lru2_isolate,
 	.putback = lru2_putback,
 	.size = lru2_size,
+	.inactive_low = lru2_inactive_low,
 	.check = lru2_check,
 };

@@ -25,6 +25,8 @@ enum { ZSIM_LRU_ANON = 0, ZSIM_LRU_FILE = 1, ZSIM_LRU_TYPES = 2 };
 enum {
 	ZSIM_PG_REFERENCED = 1u << 0,   /* accessed since the policy last looked */
 	ZSIM_PG_ACTIVE     = 1u << 1,   /* on an active list (lru2) */
+	ZSIM_PG_REFERENCED2 = 1u << 2,  /* a file page referenced again while REFERENCED
+	                                   (mark_page_accessed's second call): activate */
 };
 
 struct zsim_frame {
@@ -48,8 +50,9 @@ struct zsim_reclaim_ops {
 	/* Set up over the frame array (nr frames). */
 	int (*init)(void *priv, struct zsim_frame *frames, uint32_t nr);
 	void (*destroy)(void *priv);
-	/* A page enters the policy's lists (type ZSIM_LRU_ANON or _FILE). */
-	void (*add)(void *priv, uint32_t f, int type);
+	/* A page enters the policy's lists (type ZSIM_LRU_ANON or _FILE); `active`:
+	 * start on the active list where the policy has one (anon pages before 5.9). */
+	void (*add)(void *priv, uint32_t f, int type, bool active);
 	/* A page leaves (freed, unmapped, killed): pre: it is on the lists. */
 	void (*del)(void *priv, uint32_t f);
 	/* Optional: called on every access (an exact LRU moves the page). NULL: the
@@ -65,6 +68,8 @@ struct zsim_reclaim_ops {
 	void (*putback)(void *priv, uint32_t f, int type, bool activate);
 	/* Pages of a type on the lists. */
 	uint64_t (*size)(const void *priv, int type);
+	/* Optional: is the type's inactive list low (inactive_is_low)?  NULL: never. */
+	bool (*inactive_low)(const void *priv, int type);
 	/* Verify the lists; 0 or ZSIM_ECORRUPT with a message. */
 	int (*check)(const void *priv, char *msg, size_t len);
 };

@@ -42,6 +42,8 @@ static bool evq_less(const struct zsim_evq_item *a, const struct zsim_evq_item *
 
 void zsim_engine_schedule(struct zsim_sim *s, uint64_t time, uint32_t kind, uint32_t id)
 {
+	if (kind == EVQ_PROC)
+		s->nr_proc_events++;
 	if (s->evq_len == s->evq_cap) {
 		s->evq_cap = s->evq_cap ? s->evq_cap * 2 : 256;
 		s->evq = zsim_xrealloc(s->evq, s->evq_cap * sizeof(*s->evq));
@@ -260,10 +262,13 @@ static void drop_queue(struct zsim_proc *p)
 	p->q_len = 0;
 }
 
-/* Process i exits (end of events, PROC_EXIT, or killed earlier). */
-static void proc_exit(struct zsim_sim *s, uint32_t i)
+/* Process i exits (PROC_EXIT, or the OOM killer); idempotent. */
+void zsim_proc_exit(struct zsim_sim *s, uint32_t i)
 {
 	struct zsim_proc *p = &s->procs[i];
+	if (p->exited)
+		return;
+	p->exited = true;
 	if (p->alive)
 		zsim_mm_exit(s, p);
 	drop_queue(p);
@@ -319,7 +324,7 @@ static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 		switch (ev.kind) {
 		case ZSIM_EV_ACCESS:
 			if (zsim_mm_access(s, p, ev.page, ev.write, &ev.content, &wait_until) < 0) {
-				proc_exit(s, i);   /* OOM-killed itself */
+				zsim_proc_exit(s, i);   /* OOM-killed itself */
 				s->now = t0;
 				return 0;
 			}
@@ -340,7 +345,7 @@ static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 			free((char *)ev.name);
 			p->cpu_ns += p->pending_cpu;
 			p->pending_cpu = 0;
-			proc_exit(s, i);
+			zsim_proc_exit(s, i);
 			s->now = t0;
 			return 0;
 		case ZSIM_EV_WAIT: {
@@ -361,7 +366,7 @@ static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 		default:
 			if (zsim_fs_event(s, p, &s->groups[p->group], &ev, &wait_until) < 0) {
 				free((char *)ev.name);
-				proc_exit(s, i);
+				zsim_proc_exit(s, i);
 				s->now = t0;
 				return 0;
 			}
@@ -483,6 +488,8 @@ int zsim_sim_run(struct zsim_sim *s, char *err, size_t errlen)
 			s->progress(s, s->progress_ctx);
 		struct zsim_evq_item it = evq_pop(s);
 		s->now = it.time;
+		if (it.kind == EVQ_PROC)
+			s->nr_proc_events--;
 		switch (it.kind) {
 		case EVQ_PROC: {
 			int rc = run_proc(s, it.id, err, errlen);
@@ -508,6 +515,13 @@ int zsim_sim_run(struct zsim_sim *s, char *err, size_t errlen)
 				zsim_engine_schedule(s, s->now + FLUSH_INTERVAL_NS, EVQ_FLUSH, 0);
 			break;
 		}
+		case EVQ_FLUSH_KICK: {
+			/* woken early: dirty pages passed the background threshold */
+			uint64_t cpu = 0;
+			zsim_fs_flush_dirty(s, &cpu);
+			run_on_cpu(s, s->now, cpu);
+			break;
+		}
 		case EVQ_SAMPLE:
 			zsim_sample(s);
 			if (work_left(s))
@@ -521,13 +535,9 @@ int zsim_sim_run(struct zsim_sim *s, char *err, size_t errlen)
 				return ZSIM_ECORRUPT;
 			}
 		}
-		if (it.kind != EVQ_PROC || s->kswapd_running)
+		if (s->nr_proc_events || s->kswapd_running)
 			continue;
 		bool any = false;
-		for (uint64_t k = 0; k < s->evq_len && !any; k++)
-			any = s->evq[k].kind == EVQ_PROC;
-		if (any)
-			continue;
 		/* nobody runnable: read on in traces that have not ended (later root processes) */
 		for (unsigned g = 0; g < s->nr_groups && !any; g++) {
 			uint32_t before = s->live_procs;

@@ -18,9 +18,13 @@
  * compressed into zsmalloc frames taken from the same RAM).  Block allocation
  * is lowest-free-first.  Dropped: metadata blocks, journals, inodes, directory
  * pages, readahead, partial-page writes (every write is a whole page), the
- * discard mount option (never discards), dirty throttling of writers, and
- * file pages mapped into processes (file maps are read through the cache).
- * The flusher wakes every 5 s (dirty_writeback_centisecs = 500).
+ * discard mount option (never discards), and file pages mapped into processes
+ * (file maps are read through the cache).  The flusher wakes every 5 s
+ * (dirty_writeback_centisecs = 500), and at once when dirty pages pass the
+ * background threshold.  A writer that pushes dirty pages past dirty_ratio
+ * (20%) is throttled: it writes the oldest dirty pages back itself, on its
+ * CPU, until it is below again (the kernel makes it sleep while the flusher
+ * does that work; the time lost is similar, the CPU accounting is not).
  */
 #include "sim.h"
 
@@ -29,6 +33,7 @@
 
 #define DIRTY_EXPIRE_NS (30ull * 1000000000ull)      /* dirty_expire_centisecs = 3000 */
 #define DIRTY_BACKGROUND_PCT 10                      /* dirty_background_ratio */
+#define DIRTY_PCT 20                                 /* dirty_ratio: writers are throttled above */
 #define FLUSH_INTERVAL_NS (5ull * 1000000000ull)     /* dirty_writeback_centisecs = 500 */
 #define BLOCK_NONE UINT32_MAX
 
@@ -153,15 +158,30 @@ static int writeback(struct zsim_sim *s, uint32_t f, uint64_t *cpu_ns)
  * the oldest ones while more than DIRTY_BACKGROUND_PCT of available memory is
  * dirty.  The CPU it costs (zram compression) goes to *cpu_ns.
  */
+/* global_dirtyable_memory: free pages plus the file LRU */
+static uint64_t dirtyable(const struct zsim_sim *s)
+{
+	return s->nr_free + s->policy->size(s->policy_priv, ZSIM_LRU_FILE);
+}
+
+static void flush_until(struct zsim_sim *s, uint64_t *cpu_ns, unsigned pct);
+
 void zsim_fs_flush_dirty(struct zsim_sim *s, uint64_t *cpu_ns)
 {
-	uint64_t avail = s->nr_free + s->policy->size(s->policy_priv, ZSIM_LRU_FILE);
+	s->flush_kicked = false;
+	flush_until(s, cpu_ns, DIRTY_BACKGROUND_PCT);
+}
+
+/* Write back expired pages, and the oldest while dirty > pct% of dirtyable memory. */
+static void flush_until(struct zsim_sim *s, uint64_t *cpu_ns, unsigned pct)
+{
+	uint64_t avail = dirtyable(s);
 	while (s->dirty_len) {
 		struct zsim_dirty *d = &s->dirty[s->dirty_head];
 		bool live = s->dirty_stamp[d->frame] == d->stamp &&
 			    (s->frames[d->frame].mflags & ZSIM_MF_DIRTY);
 		bool expired = d->time + DIRTY_EXPIRE_NS <= s->now;
-		bool over = s->nr_dirty * 100 > avail * DIRTY_BACKGROUND_PCT;
+		bool over = s->nr_dirty * 100 > avail * pct;
 		if (live && !expired && !over)
 			break;
 		s->dirty_head = (s->dirty_head + 1) % s->dirty_cap;
@@ -309,6 +329,9 @@ int zsim_fs_event(struct zsim_sim *s, struct zsim_proc *p, struct zsim_group *g,
 		s->nr_accesses++;
 		if (v & ZSIM_PTE_PRESENT) {
 			f = (uint32_t)v;
+			/* mark_page_accessed: the second use of a referenced page activates it */
+			if (s->frames[f].pflags & ZSIM_PG_REFERENCED)
+				s->frames[f].pflags |= ZSIM_PG_REFERENCED2;
 			s->frames[f].pflags |= ZSIM_PG_REFERENCED;
 			if (s->policy->touch)
 				s->policy->touch(s->policy_priv, f);
@@ -375,8 +398,20 @@ int zsim_fs_event(struct zsim_sim *s, struct zsim_proc *p, struct zsim_group *g,
 			fr->seed = ev->content.seed;
 			if (fr->mflags & ZSIM_MF_SWAPCACHE)
 				zsim_swap_release(s, ((uint64_t)fr->swapdev << 48) | fr->swap);
-			if (!tmpfs)
+			if (!tmpfs) {
 				mark_dirty(s, f);
+				uint64_t avail = dirtyable(s);
+				if (s->nr_dirty * 100 > avail * DIRTY_PCT) {
+					/* balance_dirty_pages: the writer pays for writeback */
+					uint64_t cpu = 0;
+					flush_until(s, &cpu, DIRTY_BACKGROUND_PCT);
+					p->pending_cpu += cpu;
+					p->stall_ns += cpu;
+				} else if (s->nr_dirty * 100 > avail * DIRTY_BACKGROUND_PCT && !s->flush_kicked) {
+					s->flush_kicked = true;
+					zsim_engine_schedule(s, s->now, EVQ_FLUSH_KICK, 0);
+				}
+			}
 		}
 		return 0;
 	}

@@ -50,6 +50,7 @@
 #define MAX_RECLAIM_RETRIES 16     /* no-progress rounds before OOM (mm/page_alloc.c) */
 #define RECLAIM_SCAN_NS 100        /* CPU per page scanned; an estimate */
 #define KSWAPD_MAX_FAILURES 16     /* MAX_RECLAIM_RETRIES: kswapd gives up (kswapd_failures) */
+#define ANON_INACTIVE_SINCE 509    /* new anon pages start inactive from 5.9 (kernel-facts 5.2) */
 
 /* ---- frames ---------------------------------------------------------------- */
 
@@ -74,10 +75,15 @@ void zsim_mm_free_frame(struct zsim_sim *s, uint32_t f)
 	s->lru_pages--;
 }
 
+/*
+ * A new page joins the LRU, with its accessed bit set by the access that made
+ * it.  Anon and shmem pages started on the active list before 5.9.
+ */
 void zsim_mm_lru_add(struct zsim_sim *s, uint32_t f)
 {
 	int type = s->frames[f].kind == ZSIM_FK_FILE ? ZSIM_LRU_FILE : ZSIM_LRU_ANON;
-	s->policy->add(s->policy_priv, f, type);
+	s->frames[f].pflags |= ZSIM_PG_REFERENCED;
+	s->policy->add(s->policy_priv, f, type, type == ZSIM_LRU_ANON && s->cfg.kp->version < ANON_INACTIVE_SINCE);
 }
 
 /* Frames for zsmalloc and other kernel users: the RAM frame source (allocator.h). */
@@ -248,7 +254,9 @@ static void scan_counts(struct zsim_sim *s, int priority, uint64_t nr[2])
 		if (anon && !scan_a) scan_a = anon < SWAP_CLUSTER_MAX ? anon : SWAP_CLUSTER_MAX;
 		if (file && !scan_f) scan_f = file < SWAP_CLUSTER_MAX ? file : SWAP_CLUSTER_MAX;
 	}
-	if (!can_swap || s->cfg.swappiness == 0) {
+	/* no swap; or enough inactive page cache to trim (SCAN_FILE / cache_trim_mode) */
+	bool trim = file && s->policy->inactive_low && !s->policy->inactive_low(s->policy_priv, ZSIM_LRU_FILE);
+	if (!can_swap || s->cfg.swappiness == 0 || (trim && priority > 0)) {
 		nr[0] = 0;
 		nr[1] = scan_f;
 		return;
@@ -398,7 +406,7 @@ static uint32_t oom_kill(struct zsim_sim *s, struct zsim_proc *trigger)
 		       (unsigned long long)s->wmark_min, (unsigned long long)s->zspages,
 		       (unsigned long long)zsim_mm_swap_free_pages(s), swaps);
 	v->killed = true;
-	zsim_mm_exit(s, v);
+	zsim_proc_exit(s, victim);
 	return victim;
 }
 
@@ -423,10 +431,11 @@ uint32_t zsim_mm_alloc_frame(struct zsim_sim *s, struct zsim_proc *p)
 			return frame_take(s);
 		if (s->in_reclaim && s->nr_free && s->nr_free_structs)
 			return frame_take(s);
-		/* direct reclaim */
+		/* direct reclaim: SWAP_CLUSTER_MAX pages; one page when watermarks are off,
+		 * which makes RAM behave as a cache of exactly its size (cross-checks) */
 		s->allocstall++;
 		uint64_t cpu = 0;
-		uint64_t freed = shrink(s, SWAP_CLUSTER_MAX, false, &cpu);
+		uint64_t freed = shrink(s, s->cfg.watermarks ? SWAP_CLUSTER_MAX : 1, false, &cpu);
 		if (p) {
 			p->pending_cpu += cpu;
 			p->stall_ns += cpu;

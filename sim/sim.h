@@ -76,7 +76,7 @@ struct zsim_proc {
 	uint32_t pid;              /* trace-local */
 	uint32_t ppid;
 	char name[32];
-	bool alive, started, killed, waiting, idle;  /* idle: events ended without an exit */
+	bool alive, started, killed, waiting, idle, exited;  /* idle: events ended without an exit */
 	uint32_t wait_target;      /* WAIT: pid (0 = all children) */
 	uint32_t live_children;
 	uint32_t enospc_logged;     /* filesystems whose first ENOSPC for this process was logged */
@@ -133,7 +133,7 @@ struct zsim_fsstate {
 	uint64_t enospc, writeback_fail, pages_written, pages_read;
 };
 
-enum zsim_evq_kind { EVQ_PROC, EVQ_KSWAPD, EVQ_SAMPLE, EVQ_FLUSH };
+enum zsim_evq_kind { EVQ_PROC, EVQ_KSWAPD, EVQ_SAMPLE, EVQ_FLUSH, EVQ_FLUSH_KICK };
 
 struct zsim_evq_item {
 	uint64_t time, seq;
@@ -158,6 +158,7 @@ struct zsim_sim {
 	uint64_t now;
 	struct zsim_evq_item *evq;
 	uint64_t evq_len, evq_cap, evq_seq;
+	uint64_t nr_proc_events;    /* EVQ_PROC items in the queue */
 	uint64_t *cpu_free_at;
 
 	/* frames */
@@ -196,6 +197,7 @@ struct zsim_sim {
 	uint64_t dirty_head, dirty_len, dirty_cap, nr_dirty;
 	uint32_t *dirty_stamp;      /* per frame: stamp of its live queue entry */
 	uint32_t dirty_seq;
+	bool flush_kicked;          /* a flusher run past the background threshold is queued */
 
 	/* content */
 	uint8_t pagebuf[ZSIM_PAGE_SIZE];
@@ -222,6 +224,8 @@ void zsim_sim_event(struct zsim_sim *s, const char *type, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void zsim_hist_add(struct zsim_histogram *h, uint64_t v);
 void zsim_engine_schedule(struct zsim_sim *s, uint64_t time, uint32_t kind, uint32_t id);
+/* Process i is gone (exit or OOM kill): free its memory, wake a waiting parent. */
+void zsim_proc_exit(struct zsim_sim *s, uint32_t i);
 uint64_t zsim_hist_quantile(const struct zsim_histogram *h, double q);
 
 /* mm.c */

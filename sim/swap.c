@@ -40,7 +40,7 @@ uint64_t zsim_content_hash(const struct zsim_content_ref *c)
 void zsim_content_fill_ref(const void *ctx, uint8_t *buf)
 {
 	const struct zsim_content_ref *c = ctx;
-	zsim_content_fill((enum zsim_content_class)c->cls, c->seed, buf);
+	zsim_content_fill_param((enum zsim_content_class)c->cls, c->param, c->seed, buf);
 }
 
 static int tier_for_device(struct zsim_sim *s, int d, char *err, size_t errlen)
