@@ -30,3 +30,6 @@ echo "== allocators: 64Ki and 1Mi live objects of the mix size distribution, 20M
 echo
 echo "== trace format: 50M kbuild-like events, write then read back (best of 3)"
 "$BENCH/trace_bench" 50000000
+
+echo
+sh "$(dirname "$0")/sim_bench.sh" "$ZSIM" "$tmp"

@@ -256,6 +256,13 @@ int zsim_cmd_run(int argc, char **argv)
 	json_object_set_new(perf, "trace_events", json_integer((json_int_t)s->nr_events));
 	json_object_set_new(perf, "events_per_s", json_real(dt > 0 ? (double)s->nr_events / dt : 0));
 	json_object_set_new(perf, "page_accesses_per_s", json_real(dt > 0 ? (double)s->nr_accesses / dt : 0));
+	uint64_t codec_ns = 0, content_ns = 0;
+	for (unsigned d = 0; d < s->cfg.nr_dev; d++)
+		if (s->devtier[d]->ops->wall)
+			s->devtier[d]->ops->wall(s->devtier[d]->priv, &codec_ns, &content_ns);
+	json_object_set_new(perf, "codec_wall_s", json_real((double)codec_ns / 1e9));
+	json_object_set_new(perf, "content_wall_s", json_real((double)content_ns / 1e9));
+	json_object_set_new(perf, "codec_share", json_real(dt > 0 ? (double)codec_ns / 1e9 / dt : 0));
 	snprintf(path, sizeof(path), "%s/perf.json", tmp);
 	ok &= json_dump_file(perf, path, JSON_INDENT(1) | JSON_PRESERVE_ORDER) == 0;
 	json_decref(perf);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <xxhash.h>
 
 static const struct zsim_codec_ops *const members[] = {
@@ -112,10 +113,20 @@ void zsim_codec_free(struct zsim_codec *c)
 const struct zsim_codec_ops *zsim_codec_ops_of(const struct zsim_codec *c) { return c->ops; }
 int zsim_codec_level(const struct zsim_codec *c) { return c->level; }
 
+static uint64_t wall_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 int zsim_codec_compress_page(struct zsim_codec *c, const uint8_t *page, uint8_t *dst, size_t cap)
 {
 	c->st.compress_calls++;
-	return c->ops->compress(c->priv, page, ZSIM_PAGE_SIZE, dst, cap);
+	uint64_t t0 = wall_ns();
+	int n = c->ops->compress(c->priv, page, ZSIM_PAGE_SIZE, dst, cap);
+	c->st.compress_wall_ns += wall_ns() - t0;
+	return n;
 }
 
 static void cache_grow(struct zsim_codec *c)

@@ -57,6 +57,7 @@ struct zsim_codec_stats {
 	uint64_t compress_calls;   /* pages actually run through the compressor */
 	uint64_t cache_hits;       /* pages whose size came from the cache */
 	uint64_t cache_entries;
+	uint64_t compress_wall_ns;  /* wall-clock time spent in the compressor (not simulated) */
 };
 
 /* pre: name registered; level in range or -1 for the default. Returns 0, ZSIM_ENOENT or ZSIM_EINVAL. */

@@ -72,44 +72,60 @@ static const char *const vocab[] = {
 	"#include", "#define", "<linux/mm.h>", "/*", "*/", "the", "of", "to", "a", "is", "in",
 };
 
-/* Percent of text tokens replaced by a copy of earlier text; tuned so lz4 gives
- * 2.66:1 on text pages, as on the kernel's .c/.h files (2.685 measured). */
-#define TEXT_REPEAT_PCT 40
+/* Uniform in [0, n) from 32 random bits (multiply-shift). */
+static inline size_t below32(uint32_t bits, size_t n)
+{
+	return (size_t)(((uint64_t)bits * n) >> 32);
+}
 
+/* Out of 128 text tokens, how many copy an earlier stretch of the page; tuned
+ * so lz4 gives about 2.7:1 on text pages, as on the kernel's .c/.h files
+ * (2.685 measured). */
+#define TEXT_REPEAT_OF_128 51
+
+/* One 64-bit draw per token: the generators are on the simulator's hot path
+ * (every page swapped out is made from its seed), so they spend their random
+ * bits carefully. */
 static void fill_text(struct zsim_rng *r, uint8_t *p)
 {
 	size_t off = 0;
 	unsigned col = 0;
 	const size_t nv = ZSIM_ARRAY_SIZE(vocab);
 	while (off < ZSIM_PAGE_SIZE) {
+		uint64_t x = zsim_rng_next(r);
 		/*
 		 * Source text repeats itself within a page (identifiers, whole
 		 * statements): now and then copy an earlier stretch of the page.
 		 */
-		if (off > 256 && zsim_rng_below(r, 100) < TEXT_REPEAT_PCT) {
-			size_t len = 8 + zsim_rng_below(r, 40);
-			size_t from = zsim_rng_below(r, off - len);
+		if (off > 256 && (x & 127) < TEXT_REPEAT_OF_128) {
+			size_t len = 8 + (size_t)((x >> 7) % 40);
+			size_t from = below32((uint32_t)(x >> 32), off - len);
 			for (size_t k = 0; k < len && off < ZSIM_PAGE_SIZE; k++)
 				p[off++] = p[from + k];
 			continue;
 		}
 		/* Zipf-like skew: the square of a uniform favours the first tokens. */
-		double u = zsim_rng_double(r);
-		const char *w = vocab[(size_t)(u * u * (double)nv)];
-		char tmp[48];
-		int n;
-		if (zsim_rng_below(r, 8) == 0)
-			n = snprintf(tmp, sizeof(tmp), "%s_%u", w, (unsigned)zsim_rng_below(r, 64));
-		else
-			n = snprintf(tmp, sizeof(tmp), "%s", w);
-		for (int k = 0; k < n && off < ZSIM_PAGE_SIZE; k++)
-			p[off++] = (uint8_t)tmp[k];
+		uint64_t u = (x >> 7) & 0xffff;
+		const char *w = vocab[(size_t)(((u * u) >> 16) * nv >> 16)];
+		size_t n = strlen(w);
+		if (n > ZSIM_PAGE_SIZE - off)
+			n = ZSIM_PAGE_SIZE - off;
+		memcpy(p + off, w, n);
+		off += n;
 		col += (unsigned)n;
+		if (((x >> 23) & 7) == 0 && off + 3 <= ZSIM_PAGE_SIZE) {
+			unsigned num = (unsigned)(x >> 26) & 63;   /* identifier suffix _0 .. _63 */
+			p[off++] = '_';
+			if (num >= 10)
+				p[off++] = (uint8_t)('0' + num / 10);
+			p[off++] = (uint8_t)('0' + num % 10);
+			col += 3;
+		}
 		if (off >= ZSIM_PAGE_SIZE)
 			break;
-		if (col > 60 || zsim_rng_below(r, 12) == 0) {
+		if (col > 60 || ((x >> 32) & 0xffff) % 12 == 0) {
 			p[off++] = '\n';
-			unsigned tabs = (unsigned)zsim_rng_below(r, 4);
+			unsigned tabs = (unsigned)(x >> 48) & 3;
 			for (unsigned t = 0; t < tabs && off < ZSIM_PAGE_SIZE; t++)
 				p[off++] = '\t';
 			col = tabs * 8;
@@ -120,10 +136,13 @@ static void fill_text(struct zsim_rng *r, uint8_t *p)
 	}
 }
 
-/* Percent of code positions that repeat an earlier instruction sequence
- * (prologues, common moves); lz4 gives about 1.8:1 on these pages, in the range
- * of x86-64 ELF text. */
-#define BINARY_REPEAT_PCT 40
+/* Out of 128 code positions: how many repeat an earlier instruction sequence
+ * (prologues, common moves), take a common opcode byte, or a 4-byte
+ * displacement; the rest are random bytes.  lz4 gives about 1.8:1 on these
+ * pages, in the range of x86-64 ELF text. */
+#define BINARY_REPEAT_OF_128 51
+#define BINARY_COMMON_OF_128 90
+#define BINARY_DISP_OF_128   109
 
 static void fill_binary(struct zsim_rng *r, uint8_t *p)
 {
@@ -133,22 +152,24 @@ static void fill_binary(struct zsim_rng *r, uint8_t *p)
 	};
 	size_t off = 0;
 	while (off < ZSIM_PAGE_SIZE) {
-		uint64_t k = zsim_rng_below(r, 100);
-		if (off > 64 && k < BINARY_REPEAT_PCT) {
-			size_t len = 4 + zsim_rng_below(r, 12);
-			size_t from = zsim_rng_below(r, off - len);
+		uint64_t x = zsim_rng_next(r);
+		unsigned k = (unsigned)(x & 127);
+		if (off > 64 && k < BINARY_REPEAT_OF_128) {
+			size_t len = 4 + (size_t)((x >> 7) % 12);
+			size_t from = below32((uint32_t)(x >> 32), off - len);
 			for (size_t i = 0; i < len && off < ZSIM_PAGE_SIZE; i++)
 				p[off++] = p[from + i];
-		} else if (k < 70) {
-			p[off++] = common[zsim_rng_below(r, ZSIM_ARRAY_SIZE(common))];
-		} else if (k < 85) {
+		} else if (k < BINARY_COMMON_OF_128) {
+			p[off++] = common[(x >> 7) % ZSIM_ARRAY_SIZE(common)];
+			if (off < ZSIM_PAGE_SIZE)   /* and a second one from the same draw */
+				p[off++] = common[(x >> 16) % ZSIM_ARRAY_SIZE(common)];
+		} else if (k < BINARY_DISP_OF_128) {
 			/* a rel32 displacement or immediate: mostly small, sometimes random */
-			uint32_t v = zsim_rng_below(r, 3) ? (uint32_t)zsim_rng_below(r, 4096)
-							  : (uint32_t)zsim_rng_next(r);
+			uint32_t v = ((x >> 7) % 3) ? (uint32_t)(x >> 12) & 4095 : (uint32_t)(x >> 32);
 			for (int b = 0; b < 4 && off < ZSIM_PAGE_SIZE; b++)
 				p[off++] = (uint8_t)(v >> (8 * b));
 		} else {
-			p[off++] = (uint8_t)zsim_rng_next(r);
+			p[off++] = (uint8_t)(x >> 8);
 		}
 	}
 }

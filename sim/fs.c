@@ -273,9 +273,9 @@ static void truncate_file(struct zsim_sim *s, struct zsim_file *file, uint64_t n
 {
 	struct zsim_ptable *t = &file->pages;
 	for (uint64_t i = 0; i <= t->mask; i++) {
-		while (t->keys[i] && t->keys[i] - 1 >= npages) {
-			uint64_t page = t->keys[i] - 1;
-			drop_page(s, file, t->vals[i]);
+		while (t->e[i].key && t->e[i].key - 1 >= npages) {
+			uint64_t page = t->e[i].key - 1;
+			drop_page(s, file, t->e[i].val);
 			zsim_pt_remove(t, page);   /* may shift another key into slot i */
 		}
 	}

@@ -605,9 +605,9 @@ void zsim_mm_unmap(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, uint
 void zsim_mm_exit(struct zsim_sim *s, struct zsim_proc *p)
 {
 	struct zsim_ptable *t = &p->pt;
-	for (uint64_t i = 0; t->keys && i <= t->mask; i++)
-		if (t->keys[i])
-			drop_pte(s, p, t->vals[i]);
+	for (uint64_t i = 0; t->e && i <= t->mask; i++)
+		if (t->e[i].key)
+			drop_pte(s, p, t->e[i].val);
 	zsim_pt_free(t);
 	zsim_pt_init(t);
 	p->alive = false;

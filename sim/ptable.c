@@ -10,36 +10,41 @@
 
 #define PT_INITIAL 64
 
+/*
+ * Groups of PT_GROUP consecutive pages hash to consecutive buckets, so pages
+ * used together (a heap, a sequential sweep, the hot head of a Zipf range)
+ * share cache lines; the groups themselves are scattered by a 64-bit mix.
+ */
+#define PT_GROUP_SHIFT 3
 static inline uint64_t pt_hash(uint64_t k)
 {
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdull;
-	k ^= k >> 33;
-	return k;
+	uint64_t g = k >> PT_GROUP_SHIFT;
+	g ^= g >> 33;
+	g *= 0xff51afd7ed558ccdull;
+	g ^= g >> 33;
+	return (g << PT_GROUP_SHIFT) | (k & ((1u << PT_GROUP_SHIFT) - 1));
 }
 
 void zsim_pt_init(struct zsim_ptable *t)
 {
-	t->keys = zsim_xcalloc(PT_INITIAL, sizeof(*t->keys));
-	t->vals = zsim_xcalloc(PT_INITIAL, sizeof(*t->vals));
+	t->e = zsim_xcalloc(PT_INITIAL, sizeof(*t->e));
 	t->mask = PT_INITIAL - 1;
 	t->used = 0;
 }
 
 void zsim_pt_free(struct zsim_ptable *t)
 {
-	free(t->keys);
-	free(t->vals);
-	t->keys = t->vals = NULL;
+	free(t->e);
+	t->e = NULL;
 	t->used = 0;
 }
 
 uint64_t *zsim_pt_lookup(struct zsim_ptable *t, uint64_t key)
 {
 	uint64_t k = key + 1, j = pt_hash(k) & t->mask;
-	while (t->keys[j]) {
-		if (t->keys[j] == k)
-			return &t->vals[j];
+	while (t->e[j].key) {
+		if (t->e[j].key == k)
+			return &t->e[j].val;
 		j = (j + 1) & t->mask;
 	}
 	return NULL;
@@ -48,20 +53,17 @@ uint64_t *zsim_pt_lookup(struct zsim_ptable *t, uint64_t key)
 static void pt_grow(struct zsim_ptable *t)
 {
 	uint64_t ncap = (t->mask + 1) * 2;
-	uint64_t *nk = zsim_xcalloc(ncap, sizeof(*nk)), *nv = zsim_xcalloc(ncap, sizeof(*nv));
+	struct zsim_pt_entry *ne = zsim_xcalloc(ncap, sizeof(*ne));
 	for (uint64_t i = 0; i <= t->mask; i++) {
-		if (!t->keys[i])
+		if (!t->e[i].key)
 			continue;
-		uint64_t j = pt_hash(t->keys[i]) & (ncap - 1);
-		while (nk[j])
+		uint64_t j = pt_hash(t->e[i].key) & (ncap - 1);
+		while (ne[j].key)
 			j = (j + 1) & (ncap - 1);
-		nk[j] = t->keys[i];
-		nv[j] = t->vals[i];
+		ne[j] = t->e[i];
 	}
-	free(t->keys);
-	free(t->vals);
-	t->keys = nk;
-	t->vals = nv;
+	free(t->e);
+	t->e = ne;
 	t->mask = ncap - 1;
 }
 
@@ -70,40 +72,39 @@ uint64_t *zsim_pt_insert(struct zsim_ptable *t, uint64_t key)
 	if ((t->used + 1) * 10 > (t->mask + 1) * 7)
 		pt_grow(t);
 	uint64_t k = key + 1, j = pt_hash(k) & t->mask;
-	while (t->keys[j]) {
-		if (t->keys[j] == k)
-			return &t->vals[j];
+	while (t->e[j].key) {
+		if (t->e[j].key == k)
+			return &t->e[j].val;
 		j = (j + 1) & t->mask;
 	}
-	t->keys[j] = k;
-	t->vals[j] = 0;
+	t->e[j].key = k;
+	t->e[j].val = 0;
 	t->used++;
-	return &t->vals[j];
+	return &t->e[j].val;
 }
 
 void zsim_pt_remove(struct zsim_ptable *t, uint64_t key)
 {
 	uint64_t k = key + 1, j = pt_hash(k) & t->mask;
-	while (t->keys[j] && t->keys[j] != k)
+	while (t->e[j].key && t->e[j].key != k)
 		j = (j + 1) & t->mask;
-	if (!t->keys[j])
+	if (!t->e[j].key)
 		return;
 	/* backward-shift: move later members of the cluster into the hole */
 	uint64_t hole = j;
 	for (;;) {
 		j = (j + 1) & t->mask;
-		if (!t->keys[j])
+		if (!t->e[j].key)
 			break;
-		uint64_t home = pt_hash(t->keys[j]) & t->mask;
+		uint64_t home = pt_hash(t->e[j].key) & t->mask;
 		/* can the entry at j move to hole? yes if home is not in (hole, j] cyclically */
 		bool stays = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
 		if (!stays) {
-			t->keys[hole] = t->keys[j];
-			t->vals[hole] = t->vals[j];
+			t->e[hole] = t->e[j];
 			hole = j;
 		}
 	}
-	t->keys[hole] = 0;
-	t->vals[hole] = 0;
+	t->e[hole].key = 0;
+	t->e[hole].val = 0;
 	t->used--;
 }

@@ -43,19 +43,24 @@ enum {
 #define ZSIM_PTE_SWAPPED (1ull << 62)
 #define ZSIM_PTE_ZERO    (1ull << 61)   /* read before any write: the shared zero page */
 
-struct zsim_ptable {           /* open addressing: vpage+1 -> pte */
-	uint64_t *keys, *vals;
+struct zsim_pt_entry {
+	uint64_t key;              /* page + 1; 0 = empty bucket */
+	uint64_t val;
+};
+
+struct zsim_ptable {           /* open addressing: page -> entry, key and value side by side */
+	struct zsim_pt_entry *e;
 	uint64_t mask, used;
 };
 
-/* What a swap slot holds. */
+/* What a swap slot holds: the content of the page written there (16 bytes).
+ * The owner is not kept: nothing needs a reverse map until swap readahead. */
 struct zsim_swap_slot {
-	uint64_t index;    /* owner's vpage / file page */
 	uint64_t seed;
-	uint32_t owner;    /* process or file; UINT32_MAX = free */
 	uint32_t frame;    /* swap-cache frame, or ZSIM_FRAME_NONE */
-	uint8_t kind;      /* ZSIM_FK_ANON or ZSIM_FK_SHMEM */
 	uint8_t cls, param;
+	uint8_t used;
+	uint8_t pad;
 };
 
 struct zsim_swapdev {
@@ -65,8 +70,9 @@ struct zsim_swapdev {
 	bool sync;                 /* SWP_SYNCHRONOUS_IO (zram): no swap cache, no readahead */
 	uint64_t nr_slots, used;
 	struct zsim_swap_slot *slots;
-	uint32_t *free_stack;      /* free slot numbers, lowest on top */
+	uint32_t *free_stack;      /* slots freed, most recent on top */
 	uint64_t nr_free_stack;
+	uint64_t next_fresh;       /* slots >= this were never used (left untouched in memory) */
 	/* counters */
 	uint64_t swapins, swapouts, failed_writes;
 };

@@ -12,12 +12,14 @@
  * than half full (vm_swap_full).  A slot is freed when the last reference
  * goes (unmap, exit, a write to the page).
  *
- * What the model keeps: priorities, slots with their owner and content, the
+ * What the model keeps: priorities, slots with the content they hold, the
  * synchronous path for zram, the swap cache and vm_swap_full for the others,
  * zram's store failing when its allocator finds no frame (the write error
- * leaves the page in RAM and frees the slot).  Slot choice is lowest-free-
- * first per device (the kernel allocates within per-CPU clusters; the order
- * matters only for an HDD's seeks).  What it drops: round-robin between
+ * leaves the page in RAM and frees the slot).  Slot choice: the most recently
+ * freed slot, else the lowest never-used one (the kernel allocates within
+ * per-CPU clusters; the order matters only for an HDD's seeks).  Slot tables
+ * are allocated zeroed and touched only as slots get used, so a large swap
+ * device costs the simulator memory only for what it holds.  What it drops: round-robin between
  * equal priorities (the first listed wins), swap-in readahead (page-cluster:
  * reads are single pages), discard, frontswap.
  */
@@ -27,7 +29,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SLOT_FREE UINT32_MAX
 #define ENTRY_DEV(e) ((unsigned)((e) >> 48) & 0xff)
 #define ENTRY_SLOT(e) ((e) & ((1ull << 48) - 1))
 
@@ -94,14 +95,8 @@ int zsim_swap_init(struct zsim_sim *s, char *err, size_t errlen)
 		sd->tier = s->devtier[sc->device];
 		sd->sync = s->cfg.dev[sc->device].type == ZSIM_DEV_ZRAM;
 		sd->nr_slots = s->cfg.dev[sc->device].size / ZSIM_PAGE_SIZE;
-		sd->slots = zsim_xmalloc(sd->nr_slots * sizeof(*sd->slots));
+		sd->slots = zsim_xcalloc(sd->nr_slots, sizeof(*sd->slots));
 		sd->free_stack = zsim_xmalloc(sd->nr_slots * sizeof(*sd->free_stack));
-		for (uint64_t k = 0; k < sd->nr_slots; k++) {
-			sd->slots[k].owner = SLOT_FREE;
-			sd->slots[k].frame = ZSIM_FRAME_NONE;
-			sd->free_stack[k] = (uint32_t)(sd->nr_slots - 1 - k);
-		}
-		sd->nr_free_stack = sd->nr_slots;
 	}
 	s->nr_swap = s->cfg.nr_swap;
 	return 0;
@@ -127,9 +122,9 @@ int zsim_swap_out(struct zsim_sim *s, uint32_t f, uint64_t *entry, uint64_t *cpu
 	struct zsim_frame *fr = &s->frames[f];
 	for (unsigned d = 0; d < s->nr_swap; d++) {
 		struct zsim_swapdev *sd = &s->swap[d];
-		if (!sd->nr_free_stack)
+		if (sd->used == sd->nr_slots)
 			continue;
-		uint32_t slot = sd->free_stack[sd->nr_free_stack - 1];
+		uint32_t slot = sd->nr_free_stack ? sd->free_stack[sd->nr_free_stack - 1] : (uint32_t)sd->next_fresh;
 		struct zsim_content_ref c = { .cls = fr->cls, .param = fr->param, .seed = fr->seed };
 		struct zsim_page_ref pg = { .bytes = NULL, .hash = zsim_content_hash(&c),
 					    .fill = zsim_content_fill_ref, .ctx = &c };
@@ -140,12 +135,13 @@ int zsim_swap_out(struct zsim_sim *s, uint32_t f, uint64_t *entry, uint64_t *cpu
 			s->swap_write_fail++;
 			return rc;
 		}
-		sd->nr_free_stack--;
+		if (sd->nr_free_stack)
+			sd->nr_free_stack--;
+		else
+			sd->next_fresh++;
 		sd->used++;
 		struct zsim_swap_slot *sl = &sd->slots[slot];
-		sl->owner = fr->owner;
-		sl->index = fr->index;
-		sl->kind = fr->kind;
+		sl->used = 1;
 		sl->cls = fr->cls;
 		sl->param = fr->param;
 		sl->seed = fr->seed;
@@ -168,12 +164,12 @@ void zsim_swap_release(struct zsim_sim *s, uint64_t entry)
 	struct zsim_swapdev *sd = &s->swap[ENTRY_DEV(entry)];
 	uint64_t slot = ENTRY_SLOT(entry);
 	struct zsim_swap_slot *sl = &sd->slots[slot];
-	if (sl->owner == SLOT_FREE)
+	if (!sl->used)
 		return;
 	sd->tier->ops->invalidate(sd->tier->priv, slot);
 	if (sl->frame != ZSIM_FRAME_NONE)
 		s->frames[sl->frame].mflags &= (uint8_t)~ZSIM_MF_SWAPCACHE;
-	sl->owner = SLOT_FREE;
+	sl->used = 0;
 	sl->frame = ZSIM_FRAME_NONE;
 	sd->free_stack[sd->nr_free_stack++] = (uint32_t)slot;
 	sd->used--;

@@ -85,6 +85,12 @@ struct zsim_tier_ops {
 	 */
 	uint64_t (*io)(void *priv, uint64_t now, bool write, uint64_t index, uint32_t npages,
 		       uint64_t *cpu_ns);
+	/*
+	 * Optional: wall-clock nanoseconds this tier spent in its codec and in
+	 * making page bytes (the simulator's own speed, not simulated time; for
+	 * perf.json and benchmarks only).
+	 */
+	void (*wall)(const void *priv, uint64_t *codec_ns, uint64_t *content_ns);
 	/* Optional: the allocator holding this tier's objects (for per-class reports). */
 	const struct zsim_allocator *(*pool)(const void *priv);
 };

@@ -38,6 +38,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Slot flags (the kernel's ZRAM_SAME, ZRAM_HUGE; "used" means a pool object is held). */
 enum {
@@ -75,6 +76,7 @@ struct zram {
 	uint64_t failed_reads, failed_writes, notify_free;
 	uint64_t num_reads, num_writes;
 	uint64_t comp_pages, decomp_pages;   /* pages that went through the codec */
+	uint64_t content_wall_ns;            /* wall time making page bytes (perf only) */
 	uint8_t buf[ZSIM_PAGE_SIZE];         /* a page made by fill() */
 	uint8_t dst[ZSIM_CODEC_DST_MAX];
 };
@@ -142,6 +144,13 @@ static void zram_destroy(void *priv)
 	free(z->table);
 }
 
+static uint64_t wall_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 /* Pages the device holds: the pool's plus raw frames of pages stored whole. */
 static uint64_t pool_pages(const struct zram *z)
 {
@@ -200,7 +209,9 @@ static int zram_store(void *priv, uint64_t index, const struct zsim_page_ref *pg
 	if (!zsim_codec_cache_get(z->codec, hash, &pi)) {
 		const uint8_t *bytes = pg->bytes;
 		if (!bytes) {
+			uint64_t t0 = wall_now();
 			pg->fill(pg->ctx, z->buf);
+			z->content_wall_ns += wall_now() - t0;
 			bytes = z->buf;
 		}
 		pi.same = page_same_filled(bytes, &pi.pattern);
@@ -420,6 +431,17 @@ static uint64_t zram_io(void *priv, uint64_t now, bool write, uint64_t index, ui
 	return now;
 }
 
+static void zram_wall(const void *priv, uint64_t *codec_ns, uint64_t *content_ns)
+{
+	const struct zram *z = priv;
+	struct zsim_codec_stats st;
+	if (z->own_codec) {
+		zsim_codec_get_stats(z->codec, &st);
+		*codec_ns += st.compress_wall_ns;
+	}
+	*content_ns += z->content_wall_ns;
+}
+
 static const struct zsim_allocator *zram_pool(const void *priv)
 {
 	return ((const struct zram *)priv)->pool;
@@ -437,5 +459,6 @@ const struct zsim_tier_ops zsim_tier_zram = {
 	.stats = zram_stats,
 	.check = zram_check,
 	.io = zram_io,
+	.wall = zram_wall,
 	.pool = zram_pool,
 };

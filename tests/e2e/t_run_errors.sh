@@ -1,0 +1,138 @@
+# Bad input to `zsim --trace T --config C`: exactly one line on stderr naming
+# the JSON path (config), the file and offset (trace) or the option; a
+# non-zero exit; nothing on stdout; and no results directory, not even a
+# leftover temporary one (OUT.tmp.PID).
+. "$(dirname "$0")/lib.sh"
+
+printf 'create 1 0 p\naccess 1 0x10 w text:1\naccess 1 0x11 w text:2\nexit 1\n' > "$T/ok.txt"
+"$ZSIM" trace pack "$T/ok.txt" -o "$T/ok.trc"
+printf '{"machine":{"ram":"64M"}}' > "$T/ok.json"
+
+# nothing named OUT or OUT.tmp.* may exist after a failed run
+no_results() {
+	[ ! -e "$1" ] && [ -z "$(ls -d "$1".tmp.* "$1".old.* 2>/dev/null)" ]
+}
+
+n=0
+# bad_config NAME PATTERN JSON: the config must be refused with PATTERN
+bad_config() {
+	n=$((n + 1))
+	printf '%s' "$3" > "$T/bad$n.json"
+	expect_error "config: $1" "$2" "$ZSIM" --trace "$T/ok.trc" --config "$T/bad$n.json" --out "$T/out$n"
+	check "config: $1: no results directory" no_results "$T/out$n"
+}
+
+bad_config "unknown top-level key" "bad[0-9]+\.json: \\$: unknown key 'machin' \(known: kernel, seed, machine" \
+	'{"machine":{"ram":"64M"},"machin":{}}'
+bad_config "unknown nested key" "\\$\.mm: unknown key 'swapiness'" \
+	'{"machine":{"ram":"64M"},"mm":{"swapiness":10}}'
+bad_config "unknown key inside a device" "\\$\.devices\.z: unknown key 'compressor'" \
+	'{"machine":{"ram":"64M"},"devices":{"z":{"type":"zram","size":"1G","compressor":"lz4"}},"swap":[{"device":"z"}]}'
+bad_config "unknown key in a swap entry" "\\$\.swap\[0\]: unknown key 'prio'" \
+	'{"machine":{"ram":"64M"},"devices":{"z":{"type":"zram","size":"1G"}},"swap":[{"device":"z","prio":5}]}'
+bad_config "wrong type (string for an integer)" "\\$\.mm\.swappiness: expected an integer" \
+	'{"machine":{"ram":"64M"},"mm":{"swappiness":"60"}}'
+bad_config "wrong type (number for a boolean)" "\\$\.mm\.watermarks: expected true or false" \
+	'{"machine":{"ram":"64M"},"mm":{"watermarks":1}}'
+bad_config "wrong type (array for an object)" "\\$\.machine: expected an object" \
+	'{"machine":["64M"]}'
+bad_config "bad size string" "\\$\.machine\.ram: expected a size" \
+	'{"machine":{"ram":"64Q"}}'
+bad_config "negative size" "\\$\.devices\.z\.size: expected a size" \
+	'{"machine":{"ram":"64M"},"devices":{"z":{"type":"zram","size":-4096}},"swap":[{"device":"z"}]}'
+bad_config "bad time string" "\\$\.devices\.s\.read_latency: expected a time" \
+	'{"machine":{"ram":"64M"},"devices":{"s":{"type":"ssd","size":"1G","read_latency":"80 parsecs"}},"swap":[{"device":"s"}]}'
+bad_config "missing RAM" "\\$\.machine: missing key 'ram'" \
+	'{"machine":{"cpus":2}}'
+bad_config "RAM below the model's floor" "\\$\.machine\.ram: RAM below 16M" \
+	'{"machine":{"ram":"8M"}}'
+bad_config "unknown device type" "\\$\.devices\.z\.type: unknown device type 'floppy' \(known: zram, ssd" \
+	'{"machine":{"ram":"64M"},"devices":{"z":{"type":"floppy","size":"1G"}},"swap":[{"device":"z"}]}'
+bad_config "swap refers to a missing device" "\\$\.swap\[1\]\.device: no device named 'ssd0' in \\$\.devices" \
+	'{"machine":{"ram":"64M"},"devices":{"z":{"type":"zram","size":"1G"}},"swap":[{"device":"z"},{"device":"ssd0"}]}'
+bad_config "device used twice in swap" "\\$\.swap\[1\]\.device: device 'z' is used twice" \
+	'{"machine":{"ram":"64M"},"devices":{"z":{"type":"zram","size":"1G"}},"swap":[{"device":"z"},{"device":"z"}]}'
+bad_config "device used by swap and a filesystem" "\\$\.filesystems\.data\.device: device 'd' is already in use" \
+	'{"machine":{"ram":"64M"},"devices":{"d":{"type":"ssd","size":"1G"}},"swap":[{"device":"d"}],"filesystems":{"data":{"type":"block","device":"d"}}}'
+bad_config "device not used" "\\$\.devices\.spare: device is not used" \
+	'{"machine":{"ram":"64M"},"devices":{"z":{"type":"zram","size":"1G"},"spare":{"type":"ssd","size":"1G"}},"swap":[{"device":"z"}]}'
+bad_config "tmpfs with a device" "\\$\.filesystems\.tmp\.device: a tmpfs has no device" \
+	'{"machine":{"ram":"64M"},"devices":{"d":{"type":"ssd","size":"1G"}},"filesystems":{"tmp":{"type":"tmpfs","device":"d"}}}'
+bad_config "block filesystem without a device" "\\$\.filesystems\.data: missing key 'device'" \
+	'{"machine":{"ram":"64M"},"filesystems":{"data":{"type":"block"}}}'
+bad_config "unknown filesystem type" "\\$\.filesystems\.x\.type: unknown filesystem type 'ext9'" \
+	'{"machine":{"ram":"64M"},"filesystems":{"x":{"type":"ext9"}}}'
+bad_config "unknown compressor" "\\$\.devices\.z\.comp: unknown compressor 'lz5' \(known: lzo-rle, lzo, lz4, zstd\)" \
+	'{"machine":{"ram":"64M"},"devices":{"z":{"type":"zram","size":"1G","comp":"lz5"}},"swap":[{"device":"z"}]}'
+bad_config "zram-only key on an ssd" "\\$\.devices\.s\.comp: only a zram device has 'comp'" \
+	'{"machine":{"ram":"64M"},"devices":{"s":{"type":"ssd","size":"1G","comp":"lz4"}},"swap":[{"device":"s"}]}'
+bad_config "unknown allocator" "\\$\.devices\.z\.allocator: unknown allocator 'slab' \(known: zsmalloc" \
+	'{"machine":{"ram":"64M"},"devices":{"z":{"type":"zram","size":"1G","allocator":"slab"}},"swap":[{"device":"z"}]}'
+bad_config "allocator the kernel profile lacks" "\\$\.devices\.z: .*allocator 'zbud' is not in kernel 6\.18" \
+	'{"machine":{"ram":"64M"},"kernel":"6.18","devices":{"z":{"type":"zram","size":"1G","allocator":"zbud"}},"swap":[{"device":"z"}]}'
+bad_config "bad kernel profile" "\\$\.kernel: unknown kernel profile '2\.6\.32' \(known: .*6\.18" \
+	'{"kernel":"2.6.32","machine":{"ram":"64M"}}'
+bad_config "kernel profile not a string" "\\$\.kernel: expected a kernel profile name" \
+	'{"kernel":6.1,"machine":{"ram":"64M"}}'
+bad_config "unknown reclaim policy" "\\$\.mm\.policy: unknown reclaim policy 'fifo'" \
+	'{"machine":{"ram":"64M"},"mm":{"policy":"fifo"}}'
+bad_config "swappiness above the profile's maximum" "\\$\.mm\.swappiness: expected an integer from 0 to 100" \
+	'{"kernel":"4.19","machine":{"ram":"64M"},"mm":{"swappiness":150}}'
+bad_config "not an object at the top" "\\$: expected a JSON object" '[1, 2]'
+bad_config "malformed JSON names line and column" "bad[0-9]+\.json: line 3, column [0-9]+: " \
+	'{"machine":
+  {"ram": "64M"},
+  "mm": {"swappiness": 60,,}
+}'
+bad_config "duplicate key" "bad[0-9]+\.json: line [0-9]+, column [0-9]+: .*duplicate" \
+	'{"machine":{"ram":"64M"},"machine":{"ram":"32M"}}'
+
+expect_error "missing config file" "nonexistent\.json: .*No such file" \
+	"$ZSIM" --trace "$T/ok.trc" --config "$T/nonexistent.json" --out "$T/o-nocfg"
+check "missing config file: no results directory" no_results "$T/o-nocfg"
+
+# Trace problems.
+printf '#zsim-trace version=1 page_size=4096 generator= seed=0 flags=0 corpus= fs=scratch\ncreate 1 0 p\nfcreate 1 1 0 f\nfwrite 1 1 0 text:1\nexit 1\n' |
+	"$ZSIM" trace pack -o "$T/fs.trc"
+expect_error "trace names a filesystem the config lacks" "fs\.trc: the trace writes to filesystem 'scratch'.*\\$\.filesystems" \
+	"$ZSIM" --trace "$T/fs.trc" --config "$T/ok.json" --out "$T/o-fs"
+check "missing filesystem: no results directory" no_results "$T/o-fs"
+expect_error "missing trace file" "nope\.trc: .*No such file" \
+	"$ZSIM" --trace "$T/nope.trc" --config "$T/ok.json" --out "$T/o-notrace"
+check "missing trace: no results directory" no_results "$T/o-notrace"
+expect_error "second trace missing" "nope2\.trc: .*No such file" \
+	"$ZSIM" --trace "$T/ok.trc" --trace "$T/nope2.trc" --config "$T/ok.json" --out "$T/o-notrace2"
+check "second trace missing: no results directory" no_results "$T/o-notrace2"
+
+# A cut trace: the error comes while the simulation runs (traces are read
+# lazily), after the temporary results directory exists; it must go away.
+awk 'BEGIN { print "create 1 0 cut"; for (i = 0; i < 3000; i++) printf "access 1 0x%x w text:%d\n", 4096 + i, i + 1 }' |
+	"$ZSIM" trace pack -o "$T/long.trc"
+size=$(wc -c < "$T/long.trc")
+head -c $((size - 100)) "$T/long.trc" > "$T/cut.trc"
+expect_error "truncated trace names the file and the offset" "cut\.trc: offset [0-9]+, event [0-9]+: " \
+	"$ZSIM" --trace "$T/cut.trc" --config "$T/ok.json" --out "$T/o-cut"
+check "truncated trace: no results directory" no_results "$T/o-cut"
+printf 'not a trace at all, just text\n' > "$T/text.trc"
+expect_error "not a trace: bad magic with the file name" "text\.trc: offset 0, header: .*magic" \
+	"$ZSIM" --trace "$T/text.trc" --config "$T/ok.json" --out "$T/o-magic"
+check "bad magic: no results directory" no_results "$T/o-magic"
+# a corrupt trace does not destroy an earlier results directory either
+"$ZSIM" --trace "$T/ok.trc" --config "$T/ok.json" --out "$T/o-keep" --quiet
+cp "$T/o-keep/summary.json" "$T/keep.json"
+"$ZSIM" --trace "$T/cut.trc" --config "$T/ok.json" --out "$T/o-keep" 2> /dev/null
+check "failed run leaves the earlier results in place" cmp -s "$T/o-keep/summary.json" "$T/keep.json"
+check "failed run leaves no temporary directory" sh -c "! ls -d '$T/o-keep'.tmp.* '$T/o-keep'.old.* 2>/dev/null"
+
+# Command line.
+expect_error "no --config" "no --config given" "$ZSIM" --trace "$T/ok.trc" --out "$T/o-x"
+expect_error "no --trace" "no --trace given" "$ZSIM" --config "$T/ok.json" --out "$T/o-x"
+expect_error "unknown option" "unknown or incomplete option '--frobnicate'" \
+	"$ZSIM" --trace "$T/ok.trc" --config "$T/ok.json" --frobnicate --out "$T/o-x"
+expect_error "option without its argument" "unknown or incomplete option '--config'" \
+	"$ZSIM" --trace "$T/ok.trc" --config
+expect_error "bad --seed" "--seed: 'x1' is not a number" \
+	"$ZSIM" --trace "$T/ok.trc" --config "$T/ok.json" --seed x1 --out "$T/o-x"
+expect_error "stray argument" "unexpected argument 'extra'" \
+	"$ZSIM" --trace "$T/ok.trc" --config "$T/ok.json" --out "$T/o-x" extra
+check "command-line errors: no results directory" no_results "$T/o-x"
