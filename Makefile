@@ -56,10 +56,10 @@ help:
 deps:
 	@sh scripts/deps.sh
 
-# The main job on a built-in default: a seeded synthetic mix of 256 MiB of pages
-# through zram with the newest kernel profile's defaults.
-run: zsim
-	./zsim fill --synthetic mix:65536:1 --compact
+# The main job on the built-in defaults: the 2013 workload (an 800 MiB hogger
+# beside a kernel build -j4) on a 1 GiB board with zram and an SSD swap partition.
+run: zsim traces
+	./zsim --trace traces/hogger-800m.trc --trace traces/kbuild.trc --config configs/zram+ssd.json --out zsim-out
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -405,6 +405,19 @@ static uint32_t oom_kill(struct zsim_sim *s, struct zsim_proc *trigger)
 		       trigger ? trigger->name : "kswapd", (unsigned long long)s->nr_free,
 		       (unsigned long long)s->wmark_min, (unsigned long long)s->zspages,
 		       (unsigned long long)zsim_mm_swap_free_pages(s), swaps);
+	if (s->oom_kill <= ZSIM_MAX_KILLS_KEPT) {
+		struct zsim_kill *k = &s->kills[s->oom_kill - 1];
+		k->time = s->now;
+		k->rss = v->rss_anon + v->rss_file + v->rss_shmem;
+		k->swapents = v->swapents;
+		k->free_pages = s->nr_free;
+		k->swap_free = zsim_mm_swap_free_pages(s);
+		k->swap_total = zsim_mm_swap_total_pages(s);
+		k->pid = v->pid;
+		k->group = v->group;
+		snprintf(k->name, sizeof(k->name), "%s", v->name);
+		snprintf(k->trigger, sizeof(k->trigger), "%s", trigger ? trigger->name : "kswapd");
+	}
 	v->killed = true;
 	zsim_proc_exit(s, victim);
 	return victim;

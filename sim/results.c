@@ -194,10 +194,20 @@ void zsim_print_summary(FILE *out, const struct zsim_sim *s, const struct zsim_r
 	uint32_t killed = 0;
 	for (uint32_t i = 0; i < s->nr_procs; i++)
 		killed += s->procs[i].killed;
-	if (s->oom_kill)
+	if (s->oom_kill) {
 		fprintf(out, "  OOM: %llu kill(s), %u process(es) killed (see events.jsonl)\n",
 			(unsigned long long)s->oom_kill, killed);
-	else
+		for (uint64_t i = 0; i < s->oom_kill && i < ZSIM_MAX_KILLS_KEPT; i++) {
+			const struct zsim_kill *k = &s->kills[i];
+			human_size(a, sizeof(a), k->rss + k->swapents);
+			human_size(b, sizeof(b), k->swap_free);
+			char c[32];
+			human_size(c, sizeof(c), k->swap_total);
+			fprintf(out, "    at %.3f s: killed %s (trace %u pid %u, %s in RAM and swap) while %s "
+				"allocated; swap free then: %s of %s\n", (double)k->time / 1e9, k->name, k->group,
+				k->pid, a, k->trigger, b, c);
+		}
+	} else
 		fprintf(out, "  OOM: none\n");
 	if (s->enospc)
 		fprintf(out, "  ENOSPC: %llu write(s) refused (a filesystem was full; see events.jsonl)\n",

@@ -151,6 +151,15 @@ struct zsim_histogram {
 	uint64_t count, sum;
 };
 
+#define ZSIM_MAX_KILLS_KEPT 8
+
+struct zsim_kill {             /* an OOM kill, for the human summary */
+	uint64_t time, rss, swapents, free_pages, swap_free, swap_total;
+	char name[32];
+	uint32_t pid, group;
+	char trigger[32];
+};
+
 struct zsim_sim {
 	struct zsim_config cfg;
 	FILE *events_out;          /* events.jsonl being written (tmp dir) */
@@ -215,6 +224,7 @@ struct zsim_sim {
 	uint64_t recent_scanned[2], recent_rotated[2];
 	uint64_t min_free_seen;
 	struct zsim_histogram fault_lat;
+	struct zsim_kill kills[ZSIM_MAX_KILLS_KEPT];
 	uint64_t tier_hits[ZSIM_CFG_MAX_SWAP + 1];   /* swap-ins served per swap device */
 	uint64_t next_sample;
 	bool done;

@@ -1,0 +1,851 @@
+/*
+ * test_mm.c - the memory manager (sim/mm.c with engine.c, swap.c, fs.c) against
+ * hand-worked numbers: watermarks for several RAM sizes and kernel profiles,
+ * the swappiness split of a reclaim round, the OOM victim and its event, the
+ * tmpfs size limit, a zram store failing when RAM has no free frame, and the
+ * swap cache of non-synchronous devices.
+ *
+ * Every expected number is worked out in the comment above its test from the
+ * kernel's formulas (kernel-facts section 5) and the model's documented rules
+ * (mm.c header).  Runs use sim.check = true, so the engine verifies the mm
+ * invariants after every step; white-box steps call zsim_mm_check themselves.
+ *
+ * Machines are small (16 MiB = 4096 frames) so every run takes milliseconds.
+ * With the 6.18 profile and no reserve a 16 MiB machine has
+ *   min_free_kbytes = floor(sqrt(16384 KiB x 16)) = sqrt(262144) = 512,
+ *   min = 512 / 4 = 128 pages, gap = max(128 / 4, 4096 x 10 / 10000) = max(32, 4) = 32,
+ *   low = 160, high = 192.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sim/sim.h"
+
+#define RAM16_FRAMES 4096u
+#define RAM16_MIN 128u
+#define RAM16_LOW 160u
+#define RAM16_HIGH 192u
+
+/* ---- fixture: a config, a trace written with the writer API, a run ---------- */
+
+struct run {
+	struct zsim_sim s;
+	struct zsim_trace_writer *w;
+	char dir[64], path[128];
+	FILE *events;
+	char *ev_text;        /* events.jsonl after run_go() */
+	bool have_trace;
+};
+
+static void run_init(struct run *r, const char *json)
+{
+	char err[512] = "";
+	struct zsim_config cfg;
+	memset(r, 0, sizeof(*r));
+	int rc = zsim_config_parse(json, "test", &cfg, err, sizeof(err));
+	ck_assert_msg(rc == 0, "config: %s", err);
+	rc = zsim_sim_init(&r->s, &cfg, err, sizeof(err));
+	ck_assert_msg(rc == 0, "init: %s", err);
+	r->s.check = true;
+	r->events = tmpfile();
+	ck_assert_ptr_nonnull(r->events);
+	r->s.events_out = r->events;
+}
+
+/* Start the trace; fs_names: NULL or a NULL-terminated list. */
+static void trace_begin(struct run *r, const char *const *fs_names)
+{
+	char err[512] = "";
+	struct zsim_trace_header h;
+	memset(&h, 0, sizeof(h));
+	strcpy(h.generator, "unit-mm");
+	for (unsigned i = 0; fs_names && fs_names[i]; i++)
+		strcpy(h.fs[h.nr_fs++], fs_names[i]);
+	strcpy(r->dir, "/tmp/zsim-unit-mm-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(r->dir));
+	snprintf(r->path, sizeof(r->path), "%s/t.trc", r->dir);
+	ck_assert_msg(zsim_trace_create(r->path, &h, &r->w, err, sizeof(err)) == 0, "%s", err);
+	r->have_trace = true;
+}
+
+static void ev(struct run *r, const struct zsim_event *e)
+{
+	int rc = zsim_trace_write(r->w, e);
+	ck_assert_msg(rc == 0, "trace event %s: %s", zsim_ev_kind_name(e->kind), zsim_trace_writer_error(r->w));
+}
+
+static void t_create(struct run *r, uint32_t pid, uint32_t ppid, const char *name)
+{
+	struct zsim_event e = { .kind = ZSIM_EV_PROC_CREATE, .pid = pid, .target = ppid, .name = name };
+	ev(r, &e);
+}
+
+static void t_exit(struct run *r, uint32_t pid)
+{
+	struct zsim_event e = { .kind = ZSIM_EV_PROC_EXIT, .pid = pid };
+	ev(r, &e);
+}
+
+static void t_wait(struct run *r, uint32_t pid, uint32_t target)
+{
+	struct zsim_event e = { .kind = ZSIM_EV_WAIT, .pid = pid, .target = target };
+	ev(r, &e);
+}
+
+static void t_cpu(struct run *r, uint32_t pid, uint64_t ns)
+{
+	struct zsim_event e = { .kind = ZSIM_EV_CPU, .pid = pid, .ns = ns };
+	ev(r, &e);
+}
+
+/* n writes to pages first.., content class cls, seeds seed0.. */
+static void t_writes(struct run *r, uint32_t pid, uint64_t first, uint64_t n, uint8_t cls, uint64_t seed0)
+{
+	for (uint64_t i = 0; i < n; i++) {
+		struct zsim_event e = { .kind = ZSIM_EV_ACCESS, .pid = pid, .page = first + i, .write = 1,
+					.content = { .cls = cls, .seed = seed0 + i } };
+		ev(r, &e);
+	}
+}
+
+static void t_read(struct run *r, uint32_t pid, uint64_t page)
+{
+	struct zsim_event e = { .kind = ZSIM_EV_ACCESS, .pid = pid, .page = page };
+	ev(r, &e);
+}
+
+static void t_unmap(struct run *r, uint32_t pid, uint64_t page, uint64_t n)
+{
+	struct zsim_event e = { .kind = ZSIM_EV_UNMAP, .pid = pid, .page = page, .npages = n };
+	ev(r, &e);
+}
+
+static void t_fcreate(struct run *r, uint32_t pid, uint32_t file, uint32_t fs, const char *name)
+{
+	struct zsim_event e = { .kind = ZSIM_EV_FILE_CREATE, .pid = pid, .file = file, .fs = fs, .name = name };
+	ev(r, &e);
+}
+
+static void t_fwrites(struct run *r, uint32_t pid, uint32_t file, uint64_t first, uint64_t n, uint64_t seed0)
+{
+	for (uint64_t i = 0; i < n; i++) {
+		struct zsim_event e = { .kind = ZSIM_EV_FILE_WRITE, .pid = pid, .file = file, .page = first + i,
+					.content = { .cls = ZSIM_CONTENT_TEXT, .seed = seed0 + i } };
+		ev(r, &e);
+	}
+}
+
+static void t_funlink(struct run *r, uint32_t pid, uint32_t file)
+{
+	struct zsim_event e = { .kind = ZSIM_EV_FILE_UNLINK, .pid = pid, .file = file };
+	ev(r, &e);
+}
+
+/* Finish the trace and run it to the end; keeps events.jsonl in r->ev_text. */
+static void run_go(struct run *r)
+{
+	char err[512] = "";
+	ck_assert_msg(zsim_trace_writer_finish(r->w, err, sizeof(err)) == 0, "%s", err);
+	r->w = NULL;
+	ck_assert_msg(zsim_sim_add_trace(&r->s, r->path, err, sizeof(err)) == 0, "%s", err);
+	int rc = zsim_sim_run(&r->s, err, sizeof(err));
+	ck_assert_msg(rc == 0, "run: %s (%s)", err, zsim_strerror(rc));
+	fflush(r->events);
+	long len = ftell(r->events);
+	ck_assert_int_ge(len, 0);
+	r->ev_text = calloc(1, (size_t)len + 1);
+	rewind(r->events);
+	ck_assert_uint_eq(fread(r->ev_text, 1, (size_t)len, r->events), (size_t)len);
+}
+
+static void mm_ok(const struct zsim_sim *s)
+{
+	char msg[512] = "";
+	int rc = zsim_mm_check(s, msg, sizeof(msg));
+	ck_assert_msg(rc == 0, "mm check: %s", msg);
+}
+
+static void run_free(struct run *r)
+{
+	if (r->w)
+		zsim_trace_writer_abort(r->w);
+	zsim_sim_free(&r->s);
+	fclose(r->events);
+	free(r->ev_text);
+	if (r->have_trace) {
+		unlink(r->path);
+		rmdir(r->dir);
+	}
+}
+
+static unsigned count_str(const char *hay, const char *needle)
+{
+	unsigned n = 0;
+	for (const char *p = hay; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+		n++;
+	return n;
+}
+
+/* The frame of a present anon page, or fail. */
+static uint32_t frame_of(struct zsim_proc *p, uint64_t vpage)
+{
+	uint64_t *pte = zsim_pt_lookup(&p->pt, vpage);
+	ck_assert_ptr_nonnull(pte);
+	ck_assert_msg(*pte & ZSIM_PTE_PRESENT, "page %llu not present", (unsigned long long)vpage);
+	return (uint32_t)*pte;
+}
+
+static uint64_t pte_of(struct zsim_proc *p, uint64_t vpage)
+{
+	uint64_t *pte = zsim_pt_lookup(&p->pt, vpage);
+	ck_assert_ptr_nonnull(pte);
+	return *pte;
+}
+
+static uint64_t tier_stat(const struct zsim_tier *t, const char *name)
+{
+	uint64_t v = 0;
+	ck_assert_msg(zsim_tier_stat(t, name, &v) == 0, "no stat %s", name);
+	return v;
+}
+
+/* ---- 1. watermarks ------------------------------------------------------------ */
+
+/*
+ * min_free_kbytes = clamp(floor(sqrt(managed_KiB x 16)), 128, cap); min = mfk/4
+ * pages; from 4.6 gap = max(min/4, managed x wsf / 10000), low = min + gap,
+ * high = min + 2 gap; before 4.6 low = min + min/4, high = min + min/2.
+ *
+ *  RAM    frames   sqrt(KiB x 16)            mfk    min   4.6+: gap        low   high  | 3.12: low  high
+ *  16M      4096   sqrt(262144)    =   512    512   128   max(32, 4)=32     160    192  |  160   192
+ *  256M    65536   sqrt(4194304)   =  2048   2048   512   max(128, 65)=128  640    768  |  640   768
+ *  1G     262144   sqrt(16777216)  =  4096   4096  1024   max(256, 262)=262 1286   1548 | 1280  1536
+ *  4G    1048576   sqrt(67108864)  =  8192   8192  2048   max(512,1048)=1048 3096  4144 | 2560  3072
+ *  16G   4194304   sqrt(268435456) = 16384  16384  4096   max(1024,4194)=4194 8290 12484| 5120  6144
+ *
+ * (256M: 65536 x 10 / 10000 = 65.5 -> 65; 1G: 262.1 -> 262; 4G: 1048.6 -> 1048;
+ * 16G: 4194.3 -> 4194.)  None reaches a cap: 65536 KiB needs 256 GiB of RAM.
+ */
+struct wm_case {
+	const char *kernel, *ram;
+	uint64_t frames, mfk, min, low, high;
+};
+
+static void check_wm(const struct wm_case *c, const char *mm_extra, const char *machine_extra)
+{
+	char json[512];
+	snprintf(json, sizeof(json), "{\"kernel\":\"%s\",\"machine\":{\"ram\":\"%s\"%s},\"mm\":{%s}}",
+		 c->kernel, c->ram, machine_extra ? machine_extra : "", mm_extra ? mm_extra : "");
+	struct run r;
+	run_init(&r, json);
+	ck_assert_msg(r.s.nr_frames == c->frames, "%s %s: frames %u", c->kernel, c->ram, r.s.nr_frames);
+	ck_assert_msg(r.s.min_free_kbytes == c->mfk && r.s.wmark_min == c->min && r.s.wmark_low == c->low &&
+		      r.s.wmark_high == c->high,
+		      "%s %s %s: mfk %llu min %llu low %llu high %llu, expected %llu %llu %llu %llu", c->kernel,
+		      c->ram, mm_extra ? mm_extra : "", (unsigned long long)r.s.min_free_kbytes,
+		      (unsigned long long)r.s.wmark_min, (unsigned long long)r.s.wmark_low,
+		      (unsigned long long)r.s.wmark_high, (unsigned long long)c->mfk, (unsigned long long)c->min,
+		      (unsigned long long)c->low, (unsigned long long)c->high);
+	mm_ok(&r.s);
+	run_free(&r);
+}
+
+START_TEST(test_watermarks_by_ram)
+{
+	static const struct wm_case cases[] = {
+		{ "6.18", "16M", 4096, 512, 128, 160, 192 },
+		{ "6.18", "256M", 65536, 2048, 512, 640, 768 },
+		{ "6.18", "1G", 262144, 4096, 1024, 1286, 1548 },
+		{ "6.18", "4G", 1048576, 8192, 2048, 3096, 4144 },
+		{ "6.18", "16G", 4194304, 16384, 4096, 8290, 12484 },
+		{ "3.12", "16M", 4096, 512, 128, 160, 192 },
+		{ "3.12", "256M", 65536, 2048, 512, 640, 768 },
+		{ "3.12", "1G", 262144, 4096, 1024, 1280, 1536 },
+		{ "3.12", "4G", 1048576, 8192, 2048, 2560, 3072 },
+		{ "3.12", "16G", 4194304, 16384, 4096, 5120, 6144 },
+		/* 4.19 (>= 4.6: the scale-factor gap, below 5.7: the 65536 cap) */
+		{ "4.19", "4G", 1048576, 8192, 2048, 3096, 4144 },
+	};
+	for (size_t i = 0; i < ZSIM_ARRAY_SIZE(cases); i++)
+		check_wm(&cases[i], NULL, NULL);
+}
+END_TEST
+
+/*
+ * Overrides and a reserve, 1 GiB (262144 frames):
+ *  - min_free_kbytes 10000: min = 2500, gap = max(625, 262) = 625: low 3125, high 3750;
+ *    on 3.12: low = 2500 + 625 = 3125, high = 2500 + 1250 = 3750 (the same here).
+ *  - watermark_scale_factor 100: gap = max(256, 262144 x 100 / 10000 = 2621) = 2621:
+ *    low 1024 + 2621 = 3645, high 1024 + 5242 = 6266.
+ *  - watermark_scale_factor 0: gap = min/4 = 256: low 1280, high 1536.
+ *  - kernel_reserve 64M = 16384 pages: managed 245760 pages = 983040 KiB;
+ *    sqrt(983040 x 16 = 15728640) = 3965.9 -> 3965 (3965^2 = 15721225, 3966^2 =
+ *    15729156); min = 3965/4 = 991; gap = max(247, 245760 x 10/10000 = 245) = 247:
+ *    low 1238, high 1485; free pages 245760.
+ *  - watermarks false: min = low = high = 0, min_free_kbytes still 4096.
+ */
+START_TEST(test_watermarks_overrides)
+{
+	struct wm_case c1 = { "6.18", "1G", 262144, 10000, 2500, 3125, 3750 };
+	check_wm(&c1, "\"min_free_kbytes\":10000", NULL);
+	struct wm_case c1b = { "3.12", "1G", 262144, 10000, 2500, 3125, 3750 };
+	check_wm(&c1b, "\"min_free_kbytes\":10000", NULL);
+	struct wm_case c2 = { "6.18", "1G", 262144, 4096, 1024, 3645, 6266 };
+	check_wm(&c2, "\"watermark_scale_factor\":100", NULL);
+	struct wm_case c3 = { "6.18", "1G", 262144, 4096, 1024, 1280, 1536 };
+	check_wm(&c3, "\"watermark_scale_factor\":0", NULL);
+	struct wm_case c4 = { "6.18", "1G", 262144, 3965, 991, 1238, 1485 };
+	check_wm(&c4, NULL, ",\"kernel_reserve\":\"64M\"");
+	struct wm_case c5 = { "6.18", "1G", 262144, 4096, 0, 0, 0 };
+	check_wm(&c5, "\"watermarks\":false", NULL);
+
+	struct run r;
+	run_init(&r, "{\"machine\":{\"ram\":\"1G\",\"kernel_reserve\":\"64M\"}}");
+	ck_assert_uint_eq(r.s.reserve_pages, 16384);
+	ck_assert_uint_eq(r.s.nr_free, 262144 - 16384);
+	run_free(&r);
+}
+END_TEST
+
+/* ---- LRU placement, zero page --------------------------------------------------- */
+
+/*
+ * 10 written pages and one read of an untouched page.  The read maps the zero
+ * page: a minor fault (pgfault 11 in all), no frame (free 4096 - 10 = 4086).
+ * New anon pages go to the inactive list from 5.9 (6.18), to the active list
+ * before (5.4).
+ */
+START_TEST(test_new_anon_pages_and_zero_page)
+{
+	static const char *const kernels[] = { "6.18", "5.4" };
+	for (int k = 0; k < 2; k++) {
+		char json[256];
+		snprintf(json, sizeof(json), "{\"kernel\":\"%s\",\"machine\":{\"ram\":\"16M\"}}", kernels[k]);
+		struct run r;
+		run_init(&r, json);
+		trace_begin(&r, NULL);
+		t_create(&r, 1, 0, "app");
+		t_writes(&r, 1, 0, 10, ZSIM_CONTENT_TEXT, 1);
+		t_read(&r, 1, 100);
+		t_read(&r, 1, 100);   /* again: no new fault */
+		run_go(&r);
+		struct zsim_proc *p = &r.s.procs[0];
+		ck_assert_uint_eq(r.s.pgfault, 11);
+		ck_assert_uint_eq(p->faults_minor, 11);
+		ck_assert_uint_eq(p->rss_anon, 10);
+		ck_assert_uint_eq(r.s.nr_free, RAM16_FRAMES - 10);
+		ck_assert_uint_eq(pte_of(p, 100), ZSIM_PTE_ZERO);
+		ck_assert(p->alive && p->idle);   /* events ended without an exit */
+		for (uint64_t v = 0; v < 10; v++) {
+			const struct zsim_frame *fr = &r.s.frames[frame_of(p, v)];
+			ck_assert_uint_eq(fr->kind, ZSIM_FK_ANON);
+			ck_assert_uint_eq(fr->list, k == 0 ? 0 : 1);   /* lru2: 0 inactive anon, 1 active anon */
+			ck_assert_uint_eq(fr->pflags & ZSIM_PG_REFERENCED, ZSIM_PG_REFERENCED);
+		}
+		run_free(&r);
+	}
+}
+END_TEST
+
+/* ---- 3. the swappiness split ----------------------------------------------------- */
+
+/*
+ * One process writes 1000 anon pages (vpages 0..999) and 1000 pages of a file
+ * on a block filesystem, and stays alive.  16 MiB: free = 4096 - 2000 = 2096,
+ * above low (160): no reclaim during the run.  Then, white-box:
+ *  - every page's REFERENCED bits are cleared (so no page gets a second chance),
+ *  - unless `file_inactive`, every file page is moved to the active file list,
+ *    so the inactive file list is low (0 x 1 < 1000) and reclaim is not in
+ *    cache-trim (file-only) mode,
+ *  - RAM is taken (the frame source zram would use) until free = 150, between
+ *    min (128) and high (192),
+ * and one kswapd round (32 pages) runs.  Priority 12: 1000 >> 12 = 0 of each
+ * list.  Priority 11: 1000 >> 11 = 0, so the small-list rule gives 32 of each;
+ * file + free = 1150 > high, so SCAN_FRACT with recent_scanned = recent_rotated
+ * = 0: ap = swappiness, fp = 200 - swappiness, nr_anon = round(32 ap / 200),
+ * nr_file = round(32 fp / 200).  Anon victims come from the inactive tail
+ * (vpage 0 first); file victims come after a refill of nr_file pages from the
+ * active tail.
+ */
+struct split_case {
+	const char *name;
+	const char *swappiness;     /* mm key, or "" */
+	bool swap;                  /* an nvram swap device */
+	bool file_inactive;         /* leave file pages on the inactive list */
+	uint64_t file_pages;
+	/* expected after the round */
+	uint64_t pswpout, anon_left, file_left;
+};
+
+static void run_split(const struct split_case *c)
+{
+	char json[1024];
+	snprintf(json, sizeof(json),
+		 "{\"kernel\":\"6.18\",\"machine\":{\"ram\":\"16M\"},\"mm\":{%s},"
+		 "\"devices\":{%s\"disk\":{\"type\":\"ssd\",\"size\":\"16M\"}},"
+		 "%s\"filesystems\":{\"data\":{\"type\":\"block\",\"device\":\"disk\"}}}",
+		 c->swappiness, c->swap ? "\"sw\":{\"type\":\"nvram\",\"size\":\"64M\"}," : "",
+		 c->swap ? "\"swap\":[{\"device\":\"sw\"}]," : "");
+	static const char *const fs[] = { "data", NULL };
+	struct run r;
+	run_init(&r, json);
+	trace_begin(&r, fs);
+	t_create(&r, 1, 0, "app");
+	t_writes(&r, 1, 0, 1000, ZSIM_CONTENT_TEXT, 1);
+	t_fcreate(&r, 1, 1, 0, "f");
+	t_fwrites(&r, 1, 1, 0, c->file_pages, 5000);
+	run_go(&r);
+	struct zsim_sim *s = &r.s;
+	uint64_t used = 1000 + c->file_pages;
+	ck_assert_uint_eq(s->nr_free, RAM16_FRAMES - used);
+	ck_assert_uint_eq(s->pgscan_kswapd + s->pgscan_direct, 0);
+	ck_assert_uint_eq(s->policy->size(s->policy_priv, ZSIM_LRU_ANON), 1000);
+	ck_assert_uint_eq(s->policy->size(s->policy_priv, ZSIM_LRU_FILE), c->file_pages);
+
+	for (uint32_t f = 0; f < s->nr_frames; f++) {
+		struct zsim_frame *fr = &s->frames[f];
+		if (fr->kind == ZSIM_FK_FREE)
+			continue;
+		fr->pflags &= (uint8_t)~(ZSIM_PG_REFERENCED | ZSIM_PG_REFERENCED2);
+		if (fr->kind == ZSIM_FK_FILE && !c->file_inactive) {
+			s->policy->del(s->policy_priv, f);
+			s->policy->add(s->policy_priv, f, ZSIM_LRU_FILE, true);
+		}
+	}
+	ck_assert(s->policy->inactive_low(s->policy_priv, ZSIM_LRU_FILE) == !c->file_inactive);
+	uint64_t take = s->nr_free - 150;
+	ck_assert_int_eq(s->ram_source.get(s->ram_source.ctx, (unsigned)take), 0);
+	ck_assert_uint_eq(s->nr_free, 150);
+	mm_ok(s);
+
+	bool again = false;
+	zsim_mm_kswapd_round(s, &again);
+	mm_ok(s);
+	ck_assert_msg(s->pgsteal_kswapd == 32, "%s: pgsteal_kswapd %llu", c->name,
+		      (unsigned long long)s->pgsteal_kswapd);
+	ck_assert_uint_eq(s->pgscan_kswapd, 32);   /* every page scanned was unreferenced: scanned = stolen */
+	ck_assert_msg(s->pswpout == c->pswpout, "%s: pswpout %llu, expected %llu", c->name,
+		      (unsigned long long)s->pswpout, (unsigned long long)c->pswpout);
+	ck_assert_uint_eq(s->policy->size(s->policy_priv, ZSIM_LRU_ANON), c->anon_left);
+	ck_assert_uint_eq(s->policy->size(s->policy_priv, ZSIM_LRU_FILE), c->file_left);
+	ck_assert_uint_eq(s->recent_scanned[0], 1000 - c->anon_left);
+	ck_assert_uint_eq(s->recent_scanned[1], c->file_pages - c->file_left);
+	ck_assert_uint_eq(s->nr_free, 150 + 32);
+	ck_assert(again);                          /* 182 < high 192 */
+	struct zsim_proc *p = &s->procs[0];
+	ck_assert_uint_eq(p->swapents, c->pswpout);
+	ck_assert_uint_eq(p->rss_anon, 1000 - c->pswpout);
+	/* the anon victims are the oldest pages: vpages 0 .. pswpout-1 */
+	for (uint64_t v = 0; v < c->pswpout; v++)
+		ck_assert_msg(pte_of(p, v) & ZSIM_PTE_SWAPPED, "%s: vpage %llu not swapped", c->name,
+			      (unsigned long long)v);
+	ck_assert(pte_of(p, c->pswpout) & ZSIM_PTE_PRESENT);
+	run_free(&r);
+}
+
+START_TEST(test_swappiness_split)
+{
+	static const struct split_case cases[] = {
+		/* 60: nr_anon = (uint64)(32 x 60/200 + 0.5) = (9.6 + 0.5) = 10, nr_file = (22.4 + 0.5) = 22 */
+		{ "swappiness 60", "", true, false, 1000, 10, 990, 978 },
+		/* 0: file only - nr_file = 32 */
+		{ "swappiness 0", "\"swappiness\":0", true, false, 1000, 0, 1000, 968 },
+		/* no swap device: anon cannot go - file only */
+		{ "no swap", "", false, false, 1000, 0, 1000, 968 },
+		/* 100: ap = fp = 100, 16 + 16 */
+		{ "swappiness 100", "\"swappiness\":100", true, false, 1000, 16, 984, 984 },
+		/* 200 (allowed from 5.8): fp = 0, anon only: 32 */
+		{ "swappiness 200", "\"swappiness\":200", true, false, 1000, 32, 968, 1000 },
+		/* cache trim: the inactive file list is not low (1000 x 1 < 0 is false): file only */
+		{ "cache trim", "", true, true, 1000, 0, 1000, 968 },
+		/* tiny file: 20 file pages, free 150: 20 + 150 <= high 192 -> anon only; at
+		 * priority 12 the anon list (1000 >> 12 = 0) is scanned whole, until 32 are freed */
+		{ "tiny file", "", true, false, 20, 32, 968, 20 },
+	};
+	for (size_t i = 0; i < ZSIM_ARRAY_SIZE(cases); i++)
+		run_split(&cases[i]);
+}
+END_TEST
+
+/* ---- 4. the OOM victim ----------------------------------------------------------- */
+
+/*
+ * No swap, 6.18, 16 MiB (min 128).  "shell" (pid 1) writes 50 pages, starts
+ * "hog" (pid 2) and waits for it; hog writes pages until memory runs out.
+ * Allocations succeed while free > min: hog gets 4096 - 50 - 128 = 3918 pages.
+ * Then direct reclaim frees nothing (no swap, no file pages), reclaimable = 0,
+ * 128 > min(128) is false: OOM at the first no-progress round (allocstall 1).
+ * Badness: shell 50 + 50/512 = 50; hog 3918 + 3918/512 = 3918 + 7 = 3925.
+ * hog is killed (it is also the trigger), its pages freed, shell woken: it
+ * writes one more page and exits; at the end all 4096 pages are free.
+ * pgfault = 50 + 3918 + 1 = 3969 (the failing fault is not counted).
+ */
+START_TEST(test_oom_kills_trigger_and_wakes_parent)
+{
+	struct run r;
+	run_init(&r, "{\"kernel\":\"6.18\",\"machine\":{\"ram\":\"16M\"}}");
+	trace_begin(&r, NULL);
+	t_create(&r, 1, 0, "shell");
+	t_writes(&r, 1, 0, 50, ZSIM_CONTENT_TEXT, 1);
+	t_create(&r, 2, 1, "hog");
+	t_wait(&r, 1, 2);
+	t_writes(&r, 2, 0, 5000, ZSIM_CONTENT_TEXT, 100);
+	t_exit(&r, 2);
+	t_writes(&r, 1, 50, 1, ZSIM_CONTENT_TEXT, 9000);
+	t_exit(&r, 1);
+	run_go(&r);
+	struct zsim_sim *s = &r.s;
+	ck_assert_uint_eq(s->oom_kill, 1);
+	ck_assert_uint_eq(s->allocstall, 1);
+	ck_assert_uint_eq(s->pgfault, 3969);
+	ck_assert(s->procs[1].killed && !s->procs[1].alive);
+	ck_assert(!s->procs[0].killed && s->procs[0].exited);
+	ck_assert_uint_eq(s->nr_free, RAM16_FRAMES);
+	ck_assert_uint_eq(s->min_free_seen, RAM16_MIN);
+	ck_assert_uint_eq(count_str(r.ev_text, "\"type\":\"oom_kill\""), 1);
+	ck_assert_uint_eq(count_str(r.ev_text, "\"type\":\"deadlock\""), 0);
+	ck_assert_msg(strstr(r.ev_text, "\"victim\":\"hog\",\"group\":0,\"pid\":2,\"badness\":3925,"
+				       "\"rss_anon_pages\":3918,\"rss_file_pages\":0,\"rss_shmem_pages\":0,"
+				       "\"swapents\":0,\"trigger\":\"hog\",\"free_pages\":128,\"min_pages\":128,"
+				       "\"zspages\":0,\"swap_free_pages\":0,\"swap\":[]") != NULL,
+		      "event: %s", r.ev_text);
+	run_free(&r);
+}
+END_TEST
+
+/*
+ * Swap entries count.  Exact LRU, no watermarks (direct reclaim frees exactly
+ * one page per allocation once RAM is full), an nvram swap of 4096000 bytes =
+ * 1000 slots.  shell (1) writes 50 pages, starts daemon (2) and hog (3), waits
+ * for both.  daemon writes 2750 pages and stays alive; hog first burns 100 ms
+ * of CPU (so daemon is done), then writes 2400 pages.
+ *   free after shell and daemon: 4096 - 50 - 2750 = 1296; hog's first 1296
+ *   pages take them; each further page evicts the LRU tail: shell's 50, then
+ *   daemon's vpages 0..949 - 1000 swap-outs fill the swap.  hog has written
+ *   1296 + 1000 = 2296 pages; its next page finds nothing to reclaim (swap
+ *   full, no file pages): OOM.
+ *   badness: shell  rss 0    + swap 50  = 50   + 50/512   = 50
+ *            daemon rss 1800 + swap 950 = 2750 + 2750/512 = 2755
+ *            hog    rss 2296 + swap 0   = 2296 + 2296/512 = 2300
+ *   daemon dies although its rss (1800) is below hog's (2296).  Its 1800 frames
+ *   and 950 slots are freed (swap used 50); hog writes its last 104 pages and
+ *   exits; shell, waiting for all children, wakes, reads its vpage 0 back
+ *   (one major fault; nvram keeps the slot in the swap cache while swap is
+ *   not half full) and exits: all frames free, swap empty.
+ *   allocstall = 1000 evictions + 1 failed round; pgsteal_direct = pgscan_direct = 1000.
+ */
+START_TEST(test_oom_victim_counts_swap)
+{
+	struct run r;
+	run_init(&r, "{\"kernel\":\"6.18\",\"machine\":{\"ram\":\"16M\"},"
+		     "\"mm\":{\"policy\":\"lru\",\"watermarks\":false},"
+		     "\"devices\":{\"sw\":{\"type\":\"nvram\",\"size\":4096000}},"
+		     "\"swap\":[{\"device\":\"sw\"}]}");
+	ck_assert_uint_eq(r.s.swap[0].nr_slots, 1000);
+	trace_begin(&r, NULL);
+	t_create(&r, 1, 0, "shell");
+	t_writes(&r, 1, 0, 50, ZSIM_CONTENT_TEXT, 1);
+	t_create(&r, 2, 1, "daemon");
+	t_create(&r, 3, 1, "hog");
+	t_wait(&r, 1, 0);
+	t_writes(&r, 2, 0, 2750, ZSIM_CONTENT_TEXT, 100);
+	t_cpu(&r, 3, 100000000);
+	t_writes(&r, 3, 0, 2400, ZSIM_CONTENT_TEXT, 10000);
+	t_exit(&r, 3);
+	t_read(&r, 1, 0);
+	t_exit(&r, 1);
+	run_go(&r);
+	struct zsim_sim *s = &r.s;
+	ck_assert_uint_eq(s->oom_kill, 1);
+	ck_assert_uint_eq(s->pswpout, 1000);
+	ck_assert_uint_eq(s->pswpin, 1);
+	ck_assert_uint_eq(s->pgmajfault, 1);
+	ck_assert_uint_eq(s->allocstall, 1001);
+	ck_assert_uint_eq(s->pgsteal_direct, 1000);
+	ck_assert_uint_eq(s->pgscan_direct, 1000);
+	ck_assert_uint_eq(s->pgsteal_kswapd, 0);
+	ck_assert_uint_eq(s->swap_write_fail, 0);
+	ck_assert(!s->procs[0].killed && s->procs[0].exited);
+	ck_assert(s->procs[1].killed && !s->procs[1].alive);
+	ck_assert(!s->procs[2].killed && s->procs[2].exited);
+	ck_assert_uint_eq(s->procs[2].faults_minor, 2400);
+	ck_assert_uint_eq(s->swap[0].used, 0);
+	ck_assert_uint_eq(s->nr_free, RAM16_FRAMES);
+	ck_assert_uint_eq(count_str(r.ev_text, "\"type\":\"oom_kill\""), 1);
+	ck_assert_uint_eq(count_str(r.ev_text, "\"type\":\"deadlock\""), 0);
+	ck_assert_msg(strstr(r.ev_text, "\"victim\":\"daemon\",\"group\":0,\"pid\":2,\"badness\":2755,"
+				       "\"rss_anon_pages\":1800,\"rss_file_pages\":0,\"rss_shmem_pages\":0,"
+				       "\"swapents\":950,\"trigger\":\"hog\",\"free_pages\":0,\"min_pages\":0,"
+				       "\"zspages\":0,\"swap_free_pages\":0,"
+				       "\"swap\":[{\"device\":\"sw\",\"free_pages\":0,\"total_pages\":1000}]") != NULL,
+		      "event: %s", r.ev_text);
+	run_free(&r);
+}
+END_TEST
+
+/* ---- 5. the tmpfs limit ------------------------------------------------------------ */
+
+/*
+ * A tmpfs of 409600 bytes = 100 pages.  writer (1) writes pages 0..102 of file
+ * 1: pages 100, 101, 102 fail (3 ENOSPC, one event for this process); a rewrite
+ * of page 0 is no new page and succeeds.  writer starts "second" (2) and waits;
+ * second writes two pages of file 2: 2 more ENOSPC, one more event (first for
+ * this process).  Then writer unlinks file 1 (used 100 -> 0) and writes 100
+ * pages of file 3 without error.  Totals: enospc 5, two events, used 100, the
+ * 100 shmem pages in RAM (anon lists), free 4096 - 100 = 3996.
+ */
+START_TEST(test_tmpfs_limit)
+{
+	static const char *const fs[] = { "tmp", NULL };
+	struct run r;
+	run_init(&r, "{\"kernel\":\"6.18\",\"machine\":{\"ram\":\"16M\"},"
+		     "\"filesystems\":{\"tmp\":{\"type\":\"tmpfs\",\"size\":409600},"
+		     "\"tmp2\":{\"type\":\"tmpfs\"}}}");
+	ck_assert_uint_eq(r.s.fs[0].limit_pages, 100);
+	ck_assert_uint_eq(r.s.fs[1].limit_pages, RAM16_FRAMES / 2);   /* default: half of RAM */
+	trace_begin(&r, fs);
+	t_create(&r, 1, 0, "writer");
+	t_fcreate(&r, 1, 1, 0, "a");
+	t_fwrites(&r, 1, 1, 0, 103, 1);
+	t_fwrites(&r, 1, 1, 0, 1, 500);
+	t_create(&r, 2, 1, "second");
+	t_wait(&r, 1, 2);
+	t_fcreate(&r, 2, 2, 0, "b");
+	t_fwrites(&r, 2, 2, 0, 2, 600);
+	t_exit(&r, 2);
+	t_funlink(&r, 1, 1);
+	t_fcreate(&r, 1, 3, 0, "c");
+	t_fwrites(&r, 1, 3, 0, 100, 700);
+	run_go(&r);
+	struct zsim_sim *s = &r.s;
+	ck_assert_uint_eq(s->fs[0].enospc, 5);
+	ck_assert_uint_eq(s->enospc, 5);
+	ck_assert_uint_eq(s->fs[0].used_pages, 100);
+	ck_assert_uint_eq(s->fs[1].used_pages, 0);
+	ck_assert_uint_eq(s->nr_free, RAM16_FRAMES - 100);
+	ck_assert_uint_eq(s->policy->size(s->policy_priv, ZSIM_LRU_ANON), 100);
+	ck_assert_uint_eq(s->policy->size(s->policy_priv, ZSIM_LRU_FILE), 0);
+	ck_assert_uint_eq(count_str(r.ev_text, "\"type\":\"enospc\""), 2);
+	ck_assert_msg(strstr(r.ev_text, "\"fs\":\"tmp\",\"file\":\"a\",\"page\":100,\"pid\":1,\"process\":\"writer\","
+				       "\"why\":\"tmpfs size limit of 100 pages\",\"used_pages\":100") != NULL,
+		      "events: %s", r.ev_text);
+	ck_assert_msg(strstr(r.ev_text, "\"fs\":\"tmp\",\"file\":\"b\",\"page\":0,\"pid\":2,\"process\":\"second\"") != NULL,
+		      "events: %s", r.ev_text);
+	run_free(&r);
+}
+END_TEST
+
+/* ---- 6. zram store failing with no free frame ---------------------------------------- */
+
+/*
+ * zram (64 MiB disksize = 16384 slots) is the only swap.  "big" (1) writes 1000
+ * text pages, "small" (2) 100; both stay alive: free = 4096 - 1100 = 2996.
+ * Then the kernel takes every free frame (white-box, as a PF_MEMALLOC user
+ * may): free = 0.
+ *  - A direct swap-out of small's vpage 0 must fail: zsmalloc needs a new
+ *    zspage for the first object and the frame source has nothing.  One failed
+ *    write in the device (zram failed_writes), in the swap area and in
+ *    swap_write_fail; no slot used, no pswpout; the page stays mapped.
+ *  - An allocation for small then reclaims in vain (every store fails the same
+ *    way), retries while free + reclaimable, discounted by no_progress/16, is
+ *    above min: 1100 - 1100 x n/16 > 128 holds for n <= 14 (n = 14: 1100 - 962 =
+ *    138) and fails for n = 15 (1100 - 1031 = 69): 15 rounds (allocstall 15),
+ *    then OOM with every swap slot free.  Victim: big (1000 + 1 = 1001 > 100);
+ *    its 1000 frames come back and the allocation succeeds.  small keeps all
+ *    100 pages resident.
+ */
+START_TEST(test_zram_store_fails_without_free_frame)
+{
+	struct run r;
+	run_init(&r, "{\"kernel\":\"6.18\",\"machine\":{\"ram\":\"16M\"},"
+		     "\"devices\":{\"z\":{\"type\":\"zram\",\"size\":\"64M\"}},"
+		     "\"swap\":[{\"device\":\"z\"}]}");
+	trace_begin(&r, NULL);
+	t_create(&r, 1, 0, "big");
+	t_writes(&r, 1, 0, 1000, ZSIM_CONTENT_TEXT, 1);
+	t_create(&r, 2, 0, "small");
+	t_writes(&r, 2, 0, 100, ZSIM_CONTENT_TEXT, 5000);
+	run_go(&r);
+	struct zsim_sim *s = &r.s;
+	struct zsim_tier *zt = s->swap[0].tier;
+	ck_assert_uint_eq(s->nr_free, RAM16_FRAMES - 1100);
+	ck_assert_uint_eq(s->pswpout, 0);
+	ck_assert_uint_eq(s->swap[0].nr_slots, 16384);
+
+	s->in_reclaim = true;   /* below min, as a PF_MEMALLOC task may */
+	ck_assert_int_eq(s->ram_source.get(s->ram_source.ctx, (unsigned)s->nr_free), 0);
+	s->in_reclaim = false;
+	ck_assert_uint_eq(s->nr_free, 0);
+	mm_ok(s);
+
+	struct zsim_proc *small = &s->procs[1];
+	uint32_t f0 = frame_of(small, 0);
+	uint64_t entry = 0, cpu = 0, io = 0;
+	int rc = zsim_swap_out(s, f0, &entry, &cpu, &io);
+	ck_assert_int_eq(rc, ZSIM_ENOMEM);
+	ck_assert_uint_eq(s->swap[0].failed_writes, 1);
+	ck_assert_uint_eq(s->swap_write_fail, 1);
+	ck_assert_uint_eq(tier_stat(zt, "failed_writes"), 1);
+	ck_assert_uint_eq(tier_stat(zt, "mem_used_total"), 0);
+	ck_assert_uint_eq(tier_stat(zt, "pages_stored"), 0);
+	ck_assert_uint_eq(s->swap[0].used, 0);
+	ck_assert_uint_eq(s->pswpout, 0);
+	ck_assert_uint_eq(frame_of(small, 0), f0);
+	ck_assert_uint_eq(s->frames[f0].kind, ZSIM_FK_ANON);
+	mm_ok(s);
+
+	uint32_t f = zsim_mm_alloc_frame(s, small);
+	ck_assert_uint_ne(f, ZSIM_FRAME_NONE);
+	ck_assert_uint_eq(s->oom_kill, 1);
+	ck_assert_uint_eq(s->allocstall, 15);
+	ck_assert(s->procs[0].killed && !s->procs[0].alive);
+	ck_assert(small->alive && !small->killed);
+	ck_assert_uint_gt(s->swap[0].failed_writes, 1);
+	ck_assert_uint_eq(s->swap_write_fail, s->swap[0].failed_writes);
+	ck_assert_uint_eq(tier_stat(zt, "failed_writes"), s->swap[0].failed_writes);
+	ck_assert_uint_eq(tier_stat(zt, "mem_used_total"), 0);
+	ck_assert_uint_eq(s->pswpout, 0);
+	ck_assert_uint_eq(s->swap[0].used, 0);   /* OOM with every slot free */
+	ck_assert_uint_lt(s->swap[0].used, s->swap[0].nr_slots);
+	ck_assert_uint_eq(small->rss_anon, 100);
+	ck_assert_uint_eq(small->swapents, 0);
+	for (uint64_t v = 0; v < 100; v++)
+		ck_assert(pte_of(small, v) & ZSIM_PTE_PRESENT);
+	ck_assert_uint_eq(s->nr_free, 1000 - 1);   /* big's frames, less the one just taken */
+	zsim_mm_free_frame(s, f);
+	mm_ok(s);
+
+	fflush(r.events);
+	long len = ftell(r.events);
+	char *text = calloc(1, (size_t)len + 1);
+	rewind(r.events);
+	ck_assert_uint_eq(fread(text, 1, (size_t)len, r.events), (size_t)len);
+	ck_assert_msg(strstr(text, "\"victim\":\"big\",\"group\":0,\"pid\":1,\"badness\":1001,") != NULL, "%s", text);
+	ck_assert_msg(strstr(text, "\"trigger\":\"small\",\"free_pages\":0,\"min_pages\":128,\"zspages\":2996,"
+				   "\"swap_free_pages\":16384,"
+				   "\"swap\":[{\"device\":\"z\",\"free_pages\":16384,\"total_pages\":16384}]") != NULL,
+		      "%s", text);
+	free(text);
+	run_free(&r);
+}
+END_TEST
+
+/* ---- 7. swap cache: nvram keeps the slot, zram frees it ------------------------------- */
+
+/*
+ * Exact LRU, no watermarks, 16 MiB.  One process writes 4106 zero pages (zero
+ * pages are same-filled: zram stores them without pool memory, so stores never
+ * need a frame): the last 10 writes each evict the LRU tail, vpages 0..9, to
+ * slots 0..9 (pswpout 10).  It unmaps vpages 4000..4105 (106 frames free) and
+ * reads vpage 0: one major fault, a swap-in from slot 0, no eviction.
+ *  - nvram 64 MiB (16384 slots): not synchronous and swap is not half full
+ *    (free 16374 x 2 >= 16384): the page stays in the swap cache, slot kept:
+ *    used 10, the frame marked SWAPCACHE, the slot pointing at it.
+ *  - nvram of 16 slots: free 6 x 2 = 12 < 16 (vm_swap_full): slot freed, used 9.
+ *  - zram 64 MiB: synchronous: slot freed, used 9 (same_pages 10 -> 9,
+ *    notify_free 1).
+ * With `drop`: the process then unmaps vpages 10..3999 (free 4095), writes
+ * 4095 new pages (free 0) and one more, which evicts the LRU tail: vpage 0.
+ *  - nvram 64 MiB: its swap copy is current: dropped without a write, slot 0
+ *    reused: pswpout stays 10, used 10, pte = SWAPPED | slot 0.
+ *  - the others have no copy: written again (pswpout 11) to the lowest free
+ *    slot, 0: used 10, pte = SWAPPED | slot 0.
+ */
+struct cache_case {
+	const char *name, *dev;
+	bool drop;
+	uint64_t used, pswpout;
+	bool cached;
+};
+
+static void run_cache(const struct cache_case *c)
+{
+	char json[512];
+	snprintf(json, sizeof(json),
+		 "{\"kernel\":\"6.18\",\"machine\":{\"ram\":\"16M\"},\"mm\":{\"policy\":\"lru\",\"watermarks\":false},"
+		 "\"devices\":{\"sw\":%s},\"swap\":[{\"device\":\"sw\"}]}", c->dev);
+	struct run r;
+	run_init(&r, json);
+	trace_begin(&r, NULL);
+	t_create(&r, 1, 0, "app");
+	t_writes(&r, 1, 0, 4106, ZSIM_CONTENT_ZERO, 1);
+	t_unmap(&r, 1, 4000, 106);
+	t_read(&r, 1, 0);
+	if (c->drop) {
+		t_unmap(&r, 1, 10, 3990);
+		t_writes(&r, 1, 5000, 4096, ZSIM_CONTENT_ZERO, 10000);
+	}
+	run_go(&r);
+	struct zsim_sim *s = &r.s;
+	struct zsim_proc *p = &s->procs[0];
+	ck_assert_msg(s->pswpout == c->pswpout, "%s: pswpout %llu", c->name, (unsigned long long)s->pswpout);
+	ck_assert_uint_eq(s->pswpin, 1);
+	ck_assert_uint_eq(s->pgmajfault, 1);
+	ck_assert_msg(s->swap[0].used == c->used, "%s: used %llu", c->name, (unsigned long long)s->swap[0].used);
+	if (!c->drop) {
+		ck_assert_uint_eq(s->nr_free, 105);
+		ck_assert_uint_eq(p->rss_anon, 3991);
+		ck_assert_uint_eq(p->swapents, 9);
+		uint32_t f = frame_of(p, 0);
+		bool cached = s->frames[f].mflags & ZSIM_MF_SWAPCACHE;
+		ck_assert_msg(cached == c->cached, "%s: swap cache %d", c->name, cached);
+		struct zsim_swap_slot *sl = zsim_swap_slot_of(s, 0);
+		if (c->cached) {
+			ck_assert_uint_eq(sl->frame, f);
+			ck_assert_uint_eq(s->frames[f].swap, 0);
+		} else {
+			ck_assert_uint_eq(sl->frame, ZSIM_FRAME_NONE);
+			ck_assert_uint_eq(sl->owner, UINT32_MAX);   /* free */
+		}
+	} else {
+		ck_assert_uint_eq(s->nr_free, 0);
+		ck_assert_uint_eq(p->rss_anon, 4096);
+		ck_assert_uint_eq(p->swapents, 10);
+		ck_assert_uint_eq(pte_of(p, 0), ZSIM_PTE_SWAPPED);   /* device 0, slot 0 */
+		ck_assert_uint_eq(zsim_swap_slot_of(s, 0)->frame, ZSIM_FRAME_NONE);
+		ck_assert_uint_eq(zsim_swap_slot_of(s, 0)->owner, 0);
+	}
+	if (s->swap[0].sync) {
+		ck_assert_uint_eq(tier_stat(s->swap[0].tier, "same_pages"), c->used);
+		ck_assert_uint_eq(tier_stat(s->swap[0].tier, "mem_used_total"), 0);
+		ck_assert_uint_eq(tier_stat(s->swap[0].tier, "notify_free"), 1);
+	}
+	run_free(&r);
+}
+
+START_TEST(test_swap_cache)
+{
+	static const struct cache_case cases[] = {
+		{ "nvram", "{\"type\":\"nvram\",\"size\":\"64M\"}", false, 10, 10, true },
+		{ "nvram, half full", "{\"type\":\"nvram\",\"size\":65536}", false, 9, 10, false },
+		{ "zram", "{\"type\":\"zram\",\"size\":\"64M\"}", false, 9, 10, false },
+		{ "ssd", "{\"type\":\"ssd\",\"size\":\"64M\"}", false, 10, 10, true },
+		{ "nvram, drop", "{\"type\":\"nvram\",\"size\":\"64M\"}", true, 10, 10, false },
+		{ "nvram half full, drop", "{\"type\":\"nvram\",\"size\":65536}", true, 10, 11, false },
+		{ "zram, drop", "{\"type\":\"zram\",\"size\":\"64M\"}", true, 10, 11, false },
+	};
+	for (size_t i = 0; i < ZSIM_ARRAY_SIZE(cases); i++)
+		run_cache(&cases[i]);
+}
+END_TEST
+
+Suite *suite_mm(void)
+{
+	Suite *s = suite_create("mm");
+	TCase *tc = tcase_create("mm");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_watermarks_by_ram);
+	tcase_add_test(tc, test_watermarks_overrides);
+	tcase_add_test(tc, test_new_anon_pages_and_zero_page);
+	tcase_add_test(tc, test_swappiness_split);
+	tcase_add_test(tc, test_oom_kills_trigger_and_wakes_parent);
+	tcase_add_test(tc, test_oom_victim_counts_swap);
+	tcase_add_test(tc, test_tmpfs_limit);
+	tcase_add_test(tc, test_zram_store_fails_without_free_frame);
+	tcase_add_test(tc, test_swap_cache);
+	suite_add_tcase(s, tc);
+	return s;
+}
