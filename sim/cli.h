@@ -28,6 +28,7 @@ int zsim_parse_u64(const char *s, uint64_t *out);
 
 int zsim_cmd_fill(int argc, char **argv);
 int zsim_cmd_run(int argc, char **argv);
+int zsim_cmd_calibrate(int argc, char **argv);
 int zsim_cmd_corpus(int argc, char **argv);
 /* `zsim trace VERB`: pack, dump, stat here (cmd_trace.c); gen and import get argv from VERB on. */
 int zsim_cmd_trace(int argc, char **argv);

@@ -388,7 +388,10 @@ static int parse_swap(const struct ctx *c, json_t *s, struct zsim_config *cfg, b
 		sw->priority = -(int)cfg->nr_swap;   /* the kernel's default: -1, -2, ... in swapon order */
 		if ((v = json_object_get(e, "priority"))) {
 			snprintf(path, sizeof(path), "$.swap[%zu].priority", i);
-			if (!json_is_integer(v) || json_integer_value(v) < -1 || json_integer_value(v) > 32767)
+			/* swapon accepts -1..32767; areas without one get -1, -2, ... in order,
+			 * which --print-config writes back, so those are accepted too */
+			if (!json_is_integer(v) || json_integer_value(v) < -ZSIM_CFG_MAX_SWAP ||
+			    json_integer_value(v) > 32767)
 				return bad(c, path, "expected an integer from -1 to 32767");
 			sw->priority = (int)json_integer_value(v);
 		}
@@ -457,6 +460,43 @@ static int parse_fs(const struct ctx *c, json_t *fss, struct zsim_config *cfg, b
 	return 0;
 }
 
+/* "codec_ns": { "lz4": { "compress": 6000, "decompress": 1700 }, ... } (zsim calibrate) */
+static int parse_codec_ns(const struct ctx *c, json_t *o, struct zsim_config *cfg)
+{
+	static const char *const keys[] = { "compress", "decompress", NULL };
+	const char *name;
+	json_t *e, *v;
+	char path[96];
+	uint64_t x;
+	if (!json_is_object(o))
+		return bad(c, "$.codec_ns", "expected an object of CODEC: {\"compress\": ns, \"decompress\": ns}");
+	json_object_foreach(o, name, e) {
+		snprintf(path, sizeof(path), "$.codec_ns.%s", name);
+		size_t i;
+		for (i = 0; i < zsim_codec_count() && strcmp(zsim_codec_at(i)->name, name); i++)
+			;
+		if (i == zsim_codec_count() || i >= ZSIM_ARRAY_SIZE(cfg->codec_compress_ns)) {
+			char names[128];
+			zsim_codec_names(names, sizeof(names));
+			return bad(c, path, "unknown compressor '%s' (known: %s)", name, names);
+		}
+		if (!json_is_object(e))
+			return bad(c, path, "expected {\"compress\": ns, \"decompress\": ns}");
+		TRY(only_keys(c, path, e, keys));
+		if ((v = json_object_get(e, "compress"))) {
+			snprintf(path, sizeof(path), "$.codec_ns.%s.compress", name);
+			TRY(get_uint(c, path, v, 100000000, &x));
+			cfg->codec_compress_ns[i] = (uint32_t)x;
+		}
+		if ((v = json_object_get(e, "decompress"))) {
+			snprintf(path, sizeof(path), "$.codec_ns.%s.decompress", name);
+			TRY(get_uint(c, path, v, 100000000, &x));
+			cfg->codec_decompress_ns[i] = (uint32_t)x;
+		}
+	}
+	return 0;
+}
+
 static void set_defaults(struct zsim_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -476,7 +516,7 @@ static void set_defaults(struct zsim_config *cfg)
 static int parse_root(const struct ctx *c, json_t *root, struct zsim_config *cfg)
 {
 	static const char *const keys[] = { "kernel", "seed", "machine", "mm", "devices", "swap",
-					    "filesystems", "comment", NULL };
+					    "filesystems", "codec_ns", "comment", NULL };
 	json_t *v;
 	bool used[ZSIM_CFG_MAX_DEVICES] = { 0 };
 	set_defaults(cfg);
@@ -501,6 +541,8 @@ static int parse_root(const struct ctx *c, json_t *root, struct zsim_config *cfg
 	TRY(parse_machine(c, v, cfg));
 	if ((v = json_object_get(root, "mm")))
 		TRY(parse_mm(c, v, cfg));
+	if ((v = json_object_get(root, "codec_ns")))
+		TRY(parse_codec_ns(c, v, cfg));
 	if ((v = json_object_get(root, "devices"))) {
 		const char *name;
 		json_t *d;
@@ -572,6 +614,17 @@ char *zsim_config_dump(const struct zsim_config *cfg)
 	json_object_set_new(mm, "minor_fault_ns", json_integer((json_int_t)cfg->minor_fault_ns));
 	json_object_set_new(mm, "sample_interval", json_integer((json_int_t)cfg->sample_interval_ns));
 	json_object_set_new(r, "mm", mm);
+	json_t *cn = json_object();
+	for (size_t i = 0; i < zsim_codec_count() && i < ZSIM_ARRAY_SIZE(cfg->codec_compress_ns); i++) {
+		const struct zsim_codec_ops *ops = zsim_codec_at(i);
+		json_t *o = json_object();
+		json_object_set_new(o, "compress", json_integer(cfg->codec_compress_ns[i] ? cfg->codec_compress_ns[i]
+										  : ops->compress_ns));
+		json_object_set_new(o, "decompress", json_integer(cfg->codec_decompress_ns[i] ? cfg->codec_decompress_ns[i]
+										      : ops->decompress_ns));
+		json_object_set_new(cn, ops->name, o);
+	}
+	json_object_set_new(r, "codec_ns", cn);
 	for (unsigned i = 0; i < cfg->nr_dev; i++) {
 		const struct zsim_dev_cfg *d = &cfg->dev[i];
 		json_t *o = json_object();

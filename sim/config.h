@@ -69,6 +69,8 @@ struct zsim_config {
 	uint64_t sample_interval_ns;
 	uint64_t access_ns;         /* CPU time of one page access that hits RAM */
 	uint64_t minor_fault_ns;    /* CPU time of a fault that needs no I/O */
+	/* codec time per page, ns (0: the codec's default); index = codec registry order */
+	uint32_t codec_compress_ns[8], codec_decompress_ns[8];
 	/* stack */
 	struct zsim_dev_cfg dev[ZSIM_CFG_MAX_DEVICES];
 	unsigned nr_dev;

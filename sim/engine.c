@@ -312,10 +312,10 @@ static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 			return rc;
 		if (rc == 0) {
 			/* events ended without an exit: the process lives on, holding its
-			 * memory, until the simulation ends (a daemon, the 2013 hogger) */
-			p->cpu_ns += p->pending_cpu;
-			run_on_cpu(s, t0, p->pending_cpu);
-			p->pending_cpu = 0;
+			 * memory, until the simulation ends (a daemon, the 2013 hogger).
+			 * CPU work still pending is done first. */
+			if (p->pending_cpu)
+				break;
 			p->idle = true;
 			s->idle_procs++;
 			s->now = t0;
@@ -342,9 +342,13 @@ static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 			p = &s->procs[i];
 			break;
 		case ZSIM_EV_PROC_EXIT:
+			if (p->pending_cpu) {
+				/* finish the CPU work first: exit when it is done */
+				p->q_head = (p->q_head + p->q_cap - 1) % p->q_cap;
+				p->q_len++;
+				goto charge;
+			}
 			free((char *)ev.name);
-			p->cpu_ns += p->pending_cpu;
-			p->pending_cpu = 0;
 			zsim_proc_exit(s, i);
 			s->now = t0;
 			return 0;
@@ -377,6 +381,7 @@ static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 		if (!p->alive || p->waiting || wait_until > s->now)
 			break;
 	}
+charge:
 	s->now = t0;
 	if (!p->alive)
 		return 0;

@@ -22,6 +22,7 @@ static void usage(FILE *out)
 		"commands:\n"
 		"  fill      write a page corpus to a simulated zram device, print mm_stat\n"
 		"  corpus    write a synthetic page corpus (raw 4096-byte pages)\n"
+		"  calibrate measure this machine's codecs per page (a config's \"codec_ns\")\n"
 		"  trace     make, convert and inspect workload traces (pack, dump, stat, gen, import)\n"
 		"options:\n"
 		"  --list     every family and its members (codecs, allocators, tiers, kernels)\n"
@@ -59,6 +60,8 @@ int main(int argc, char **argv)
 		return zsim_cmd_run(argc, argv);
 	if (strcmp(cmd, "fill") == 0)
 		return zsim_cmd_fill(argc - 1, argv + 1);
+	if (strcmp(cmd, "calibrate") == 0)
+		return zsim_cmd_calibrate(argc - 1, argv + 1);
 	if (strcmp(cmd, "corpus") == 0)
 		return zsim_cmd_corpus(argc - 1, argv + 1);
 	if (strcmp(cmd, "trace") == 0)

@@ -62,6 +62,11 @@ static int tier_for_device(struct zsim_sim *s, int d, char *err, size_t errlen)
 		.queue_depth = dc->queue_depth,
 		.seek = dc->type == ZSIM_DEV_HDD,
 	};
+	for (size_t i = 0; i < zsim_codec_count() && i < ZSIM_ARRAY_SIZE(s->cfg.codec_compress_ns); i++)
+		if (dc->type == ZSIM_DEV_ZRAM && !strcmp(zsim_codec_at(i)->name, dc->comp)) {
+			tp.compress_ns = s->cfg.codec_compress_ns[i];
+			tp.decompress_ns = s->cfg.codec_decompress_ns[i];
+		}
 	char msg[256];
 	int rc = zsim_tier_new(dc->type == ZSIM_DEV_ZRAM ? "zram" : "blockdev", &tp, &s->devtier[d],
 			       msg, sizeof(msg));

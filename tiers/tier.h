@@ -44,6 +44,7 @@ struct zsim_tier_params {
 	uint64_t read_bw, write_bw;                  /* bytes/s; 0 = unlimited */
 	unsigned queue_depth;                        /* requests served at once */
 	bool seek;                                   /* rotating: only a non-sequential request pays the latency */
+	uint32_t compress_ns, decompress_ns;         /* zram: codec time per page; 0 = codec default */
 	struct zsim_codec *shared_codec;         /* optional: use this codec instance (and its size
 	                                            cache) instead of making one; not freed by the tier */
 };

@@ -77,6 +77,7 @@ struct zram {
 	uint64_t num_reads, num_writes;
 	uint64_t comp_pages, decomp_pages;   /* pages that went through the codec */
 	uint64_t content_wall_ns;            /* wall time making page bytes (perf only) */
+	uint32_t compress_ns, decompress_ns; /* simulated CPU per page */
 	uint8_t buf[ZSIM_PAGE_SIZE];         /* a page made by fill() */
 	uint8_t dst[ZSIM_CODEC_DST_MAX];
 };
@@ -125,6 +126,8 @@ static int zram_init(void *priv, const struct zsim_tier_params *p, char *err, si
 	}
 	z->kp = p->kp;
 	z->frames = p->frames;
+	z->compress_ns = p->compress_ns ? p->compress_ns : zsim_codec_ops_of(z->codec)->compress_ns;
+	z->decompress_ns = p->decompress_ns ? p->decompress_ns : zsim_codec_ops_of(z->codec)->decompress_ns;
 	z->nr_slots = p->capacity_pages;
 	z->table = zsim_xcalloc(z->nr_slots, sizeof(*z->table));
 	z->limit_pages = p->mem_limit_pages;
@@ -416,7 +419,7 @@ static int zram_check(const void *priv, char *msg, size_t len)
 /*
  * zram is synchronous: the task that writes or reads a page does the codec
  * work itself, on its CPU, and the I/O is complete when that is done.  Cost per
- * page from the codec's time model (codec.h).  Same-filled pages cost nearly
+ * page from the config's codec_ns (zsim calibrate), else the codec's defaults.  Same-filled pages cost nearly
  * nothing; the model charges them the same (simplification).
  */
 static uint64_t zram_io(void *priv, uint64_t now, bool write, uint64_t index, uint32_t npages,
@@ -424,10 +427,11 @@ static uint64_t zram_io(void *priv, uint64_t now, bool write, uint64_t index, ui
 {
 	(void)index;
 	struct zram *z = priv;
-	const struct zsim_codec_ops *ops = zsim_codec_ops_of(z->codec);
-	*cpu_ns += (uint64_t)npages * (write ? ops->compress_ns : ops->decompress_ns);
-	if (!write)
+	*cpu_ns += (uint64_t)npages * (write ? z->compress_ns : z->decompress_ns);
+	if (!write) {
+		z->num_reads += npages;   /* a swap-in or page-cache read of the device */
 		z->decomp_pages += npages;
+	}
 	return now;
 }
 

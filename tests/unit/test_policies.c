@@ -408,6 +408,7 @@ START_TEST(test_registry)
 }
 END_TEST
 
+Suite *suite_policies(void);
 Suite *suite_policies(void)
 {
 	Suite *s = suite_create("policies");
