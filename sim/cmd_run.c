@@ -220,6 +220,17 @@ int zsim_cmd_run(int argc, char **argv)
 	s->events_out = fopen(path, "w");
 	snprintf(path, sizeof(path), "%s/timeseries.csv", tmp);
 	s->ts_out = fopen(path, "w");
+	if (!s->events_out || !s->ts_out) {
+		fprintf(stderr, "zsim: --out: cannot create files in %s: %s\n", tmp, strerror(errno));
+		if (s->events_out)
+			fclose(s->events_out);
+		if (s->ts_out)
+			fclose(s->ts_out);
+		remove_dir(tmp);
+		zsim_sim_free(s);
+		free(s);
+		return ZSIM_EXIT_ERROR;
+	}
 	s->check = check;
 	s->interrupt = &interrupt_flag;
 	struct progress pr = { wall(), 0, traces, ntr };

@@ -392,7 +392,7 @@ static int parse_swap(const struct ctx *c, json_t *s, struct zsim_config *cfg, b
 			 * which --print-config writes back, so those are accepted too */
 			if (!json_is_integer(v) || json_integer_value(v) < -ZSIM_CFG_MAX_SWAP ||
 			    json_integer_value(v) > 32767)
-				return bad(c, path, "expected an integer from -1 to 32767");
+				return bad(c, path, "expected an integer from %d to 32767", -ZSIM_CFG_MAX_SWAP);
 			sw->priority = (int)json_integer_value(v);
 		}
 	}

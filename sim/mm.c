@@ -254,16 +254,23 @@ static void scan_counts(struct zsim_sim *s, int priority, uint64_t nr[2])
 		if (anon && !scan_a) scan_a = anon < SWAP_CLUSTER_MAX ? anon : SWAP_CLUSTER_MAX;
 		if (file && !scan_f) scan_f = file < SWAP_CLUSTER_MAX ? file : SWAP_CLUSTER_MAX;
 	}
-	/* no swap; or enough inactive page cache to trim (SCAN_FILE / cache_trim_mode) */
-	bool trim = file && s->policy->inactive_low && !s->policy->inactive_low(s->policy_priv, ZSIM_LRU_FILE);
-	if (!can_swap || s->cfg.swappiness == 0 || (trim && priority > 0)) {
+	/* no swap: file only (swappiness 0 does not forbid swapping in global reclaim) */
+	if (!can_swap) {
 		nr[0] = 0;
 		nr[1] = scan_f;
 		return;
 	}
+	/* file pages "tiny" (file + free <= high): anon only (SCAN_ANON), checked first */
 	if (file + s->nr_free <= s->wmark_high || priority == 0) {
 		nr[0] = priority == 0 ? scan_a : anon >> priority ? scan_a : anon;
 		nr[1] = priority == 0 ? scan_f : 0;
+		return;
+	}
+	/* enough inactive page cache to trim: file only (SCAN_FILE / cache_trim_mode) */
+	bool trim = file && s->policy->inactive_low && !s->policy->inactive_low(s->policy_priv, ZSIM_LRU_FILE);
+	if (trim) {
+		nr[0] = 0;
+		nr[1] = scan_f;
 		return;
 	}
 	double ap = (double)s->cfg.swappiness * (double)(s->recent_scanned[0] + 1) /
@@ -376,7 +383,8 @@ static uint32_t oom_kill(struct zsim_sim *s, struct zsim_proc *trigger)
 		if (!p->alive)
 			continue;
 		uint64_t b = badness(p);
-		if (victim == UINT32_MAX || b > best) {
+		/* on equal points the kernel keeps the task it met last */
+		if (victim == UINT32_MAX || b >= best) {
 			best = b;
 			victim = i;
 		}
@@ -455,6 +463,7 @@ uint32_t zsim_mm_alloc_frame(struct zsim_sim *s, struct zsim_proc *p)
 		}
 		if (freed) {
 			no_progress = 0;
+			s->kswapd_failures = 0;
 			continue;
 		}
 		no_progress++;
@@ -476,9 +485,10 @@ uint32_t zsim_mm_alloc_frame(struct zsim_sim *s, struct zsim_proc *p)
 
 static void wake_kswapd(struct zsim_sim *s)
 {
-	if (!s->kswapd_running && s->cfg.watermarks) {
+	/* a kswapd that gave up (MAX_RECLAIM_RETRIES rounds without progress) stays
+	 * asleep until some reclaim makes progress again */
+	if (!s->kswapd_running && s->cfg.watermarks && s->kswapd_failures < KSWAPD_MAX_FAILURES) {
 		s->kswapd_running = true;
-		s->kswapd_failures = 0;
 		zsim_engine_schedule(s, s->now, EVQ_KSWAPD, 0);
 	}
 }

@@ -419,18 +419,25 @@ static int zram_check(const void *priv, char *msg, size_t len)
 /*
  * zram is synchronous: the task that writes or reads a page does the codec
  * work itself, on its CPU, and the I/O is complete when that is done.  Cost per
- * page from the config's codec_ns (zsim calibrate), else the codec's defaults.  Same-filled pages cost nearly
- * nothing; the model charges them the same (simplification).
+ * page from the config's codec_ns (zsim calibrate), else the codec's defaults;
+ * same-filled pages never reach the codec and cost nothing here.
  */
 static uint64_t zram_io(void *priv, uint64_t now, bool write, uint64_t index, uint32_t npages,
 		       uint64_t *cpu_ns)
 {
-	(void)index;
 	struct zram *z = priv;
-	*cpu_ns += (uint64_t)npages * (write ? z->compress_ns : z->decompress_ns);
-	if (!write) {
-		z->num_reads += npages;   /* a swap-in or page-cache read of the device */
-		z->decomp_pages += npages;
+	for (uint64_t i = index; i < index + npages && i < z->nr_slots; i++) {
+		bool same = z->table[i].flags & SLOT_SAME;   /* no codec work for these */
+		if (write) {
+			if (!same)
+				*cpu_ns += z->compress_ns;
+			continue;
+		}
+		z->num_reads++;   /* a swap-in or page-cache read of the device */
+		if (!same) {
+			*cpu_ns += z->decompress_ns;
+			z->decomp_pages++;
+		}
 	}
 	return now;
 }

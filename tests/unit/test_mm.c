@@ -468,16 +468,10 @@ START_TEST(test_swappiness_split)
 		/* tiny file: 20 file pages, free 150: 20 + 150 <= high 192 -> anon only; at
 		 * priority 12 the anon list (1000 >> 12 = 0) is scanned whole, until 32 are freed */
 		{ "tiny file", "", true, false, 20, 32, 968, 20 },
-		/* BUG (sim/mm.c scan_counts: the cache-trim test comes before the "file is
-		 * tiny" test): 20 file pages on the inactive list, free 150.  The kernel
-		 * checks file + free <= high (SCAN_ANON) before cache trim (SCAN_FILE), in
-		 * 3.12 and in 6.18 alike, so it would reclaim anon only and keep the 20
-		 * file pages.  The model trims: priority 11 takes all 20 file pages
-		 * (small-list rule: min(20, 32)); priority 10 then finds file = 0 ->
-		 * tiny -> anon only, one isolate batch of 32 (the batch is not cut at
-		 * the 12 still wanted): stolen 52, free 202, pswpout 32.  Pinned as it
-		 * is; the kernel's numbers would be pswpout 32, file 20 left. */
-		{ "BUG: tiny file on the inactive list", "", true, true, 20, 32, 968, 0 },
+		/* 20 file pages on the inactive list, free 150: the kernel checks file +
+		 * free <= high (SCAN_ANON) before cache trim (SCAN_FILE), in 3.12 and in
+		 * 6.18 alike, so it reclaims anon only and keeps the 20 file pages. */
+		{ "tiny file on the inactive list", "", true, true, 20, 32, 968, 20 },
 	};
 	for (size_t i = 0; i < ZSIM_ARRAY_SIZE(cases); i++)
 		run_split(&cases[i]);
@@ -848,9 +842,9 @@ END_TEST
 
 
 /*
- * BUG (sim/mm.c scan_counts, the `s->cfg.swappiness == 0` test): swappiness 0
- * makes every reclaim file-only, so with no page cache left the model never
- * swaps and OOM-kills with swap entirely free.  The kernel makes swappiness 0
+ * Swappiness 0 in global reclaim: once a bug here (every reclaim was file-only,
+ * so with no page cache left the model never swapped and OOM-killed with swap
+ * entirely free; MM_BUG_SWAPPINESS0=1 asserts that old behaviour).  The kernel makes swappiness 0
  * file-only only for cgroup reclaim; global reclaim "will swap to prevent OOM
  * even with no swappiness" (get_scan_count, 3.12 through 6.18: the
  * `cgroup_reclaim(sc) && !swappiness` / `!global_reclaim(sc) && !swappiness`
@@ -869,9 +863,9 @@ END_TEST
  * kernel's behaviour.
  */
 #ifndef MM_BUG_SWAPPINESS0
-#define MM_BUG_SWAPPINESS0 1
+#define MM_BUG_SWAPPINESS0 0
 #endif
-START_TEST(test_BUG_swappiness0_global_reclaim_never_swaps)
+START_TEST(test_swappiness0_global_reclaim_swaps)
 {
 	struct run r;
 	run_init(&r, "{\"kernel\":\"6.18\",\"machine\":{\"ram\":\"16M\"},\"mm\":{\"swappiness\":0},"
@@ -914,7 +908,7 @@ Suite *suite_mm(void)
 	tcase_add_test(tc, test_tmpfs_limit);
 	tcase_add_test(tc, test_zram_store_fails_without_free_frame);
 	tcase_add_test(tc, test_swap_cache);
-	tcase_add_test(tc, test_BUG_swappiness0_global_reclaim_never_swaps);
+	tcase_add_test(tc, test_swappiness0_global_reclaim_swaps);
 	suite_add_tcase(s, tc);
 	return s;
 }
