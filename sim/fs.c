@@ -361,6 +361,18 @@ int zsim_fs_event(struct zsim_sim *s, struct zsim_proc *p, struct zsim_group *g,
 				fs->used_pages++;
 			s->frames[f].swap = ZSIM_FRAME_NONE;
 			p->pending_cpu += s->cfg.minor_fault_ns;
+		} else if ((v & ZSIM_PTE_SWAPPED) &&
+			   zsim_swap_slot_of(s, v & ~ZSIM_PTE_SWAPPED)->frame != ZSIM_FRAME_NONE) {
+			/* a tmpfs page still in the swap cache: take it back, no I/O */
+			f = zsim_swap_slot_of(s, v & ~ZSIM_PTE_SWAPPED)->frame;
+			struct zsim_frame *fr = &s->frames[f];
+			if (fr->kind == ZSIM_FK_SWAPCACHE)
+				s->swap[fr->swapdev].readahead_hits++;
+			fr->kind = ZSIM_FK_SHMEM;
+			fr->owner = (uint32_t)(file - s->files);
+			fr->index = ev->page;
+			fr->pflags |= ZSIM_PG_REFERENCED;
+			p->pending_cpu += s->cfg.minor_fault_ns;
 		} else {
 			/* in swap (tmpfs) or on disk: read it in */
 			f = new_page(s, p, file, ev->page, tmpfs);
@@ -378,8 +390,8 @@ int zsim_fs_event(struct zsim_sim *s, struct zsim_proc *p, struct zsim_group *g,
 					io = fs->tier->ops->io(fs->tier->priv, s->now, false, fr->swap, 1, &cpu);
 				fs->pages_read++;
 				s->pgpgin++;
-				/* content: what was written there is kept in the frame we had; the
-				 * model re-derives it from the file page (see below) */
+				/* its content is not needed: a clean page is dropped, never
+				 * written back, and a write gives it new content */
 			}
 			s->pgmajfault++;
 			p->faults_major++;

@@ -215,6 +215,12 @@ static int evict(struct zsim_sim *s, uint32_t f, uint64_t *cpu)
 		uint64_t io = 0;
 		return zsim_fs_evict(s, f, cpu, &io);
 	}
+	if (fr->kind == ZSIM_FK_SWAPCACHE) {
+		/* read ahead, never mapped: its copy in swap is current */
+		zsim_swap_slot_of(s, ((uint64_t)fr->swapdev << 48) | fr->swap)->frame = ZSIM_FRAME_NONE;
+		zsim_mm_free_frame(s, f);
+		return 0;
+	}
 	/* anonymous */
 	struct zsim_proc *p = &s->procs[fr->owner];
 	uint64_t *pte = zsim_pt_lookup(&p->pt, fr->index);
@@ -544,9 +550,11 @@ int zsim_mm_access(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, bool
 	if (e & ZSIM_PTE_SWAPPED) {
 		struct zsim_swap_slot *sl = zsim_swap_slot_of(s, e & ~ZSIM_PTE_SWAPPED);
 		if (sl->frame != ZSIM_FRAME_NONE) {
-			/* still in the swap cache (readahead, or dropped but not reused): map it */
+			/* still in the swap cache (read ahead, or swapped in before): map it */
 			uint32_t f = sl->frame;
 			struct zsim_frame *fr = &s->frames[f];
+			if (fr->kind == ZSIM_FK_SWAPCACHE)
+				s->swap[(fr->swapdev)].readahead_hits++;
 			fr->kind = ZSIM_FK_ANON;
 			fr->owner = (uint32_t)(p - s->procs);
 			fr->index = vpage;

@@ -109,6 +109,8 @@ json_t *zsim_summary(const struct zsim_sim *s, const struct zsim_run_info *ri)
 		json_object_set_new(e, "swapins", JI(sd->swapins));
 		json_object_set_new(e, "swapin_share", json_real(ins ? (double)sd->swapins / (double)ins : 0.0));
 		json_object_set_new(e, "failed_writes", JI(sd->failed_writes));
+		json_object_set_new(e, "readahead_pages", JI(sd->readahead_pages));
+		json_object_set_new(e, "readahead_hits", JI(sd->readahead_hits));
 		json_array_append_new(sw, e);
 	}
 	json_object_set_new(r, "swap", sw);

@@ -30,6 +30,7 @@ enum zsim_frame_kind {
 	ZSIM_FK_ANON,    /* owner = process, index = virtual page */
 	ZSIM_FK_SHMEM,   /* owner = file (tmpfs), index = file page; swap-backed */
 	ZSIM_FK_FILE,    /* owner = file (block fs), index = file page; page cache */
+	ZSIM_FK_SWAPCACHE, /* read ahead from swap, not mapped yet: owner unknown */
 };
 
 /* mm-private frame flags (zsim_frame.mflags) */
@@ -74,7 +75,7 @@ struct zsim_swapdev {
 	uint64_t nr_free_stack;
 	uint64_t next_fresh;       /* slots >= this were never used (left untouched in memory) */
 	/* counters */
-	uint64_t swapins, swapouts, failed_writes;
+	uint64_t swapins, swapouts, failed_writes, readahead_pages, readahead_hits;
 };
 
 struct zsim_proc {

@@ -172,12 +172,54 @@ void zsim_swap_release(struct zsim_sim *s, uint64_t entry)
 	if (!sl->used)
 		return;
 	sd->tier->ops->invalidate(sd->tier->priv, slot);
-	if (sl->frame != ZSIM_FRAME_NONE)
-		s->frames[sl->frame].mflags &= (uint8_t)~ZSIM_MF_SWAPCACHE;
+	if (sl->frame != ZSIM_FRAME_NONE) {
+		uint32_t f = sl->frame;
+		s->frames[f].mflags &= (uint8_t)~ZSIM_MF_SWAPCACHE;
+		if (s->frames[f].kind == ZSIM_FK_SWAPCACHE) {
+			/* read ahead and never used: the page goes with its slot */
+			s->policy->del(s->policy_priv, f);
+			zsim_mm_free_frame(s, f);
+		}
+	}
 	sl->used = 0;
 	sl->frame = ZSIM_FRAME_NONE;
 	sd->free_stack[sd->nr_free_stack++] = (uint32_t)slot;
 	sd->used--;
+}
+
+/*
+ * Read the other used slots of the aligned readahead window into the swap
+ * cache; returns how many.  Only while free memory is above the low
+ * watermark: readahead allocations do not reclaim.
+ */
+static uint32_t readahead(struct zsim_sim *s, unsigned d, uint64_t slot)
+{
+	struct zsim_swapdev *sd = &s->swap[d];
+	uint64_t win = 1ull << s->cfg.page_cluster, base = slot & ~(win - 1);
+	uint32_t n = 0;
+	for (uint64_t j = base; j < base + win && j < sd->nr_slots; j++) {
+		struct zsim_swap_slot *sl = &sd->slots[j];
+		if (j == slot || !sl->used || sl->frame != ZSIM_FRAME_NONE)
+			continue;
+		if (s->nr_free <= s->wmark_low || !s->nr_free_structs)
+			break;
+		uint32_t f = zsim_mm_alloc_frame(s, NULL);
+		struct zsim_frame *fr = &s->frames[f];
+		fr->kind = ZSIM_FK_SWAPCACHE;
+		fr->owner = UINT32_MAX;
+		fr->cls = sl->cls;
+		fr->param = sl->param;
+		fr->seed = sl->seed;
+		fr->mflags |= ZSIM_MF_SWAPCACHE;
+		fr->swapdev = (uint8_t)d;
+		fr->swap = (uint32_t)j;
+		sl->frame = f;
+		zsim_mm_lru_add(s, f);
+		fr->pflags &= (uint8_t)~ZSIM_PG_REFERENCED;   /* nobody has used it yet */
+		n++;
+	}
+	sd->readahead_pages += n;
+	return n;
 }
 
 void zsim_swap_in(struct zsim_sim *s, uint64_t entry, uint32_t f, uint64_t *cpu_ns, uint64_t *io_done)
@@ -190,13 +232,14 @@ void zsim_swap_in(struct zsim_sim *s, uint64_t entry, uint32_t f, uint64_t *cpu_
 	fr->cls = sl->cls;
 	fr->param = sl->param;
 	fr->seed = sl->seed;
+	uint32_t extra = (!sd->sync && s->cfg.page_cluster) ? readahead(s, d, slot) : 0;
 	if (sd->tier->ops->io) {
-		uint64_t done = sd->tier->ops->io(sd->tier->priv, s->now, false, slot, 1, cpu_ns);
+		uint64_t done = sd->tier->ops->io(sd->tier->priv, s->now, false, slot, 1 + extra, cpu_ns);
 		if (done > *io_done)
 			*io_done = done;
 	}
 	sd->swapins++;
-	s->pswpin++;
+	s->pswpin += 1 + extra;
 	s->tier_hits[d]++;
 	/* vm_swap_full: more than half of all swap in use */
 	bool full = zsim_mm_swap_free_pages(s) * 2 < zsim_mm_swap_total_pages(s);

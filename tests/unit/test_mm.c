@@ -548,8 +548,9 @@ END_TEST
 START_TEST(test_oom_victim_counts_swap)
 {
 	struct run r;
+	/* page_cluster 0: single-page swap-ins, as the counts below assume */
 	run_init(&r, "{\"kernel\":\"6.18\",\"machine\":{\"ram\":\"16M\"},"
-		     "\"mm\":{\"policy\":\"lru\",\"watermarks\":false},"
+		     "\"mm\":{\"policy\":\"lru\",\"watermarks\":false,\"page_cluster\":0},"
 		     "\"devices\":{\"sw\":{\"type\":\"nvram\",\"size\":4096000}},"
 		     "\"swap\":[{\"device\":\"sw\"}]}");
 	ck_assert_uint_eq(r.s.swap[0].nr_slots, 1000);
@@ -773,8 +774,8 @@ static void run_cache(const struct cache_case *c)
 {
 	char json[512];
 	snprintf(json, sizeof(json),
-		 "{\"kernel\":\"6.18\",\"machine\":{\"ram\":\"16M\"},\"mm\":{\"policy\":\"lru\",\"watermarks\":false},"
-		 "\"devices\":{\"sw\":%s},\"swap\":[{\"device\":\"sw\"}]}", c->dev);
+		 "{\"kernel\":\"6.18\",\"machine\":{\"ram\":\"16M\"},\"mm\":{\"policy\":\"lru\",\"watermarks\":false,"
+		 "\"page_cluster\":0},\"devices\":{\"sw\":%s},\"swap\":[{\"device\":\"sw\"}]}", c->dev);
 	struct run r;
 	run_init(&r, json);
 	trace_begin(&r, NULL);
@@ -893,6 +894,51 @@ START_TEST(test_swappiness0_global_reclaim_swaps)
 }
 END_TEST
 
+/*
+ * Swap-in readahead on a non-synchronous device (page_cluster 3: windows of 8
+ * slots).  Exact LRU, no watermarks, 16 MiB = 4096 frames, nvram swap.  "app"
+ * writes 4112 pages: the first 16 written (vpages 0..15) are evicted, in that
+ * order, to slots 0..15.  It unmaps vpages 4000..4099 (100 frames free), then
+ * reads vpage 0: one major fault on slot 0, whose window 0..7 brings slots
+ * 1..7 into the swap cache (7 readahead pages, one request of 8: pswpin 8).
+ * Reading vpages 1..7 then costs minor faults only (readahead_hits 7); vpage
+ * 8 is in the next window: a second major fault, which reads 9..15 ahead.
+ * With page_cluster 0 the same reads are 9 major faults.
+ */
+START_TEST(test_swap_readahead)
+{
+	for (int pc = 0; pc <= 3; pc += 3) {
+		char json[400];
+		snprintf(json, sizeof(json),
+			 "{\"kernel\":\"6.18\",\"machine\":{\"ram\":\"16M\"},\"mm\":{\"policy\":\"lru\","
+			 "\"watermarks\":false,\"page_cluster\":%d},\"devices\":{\"sw\":{\"type\":\"nvram\","
+			 "\"size\":\"64M\"}},\"swap\":[{\"device\":\"sw\"}]}", pc);
+		struct run r;
+		run_init(&r, json);
+		trace_begin(&r, NULL);
+		t_create(&r, 1, 0, "app");
+		t_writes(&r, 1, 0, 4112, ZSIM_CONTENT_TEXT, 1);
+		t_unmap(&r, 1, 4000, 100);
+		for (uint64_t v = 0; v <= 8; v++)
+			t_read(&r, 1, v);
+		run_go(&r);
+		struct zsim_sim *s = &r.s;
+		ck_assert_uint_eq(s->pswpout, 16);
+		if (pc == 3) {
+			ck_assert_uint_eq(s->pgmajfault, 2);
+			ck_assert_uint_eq(s->swap[0].readahead_pages, 14);
+			ck_assert_uint_eq(s->swap[0].readahead_hits, 7);
+			ck_assert_uint_eq(s->pswpin, 16);
+		} else {
+			ck_assert_uint_eq(s->pgmajfault, 9);
+			ck_assert_uint_eq(s->swap[0].readahead_pages, 0);
+			ck_assert_uint_eq(s->pswpin, 9);
+		}
+		run_free(&r);
+	}
+}
+END_TEST
+
 Suite *suite_mm(void);
 Suite *suite_mm(void)
 {
@@ -905,6 +951,7 @@ Suite *suite_mm(void)
 	tcase_add_test(tc, test_swappiness_split);
 	tcase_add_test(tc, test_oom_kills_trigger_and_wakes_parent);
 	tcase_add_test(tc, test_oom_victim_counts_swap);
+	tcase_add_test(tc, test_swap_readahead);
 	tcase_add_test(tc, test_tmpfs_limit);
 	tcase_add_test(tc, test_zram_store_fails_without_free_frame);
 	tcase_add_test(tc, test_swap_cache);
