@@ -20,7 +20,7 @@ CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wformat=2 -Wmissing-prototypes
 CFLAGS  ?= -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(OPT) $(CFLAGS) $(SANFLAGS) $(WARN) -I. $(PKG_CFLAGS) -MMD -MP
-LDLIBS_ALL = $(PKG_LIBS) -lm
+LDLIBS_ALL = $(PKG_LIBS) -lm -lpthread
 
 LIB_SRC  := $(filter-out sim/main.c,$(wildcard sim/*.c allocators/*.c tiers/*.c policies/*.c traces/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)

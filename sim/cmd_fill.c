@@ -22,10 +22,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define MAX_ALLOCATORS 8
-#define READ_BATCH_PAGES 64
+#define READ_BATCH_PAGES 1024   /* pages read and prepared at once (4 MiB) */
+#define MAX_THREADS 8
 
 static const char *const mm_stat_fields[] = {
 	"orig_data_size", "compr_data_size", "mem_used_total", "mem_limit", "mem_used_max",
@@ -43,6 +46,7 @@ struct fill_opts {
 	bool json;
 	bool report;
 	bool check;
+	unsigned threads;           /* 0: one per online CPU (at most MAX_THREADS) */
 	const char *allocators[MAX_ALLOCATORS];
 	size_t nr_allocators;
 	const char *corpus;
@@ -58,8 +62,6 @@ struct page_source {
 	uint64_t pages;
 	uint64_t next;
 	const struct fill_opts *o;
-	uint8_t buf[READ_BATCH_PAGES * ZSIM_PAGE_SIZE];
-	size_t have, pos;
 };
 
 static int usage(FILE *out)
@@ -84,6 +86,8 @@ static int usage(FILE *out)
 		"  --report            print a per-allocator and per-class report\n"
 		"  --json              one JSON object per phase (per allocator)\n"
 		"  --check             verify every model's invariants after each operation (slow)\n"
+		"  --threads N         compress on N threads (default: one per CPU, at most 8);\n"
+		"                      the results do not depend on it\n"
 		"SIZE: bytes, or a number with K, M, G or T (powers of 1024): 256M, 1G.\n");
 	return out == stderr ? ZSIM_EXIT_USAGE : ZSIM_EXIT_OK;
 }
@@ -173,7 +177,7 @@ bad:
 
 static int source_open(struct page_source *s, const struct fill_opts *o)
 {
-	memset(s, 0, offsetof(struct page_source, buf));
+	memset(s, 0, sizeof(*s));
 	s->o = o;
 	if (o->synthetic) {
 		s->pages = o->syn_pages;
@@ -201,27 +205,95 @@ static int source_open(struct page_source *s, const struct fill_opts *o)
 	return 0;
 }
 
-/* Next page, or NULL at the end / on a read error (then *err is set). */
-static const uint8_t *source_next(struct page_source *s, int *err)
+/* The next batch of pages into buf: how many (0 at the end or on a read
+ * error, then *err is set).  Synthetic pages are made by the preparation. */
+static size_t source_batch(struct page_source *s, uint8_t *buf, int *err)
 {
-	if (s->next >= s->pages)
-		return NULL;
-	if (s->o->synthetic) {
-		zsim_content_fill(s->o->syn_class, s->o->seed * 0x9e3779b97f4a7c15ull + s->next, s->buf);
-		s->next++;
-		return s->buf;
+	uint64_t left = s->pages - s->next;
+	size_t n = left < READ_BATCH_PAGES ? (size_t)left : READ_BATCH_PAGES;
+	if (n && !s->o->synthetic && fread(buf, ZSIM_PAGE_SIZE, n, s->f) != n) {
+		*err = 1;
+		return 0;
 	}
-	if (s->pos == s->have) {
-		size_t n = fread(s->buf, ZSIM_PAGE_SIZE, READ_BATCH_PAGES, s->f);
-		if (n == 0) {
-			*err = 1;
-			return NULL;
-		}
-		s->have = n;
-		s->pos = 0;
+	s->next += n;
+	return n;
+}
+
+/*
+ * Preparing a batch: make synthetic pages, hash every page, test it for
+ * same-filled and compress it, on worker threads, each with its own codec
+ * instance.  Batches are double-buffered: the workers prepare the next batch
+ * while the main thread stores the current one, in page order, into the
+ * devices, which find every page already in the shared codec's cache.  The
+ * outcome does not depend on the threads: sizes are a function of bytes.
+ */
+struct prep {
+	const struct fill_opts *o;
+	const struct batch *b;
+	size_t lo, hi;
+	struct zsim_codec *codec;  /* this worker's */
+	uint8_t dst[ZSIM_CODEC_DST_MAX];
+	int err;
+};
+
+struct batch {
+	uint8_t *pages;
+	uint64_t first;            /* index of pages[0] in the corpus */
+	size_t n;
+	uint64_t *hash;
+	struct zsim_page_info *info;
+	pthread_t th[MAX_THREADS];
+	bool started[MAX_THREADS];
+};
+
+static void *prep_run(void *arg)
+{
+	struct prep *w = arg;
+	const struct batch *b = w->b;
+	for (size_t i = w->lo; i < w->hi; i++) {
+		uint8_t *pg = b->pages + i * ZSIM_PAGE_SIZE;
+		if (w->o->synthetic)
+			zsim_content_fill(w->o->syn_class, w->o->seed * 0x9e3779b97f4a7c15ull + b->first + i, pg);
+		b->hash[i] = zsim_page_hash(pg);
+		struct zsim_page_info *pi = &b->info[i];
+		pi->same = zsim_page_same_filled(pg, &pi->pattern);
+		pi->len = pi->same ? 0 : zsim_codec_compress_page(w->codec, pg, w->dst, sizeof(w->dst));
+		if (pi->len < 0)
+			w->err = pi->len;
 	}
-	s->next++;
-	return s->buf + ZSIM_PAGE_SIZE * s->pos++;
+	return NULL;
+}
+
+/* Start preparing b on the workers (threads where they can be had). */
+static void prepare_start(struct prep *w, unsigned nthreads, struct batch *b)
+{
+	for (unsigned t = 0; t < nthreads; t++) {
+		w[t].b = b;
+		w[t].lo = b->n * t / nthreads;
+		w[t].hi = b->n * (t + 1) / nthreads;
+		w[t].err = 0;
+		b->started[t] = pthread_create(&b->th[t], NULL, prep_run, &w[t]) == 0;
+		if (!b->started[t])
+			prep_run(&w[t]);   /* no thread: do its share here */
+	}
+}
+
+/* Wait for b and put what was learnt into the shared cache; 0 or ZSIM_E*. */
+static int prepare_finish(struct prep *w, unsigned nthreads, struct batch *b, struct zsim_codec *shared)
+{
+	int err = 0;
+	for (unsigned t = 0; t < nthreads; t++) {
+		if (b->started[t])
+			pthread_join(b->th[t], NULL);
+		b->started[t] = false;
+		if (w[t].err)
+			err = w[t].err;
+	}
+	if (err)
+		return err;
+	for (size_t i = 0; i < b->n; i++)
+		zsim_codec_cache_put(shared, b->hash[i], &b->info[i]);
+	return 0;
 }
 
 static void print_phase(const struct fill_opts *o, const char *phase, const char *alloc,
@@ -271,7 +343,7 @@ static int zsim_report_allocators(const struct fill_opts *o, struct zsim_tier **
 static int parse_opts(int argc, char **argv, struct fill_opts *o)
 {
 	enum { O_COMP = 256, O_LEVEL, O_KERNEL, O_DISKSIZE, O_MEMLIMIT, O_DISCARD, O_COMPACT,
-	       O_JSON, O_ALLOC, O_ALLOCS, O_REPORT, O_CHECK, O_SYN, O_HELP };
+	       O_JSON, O_ALLOC, O_ALLOCS, O_REPORT, O_CHECK, O_SYN, O_THREADS, O_HELP };
 	static const struct option lo[] = {
 		{ "comp", required_argument, NULL, O_COMP },
 		{ "level", required_argument, NULL, O_LEVEL },
@@ -286,6 +358,7 @@ static int parse_opts(int argc, char **argv, struct fill_opts *o)
 		{ "report", no_argument, NULL, O_REPORT },
 		{ "check", no_argument, NULL, O_CHECK },
 		{ "synthetic", required_argument, NULL, O_SYN },
+		{ "threads", required_argument, NULL, O_THREADS },
 		{ "help", no_argument, NULL, O_HELP },
 		{ 0, 0, 0, 0 },
 	};
@@ -355,6 +428,11 @@ static int parse_opts(int argc, char **argv, struct fill_opts *o)
 		case O_CHECK:
 			o->check = true;
 			break;
+		case O_THREADS:
+			if (zsim_parse_u64(optarg, &v) < 0 || v < 1 || v > MAX_THREADS)
+				return fail("--threads: '%s' is not a count from 1 to %d", optarg, MAX_THREADS);
+			o->threads = (unsigned)v;
+			break;
 		case O_SYN: {
 			int rc = parse_synthetic(optarg, o);
 			if (rc == ZSIM_ENOENT) {
@@ -411,6 +489,10 @@ int zsim_cmd_fill(int argc, char **argv)
 	struct page_source *src = zsim_xmalloc(sizeof(*src));
 	struct zsim_tier *dev[MAX_ALLOCATORS] = { 0 };
 	struct zsim_codec *codec = NULL;
+	struct prep *workers = NULL;
+	unsigned nthreads = 0;
+	struct batch batches[2];
+	memset(batches, 0, sizeof(batches));
 	uint64_t *discard = NULL;
 	size_t nr_discard = 0;
 	int ret = ZSIM_EXIT_ERROR;
@@ -431,11 +513,28 @@ int zsim_cmd_fill(int argc, char **argv)
 	}
 	if (o.discard_path && read_discard(o.discard_path, nr_slots, &discard, &nr_discard))
 		goto out;
-	if ((rc = zsim_codec_new(o.comp, o.level, &codec)) < 0) {
+	if ((rc = zsim_codec_new(o.comp, o.level, &codec)) == 0)
+		zsim_codec_reserve(codec, src->pages);
+	if (rc < 0) {
 		const struct zsim_codec_ops *ops = zsim_codec_find(o.comp);
 		fprintf(stderr, "zsim fill: --level %d: %s takes %s\n", o.level, o.comp,
 			ops && ops->has_level ? "a level in its range" : "no level");
 		goto out;
+	}
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	nthreads = o.threads ? o.threads : (cpus < 1 ? 1 : cpus > MAX_THREADS ? MAX_THREADS : (unsigned)cpus);
+	workers = zsim_xcalloc(nthreads, sizeof(*workers));
+	for (unsigned t = 0; t < nthreads; t++) {
+		workers[t].o = &o;
+		if (zsim_codec_new(o.comp, o.level, &workers[t].codec) < 0) {
+			fprintf(stderr, "zsim fill: cannot set up compressor %s\n", o.comp);
+			goto out;
+		}
+	}
+	for (int k = 0; k < 2; k++) {
+		batches[k].pages = zsim_xmalloc((size_t)READ_BATCH_PAGES * ZSIM_PAGE_SIZE);
+		batches[k].hash = zsim_xmalloc(READ_BATCH_PAGES * sizeof(*batches[k].hash));
+		batches[k].info = zsim_xmalloc(READ_BATCH_PAGES * sizeof(*batches[k].info));
 	}
 	for (size_t a = 0; a < o.nr_allocators; a++) {
 		char err[256];
@@ -454,31 +553,51 @@ int zsim_cmd_fill(int argc, char **argv)
 		}
 	}
 
-	/* Phase 1: the writes. */
-	const uint8_t *page;
+	/* Phase 1: the writes, a batch at a time, the next one prepared meanwhile. */
 	int rerr = 0;
 	bool refused = false;
-	while (!refused && (page = source_next(src, &rerr)) != NULL) {
-		struct zsim_page_ref ref = { .bytes = page, .hash = zsim_page_hash(page) };
-		uint64_t idx = src->next - 1;
-		for (size_t a = 0; a < o.nr_allocators; a++) {
-			rc = dev[a]->ops->store(dev[a]->priv, idx, &ref);
-			if (rc == ZSIM_ENOMEM && o.nr_allocators == 1) {
-				fprintf(stderr, "zsim fill: page %llu: the kernel would fail this write with EIO "
-					"(Input/output error): zram mem_limit of %llu bytes reached\n",
-					(unsigned long long)idx, (unsigned long long)o.mem_limit);
-				refused = true;
-			} else if (rc < 0 && rc != ZSIM_ENOMEM) {
-				fprintf(stderr, "zsim fill: page %llu: %s\n", (unsigned long long)idx,
-					zsim_strerror(rc));
-				goto out;
-			}
-		}
-		if (o.check && check_all(dev, o.nr_allocators, "writing page", idx))
+	unsigned cur = 0;
+	batches[0].first = src->next;
+	batches[0].n = source_batch(src, batches[0].pages, &rerr);
+	if (batches[0].n)
+		prepare_start(workers, nthreads, &batches[0]);
+	while (!refused && batches[cur].n > 0) {
+		struct batch *b = &batches[cur], *nb = &batches[cur ^ 1];
+		if ((rc = prepare_finish(workers, nthreads, b, codec)) < 0) {
+			fprintf(stderr, "zsim fill: compressing: %s\n", zsim_strerror(rc));
 			goto out;
+		}
+		nb->first = src->next;
+		nb->n = rerr ? 0 : source_batch(src, nb->pages, &rerr);
+		if (nb->n)
+			prepare_start(workers, nthreads, nb);
+		for (size_t i = 0; i < b->n && !refused; i++) {
+			uint64_t idx = b->first + i;
+			struct zsim_page_ref ref = { .bytes = b->pages + i * ZSIM_PAGE_SIZE, .hash = b->hash[i] };
+			for (size_t a = 0; a < o.nr_allocators; a++) {
+				rc = dev[a]->ops->store(dev[a]->priv, idx, &ref);
+				if (rc == ZSIM_ENOMEM && o.nr_allocators == 1) {
+					fprintf(stderr, "zsim fill: page %llu: the kernel would fail this write with EIO "
+						"(Input/output error): zram mem_limit of %llu bytes reached\n",
+						(unsigned long long)idx, (unsigned long long)o.mem_limit);
+					refused = true;
+				} else if (rc < 0 && rc != ZSIM_ENOMEM) {
+					fprintf(stderr, "zsim fill: page %llu: %s\n", (unsigned long long)idx,
+						zsim_strerror(rc));
+					goto out;
+				}
+			}
+			if (o.check && check_all(dev, o.nr_allocators, "writing page", idx))
+				goto out;
+		}
+		cur ^= 1;   /* the batch prepared meanwhile is next */
+	}
+	if (refused && batches[cur].n) {
+		/* let the batch in flight finish before its buffers go */
+		prepare_finish(workers, nthreads, &batches[cur], codec);
 	}
 	if (rerr) {
-		fprintf(stderr, "zsim fill: %s: read error at page %llu\n", o.corpus,
+		fprintf(stderr, "zsim fill: %s: read error near page %llu\n", o.corpus,
 			(unsigned long long)src->next);
 		goto out;
 	}
@@ -520,6 +639,20 @@ out:
 	for (size_t a = 0; a < o.nr_allocators; a++)
 		zsim_tier_free(dev[a]);
 	zsim_codec_free(codec);
+	for (int k = 0; k < 2; k++)   /* no worker may outlive its batch */
+		for (unsigned t = 0; t < nthreads; t++)
+			if (batches[k].started[t]) {
+				pthread_join(batches[k].th[t], NULL);
+				batches[k].started[t] = false;
+			}
+	for (unsigned t = 0; workers && t < nthreads; t++)
+		zsim_codec_free(workers[t].codec);
+	free(workers);
+	for (int k = 0; k < 2; k++) {
+		free(batches[k].pages);
+		free(batches[k].hash);
+		free(batches[k].info);
+	}
 	if (src->f)
 		fclose(src->f);
 	free(src);

@@ -47,6 +47,22 @@ void zsim_codec_names(char *buf, size_t len)
 		off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? ", " : "", members[i]->name);
 }
 
+bool zsim_page_same_filled(const uint8_t *page, uint64_t *pattern)
+{
+	uint64_t first, w;
+	memcpy(&first, page, 8);
+	memcpy(&w, page + ZSIM_PAGE_SIZE - 8, 8);
+	if (w != first)
+		return false;
+	for (size_t off = 8; off < ZSIM_PAGE_SIZE - 8; off += 8) {
+		memcpy(&w, page + off, 8);
+		if (w != first)
+			return false;
+	}
+	*pattern = first;
+	return true;
+}
+
 uint64_t zsim_page_hash(const uint8_t *page)
 {
 	return XXH3_64bits(page, ZSIM_PAGE_SIZE);
@@ -209,6 +225,12 @@ int zsim_codec_page_len_hashed(struct zsim_codec *c, const uint8_t *page, uint64
 int zsim_codec_page_len(struct zsim_codec *c, const uint8_t *page)
 {
 	return zsim_codec_page_len_hashed(c, page, zsim_page_hash(page));
+}
+
+void zsim_codec_reserve(struct zsim_codec *c, uint64_t n)
+{
+	while ((c->mask + 1) < 2 * n + 2 && c->mask < (1ull << 32))
+		cache_grow(c);
 }
 
 void zsim_codec_get_stats(const struct zsim_codec *c, struct zsim_codec_stats *st)

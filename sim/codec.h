@@ -94,6 +94,13 @@ int zsim_codec_compress_page(struct zsim_codec *c, const uint8_t *page, uint8_t 
 
 void zsim_codec_get_stats(const struct zsim_codec *c, struct zsim_codec_stats *st);
 
+/* Size the cache for about n distinct pages up front (avoids regrowing). */
+void zsim_codec_reserve(struct zsim_codec *c, uint64_t n);
+
+/* zram's same-filled test: every 8-byte word equals the first (the last word is
+ * compared first, as the kernel does, for a quick reject).  Sets *pattern. */
+bool zsim_page_same_filled(const uint8_t *page, uint64_t *pattern);
+
 /* 64-bit content hash of one page (XXH3); the cache key. */
 uint64_t zsim_page_hash(const uint8_t *page);
 

@@ -160,23 +160,6 @@ static uint64_t pool_pages(const struct zram *z)
 	return zsim_alloc_total_pages(z->pool) + z->whole_pages;
 }
 
-/* The kernel's same-filled test: every 8-byte word equals the first (last word checked first). */
-static bool page_same_filled(const uint8_t *page, uint64_t *pattern)
-{
-	uint64_t first, w;
-	memcpy(&first, page, 8);
-	memcpy(&w, page + ZSIM_PAGE_SIZE - 8, 8);
-	if (w != first)
-		return false;
-	for (size_t off = 8; off < ZSIM_PAGE_SIZE - 8; off += 8) {
-		memcpy(&w, page + off, 8);
-		if (w != first)
-			return false;
-	}
-	*pattern = first;
-	return true;
-}
-
 /* Free whatever the slot holds (zram_free_page). */
 static void slot_free(struct zram *z, struct slot *s)
 {
@@ -217,7 +200,7 @@ static int zram_store(void *priv, uint64_t index, const struct zsim_page_ref *pg
 			z->content_wall_ns += wall_now() - t0;
 			bytes = z->buf;
 		}
-		pi.same = page_same_filled(bytes, &pi.pattern);
+		pi.same = zsim_page_same_filled(bytes, &pi.pattern);
 		pi.len = 0;
 		if (!pi.same) {
 			pi.len = zsim_codec_page_len_hashed(z->codec, bytes, hash);

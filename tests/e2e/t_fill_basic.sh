@@ -45,3 +45,15 @@ check "json names the fields" grep -q '"phase":"written".*"orig_data_size":12288
 "$ZSIM" fill --json "$T/mix.bin" > "$T/c.json"
 check "corpus file equals the synthetic stream" cmp -s "$T/a.json" "$T/c.json"
 check "invariants hold after every step" sh -c "\"$ZSIM\" fill --check --synthetic mix:2000:3 --discard $T/even.txt --compact > /dev/null"
+
+# mem_limit hit while the next batch of pages is being prepared (batches are
+# 1024 pages): 3000 random pages, 4M = 1024 pages fit, the 1025th is refused.
+"$ZSIM" corpus random --pages 3000 --seed 5 -o "$T/r3000.bin"
+"$ZSIM" fill --mem-limit 4M "$T/r3000.bin" > "$T/lim2.out" 2> "$T/lim2.err"
+rc=$?
+check "mem-limit across batches: exit status 3" [ "$rc" = 3 ]
+check "mem-limit across batches: 1024 pages written" [ "$(field "$T/lim2.out" written 1)" = 4194304 ]
+check "mem-limit across batches: page 1024 refused" grep -q "page 1024: the kernel would fail" "$T/lim2.err"
+"$ZSIM" fill --threads 1 --synthetic mix:5000:3 > "$T/t1.out"
+"$ZSIM" fill --threads 3 --synthetic mix:5000:3 > "$T/t3.out"
+check "thread count does not change the result" cmp -s "$T/t1.out" "$T/t3.out"
