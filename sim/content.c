@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <lz4.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,7 +87,7 @@ static inline size_t below32(uint32_t bits, size_t n)
 /* One 64-bit draw per token: the generators are on the simulator's hot path
  * (every page swapped out is made from its seed), so they spend their random
  * bits carefully. */
-static void fill_text(struct zsim_rng *r, uint8_t *p)
+static void fill_text_tokens(struct zsim_rng *r, uint8_t *p)
 {
 	size_t off = 0;
 	unsigned col = 0;
@@ -133,6 +134,84 @@ static void fill_text(struct zsim_rng *r, uint8_t *p)
 			p[off++] = ' ';
 			col++;
 		}
+	}
+}
+
+/*
+ * Text pages are assembled from a table of TEXT_LINES source-like lines, made
+ * once (the same table in every process and run: it is a constant computed at
+ * first use, not state) from the token model above.  A page draws lines with
+ * a skew, so common lines recur within a page as they do in real source, and
+ * rewrites a few characters of some lines (identifiers and numbers differ from
+ * line to line), and now and then repeats an earlier stretch of the page.  One
+ * random draw per line keeps this several times cheaper than the token model,
+ * which matters because the simulator makes the bytes of every page it
+ * compresses.  The three constants are tuned so lz4 gives 2.68:1 on text pages,
+ * as on the kernel's .c/.h files (2.685 measured).
+ */
+#define TEXT_LINES 512
+#define TEXT_LINE_MAX 80
+#define TEXT_MUTATE_OF_16 4
+#define TEXT_COPY_OF_16 10
+
+static char text_line[TEXT_LINES][TEXT_LINE_MAX];
+static uint8_t text_line_len[TEXT_LINES];
+static pthread_once_t text_once = PTHREAD_ONCE_INIT;
+
+static void text_table_init(void)
+{
+	struct zsim_rng r;
+	uint8_t page[ZSIM_PAGE_SIZE];
+	zsim_rng_seed(&r, 0x7e57ab1e5eedull);
+	unsigned n = 0;
+	while (n < TEXT_LINES) {
+		fill_text_tokens(&r, page);
+		/* cut the page into its lines */
+		size_t start = 0;
+		for (size_t i = 0; i < ZSIM_PAGE_SIZE && n < TEXT_LINES; i++) {
+			if (page[i] != '\n')
+				continue;
+			size_t len = i + 1 - start;
+			if (len >= 8 && len <= TEXT_LINE_MAX) {
+				memcpy(text_line[n], page + start, len);
+				text_line_len[n++] = (uint8_t)len;
+			}
+			start = i + 1;
+		}
+	}
+}
+
+static void fill_text(struct zsim_rng *r, uint8_t *p)
+{
+	pthread_once(&text_once, text_table_init);
+	size_t off = 0;
+	while (off < ZSIM_PAGE_SIZE) {
+		uint64_t x = zsim_rng_next(r);
+		if (off > 512 && ((x >> 58) & 15) < TEXT_COPY_OF_16) {
+			/* source repeats itself: copy an earlier stretch of this page */
+			size_t len = 16 + (size_t)((x >> 16) % 48);
+			size_t from = below32((uint32_t)(x >> 24), off - len);
+			if (len > ZSIM_PAGE_SIZE - off)
+				len = ZSIM_PAGE_SIZE - off;
+			memmove(p + off, p + from, len);
+			off += len;
+			continue;
+		}
+		uint64_t u = x & 0xffff;   /* skewed choice: the square of a uniform */
+		size_t li = (size_t)(((u * u) >> 16) * TEXT_LINES >> 16);
+		size_t len = text_line_len[li];
+		if (len > ZSIM_PAGE_SIZE - off)
+			len = ZSIM_PAGE_SIZE - off;
+		memcpy(p + off, text_line[li], len);
+		if (((x >> 16) & 15) < TEXT_MUTATE_OF_16 && len > 4) {
+			/* an identifier or number differs: rewrite three characters */
+			static const char alnum[] = "abcdefghijklmnopqrstuvwxyz_0123456789ABCDEFGHIJ";
+			size_t at = off + (size_t)((x >> 20) % (len - 3));
+			p[at] = (uint8_t)alnum[(x >> 32) % 48];
+			p[at + 1] = (uint8_t)alnum[(x >> 40) % 48];
+			p[at + 2] = (uint8_t)alnum[(x >> 48) % 48];
+		}
+		off += len;
 	}
 }
 
