@@ -56,7 +56,9 @@
 
 static uint32_t frame_take(struct zsim_sim *s)
 {
-	uint32_t f = s->free_structs[--s->nr_free_structs];
+	/* a frame freed before (most recent first), else the lowest never used */
+	uint32_t f = s->nr_freed_structs ? s->free_structs[--s->nr_freed_structs] : s->next_fresh_frame++;
+	s->nr_free_structs--;
 	s->nr_free--;
 	s->lru_pages++;
 	if (s->nr_free < s->min_free_seen)
@@ -70,7 +72,8 @@ static uint32_t frame_take(struct zsim_sim *s)
 void zsim_mm_free_frame(struct zsim_sim *s, uint32_t f)
 {
 	s->frames[f].kind = ZSIM_FK_FREE;
-	s->free_structs[s->nr_free_structs++] = f;
+	s->free_structs[s->nr_freed_structs++] = f;
+	s->nr_free_structs++;
 	s->nr_free++;
 	s->lru_pages--;
 }
@@ -152,9 +155,8 @@ int zsim_mm_init(struct zsim_sim *s, char *err, size_t errlen)
 	s->nr_frames = (uint32_t)(c->ram / ZSIM_PAGE_SIZE);
 	s->reserve_pages = ZSIM_DIV_ROUND_UP(c->kernel_reserve, ZSIM_PAGE_SIZE);
 	s->frames = zsim_xcalloc(s->nr_frames, sizeof(*s->frames));
+	/* untouched until used, so a large simulated RAM costs only what it holds */
 	s->free_structs = zsim_xmalloc((size_t)s->nr_frames * sizeof(*s->free_structs));
-	for (uint32_t i = 0; i < s->nr_frames; i++)
-		s->free_structs[i] = s->nr_frames - 1 - i;  /* frame 0 is handed out first */
 	s->nr_free_structs = s->nr_frames;
 	s->nr_free = s->nr_frames - s->reserve_pages;
 	s->min_free_seen = s->nr_free;

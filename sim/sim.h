@@ -180,8 +180,10 @@ struct zsim_sim {
 	/* frames */
 	struct zsim_frame *frames;
 	uint32_t nr_frames;        /* RAM pages */
-	uint32_t *free_structs;    /* unused frame structs */
-	uint32_t nr_free_structs;
+	uint32_t *free_structs;    /* frame structs freed, most recent on top */
+	uint32_t nr_freed_structs; /* entries in free_structs */
+	uint32_t next_fresh_frame; /* frames >= this were never used */
+	uint32_t nr_free_structs;  /* frame structs available in all */
 	uint64_t nr_free;          /* free RAM pages */
 	uint64_t reserve_pages, zspages, lru_pages;
 	uint64_t wmark_min, wmark_low, wmark_high, min_free_kbytes;
