@@ -75,6 +75,7 @@ struct zsim_reclaim_ops {
 };
 
 const struct zsim_reclaim_ops *zsim_reclaim_find(const char *name);
+void zsim_reclaim_names(char *buf, size_t len);
 
 extern const struct zsim_reclaim_ops zsim_reclaim_lru2;
 extern const struct zsim_reclaim_ops zsim_reclaim_clock;

@@ -21,6 +21,15 @@ const struct zsim_reclaim_ops *zsim_reclaim_find(const char *name)
 	return NULL;
 }
 
+void zsim_reclaim_names(char *buf, size_t len)
+{
+	size_t off = 0;
+	if (len)
+		buf[0] = '\0';
+	for (size_t i = 0; i < ZSIM_ARRAY_SIZE(members) && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? ", " : "", members[i]->name);
+}
+
 int zsim_flist_check(const struct zsim_frame *fr, const struct zsim_flist *l, uint8_t id,
 		     const char *what, char *msg, size_t len)
 {

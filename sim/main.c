@@ -7,6 +7,8 @@
 #include "kprofile.h"
 #include "../allocators/allocator.h"
 #include "../tiers/tier.h"
+#include "../policies/reclaim.h"
+#include "../traces/gen.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -43,8 +45,14 @@ static void list_all(void)
 		off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%s%s", i ? ", " : "",
 					zsim_tier_at(i)->name);
 	printf("tiers: %s\n", buf);
+	zsim_reclaim_names(buf, sizeof(buf));
+	printf("reclaim policies: %s\n", buf);
 	zsim_content_names(buf, sizeof(buf));
 	printf("content classes: %s\n", buf);
+	zsim_gen_names(buf, sizeof(buf));
+	printf("trace generators: %s\n", buf);
+	printf("trace importers: lackey, oracle\n");
+	printf("device types: zram, ssd, emmc, hdd, nvram, nas (ssd..nas: presets of tier blockdev)\n");
 	zsim_kprofile_names(buf, sizeof(buf));
 	printf("kernel profiles: %s (default %s)\n", buf, zsim_kprofile_default()->name);
 }

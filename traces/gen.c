@@ -27,6 +27,15 @@ static const struct zsim_generator *const generators[] = {
 	&zsim_gen_appswitch,
 };
 
+void zsim_gen_names(char *buf, size_t len)
+{
+	size_t off = 0;
+	if (len)
+		buf[0] = '\0';
+	for (size_t i = 0; i < ZSIM_ARRAY_SIZE(generators) && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? ", " : "", generators[i]->name);
+}
+
 /* ---- emitter ----------------------------------------------------------- */
 
 void zsim_gen_init(struct zsim_gen *g, struct zsim_trace_writer *w, uint64_t seed)

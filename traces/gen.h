@@ -293,4 +293,7 @@ struct zsim_importer {
 extern const struct zsim_importer zsim_import_lackey;
 extern const struct zsim_importer zsim_import_oracle;
 
+/* The generators' names, comma-separated, into buf (zsim --list). */
+void zsim_gen_names(char *buf, size_t len);
+
 #endif
