@@ -28,6 +28,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define QUANTUM_NS 1000000ull     /* 1 ms of CPU per turn */
 #define BATCH_EVENTS 4096         /* events per turn at most */
@@ -210,6 +211,18 @@ static int pump(struct zsim_sim *s, struct zsim_group *g, char *err, size_t errl
 		return 0;
 	}
 	s->nr_events++;
+	if ((ev.kind == ZSIM_EV_ACCESS && ev.write) || ev.kind == ZSIM_EV_FILE_WRITE) {
+		if (ev.content.cls == ZSIM_CONTENT_CORPUS) {
+			if (!g->corpus || ev.content.seed >= g->corpus_pages) {
+				snprintf(err, errlen, "%s: event %llu: corpus page %llu %s", g->path,
+					 (unsigned long long)zsim_trace_reader_events(g->r),
+					 (unsigned long long)ev.content.seed,
+					 g->corpus ? "is past the end of the trace's corpus" : "but the trace names no corpus");
+				return ZSIM_EFORMAT;
+			}
+			ev.content.param = (uint8_t)(g - s->groups);   /* which trace's corpus */
+		}
+	}
 	if (ev.kind == ZSIM_EV_PROC_CREATE) {
 		uint32_t child = proc_new(s, g, ev.pid);
 		if (ev.target == 0) {
@@ -434,6 +447,30 @@ int zsim_sim_add_trace(struct zsim_sim *s, const char *path, char *err, size_t e
 			return ZSIM_EINVAL;
 		}
 	}
+	if (h->corpus[0]) {
+		/* the corpus as named, else next to the trace file */
+		char alt[4096];
+		const char *cp = h->corpus;
+		const char *slash = strrchr(path, '/');
+		if (h->corpus[0] != '/' && access(cp, R_OK) != 0 && slash) {
+			snprintf(alt, sizeof(alt), "%.*s/%s", (int)(slash - path), path, h->corpus);
+			cp = alt;
+		}
+		char cerr[512];
+		if (zsim_content_corpus_open(cp, &g->corpus, cerr, sizeof(cerr)) < 0) {
+			snprintf(err, errlen, "%s: the trace's corpus: %s", path, cerr);
+			zsim_trace_close(r);
+			return ZSIM_EINVAL;
+		}
+		g->corpus_pages = zsim_content_corpus_pages(g->corpus);
+	}
+	if (s->nr_groups >= 255) {
+		snprintf(err, errlen, "%s: at most 255 traces", path);
+		if (g->corpus)
+			zsim_content_corpus_close(g->corpus);
+		zsim_trace_close(r);
+		return ZSIM_EINVAL;
+	}
 	s->nr_groups++;
 	return 0;
 }
@@ -448,6 +485,8 @@ void zsim_sim_free(struct zsim_sim *s)
 	free(s->procs);
 	for (unsigned g = 0; g < s->nr_groups; g++) {
 		zsim_trace_close(s->groups[g].r);
+		if (s->groups[g].corpus)
+			zsim_content_corpus_close(s->groups[g].corpus);
 		free(s->groups[g].pid_map);
 		free(s->groups[g].file_map);
 	}

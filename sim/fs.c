@@ -134,9 +134,9 @@ static int writeback(struct zsim_sim *s, uint32_t f, uint64_t *cpu_ns)
 		}
 		fr->swap = (uint32_t)b;
 	}
-	struct zsim_content_ref c = { .cls = fr->cls, .param = fr->param, .seed = fr->seed };
-	struct zsim_page_ref pg = { .bytes = NULL, .hash = zsim_content_hash(&c),
-				    .fill = zsim_content_fill_ref, .ctx = &c };
+	struct zsim_fill_ctx fc = { s, { .cls = fr->cls, .param = fr->param, .seed = fr->seed } };
+	struct zsim_page_ref pg = { .bytes = NULL, .hash = zsim_content_hash(&fc.c),
+				    .fill = zsim_content_fill_ref, .ctx = &fc };
 	int rc = fs->tier->ops->store(fs->tier->priv, fr->swap, &pg);
 	if (rc < 0) {
 		if (!fs->writeback_fail++)

@@ -113,6 +113,8 @@ struct zsim_file {
 struct zsim_group {
 	struct zsim_trace_reader *r;
 	const char *path;
+	struct zsim_corpus *corpus;    /* the header's corpus file, if it names one */
+	uint64_t corpus_pages;
 	bool eof;
 	uint32_t *pid_map;         /* trace pid -> process index + 1 */
 	uint32_t pid_map_len;
@@ -295,8 +297,13 @@ uint64_t *zsim_pt_lookup(struct zsim_ptable *t, uint64_t key);   /* NULL if abse
 uint64_t *zsim_pt_insert(struct zsim_ptable *t, uint64_t key);   /* new entries read 0 */
 void zsim_pt_remove(struct zsim_ptable *t, uint64_t key);
 
-/* content */
+/* content: a page's bytes are made (or read from its trace's corpus) only when
+ * a tier needs them; for a corpus page, param holds the trace group */
+struct zsim_fill_ctx {
+	struct zsim_sim *s;
+	struct zsim_content_ref c;
+};
 uint64_t zsim_content_hash(const struct zsim_content_ref *c);
-void zsim_content_fill_ref(const void *ctx, uint8_t *buf);
+void zsim_content_fill_ref(const void *ctx, uint8_t *buf);   /* ctx: struct zsim_fill_ctx */
 
 #endif

@@ -26,6 +26,7 @@
 #include "sim.h"
 #include "rng.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,7 +41,17 @@ uint64_t zsim_content_hash(const struct zsim_content_ref *c)
 
 void zsim_content_fill_ref(const void *ctx, uint8_t *buf)
 {
-	const struct zsim_content_ref *c = ctx;
+	const struct zsim_fill_ctx *fc = ctx;
+	const struct zsim_content_ref *c = &fc->c;
+	if (c->cls == ZSIM_CONTENT_CORPUS) {
+		/* the engine checked the index against the corpus when it read the event */
+		char err[256];
+		if (zsim_content_corpus_read(fc->s->groups[c->param].corpus, c->seed, buf, err, sizeof(err)) < 0) {
+			fprintf(stderr, "zsim: %s\n", err);
+			abort();   /* the file changed under us: no honest result is possible */
+		}
+		return;
+	}
 	zsim_content_fill_param((enum zsim_content_class)c->cls, c->param, c->seed, buf);
 }
 
@@ -130,9 +141,9 @@ int zsim_swap_out(struct zsim_sim *s, uint32_t f, uint64_t *entry, uint64_t *cpu
 		if (sd->used == sd->nr_slots)
 			continue;
 		uint32_t slot = sd->nr_free_stack ? sd->free_stack[sd->nr_free_stack - 1] : (uint32_t)sd->next_fresh;
-		struct zsim_content_ref c = { .cls = fr->cls, .param = fr->param, .seed = fr->seed };
-		struct zsim_page_ref pg = { .bytes = NULL, .hash = zsim_content_hash(&c),
-					    .fill = zsim_content_fill_ref, .ctx = &c };
+		struct zsim_fill_ctx fc = { s, { .cls = fr->cls, .param = fr->param, .seed = fr->seed } };
+		struct zsim_page_ref pg = { .bytes = NULL, .hash = zsim_content_hash(&fc.c),
+					    .fill = zsim_content_fill_ref, .ctx = &fc };
 		int rc = sd->tier->ops->store(sd->tier->priv, slot, &pg);
 		if (rc < 0) {
 			/* the write failed (zram found no frame, or hit mem_limit): page stays */
