@@ -57,6 +57,8 @@
  * Exit status: 0 success, 1 runtime failure (I/O, no ELF files), 2 bad usage.
  * Every message starts with "mkcorpus: ".  A failed run removes its output file.
  */
+#include "sim/rng.h"
+
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -137,46 +139,20 @@ static char *xstrdup(const char *s)
 
 /* ---- random numbers: xoshiro256** seeded through splitmix64 ---------------- */
 
+/* The project's generator (sim/rng.h); independent streams from one seed by
+ * mixing in a number that names the consumer. */
 struct rng {
-	uint64_t s[4];
+	struct zsim_rng z;
 };
 
-static uint64_t splitmix64(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-/* Independent streams from one seed: `stream` names the consumer. */
 static void rng_seed(struct rng *r, uint64_t seed, uint64_t stream)
 {
-	uint64_t x = seed ^ (stream * 0xd1342543de82ef95ull);
-
-	for (int i = 0; i < 4; i++)
-		r->s[i] = splitmix64(&x);
-}
-
-static uint64_t rotl(uint64_t x, int k)
-{
-	return (x << k) | (x >> (64 - k));
+	zsim_rng_seed(&r->z, seed ^ (stream * 0xd1342543de82ef95ull));
 }
 
 static uint64_t rng_next(struct rng *r)
 {
-	uint64_t *s = r->s;
-	uint64_t result = rotl(s[1] * 5, 7) * 9;
-	uint64_t t = s[1] << 17;
-
-	s[2] ^= s[0];
-	s[3] ^= s[1];
-	s[1] ^= s[2];
-	s[0] ^= s[3];
-	s[2] ^= t;
-	s[3] = rotl(s[3], 45);
-	return result;
+	return zsim_rng_next(&r->z);
 }
 
 /* Uniform in [0, n), n > 0, without modulo bias. */

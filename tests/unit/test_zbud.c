@@ -8,79 +8,10 @@
 #include <string.h>
 
 #include "allocators/allocator.h"
+#include "alloc_test.h"
 
 Suite *suite_zbud(void);
 
-/* A counting frame source with a limit. */
-struct frames { unsigned held, limit; };
-
-static int fr_get(void *ctx, unsigned n)
-{
-	struct frames *f = ctx;
-	if (f->held + n > f->limit)
-		return ZSIM_ENOMEM;
-	f->held += n;
-	return 0;
-}
-
-static void fr_put(void *ctx, unsigned n)
-{
-	struct frames *f = ctx;
-	ck_assert_uint_ge(f->held, n);
-	f->held -= n;
-}
-
-struct inst {
-	const struct zsim_allocator_ops *ops;
-	void *priv;
-	struct frames fr;
-	struct zsim_frame_source src;
-};
-
-static void inst_new(struct inst *in, const struct zsim_allocator_ops *ops, const char *profile)
-{
-	const struct zsim_kprofile *kp = zsim_kprofile_find(profile);
-	ck_assert_ptr_nonnull(kp);
-	memset(in, 0, sizeof(*in));
-	in->ops = ops;
-	in->fr.limit = UINT32_MAX;
-	in->src = (struct zsim_frame_source){ fr_get, fr_put, &in->fr };
-	in->priv = calloc(1, ops->priv_size);
-	struct zsim_alloc_params p = { .kp = kp, .frames = &in->src };
-	ck_assert_int_eq(ops->init(in->priv, &p), 0);
-}
-
-static void inst_del(struct inst *in)
-{
-	in->ops->destroy(in->priv);
-	ck_assert_uint_eq(in->fr.held, 0);
-	free(in->priv);
-}
-
-static void ok(struct inst *in)
-{
-	char msg[256] = "";
-	int rc = in->ops->check(in->priv, msg, sizeof(msg));
-	ck_assert_msg(rc == 0, "check: %s", msg);
-	ck_assert_uint_eq(in->fr.held, in->ops->total_pages(in->priv));
-}
-
-static zsim_handle put(struct inst *in, size_t size)
-{
-	zsim_handle h = 0;
-	ck_assert_int_eq(in->ops->malloc(in->priv, size, &h), 0);
-	ck_assert_uint_ne(h, 0);
-	ok(in);
-	return h;
-}
-
-static uint64_t pages(struct inst *in) { return in->ops->total_pages(in->priv); }
-
-static void del(struct inst *in, zsim_handle h)
-{
-	in->ops->free(in->priv, h);
-	ok(in);
-}
 
 START_TEST(pairs_share_or_not)
 {
