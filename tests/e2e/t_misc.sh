@@ -1,0 +1,36 @@
+# zsim --list, --version, calibrate, and codec_ns in a config.
+. "$(dirname "$0")/lib.sh"
+
+"$ZSIM" --list > "$T/list"
+for fam in "codecs: lzo-rle, lzo, lz4, zstd" "allocators: zsmalloc, zbud, z3fold, ideal" \
+	"reclaim policies: lru2, clock, lru" "kernel profiles: 3.12" "trace generators: hogger"; do
+	check "--list names $fam" grep -q "^$fam" "$T/list"
+done
+check "--version" sh -c "'$ZSIM' --version | grep -q '^zsim [0-9]'"
+
+"$ZSIM" calibrate --pages 64 -o "$T/cal.json"
+for c in lzo-rle lzo lz4 zstd; do
+	check "calibrate measures $c" grep -q "\"$c\": {" "$T/cal.json"
+done
+check "calibrate gives positive times" sh -c "! grep -q '\"compress\": 0' '$T/cal.json'"
+expect_error "calibrate: bad --pages" "--pages: 'lots' is not a count" "$ZSIM" calibrate --pages lots
+expect_error "calibrate: stray argument" "unexpected argument 'x'" "$ZSIM" calibrate x
+
+# a config with codec_ns: zram's CPU time per page follows it
+printf 'create 1 0 app\n' > "$T/t.txt"
+i=0; while [ $i -lt 6000 ]; do echo "access 1 $i w text:$i"; i=$((i + 1)); done >> "$T/t.txt"
+"$ZSIM" trace pack "$T/t.txt" -o "$T/t.trc"
+for ns in 1000 100000; do
+	cat > "$T/c$ns.json" <<J
+{ "machine": { "ram": "16M" }, "codec_ns": { "lzo-rle": { "compress": $ns, "decompress": 1000 } },
+  "devices": { "z": { "type": "zram", "size": "64M" } }, "swap": [ { "device": "z" } ] }
+J
+	"$ZSIM" --trace "$T/t.trc" --config "$T/c$ns.json" --out "$T/r$ns" --quiet
+done
+t_fast=$(sed -n 's/.*"sim_time_ns": \([0-9]*\).*/\1/p' "$T/r1000/summary.json")
+t_slow=$(sed -n 's/.*"sim_time_ns": \([0-9]*\).*/\1/p' "$T/r100000/summary.json")
+check "slower compression makes the run longer ($t_fast < $t_slow)" [ "$t_fast" -lt "$t_slow" ]
+check "--print-config shows codec_ns" sh -c "'$ZSIM' --print-config --config '$T/c1000.json' | grep -A2 '\"lzo-rle\"' | grep -q '\"compress\": 1000'"
+printf '{ "machine": { "ram": "16M" }, "codec_ns": { "lz5": { "compress": 1 } } }' > "$T/bad.json"
+expect_error "codec_ns: unknown codec named with its path" '\$\.codec_ns\.lz5: unknown compressor' \
+	"$ZSIM" --print-config --config "$T/bad.json"
