@@ -50,16 +50,17 @@ help:
 	@echo "make check-kernel  only the real-kernel zram fidelity check (root, free /sys/block/zram0)"
 	@echo "make bench       benchmarks; prints figures"
 	@echo "make fuzz        run the libFuzzer targets for a bounded time (clang)"
-	@echo "make traces      traces/kbuild.trc and traces/hogger-800m.trc (the 2013 experiment)"
+	@echo "make traces      traces/kbuild.trc, hogger-800m.trc (the 2013 experiment), service-800m.trc"
 	@echo "make install PREFIX=/usr/local DESTDIR="
 
 deps:
 	@sh scripts/deps.sh
 
-# The main job on the built-in defaults: the 2013 workload (an 800 MiB hogger
-# beside a kernel build -j4) on a 1 GiB board with zram and an SSD swap partition.
+# The main job on the built-in defaults: an 800 MiB service that keeps using part
+# of its memory beside a kernel build -j4, on a 1 GiB board with zram and an SSD
+# swap partition (the 2013 workload, but with a hogger that touches its pages again).
 run: zsim traces
-	./zsim --trace traces/hogger-800m.trc --trace traces/kbuild.trc --config configs/zram+ssd.json --out zsim-out
+	./zsim --trace traces/service-800m.trc --trace traces/kbuild.trc --config configs/zram+ssd.json --out zsim-out
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

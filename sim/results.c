@@ -214,7 +214,7 @@ void zsim_print_summary(FILE *out, const struct zsim_sim *s, const struct zsim_r
 	if (s->enospc)
 		fprintf(out, "  ENOSPC: %llu write(s) refused (a filesystem was full; see events.jsonl)\n",
 			(unsigned long long)s->enospc);
-	fprintf(out, "  faults: %llu major, %llu total; swap-ins %llu, swap-outs %llu\n",
+	fprintf(out, "  faults: %llu major, %llu total; pages swapped in %llu (with readahead), out %llu\n",
 		(unsigned long long)s->pgmajfault, (unsigned long long)s->pgfault,
 		(unsigned long long)s->pswpin, (unsigned long long)s->pswpout);
 	uint64_t ins = 0;
@@ -224,7 +224,7 @@ void zsim_print_summary(FILE *out, const struct zsim_sim *s, const struct zsim_r
 		const struct zsim_swapdev *sd = &s->swap[d];
 		human_size(a, sizeof(a), sd->used);
 		human_size(b, sizeof(b), sd->nr_slots);
-		fprintf(out, "  swap %-8s %s of %s used, served %.1f%% of swap-ins, %llu failed writes\n",
+		fprintf(out, "  swap %-8s %s of %s used, served %.1f%% of swap-in faults, %llu failed writes\n",
 			s->cfg.dev[sd->cfg_index].name, a, b, ins ? 100.0 * (double)sd->swapins / (double)ins : 0.0,
 			(unsigned long long)sd->failed_writes);
 	}
