@@ -366,8 +366,10 @@ int zsim_fs_event(struct zsim_sim *s, struct zsim_proc *p, struct zsim_group *g,
 			/* a tmpfs page still in the swap cache: take it back, no I/O */
 			f = zsim_swap_slot_of(s, v & ~ZSIM_PTE_SWAPPED)->frame;
 			struct zsim_frame *fr = &s->frames[f];
-			if (fr->kind == ZSIM_FK_SWAPCACHE)
+			if (fr->kind == ZSIM_FK_SWAPCACHE) {
 				s->swap[fr->swapdev].readahead_hits++;
+				s->ra_hits++;
+			}
 			fr->kind = ZSIM_FK_SHMEM;
 			fr->owner = (uint32_t)(file - s->files);
 			fr->index = ev->page;

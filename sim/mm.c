@@ -555,8 +555,10 @@ int zsim_mm_access(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, bool
 			/* still in the swap cache (read ahead, or swapped in before): map it */
 			uint32_t f = sl->frame;
 			struct zsim_frame *fr = &s->frames[f];
-			if (fr->kind == ZSIM_FK_SWAPCACHE)
+			if (fr->kind == ZSIM_FK_SWAPCACHE) {
 				s->swap[(fr->swapdev)].readahead_hits++;
+				s->ra_hits++;
+			}
 			fr->kind = ZSIM_FK_ANON;
 			fr->owner = (uint32_t)(p - s->procs);
 			fr->index = vpage;

@@ -201,6 +201,7 @@ struct zsim_sim {
 	struct zsim_tier *devtier[ZSIM_CFG_MAX_DEVICES];
 	struct zsim_frame_source ram_source;
 	bool in_reclaim;           /* PF_MEMALLOC: allocations may go below min */
+	uint64_t ra_hits, ra_prev_offset, ra_prev_win;  /* swap readahead state (swapin_nr_pages) */
 
 	/* processes, files, traces */
 	struct zsim_proc *procs;

@@ -199,6 +199,36 @@ void zsim_swap_release(struct zsim_sim *s, uint64_t entry)
 }
 
 /*
+ * The readahead window for a fault at `slot` (swapin_nr_pages): 1 + the
+ * readahead hits since the last fault pages, at least 4 once there were hits,
+ * rounded up to a power of two, at most 2^page_cluster, never below half the
+ * previous window; with no hits and a fault not next to the previous one, no
+ * readahead at all.
+ */
+static uint64_t ra_window(struct zsim_sim *s, uint64_t slot)
+{
+	uint64_t hits = s->ra_hits, pages = hits + 2, max = 1ull << s->cfg.page_cluster;
+	s->ra_hits = 0;
+	if (pages == 2) {
+		if (slot != s->ra_prev_offset + 1 && slot + 1 != s->ra_prev_offset)
+			pages = 1;
+	} else {
+		uint64_t up = 4;
+		while (up < pages)
+			up <<= 1;
+		pages = up;
+	}
+	if (pages > max)
+		pages = max;
+	if (pages < s->ra_prev_win / 2)
+		pages = s->ra_prev_win / 2;
+	if (!hits)
+		s->ra_prev_offset = slot;
+	s->ra_prev_win = pages;
+	return pages;
+}
+
+/*
  * Read the other used slots of the aligned readahead window into the swap
  * cache; returns how many.  Only while free memory is above the low
  * watermark: readahead allocations do not reclaim.
@@ -206,7 +236,7 @@ void zsim_swap_release(struct zsim_sim *s, uint64_t entry)
 static uint32_t readahead(struct zsim_sim *s, unsigned d, uint64_t slot)
 {
 	struct zsim_swapdev *sd = &s->swap[d];
-	uint64_t win = 1ull << s->cfg.page_cluster, base = slot & ~(win - 1);
+	uint64_t win = ra_window(s, slot), base = slot & ~(win - 1);
 	uint32_t n = 0;
 	for (uint64_t j = base; j < base + win && j < sd->nr_slots; j++) {
 		struct zsim_swap_slot *sl = &sd->slots[j];
