@@ -368,7 +368,7 @@ int zsim_fs_event(struct zsim_sim *s, struct zsim_proc *p, struct zsim_group *g,
 			struct zsim_frame *fr = &s->frames[f];
 			if (fr->kind == ZSIM_FK_SWAPCACHE) {
 				s->swap[fr->swapdev].readahead_hits++;
-				s->ra_hits++;
+				s->ra.hits++;
 			}
 			fr->kind = ZSIM_FK_SHMEM;
 			fr->owner = (uint32_t)(file - s->files);
@@ -384,7 +384,7 @@ int zsim_fs_event(struct zsim_sim *s, struct zsim_proc *p, struct zsim_group *g,
 			e = zsim_pt_lookup(&file->pages, ev->page);
 			v = *e;
 			if (v & ZSIM_PTE_SWAPPED) {
-				zsim_swap_in(s, v & ~ZSIM_PTE_SWAPPED, f, &cpu, &io);
+				zsim_swap_in(s, v & ~ZSIM_PTE_SWAPPED, f, NULL, 0, &cpu, &io);
 			} else {
 				struct zsim_frame *fr = &s->frames[f];
 				fr->swap = (uint32_t)v;   /* its block */

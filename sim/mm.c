@@ -557,7 +557,10 @@ int zsim_mm_access(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, bool
 			struct zsim_frame *fr = &s->frames[f];
 			if (fr->kind == ZSIM_FK_SWAPCACHE) {
 				s->swap[(fr->swapdev)].readahead_hits++;
-				s->ra_hits++;
+				if (s->cfg.kp->version >= 414)
+					p->ra.hits++;   /* VMA readahead counts per VMA */
+				else
+					s->ra.hits++;
 			}
 			fr->kind = ZSIM_FK_ANON;
 			fr->owner = (uint32_t)(p - s->procs);
@@ -586,7 +589,7 @@ int zsim_mm_access(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, bool
 	s->pgfault++;
 	if (e & ZSIM_PTE_SWAPPED) {
 		uint64_t cpu = 0, io = s->now;
-		zsim_swap_in(s, e & ~ZSIM_PTE_SWAPPED, f, &cpu, &io);
+		zsim_swap_in(s, e & ~ZSIM_PTE_SWAPPED, f, p, vpage, &cpu, &io);
 		s->pgmajfault++;
 		p->faults_major++;
 		uint64_t lat = cpu + (io > s->now ? io - s->now : 0);

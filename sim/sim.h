@@ -78,6 +78,10 @@ struct zsim_swapdev {
 	uint64_t swapins, swapouts, failed_writes, readahead_pages, readahead_hits;
 };
 
+struct zsim_ra_state {         /* swap readahead window state */
+	uint64_t hits, prev_offset, prev_win;
+};
+
 struct zsim_proc {
 	uint32_t group;            /* which trace */
 	uint32_t pid;              /* trace-local */
@@ -93,6 +97,7 @@ struct zsim_proc {
 	uint64_t pending_cpu;      /* CPU ns accumulated, not yet charged */
 	uint64_t start_ns, end_ns, cpu_ns, stall_ns, fault_wait_ns;
 	uint64_t faults_major, faults_minor;
+	struct zsim_ra_state ra;   /* VMA readahead state (the kernel's is per VMA) */
 	/* its own queue of events read ahead from the trace */
 	struct zsim_event *q;
 	uint32_t q_head, q_len, q_cap;
@@ -201,7 +206,7 @@ struct zsim_sim {
 	struct zsim_tier *devtier[ZSIM_CFG_MAX_DEVICES];
 	struct zsim_frame_source ram_source;
 	bool in_reclaim;           /* PF_MEMALLOC: allocations may go below min */
-	uint64_t ra_hits, ra_prev_offset, ra_prev_win;  /* swap readahead state (swapin_nr_pages) */
+	struct zsim_ra_state ra;   /* cluster readahead state (swapin_nr_pages), global */
 
 	/* processes, files, traces */
 	struct zsim_proc *procs;
@@ -278,7 +283,9 @@ void zsim_swap_free_all(struct zsim_sim *s);
 /* Write frame f to swap. Returns 0 (the frame may be freed: *entry set), or ZSIM_ENOSPC / ZSIM_ENOMEM. */
 int zsim_swap_out(struct zsim_sim *s, uint32_t f, uint64_t *entry, uint64_t *cpu_ns, uint64_t *io_done);
 /* Read a swap entry into a new frame (already allocated: f). */
-void zsim_swap_in(struct zsim_sim *s, uint64_t entry, uint32_t f, uint64_t *cpu_ns, uint64_t *io_done);
+/* p, vpage: the faulting process and page, for VMA readahead (NULL for tmpfs). */
+void zsim_swap_in(struct zsim_sim *s, uint64_t entry, uint32_t f, struct zsim_proc *p, uint64_t vpage,
+		  uint64_t *cpu_ns, uint64_t *io_done);
 void zsim_swap_release(struct zsim_sim *s, uint64_t entry);
 struct zsim_swap_slot *zsim_swap_slot_of(struct zsim_sim *s, uint64_t entry);
 

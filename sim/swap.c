@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define VMA_READAHEAD_SINCE 414   /* vma_ra_enabled, on by default (kernel-facts 5.4) */
 #define ENTRY_DEV(e) ((unsigned)((e) >> 48) & 0xff)
 #define ENTRY_SLOT(e) ((e) & ((1ull << 48) - 1))
 
@@ -199,18 +200,19 @@ void zsim_swap_release(struct zsim_sim *s, uint64_t entry)
 }
 
 /*
- * The readahead window for a fault at `slot` (swapin_nr_pages): 1 + the
- * readahead hits since the last fault pages, at least 4 once there were hits,
- * rounded up to a power of two, at most 2^page_cluster, never below half the
- * previous window; with no hits and a fault not next to the previous one, no
- * readahead at all.
+ * The readahead window (__swapin_nr_pages): 2 + the readahead hits since the
+ * last fault pages; with no hits and a fault not next to the previous one, no
+ * readahead at all; with hits, rounded up to a power of two, at least 4; at
+ * most 2^page_cluster; never below half the previous window.  `st` is the
+ * cluster state (global) or a process's (VMA readahead); offsets are slots or
+ * virtual pages accordingly.
  */
-static uint64_t ra_window(struct zsim_sim *s, uint64_t slot)
+static uint64_t ra_window(struct zsim_sim *s, struct zsim_ra_state *st, uint64_t off)
 {
-	uint64_t hits = s->ra_hits, pages = hits + 2, max = 1ull << s->cfg.page_cluster;
-	s->ra_hits = 0;
+	uint64_t hits = st->hits, pages = hits + 2, max = 1ull << s->cfg.page_cluster;
+	st->hits = 0;
 	if (pages == 2) {
-		if (slot != s->ra_prev_offset + 1 && slot + 1 != s->ra_prev_offset)
+		if (off != st->prev_offset + 1 && off + 1 != st->prev_offset)
 			pages = 1;
 	} else {
 		uint64_t up = 4;
@@ -220,50 +222,94 @@ static uint64_t ra_window(struct zsim_sim *s, uint64_t slot)
 	}
 	if (pages > max)
 		pages = max;
-	if (pages < s->ra_prev_win / 2)
-		pages = s->ra_prev_win / 2;
+	if (pages < st->prev_win / 2)
+		pages = st->prev_win / 2;
 	if (!hits)
-		s->ra_prev_offset = slot;
-	s->ra_prev_win = pages;
+		st->prev_offset = off;
+	st->prev_win = pages;
 	return pages;
 }
 
 /*
- * Read the other used slots of the aligned readahead window into the swap
- * cache; returns how many.  Only while free memory is above the low
- * watermark: readahead allocations do not reclaim.
+ * Bring slot j of device d into the swap cache, unmapped, on the inactive anon
+ * list; false if it is free or already cached, or memory is at the low
+ * watermark (readahead allocations do not reclaim).
  */
-static uint32_t readahead(struct zsim_sim *s, unsigned d, uint64_t slot)
+static bool ra_one(struct zsim_sim *s, unsigned d, uint64_t j)
 {
 	struct zsim_swapdev *sd = &s->swap[d];
-	uint64_t win = ra_window(s, slot), base = slot & ~(win - 1);
+	struct zsim_swap_slot *sl = &sd->slots[j];
+	if (!sl->used || sl->frame != ZSIM_FRAME_NONE || s->nr_free <= s->wmark_low || !s->nr_free_structs)
+		return false;
+	uint32_t f = zsim_mm_alloc_frame(s, NULL);
+	struct zsim_frame *fr = &s->frames[f];
+	fr->kind = ZSIM_FK_SWAPCACHE;
+	fr->owner = UINT32_MAX;
+	fr->cls = sl->cls;
+	fr->param = sl->param;
+	fr->seed = sl->seed;
+	fr->mflags |= ZSIM_MF_SWAPCACHE;
+	fr->swapdev = (uint8_t)d;
+	fr->swap = (uint32_t)j;
+	sl->frame = f;
+	zsim_mm_lru_add(s, f);
+	fr->pflags &= (uint8_t)~ZSIM_PG_REFERENCED;   /* nobody has used it yet */
+	sd->readahead_pages++;
+	return true;
+}
+
+/* Cluster readahead: the other used slots of the aligned window around `slot`. */
+static uint32_t readahead_cluster(struct zsim_sim *s, unsigned d, uint64_t slot)
+{
+	uint64_t win = ra_window(s, &s->ra, slot), base = slot & ~(win - 1);
 	uint32_t n = 0;
-	for (uint64_t j = base; j < base + win && j < sd->nr_slots; j++) {
-		struct zsim_swap_slot *sl = &sd->slots[j];
-		if (j == slot || !sl->used || sl->frame != ZSIM_FRAME_NONE)
-			continue;
-		if (s->nr_free <= s->wmark_low || !s->nr_free_structs)
-			break;
-		uint32_t f = zsim_mm_alloc_frame(s, NULL);
-		struct zsim_frame *fr = &s->frames[f];
-		fr->kind = ZSIM_FK_SWAPCACHE;
-		fr->owner = UINT32_MAX;
-		fr->cls = sl->cls;
-		fr->param = sl->param;
-		fr->seed = sl->seed;
-		fr->mflags |= ZSIM_MF_SWAPCACHE;
-		fr->swapdev = (uint8_t)d;
-		fr->swap = (uint32_t)j;
-		sl->frame = f;
-		zsim_mm_lru_add(s, f);
-		fr->pflags &= (uint8_t)~ZSIM_PG_REFERENCED;   /* nobody has used it yet */
-		n++;
-	}
-	sd->readahead_pages += n;
+	for (uint64_t j = base; j < base + win && j < s->swap[d].nr_slots; j++)
+		if (j != slot)
+			n += ra_one(s, d, j);
 	return n;
 }
 
-void zsim_swap_in(struct zsim_sim *s, uint64_t entry, uint32_t f, uint64_t *cpu_ns, uint64_t *io_done)
+/*
+ * VMA readahead (swap_vma_readahead, the default since 4.14): the swap
+ * entries of the faulting process's neighbouring virtual pages - ahead of the
+ * fault when it continues a forward run, behind it for a backward run, around
+ * it otherwise - within the fault's 2 MiB-aligned page-table range.  Only
+ * entries on non-synchronous devices are read ahead.  The window state is the
+ * process's (the kernel keeps it per VMA).
+ */
+#define PTRS_PER_PMD 512   /* pages under one page-table page */
+
+static uint32_t readahead_vma(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage)
+{
+	uint64_t prev = p->ra.prev_offset;
+	uint64_t win = ra_window(s, &p->ra, vpage);
+	if (win <= 1)
+		return 0;
+	/* pages before the fault: none on a forward run, all but one on a backward
+	 * run, half otherwise; the window is then cut to the page-table range */
+	uint64_t back = vpage == prev + 1 ? 0 : vpage + 1 == prev ? win - 1 : (win - 1) / 2;
+	uint64_t start = vpage >= back ? vpage - back : 0;
+	uint64_t lo = vpage & ~(uint64_t)(PTRS_PER_PMD - 1), hi = lo + PTRS_PER_PMD;
+	if (start < lo)
+		start = lo;
+	uint64_t end = start + win < hi ? start + win : hi;
+	uint32_t n = 0;
+	for (uint64_t v = start; v < end; v++) {
+		if (v == vpage)
+			continue;
+		uint64_t *pte = zsim_pt_lookup(&p->pt, v);
+		if (!pte || !(*pte & ZSIM_PTE_SWAPPED))
+			continue;
+		uint64_t e = *pte & ~ZSIM_PTE_SWAPPED;
+		unsigned d = ENTRY_DEV(e);
+		if (!s->swap[d].sync)
+			n += ra_one(s, d, ENTRY_SLOT(e));
+	}
+	return n;
+}
+
+void zsim_swap_in(struct zsim_sim *s, uint64_t entry, uint32_t f, struct zsim_proc *p, uint64_t vpage,
+		  uint64_t *cpu_ns, uint64_t *io_done)
 {
 	unsigned d = ENTRY_DEV(entry);
 	struct zsim_swapdev *sd = &s->swap[d];
@@ -273,7 +319,10 @@ void zsim_swap_in(struct zsim_sim *s, uint64_t entry, uint32_t f, uint64_t *cpu_
 	fr->cls = sl->cls;
 	fr->param = sl->param;
 	fr->seed = sl->seed;
-	uint32_t extra = (!sd->sync && s->cfg.page_cluster) ? readahead(s, d, slot) : 0;
+	uint32_t extra = 0;
+	if (!sd->sync && s->cfg.page_cluster)
+		extra = p && s->cfg.kp->version >= VMA_READAHEAD_SINCE ? readahead_vma(s, p, vpage)
+								       : readahead_cluster(s, d, slot);
 	if (sd->tier->ops->io) {
 		uint64_t done = sd->tier->ops->io(sd->tier->priv, s->now, false, slot, 1 + extra, cpu_ns);
 		if (done > *io_done)

@@ -896,28 +896,46 @@ END_TEST
 
 /*
  * Swap-in readahead on a non-synchronous device, page_cluster 3 (windows of at
- * most 8 slots), adapted as swapin_nr_pages adapts it.  Exact LRU, no
- * watermarks, 16 MiB = 4096 frames, nvram swap.  "app" writes 4112 pages: the
- * first 16 written (vpages 0..15) are evicted, in that order, to slots 0..15.
- * It unmaps vpages 4000..4099 (100 frames free), then reads vpages 0..8:
+ * most 8), adapted as __swapin_nr_pages adapts it.  Exact LRU, no watermarks,
+ * 16 MiB = 4096 frames, nvram swap.  "app" writes 4112 pages: the first 16
+ * written (vpages 0..15) are evicted, in that order, to slots 0..15.  It
+ * unmaps vpages 4000..4099 (100 frames free), then reads vpages 0..8.
+ *
+ * 3.12, cluster readahead (windows of slots, aligned, state global):
  *   v0: no hits, slot 0 not next to the previous offset (0): window 1, major.
- *   v1: no hits, slot 1 next to 0: window 2 = slots 0..1 (0 is cached): major.
+ *   v1: no hits, next to 0: window 2 = slots 0..1 (0 is cached): major.
  *   v2: no hits, next to 1: window 2 = slots 2..3: major, slot 3 read ahead.
  *   v3: in the swap cache: minor, 1 hit.
  *   v4: 1 hit: 3 -> 4 pages, slots 4..7: major, 5..7 read ahead.
  *   v5..v7: minor, 3 hits.
  *   v8: 3 hits: 5 -> 8 pages, slots 8..15: major, 9..15 read ahead.
- * Majors 5, readahead pages 1 + 3 + 7 = 11, hits 4, pswpin 5 + 11 = 16.
+ *   Majors 5, readahead pages 1 + 3 + 7 = 11, hits 4, pswpin 5 + 11 = 16.
+ * 6.18, VMA readahead (windows of virtual pages: ahead of a forward run,
+ * centred otherwise; the previous offset moves only on faults without hits):
+ *   v0: window 1, major.        v1: next to 0: window 2 ahead = v1..v2: major, v2 read.
+ *   v2: minor (1 hit).          v3: 1 hit -> 4, prev still 1: centred v2..v5: major, v4 v5 read.
+ *   v4, v5: minor (2 hits).     v6: 2 hits -> 4, centred v5..v8: major, v7 v8 read.
+ *   v7, v8: minor.
+ *   Majors 4, readahead pages 1 + 2 + 2 = 5, hits 5, pswpin 4 + 5 = 9.
  * With page_cluster 0 the window is always 1: 9 major faults.
  */
 START_TEST(test_swap_readahead)
 {
-	for (int pc = 0; pc <= 3; pc += 3) {
+	static const struct {
+		const char *kernel;
+		int pc;
+		uint64_t major, ra_pages, ra_hits, pswpin;
+	} cases[] = {
+		{ "3.12", 3, 5, 11, 4, 16 },
+		{ "6.18", 3, 4, 5, 5, 9 },
+		{ "6.18", 0, 9, 0, 0, 9 },
+	};
+	for (size_t k = 0; k < ZSIM_ARRAY_SIZE(cases); k++) {
 		char json[400];
 		snprintf(json, sizeof(json),
-			 "{\"kernel\":\"6.18\",\"machine\":{\"ram\":\"16M\"},\"mm\":{\"policy\":\"lru\","
+			 "{\"kernel\":\"%s\",\"machine\":{\"ram\":\"16M\"},\"mm\":{\"policy\":\"lru\","
 			 "\"watermarks\":false,\"page_cluster\":%d},\"devices\":{\"sw\":{\"type\":\"nvram\","
-			 "\"size\":\"64M\"}},\"swap\":[{\"device\":\"sw\"}]}", pc);
+			 "\"size\":\"64M\"}},\"swap\":[{\"device\":\"sw\"}]}", cases[k].kernel, cases[k].pc);
 		struct run r;
 		run_init(&r, json);
 		trace_begin(&r, NULL);
@@ -929,16 +947,11 @@ START_TEST(test_swap_readahead)
 		run_go(&r);
 		struct zsim_sim *s = &r.s;
 		ck_assert_uint_eq(s->pswpout, 16);
-		if (pc == 3) {
-			ck_assert_uint_eq(s->pgmajfault, 5);
-			ck_assert_uint_eq(s->swap[0].readahead_pages, 11);
-			ck_assert_uint_eq(s->swap[0].readahead_hits, 4);
-			ck_assert_uint_eq(s->pswpin, 16);
-		} else {
-			ck_assert_uint_eq(s->pgmajfault, 9);
-			ck_assert_uint_eq(s->swap[0].readahead_pages, 0);
-			ck_assert_uint_eq(s->pswpin, 9);
-		}
+		ck_assert_msg(s->pgmajfault == cases[k].major, "%s pc %d: majors %llu", cases[k].kernel,
+			      cases[k].pc, (unsigned long long)s->pgmajfault);
+		ck_assert_uint_eq(s->swap[0].readahead_pages, cases[k].ra_pages);
+		ck_assert_uint_eq(s->swap[0].readahead_hits, cases[k].ra_hits);
+		ck_assert_uint_eq(s->pswpin, cases[k].pswpin);
 		run_free(&r);
 	}
 }
