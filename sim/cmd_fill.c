@@ -149,7 +149,8 @@ static int read_discard(const char *path, uint64_t nr_slots, uint64_t **out, siz
 			continue;   /* blank lines are allowed */
 		uint64_t idx;
 		if (zsim_parse_u64(line, &idx) < 0) {
-			fprintf(stderr, "zsim fill: %s:%lu: '%s' is not a page index\n", path, lineno, line);
+			fprintf(stderr, "zsim fill: %s:%lu: '%s' is not a page index\n", path, lineno,
+				zsim_one_line(line));
 			goto bad;
 		}
 		if (idx >= nr_slots) {

@@ -86,6 +86,7 @@ static int bad(const struct ctx *c, const char *path, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	snprintf(c->err, c->errlen, "%s: %s: %s", c->file, path, msg);
+	zsim_one_line(c->err);   /* keys and values from the file may hold control characters */
 	return ZSIM_EINVAL;
 }
 

@@ -25,6 +25,14 @@ const char *zsim_strerror(int err)
 	return "unknown error";
 }
 
+char *zsim_one_line(char *s)
+{
+	for (char *c = s; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
+	return s;
+}
+
 static void *check_alloc(void *p, size_t n)
 {
 	if (!p && n) {

@@ -35,6 +35,10 @@ enum zsim_err {
 	ZSIM_ESYS     = -10, /* an operating-system call failed; see errno */
 };
 
+/* Make a message one line: control characters (a newline in a name read from
+ * input, say) become '?'.  Returns s. */
+char *zsim_one_line(char *s);
+
 /* Name of an error code; never NULL. */
 const char *zsim_strerror(int err);
 

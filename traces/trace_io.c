@@ -293,6 +293,7 @@ static int rfail_v(struct zsim_trace_reader *r, uint64_t off, const char *fmt, v
 	else
 		snprintf(r->msg, sizeof(r->msg), "%s: offset %llu, header: %s", r->path,
 			 (unsigned long long)off, what);
+	zsim_one_line(r->msg);   /* names from the input may hold control bytes */
 	r->err = ZSIM_EFORMAT;
 	return ZSIM_EFORMAT;
 }
@@ -1170,6 +1171,7 @@ static int wbad(struct zsim_trace_writer *w, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(w->msg, sizeof(w->msg), fmt, ap);
 	va_end(ap);
+	zsim_one_line(w->msg);
 	return ZSIM_EFORMAT;      /* not sticky: the caller may skip the event */
 }
 

@@ -329,6 +329,7 @@ static int tfail(struct zsim_trace_text *t, const char *fmt, ...)
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
 	snprintf(t->msg, sizeof(t->msg), "%s:%llu: %s", t->path, (unsigned long long)t->lineno, what);
+	zsim_one_line(t->msg);   /* names from the input may hold control bytes */
 	t->err = ZSIM_EFORMAT;
 	return ZSIM_EFORMAT;
 }

@@ -34,3 +34,14 @@ check "--print-config shows codec_ns" sh -c "'$ZSIM' --print-config --config '$T
 printf '{ "machine": { "ram": "16M" }, "codec_ns": { "lz5": { "compress": 1 } } }' > "$T/bad.json"
 expect_error "codec_ns: unknown codec named with its path" '\$\.codec_ns\.lz5: unknown compressor' \
 	"$ZSIM" --print-config --config "$T/bad.json"
+
+# names read from input never break the one-line error rule
+expect_error "a newline inside a trace's filesystem name stays on one line" "bad filesystem name" \
+	"$ZSIM" trace pack "$(dirname "$0")/../fuzz/corpus/trace_text/newline-in-fs-name.txt" -o "$T/x.trc"
+printf '{ "machine": { "ram": "16M" }, "a\\nb": 1 }' > "$T/nl.json"
+expect_error "a newline inside a config key stays on one line" "unknown key 'a\?b'" \
+	"$ZSIM" --print-config --config "$T/nl.json"
+printf '1\n2\r3\n' > "$T/cr.txt"
+head -c 40960 /dev/zero > "$T/ten.bin"
+expect_error "a control character in a discard line stays on one line" "cr.txt:2: '2\?3' is not a page index" \
+	"$ZSIM" fill --discard "$T/cr.txt" "$T/ten.bin"
