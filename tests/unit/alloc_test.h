@@ -87,4 +87,24 @@ UNUSED_OK static void del(struct inst *in, zsim_handle h)
 	ok(in);
 }
 
+UNUSED_OK static uint64_t rng(uint64_t *s)
+{
+	*s ^= *s << 13; *s ^= *s >> 7; *s ^= *s << 17;
+	return *s;
+}
+
+/* A size mix like compressed pages: many small, a hump mid-page, some near-full. */
+UNUSED_OK static size_t draw_size(uint64_t *s, size_t max)
+{
+	uint64_t r = rng(s);
+	size_t sz;
+	switch (r % 4) {
+	case 0: sz = 1 + (r >> 8) % 512; break;
+	case 1: sz = 512 + (r >> 8) % 1536; break;
+	case 2: sz = 1000 + (r >> 8) % 2000; break;
+	default: sz = 1 + (r >> 8) % max; break;
+	}
+	return sz > max ? max : sz;
+}
+
 #endif
