@@ -59,6 +59,7 @@
  * count-trailing-zeros.  malloc and free are O(1) amortised.  Available while has_z3fold_since <= version <= has_z3fold_until.
  */
 #include "allocator.h"
+#include "stacklists.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,7 +72,7 @@
 #define Z3_MAX_HDR_CHUNKS 8  /* sanity bound on the profile's header size */
 
 #define NIL     UINT32_MAX
-#define L_NONE  0xffu        /* on no list: full (3 objects), headless, or free slot */
+#define L_NONE  ZSIM_BL_NONE /* on no list: full (3 objects), headless, or free slot */
 
 enum { FIRST = 0, MIDDLE = 1, LAST = 2, HEADLESS = 3, NO_BUD = 0xff };
 
@@ -86,13 +87,6 @@ struct z3page {
 	uint8_t live;
 };
 
-struct lent { uint32_t page, stamp; };
-
-/* One unbuddied list: a stack of entries, `live` of them current. */
-struct lstack {
-	struct lent *e;
-	uint32_t len, cap, live;
-};
 
 struct z3obj {
 	uint32_t page;          /* page index; next free object when free */
@@ -112,9 +106,7 @@ struct z3fold {
 	uint32_t npages_cap, npages_used, page_free;
 	struct z3obj *objs;
 	uint32_t nobjs_cap, nobjs_used, obj_free;
-	struct lstack lists[Z3_TOTAL_CHUNKS];
-	uint32_t seq;           /* last stamp handed out */
-	uint64_t nonempty;      /* bit i: unbuddied[i] has a live entry */
+	struct zsim_blists bl;  /* unbuddied[i] (stacklists.h) */
 	uint64_t pages_nr, nheadless, nobj, nmoved;
 	uint64_t objs_by_chunks[Z3_TOTAL_CHUNKS + 1];  /* [64] = headless */
 	uint64_t pages_by_chunks[Z3_TOTAL_CHUNKS + 1];
@@ -122,68 +114,24 @@ struct z3fold {
 
 /* ---- lists (list_add at the head, taken from the head) ---- */
 
-static inline bool ent_live(const struct z3fold *z, struct lent e, unsigned l)
+/* Where the pages keep their list tags (stacklists.h). */
+static inline struct zsim_ltags tags(const struct z3fold *z)
 {
-	const struct z3page *p = &z->pages[e.page];
-	return p->list == l && p->stamp == e.stamp;
-}
-
-/* Drop stale entries of list l, keeping the order of the live ones.  O(len). */
-static void list_purge(struct z3fold *z, unsigned l)
-{
-	struct lstack *s = &z->lists[l];
-	uint32_t n = 0;
-	for (uint32_t i = 0; i < s->len; i++)
-		if (ent_live(z, s->e[i], l))
-			s->e[n++] = s->e[i];
-	s->len = n;
-}
-
-/* Stamps ran out: purge every list and number the live entries from 1. */
-static void restamp(struct z3fold *z)
-{
-	z->seq = 0;
-	for (unsigned l = 0; l < Z3_TOTAL_CHUNKS; l++) {
-		list_purge(z, l);
-		for (uint32_t i = 0; i < z->lists[l].len; i++) {
-			struct lent *e = &z->lists[l].e[i];
-			e->stamp = z->pages[e->page].stamp = ++z->seq;
-		}
-	}
+	return (struct zsim_ltags){ (char *)z->pages, sizeof(struct z3page),
+				    offsetof(struct z3page, list), offsetof(struct z3page, stamp) };
 }
 
 /* list_add.  O(1) amortised. */
 static inline void list_push(struct z3fold *z, uint32_t pi, unsigned l)
 {
-	struct z3page *p = &z->pages[pi];
-	struct lstack *s = &z->lists[l];
-	if (s->len >= 2 * s->live + 16)
-		list_purge(z, l);
-	if (s->len == s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 64;
-		s->e = zsim_xrealloc(s->e, s->cap * sizeof(*s->e));
-	}
-	if (z->seq == UINT32_MAX)
-		restamp(z);
-	p->list = (uint8_t)l;
-	p->stamp = ++z->seq;
-	s->e[s->len++] = (struct lent){ pi, p->stamp };
-	s->live++;
-	z->nonempty |= 1ull << l;
+	zsim_bl_push(&z->bl, tags(z), pi, l);
 }
 
 /* list_del: only the page's tag changes; its entry goes stale.  O(1). */
 static inline void list_unlink(struct z3fold *z, uint32_t pi)
 {
-	struct z3page *p = &z->pages[pi];
-	if (p->list == L_NONE)
-		return;
-	struct lstack *s = &z->lists[p->list];
-	if (--s->live == 0) {
-		s->len = 0;
-		z->nonempty &= ~(1ull << p->list);
-	}
-	p->list = L_NONE;
+	if (z->pages[pi].list != L_NONE)
+		zsim_bl_unlink(&z->bl, tags(z), pi);
 }
 
 /* num_free_chunks(); pre: headed page. */
@@ -224,18 +172,7 @@ static inline int free_buddy(const struct z3fold *z, const struct z3page *p, uns
 /* First fit over unbuddied[chunks ..]: the page taken off its list, or NIL. */
 static inline uint32_t take_fit(struct z3fold *z, unsigned chunks)
 {
-	uint64_t fit = z->nonempty >> chunks;
-	if (!fit)
-		return NIL;
-	unsigned l = chunks + (unsigned)__builtin_ctzll(fit);
-	struct lstack *s = &z->lists[l];
-	for (;;) {
-		struct lent e = s->e[--s->len];   /* live > 0, so a current entry exists */
-		if (ent_live(z, e, l)) {
-			list_unlink(z, e.page);
-			return e.page;
-		}
-	}
+	return zsim_bl_take_fit(&z->bl, tags(z), chunks);
 }
 
 /* ---- slots ---- */
@@ -353,6 +290,7 @@ static int z3fold_init(void *priv, const struct zsim_alloc_params *prm)
 	if (kp->z3fold_header_chunks < 1 || kp->z3fold_header_chunks > Z3_MAX_HDR_CHUNKS)
 		return ZSIM_EINVAL;
 	z->frames = prm->frames;
+	z->bl.n = Z3_TOTAL_CHUNKS;
 	z->hdr = kp->z3fold_header_chunks;
 	z->nchunks = Z3_TOTAL_CHUNKS - z->hdr;
 	z->max_chunks = z->nchunks - 1;
@@ -366,8 +304,7 @@ static int z3fold_init(void *priv, const struct zsim_alloc_params *prm)
 static void z3fold_destroy(void *priv)
 {
 	struct z3fold *z = priv;
-	for (unsigned l = 0; l < Z3_TOTAL_CHUNKS; l++)
-		free(z->lists[l].e);
+	zsim_bl_free(&z->bl);
 	free(z->pages);
 	free(z->objs);
 	memset(z, 0, sizeof(*z));
@@ -551,9 +488,9 @@ static int z3fold_check(const void *priv, char *msg, size_t msglen)
 
 	/* Lists: current entries name live headed pages filed by their free chunks. */
 	for (unsigned l = 0; l < Z3_TOTAL_CHUNKS; l++) {
-		const struct lstack *st = &z->lists[l];
+		const struct zsim_lstack *st = &z->bl.l[l];
 		if (l >= z->nchunks) {
-			if (st->len || (z->nonempty >> l) & 1)
+			if (st->len || (z->bl.nonempty >> l) & 1)
 				FAIL("list %u beyond NCHUNKS %u is used", l, z->nchunks);
 			continue;
 		}
@@ -561,10 +498,10 @@ static int z3fold_check(const void *priv, char *msg, size_t msglen)
 			FAIL("unbuddied[%u]: length %u beyond capacity %u", l, st->len, st->cap);
 		uint64_t n = 0;
 		for (uint32_t i = 0; i < st->len; i++) {
-			struct lent e = st->e[i];
+			struct zsim_lent e = st->e[i];
 			if (e.page >= z->npages_used)
 				FAIL("unbuddied[%u] holds page index %u out of range", l, e.page);
-			if (!ent_live(z, e, l))
+			if (!zsim_bl_live(tags(z), e, l))
 				continue;
 			const struct z3page *p = &z->pages[e.page];
 			if (!p->live || p->headless)
@@ -577,7 +514,7 @@ static int z3fold_check(const void *priv, char *msg, size_t msglen)
 		if (n != st->live)
 			FAIL("unbuddied[%u]: %u live recorded, %llu current entries", l, st->live,
 			     (unsigned long long)n);
-		if (!!n != !!(z->nonempty & (1ull << l)))
+		if (!!n != !!(z->bl.nonempty & (1ull << l)))
 			FAIL("bitmap disagrees with unbuddied[%u]", l);
 		on_lists += n;
 	}
@@ -657,9 +594,9 @@ static int z3fold_check(const void *priv, char *msg, size_t msglen)
 		FAIL("object count %llu, pages hold %llu", (unsigned long long)z->nobj,
 		     (unsigned long long)objs);
 	for (unsigned l = 0; l < Z3_TOTAL_CHUNKS; l++)
-		if (tagged[l] != z->lists[l].live)
+		if (tagged[l] != z->bl.l[l].live)
 			FAIL("unbuddied[%u]: %llu pages tagged, %u entries current", l,
-			     (unsigned long long)tagged[l], z->lists[l].live);
+			     (unsigned long long)tagged[l], z->bl.l[l].live);
 	if (on_lists != want_lists)
 		FAIL("lists hold %llu pages, %llu pages have an empty slot",
 		     (unsigned long long)on_lists, (unsigned long long)want_lists);

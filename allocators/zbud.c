@@ -42,6 +42,7 @@
  * Available while kp->has_zbud_until != 0 and kp->version <= has_zbud_until.
  */
 #include "allocator.h"
+#include "stacklists.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,7 +57,7 @@
 #define ZBUD_MAX_CHUNKS  (ZBUD_MAX_SIZE >> ZBUD_CHUNK_SHIFT)   /* 62 */
 
 #define NIL        UINT32_MAX   /* end of an index list */
-#define L_NONE     0xffu        /* page on no list (free page slot) */
+#define L_NONE     ZSIM_BL_NONE /* page on no list (free page slot) */
 #define L_BUDDIED  0xfeu        /* page on the buddied list */
 
 enum { FIRST = 0, LAST = 1 };
@@ -69,13 +70,6 @@ struct zpage {
 	uint8_t live;
 };
 
-struct lent { uint32_t page, stamp; };
-
-/* One unbuddied list: a stack of entries, `live` of them current. */
-struct lstack {
-	struct lent *e;
-	uint32_t len, cap, live;
-};
 
 struct zobj {
 	uint32_t page;          /* page index; next free object when free */
@@ -88,9 +82,7 @@ struct zbud {
 	uint32_t npages_cap, npages_used, page_free;  /* slot array, high water, free chain */
 	struct zobj *objs;
 	uint32_t nobjs_cap, nobjs_used, obj_free;
-	struct lstack lists[ZBUD_NCHUNKS]; /* unbuddied[i]; index 0 is never used */
-	uint32_t seq;                    /* last stamp handed out */
-	uint64_t nonempty;               /* bit i: unbuddied[i] has a live entry */
+	struct zsim_blists bl;           /* unbuddied[i] (stacklists.h); index 0 is never used */
 	uint64_t pages_nr;               /* live pages (frames held) */
 	uint64_t nobj;                   /* live objects */
 	uint64_t nbuddied;               /* pages on the buddied list */
@@ -101,91 +93,39 @@ struct zbud {
 _Static_assert(ZBUD_NCHUNKS == 63 && ZBUD_MAX_SIZE == 3968, "zbud constants");
 _Static_assert(ZBUD_NCHUNKS <= 64, "unbuddied bitmap holds every list");
 
-static inline bool ent_live(const struct zbud *z, struct lent e, unsigned l)
+/* Where the pages keep their list tags (stacklists.h). */
+static inline struct zsim_ltags tags(const struct zbud *z)
 {
-	const struct zpage *p = &z->pages[e.page];
-	return p->list == l && p->stamp == e.stamp;
+	return (struct zsim_ltags){ (char *)z->pages, sizeof(struct zpage),
+				    offsetof(struct zpage, list), offsetof(struct zpage, stamp) };
 }
 
-/* Drop stale entries of list l, keeping the order of the live ones.  O(len). */
-static void list_purge(struct zbud *z, unsigned l)
-{
-	struct lstack *s = &z->lists[l];
-	uint32_t n = 0;
-	for (uint32_t i = 0; i < s->len; i++)
-		if (ent_live(z, s->e[i], l))
-			s->e[n++] = s->e[i];
-	s->len = n;
-}
-
-/* Stamps ran out: purge every list and number the live entries from 1. */
-static void restamp(struct zbud *z)
-{
-	z->seq = 0;
-	for (unsigned l = 0; l < ZBUD_NCHUNKS; l++) {
-		list_purge(z, l);
-		for (uint32_t i = 0; i < z->lists[l].len; i++) {
-			struct lent *e = &z->lists[l].e[i];
-			e->stamp = z->pages[e->page].stamp = ++z->seq;
-		}
-	}
-}
-
-/* list_add: at the head, as the kernel does.  O(1) amortised. */
+/* list_add: at the head, as the kernel does; the buddied list is only counted. */
 static inline void list_push(struct zbud *z, uint32_t pi, uint8_t list)
 {
-	struct zpage *p = &z->pages[pi];
-	p->list = list;
 	if (list == L_BUDDIED) {
+		z->pages[pi].list = L_BUDDIED;
 		z->nbuddied++;
 		return;
 	}
-	struct lstack *s = &z->lists[list];
-	if (s->len >= 2 * s->live + 16)
-		list_purge(z, list);
-	if (s->len == s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 64;
-		s->e = zsim_xrealloc(s->e, s->cap * sizeof(*s->e));
-	}
-	if (z->seq == UINT32_MAX)
-		restamp(z);
-	p->stamp = ++z->seq;
-	s->e[s->len++] = (struct lent){ pi, p->stamp };
-	s->live++;
-	z->nonempty |= 1ull << list;
+	zsim_bl_push(&z->bl, tags(z), pi, list);
 }
 
-/* list_del: only the page's tag changes; its entry goes stale.  O(1). */
+/* list_del.  O(1). */
 static inline void list_unlink(struct zbud *z, uint32_t pi)
 {
 	struct zpage *p = &z->pages[pi];
-	if (p->list == L_BUDDIED) {
+	if (p->list == L_BUDDIED)
 		z->nbuddied--;
-	} else if (p->list != L_NONE) {
-		struct lstack *s = &z->lists[p->list];
-		if (--s->live == 0) {
-			s->len = 0;
-			z->nonempty &= ~(1ull << p->list);
-		}
-	}
+	else if (p->list != L_NONE)
+		zsim_bl_unlink(&z->bl, tags(z), pi);
 	p->list = L_NONE;
 }
 
 /* Head of the first non-empty list from `chunks` on, taken off it; NIL if none. */
 static inline uint32_t take_fit(struct zbud *z, unsigned chunks)
 {
-	uint64_t fit = z->nonempty >> chunks;
-	if (!fit)
-		return NIL;
-	struct lstack *s = &z->lists[chunks + (unsigned)__builtin_ctzll(fit)];
-	unsigned l = (unsigned)(s - z->lists);
-	for (;;) {
-		struct lent e = s->e[--s->len];   /* live > 0, so a current entry exists */
-		if (ent_live(z, e, l)) {
-			list_unlink(z, e.page);
-			return e.page;
-		}
-	}
+	return zsim_bl_take_fit(&z->bl, tags(z), chunks);
 }
 
 static inline unsigned free_chunks(const struct zpage *p)
@@ -261,6 +201,7 @@ static int zbud_init(void *priv, const struct zsim_alloc_params *prm)
 	if (!kp->has_zbud_until || kp->version > kp->has_zbud_until)
 		return ZSIM_ENOTSUP;
 	z->frames = prm->frames;
+	z->bl.n = ZBUD_NCHUNKS;
 	z->page_free = z->obj_free = NIL;
 	return 0;
 }
@@ -269,8 +210,7 @@ static int zbud_init(void *priv, const struct zsim_alloc_params *prm)
 static void zbud_destroy(void *priv)
 {
 	struct zbud *z = priv;
-	for (unsigned l = 0; l < ZBUD_NCHUNKS; l++)
-		free(z->lists[l].e);
+	zsim_bl_free(&z->bl);
 	free(z->pages);
 	free(z->objs);
 	memset(z, 0, sizeof(*z));
@@ -396,15 +336,15 @@ static int zbud_check(const void *priv, char *msg, size_t msglen)
 	 * current entry carries its page's stamp, so a page has at most one.)
 	 */
 	for (unsigned l = 0; l < ZBUD_NCHUNKS; l++) {
-		const struct lstack *st = &z->lists[l];
+		const struct zsim_lstack *st = &z->bl.l[l];
 		uint64_t n = 0;
 		if (st->len > st->cap)
 			FAIL("unbuddied[%u]: length %u beyond capacity %u", l, st->len, st->cap);
 		for (uint32_t i = 0; i < st->len; i++) {
-			struct lent e = st->e[i];
+			struct zsim_lent e = st->e[i];
 			if (e.page >= z->npages_used)
 				FAIL("unbuddied[%u] holds page index %u out of range", l, e.page);
-			if (!ent_live(z, e, l))
+			if (!zsim_bl_live(tags(z), e, l))
 				continue;
 			const struct zpage *p = &z->pages[e.page];
 			if (!p->live || (p->chunks[FIRST] && p->chunks[LAST]) || free_chunks(p) != l)
@@ -415,7 +355,7 @@ static int zbud_check(const void *priv, char *msg, size_t msglen)
 		if (n != st->live)
 			FAIL("unbuddied[%u]: %u live recorded, %llu current entries", l, st->live,
 			     (unsigned long long)n);
-		if (!!n != !!(z->nonempty & (1ull << l)))
+		if (!!n != !!(z->bl.nonempty & (1ull << l)))
 			FAIL("bitmap disagrees with unbuddied[%u]", l);
 		on_lists += n;
 	}
@@ -460,9 +400,9 @@ static int zbud_check(const void *priv, char *msg, size_t msglen)
 			pg_c[la]++;
 	}
 	for (unsigned l = 0; l < ZBUD_NCHUNKS; l++)
-		if (tagged[l] != z->lists[l].live)
+		if (tagged[l] != z->bl.l[l].live)
 			FAIL("unbuddied[%u]: %llu pages tagged, %u entries current", l,
-			     (unsigned long long)tagged[l], z->lists[l].live);
+			     (unsigned long long)tagged[l], z->bl.l[l].live);
 	if (nbuddied != z->nbuddied)
 		FAIL("buddied count %llu, pages say %llu", (unsigned long long)z->nbuddied,
 		     (unsigned long long)nbuddied);
