@@ -422,7 +422,6 @@ int zsim_sim_init(struct zsim_sim *s, const struct zsim_config *cfg, char *err, 
 		rc = zsim_swap_init(s, err, errlen);
 	if (rc == 0)
 		rc = zsim_fs_init(s, err, errlen);
-	s->next_sample = 0;
 	return rc;
 }
 

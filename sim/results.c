@@ -20,9 +20,9 @@ void zsim_sample(struct zsim_sim *s)
 {
 	if (!s->ts_out)
 		return;
-	if (s->next_sample == 0 && !s->done)
+	if (s->samples == 0 && !s->done)
 		fputs(ts_header, s->ts_out);
-	s->next_sample++;
+	s->samples++;
 	uint64_t swap_used = zsim_mm_swap_total_pages(s) - zsim_mm_swap_free_pages(s);
 	fprintf(s->ts_out, "%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%u\n",
 		(unsigned long long)s->now, (unsigned long long)s->nr_free,

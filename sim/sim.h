@@ -236,8 +236,7 @@ struct zsim_sim {
 	uint64_t min_free_seen;
 	struct zsim_histogram fault_lat;
 	struct zsim_kill kills[ZSIM_MAX_KILLS_KEPT];
-	uint64_t tier_hits[ZSIM_CFG_MAX_SWAP + 1];   /* swap-ins served per swap device */
-	uint64_t next_sample;
+	uint64_t samples;          /* timeseries rows written (the first one writes the header) */
 	bool done;
 };
 

@@ -330,7 +330,6 @@ void zsim_swap_in(struct zsim_sim *s, uint64_t entry, uint32_t f, struct zsim_pr
 	}
 	sd->swapins++;
 	s->pswpin += 1 + extra;
-	s->tier_hits[d]++;
 	/* vm_swap_full: more than half of all swap in use */
 	bool full = zsim_mm_swap_free_pages(s) * 2 < zsim_mm_swap_total_pages(s);
 	if (sd->sync || full) {
