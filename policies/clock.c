@@ -8,14 +8,16 @@
 
 struct clk {
 	struct zsim_frame *fr;
+	const struct zsim_reclaim_env *env;
 	struct zsim_flist l[ZSIM_LRU_TYPES];
 };
 
-static int clk_init(void *priv, struct zsim_frame *frames, uint32_t nr)
+static int clk_init(void *priv, struct zsim_frame *frames, uint32_t nr, const struct zsim_reclaim_env *env)
 {
 	struct clk *p = priv;
 	(void)nr;
 	p->fr = frames;
+	p->env = env;
 	for (int t = 0; t < ZSIM_LRU_TYPES; t++)
 		zsim_flist_init(&p->l[t]);
 	return 0;
@@ -41,6 +43,7 @@ static size_t clk_isolate(void *priv, int type, size_t scan, uint32_t *out, size
 	for (size_t s = 0; s < scan && n < nr && p->l[type].tail != ZSIM_FRAME_NONE; s++) {
 		uint32_t f = p->l[type].tail;
 		zsim_flist_del(p->fr, &p->l[type], f);
+		zsim_reclaim_harvest(p->env, p->fr, f);
 		if (p->fr[f].pflags & ZSIM_PG_REFERENCED) {
 			p->fr[f].pflags &= (uint8_t)~ZSIM_PG_REFERENCED;
 			zsim_flist_push(p->fr, &p->l[type], f, (uint8_t)type);

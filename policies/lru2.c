@@ -24,14 +24,16 @@
 
 struct lru2 {
 	struct zsim_frame *fr;
+	const struct zsim_reclaim_env *env;
 	struct zsim_flist l[4];   /* [type * 2 + active] */
 };
 
-static int lru2_init(void *priv, struct zsim_frame *frames, uint32_t nr)
+static int lru2_init(void *priv, struct zsim_frame *frames, uint32_t nr, const struct zsim_reclaim_env *env)
 {
 	struct lru2 *p = priv;
 	(void)nr;
 	p->fr = frames;
+	p->env = env;
 	for (int i = 0; i < 4; i++)
 		zsim_flist_init(&p->l[i]);
 	return 0;
@@ -71,6 +73,7 @@ static bool lru2_inactive_low(const void *priv, int type)
 
 static void activate(struct lru2 *p, uint32_t f, int type)
 {
+	zsim_reclaim_harvest(p->env, p->fr, f);   /* cleared with the flags below */
 	p->fr[f].pflags = (uint8_t)((p->fr[f].pflags & ~(ZSIM_PG_REFERENCED | ZSIM_PG_REFERENCED2)) |
 				    ZSIM_PG_ACTIVE);
 	zsim_flist_push(p->fr, &p->l[LIST(type, 1)], f, LIST(type, 1));
@@ -84,6 +87,7 @@ static size_t lru2_isolate(void *priv, int type, size_t scan, uint32_t *out, siz
 	for (size_t s = 0; s < scan && act->tail != ZSIM_FRAME_NONE && inactive_is_low(p, type); s++) {
 		uint32_t f = act->tail;
 		zsim_flist_del(p->fr, act, f);
+		zsim_reclaim_harvest(p->env, p->fr, f);   /* page_referenced clears them */
 		p->fr[f].pflags &= (uint8_t)~(ZSIM_PG_REFERENCED | ZSIM_PG_REFERENCED2 | ZSIM_PG_ACTIVE);
 		zsim_flist_push(p->fr, inact, f, LIST(type, 0));
 	}
@@ -92,6 +96,7 @@ static size_t lru2_isolate(void *priv, int type, size_t scan, uint32_t *out, siz
 	for (size_t s = 0; s < scan && n < nr && inact->tail != ZSIM_FRAME_NONE; s++) {
 		uint32_t f = inact->tail;
 		zsim_flist_del(p->fr, inact, f);
+		zsim_reclaim_harvest(p->env, p->fr, f);
 		/* page_check_references: a mapped (anon, shmem) page referenced since the
 		 * last look is activated; an unmapped file page only when it was used
 		 * twice (mark_page_accessed), else it is reclaimed even if referenced */

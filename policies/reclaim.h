@@ -8,8 +8,12 @@
  *
  * Pages are frames of the memory manager (sim/mm.h); a policy keeps them on
  * intrusive lists threaded through the frame array (prev/next/list fields),
- * and reads the REFERENCED flag the memory manager sets on each access (the
- * page table's accessed bit).  The anon/file split of a reclaim pass is the
+ * and reads the REFERENCED flag.  The memory manager sets it on page-cache
+ * accesses; a mapped page's accesses set the accessed bit in its page-table
+ * entry instead (as the hardware does), which a policy folds into REFERENCED
+ * with zsim_reclaim_harvest() whenever it looks at the page (page_referenced
+ * clearing the accessed bits).  A hit on a mapped page thus costs the
+ * simulator one page-table load and no frame access.  The anon/file split of a reclaim pass is the
  * memory manager's business (swappiness); a policy only orders each type.
  */
 #ifndef ZSIM_RECLAIM_H
@@ -44,11 +48,18 @@ struct zsim_frame {
 	uint8_t pad;
 };
 
+/* What the memory manager lends a policy: test and clear the accessed bits of
+ * the page-table entries that map frame f (NULL: pages have none). */
+struct zsim_reclaim_env {
+	bool (*test_clear_young)(void *ctx, uint32_t f);
+	void *ctx;
+};
+
 struct zsim_reclaim_ops {
 	const char *name;
 	size_t priv_size;
-	/* Set up over the frame array (nr frames). */
-	int (*init)(void *priv, struct zsim_frame *frames, uint32_t nr);
+	/* Set up over the frame array (nr frames); env may be NULL. */
+	int (*init)(void *priv, struct zsim_frame *frames, uint32_t nr, const struct zsim_reclaim_env *env);
 	void (*destroy)(void *priv);
 	/* A page enters the policy's lists (type ZSIM_LRU_ANON or _FILE); `active`:
 	 * start on the active list where the policy has one (anon pages before 5.9). */
@@ -113,6 +124,13 @@ static inline void zsim_flist_del(struct zsim_frame *fr, struct zsim_flist *l, u
 	if (n != ZSIM_FRAME_NONE) fr[n].prev = p; else l->tail = p;
 	fr[f].list = 0xff;
 	l->len--;
+}
+
+/* Fold frame f's accessed bits into its REFERENCED flag (clearing them). */
+static inline void zsim_reclaim_harvest(const struct zsim_reclaim_env *env, struct zsim_frame *fr, uint32_t f)
+{
+	if (env && env->test_clear_young && env->test_clear_young(env->ctx, f))
+		fr[f].pflags |= ZSIM_PG_REFERENCED;
 }
 
 /* Walk a list and check links and length; 0 or ZSIM_ECORRUPT. */

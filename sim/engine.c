@@ -149,7 +149,7 @@ static uint32_t proc_new(struct zsim_sim *s, struct zsim_group *g, uint32_t pid)
 	p->group = (uint32_t)(g - s->groups);
 	p->pid = pid;
 	p->parent = UINT32_MAX;
-	zsim_pt_init(&p->pt);
+	zsim_pgt_init(&p->pt);
 	if (pid >= g->pid_map_len) {
 		uint32_t n = pid + 1 > g->pid_map_len * 2 ? pid + 1 : g->pid_map_len * 2;
 		g->pid_map = zsim_xrealloc(g->pid_map, n * sizeof(*g->pid_map));
@@ -193,22 +193,46 @@ static void start_proc(struct zsim_sim *s, uint32_t i, uint32_t parent, const ch
 }
 
 /*
- * Read one event of group g and route it.  Returns 1 if an event was routed,
- * 0 at the end of the trace, <0 on a read error (message in err).
+ * Read one event of group g and route it to its process's queue.  Returns 1 if
+ * an event was routed (*to: the process whose queue got it, UINT32_MAX for a
+ * process started or an event dropped), 0 at the end of the trace or, when
+ * reading `ahead`, at an event that must wait; <0 on a read error (message in
+ * err).
+ *
+ * Reading ahead (see next_event) must not change what happens, so it stops
+ * before the one event whose effect depends on when it is read: a process with
+ * no parent in the trace starts when the trace reaches it.  That event is held
+ * and routed by the next pump that is not reading ahead.
  */
-static int pump(struct zsim_sim *s, struct zsim_group *g, char *err, size_t errlen)
+static int pump(struct zsim_sim *s, struct zsim_group *g, bool ahead, uint32_t *to, char *err, size_t errlen)
 {
 	struct zsim_event ev;
-	if (g->eof)
-		return 0;
-	int rc = zsim_trace_next(g->r, &ev);
-	if (rc < 0) {
-		snprintf(err, errlen, "%s", zsim_trace_reader_error(g->r));
-		return rc;
-	}
-	if (rc == 0) {
-		g->eof = true;
-		return 0;
+	char *held_name = NULL;
+	*to = UINT32_MAX;
+	if (g->held) {
+		if (ahead)
+			return 0;
+		ev = g->held_ev;
+		held_name = (char *)ev.name;
+		g->held = false;
+	} else {
+		if (g->eof)
+			return 0;
+		int rc = zsim_trace_next(g->r, &ev);
+		if (rc < 0) {
+			snprintf(err, errlen, "%s", zsim_trace_reader_error(g->r));
+			return rc;
+		}
+		if (rc == 0) {
+			g->eof = true;
+			return 0;
+		}
+		if (ahead && ev.kind == ZSIM_EV_PROC_CREATE && ev.target == 0) {
+			g->held_ev = ev;
+			g->held_ev.name = ev.name ? zsim_xstrdup(ev.name) : NULL;
+			g->held = true;
+			return 0;
+		}
 	}
 	s->nr_events++;
 	if ((ev.kind == ZSIM_EV_ACCESS && ev.write) || ev.kind == ZSIM_EV_FILE_WRITE) {
@@ -227,6 +251,7 @@ static int pump(struct zsim_sim *s, struct zsim_group *g, char *err, size_t errl
 		uint32_t child = proc_new(s, g, ev.pid);
 		if (ev.target == 0) {
 			start_proc(s, child, UINT32_MAX, ev.name, s->now);
+			free(held_name);
 			return 1;
 		}
 		uint32_t par = ev.target < g->pid_map_len ? g->pid_map[ev.target] : 0;
@@ -237,6 +262,7 @@ static int pump(struct zsim_sim *s, struct zsim_group *g, char *err, size_t errl
 		}
 		ev.target = child;   /* the parent's queue carries the child's process index */
 		proc_enqueue(&s->procs[par - 1], &ev);
+		*to = par - 1;
 		return 1;
 	}
 	uint32_t pi = ev.pid < g->pid_map_len ? g->pid_map[ev.pid] : 0;
@@ -249,17 +275,38 @@ static int pump(struct zsim_sim *s, struct zsim_group *g, char *err, size_t errl
 	if (p->killed)
 		return 1;   /* the OOM killer took it: its remaining events vanish */
 	proc_enqueue(p, &ev);
+	if (ev.kind == ZSIM_EV_ACCESS)
+		zsim_pgt_prefetch(&p->pt, ev.page);
+	*to = pi - 1;
 	return 1;
 }
 
-/* The next event of process i into *ev; 1, 0 (no more), <0 error. */
+/*
+ * The next event of process i into *ev; 1, 0 (no more), <0 error.
+ *
+ * The queue is kept LOOKAHEAD events ahead where the trace allows, so that
+ * the page-table entry of an access is already on its way to the cache
+ * (pump's prefetch) when the access is simulated: on a stream of random pages
+ * the entry's cache miss is most of an access's cost.  Reading ahead stops at
+ * the first event for another process, so other queues grow by at most one
+ * event per event taken.
+ */
+#define LOOKAHEAD 16
 static int next_event(struct zsim_sim *s, uint32_t i, struct zsim_event *ev, char *err, size_t errlen)
 {
 	struct zsim_group *g = &s->groups[s->procs[i].group];
+	uint32_t to;
 	while (s->procs[i].q_len == 0) {
-		int rc = pump(s, g, err, errlen);
+		int rc = pump(s, g, false, &to, err, errlen);
 		if (rc <= 0)
 			return rc;
+	}
+	while (s->procs[i].q_len < LOOKAHEAD) {
+		int rc = pump(s, g, true, &to, err, errlen);
+		if (rc < 0)
+			return rc;
+		if (rc == 0 || to != i)
+			break;
 	}
 	struct zsim_proc *p = &s->procs[i];
 	*ev = p->q[p->q_head];
@@ -477,13 +524,15 @@ int zsim_sim_add_trace(struct zsim_sim *s, const char *path, char *err, size_t e
 void zsim_sim_free(struct zsim_sim *s)
 {
 	for (uint32_t i = 0; i < s->nr_procs; i++) {
-		zsim_pt_free(&s->procs[i].pt);
+		zsim_pgt_free(&s->procs[i].pt);
 		drop_queue(&s->procs[i]);
 		free(s->procs[i].q);
 	}
 	free(s->procs);
 	for (unsigned g = 0; g < s->nr_groups; g++) {
 		zsim_trace_close(s->groups[g].r);
+		if (s->groups[g].held)
+			free((char *)s->groups[g].held_ev.name);
 		if (s->groups[g].corpus)
 			zsim_content_corpus_close(s->groups[g].corpus);
 		free(s->groups[g].pid_map);
@@ -516,7 +565,8 @@ int zsim_sim_run(struct zsim_sim *s, char *err, size_t errlen)
 	for (unsigned g = 0; g < s->nr_groups; g++) {
 		uint32_t before = s->live_procs;
 		while (s->live_procs == before) {
-			int rc = pump(s, &s->groups[g], err, errlen);
+			uint32_t to;
+			int rc = pump(s, &s->groups[g], false, &to, err, errlen);
 			if (rc < 0)
 				return rc;
 			if (rc == 0)
@@ -585,7 +635,8 @@ int zsim_sim_run(struct zsim_sim *s, char *err, size_t errlen)
 		for (unsigned g = 0; g < s->nr_groups && !any; g++) {
 			uint32_t before = s->live_procs;
 			int rc = 0;
-			while (!any && (rc = pump(s, &s->groups[g], err, errlen)) > 0)
+			uint32_t to;
+			while (!any && (rc = pump(s, &s->groups[g], false, &to, err, errlen)) > 0)
 				any = s->live_procs > before;
 			if (rc < 0)
 				return rc;

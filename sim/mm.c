@@ -149,6 +149,21 @@ static void set_watermarks(struct zsim_sim *s)
 	s->wmark_min = min;
 }
 
+/* page_referenced for the policies: a mapped anon page's accessed bit lives in
+ * its owner's page-table entry (one mapping: zsim has no shared anon pages). */
+static bool test_clear_young(void *ctx, uint32_t f)
+{
+	struct zsim_sim *s = ctx;
+	const struct zsim_frame *fr = &s->frames[f];
+	if (fr->kind != ZSIM_FK_ANON)
+		return false;
+	uint64_t *pte = zsim_pgt_lookup(&s->procs[fr->owner].pt, fr->index);
+	if (!(*pte & ZSIM_PTE_YOUNG))
+		return false;
+	*pte &= ~ZSIM_PTE_YOUNG;
+	return true;
+}
+
 int zsim_mm_init(struct zsim_sim *s, char *err, size_t errlen)
 {
 	const struct zsim_config *c = &s->cfg;
@@ -167,7 +182,9 @@ int zsim_mm_init(struct zsim_sim *s, char *err, size_t errlen)
 		return ZSIM_EINVAL;
 	}
 	s->policy_priv = zsim_xcalloc(1, s->policy->priv_size);
-	s->policy->init(s->policy_priv, s->frames, s->nr_frames);
+	s->policy_env.test_clear_young = test_clear_young;
+	s->policy_env.ctx = s;
+	s->policy->init(s->policy_priv, s->frames, s->nr_frames, &s->policy_env);
 	s->victims = zsim_xmalloc(SWAP_CLUSTER_MAX * sizeof(*s->victims));
 	s->ram_source.get = ram_get;
 	s->ram_source.put = ram_put;
@@ -225,7 +242,7 @@ static int evict(struct zsim_sim *s, uint32_t f, uint64_t *cpu)
 	}
 	/* anonymous */
 	struct zsim_proc *p = &s->procs[fr->owner];
-	uint64_t *pte = zsim_pt_lookup(&p->pt, fr->index);
+	uint64_t *pte = zsim_pgt_lookup(&p->pt, fr->index);
 	uint64_t entry, io = 0;
 	if ((fr->mflags & ZSIM_MF_SWAPCACHE) && !(fr->mflags & ZSIM_MF_DIRTY)) {
 		/* the copy in swap is current: drop the page, keep the slot */
@@ -523,17 +540,19 @@ static void anon_write(struct zsim_sim *s, struct zsim_frame *fr, const struct z
 int zsim_mm_access(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, bool write,
 		   const struct zsim_content_ref *c, uint64_t *wait_until)
 {
-	uint64_t *pte = zsim_pt_insert(&p->pt, vpage);
+	uint64_t *pte = zsim_pgt_walk(&p->pt, vpage);
 	uint64_t e = *pte;
 	s->nr_accesses++;
 	if (e & ZSIM_PTE_PRESENT) {
+		/* the hot path: a hit sets the accessed bit and, on a read, touches
+		 * nothing else (the frame is looked at only by reclaim) */
 		uint32_t f = (uint32_t)e;
-		struct zsim_frame *fr = &s->frames[f];
-		fr->pflags |= ZSIM_PG_REFERENCED;
+		if (!(e & ZSIM_PTE_YOUNG))
+			*pte = e | ZSIM_PTE_YOUNG;
 		if (s->policy->touch)
 			s->policy->touch(s->policy_priv, f);
 		if (write)
-			anon_write(s, fr, c);
+			anon_write(s, &s->frames[f], c);
 		p->pending_cpu += s->cfg.access_ns;
 		return 0;
 	}
@@ -580,8 +599,7 @@ int zsim_mm_access(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, bool
 	uint32_t f = zsim_mm_alloc_frame(s, p);
 	if (f == ZSIM_FRAME_NONE)
 		return ZSIM_ENOMEM;    /* p was OOM-killed */
-	pte = zsim_pt_lookup(&p->pt, vpage);   /* reclaim may have moved the table */
-	e = *pte;
+	e = *pte;   /* leaves never move: pte is still this page's entry */
 	struct zsim_frame *fr = &s->frames[f];
 	fr->kind = ZSIM_FK_ANON;
 	fr->owner = (uint32_t)(p - s->procs);
@@ -632,22 +650,32 @@ static void drop_pte(struct zsim_sim *s, struct zsim_proc *p, uint64_t e)
 void zsim_mm_unmap(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, uint64_t npages)
 {
 	for (uint64_t v = vpage; v < vpage + npages; v++) {
-		uint64_t *pte = zsim_pt_lookup(&p->pt, v);
-		if (!pte)
+		uint64_t *pte = zsim_pgt_lookup(&p->pt, v);
+		if (!pte || !*pte)
 			continue;
 		drop_pte(s, p, *pte);
-		zsim_pt_remove(&p->pt, v);
+		*pte = 0;
 	}
+}
+
+struct exit_walk {
+	struct zsim_sim *s;
+	struct zsim_proc *p;
+};
+
+static void exit_one(void *arg, uint64_t page, uint64_t *e)
+{
+	struct exit_walk *w = arg;
+	(void)page;
+	drop_pte(w->s, w->p, *e);
 }
 
 void zsim_mm_exit(struct zsim_sim *s, struct zsim_proc *p)
 {
-	struct zsim_ptable *t = &p->pt;
-	for (uint64_t i = 0; t->e && i <= t->mask; i++)
-		if (t->e[i].key)
-			drop_pte(s, p, t->e[i].val);
-	zsim_pt_free(t);
-	zsim_pt_init(t);
+	struct exit_walk w = { s, p };
+	zsim_pgt_each(&p->pt, exit_one, &w);
+	zsim_pgt_free(&p->pt);
+	zsim_pgt_init(&p->pt);
 	p->alive = false;
 	p->end_ns = s->now;
 	s->live_procs--;

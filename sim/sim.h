@@ -19,6 +19,7 @@
 #include "config.h"
 #include "codec.h"
 #include "content.h"
+#include "pgtable.h"
 #include "../policies/reclaim.h"
 #include "../tiers/tier.h"
 #include "../traces/trace.h"
@@ -43,6 +44,8 @@ enum {
 #define ZSIM_PTE_PRESENT (1ull << 63)
 #define ZSIM_PTE_SWAPPED (1ull << 62)
 #define ZSIM_PTE_ZERO    (1ull << 61)   /* read before any write: the shared zero page */
+#define ZSIM_PTE_YOUNG   (1ull << 59)   /* with PRESENT: accessed since reclaim last looked
+                                           (the hardware's accessed bit) */
 
 struct zsim_pt_entry {
 	uint64_t key;              /* page + 1; 0 = empty bucket */
@@ -92,7 +95,7 @@ struct zsim_proc {
 	uint32_t live_children;
 	uint32_t enospc_logged;     /* filesystems whose first ENOSPC for this process was logged */
 	uint32_t parent;           /* process index of the parent, UINT32_MAX if none */
-	struct zsim_ptable pt;
+	struct zsim_pgtable pt;    /* virtual page -> PTE (pgtable.h) */
 	uint64_t rss_anon, rss_file, rss_shmem, swapents;
 	uint64_t pending_cpu;      /* CPU ns accumulated, not yet charged */
 	uint64_t start_ns, end_ns, cpu_ns, stall_ns, fault_wait_ns;
@@ -121,6 +124,8 @@ struct zsim_group {
 	struct zsim_corpus *corpus;    /* the header's corpus file, if it names one */
 	uint64_t corpus_pages;
 	bool eof;
+	bool held;                 /* held_ev was read ahead and waits to be routed */
+	struct zsim_event held_ev; /* its name is owned (a copy) */
 	uint32_t *pid_map;         /* trace pid -> process index + 1 */
 	uint32_t pid_map_len;
 	uint32_t *file_map;        /* trace file id -> file index + 1 */
@@ -196,6 +201,7 @@ struct zsim_sim {
 	uint64_t wmark_min, wmark_low, wmark_high, min_free_kbytes;
 	const struct zsim_reclaim_ops *policy;
 	void *policy_priv;
+	struct zsim_reclaim_env policy_env;   /* what mm lends the policy (accessed bits) */
 	bool kswapd_running;
 	unsigned kswapd_failures;
 	uint32_t *victims;         /* scratch for reclaim */

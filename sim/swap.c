@@ -297,7 +297,7 @@ static uint32_t readahead_vma(struct zsim_sim *s, struct zsim_proc *p, uint64_t 
 	for (uint64_t v = start; v < end; v++) {
 		if (v == vpage)
 			continue;
-		uint64_t *pte = zsim_pt_lookup(&p->pt, v);
+		uint64_t *pte = zsim_pgt_lookup(&p->pt, v);
 		if (!pte || !(*pte & ZSIM_PTE_SWAPPED))
 			continue;
 		uint64_t e = *pte & ~ZSIM_PTE_SWAPPED;

@@ -192,7 +192,7 @@ static unsigned count_str(const char *hay, const char *needle)
 /* The frame of a present anon page, or fail. */
 static uint32_t frame_of(struct zsim_proc *p, uint64_t vpage)
 {
-	uint64_t *pte = zsim_pt_lookup(&p->pt, vpage);
+	uint64_t *pte = zsim_pgt_lookup(&p->pt, vpage);
 	ck_assert_ptr_nonnull(pte);
 	ck_assert_msg(*pte & ZSIM_PTE_PRESENT, "page %llu not present", (unsigned long long)vpage);
 	return (uint32_t)*pte;
@@ -200,7 +200,7 @@ static uint32_t frame_of(struct zsim_proc *p, uint64_t vpage)
 
 static uint64_t pte_of(struct zsim_proc *p, uint64_t vpage)
 {
-	uint64_t *pte = zsim_pt_lookup(&p->pt, vpage);
+	uint64_t *pte = zsim_pgt_lookup(&p->pt, vpage);
 	ck_assert_ptr_nonnull(pte);
 	return *pte;
 }

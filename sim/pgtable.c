@@ -1,0 +1,110 @@
+/*
+ * pgtable.c - the slow paths of the process page table (pgtable.h): the
+ * directory of leaves (open addressing, linear probing, grown at 50% load;
+ * leaves are freed only with the whole table, so nothing is ever deleted).
+ */
+#include "pgtable.h"
+#include "zsim.h"
+
+#include <stdlib.h>
+
+#define DIR_INITIAL 16
+
+static inline uint64_t dir_hash(uint64_t k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdull;
+	k ^= k >> 33;
+	return k;
+}
+
+void zsim_pgt_init(struct zsim_pgtable *t)
+{
+	t->dir = zsim_xcalloc(DIR_INITIAL, sizeof(*t->dir));
+	t->mask = DIR_INITIAL - 1;
+	t->nr_leaves = 0;
+	t->last_key = 0;
+	t->last_leaf = NULL;
+}
+
+void zsim_pgt_free(struct zsim_pgtable *t)
+{
+	for (uint64_t i = 0; t->dir && i <= t->mask; i++)
+		free(t->dir[i].leaf);
+	free(t->dir);
+	t->dir = NULL;
+	t->nr_leaves = 0;
+	t->last_key = 0;
+	t->last_leaf = NULL;
+}
+
+static void dir_grow(struct zsim_pgtable *t)
+{
+	uint64_t ncap = (t->mask + 1) * 2;
+	struct zsim_pgt_dir *nd = zsim_xcalloc(ncap, sizeof(*nd));
+	for (uint64_t i = 0; i <= t->mask; i++) {
+		if (!t->dir[i].key)
+			continue;
+		uint64_t j = dir_hash(t->dir[i].key) & (ncap - 1);
+		while (nd[j].key)
+			j = (j + 1) & (ncap - 1);
+		nd[j] = t->dir[i];
+	}
+	free(t->dir);
+	t->dir = nd;
+	t->mask = ncap - 1;
+}
+
+uint64_t *zsim_pgt_leaf(struct zsim_pgtable *t, uint64_t key, int create)
+{
+	uint64_t j = dir_hash(key) & t->mask;
+	while (t->dir[j].key) {
+		if (t->dir[j].key == key) {
+			t->last_key = key;
+			t->last_leaf = t->dir[j].leaf;
+			return t->dir[j].leaf;
+		}
+		j = (j + 1) & t->mask;
+	}
+	if (!create)
+		return NULL;
+	if ((t->nr_leaves + 1) * 2 > t->mask + 1) {
+		dir_grow(t);
+		j = dir_hash(key) & t->mask;
+		while (t->dir[j].key)
+			j = (j + 1) & t->mask;
+	}
+	uint64_t *leaf = zsim_xcalloc(ZSIM_PGT_LEAF, sizeof(uint64_t));
+	t->dir[j].key = key;
+	t->dir[j].leaf = leaf;
+	t->nr_leaves++;
+	t->last_key = key;
+	t->last_leaf = leaf;
+	return leaf;
+}
+
+static int dir_cmp(const void *a, const void *b)
+{
+	uint64_t x = ((const struct zsim_pgt_dir *)a)->key, y = ((const struct zsim_pgt_dir *)b)->key;
+	return x < y ? -1 : x > y;
+}
+
+/* In address order, as the kernel walks an address space it tears down. */
+void zsim_pgt_each(struct zsim_pgtable *t, void (*fn)(void *arg, uint64_t page, uint64_t *e), void *arg)
+{
+	if (!t->nr_leaves)
+		return;
+	struct zsim_pgt_dir *v = zsim_xmalloc(t->nr_leaves * sizeof(*v));
+	uint64_t n = 0;
+	for (uint64_t i = 0; i <= t->mask; i++)
+		if (t->dir[i].key)
+			v[n++] = t->dir[i];
+	qsort(v, n, sizeof(*v), dir_cmp);
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t base = (v[i].key - 1) << ZSIM_PGT_SHIFT;
+		for (uint32_t k = 0; k < ZSIM_PGT_LEAF; k++)
+			if (v[i].leaf[k])
+				fn(arg, base + k, &v[i].leaf[k]);
+	}
+	free(v);
+}
