@@ -319,7 +319,7 @@ struct stat_state {
 	/* counts */
 	uint64_t by_kind[ZSIM_EV_KIND_MAX];
 	uint64_t reads, writes, freads, fwrites, content[ZSIM_CONTENT_NR];
-	uint64_t access_bytes, cpu_ns;
+	uint64_t access_bytes, cpu_ns, sleep_ns;
 	uint64_t anon_distinct, file_distinct;
 	/* spaces: one per process instance and per file instance */
 	struct pmap *spaces;
@@ -528,6 +528,9 @@ static void stat_event(struct stat_state *s, const struct zsim_event *ev)
 	case ZSIM_EV_CPU:
 		s->cpu_ns += ev->ns;
 		break;
+	case ZSIM_EV_SLEEP:
+		s->sleep_ns += ev->ns;
+		break;
 	}
 }
 
@@ -592,6 +595,7 @@ static void stat_print_json(const struct stat_state *s, const struct zsim_trace_
 	json_object_set_new(j, "peak_footprint_event", json_integer((json_int_t)s->peak_event));
 	json_object_set_new(j, "peak_footprint_ns", json_integer((json_int_t)s->peak_ns));
 	json_object_set_new(j, "cpu_ns", json_integer((json_int_t)s->cpu_ns));
+	json_object_set_new(j, "sleep_ns", json_integer((json_int_t)s->sleep_ns));
 	for (unsigned i = 0; i < ZSIM_CONTENT_NR; i++)
 		json_object_set_new(c, zsim_content_name((enum zsim_content_class)i),
 				    json_integer((json_int_t)s->content[i]));
@@ -637,6 +641,8 @@ static void stat_print_text(const struct stat_state *s, const struct zsim_trace_
 	       (unsigned long long)s->peak, (double)s->peak * ZSIM_PAGE_SIZE / 1048576.0,
 	       (unsigned long long)s->peak_event, (unsigned long long)s->peak_ns);
 	printf("cpu             %.3f s\n", (double)s->cpu_ns / 1e9);
+	if (s->sleep_ns)
+		printf("asleep          %.3f s (sum over processes)\n", (double)s->sleep_ns / 1e9);
 	printf("content        ");
 	for (unsigned i = 0; i < ZSIM_CONTENT_NR; i++)
 		if (s->content[i])

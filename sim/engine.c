@@ -346,6 +346,8 @@ void zsim_proc_exit(struct zsim_sim *s, uint32_t i)
 /* Charge `cpu` ns to the CPU free earliest from `at`; returns when the work ends. */
 static uint64_t run_on_cpu(struct zsim_sim *s, uint64_t at, uint64_t cpu)
 {
+	if (!cpu)
+		return at;   /* nothing to run: no need to wait for a CPU */
 	unsigned best = 0;
 	for (unsigned c = 1; c < s->cfg.cpus; c++)
 		if (s->cpu_free_at[c] < s->cpu_free_at[best])
@@ -360,7 +362,7 @@ static uint64_t run_on_cpu(struct zsim_sim *s, uint64_t at, uint64_t cpu)
 static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 {
 	struct zsim_proc *p = &s->procs[i];
-	uint64_t t0 = s->now, wait_until = t0;
+	uint64_t t0 = s->now, wait_until = t0, sleep = 0;
 	if (!p->alive)
 		return 0;
 	for (unsigned n = 0; n < BATCH_EVENTS && p->pending_cpu < QUANTUM_NS; n++) {
@@ -392,6 +394,11 @@ static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 		case ZSIM_EV_CPU:
 			p->pending_cpu += ev.ns;
 			break;
+		case ZSIM_EV_SLEEP:
+			/* off the CPU for ns once the work before it is done; the turn ends */
+			sleep = ev.ns;
+			p->sleep_ns += ev.ns;
+			goto charge;
 		case ZSIM_EV_MAP:
 			break;   /* anonymous memory appears on first touch */
 		case ZSIM_EV_UNMAP:
@@ -452,6 +459,7 @@ charge:
 		p->fault_wait_ns += wait_until - end;
 		end = wait_until;
 	}
+	end += sleep;
 	if (!p->waiting)
 		zsim_engine_schedule(s, end, EVQ_PROC, i);
 	return 0;

@@ -25,6 +25,18 @@
  * (20%) is throttled: it writes the oldest dirty pages back itself, on its
  * CPU, until it is below again (the kernel makes it sleep while the flusher
  * does that work; the time lost is similar, the CPU accounting is not).
+ *
+ * A write-back the device refuses is lost, as in the kernel: zram at its
+ * mem_limit, or finding no free frame when reclaim itself writes the page (the
+ * allocation may not wait there).  The bio ends with an error, the
+ * page is marked clean all the same (mpage_end_io / end_buffer_async_write:
+ * "Buffer I/O error ..., lost async page write"), the mapping remembers the
+ * error for a later fsync, and reclaim may then drop the page.  The writer is
+ * not told (tar does not fsync): the file reads back stale data or zeroes.
+ * The model counts these pages per filesystem (lost_writes) and logs the first.
+ * When the flusher finds RAM short, zram's GFP_NOIO allocation reclaims clean
+ * page cache and otherwise waits (it does not fail): the model keeps the page
+ * dirty and the flusher retries at its next round.
  */
 #include "sim.h"
 
@@ -137,13 +149,21 @@ static int writeback(struct zsim_sim *s, uint32_t f, uint64_t *cpu_ns)
 	struct zsim_fill_ctx fc = { s, { .cls = fr->cls, .param = fr->param, .seed = fr->seed } };
 	struct zsim_page_ref pg = { .bytes = NULL, .hash = zsim_content_hash(&fc.c),
 				    .fill = zsim_content_fill_ref, .ctx = &fc };
+	uint64_t refusals = s->ram_refusals;
 	int rc = fs->tier->ops->store(fs->tier->priv, fr->swap, &pg);
+	if (rc < 0 && !s->in_reclaim && s->ram_refusals != refusals)
+		return ZSIM_EAGAIN;   /* the flusher's GFP_NOIO allocation waits for memory: retry later */
 	if (rc < 0) {
-		if (!fs->writeback_fail++)
-			zsim_sim_event(s, "writeback_error", "\"fs\":\"%s\",\"file\":\"%s\",\"page\":%llu,\"error\":\"%s\"",
-				       s->cfg.fs[file->fs].name, file->name, (unsigned long long)fr->index,
-				       zsim_strerror(rc));
-		return rc;
+		/* the I/O error ends the write-back: the page is clean, its data lost */
+		if (!fs->lost_writes++)
+			zsim_sim_event(s, "lost_write", "\"fs\":\"%s\",\"device\":\"%s\",\"file\":\"%s\",\"page\":%llu,"
+				       "\"block\":%u,\"error\":\"%s\",\"why\":\"the device refused the write; "
+				       "the page is marked clean and its data is lost (lost async page write)\"",
+				       s->cfg.fs[file->fs].name, s->cfg.dev[s->cfg.fs[file->fs].device].name,
+				       file->name, (unsigned long long)fr->index, fr->swap, zsim_strerror(rc));
+		s->lost_writes++;
+		clear_dirty(s, f);
+		return 0;
 	}
 	if (fs->tier->ops->io)
 		fs->tier->ops->io(fs->tier->priv, s->now, true, fr->swap, 1, cpu_ns);
@@ -186,8 +206,16 @@ static void flush_until(struct zsim_sim *s, uint64_t *cpu_ns, unsigned pct)
 			break;
 		s->dirty_head = (s->dirty_head + 1) % s->dirty_cap;
 		s->dirty_len--;
-		if (live && writeback(s, d->frame, cpu_ns) < 0) {
-			/* keep it dirty; it is retried when next dirtied or reclaimed */
+		int rc = live ? writeback(s, d->frame, cpu_ns) : 0;
+		if (rc == ZSIM_EAGAIN) {
+			/* no memory for it yet: the flusher waits; the page stays first in
+			 * line (writeback pushed nothing onto the queue) */
+			s->dirty_head = (s->dirty_head + s->dirty_cap - 1) % s->dirty_cap;
+			s->dirty_len++;
+			break;
+		}
+		if (rc < 0) {
+			/* no block: keep it dirty, retried when next dirtied or reclaimed */
 			s->frames[d->frame].mflags &= (uint8_t)~ZSIM_MF_DIRTY;
 			s->nr_dirty--;
 			mark_dirty(s, d->frame);

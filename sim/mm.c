@@ -89,14 +89,28 @@ void zsim_mm_lru_add(struct zsim_sim *s, uint32_t f)
 	s->policy->add(s->policy_priv, f, type, type == ZSIM_LRU_ANON && s->cfg.kp->version < ANON_INACTIVE_SINCE);
 }
 
-/* Frames for zsmalloc and other kernel users: the RAM frame source (allocator.h). */
+static uint64_t shrink_noio(struct zsim_sim *s, uint64_t want);
+
+/*
+ * Frames for zsmalloc and other kernel users: the RAM frame source
+ * (allocator.h).  zram allocates with GFP_NOIO.  In reclaim (PF_MEMALLOC:
+ * swap-out, or reclaim writing a dirty file page) the watermarks do not apply
+ * and there is no further reclaim: no free frame, no page.  Elsewhere (the
+ * flusher writing back to zram-blk) min stays free, and below it the
+ * allocation reclaims what GFP_NOIO may: clean page cache.
+ */
 static int ram_get(void *ctx, unsigned n)
 {
 	struct zsim_sim *s = ctx;
-	/* In reclaim (PF_MEMALLOC) the watermarks do not apply; otherwise keep min free. */
 	uint64_t floor = s->in_reclaim ? 0 : s->wmark_min;
-	if (s->nr_free < floor + n)
+	if (s->nr_free < floor + n && !s->in_reclaim) {
+		s->allocstall++;
+		shrink_noio(s, n > SWAP_CLUSTER_MAX ? n : SWAP_CLUSTER_MAX);
+	}
+	if (s->nr_free < floor + n) {
+		s->ram_refusals++;
 		return ZSIM_ENOMEM;
+	}
 	s->nr_free -= n;
 	s->zspages += n;
 	if (s->nr_free < s->min_free_seen)
@@ -230,6 +244,9 @@ uint64_t zsim_mm_swap_total_pages(const struct zsim_sim *s)
 static int evict(struct zsim_sim *s, uint32_t f, uint64_t *cpu)
 {
 	struct zsim_frame *fr = &s->frames[f];
+	if (s->reclaim_noio && (fr->kind == ZSIM_FK_SHMEM || fr->kind == ZSIM_FK_ANON ||
+				(fr->kind == ZSIM_FK_FILE && (fr->mflags & ZSIM_MF_DIRTY))))
+		return ZSIM_EAGAIN;   /* needs a swap or file write: not under GFP_NOIO */
 	if (fr->kind == ZSIM_FK_FILE || fr->kind == ZSIM_FK_SHMEM) {
 		uint64_t io = 0;
 		return zsim_fs_evict(s, f, cpu, &io);
@@ -275,6 +292,11 @@ static void scan_counts(struct zsim_sim *s, int priority, uint64_t nr[2])
 	uint64_t file = s->policy->size(s->policy_priv, ZSIM_LRU_FILE);
 	bool can_swap = zsim_mm_swap_free_pages(s) > 0;
 	uint64_t scan_a = anon >> priority, scan_f = file >> priority;
+	if (s->reclaim_noio) {   /* GFP_NOIO: page cache only */
+		nr[0] = 0;
+		nr[1] = scan_f ? scan_f : file < SWAP_CLUSTER_MAX ? file : SWAP_CLUSTER_MAX;
+		return;
+	}
 	if (priority < DEF_PRIORITY) {   /* small lists still get looked at */
 		if (anon && !scan_a) scan_a = anon < SWAP_CLUSTER_MAX ? anon : SWAP_CLUSTER_MAX;
 		if (file && !scan_f) scan_f = file < SWAP_CLUSTER_MAX ? file : SWAP_CLUSTER_MAX;
@@ -322,8 +344,11 @@ static uint64_t shrink_list(struct zsim_sim *s, int type, uint64_t nr, uint64_t 
 		s->recent_rotated[type] += rotated;
 		for (size_t i = 0; i < n; i++) {
 			uint32_t f = s->victims[i];
-			if (evict(s, f, cpu) == 0) {
+			int rc = evict(s, f, cpu);
+			if (rc == 0) {
 				freed++;
+			} else if (rc == ZSIM_EAGAIN) {
+				s->policy->putback(s->policy_priv, f, type, false);   /* kept as it is */
 			} else {
 				s->policy->putback(s->policy_priv, f, type, true);
 				s->recent_rotated[type]++;
@@ -365,6 +390,18 @@ static uint64_t shrink(struct zsim_sim *s, uint64_t want, bool kswapd, uint64_t 
 		s->pgsteal_direct += freed;
 		s->pgscan_direct += scanned;
 	}
+	return freed;
+}
+
+/* Direct reclaim under GFP_NOIO (zram's allocations outside reclaim): clean
+ * page cache only.  Its CPU is not charged to anyone (the flusher's time is
+ * not modelled). */
+static uint64_t shrink_noio(struct zsim_sim *s, uint64_t want)
+{
+	uint64_t cpu = 0;
+	s->reclaim_noio = true;
+	uint64_t freed = shrink(s, want, false, &cpu);
+	s->reclaim_noio = false;
 	return freed;
 }
 

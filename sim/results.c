@@ -58,6 +58,7 @@ json_t *zsim_summary(const struct zsim_sim *s, const struct zsim_run_info *ri)
 	json_t *o = json_object();
 	json_object_set_new(o, "oom_kills", JI(s->oom_kill));
 	json_object_set_new(o, "enospc", JI(s->enospc));
+	json_object_set_new(o, "lost_writes", JI(s->lost_writes));
 	json_object_set_new(o, "swap_write_failures", JI(s->swap_write_fail));
 	json_object_set_new(o, "processes", JI(s->nr_procs));
 	json_object_set_new(o, "processes_finished", JI(finished));
@@ -142,7 +143,7 @@ json_t *zsim_summary(const struct zsim_sim *s, const struct zsim_run_info *ri)
 			json_object_set_new(e, "blocks_used", JI(fs->next_block - fs->nr_free_blocks));
 			json_object_set_new(e, "pages_written", JI(fs->pages_written));
 			json_object_set_new(e, "pages_read", JI(fs->pages_read));
-			json_object_set_new(e, "writeback_errors", JI(fs->writeback_fail));
+			json_object_set_new(e, "lost_writes", JI(fs->lost_writes));
 		}
 		json_object_set_new(e, "enospc", JI(fs->enospc));
 		json_object_set_new(fss, s->cfg.fs[i].name, e);
@@ -173,6 +174,7 @@ json_t *zsim_summary(const struct zsim_sim *s, const struct zsim_run_info *ri)
 		json_object_set_new(e, "cpu_ns", JI(p->cpu_ns));
 		json_object_set_new(e, "reclaim_stall_ns", JI(p->stall_ns));
 		json_object_set_new(e, "fault_wait_ns", JI(p->fault_wait_ns));
+		json_object_set_new(e, "sleep_ns", JI(p->sleep_ns));
 		json_object_set_new(e, "major_faults", JI(p->faults_major));
 		json_object_set_new(e, "minor_faults", JI(p->faults_minor));
 		json_object_set_new(e, "killed", json_boolean(p->killed));
@@ -214,6 +216,9 @@ void zsim_print_summary(FILE *out, const struct zsim_sim *s, const struct zsim_r
 	if (s->enospc)
 		fprintf(out, "  ENOSPC: %llu write(s) refused (a filesystem was full; see events.jsonl)\n",
 			(unsigned long long)s->enospc);
+	if (s->lost_writes)
+		fprintf(out, "  DATA LOST: %llu page write-back(s) refused by the device and dropped "
+			"(lost async page write; see events.jsonl)\n", (unsigned long long)s->lost_writes);
 	fprintf(out, "  faults: %llu major, %llu total; pages swapped in %llu (with readahead), out %llu\n",
 		(unsigned long long)s->pgmajfault, (unsigned long long)s->pgfault,
 		(unsigned long long)s->pswpin, (unsigned long long)s->pswpout);

@@ -98,7 +98,7 @@ struct zsim_proc {
 	struct zsim_pgtable pt;    /* virtual page -> PTE (pgtable.h) */
 	uint64_t rss_anon, rss_file, rss_shmem, swapents;
 	uint64_t pending_cpu;      /* CPU ns accumulated, not yet charged */
-	uint64_t start_ns, end_ns, cpu_ns, stall_ns, fault_wait_ns;
+	uint64_t start_ns, end_ns, cpu_ns, stall_ns, fault_wait_ns, sleep_ns;
 	uint64_t faults_major, faults_minor;
 	struct zsim_ra_state ra;   /* VMA readahead state (the kernel's is per VMA) */
 	/* its own queue of events read ahead from the trace */
@@ -149,7 +149,7 @@ struct zsim_fsstate {
 	uint64_t next_block, nr_blocks;
 	uint32_t *free_blocks;
 	uint64_t nr_free_blocks, free_cap;
-	uint64_t enospc, writeback_fail, pages_written, pages_read;
+	uint64_t enospc, lost_writes, pages_written, pages_read;
 };
 
 enum zsim_evq_kind { EVQ_PROC, EVQ_KSWAPD, EVQ_SAMPLE, EVQ_FLUSH, EVQ_FLUSH_KICK };
@@ -212,6 +212,8 @@ struct zsim_sim {
 	struct zsim_tier *devtier[ZSIM_CFG_MAX_DEVICES];
 	struct zsim_frame_source ram_source;
 	bool in_reclaim;           /* PF_MEMALLOC: allocations may go below min */
+	bool reclaim_noio;         /* a GFP_NOIO reclaim: clean page cache only, no swap, no writes */
+	uint64_t ram_refusals;     /* kernel frame requests refused for want of free RAM */
 	struct zsim_ra_state ra;   /* cluster readahead state (swapin_nr_pages), global */
 
 	/* processes, files, traces */
@@ -237,7 +239,7 @@ struct zsim_sim {
 	/* counters under the kernel's names */
 	uint64_t pswpin, pswpout, pgmajfault, pgfault, pgsteal_kswapd, pgsteal_direct;
 	uint64_t pgscan_kswapd, pgscan_direct, allocstall, oom_kill, pgpgin, pgpgout;
-	uint64_t workingset_refault, nr_events, nr_accesses, swap_write_fail, enospc;
+	uint64_t workingset_refault, nr_events, nr_accesses, swap_write_fail, enospc, lost_writes;
 	uint64_t recent_scanned[2], recent_rotated[2];
 	uint64_t min_free_seen;
 	struct zsim_histogram fault_lat;

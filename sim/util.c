@@ -21,6 +21,7 @@ const char *zsim_strerror(int err)
 	case ZSIM_ENOTSUP:  return "not supported by this kernel profile";
 	case ZSIM_ECORRUPT: return "internal invariant broken";
 	case ZSIM_ESYS:     return "system call failed";
+	case ZSIM_EAGAIN:   return "try again later";
 	}
 	return "unknown error";
 }

@@ -33,6 +33,7 @@ enum zsim_err {
 	ZSIM_ENOTSUP  = -8,  /* not available in this kernel profile */
 	ZSIM_ECORRUPT = -9,  /* a model's check() found a broken invariant */
 	ZSIM_ESYS     = -10, /* an operating-system call failed; see errno */
+	ZSIM_EAGAIN   = -11, /* simulated: not now (a page reclaim must leave where it is) */
 };
 
 /* Make a message one line: control characters (a newline in a name read from

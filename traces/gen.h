@@ -190,6 +190,14 @@ static inline void zsim_gen_cpu(struct zsim_gen *g, uint32_t pid, uint64_t ns)
 	zsim_gen_emit(g, &ev);
 }
 
+static inline void zsim_gen_sleep(struct zsim_gen *g, uint32_t pid, uint64_t ns)
+{
+	if (!ns)
+		return;
+	struct zsim_event ev = { .kind = ZSIM_EV_SLEEP, .pid = pid, .ns = ns };
+	zsim_gen_emit(g, &ev);
+}
+
 static inline uint32_t zsim_gen_file_create(struct zsim_gen *g, uint32_t pid, uint32_t fs,
 					    const char *name)
 {

@@ -20,6 +20,8 @@
  *    chosen pages (with replacement; reads keep the content), for --duration;
  *    the periods are CPU events, so a re-touching hogger keeps one simulated
  *    CPU busy.  It exits at the end only with --exit.
+ * --ramp T spreads the fill over T: after each MiB the hogger sleeps so that
+ * the whole size is reached at T (a hogger that grows "up to" its size).
  * FILL_NS_PER_MIB is the CPU time to fault in and fill one MiB; not measured:
  * about 1 us per 4 KiB page (fault plus fill), the order of a memset-bound
  * fill on 2013 hardware.
@@ -35,6 +37,7 @@ struct hogger_opts {
 	double retouch;
 	uint64_t period_ns;
 	uint64_t duration_ns;
+	uint64_t ramp_ns;
 	bool exit;
 };
 
@@ -49,6 +52,8 @@ static const struct zsim_gen_opt hogger_opts_tab[] = {
 	  "time between re-touches" },
 	{ "duration", ZSIM_GOPT_TIME, offsetof(struct hogger_opts, duration_ns), "600s", 0, 0,
 	  "how long the hold lasts (re-touching, or before --exit)" },
+	{ "ramp", ZSIM_GOPT_TIME, offsetof(struct hogger_opts, ramp_ns), "0", 0, 0,
+	  "time over which the fill is spread, sleeping between MiBs (0: as fast as the CPU fills)" },
 	{ "exit", ZSIM_GOPT_FLAG, offsetof(struct hogger_opts, exit), NULL, 0, 0,
 	  "exit after the hold (default: keep the memory until the simulation ends)" },
 	{ NULL, 0, 0, NULL, 0, 0, NULL },
@@ -60,10 +65,16 @@ static int hogger_run(struct zsim_gen *g, const void *vo)
 	uint64_t npages = o->size / ZSIM_PAGE_SIZE;
 	uint32_t pid = zsim_gen_proc_create(g, g->parent, "hogger");
 	zsim_gen_map(g, pid, ZSIM_GEN_ANON_BASE, npages, ZSIM_MAP_ANON);
+	uint64_t chunks = (npages + FILL_PAGES_PER_CPU - 1) / FILL_PAGES_PER_CPU;
+	uint64_t per_chunk = o->ramp_ns / chunks;
+	uint64_t nap = per_chunk > FILL_NS_PER_MIB ? per_chunk - FILL_NS_PER_MIB : 0;
 	for (uint64_t i = 0; i < npages && !g->err; i++) {
 		zsim_gen_write(g, pid, ZSIM_GEN_ANON_BASE + i, &o->content);
-		if ((i + 1) % FILL_PAGES_PER_CPU == 0)
+		if ((i + 1) % FILL_PAGES_PER_CPU == 0) {
 			zsim_gen_cpu(g, pid, FILL_NS_PER_MIB);
+			if (i + 1 < npages)
+				zsim_gen_sleep(g, pid, nap);
+		}
 	}
 	if (o->retouch > 0) {
 		uint64_t per = (uint64_t)(o->retouch * (double)npages + 0.5);

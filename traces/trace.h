@@ -31,6 +31,7 @@ enum zsim_ev_kind {
 	ZSIM_EV_FILE_TRUNCATE,   /* pid, file, npages: new size in pages */
 	ZSIM_EV_FILE_UNLINK,     /* pid, file */
 	ZSIM_EV_CPU,             /* pid, ns: CPU work before the process's next event */
+	ZSIM_EV_SLEEP,           /* pid, ns: the process sleeps (no CPU) before its next event */
 	ZSIM_EV_KIND_MAX,
 };
 
@@ -53,7 +54,7 @@ struct zsim_event {
 	uint64_t page;     /* virtual page number, or page within the file */
 	uint64_t npages;   /* MAP, UNMAP, FILE_TRUNCATE */
 	uint64_t file_page;/* MAP of a file: first file page mapped */
-	uint64_t ns;       /* CPU */
+	uint64_t ns;       /* CPU, SLEEP */
 	struct zsim_content_ref content;  /* ACCESS with write, FILE_WRITE */
 	const char *name;  /* PROC_CREATE, FILE_CREATE: valid until the next call on the reader */
 };

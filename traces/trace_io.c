@@ -66,7 +66,7 @@ static const char *const kind_names[ZSIM_EV_KIND_MAX] = {
 	[ZSIM_EV_ACCESS] = "access", [ZSIM_EV_FILE_CREATE] = "fcreate",
 	[ZSIM_EV_FILE_READ] = "fread", [ZSIM_EV_FILE_WRITE] = "fwrite",
 	[ZSIM_EV_FILE_TRUNCATE] = "ftruncate", [ZSIM_EV_FILE_UNLINK] = "funlink",
-	[ZSIM_EV_CPU] = "cpu",
+	[ZSIM_EV_CPU] = "cpu", [ZSIM_EV_SLEEP] = "sleep",
 };
 
 const char *zsim_ev_kind_name(unsigned kind)
@@ -874,6 +874,7 @@ static int read_other(struct zsim_trace_reader *r, const uint8_t *ev0, struct zs
 		break;
 	}
 	case ZSIM_EV_CPU:
+	case ZSIM_EV_SLEEP:
 		VARINT(ev->ns, "ns");
 		break;
 	}
@@ -1367,6 +1368,7 @@ int zsim_trace_write(struct zsim_trace_writer *w, const struct zsim_event *ev)
 		}
 		break;
 	case ZSIM_EV_CPU:
+	case ZSIM_EV_SLEEP:
 		p = put_varint(p, ev->ns);
 		break;
 	}

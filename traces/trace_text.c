@@ -288,6 +288,7 @@ size_t zsim_trace_text_format(const struct zsim_event *ev, char *buf)
 		p = put_u64(p, ev->file);
 		break;
 	case ZSIM_EV_CPU:
+	case ZSIM_EV_SLEEP:
 		p = put_u64(p, ev->ns);
 		break;
 	default:   /* PROC_EXIT: nothing after the pid */
@@ -568,6 +569,7 @@ int zsim_trace_text_next(struct zsim_trace_text *t, struct zsim_event *ev)
 		[ZSIM_EV_MAP] = 5, [ZSIM_EV_UNMAP] = 4, [ZSIM_EV_ACCESS] = 4,
 		[ZSIM_EV_FILE_CREATE] = 5, [ZSIM_EV_FILE_READ] = 4, [ZSIM_EV_FILE_WRITE] = 5,
 		[ZSIM_EV_FILE_TRUNCATE] = 4, [ZSIM_EV_FILE_UNLINK] = 3, [ZSIM_EV_CPU] = 3,
+		[ZSIM_EV_SLEEP] = 3,
 	};
 	if (t->err)
 		return t->err;
@@ -667,6 +669,7 @@ int zsim_trace_text_next(struct zsim_trace_text *t, struct zsim_event *ev)
 		NUM(ev->file, 2, "file", UINT32_MAX);
 		break;
 	case ZSIM_EV_CPU:
+	case ZSIM_EV_SLEEP:
 		NUM(ev->ns, 2, "ns", UINT64_MAX);
 		break;
 	}

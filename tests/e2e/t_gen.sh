@@ -20,6 +20,11 @@ check "gen scan small, byte-identical" gen_twice scan scan --size 2M --passes 3
 check "gen appswitch small, byte-identical" gen_twice appswitch appswitch --app-median 2M --switches 10 --apps 4
 check "different seed, different trace" sh -c "'$ZSIM' trace gen zipf --size 2M --accesses 20000 --seed 7 -o '$T/z7.trc' && ! cmp -s '$T/z7.trc' '$T/zipf.a.trc'"
 check "hogger 4M touches 1024 pages" test "$(stat_count "$T/hogger.a.trc" access)" -ge 1024
+# --ramp 10s over 4 MiB: a sleep after each of the first 3 MiB, of 10 s / 4
+# minus the 256 us of filling a MiB: 3 x 2.499744 s = 7.499 s asleep
+"$ZSIM" trace gen hogger --size 4M --ramp 10s -o "$T/ramp.trc"
+check "hogger --ramp: 3 sleeps" test "$(stat_count "$T/ramp.trc" sleep)" = 3
+check "hogger --ramp: 7.499 s asleep" sh -c "'$ZSIM' trace stat '$T/ramp.trc' | grep -q '^asleep          7.499 s'"
 check "gen to a .zst file" sh -c "'$ZSIM' trace gen scan --size 1M -o '$T/s.trc.zst' && '$ZSIM' trace stat '$T/s.trc.zst' > /dev/null"
 check "gen --help" sh -c "'$ZSIM' trace gen kbuild --help | grep -q -- '--jobs'"
 

@@ -287,6 +287,15 @@ S=$T/r7/summary.json
 check "cpu: each process used 0.5 ms" sh -c "[ \"\$(grep -c '\"cpu_ns\": 500000,' '$S')\" = 2 ]"
 check "cpu: one CPU serialises them (second ends at 1 ms)" is "$S" processes.1.end_ns 1000000
 check "cpu: sim_time covers the work (1 ms)" is "$S" sim_time_ns 1000000
+# a sleep takes time but no CPU: a sleeps 1 ms between two 0.5 ms bursts, and
+# b's 0.5 ms runs in the gap: b ends at 1 ms, a at 0.5 + 1 + 0.5 = 2 ms
+printf 'create 1 0 a\ncpu 1 500000\nsleep 1 1000000\ncpu 1 500000\nexit 1\n' | pack "$T/c4.trc"
+printf 'create 1 0 b\ncpu 1 500000\nexit 1\n' | pack "$T/c5.trc"
+"$ZSIM" --trace "$T/c4.trc" --trace "$T/c5.trc" --config "$T/one.json" --out "$T/r7s" --quiet
+check "sleep: the sleeper ends at 2 ms" is "$T/r7s/summary.json" processes.0.end_ns 2000000
+check "sleep: its sleep is counted (1 ms)" is "$T/r7s/summary.json" processes.0.sleep_ns 1000000
+check "sleep: its CPU is 1 ms" is "$T/r7s/summary.json" processes.0.cpu_ns 1000000
+check "sleep: the other ran in the gap (ends at 1 ms)" is "$T/r7s/summary.json" processes.1.end_ns 1000000
 # a process whose trace ends without an exit keeps running until the end of the
 # simulation, which is at least the end of its 0.5 ms of CPU
 printf 'create 1 0 daemon\ncpu 1 500000\n' | pack "$T/c3.trc"

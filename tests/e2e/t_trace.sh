@@ -17,6 +17,7 @@ fwrite 2 5 0 ratio/25:3
 fread 2 5 1
 fread 2 5 2
 cpu 2 15000
+sleep 2 250000
 ftruncate 2 5 1
 map 2 0x3000 4 file 5 0
 access 2 0x3000 w corpus:17
@@ -53,7 +54,8 @@ fi
 for k in events accesses distinct_pages peak_footprint_pages bytes_per_access reuse_distance events_by_kind; do
 	check "stat --json has $k" grep -q "\"$k\":" "$T/stat.json"
 done
-check "stat counts 21 events" grep -q '"events": 21,' "$T/stat.json"
+check "stat counts 22 events" grep -q '"events": 22,' "$T/stat.json"
+check "stat sums sleep (250 us)" grep -q '"sleep_ns": 250000,' "$T/stat.json"
 check "stat counts 6 accesses" grep -q '"accesses": 6,' "$T/stat.json"
 # distinct: pid 2 pages 0x1000-0x1002 and 0x3000, pid 1 page 0x7fff0, file pages 0-2
 check "stat counts 8 distinct pages" grep -q '"distinct_pages": 8,' "$T/stat.json"

@@ -138,6 +138,22 @@ static void t_fwrites(struct run *r, uint32_t pid, uint32_t file, uint64_t first
 	}
 }
 
+static void t_fwrites_cls(struct run *r, uint32_t pid, uint32_t file, uint64_t first, uint64_t n,
+			  uint8_t cls, uint64_t seed0)
+{
+	for (uint64_t i = 0; i < n; i++) {
+		struct zsim_event e = { .kind = ZSIM_EV_FILE_WRITE, .pid = pid, .file = file, .page = first + i,
+					.content = { .cls = cls, .seed = seed0 + i } };
+		ev(r, &e);
+	}
+}
+
+static void t_sleep(struct run *r, uint32_t pid, uint64_t ns)
+{
+	struct zsim_event e = { .kind = ZSIM_EV_SLEEP, .pid = pid, .ns = ns };
+	ev(r, &e);
+}
+
 static void t_funlink(struct run *r, uint32_t pid, uint32_t file)
 {
 	struct zsim_event e = { .kind = ZSIM_EV_FILE_UNLINK, .pid = pid, .file = file };
@@ -693,7 +709,9 @@ START_TEST(test_zram_store_fails_without_free_frame)
 	struct zsim_proc *small = &s->procs[1];
 	uint32_t f0 = frame_of(small, 0);
 	uint64_t entry = 0, cpu = 0, io = 0;
+	s->in_reclaim = true;   /* swap-out happens in reclaim */
 	int rc = zsim_swap_out(s, f0, &entry, &cpu, &io);
+	s->in_reclaim = false;
 	ck_assert_int_eq(rc, ZSIM_ENOMEM);
 	ck_assert_uint_eq(s->swap[0].failed_writes, 1);
 	ck_assert_uint_eq(s->swap_write_fail, 1);
@@ -738,6 +756,193 @@ START_TEST(test_zram_store_fails_without_free_frame)
 				   "\"swap\":[{\"device\":\"z\",\"free_pages\":16384,\"total_pages\":16384}]") != NULL,
 		      "%s", text);
 	free(text);
+	run_free(&r);
+}
+END_TEST
+
+/* ---- 6b. write-back to zram-blk: lost writes, and the flusher waiting ----------------- */
+
+/* Count a file's pages: in RAM dirty, in RAM clean, on the device only. */
+static void file_states(struct zsim_sim *s, uint32_t fi, uint64_t *dirty, uint64_t *clean, uint64_t *ondisk)
+{
+	struct zsim_ptable *t = &s->files[fi].pages;
+	*dirty = *clean = *ondisk = 0;
+	for (uint64_t i = 0; t->e && i <= t->mask; i++) {
+		if (!t->e[i].key)
+			continue;
+		uint64_t v = t->e[i].val;
+		if (v & ZSIM_PTE_PRESENT) {
+			if (s->frames[(uint32_t)v].mflags & ZSIM_MF_DIRTY)
+				(*dirty)++;
+			else
+				(*clean)++;
+		} else if (v & ZSIM_FPE_ONDISK) {
+			(*ondisk)++;
+		}
+	}
+}
+
+/*
+ * A filesystem on zram with mem_limit 160K = 40 pool pages; 16 MiB of RAM, no
+ * swap.  One process writes 5000 pages of random data (incompressible: each
+ * stored page is one whole pool page).  The page cache cannot hold them all, so
+ * pages are written back (by the throttled writer and by reclaim); the first
+ * 40 fit under the limit, every later one is refused.  The kernel completes a
+ * refused write-back with an error and marks the page clean: its data is lost
+ * and reclaim drops it.  So: 40 pages stored, no OOM (the lost pages are
+ * reclaimable), every write-back either stored or lost (lost + 40 = pages on
+ * the device only + clean pages in RAM), zram's failed_writes = lost, one
+ * lost_write event naming the device.
+ */
+START_TEST(test_zram_blk_lost_writes_at_mem_limit)
+{
+	static const char *const fs[] = { "src", NULL };
+	struct run r;
+	run_init(&r, "{\"kernel\":\"6.18\",\"machine\":{\"ram\":\"16M\"},"
+		     "\"devices\":{\"zb\":{\"type\":\"zram\",\"size\":\"64M\",\"mem_limit\":\"160K\"}},"
+		     "\"filesystems\":{\"src\":{\"type\":\"block\",\"device\":\"zb\"}}}");
+	trace_begin(&r, fs);
+	t_create(&r, 1, 0, "writer");
+	t_fcreate(&r, 1, 1, 0, "big");
+	t_fwrites_cls(&r, 1, 1, 0, 5000, ZSIM_CONTENT_RANDOM, 1);
+	run_go(&r);
+	struct zsim_sim *s = &r.s;
+	struct zsim_tier *zt = s->fs[0].tier;
+	uint64_t dirty, clean, ondisk;
+	file_states(s, 0, &dirty, &clean, &ondisk);
+	ck_assert_uint_eq(dirty + clean + ondisk, 5000);
+	ck_assert_uint_eq(tier_stat(zt, "pages_stored"), 40);
+	ck_assert_uint_eq(s->fs[0].pages_written, 40);
+	ck_assert_uint_eq(s->oom_kill, 0);
+	ck_assert_uint_ge(ondisk, 5000 - RAM16_FRAMES);
+	ck_assert_uint_eq(s->fs[0].lost_writes + 40, ondisk + clean);
+	ck_assert_uint_eq(s->lost_writes, s->fs[0].lost_writes);
+	ck_assert_uint_eq(tier_stat(zt, "failed_writes"), s->fs[0].lost_writes);
+	ck_assert_uint_eq(count_str(r.ev_text, "\"type\":\"lost_write\""), 1);
+	ck_assert_msg(strstr(r.ev_text, "\"fs\":\"src\",\"device\":\"zb\",\"file\":\"big\"") != NULL,
+		      "%s", r.ev_text);
+	mm_ok(s);
+	run_free(&r);
+}
+END_TEST
+
+/*
+ * The flusher writing back to zram-blk when RAM is short does not lose data:
+ * zram's GFP_NOIO allocation reclaims clean page cache, and when there is none
+ * it waits.  16 MiB, no swap, fs on zram (no limit).
+ *  - stall: 10 dirty text pages and nothing else in the page cache; the kernel
+ *    takes every frame above min (free = min = 128).  At 31 s (the pages have
+ *    expired) the flusher's first store needs a zspage, finds free at min, reclaims
+ *    under GFP_NOIO (an allocstall; the dirty pages cannot go) and gives up for
+ *    this round: nothing written, nothing lost, 10 pages still dirty.  With
+ *    the frames given back, the next round writes all 10.
+ *  - reclaim: file "a" (20 text pages) written back by the engine's flusher
+ *    at 35 s (its round after they expire at 30 s plus the microseconds the
+ *    writes took) during a 36 s CPU event, so clean; then "b" (10 pages)
+ *    dirty.  Free taken down to min; at 70 s the flusher's stores reclaim clean pages
+ *    of "a" to get their zspages: all 10 of "b" written, none lost, and some of
+ *    "a" now only on the device.
+ */
+START_TEST(test_zram_blk_flusher_waits_or_reclaims_clean)
+{
+	static const char *const fs[] = { "src", NULL };
+	const char *cfg = "{\"kernel\":\"6.18\",\"machine\":{\"ram\":\"16M\"},"
+			  "\"devices\":{\"zb\":{\"type\":\"zram\",\"size\":\"64M\"}},"
+			  "\"filesystems\":{\"src\":{\"type\":\"block\",\"device\":\"zb\"}}}";
+	struct run r;
+	uint64_t dirty, clean, ondisk, cpu = 0;
+
+	run_init(&r, cfg);
+	trace_begin(&r, fs);
+	t_create(&r, 1, 0, "writer");
+	t_fcreate(&r, 1, 1, 0, "b");
+	t_fwrites(&r, 1, 1, 0, 10, 1);
+	run_go(&r);
+	struct zsim_sim *s = &r.s;
+	ck_assert_uint_eq(s->nr_dirty, 10);
+	unsigned took = (unsigned)(s->nr_free - s->wmark_min);
+	s->in_reclaim = true;
+	ck_assert_int_eq(s->ram_source.get(s->ram_source.ctx, took), 0);
+	s->in_reclaim = false;
+	ck_assert_uint_eq(s->nr_free, RAM16_MIN);
+	uint64_t stalls = s->allocstall;
+	s->now = 31000000000ull;
+	zsim_fs_flush_dirty(s, &cpu);
+	ck_assert_uint_eq(s->nr_dirty, 10);
+	ck_assert_uint_eq(s->fs[0].pages_written, 0);
+	ck_assert_uint_eq(s->fs[0].lost_writes, 0);
+	ck_assert_uint_eq(s->allocstall, stalls + 1);
+	file_states(s, 0, &dirty, &clean, &ondisk);
+	ck_assert_uint_eq(dirty, 10);
+	mm_ok(s);
+	s->ram_source.put(s->ram_source.ctx, took);
+	zsim_fs_flush_dirty(s, &cpu);
+	ck_assert_uint_eq(s->nr_dirty, 0);
+	ck_assert_uint_eq(s->fs[0].pages_written, 10);
+	ck_assert_uint_eq(s->fs[0].lost_writes, 0);
+	mm_ok(s);
+	run_free(&r);
+
+	run_init(&r, cfg);
+	trace_begin(&r, fs);
+	t_create(&r, 1, 0, "writer");
+	t_fcreate(&r, 1, 1, 0, "a");
+	t_fwrites(&r, 1, 1, 0, 20, 1);
+	t_cpu(&r, 1, 36000000000ull);
+	t_fcreate(&r, 1, 2, 0, "b");
+	t_fwrites(&r, 1, 2, 0, 10, 100);
+	run_go(&r);
+	s = &r.s;
+	file_states(s, 0, &dirty, &clean, &ondisk);
+	ck_assert_uint_eq(clean, 20);
+	ck_assert_uint_eq(s->nr_dirty, 10);
+	ck_assert_uint_eq(s->fs[0].pages_written, 20);
+	took = (unsigned)(s->nr_free - s->wmark_min);
+	s->in_reclaim = true;
+	ck_assert_int_eq(s->ram_source.get(s->ram_source.ctx, took), 0);
+	s->in_reclaim = false;
+	s->now = 70000000000ull;
+	zsim_fs_flush_dirty(s, &cpu);
+	ck_assert_uint_eq(s->nr_dirty, 0);
+	ck_assert_uint_eq(s->fs[0].pages_written, 30);
+	ck_assert_uint_eq(s->fs[0].lost_writes, 0);
+	file_states(s, 0, &dirty, &clean, &ondisk);
+	ck_assert_uint_gt(ondisk, 0);
+	ck_assert_uint_eq(clean + ondisk, 20);
+	mm_ok(s);
+	run_free(&r);
+}
+END_TEST
+
+/*
+ * A sleep takes time, not CPU.  One CPU; "napper" does 1 ms of CPU, sleeps
+ * 5 ms, does 1 ms more; "worker" does 3 ms in 1 ms quanta.  While napper
+ * sleeps the CPU is worker's: whichever starts first, worker's three quanta
+ * and napper's first one fill [0, 4 ms), so worker ends at 4 ms; napper wakes
+ * 5 ms after its first quantum ends (at 6 or 7 ms) and ends 1 ms later.
+ */
+START_TEST(test_sleep_takes_time_not_cpu)
+{
+	struct run r;
+	run_init(&r, "{\"kernel\":\"6.18\",\"machine\":{\"ram\":\"16M\",\"cpus\":1}}");
+	trace_begin(&r, NULL);
+	t_create(&r, 1, 0, "napper");
+	t_create(&r, 2, 0, "worker");
+	t_cpu(&r, 1, 1000000);
+	t_sleep(&r, 1, 5000000);
+	t_cpu(&r, 1, 1000000);
+	t_exit(&r, 1);
+	t_cpu(&r, 2, 3000000);
+	t_exit(&r, 2);
+	run_go(&r);
+	const struct zsim_proc *nap = &r.s.procs[0], *wrk = &r.s.procs[1];
+	ck_assert_uint_eq(nap->cpu_ns, 2000000);
+	ck_assert_uint_eq(nap->sleep_ns, 5000000);
+	ck_assert_uint_eq(wrk->cpu_ns, 3000000);
+	ck_assert_uint_eq(wrk->sleep_ns, 0);
+	ck_assert_uint_eq(wrk->end_ns, 4000000);
+	ck_assert_msg(nap->end_ns == 7000000 || nap->end_ns == 8000000, "napper ended at %llu",
+		      (unsigned long long)nap->end_ns);
 	run_free(&r);
 }
 END_TEST
@@ -972,6 +1177,9 @@ Suite *suite_mm(void)
 	tcase_add_test(tc, test_swap_readahead);
 	tcase_add_test(tc, test_tmpfs_limit);
 	tcase_add_test(tc, test_zram_store_fails_without_free_frame);
+	tcase_add_test(tc, test_zram_blk_lost_writes_at_mem_limit);
+	tcase_add_test(tc, test_zram_blk_flusher_waits_or_reclaims_clean);
+	tcase_add_test(tc, test_sleep_takes_time_not_cpu);
 	tcase_add_test(tc, test_swap_cache);
 	tcase_add_test(tc, test_swappiness0_global_reclaim_swaps);
 	suite_add_tcase(s, tc);

@@ -402,7 +402,8 @@ START_TEST(test_corruptions)
 	EXPECT(true, "bad varint (ns)", CREATE1, 0x1c, 0x80, 0x00);
 	EXPECT(false, "event 1: event cut short (in ns)", CREATE1, 0x1c, 0x80, 0x80);
 	EXPECT(false, "event 1: event cut short (in parent pid)", CREATE1, 0x01, 0x01);
-	EXPECT(true, "event 0: unknown event tag 0x0d", 0x0d);
+	EXPECT(true, "event 0: unknown event tag 0x0e", 0x0e);
+	EXPECT(true, "event 1: bad varint (ns)", CREATE1, 0x1d, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02);
 	EXPECT(true, "event 1: unknown event tag 0x16", CREATE1, 0x16);
 	EXPECT(true, "unknown event tag 0x32", CREATE1, 0x32);
 	EXPECT(true, "event 0: pid 5 was never created", 0x80, 0x05);
