@@ -464,16 +464,35 @@ static uint32_t oom_kill(struct zsim_sim *s, struct zsim_proc *trigger)
 					i ? "," : "", s->cfg.dev[s->swap[i].cfg_index].name,
 					(unsigned long long)(s->swap[i].nr_slots - s->swap[i].used),
 					(unsigned long long)s->swap[i].nr_slots);
+	/* where RAM went: each zram's pool (swap or block device), and the LRUs */
+	char zrams[512];
+	uint64_t zram_total = 0;
+	off = 0;
+	zrams[0] = '\0';
+	for (unsigned d = 0; d < s->cfg.nr_dev && off < sizeof(zrams); d++) {
+		uint64_t used = 0;
+		if (s->cfg.dev[d].type != ZSIM_DEV_ZRAM || !s->devtier[d] ||
+		    zsim_tier_stat(s->devtier[d], "mem_used_total", &used) < 0)
+			continue;
+		used /= ZSIM_PAGE_SIZE;
+		zram_total += used;
+		off += (size_t)snprintf(zrams + off, sizeof(zrams) - off, "%s{\"device\":\"%s\",\"mem_used_pages\":%llu}",
+					zram_total == used ? "" : ",", s->cfg.dev[d].name, (unsigned long long)used);
+	}
+	uint64_t lru_anon = s->policy->size(s->policy_priv, ZSIM_LRU_ANON);
+	uint64_t lru_file = s->policy->size(s->policy_priv, ZSIM_LRU_FILE);
 	zsim_sim_event(s, "oom_kill",
 		       "\"victim\":\"%s\",\"group\":%u,\"pid\":%u,\"badness\":%llu,\"rss_anon_pages\":%llu,"
 		       "\"rss_file_pages\":%llu,\"rss_shmem_pages\":%llu,\"swapents\":%llu,"
 		       "\"trigger\":\"%s\",\"free_pages\":%llu,\"min_pages\":%llu,\"zspages\":%llu,"
+		       "\"lru_anon_pages\":%llu,\"lru_file_pages\":%llu,\"zram\":[%s],"
 		       "\"swap_free_pages\":%llu,\"swap\":[%s]",
 		       v->name, v->group, v->pid, (unsigned long long)best,
 		       (unsigned long long)v->rss_anon, (unsigned long long)v->rss_file,
 		       (unsigned long long)v->rss_shmem, (unsigned long long)v->swapents,
 		       trigger ? trigger->name : "kswapd", (unsigned long long)s->nr_free,
 		       (unsigned long long)s->wmark_min, (unsigned long long)s->zspages,
+		       (unsigned long long)lru_anon, (unsigned long long)lru_file, zrams,
 		       (unsigned long long)zsim_mm_swap_free_pages(s), swaps);
 	if (s->oom_kill <= ZSIM_MAX_KILLS_KEPT) {
 		struct zsim_kill *k = &s->kills[s->oom_kill - 1];
@@ -483,6 +502,8 @@ static uint32_t oom_kill(struct zsim_sim *s, struct zsim_proc *trigger)
 		k->free_pages = s->nr_free;
 		k->swap_free = zsim_mm_swap_free_pages(s);
 		k->swap_total = zsim_mm_swap_total_pages(s);
+		k->zram_pages = zram_total;
+		k->lru_pages = lru_anon + lru_file;
 		k->pid = v->pid;
 		k->group = v->group;
 		snprintf(k->name, sizeof(k->name), "%s", v->name);

@@ -210,6 +210,12 @@ void zsim_print_summary(FILE *out, const struct zsim_sim *s, const struct zsim_r
 			fprintf(out, "    at %.3f s: killed %s (trace %u pid %u, %s in RAM and swap) while %s "
 				"allocated; swap free then: %s of %s\n", (double)k->time / 1e9, k->name, k->group,
 				k->pid, a, k->trigger, b, c);
+			if (k->zram_pages) {
+				char d[32], e[32];
+				human_size(d, sizeof(d), k->zram_pages);
+				human_size(e, sizeof(e), k->lru_pages);
+				fprintf(out, "      RAM then: %s held by zram, %s on the LRU lists (see the event)\n", d, e);
+			}
 		}
 	} else
 		fprintf(out, "  OOM: none\n");

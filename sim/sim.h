@@ -168,6 +168,7 @@ struct zsim_histogram {
 
 struct zsim_kill {             /* an OOM kill, for the human summary */
 	uint64_t time, rss, swapents, free_pages, swap_free, swap_total;
+	uint64_t zram_pages, lru_pages;   /* RAM held by zram pools; pages on the LRUs */
 	char name[32];
 	uint32_t pid, group;
 	char trigger[32];

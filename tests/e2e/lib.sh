@@ -34,5 +34,42 @@ expect_error() {
 	fi
 }
 
+# evget FILE TYPE KEY: KEY's value (a number or an unquoted string) in the
+# first event of TYPE in an events.jsonl file
+evget() {
+	grep -m1 "\"type\":\"$2\"" "$1" | sed -n "s/.*\"$3\":\"\{0,1\}\([^\",}]*\).*/\1/p"
+}
+
 # field N of the line starting with WORD in FILE (1 = first number after WORD)
 field() { awk -v w="$2" -v n="$3" '$1 == w { print $(n + 1) }' "$1"; }
+
+# jget FILE PATH: the value at PATH (keys and array indexes joined by dots,
+# e.g. vmstat.pgfault, processes.0.name) in a JSON file written by jansson
+# with one member per line (summary.json, --print-config); strings unquoted.
+jget() {
+	awk -v want="$2" '
+	function path(key,   i, s) { s = ""; for (i = 1; i <= d; i++) s = s k[i] "."; return s key }
+	NR == 1 && $0 ~ /^[ \t]*[{[][ \t]*$/ { d = 0; n[0] = 0; next }
+	{
+		line = $0
+		sub(/^[ \t]+/, "", line); sub(/[ \t]*,?[ \t]*$/, "", line)
+		if (line ~ /^[]}]$/) { d--; next }
+		if (line ~ /^"[^"]*": /) {
+			key = line; sub(/^"/, "", key); sub(/": .*$/, "", key)
+			val = line; sub(/^"[^"]*": /, "", val)
+		} else {
+			key = n[d]++; val = line
+		}
+		if (val == "{" || val == "[") { d++; k[d] = key; n[d] = 0; next }
+		if (path(key) == want) {
+			if (val ~ /^".*"$/) val = substr(val, 2, length(val) - 2)
+			print val; found = 1; exit
+		}
+	}
+	END { if (!found) exit 1 }' "$1"
+}
+# is FILE PATH VALUE: check that PATH in FILE is VALUE (prints what it found otherwise)
+is() {
+	got=$(jget "$1" "$2")
+	[ "$got" = "$3" ] || { echo "  $1: $2 is '$got', expected '$3'"; return 1; }
+}

@@ -3,37 +3,6 @@
 # determinism, --print-config, --json/--quiet, --out handling and Ctrl-C.
 . "$(dirname "$0")/lib.sh"
 
-# jget FILE PATH: the value at PATH (keys and array indexes joined by dots,
-# e.g. vmstat.pgfault, processes.0.name) in a JSON file written by jansson
-# with one member per line (summary.json, --print-config); strings unquoted.
-jget() {
-	awk -v want="$2" '
-	function path(key,   i, s) { s = ""; for (i = 1; i <= d; i++) s = s k[i] "."; return s key }
-	NR == 1 && $0 ~ /^[ \t]*[{[][ \t]*$/ { d = 0; n[0] = 0; next }
-	{
-		line = $0
-		sub(/^[ \t]+/, "", line); sub(/[ \t]*,?[ \t]*$/, "", line)
-		if (line ~ /^[]}]$/) { d--; next }
-		if (line ~ /^"[^"]*": /) {
-			key = line; sub(/^"/, "", key); sub(/": .*$/, "", key)
-			val = line; sub(/^"[^"]*": /, "", val)
-		} else {
-			key = n[d]++; val = line
-		}
-		if (val == "{" || val == "[") { d++; k[d] = key; n[d] = 0; next }
-		if (path(key) == want) {
-			if (val ~ /^".*"$/) val = substr(val, 2, length(val) - 2)
-			print val; found = 1; exit
-		}
-	}
-	END { if (!found) exit 1 }' "$1"
-}
-# is FILE PATH VALUE: check that PATH in FILE is VALUE (prints what it found otherwise)
-is() {
-	got=$(jget "$1" "$2")
-	[ "$got" = "$3" ] || { echo "  $1: $2 is '$got', expected '$3'"; return 1; }
-}
-
 pack() { "$ZSIM" trace pack -o "$1"; }
 
 # ---------------------------------------------------------------------------

@@ -1,0 +1,44 @@
+# The 2013 experiments of the seed mail (README, "The 2013 experiments"), run
+# as the README runs them, on the standard traces (scripts/make-traces.sh):
+#  1. 1 GiB zram swap, the tree untarred to tmpfs: the untar fails with ENOSPC
+#     at tmpfs's size limit (half of RAM: 131072 pages).
+#  2. the tree untarred to ext2 on zram-blk: the untar succeeds (nothing
+#     refused, nothing lost); during the build the OOM killer fires while the
+#     zram swap device still has free slots, because zram's pools hold the RAM.
+. "$(dirname "$0")/lib.sh"
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+
+sh "$ROOT/scripts/make-traces.sh" "$ZSIM" "$T" > /dev/null
+run() {
+	"$ZSIM" --trace "$T/hogger-800m.trc" --trace "$T/kbuild.trc" \
+		--config "$ROOT/configs/seed-2013/$1.json" --out "$T/$1" > "$T/$1.txt"
+}
+# tar is process 2 of the kbuild trace: summary's processes.2 (after the hogger and sh)
+tar_end() { jget "$1/summary.json" processes.2.end_ns; }
+
+# 1 ---------------------------------------------------------------------------
+check "exp 1 runs" run 1-tmpfs
+E=$T/1-tmpfs/events.jsonl
+check "exp 1: writes refused with ENOSPC" test "$(jget "$T/1-tmpfs/summary.json" outcome.enospc)" -gt 0
+check "exp 1: the first refusal is tar's" test "$(evget "$E" enospc process)" = tar
+check "exp 1: at the tmpfs limit (131072 pages = RAM / 2)" test "$(evget "$E" enospc used_pages)" = 131072
+check "exp 1: the run says so" grep -q "ENOSPC: .* write(s) refused" "$T/1-tmpfs.txt"
+check "exp 1: tar itself is not killed" is "$T/1-tmpfs/summary.json" processes.2.killed false
+
+# 2 ---------------------------------------------------------------------------
+check "exp 2 runs" run 2-zram-blk
+S=$T/2-zram-blk/summary.json
+E=$T/2-zram-blk/events.jsonl
+check "exp 2: untar: no write refused" is "$S" outcome.enospc 0
+check "exp 2: untar: no write-back lost" is "$S" outcome.lost_writes 0
+check "exp 2: tar finished, not killed" is "$S" processes.2.killed false
+check "exp 2: an OOM kill" test "$(jget "$S" outcome.oom_kills)" -ge 1
+oom_t=$(evget "$E" oom_kill time_ns)
+check "exp 2: the kill comes after the untar, during the build" test "$oom_t" -gt "$(tar_end "$T/2-zram-blk")"
+check "exp 2: ... and before the build ends" test "$oom_t" -lt "$(jget "$S" sim_time_ns)"
+check "exp 2: the victim is the hogger" test "$(evget "$E" oom_kill victim)" = hogger
+check "exp 2: zram swap still had free slots" test "$(evget "$E" oom_kill swap_free_pages)" -gt 0
+# RAM then: zram pools hold at least 90% of the 262144 frames, nothing reclaimable is left
+check "exp 2: zram pools hold the RAM" test "$(evget "$E" oom_kill zspages)" -gt 235929
+check "exp 2: the summary names the kill and the free swap" \
+	grep -q "killed hogger .* swap free then: [1-9][0-9.]* MiB of 1024.0 MiB" "$T/2-zram-blk.txt"
