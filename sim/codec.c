@@ -109,7 +109,7 @@ int zsim_codec_new(const char *name, int level, struct zsim_codec **out)
 			return rc;
 		}
 	}
-	c->slots = zsim_xcalloc(CACHE_INITIAL_SLOTS, sizeof(*c->slots));
+	c->slots = zsim_xcalloc_big(CACHE_INITIAL_SLOTS, sizeof(*c->slots));
 	c->mask = CACHE_INITIAL_SLOTS - 1;
 	*out = c;
 	return 0;
@@ -122,7 +122,7 @@ void zsim_codec_free(struct zsim_codec *c)
 	if (c->ops->fini)
 		c->ops->fini(c->priv);
 	free(c->priv);
-	free(c->slots);
+	zsim_free_big(c->slots, c->mask + 1, sizeof(*c->slots));
 	free(c);
 }
 
@@ -148,7 +148,7 @@ int zsim_codec_compress_page(struct zsim_codec *c, const uint8_t *page, uint8_t 
 static void cache_grow(struct zsim_codec *c)
 {
 	size_t ncap = (c->mask + 1) * 2;
-	struct cache_slot *ns = zsim_xcalloc(ncap, sizeof(*ns));
+	struct cache_slot *ns = zsim_xcalloc_big(ncap, sizeof(*ns));
 	for (size_t i = 0; i <= c->mask; i++) {
 		if (!c->slots[i].key)
 			continue;
@@ -157,7 +157,7 @@ static void cache_grow(struct zsim_codec *c)
 			j = (j + 1) & (ncap - 1);
 		ns[j] = c->slots[i];
 	}
-	free(c->slots);
+	zsim_free_big(c->slots, c->mask + 1, sizeof(*c->slots));
 	c->slots = ns;
 	c->mask = ncap - 1;
 }

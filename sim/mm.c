@@ -183,7 +183,7 @@ int zsim_mm_init(struct zsim_sim *s, char *err, size_t errlen)
 	const struct zsim_config *c = &s->cfg;
 	s->nr_frames = (uint32_t)(c->ram / ZSIM_PAGE_SIZE);
 	s->reserve_pages = ZSIM_DIV_ROUND_UP(c->kernel_reserve, ZSIM_PAGE_SIZE);
-	s->frames = zsim_xcalloc(s->nr_frames, sizeof(*s->frames));
+	s->frames = zsim_xcalloc_big(s->nr_frames, sizeof(*s->frames));
 	/* untouched until used, so a large simulated RAM costs only what it holds */
 	s->free_structs = zsim_xmalloc((size_t)s->nr_frames * sizeof(*s->free_structs));
 	s->nr_free_structs = s->nr_frames;
@@ -211,7 +211,7 @@ void zsim_mm_free(struct zsim_sim *s)
 	if (s->policy && s->policy->destroy)
 		s->policy->destroy(s->policy_priv);
 	free(s->policy_priv);
-	free(s->frames);
+	zsim_free_big(s->frames, s->nr_frames, sizeof(*s->frames));
 	free(s->free_structs);
 	free(s->victims);
 }

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <string.h>
 
 const char *zsim_strerror(int err)
@@ -46,6 +47,33 @@ static void *check_alloc(void *p, size_t n)
 void *zsim_xmalloc(size_t n) { return check_alloc(malloc(n ? n : 1), n); }
 void *zsim_xcalloc(size_t c, size_t s) { return check_alloc(calloc(c ? c : 1, s ? s : 1), c * s); }
 void *zsim_xrealloc(void *p, size_t n) { return check_alloc(realloc(p, n ? n : 1), n); }
+
+#define BIG_MIN (2u << 20)
+
+void *zsim_xcalloc_big(size_t count, size_t size)
+{
+	size_t n = count * size;
+	if (n < BIG_MIN)
+		return zsim_xcalloc(count, size);
+	void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return check_alloc(NULL, n);
+#ifdef MADV_HUGEPAGE
+	(void)madvise(p, n, MADV_HUGEPAGE);   /* a hint: without THP it is ignored */
+#endif
+	return p;
+}
+
+void zsim_free_big(void *p, size_t count, size_t size)
+{
+	size_t n = count * size;
+	if (!p)
+		return;
+	if (n < BIG_MIN)
+		free(p);
+	else
+		munmap(p, n);
+}
 
 char *zsim_xstrdup(const char *s)
 {

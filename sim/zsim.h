@@ -48,6 +48,14 @@ void *zsim_xmalloc(size_t n);
 void *zsim_xcalloc(size_t count, size_t size);
 void *zsim_xrealloc(void *p, size_t n);
 char *zsim_xstrdup(const char *s);
+/*
+ * Large zeroed tables touched at random (the frame array, the codec's size
+ * cache): from 2 MiB up they are mapped with transparent huge pages requested
+ * (madvise), which spares a TLB miss on most lookups; pages are still only
+ * backed when touched.  Free with zsim_free_big and the same count and size.
+ */
+void *zsim_xcalloc_big(size_t count, size_t size);
+void zsim_free_big(void *p, size_t count, size_t size);
 
 #define ZSIM_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define ZSIM_DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))

@@ -506,6 +506,8 @@ END_TEST
  * hog is killed (it is also the trigger), its pages freed, shell woken: it
  * writes one more page and exits; at the end all 4096 pages are free.
  * pgfault = 50 + 3918 + 1 = 3969 (the failing fault is not counted).
+ * The event lists where RAM was: 50 + 3918 = 3968 pages on the anon LRU, none
+ * on the file LRU, no zram.
  */
 START_TEST(test_oom_kills_trigger_and_wakes_parent)
 {
@@ -534,7 +536,8 @@ START_TEST(test_oom_kills_trigger_and_wakes_parent)
 	ck_assert_msg(strstr(r.ev_text, "\"victim\":\"hog\",\"group\":0,\"pid\":2,\"badness\":3925,"
 				       "\"rss_anon_pages\":3918,\"rss_file_pages\":0,\"rss_shmem_pages\":0,"
 				       "\"swapents\":0,\"trigger\":\"hog\",\"free_pages\":128,\"min_pages\":128,"
-				       "\"zspages\":0,\"swap_free_pages\":0,\"swap\":[]") != NULL,
+				       "\"zspages\":0,\"lru_anon_pages\":3968,\"lru_file_pages\":0,\"zram\":[],"
+				       "\"swap_free_pages\":0,\"swap\":[]") != NULL,
 		      "event: %s", r.ev_text);
 	run_free(&r);
 }
@@ -604,7 +607,8 @@ START_TEST(test_oom_victim_counts_swap)
 	ck_assert_msg(strstr(r.ev_text, "\"victim\":\"daemon\",\"group\":0,\"pid\":2,\"badness\":2755,"
 				       "\"rss_anon_pages\":1800,\"rss_file_pages\":0,\"rss_shmem_pages\":0,"
 				       "\"swapents\":950,\"trigger\":\"hog\",\"free_pages\":0,\"min_pages\":0,"
-				       "\"zspages\":0,\"swap_free_pages\":0,"
+				       "\"zspages\":0,\"lru_anon_pages\":4096,\"lru_file_pages\":0,\"zram\":[],"
+				       "\"swap_free_pages\":0,"
 				       "\"swap\":[{\"device\":\"sw\",\"free_pages\":0,\"total_pages\":1000}]") != NULL,
 		      "event: %s", r.ev_text);
 	run_free(&r);
@@ -752,7 +756,8 @@ START_TEST(test_zram_store_fails_without_free_frame)
 	ck_assert_uint_eq(fread(text, 1, (size_t)len, r.events), (size_t)len);
 	ck_assert_msg(strstr(text, "\"victim\":\"big\",\"group\":0,\"pid\":1,\"badness\":1001,") != NULL, "%s", text);
 	ck_assert_msg(strstr(text, "\"trigger\":\"small\",\"free_pages\":0,\"min_pages\":128,\"zspages\":2996,"
-				   "\"swap_free_pages\":16384,"
+				   "\"lru_anon_pages\":1100,\"lru_file_pages\":0,"
+				   "\"zram\":[{\"device\":\"z\",\"mem_used_pages\":0}],\"swap_free_pages\":16384,"
 				   "\"swap\":[{\"device\":\"z\",\"free_pages\":16384,\"total_pages\":16384}]") != NULL,
 		      "%s", text);
 	free(text);
