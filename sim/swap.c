@@ -3,10 +3,12 @@
  *
  * What the kernel does (mm/swapfile.c, mm/page_io.c, mm/memory.c).  Swap areas
  * are used in priority order: a page goes to the highest-priority area with a
- * free slot (equal priorities take turns).  A synchronous device (zram,
- * SWP_SYNCHRONOUS_IO) is read straight into the faulting page, bypassing the
- * swap cache, and its slot is freed at once; zram frees the compressed copy
- * when told (swap_slot_free_notify).  On other devices a swapped-in page stays
+ * free slot (equal priorities take turns).  A synchronous device (zram since
+ * 4.15, SWP_SYNCHRONOUS_IO) is read straight into the faulting page, bypassing
+ * the swap cache, and its slot is freed at once; zram frees the compressed
+ * copy when told (swap_slot_free_notify).  Before 4.15 zram was swapped in
+ * like any device: through the swap cache, with readahead, keeping the
+ * compressed copy beside the page until swap is half full.  On other devices a swapped-in page stays
  * in the swap cache with its slot, so while it is not written to, reclaim can
  * drop it again without a write; the slot is freed early when swap is more
  * than half full (vm_swap_full).  A slot is freed when the last reference
@@ -19,9 +21,10 @@
  * freed slot, else the lowest never-used one (the kernel allocates within
  * per-CPU clusters; the order matters only for an HDD's seeks).  Slot tables
  * are allocated zeroed and touched only as slots get used, so a large swap
- * device costs the simulator memory only for what it holds.  What it drops: round-robin between
- * equal priorities (the first listed wins), swap-in readahead (page-cluster:
- * reads are single pages), discard, frontswap.
+ * device costs the simulator memory only for what it holds.  Swap-in
+ * readahead follows the kernel's adaptive window (below).  What it drops:
+ * round-robin between equal priorities (the first listed wins), discard,
+ * frontswap.
  */
 #include "sim.h"
 #include "rng.h"
@@ -31,6 +34,7 @@
 #include <string.h>
 
 #define VMA_READAHEAD_SINCE 414   /* vma_ra_enabled, on by default (kernel-facts 5.4) */
+#define ZRAM_SYNC_IO_SINCE 415    /* zram is SWP_SYNCHRONOUS_IO (kernel-facts 3.6) */
 #define ENTRY_DEV(e) ((unsigned)((e) >> 48) & 0xff)
 #define ENTRY_SLOT(e) ((e) & ((1ull << 48) - 1))
 
@@ -110,7 +114,8 @@ int zsim_swap_init(struct zsim_sim *s, char *err, size_t errlen)
 		sd->cfg_index = sc->device;
 		sd->priority = sc->priority;
 		sd->tier = s->devtier[sc->device];
-		sd->sync = s->cfg.dev[sc->device].type == ZSIM_DEV_ZRAM;
+		sd->sync = s->cfg.dev[sc->device].type == ZSIM_DEV_ZRAM &&
+			   s->cfg.kp->version >= ZRAM_SYNC_IO_SINCE;
 		sd->nr_slots = s->cfg.dev[sc->device].size / ZSIM_PAGE_SIZE;
 		sd->slots = zsim_xcalloc(sd->nr_slots, sizeof(*sd->slots));
 		sd->free_stack = zsim_xmalloc(sd->nr_slots * sizeof(*sd->free_stack));
