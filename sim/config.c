@@ -11,6 +11,8 @@
  *             "access_ns": 0, "minor_fault_ns": 1000, "sample_interval": "1s" },
  *     "devices": { "NAME": { "type": "zram|ssd|emmc|hdd|nvram|nas", "size": "1G",
  *                            "comp": .., "level": .., "allocator": .., "mem_limit": ..,
+ *                            "backing_dev": "NAME", "writeback": { "mode": "idle|huge|huge_idle",
+ *                                           "idle_age": "60s", "interval": "10s", "limit": 0 },
  *                            "read_latency": "80us", "write_latency": .., "read_bw": "500M",
  *                            "write_bw": .., "queue_depth": 32 } },
  *     "swap": [ { "device": "NAME", "priority": 100 } ],
@@ -257,10 +259,90 @@ int zsim_config_fs_find(const struct zsim_config *cfg, const char *name)
 	return -1;
 }
 
+/*
+ * zram's writeback, as a periodic job: every `interval` the slots not accessed
+ * for `idle_age` are marked idle (echo SECONDS > idle, with ACTIME tracking),
+ * then `echo MODE > writeback` runs (kernel-facts 3.3).  Explicit writeback
+ * came in 5.0 (profiles 5.4 and later), huge_idle in 5.19 (6.1 and later).
+ */
+static int parse_writeback(const struct ctx *c, const char *name, json_t *w, const struct zsim_kprofile *kp,
+			   struct zsim_dev_cfg *dev)
+{
+	static const char *const keys[] = { "mode", "idle_age", "interval", "limit", NULL };
+	static const char *const modes[] = { "", "idle", "huge", "huge_idle" };
+	char path[128], mode[16];
+	json_t *v;
+	snprintf(path, sizeof(path), "$.devices.%s.writeback", name);
+	if (!json_is_object(w))
+		return bad(c, path, "expected an object {\"mode\": \"idle|huge|huge_idle\", ...}");
+	TRY(only_keys(c, path, w, keys));
+	if (!(v = json_object_get(w, "mode")))
+		return bad(c, path, "missing key 'mode' (idle, huge, huge_idle)");
+	snprintf(path, sizeof(path), "$.devices.%s.writeback.mode", name);
+	TRY(get_str(c, path, v, mode, sizeof(mode)));
+	unsigned m;
+	for (m = 1; m < ZSIM_ARRAY_SIZE(modes) && strcmp(mode, modes[m]); m++)
+		;
+	if (m == ZSIM_ARRAY_SIZE(modes))
+		return bad(c, path, "unknown writeback mode '%s' (known: idle, huge, huge_idle)", mode);
+	if (kp->version < 500)
+		return bad(c, path, "zram writeback needs kernel 5.4 or later (profile %s: none, or only 4.14's "
+			   "write-time writeback of incompressible pages, not modelled)", kp->name);
+	if (m == ZSIM_WB_HUGE_IDLE && kp->version < 519)
+		return bad(c, path, "huge_idle writeback came in 5.19 (profile %s)", kp->name);
+	dev->wb_mode = (enum zsim_wb_mode)m;
+	dev->wb_idle_age_ns = 60ull * 1000000000ull;
+	dev->wb_interval_ns = 10ull * 1000000000ull;
+	if ((v = json_object_get(w, "idle_age"))) {
+		snprintf(path, sizeof(path), "$.devices.%s.writeback.idle_age", name);
+		TRY(get_time(c, path, v, &dev->wb_idle_age_ns));
+	}
+	if ((v = json_object_get(w, "interval"))) {
+		snprintf(path, sizeof(path), "$.devices.%s.writeback.interval", name);
+		TRY(get_time(c, path, v, &dev->wb_interval_ns));
+		if (dev->wb_interval_ns < 1000000)
+			return bad(c, path, "at least 1ms");
+	}
+	if ((v = json_object_get(w, "limit"))) {
+		snprintf(path, sizeof(path), "$.devices.%s.writeback.limit", name);
+		TRY(get_size(c, path, v, &dev->wb_limit));
+	}
+	return 0;
+}
+
+/* Resolve each zram's backing_dev: a plain device used by nothing else. */
+static int resolve_backing(const struct ctx *c, struct zsim_config *cfg, bool *used)
+{
+	char path[96];
+	for (unsigned i = 0; i < cfg->nr_dev; i++) {
+		struct zsim_dev_cfg *dev = &cfg->dev[i];
+		snprintf(path, sizeof(path), "$.devices.%s.backing_dev", dev->name);
+		if (!dev->backing_name[0]) {
+			if (dev->wb_mode != ZSIM_WB_NONE) {
+				snprintf(path, sizeof(path), "$.devices.%s.writeback", dev->name);
+				return bad(c, path, "writeback needs a backing_dev to write to");
+			}
+			continue;
+		}
+		int b = dev_find(cfg, dev->backing_name);
+		if (b < 0)
+			return bad(c, path, "no device named '%s' in $.devices", dev->backing_name);
+		if (cfg->dev[b].type == ZSIM_DEV_ZRAM)
+			return bad(c, path, "'%s' is a zram: a backing_dev must be a plain block device "
+				   "(ssd, emmc, hdd, nvram, nas)", dev->backing_name);
+		if (used[b])
+			return bad(c, path, "device '%s' is used twice in the stack", dev->backing_name);
+		used[b] = true;
+		dev->backing = b;
+	}
+	return 0;
+}
+
 static int parse_device(const struct ctx *c, const char *name, json_t *d, struct zsim_config *cfg)
 {
 	static const char *const keys[] = { "type", "size", "comp", "level", "allocator", "mem_limit",
-		"read_latency", "write_latency", "read_bw", "write_bw", "queue_depth", NULL };
+		"backing_dev", "writeback", "read_latency", "write_latency", "read_bw", "write_bw",
+		"queue_depth", NULL };
 	char path[96];
 	json_t *v;
 	uint64_t x;
@@ -301,7 +383,8 @@ static int parse_device(const struct ctx *c, const char *name, json_t *d, struct
 	TRY(get_size(c, path, v, &dev->size));
 	if (dev->size < ZSIM_PAGE_SIZE)
 		return bad(c, path, "a device holds at least one page (4096 bytes)");
-	const char *zram_only[] = { "comp", "level", "allocator", "mem_limit" };
+	dev->backing = -1;
+	const char *zram_only[] = { "comp", "level", "allocator", "mem_limit", "backing_dev", "writeback" };
 	for (size_t i = 0; i < ZSIM_ARRAY_SIZE(zram_only); i++)
 		if (t != ZSIM_DEV_ZRAM && json_object_get(d, zram_only[i])) {
 			snprintf(path, sizeof(path), "$.devices.%s.%s", name, zram_only[i]);
@@ -336,6 +419,12 @@ static int parse_device(const struct ctx *c, const char *name, json_t *d, struct
 		snprintf(path, sizeof(path), "$.devices.%s.mem_limit", name);
 		TRY(get_size(c, path, v, &dev->mem_limit));
 	}
+	if ((v = json_object_get(d, "backing_dev"))) {
+		snprintf(path, sizeof(path), "$.devices.%s.backing_dev", name);
+		TRY(get_str(c, path, v, dev->backing_name, sizeof(dev->backing_name)));
+	}
+	if ((v = json_object_get(d, "writeback")))
+		TRY(parse_writeback(c, name, v, cfg->kp, dev));
 	struct { const char *key; uint64_t *dst; bool time; } timing[] = {
 		{ "read_latency", &dev->read_latency_ns, true },
 		{ "write_latency", &dev->write_latency_ns, true },
@@ -551,6 +640,7 @@ static int parse_root(const struct ctx *c, json_t *root, struct zsim_config *cfg
 			return bad(c, "$.devices", "expected an object of NAME: {\"type\": ...}");
 		json_object_foreach(v, name, d)
 			TRY(parse_device(c, name, d, cfg));
+		TRY(resolve_backing(c, cfg, used));
 	}
 	if ((v = json_object_get(root, "swap")))
 		TRY(parse_swap(c, v, cfg, used));
@@ -637,6 +727,17 @@ char *zsim_config_dump(const struct zsim_config *cfg)
 				json_object_set_new(o, "level", json_integer(d->level));
 			json_object_set_new(o, "allocator", json_string(d->allocator));
 			json_object_set_new(o, "mem_limit", json_integer((json_int_t)d->mem_limit));
+			if (d->backing >= 0)
+				json_object_set_new(o, "backing_dev", json_string(cfg->dev[d->backing].name));
+			if (d->wb_mode != ZSIM_WB_NONE) {
+				static const char *const modes[] = { "", "idle", "huge", "huge_idle" };
+				json_t *w = json_object();
+				json_object_set_new(w, "mode", json_string(modes[d->wb_mode]));
+				json_object_set_new(w, "idle_age", json_integer((json_int_t)d->wb_idle_age_ns));
+				json_object_set_new(w, "interval", json_integer((json_int_t)d->wb_interval_ns));
+				json_object_set_new(w, "limit", json_integer((json_int_t)d->wb_limit));
+				json_object_set_new(o, "writeback", w);
+			}
 		} else {
 			json_object_set_new(o, "read_latency", json_integer((json_int_t)d->read_latency_ns));
 			json_object_set_new(o, "write_latency", json_integer((json_int_t)d->write_latency_ns));

@@ -13,6 +13,7 @@
 
 #include "zsim.h"
 #include "kprofile.h"
+#include "../tiers/tier.h"
 
 #define ZSIM_CFG_MAX_DEVICES 16
 #define ZSIM_CFG_MAX_SWAP    16
@@ -32,6 +33,12 @@ struct zsim_dev_cfg {
 	int level;                  /* -1: codec default */
 	char allocator[16];
 	uint64_t mem_limit;         /* bytes, 0 = none */
+	int backing;                /* index of its backing_dev, -1: none */
+	char backing_name[32];      /* (while parsing) */
+	enum zsim_wb_mode wb_mode;  /* periodic writeback to backing_dev; NONE: never */
+	uint64_t wb_idle_age_ns;    /* idle: not accessed for this long */
+	uint64_t wb_interval_ns;    /* a writeback round this often */
+	uint64_t wb_limit;          /* bytes in all (writeback_limit); 0 = no limit */
 	/* timing: plain devices, and zram's CPU cost per page (ns) */
 	uint64_t read_latency_ns, write_latency_ns;
 	uint64_t read_bw, write_bw;     /* bytes per second; 0 = unlimited */

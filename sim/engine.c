@@ -582,6 +582,9 @@ int zsim_sim_run(struct zsim_sim *s, char *err, size_t errlen)
 		}
 	}
 	zsim_engine_schedule(s, 0, EVQ_SAMPLE, 0);
+	for (unsigned d = 0; d < s->cfg.nr_dev; d++)
+		if (s->cfg.dev[d].wb_mode != ZSIM_WB_NONE && s->devtier[d]->ops->writeback)
+			zsim_engine_schedule(s, s->cfg.dev[d].wb_interval_ns, EVQ_WRITEBACK, d);
 	while (s->evq_len) {
 		if (s->interrupt && *s->interrupt)
 			return ZSIM_EIO;
@@ -621,6 +624,15 @@ int zsim_sim_run(struct zsim_sim *s, char *err, size_t errlen)
 			uint64_t cpu = 0;
 			zsim_fs_flush_dirty(s, &cpu);
 			run_on_cpu(s, s->now, cpu);
+			break;
+		}
+		case EVQ_WRITEBACK: {
+			/* a zram's periodic writeback to its backing device */
+			struct zsim_tier *t = s->devtier[it.id];
+			uint64_t moved = t->ops->writeback(t->priv, s->now);
+			s->zram_writeback += moved;
+			if (work_left(s))
+				zsim_engine_schedule(s, s->now + s->cfg.dev[it.id].wb_interval_ns, EVQ_WRITEBACK, it.id);
 			break;
 		}
 		case EVQ_SAMPLE:

@@ -59,6 +59,7 @@ json_t *zsim_summary(const struct zsim_sim *s, const struct zsim_run_info *ri)
 	json_object_set_new(o, "oom_kills", JI(s->oom_kill));
 	json_object_set_new(o, "enospc", JI(s->enospc));
 	json_object_set_new(o, "lost_writes", JI(s->lost_writes));
+	json_object_set_new(o, "zram_writeback_pages", JI(s->zram_writeback));
 	json_object_set_new(o, "swap_write_failures", JI(s->swap_write_fail));
 	json_object_set_new(o, "processes", JI(s->nr_procs));
 	json_object_set_new(o, "processes_finished", JI(finished));
@@ -222,6 +223,18 @@ void zsim_print_summary(FILE *out, const struct zsim_sim *s, const struct zsim_r
 	if (s->enospc)
 		fprintf(out, "  ENOSPC: %llu write(s) refused (a filesystem was full; see events.jsonl)\n",
 			(unsigned long long)s->enospc);
+	for (unsigned d = 0; d < s->cfg.nr_dev; d++) {
+		uint64_t wr = 0, rd = 0, held = 0;
+		const struct zsim_tier *t = s->devtier[d];
+		if (!t || s->cfg.dev[d].backing < 0 || zsim_tier_stat(t, "bd_writes", &wr) < 0)
+			continue;
+		zsim_tier_stat(t, "bd_reads", &rd);
+		zsim_tier_stat(t, "bd_count", &held);
+		human_size(a, sizeof(a), wr);
+		human_size(b, sizeof(b), held);
+		fprintf(out, "  writeback %s -> %s: %s written back, %llu page(s) read back, %s there at the end\n",
+			s->cfg.dev[d].name, s->cfg.dev[s->cfg.dev[d].backing].name, a, (unsigned long long)rd, b);
+	}
 	if (s->lost_writes)
 		fprintf(out, "  DATA LOST: %llu page write-back(s) refused by the device and dropped "
 			"(lost async page write; see events.jsonl)\n", (unsigned long long)s->lost_writes);

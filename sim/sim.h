@@ -152,7 +152,7 @@ struct zsim_fsstate {
 	uint64_t enospc, lost_writes, pages_written, pages_read;
 };
 
-enum zsim_evq_kind { EVQ_PROC, EVQ_KSWAPD, EVQ_SAMPLE, EVQ_FLUSH, EVQ_FLUSH_KICK };
+enum zsim_evq_kind { EVQ_PROC, EVQ_KSWAPD, EVQ_SAMPLE, EVQ_FLUSH, EVQ_FLUSH_KICK, EVQ_WRITEBACK };
 
 struct zsim_evq_item {
 	uint64_t time, seq;
@@ -241,6 +241,7 @@ struct zsim_sim {
 	uint64_t pswpin, pswpout, pgmajfault, pgfault, pgsteal_kswapd, pgsteal_direct;
 	uint64_t pgscan_kswapd, pgscan_direct, allocstall, oom_kill, pgpgin, pgpgout;
 	uint64_t workingset_refault, nr_events, nr_accesses, swap_write_fail, enospc, lost_writes;
+	uint64_t zram_writeback;   /* pages zram devices wrote back to their backing devices */
 	uint64_t recent_scanned[2], recent_rotated[2];
 	uint64_t min_free_seen;
 	struct zsim_histogram fault_lat;

@@ -77,6 +77,10 @@ static int tier_for_device(struct zsim_sim *s, int d, char *err, size_t errlen)
 		.write_bw = dc->write_bw,
 		.queue_depth = dc->queue_depth,
 		.seek = dc->type == ZSIM_DEV_HDD,
+		.lower = dc->backing >= 0 ? s->devtier[dc->backing] : NULL,
+		.wb_mode = dc->wb_mode,
+		.wb_idle_age_ns = dc->wb_idle_age_ns,
+		.wb_limit_pages = dc->wb_limit / ZSIM_PAGE_SIZE,
 	};
 	for (size_t i = 0; i < zsim_codec_count() && i < ZSIM_ARRAY_SIZE(s->cfg.codec_compress_ns); i++)
 		if (dc->type == ZSIM_DEV_ZRAM && !strcmp(zsim_codec_at(i)->name, dc->comp)) {
@@ -93,11 +97,15 @@ static int tier_for_device(struct zsim_sim *s, int d, char *err, size_t errlen)
 
 int zsim_swap_init(struct zsim_sim *s, char *err, size_t errlen)
 {
-	for (unsigned d = 0; d < s->cfg.nr_dev; d++) {
-		int rc = tier_for_device(s, (int)d, err, errlen);
-		if (rc < 0)
-			return rc;
-	}
+	/* plain devices first: a zram's backing_dev must exist before it */
+	for (int pass = 0; pass < 2; pass++)
+		for (unsigned d = 0; d < s->cfg.nr_dev; d++) {
+			if ((s->cfg.dev[d].type == ZSIM_DEV_ZRAM) != (pass == 1))
+				continue;
+			int rc = tier_for_device(s, (int)d, err, errlen);
+			if (rc < 0)
+				return rc;
+		}
 	/* swap areas sorted by priority, highest first; stable for equal ones */
 	unsigned order[ZSIM_CFG_MAX_SWAP];
 	for (unsigned i = 0; i < s->cfg.nr_swap; i++)

@@ -124,6 +124,7 @@ static size_t bd_stats(const void *priv, struct zsim_stat *out, size_t max)
 		{ "busy_ns", d->busy_ns },
 		{ "pages_stored", d->stored },
 		{ "discards", d->discards },
+		{ "capacity_pages", d->nr_pages },
 	};
 	size_t n = ZSIM_ARRAY_SIZE(all) < max ? ZSIM_ARRAY_SIZE(all) : max;
 	memcpy(out, all, n * sizeof(*out));

@@ -2,7 +2,9 @@
  * tier.h - the tier family: the places a page can be stored below RAM.
  *
  * A tier is a block-addressed store of 4 KiB pages: zram (compressed, in RAM),
- * and later zswap, dm-cache and the plain devices (ssd, emmc, hdd, nvram, nas).
+ * the plain devices (ssd, emmc, hdd, nvram, nas), and later zswap and
+ * dm-cache.  A tier can sit in front of another (params.lower) and move pages
+ * down to it (ops.writeback): zram over its backing_dev is the first such pair.
  * Each member is one file in tiers/ exporting one `const struct zsim_tier_ops`.
  *
  * Counters are reported as named values (the kernel's own names, in the
@@ -31,6 +33,9 @@ struct zsim_page_ref {
 
 struct zsim_codec;
 
+/* zram writeback modes (echo MODE > /sys/block/zramN/writeback) */
+enum zsim_wb_mode { ZSIM_WB_NONE, ZSIM_WB_IDLE, ZSIM_WB_HUGE, ZSIM_WB_HUGE_IDLE };
+
 struct zsim_tier_params {
 	const struct zsim_kprofile *kp;          /* never NULL */
 	const struct zsim_frame_source *frames;  /* RAM frames for in-memory tiers; NULL = unlimited */
@@ -47,6 +52,12 @@ struct zsim_tier_params {
 	uint32_t compress_ns, decompress_ns;         /* zram: codec time per page; 0 = codec default */
 	struct zsim_codec *shared_codec;         /* optional: use this codec instance (and its size
 	                                            cache) instead of making one; not freed by the tier */
+	/* stacking: the tier below this one, which its writeback moves pages down to
+	 * (zram's backing_dev); NULL: none.  Not owned. */
+	struct zsim_tier *lower;
+	enum zsim_wb_mode wb_mode;
+	uint64_t wb_idle_age_ns;                 /* idle: not accessed for this long */
+	uint64_t wb_limit_pages;                 /* writeback_limit; 0 = none */
 };
 
 struct zsim_stat {
@@ -94,6 +105,12 @@ struct zsim_tier_ops {
 	void (*wall)(const void *priv, uint64_t *codec_ns, uint64_t *content_ns);
 	/* Optional: the allocator holding this tier's objects (for per-class reports). */
 	const struct zsim_allocator *(*pool)(const void *priv);
+	/*
+	 * Optional, for a tier with a lower one: move pages down per the tier's
+	 * writeback settings, at simulated time `now` (the writes queue on the
+	 * lower tier's device).  Returns the pages moved.
+	 */
+	uint64_t (*writeback)(void *priv, uint64_t now);
 };
 
 const struct zsim_tier_ops *zsim_tier_find(const char *name);

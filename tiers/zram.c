@@ -25,8 +25,22 @@
  * makes the page be stored whole, as a huge page.  The nine mm_stat fields keep
  * the kernel's meanings and order (kernel-facts 3.2), then io_stat's four.
  *
- * What it drops.  Writeback to a backing device and recompression (this 6.18
- * build has neither; a later tier issue adds writeback), idle tracking, the
+ * Writeback (CONFIG_ZRAM_WRITEBACK, explicit since 5.0; kernel-facts 3.3).  With
+ * a backing_dev (params.lower) and a mode, each writeback round marks idle the
+ * slots not read or written for idle_age (the kernel's `echo SECONDS > idle`
+ * with access-time tracking), then writes back the slots the mode selects
+ * (idle: idle ones; huge: huge ones; huge_idle: both), largest stored size
+ * first in 64-byte buckets, each to the first free block of the backing
+ * device, uncompressed: the pool object is freed (compr_data_size and
+ * huge_pages drop, pages_stored stays), the slot remembers its block
+ * (ZRAM_WB), bd_count and bd_writes grow.  A read of such a slot is a read of
+ * the backing device (bd_reads) and costs no decompression; freeing the slot
+ * frees the block.  writeback_limit, when set, is a budget in pages for all
+ * rounds.  Same-filled slots are never written back.  The rounds themselves
+ * run on a kernel thread whose CPU (decompressing each page) is not charged.
+ *
+ * What it drops.  Recompression (this 6.18 build has none), the pre-5.0
+ * write-time writeback of incompressible pages, compressed writeback, the
  * slot lock (miss_free stays 0), the per-slot table memory (not counted in
  * mem_used_total by the kernel either), the pre-4.17 max_zpage_size threshold
  * is honoured when a profile sets it.  Reads return the page only for
@@ -46,15 +60,18 @@ enum {
 	SLOT_SAME = 1u << 1,
 	SLOT_HUGE = 1u << 2,
 	SLOT_WHOLE = 1u << 3,  /* huge page on a raw frame: the allocator cannot hold 4096 B */
+	SLOT_WB = 1u << 4,     /* written back: handle is the backing block (ZRAM_WB) */
+	SLOT_IDLE = 1u << 5,   /* marked idle, not accessed since (ZRAM_IDLE) */
 };
 
 /* zsmalloc compaction and zram's `compact` node arrived in 4.1 (kernel-facts 1.8). */
 #define ZRAM_COMPACT_SINCE 401
 
 struct slot {
-	uint64_t handle;   /* pool handle, or the 8-byte pattern of a SAME slot */
-	uint16_t size;     /* stored length: compressed length, or 4096 when huge */
+	uint64_t handle;   /* pool handle, the 8-byte pattern of a SAME slot, or a WB slot's block */
+	uint16_t size;     /* stored length: compressed length, or 4096 when huge; 0 when WB */
 	uint8_t flags;
+	uint32_t actime;   /* last read or write, ms of simulated time (saturating) */
 };
 
 struct zram {
@@ -78,6 +95,13 @@ struct zram {
 	uint64_t comp_pages, decomp_pages;   /* pages that went through the codec */
 	uint64_t content_wall_ns;            /* wall time making page bytes (perf only) */
 	uint32_t compress_ns, decompress_ns; /* simulated CPU per page */
+	/* writeback to the backing device */
+	struct zsim_tier *lower;
+	int wb_mode;
+	uint64_t wb_idle_age_ms, wb_limit, wb_budget;
+	uint8_t *bd_used;                    /* per backing block */
+	uint64_t bd_blocks, bd_hint;         /* blocks; no free block below bd_hint */
+	uint64_t bd_count, bd_reads, bd_writes;
 	uint8_t buf[ZSIM_PAGE_SIZE];         /* a page made by fill() */
 	uint8_t dst[ZSIM_CODEC_DST_MAX];
 };
@@ -131,6 +155,17 @@ static int zram_init(void *priv, const struct zsim_tier_params *p, char *err, si
 	z->nr_slots = p->capacity_pages;
 	z->table = zsim_xcalloc(z->nr_slots, sizeof(*z->table));
 	z->limit_pages = p->mem_limit_pages;
+	z->lower = p->lower;
+	z->wb_mode = p->wb_mode;
+	z->wb_idle_age_ms = p->wb_idle_age_ns / 1000000;
+	z->wb_limit = z->wb_budget = p->wb_limit_pages;
+	if (z->lower) {
+		uint64_t cap = 0;
+		if (zsim_tier_stat(z->lower, "capacity_pages", &cap) < 0 || !cap)
+			cap = z->nr_slots;
+		z->bd_blocks = cap;
+		z->bd_used = zsim_xcalloc(cap, 1);
+	}
 	z->pool_max = z->pool->ops->max_size(z->pool->priv);
 	/* >= 4.17 the threshold is zs_huge_class_size(); before, a fixed max_zpage_size + 1. */
 	z->huge_threshold = p->kp->zram_max_zpage_size ? p->kp->zram_max_zpage_size + 1
@@ -145,6 +180,7 @@ static void zram_destroy(void *priv)
 	if (z->own_codec)
 		zsim_codec_free(z->codec);
 	free(z->table);
+	free(z->bd_used);
 }
 
 static uint64_t wall_now(void)
@@ -160,6 +196,28 @@ static uint64_t pool_pages(const struct zram *z)
 	return zsim_alloc_total_pages(z->pool) + z->whole_pages;
 }
 
+static void bd_free(struct zram *z, uint64_t b)
+{
+	z->bd_used[b] = 0;
+	z->bd_count--;
+	if (b < z->bd_hint)
+		z->bd_hint = b;
+	z->lower->ops->invalidate(z->lower->priv, b);
+}
+
+/* Free the pool object of a slot (or its raw frame); the slot keeps its flags. */
+static void object_free(struct zram *z, struct slot *s)
+{
+	if (s->flags & SLOT_WHOLE) {
+		if (z->frames)
+			z->frames->put(z->frames->ctx, 1);
+		z->whole_pages--;
+	} else {
+		zsim_alloc_free(z->pool, s->handle);
+	}
+	z->compr_data_size -= s->size;
+}
+
 /* Free whatever the slot holds (zram_free_page). */
 static void slot_free(struct zram *z, struct slot *s)
 {
@@ -167,16 +225,12 @@ static void slot_free(struct zram *z, struct slot *s)
 		return;
 	if (s->flags & SLOT_HUGE)
 		z->huge_pages--;
-	if (s->flags & SLOT_SAME) {
+	if (s->flags & SLOT_WB) {
+		bd_free(z, s->handle);
+	} else if (s->flags & SLOT_SAME) {
 		z->same_pages--;
-	} else if (s->flags & SLOT_WHOLE) {
-		if (z->frames)
-			z->frames->put(z->frames->ctx, 1);
-		z->whole_pages--;
-		z->compr_data_size -= s->size;
 	} else {
-		zsim_alloc_free(z->pool, s->handle);
-		z->compr_data_size -= s->size;
+		object_free(z, s);
 	}
 	z->pages_stored--;
 	memset(s, 0, sizeof(*s));
@@ -342,6 +396,10 @@ static size_t zram_stats(const void *priv, struct zsim_stat *out, size_t max)
 		{ "stored_whole", z->whole_pages },
 		{ "comp_pages", z->comp_pages },
 		{ "decomp_pages", z->decomp_pages },
+		/* bd_stat, in pages */
+		{ "bd_count", z->bd_count },
+		{ "bd_reads", z->bd_reads },
+		{ "bd_writes", z->bd_writes },
 	};
 	size_t n = ZSIM_ARRAY_SIZE(all) < max ? ZSIM_ARRAY_SIZE(all) : max;
 	memcpy(out, all, n * sizeof(*out));
@@ -351,12 +409,21 @@ static size_t zram_stats(const void *priv, struct zsim_stat *out, size_t max)
 static int zram_check(const void *priv, char *msg, size_t len)
 {
 	const struct zram *z = priv;
-	uint64_t stored = 0, same = 0, huge = 0, bytes = 0, whole = 0;
+	uint64_t stored = 0, same = 0, huge = 0, bytes = 0, whole = 0, wb = 0;
 	for (uint64_t i = 0; i < z->nr_slots; i++) {
 		const struct slot *s = &z->table[i];
 		if (!s->flags)
 			continue;
 		stored++;
+		if (s->flags & SLOT_WB) {
+			if (s->flags != SLOT_WB || s->handle >= z->bd_blocks || !z->bd_used[s->handle]) {
+				snprintf(msg, len, "zram: written-back slot %llu: flags %#x, block %llu not held",
+					 (unsigned long long)i, s->flags, (unsigned long long)s->handle);
+				return ZSIM_ECORRUPT;
+			}
+			wb++;
+			continue;
+		}
 		if (s->flags & SLOT_SAME) {
 			same++;
 			if (s->flags & (SLOT_USED | SLOT_HUGE)) {
@@ -390,6 +457,14 @@ static int zram_check(const void *priv, char *msg, size_t len)
 			 (unsigned long long)huge, (unsigned long long)bytes);
 		return ZSIM_ECORRUPT;
 	}
+	uint64_t held = 0;
+	for (uint64_t b = 0; b < z->bd_blocks; b++)
+		held += z->bd_used[b];
+	if (wb != z->bd_count || held != z->bd_count) {
+		snprintf(msg, len, "zram: bd_count %llu, but %llu slots written back and %llu blocks held",
+			 (unsigned long long)z->bd_count, (unsigned long long)wb, (unsigned long long)held);
+		return ZSIM_ECORRUPT;
+	}
 	if (z->limit_pages && pool_pages(z) > z->limit_pages) {
 		snprintf(msg, len, "zram: pool holds %llu pages, above mem_limit %llu",
 			 (unsigned long long)pool_pages(z),
@@ -409,20 +484,118 @@ static uint64_t zram_io(void *priv, uint64_t now, bool write, uint64_t index, ui
 		       uint64_t *cpu_ns)
 {
 	struct zram *z = priv;
+	uint64_t done = now, ms = now / 1000000;
+	uint32_t actime = ms > UINT32_MAX ? UINT32_MAX : (uint32_t)ms;
 	for (uint64_t i = index; i < index + npages && i < z->nr_slots; i++) {
-		bool same = z->table[i].flags & SLOT_SAME;   /* no codec work for these */
+		struct slot *s = &z->table[i];
+		s->actime = actime;   /* any access ends idleness */
+		s->flags &= (uint8_t)~SLOT_IDLE;
+		bool same = s->flags & SLOT_SAME;   /* no codec work for these */
 		if (write) {
 			if (!same)
 				*cpu_ns += z->compress_ns;
 			continue;
 		}
 		z->num_reads++;   /* a swap-in or page-cache read of the device */
-		if (!same) {
+		if (s->flags & SLOT_WB) {
+			/* written back: read from the backing device, stored uncompressed */
+			uint64_t t = z->lower->ops->io ? z->lower->ops->io(z->lower->priv, now, false, s->handle, 1, cpu_ns)
+						       : now;
+			if (t > done)
+				done = t;
+			z->bd_reads++;
+		} else if (!same) {
 			*cpu_ns += z->decompress_ns;
 			z->decomp_pages++;
 		}
 	}
-	return now;
+	return done;
+}
+
+/* The first free block of the backing device, or UINT64_MAX. */
+static uint64_t bd_alloc(struct zram *z)
+{
+	for (uint64_t b = z->bd_hint; b < z->bd_blocks; b++)
+		if (!z->bd_used[b]) {
+			z->bd_used[b] = 1;
+			z->bd_hint = b + 1;
+			z->bd_count++;
+			return b;
+		}
+	z->bd_hint = z->bd_blocks;
+	return UINT64_MAX;
+}
+
+struct wb_cand {
+	uint64_t index;
+	uint16_t bucket;
+};
+
+static int wb_cmp(const void *a, const void *b)
+{
+	const struct wb_cand *x = a, *y = b;
+	if (x->bucket != y->bucket)
+		return x->bucket > y->bucket ? -1 : 1;   /* largest first */
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* One writeback round (see the header): mark idle, pick, write largest first. */
+static uint64_t zram_writeback(void *priv, uint64_t now)
+{
+	struct zram *z = priv;
+	if (!z->lower || !z->wb_mode)
+		return 0;
+	bool want_idle = z->wb_mode == ZSIM_WB_IDLE || z->wb_mode == ZSIM_WB_HUGE_IDLE;
+	bool want_huge = z->wb_mode == ZSIM_WB_HUGE || z->wb_mode == ZSIM_WB_HUGE_IDLE;
+	uint64_t now_ms = now / 1000000, n = 0, moved = 0;
+	struct wb_cand *c = NULL;
+	size_t cap = 0;
+	for (uint64_t i = 0; i < z->nr_slots; i++) {
+		struct slot *s = &z->table[i];
+		if (!s->flags || (s->flags & (SLOT_SAME | SLOT_WB)))
+			continue;
+		if (want_idle && s->actime + z->wb_idle_age_ms <= now_ms)
+			s->flags |= SLOT_IDLE;
+		if ((want_idle && !(s->flags & SLOT_IDLE)) || (want_huge && !(s->flags & SLOT_HUGE)))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			c = zsim_xrealloc(c, cap * sizeof(*c));
+		}
+		c[n].index = i;
+		c[n].bucket = (uint16_t)(s->size / 64);
+		n++;
+	}
+	qsort(c, n, sizeof(*c), wb_cmp);
+	uint64_t cpu = 0;
+	for (uint64_t k = 0; k < n; k++) {
+		if (z->wb_limit && !z->wb_budget)
+			break;   /* writeback_limit used up */
+		uint64_t b = bd_alloc(z);
+		if (b == UINT64_MAX)
+			break;   /* backing device full */
+		struct slot *s = &z->table[c[k].index];
+		struct zsim_page_ref pg = { .hash = 1 };   /* the backing device keeps no bytes */
+		if (z->lower->ops->store(z->lower->priv, b, &pg) < 0) {
+			z->bd_used[b] = 0;
+			z->bd_count--;
+			break;
+		}
+		if (z->lower->ops->io)
+			z->lower->ops->io(z->lower->priv, now, true, b, 1, &cpu);
+		object_free(z, s);
+		if (s->flags & SLOT_HUGE)
+			z->huge_pages--;
+		s->flags = SLOT_WB;
+		s->handle = b;
+		s->size = 0;
+		z->bd_writes++;
+		if (z->wb_limit)
+			z->wb_budget--;
+		moved++;
+	}
+	free(c);
+	return moved;
 }
 
 static void zram_wall(const void *priv, uint64_t *codec_ns, uint64_t *content_ns)
@@ -455,4 +628,5 @@ const struct zsim_tier_ops zsim_tier_zram = {
 	.io = zram_io,
 	.wall = zram_wall,
 	.pool = zram_pool,
+	.writeback = zram_writeback,
 };

@@ -36,6 +36,24 @@ bad_config "wrong type (number for a boolean)" "\\$\.mm\.watermarks: expected tr
 	'{"machine":{"ram":"64M"},"mm":{"watermarks":1}}'
 bad_config "wrong type (array for an object)" "\\$\.machine: expected an object" \
 	'{"machine":["64M"]}'
+# zram writeback: the backing_dev must be a plain device used by nothing else
+Z='"z":{"type":"zram","size":"64M"'
+bad_config "backing_dev that does not exist" "\\$\.devices\.z\.backing_dev: no device named 'ssdx' in \\$\.devices" \
+	'{"kernel":"6.1","machine":{"ram":"64M"},"devices":{'"$Z"',"backing_dev":"ssdx"}},"swap":[{"device":"z"}]}'
+bad_config "a zram as backing_dev" "\\$\.devices\.z\.backing_dev: 'y' is a zram: a backing_dev must be a plain block device" \
+	'{"kernel":"6.1","machine":{"ram":"64M"},"devices":{'"$Z"',"backing_dev":"y"},"y":{"type":"zram","size":"64M"}},"swap":[{"device":"z"},{"device":"y"}]}'
+bad_config "backing_dev also used as swap" "\\$\.swap\[1\]\.device: device 's' is used twice in the stack" \
+	'{"kernel":"6.1","machine":{"ram":"64M"},"devices":{'"$Z"',"backing_dev":"s"},"s":{"type":"ssd","size":"64M"}},"swap":[{"device":"z"},{"device":"s"}]}'
+bad_config "writeback without a backing_dev" "\\$\.devices\.z\.writeback: writeback needs a backing_dev" \
+	'{"kernel":"6.1","machine":{"ram":"64M"},"devices":{'"$Z"',"writeback":{"mode":"idle"}}},"swap":[{"device":"z"}]}'
+bad_config "unknown writeback mode" "\\$\.devices\.z\.writeback\.mode: unknown writeback mode 'lazy' \(known: idle, huge, huge_idle\)" \
+	'{"kernel":"6.1","machine":{"ram":"64M"},"devices":{'"$Z"',"backing_dev":"s","writeback":{"mode":"lazy"}},"s":{"type":"ssd","size":"64M"}},"swap":[{"device":"z"}]}'
+bad_config "writeback on a kernel without it" "\\$\.devices\.z\.writeback\.mode: zram writeback needs kernel 5\.4 or later \(profile 3\.12" \
+	'{"kernel":"3.12","machine":{"ram":"64M"},"devices":{'"$Z"',"backing_dev":"s","writeback":{"mode":"idle"}},"s":{"type":"ssd","size":"64M"}},"swap":[{"device":"z"}]}'
+bad_config "huge_idle before 5.19" "\\$\.devices\.z\.writeback\.mode: huge_idle writeback came in 5\.19 \(profile 5\.4\)" \
+	'{"kernel":"5.4","machine":{"ram":"64M"},"devices":{'"$Z"',"backing_dev":"s","writeback":{"mode":"huge_idle"}},"s":{"type":"ssd","size":"64M"}},"swap":[{"device":"z"}]}'
+bad_config "backing_dev on a plain device" "\\$\.devices\.s\.backing_dev: only a zram device has 'backing_dev'" \
+	'{"kernel":"6.1","machine":{"ram":"64M"},"devices":{"s":{"type":"ssd","size":"64M","backing_dev":"t"},"t":{"type":"ssd","size":"64M"}},"swap":[{"device":"s"},{"device":"t"}]}'
 bad_config "bad size string" "\\$\.machine\.ram: expected a size" \
 	'{"machine":{"ram":"64Q"}}'
 bad_config "negative size" "\\$\.devices\.z\.size: expected a size" \

@@ -42,3 +42,17 @@ check "exp 2: zram swap still had free slots" test "$(evget "$E" oom_kill swap_f
 check "exp 2: zram pools hold the RAM" test "$(evget "$E" oom_kill zspages)" -gt 235929
 check "exp 2: the summary names the kill and the free swap" \
 	grep -q "killed hogger .* swap free then: [1-9][0-9.]* MiB of 1024.0 MiB" "$T/2-zram-blk.txt"
+
+# 2b ------------------------------------------------------------------------
+# the same on 6.1 with zram writeback of huge pages to a backing SSD: no OOM;
+# and the same config without the backing device OOMs like experiment 2
+check "exp 2b runs" run 2b-zram-blk-writeback
+S=$T/2b-zram-blk-writeback/summary.json
+check "exp 2b: no OOM kill" is "$S" outcome.oom_kills 0
+check "exp 2b: pages were written back" test "$(jget "$S" outcome.zram_writeback_pages)" -gt 100000
+check "exp 2b: the SSD holds them" test "$(jget "$S" devices.ssd0.pages_written)" = "$(jget "$S" devices.zram0.bd_writes)"
+check "exp 2b: the summary says so" grep -q "writeback zram0 -> ssd0: .* written back" "$T/2b-zram-blk-writeback.txt"
+sed -e 's/"backing_dev": "ssd0",//' -e 's/"writeback": { "mode": "huge", "interval": "5s" },//' \
+	-e 's/"ssd0": { "type": "ssd", "size": "1G" },//' "$ROOT/configs/seed-2013/2b-zram-blk-writeback.json" > "$T/2b-off.json"
+"$ZSIM" --trace "$T/hogger-800m.trc" --trace "$T/kbuild.trc" --config "$T/2b-off.json" --out "$T/2b-off" > /dev/null
+check "exp 2b without writeback: the hogger is killed" test "$(evget "$T/2b-off/events.jsonl" oom_kill victim)" = hogger
