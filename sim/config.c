@@ -60,14 +60,23 @@ const char *zsim_dev_type_name(enum zsim_dev_type t)
  *  - nvram: byte-addressable persistent memory used as a block device (~1 us);
  *  - nas: network block device over 1 GbE (~0.5 ms round trip, ~110 MB/s);
  *  - zram: no device time: its cost is CPU time in the codec (see codec.h).
+ * Flash wear defaults (ssd, emmc; typical, not a given part's - state yours):
+ *  - ssd: consumer TLC, 1500 P/E cycles at a write amplification of 2.5, so
+ *    600 full-drive writes: the 600 TBW per TB that consumer TLC drives are
+ *    commonly rated for;
+ *  - emmc: 3000 P/E cycles (a common eMMC datasheet figure; TLC parts range
+ *    from a few hundred to a few thousand) at a write amplification of 2 for
+ *    small random writes without TRIM.
  */
 static const struct {
 	uint64_t rlat, wlat, rbw, wbw;
 	unsigned qd;
+	unsigned pe;
+	double waf;
 } devices_defaults[ZSIM_DEV_TYPE_NR] = {
-	[ZSIM_DEV_ZRAM]  = { 0, 0, 0, 0, 1 },
-	[ZSIM_DEV_SSD]   = { 90000, 40000, 550000000, 500000000, 32 },
-	[ZSIM_DEV_EMMC]  = { 330000, 1000000, 250000000, 90000000, 1 },
+	[ZSIM_DEV_ZRAM]  = { 0, 0, 0, 0, 1, 0, 0 },
+	[ZSIM_DEV_SSD]   = { 90000, 40000, 550000000, 500000000, 32, 1500, 2.5 },
+	[ZSIM_DEV_EMMC]  = { 330000, 1000000, 250000000, 90000000, 1, 3000, 2.0 },
 	[ZSIM_DEV_HDD]   = { 12700000, 12700000, 150000000, 150000000, 1 },
 	[ZSIM_DEV_NVRAM] = { 1000, 1000, 2000000000, 1500000000, 16 },
 	[ZSIM_DEV_NAS]   = { 500000, 500000, 110000000, 110000000, 8 },
@@ -342,7 +351,7 @@ static int parse_device(const struct ctx *c, const char *name, json_t *d, struct
 {
 	static const char *const keys[] = { "type", "size", "comp", "level", "allocator", "mem_limit",
 		"backing_dev", "writeback", "read_latency", "write_latency", "read_bw", "write_bw",
-		"queue_depth", NULL };
+		"queue_depth", "pe_cycles", "waf", "flash_size", NULL };
 	char path[96];
 	json_t *v;
 	uint64_t x;
@@ -372,6 +381,8 @@ static int parse_device(const struct ctx *c, const char *name, json_t *d, struct
 	dev->read_bw = devices_defaults[t].rbw;
 	dev->write_bw = devices_defaults[t].wbw;
 	dev->queue_depth = devices_defaults[t].qd;
+	dev->pe_cycles = devices_defaults[t].pe;
+	dev->waf = devices_defaults[t].waf;
 	dev->level = -1;
 	strcpy(dev->allocator, "zsmalloc");
 	snprintf(dev->comp, sizeof(dev->comp), "%s", cfg->kp->zram_default_comp);
@@ -437,6 +448,30 @@ static int parse_device(const struct ctx *c, const char *name, json_t *d, struct
 			TRY(timing[i].time ? get_time(c, path, v, timing[i].dst)
 					   : get_size(c, path, v, timing[i].dst));
 		}
+	const char *flash_only[] = { "pe_cycles", "waf", "flash_size" };
+	for (size_t i = 0; i < ZSIM_ARRAY_SIZE(flash_only); i++)
+		if (t != ZSIM_DEV_SSD && t != ZSIM_DEV_EMMC && json_object_get(d, flash_only[i])) {
+			snprintf(path, sizeof(path), "$.devices.%s.%s", name, flash_only[i]);
+			return bad(c, path, "only a flash device (ssd, emmc) has '%s'", flash_only[i]);
+		}
+	if ((v = json_object_get(d, "pe_cycles"))) {
+		snprintf(path, sizeof(path), "$.devices.%s.pe_cycles", name);
+		TRY(get_uint(c, path, v, 10000000, &x));
+		dev->pe_cycles = (unsigned)x;
+	}
+	if ((v = json_object_get(d, "waf"))) {
+		snprintf(path, sizeof(path), "$.devices.%s.waf", name);
+		if (!json_is_number(v) || json_number_value(v) < 1 || json_number_value(v) > 1000)
+			return bad(c, path, "expected a number from 1 to 1000 (NAND writes per host write)");
+		dev->waf = json_number_value(v);
+	}
+	if ((v = json_object_get(d, "flash_size"))) {
+		snprintf(path, sizeof(path), "$.devices.%s.flash_size", name);
+		TRY(get_size(c, path, v, &dev->flash_size));
+		if (dev->flash_size < dev->size)
+			return bad(c, path, "the flash holds at least the device (%llu bytes)",
+				   (unsigned long long)dev->size);
+	}
 	if ((v = json_object_get(d, "queue_depth"))) {
 		snprintf(path, sizeof(path), "$.devices.%s.queue_depth", name);
 		TRY(get_uint(c, path, v, 65536, &x));
@@ -744,6 +779,12 @@ char *zsim_config_dump(const struct zsim_config *cfg)
 			json_object_set_new(o, "read_bw", json_integer((json_int_t)d->read_bw));
 			json_object_set_new(o, "write_bw", json_integer((json_int_t)d->write_bw));
 			json_object_set_new(o, "queue_depth", json_integer(d->queue_depth));
+			if (d->type == ZSIM_DEV_SSD || d->type == ZSIM_DEV_EMMC) {
+				json_object_set_new(o, "pe_cycles", json_integer(d->pe_cycles));
+				json_object_set_new(o, "waf", json_real(d->waf));
+				json_object_set_new(o, "flash_size", json_integer((json_int_t)(d->flash_size ? d->flash_size
+												   : d->size)));
+			}
 		}
 		json_object_set_new(devs, d->name, o);
 	}

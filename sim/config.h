@@ -43,6 +43,10 @@ struct zsim_dev_cfg {
 	uint64_t read_latency_ns, write_latency_ns;
 	uint64_t read_bw, write_bw;     /* bytes per second; 0 = unlimited */
 	unsigned queue_depth;
+	/* flash wear (ssd, emmc) */
+	unsigned pe_cycles;         /* rated P/E cycles of the NAND; 0: no wear model */
+	double waf;                 /* write amplification, >= 1 */
+	uint64_t flash_size;        /* bytes the wear is spread over; 0: the device's size */
 };
 
 enum zsim_fs_type { ZSIM_FS_TMPFS, ZSIM_FS_BLOCK };

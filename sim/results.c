@@ -119,6 +119,7 @@ json_t *zsim_summary(const struct zsim_sim *s, const struct zsim_run_info *ri)
 
 	json_t *devs = json_object();
 	for (unsigned d = 0; d < s->cfg.nr_dev; d++) {
+		struct zsim_wear w;
 		struct zsim_stat st[ZSIM_TIER_MAX_STATS];
 		const struct zsim_tier *t = s->devtier[d];
 		size_t n = t->ops->stats(t->priv, st, ZSIM_TIER_MAX_STATS);
@@ -126,6 +127,14 @@ json_t *zsim_summary(const struct zsim_sim *s, const struct zsim_run_info *ri)
 		json_object_set_new(e, "type", json_string(zsim_dev_type_name(s->cfg.dev[d].type)));
 		for (size_t k = 0; k < n; k++)
 			json_object_set_new(e, st[k].name, JI(st[k].value));
+		if (zsim_wear_of(s, d, &w)) {
+			json_t *we = json_object();
+			json_object_set_new(we, "life_used", json_real(w.life_used));
+			json_object_set_new(we, "years_at_this_rate",
+					    w.years > 0 ? json_real(w.years) : json_null());
+			json_object_set_new(we, "tbw_bytes", JI(w.tbw_bytes));
+			json_object_set_new(e, "wear", we);
+		}
 		json_object_set_new(devs, s->cfg.dev[d].name, e);
 	}
 	json_object_set_new(r, "devices", devs);
@@ -185,6 +194,28 @@ json_t *zsim_summary(const struct zsim_sim *s, const struct zsim_run_info *ri)
 	return r;
 }
 
+/*
+ * Flash wear of device d (tiers/blockdev.c): the share of its rated life the
+ * run used, the rated host writes (TBW = flash x P/E cycles / WAF), and how
+ * many years the device would last if the run's write rate went on (0: no
+ * writes).  False for devices that do not wear.
+ */
+bool zsim_wear_of(const struct zsim_sim *s, unsigned d, struct zsim_wear *w)
+{
+	uint64_t pe = 0, flash = 0, nand = 0, waf = 1000;
+	const struct zsim_tier *t = s->devtier[d];
+	if (!t || zsim_tier_stat(t, "pe_cycles", &pe) < 0 || !pe)
+		return false;
+	zsim_tier_stat(t, "flash_pages", &flash);
+	zsim_tier_stat(t, "nand_pages_written", &nand);
+	zsim_tier_stat(t, "waf_milli", &waf);
+	double life = (double)flash * (double)pe;   /* NAND pages the flash can take */
+	w->life_used = nand / life;
+	w->tbw_bytes = (uint64_t)(life * ZSIM_PAGE_SIZE * 1000.0 / (double)waf);
+	w->years = nand && s->now ? life / (double)nand * ((double)s->now / 1e9) / (365.25 * 86400.0) : 0;
+	return true;
+}
+
 static void human_size(char *buf, size_t len, uint64_t pages)
 {
 	double mib = (double)pages * ZSIM_PAGE_SIZE / 1048576.0;
@@ -234,6 +265,20 @@ void zsim_print_summary(FILE *out, const struct zsim_sim *s, const struct zsim_r
 		human_size(b, sizeof(b), held);
 		fprintf(out, "  writeback %s -> %s: %s written back, %llu page(s) read back, %s there at the end\n",
 			s->cfg.dev[d].name, s->cfg.dev[s->cfg.dev[d].backing].name, a, (unsigned long long)rd, b);
+	}
+	for (unsigned d = 0; d < s->cfg.nr_dev; d++) {
+		struct zsim_wear w;
+		uint64_t wr = 0;
+		if (!zsim_wear_of(s, d, &w) || zsim_tier_stat(s->devtier[d], "pages_written", &wr) < 0 || !wr)
+			continue;
+		human_size(a, sizeof(a), wr);
+		if (w.years >= 1)
+			snprintf(b, sizeof(b), "%.1f years", w.years);
+		else
+			snprintf(b, sizeof(b), "%.1f days", w.years * 365.25);
+		fprintf(out, "  wear %-8s %s written: %.4f%% of its rated life (TBW %.2f TB); "
+			"writing at this rate all the time, it would last %s\n",
+			s->cfg.dev[d].name, a, 100.0 * w.life_used, (double)w.tbw_bytes / 1e12, b);
 	}
 	if (s->lost_writes)
 		fprintf(out, "  DATA LOST: %llu page write-back(s) refused by the device and dropped "

@@ -19,4 +19,12 @@ void zsim_sample(struct zsim_sim *s);
 json_t *zsim_summary(const struct zsim_sim *s, const struct zsim_run_info *ri);
 void zsim_print_summary(FILE *out, const struct zsim_sim *s, const struct zsim_run_info *ri);
 
+/* Flash wear of a device after the run (false: the device does not wear). */
+struct zsim_wear {
+	double life_used;      /* fraction of the rated NAND writes the run used */
+	double years;          /* life at the run's write rate; 0 when nothing was written */
+	uint64_t tbw_bytes;    /* rated host writes: flash x P/E cycles / WAF */
+};
+bool zsim_wear_of(const struct zsim_sim *s, unsigned d, struct zsim_wear *w);
+
 #endif

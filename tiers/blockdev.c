@@ -13,7 +13,18 @@
  * device (`seek`) pays the latency only when the request does not continue the
  * previous one (sequential transfers stream).  The device keeps no data: the
  * swap layer remembers what each slot holds.  Counters: reads, writes, bytes,
- * busy time - and bytes written is the input of flash wear (a later model).
+ * busy time.
+ *
+ * Flash wear (ssd, emmc).  The controller's wear levelling spreads writes over
+ * the whole flash (flash_pages, which may be more than the part the config
+ * uses, e.g. a swap partition on a larger eMMC); every page the host writes
+ * costs waf pages of NAND programs (write amplification: garbage collection,
+ * small random writes); each NAND block endures pe_cycles program/erase
+ * cycles.  So the rated life is flash x pe_cycles of NAND writes, i.e. the
+ * JEDEC TBW = flash x pe_cycles / waf, and a run reports the fraction of it
+ * used (nand_pages_written / (flash_pages x pe_cycles)); results.c turns the
+ * rate into years.  A constant waf is the simplification: the real one
+ * depends on the write pattern, free space and the controller.
  *
  * Dropped: request merging and reordering by an I/O scheduler, write caches,
  * garbage collection stalls, read/write interference beyond sharing slots.
@@ -35,6 +46,8 @@ struct blockdev {
 	uint64_t next_index;      /* where a sequential request would start */
 	uint64_t reads, writes, pages_read, pages_written, busy_ns, stored, discards;
 	uint8_t *used;            /* which pages hold data (for the count and checks) */
+	uint32_t pe_cycles, waf_milli;
+	uint64_t flash_pages;
 };
 
 static int bd_init(void *priv, const struct zsim_tier_params *p, char *err, size_t errlen)
@@ -50,6 +63,9 @@ static int bd_init(void *priv, const struct zsim_tier_params *p, char *err, size
 	d->rbw = p->read_bw;
 	d->wbw = p->write_bw;
 	d->seek = p->seek;
+	d->pe_cycles = p->pe_cycles;
+	d->waf_milli = p->waf_milli ? p->waf_milli : 1000;
+	d->flash_pages = p->flash_pages > d->nr_pages ? p->flash_pages : d->nr_pages;
 	d->qd = p->queue_depth;
 	d->slot_free_at = zsim_xcalloc(d->qd, sizeof(*d->slot_free_at));
 	d->used = zsim_xcalloc(d->nr_pages, 1);
@@ -125,6 +141,11 @@ static size_t bd_stats(const void *priv, struct zsim_stat *out, size_t max)
 		{ "pages_stored", d->stored },
 		{ "discards", d->discards },
 		{ "capacity_pages", d->nr_pages },
+		/* flash wear (pe_cycles 0: a device that does not wear) */
+		{ "pe_cycles", d->pe_cycles },
+		{ "waf_milli", d->waf_milli },
+		{ "flash_pages", d->flash_pages },
+		{ "nand_pages_written", d->pe_cycles ? d->pages_written * d->waf_milli / 1000 : 0 },
 	};
 	size_t n = ZSIM_ARRAY_SIZE(all) < max ? ZSIM_ARRAY_SIZE(all) : max;
 	memcpy(out, all, n * sizeof(*out));

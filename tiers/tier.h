@@ -49,6 +49,11 @@ struct zsim_tier_params {
 	uint64_t read_bw, write_bw;                  /* bytes/s; 0 = unlimited */
 	unsigned queue_depth;                        /* requests served at once */
 	bool seek;                                   /* rotating: only a non-sequential request pays the latency */
+	/* flash wear (ssd, emmc): rated program/erase cycles of the NAND, write
+	 * amplification x 1000, and the flash the writes are spread over by wear
+	 * levelling (pages; 0 = the device's own capacity).  pe_cycles 0: no wear. */
+	uint32_t pe_cycles, waf_milli;
+	uint64_t flash_pages;
 	uint32_t compress_ns, decompress_ns;         /* zram: codec time per page; 0 = codec default */
 	struct zsim_codec *shared_codec;         /* optional: use this codec instance (and its size
 	                                            cache) instead of making one; not freed by the tier */

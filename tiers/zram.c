@@ -566,7 +566,8 @@ static uint64_t zram_writeback(void *priv, uint64_t now)
 		c[n].bucket = (uint16_t)(s->size / 64);
 		n++;
 	}
-	qsort(c, n, sizeof(*c), wb_cmp);
+	if (n)
+		qsort(c, n, sizeof(*c), wb_cmp);
 	uint64_t cpu = 0;
 	for (uint64_t k = 0; k < n; k++) {
 		if (z->wb_limit && !z->wb_budget)

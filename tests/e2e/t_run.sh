@@ -392,3 +392,29 @@ else
 	check "ctrl-c: human summary says INTERRUPTED" grep -q 'INTERRUPTED after' "$T/rint.out"
 	check "ctrl-c: no temporary directory left" sh -c "! ls -d '$T/rint'.tmp.* 2>/dev/null"
 fi
+
+# ---------------------------------------------------------------------------
+# Flash wear.  Exact LRU, no watermarks, 16 MiB = 4096 frames; one process
+# writes 4106 pages: the last 10 each evict one page to the eMMC swap device
+# (pswpout 10).  eMMC: pe_cycles 100, waf 2, flash_size 8 MiB = 2048 pages:
+# NAND writes 10 x 2 = 20 pages; rated life 2048 x 100 = 204800 NAND pages, so
+# life_used = 20 / 204800 = 9.765625e-05; TBW = 2048 x 100 x 4096 / 2 =
+# 419430400 bytes.  A device without writes reports no rate (null years).
+# ---------------------------------------------------------------------------
+{ echo 'create 1 0 w'; i=0; while [ $i -lt 4106 ]; do echo "access 1 $i w heap:$i"; i=$((i + 1)); done; echo 'exit 1'; } |
+	pack "$T/wear.trc"
+cat > "$T/wear.json" <<'J'
+{ "machine": { "ram": "16M" }, "mm": { "policy": "lru", "watermarks": false, "page_cluster": 0 },
+  "devices": { "e": { "type": "emmc", "size": "4M", "pe_cycles": 100, "waf": 2, "flash_size": "8M" },
+               "s": { "type": "ssd", "size": "4M" } },
+  "swap": [ { "device": "e", "priority": 10 }, { "device": "s", "priority": 1 } ] }
+J
+"$ZSIM" --trace "$T/wear.trc" --config "$T/wear.json" --out "$T/rw" > "$T/rw.txt"
+S=$T/rw/summary.json
+check "wear: 10 pages written to the eMMC" is "$S" devices.e.pages_written 10
+check "wear: 20 NAND pages (waf 2)" is "$S" devices.e.nand_pages_written 20
+near() { awk -v a="$(jget "$1" "$2")" -v b="$3" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= 1e-12 * b) }'; }
+check "wear: life used 20 / (2048 x 100)" near "$S" devices.e.wear.life_used 9.765625e-05
+check "wear: TBW = flash x P/E / waf" is "$S" devices.e.wear.tbw_bytes 419430400
+check "wear: the unused SSD has no rate" is "$S" devices.s.wear.years_at_this_rate null
+check "wear: the summary line" grep -q "^  wear e .* 0.0098% of its rated life (TBW 0.00 TB)" "$T/rw.txt"

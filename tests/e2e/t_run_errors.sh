@@ -54,6 +54,13 @@ bad_config "huge_idle before 5.19" "\\$\.devices\.z\.writeback\.mode: huge_idle 
 	'{"kernel":"5.4","machine":{"ram":"64M"},"devices":{'"$Z"',"backing_dev":"s","writeback":{"mode":"huge_idle"}},"s":{"type":"ssd","size":"64M"}},"swap":[{"device":"z"}]}'
 bad_config "backing_dev on a plain device" "\\$\.devices\.s\.backing_dev: only a zram device has 'backing_dev'" \
 	'{"kernel":"6.1","machine":{"ram":"64M"},"devices":{"s":{"type":"ssd","size":"64M","backing_dev":"t"},"t":{"type":"ssd","size":"64M"}},"swap":[{"device":"s"},{"device":"t"}]}'
+# flash wear keys
+bad_config "pe_cycles on an hdd" "\\$\.devices\.h\.pe_cycles: only a flash device \(ssd, emmc\) has 'pe_cycles'" \
+	'{"machine":{"ram":"64M"},"devices":{"h":{"type":"hdd","size":"64M","pe_cycles":100}},"swap":[{"device":"h"}]}'
+bad_config "waf below 1" "\\$\.devices\.e\.waf: expected a number from 1 to 1000" \
+	'{"machine":{"ram":"64M"},"devices":{"e":{"type":"emmc","size":"64M","waf":0.5}},"swap":[{"device":"e"}]}'
+bad_config "flash smaller than the device" "\\$\.devices\.e\.flash_size: the flash holds at least the device" \
+	'{"machine":{"ram":"64M"},"devices":{"e":{"type":"emmc","size":"64M","flash_size":"32M"}},"swap":[{"device":"e"}]}'
 bad_config "bad size string" "\\$\.machine\.ram: expected a size" \
 	'{"machine":{"ram":"64Q"}}'
 bad_config "negative size" "\\$\.devices\.z\.size: expected a size" \

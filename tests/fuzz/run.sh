@@ -14,14 +14,17 @@ if ! command -v "$CC" > /dev/null 2>&1; then
 fi
 out=build-fuzz
 mkdir -p "$out"
-PKGS="liblz4 libzstd"
+PKGS="liblz4 lzo2 libzstd jansson libxxhash"
 flags="-std=c11 -D_GNU_SOURCE -g -O1 -I. $(pkg-config --cflags $PKGS) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all"
-libs="$(pkg-config --libs $PKGS) -lm"
-# What the trace reader needs from the library (no main, no models).
-src="traces/trace_io.c traces/trace_text.c sim/content.c sim/util.c"
+libs="$(pkg-config --libs $PKGS) -lm -lpthread"
+# What each target needs from the library (no main, no models): the trace
+# readers, or the config parser with the registries it consults.
+src_trace="traces/trace_io.c traces/trace_text.c sim/content.c sim/util.c"
+src_config="sim/config.c sim/kprofile.c sim/util.c sim/parse.c $(ls sim/codec*.c) $(ls allocators/*.c) sim/content.c"
 status=0
-for target in trace trace_text; do
+for target in trace trace_text config; do
 	bin=$out/fuzz_$target
+	case $target in config) src=$src_config ;; *) src=$src_trace ;; esac
 	echo "fuzz: building $bin"
 	# shellcheck disable=SC2086
 	$CC $flags -o "$bin" tests/fuzz/fuzz_$target.c $src $libs
