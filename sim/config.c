@@ -122,15 +122,18 @@ static int only_keys(const struct ctx *c, const char *path, json_t *obj, const c
 	return 0;
 }
 
+#define SIZE_MAX_BYTES (1ull << 56)   /* 64P: every size a config may hold */
+#define MODEL_MAX_BYTES (4ull << 40)  /* 4T: the RAM and devices the model sizes tables for */
+
 static int get_size(const struct ctx *c, const char *path, json_t *v, uint64_t *out)
 {
-	if (json_is_integer(v) && json_integer_value(v) >= 0) {
+	if (json_is_integer(v) && json_integer_value(v) >= 0)
 		*out = (uint64_t)json_integer_value(v);
-		return 0;
-	}
-	if (json_is_string(v) && zsim_parse_size(json_string_value(v), out) == 0)
-		return 0;
-	return bad(c, path, "expected a size (bytes, or \"256M\", \"1G\")");
+	else if (!json_is_string(v) || zsim_parse_size(json_string_value(v), out) < 0)
+		return bad(c, path, "expected a size (bytes, or \"256M\", \"1G\")");
+	if (*out > SIZE_MAX_BYTES)
+		return bad(c, path, "too large (at most 64P)");
+	return 0;
 }
 
 /* A time: integer ns, or a string with ns/us/ms/s. */
@@ -192,6 +195,8 @@ static int parse_machine(const struct ctx *c, json_t *m, struct zsim_config *cfg
 	TRY(get_size(c, "$.machine.ram", v, &cfg->ram));
 	if (cfg->ram < (16u << 20))
 		return bad(c, "$.machine.ram", "RAM below 16M is not modelled");
+	if (cfg->ram > MODEL_MAX_BYTES)
+		return bad(c, "$.machine.ram", "RAM above 4T is not modelled");
 	if ((v = json_object_get(m, "cpus"))) {
 		TRY(get_uint(c, "$.machine.cpus", v, 1024, &x));
 		if (!x)
@@ -394,6 +399,8 @@ static int parse_device(const struct ctx *c, const char *name, json_t *d, struct
 	TRY(get_size(c, path, v, &dev->size));
 	if (dev->size < ZSIM_PAGE_SIZE)
 		return bad(c, path, "a device holds at least one page (4096 bytes)");
+	if (dev->size > MODEL_MAX_BYTES)
+		return bad(c, path, "devices above 4T are not modelled");
 	dev->backing = -1;
 	const char *zram_only[] = { "comp", "level", "allocator", "mem_limit", "backing_dev", "writeback" };
 	for (size_t i = 0; i < ZSIM_ARRAY_SIZE(zram_only); i++)
@@ -699,10 +706,13 @@ static int load_common(json_t *root, json_error_t *je, const char *name, struct 
 			snprintf(err, errlen, "%s: line %d, column %d: %s", name, je->line, je->column, je->text);
 		else
 			snprintf(err, errlen, "%s: %s", name, je->text);
+		zsim_one_line(err);   /* jansson quotes the input near the error, newlines too */
 		return ZSIM_EFORMAT;
 	}
 	int rc = parse_root(&c, root, cfg);
 	json_decref(root);
+	if (rc < 0)
+		zsim_one_line(err);
 	return rc;
 }
 

@@ -61,6 +61,15 @@ bad_config "waf below 1" "\\$\.devices\.e\.waf: expected a number from 1 to 1000
 	'{"machine":{"ram":"64M"},"devices":{"e":{"type":"emmc","size":"64M","waf":0.5}},"swap":[{"device":"e"}]}'
 bad_config "flash smaller than the device" "\\$\.devices\.e\.flash_size: the flash holds at least the device" \
 	'{"machine":{"ram":"64M"},"devices":{"e":{"type":"emmc","size":"64M","flash_size":"32M"}},"swap":[{"device":"e"}]}'
+bad_config "RAM larger than modelled" "\\$\.machine\.ram: RAM above 4T is not modelled" \
+	'{"machine":{"ram":"8T"}}'
+bad_config "a size past 64P" "\\$\.machine\.ram: too large \(at most 64P\)" \
+	'{"machine":{"ram":"016212068197260M"}}'
+bad_config "a device larger than modelled" "\\$\.devices\.s\.size: devices above 4T are not modelled" \
+	'{"machine":{"ram":"64M"},"devices":{"s":{"type":"ssd","size":"5T"}},"swap":[{"device":"s"}]}'
+bad_config "JSON error quoting a newline stays on one line" "bad[0-9]+\.json: line 2, column 0: invalid escape" \
+	'{"comment": "a\
+"}'
 bad_config "bad size string" "\\$\.machine\.ram: expected a size" \
 	'{"machine":{"ram":"64Q"}}'
 bad_config "negative size" "\\$\.devices\.z\.size: expected a size" \
