@@ -9,7 +9,6 @@
 
 struct lru {
 	struct zsim_frame *fr;
-	const struct zsim_reclaim_env *env;
 	struct zsim_flist l[ZSIM_LRU_TYPES];
 };
 
@@ -17,8 +16,8 @@ static int lru_init(void *priv, struct zsim_frame *frames, uint32_t nr, const st
 {
 	struct lru *p = priv;
 	(void)nr;
+	(void)env;   /* exact LRU orders by touch(); accessed bits are never read */
 	p->fr = frames;
-	p->env = env;
 	for (int t = 0; t < ZSIM_LRU_TYPES; t++)
 		zsim_flist_init(&p->l[t]);
 	return 0;
@@ -55,7 +54,6 @@ static size_t lru_isolate(void *priv, int type, size_t scan, uint32_t *out, size
 	while (n < nr && n < scan && p->l[type].tail != ZSIM_FRAME_NONE) {
 		uint32_t f = p->l[type].tail;
 		zsim_flist_del(p->fr, &p->l[type], f);
-		zsim_reclaim_harvest(p->env, p->fr, f);
 		p->fr[f].pflags &= (uint8_t)~ZSIM_PG_REFERENCED;
 		out[n++] = f;
 	}

@@ -73,7 +73,6 @@ static bool lru2_inactive_low(const void *priv, int type)
 
 static void activate(struct lru2 *p, uint32_t f, int type)
 {
-	zsim_reclaim_harvest(p->env, p->fr, f);   /* cleared with the flags below */
 	p->fr[f].pflags = (uint8_t)((p->fr[f].pflags & ~(ZSIM_PG_REFERENCED | ZSIM_PG_REFERENCED2)) |
 				    ZSIM_PG_ACTIVE);
 	zsim_flist_push(p->fr, &p->l[LIST(type, 1)], f, LIST(type, 1));
@@ -115,8 +114,10 @@ static size_t lru2_isolate(void *priv, int type, size_t scan, uint32_t *out, siz
 static void lru2_putback(void *priv, uint32_t f, int type, bool act)
 {
 	struct lru2 *p = priv;
-	if (act)
+	if (act) {
+		zsim_reclaim_harvest(p->env, p->fr, f);   /* cleared with the flags by activate */
 		activate(p, f, type);
+	}
 	else
 		zsim_flist_push(p->fr, &p->l[LIST(type, 0)], f, LIST(type, 0));
 }
