@@ -30,6 +30,9 @@ check "gen --help" sh -c "'$ZSIM' trace gen kbuild --help | grep -q -- '--jobs'"
 
 expect_error "unknown kind lists the known ones" "^zsim trace gen: unknown kind 'kbiuld' \(known: hogger, untar, kbuild, zipf, scan, appswitch\)" \
 	"$ZSIM" trace gen kbiuld -o "$T/x.trc"
+expect_error "hogger --ramp that is not a duration" "^zsim trace gen hogger: --ramp: 'fast' is not a duration" \
+	"$ZSIM" trace gen hogger --ramp fast -o "$T/ramp-bad.trc"
+check "hogger --ramp error leaves no file" [ ! -e "$T/ramp-bad.trc" ]
 expect_error "value out of range" "^zsim trace gen hogger: --retouch: '2' is not in \[0, 1\]" \
 	"$ZSIM" trace gen hogger --retouch 2 -o "$T/x.trc"
 expect_error "malformed size" "^zsim trace gen zipf: --size: '12Q' is not a size" \

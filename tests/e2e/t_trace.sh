@@ -76,6 +76,10 @@ expect_error "dump: truncated trace" "cut.trc: offset [0-9]+, event [0-9]+: " \
 	"$ZSIM" trace dump "$T/cut.trc" -o "$T/out3.txt"
 check "dump: truncated leaves no output" [ ! -e "$T/out3.txt" ]
 expect_error "stat: truncated trace" "cut.trc: offset [0-9]+, event [0-9]+: " "$ZSIM" trace stat "$T/cut.trc"
+printf 'create 1 0 a\nsleep 1 soon\n' > "$T/badsleep.txt"
+expect_error "pack: a sleep that is not a number names the line" "badsleep.txt:2: ns 'soon' is not a number" \
+	"$ZSIM" trace pack "$T/badsleep.txt" -o "$T/out5.trc"
+check "pack: bad sleep leaves no output" [ ! -e "$T/out5.trc" ]
 expect_error "pack: pid never created names the line" "nopid.txt:2: pid 2 was never created" \
 	"$ZSIM" trace pack "$T/nopid.txt" -o "$T/out4.trc"
 check "pack: no output left on error" [ -z "$(ls "$T" | grep out4)" ]
