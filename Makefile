@@ -1,8 +1,9 @@
 # zsim - compressed-swap simulator.  `make` builds ./zsim; `make help` lists targets.
 #
-# Sources are found by folder: every .c in sim/ allocators/ tiers/ policies/
-# traces/ is part of the simulator, so adding a model means adding its file (and
-# its one registry line).  Objects go to $(BUILD)/; the sanitizer build uses its
+# Sources are found by folder: every .c in core/ codecs/ allocators/ policies/
+# traces/ tiers/ sim/ cli/ is part of zsim, so adding a model means adding its
+# file (and its one registry line).  The folders are layers, in that order: each
+# includes only folders before it (tests/layers.sh checks, inside `make check`).  Objects go to $(BUILD)/; the sanitizer build uses its
 # own directory so the two never mix.
 
 CC      ?= cc
@@ -22,9 +23,9 @@ CFLAGS  ?= -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(OPT) $(CFLAGS) $(SANFLAGS) $(WARN) -I. $(PKG_CFLAGS) -MMD -MP
 LDLIBS_ALL = $(PKG_LIBS) -lm -lpthread
 
-LIB_SRC  := $(filter-out sim/main.c,$(wildcard sim/*.c allocators/*.c tiers/*.c policies/*.c traces/*.c))
+LIB_SRC  := $(filter-out cli/main.c,$(wildcard core/*.c codecs/*.c allocators/*.c policies/*.c traces/*.c tiers/*.c sim/*.c cli/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
-MAIN_OBJ := $(BUILD)/sim/main.o
+MAIN_OBJ := $(BUILD)/cli/main.o
 UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o)
 TOOL_SRC := $(wildcard tests/tools/*.c)
@@ -34,7 +35,7 @@ BENCHES  := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 ZSIM_BIN := $(BUILD)/zsim
 
-.PHONY: traces run all check check-unit check-e2e check-kernel asan bench install uninstall clean help deps fuzz
+.PHONY: traces run all check check-layers check-unit check-e2e check-kernel asan bench install uninstall clean help deps fuzz
 
 all: zsim
 
@@ -97,6 +98,9 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libzsim.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
+check-layers:
+	@sh tests/layers.sh
+
 check-unit: $(BUILD)/unit-tests
 	$(BUILD)/unit-tests
 
@@ -108,7 +112,7 @@ check-kernel: $(ZSIM_BIN) $(TOOLS)
 
 # The kernel check runs inside `make check` only where zram0 is free; the
 # script itself decides and says why it skips.
-check: zsim check-unit check-e2e
+check: zsim check-layers check-unit check-e2e
 	@ZSIM=$(abspath $(ZSIM_BIN)) TOOLS=$(abspath $(BUILD)/tools) ZSIM_KERNEL_OPTIONAL=1 bash tests/kernel/zram_fidelity.sh
 
 asan:

@@ -14,8 +14,8 @@
 #ifndef ZSIM_ALLOCATOR_H
 #define ZSIM_ALLOCATOR_H
 
-#include "../sim/zsim.h"
-#include "../sim/kprofile.h"
+#include "../core/zsim.h"
+#include "../core/kprofile.h"
 
 /* An allocated object; 0 is never a valid handle. */
 typedef uint64_t zsim_handle;

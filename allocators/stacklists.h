@@ -15,7 +15,7 @@
 #ifndef ZSIM_STACKLISTS_H
 #define ZSIM_STACKLISTS_H
 
-#include "../sim/zsim.h"
+#include "../core/zsim.h"
 
 #include <stdlib.h>
 

@@ -9,9 +9,9 @@
  * simulator's own heap bytes per stored object (mallinfo2 before/after fill).
  */
 #include "allocators/allocator.h"
-#include "sim/codec.h"
-#include "sim/content.h"
-#include "sim/rng.h"
+#include "codecs/codec.h"
+#include "traces/content.h"
+#include "core/rng.h"
 
 #include <malloc.h>
 #include <stdio.h>

@@ -10,7 +10,7 @@
  * from the page cache, >= 20 M/s from .trc.zst.
  * Usage: trace_bench [EVENTS]
  */
-#include "sim/rng.h"
+#include "core/rng.h"
 #include "traces/trace.h"
 
 #include <stdio.h>

@@ -19,7 +19,7 @@
 #ifndef ZSIM_RECLAIM_H
 #define ZSIM_RECLAIM_H
 
-#include "../sim/zsim.h"
+#include "../core/zsim.h"
 
 enum { ZSIM_LRU_ANON = 0, ZSIM_LRU_FILE = 1, ZSIM_LRU_TYPES = 2 };
 

@@ -29,8 +29,8 @@
  *  - plain device timing: per type, in devices_defaults[] below, with their sources.
  */
 #include "config.h"
-#include "cli.h"
-#include "codec.h"
+#include "../core/units.h"
+#include "../codecs/codec.h"
 #include "../allocators/allocator.h"
 
 #include <jansson.h>

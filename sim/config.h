@@ -11,8 +11,8 @@
 #ifndef ZSIM_CONFIG_H
 #define ZSIM_CONFIG_H
 
-#include "zsim.h"
-#include "kprofile.h"
+#include "../core/zsim.h"
+#include "../core/kprofile.h"
 #include "../tiers/tier.h"
 
 #define ZSIM_CFG_MAX_DEVICES 16

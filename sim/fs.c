@@ -74,7 +74,7 @@ void zsim_fs_free(struct zsim_sim *s)
 	for (unsigned i = 0; i < s->cfg.nr_fs; i++)
 		free(s->fs[i].free_blocks);
 	for (uint32_t i = 0; i < s->nr_files; i++)
-		zsim_pt_free(&s->files[i].pages);
+		zsim_filemap_free(&s->files[i].pages);
 	free(s->files);
 	free(s->dirty);
 	free(s->dirty_stamp);
@@ -228,7 +228,7 @@ int zsim_fs_evict(struct zsim_sim *s, uint32_t f, uint64_t *cpu_ns, uint64_t *io
 {
 	struct zsim_frame *fr = &s->frames[f];
 	struct zsim_file *file = &s->files[fr->owner];
-	uint64_t *e = zsim_pt_lookup(&file->pages, fr->index);
+	uint64_t *e = zsim_filemap_lookup(&file->pages, fr->index);
 	if (fr->kind == ZSIM_FK_SHMEM) {
 		uint64_t entry;
 		if ((fr->mflags & ZSIM_MF_SWAPCACHE)) {
@@ -299,12 +299,12 @@ static void drop_page(struct zsim_sim *s, struct zsim_file *file, uint64_t e)
 
 static void truncate_file(struct zsim_sim *s, struct zsim_file *file, uint64_t npages)
 {
-	struct zsim_ptable *t = &file->pages;
+	struct zsim_filemap *t = &file->pages;
 	for (uint64_t i = 0; i <= t->mask; i++) {
 		while (t->e[i].key && t->e[i].key - 1 >= npages) {
 			uint64_t page = t->e[i].key - 1;
 			drop_page(s, file, t->e[i].val);
-			zsim_pt_remove(t, page);   /* may shift another key into slot i */
+			zsim_filemap_remove(t, page);   /* may shift another key into slot i */
 		}
 	}
 	file->size_pages = npages;
@@ -331,7 +331,7 @@ int zsim_fs_event(struct zsim_sim *s, struct zsim_proc *p, struct zsim_group *g,
 		file->fs = g->fs_map[ev->fs];
 		file->live = true;
 		snprintf(file->name, sizeof(file->name), "%s", ev->name ? ev->name : "");
-		zsim_pt_init(&file->pages);
+		zsim_filemap_init(&file->pages);
 		g->file_map[ev->file] = ++s->nr_files;
 		return 0;
 	}
@@ -351,7 +351,7 @@ int zsim_fs_event(struct zsim_sim *s, struct zsim_proc *p, struct zsim_group *g,
 	case ZSIM_EV_FILE_READ:
 	case ZSIM_EV_FILE_WRITE: {
 		bool write = ev->kind == ZSIM_EV_FILE_WRITE;
-		uint64_t *e = zsim_pt_lookup(&file->pages, ev->page);
+		uint64_t *e = zsim_filemap_lookup(&file->pages, ev->page);
 		uint64_t v = e ? *e : 0;
 		uint32_t f;
 		s->nr_accesses++;
@@ -409,7 +409,7 @@ int zsim_fs_event(struct zsim_sim *s, struct zsim_proc *p, struct zsim_group *g,
 			if (f == ZSIM_FRAME_NONE)
 				return ZSIM_ENOMEM;
 			uint64_t cpu = 0, io = s->now;
-			e = zsim_pt_lookup(&file->pages, ev->page);
+			e = zsim_filemap_lookup(&file->pages, ev->page);
 			v = *e;
 			if (v & ZSIM_PTE_SWAPPED) {
 				zsim_swap_in(s, v & ~ZSIM_PTE_SWAPPED, f, NULL, 0, &cpu, &io);
@@ -430,7 +430,7 @@ int zsim_fs_event(struct zsim_sim *s, struct zsim_proc *p, struct zsim_group *g,
 			if (io > *wait_until)
 				*wait_until = io;
 		}
-		*zsim_pt_insert(&file->pages, ev->page) = ZSIM_PTE_PRESENT | f;
+		*zsim_filemap_insert(&file->pages, ev->page) = ZSIM_PTE_PRESENT | f;
 		if (ev->page >= file->size_pages && write)
 			file->size_pages = ev->page + 1;
 		if (write) {

@@ -4,7 +4,7 @@
  * leaves are freed only with the whole table, so nothing is ever deleted).
  */
 #include "pgtable.h"
-#include "zsim.h"
+#include "../core/zsim.h"
 
 #include <stdlib.h>
 

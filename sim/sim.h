@@ -15,10 +15,10 @@
 #ifndef ZSIM_SIM_H
 #define ZSIM_SIM_H
 
-#include "zsim.h"
+#include "../core/zsim.h"
 #include "config.h"
-#include "codec.h"
-#include "content.h"
+#include "../codecs/codec.h"
+#include "../traces/content.h"
 #include "pgtable.h"
 #include "../policies/reclaim.h"
 #include "../tiers/tier.h"
@@ -52,7 +52,7 @@ struct zsim_pt_entry {
 	uint64_t val;
 };
 
-struct zsim_ptable {           /* open addressing: page -> entry, key and value side by side */
+struct zsim_filemap {          /* a file's page map (filemap.c), open addressing: page -> entry, key and value side by side */
 	struct zsim_pt_entry *e;
 	uint64_t mask, used;
 };
@@ -114,7 +114,7 @@ struct zsim_file {
 	char name[48];
 	uint64_t size_pages;
 	/* page map: file page -> frame (in RAM) / block (on the device) / swap entry (tmpfs) */
-	struct zsim_ptable pages;
+	struct zsim_filemap pages;
 };
 
 /* One trace group: its reader and the pid/file maps. */
@@ -307,12 +307,12 @@ int zsim_fs_event(struct zsim_sim *s, struct zsim_proc *p, struct zsim_group *g,
 int zsim_fs_evict(struct zsim_sim *s, uint32_t f, uint64_t *cpu_ns, uint64_t *io_done);
 void zsim_fs_flush_dirty(struct zsim_sim *s, uint64_t *cpu_ns);
 
-/* page tables */
-void zsim_pt_init(struct zsim_ptable *t);
-void zsim_pt_free(struct zsim_ptable *t);
-uint64_t *zsim_pt_lookup(struct zsim_ptable *t, uint64_t key);   /* NULL if absent */
-uint64_t *zsim_pt_insert(struct zsim_ptable *t, uint64_t key);   /* new entries read 0 */
-void zsim_pt_remove(struct zsim_ptable *t, uint64_t key);
+/* filemap.c: file page maps */
+void zsim_filemap_init(struct zsim_filemap *t);
+void zsim_filemap_free(struct zsim_filemap *t);
+uint64_t *zsim_filemap_lookup(struct zsim_filemap *t, uint64_t key);   /* NULL if absent */
+uint64_t *zsim_filemap_insert(struct zsim_filemap *t, uint64_t key);   /* new entries read 0 */
+void zsim_filemap_remove(struct zsim_filemap *t, uint64_t key);
 
 /* content: a page's bytes are made (or read from its trace's corpus) only when
  * a tier needs them; for a corpus page, param holds the trace group */

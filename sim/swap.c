@@ -27,7 +27,7 @@
  * frontswap.
  */
 #include "sim.h"
-#include "rng.h"
+#include "../core/rng.h"
 
 #include <stdio.h>
 #include <stdlib.h>

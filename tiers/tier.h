@@ -14,8 +14,8 @@
 #ifndef ZSIM_TIER_H
 #define ZSIM_TIER_H
 
-#include "../sim/zsim.h"
-#include "../sim/kprofile.h"
+#include "../core/zsim.h"
+#include "../core/kprofile.h"
 #include "../allocators/allocator.h"
 
 /*

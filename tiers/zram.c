@@ -18,7 +18,7 @@
  * discard returns little memory until `compact` runs (pages_compacted).
  *
  * What the model keeps.  All of the above, page-exact, with the compressed
- * length coming from running the real codec on the page's bytes (sim/codec*.c),
+ * length coming from running the real codec on the page's bytes (codecs/),
  * and the pool being a member of the allocator family (zsmalloc by default; any
  * other is a what-if, since the kernel's zram only ever used zsmalloc).  An
  * allocator that cannot hold an object of that size (e.g. zbud above 3968 B)
@@ -47,7 +47,7 @@
  * same-filled slots: the model keeps sizes, not compressed bytes.
  */
 #include "tier.h"
-#include "../sim/codec.h"
+#include "../codecs/codec.h"
 
 #include <stdio.h>
 #include <stdlib.h>

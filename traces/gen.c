@@ -9,7 +9,7 @@
  * command line, ZSIM_EXIT_ERROR for a failed write).
  */
 #include "gen.h"
-#include "../sim/cli.h"
+#include "../core/units.h"
 
 #include <errno.h>
 #include <math.h>
@@ -107,39 +107,6 @@ uint32_t zsim_gen_header_fs(struct zsim_trace_header *h, const char *name)
 
 /* ---- option parsing ---------------------------------------------------- */
 
-static int parse_time(const char *s, uint64_t *ns)
-{
-	char *end;
-	errno = 0;
-	double v = strtod(s, &end);
-	if (end == s || errno || !isfinite(v) || v < 0 || *s == '-' || *s == '+')
-		return ZSIM_EFORMAT;
-	static const struct { const char *suf; double mul; } units[] = {
-		{ "", 1e9 }, { "s", 1e9 }, { "ms", 1e6 }, { "us", 1e3 }, { "ns", 1 },
-		{ "m", 60e9 }, { "h", 3600e9 },
-	};
-	for (size_t i = 0; i < ZSIM_ARRAY_SIZE(units); i++)
-		if (strcmp(end, units[i].suf) == 0) {
-			double x = v * units[i].mul;
-			if (x >= 1.8e19)
-				return ZSIM_EFORMAT;
-			*ns = (uint64_t)llround(x);
-			return 0;
-		}
-	return ZSIM_EFORMAT;
-}
-
-static int parse_real(const char *s, double *out)
-{
-	char *end;
-	errno = 0;
-	double v = strtod(s, &end);
-	if (end == s || *end || errno || !isfinite(v))
-		return ZSIM_EFORMAT;
-	*out = v;
-	return 0;
-}
-
 /* "CLASS" or "ratio:R" (R the target lz4 ratio, 1.0 to 25.5). */
 static int parse_content(const char *s, struct zsim_content_ref *out, char *err, size_t errlen)
 {
@@ -167,7 +134,7 @@ static int parse_content(const char *s, struct zsim_content_ref *out, char *err,
 	out->cls = (uint8_t)c;
 	if (c == ZSIM_CONTENT_RATIO) {
 		double r = ZSIM_CONTENT_RATIO_DEFAULT / 10.0;
-		if (colon && (parse_real(colon + 1, &r) < 0 || r < 1.0 || r > 25.5)) {
+		if (colon && (zsim_parse_real(colon + 1, &r) < 0 || r < 1.0 || r > 25.5)) {
 			snprintf(err, errlen, "'%s': the ratio must be a number from 1.0 to 25.5", s);
 			return ZSIM_EFORMAT;
 		}
@@ -200,14 +167,14 @@ static int set_opt(const struct zsim_gen_opt *o, void *opts, const char *val, ch
 		d = (double)u;
 		break;
 	case ZSIM_GOPT_TIME:
-		if (parse_time(val, &u) < 0) {
-			snprintf(err, errlen, "--%s: '%s' is not a duration (like 10s, 250ms)", o->name, val);
+		if (zsim_parse_time(val, &u) < 0) {
+			snprintf(err, errlen, "--%s: '%s' is not a duration (a number and a unit: 10s, 250ms, 5us)", o->name, val);
 			return ZSIM_EFORMAT;
 		}
 		d = (double)u;
 		break;
 	case ZSIM_GOPT_REAL:
-		if (parse_real(val, &d) < 0) {
+		if (zsim_parse_real(val, &d) < 0) {
 			snprintf(err, errlen, "--%s: '%s' is not a number", o->name, val);
 			return ZSIM_EFORMAT;
 		}

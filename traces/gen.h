@@ -13,7 +13,7 @@
  * strings a user would type, checks ranges and prints --help.  So a default in
  * the table is exactly what `--help` shows and what runs.
  *
- * Everything random comes from the emitter's seeded generator (sim/rng.h):
+ * Everything random comes from the emitter's seeded generator (core/rng.h):
  * same options and --seed, byte-identical trace.  No member keeps global
  * mutable state.
  */
@@ -21,7 +21,7 @@
 #define ZSIM_GEN_H
 
 #include "trace.h"
-#include "../sim/rng.h"
+#include "../core/rng.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -33,7 +33,7 @@ enum zsim_gen_opt_type {
 	ZSIM_GOPT_SIZE,     /* uint64_t bytes: "800M", "4096", "1G" */
 	ZSIM_GOPT_COUNT,    /* uint64_t: a plain decimal integer */
 	ZSIM_GOPT_REAL,     /* double: "0.99", "1e-3" */
-	ZSIM_GOPT_TIME,     /* uint64_t ns: "600s", "250ms", "10us", "5ns", "2m", "1h"; bare = seconds */
+	ZSIM_GOPT_TIME,     /* uint64_t ns: "600s", "250ms", "10us", "5ns", "2m", "1h" (core/units.h) */
 	ZSIM_GOPT_CONTENT,  /* struct zsim_content_ref (seed unused): "text", "ratio:2.7" */
 	ZSIM_GOPT_NAME,     /* char[ZSIM_GEN_NAME_MAX]: a short name (filesystem) */
 	ZSIM_GOPT_FLAG,     /* bool: present = true; takes no value */
@@ -300,6 +300,11 @@ struct zsim_importer {
 
 extern const struct zsim_importer zsim_import_lackey;
 extern const struct zsim_importer zsim_import_oracle;
+
+/* `zsim trace gen KIND ...` and `zsim trace import FORMAT ...`: argv from KIND/FORMAT on;
+ * return an exit status (cli/cli.h). */
+int zsim_trace_gen(int argc, char **argv);
+int zsim_trace_import(int argc, char **argv);
 
 /* The generators' names, comma-separated, into buf (zsim --list). */
 void zsim_gen_names(char *buf, size_t len);

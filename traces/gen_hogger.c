@@ -52,7 +52,7 @@ static const struct zsim_gen_opt hogger_opts_tab[] = {
 	  "time between re-touches" },
 	{ "duration", ZSIM_GOPT_TIME, offsetof(struct hogger_opts, duration_ns), "600s", 0, 0,
 	  "how long the hold lasts (re-touching, or before --exit)" },
-	{ "ramp", ZSIM_GOPT_TIME, offsetof(struct hogger_opts, ramp_ns), "0", 0, 0,
+	{ "ramp", ZSIM_GOPT_TIME, offsetof(struct hogger_opts, ramp_ns), "0s", 0, 0,
 	  "time over which the fill is spread, sleeping between MiBs (0: as fast as the CPU fills)" },
 	{ "exit", ZSIM_GOPT_FLAG, offsetof(struct hogger_opts, exit), NULL, 0, 0,
 	  "exit after the hold (default: keep the memory until the simulation ends)" },

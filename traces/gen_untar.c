@@ -22,7 +22,7 @@
  * the distribution (median .c 9.2 KB, .h 2.3 KB, other 1.7 KB, a tail of
  * multi-MB headers) and the byte total the user asked for.
  *
- * Content: --content text by default (sim/content.c tunes it to lz4 2.66:1;
+ * Content: --content text by default (traces/content.c tunes it to lz4 2.66:1;
  * the measured whole-tree .c/.h pages give 2.69, page-compression-summary.json
  * "all .c/.h, concatenated"); `--content ratio:2.7` gives the measured ratio
  * directly.  A file's last page is written whole with the class's bytes (the

@@ -7,7 +7,7 @@
  * output.
  */
 #include "gen.h"
-#include "../sim/cli.h"
+#include "../core/units.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -13,8 +13,8 @@
 #ifndef ZSIM_TRACE_H
 #define ZSIM_TRACE_H
 
-#include "../sim/zsim.h"
-#include "../sim/content.h"
+#include "../core/zsim.h"
+#include "content.h"
 
 #define ZSIM_TRACE_VERSION 1
 
@@ -41,7 +41,7 @@ enum zsim_map_kind {
 	ZSIM_MAP_SHMEM = 2,   /* shared anonymous / tmpfs: swap-backed */
 };
 
-/* What a written page holds: struct zsim_content_ref, in sim/content.h. */
+/* What a written page holds: struct zsim_content_ref, in traces/content.h. */
 
 struct zsim_event {
 	uint8_t kind;      /* enum zsim_ev_kind */

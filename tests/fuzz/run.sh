@@ -19,8 +19,8 @@ flags="-std=c11 -D_GNU_SOURCE -g -O1 -I. $(pkg-config --cflags $PKGS) -fsanitize
 libs="$(pkg-config --libs $PKGS) -lm -lpthread"
 # What each target needs from the library (no main, no models): the trace
 # readers, or the config parser with the registries it consults.
-src_trace="traces/trace_io.c traces/trace_text.c sim/content.c sim/util.c"
-src_config="sim/config.c sim/kprofile.c sim/util.c sim/parse.c $(ls sim/codec*.c) $(ls allocators/*.c) sim/content.c"
+src_trace="traces/trace_io.c traces/trace_text.c traces/content.c core/util.c"
+src_config="sim/config.c core/kprofile.c core/util.c core/units.c $(ls codecs/*.c) $(ls allocators/*.c) traces/content.c"
 status=0
 for target in trace trace_text config; do
 	bin=$out/fuzz_$target

@@ -18,7 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sim/lzo_kernel.h"
+#include "codecs/lzo_kernel.h"
 
 /* zram stores a page whole once its compressed length reaches this
  * (zsmalloc's huge class on 4 KiB pages, measured in kernel-facts section 0). */

@@ -57,7 +57,7 @@
  * Exit status: 0 success, 1 runtime failure (I/O, no ELF files), 2 bad usage.
  * Every message starts with "mkcorpus: ".  A failed run removes its output file.
  */
-#include "sim/rng.h"
+#include "core/rng.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -139,7 +139,7 @@ static char *xstrdup(const char *s)
 
 /* ---- random numbers: xoshiro256** seeded through splitmix64 ---------------- */
 
-/* The project's generator (sim/rng.h); independent streams from one seed by
+/* The project's generator (core/rng.h); independent streams from one seed by
  * mixing in a number that names the consumer. */
 struct rng {
 	struct zsim_rng z;

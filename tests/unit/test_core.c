@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/cli.h"
-#include "sim/codec.h"
-#include "sim/content.h"
-#include "sim/kprofile.h"
+#include "core/units.h"
+#include "codecs/codec.h"
+#include "traces/content.h"
+#include "core/kprofile.h"
 
 START_TEST(test_parse_size)
 {

@@ -12,7 +12,7 @@
 #include <unistd.h>
 #include <zstd.h>
 
-#include "sim/cli.h"
+#include "core/units.h"
 #include "traces/gen.h"
 
 Suite *suite_gen(void);

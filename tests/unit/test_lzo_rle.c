@@ -16,8 +16,8 @@
 
 #include <lzo/lzo1x.h>
 
-#include "sim/codec.h"
-#include "sim/lzo_kernel.h"
+#include "codecs/codec.h"
+#include "codecs/lzo_kernel.h"
 
 #define PAGE ZSIM_PAGE_SIZE
 

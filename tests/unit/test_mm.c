@@ -770,7 +770,7 @@ END_TEST
 /* Count a file's pages: in RAM dirty, in RAM clean, on the device only. */
 static void file_states(struct zsim_sim *s, uint32_t fi, uint64_t *dirty, uint64_t *clean, uint64_t *ondisk)
 {
-	struct zsim_ptable *t = &s->files[fi].pages;
+	struct zsim_filemap *t = &s->files[fi].pages;
 	*dirty = *clean = *ondisk = 0;
 	for (uint64_t i = 0; t->e && i <= t->mask; i++) {
 		if (!t->e[i].key)
@@ -1041,13 +1041,13 @@ static void run_cache(const struct cache_case *c)
 START_TEST(test_swap_cache)
 {
 	static const struct cache_case cases[] = {
-		{ "nvram", "{\"type\":\"nvram\",\"size\":\"64M\"}", false, 10, 10, true },
-		{ "nvram, half full", "{\"type\":\"nvram\",\"size\":65536}", false, 9, 10, false },
-		{ "zram", "{\"type\":\"zram\",\"size\":\"64M\"}", false, 9, 10, false },
-		{ "ssd", "{\"type\":\"ssd\",\"size\":\"64M\"}", false, 10, 10, true },
-		{ "nvram, drop", "{\"type\":\"nvram\",\"size\":\"64M\"}", true, 10, 10, false },
-		{ "nvram half full, drop", "{\"type\":\"nvram\",\"size\":65536}", true, 10, 11, false },
-		{ "zram, drop", "{\"type\":\"zram\",\"size\":\"64M\"}", true, 10, 11, false },
+		{ "nvram", "{\"type\":\"nvram\",\"size\":\"64M\"}", false, 10, 10, true, NULL },
+		{ "nvram, half full", "{\"type\":\"nvram\",\"size\":65536}", false, 9, 10, false, NULL },
+		{ "zram", "{\"type\":\"zram\",\"size\":\"64M\"}", false, 9, 10, false, NULL },
+		{ "ssd", "{\"type\":\"ssd\",\"size\":\"64M\"}", false, 10, 10, true, NULL },
+		{ "nvram, drop", "{\"type\":\"nvram\",\"size\":\"64M\"}", true, 10, 10, false, NULL },
+		{ "nvram half full, drop", "{\"type\":\"nvram\",\"size\":65536}", true, 10, 11, false, NULL },
+		{ "zram, drop", "{\"type\":\"zram\",\"size\":\"64M\"}", true, 10, 11, false, NULL },
 		/* before 4.15 zram was not synchronous: swap cache as on nvram */
 		{ "zram 3.12", "{\"type\":\"zram\",\"size\":\"64M\"}", false, 10, 10, true, "3.12" },
 		{ "zram 3.12, drop", "{\"type\":\"zram\",\"size\":\"64M\"}", true, 10, 10, false, "3.12" },

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sim/rng.h"
+#include "core/rng.h"
 #include "traces/trace.h"
 
 Suite *suite_trace(void);

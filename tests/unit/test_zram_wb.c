@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "tiers/tier.h"
-#include "sim/content.h"
+#include "traces/content.h"
 
 #define MS 1000000ull
 #define SEC 1000000000ull

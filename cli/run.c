@@ -1,5 +1,5 @@
 /*
- * cmd_run.c - the main job: `zsim --trace FILE [--trace FILE...] --config FILE
+ * run.c - the main job: `zsim --trace FILE [--trace FILE...] --config FILE
  * [--out DIR] [--seed N] [--json] [--quiet] [--print-config] [--check]`.
  *
  * Replays the traces (each its own process group) on the configured machine
@@ -11,9 +11,9 @@
  * "interrupted": true, and exits with status 130.
  */
 #include "cli.h"
-#include "config.h"
-#include "results.h"
-#include "sim.h"
+#include "../sim/config.h"
+#include "../sim/results.h"
+#include "../sim/sim.h"
 
 #include <dirent.h>
 #include <errno.h>

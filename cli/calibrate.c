@@ -1,5 +1,5 @@
 /*
- * cmd_calibrate.c - `zsim calibrate [--pages N] [-o FILE]`: measure this
+ * calibrate.c - `zsim calibrate [--pages N] [-o FILE]`: measure this
  * machine's codecs, per 4 KiB page, on a seeded mix of synthetic pages, and
  * print a JSON object that a config takes as "codec_ns" (per codec: compress
  * and decompress nanoseconds).  The simulator charges those to the CPU of the
@@ -8,8 +8,8 @@
  * compresses them.
  */
 #include "cli.h"
-#include "codec.h"
-#include "content.h"
+#include "../codecs/codec.h"
+#include "../traces/content.h"
 
 #include <errno.h>
 #include <getopt.h>

@@ -1,5 +1,5 @@
 /*
- * cmd_trace.c - `zsim trace VERB`: pack (text -> binary), dump (binary ->
+ * trace.c - `zsim trace VERB`: pack (text -> binary), dump (binary ->
  * text), stat (what a trace asks of memory), and the dispatch to gen and import
  * (traces/gen.c, traces/import.c).
  *
@@ -15,7 +15,7 @@
  * memory stays proportional to the distinct pages).
  */
 #include "cli.h"
-#include "../traces/trace.h"
+#include "../traces/gen.h"
 
 #include <errno.h>
 #include <getopt.h>

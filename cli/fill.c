@@ -1,5 +1,5 @@
 /*
- * cmd_fill.c - `zsim fill`: the simulated twin of
+ * fill.c - `zsim fill`: the simulated twin of
  *     dd if=CORPUS of=/dev/zram0 bs=4096 oflag=direct
  * followed optionally by discarding pages and compacting, printing zram's
  * mm_stat after each phase.  With --allocators it stores the same pages in one
@@ -10,9 +10,9 @@
  * a bad discard list or size never leaves half a result on stdout.
  */
 #include "cli.h"
-#include "codec.h"
-#include "content.h"
-#include "kprofile.h"
+#include "../codecs/codec.h"
+#include "../traces/content.h"
+#include "../core/kprofile.h"
 #include "../tiers/tier.h"
 
 #include <errno.h>

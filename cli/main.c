@@ -2,9 +2,9 @@
  * main.c - the zsim command: dispatch to subcommands, --list, --version.
  */
 #include "cli.h"
-#include "codec.h"
-#include "content.h"
-#include "kprofile.h"
+#include "../codecs/codec.h"
+#include "../traces/content.h"
+#include "../core/kprofile.h"
 #include "../allocators/allocator.h"
 #include "../tiers/tier.h"
 #include "../policies/reclaim.h"
@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "results.h"
+#include "../sim/results.h"
 #define ZSIM_VERSION ZSIM_VERSION_STRING
 
 static void usage(FILE *out)

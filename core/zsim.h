@@ -36,6 +36,14 @@ enum zsim_err {
 	ZSIM_EAGAIN   = -11, /* simulated: not now (a page reclaim must leave where it is) */
 };
 
+/* Exit statuses of the zsim binary. */
+enum {
+	ZSIM_EXIT_OK = 0,
+	ZSIM_EXIT_ERROR = 1,     /* bad input: file, config, trace */
+	ZSIM_EXIT_USAGE = 2,     /* bad command line */
+	ZSIM_EXIT_WRITE_FAIL = 3,/* the simulated device refused a write (zsim fill) */
+};
+
 /* Make a message one line: control characters (a newline in a name read from
  * input, say) become '?'.  Returns s. */
 char *zsim_one_line(char *s);

@@ -8,7 +8,7 @@
 #ifndef ZSIM_CONTENT_H
 #define ZSIM_CONTENT_H
 
-#include "zsim.h"
+#include "../core/zsim.h"
 
 enum zsim_content_class {
 	ZSIM_CONTENT_ZERO,     /* all zero bytes */

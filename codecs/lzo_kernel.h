@@ -9,7 +9,7 @@
 #ifndef ZSIM_LZO_KERNEL_H
 #define ZSIM_LZO_KERNEL_H
 
-#include "zsim.h"
+#include "../core/zsim.h"
 
 /* Scratch the encoder needs: the kernel's 13-bit dictionary of 16-bit positions. */
 #define ZSIM_LZO_KERNEL_WRKMEM (8192u * 2u)

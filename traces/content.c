@@ -21,7 +21,7 @@
  * zsim_content_corpus_read()).
  */
 #include "content.h"
-#include "rng.h"
+#include "../core/rng.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,11 +1,11 @@
 /*
- * cmd_corpus.c - `zsim corpus CLASS --pages N [--seed S] -o FILE`: write a
- * synthetic corpus of raw 4096-byte pages (sim/content.c), for `zsim fill` and
+ * corpus.c - `zsim corpus CLASS --pages N [--seed S] -o FILE`: write a
+ * synthetic corpus of raw 4096-byte pages (traces/content.c), for `zsim fill` and
  * for writing the same bytes to a real zram device.  The file appears whole or
  * not at all: it is written to FILE.tmp.PID and renamed.
  */
 #include "cli.h"
-#include "content.h"
+#include "../traces/content.h"
 
 #include <errno.h>
 #include <getopt.h>

@@ -1,6 +1,7 @@
 /*
- * ptable.c - a page table: an open-addressing hash map from a page number to
- * a 64-bit entry, used for process page tables and file page maps.  Linear
+ * filemap.c - a file's page map: an open-addressing hash map from a file page
+ * number to a 64-bit entry (in RAM, swapped, or on the device: sim.h's
+ * ZSIM_FPE_* and ZSIM_PTE_* bits).  Processes' page tables are pgtable.c.  Linear
  * probing with backward-shift deletion (no tombstones), grown at 70% load.
  * Keys are stored +1 so that 0 marks an empty bucket.
  */
@@ -25,21 +26,21 @@ static inline uint64_t pt_hash(uint64_t k)
 	return (g << PT_GROUP_SHIFT) | (k & ((1u << PT_GROUP_SHIFT) - 1));
 }
 
-void zsim_pt_init(struct zsim_ptable *t)
+void zsim_filemap_init(struct zsim_filemap *t)
 {
 	t->e = zsim_xcalloc(PT_INITIAL, sizeof(*t->e));
 	t->mask = PT_INITIAL - 1;
 	t->used = 0;
 }
 
-void zsim_pt_free(struct zsim_ptable *t)
+void zsim_filemap_free(struct zsim_filemap *t)
 {
 	free(t->e);
 	t->e = NULL;
 	t->used = 0;
 }
 
-uint64_t *zsim_pt_lookup(struct zsim_ptable *t, uint64_t key)
+uint64_t *zsim_filemap_lookup(struct zsim_filemap *t, uint64_t key)
 {
 	uint64_t k = key + 1, j = pt_hash(k) & t->mask;
 	while (t->e[j].key) {
@@ -50,7 +51,7 @@ uint64_t *zsim_pt_lookup(struct zsim_ptable *t, uint64_t key)
 	return NULL;
 }
 
-static void pt_grow(struct zsim_ptable *t)
+static void pt_grow(struct zsim_filemap *t)
 {
 	uint64_t ncap = (t->mask + 1) * 2;
 	struct zsim_pt_entry *ne = zsim_xcalloc(ncap, sizeof(*ne));
@@ -67,7 +68,7 @@ static void pt_grow(struct zsim_ptable *t)
 	t->mask = ncap - 1;
 }
 
-uint64_t *zsim_pt_insert(struct zsim_ptable *t, uint64_t key)
+uint64_t *zsim_filemap_insert(struct zsim_filemap *t, uint64_t key)
 {
 	if ((t->used + 1) * 10 > (t->mask + 1) * 7)
 		pt_grow(t);
@@ -83,7 +84,7 @@ uint64_t *zsim_pt_insert(struct zsim_ptable *t, uint64_t key)
 	return &t->e[j].val;
 }
 
-void zsim_pt_remove(struct zsim_ptable *t, uint64_t key)
+void zsim_filemap_remove(struct zsim_filemap *t, uint64_t key)
 {
 	uint64_t k = key + 1, j = pt_hash(k) & t->mask;
 	while (t->e[j].key && t->e[j].key != k)

@@ -1,7 +1,7 @@
 /*
  * codec.h - the codec family: real compressors run on real page bytes.
  *
- * Each member is one file (sim/codec_*.c) exporting one `const struct
+ * Each member is one file (codecs/, one file each) exporting one `const struct
  * zsim_codec_ops`.  The core (codec.c) keeps the registry, allocates each
  * instance's private state (priv_size bytes), and caches compressed sizes keyed
  * by the page's content hash, so a page seen again is not compressed again.
@@ -12,7 +12,7 @@
 #ifndef ZSIM_CODEC_H
 #define ZSIM_CODEC_H
 
-#include "zsim.h"
+#include "../core/zsim.h"
 
 /* Worst-case output for one 4 KiB page, for any member (lzo: n + n/16 + 64 + 3). */
 #define ZSIM_CODEC_DST_MAX (2 * ZSIM_PAGE_SIZE)

@@ -1,0 +1,19 @@
+/*
+ * cli.h - the command-line front end's shared pieces: subcommands and the
+ * exit statuses (the value parsers are core/units.h).  Everything here reports errors as
+ * one line on stderr prefixed "zsim CMD: ".
+ */
+#ifndef ZSIM_CLI_H
+#define ZSIM_CLI_H
+
+#include "../core/zsim.h"
+#include "../core/units.h"
+
+int zsim_cmd_fill(int argc, char **argv);
+int zsim_cmd_run(int argc, char **argv);
+int zsim_cmd_calibrate(int argc, char **argv);
+int zsim_cmd_corpus(int argc, char **argv);
+/* `zsim trace VERB`: pack, dump, stat here (trace.c); gen and import get argv from VERB on. */
+int zsim_cmd_trace(int argc, char **argv);
+
+#endif
