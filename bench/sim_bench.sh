@@ -12,7 +12,7 @@ cat > "$T/fit.json" <<'J'
 J
 cat > "$T/half.json" <<'J'
 { "machine": { "ram": "2G" }, "mm": { "policy": "lru2" },
-  "devices": { "free": { "type": "nvram", "size": "8G", "read_latency": 0, "write_latency": 0,
+  "devices": { "free": { "type": "nvram", "size": "8G", "read_latency": "0ns", "write_latency": "0ns",
                          "read_bw": 0, "write_bw": 0 } },
   "swap": [ { "device": "free" } ] }
 J

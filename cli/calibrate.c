@@ -1,7 +1,7 @@
 /*
  * calibrate.c - `zsim calibrate [--pages N] [-o FILE]`: measure this
  * machine's codecs, per 4 KiB page, on a seeded mix of synthetic pages, and
- * print a JSON object that a config takes as "codec_ns" (per codec: compress
+ * print a JSON object that a config takes as "codec_time" (per codec: compress
  * and decompress nanoseconds).  The simulator charges those to the CPU of the
  * task doing zram's work; without a calibration it uses each codec's
  * documented defaults (codec.h).  Same-filled pages are left out: zram never
@@ -55,7 +55,7 @@ int zsim_cmd_calibrate(int argc, char **argv)
 			break;
 		case 'h':
 			printf("usage: zsim calibrate [--pages N] [-o FILE]\n"
-			       "Measure this machine's codecs per 4 KiB page; the output is a config's \"codec_ns\".\n");
+			       "Measure this machine's codecs per 4 KiB page; the output is a config's \"codec_time\".\n");
 			return ZSIM_EXIT_OK;
 		default:
 			fprintf(stderr, "zsim calibrate: unknown or incomplete option '%s'\n", argv[optind - 1]);
@@ -112,8 +112,11 @@ int zsim_cmd_calibrate(int argc, char **argv)
 			ops->fini(priv);
 		free(priv);
 		json_t *o = json_object();
-		json_object_set_new(o, "compress", json_integer((json_int_t)(best_c / (double)pages * 1e9)));
-		json_object_set_new(o, "decompress", json_integer((json_int_t)(best_d / (double)pages * 1e9)));
+		char tc[32], td[32];
+		zsim_format_time((uint64_t)(best_c / (double)pages * 1e9), tc, sizeof(tc));
+		zsim_format_time((uint64_t)(best_d / (double)pages * 1e9), td, sizeof(td));
+		json_object_set_new(o, "compress", json_string(tc));
+		json_object_set_new(o, "decompress", json_string(td));
 		json_object_set_new(res, ops->name, o);
 	}
 	free(corpus);

@@ -538,17 +538,22 @@ int zsim_cmd_fill(int argc, char **argv)
 		batches[k].info = zsim_xmalloc(READ_BATCH_PAGES * sizeof(*batches[k].info));
 	}
 	for (size_t a = 0; a < o.nr_allocators; a++) {
-		char err[256];
+		char err[256], level[16], limit[24];
+		struct zsim_tier_cfg zc;
+		snprintf(level, sizeof(level), "%d", o.level);
+		snprintf(limit, sizeof(limit), "%llu", (unsigned long long)o.mem_limit);
+		zsim_tier_cfg_defaults(&zsim_tier_zram, 0, &zc);
 		struct zsim_tier_params tp = {
 			.kp = o.kp,
 			.capacity_pages = nr_slots,
-			.codec = o.comp,
-			.codec_level = o.level,
-			.allocator = o.allocators[a],
-			.mem_limit_pages = o.mem_limit / ZSIM_PAGE_SIZE,
+			.cfg = zc.b,
 			.shared_codec = codec,
 		};
-		if (zsim_tier_new("zram", &tp, &dev[a], err, sizeof(err)) < 0) {
+		if (zsim_tier_cfg_set(&zsim_tier_zram, &zc, "comp", o.comp, err, sizeof(err)) < 0 ||
+		    zsim_tier_cfg_set(&zsim_tier_zram, &zc, "level", level, err, sizeof(err)) < 0 ||
+		    zsim_tier_cfg_set(&zsim_tier_zram, &zc, "allocator", o.allocators[a], err, sizeof(err)) < 0 ||
+		    zsim_tier_cfg_set(&zsim_tier_zram, &zc, "mem_limit", limit, err, sizeof(err)) < 0 ||
+		    zsim_tier_new("zram", &tp, &dev[a], err, sizeof(err)) < 0) {
 			fprintf(stderr, "zsim fill: %s\n", err);
 			goto out;
 		}
@@ -625,8 +630,10 @@ int zsim_cmd_fill(int argc, char **argv)
 
 	/* Phase 3: compaction. */
 	if (o.compact) {
-		for (size_t a = 0; a < o.nr_allocators; a++)
-			dev[a]->ops->compact(dev[a]->priv);
+		for (size_t a = 0; a < o.nr_allocators; a++) {
+			uint64_t freed;
+			zsim_tier_control(dev[a], ZSIM_TCTL_COMPACT, &freed);
+		}
 		if (o.check && check_all(dev, o.nr_allocators, "compaction", 0))
 			goto out;
 		if (!o.report)
@@ -685,7 +692,8 @@ static int zsim_report_allocators(const struct fill_opts *o, struct zsim_tier **
 		printf("%-10s %10s %10s %12s %7s %8s %8s %8s %s\n", "allocator", "pages_used",
 		       "objects", "bytes_stored", "ratio", "waste%", "whole", "rejected", "compaction");
 	for (size_t a = 0; a < o->nr_allocators; a++) {
-		const struct zsim_allocator *al = dev[a]->ops->pool(dev[a]->priv);
+		const struct zsim_allocator *al = NULL;
+		zsim_tier_control(dev[a], ZSIM_TCTL_POOL, &al);
 		uint64_t pages = stat_of(dev[a], "mem_used_total") / ZSIM_PAGE_SIZE;
 		uint64_t orig = stat_of(dev[a], "orig_data_size");
 		uint64_t bytes = stat_of(dev[a], "compr_data_size");
@@ -749,7 +757,8 @@ static int zsim_report_allocators(const struct fill_opts *o, struct zsim_tier **
 		return 0;
 	}
 	for (size_t a = 0; a < o->nr_allocators; a++) {
-		const struct zsim_allocator *al = dev[a]->ops->pool(dev[a]->priv);
+		const struct zsim_allocator *al = NULL;
+		zsim_tier_control(dev[a], ZSIM_TCTL_POOL, &al);
 		size_t nc = al->ops->nr_classes(al->priv);
 		struct zsim_alloc_class_stat cs;
 		printf("\n%s classes:\n %5s %6s %6s %12s %12s %10s %10s %9s %6s\n", o->allocators[a],

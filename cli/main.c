@@ -52,9 +52,11 @@ static void list_all(void)
 	zsim_gen_names(buf, sizeof(buf));
 	printf("trace generators: %s\n", buf);
 	printf("trace importers: lackey, oracle\n");
-	printf("device types: zram, ssd, emmc, hdd, nvram, nas (ssd..nas: presets of tier blockdev)\n");
+	zsim_tier_type_names(NULL, buf, sizeof(buf));
+	printf("device types: %s (each type's keys and defaults below)\n", buf);
 	zsim_kprofile_names(buf, sizeof(buf));
 	printf("kernel profiles: %s (default %s)\n", buf, zsim_kprofile_default()->name);
+	zsim_tier_print_types(stdout);
 }
 
 int main(int argc, char **argv)

@@ -267,10 +267,10 @@ int zsim_cmd_run(int argc, char **argv)
 	json_object_set_new(perf, "trace_events", json_integer((json_int_t)s->nr_events));
 	json_object_set_new(perf, "events_per_s", json_real(dt > 0 ? (double)s->nr_events / dt : 0));
 	json_object_set_new(perf, "page_accesses_per_s", json_real(dt > 0 ? (double)s->nr_accesses / dt : 0));
-	uint64_t codec_ns = 0, content_ns = 0;
+	struct zsim_tctl_wall wall = { 0, 0 };
 	for (unsigned d = 0; d < s->cfg.nr_dev; d++)
-		if (s->devtier[d]->ops->wall)
-			s->devtier[d]->ops->wall(s->devtier[d]->priv, &codec_ns, &content_ns);
+		zsim_tier_control(s->devtier[d], ZSIM_TCTL_WALL, &wall);
+	uint64_t codec_ns = wall.codec_ns, content_ns = wall.content_ns;
 	json_object_set_new(perf, "codec_wall_s", json_real((double)codec_ns / 1e9));
 	json_object_set_new(perf, "content_wall_s", json_real((double)content_ns / 1e9));
 	json_object_set_new(perf, "codec_share", json_real(dt > 0 ? (double)codec_ns / 1e9 / dt : 0));

@@ -105,7 +105,7 @@ int zsim_parse_time(const char *s, uint64_t *ns)
 char *zsim_format_time(uint64_t ns, char *buf, size_t len)
 {
 	static const struct { const char *suf; uint64_t mul; } exact[] = {
-		{ "h", 3600000000000ull }, { "m", 60000000000ull }, { "s", 1000000000ull },
+		{ "s", 1000000000ull },
 		{ "ms", 1000000ull }, { "us", 1000ull },
 	};
 	for (size_t i = 0; i < ZSIM_ARRAY_SIZE(exact); i++)

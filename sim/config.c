@@ -2,36 +2,35 @@
  * config.c - strict JSON config (see config.h).
  *
  * Shape of a config (every key optional unless marked; sizes are "1G", "800M"
- * or integers of bytes; times are "10us", "1ms", "2s" or integers of ns):
+ * or integers of bytes; times always carry a unit: "10us", "1ms", "2s"):
  *
  *   { "kernel": "6.18", "seed": 1,
  *     "machine": { "ram": "1G" (required), "cpus": 4, "kernel_reserve": "64M" },
  *     "mm": { "policy": "lru2", "swappiness": 60, "page_cluster": 3,
  *             "min_free_kbytes": 0, "watermark_scale_factor": 10, "watermarks": true,
- *             "access_ns": 0, "minor_fault_ns": 1000, "sample_interval": "1s" },
- *     "devices": { "NAME": { "type": "zram|ssd|emmc|hdd|nvram|nas", "size": "1G",
- *                            "comp": .., "level": .., "allocator": .., "mem_limit": ..,
- *                            "backing_dev": "NAME", "writeback": { "mode": "idle|huge|huge_idle",
- *                                           "idle_age": "60s", "interval": "10s", "limit": 0 },
- *                            "read_latency": "80us", "write_latency": .., "read_bw": "500M",
- *                            "write_bw": .., "queue_depth": 32 } },
+ *             "access_time": "0ns", "minor_fault_time": "1us", "sample_interval": "1s" },
+ *     "codec_time": { "lz4": { "compress": "6us", "decompress": "1700ns" }, ... },
+ *     "devices": { "NAME": { "type": TYPE, "size": "1G", ...the type's keys } },
  *     "swap": [ { "device": "NAME", "priority": 100 } ],
  *     "filesystems": { "NAME": { "type": "tmpfs", "size": "512M" }
  *                    | { "type": "block", "device": "NAME" } } }
  *
+ * A device's type names a tier (tiers/) or one of its presets, and its keys
+ * are the tier's key table (core/keys.h): this file knows no tier by name.
+ * `zsim --list` prints every type's keys with their defaults.
+ *
  * Defaults and where they come from:
- *  - kernel: the newest profile; zram comp: the profile's zram default; allocator zsmalloc.
+ *  - kernel: the newest profile; device keys: the tier's table (zram's comp: the
+ *    profile's zram default).
  *  - swappiness 60, page_cluster 3, watermark_scale_factor 10 (the kernel's defaults,
  *    kernel-facts 5.1-5.4); min_free_kbytes computed from RAM by the kernel's formula
  *    when 0 (sim/mm.c).
  *  - kernel_reserve 0: a config states what its kernel and daemons hold.
  *  - tmpfs size: half of RAM, the kernel's default for a tmpfs mount.
- *  - plain device timing: per type, in devices_defaults[] below, with their sources.
  */
 #include "config.h"
 #include "../core/units.h"
 #include "../codecs/codec.h"
-#include "../allocators/allocator.h"
 
 #include <jansson.h>
 #include <stdarg.h>
@@ -40,47 +39,10 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *const dev_type_names[ZSIM_DEV_TYPE_NR] = {
-	"zram", "ssd", "emmc", "hdd", "nvram", "nas",
-};
-
-const char *zsim_dev_type_name(enum zsim_dev_type t)
+const char *zsim_dev_type_name(const struct zsim_dev_cfg *d)
 {
-	return (unsigned)t < ZSIM_DEV_TYPE_NR ? dev_type_names[t] : "?";
+	return d->tier ? zsim_tier_type_name(d->tier, d->preset) : "?";
 }
-
-/*
- * Timing defaults per device type: 4 KiB random access latency at queue depth 1,
- * sequential bandwidth, queue depth.  Typical published figures, not a given
- * product; a config should state its device's own numbers:
- *  - ssd: SATA consumer SSD (QD1 4K random read ~10-12k IOPS, ~550/500 MB/s);
- *  - emmc: eMMC 5.1 (QD1 4K random read ~3k IOPS, write ~1k IOPS, 250/90 MB/s),
- *    no command queue;
- *  - hdd: 7200 rpm disk, ~8.5 ms average seek + 4.2 ms half rotation, 150 MB/s;
- *  - nvram: byte-addressable persistent memory used as a block device (~1 us);
- *  - nas: network block device over 1 GbE (~0.5 ms round trip, ~110 MB/s);
- *  - zram: no device time: its cost is CPU time in the codec (see codec.h).
- * Flash wear defaults (ssd, emmc; typical, not a given part's - state yours):
- *  - ssd: consumer TLC, 1500 P/E cycles at a write amplification of 2.5, so
- *    600 full-drive writes: the 600 TBW per TB that consumer TLC drives are
- *    commonly rated for;
- *  - emmc: 3000 P/E cycles (a common eMMC datasheet figure; TLC parts range
- *    from a few hundred to a few thousand) at a write amplification of 2 for
- *    small random writes without TRIM.
- */
-static const struct {
-	uint64_t rlat, wlat, rbw, wbw;
-	unsigned qd;
-	unsigned pe;
-	double waf;
-} devices_defaults[ZSIM_DEV_TYPE_NR] = {
-	[ZSIM_DEV_ZRAM]  = { 0, 0, 0, 0, 1, 0, 0 },
-	[ZSIM_DEV_SSD]   = { 90000, 40000, 550000000, 500000000, 32, 1500, 2.5 },
-	[ZSIM_DEV_EMMC]  = { 330000, 1000000, 250000000, 90000000, 1, 3000, 2.0 },
-	[ZSIM_DEV_HDD]   = { 12700000, 12700000, 150000000, 150000000, 1 },
-	[ZSIM_DEV_NVRAM] = { 1000, 1000, 2000000000, 1500000000, 16 },
-	[ZSIM_DEV_NAS]   = { 500000, 500000, 110000000, 110000000, 8 },
-};
 
 struct ctx {
 	const char *file;
@@ -136,30 +98,13 @@ static int get_size(const struct ctx *c, const char *path, json_t *v, uint64_t *
 	return 0;
 }
 
-/* A time: integer ns, or a string with ns/us/ms/s. */
+/* A time: a string with its unit (core/units.h); a bare number is refused. */
 static int get_time(const struct ctx *c, const char *path, json_t *v, uint64_t *out)
 {
-	if (json_is_integer(v) && json_integer_value(v) >= 0) {
-		*out = (uint64_t)json_integer_value(v);
+	if (json_is_string(v) && zsim_parse_time(json_string_value(v), out) == 0)
 		return 0;
-	}
-	if (json_is_string(v)) {
-		const char *s = json_string_value(v);
-		char *end;
-		double x = strtod(s, &end);
-		double mult = 0;
-		if (end != s && x >= 0) {
-			if (!strcmp(end, "ns")) mult = 1;
-			else if (!strcmp(end, "us")) mult = 1e3;
-			else if (!strcmp(end, "ms")) mult = 1e6;
-			else if (!strcmp(end, "s")) mult = 1e9;
-		}
-		if (mult > 0 && x * mult < 1.8e19) {
-			*out = (uint64_t)(x * mult + 0.5);
-			return 0;
-		}
-	}
-	return bad(c, path, "expected a time (ns, or \"80us\", \"1ms\", \"1s\")");
+	return bad(c, path, "expected a time with a unit (\"80us\", \"1ms\", \"2s\")%s",
+		   json_is_number(v) ? ": a bare number could be ns or s" : "");
 }
 
 static int get_uint(const struct ctx *c, const char *path, json_t *v, uint64_t max, uint64_t *out)
@@ -213,7 +158,7 @@ static int parse_machine(const struct ctx *c, json_t *m, struct zsim_config *cfg
 static int parse_mm(const struct ctx *c, json_t *m, struct zsim_config *cfg)
 {
 	static const char *const keys[] = { "policy", "swappiness", "page_cluster", "min_free_kbytes",
-		"watermark_scale_factor", "watermarks", "access_ns", "minor_fault_ns",
+		"watermark_scale_factor", "watermarks", "access_time", "minor_fault_time",
 		"sample_interval", NULL };
 	json_t *v;
 	uint64_t x;
@@ -245,10 +190,10 @@ static int parse_mm(const struct ctx *c, json_t *m, struct zsim_config *cfg)
 			return bad(c, "$.mm.watermarks", "expected true or false");
 		cfg->watermarks = json_is_true(v);
 	}
-	if ((v = json_object_get(m, "access_ns")))
-		TRY(get_time(c, "$.mm.access_ns", v, &cfg->access_ns));
-	if ((v = json_object_get(m, "minor_fault_ns")))
-		TRY(get_time(c, "$.mm.minor_fault_ns", v, &cfg->minor_fault_ns));
+	if ((v = json_object_get(m, "access_time")))
+		TRY(get_time(c, "$.mm.access_time", v, &cfg->access_ns));
+	if ((v = json_object_get(m, "minor_fault_time")))
+		TRY(get_time(c, "$.mm.minor_fault_time", v, &cfg->minor_fault_ns));
 	if ((v = json_object_get(m, "sample_interval"))) {
 		TRY(get_time(c, "$.mm.sample_interval", v, &cfg->sample_interval_ns));
 		if (cfg->sample_interval_ns < 1000000)
@@ -273,93 +218,161 @@ int zsim_config_fs_find(const struct zsim_config *cfg, const char *name)
 	return -1;
 }
 
-/*
- * zram's writeback, as a periodic job: every `interval` the slots not accessed
- * for `idle_age` are marked idle (echo SECONDS > idle, with ACTIME tracking),
- * then `echo MODE > writeback` runs (kernel-facts 3.3).  Explicit writeback
- * came in 5.0 (profiles 5.4 and later), huge_idle in 5.19 (6.1 and later).
- */
-static int parse_writeback(const struct ctx *c, const char *name, json_t *w, const struct zsim_kprofile *kp,
-			   struct zsim_dev_cfg *dev)
+/* Set key k of a device's settings from a JSON value. */
+static int set_key(const struct ctx *c, const char *path, const struct zsim_key *k, void *cfg, json_t *v)
 {
-	static const char *const keys[] = { "mode", "idle_age", "interval", "limit", NULL };
-	static const char *const modes[] = { "", "idle", "huge", "huge_idle" };
-	char path[128], mode[16];
+	char msg[200];
+	int rc;
+	if (json_is_string(v))
+		rc = zsim_key_set_text(k, cfg, json_string_value(v), msg, sizeof(msg));
+	else if (json_is_integer(v) && k->type != ZSIM_KEY_TIME)
+		rc = zsim_key_set_int(k, cfg, (long long)json_integer_value(v), msg, sizeof(msg));
+	else if (json_is_real(v) && k->type != ZSIM_KEY_TIME)
+		rc = zsim_key_set_real(k, cfg, json_real_value(v), msg, sizeof(msg));
+	else if (json_is_boolean(v))
+		rc = zsim_key_set_bool(k, cfg, json_is_true(v), msg, sizeof(msg));
+	else {
+		snprintf(msg, sizeof(msg), "expected %s%s", zsim_key_expects(k),
+			 k->type == ZSIM_KEY_TIME && json_is_number(v) ? ": a bare number could be ns or s" : "");
+		rc = ZSIM_EFORMAT;
+	}
+	return rc < 0 ? bad(c, path, "%s", msg) : 0;
+}
+
+/* The keys a device of this type takes at the level `group` ("" = the device
+ * object itself), comma-separated: for "unknown key" messages. */
+static void known_keys(const struct zsim_dev_cfg *dev, const char *group, char *buf, size_t len)
+{
+	size_t off = 0, glen = strlen(group);
+	buf[0] = '\0';
+	if (!glen)
+		off += (size_t)snprintf(buf, len, "type, size");
+	for (const struct zsim_key *k = dev->tier->keys; k && k->name && off < len; k++) {
+		if (!zsim_key_in_preset(k, dev->preset))
+			continue;
+		const char *name = k->name;
+		if (glen) {
+			if (strncmp(name, group, glen) || name[glen] != '.')
+				continue;
+			name += glen + 1;
+		} else {
+			const char *dot = strchr(name, '.');
+			if (dot) {   /* a nested object: list it once, at its first key */
+				if (k != dev->tier->keys && !strncmp(k[-1].name, name, (size_t)(dot - name) + 1))
+					continue;
+				off += (size_t)snprintf(buf + off, len - off, "%s%.*s", off ? ", " : "",
+							(int)(dot - name), name);
+				continue;
+			}
+		}
+		off += (size_t)snprintf(buf + off, len - off, "%s%s", off ? ", " : "", name);
+	}
+}
+
+/* A key this device's type lacks: does another type have it? */
+static int foreign_key(const struct ctx *c, const char *path, const struct zsim_dev_cfg *dev,
+		       const char *group, const char *key)
+{
+	char full[96], types[128], known[400];
+	snprintf(full, sizeof(full), "%s%s%s", group, *group ? "." : "", key);
+	if (zsim_tier_type_names(full, types, sizeof(types)) > 0)
+		return bad(c, path, "only %s devices have '%s'", types, key);
+	known_keys(dev, group, known, sizeof(known));
+	char obj[160];
+	snprintf(obj, sizeof(obj), "%.*s", (int)(strrchr(path, '.') - path), path);
+	return bad(c, obj, "unknown key '%s' (known: %s)", key, known);
+}
+
+/* The keys of one object level of a device (group "" = the device itself). */
+static int parse_dev_keys(const struct ctx *c, const char *base, struct zsim_dev_cfg *dev, const char *group,
+			  json_t *obj)
+{
+	const char *key;
 	json_t *v;
-	snprintf(path, sizeof(path), "$.devices.%s.writeback", name);
-	if (!json_is_object(w))
-		return bad(c, path, "expected an object {\"mode\": \"idle|huge|huge_idle\", ...}");
-	TRY(only_keys(c, path, w, keys));
-	if (!(v = json_object_get(w, "mode")))
-		return bad(c, path, "missing key 'mode' (idle, huge, huge_idle)");
-	snprintf(path, sizeof(path), "$.devices.%s.writeback.mode", name);
-	TRY(get_str(c, path, v, mode, sizeof(mode)));
-	unsigned m;
-	for (m = 1; m < ZSIM_ARRAY_SIZE(modes) && strcmp(mode, modes[m]); m++)
-		;
-	if (m == ZSIM_ARRAY_SIZE(modes))
-		return bad(c, path, "unknown writeback mode '%s' (known: idle, huge, huge_idle)", mode);
-	if (kp->version < 500)
-		return bad(c, path, "zram writeback needs kernel 5.4 or later (profile %s: none, or only 4.14's "
-			   "write-time writeback of incompressible pages, not modelled)", kp->name);
-	if (m == ZSIM_WB_HUGE_IDLE && kp->version < 519)
-		return bad(c, path, "huge_idle writeback came in 5.19 (profile %s)", kp->name);
-	dev->wb_mode = (enum zsim_wb_mode)m;
-	dev->wb_idle_age_ns = 60ull * 1000000000ull;
-	dev->wb_interval_ns = 10ull * 1000000000ull;
-	if ((v = json_object_get(w, "idle_age"))) {
-		snprintf(path, sizeof(path), "$.devices.%s.writeback.idle_age", name);
-		TRY(get_time(c, path, v, &dev->wb_idle_age_ns));
-	}
-	if ((v = json_object_get(w, "interval"))) {
-		snprintf(path, sizeof(path), "$.devices.%s.writeback.interval", name);
-		TRY(get_time(c, path, v, &dev->wb_interval_ns));
-		if (dev->wb_interval_ns < 1000000)
-			return bad(c, path, "at least 1ms");
-	}
-	if ((v = json_object_get(w, "limit"))) {
-		snprintf(path, sizeof(path), "$.devices.%s.writeback.limit", name);
-		TRY(get_size(c, path, v, &dev->wb_limit));
+	char path[160], full[96];
+	size_t glen = strlen(group);
+	json_object_foreach(obj, key, v) {
+		if (!glen && (!strcmp(key, "type") || !strcmp(key, "size")))
+			continue;
+		snprintf(path, sizeof(path), "%s.%s", base, key);
+		snprintf(full, sizeof(full), "%s%s%s", group, glen ? "." : "", key);
+		const struct zsim_key *k = zsim_keys_find(dev->tier->keys, full);
+		if (k && zsim_key_in_preset(k, dev->preset)) {
+			TRY(set_key(c, path, k, dev->tcfg.b, v));
+			continue;
+		}
+		/* a nested object: some key of the table starts with "key." */
+		bool nested = false;
+		for (const struct zsim_key *n = dev->tier->keys; !glen && n && n->name; n++)
+			nested |= !strncmp(n->name, key, strlen(key)) && n->name[strlen(key)] == '.' &&
+				  zsim_key_in_preset(n, dev->preset);
+		if (!nested)
+			return foreign_key(c, path, dev, group, key);
+		if (!json_is_object(v)) {
+			char known[200];
+			known_keys(dev, key, known, sizeof(known));
+			return bad(c, path, "expected an object of %s", known);
+		}
+		TRY(parse_dev_keys(c, path, dev, key, v));
+		for (const struct zsim_key *r = dev->tier->keys; r->name; r++)
+			if ((r->flags & ZSIM_KEY_REQUIRED) && !strncmp(r->name, key, strlen(key)) &&
+			    r->name[strlen(key)] == '.' && !json_object_get(v, r->name + strlen(key) + 1)) {
+				char choices[128] = "";
+				if (r->choices)
+					snprintf(choices, sizeof(choices), " (%s)", r->choices);
+				for (char *p = choices; *p; p++)
+					if (*p == ',') {
+						memmove(p + 1, p, strlen(p) + 1);
+						p[1] = ' ';
+						p++;
+					}
+				return bad(c, path, "missing key '%s'%s", r->name + strlen(key) + 1, choices);
+			}
 	}
 	return 0;
 }
 
-/* Resolve each zram's backing_dev: a plain device used by nothing else. */
-static int resolve_backing(const struct ctx *c, struct zsim_config *cfg, bool *used)
+/* Resolve each device's DEVICE key (zram's backing_dev): a device that can sit
+ * below another, used by nothing else. */
+static int resolve_lower(const struct ctx *c, struct zsim_config *cfg, bool *used)
 {
-	char path[96];
+	char path[128];
 	for (unsigned i = 0; i < cfg->nr_dev; i++) {
 		struct zsim_dev_cfg *dev = &cfg->dev[i];
-		snprintf(path, sizeof(path), "$.devices.%s.backing_dev", dev->name);
-		if (!dev->backing_name[0]) {
-			if (dev->wb_mode != ZSIM_WB_NONE) {
-				snprintf(path, sizeof(path), "$.devices.%s.writeback", dev->name);
-				return bad(c, path, "writeback needs a backing_dev to write to");
+		for (const struct zsim_key *k = dev->tier->keys; k && k->name; k++) {
+			if (k->type != ZSIM_KEY_DEVICE || !zsim_key_is_set(k, dev->tcfg.b))
+				continue;
+			const char *name = zsim_key_str(k, dev->tcfg.b);
+			snprintf(path, sizeof(path), "$.devices.%s.%s", dev->name, k->name);
+			int b = dev_find(cfg, name);
+			if (b < 0)
+				return bad(c, path, "no device named '%s' in $.devices", name);
+			if (!(cfg->dev[b].tier->flags & ZSIM_TIER_CAN_BE_LOWER)) {
+				char types[128] = "";
+				size_t off = 0;
+				for (size_t t = 0; t < zsim_tier_count(); t++) {
+					const struct zsim_tier_ops *o = zsim_tier_at(t);
+					for (unsigned p = 0; (o->flags & ZSIM_TIER_CAN_BE_LOWER) && off < sizeof(types) &&
+					     (o->presets ? o->presets[p] != NULL : p == 0); p++)
+						off += (size_t)snprintf(types + off, sizeof(types) - off, "%s%s",
+									off ? ", " : "", zsim_tier_type_name(o, p));
+				}
+				return bad(c, path, "'%s' is a %s: a %s must be a device that can sit below another (%s)",
+					   name, zsim_dev_type_name(&cfg->dev[b]), k->name, types);
 			}
-			continue;
+			if (used[b])
+				return bad(c, path, "device '%s' is used twice in the stack", name);
+			used[b] = true;
+			dev->lower = b;
 		}
-		int b = dev_find(cfg, dev->backing_name);
-		if (b < 0)
-			return bad(c, path, "no device named '%s' in $.devices", dev->backing_name);
-		if (cfg->dev[b].type == ZSIM_DEV_ZRAM)
-			return bad(c, path, "'%s' is a zram: a backing_dev must be a plain block device "
-				   "(ssd, emmc, hdd, nvram, nas)", dev->backing_name);
-		if (used[b])
-			return bad(c, path, "device '%s' is used twice in the stack", dev->backing_name);
-		used[b] = true;
-		dev->backing = b;
 	}
 	return 0;
 }
 
 static int parse_device(const struct ctx *c, const char *name, json_t *d, struct zsim_config *cfg)
 {
-	static const char *const keys[] = { "type", "size", "comp", "level", "allocator", "mem_limit",
-		"backing_dev", "writeback", "read_latency", "write_latency", "read_bw", "write_bw",
-		"queue_depth", "pe_cycles", "waf", "flash_size", NULL };
-	char path[96];
+	char path[96], type[16], types[128];
 	json_t *v;
-	uint64_t x;
 	if (cfg->nr_dev == ZSIM_CFG_MAX_DEVICES)
 		return bad(c, "$.devices", "at most %d devices", ZSIM_CFG_MAX_DEVICES);
 	struct zsim_dev_cfg *dev = &cfg->dev[cfg->nr_dev];
@@ -368,123 +381,37 @@ static int parse_device(const struct ctx *c, const char *name, json_t *d, struct
 		return bad(c, path, "device names are 1 to %zu characters", sizeof(dev->name) - 1);
 	if (!json_is_object(d))
 		return bad(c, path, "expected an object");
-	TRY(only_keys(c, path, d, keys));
 	strcpy(dev->name, name);
-	char type[16];
+	zsim_tier_type_names(NULL, types, sizeof(types));
 	if (!(v = json_object_get(d, "type")))
-		return bad(c, path, "missing key 'type' (zram, ssd, emmc, hdd, nvram, nas)");
+		return bad(c, path, "missing key 'type' (%s)", types);
 	snprintf(path, sizeof(path), "$.devices.%s.type", name);
 	TRY(get_str(c, path, v, type, sizeof(type)));
-	unsigned t;
-	for (t = 0; t < ZSIM_DEV_TYPE_NR && strcmp(type, dev_type_names[t]); t++)
-		;
-	if (t == ZSIM_DEV_TYPE_NR)
-		return bad(c, path, "unknown device type '%s' (known: zram, ssd, emmc, hdd, nvram, nas)", type);
-	dev->type = (enum zsim_dev_type)t;
-	dev->read_latency_ns = devices_defaults[t].rlat;
-	dev->write_latency_ns = devices_defaults[t].wlat;
-	dev->read_bw = devices_defaults[t].rbw;
-	dev->write_bw = devices_defaults[t].wbw;
-	dev->queue_depth = devices_defaults[t].qd;
-	dev->pe_cycles = devices_defaults[t].pe;
-	dev->waf = devices_defaults[t].waf;
-	dev->level = -1;
-	strcpy(dev->allocator, "zsmalloc");
-	snprintf(dev->comp, sizeof(dev->comp), "%s", cfg->kp->zram_default_comp);
+	if (zsim_tier_type_find(type, &dev->tier, &dev->preset) < 0)
+		return bad(c, path, "unknown device type '%s' (known: %s)", type, types);
+	zsim_tier_cfg_defaults(dev->tier, dev->preset, &dev->tcfg);
+	dev->lower = -1;
 
 	snprintf(path, sizeof(path), "$.devices.%s", name);
 	if (!(v = json_object_get(d, "size")))
-		return bad(c, path, "missing key 'size'%s", t == ZSIM_DEV_ZRAM ? " (zram's disksize)" : "");
+		return bad(c, path, "missing key 'size'%s", !strcmp(type, "zram") ? " (zram's disksize)" : "");
 	snprintf(path, sizeof(path), "$.devices.%s.size", name);
 	TRY(get_size(c, path, v, &dev->size));
 	if (dev->size < ZSIM_PAGE_SIZE)
 		return bad(c, path, "a device holds at least one page (4096 bytes)");
 	if (dev->size > MODEL_MAX_BYTES)
 		return bad(c, path, "devices above 4T are not modelled");
-	dev->backing = -1;
-	const char *zram_only[] = { "comp", "level", "allocator", "mem_limit", "backing_dev", "writeback" };
-	for (size_t i = 0; i < ZSIM_ARRAY_SIZE(zram_only); i++)
-		if (t != ZSIM_DEV_ZRAM && json_object_get(d, zram_only[i])) {
-			snprintf(path, sizeof(path), "$.devices.%s.%s", name, zram_only[i]);
-			return bad(c, path, "only a zram device has '%s'", zram_only[i]);
+	snprintf(path, sizeof(path), "$.devices.%s", name);
+	TRY(parse_dev_keys(c, path, dev, "", d));
+	if (dev->tier->validate) {
+		struct zsim_tier_env env = { cfg->kp, dev->size, dev->preset };
+		const char *key = NULL;
+		char msg[256];
+		if (dev->tier->validate(dev->tcfg.b, &env, &key, msg, sizeof(msg)) < 0) {
+			if (key)
+				snprintf(path, sizeof(path), "$.devices.%s.%s", name, key);
+			return bad(c, path, "%s", msg);
 		}
-	if ((v = json_object_get(d, "comp"))) {
-		snprintf(path, sizeof(path), "$.devices.%s.comp", name);
-		TRY(get_str(c, path, v, dev->comp, sizeof(dev->comp)));
-	}
-	if (json_object_get(d, "comp") && !zsim_codec_find(dev->comp)) {
-		char names[128];
-		zsim_codec_names(names, sizeof(names));
-		snprintf(path, sizeof(path), "$.devices.%s.comp", name);
-		return bad(c, path, "unknown compressor '%s' (known: %s)", dev->comp, names);
-	}
-	if ((v = json_object_get(d, "level"))) {
-		snprintf(path, sizeof(path), "$.devices.%s.level", name);
-		TRY(get_uint(c, path, v, 22, &x));
-		dev->level = (int)x;
-	}
-	if ((v = json_object_get(d, "allocator"))) {
-		snprintf(path, sizeof(path), "$.devices.%s.allocator", name);
-		TRY(get_str(c, path, v, dev->allocator, sizeof(dev->allocator)));
-	}
-	if (json_object_get(d, "allocator") && !zsim_allocator_find(dev->allocator)) {
-		char names[128];
-		zsim_allocator_names(names, sizeof(names));
-		snprintf(path, sizeof(path), "$.devices.%s.allocator", name);
-		return bad(c, path, "unknown allocator '%s' (known: %s)", dev->allocator, names);
-	}
-	if ((v = json_object_get(d, "mem_limit"))) {
-		snprintf(path, sizeof(path), "$.devices.%s.mem_limit", name);
-		TRY(get_size(c, path, v, &dev->mem_limit));
-	}
-	if ((v = json_object_get(d, "backing_dev"))) {
-		snprintf(path, sizeof(path), "$.devices.%s.backing_dev", name);
-		TRY(get_str(c, path, v, dev->backing_name, sizeof(dev->backing_name)));
-	}
-	if ((v = json_object_get(d, "writeback")))
-		TRY(parse_writeback(c, name, v, cfg->kp, dev));
-	struct { const char *key; uint64_t *dst; bool time; } timing[] = {
-		{ "read_latency", &dev->read_latency_ns, true },
-		{ "write_latency", &dev->write_latency_ns, true },
-		{ "read_bw", &dev->read_bw, false },
-		{ "write_bw", &dev->write_bw, false },
-	};
-	for (size_t i = 0; i < ZSIM_ARRAY_SIZE(timing); i++)
-		if ((v = json_object_get(d, timing[i].key))) {
-			snprintf(path, sizeof(path), "$.devices.%s.%s", name, timing[i].key);
-			TRY(timing[i].time ? get_time(c, path, v, timing[i].dst)
-					   : get_size(c, path, v, timing[i].dst));
-		}
-	const char *flash_only[] = { "pe_cycles", "waf", "flash_size" };
-	for (size_t i = 0; i < ZSIM_ARRAY_SIZE(flash_only); i++)
-		if (t != ZSIM_DEV_SSD && t != ZSIM_DEV_EMMC && json_object_get(d, flash_only[i])) {
-			snprintf(path, sizeof(path), "$.devices.%s.%s", name, flash_only[i]);
-			return bad(c, path, "only a flash device (ssd, emmc) has '%s'", flash_only[i]);
-		}
-	if ((v = json_object_get(d, "pe_cycles"))) {
-		snprintf(path, sizeof(path), "$.devices.%s.pe_cycles", name);
-		TRY(get_uint(c, path, v, 10000000, &x));
-		dev->pe_cycles = (unsigned)x;
-	}
-	if ((v = json_object_get(d, "waf"))) {
-		snprintf(path, sizeof(path), "$.devices.%s.waf", name);
-		if (!json_is_number(v) || json_number_value(v) < 1 || json_number_value(v) > 1000)
-			return bad(c, path, "expected a number from 1 to 1000 (NAND writes per host write)");
-		dev->waf = json_number_value(v);
-	}
-	if ((v = json_object_get(d, "flash_size"))) {
-		snprintf(path, sizeof(path), "$.devices.%s.flash_size", name);
-		TRY(get_size(c, path, v, &dev->flash_size));
-		if (dev->flash_size < dev->size)
-			return bad(c, path, "the flash holds at least the device (%llu bytes)",
-				   (unsigned long long)dev->size);
-	}
-	if ((v = json_object_get(d, "queue_depth"))) {
-		snprintf(path, sizeof(path), "$.devices.%s.queue_depth", name);
-		TRY(get_uint(c, path, v, 65536, &x));
-		if (!x)
-			return bad(c, path, "at least 1");
-		dev->queue_depth = (unsigned)x;
 	}
 	cfg->nr_dev++;
 	return 0;
@@ -592,18 +519,19 @@ static int parse_fs(const struct ctx *c, json_t *fss, struct zsim_config *cfg, b
 	return 0;
 }
 
-/* "codec_ns": { "lz4": { "compress": 6000, "decompress": 1700 }, ... } (zsim calibrate) */
-static int parse_codec_ns(const struct ctx *c, json_t *o, struct zsim_config *cfg)
+/* "codec_time": { "lz4": { "compress": "6us", "decompress": "1700ns" }, ... } (zsim calibrate) */
+static int parse_codec_time(const struct ctx *c, json_t *o, struct zsim_config *cfg)
 {
 	static const char *const keys[] = { "compress", "decompress", NULL };
+	static const char *const what[] = { "compress", "decompress" };
 	const char *name;
 	json_t *e, *v;
 	char path[96];
 	uint64_t x;
 	if (!json_is_object(o))
-		return bad(c, "$.codec_ns", "expected an object of CODEC: {\"compress\": ns, \"decompress\": ns}");
+		return bad(c, "$.codec_time", "expected an object of CODEC: {\"compress\": TIME, \"decompress\": TIME}");
 	json_object_foreach(o, name, e) {
-		snprintf(path, sizeof(path), "$.codec_ns.%s", name);
+		snprintf(path, sizeof(path), "$.codec_time.%s", name);
 		size_t i;
 		for (i = 0; i < zsim_codec_count() && strcmp(zsim_codec_at(i)->name, name); i++)
 			;
@@ -613,17 +541,16 @@ static int parse_codec_ns(const struct ctx *c, json_t *o, struct zsim_config *cf
 			return bad(c, path, "unknown compressor '%s' (known: %s)", name, names);
 		}
 		if (!json_is_object(e))
-			return bad(c, path, "expected {\"compress\": ns, \"decompress\": ns}");
+			return bad(c, path, "expected {\"compress\": TIME, \"decompress\": TIME}");
 		TRY(only_keys(c, path, e, keys));
-		if ((v = json_object_get(e, "compress"))) {
-			snprintf(path, sizeof(path), "$.codec_ns.%s.compress", name);
-			TRY(get_uint(c, path, v, 100000000, &x));
-			cfg->codec_compress_ns[i] = (uint32_t)x;
-		}
-		if ((v = json_object_get(e, "decompress"))) {
-			snprintf(path, sizeof(path), "$.codec_ns.%s.decompress", name);
-			TRY(get_uint(c, path, v, 100000000, &x));
-			cfg->codec_decompress_ns[i] = (uint32_t)x;
+		for (int w = 0; w < 2; w++) {
+			if (!(v = json_object_get(e, what[w])))
+				continue;
+			snprintf(path, sizeof(path), "$.codec_time.%s.%s", name, what[w]);
+			TRY(get_time(c, path, v, &x));
+			if (x > 100000000)
+				return bad(c, path, "at most 100ms per page");
+			(w ? cfg->codec_decompress_ns : cfg->codec_compress_ns)[i] = (uint32_t)x;
 		}
 	}
 	return 0;
@@ -648,7 +575,7 @@ static void set_defaults(struct zsim_config *cfg)
 static int parse_root(const struct ctx *c, json_t *root, struct zsim_config *cfg)
 {
 	static const char *const keys[] = { "kernel", "seed", "machine", "mm", "devices", "swap",
-					    "filesystems", "codec_ns", "comment", NULL };
+					    "filesystems", "codec_time", "comment", NULL };
 	json_t *v;
 	bool used[ZSIM_CFG_MAX_DEVICES] = { 0 };
 	set_defaults(cfg);
@@ -673,8 +600,8 @@ static int parse_root(const struct ctx *c, json_t *root, struct zsim_config *cfg
 	TRY(parse_machine(c, v, cfg));
 	if ((v = json_object_get(root, "mm")))
 		TRY(parse_mm(c, v, cfg));
-	if ((v = json_object_get(root, "codec_ns")))
-		TRY(parse_codec_ns(c, v, cfg));
+	if ((v = json_object_get(root, "codec_time")))
+		TRY(parse_codec_time(c, v, cfg));
 	if ((v = json_object_get(root, "devices"))) {
 		const char *name;
 		json_t *d;
@@ -682,7 +609,7 @@ static int parse_root(const struct ctx *c, json_t *root, struct zsim_config *cfg
 			return bad(c, "$.devices", "expected an object of NAME: {\"type\": ...}");
 		json_object_foreach(v, name, d)
 			TRY(parse_device(c, name, d, cfg));
-		TRY(resolve_backing(c, cfg, used));
+		TRY(resolve_lower(c, cfg, used));
 	}
 	if ((v = json_object_get(root, "swap")))
 		TRY(parse_swap(c, v, cfg, used));
@@ -730,6 +657,49 @@ int zsim_config_load(const char *path, struct zsim_config *cfg, char *err, size_
 	return load_common(root, &je, path, cfg, err, errlen);
 }
 
+static json_t *json_time(uint64_t ns)
+{
+	char buf[32];
+	return json_string(zsim_format_time(ns, buf, sizeof(buf)));
+}
+
+/* A device's settings, in table order; a nested object only when its required key is set. */
+static void dump_dev_keys(const struct zsim_dev_cfg *d, json_t *o)
+{
+	const void *cfg = d->tcfg.b;
+	for (const struct zsim_key *k = d->tier->keys; k && k->name; k++) {
+		if (!zsim_key_in_preset(k, d->preset) || ((k->flags & ZSIM_KEY_OPTIONAL) && !zsim_key_is_set(k, cfg)))
+			continue;
+		json_t *parent = o, *v;
+		const char *name = k->name, *dot = strchr(name, '.');
+		if (dot) {
+			char group[48];
+			snprintf(group, sizeof(group), "%.*s", (int)(dot - name), name);
+			bool present = false;
+			for (const struct zsim_key *r = d->tier->keys; r->name; r++)
+				if ((r->flags & ZSIM_KEY_REQUIRED) && !strncmp(r->name, name, (size_t)(dot - name) + 1))
+					present |= zsim_key_is_set(r, cfg);
+			if (!present)
+				continue;
+			if (!(parent = json_object_get(o, group))) {
+				parent = json_object();
+				json_object_set_new(o, group, parent);
+			}
+			name = dot + 1;
+		}
+		char buf[64];
+		switch (k->type) {
+		case ZSIM_KEY_SIZE:
+		case ZSIM_KEY_UINT: v = json_integer((json_int_t)*(const uint64_t *)(const void *)((const char *)cfg + k->offset)); break;
+		case ZSIM_KEY_INT:  v = json_integer(*(const int *)(const void *)((const char *)cfg + k->offset)); break;
+		case ZSIM_KEY_REAL: v = json_real(*(const double *)(const void *)((const char *)cfg + k->offset)); break;
+		case ZSIM_KEY_BOOL: v = json_boolean(*(const bool *)(const void *)((const char *)cfg + k->offset)); break;
+		default:            v = json_string(zsim_key_format(k, cfg, buf, sizeof(buf))); break;
+		}
+		json_object_set_new(parent, name, v);
+	}
+}
+
 char *zsim_config_dump(const struct zsim_config *cfg)
 {
 	json_t *r = json_object(), *m = json_object(), *mm = json_object();
@@ -746,56 +716,27 @@ char *zsim_config_dump(const struct zsim_config *cfg)
 	json_object_set_new(mm, "min_free_kbytes", json_integer((json_int_t)cfg->min_free_kbytes));
 	json_object_set_new(mm, "watermark_scale_factor", json_integer(cfg->watermark_scale_factor));
 	json_object_set_new(mm, "watermarks", json_boolean(cfg->watermarks));
-	json_object_set_new(mm, "access_ns", json_integer((json_int_t)cfg->access_ns));
-	json_object_set_new(mm, "minor_fault_ns", json_integer((json_int_t)cfg->minor_fault_ns));
-	json_object_set_new(mm, "sample_interval", json_integer((json_int_t)cfg->sample_interval_ns));
+	json_object_set_new(mm, "access_time", json_time(cfg->access_ns));
+	json_object_set_new(mm, "minor_fault_time", json_time(cfg->minor_fault_ns));
+	json_object_set_new(mm, "sample_interval", json_time(cfg->sample_interval_ns));
 	json_object_set_new(r, "mm", mm);
 	json_t *cn = json_object();
 	for (size_t i = 0; i < zsim_codec_count() && i < ZSIM_ARRAY_SIZE(cfg->codec_compress_ns); i++) {
 		const struct zsim_codec_ops *ops = zsim_codec_at(i);
 		json_t *o = json_object();
-		json_object_set_new(o, "compress", json_integer(cfg->codec_compress_ns[i] ? cfg->codec_compress_ns[i]
-										  : ops->compress_ns));
-		json_object_set_new(o, "decompress", json_integer(cfg->codec_decompress_ns[i] ? cfg->codec_decompress_ns[i]
-										      : ops->decompress_ns));
+		json_object_set_new(o, "compress", json_time(cfg->codec_compress_ns[i] ? cfg->codec_compress_ns[i]
+										: ops->compress_ns));
+		json_object_set_new(o, "decompress", json_time(cfg->codec_decompress_ns[i] ? cfg->codec_decompress_ns[i]
+										    : ops->decompress_ns));
 		json_object_set_new(cn, ops->name, o);
 	}
-	json_object_set_new(r, "codec_ns", cn);
+	json_object_set_new(r, "codec_time", cn);
 	for (unsigned i = 0; i < cfg->nr_dev; i++) {
 		const struct zsim_dev_cfg *d = &cfg->dev[i];
 		json_t *o = json_object();
-		json_object_set_new(o, "type", json_string(zsim_dev_type_name(d->type)));
+		json_object_set_new(o, "type", json_string(zsim_dev_type_name(d)));
 		json_object_set_new(o, "size", json_integer((json_int_t)d->size));
-		if (d->type == ZSIM_DEV_ZRAM) {
-			json_object_set_new(o, "comp", json_string(d->comp));
-			if (d->level >= 0)
-				json_object_set_new(o, "level", json_integer(d->level));
-			json_object_set_new(o, "allocator", json_string(d->allocator));
-			json_object_set_new(o, "mem_limit", json_integer((json_int_t)d->mem_limit));
-			if (d->backing >= 0)
-				json_object_set_new(o, "backing_dev", json_string(cfg->dev[d->backing].name));
-			if (d->wb_mode != ZSIM_WB_NONE) {
-				static const char *const modes[] = { "", "idle", "huge", "huge_idle" };
-				json_t *w = json_object();
-				json_object_set_new(w, "mode", json_string(modes[d->wb_mode]));
-				json_object_set_new(w, "idle_age", json_integer((json_int_t)d->wb_idle_age_ns));
-				json_object_set_new(w, "interval", json_integer((json_int_t)d->wb_interval_ns));
-				json_object_set_new(w, "limit", json_integer((json_int_t)d->wb_limit));
-				json_object_set_new(o, "writeback", w);
-			}
-		} else {
-			json_object_set_new(o, "read_latency", json_integer((json_int_t)d->read_latency_ns));
-			json_object_set_new(o, "write_latency", json_integer((json_int_t)d->write_latency_ns));
-			json_object_set_new(o, "read_bw", json_integer((json_int_t)d->read_bw));
-			json_object_set_new(o, "write_bw", json_integer((json_int_t)d->write_bw));
-			json_object_set_new(o, "queue_depth", json_integer(d->queue_depth));
-			if (d->type == ZSIM_DEV_SSD || d->type == ZSIM_DEV_EMMC) {
-				json_object_set_new(o, "pe_cycles", json_integer(d->pe_cycles));
-				json_object_set_new(o, "waf", json_real(d->waf));
-				json_object_set_new(o, "flash_size", json_integer((json_int_t)(d->flash_size ? d->flash_size
-												   : d->size)));
-			}
-		}
+		dump_dev_keys(d, o);
 		json_object_set_new(devs, d->name, o);
 	}
 	json_object_set_new(r, "devices", devs);

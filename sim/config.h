@@ -19,34 +19,14 @@
 #define ZSIM_CFG_MAX_SWAP    16
 #define ZSIM_CFG_MAX_FS      16
 
-enum zsim_dev_type {
-	ZSIM_DEV_ZRAM, ZSIM_DEV_SSD, ZSIM_DEV_EMMC, ZSIM_DEV_HDD, ZSIM_DEV_NVRAM, ZSIM_DEV_NAS,
-	ZSIM_DEV_TYPE_NR,
-};
-
+/* A device: a tier (tiers/) in one of its presets, with its settings. */
 struct zsim_dev_cfg {
 	char name[32];
-	enum zsim_dev_type type;
+	const struct zsim_tier_ops *tier;
+	unsigned preset;            /* which of the tier's device types ("ssd", "emmc", ...) */
 	uint64_t size;              /* bytes (zram: disksize) */
-	/* zram */
-	char comp[16];
-	int level;                  /* -1: codec default */
-	char allocator[16];
-	uint64_t mem_limit;         /* bytes, 0 = none */
-	int backing;                /* index of its backing_dev, -1: none */
-	char backing_name[32];      /* (while parsing) */
-	enum zsim_wb_mode wb_mode;  /* periodic writeback to backing_dev; NONE: never */
-	uint64_t wb_idle_age_ns;    /* idle: not accessed for this long */
-	uint64_t wb_interval_ns;    /* a writeback round this often */
-	uint64_t wb_limit;          /* bytes in all (writeback_limit); 0 = no limit */
-	/* timing: plain devices, and zram's CPU cost per page (ns) */
-	uint64_t read_latency_ns, write_latency_ns;
-	uint64_t read_bw, write_bw;     /* bytes per second; 0 = unlimited */
-	unsigned queue_depth;
-	/* flash wear (ssd, emmc) */
-	unsigned pe_cycles;         /* rated P/E cycles of the NAND; 0: no wear model */
-	double waf;                 /* write amplification, >= 1 */
-	uint64_t flash_size;        /* bytes the wear is spread over; 0: the device's size */
+	struct zsim_tier_cfg tcfg;  /* the tier's settings, filled from its key table */
+	int lower;                  /* the device its DEVICE key names (zram's backing_dev); -1: none */
 };
 
 enum zsim_fs_type { ZSIM_FS_TMPFS, ZSIM_FS_BLOCK };
@@ -60,7 +40,8 @@ struct zsim_fs_cfg {
 
 struct zsim_swap_cfg {
 	int device;                 /* index into devices */
-	int priority;               /* higher first; equal priorities round-robin */
+	int priority;               /* higher first; of equal ones the first listed wins (the model
+	                               does not round-robin) */
 };
 
 struct zsim_config {
@@ -78,9 +59,9 @@ struct zsim_config {
 	unsigned watermark_scale_factor;
 	bool watermarks;            /* false: no watermarks, no kswapd (for cross-checks) */
 	uint64_t sample_interval_ns;
-	uint64_t access_ns;         /* CPU time of one page access that hits RAM */
-	uint64_t minor_fault_ns;    /* CPU time of a fault that needs no I/O */
-	/* codec time per page, ns (0: the codec's default); index = codec registry order */
+	uint64_t access_ns;         /* CPU time of one page access that hits RAM ("access_time") */
+	uint64_t minor_fault_ns;    /* CPU time of a fault that needs no I/O ("minor_fault_time") */
+	/* codec time per page, ns (0: the codec's default); index = codec registry order ("codec_time") */
 	uint32_t codec_compress_ns[8], codec_decompress_ns[8];
 	/* stack */
 	struct zsim_dev_cfg dev[ZSIM_CFG_MAX_DEVICES];
@@ -98,7 +79,8 @@ int zsim_config_parse(const char *text, const char *name, struct zsim_config *cf
 		      char *err, size_t errlen);
 /* The resolved config as JSON text (caller frees). */
 char *zsim_config_dump(const struct zsim_config *cfg);
-const char *zsim_dev_type_name(enum zsim_dev_type t);
+/* The device's type as configs spell it: "zram", "ssd", ... */
+const char *zsim_dev_type_name(const struct zsim_dev_cfg *d);
 /* Index of a filesystem by name, or -1. */
 int zsim_config_fs_find(const struct zsim_config *cfg, const char *name);
 

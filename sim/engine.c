@@ -474,6 +474,8 @@ int zsim_sim_init(struct zsim_sim *s, const struct zsim_config *cfg, char *err, 
 	s->cpu_free_at = zsim_xcalloc(cfg->cpus, sizeof(*s->cpu_free_at));
 	int rc = zsim_mm_init(s, err, errlen);
 	if (rc == 0)
+		rc = zsim_devices_init(s, err, errlen);
+	if (rc == 0)
 		rc = zsim_swap_init(s, err, errlen);
 	if (rc == 0)
 		rc = zsim_fs_init(s, err, errlen);
@@ -549,6 +551,7 @@ void zsim_sim_free(struct zsim_sim *s)
 	free(s->groups);
 	zsim_fs_free(s);
 	zsim_swap_free_all(s);
+	zsim_devices_free(s);
 	zsim_mm_free(s);
 	free(s->evq);
 	free(s->cpu_free_at);
@@ -582,9 +585,11 @@ int zsim_sim_run(struct zsim_sim *s, char *err, size_t errlen)
 		}
 	}
 	zsim_engine_schedule(s, 0, EVQ_SAMPLE, 0);
-	for (unsigned d = 0; d < s->cfg.nr_dev; d++)
-		if (s->cfg.dev[d].wb_mode != ZSIM_WB_NONE && s->devtier[d]->ops->writeback)
-			zsim_engine_schedule(s, s->cfg.dev[d].wb_interval_ns, EVQ_WRITEBACK, d);
+	for (unsigned d = 0; d < s->cfg.nr_dev; d++) {
+		uint64_t every;
+		if (zsim_tier_control(s->devtier[d], ZSIM_TCTL_BACKGROUND, &every) == 0)
+			zsim_engine_schedule(s, every, EVQ_WRITEBACK, d);
+	}
 	while (s->evq_len) {
 		if (s->interrupt && *s->interrupt)
 			return ZSIM_EIO;
@@ -629,10 +634,13 @@ int zsim_sim_run(struct zsim_sim *s, char *err, size_t errlen)
 		case EVQ_WRITEBACK: {
 			/* a zram's periodic writeback to its backing device */
 			struct zsim_tier *t = s->devtier[it.id];
-			uint64_t moved = t->ops->writeback(t->priv, s->now);
-			s->zram_writeback += moved;
+			struct zsim_tctl_writeback wb = { .now = s->now };
+			uint64_t every = 0;
+			zsim_tier_control(t, ZSIM_TCTL_WRITEBACK, &wb);
+			zsim_tier_control(t, ZSIM_TCTL_BACKGROUND, &every);
+			s->zram_writeback += wb.moved;
 			if (work_left(s))
-				zsim_engine_schedule(s, s->now + s->cfg.dev[it.id].wb_interval_ns, EVQ_WRITEBACK, it.id);
+				zsim_engine_schedule(s, s->now + every, EVQ_WRITEBACK, it.id);
 			break;
 		}
 		case EVQ_SAMPLE:

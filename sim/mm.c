@@ -471,10 +471,8 @@ static uint32_t oom_kill(struct zsim_sim *s, struct zsim_proc *trigger)
 	zrams[0] = '\0';
 	for (unsigned d = 0; d < s->cfg.nr_dev && off < sizeof(zrams); d++) {
 		uint64_t used = 0;
-		if (s->cfg.dev[d].type != ZSIM_DEV_ZRAM || !s->devtier[d] ||
-		    zsim_tier_stat(s->devtier[d], "mem_used_total", &used) < 0)
+		if (!s->devtier[d] || zsim_tier_control(s->devtier[d], ZSIM_TCTL_RAM_PAGES, &used) < 0)
 			continue;
-		used /= ZSIM_PAGE_SIZE;
 		zram_total += used;
 		off += (size_t)snprintf(zrams + off, sizeof(zrams) - off, "%s{\"device\":\"%s\",\"mem_used_pages\":%llu}",
 					zram_total == used ? "" : ",", s->cfg.dev[d].name, (unsigned long long)used);

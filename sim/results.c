@@ -124,7 +124,7 @@ json_t *zsim_summary(const struct zsim_sim *s, const struct zsim_run_info *ri)
 		const struct zsim_tier *t = s->devtier[d];
 		size_t n = t->ops->stats(t->priv, st, ZSIM_TIER_MAX_STATS);
 		json_t *e = json_object();
-		json_object_set_new(e, "type", json_string(zsim_dev_type_name(s->cfg.dev[d].type)));
+		json_object_set_new(e, "type", json_string(zsim_dev_type_name(&s->cfg.dev[d])));
 		for (size_t k = 0; k < n; k++)
 			json_object_set_new(e, st[k].name, JI(st[k].value));
 		if (zsim_wear_of(s, d, &w)) {
@@ -257,14 +257,14 @@ void zsim_print_summary(FILE *out, const struct zsim_sim *s, const struct zsim_r
 	for (unsigned d = 0; d < s->cfg.nr_dev; d++) {
 		uint64_t wr = 0, rd = 0, held = 0;
 		const struct zsim_tier *t = s->devtier[d];
-		if (!t || s->cfg.dev[d].backing < 0 || zsim_tier_stat(t, "bd_writes", &wr) < 0)
+		if (!t || s->cfg.dev[d].lower < 0 || zsim_tier_stat(t, "bd_writes", &wr) < 0)
 			continue;
 		zsim_tier_stat(t, "bd_reads", &rd);
 		zsim_tier_stat(t, "bd_count", &held);
 		human_size(a, sizeof(a), wr);
 		human_size(b, sizeof(b), held);
 		fprintf(out, "  writeback %s -> %s: %s written back, %llu page(s) read back, %s there at the end\n",
-			s->cfg.dev[d].name, s->cfg.dev[s->cfg.dev[d].backing].name, a, (unsigned long long)rd, b);
+			s->cfg.dev[d].name, s->cfg.dev[s->cfg.dev[d].lower].name, a, (unsigned long long)rd, b);
 	}
 	for (unsigned d = 0; d < s->cfg.nr_dev; d++) {
 		struct zsim_wear w;

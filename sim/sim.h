@@ -5,7 +5,8 @@
  * Parts and their files:
  *   engine.c  the clock, the event queue, CPUs, processes, the trace demux
  *   mm.c      frames, page tables, watermarks, reclaim, the OOM killer
- *   swap.c    swap devices: slots, priorities, what each slot holds
+ *   devices.c the configured devices: a tier instance each
+ *   swap.c    swap areas: slots, priorities, what each slot holds
  *   fs.c      files: tmpfs (swap-backed, size-limited) and block filesystems
  *             with a page cache over a device
  *   results.c summary.json, timeseries.csv, events.jsonl, atomically
@@ -285,6 +286,10 @@ uint64_t zsim_mm_kswapd_round(struct zsim_sim *s, bool *again);
 int zsim_mm_check(const struct zsim_sim *s, char *msg, size_t len);
 uint64_t zsim_mm_swap_free_pages(const struct zsim_sim *s);
 uint64_t zsim_mm_swap_total_pages(const struct zsim_sim *s);
+
+/* devices.c: a tier per configured device (s->devtier) */
+int zsim_devices_init(struct zsim_sim *s, char *err, size_t errlen);
+void zsim_devices_free(struct zsim_sim *s);
 
 /* swap.c */
 int zsim_swap_init(struct zsim_sim *s, char *err, size_t errlen);

@@ -34,7 +34,6 @@
 #include <string.h>
 
 #define VMA_READAHEAD_SINCE 414   /* vma_ra_enabled, on by default (kernel-facts 5.4) */
-#define ZRAM_SYNC_IO_SINCE 415    /* zram is SWP_SYNCHRONOUS_IO (kernel-facts 3.6) */
 #define ENTRY_DEV(e) ((unsigned)((e) >> 48) & 0xff)
 #define ENTRY_SLOT(e) ((e) & ((1ull << 48) - 1))
 
@@ -60,55 +59,10 @@ void zsim_content_fill_ref(const void *ctx, uint8_t *buf)
 	zsim_content_fill_param((enum zsim_content_class)c->cls, c->param, c->seed, buf);
 }
 
-static int tier_for_device(struct zsim_sim *s, int d, char *err, size_t errlen)
-{
-	const struct zsim_dev_cfg *dc = &s->cfg.dev[d];
-	struct zsim_tier_params tp = {
-		.kp = s->cfg.kp,
-		.frames = &s->ram_source,
-		.capacity_pages = dc->size / ZSIM_PAGE_SIZE,
-		.codec = dc->comp,
-		.codec_level = dc->level,
-		.allocator = dc->allocator,
-		.mem_limit_pages = dc->mem_limit / ZSIM_PAGE_SIZE,
-		.read_latency_ns = dc->read_latency_ns,
-		.write_latency_ns = dc->write_latency_ns,
-		.read_bw = dc->read_bw,
-		.write_bw = dc->write_bw,
-		.queue_depth = dc->queue_depth,
-		.seek = dc->type == ZSIM_DEV_HDD,
-		.pe_cycles = dc->pe_cycles,
-		.waf_milli = (uint32_t)(dc->waf * 1000 + 0.5),
-		.flash_pages = dc->flash_size / ZSIM_PAGE_SIZE,
-		.lower = dc->backing >= 0 ? s->devtier[dc->backing] : NULL,
-		.wb_mode = dc->wb_mode,
-		.wb_idle_age_ns = dc->wb_idle_age_ns,
-		.wb_limit_pages = dc->wb_limit / ZSIM_PAGE_SIZE,
-	};
-	for (size_t i = 0; i < zsim_codec_count() && i < ZSIM_ARRAY_SIZE(s->cfg.codec_compress_ns); i++)
-		if (dc->type == ZSIM_DEV_ZRAM && !strcmp(zsim_codec_at(i)->name, dc->comp)) {
-			tp.compress_ns = s->cfg.codec_compress_ns[i];
-			tp.decompress_ns = s->cfg.codec_decompress_ns[i];
-		}
-	char msg[256];
-	int rc = zsim_tier_new(dc->type == ZSIM_DEV_ZRAM ? "zram" : "blockdev", &tp, &s->devtier[d],
-			       msg, sizeof(msg));
-	if (rc < 0)
-		snprintf(err, errlen, "$.devices.%s: %s", dc->name, msg);
-	return rc;
-}
-
 int zsim_swap_init(struct zsim_sim *s, char *err, size_t errlen)
 {
-	/* plain devices first: a zram's backing_dev must exist before it */
-	for (int pass = 0; pass < 2; pass++)
-		for (unsigned d = 0; d < s->cfg.nr_dev; d++) {
-			if ((s->cfg.dev[d].type == ZSIM_DEV_ZRAM) != (pass == 1))
-				continue;
-			int rc = tier_for_device(s, (int)d, err, errlen);
-			if (rc < 0)
-				return rc;
-		}
+	(void)err;
+	(void)errlen;
 	/* swap areas sorted by priority, highest first; stable for equal ones */
 	unsigned order[ZSIM_CFG_MAX_SWAP];
 	for (unsigned i = 0; i < s->cfg.nr_swap; i++)
@@ -125,8 +79,8 @@ int zsim_swap_init(struct zsim_sim *s, char *err, size_t errlen)
 		sd->cfg_index = sc->device;
 		sd->priority = sc->priority;
 		sd->tier = s->devtier[sc->device];
-		sd->sync = s->cfg.dev[sc->device].type == ZSIM_DEV_ZRAM &&
-			   s->cfg.kp->version >= ZRAM_SYNC_IO_SINCE;
+		if (zsim_tier_control(sd->tier, ZSIM_TCTL_SYNC_IO, &sd->sync) < 0)
+			sd->sync = false;
 		sd->nr_slots = s->cfg.dev[sc->device].size / ZSIM_PAGE_SIZE;
 		sd->slots = zsim_xcalloc(sd->nr_slots, sizeof(*sd->slots));
 		sd->free_stack = zsim_xmalloc(sd->nr_slots * sizeof(*sd->free_stack));
@@ -141,8 +95,6 @@ void zsim_swap_free_all(struct zsim_sim *s)
 		free(s->swap[i].slots);
 		free(s->swap[i].free_stack);
 	}
-	for (unsigned d = 0; d < s->cfg.nr_dev; d++)
-		zsim_tier_free(s->devtier[d]);
 }
 
 struct zsim_swap_slot *zsim_swap_slot_of(struct zsim_sim *s, uint64_t entry)

@@ -2,8 +2,8 @@
  * blockdev.c - a plain block device: SSD, eMMC, HDD, NVRAM or NAS.
  *
  * One model serves every plain device; the config's device types (ssd, emmc,
- * hdd, nvram, nas) are presets of its parameters (sim/config.c documents the
- * numbers and their sources).  We chose one parameterised file over five
+ * hdd, nvram, nas) are presets of its parameters (the key table below gives
+ * each preset's numbers, and the comment above it their sources).  We chose one parameterised file over five
  * copies: the kernel sees them all as a request queue, and what tells them
  * apart is latency, bandwidth, queue depth and whether position matters.
  *
@@ -31,11 +31,87 @@
  */
 #include "tier.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define BLOCKDEV_MAX_QD 65536u
+
+/* The settings, filled from the key table. */
+struct blockdev_cfg {
+	uint64_t read_latency, write_latency;   /* ns per request at queue depth 1 */
+	uint64_t read_bw, write_bw;             /* bytes/s; 0 = unlimited */
+	uint64_t queue_depth;
+	bool seek;                              /* rotating: position matters */
+	uint64_t pe_cycles;                     /* rated P/E cycles of the NAND; 0: no wear */
+	double waf;                             /* NAND writes per host write */
+	uint64_t flash_size;                    /* bytes wear levelling spreads over; 0: the device */
+};
+
+enum { P_SSD, P_EMMC, P_HDD, P_NVRAM, P_NAS };
+static const char *const presets[] = { "ssd", "emmc", "hdd", "nvram", "nas", NULL };
+#define FLASH ((1u << P_SSD) | (1u << P_EMMC))
+#define OFF(f) offsetof(struct blockdev_cfg, f)
+
+/*
+ * Timing defaults per preset: 4 KiB random access latency at queue depth 1,
+ * sequential bandwidth, queue depth.  Typical published figures, not a given
+ * product; a config should state its device's own numbers:
+ *  - ssd: SATA consumer SSD (QD1 4K random read ~10-12k IOPS, ~550/500 MB/s);
+ *  - emmc: eMMC 5.1 (QD1 4K random read ~3k IOPS, write ~1k IOPS, 250/90 MB/s),
+ *    no command queue;
+ *  - hdd: 7200 rpm disk, ~8.5 ms average seek + 4.2 ms half rotation, 150 MB/s;
+ *  - nvram: byte-addressable persistent memory used as a block device (~1 us);
+ *  - nas: network block device over 1 GbE (~0.5 ms round trip, ~110 MB/s).
+ * Flash wear defaults (ssd, emmc; typical, not a given part's - state yours):
+ *  - ssd: consumer TLC, 1500 P/E cycles at a write amplification of 2.5, so
+ *    600 full-drive writes: the 600 TBW per TB that consumer TLC drives are
+ *    commonly rated for;
+ *  - emmc: 3000 P/E cycles (a common eMMC datasheet figure; TLC parts range
+ *    from a few hundred to a few thousand) at a write amplification of 2 for
+ *    small random writes without TRIM.
+ */
+static const struct zsim_key keys[] = {
+	{ "read_latency", ZSIM_KEY_TIME, OFF(read_latency), 0, NULL,
+	  { "90us", "330us", "12700us", "1us", "500us" }, 0, 0, 0, NULL, 0,
+	  "time of one 4 KiB read at queue depth 1" },
+	{ "write_latency", ZSIM_KEY_TIME, OFF(write_latency), 0, NULL,
+	  { "40us", "1ms", "12700us", "1us", "500us" }, 0, 0, 0, NULL, 0,
+	  "time of one 4 KiB write at queue depth 1" },
+	{ "read_bw", ZSIM_KEY_SIZE, OFF(read_bw), 0, NULL,
+	  { "550000000", "250000000", "150000000", "2000000000", "110000000" }, 0, 0, 0, NULL, 0,
+	  "sequential read bandwidth, bytes per second (0: unlimited)" },
+	{ "write_bw", ZSIM_KEY_SIZE, OFF(write_bw), 0, NULL,
+	  { "500000000", "90000000", "150000000", "1500000000", "110000000" }, 0, 0, 0, NULL, 0,
+	  "sequential write bandwidth, bytes per second (0: unlimited)" },
+	{ "queue_depth", ZSIM_KEY_UINT, OFF(queue_depth), 0, NULL,
+	  { "32", "1", "1", "16", "8" }, 0, 1, BLOCKDEV_MAX_QD, NULL, 0,
+	  "requests served at once" },
+	{ "seek", ZSIM_KEY_BOOL, OFF(seek), 0, "false", { [P_HDD] = "true" }, 0, 0, 0, NULL, 0,
+	  "rotating: a request that does not continue the last one pays the latency" },
+	{ "pe_cycles", ZSIM_KEY_UINT, OFF(pe_cycles), 0, NULL, { "1500", "3000" }, FLASH, 0, 10000000,
+	  NULL, 0, "rated program/erase cycles of the NAND (0: no wear model)" },
+	{ "waf", ZSIM_KEY_REAL, OFF(waf), 0, NULL, { "2.5", "2" }, FLASH, 1, 1000, NULL, 0,
+	  "write amplification: NAND writes per host write" },
+	{ "flash_size", ZSIM_KEY_SIZE, OFF(flash_size), 0, "0", { NULL }, FLASH, 0, 0, NULL, 0,
+	  "the flash wear levelling spreads writes over (0: the device's size)" },
+	{ NULL },
+};
+
+static int bd_validate(void *cfgp, const struct zsim_tier_env *env, const char **key, char *err, size_t errlen)
+{
+	struct blockdev_cfg *c = cfgp;
+	if (!c->flash_size)
+		c->flash_size = env->size;
+	if (c->flash_size < env->size) {
+		*key = "flash_size";
+		snprintf(err, errlen, "the flash holds at least the device (%llu bytes)",
+			 (unsigned long long)env->size);
+		return ZSIM_EINVAL;
+	}
+	return 0;
+}
 
 struct blockdev {
 	uint64_t nr_pages;
@@ -53,20 +129,21 @@ struct blockdev {
 static int bd_init(void *priv, const struct zsim_tier_params *p, char *err, size_t errlen)
 {
 	struct blockdev *d = priv;
-	if (!p->capacity_pages || !p->queue_depth || p->queue_depth > BLOCKDEV_MAX_QD) {
+	const struct blockdev_cfg *c = p->cfg;
+	if (!p->capacity_pages || !c->queue_depth || c->queue_depth > BLOCKDEV_MAX_QD) {
 		snprintf(err, errlen, "block device needs a size and a queue depth of 1..%u", BLOCKDEV_MAX_QD);
 		return ZSIM_EINVAL;
 	}
 	d->nr_pages = p->capacity_pages;
-	d->rlat = p->read_latency_ns;
-	d->wlat = p->write_latency_ns;
-	d->rbw = p->read_bw;
-	d->wbw = p->write_bw;
-	d->seek = p->seek;
-	d->pe_cycles = p->pe_cycles;
-	d->waf_milli = p->waf_milli ? p->waf_milli : 1000;
-	d->flash_pages = p->flash_pages > d->nr_pages ? p->flash_pages : d->nr_pages;
-	d->qd = p->queue_depth;
+	d->rlat = c->read_latency;
+	d->wlat = c->write_latency;
+	d->rbw = c->read_bw;
+	d->wbw = c->write_bw;
+	d->seek = c->seek;
+	d->pe_cycles = (uint32_t)c->pe_cycles;
+	d->waf_milli = c->waf > 0 ? (uint32_t)(c->waf * 1000 + 0.5) : 1000;
+	d->flash_pages = c->flash_size / ZSIM_PAGE_SIZE > d->nr_pages ? c->flash_size / ZSIM_PAGE_SIZE : d->nr_pages;
+	d->qd = (unsigned)c->queue_depth;
 	d->slot_free_at = zsim_xcalloc(d->qd, sizeof(*d->slot_free_at));
 	d->used = zsim_xcalloc(d->nr_pages, 1);
 	return 0;
@@ -169,6 +246,11 @@ static int bd_check(const void *priv, char *msg, size_t len)
 const struct zsim_tier_ops zsim_tier_blockdev = {
 	.name = "blockdev",
 	.priv_size = sizeof(struct blockdev),
+	.presets = presets,
+	.keys = keys,
+	.cfg_size = sizeof(struct blockdev_cfg),
+	.flags = ZSIM_TIER_CAN_BE_LOWER,
+	.validate = bd_validate,
 	.init = bd_init,
 	.destroy = bd_destroy,
 	.store = bd_store,

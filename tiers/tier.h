@@ -16,6 +16,9 @@
 
 #include "../core/zsim.h"
 #include "../core/kprofile.h"
+#include "../core/keys.h"
+
+#include <stdio.h>
 #include "../allocators/allocator.h"
 
 /*
@@ -33,36 +36,64 @@ struct zsim_page_ref {
 
 struct zsim_codec;
 
-/* zram writeback modes (echo MODE > /sys/block/zramN/writeback) */
-enum zsim_wb_mode { ZSIM_WB_NONE, ZSIM_WB_IDLE, ZSIM_WB_HUGE, ZSIM_WB_HUGE_IDLE };
+/*
+ * A tier's settings are keys (core/keys.h) that fill a struct the tier defines
+ * in its own file: the config reader, --print-config, `zsim --list` and the
+ * error messages come from the tier's key table.  The struct lives in a
+ * fixed-size blob inside the device's config, so configs copy by value.
+ */
+#define ZSIM_TIER_CFG_MAX 256
+struct zsim_tier_cfg {
+	_Alignas(8) unsigned char b[ZSIM_TIER_CFG_MAX];
+};
+
+/* What a tier's validate() sees besides its settings. */
+struct zsim_tier_env {
+	const struct zsim_kprofile *kp;
+	uint64_t size;                           /* the device's size in bytes */
+	unsigned preset;
+};
 
 struct zsim_tier_params {
 	const struct zsim_kprofile *kp;          /* never NULL */
 	const struct zsim_frame_source *frames;  /* RAM frames for in-memory tiers; NULL = unlimited */
 	uint64_t capacity_pages;                 /* disksize / device size in pages */
-	const char *codec;                       /* compressing tiers: NULL = profile default */
-	int codec_level;                         /* -1 = codec default */
-	const char *allocator;                   /* compressing tiers: NULL = "zsmalloc" */
-	uint64_t mem_limit_pages;                /* zram mem_limit; 0 = none */
-	/* plain block devices (tiers/blockdev.c) */
-	uint64_t read_latency_ns, write_latency_ns;  /* per request, at queue depth 1 */
-	uint64_t read_bw, write_bw;                  /* bytes/s; 0 = unlimited */
-	unsigned queue_depth;                        /* requests served at once */
-	bool seek;                                   /* rotating: only a non-sequential request pays the latency */
-	/* flash wear (ssd, emmc): rated program/erase cycles of the NAND, write
-	 * amplification x 1000, and the flash the writes are spread over by wear
-	 * levelling (pages; 0 = the device's own capacity).  pe_cycles 0: no wear. */
-	uint32_t pe_cycles, waf_milli;
-	uint64_t flash_pages;
-	uint32_t compress_ns, decompress_ns;         /* zram: codec time per page; 0 = codec default */
-	struct zsim_codec *shared_codec;         /* optional: use this codec instance (and its size
-	                                            cache) instead of making one; not freed by the tier */
-	/* stacking: the tier below this one, which its writeback moves pages down to
-	 * (zram's backing_dev); NULL: none.  Not owned. */
+	unsigned preset;                         /* which of the tier's presets (device types) */
+	const void *cfg;                         /* the tier's settings (validated); NULL: the
+	                                            preset's defaults */
+	/* optional: use this codec instance (and its size cache) instead of making
+	 * one; not freed by the tier */
+	struct zsim_codec *shared_codec;
+	/* codec CPU time per page by codec registry index (the config's codec_time;
+	 * 0 = the codec's default); NULL: all defaults */
+	const uint32_t *codec_compress_ns, *codec_decompress_ns;
+	/* stacking: the tier below this one, named by its DEVICE key (zram's
+	 * backing_dev), which its writeback moves pages down to; NULL: none */
 	struct zsim_tier *lower;
-	enum zsim_wb_mode wb_mode;
-	uint64_t wb_idle_age_ns;                 /* idle: not accessed for this long */
-	uint64_t wb_limit_pages;                 /* writeback_limit; 0 = none */
+};
+
+/*
+ * Operations only some tiers have go through one entry point, ops.control,
+ * which answers or refuses with ZSIM_ENOTSUP, so a new tier-specific operation
+ * adds a code here, not a method to every tier.
+ */
+enum zsim_tier_ctl {
+	ZSIM_TCTL_SYNC_IO,        /* bool *: swap-ins are synchronous, no swap cache (SWP_SYNCHRONOUS_IO) */
+	ZSIM_TCTL_RAM_PAGES,      /* uint64_t *: pages of RAM the tier holds now (its pool) */
+	ZSIM_TCTL_POOL,           /* const struct zsim_allocator **: the allocator of its objects */
+	ZSIM_TCTL_COMPACT,        /* uint64_t *: compact now; pages freed */
+	ZSIM_TCTL_BACKGROUND,     /* uint64_t *: ns between its background rounds (writeback) */
+	ZSIM_TCTL_WRITEBACK,      /* struct zsim_tctl_writeback *: one background round at `now` */
+	ZSIM_TCTL_WALL,           /* struct zsim_tctl_wall *: the simulator's own wall-clock time */
+};
+
+struct zsim_tctl_writeback {
+	uint64_t now;             /* in: simulated time (ns); the writes queue on the lower tier */
+	uint64_t moved;           /* out: pages moved down */
+};
+
+struct zsim_tctl_wall {      /* added to (perf.json and benchmarks only; not simulated time) */
+	uint64_t codec_ns, content_ns;
 };
 
 struct zsim_stat {
@@ -75,6 +106,20 @@ struct zsim_stat {
 struct zsim_tier_ops {
 	const char *name;
 	size_t priv_size;
+	/* The device types this tier provides, in the order of its keys'
+	 * preset_def columns, NULL-terminated; NULL: one type, named `name`. */
+	const char *const *presets;
+	/* Its settings: a key table over a struct of cfg_size bytes
+	 * (<= ZSIM_TIER_CFG_MAX); keys NULL: none. */
+	const struct zsim_key *keys;
+	size_t cfg_size;
+	unsigned flags;           /* ZSIM_TIER_* below */
+	/*
+	 * Optional: check settings against each other and the kernel profile, and
+	 * resolve derived defaults (cfg is writable).  On error returns ZSIM_E*,
+	 * sets *key to the key at fault (NULL: the device) and writes a reason.
+	 */
+	int (*validate)(void *cfg, const struct zsim_tier_env *env, const char **key, char *err, size_t errlen);
 	/* Set up priv (zeroed). On error returns ZSIM_E* and writes a reason to err. */
 	int (*init)(void *priv, const struct zsim_tier_params *p, char *err, size_t errlen);
 	void (*destroy)(void *priv);
@@ -89,8 +134,6 @@ struct zsim_tier_ops {
 	int (*load)(void *priv, uint64_t index, uint8_t *out);
 	/* Drop the page at index (discard, or swap slot freed).  No-op if empty. */
 	void (*invalidate)(void *priv, uint64_t index);
-	/* Optional: compact; returns pages freed. */
-	uint64_t (*compact)(void *priv);
 	/* Fill up to max named counters; returns how many. */
 	size_t (*stats)(const void *priv, struct zsim_stat *out, size_t max);
 	int (*check)(const void *priv, char *msg, size_t msglen);
@@ -102,20 +145,13 @@ struct zsim_tier_ops {
 	 */
 	uint64_t (*io)(void *priv, uint64_t now, bool write, uint64_t index, uint32_t npages,
 		       uint64_t *cpu_ns);
-	/*
-	 * Optional: wall-clock nanoseconds this tier spent in its codec and in
-	 * making page bytes (the simulator's own speed, not simulated time; for
-	 * perf.json and benchmarks only).
-	 */
-	void (*wall)(const void *priv, uint64_t *codec_ns, uint64_t *content_ns);
-	/* Optional: the allocator holding this tier's objects (for per-class reports). */
-	const struct zsim_allocator *(*pool)(const void *priv);
-	/*
-	 * Optional, for a tier with a lower one: move pages down per the tier's
-	 * writeback settings, at simulated time `now` (the writes queue on the
-	 * lower tier's device).  Returns the pages moved.
-	 */
-	uint64_t (*writeback)(void *priv, uint64_t now);
+	/* Optional: the operations only some tiers have (enum zsim_tier_ctl);
+	 * returns 0, or ZSIM_ENOTSUP for an operation the tier does not have. */
+	int (*control)(void *priv, enum zsim_tier_ctl op, void *arg);
+};
+
+enum {
+	ZSIM_TIER_CAN_BE_LOWER = 1u << 0,   /* may sit below another tier (a backing device) */
 };
 
 const struct zsim_tier_ops *zsim_tier_find(const char *name);
@@ -129,11 +165,28 @@ struct zsim_tier {
 
 int zsim_tier_new(const char *name, const struct zsim_tier_params *p, struct zsim_tier **out,
 		  char *err, size_t errlen);
+/* ops->control, or ZSIM_ENOTSUP where the tier has none. */
+int zsim_tier_control(const struct zsim_tier *t, enum zsim_tier_ctl op, void *arg);
+
+/* Device types: each tier's presets (or its name).  Returns 0 and the tier and
+ * preset index, or ZSIM_ENOENT. */
+int zsim_tier_type_find(const char *type, const struct zsim_tier_ops **ops, unsigned *preset);
+const char *zsim_tier_type_name(const struct zsim_tier_ops *ops, unsigned preset);
+/* "zram, ssd, emmc, hdd, nvram, nas" into buf: every type, or (key != NULL) the
+ * types that have that key; returns how many. */
+size_t zsim_tier_type_names(const char *key, char *buf, size_t len);
+/* Every device type with its keys, defaults and help (zsim --list). */
+void zsim_tier_print_types(FILE *out);
+/* A tier's settings: the preset's defaults, then keys set from text. */
+void zsim_tier_cfg_defaults(const struct zsim_tier_ops *ops, unsigned preset, struct zsim_tier_cfg *cfg);
+int zsim_tier_cfg_set(const struct zsim_tier_ops *ops, struct zsim_tier_cfg *cfg, const char *key,
+		      const char *text, char *err, size_t errlen);
 void zsim_tier_free(struct zsim_tier *t);
 /* The value of a named counter; returns 0 and sets *v, or ZSIM_ENOENT. */
 int zsim_tier_stat(const struct zsim_tier *t, const char *name, uint64_t *v);
 
 extern const struct zsim_tier_ops zsim_tier_zram;
 extern const struct zsim_tier_ops zsim_tier_blockdev;
+extern const struct zsim_tier_ops zsim_tier_brd;
 
 #endif

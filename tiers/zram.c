@@ -49,10 +49,92 @@
 #include "tier.h"
 #include "../codecs/codec.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+/* zram writeback modes (echo MODE > /sys/block/zramN/writeback); 0: none */
+enum { WB_NONE, WB_IDLE, WB_HUGE, WB_HUGE_IDLE };
+
+/* The settings, filled from the key table. */
+struct zram_cfg {
+	char comp[16];            /* comp_algorithm; "": the profile's default */
+	int level;                /* codec level; -1: the codec's default */
+	char allocator[16];
+	uint64_t mem_limit;       /* bytes; 0: none */
+	char backing_dev[32];     /* a device below (resolved by the config reader into params.lower) */
+	unsigned wb_mode;         /* WB_*: periodic writeback to backing_dev */
+	uint64_t wb_idle_age;     /* ns: idle = not accessed for this long */
+	uint64_t wb_interval;     /* ns between writeback rounds */
+	uint64_t wb_limit;        /* bytes in all (writeback_limit); 0: no limit */
+};
+#define OFF(f) offsetof(struct zram_cfg, f)
+
+/*
+ * The writeback job is the periodic `echo SECONDS > idle; echo MODE > writeback`
+ * a userspace daemon would run (kernel-facts 3.3): every `interval`, slots not
+ * accessed for `idle_age` are marked idle, then the mode's slots go down.
+ */
+static const struct zsim_key keys[] = {
+	{ "comp", ZSIM_KEY_STR, OFF(comp), sizeof(((struct zram_cfg *)0)->comp), NULL, { NULL }, 0, 0, 0,
+	  NULL, 0, "compression algorithm (comp_algorithm) [default: the kernel profile's]" },
+	{ "level", ZSIM_KEY_INT, OFF(level), 0, "-1", { NULL }, 0, -1, 22, NULL, ZSIM_KEY_OPTIONAL,
+	  "codec level (zstd); -1: the codec's default" },
+	{ "allocator", ZSIM_KEY_STR, OFF(allocator), sizeof(((struct zram_cfg *)0)->allocator), "zsmalloc",
+	  { NULL }, 0, 0, 0, NULL, 0, "the pool's allocator (the kernel's zram: zsmalloc; others are what-ifs)" },
+	{ "mem_limit", ZSIM_KEY_SIZE, OFF(mem_limit), 0, "0", { NULL }, 0, 0, 0, NULL, 0,
+	  "most RAM the pool may hold (0: no limit)" },
+	{ "backing_dev", ZSIM_KEY_DEVICE, OFF(backing_dev), sizeof(((struct zram_cfg *)0)->backing_dev), NULL,
+	  { NULL }, 0, 0, 0, NULL, ZSIM_KEY_OPTIONAL, "a device below that writeback moves pages to" },
+	{ "writeback.mode", ZSIM_KEY_ENUM, OFF(wb_mode), 0, NULL, { NULL }, 0, 0, 0, "idle,huge,huge_idle",
+	  ZSIM_KEY_REQUIRED, "which slots each round writes back" },
+	{ "writeback.idle_age", ZSIM_KEY_TIME, OFF(wb_idle_age), 0, "60s", { NULL }, 0, 0, 0, NULL, 0,
+	  "a slot not accessed for this long is idle" },
+	{ "writeback.interval", ZSIM_KEY_TIME, OFF(wb_interval), 0, "10s", { NULL }, 0, 1000000, 0, NULL, 0,
+	  "time between writeback rounds" },
+	{ "writeback.limit", ZSIM_KEY_SIZE, OFF(wb_limit), 0, "0", { NULL }, 0, 0, 0, NULL, 0,
+	  "writeback_limit: bytes in all (0: no limit)" },
+	{ NULL },
+};
+
+static int zram_validate(void *cfgp, const struct zsim_tier_env *env, const char **key, char *err, size_t errlen)
+{
+	struct zram_cfg *c = cfgp;
+	char names[128];
+	if (!c->comp[0])
+		snprintf(c->comp, sizeof(c->comp), "%s", env->kp->zram_default_comp);
+	if (!zsim_codec_find(c->comp)) {
+		zsim_codec_names(names, sizeof(names));
+		*key = "comp";
+		snprintf(err, errlen, "unknown compressor '%s' (known: %s)", c->comp, names);
+		return ZSIM_EINVAL;
+	}
+	if (!zsim_allocator_find(c->allocator)) {
+		zsim_allocator_names(names, sizeof(names));
+		*key = "allocator";
+		snprintf(err, errlen, "unknown allocator '%s' (known: %s)", c->allocator, names);
+		return ZSIM_EINVAL;
+	}
+	if (c->wb_mode != WB_NONE && !c->backing_dev[0]) {
+		*key = "writeback";
+		snprintf(err, errlen, "writeback needs a backing_dev to write to");
+		return ZSIM_EINVAL;
+	}
+	*key = "writeback.mode";
+	if (c->wb_mode != WB_NONE && env->kp->version < 500) {
+		snprintf(err, errlen, "zram writeback needs kernel 5.4 or later (profile %s: none, or only 4.14's "
+			 "write-time writeback of incompressible pages, not modelled)", env->kp->name);
+		return ZSIM_EINVAL;
+	}
+	if (c->wb_mode == WB_HUGE_IDLE && env->kp->version < 519) {
+		snprintf(err, errlen, "huge_idle writeback came in 5.19 (profile %s)", env->kp->name);
+		return ZSIM_EINVAL;
+	}
+	*key = NULL;
+	return 0;
+}
 
 /* Slot flags (the kernel's ZRAM_SAME, ZRAM_HUGE; "used" means a pool object is held). */
 enum {
@@ -98,7 +180,7 @@ struct zram {
 	/* writeback to the backing device */
 	struct zsim_tier *lower;
 	int wb_mode;
-	uint64_t wb_idle_age_ms, wb_limit, wb_budget;
+	uint64_t wb_idle_age_ms, wb_interval, wb_limit, wb_budget;
 	uint8_t *bd_used;                    /* per backing block */
 	uint64_t bd_blocks, bd_hint;         /* blocks; no free block below bd_hint */
 	uint64_t bd_count, bd_reads, bd_writes;
@@ -109,8 +191,9 @@ struct zram {
 static int zram_init(void *priv, const struct zsim_tier_params *p, char *err, size_t errlen)
 {
 	struct zram *z = priv;
-	const char *cname = p->codec ? p->codec : p->kp->zram_default_comp;
-	const char *aname = p->allocator ? p->allocator : "zsmalloc";
+	const struct zram_cfg *c = p->cfg;
+	const char *cname = c->comp[0] ? c->comp : p->kp->zram_default_comp;
+	const char *aname = c->allocator;
 	int rc;
 
 	if (p->capacity_pages == 0) {
@@ -118,7 +201,7 @@ static int zram_init(void *priv, const struct zsim_tier_params *p, char *err, si
 		return ZSIM_EINVAL;
 	}
 	z->own_codec = !p->shared_codec;
-	rc = p->shared_codec ? 0 : zsim_codec_new(cname, p->codec_level, &z->codec);
+	rc = p->shared_codec ? 0 : zsim_codec_new(cname, c->level, &z->codec);
 	if (p->shared_codec)
 		z->codec = p->shared_codec;
 	if (rc < 0) {
@@ -127,7 +210,7 @@ static int zram_init(void *priv, const struct zsim_tier_params *p, char *err, si
 		if (rc == ZSIM_ENOENT)
 			snprintf(err, errlen, "unknown compressor '%s' (known: %s)", cname, names);
 		else
-			snprintf(err, errlen, "compressor '%s': bad level %d", cname, p->codec_level);
+			snprintf(err, errlen, "compressor '%s': bad level %d", cname, c->level);
 		return rc;
 	}
 	struct zsim_alloc_params ap = { .kp = p->kp, .frames = p->frames };
@@ -150,15 +233,24 @@ static int zram_init(void *priv, const struct zsim_tier_params *p, char *err, si
 	}
 	z->kp = p->kp;
 	z->frames = p->frames;
-	z->compress_ns = p->compress_ns ? p->compress_ns : zsim_codec_ops_of(z->codec)->compress_ns;
-	z->decompress_ns = p->decompress_ns ? p->decompress_ns : zsim_codec_ops_of(z->codec)->decompress_ns;
+	const struct zsim_codec_ops *cops = zsim_codec_ops_of(z->codec);
+	z->compress_ns = cops->compress_ns;
+	z->decompress_ns = cops->decompress_ns;
+	for (size_t i = 0; p->codec_compress_ns && i < zsim_codec_count(); i++)
+		if (zsim_codec_at(i) == cops) {
+			if (p->codec_compress_ns[i])
+				z->compress_ns = p->codec_compress_ns[i];
+			if (p->codec_decompress_ns[i])
+				z->decompress_ns = p->codec_decompress_ns[i];
+		}
 	z->nr_slots = p->capacity_pages;
 	z->table = zsim_xcalloc(z->nr_slots, sizeof(*z->table));
-	z->limit_pages = p->mem_limit_pages;
+	z->limit_pages = c->mem_limit / ZSIM_PAGE_SIZE;
 	z->lower = p->lower;
-	z->wb_mode = p->wb_mode;
-	z->wb_idle_age_ms = p->wb_idle_age_ns / 1000000;
-	z->wb_limit = z->wb_budget = p->wb_limit_pages;
+	z->wb_mode = (int)c->wb_mode;
+	z->wb_idle_age_ms = c->wb_idle_age / 1000000;
+	z->wb_interval = c->wb_interval;
+	z->wb_limit = z->wb_budget = c->wb_limit / ZSIM_PAGE_SIZE;
 	if (z->lower) {
 		uint64_t cap = 0;
 		if (zsim_tier_stat(z->lower, "capacity_pages", &cap) < 0 || !cap)
@@ -545,8 +637,8 @@ static uint64_t zram_writeback(void *priv, uint64_t now)
 	struct zram *z = priv;
 	if (!z->lower || !z->wb_mode)
 		return 0;
-	bool want_idle = z->wb_mode == ZSIM_WB_IDLE || z->wb_mode == ZSIM_WB_HUGE_IDLE;
-	bool want_huge = z->wb_mode == ZSIM_WB_HUGE || z->wb_mode == ZSIM_WB_HUGE_IDLE;
+	bool want_idle = z->wb_mode == WB_IDLE || z->wb_mode == WB_HUGE_IDLE;
+	bool want_huge = z->wb_mode == WB_HUGE || z->wb_mode == WB_HUGE_IDLE;
 	uint64_t now_ms = now / 1000000, n = 0, moved = 0;
 	struct wb_cand *c = NULL;
 	size_t cap = 0;
@@ -599,35 +691,62 @@ static uint64_t zram_writeback(void *priv, uint64_t now)
 	return moved;
 }
 
-static void zram_wall(const void *priv, uint64_t *codec_ns, uint64_t *content_ns)
-{
-	const struct zram *z = priv;
-	struct zsim_codec_stats st;
-	if (z->own_codec) {
-		zsim_codec_get_stats(z->codec, &st);
-		*codec_ns += st.compress_wall_ns;
-	}
-	*content_ns += z->content_wall_ns;
-}
+/* zram is SWP_SYNCHRONOUS_IO from 4.15 (kernel-facts 3.6): swap-ins skip the swap cache. */
+#define ZRAM_SYNC_IO_SINCE 415
 
-static const struct zsim_allocator *zram_pool(const void *priv)
+static int zram_control(void *priv, enum zsim_tier_ctl op, void *arg)
 {
-	return ((const struct zram *)priv)->pool;
+	struct zram *z = priv;
+	switch (op) {
+	case ZSIM_TCTL_SYNC_IO:
+		*(bool *)arg = z->kp->version >= ZRAM_SYNC_IO_SINCE;
+		return 0;
+	case ZSIM_TCTL_RAM_PAGES:
+		*(uint64_t *)arg = pool_pages(z);
+		return 0;
+	case ZSIM_TCTL_POOL:
+		*(const struct zsim_allocator **)arg = z->pool;
+		return 0;
+	case ZSIM_TCTL_COMPACT:
+		*(uint64_t *)arg = zram_compact(z);
+		return 0;
+	case ZSIM_TCTL_BACKGROUND:
+		if (z->wb_mode == WB_NONE || !z->lower)
+			return ZSIM_ENOTSUP;
+		*(uint64_t *)arg = z->wb_interval;
+		return 0;
+	case ZSIM_TCTL_WRITEBACK: {
+		struct zsim_tctl_writeback *w = arg;
+		w->moved = zram_writeback(z, w->now);
+		return 0;
+	}
+	case ZSIM_TCTL_WALL: {
+		struct zsim_tctl_wall *w = arg;
+		struct zsim_codec_stats st;
+		if (z->own_codec) {
+			zsim_codec_get_stats(z->codec, &st);
+			w->codec_ns += st.compress_wall_ns;
+		}
+		w->content_ns += z->content_wall_ns;
+		return 0;
+	}
+	}
+	return ZSIM_ENOTSUP;
 }
 
 const struct zsim_tier_ops zsim_tier_zram = {
 	.name = "zram",
 	.priv_size = sizeof(struct zram),
+	.keys = keys,
+	.cfg_size = sizeof(struct zram_cfg),
+	.validate = zram_validate,
 	.init = zram_init,
 	.destroy = zram_destroy,
 	.store = zram_store,
 	.load = zram_load,
 	.invalidate = zram_invalidate,
-	.compact = zram_compact,
 	.stats = zram_stats,
 	.check = zram_check,
 	.io = zram_io,
-	.wall = zram_wall,
-	.pool = zram_pool,
-	.writeback = zram_writeback,
+	.control = zram_control,
 };

@@ -63,7 +63,7 @@ check "stream: 200000 accesses" [ "$(grep -c '^access ' "$T/stream.dump")" = 200
 # crosscheck RAM PAGES: run zsim and the LRU tool, compare
 crosscheck() {
 	ram=$1; pages=$2
-	printf '{"machine":{"ram":"%s","cpus":1},"mm":{"policy":"lru","watermarks":false},"devices":{"sw":{"type":"nvram","size":"1G","read_latency":0,"write_latency":0,"read_bw":0,"write_bw":0}},"swap":[{"device":"sw"}]}' \
+	printf '{"machine":{"ram":"%s","cpus":1},"mm":{"policy":"lru","watermarks":false},"devices":{"sw":{"type":"nvram","size":"1G","read_latency":"0ns","write_latency":"0ns","read_bw":0,"write_bw":0}},"swap":[{"device":"sw"}]}' \
 		"$ram" > "$T/cc-$ram.json"
 	"$ZSIM" --trace "$T/stream.trc" --config "$T/cc-$ram.json" --out "$T/cc-$ram" --quiet
 	check "crosscheck $ram: run succeeds" [ $? = 0 ]

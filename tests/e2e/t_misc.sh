@@ -1,4 +1,4 @@
-# zsim --list, --version, calibrate, and codec_ns in a config.
+# zsim --list, --version, calibrate, and codec_time in a config.
 . "$(dirname "$0")/lib.sh"
 
 "$ZSIM" --list > "$T/list"
@@ -12,17 +12,18 @@ check "--version" sh -c "'$ZSIM' --version | grep -q '^zsim [0-9]'"
 for c in lzo-rle lzo lz4 zstd; do
 	check "calibrate measures $c" grep -q "\"$c\": {" "$T/cal.json"
 done
-check "calibrate gives positive times" sh -c "! grep -q '\"compress\": 0' '$T/cal.json'"
+check "calibrate gives positive times" sh -c "! grep -q '\"compress\": \"0ns\"' '$T/cal.json'"
+check "calibrate's output is a config's codec_time" sh -c "printf '{\"machine\":{\"ram\":\"16M\"},\"codec_time\":%s}' \"\$(cat '$T/cal.json')\" > '$T/calcfg.json' && '$ZSIM' --print-config --config '$T/calcfg.json' > /dev/null"
 expect_error "calibrate: bad --pages" "--pages: 'lots' is not a count" "$ZSIM" calibrate --pages lots
 expect_error "calibrate: stray argument" "unexpected argument 'x'" "$ZSIM" calibrate x
 
-# a config with codec_ns: zram's CPU time per page follows it
+# a config with codec_time: zram's CPU time per page follows it
 printf 'create 1 0 app\n' > "$T/t.txt"
 i=0; while [ $i -lt 6000 ]; do echo "access 1 $i w text:$i"; i=$((i + 1)); done >> "$T/t.txt"
 "$ZSIM" trace pack "$T/t.txt" -o "$T/t.trc"
 for ns in 1000 100000; do
 	cat > "$T/c$ns.json" <<J
-{ "machine": { "ram": "16M" }, "codec_ns": { "lzo-rle": { "compress": $ns, "decompress": 1000 } },
+{ "machine": { "ram": "16M" }, "codec_time": { "lzo-rle": { "compress": "${ns}ns", "decompress": "1us" } },
   "devices": { "z": { "type": "zram", "size": "64M" } }, "swap": [ { "device": "z" } ] }
 J
 	"$ZSIM" --trace "$T/t.trc" --config "$T/c$ns.json" --out "$T/r$ns" --quiet
@@ -30,9 +31,9 @@ done
 t_fast=$(sed -n 's/.*"sim_time_ns": \([0-9]*\).*/\1/p' "$T/r1000/summary.json")
 t_slow=$(sed -n 's/.*"sim_time_ns": \([0-9]*\).*/\1/p' "$T/r100000/summary.json")
 check "slower compression makes the run longer ($t_fast < $t_slow)" [ "$t_fast" -lt "$t_slow" ]
-check "--print-config shows codec_ns" sh -c "'$ZSIM' --print-config --config '$T/c1000.json' | grep -A2 '\"lzo-rle\"' | grep -q '\"compress\": 1000'"
-printf '{ "machine": { "ram": "16M" }, "codec_ns": { "lz5": { "compress": 1 } } }' > "$T/bad.json"
-expect_error "codec_ns: unknown codec named with its path" '\$\.codec_ns\.lz5: unknown compressor' \
+check "--print-config shows codec_time" sh -c "'$ZSIM' --print-config --config '$T/c1000.json' | grep -A2 '\"lzo-rle\"' | grep -q '\"compress\": \"1us\"'"
+printf '{ "machine": { "ram": "16M" }, "codec_time": { "lz5": { "compress": "1ns" } } }' > "$T/bad.json"
+expect_error "codec_time: unknown codec named with its path" '\$\.codec_time\.lz5: unknown compressor' \
 	"$ZSIM" --print-config --config "$T/bad.json"
 
 # names read from input never break the one-line error rule

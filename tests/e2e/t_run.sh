@@ -8,7 +8,7 @@ pack() { "$ZSIM" trace pack -o "$1"; }
 # ---------------------------------------------------------------------------
 # 1. 1000 pages written on a machine with plenty of RAM.
 # RAM 256M = 65536 pages, no reserve.  Each first-touch write is a minor fault
-# costing minor_fault_ns = 1000 ns: pgfault 1000, cpu 1 ms, and the 1000
+# costing minor_fault_time = 1 us: pgfault 1000, cpu 1 ms, and the 1000
 # faults fill exactly one 1 ms quantum, so the exit runs at 1 ms.  Lowest free
 # = 65536 - 1000.  Watermarks (kernel >= 4.6 formulas): min_free_kbytes =
 # sqrt(262144 KiB * 16) = 2048 -> min 512 pages; gap = max(512/4, 65536*10/10000)
@@ -301,13 +301,13 @@ check "print-config: swappiness 60" is "$P" mm.swappiness 60
 check "print-config: page_cluster 3" is "$P" mm.page_cluster 3
 check "print-config: watermark_scale_factor 10" is "$P" mm.watermark_scale_factor 10
 check "print-config: watermarks on" is "$P" mm.watermarks true
-check "print-config: minor_fault_ns 1000" is "$P" mm.minor_fault_ns 1000
-check "print-config: sample_interval 1 s" is "$P" mm.sample_interval 1000000000
+check "print-config: minor_fault_time 1 us" is "$P" mm.minor_fault_time 1us
+check "print-config: sample_interval 1 s" is "$P" mm.sample_interval 1s
 check "print-config: zram comp is the 6.18 default lzo-rle" is "$P" devices.z.comp lzo-rle
 check "print-config: zram allocator zsmalloc" is "$P" devices.z.allocator zsmalloc
 check "print-config: zram size in bytes" is "$P" devices.z.size 536870912
-check "print-config: emmc read latency preset 330 us" is "$P" devices.d.read_latency 330000
-check "print-config: emmc write latency preset 1 ms" is "$P" devices.d.write_latency 1000000
+check "print-config: emmc read latency preset 330 us" is "$P" devices.d.read_latency 330us
+check "print-config: emmc write latency preset 1 ms" is "$P" devices.d.write_latency 1ms
 check "print-config: emmc write bandwidth preset 90 MB/s" is "$P" devices.d.write_bw 90000000
 check "print-config: emmc queue depth 1" is "$P" devices.d.queue_depth 1
 check "print-config: swap priority -1 (swapon's default)" is "$P" swap.0.priority -1

@@ -40,7 +40,7 @@ bad_config "wrong type (array for an object)" "\\$\.machine: expected an object"
 Z='"z":{"type":"zram","size":"64M"'
 bad_config "backing_dev that does not exist" "\\$\.devices\.z\.backing_dev: no device named 'ssdx' in \\$\.devices" \
 	'{"kernel":"6.1","machine":{"ram":"64M"},"devices":{'"$Z"',"backing_dev":"ssdx"}},"swap":[{"device":"z"}]}'
-bad_config "a zram as backing_dev" "\\$\.devices\.z\.backing_dev: 'y' is a zram: a backing_dev must be a plain block device" \
+bad_config "a zram as backing_dev" "\\$\.devices\.z\.backing_dev: 'y' is a zram: a backing_dev must be a device that can sit below another \\(ssd, emmc, hdd, nvram, nas\\)" \
 	'{"kernel":"6.1","machine":{"ram":"64M"},"devices":{'"$Z"',"backing_dev":"y"},"y":{"type":"zram","size":"64M"}},"swap":[{"device":"z"},{"device":"y"}]}'
 bad_config "backing_dev also used as swap" "\\$\.swap\[1\]\.device: device 's' is used twice in the stack" \
 	'{"kernel":"6.1","machine":{"ram":"64M"},"devices":{'"$Z"',"backing_dev":"s"},"s":{"type":"ssd","size":"64M"}},"swap":[{"device":"z"},{"device":"s"}]}'
@@ -52,10 +52,10 @@ bad_config "writeback on a kernel without it" "\\$\.devices\.z\.writeback\.mode:
 	'{"kernel":"3.12","machine":{"ram":"64M"},"devices":{'"$Z"',"backing_dev":"s","writeback":{"mode":"idle"}},"s":{"type":"ssd","size":"64M"}},"swap":[{"device":"z"}]}'
 bad_config "huge_idle before 5.19" "\\$\.devices\.z\.writeback\.mode: huge_idle writeback came in 5\.19 \(profile 5\.4\)" \
 	'{"kernel":"5.4","machine":{"ram":"64M"},"devices":{'"$Z"',"backing_dev":"s","writeback":{"mode":"huge_idle"}},"s":{"type":"ssd","size":"64M"}},"swap":[{"device":"z"}]}'
-bad_config "backing_dev on a plain device" "\\$\.devices\.s\.backing_dev: only a zram device has 'backing_dev'" \
+bad_config "backing_dev on a plain device" "\\$\.devices\.s\.backing_dev: only zram devices have 'backing_dev'" \
 	'{"kernel":"6.1","machine":{"ram":"64M"},"devices":{"s":{"type":"ssd","size":"64M","backing_dev":"t"},"t":{"type":"ssd","size":"64M"}},"swap":[{"device":"s"},{"device":"t"}]}'
 # flash wear keys
-bad_config "pe_cycles on an hdd" "\\$\.devices\.h\.pe_cycles: only a flash device \(ssd, emmc\) has 'pe_cycles'" \
+bad_config "pe_cycles on an hdd" "\\$\.devices\.h\.pe_cycles: only ssd, emmc devices have 'pe_cycles'" \
 	'{"machine":{"ram":"64M"},"devices":{"h":{"type":"hdd","size":"64M","pe_cycles":100}},"swap":[{"device":"h"}]}'
 bad_config "waf below 1" "\\$\.devices\.e\.waf: expected a number from 1 to 1000" \
 	'{"machine":{"ram":"64M"},"devices":{"e":{"type":"emmc","size":"64M","waf":0.5}},"swap":[{"device":"e"}]}'
@@ -76,6 +76,20 @@ bad_config "negative size" "\\$\.devices\.z\.size: expected a size" \
 	'{"machine":{"ram":"64M"},"devices":{"z":{"type":"zram","size":-4096}},"swap":[{"device":"z"}]}'
 bad_config "bad time string" "\\$\.devices\.s\.read_latency: expected a time" \
 	'{"machine":{"ram":"64M"},"devices":{"s":{"type":"ssd","size":"1G","read_latency":"80 parsecs"}},"swap":[{"device":"s"}]}'
+bad_config "a time without a unit (device key)" "\\$\.devices\.s\.read_latency: expected a time with a unit .*: a bare number could be ns or s" \
+	'{"machine":{"ram":"64M"},"devices":{"s":{"type":"ssd","size":"1G","read_latency":80}},"swap":[{"device":"s"}]}'
+bad_config "a time without a unit (mm)" "\\$\.mm\.sample_interval: expected a time with a unit" \
+	'{"machine":{"ram":"64M"},"mm":{"sample_interval":"300"}}'
+bad_config "a time without a unit (writeback)" "\\$\.devices\.z\.writeback\.idle_age: expected a time with a unit" \
+	'{"machine":{"ram":"64M"},"devices":{"z":{"type":"zram","size":"64M","backing_dev":"s","writeback":{"mode":"idle","idle_age":300}},"s":{"type":"ssd","size":"1G"}},"swap":[{"device":"z"}]}'
+bad_config "unknown key inside a device's nested object" "\\$\.devices\.z\.writeback: unknown key 'age' \\(known: mode, idle_age, interval, limit\\)" \
+	'{"machine":{"ram":"64M"},"devices":{"z":{"type":"zram","size":"64M","backing_dev":"s","writeback":{"mode":"idle","age":"1s"}},"s":{"type":"ssd","size":"1G"}},"swap":[{"device":"z"}]}'
+bad_config "writeback without its mode" "\\$\.devices\.z\.writeback: missing key 'mode' \\(idle, huge, huge_idle\\)" \
+	'{"machine":{"ram":"64M"},"devices":{"z":{"type":"zram","size":"64M","backing_dev":"s","writeback":{"interval":"1s"}},"s":{"type":"ssd","size":"1G"}},"swap":[{"device":"z"}]}'
+bad_config "brd's key out of its type" "\\$\.devices\.s\.copy_time: only brd devices have 'copy_time'" \
+	'{"machine":{"ram":"64M"},"devices":{"s":{"type":"ssd","size":"1G","copy_time":"1us"}},"swap":[{"device":"s"}]}'
+bad_config "brd's key, bad value" "\\$\.devices\.r\.copy_time: expected a time with a unit" \
+	'{"machine":{"ram":"64M"},"devices":{"r":{"type":"brd","size":"64M","copy_time":"fast"}},"swap":[{"device":"r"}]}'
 bad_config "missing RAM" "\\$\.machine: missing key 'ram'" \
 	'{"machine":{"cpus":2}}'
 bad_config "RAM below the model's floor" "\\$\.machine\.ram: RAM below 16M" \
@@ -98,7 +112,7 @@ bad_config "unknown filesystem type" "\\$\.filesystems\.x\.type: unknown filesys
 	'{"machine":{"ram":"64M"},"filesystems":{"x":{"type":"ext9"}}}'
 bad_config "unknown compressor" "\\$\.devices\.z\.comp: unknown compressor 'lz5' \(known: lzo-rle, lzo, lz4, zstd\)" \
 	'{"machine":{"ram":"64M"},"devices":{"z":{"type":"zram","size":"1G","comp":"lz5"}},"swap":[{"device":"z"}]}'
-bad_config "zram-only key on an ssd" "\\$\.devices\.s\.comp: only a zram device has 'comp'" \
+bad_config "zram-only key on an ssd" "\\$\.devices\.s\.comp: only zram devices have 'comp'" \
 	'{"machine":{"ram":"64M"},"devices":{"s":{"type":"ssd","size":"1G","comp":"lz4"}},"swap":[{"device":"s"}]}'
 bad_config "unknown allocator" "\\$\.devices\.z\.allocator: unknown allocator 'slab' \(known: zsmalloc" \
 	'{"machine":{"ram":"64M"},"devices":{"z":{"type":"zram","size":"1G","allocator":"slab"}},"swap":[{"device":"z"}]}'

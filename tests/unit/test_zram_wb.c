@@ -45,16 +45,39 @@ static void store(struct pair *p, uint64_t index, enum zsim_content_class cls, u
 	p->z->ops->io(p->z->priv, now, true, index, 1, &cpu);
 }
 
-static void open_pair(struct pair *p, enum zsim_wb_mode mode, uint64_t idle_age, uint64_t limit)
+/* Set a tier's key from text; the test fails if it does not take it. */
+static void set(const struct zsim_tier_ops *ops, struct zsim_tier_cfg *c, const char *key, const char *val)
 {
 	char err[256] = "";
+	ck_assert_msg(zsim_tier_cfg_set(ops, c, key, val, err, sizeof(err)) == 0, "%s=%s: %s", key, val, err);
+}
+
+/* A zram over a 16-page SSD (100 us per request, one at a time), writeback
+ * mode `mode` with idle_age and limit (pages) as given. */
+static void open_pair(struct pair *p, const char *mode, uint64_t idle_age, uint64_t limit)
+{
+	char err[256] = "", buf[32];
 	const struct zsim_kprofile *kp = zsim_kprofile_find("6.1");
-	struct zsim_tier_params sp = { .kp = kp, .capacity_pages = 16, .read_latency_ns = 100000,
-				       .write_latency_ns = 100000, .queue_depth = 1 };
+	struct zsim_tier_cfg sc, zc;
+	unsigned ssd;
+	const struct zsim_tier_ops *bd;
+	ck_assert_int_eq(zsim_tier_type_find("ssd", &bd, &ssd), 0);
+	zsim_tier_cfg_defaults(bd, ssd, &sc);
+	set(bd, &sc, "read_latency", "100us");
+	set(bd, &sc, "write_latency", "100us");
+	set(bd, &sc, "queue_depth", "1");
+	set(bd, &sc, "flash_size", "64K");
+	struct zsim_tier_params sp = { .kp = kp, .capacity_pages = 16, .preset = ssd, .cfg = sc.b };
 	ck_assert_int_eq(zsim_tier_new("blockdev", &sp, &p->ssd, err, sizeof(err)), 0);
-	struct zsim_tier_params zp = { .kp = kp, .capacity_pages = 16, .codec = "lzo-rle", .codec_level = -1,
-				       .lower = p->ssd, .wb_mode = mode, .wb_idle_age_ns = idle_age,
-				       .wb_limit_pages = limit };
+	zsim_tier_cfg_defaults(&zsim_tier_zram, 0, &zc);
+	set(&zsim_tier_zram, &zc, "comp", "lzo-rle");
+	set(&zsim_tier_zram, &zc, "backing_dev", "ssd");
+	set(&zsim_tier_zram, &zc, "writeback.mode", mode);
+	snprintf(buf, sizeof(buf), "%lluns", (unsigned long long)idle_age);
+	set(&zsim_tier_zram, &zc, "writeback.idle_age", buf);
+	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)limit * 4096);
+	set(&zsim_tier_zram, &zc, "writeback.limit", buf);
+	struct zsim_tier_params zp = { .kp = kp, .capacity_pages = 16, .cfg = zc.b, .lower = p->ssd };
 	ck_assert_msg(zsim_tier_new("zram", &zp, &p->z, err, sizeof(err)) == 0, "%s", err);
 	for (uint64_t i = 0; i < 4; i++)
 		store(p, i, ZSIM_CONTENT_RANDOM, 10 + i, 0);
@@ -65,6 +88,14 @@ static void open_pair(struct pair *p, enum zsim_wb_mode mode, uint64_t idle_age,
 	ck_assert_uint_eq(stat(p->z, "pages_stored"), 9);
 	ck_assert_uint_eq(stat(p->z, "huge_pages"), 4);
 	ck_assert_uint_eq(stat(p->z, "same_pages"), 1);
+}
+
+/* One writeback round at `now`; returns the pages moved. */
+static uint64_t writeback(struct pair *p, uint64_t now)
+{
+	struct zsim_tctl_writeback wb = { .now = now };
+	ck_assert_int_eq(zsim_tier_control(p->z, ZSIM_TCTL_WRITEBACK, &wb), 0);
+	return wb.moved;
 }
 
 static void close_pair(struct pair *p)
@@ -82,9 +113,9 @@ static void close_pair(struct pair *p)
 START_TEST(test_wb_huge)
 {
 	struct pair p;
-	open_pair(&p, ZSIM_WB_HUGE, 0, 0);
+	open_pair(&p, "huge", 0, 0);
 	uint64_t compr = stat(p.z, "compr_data_size");
-	ck_assert_uint_eq(p.z->ops->writeback(p.z->priv, 10 * SEC), 4);
+	ck_assert_uint_eq(writeback(&p, 10 * SEC), 4);
 	ok(&p);
 	ck_assert_uint_eq(stat(p.z, "compr_data_size"), compr - 4 * 4096);
 	ck_assert_uint_eq(stat(p.z, "huge_pages"), 0);
@@ -93,7 +124,7 @@ START_TEST(test_wb_huge)
 	ck_assert_uint_eq(stat(p.z, "bd_writes"), 4);
 	ck_assert_uint_eq(stat(p.ssd, "pages_stored"), 4);
 	/* a second round finds nothing new */
-	ck_assert_uint_eq(p.z->ops->writeback(p.z->priv, 20 * SEC), 0);
+	ck_assert_uint_eq(writeback(&p, 20 * SEC), 0);
 	uint64_t cpu = 0;
 	uint64_t decomp = stat(p.z, "decomp_pages");
 	uint64_t done = p.z->ops->io(p.z->priv, 30 * SEC, false, 0, 1, &cpu);
@@ -122,18 +153,18 @@ END_TEST
 START_TEST(test_wb_idle_limit)
 {
 	struct pair p;
-	open_pair(&p, ZSIM_WB_IDLE, 5 * SEC, 2);
-	ck_assert_uint_eq(p.z->ops->writeback(p.z->priv, 10 * SEC), 2);
+	open_pair(&p, "idle", 5 * SEC, 2);
+	ck_assert_uint_eq(writeback(&p, 10 * SEC), 2);
 	ok(&p);
 	ck_assert_uint_eq(stat(p.z, "bd_count"), 2);
 	ck_assert_uint_eq(stat(p.z, "huge_pages"), 2);
-	ck_assert_uint_eq(p.z->ops->writeback(p.z->priv, 60 * SEC), 0);
+	ck_assert_uint_eq(writeback(&p, 60 * SEC), 0);
 	close_pair(&p);
 
 	/* no limit, at 14 s: 0-3 and 4-7 are all idle: 8 go, huge ones first
 	 * (largest bucket), the zero page stays */
-	open_pair(&p, ZSIM_WB_IDLE, 5 * SEC, 0);
-	ck_assert_uint_eq(p.z->ops->writeback(p.z->priv, 14 * SEC), 8);
+	open_pair(&p, "idle", 5 * SEC, 0);
+	ck_assert_uint_eq(writeback(&p, 14 * SEC), 8);
 	ok(&p);
 	ck_assert_uint_eq(stat(p.z, "compr_data_size"), 0);
 	ck_assert_uint_eq(stat(p.z, "same_pages"), 1);
@@ -150,13 +181,13 @@ END_TEST
 START_TEST(test_wb_huge_idle)
 {
 	struct pair p;
-	open_pair(&p, ZSIM_WB_HUGE_IDLE, 5 * SEC, 0);
+	open_pair(&p, "huge_idle", 5 * SEC, 0);
 	uint64_t cpu = 0;
 	p.z->ops->io(p.z->priv, 9 * SEC, false, 3, 1, &cpu);   /* slot 3 read at 9 s: not idle */
-	ck_assert_uint_eq(p.z->ops->writeback(p.z->priv, 10 * SEC), 3);
+	ck_assert_uint_eq(writeback(&p, 10 * SEC), 3);
 	ok(&p);
 	ck_assert_uint_eq(stat(p.z, "huge_pages"), 1);
-	ck_assert_uint_eq(p.z->ops->writeback(p.z->priv, 15 * SEC), 1);
+	ck_assert_uint_eq(writeback(&p, 15 * SEC), 1);
 	ck_assert_uint_eq(stat(p.z, "huge_pages"), 0);
 	ck_assert_uint_eq(stat(p.z, "bd_count"), 4);
 	close_pair(&p);

@@ -1,0 +1,62 @@
+/*
+ * devices.c - the machine's devices: one tier instance (tiers/) per configured
+ * device, made from its type and settings, each created after the device below
+ * it (a zram after its backing_dev), and freed at the end.  This file knows no
+ * tier by name: what a tier needs comes from the config's key tables, and what
+ * the rest of the machine asks of it goes through tier ops and controls.
+ */
+#include "sim.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int device_new(struct zsim_sim *s, unsigned d, char *err, size_t errlen)
+{
+	const struct zsim_dev_cfg *dc = &s->cfg.dev[d];
+	struct zsim_tier_params tp = {
+		.kp = s->cfg.kp,
+		.frames = &s->ram_source,
+		.capacity_pages = dc->size / ZSIM_PAGE_SIZE,
+		.preset = dc->preset,
+		.cfg = dc->tcfg.b,
+		.codec_compress_ns = s->cfg.codec_compress_ns,
+		.codec_decompress_ns = s->cfg.codec_decompress_ns,
+		.lower = dc->lower >= 0 ? s->devtier[dc->lower] : NULL,
+	};
+	char msg[256];
+	int rc = zsim_tier_new(dc->tier->name, &tp, &s->devtier[d], msg, sizeof(msg));
+	if (rc < 0)
+		snprintf(err, errlen, "$.devices.%s: %s", dc->name, msg);
+	return rc;
+}
+
+int zsim_devices_init(struct zsim_sim *s, char *err, size_t errlen)
+{
+	/* lower devices first; the config reader refused loops and shared lowers */
+	unsigned made = 0;
+	while (made < s->cfg.nr_dev) {
+		unsigned before = made;
+		for (unsigned d = 0; d < s->cfg.nr_dev; d++) {
+			int lower = s->cfg.dev[d].lower;
+			if (s->devtier[d] || (lower >= 0 && !s->devtier[lower]))
+				continue;
+			int rc = device_new(s, d, err, errlen);
+			if (rc < 0)
+				return rc;
+			made++;
+		}
+		if (made == before) {
+			snprintf(err, errlen, "$.devices: the devices' stack has a loop");
+			return ZSIM_EINVAL;
+		}
+	}
+	return 0;
+}
+
+void zsim_devices_free(struct zsim_sim *s)
+{
+	for (unsigned d = 0; d < s->cfg.nr_dev; d++) {
+		zsim_tier_free(s->devtier[d]);
+		s->devtier[d] = NULL;
+	}
+}
