@@ -18,7 +18,6 @@
 #include "../traces/gen.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -61,45 +60,48 @@ static int usage(FILE *out)
 	return out == stderr ? ZSIM_EXIT_USAGE : ZSIM_EXIT_OK;
 }
 
+struct trace_cli {
+	const char *out;
+	bool json, help;
+};
+
+static const struct zsim_opt trace_opts_tab[] = {
+	{ "output", ZSIM_OPT_FILE, offsetof(struct trace_cli, out), NULL, 0, 0,
+	  "output file (default: standard output)", 'o' },
+	{ "json", ZSIM_OPT_FLAG, offsetof(struct trace_cli, json), NULL, 0, 0,
+	  "stat: print JSON", 0 },
+	{ "help", ZSIM_OPT_FLAG, offsetof(struct trace_cli, help), NULL, 0, 0,
+	  "print this help", 'h' },
+	{ NULL, NULL, 0, NULL, 0, 0, NULL, 0 },
+};
+
 static int parse_opts(int argc, char **argv, struct trace_opts *o, bool allow_json)
 {
-	static const struct option lo[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0, 0, 0, 0 },
-	};
-	int c;
-	optind = 1;
-	opterr = 0;
+	struct trace_cli tc;
+	char err[512];
+	int npos = 0;
+	memset(&tc, 0, sizeof(tc));
 	o->verb = argv[0];
-	while ((c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			o->out = optarg;
-			break;
-		case 'j':
-			if (!allow_json) {
-				fprintf(stderr, "zsim trace %s: --json is an option of stat only\n", o->verb);
-				return ZSIM_EXIT_USAGE;
-			}
-			o->json = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return -1;
-		default:
-			fprintf(stderr, "zsim trace %s: unknown or incomplete option '%s'\n", o->verb,
-				argv[optind - 1]);
-			return ZSIM_EXIT_USAGE;
-		}
-	}
-	if (argc - optind > 1) {
-		fprintf(stderr, "zsim trace %s: one input file at most ('%s' is extra)\n", o->verb,
-			argv[optind + 1]);
+	const struct zsim_opt_set sets[] = { { trace_opts_tab, &tc }, { NULL, NULL } };
+	if (zsim_opt_parse(sets, argc - 1, argv + 1, &npos, err, sizeof(err)) < 0) {
+		fprintf(stderr, "zsim trace %s: %s\n", o->verb, err);
 		return ZSIM_EXIT_USAGE;
 	}
-	o->in = optind < argc ? argv[optind] : "-";
+	if (tc.help) {
+		usage(stdout);
+		return -1;
+	}
+	if (tc.json && !allow_json) {
+		fprintf(stderr, "zsim trace %s: --json is an option of stat only\n", o->verb);
+		return ZSIM_EXIT_USAGE;
+	}
+	if (npos > 1) {
+		fprintf(stderr, "zsim trace %s: one input file at most ('%s' is extra)\n", o->verb, argv[2]);
+		return ZSIM_EXIT_USAGE;
+	}
+	o->in = npos ? argv[1] : "-";
+	o->out = tc.out;
+	o->json = tc.json;
 	return 0;
 }
 
