@@ -52,7 +52,7 @@ help:
 	@echo "make bench       benchmarks; prints figures"
 	@echo "make fuzz        run the libFuzzer targets for a bounded time (clang)"
 	@echo "make traces      traces/kbuild.trc, hogger-800m.trc (the 2013 experiment), service-800m.trc"
-	@echo "make install PREFIX=/usr/local DESTDIR="
+	@echo "make install PREFIX=/usr/local DESTDIR=   zsim, its man page, configs and scripts (make uninstall)"
 
 deps:
 	@sh scripts/deps.sh
@@ -128,12 +128,26 @@ fuzz:
 traces: zsim
 	sh scripts/make-traces.sh ./zsim traces
 
+# Installs the binary, the manual page (its example paths rewritten to
+# PREFIX), the ready configs (every file under configs/, seed-2013/ included)
+# and the scripts people run: make-traces.sh and plot.sh.
+BINDIR  = $(PREFIX)/bin
+MANDIR  = $(PREFIX)/share/man/man1
+DATADIR = $(PREFIX)/share/zsim
+INSTALL_SCRIPTS := scripts/make-traces.sh scripts/plot.sh
+
 install: zsim
-	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 755 $(ZSIM_BIN) $(DESTDIR)$(PREFIX)/bin/zsim
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR)/configs $(DESTDIR)$(DATADIR)/scripts
+	install -m 755 $(ZSIM_BIN) $(DESTDIR)$(BINDIR)/zsim
+	sed 's|/usr/local/share/zsim|$(DATADIR)|g' docs/zsim.1 > $(DESTDIR)$(MANDIR)/zsim.1
+	chmod 644 $(DESTDIR)$(MANDIR)/zsim.1
+	cd configs && find . -type f | while read -r f; do \
+		install -D -m 644 "$$f" "$(DESTDIR)$(DATADIR)/configs/$$f" || exit 1; done
+	install -m 755 $(INSTALL_SCRIPTS) $(DESTDIR)$(DATADIR)/scripts/
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/zsim
+	rm -f $(DESTDIR)$(BINDIR)/zsim $(DESTDIR)$(MANDIR)/zsim.1
+	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
 	rm -rf build build-asan build-fuzz zsim

@@ -12,14 +12,12 @@
 #include "../traces/content.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#define CAL_DEFAULT_PAGES 4096
 #define CAL_REPEATS 3   /* best of: the machine may be busy */
 
 static double now_s(void)
@@ -29,43 +27,40 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+struct cal_opts {
+	uint64_t pages;
+	const char *out;
+	bool help;
+};
+
+static const struct zsim_opt cal_opts_tab[] = {
+	{ "pages", ZSIM_OPT_COUNT, offsetof(struct cal_opts, pages), "4096", 1, 1u << 20,
+	  "pages in the measured corpus", 'n' },
+	{ "output", ZSIM_OPT_FILE, offsetof(struct cal_opts, out), NULL, 0, 0,
+	  "write the JSON there (default: standard output)", 'o' },
+	{ "help", ZSIM_OPT_FLAG, offsetof(struct cal_opts, help), NULL, 0, 0,
+	  "print this help", 'h' },
+	{ NULL, NULL, 0, NULL, 0, 0, NULL, 0 },
+};
+
 int zsim_cmd_calibrate(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "pages", required_argument, NULL, 'n' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0, 0, 0, 0 },
-	};
-	uint64_t pages = CAL_DEFAULT_PAGES;
-	const char *out = NULL;
-	int c;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "n:o:h", lo, NULL)) != -1) {
-		switch (c) {
-		case 'n':
-			if (zsim_parse_u64(optarg, &pages) < 0 || pages == 0 || pages > (1u << 20)) {
-				fprintf(stderr, "zsim calibrate: --pages: '%s' is not a count from 1 to 1048576\n", optarg);
-				return ZSIM_EXIT_USAGE;
-			}
-			break;
-		case 'o':
-			out = optarg;
-			break;
-		case 'h':
-			printf("usage: zsim calibrate [--pages N] [-o FILE]\n"
-			       "Measure this machine's codecs per 4 KiB page; the output is a config's \"codec_time\".\n");
-			return ZSIM_EXIT_OK;
-		default:
-			fprintf(stderr, "zsim calibrate: unknown or incomplete option '%s'\n", argv[optind - 1]);
-			return ZSIM_EXIT_USAGE;
-		}
-	}
-	if (optind != argc) {
-		fprintf(stderr, "zsim calibrate: unexpected argument '%s'\n", argv[optind]);
+	struct cal_opts co;
+	char err[512];
+	memset(&co, 0, sizeof(co));
+	const struct zsim_opt_set sets[] = { { cal_opts_tab, &co }, { NULL, NULL } };
+	if (zsim_opt_parse(sets, argc - 1, argv + 1, NULL, err, sizeof(err)) < 0) {
+		fprintf(stderr, "zsim calibrate: %s\n", err);
 		return ZSIM_EXIT_USAGE;
 	}
+	if (co.help) {
+		printf("usage: zsim calibrate [--pages N] [-o FILE]\n"
+		       "Measure this machine's codecs per 4 KiB page; the output is a config's \"codec_time\".\n");
+		zsim_opt_print(stdout, cal_opts_tab);
+		return ZSIM_EXIT_OK;
+	}
+	uint64_t pages = co.pages;
+	const char *out = co.out;
 	/* the corpus: mix pages that are not same-filled */
 	uint8_t *corpus = zsim_xmalloc(pages * ZSIM_PAGE_SIZE);
 	uint64_t n = 0;

@@ -8,9 +8,16 @@
 
 #include "../core/zsim.h"
 #include "../core/units.h"
+#include "../core/options.h"
+
+#include <stdio.h>
 
 int zsim_cmd_fill(int argc, char **argv);
+/* Every subcommand gets argv from its own name on (argv[0] "fill", "run", ...). */
 int zsim_cmd_run(int argc, char **argv);
+/* The run command's option table and its --help text (zsim --help prints both). */
+extern const struct zsim_opt zsim_run_opts[];
+void zsim_run_usage(FILE *out);
 int zsim_cmd_calibrate(int argc, char **argv);
 int zsim_cmd_corpus(int argc, char **argv);
 /* `zsim trace VERB`: pack, dump, stat here (trace.c); gen and import get argv from VERB on. */

@@ -8,61 +8,56 @@
 #include "../traces/content.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+struct corpus_opts {
+	uint64_t pages, seed;
+	const char *out;
+	bool help;
+};
+
+static const struct zsim_opt corpus_opts_tab[] = {
+	{ "pages", ZSIM_OPT_COUNT, offsetof(struct corpus_opts, pages), NULL, 1, 0,
+	  "pages to write (required)", 'n' },
+	{ "seed", ZSIM_OPT_COUNT, offsetof(struct corpus_opts, seed), "1", 0, 0,
+	  "seed of the pages (as zsim fill --synthetic CLASS:N:SEED)", 's' },
+	{ "output", ZSIM_OPT_FILE, offsetof(struct corpus_opts, out), NULL, 0, 0,
+	  "the corpus file (required)", 'o' },
+	{ "help", ZSIM_OPT_FLAG, offsetof(struct corpus_opts, help), NULL, 0, 0,
+	  "print this help", 'h' },
+	{ NULL, NULL, 0, NULL, 0, 0, NULL, 0 },
+};
+
 int zsim_cmd_corpus(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "pages", required_argument, NULL, 'n' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0, 0, 0, 0 },
-	};
-	uint64_t pages = 0, seed = 1;
-	const char *out = NULL;
-	char names[128];
-	int c;
-	optind = 1;
-	opterr = 0;
+	struct corpus_opts co;
+	char names[128], err[512];
+	int npos = 0;
+	memset(&co, 0, sizeof(co));
 	zsim_content_names(names, sizeof(names));
-	while ((c = getopt_long(argc, argv, "n:s:o:h", lo, NULL)) != -1) {
-		switch (c) {
-		case 'n':
-			if (zsim_parse_u64(optarg, &pages) < 0 || pages == 0) {
-				fprintf(stderr, "zsim corpus: --pages: '%s' is not a positive count\n", optarg);
-				return ZSIM_EXIT_USAGE;
-			}
-			break;
-		case 's':
-			if (zsim_parse_u64(optarg, &seed) < 0) {
-				fprintf(stderr, "zsim corpus: --seed: '%s' is not a number\n", optarg);
-				return ZSIM_EXIT_USAGE;
-			}
-			break;
-		case 'o':
-			out = optarg;
-			break;
-		case 'h':
-			printf("usage: zsim corpus CLASS --pages N [--seed S] -o FILE\n"
-			       "CLASS: %s\n", names);
-			return ZSIM_EXIT_OK;
-		default:
-			fprintf(stderr, "zsim corpus: unknown or incomplete option '%s'\n", argv[optind - 1]);
-			return ZSIM_EXIT_USAGE;
-		}
+	const struct zsim_opt_set sets[] = { { corpus_opts_tab, &co }, { NULL, NULL } };
+	if (zsim_opt_parse(sets, argc - 1, argv + 1, &npos, err, sizeof(err)) < 0) {
+		fprintf(stderr, "zsim corpus: %s\n", err);
+		return ZSIM_EXIT_USAGE;
 	}
+	if (co.help) {
+		printf("usage: zsim corpus CLASS --pages N [--seed S] -o FILE\n"
+		       "CLASS: %s\n", names);
+		zsim_opt_print(stdout, corpus_opts_tab);
+		return ZSIM_EXIT_OK;
+	}
+	uint64_t pages = co.pages, seed = co.seed;
+	const char *out = co.out;
 	enum zsim_content_class cls;
-	if (optind + 1 != argc || !pages || !out) {
+	if (npos != 1 || !pages || !out) {
 		fprintf(stderr, "zsim corpus: usage: zsim corpus CLASS --pages N [--seed S] -o FILE\n");
 		return ZSIM_EXIT_USAGE;
 	}
-	if (zsim_content_parse(argv[optind], &cls) < 0) {
-		fprintf(stderr, "zsim corpus: unknown content class '%s' (known: %s)\n", argv[optind], names);
+	if (zsim_content_parse(argv[1], &cls) < 0) {
+		fprintf(stderr, "zsim corpus: unknown content class '%s' (known: %s)\n", argv[1], names);
 		return ZSIM_EXIT_USAGE;
 	}
 	size_t tlen = strlen(out) + 32;

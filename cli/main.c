@@ -1,5 +1,12 @@
 /*
- * main.c - the zsim command: dispatch to subcommands, --list, --version.
+ * main.c - the zsim command: the subcommands' phone book, `zsim --help` and
+ * `zsim help [COMMAND...]`, --list, --version.
+ *
+ * The run command is the default: `zsim --trace T --config C` is `zsim run
+ * --trace T --config C`, so any first argument that is an option (other than
+ * --help, --list, --version) starts a run, with its options in any order.
+ * `zsim help CMD ARGS...` is `zsim CMD ARGS... --help`: each command prints
+ * its own help, from its option table where it has one.
  */
 #include "cli.h"
 #include "../codecs/codec.h"
@@ -11,25 +18,93 @@
 #include "../traces/gen.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../sim/results.h"
 #define ZSIM_VERSION ZSIM_VERSION_STRING
 
+static int cmd_help(int argc, char **argv);
+
+static const struct command {
+	const char *name;
+	const char *args;
+	const char *summary;
+	int (*fn)(int argc, char **argv);
+} commands[] = {
+	{ "run", "[run options]", "replay traces on a configured machine (the default command)", zsim_cmd_run },
+	{ "fill", "[options] CORPUS", "write a page corpus to a simulated zram device, print mm_stat", zsim_cmd_fill },
+	{ "corpus", "CLASS --pages N -o FILE", "write a synthetic page corpus (raw 4096-byte pages)", zsim_cmd_corpus },
+	{ "calibrate", "[--pages N] [-o FILE]", "measure this machine's codecs per page (a config's \"codec_time\")",
+	  zsim_cmd_calibrate },
+	{ "trace", "VERB ...", "make, convert and inspect traces: pack, dump, stat, gen KIND, import FORMAT",
+	  zsim_cmd_trace },
+	{ "help", "[COMMAND...]", "this help, or a command's (zsim help trace gen hogger)", cmd_help },
+};
+
+static void command_names(char *buf, size_t len)
+{
+	size_t off = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < ZSIM_ARRAY_SIZE(commands) && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? ", " : "", commands[i].name);
+}
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < ZSIM_ARRAY_SIZE(commands); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: zsim --trace FILE [--trace FILE...] --config FILE [--out DIR] [--json]\n"
+		"usage: zsim [run] --trace FILE [--trace FILE...] --config FILE [run options]\n"
 		"       zsim COMMAND [options]\n"
-		"commands:\n"
-		"  fill      write a page corpus to a simulated zram device, print mm_stat\n"
-		"  corpus    write a synthetic page corpus (raw 4096-byte pages)\n"
-		"  calibrate measure this machine's codecs per page (a config's \"codec_ns\")\n"
-		"  trace     make, convert and inspect workload traces (pack, dump, stat, gen, import)\n"
-		"options:\n"
-		"  --list     every family and its members (codecs, allocators, tiers, kernels)\n"
-		"  --version  print the version\n"
-		"`zsim COMMAND --help` describes a command.\n");
+		"       zsim --list | --version | --help\n"
+		"commands:\n");
+	for (size_t i = 0; i < ZSIM_ARRAY_SIZE(commands); i++) {
+		char left[64];
+		snprintf(left, sizeof(left), "%s %s", commands[i].name, commands[i].args);
+		fprintf(out, "  %-34s %s\n", left, commands[i].summary);
+	}
+	fprintf(out, "run options (in any order):\n");
+	zsim_opt_print(out, zsim_run_opts);
+	fprintf(out,
+		"other options:\n"
+		"  %-24s %s\n  %-24s %s\n"
+		"`zsim help COMMAND` or `zsim COMMAND --help` describes a command; man zsim has it all.\n",
+		"--list", "every family and its members (codecs, allocators, tiers, kernels)",
+		"--version", "print the version");
+}
+
+/* `zsim help [COMMAND [ARGS...]]`: COMMAND ARGS... --help. */
+static int cmd_help(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stdout);
+		return ZSIM_EXIT_OK;
+	}
+	const struct command *c = find_command(argv[1]);
+	if (!c) {
+		char names[128];
+		command_names(names, sizeof(names));
+		fprintf(stderr, "zsim help: unknown command '%s' (known: %s)\n", argv[1], names);
+		return ZSIM_EXIT_USAGE;
+	}
+	if (c->fn == cmd_help) {
+		usage(stdout);
+		return ZSIM_EXIT_OK;
+	}
+	char **av = zsim_xcalloc((size_t)argc + 1, sizeof(*av));
+	for (int i = 1; i < argc; i++)
+		av[i - 1] = argv[i];
+	av[argc - 1] = (char *)"--help";
+	int rc = c->fn(argc, av);
+	free(av);
+	return rc;
 }
 
 static void list_all(void)
@@ -66,16 +141,10 @@ int main(int argc, char **argv)
 		return ZSIM_EXIT_USAGE;
 	}
 	const char *cmd = argv[1];
-	if (!strncmp(cmd, "--trace", 7) || !strncmp(cmd, "--config", 8) || !strcmp(cmd, "--print-config"))
-		return zsim_cmd_run(argc, argv);
-	if (strcmp(cmd, "fill") == 0)
-		return zsim_cmd_fill(argc - 1, argv + 1);
-	if (strcmp(cmd, "calibrate") == 0)
-		return zsim_cmd_calibrate(argc - 1, argv + 1);
-	if (strcmp(cmd, "corpus") == 0)
-		return zsim_cmd_corpus(argc - 1, argv + 1);
-	if (strcmp(cmd, "trace") == 0)
-		return zsim_cmd_trace(argc - 1, argv + 1);
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+		usage(stdout);
+		return ZSIM_EXIT_OK;
+	}
 	if (strcmp(cmd, "--list") == 0) {
 		list_all();
 		return ZSIM_EXIT_OK;
@@ -84,10 +153,14 @@ int main(int argc, char **argv)
 		printf("zsim %s\n", ZSIM_VERSION);
 		return ZSIM_EXIT_OK;
 	}
-	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
-		usage(stdout);
-		return ZSIM_EXIT_OK;
+	if (cmd[0] == '-')
+		return zsim_cmd_run(argc, argv);   /* argv[0] stands for "run" */
+	const struct command *c = find_command(cmd);
+	if (!c) {
+		char names[128];
+		command_names(names, sizeof(names));
+		fprintf(stderr, "zsim: unknown command '%s' (known: %s; zsim --help)\n", cmd, names);
+		return ZSIM_EXIT_USAGE;
 	}
-	fprintf(stderr, "zsim: unknown command '%s' (try zsim --help)\n", cmd);
-	return ZSIM_EXIT_USAGE;
+	return c->fn(argc - 1, argv + 1);
 }

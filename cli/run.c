@@ -1,6 +1,8 @@
 /*
- * run.c - the main job: `zsim --trace FILE [--trace FILE...] --config FILE
- * [--out DIR] [--seed N] [--json] [--quiet] [--print-config] [--check]`.
+ * run.c - the main job: `zsim [run] --trace FILE [--trace FILE...] --config FILE
+ * [--out DIR] [--seed N] [--json] [--quiet] [--print-config] [--check]`, the
+ * options in any order (their table, zsim_run_opts, is also what `zsim --help`
+ * and `zsim help run` print).
  *
  * Replays the traces (each its own process group) on the configured machine
  * and writes a results directory: summary.json (simulated quantities only, so
@@ -11,13 +13,13 @@
  * "interrupted": true, and exits with status 130.
  */
 #include "cli.h"
+#include "../core/options.h"
 #include "../sim/config.h"
 #include "../sim/results.h"
 #include "../sim/sim.h"
 
 #include <dirent.h>
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,88 +93,119 @@ static void show_progress(const struct zsim_sim *s, void *ctx)
 		fputs("   ", stderr);
 }
 
-static int usage(FILE *out)
+/* --trace FILE, repeatable: the files in order. */
+struct trace_list {
+	const char *path[MAX_TRACES];
+	unsigned n;
+};
+
+static int trace_opt(const struct zsim_opt *o, const char *val, void *field, char *err, size_t errlen)
+{
+	struct trace_list *l = field;
+	(void)o;
+	if (l->n == MAX_TRACES) {
+		snprintf(err, errlen, "at most %d traces", MAX_TRACES);
+		return ZSIM_EFORMAT;
+	}
+	if (!*val) {
+		snprintf(err, errlen, "empty file name");
+		return ZSIM_EFORMAT;
+	}
+	l->path[l->n++] = val;
+	return 0;
+}
+
+/* --seed N: a number, and whether it was given (it overrides the config's). */
+struct seed_opt {
+	uint64_t seed;
+	bool given;
+};
+
+static int seed_opt(const struct zsim_opt *o, const char *val, void *field, char *err, size_t errlen)
+{
+	struct seed_opt *s = field;
+	(void)o;
+	if (zsim_parse_u64(val, &s->seed) < 0) {
+		snprintf(err, errlen, "'%s' is not a number", val);
+		return ZSIM_EFORMAT;
+	}
+	s->given = true;
+	return 0;
+}
+
+static const struct zsim_opt_type trace_type = { ZSIM_OPTK_CUSTOM, "FILE", trace_opt };
+static const struct zsim_opt_type seed_type = { ZSIM_OPTK_CUSTOM, "N", seed_opt };
+
+struct run_opts {
+	struct trace_list traces;
+	const char *config;
+	const char *out;
+	struct seed_opt seed;
+	bool json, quiet, print_config, check, help;
+};
+
+#define RUN_OFF(f) offsetof(struct run_opts, f)
+const struct zsim_opt zsim_run_opts[] = {
+	{ "trace", &trace_type, RUN_OFF(traces), NULL, 0, 0,
+	  "a trace to replay, its processes one group (repeatable, at most 16)", 0 },
+	{ "config", ZSIM_OPT_FILE, RUN_OFF(config), NULL, 0, 0,
+	  "the machine and swap stack (JSON; required)", 0 },
+	{ "out", ZSIM_OPT_DIR, RUN_OFF(out), "zsim-out", 0, 0,
+	  "results directory: summary.json, timeseries.csv, events.jsonl, perf.json", 0 },
+	{ "seed", &seed_type, RUN_OFF(seed), NULL, 0, 0,
+	  "override the config's seed", 0 },
+	{ "json", ZSIM_OPT_FLAG, RUN_OFF(json), NULL, 0, 0,
+	  "print summary.json instead of the human summary", 0 },
+	{ "quiet", ZSIM_OPT_FLAG, RUN_OFF(quiet), NULL, 0, 0,
+	  "print nothing on success", 0 },
+	{ "print-config", ZSIM_OPT_FLAG, RUN_OFF(print_config), NULL, 0, 0,
+	  "print the resolved config (every default filled in) and exit", 0 },
+	{ "check", ZSIM_OPT_FLAG, RUN_OFF(check), NULL, 0, 0,
+	  "verify the memory model's invariants after every step (slow)", 0 },
+	{ "help", ZSIM_OPT_FLAG, RUN_OFF(help), NULL, 0, 0,
+	  "print this help", 'h' },
+	{ NULL, NULL, 0, NULL, 0, 0, NULL, 0 },
+};
+
+void zsim_run_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: zsim --trace FILE [--trace FILE...] --config FILE [options]\n"
-		"Replay the traces on the machine and swap stack the config describes.\n"
-		"  --out DIR        results directory (default zsim-out): summary.json,\n"
-		"                   timeseries.csv, events.jsonl, perf.json\n"
-		"  --seed N         override the config's seed\n"
-		"  --json           print summary.json instead of the human summary\n"
-		"  --quiet          print nothing on success\n"
-		"  --print-config   print the resolved config (every default filled in) and exit\n"
-		"  --check          verify the memory model's invariants after every step (slow)\n");
-	return out == stdout ? ZSIM_EXIT_OK : ZSIM_EXIT_USAGE;
+		"usage: zsim [run] --trace FILE [--trace FILE...] --config FILE [options]\n"
+		"Replay the traces on the machine and swap stack the config describes;\n"
+		"options in any order.\n");
+	zsim_opt_print(out, zsim_run_opts);
 }
 
 int zsim_cmd_run(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "trace", required_argument, NULL, 't' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "print-config", no_argument, NULL, 'p' },
-		{ "check", no_argument, NULL, 'k' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0, 0, 0, 0 },
-	};
-	const char *traces[MAX_TRACES];
-	unsigned ntr = 0;
-	const char *cfgpath = NULL, *out = "zsim-out";
-	bool json = false, quiet = false, print_cfg = false, check = false, have_seed = false;
-	uint64_t seed = 0;
-	int c;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
-		switch (c) {
-		case 't':
-			if (ntr == MAX_TRACES) {
-				fprintf(stderr, "zsim: at most %d traces\n", MAX_TRACES);
-				return ZSIM_EXIT_USAGE;
-			}
-			traces[ntr++] = optarg;
-			break;
-		case 'c': cfgpath = optarg; break;
-		case 'o': out = optarg; break;
-		case 's':
-			if (zsim_parse_u64(optarg, &seed) < 0) {
-				fprintf(stderr, "zsim: --seed: '%s' is not a number\n", optarg);
-				return ZSIM_EXIT_USAGE;
-			}
-			have_seed = true;
-			break;
-		case 'j': json = true; break;
-		case 'q': quiet = true; break;
-		case 'p': print_cfg = true; break;
-		case 'k': check = true; break;
-		case 'h': return usage(stdout);
-		default:
-			fprintf(stderr, "zsim: unknown or incomplete option '%s' (see zsim --help)\n", argv[optind - 1]);
-			return ZSIM_EXIT_USAGE;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "zsim: unexpected argument '%s'\n", argv[optind]);
+	struct run_opts ro;
+	char err[1024];
+	memset(&ro, 0, sizeof(ro));
+	const struct zsim_opt_set sets[] = { { zsim_run_opts, &ro }, { NULL, NULL } };
+	if (zsim_opt_parse(sets, argc - 1, argv + 1, NULL, err, sizeof(err)) < 0) {
+		fprintf(stderr, "zsim: %s\n", err);
 		return ZSIM_EXIT_USAGE;
 	}
+	if (ro.help) {
+		zsim_run_usage(stdout);
+		return ZSIM_EXIT_OK;
+	}
+	const char *const *traces = ro.traces.path;
+	unsigned ntr = ro.traces.n;
+	const char *cfgpath = ro.config, *out = ro.out;
+	bool json = ro.json, quiet = ro.quiet, check = ro.check;
 	if (!cfgpath) {
 		fprintf(stderr, "zsim: no --config given\n");
 		return ZSIM_EXIT_USAGE;
 	}
 	struct zsim_config cfg;
-	char err[1024];
 	if (zsim_config_load(cfgpath, &cfg, err, sizeof(err)) < 0) {
 		fprintf(stderr, "zsim: %s\n", err);
 		return ZSIM_EXIT_ERROR;
 	}
-	if (have_seed)
-		cfg.seed = seed;
-	if (print_cfg) {
+	if (ro.seed.given)
+		cfg.seed = ro.seed.seed;
+	if (ro.print_config) {
 		char *txt = zsim_config_dump(&cfg);
 		puts(txt);
 		free(txt);

@@ -9,16 +9,14 @@
  * Every verb reads FILE or "-" (stdin) and writes `-o FILE` (atomically: a
  * temporary file renamed into place, removed on error) or stdout.
  *
- * stat's measures are defined in FORMAT.md "trace stat"; the reuse distance
- * is the LRU stack distance, computed with a Fenwick tree over last-access
- * times (O(log n) per access; the time axis is renumbered when it fills, so
- * memory stays proportional to the distinct pages).
+ * stat's measures are defined in FORMAT.md "trace stat" and computed in
+ * traces/stats.c; this file reads the trace into it and prints the results.
  */
 #include "cli.h"
 #include "../traces/gen.h"
+#include "../traces/stats.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -61,45 +59,48 @@ static int usage(FILE *out)
 	return out == stderr ? ZSIM_EXIT_USAGE : ZSIM_EXIT_OK;
 }
 
+struct trace_cli {
+	const char *out;
+	bool json, help;
+};
+
+static const struct zsim_opt trace_opts_tab[] = {
+	{ "output", ZSIM_OPT_FILE, offsetof(struct trace_cli, out), NULL, 0, 0,
+	  "output file (default: standard output)", 'o' },
+	{ "json", ZSIM_OPT_FLAG, offsetof(struct trace_cli, json), NULL, 0, 0,
+	  "stat: print JSON", 0 },
+	{ "help", ZSIM_OPT_FLAG, offsetof(struct trace_cli, help), NULL, 0, 0,
+	  "print this help", 'h' },
+	{ NULL, NULL, 0, NULL, 0, 0, NULL, 0 },
+};
+
 static int parse_opts(int argc, char **argv, struct trace_opts *o, bool allow_json)
 {
-	static const struct option lo[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0, 0, 0, 0 },
-	};
-	int c;
-	optind = 1;
-	opterr = 0;
+	struct trace_cli tc;
+	char err[512];
+	int npos = 0;
+	memset(&tc, 0, sizeof(tc));
 	o->verb = argv[0];
-	while ((c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			o->out = optarg;
-			break;
-		case 'j':
-			if (!allow_json) {
-				fprintf(stderr, "zsim trace %s: --json is an option of stat only\n", o->verb);
-				return ZSIM_EXIT_USAGE;
-			}
-			o->json = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return -1;
-		default:
-			fprintf(stderr, "zsim trace %s: unknown or incomplete option '%s'\n", o->verb,
-				argv[optind - 1]);
-			return ZSIM_EXIT_USAGE;
-		}
-	}
-	if (argc - optind > 1) {
-		fprintf(stderr, "zsim trace %s: one input file at most ('%s' is extra)\n", o->verb,
-			argv[optind + 1]);
+	const struct zsim_opt_set sets[] = { { trace_opts_tab, &tc }, { NULL, NULL } };
+	if (zsim_opt_parse(sets, argc - 1, argv + 1, &npos, err, sizeof(err)) < 0) {
+		fprintf(stderr, "zsim trace %s: %s\n", o->verb, err);
 		return ZSIM_EXIT_USAGE;
 	}
-	o->in = optind < argc ? argv[optind] : "-";
+	if (tc.help) {
+		usage(stdout);
+		return -1;
+	}
+	if (tc.json && !allow_json) {
+		fprintf(stderr, "zsim trace %s: --json is an option of stat only\n", o->verb);
+		return ZSIM_EXIT_USAGE;
+	}
+	if (npos > 1) {
+		fprintf(stderr, "zsim trace %s: one input file at most ('%s' is extra)\n", o->verb, argv[2]);
+		return ZSIM_EXIT_USAGE;
+	}
+	o->in = npos ? argv[1] : "-";
+	o->out = tc.out;
+	o->json = tc.json;
 	return 0;
 }
 
@@ -227,351 +228,15 @@ static int cmd_dump(const struct trace_opts *o)
 
 /* ---- stat -------------------------------------------------------------- */
 
-#define NONE UINT32_MAX
-
-/* page -> entry index, open addressing (val NONE: empty). */
-struct pmap {
-	uint64_t *key;
-	uint32_t *val;
-	size_t mask, n;
-};
-
-static inline size_t pmap_hash(uint64_t k)
-{
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdull;
-	k ^= k >> 33;
-	return (size_t)k;
-}
-
-static uint32_t pmap_get(const struct pmap *m, uint64_t k)
-{
-	if (!m->n)
-		return NONE;
-	for (size_t i = pmap_hash(k) & m->mask;; i = (i + 1) & m->mask) {
-		if (m->val[i] == NONE)
-			return NONE;
-		if (m->key[i] == k)
-			return m->val[i];
-	}
-}
-
-static void pmap_put(struct pmap *m, uint64_t k, uint32_t v)
-{
-	if ((m->n + 1) * 2 > (m->key ? m->mask + 1 : 0)) {
-		size_t cap = m->key ? (m->mask + 1) * 2 : 16;
-		uint64_t *nk = zsim_xmalloc(cap * sizeof(*nk));
-		uint32_t *nv = zsim_xmalloc(cap * sizeof(*nv));
-		memset(nv, 0xff, cap * sizeof(*nv));
-		for (size_t i = 0; m->key && i <= m->mask; i++) {
-			if (m->val[i] == NONE)
-				continue;
-			size_t j = pmap_hash(m->key[i]) & (cap - 1);
-			while (nv[j] != NONE)
-				j = (j + 1) & (cap - 1);
-			nk[j] = m->key[i];
-			nv[j] = m->val[i];
-		}
-		free(m->key);
-		free(m->val);
-		m->key = nk;
-		m->val = nv;
-		m->mask = cap - 1;
-	}
-	size_t i = pmap_hash(k) & m->mask;
-	while (m->val[i] != NONE)
-		i = (i + 1) & m->mask;
-	m->key[i] = k;
-	m->val[i] = v;
-	m->n++;
-}
-
-static void pmap_free(struct pmap *m)
-{
-	free(m->key);
-	free(m->val);
-	memset(m, 0, sizeof(*m));
-}
-
-/* Reuse distances: log-linear histogram, exact below 64, then 16 steps per octave. */
-#define RD_EXACT 64
-#define RD_SUB   16
-#define RD_BUCKETS (RD_EXACT + 58 * RD_SUB)
-
-static unsigned rd_bucket(uint64_t d)
-{
-	if (d < RD_EXACT)
-		return (unsigned)d;
-	unsigned e = 63 - (unsigned)__builtin_clzll(d);     /* >= 6 */
-	return RD_EXACT + (e - 6) * RD_SUB + (unsigned)((d >> (e - 4)) & (RD_SUB - 1));
-}
-
-/* Largest distance in bucket b (so a percentile never understates memory). */
-static uint64_t rd_upper(unsigned b)
-{
-	if (b < RD_EXACT)
-		return b;
-	unsigned e = (b - RD_EXACT) / RD_SUB + 6, sub = (b - RD_EXACT) % RD_SUB;
-	return ((uint64_t)(RD_SUB + sub + 1) << (e - 4)) - 1;
-}
-
-struct stat_state {
-	/* counts */
-	uint64_t by_kind[ZSIM_EV_KIND_MAX];
-	uint64_t reads, writes, freads, fwrites, content[ZSIM_CONTENT_NR];
-	uint64_t access_bytes, cpu_ns, sleep_ns;
-	uint64_t anon_distinct, file_distinct;
-	/* spaces: one per process instance and per file instance */
-	struct pmap *spaces;
-	uint32_t nr_spaces, cap_spaces;
-	struct pmap pid_space, file_space;
-	/* entries: the Fenwick time of each distinct page, 0 when not resident */
-	uint32_t *etime;
-	uint32_t nr_entries, cap_entries;
-	/* Fenwick tree over times 1..cap, and who owns each time */
-	int32_t *fen;
-	uint32_t *owner;
-	uint32_t fcap, clock;
-	uint64_t live, peak, peak_event, peak_ns, events;
-	uint64_t hist[RD_BUCKETS], cold, max_dist;
-};
-
-static uint32_t space_new(struct stat_state *s)
-{
-	if (s->nr_spaces == s->cap_spaces) {
-		s->cap_spaces = s->cap_spaces ? s->cap_spaces * 2 : 64;
-		s->spaces = zsim_xrealloc(s->spaces, s->cap_spaces * sizeof(*s->spaces));
-	}
-	memset(&s->spaces[s->nr_spaces], 0, sizeof(s->spaces[0]));
-	return s->nr_spaces++;
-}
-
-static void fen_add(struct stat_state *s, uint32_t i, int32_t v)
-{
-	for (; i <= s->fcap; i += i & -i)
-		s->fen[i] += v;
-}
-
-static int64_t fen_sum(const struct stat_state *s, uint32_t i)
-{
-	int64_t t = 0;
-	for (; i; i -= i & -i)
-		t += s->fen[i];
-	return t;
-}
-
-/* Renumber the resident pages' times 1..live, in order, into a tree with room. */
-static void fen_compact(struct stat_state *s)
-{
-	uint32_t ncap = (uint32_t)(s->live * 4 > (1u << 16) ? s->live * 4 : (1u << 16));
-	uint32_t *nown = zsim_xmalloc(((size_t)ncap + 1) * sizeof(*nown));
-	int32_t *nfen = zsim_xcalloc((size_t)ncap + 1, sizeof(*nfen));
-	uint32_t k = 0;
-	for (uint32_t t = 1; t <= s->clock; t++) {
-		uint32_t e = s->owner[t];
-		if (e == NONE)
-			continue;
-		nown[++k] = e;
-		s->etime[e] = k;
-		nfen[k] = 1;
-	}
-	for (uint32_t i = 1; i <= ncap; i++) {   /* linear Fenwick build */
-		uint32_t j = i + (i & -i);
-		if (j <= ncap)
-			nfen[j] += nfen[i];
-	}
-	free(s->owner);
-	free(s->fen);
-	s->owner = nown;
-	s->fen = nfen;
-	s->fcap = ncap;
-	s->clock = k;
-}
-
-static void page_drop(struct stat_state *s, uint32_t e)
-{
-	uint32_t t = s->etime[e];
-	if (!t)
-		return;
-	fen_add(s, t, -1);
-	s->owner[t] = NONE;
-	s->etime[e] = 0;
-	s->live--;
-}
-
-static void page_touch(struct stat_state *s, uint32_t space, uint64_t page, bool file)
-{
-	struct pmap *m = &s->spaces[space];
-	uint32_t e = pmap_get(m, page);
-	if (e == NONE) {
-		if (s->nr_entries == s->cap_entries) {
-			s->cap_entries = s->cap_entries ? s->cap_entries * 2 : 1024;
-			s->etime = zsim_xrealloc(s->etime, s->cap_entries * sizeof(*s->etime));
-		}
-		e = s->nr_entries++;
-		s->etime[e] = 0;
-		pmap_put(m, page, e);
-		if (file)
-			s->file_distinct++;
-		else
-			s->anon_distinct++;
-	}
-	if (s->clock == s->fcap)
-		fen_compact(s);
-	uint32_t now = ++s->clock;
-	uint32_t t = s->etime[e];
-	if (t) {
-		uint64_t d = (uint64_t)(fen_sum(s, now - 1) - fen_sum(s, t));
-		s->hist[rd_bucket(d)]++;
-		if (d > s->max_dist)
-			s->max_dist = d;
-		fen_add(s, t, -1);
-		s->owner[t] = NONE;
-	} else {
-		s->cold++;
-		s->live++;
-		if (s->live > s->peak) {
-			s->peak = s->live;
-			s->peak_event = s->events;
-			s->peak_ns = s->cpu_ns;
-		}
-	}
-	fen_add(s, now, 1);
-	s->owner[now] = e;
-	s->etime[e] = now;
-}
-
-/* Drops the pages of a space in [lo, hi). */
-static void space_drop(struct stat_state *s, uint32_t space, uint64_t lo, uint64_t hi)
-{
-	struct pmap *m = &s->spaces[space];
-	if (!m->n)
-		return;
-	if (hi - lo < m->n) {
-		for (uint64_t p = lo; p < hi; p++) {
-			uint32_t e = pmap_get(m, p);
-			if (e != NONE)
-				page_drop(s, e);
-		}
-		return;
-	}
-	for (size_t i = 0; i <= m->mask; i++)
-		if (m->val[i] != NONE && m->key[i] >= lo && m->key[i] < hi)
-			page_drop(s, m->val[i]);
-}
-
-static uint32_t space_of(struct stat_state *s, struct pmap *ids, uint32_t id)
-{
-	uint32_t sp = pmap_get(ids, id);
-	if (sp == NONE) {              /* cannot happen on a valid trace; be safe */
-		sp = space_new(s);
-		pmap_put(ids, id, sp);
-	}
-	return sp;
-}
-
-/* A (re)created id gets a fresh space: pid or file reuse starts empty. */
-static void space_rebind(struct stat_state *s, struct pmap *ids, uint32_t id)
-{
-	uint32_t sp = space_new(s);
-	for (size_t i = 0; ids->n && i <= ids->mask; i++)
-		if (ids->val[i] != NONE && ids->key[i] == id) {
-			ids->val[i] = sp;
-			return;
-		}
-	pmap_put(ids, id, sp);
-}
-
-static void stat_event(struct stat_state *s, const struct zsim_event *ev)
-{
-	s->by_kind[ev->kind]++;
-	switch (ev->kind) {
-	case ZSIM_EV_PROC_CREATE:
-		space_rebind(s, &s->pid_space, ev->pid);
-		break;
-	case ZSIM_EV_PROC_EXIT:
-		space_drop(s, space_of(s, &s->pid_space, ev->pid), 0, UINT64_MAX);
-		break;
-	case ZSIM_EV_UNMAP: {
-		uint64_t hi = ev->page + ev->npages;
-		space_drop(s, space_of(s, &s->pid_space, ev->pid), ev->page, hi < ev->page ? UINT64_MAX : hi);
-		break;
-	}
-	case ZSIM_EV_ACCESS:
-		if (ev->write) {
-			s->writes++;
-			s->content[ev->content.cls]++;
-		} else {
-			s->reads++;
-		}
-		page_touch(s, space_of(s, &s->pid_space, ev->pid), ev->page, false);
-		break;
-	case ZSIM_EV_FILE_CREATE:
-		space_rebind(s, &s->file_space, ev->file);
-		break;
-	case ZSIM_EV_FILE_READ:
-	case ZSIM_EV_FILE_WRITE:
-		if (ev->kind == ZSIM_EV_FILE_WRITE) {
-			s->fwrites++;
-			s->content[ev->content.cls]++;
-		} else {
-			s->freads++;
-		}
-		page_touch(s, space_of(s, &s->file_space, ev->file), ev->page, true);
-		break;
-	case ZSIM_EV_FILE_TRUNCATE:
-		space_drop(s, space_of(s, &s->file_space, ev->file), ev->npages, UINT64_MAX);
-		break;
-	case ZSIM_EV_FILE_UNLINK:
-		space_drop(s, space_of(s, &s->file_space, ev->file), 0, UINT64_MAX);
-		break;
-	case ZSIM_EV_CPU:
-		s->cpu_ns += ev->ns;
-		break;
-	case ZSIM_EV_SLEEP:
-		s->sleep_ns += ev->ns;
-		break;
-	}
-}
-
-static uint64_t rd_percentile(const struct stat_state *s, double q)
-{
-	uint64_t total = 0;
-	for (unsigned b = 0; b < RD_BUCKETS; b++)
-		total += s->hist[b];
-	if (!total)
-		return 0;
-	uint64_t want = (uint64_t)(q * (double)total + 0.999999), seen = 0;
-	if (want == 0)
-		want = 1;
-	for (unsigned b = 0; b < RD_BUCKETS; b++) {
-		seen += s->hist[b];
-		if (seen >= want)
-			return rd_upper(b) < s->max_dist ? rd_upper(b) : s->max_dist;
-	}
-	return s->max_dist;
-}
-
-static void stat_free(struct stat_state *s)
-{
-	for (uint32_t i = 0; i < s->nr_spaces; i++)
-		pmap_free(&s->spaces[i]);
-	free(s->spaces);
-	pmap_free(&s->pid_space);
-	pmap_free(&s->file_space);
-	free(s->etime);
-	free(s->fen);
-	free(s->owner);
-}
-
 static double ratio(uint64_t a, uint64_t b)
 {
 	return b ? (double)a / (double)b : 0.0;
 }
 
-static void stat_print_json(const struct stat_state *s, const struct zsim_trace_header *h,
+static void stat_print_json(const struct zsim_trace_stats *st, const struct zsim_trace_header *h,
 			    uint64_t bytes, long long file_bytes)
 {
+	const struct zsim_trace_counts *s = zsim_trace_stats_counts(st);
 	static const double pq[] = { 0.5, 0.9, 0.99, 0.999 };
 	static const char *const pk[] = { "p50", "p90", "p99", "p999" };
 	json_t *j = json_object(), *k = json_object(), *c = json_object(), *rd = json_object();
@@ -609,7 +274,7 @@ static void stat_print_json(const struct stat_state *s, const struct zsim_trace_
 								      s->fwrites - s->cold)));
 	json_object_set_new(rd, "cold", json_integer((json_int_t)s->cold));
 	for (size_t i = 0; i < ZSIM_ARRAY_SIZE(pq); i++)
-		json_object_set_new(rd, pk[i], json_integer((json_int_t)rd_percentile(s, pq[i])));
+		json_object_set_new(rd, pk[i], json_integer((json_int_t)zsim_trace_stats_reuse(st, pq[i])));
 	json_object_set_new(rd, "max", json_integer((json_int_t)s->max_dist));
 	json_object_set_new(j, "reuse_distance", rd);
 	char *txt = json_dumps(j, JSON_PRESERVE_ORDER | JSON_INDENT(2) | JSON_REAL_PRECISION(6));
@@ -618,9 +283,10 @@ static void stat_print_json(const struct stat_state *s, const struct zsim_trace_
 	json_decref(j);
 }
 
-static void stat_print_text(const struct stat_state *s, const struct zsim_trace_header *h,
+static void stat_print_text(const struct zsim_trace_stats *st, const struct zsim_trace_header *h,
 			    uint64_t bytes, long long file_bytes)
 {
+	const struct zsim_trace_counts *s = zsim_trace_stats_counts(st);
 	uint64_t acc = s->reads + s->writes, wr = s->writes + s->fwrites;
 	printf("generator       %s (seed %llu)\n", h->generator[0] ? h->generator : "-",
 	       (unsigned long long)h->seed);
@@ -655,8 +321,8 @@ static void stat_print_text(const struct stat_state *s, const struct zsim_trace_
 	printf("; %.2f per event, %.2f per access\n", ratio(bytes, s->events),
 	       ratio(s->access_bytes, acc));
 	printf("reuse distance  p50 %llu, p90 %llu, p99 %llu, p99.9 %llu, max %llu pages; %llu cold\n",
-	       (unsigned long long)rd_percentile(s, 0.5), (unsigned long long)rd_percentile(s, 0.9),
-	       (unsigned long long)rd_percentile(s, 0.99), (unsigned long long)rd_percentile(s, 0.999),
+	       (unsigned long long)zsim_trace_stats_reuse(st, 0.5), (unsigned long long)zsim_trace_stats_reuse(st, 0.9),
+	       (unsigned long long)zsim_trace_stats_reuse(st, 0.99), (unsigned long long)zsim_trace_stats_reuse(st, 0.999),
 	       (unsigned long long)s->max_dist, (unsigned long long)s->cold);
 }
 
@@ -670,25 +336,19 @@ static int cmd_stat(const struct trace_opts *o)
 	}
 	if (zsim_trace_open(o->in, &r, err, sizeof(err)) < 0)
 		return fail("stat", "%s", err);
-	struct stat_state *s = zsim_xcalloc(1, sizeof(*s));
-	s->fcap = 0;
-	fen_compact(s);   /* an empty tree with room */
+	struct zsim_trace_stats *s = zsim_trace_stats_new();
 	struct zsim_event ev;
 	int e;
 	uint64_t off = zsim_trace_reader_offset(r);
 	while ((e = zsim_trace_next(r, &ev)) > 0) {
 		uint64_t now = zsim_trace_reader_offset(r);
-		if (ev.kind == ZSIM_EV_ACCESS)
-			s->access_bytes += now - off;
+		zsim_trace_stats_add(s, &ev, now - off);
 		off = now;
-		stat_event(s, &ev);
-		s->events++;
 	}
 	if (e < 0) {
 		fail("stat", "%s", zsim_trace_reader_error(r));
 		zsim_trace_close(r);
-		stat_free(s);
-		free(s);
+		zsim_trace_stats_free(s);
 		return ZSIM_EXIT_ERROR;
 	}
 	struct stat st;
@@ -701,8 +361,7 @@ static int cmd_stat(const struct trace_opts *o)
 	else
 		stat_print_text(s, zsim_trace_reader_header(r), bytes, file_bytes);
 	zsim_trace_close(r);
-	stat_free(s);
-	free(s);
+	zsim_trace_stats_free(s);
 	return ZSIM_EXIT_OK;
 }
 

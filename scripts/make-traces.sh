@@ -8,11 +8,13 @@
 #   traces/service-800m.trc the same 800 MiB, but a service that keeps using it:
 #                           it re-reads 5% of its pages every 2 s for 120 s (the
 #                           main job's workload: its faults show where pages come back from)
-# Usage: scripts/make-traces.sh [ZSIM] [OUTDIR]   (defaults: ./zsim, traces)
+# Usage: scripts/make-traces.sh [ZSIM] [OUTDIR]   (defaults: ./zsim if there, else
+# zsim on the PATH; traces, created if missing)
 # Deterministic: the same zsim and seed give byte-identical files.
 set -eu
-ZSIM=${1:-./zsim}
+if [ -x ./zsim ]; then ZSIM=${1:-./zsim}; else ZSIM=${1:-zsim}; fi
 OUT=${2:-traces}
+mkdir -p "$OUT"
 SEED=${SEED:-2013}
 "$ZSIM" trace gen kbuild --tree-size 550M --files 45000 --jobs 4 --seed "$SEED" -o "$OUT/kbuild.trc"
 "$ZSIM" trace gen hogger --size 800M --content random --ramp 60s --seed "$SEED" -o "$OUT/hogger-800m.trc"

@@ -1,6 +1,7 @@
 /*
  * gen.c - `zsim trace gen KIND [options] -o FILE`: the generators' phone book,
- * the option-table parser shared with the importers, and the emitter.
+ * the content-class option type and the options every generator and importer
+ * shares (on core/options.h's parser), and the emitter.
  *
  * The command parses the whole command line before it creates the output, so a
  * bad option leaves no file; a failure while generating drops the half-written
@@ -146,192 +147,48 @@ static int parse_content(const char *s, struct zsim_content_ref *out, char *err,
 	return 0;
 }
 
-static int set_opt(const struct zsim_gen_opt *o, void *opts, const char *val, char *err, size_t errlen)
+static int content_opt(const struct zsim_opt *o, const char *val, void *field, char *err, size_t errlen)
 {
-	char *field = (char *)opts + o->offset;
-	uint64_t u = 0;
-	double d = 0;
-	switch (o->type) {
-	case ZSIM_GOPT_SIZE:
-		if (zsim_parse_size(val, &u) < 0) {
-			snprintf(err, errlen, "--%s: '%s' is not a size", o->name, val);
-			return ZSIM_EFORMAT;
-		}
-		d = (double)u;
-		break;
-	case ZSIM_GOPT_COUNT:
-		if (zsim_parse_u64(val, &u) < 0) {
-			snprintf(err, errlen, "--%s: '%s' is not a count", o->name, val);
-			return ZSIM_EFORMAT;
-		}
-		d = (double)u;
-		break;
-	case ZSIM_GOPT_TIME:
-		if (zsim_parse_time(val, &u) < 0) {
-			snprintf(err, errlen, "--%s: '%s' is not a duration (a number and a unit: 10s, 250ms, 5us)", o->name, val);
-			return ZSIM_EFORMAT;
-		}
-		d = (double)u;
-		break;
-	case ZSIM_GOPT_REAL:
-		if (zsim_parse_real(val, &d) < 0) {
-			snprintf(err, errlen, "--%s: '%s' is not a number", o->name, val);
-			return ZSIM_EFORMAT;
-		}
-		break;
-	case ZSIM_GOPT_CONTENT: {
-		char sub[320];
-		if (parse_content(val, (struct zsim_content_ref *)(void *)field, sub, sizeof(sub)) < 0) {
-			snprintf(err, errlen, "--%s: %s", o->name, sub);
-			return ZSIM_EFORMAT;
-		}
-		return 0;
-	}
-	case ZSIM_GOPT_NAME: {
-		size_t n = strlen(val);
-		if (n == 0 || n >= ZSIM_GEN_NAME_MAX || strpbrk(val, " \t\n/")) {
-			snprintf(err, errlen, "--%s: '%s' is not a name (1 to %d characters, no blanks or '/')",
-				 o->name, val, ZSIM_GEN_NAME_MAX - 1);
-			return ZSIM_EFORMAT;
-		}
-		memcpy(field, val, n + 1);
-		return 0;
-	}
-	case ZSIM_GOPT_FLAG:
-		*(bool *)(void *)field = true;
-		return 0;
-	}
-	if (d < o->min || (o->max > 0 && d > o->max)) {
-		const char *unit = o->type == ZSIM_GOPT_SIZE ? " bytes" : o->type == ZSIM_GOPT_TIME ? " ns" : "";
-		if (o->max > 0)
-			snprintf(err, errlen, "--%s: '%s' is not in [%.15g, %.15g]%s", o->name, val,
-				 o->min, o->max, unit);
-		else
-			snprintf(err, errlen, "--%s: '%s' is below the minimum %.15g%s", o->name, val,
-				 o->min, unit);
-		return ZSIM_EFORMAT;
-	}
-	if (o->type == ZSIM_GOPT_REAL)
-		*(double *)(void *)field = d;
-	else
-		*(uint64_t *)(void *)field = u;
-	return 0;
+	(void)o;
+	return parse_content(val, field, err, errlen);
 }
 
-static const struct zsim_gen_opt *find_opt(const struct zsim_gen_opt *tab, const char *name, size_t n)
-{
-	for (const struct zsim_gen_opt *o = tab; o && o->name; o++)
-		if (strlen(o->name) == n && strncmp(o->name, name, n) == 0)
-			return o;
-	return NULL;
-}
+const struct zsim_opt_type zsim_gen_opt_content = { ZSIM_OPTK_CUSTOM, "CLASS", content_opt };
 
-int zsim_gen_parse(const struct zsim_gen_opt *tab, void *opts, int argc, char **argv,
+static const struct zsim_opt common_tab[] = {
+	{ "seed", ZSIM_OPT_COUNT, offsetof(struct zsim_gen_cli, seed), "1", 0, 0,
+	  "seed of every random choice", 0 },
+	{ "output", ZSIM_OPT_FILE, offsetof(struct zsim_gen_cli, output), NULL, 0, 0,
+	  "output trace (\"-\": standard output; .zst: compressed)", 'o' },
+	{ "verbose", ZSIM_OPT_FLAG, offsetof(struct zsim_gen_cli, verbose), NULL, 0, 0,
+	  "print events and rate on stderr", 'v' },
+	{ "help", ZSIM_OPT_FLAG, offsetof(struct zsim_gen_cli, help), NULL, 0, 0,
+	  "print this help", 'h' },
+	{ NULL, NULL, 0, NULL, 0, 0, NULL, 0 },
+};
+
+int zsim_gen_parse(const struct zsim_opt *tab, void *opts, int argc, char **argv,
 		   bool want_input, struct zsim_gen_cli *cli, char *err, size_t errlen)
 {
+	static const struct zsim_opt none[] = { { NULL, NULL, 0, NULL, 0, 0, NULL, 0 } };
+	const struct zsim_opt_set sets[] = {
+		{ tab ? tab : none, opts }, { common_tab, cli }, { NULL, NULL },
+	};
+	int npos = 0;
 	memset(cli, 0, sizeof(*cli));
-	cli->seed = 1;
-	for (const struct zsim_gen_opt *o = tab; o && o->name; o++)
-		if (o->def && set_opt(o, opts, o->def, err, errlen) < 0) {
-			fprintf(stderr, "zsim: bad default of --%s: %s\n", o->name, err);
-			abort();
-		}
-	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-			cli->help = true;
-			continue;
-		}
-		if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
-			cli->verbose = true;
-			continue;
-		}
-		if (a[0] != '-' || strcmp(a, "-") == 0) {
-			if (!want_input) {
-				snprintf(err, errlen, "unexpected argument '%s'", a);
-				return ZSIM_EFORMAT;
-			}
-			if (cli->input) {
-				snprintf(err, errlen, "more than one INPUT ('%s' and '%s')", cli->input, a);
-				return ZSIM_EFORMAT;
-			}
-			cli->input = a;
-			continue;
-		}
-		/* -o FILE, -oFILE, --output FILE, --output=FILE, --NAME VALUE, --NAME=VALUE */
-		const char *name, *val = NULL;
-		size_t n;
-		if (a[1] == 'o') {
-			name = "output";
-			n = 6;
-			if (a[2])
-				val = a + 2;
-		} else if (a[1] == '-' && a[2]) {
-			name = a + 2;
-			const char *eq = strchr(name, '=');
-			n = eq ? (size_t)(eq - name) : strlen(name);
-			if (eq)
-				val = eq + 1;
-		} else {
-			snprintf(err, errlen, "unknown option '%s'", a);
-			return ZSIM_EFORMAT;
-		}
-		bool is_output = n == 6 && strncmp(name, "output", 6) == 0;
-		bool is_seed = n == 4 && strncmp(name, "seed", 4) == 0;
-		const struct zsim_gen_opt *o = is_output || is_seed ? NULL : find_opt(tab, name, n);
-		if (!is_output && !is_seed && !o) {
-			snprintf(err, errlen, "unknown option '%.*s'", (int)(n + 2), a);
-			return ZSIM_EFORMAT;
-		}
-		if (o && o->type == ZSIM_GOPT_FLAG) {
-			if (val) {
-				snprintf(err, errlen, "--%s takes no value", o->name);
-				return ZSIM_EFORMAT;
-			}
-			if (set_opt(o, opts, "", err, errlen) < 0)
-				return ZSIM_EFORMAT;
-			continue;
-		}
-		if (!val) {
-			if (i + 1 >= argc) {
-				snprintf(err, errlen, "option '%s' needs a value", a);
-				return ZSIM_EFORMAT;
-			}
-			val = argv[++i];
-		}
-		if (is_output) {
-			if (!*val) {
-				snprintf(err, errlen, "-o: empty file name");
-				return ZSIM_EFORMAT;
-			}
-			cli->output = val;
-		} else if (is_seed) {
-			if (zsim_parse_u64(val, &cli->seed) < 0) {
-				snprintf(err, errlen, "--seed: '%s' is not a number", val);
-				return ZSIM_EFORMAT;
-			}
-		} else if (set_opt(o, opts, val, err, errlen) < 0) {
-			return ZSIM_EFORMAT;
-		}
+	if (zsim_opt_parse(sets, argc, argv, want_input ? &npos : NULL, err, errlen) < 0)
+		return ZSIM_EFORMAT;
+	if (npos > 1) {
+		snprintf(err, errlen, "more than one INPUT ('%s' and '%s')", argv[0], argv[1]);
+		return ZSIM_EFORMAT;
 	}
+	cli->input = npos ? argv[0] : NULL;
 	return 0;
 }
 
-void zsim_gen_print_opts(FILE *out, const struct zsim_gen_opt *tab)
+void zsim_gen_print_opts(FILE *out, const struct zsim_opt *tab)
 {
-	static const char *const meta[] = {
-		[ZSIM_GOPT_SIZE] = "SIZE", [ZSIM_GOPT_COUNT] = "N", [ZSIM_GOPT_REAL] = "X",
-		[ZSIM_GOPT_TIME] = "TIME", [ZSIM_GOPT_CONTENT] = "CLASS", [ZSIM_GOPT_NAME] = "NAME",
-		[ZSIM_GOPT_FLAG] = "",
-	};
-	for (const struct zsim_gen_opt *o = tab; o && o->name; o++) {
-		char left[64];
-		snprintf(left, sizeof(left), "--%s %s", o->name, meta[o->type]);
-		fprintf(out, "  %-24s %s", left, o->help);
-		if (o->def && o->type != ZSIM_GOPT_FLAG)
-			fprintf(out, " (default %s)", o->def);
-		fputc('\n', out);
-	}
+	zsim_opt_print(out, tab);
 }
 
 /* ---- the command ------------------------------------------------------- */
@@ -393,10 +250,8 @@ int zsim_trace_gen(int argc, char **argv)
 	}
 	if (cli.help) {
 		printf("usage: zsim trace gen %s [options] [--seed N] -o FILE\n%s\noptions:\n", kind, gen->help);
-		zsim_gen_print_opts(stdout, gen->opts);
-		printf("  %-24s %s\n  %-24s %s\n  %-24s %s\n", "--seed N", "seed of every random choice (default 1)",
-		       "-o FILE", "output trace (\"-\": standard output; .zst: compressed)",
-		       "-v", "print events and rate on stderr");
+		zsim_opt_print(stdout, gen->opts);
+		zsim_opt_print(stdout, common_tab);
 		status = ZSIM_EXIT_OK;
 		goto out;
 	}

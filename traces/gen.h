@@ -8,9 +8,10 @@
  * gen.c (`zsim trace gen KIND`) and import.c (`zsim trace import FORMAT`).
  *
  * Options are data, not code: a member lists its options in a table (name,
- * type, offset into its own options struct, default, range, help), and the core
- * parses the command line against it, fills the defaults by parsing the same
- * strings a user would type, checks ranges and prints --help.  So a default in
+ * type, offset into its own options struct, default, range, help;
+ * core/options.h), and the parser fills the defaults by parsing the same
+ * strings a user would type, reads the command line, checks ranges and prints
+ * --help.  So a default in
  * the table is exactly what `--help` shows and what runs.
  *
  * Everything random comes from the emitter's seeded generator (core/rng.h):
@@ -21,6 +22,7 @@
 #define ZSIM_GEN_H
 
 #include "trace.h"
+#include "../core/options.h"
 #include "../core/rng.h"
 
 #include <stdbool.h>
@@ -29,27 +31,16 @@
 
 /* ---- option tables ---------------------------------------------------- */
 
-enum zsim_gen_opt_type {
-	ZSIM_GOPT_SIZE,     /* uint64_t bytes: "800M", "4096", "1G" */
-	ZSIM_GOPT_COUNT,    /* uint64_t: a plain decimal integer */
-	ZSIM_GOPT_REAL,     /* double: "0.99", "1e-3" */
-	ZSIM_GOPT_TIME,     /* uint64_t ns: "600s", "250ms", "10us", "5ns", "2m", "1h" (core/units.h) */
-	ZSIM_GOPT_CONTENT,  /* struct zsim_content_ref (seed unused): "text", "ratio:2.7" */
-	ZSIM_GOPT_NAME,     /* char[ZSIM_GEN_NAME_MAX]: a short name (filesystem) */
-	ZSIM_GOPT_FLAG,     /* bool: present = true; takes no value */
-};
+/*
+ * The tables are core/options.h's struct zsim_opt, with the types there
+ * (ZSIM_OPT_SIZE, _COUNT, _REAL, _TIME, _NAME, _FLAG) and one of ours: a
+ * content class, into a struct zsim_content_ref (seed unused): "text",
+ * "ratio:2.7".
+ */
+extern const struct zsim_opt_type zsim_gen_opt_content;
+#define ZSIM_GEN_OPT_CONTENT (&zsim_gen_opt_content)
 
-#define ZSIM_GEN_NAME_MAX 32
-
-struct zsim_gen_opt {
-	const char *name;            /* without the leading "--"; NULL ends the table */
-	enum zsim_gen_opt_type type;
-	size_t offset;               /* of the field in the member's options struct */
-	const char *def;             /* default, parsed like user input; NULL = zero */
-	double min, max;             /* allowed range in the field's unit (bytes, ns, ...);
-				      * max 0 = no upper bound */
-	const char *help;
-};
+#define ZSIM_GEN_NAME_MAX ZSIM_OPT_NAME_MAX
 
 /* What every generator and importer command line carries besides its table. */
 struct zsim_gen_cli {
@@ -61,15 +52,16 @@ struct zsim_gen_cli {
 };
 
 /*
- * Fill opts with the table's defaults, then parse argv[0..argc) (options
- * only; want_input allows one positional argument, stored in cli->input).
- * Returns 0, or ZSIM_EFORMAT with one message (no "zsim ..." prefix, no
- * newline) in err.  A default that does not parse is a bug: aborts.
+ * Fill opts with the table's defaults, then parse argv[0..argc) against the
+ * table and the common options above (want_input allows one positional
+ * argument, stored in cli->input).  Returns 0, or ZSIM_EFORMAT with one
+ * message (no "zsim ..." prefix, no newline) in err.  A default that does not
+ * parse is a bug: aborts.  argv's arguments may be reordered.
  */
-int zsim_gen_parse(const struct zsim_gen_opt *tab, void *opts, int argc, char **argv,
+int zsim_gen_parse(const struct zsim_opt *tab, void *opts, int argc, char **argv,
 		   bool want_input, struct zsim_gen_cli *cli, char *err, size_t errlen);
 /* Print the option table (name, default, help) as --help text. */
-void zsim_gen_print_opts(FILE *out, const struct zsim_gen_opt *tab);
+void zsim_gen_print_opts(FILE *out, const struct zsim_opt *tab);
 
 /* ---- the emitter ------------------------------------------------------ */
 
@@ -238,7 +230,7 @@ struct zsim_generator {
 	const char *name;
 	const char *help;                      /* a paragraph for --help */
 	size_t opts_size;
-	const struct zsim_gen_opt *opts;
+	const struct zsim_opt *opts;
 	/* Optional (NULL: nothing to check): validate option combinations and
 	 * derive values; 0 or ZSIM_EINVAL with one message in err. */
 	int (*check)(void *opts, char *err, size_t errlen);
@@ -293,7 +285,7 @@ struct zsim_importer {
 	const char *name;
 	const char *help;
 	size_t opts_size;
-	const struct zsim_gen_opt *opts;
+	const struct zsim_opt *opts;
 	/* Translate `in` into events through g; 0 or ZSIM_E* (message via zsim_gen_fail). */
 	int (*run)(struct zsim_gen *g, const void *opts, struct zsim_import_in *in);
 };

@@ -46,24 +46,24 @@ struct appswitch_opts {
 	struct zsim_content_ref content;
 };
 
-static const struct zsim_gen_opt appswitch_opts_tab[] = {
-	{ "apps", ZSIM_GOPT_COUNT, offsetof(struct appswitch_opts, apps), "8", 2, MAX_APPS,
-	  "apps in the rotation" },
-	{ "app-median", ZSIM_GOPT_SIZE, offsetof(struct appswitch_opts, median), "120M", 4096, 0,
-	  "median app working set (log-normal)" },
-	{ "app-sigma", ZSIM_GOPT_REAL, offsetof(struct appswitch_opts, sigma), "0.6", 0, 3,
-	  "sigma of the log-normal app size" },
-	{ "period", ZSIM_GOPT_TIME, offsetof(struct appswitch_opts, period_ns), "30s", 1000, 0,
-	  "time an app stays in the foreground" },
-	{ "switches", ZSIM_GOPT_COUNT, offsetof(struct appswitch_opts, switches), "100", 1, 0,
-	  "foreground periods in all" },
-	{ "hot", ZSIM_GOPT_REAL, offsetof(struct appswitch_opts, hot), "0.3", 0, 1,
-	  "hot fraction of an app's pages; touches per period = hot x pages" },
-	{ "dirty", ZSIM_GOPT_REAL, offsetof(struct appswitch_opts, dirty), "0.1", 0, 1,
-	  "fraction of foreground touches that write" },
-	{ "content", ZSIM_GOPT_CONTENT, offsetof(struct appswitch_opts, content), "heap", 0, 0,
-	  "content class of app pages" },
-	{ NULL, 0, 0, NULL, 0, 0, NULL },
+static const struct zsim_opt appswitch_opts_tab[] = {
+	{ "apps", ZSIM_OPT_COUNT, offsetof(struct appswitch_opts, apps), "8", 2, MAX_APPS,
+	  "apps in the rotation", 0 },
+	{ "app-median", ZSIM_OPT_SIZE, offsetof(struct appswitch_opts, median), "120M", 4096, 0,
+	  "median app working set (log-normal)", 0 },
+	{ "app-sigma", ZSIM_OPT_REAL, offsetof(struct appswitch_opts, sigma), "0.6", 0, 3,
+	  "sigma of the log-normal app size", 0 },
+	{ "period", ZSIM_OPT_TIME, offsetof(struct appswitch_opts, period_ns), "30s", 1000, 0,
+	  "time an app stays in the foreground", 0 },
+	{ "switches", ZSIM_OPT_COUNT, offsetof(struct appswitch_opts, switches), "100", 1, 0,
+	  "foreground periods in all", 0 },
+	{ "hot", ZSIM_OPT_REAL, offsetof(struct appswitch_opts, hot), "0.3", 0, 1,
+	  "hot fraction of an app's pages; touches per period = hot x pages", 0 },
+	{ "dirty", ZSIM_OPT_REAL, offsetof(struct appswitch_opts, dirty), "0.1", 0, 1,
+	  "fraction of foreground touches that write", 0 },
+	{ "content", ZSIM_GEN_OPT_CONTENT, offsetof(struct appswitch_opts, content), "heap", 0, 0,
+	  "content class of app pages", 0 },
+	{ NULL, NULL, 0, NULL, 0, 0, NULL, 0 },
 };
 
 struct app {

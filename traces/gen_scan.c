@@ -25,18 +25,18 @@ struct scan_opts {
 	uint64_t page_ns;
 };
 
-static const struct zsim_gen_opt scan_opts_tab[] = {
-	{ "size", ZSIM_GOPT_SIZE, offsetof(struct scan_opts, size), "256M", 4096, 0,
-	  "size of the swept region" },
-	{ "passes", ZSIM_GOPT_COUNT, offsetof(struct scan_opts, passes), "10", 0, 0,
-	  "read sweeps after the first, writing one" },
-	{ "write", ZSIM_GOPT_REAL, offsetof(struct scan_opts, write), "0", 0, 1,
-	  "fraction of sweep accesses that rewrite the page" },
-	{ "content", ZSIM_GOPT_CONTENT, offsetof(struct scan_opts, content), "mix", 0, 0,
-	  "content class of written pages" },
-	{ "page-cost", ZSIM_GOPT_TIME, offsetof(struct scan_opts, page_ns), "1us", 0, 0,
-	  "CPU time per page visited" },
-	{ NULL, 0, 0, NULL, 0, 0, NULL },
+static const struct zsim_opt scan_opts_tab[] = {
+	{ "size", ZSIM_OPT_SIZE, offsetof(struct scan_opts, size), "256M", 4096, 0,
+	  "size of the swept region", 0 },
+	{ "passes", ZSIM_OPT_COUNT, offsetof(struct scan_opts, passes), "10", 0, 0,
+	  "read sweeps after the first, writing one", 0 },
+	{ "write", ZSIM_OPT_REAL, offsetof(struct scan_opts, write), "0", 0, 1,
+	  "fraction of sweep accesses that rewrite the page", 0 },
+	{ "content", ZSIM_GEN_OPT_CONTENT, offsetof(struct scan_opts, content), "mix", 0, 0,
+	  "content class of written pages", 0 },
+	{ "page-cost", ZSIM_OPT_TIME, offsetof(struct scan_opts, page_ns), "1us", 0, 0,
+	  "CPU time per page visited", 0 },
+	{ NULL, NULL, 0, NULL, 0, 0, NULL, 0 },
 };
 
 static int scan_run(struct zsim_gen *g, const void *vo)

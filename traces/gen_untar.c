@@ -79,16 +79,16 @@ static const struct {
 
 static const char *const kind_ext[] = { "c", "h", "txt" };
 
-static const struct zsim_gen_opt untar_opts_tab[] = {
-	{ "tree-size", ZSIM_GOPT_SIZE, offsetof(struct zsim_untar_opts, tree_bytes), "550M", 4096, 0,
-	  "bytes of the untarred tree (2013-era 3.12 tree: ~0.55 GB, remembered)" },
-	{ "files", ZSIM_GOPT_COUNT, offsetof(struct zsim_untar_opts, files), "45000", 1, 10000000,
-	  "number of files (3.12: ~45,000, remembered)" },
-	{ "fs", ZSIM_GOPT_NAME, offsetof(struct zsim_untar_opts, fs), "src", 0, 0,
-	  "name of the filesystem the tree is written to" },
-	{ "content", ZSIM_GOPT_CONTENT, offsetof(struct zsim_untar_opts, content), "text", 0, 0,
-	  "content class of file pages (text, or ratio:2.7 as measured)" },
-	{ NULL, 0, 0, NULL, 0, 0, NULL },
+static const struct zsim_opt untar_opts_tab[] = {
+	{ "tree-size", ZSIM_OPT_SIZE, offsetof(struct zsim_untar_opts, tree_bytes), "550M", 4096, 0,
+	  "bytes of the untarred tree (2013-era 3.12 tree: ~0.55 GB, remembered)", 0 },
+	{ "files", ZSIM_OPT_COUNT, offsetof(struct zsim_untar_opts, files), "45000", 1, 10000000,
+	  "number of files (3.12: ~45,000, remembered)", 0 },
+	{ "fs", ZSIM_OPT_NAME, offsetof(struct zsim_untar_opts, fs), "src", 0, 0,
+	  "name of the filesystem the tree is written to", 0 },
+	{ "content", ZSIM_GEN_OPT_CONTENT, offsetof(struct zsim_untar_opts, content), "text", 0, 0,
+	  "content class of file pages (text, or ratio:2.7 as measured)", 0 },
+	{ NULL, NULL, 0, NULL, 0, 0, NULL, 0 },
 };
 
 static void untar_prepare(void *vo, struct zsim_trace_header *h)

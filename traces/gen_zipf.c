@@ -34,20 +34,20 @@ struct zipf_opts {
 	uint64_t op_ns;
 };
 
-static const struct zsim_gen_opt zipf_opts_tab[] = {
-	{ "size", ZSIM_GOPT_SIZE, offsetof(struct zipf_opts, size), "256M", 4096, 1ull << 40,
-	  "memory of the store" },
-	{ "alpha", ZSIM_GOPT_REAL, offsetof(struct zipf_opts, alpha), "0.99", 0.01, 10,
-	  "Zipf exponent (YCSB: 0.99)" },
-	{ "accesses", ZSIM_GOPT_COUNT, offsetof(struct zipf_opts, accesses), "10000000", 0, 0,
-	  "page accesses after the load" },
-	{ "read", ZSIM_GOPT_REAL, offsetof(struct zipf_opts, read), "0.9", 0, 1,
-	  "fraction of accesses that are reads" },
-	{ "content", ZSIM_GOPT_CONTENT, offsetof(struct zipf_opts, content), "heap", 0, 0,
-	  "content class of written pages" },
-	{ "op-cost", ZSIM_GOPT_TIME, offsetof(struct zipf_opts, op_ns), "1us", 0, 0,
-	  "CPU time per access" },
-	{ NULL, 0, 0, NULL, 0, 0, NULL },
+static const struct zsim_opt zipf_opts_tab[] = {
+	{ "size", ZSIM_OPT_SIZE, offsetof(struct zipf_opts, size), "256M", 4096, 1ull << 40,
+	  "memory of the store", 0 },
+	{ "alpha", ZSIM_OPT_REAL, offsetof(struct zipf_opts, alpha), "0.99", 0.01, 10,
+	  "Zipf exponent (YCSB: 0.99)", 0 },
+	{ "accesses", ZSIM_OPT_COUNT, offsetof(struct zipf_opts, accesses), "10000000", 0, 0,
+	  "page accesses after the load", 0 },
+	{ "read", ZSIM_OPT_REAL, offsetof(struct zipf_opts, read), "0.9", 0, 1,
+	  "fraction of accesses that are reads", 0 },
+	{ "content", ZSIM_GEN_OPT_CONTENT, offsetof(struct zipf_opts, content), "heap", 0, 0,
+	  "content class of written pages", 0 },
+	{ "op-cost", ZSIM_OPT_TIME, offsetof(struct zipf_opts, op_ns), "1us", 0, 0,
+	  "CPU time per access", 0 },
+	{ NULL, NULL, 0, NULL, 0, 0, NULL, 0 },
 };
 
 /* Rejection-inversion sampler of ranks 1..n with weights k^-s. */

@@ -39,12 +39,12 @@ struct lackey_opts {
 	bool no_instr;
 };
 
-static const struct zsim_gen_opt lackey_opts_tab[] = {
-	{ "content", ZSIM_GOPT_CONTENT, offsetof(struct lackey_opts, content), "heap", 0, 0,
-	  "content class of written pages" },
-	{ "no-instr", ZSIM_GOPT_FLAG, offsetof(struct lackey_opts, no_instr), NULL, 0, 0,
-	  "leave out instruction fetches (I lines)" },
-	{ NULL, 0, 0, NULL, 0, 0, NULL },
+static const struct zsim_opt lackey_opts_tab[] = {
+	{ "content", ZSIM_GEN_OPT_CONTENT, offsetof(struct lackey_opts, content), "heap", 0, 0,
+	  "content class of written pages", 0 },
+	{ "no-instr", ZSIM_OPT_FLAG, offsetof(struct lackey_opts, no_instr), NULL, 0, 0,
+	  "leave out instruction fetches (I lines)", 0 },
+	{ NULL, NULL, 0, NULL, 0, 0, NULL, 0 },
 };
 
 struct lproc {

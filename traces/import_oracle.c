@@ -35,14 +35,14 @@ struct oracle_opts {
 	bool timestamps;
 };
 
-static const struct zsim_gen_opt oracle_opts_tab[] = {
-	{ "content", ZSIM_GOPT_CONTENT, offsetof(struct oracle_opts, content), "heap", 0, 0,
-	  "content class of first accesses with --first-write" },
-	{ "first-write", ZSIM_GOPT_FLAG, offsetof(struct oracle_opts, first_write), NULL, 0, 0,
-	  "an object's first access writes it (default: all reads)" },
-	{ "timestamps", ZSIM_GOPT_FLAG, offsetof(struct oracle_opts, timestamps), NULL, 0, 0,
-	  "turn timestamp increases into CPU time" },
-	{ NULL, 0, 0, NULL, 0, 0, NULL },
+static const struct zsim_opt oracle_opts_tab[] = {
+	{ "content", ZSIM_GEN_OPT_CONTENT, offsetof(struct oracle_opts, content), "heap", 0, 0,
+	  "content class of first accesses with --first-write", 0 },
+	{ "first-write", ZSIM_OPT_FLAG, offsetof(struct oracle_opts, first_write), NULL, 0, 0,
+	  "an object's first access writes it (default: all reads)", 0 },
+	{ "timestamps", ZSIM_OPT_FLAG, offsetof(struct oracle_opts, timestamps), NULL, 0, 0,
+	  "turn timestamp increases into CPU time", 0 },
+	{ NULL, NULL, 0, NULL, 0, 0, NULL, 0 },
 };
 
 /* Object id -> dense page number: open addressing, keys stored + 1 (id ~0 is

@@ -175,9 +175,9 @@ check "failed run leaves no temporary directory" sh -c "! ls -d '$T/o-keep'.tmp.
 # Command line.
 expect_error "no --config" "no --config given" "$ZSIM" --trace "$T/ok.trc" --out "$T/o-x"
 expect_error "no --trace" "no --trace given" "$ZSIM" --config "$T/ok.json" --out "$T/o-x"
-expect_error "unknown option" "unknown or incomplete option '--frobnicate'" \
+expect_error "unknown option" "unknown option '--frobnicate'" \
 	"$ZSIM" --trace "$T/ok.trc" --config "$T/ok.json" --frobnicate --out "$T/o-x"
-expect_error "option without its argument" "unknown or incomplete option '--config'" \
+expect_error "option without its argument" "option '--config' needs a value" \
 	"$ZSIM" --trace "$T/ok.trc" --config
 expect_error "bad --seed" "--seed: 'x1' is not a number" \
 	"$ZSIM" --trace "$T/ok.trc" --config "$T/ok.json" --seed x1 --out "$T/o-x"
