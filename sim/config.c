@@ -227,7 +227,7 @@ static int parse_mm(const struct ctx *c, json_t *m, struct zsim_config *cfg)
 				   cfg->policy);
 	}
 	if ((v = json_object_get(m, "swappiness"))) {
-		TRY(get_uint(c, "$.mm.swappiness", v, cfg->kp->version >= 508 ? 200 : 100, &x));
+		TRY(get_uint(c, "$.mm.swappiness", v, cfg->kp->max_swappiness, &x));
 		cfg->swappiness = (unsigned)x;
 	}
 	if ((v = json_object_get(m, "page_cluster"))) {
@@ -299,10 +299,10 @@ static int parse_writeback(const struct ctx *c, const char *name, json_t *w, con
 		;
 	if (m == ZSIM_ARRAY_SIZE(modes))
 		return bad(c, path, "unknown writeback mode '%s' (known: idle, huge, huge_idle)", mode);
-	if (kp->version < 500)
+	if (!kp->zram_writeback)
 		return bad(c, path, "zram writeback needs kernel 5.4 or later (profile %s: none, or only 4.14's "
 			   "write-time writeback of incompressible pages, not modelled)", kp->name);
-	if (m == ZSIM_WB_HUGE_IDLE && kp->version < 519)
+	if (m == ZSIM_WB_HUGE_IDLE && !kp->zram_huge_idle)
 		return bad(c, path, "huge_idle writeback came in 5.19 (profile %s)", kp->name);
 	dev->wb_mode = (enum zsim_wb_mode)m;
 	dev->wb_idle_age_ns = 60ull * 1000000000ull;

@@ -33,8 +33,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define VMA_READAHEAD_SINCE 414   /* vma_ra_enabled, on by default (kernel-facts 5.4) */
-#define ZRAM_SYNC_IO_SINCE 415    /* zram is SWP_SYNCHRONOUS_IO (kernel-facts 3.6) */
 #define ENTRY_DEV(e) ((unsigned)((e) >> 48) & 0xff)
 #define ENTRY_SLOT(e) ((e) & ((1ull << 48) - 1))
 
@@ -126,7 +124,7 @@ int zsim_swap_init(struct zsim_sim *s, char *err, size_t errlen)
 		sd->priority = sc->priority;
 		sd->tier = s->devtier[sc->device];
 		sd->sync = s->cfg.dev[sc->device].type == ZSIM_DEV_ZRAM &&
-			   s->cfg.kp->version >= ZRAM_SYNC_IO_SINCE;
+			   s->cfg.kp->zram_sync_io;
 		sd->nr_slots = s->cfg.dev[sc->device].size / ZSIM_PAGE_SIZE;
 		sd->slots = zsim_xcalloc(sd->nr_slots, sizeof(*sd->slots));
 		sd->free_stack = zsim_xmalloc(sd->nr_slots * sizeof(*sd->free_stack));
@@ -337,8 +335,8 @@ void zsim_swap_in(struct zsim_sim *s, uint64_t entry, uint32_t f, struct zsim_pr
 	fr->seed = sl->seed;
 	uint32_t extra = 0;
 	if (!sd->sync && s->cfg.page_cluster)
-		extra = p && s->cfg.kp->version >= VMA_READAHEAD_SINCE ? readahead_vma(s, p, vpage)
-								       : readahead_cluster(s, d, slot);
+		extra = p && s->cfg.kp->swap_vma_readahead ? readahead_vma(s, p, vpage)
+							   : readahead_cluster(s, d, slot);
 	if (sd->tier->ops->io) {
 		uint64_t done = sd->tier->ops->io(sd->tier->priv, s->now, false, slot, 1 + extra, cpu_ns);
 		if (done > *io_done)
