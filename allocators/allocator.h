@@ -8,7 +8,8 @@
  * Page-exact: every model counts the physical 4 KiB frames it holds, and takes
  * them from a frame source supplied by its owner.  In a full simulation that
  * source is the simulated RAM, so a store can fail because RAM has no free
- * frame - the feedback at the heart of the 2013 zram OOM (see DESIGN.md).
+ * frame - the feedback at the heart of the 2013 zram OOM, where zram finds no
+ * free page in the RAM it is meant to relieve (README, "The 2013 experiments").
  * A NULL frame source means "frames are always available".
  */
 #ifndef ZSIM_ALLOCATOR_H

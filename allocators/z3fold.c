@@ -56,7 +56,8 @@
  * list_add, taking the head pops until an entry is current, unlinking only
  * clears the page's tag; stale entries are purged once they outnumber the
  * live ones.  A 64-bit bitmap of non-empty lists makes first fit one
- * count-trailing-zeros.  malloc and free are O(1) amortised.  Available while has_z3fold_since <= version <= has_z3fold_until.
+ * count-trailing-zeros.  malloc and free are O(1) amortised.  Available in the profiles that set
+ * kp->has_z3fold (4.8 .. 6.14).
  */
 #include "allocator.h"
 #include "stacklists.h"
@@ -284,8 +285,7 @@ static int z3fold_init(void *priv, const struct zsim_alloc_params *prm)
 {
 	struct z3fold *z = priv;
 	const struct zsim_kprofile *kp = prm->kp;
-	if (!kp->has_z3fold_since || kp->version < kp->has_z3fold_since ||
-	    kp->version > kp->has_z3fold_until)
+	if (!kp->has_z3fold)
 		return ZSIM_ENOTSUP;
 	if (kp->z3fold_header_chunks < 1 || kp->z3fold_header_chunks > Z3_MAX_HDR_CHUNKS)
 		return ZSIM_EINVAL;

@@ -39,7 +39,7 @@
  * The buddied list is never searched; the model keeps its count and a tag.
  * A bitmap of non-empty lists turns the first-fit scan into one count-
  * trailing-zeros: malloc and free are O(1) amortised.
- * Available while kp->has_zbud_until != 0 and kp->version <= has_zbud_until.
+ * Available in the profiles that set kp->has_zbud (3.11 .. 6.14).
  */
 #include "allocator.h"
 #include "stacklists.h"
@@ -198,7 +198,7 @@ static int zbud_init(void *priv, const struct zsim_alloc_params *prm)
 {
 	struct zbud *z = priv;
 	const struct zsim_kprofile *kp = prm->kp;
-	if (!kp->has_zbud_until || kp->version > kp->has_zbud_until)
+	if (!kp->has_zbud)
 		return ZSIM_ENOTSUP;
 	z->frames = prm->frames;
 	z->bl.n = ZBUD_NCHUNKS;

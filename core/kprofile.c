@@ -8,6 +8,11 @@
  *  - 8-byte handle header added to each request since 4.x (1.5), class merging since ~4.0 (1.3);
  *  - zram: lzo-rle default since 5.1 (3.5); this machine's 6.18 offers lzo-rle, lzo, lz4
  *    (section 0); same-element pages since 4.11 (3.1); max_zpage_size dropped in 4.17 (1.4);
+ *  - zram: compaction since 4.1 (1.8), SWP_SYNCHRONOUS_IO since 4.15 (3.6), explicit writeback
+ *    since 5.0 and its huge_idle mode since 5.19 (3.3);
+ *  - reclaim: watermark_scale_factor since 4.6, min_free_kbytes capped at 65536 until 5.6 and
+ *    262144 from 5.7 (5.1); swappiness up to 200 from 5.8, new anon pages inactive from 5.9
+ *    (5.2); VMA swap readahead since 4.14 (5.4);
  *  - zbud until 6.14, z3fold 4.8..6.14 (2.3); the z3fold header is 2 chunks in 5.x/6.x (2.2);
  *    z3fold's inter-page move of a lone buddy exists in the 6.x sources, not in 4.19/5.4
  *    (read in mm/z3fold.c of those versions).
@@ -30,7 +35,10 @@ static const struct zsim_kprofile profiles[] = {
 		.zs_fullness = ZSIM_ZS_FULLNESS_QUARTERS, .zs_handle_size = 0, .zs_class_merge = false,
 		.zram_default_comp = "lzo", .zram_comps = "lzo",
 		.zram_same_any_pattern = false, .zram_max_zpage_size = 3072,
-		.has_zbud_until = KV(6, 14), .has_z3fold_since = KV(4, 8), .has_z3fold_until = KV(6, 14),
+		.zram_compact = false, .zram_sync_io = false, .zram_writeback = false, .zram_huge_idle = false,
+		.min_free_kbytes_cap = 65536, .has_watermark_scale_factor = false,
+		.anon_start_inactive = false, .max_swappiness = 100, .swap_vma_readahead = false,
+		.has_zbud = true, .has_z3fold = false,
 		.z3fold_header_chunks = 2, .z3fold_single_move = false,
 	},
 	{
@@ -39,7 +47,10 @@ static const struct zsim_kprofile profiles[] = {
 		.zs_fullness = ZSIM_ZS_FULLNESS_QUARTERS, .zs_handle_size = 8, .zs_class_merge = true,
 		.zram_default_comp = "lzo", .zram_comps = "lzo,lz4,zstd",
 		.zram_same_any_pattern = true, .zram_max_zpage_size = 0,
-		.has_zbud_until = KV(6, 14), .has_z3fold_since = KV(4, 8), .has_z3fold_until = KV(6, 14),
+		.zram_compact = true, .zram_sync_io = true, .zram_writeback = false, .zram_huge_idle = false,
+		.min_free_kbytes_cap = 65536, .has_watermark_scale_factor = true,
+		.anon_start_inactive = false, .max_swappiness = 100, .swap_vma_readahead = true,
+		.has_zbud = true, .has_z3fold = true,
 		.z3fold_header_chunks = 2, .z3fold_single_move = false,
 	},
 	{
@@ -48,7 +59,10 @@ static const struct zsim_kprofile profiles[] = {
 		.zs_fullness = ZSIM_ZS_FULLNESS_QUARTERS, .zs_handle_size = 8, .zs_class_merge = true,
 		.zram_default_comp = "lzo-rle", .zram_comps = "lzo-rle,lzo,lz4,zstd",
 		.zram_same_any_pattern = true, .zram_max_zpage_size = 0,
-		.has_zbud_until = KV(6, 14), .has_z3fold_since = KV(4, 8), .has_z3fold_until = KV(6, 14),
+		.zram_compact = true, .zram_sync_io = true, .zram_writeback = true, .zram_huge_idle = false,
+		.min_free_kbytes_cap = 65536, .has_watermark_scale_factor = true,
+		.anon_start_inactive = false, .max_swappiness = 100, .swap_vma_readahead = true,
+		.has_zbud = true, .has_z3fold = true,
 		.z3fold_header_chunks = 2, .z3fold_single_move = false,
 	},
 	{
@@ -57,7 +71,10 @@ static const struct zsim_kprofile profiles[] = {
 		.zs_fullness = ZSIM_ZS_FULLNESS_QUARTERS, .zs_handle_size = 8, .zs_class_merge = true,
 		.zram_default_comp = "lzo-rle", .zram_comps = "lzo-rle,lzo,lz4,zstd",
 		.zram_same_any_pattern = true, .zram_max_zpage_size = 0,
-		.has_zbud_until = KV(6, 14), .has_z3fold_since = KV(4, 8), .has_z3fold_until = KV(6, 14),
+		.zram_compact = true, .zram_sync_io = true, .zram_writeback = true, .zram_huge_idle = true,
+		.min_free_kbytes_cap = 262144, .has_watermark_scale_factor = true,
+		.anon_start_inactive = true, .max_swappiness = 200, .swap_vma_readahead = true,
+		.has_zbud = true, .has_z3fold = true,
 		.z3fold_header_chunks = 2, .z3fold_single_move = true,
 	},
 	{
@@ -66,7 +83,10 @@ static const struct zsim_kprofile profiles[] = {
 		.zs_fullness = ZSIM_ZS_FULLNESS_RATIO, .zs_handle_size = 8, .zs_class_merge = true,
 		.zram_default_comp = "lzo-rle", .zram_comps = "lzo-rle,lzo,lz4,zstd",
 		.zram_same_any_pattern = true, .zram_max_zpage_size = 0,
-		.has_zbud_until = KV(6, 14), .has_z3fold_since = KV(4, 8), .has_z3fold_until = KV(6, 14),
+		.zram_compact = true, .zram_sync_io = true, .zram_writeback = true, .zram_huge_idle = true,
+		.min_free_kbytes_cap = 262144, .has_watermark_scale_factor = true,
+		.anon_start_inactive = true, .max_swappiness = 200, .swap_vma_readahead = true,
+		.has_zbud = true, .has_z3fold = true,
 		.z3fold_header_chunks = 2, .z3fold_single_move = true,
 	},
 	{
@@ -76,7 +96,10 @@ static const struct zsim_kprofile profiles[] = {
 		.zs_fullness = ZSIM_ZS_FULLNESS_RATIO, .zs_handle_size = 8, .zs_class_merge = true,
 		.zram_default_comp = "lzo-rle", .zram_comps = "lzo-rle,lzo,lz4,zstd",
 		.zram_same_any_pattern = true, .zram_max_zpage_size = 0,
-		.has_zbud_until = 0, .has_z3fold_since = 0, .has_z3fold_until = 0,
+		.zram_compact = true, .zram_sync_io = true, .zram_writeback = true, .zram_huge_idle = true,
+		.min_free_kbytes_cap = 262144, .has_watermark_scale_factor = true,
+		.anon_start_inactive = true, .max_swappiness = 200, .swap_vma_readahead = true,
+		.has_zbud = false, .has_z3fold = false,
 		.z3fold_header_chunks = 2, .z3fold_single_move = false,
 	},
 };

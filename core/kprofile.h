@@ -1,11 +1,16 @@
 /*
  * kprofile.h - kernel profiles: the version-dependent facts the models follow.
  *
- * A profile is a named bundle of constants ("4.19", "6.1", "6.6", "6.18").  Every
- * model reads its defaults from the profile it is given and never tests a
- * version number itself, so adding a kernel means adding one table row in
- * kprofile.c.  The newest profile describes the kernel these machines run
- * (6.18) and is the default.  Facts and their sources: ../shared/kernel-facts.md.
+ * A profile is a named bundle of constants ("3.12", "4.19", "5.4", "6.1", "6.6",
+ * "6.18").  Every model reads its facts from the profile it is given and never
+ * tests a version number itself (tests/layers.sh checks), so adding a kernel
+ * means adding one row to the table in kprofile.c, in version order, setting
+ * every field below from that kernel's behaviour; test_kprofile.c then checks
+ * the row against its neighbours.  A behaviour that changes across versions
+ * becomes a new field here, saying what changed and when, set in every row.
+ * `version` orders the rows and appears in messages; nothing else reads it.
+ * The newest profile describes the kernel these machines run (6.18) and is the
+ * default.  Facts and their sources: ../shared/kernel-facts.md.
  */
 #ifndef ZSIM_KPROFILE_H
 #define ZSIM_KPROFILE_H
@@ -38,10 +43,25 @@ struct zsim_kprofile {
 	const char *zram_comps;      /* comma-separated compressors this kernel's zram offers */
 	bool zram_same_any_pattern;  /* >= 4.11: any repeating 8-byte word counts as same-filled */
 	unsigned zram_max_zpage_size;/* < 4.17: fixed "store whole" threshold; 0 = use zs_huge_class_size */
+	bool zram_compact;           /* >= 4.1: zsmalloc compaction and zram's `compact` node (kernel-facts 1.8) */
+	bool zram_sync_io;           /* >= 4.15: zram is SWP_SYNCHRONOUS_IO, swap-in skips the swap
+	                              * cache and readahead (3.6, 5.4; mm/memory.c do_swap_page) */
+	bool zram_writeback;         /* >= 5.0: explicit idle/huge writeback to backing_dev; 4.14-4.20's
+	                              * write-time writeback is not modelled (3.3) */
+	bool zram_huge_idle;         /* >= 5.19: the huge_idle writeback mode (3.3) */
 
-	/* Allocators present for zswap (first and last version that had them; 0 = never) */
-	unsigned has_zbud_until;     /* last version with zbud (6.14), 0 if none */
-	unsigned has_z3fold_since, has_z3fold_until;
+	/* Reclaim and swap (mm/page_alloc.c, mm/vmscan.c, mm/swap_state.c) */
+	uint64_t min_free_kbytes_cap;/* upper clamp of the computed min_free_kbytes: 65536, 262144 from 5.7 (5.1) */
+	bool has_watermark_scale_factor; /* >= 4.6: gap = max(min/4, managed * wsf / 10000); before it
+	                                  * low = min + min/4, high = min + min/2 (5.1) */
+	bool anon_start_inactive;    /* >= 5.9: new anon pages join the inactive list; before, the active (5.2) */
+	unsigned max_swappiness;     /* largest vm.swappiness accepted: 100, 200 from 5.8 (5.2) */
+	bool swap_vma_readahead;     /* >= 4.14: VMA-based swap readahead, vma_ra_enabled on by
+	                              * default; before, cluster readahead only (5.4) */
+
+	/* Allocators present for zswap.  These are removals too: both went in 6.15 (2.3). */
+	bool has_zbud;               /* zbud: 3.11 .. 6.14 */
+	bool has_z3fold;             /* z3fold: 4.8 .. 6.14 */
 	unsigned z3fold_header_chunks; /* 64-byte chunks taken by the z3fold header */
 	bool z3fold_single_move;       /* a lone buddy may move to another page (absent in 4.19, 5.4) */
 };

@@ -6,7 +6,7 @@
  * for cross-checks against cache simulators).  Each is one file in policies/
  * exporting one `const struct zsim_reclaim_ops`.
  *
- * Pages are frames of the memory manager (sim/mm.h); a policy keeps them on
+ * Pages are frames of the memory manager (sim/mm.c, interface in sim/sim.h); a policy keeps them on
  * intrusive lists threaded through the frame array (prev/next/list fields),
  * and reads the REFERENCED flag.  The memory manager sets it on page-cache
  * accesses; a mapped page's accesses set the accessed bit in its page-table
@@ -36,7 +36,7 @@ enum {
 struct zsim_frame {
 	uint32_t prev, next;  /* list links (policy) */
 	uint32_t owner;       /* process (anon) or file (file, shmem) index */
-	uint8_t kind;         /* enum zsim_frame_kind (mm.h) */
+	uint8_t kind;         /* enum zsim_frame_kind (sim/sim.h) */
 	uint8_t list;         /* which list of the policy holds it; 0xff: none */
 	uint8_t pflags;       /* ZSIM_PG_* (policy-visible) */
 	uint8_t mflags;       /* the memory manager's own flags */

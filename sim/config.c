@@ -172,7 +172,7 @@ static int parse_mm(const struct ctx *c, json_t *m, struct zsim_config *cfg)
 				   cfg->policy);
 	}
 	if ((v = json_object_get(m, "swappiness"))) {
-		TRY(get_uint(c, "$.mm.swappiness", v, cfg->kp->version >= 508 ? 200 : 100, &x));
+		TRY(get_uint(c, "$.mm.swappiness", v, cfg->kp->max_swappiness, &x));
 		cfg->swappiness = (unsigned)x;
 	}
 	if ((v = json_object_get(m, "page_cluster"))) {

@@ -50,7 +50,6 @@
 #define MAX_RECLAIM_RETRIES 16     /* no-progress rounds before OOM (mm/page_alloc.c) */
 #define RECLAIM_SCAN_NS 100        /* CPU per page scanned; an estimate */
 #define KSWAPD_MAX_FAILURES 16     /* MAX_RECLAIM_RETRIES: kswapd gives up (kswapd_failures) */
-#define ANON_INACTIVE_SINCE 509    /* new anon pages start inactive from 5.9 (kernel-facts 5.2) */
 
 /* ---- frames ---------------------------------------------------------------- */
 
@@ -86,7 +85,7 @@ void zsim_mm_lru_add(struct zsim_sim *s, uint32_t f)
 {
 	int type = s->frames[f].kind == ZSIM_FK_FILE ? ZSIM_LRU_FILE : ZSIM_LRU_ANON;
 	s->frames[f].pflags |= ZSIM_PG_REFERENCED;
-	s->policy->add(s->policy_priv, f, type, type == ZSIM_LRU_ANON && s->cfg.kp->version < ANON_INACTIVE_SINCE);
+	s->policy->add(s->policy_priv, f, type, type == ZSIM_LRU_ANON && !s->cfg.kp->anon_start_inactive);
 }
 
 static uint64_t shrink_noio(struct zsim_sim *s, uint64_t want);
@@ -136,7 +135,7 @@ static void set_watermarks(struct zsim_sim *s)
 		/* init_per_zone_wmark_min: sqrt(lowmem_kbytes * 16), clamped */
 		uint64_t lowmem_kb = managed * (ZSIM_PAGE_SIZE / 1024);
 		mfk = (uint64_t)sqrt((double)lowmem_kb * 16.0);
-		uint64_t cap = c->kp->version >= 507 ? 262144 : 65536;
+		uint64_t cap = c->kp->min_free_kbytes_cap;
 		if (mfk < 128)
 			mfk = 128;
 		if (mfk > cap)
@@ -149,7 +148,7 @@ static void set_watermarks(struct zsim_sim *s)
 	}
 	uint64_t min = mfk / (ZSIM_PAGE_SIZE / 1024);
 	uint64_t gap;
-	if (c->kp->version >= 406) {
+	if (c->kp->has_watermark_scale_factor) {
 		gap = min / 4;
 		uint64_t scaled = managed * c->watermark_scale_factor / 10000;
 		if (scaled > gap)
@@ -632,7 +631,7 @@ int zsim_mm_access(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, bool
 			struct zsim_frame *fr = &s->frames[f];
 			if (fr->kind == ZSIM_FK_SWAPCACHE) {
 				s->swap[(fr->swapdev)].readahead_hits++;
-				if (s->cfg.kp->version >= 414)
+				if (s->cfg.kp->swap_vma_readahead)
 					p->ra.hits++;   /* VMA readahead counts per VMA */
 				else
 					s->ra.hits++;

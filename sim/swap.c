@@ -33,7 +33,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define VMA_READAHEAD_SINCE 414   /* vma_ra_enabled, on by default (kernel-facts 5.4) */
 #define ENTRY_DEV(e) ((unsigned)((e) >> 48) & 0xff)
 #define ENTRY_SLOT(e) ((e) & ((1ull << 48) - 1))
 
@@ -289,8 +288,8 @@ void zsim_swap_in(struct zsim_sim *s, uint64_t entry, uint32_t f, struct zsim_pr
 	fr->seed = sl->seed;
 	uint32_t extra = 0;
 	if (!sd->sync && s->cfg.page_cluster)
-		extra = p && s->cfg.kp->version >= VMA_READAHEAD_SINCE ? readahead_vma(s, p, vpage)
-								       : readahead_cluster(s, d, slot);
+		extra = p && s->cfg.kp->swap_vma_readahead ? readahead_vma(s, p, vpage)
+							   : readahead_cluster(s, d, slot);
 	if (sd->tier->ops->io) {
 		uint64_t done = sd->tier->ops->io(sd->tier->priv, s->now, false, slot, 1 + extra, cpu_ns);
 		if (done > *io_done)

@@ -32,9 +32,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* brd (like zram) is a synchronous device from 4.15 (kernel-facts 3.6). */
-#define BRD_SYNC_IO_SINCE 415
-
 struct brd_cfg {
 	uint64_t copy_time;       /* ns of CPU per 4 KiB copied */
 };
@@ -155,7 +152,9 @@ static int brd_control(void *priv, enum zsim_tier_ctl op, void *arg)
 	struct brd *b = priv;
 	switch (op) {
 	case ZSIM_TCTL_SYNC_IO:
-		*(bool *)arg = b->kp->version >= BRD_SYNC_IO_SINCE;
+		/* brd became a synchronous device in the same 4.15 change as zram
+		 * (BDI_CAP_SYNCHRONOUS_IO), so the profile's zram_sync_io says it */
+		*(bool *)arg = b->kp->zram_sync_io;
 		return 0;
 	case ZSIM_TCTL_RAM_PAGES:
 		*(uint64_t *)arg = b->pages_held;

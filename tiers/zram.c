@@ -22,8 +22,11 @@
  * and the pool being a member of the allocator family (zsmalloc by default; any
  * other is a what-if, since the kernel's zram only ever used zsmalloc).  An
  * allocator that cannot hold an object of that size (e.g. zbud above 3968 B)
- * makes the page be stored whole, as a huge page.  The nine mm_stat fields keep
- * the kernel's meanings and order (kernel-facts 3.2), then io_stat's four.
+ * makes the page be stored whole, as a huge page.  The pre-4.17 max_zpage_size
+ * threshold is honoured when a profile sets it, and `compact` does nothing in a
+ * profile without zsmalloc compaction (before 4.1; kp->zram_compact).  The nine
+ * mm_stat fields keep the kernel's meanings and order (kernel-facts 3.2), then
+ * io_stat's four.
  *
  * Writeback (CONFIG_ZRAM_WRITEBACK, explicit since 5.0; kernel-facts 3.3).  With
  * a backing_dev (params.lower) and a mode, each writeback round marks idle the
@@ -42,9 +45,9 @@
  * What it drops.  Recompression (this 6.18 build has none), the pre-5.0
  * write-time writeback of incompressible pages, compressed writeback, the
  * slot lock (miss_free stays 0), the per-slot table memory (not counted in
- * mem_used_total by the kernel either), the pre-4.17 max_zpage_size threshold
- * is honoured when a profile sets it.  Reads return the page only for
- * same-filled slots: the model keeps sizes, not compressed bytes.
+ * mem_used_total by the kernel either), and the data itself: reads return the
+ * page only for same-filled slots, since the model keeps sizes, not compressed
+ * bytes.
  */
 #include "tier.h"
 #include "../codecs/codec.h"
@@ -123,12 +126,12 @@ static int zram_validate(void *cfgp, const struct zsim_tier_env *env, const char
 		return ZSIM_EINVAL;
 	}
 	*key = "writeback.mode";
-	if (c->wb_mode != WB_NONE && env->kp->version < 500) {
+	if (c->wb_mode != WB_NONE && !env->kp->zram_writeback) {
 		snprintf(err, errlen, "zram writeback needs kernel 5.4 or later (profile %s: none, or only 4.14's "
 			 "write-time writeback of incompressible pages, not modelled)", env->kp->name);
 		return ZSIM_EINVAL;
 	}
-	if (c->wb_mode == WB_HUGE_IDLE && env->kp->version < 519) {
+	if (c->wb_mode == WB_HUGE_IDLE && !env->kp->zram_huge_idle) {
 		snprintf(err, errlen, "huge_idle writeback came in 5.19 (profile %s)", env->kp->name);
 		return ZSIM_EINVAL;
 	}
@@ -145,9 +148,6 @@ enum {
 	SLOT_WB = 1u << 4,     /* written back: handle is the backing block (ZRAM_WB) */
 	SLOT_IDLE = 1u << 5,   /* marked idle, not accessed since (ZRAM_IDLE) */
 };
-
-/* zsmalloc compaction and zram's `compact` node arrived in 4.1 (kernel-facts 1.8). */
-#define ZRAM_COMPACT_SINCE 401
 
 struct slot {
 	uint64_t handle;   /* pool handle, the 8-byte pattern of a SAME slot, or a WB slot's block */
@@ -455,7 +455,7 @@ static void zram_invalidate(void *priv, uint64_t index)
 static uint64_t zram_compact(void *priv)
 {
 	struct zram *z = priv;
-	if (z->kp->version < ZRAM_COMPACT_SINCE)
+	if (!z->kp->zram_compact)
 		return 0;   /* no zsmalloc compaction and no `compact` node yet */
 	uint64_t freed = zsim_alloc_compact(z->pool);
 	z->pages_compacted += freed;
@@ -691,15 +691,12 @@ static uint64_t zram_writeback(void *priv, uint64_t now)
 	return moved;
 }
 
-/* zram is SWP_SYNCHRONOUS_IO from 4.15 (kernel-facts 3.6): swap-ins skip the swap cache. */
-#define ZRAM_SYNC_IO_SINCE 415
-
 static int zram_control(void *priv, enum zsim_tier_ctl op, void *arg)
 {
 	struct zram *z = priv;
 	switch (op) {
 	case ZSIM_TCTL_SYNC_IO:
-		*(bool *)arg = z->kp->version >= ZRAM_SYNC_IO_SINCE;
+		*(bool *)arg = z->kp->zram_sync_io;   /* swap-ins skip the swap cache */
 		return 0;
 	case ZSIM_TCTL_RAM_PAGES:
 		*(uint64_t *)arg = pool_pages(z);

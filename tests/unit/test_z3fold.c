@@ -216,7 +216,7 @@ START_TEST(profile_refusal)
 	zsim_allocator_z3fold.destroy(priv);
 	/* A kernel before 4.8 had no z3fold. */
 	struct zsim_kprofile old = *zsim_kprofile_find("4.19");
-	old.version = 407;
+	old.has_z3fold = false;
 	memset(priv, 0, zsim_allocator_z3fold.priv_size);
 	p.kp = &old;
 	ck_assert_int_eq(zsim_allocator_z3fold.init(priv, &p), ZSIM_ENOTSUP);
