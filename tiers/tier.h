@@ -2,10 +2,18 @@
  * tier.h - the tier family: the places a page can be stored below RAM.
  *
  * A tier is a block-addressed store of 4 KiB pages: zram (compressed, in RAM),
- * the plain devices (ssd, emmc, hdd, nvram, nas), and later zswap and
- * dm-cache.  A tier can sit in front of another (params.lower) and move pages
- * down to it (ops.writeback): zram over its backing_dev is the first such pair.
- * Each member is one file in tiers/ exporting one `const struct zsim_tier_ops`.
+ * brd (uncompressed, in RAM), the plain devices (ssd, emmc, hdd, nvram, nas),
+ * and later zswap and dm-cache.  A tier can sit in front of another
+ * (params.lower) and move pages down to it (ZSIM_TCTL_WRITEBACK): zram over
+ * its backing_dev is the first such pair.
+ *
+ * Adding a tier is one file in tiers/ exporting one `const struct
+ * zsim_tier_ops`, and one line in registry.c.  The ops table says everything
+ * the rest of zsim needs: the device types it provides (presets), its settings
+ * as a key table (core/keys.h: the config reader, --print-config, zsim --list
+ * and the error messages are generated from it), a validate() for settings
+ * that depend on each other or on the kernel profile, the page operations, and
+ * one control() entry for what only some tiers do (enum zsim_tier_ctl).
  *
  * Counters are reported as named values (the kernel's own names, in the
  * kernel's order where the kernel prints a line of them, e.g. zram's mm_stat),
