@@ -135,6 +135,38 @@ int zsim_swap_init(struct zsim_sim *s, char *err, size_t errlen)
 	return 0;
 }
 
+/* A zram's periodic writeback to its backing device; ctx: the device index. */
+static uint64_t zram_writeback(struct zsim_sim *s, void *ctx)
+{
+	unsigned d = (unsigned)(uintptr_t)ctx;
+	struct zsim_tier *t = s->devtier[d];
+	s->zram_writeback += t->ops->writeback(t->priv, s->now);
+	return s->cfg.dev[d].wb_interval_ns;
+}
+
+void zsim_swap_writeback_init(struct zsim_sim *s)
+{
+	for (unsigned d = 0; d < s->cfg.nr_dev; d++)
+		if (s->cfg.dev[d].wb_mode != ZSIM_WB_NONE && s->devtier[d]->ops->writeback)
+			zsim_timer_add(s, s->cfg.dev[d].wb_interval_ns, 0, zram_writeback, (void *)(uintptr_t)d);
+}
+
+uint64_t zsim_swap_free_pages(const struct zsim_sim *s)
+{
+	uint64_t n = 0;
+	for (unsigned i = 0; i < s->nr_swap; i++)
+		n += s->swap[i].nr_slots - s->swap[i].used;
+	return n;
+}
+
+uint64_t zsim_swap_total_pages(const struct zsim_sim *s)
+{
+	uint64_t n = 0;
+	for (unsigned i = 0; i < s->nr_swap; i++)
+		n += s->swap[i].nr_slots;
+	return n;
+}
+
 void zsim_swap_free_all(struct zsim_sim *s)
 {
 	for (unsigned i = 0; i < s->nr_swap; i++) {
@@ -347,7 +379,7 @@ void zsim_swap_in(struct zsim_sim *s, uint64_t entry, uint32_t f, struct zsim_pr
 	sd->swapins++;
 	s->pswpin += 1 + extra;
 	/* vm_swap_full: more than half of all swap in use */
-	bool full = zsim_mm_swap_free_pages(s) * 2 < zsim_mm_swap_total_pages(s);
+	bool full = zsim_swap_free_pages(s) * 2 < zsim_swap_total_pages(s);
 	if (sd->sync || full) {
 		zsim_swap_release(s, entry);
 		return;
