@@ -1,6 +1,6 @@
 /*
- * results.c - what a run leaves behind: the timeseries sampler, summary.json,
- * events.jsonl, the fault-latency histogram and the human summary.  Counters carry the kernel's names where the kernel
+ * results.c - what a run leaves behind: the timeseries sampler, summary.json
+ * and the human summary (events.jsonl and the histograms: stats.c).  Counters carry the kernel's names where the kernel
  * has one (vmstat's pswpin, pgmajfault, ...; zram's mm_stat fields).
  * summary.json holds only simulated quantities, so the same trace, config and
  * seed give it byte for byte; the simulator's own speed goes to perf.json.
@@ -9,7 +9,6 @@
 #include "results.h"
 
 #include <jansson.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,60 +45,6 @@ static uint64_t sample_tick(struct zsim_sim *s, void *ctx)
 void zsim_results_init(struct zsim_sim *s)
 {
 	zsim_timer_add(s, 0, 0, sample_tick, NULL);
-}
-
-/* ---- histogram of latencies: log2 buckets with 8 linear sub-buckets -------------- */
-
-void zsim_hist_add(struct zsim_histogram *h, uint64_t v)
-{
-	unsigned b;
-	if (v < 8) {
-		b = (unsigned)v;
-	} else {
-		unsigned lg = 63 - (unsigned)__builtin_clzll(v);
-		unsigned sub = (unsigned)(v >> (lg - 3)) & 7;
-		b = (lg - 2) * 8 + sub;
-	}
-	if (b >= ZSIM_ARRAY_SIZE(h->bucket))
-		b = ZSIM_ARRAY_SIZE(h->bucket) - 1;
-	h->bucket[b]++;
-	h->count++;
-	h->sum += v;
-}
-
-/* The upper edge of the bucket holding quantile q (0..1); 0 if empty. */
-uint64_t zsim_hist_quantile(const struct zsim_histogram *h, double q)
-{
-	if (!h->count)
-		return 0;
-	uint64_t rank = (uint64_t)(q * (double)h->count);
-	if (rank >= h->count)
-		rank = h->count - 1;
-	uint64_t seen = 0;
-	for (unsigned b = 0; b < ZSIM_ARRAY_SIZE(h->bucket); b++) {
-		seen += h->bucket[b];
-		if (seen > rank) {
-			if (b < 8)
-				return b;
-			unsigned lg = b / 8 + 2, sub = b % 8;
-			return ((8ull + sub + 1) << (lg - 3)) - 1;
-		}
-	}
-	return UINT64_MAX;
-}
-
-/* ---- events.jsonl ------------------------------------------------------------------ */
-
-void zsim_sim_event(struct zsim_sim *s, const char *type, const char *fmt, ...)
-{
-	if (!s->events_out)
-		return;
-	fprintf(s->events_out, "{\"time_ns\":%llu,\"type\":\"%s\",", (unsigned long long)s->now, type);
-	va_list ap;
-	va_start(ap, fmt);
-	vfprintf(s->events_out, fmt, ap);
-	va_end(ap);
-	fputs("}\n", s->events_out);
 }
 
 #define JI(v) json_integer((json_int_t)(v))

@@ -3,12 +3,13 @@
  * global state, so two simulations can live in one process).
  *
  * Parts and their files:
- *   engine.c  the clock, the event queue, CPUs, processes, the trace demux
+ *   engine.c  the clock, the event queue, timers, CPUs, processes, the trace demux
  *   mm.c      frames, page tables, watermarks, reclaim, the OOM killer
  *   swap.c    swap devices: slots, priorities, what each slot holds
  *   fs.c      files: tmpfs (swap-backed, size-limited) and block filesystems
  *             with a page cache over a device
- *   results.c summary.json, timeseries.csv, events.jsonl, atomically
+ *   results.c summary.json, timeseries.csv (the sampler), atomically
+ *   stats.c   events.jsonl lines, latency histograms
  * A newcomer looking for a behaviour: faults and reclaim are in mm.c, where a
  * page goes when it leaves RAM is swap.c, time is engine.c.
  */
@@ -303,12 +304,13 @@ uint64_t zsim_cpu_run(struct zsim_sim *s, uint64_t at, uint64_t cpu);
  * memory): its queued events dropped, a waiting parent woken.  Idempotent. */
 void zsim_proc_reap(struct zsim_sim *s, uint32_t i);
 
-/* results.c: events.jsonl and the fault-latency histogram */
+/* stats.c: events.jsonl and the fault-latency histogram */
 void zsim_sim_event(struct zsim_sim *s, const char *type, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void zsim_hist_add(struct zsim_histogram *h, uint64_t v);
 uint64_t zsim_hist_quantile(const struct zsim_histogram *h, double q);
-/* Register the timeseries sampler (every mm.sample_interval from time 0). */
+
+/* results.c: register the timeseries sampler (every mm.sample_interval from time 0). */
 void zsim_results_init(struct zsim_sim *s);
 
 /* mm.c */
