@@ -10,8 +10,13 @@
  * earliest; a busy machine delays the next quantum) and the process is
  * rescheduled when both its CPU work and its I/O are done.  Within a quantum
  * the process's local time runs ahead by its pending CPU time, so the I/O it
- * submits is stamped when it would really be issued.  kswapd, the flusher and
- * the statistics sampler are events too; kswapd and the flusher use CPUs.
+ * submits is stamped when it would really be issued.
+ *
+ * Background jobs are timers: each registers a handler in its owner's init
+ * (kswapd in mm.c, the flusher in fs.c, zram writeback in swap.c, the
+ * statistics sampler in results.c); the engine calls it at its time and it
+ * answers with the delay until its next run, or "done" (zsim_timer_add).
+ * kswapd and the flusher charge their work to the CPUs (zsim_cpu_run).
  *
  * Traces: each trace is a group of processes with its own pid space.  Its
  * events are read lazily and handed to per-process queues (demultiplexed), so
@@ -25,14 +30,12 @@
  */
 #include "sim.h"
 
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #define QUANTUM_NS 1000000ull     /* 1 ms of CPU per turn */
 #define BATCH_EVENTS 4096         /* events per turn at most */
-#define FLUSH_INTERVAL_NS (5ull * 1000000000ull)
 
 /* ---- event queue ----------------------------------------------------------------- */
 
@@ -41,15 +44,13 @@ static bool evq_less(const struct zsim_evq_item *a, const struct zsim_evq_item *
 	return a->time < b->time || (a->time == b->time && a->seq < b->seq);
 }
 
-void zsim_engine_schedule(struct zsim_sim *s, uint64_t time, uint32_t kind, uint32_t id)
+static void evq_push(struct zsim_sim *s, uint64_t time, uint32_t timer, uint32_t proc)
 {
-	if (kind == EVQ_PROC)
-		s->nr_proc_events++;
 	if (s->evq_len == s->evq_cap) {
 		s->evq_cap = s->evq_cap ? s->evq_cap * 2 : 256;
 		s->evq = zsim_xrealloc(s->evq, s->evq_cap * sizeof(*s->evq));
 	}
-	struct zsim_evq_item it = { time, s->evq_seq++, kind, id };
+	struct zsim_evq_item it = { time, s->evq_seq++, timer, proc };
 	uint64_t i = s->evq_len++;
 	while (i > 0) {
 		uint64_t parent = (i - 1) / 2;
@@ -81,58 +82,68 @@ static struct zsim_evq_item evq_pop(struct zsim_sim *s)
 	return top;
 }
 
-/* ---- histogram of latencies: log2 buckets with 8 linear sub-buckets -------------- */
-
-void zsim_hist_add(struct zsim_histogram *h, uint64_t v)
+/* Process i's next turn at `time`. */
+static void proc_schedule(struct zsim_sim *s, uint64_t time, uint32_t i)
 {
-	unsigned b;
-	if (v < 8) {
-		b = (unsigned)v;
-	} else {
-		unsigned lg = 63 - (unsigned)__builtin_clzll(v);
-		unsigned sub = (unsigned)(v >> (lg - 3)) & 7;
-		b = (lg - 2) * 8 + sub;
-	}
-	if (b >= ZSIM_ARRAY_SIZE(h->bucket))
-		b = ZSIM_ARRAY_SIZE(h->bucket) - 1;
-	h->bucket[b]++;
-	h->count++;
-	h->sum += v;
+	s->nr_proc_events++;
+	evq_push(s, time, ZSIM_TIMER_NONE, i);
 }
 
-/* The upper edge of the bucket holding quantile q (0..1); 0 if empty. */
-uint64_t zsim_hist_quantile(const struct zsim_histogram *h, double q)
+/* ---- timers ------------------------------------------------------------------------ */
+
+unsigned zsim_timer_add(struct zsim_sim *s, uint64_t first, unsigned flags, zsim_timer_fn fn, void *ctx)
 {
-	if (!h->count)
-		return 0;
-	uint64_t rank = (uint64_t)(q * (double)h->count);
-	if (rank >= h->count)
-		rank = h->count - 1;
-	uint64_t seen = 0;
-	for (unsigned b = 0; b < ZSIM_ARRAY_SIZE(h->bucket); b++) {
-		seen += h->bucket[b];
-		if (seen > rank) {
-			if (b < 8)
-				return b;
-			unsigned lg = b / 8 + 2, sub = b % 8;
-			return ((8ull + sub + 1) << (lg - 3)) - 1;
-		}
+	if (s->nr_timers == s->cap_timers) {
+		s->cap_timers = s->cap_timers ? s->cap_timers * 2 : 8;
+		s->timers = zsim_xrealloc(s->timers, s->cap_timers * sizeof(*s->timers));
 	}
-	return UINT64_MAX;
+	unsigned id = s->nr_timers++;
+	s->timers[id] = (struct zsim_timer){ .fn = fn, .ctx = ctx, .first = ZSIM_TIMER_IDLE, .flags = flags };
+	if (first != ZSIM_TIMER_IDLE) {
+		if (s->running)
+			zsim_timer_kick(s, id, first);
+		else
+			s->timers[id].first = first;
+	}
+	return id;
 }
 
-/* ---- events.jsonl ------------------------------------------------------------------ */
-
-void zsim_sim_event(struct zsim_sim *s, const char *type, const char *fmt, ...)
+bool zsim_timer_busy(const struct zsim_sim *s, unsigned id)
 {
-	if (!s->events_out)
-		return;
-	fprintf(s->events_out, "{\"time_ns\":%llu,\"type\":\"%s\",", (unsigned long long)s->now, type);
-	va_list ap;
-	va_start(ap, fmt);
-	vfprintf(s->events_out, fmt, ap);
-	va_end(ap);
-	fputs("}\n", s->events_out);
+	return s->timers[id].pending || s->timers[id].running;
+}
+
+void zsim_timer_kick(struct zsim_sim *s, unsigned id, uint64_t at)
+{
+	struct zsim_timer *t = &s->timers[id];
+	if ((t->flags & ZSIM_TIMER_KEEPS_RUNNING) && !zsim_timer_busy(s, id))
+		s->timers_keeping++;
+	t->pending++;
+	evq_push(s, at, id, 0);
+}
+
+/* The run starts: the first runs of the timers added before it, in that order. */
+static void timers_start(struct zsim_sim *s)
+{
+	s->running = true;
+	for (unsigned id = 0; id < s->nr_timers; id++)
+		if (s->timers[id].first != ZSIM_TIMER_IDLE)
+			zsim_timer_kick(s, id, s->timers[id].first);
+}
+
+static bool work_left(const struct zsim_sim *s);
+
+static void timer_run(struct zsim_sim *s, unsigned id)
+{
+	s->timers[id].pending--;
+	s->timers[id].running = true;
+	uint64_t delay = s->timers[id].fn(s, s->timers[id].ctx);
+	struct zsim_timer *t = &s->timers[id];   /* the handler may have added timers */
+	if (delay != ZSIM_TIMER_DONE && ((t->flags & ZSIM_TIMER_KEEPS_RUNNING) || work_left(s)))
+		zsim_timer_kick(s, id, s->now + delay);
+	t->running = false;
+	if ((t->flags & ZSIM_TIMER_KEEPS_RUNNING) && !zsim_timer_busy(s, id))
+		s->timers_keeping--;
 }
 
 /* ---- processes ------------------------------------------------------------------------ */
@@ -189,7 +200,7 @@ static void start_proc(struct zsim_sim *s, uint32_t i, uint32_t parent, const ch
 	if (parent != UINT32_MAX)
 		s->procs[parent].live_children++;
 	s->live_procs++;
-	zsim_engine_schedule(s, at, EVQ_PROC, i);
+	proc_schedule(s, at, i);
 }
 
 /*
@@ -322,15 +333,12 @@ static void drop_queue(struct zsim_proc *p)
 	p->q_len = 0;
 }
 
-/* Process i exits (PROC_EXIT, or the OOM killer); idempotent. */
-void zsim_proc_exit(struct zsim_sim *s, uint32_t i)
+void zsim_proc_reap(struct zsim_sim *s, uint32_t i)
 {
 	struct zsim_proc *p = &s->procs[i];
 	if (p->exited)
 		return;
 	p->exited = true;
-	if (p->alive)
-		zsim_mm_exit(s, p);
 	drop_queue(p);
 	if (p->parent != UINT32_MAX) {
 		struct zsim_proc *par = &s->procs[p->parent];
@@ -338,13 +346,24 @@ void zsim_proc_exit(struct zsim_sim *s, uint32_t i)
 		if (par->waiting && par->alive &&
 		    (par->wait_target == 0 ? par->live_children == 0 : par->wait_target == i)) {
 			par->waiting = false;
-			zsim_engine_schedule(s, s->now, EVQ_PROC, p->parent);
+			proc_schedule(s, s->now, p->parent);
 		}
 	}
 }
 
-/* Charge `cpu` ns to the CPU free earliest from `at`; returns when the work ends. */
-static uint64_t run_on_cpu(struct zsim_sim *s, uint64_t at, uint64_t cpu)
+/* Process i exits (PROC_EXIT, a failed file event, or after the OOM killer
+ * took it); idempotent. */
+static void proc_exit(struct zsim_sim *s, uint32_t i)
+{
+	struct zsim_proc *p = &s->procs[i];
+	if (p->exited)
+		return;
+	if (p->alive)
+		zsim_mm_exit(s, p);
+	zsim_proc_reap(s, i);
+}
+
+uint64_t zsim_cpu_run(struct zsim_sim *s, uint64_t at, uint64_t cpu)
 {
 	if (!cpu)
 		return at;   /* nothing to run: no need to wait for a CPU */
@@ -386,7 +405,7 @@ static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 		switch (ev.kind) {
 		case ZSIM_EV_ACCESS:
 			if (zsim_mm_access(s, p, ev.page, ev.write, &ev.content, &wait_until) < 0) {
-				zsim_proc_exit(s, i);   /* OOM-killed itself */
+				proc_exit(s, i);   /* OOM-killed itself (reaped already) */
 				s->now = t0;
 				return 0;
 			}
@@ -416,7 +435,7 @@ static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 				goto charge;
 			}
 			free((char *)ev.name);
-			zsim_proc_exit(s, i);
+			proc_exit(s, i);
 			s->now = t0;
 			return 0;
 		case ZSIM_EV_WAIT: {
@@ -437,7 +456,7 @@ static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 		default:
 			if (zsim_fs_event(s, p, &s->groups[p->group], &ev, &wait_until) < 0) {
 				free((char *)ev.name);
-				zsim_proc_exit(s, i);
+				proc_exit(s, i);
 				s->now = t0;
 				return 0;
 			}
@@ -452,7 +471,7 @@ charge:
 	s->now = t0;
 	if (!p->alive)
 		return 0;
-	uint64_t end = run_on_cpu(s, t0, p->pending_cpu);
+	uint64_t end = zsim_cpu_run(s, t0, p->pending_cpu);
 	p->cpu_ns += p->pending_cpu;
 	p->pending_cpu = 0;
 	if (wait_until > end) {
@@ -461,7 +480,7 @@ charge:
 	}
 	end += sleep;
 	if (!p->waiting)
-		zsim_engine_schedule(s, end, EVQ_PROC, i);
+		proc_schedule(s, end, i);
 	return 0;
 }
 
@@ -472,6 +491,8 @@ int zsim_sim_init(struct zsim_sim *s, const struct zsim_config *cfg, char *err, 
 	memset(s, 0, sizeof(*s));
 	s->cfg = *cfg;
 	s->cpu_free_at = zsim_xcalloc(cfg->cpus, sizeof(*s->cpu_free_at));
+	/* each part registers its background jobs: at equal times they run in
+	 * this order (kswapd, the flusher, zram writeback, the sampler) */
 	int rc = zsim_mm_init(s, err, errlen);
 	if (rc == 0)
 		rc = zsim_devices_init(s, err, errlen);
@@ -479,6 +500,10 @@ int zsim_sim_init(struct zsim_sim *s, const struct zsim_config *cfg, char *err, 
 		rc = zsim_swap_init(s, err, errlen);
 	if (rc == 0)
 		rc = zsim_fs_init(s, err, errlen);
+	if (rc == 0) {
+		zsim_swap_writeback_init(s);
+		zsim_results_init(s);
+	}
 	return rc;
 }
 
@@ -554,6 +579,7 @@ void zsim_sim_free(struct zsim_sim *s)
 	zsim_devices_free(s);
 	zsim_mm_free(s);
 	free(s->evq);
+	free(s->timers);
 	free(s->cpu_free_at);
 }
 
@@ -584,12 +610,7 @@ int zsim_sim_run(struct zsim_sim *s, char *err, size_t errlen)
 				break;
 		}
 	}
-	zsim_engine_schedule(s, 0, EVQ_SAMPLE, 0);
-	for (unsigned d = 0; d < s->cfg.nr_dev; d++) {
-		uint64_t every;
-		if (zsim_tier_control(s->devtier[d], ZSIM_TCTL_BACKGROUND, &every) == 0)
-			zsim_engine_schedule(s, every, EVQ_WRITEBACK, d);
-	}
+	timers_start(s);
 	while (s->evq_len) {
 		if (s->interrupt && *s->interrupt)
 			return ZSIM_EIO;
@@ -597,57 +618,13 @@ int zsim_sim_run(struct zsim_sim *s, char *err, size_t errlen)
 			s->progress(s, s->progress_ctx);
 		struct zsim_evq_item it = evq_pop(s);
 		s->now = it.time;
-		if (it.kind == EVQ_PROC)
+		if (it.timer == ZSIM_TIMER_NONE) {
 			s->nr_proc_events--;
-		switch (it.kind) {
-		case EVQ_PROC: {
-			int rc = run_proc(s, it.id, err, errlen);
+			int rc = run_proc(s, it.proc, err, errlen);
 			if (rc < 0)
 				return rc;
-			break;
-		}
-		case EVQ_KSWAPD: {
-			bool again;
-			uint64_t cpu = zsim_mm_kswapd_round(s, &again);
-			uint64_t end = run_on_cpu(s, s->now, cpu);
-			if (again)
-				zsim_engine_schedule(s, end, EVQ_KSWAPD, 0);
-			else
-				s->kswapd_running = false;
-			break;
-		}
-		case EVQ_FLUSH: {
-			uint64_t cpu = 0;
-			zsim_fs_flush_dirty(s, &cpu);
-			run_on_cpu(s, s->now, cpu);
-			if (work_left(s))
-				zsim_engine_schedule(s, s->now + FLUSH_INTERVAL_NS, EVQ_FLUSH, 0);
-			break;
-		}
-		case EVQ_FLUSH_KICK: {
-			/* woken early: dirty pages passed the background threshold */
-			uint64_t cpu = 0;
-			zsim_fs_flush_dirty(s, &cpu);
-			run_on_cpu(s, s->now, cpu);
-			break;
-		}
-		case EVQ_WRITEBACK: {
-			/* a zram's periodic writeback to its backing device */
-			struct zsim_tier *t = s->devtier[it.id];
-			struct zsim_tctl_writeback wb = { .now = s->now };
-			uint64_t every = 0;
-			zsim_tier_control(t, ZSIM_TCTL_WRITEBACK, &wb);
-			zsim_tier_control(t, ZSIM_TCTL_BACKGROUND, &every);
-			s->zram_writeback += wb.moved;
-			if (work_left(s))
-				zsim_engine_schedule(s, s->now + every, EVQ_WRITEBACK, it.id);
-			break;
-		}
-		case EVQ_SAMPLE:
-			zsim_sample(s);
-			if (work_left(s))
-				zsim_engine_schedule(s, s->now + s->cfg.sample_interval_ns, EVQ_SAMPLE, 0);
-			break;
+		} else {
+			timer_run(s, it.timer);
 		}
 		if (s->check) {
 			char msg[512];
@@ -656,7 +633,7 @@ int zsim_sim_run(struct zsim_sim *s, char *err, size_t errlen)
 				return ZSIM_ECORRUPT;
 			}
 		}
-		if (s->nr_proc_events || s->kswapd_running)
+		if (s->nr_proc_events || s->timers_keeping)
 			continue;
 		bool any = false;
 		/* nobody runnable: read on in traces that have not ended (later root processes) */

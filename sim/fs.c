@@ -49,6 +49,9 @@
 #define FLUSH_INTERVAL_NS (5ull * 1000000000ull)     /* dirty_writeback_centisecs = 500 */
 #define BLOCK_NONE UINT32_MAX
 
+static uint64_t flusher(struct zsim_sim *s, void *ctx);
+static uint64_t flusher_kicked(struct zsim_sim *s, void *ctx);
+
 int zsim_fs_init(struct zsim_sim *s, char *err, size_t errlen)
 {
 	(void)err;
@@ -65,7 +68,8 @@ int zsim_fs_init(struct zsim_sim *s, char *err, size_t errlen)
 	}
 	s->dirty_stamp = zsim_xcalloc(s->nr_frames, sizeof(*s->dirty_stamp));
 	if (s->cfg.nr_fs)
-		zsim_engine_schedule(s, FLUSH_INTERVAL_NS, EVQ_FLUSH, 0);
+		zsim_timer_add(s, FLUSH_INTERVAL_NS, 0, flusher, NULL);
+	s->flush_kick_timer = zsim_timer_add(s, ZSIM_TIMER_IDLE, 0, flusher_kicked, NULL);
 	return 0;
 }
 
@@ -190,6 +194,24 @@ void zsim_fs_flush_dirty(struct zsim_sim *s, uint64_t *cpu_ns)
 {
 	s->flush_kicked = false;
 	flush_until(s, cpu_ns, DIRTY_BACKGROUND_PCT);
+}
+
+/* The flusher's timer: a run every FLUSH_INTERVAL_NS, its CPU on the CPUs. */
+static uint64_t flusher(struct zsim_sim *s, void *ctx)
+{
+	(void)ctx;
+	uint64_t cpu = 0;
+	zsim_fs_flush_dirty(s, &cpu);
+	zsim_cpu_run(s, s->now, cpu);
+	return FLUSH_INTERVAL_NS;
+}
+
+/* A run of the flusher woken early (dirty pages passed the background
+ * threshold); the periodic runs go on as they were. */
+static uint64_t flusher_kicked(struct zsim_sim *s, void *ctx)
+{
+	flusher(s, ctx);
+	return ZSIM_TIMER_DONE;
 }
 
 /* Write back expired pages, and the oldest while dirty > pct% of dirtyable memory. */
@@ -451,7 +473,7 @@ int zsim_fs_event(struct zsim_sim *s, struct zsim_proc *p, struct zsim_group *g,
 					p->stall_ns += cpu;
 				} else if (s->nr_dirty * 100 > avail * DIRTY_BACKGROUND_PCT && !s->flush_kicked) {
 					s->flush_kicked = true;
-					zsim_engine_schedule(s, s->now, EVQ_FLUSH_KICK, 0);
+					zsim_timer_kick(s, s->flush_kick_timer, s->now);
 				}
 			}
 		}

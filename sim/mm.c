@@ -177,6 +177,8 @@ static bool test_clear_young(void *ctx, uint32_t f)
 	return true;
 }
 
+static uint64_t kswapd(struct zsim_sim *s, void *ctx);
+
 int zsim_mm_init(struct zsim_sim *s, char *err, size_t errlen)
 {
 	const struct zsim_config *c = &s->cfg;
@@ -202,6 +204,7 @@ int zsim_mm_init(struct zsim_sim *s, char *err, size_t errlen)
 	s->ram_source.get = ram_get;
 	s->ram_source.put = ram_put;
 	s->ram_source.ctx = s;
+	s->kswapd_timer = zsim_timer_add(s, ZSIM_TIMER_IDLE, ZSIM_TIMER_KEEPS_RUNNING, kswapd, NULL);
 	return 0;
 }
 
@@ -213,24 +216,6 @@ void zsim_mm_free(struct zsim_sim *s)
 	zsim_free_big(s->frames, s->nr_frames, sizeof(*s->frames));
 	free(s->free_structs);
 	free(s->victims);
-}
-
-/* ---- swap space -------------------------------------------------------------- */
-
-uint64_t zsim_mm_swap_free_pages(const struct zsim_sim *s)
-{
-	uint64_t n = 0;
-	for (unsigned i = 0; i < s->nr_swap; i++)
-		n += s->swap[i].nr_slots - s->swap[i].used;
-	return n;
-}
-
-uint64_t zsim_mm_swap_total_pages(const struct zsim_sim *s)
-{
-	uint64_t n = 0;
-	for (unsigned i = 0; i < s->nr_swap; i++)
-		n += s->swap[i].nr_slots;
-	return n;
 }
 
 /* ---- eviction ---------------------------------------------------------------- */
@@ -289,7 +274,7 @@ static void scan_counts(struct zsim_sim *s, int priority, uint64_t nr[2])
 {
 	uint64_t anon = s->policy->size(s->policy_priv, ZSIM_LRU_ANON);
 	uint64_t file = s->policy->size(s->policy_priv, ZSIM_LRU_FILE);
-	bool can_swap = zsim_mm_swap_free_pages(s) > 0;
+	bool can_swap = zsim_swap_free_pages(s) > 0;
 	uint64_t scan_a = anon >> priority, scan_f = file >> priority;
 	if (s->reclaim_noio) {   /* GFP_NOIO: page cache only */
 		nr[0] = 0;
@@ -425,6 +410,17 @@ uint64_t zsim_mm_kswapd_round(struct zsim_sim *s, bool *again)
 	return cpu ? cpu : RECLAIM_SCAN_NS;
 }
 
+/* kswapd's timer: rounds back to back, each when the CPU has done the last,
+ * until the round says stop; then it sleeps until an allocation wakes it */
+static uint64_t kswapd(struct zsim_sim *s, void *ctx)
+{
+	(void)ctx;
+	bool again;
+	uint64_t cpu = zsim_mm_kswapd_round(s, &again);
+	uint64_t end = zsim_cpu_run(s, s->now, cpu);
+	return again ? end - s->now : ZSIM_TIMER_DONE;
+}
+
 /* ---- OOM ---------------------------------------------------------------------- */
 
 static uint64_t badness(const struct zsim_proc *p)
@@ -434,7 +430,11 @@ static uint64_t badness(const struct zsim_proc *p)
 	return rss + p->swapents + (rss + p->swapents) / 512;
 }
 
-/* Kill the process with the highest badness; returns its index or UINT32_MAX. */
+/*
+ * Choose the process with the highest badness, log the kill, mark the victim
+ * and free its memory and swap (the kernel's oom_reaper); the engine reaps the
+ * process itself (zsim_proc_reap).  Returns its index or UINT32_MAX.
+ */
 static uint32_t oom_kill(struct zsim_sim *s, struct zsim_proc *trigger)
 {
 	uint32_t victim = UINT32_MAX;
@@ -490,15 +490,15 @@ static uint32_t oom_kill(struct zsim_sim *s, struct zsim_proc *trigger)
 		       trigger ? trigger->name : "kswapd", (unsigned long long)s->nr_free,
 		       (unsigned long long)s->wmark_min, (unsigned long long)s->zspages,
 		       (unsigned long long)lru_anon, (unsigned long long)lru_file, zrams,
-		       (unsigned long long)zsim_mm_swap_free_pages(s), swaps);
+		       (unsigned long long)zsim_swap_free_pages(s), swaps);
 	if (s->oom_kill <= ZSIM_MAX_KILLS_KEPT) {
 		struct zsim_kill *k = &s->kills[s->oom_kill - 1];
 		k->time = s->now;
 		k->rss = v->rss_anon + v->rss_file + v->rss_shmem;
 		k->swapents = v->swapents;
 		k->free_pages = s->nr_free;
-		k->swap_free = zsim_mm_swap_free_pages(s);
-		k->swap_total = zsim_mm_swap_total_pages(s);
+		k->swap_free = zsim_swap_free_pages(s);
+		k->swap_total = zsim_swap_total_pages(s);
 		k->zram_pages = zram_total;
 		k->lru_pages = lru_anon + lru_file;
 		k->pid = v->pid;
@@ -507,7 +507,8 @@ static uint32_t oom_kill(struct zsim_sim *s, struct zsim_proc *trigger)
 		snprintf(k->trigger, sizeof(k->trigger), "%s", trigger ? trigger->name : "kswapd");
 	}
 	v->killed = true;
-	zsim_proc_exit(s, victim);
+	zsim_mm_exit(s, v);
+	zsim_proc_reap(s, victim);
 	return victim;
 }
 
@@ -549,7 +550,7 @@ uint32_t zsim_mm_alloc_frame(struct zsim_sim *s, struct zsim_proc *p)
 		no_progress++;
 		/* should_reclaim_retry: can free + reclaimable ever reach min? */
 		uint64_t reclaimable = s->policy->size(s->policy_priv, ZSIM_LRU_FILE);
-		if (zsim_mm_swap_free_pages(s))
+		if (zsim_swap_free_pages(s))
 			reclaimable += s->policy->size(s->policy_priv, ZSIM_LRU_ANON);
 		uint64_t avail = s->nr_free + reclaimable - reclaimable * no_progress / MAX_RECLAIM_RETRIES;
 		if (no_progress <= MAX_RECLAIM_RETRIES && avail > s->wmark_min)
@@ -567,10 +568,8 @@ static void wake_kswapd(struct zsim_sim *s)
 {
 	/* a kswapd that gave up (MAX_RECLAIM_RETRIES rounds without progress) stays
 	 * asleep until some reclaim makes progress again */
-	if (!s->kswapd_running && s->cfg.watermarks && s->kswapd_failures < KSWAPD_MAX_FAILURES) {
-		s->kswapd_running = true;
-		zsim_engine_schedule(s, s->now, EVQ_KSWAPD, 0);
-	}
+	if (!zsim_timer_busy(s, s->kswapd_timer) && s->cfg.watermarks && s->kswapd_failures < KSWAPD_MAX_FAILURES)
+		zsim_timer_kick(s, s->kswapd_timer, s->now);
 }
 
 /* ---- faults ------------------------------------------------------------------- */

@@ -1,6 +1,6 @@
 /*
  * results.c - what a run leaves behind: the timeseries sampler, summary.json
- * and the human summary.  Counters carry the kernel's names where the kernel
+ * and the human summary (events.jsonl and the histograms: stats.c).  Counters carry the kernel's names where the kernel
  * has one (vmstat's pswpin, pgmajfault, ...; zram's mm_stat fields).
  * summary.json holds only simulated quantities, so the same trace, config and
  * seed give it byte for byte; the simulator's own speed goes to perf.json.
@@ -23,7 +23,7 @@ void zsim_sample(struct zsim_sim *s)
 	if (s->samples == 0 && !s->done)
 		fputs(ts_header, s->ts_out);
 	s->samples++;
-	uint64_t swap_used = zsim_mm_swap_total_pages(s) - zsim_mm_swap_free_pages(s);
+	uint64_t swap_used = zsim_swap_total_pages(s) - zsim_swap_free_pages(s);
 	fprintf(s->ts_out, "%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%u\n",
 		(unsigned long long)s->now, (unsigned long long)s->nr_free,
 		(unsigned long long)s->policy->size(s->policy_priv, ZSIM_LRU_ANON),
@@ -33,6 +33,18 @@ void zsim_sample(struct zsim_sim *s)
 		(unsigned long long)s->pswpout, (unsigned long long)s->pgmajfault,
 		(unsigned long long)s->pgsteal_kswapd, (unsigned long long)s->pgsteal_direct,
 		(unsigned long long)s->allocstall, (unsigned long long)s->oom_kill, s->live_procs);
+}
+
+static uint64_t sample_tick(struct zsim_sim *s, void *ctx)
+{
+	(void)ctx;
+	zsim_sample(s);
+	return s->cfg.sample_interval_ns;
+}
+
+void zsim_results_init(struct zsim_sim *s)
+{
+	zsim_timer_add(s, 0, 0, sample_tick, NULL);
 }
 
 #define JI(v) json_integer((json_int_t)(v))

@@ -3,13 +3,14 @@
  * global state, so two simulations can live in one process).
  *
  * Parts and their files:
- *   engine.c  the clock, the event queue, CPUs, processes, the trace demux
+ *   engine.c  the clock, the event queue, timers, CPUs, processes, the trace demux
  *   mm.c      frames, page tables, watermarks, reclaim, the OOM killer
  *   devices.c the configured devices: a tier instance each
  *   swap.c    swap areas: slots, priorities, what each slot holds
  *   fs.c      files: tmpfs (swap-backed, size-limited) and block filesystems
  *             with a page cache over a device
- *   results.c summary.json, timeseries.csv, events.jsonl, atomically
+ *   results.c summary.json, timeseries.csv (the sampler), atomically
+ *   stats.c   events.jsonl lines, latency histograms
  * A newcomer looking for a behaviour: faults and reclaim are in mm.c, where a
  * page goes when it leaves RAM is swap.c, time is engine.c.
  */
@@ -153,11 +154,37 @@ struct zsim_fsstate {
 	uint64_t enospc, lost_writes, pages_written, pages_read;
 };
 
-enum zsim_evq_kind { EVQ_PROC, EVQ_KSWAPD, EVQ_SAMPLE, EVQ_FLUSH, EVQ_FLUSH_KICK, EVQ_WRITEBACK };
+struct zsim_sim;
+
+/*
+ * Timers (engine.c): a background job is a handler the engine calls at its
+ * time.  It returns the delay until it runs again (from s->now, which it must
+ * leave as it found it), or ZSIM_TIMER_DONE to sleep until it is kicked.
+ */
+typedef uint64_t (*zsim_timer_fn)(struct zsim_sim *s, void *ctx);
+#define ZSIM_TIMER_DONE UINT64_MAX    /* a handler's answer: no next run */
+#define ZSIM_TIMER_IDLE UINT64_MAX    /* zsim_timer_add: no first run, wait for a kick */
+#define ZSIM_TIMER_NONE UINT32_MAX
+/* zsim_timer_add flags.  Without KEEPS_RUNNING a timer is a background job:
+ * it is re-armed only while work is left (a process running, a trace not read
+ * to its end) and never keeps the run going by itself.  With it, the timer is
+ * re-armed as its handler says, and while it is armed or running the run goes
+ * on even when no process is runnable (kswapd). */
+#define ZSIM_TIMER_KEEPS_RUNNING 1u
+
+struct zsim_timer {
+	zsim_timer_fn fn;
+	void *ctx;
+	uint64_t first;            /* added before the run: its first run (ZSIM_TIMER_IDLE: none) */
+	uint32_t pending;          /* runs in the event queue */
+	unsigned flags;
+	bool running;              /* its handler is running */
+};
 
 struct zsim_evq_item {
 	uint64_t time, seq;
-	uint32_t kind, id;
+	uint32_t timer;            /* a timer's run, or ZSIM_TIMER_NONE: process `proc`'s turn */
+	uint32_t proc;
 };
 
 struct zsim_histogram {
@@ -188,7 +215,11 @@ struct zsim_sim {
 	uint64_t now;
 	struct zsim_evq_item *evq;
 	uint64_t evq_len, evq_cap, evq_seq;
-	uint64_t nr_proc_events;    /* EVQ_PROC items in the queue */
+	uint64_t nr_proc_events;    /* process turns in the queue */
+	struct zsim_timer *timers;
+	unsigned nr_timers, cap_timers;
+	unsigned timers_keeping;    /* KEEPS_RUNNING timers armed or running */
+	bool running;               /* zsim_sim_run has started the clock */
 	uint64_t *cpu_free_at;
 
 	/* frames */
@@ -204,7 +235,7 @@ struct zsim_sim {
 	const struct zsim_reclaim_ops *policy;
 	void *policy_priv;
 	struct zsim_reclaim_env policy_env;   /* what mm lends the policy (accessed bits) */
-	bool kswapd_running;
+	unsigned kswapd_timer;
 	unsigned kswapd_failures;
 	uint32_t *victims;         /* scratch for reclaim */
 
@@ -234,14 +265,12 @@ struct zsim_sim {
 	uint32_t *dirty_stamp;      /* per frame: stamp of its live queue entry */
 	uint32_t dirty_seq;
 	bool flush_kicked;          /* a flusher run past the background threshold is queued */
-
-	/* content */
-	uint8_t pagebuf[ZSIM_PAGE_SIZE];
+	unsigned flush_kick_timer;  /* that run */
 
 	/* counters under the kernel's names */
 	uint64_t pswpin, pswpout, pgmajfault, pgfault, pgsteal_kswapd, pgsteal_direct;
 	uint64_t pgscan_kswapd, pgscan_direct, allocstall, oom_kill, pgpgin, pgpgout;
-	uint64_t workingset_refault, nr_events, nr_accesses, swap_write_fail, enospc, lost_writes;
+	uint64_t nr_events, nr_accesses, swap_write_fail, enospc, lost_writes;
 	uint64_t zram_writeback;   /* pages zram devices wrote back to their backing devices */
 	uint64_t recent_scanned[2], recent_rotated[2];
 	uint64_t min_free_seen;
@@ -257,13 +286,33 @@ int zsim_sim_add_trace(struct zsim_sim *s, const char *path, char *err, size_t e
 /* Run to the end (or interrupt); returns 0, or ZSIM_E* with the message in err. */
 int zsim_sim_run(struct zsim_sim *s, char *err, size_t errlen);
 void zsim_sim_free(struct zsim_sim *s);
+/*
+ * Register a timer; returns its id.  Its first run is at `first` (absolute),
+ * or none (ZSIM_TIMER_IDLE).  Timers added before the run are queued when the
+ * run starts, after the traces' first processes, in the order they were added
+ * (so at equal times the one added first runs first); during the run, at once.
+ */
+unsigned zsim_timer_add(struct zsim_sim *s, uint64_t first, unsigned flags, zsim_timer_fn fn, void *ctx);
+/* One more run of timer id at `at` (>= s->now), queued now: after what is
+ * already queued for that time.  Kicking a timer that re-arms itself while it
+ * is busy gives it two runs in the queue: guard with zsim_timer_busy. */
+void zsim_timer_kick(struct zsim_sim *s, unsigned id, uint64_t at);
+/* Timer id has a run queued, or its handler is running. */
+bool zsim_timer_busy(const struct zsim_sim *s, unsigned id);
+/* Charge `cpu` ns to the CPU free earliest from `at`; returns when the work ends. */
+uint64_t zsim_cpu_run(struct zsim_sim *s, uint64_t at, uint64_t cpu);
+/* The engine's part of a process's end (exit, or an OOM kill after mm freed its
+ * memory): its queued events dropped, a waiting parent woken.  Idempotent. */
+void zsim_proc_reap(struct zsim_sim *s, uint32_t i);
+
+/* stats.c: events.jsonl and the fault-latency histogram */
 void zsim_sim_event(struct zsim_sim *s, const char *type, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void zsim_hist_add(struct zsim_histogram *h, uint64_t v);
-void zsim_engine_schedule(struct zsim_sim *s, uint64_t time, uint32_t kind, uint32_t id);
-/* Process i is gone (exit or OOM kill): free its memory, wake a waiting parent. */
-void zsim_proc_exit(struct zsim_sim *s, uint32_t i);
 uint64_t zsim_hist_quantile(const struct zsim_histogram *h, double q);
+
+/* results.c: register the timeseries sampler (every mm.sample_interval from time 0). */
+void zsim_results_init(struct zsim_sim *s);
 
 /* mm.c */
 int zsim_mm_init(struct zsim_sim *s, char *err, size_t errlen);
@@ -278,14 +327,13 @@ int zsim_mm_access(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, bool
 void zsim_mm_unmap(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, uint64_t npages);
 /* Free everything a process holds (exit or kill). */
 void zsim_mm_exit(struct zsim_sim *s, struct zsim_proc *p);
-/* Get one frame for a page of `kind`; may reclaim (charged to p) or OOM-kill. NONE on failure. */
+/* Get one frame for a page of p (NULL: the kernel's own); may reclaim (charged to p) or OOM-kill.
+ * NONE on failure. */
 uint32_t zsim_mm_alloc_frame(struct zsim_sim *s, struct zsim_proc *p);
 void zsim_mm_lru_add(struct zsim_sim *s, uint32_t f);
 void zsim_mm_free_frame(struct zsim_sim *s, uint32_t f);
 uint64_t zsim_mm_kswapd_round(struct zsim_sim *s, bool *again);
 int zsim_mm_check(const struct zsim_sim *s, char *msg, size_t len);
-uint64_t zsim_mm_swap_free_pages(const struct zsim_sim *s);
-uint64_t zsim_mm_swap_total_pages(const struct zsim_sim *s);
 
 /* devices.c: a tier per configured device (s->devtier) */
 int zsim_devices_init(struct zsim_sim *s, char *err, size_t errlen);
@@ -302,6 +350,11 @@ void zsim_swap_in(struct zsim_sim *s, uint64_t entry, uint32_t f, struct zsim_pr
 		  uint64_t *cpu_ns, uint64_t *io_done);
 void zsim_swap_release(struct zsim_sim *s, uint64_t entry);
 struct zsim_swap_slot *zsim_swap_slot_of(struct zsim_sim *s, uint64_t entry);
+uint64_t zsim_swap_free_pages(const struct zsim_sim *s);
+uint64_t zsim_swap_total_pages(const struct zsim_sim *s);
+/* Register each zram's periodic writeback to its backing device (after the
+ * flusher: at equal times the flusher runs first). */
+void zsim_swap_writeback_init(struct zsim_sim *s);
 
 /* fs.c */
 int zsim_fs_init(struct zsim_sim *s, char *err, size_t errlen);

@@ -88,6 +88,44 @@ int zsim_swap_init(struct zsim_sim *s, char *err, size_t errlen)
 	return 0;
 }
 
+/* A device's periodic background work (zram's writeback to its backing
+ * device); ctx: the device index.  The tier says how often (ZSIM_TCTL_BACKGROUND). */
+static uint64_t device_background(struct zsim_sim *s, void *ctx)
+{
+	unsigned d = (unsigned)(uintptr_t)ctx;
+	struct zsim_tctl_writeback wb = { .now = s->now };
+	uint64_t every = 0;
+	zsim_tier_control(s->devtier[d], ZSIM_TCTL_WRITEBACK, &wb);
+	zsim_tier_control(s->devtier[d], ZSIM_TCTL_BACKGROUND, &every);
+	s->zram_writeback += wb.moved;
+	return every;
+}
+
+void zsim_swap_writeback_init(struct zsim_sim *s)
+{
+	for (unsigned d = 0; d < s->cfg.nr_dev; d++) {
+		uint64_t every;
+		if (zsim_tier_control(s->devtier[d], ZSIM_TCTL_BACKGROUND, &every) == 0)
+			zsim_timer_add(s, every, 0, device_background, (void *)(uintptr_t)d);
+	}
+}
+
+uint64_t zsim_swap_free_pages(const struct zsim_sim *s)
+{
+	uint64_t n = 0;
+	for (unsigned i = 0; i < s->nr_swap; i++)
+		n += s->swap[i].nr_slots - s->swap[i].used;
+	return n;
+}
+
+uint64_t zsim_swap_total_pages(const struct zsim_sim *s)
+{
+	uint64_t n = 0;
+	for (unsigned i = 0; i < s->nr_swap; i++)
+		n += s->swap[i].nr_slots;
+	return n;
+}
+
 void zsim_swap_free_all(struct zsim_sim *s)
 {
 	for (unsigned i = 0; i < s->nr_swap; i++) {
@@ -298,7 +336,7 @@ void zsim_swap_in(struct zsim_sim *s, uint64_t entry, uint32_t f, struct zsim_pr
 	sd->swapins++;
 	s->pswpin += 1 + extra;
 	/* vm_swap_full: more than half of all swap in use */
-	bool full = zsim_mm_swap_free_pages(s) * 2 < zsim_mm_swap_total_pages(s);
+	bool full = zsim_swap_free_pages(s) * 2 < zsim_swap_total_pages(s);
 	if (sd->sync || full) {
 		zsim_swap_release(s, entry);
 		return;
