@@ -20,7 +20,7 @@ libs="$(pkg-config --libs $PKGS) -lm -lpthread"
 # What each target needs from the library (no main, no models): the trace
 # readers, or the config parser with the registries it consults.
 src_trace="traces/trace_io.c traces/trace_text.c traces/content.c core/util.c"
-src_config="sim/config.c core/kprofile.c core/util.c core/units.c $(ls codecs/*.c) $(ls allocators/*.c) traces/content.c"
+src_config="sim/config.c $(ls core/*.c) $(ls codecs/*.c) $(ls allocators/*.c) $(ls tiers/*.c) traces/content.c"
 status=0
 for target in trace trace_text config; do
 	bin=$out/fuzz_$target
