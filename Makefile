@@ -13,12 +13,28 @@ BUILD   ?= build
 OPT     ?= -O2
 PKGS    := liblz4 lzo2 libzstd jansson libxxhash
 
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
-CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
+PKG_CONFIG ?= pkg-config
+WERROR  ?=
 
-WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wformat=2 -Wmissing-prototypes
+# pkg-config is asked when a recipe first needs the flags (and once only), so
+# `make deps`, `make help` and `make clean` work without the libraries.  A
+# package it cannot find stops make with one line naming it and the fix.
+DEB_liblz4 := liblz4-dev
+DEB_lzo2 := liblzo2-dev
+DEB_libzstd := libzstd-dev
+DEB_jansson := libjansson-dev
+DEB_libxxhash := libxxhash-dev
+DEB_check := check
+pkg_missing = $(strip $(foreach p,$(1),$(if $(shell $(PKG_CONFIG) --exists $(p) 2>/dev/null && echo y),,$(p))))
+pkg_fail = $(error $(if $(shell command -v $(PKG_CONFIG)),pkg-config cannot find,$(PKG_CONFIG) not found; it is needed to find) $(1); run `make deps`, or: sudo apt-get install -y pkg-config $(foreach p,$(1),$(or $(DEB_$(p)),$(p))))
+pkg_flags = $(if $(call pkg_missing,$(2)),$(call pkg_fail,$(call pkg_missing,$(2))),$(shell $(PKG_CONFIG) $(1) $(2)))
+PKG_CFLAGS = $(eval PKG_CFLAGS := $$(call pkg_flags,--cflags,$$(PKGS)))$(PKG_CFLAGS)
+PKG_LIBS   = $(eval PKG_LIBS := $$(call pkg_flags,--libs,$$(PKGS)))$(PKG_LIBS)
+CHECK_CFLAGS = $(eval CHECK_CFLAGS := $$(call pkg_flags,--cflags,check))$(CHECK_CFLAGS)
+CHECK_LIBS   = $(eval CHECK_LIBS := $$(call pkg_flags,--libs,check))$(CHECK_LIBS)
+
+# WERROR=1 (CI) turns every warning into an error (WERROR=0 or unset: off).
+WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wformat=2 -Wmissing-prototypes $(if $(filter-out 0,$(WERROR)),-Werror)
 CFLAGS  ?= -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(OPT) $(CFLAGS) $(SANFLAGS) $(WARN) -I. $(PKG_CFLAGS) -MMD -MP
 LDLIBS_ALL = $(PKG_LIBS) -lm -lpthread
