@@ -127,7 +127,7 @@ static void list_all(void)
 	zsim_gen_names(buf, sizeof(buf));
 	printf("trace generators: %s\n", buf);
 	printf("trace importers: lackey, oracle\n");
-	zsim_tier_type_names(NULL, buf, sizeof(buf));
+	zsim_tier_type_names(NULL, 0, buf, sizeof(buf));
 	printf("device types: %s (each type's keys and defaults below)\n", buf);
 	zsim_kprofile_names(buf, sizeof(buf));
 	printf("kernel profiles: %s (default %s)\n", buf, zsim_kprofile_default()->name);

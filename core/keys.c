@@ -105,15 +105,24 @@ int zsim_key_set_bool(const struct zsim_key *k, void *cfg, bool v, char *err, si
 }
 
 /* "a,b,c" -> "a, b, c" */
-static void list_choices(const char *choices, char *buf, size_t len)
+char *zsim_key_choices(const struct zsim_key *k, char *buf, size_t len)
 {
 	size_t o = 0;
-	for (const char *c = choices; *c && o + 2 < len; c++) {
+	for (const char *c = k->choices ? k->choices : ""; *c && o + 2 < len; c++) {
 		buf[o++] = *c;
 		if (*c == ',')
 			buf[o++] = ' ';
 	}
 	buf[o] = '\0';
+	return buf;
+}
+
+const char *zsim_key_in_group(const char *name, const char *group)
+{
+	size_t n = strlen(group);
+	if (!n)
+		return strchr(name, '.') ? NULL : name;
+	return !strncmp(name, group, n) && name[n] == '.' ? name + n + 1 : NULL;
 }
 
 int zsim_key_set_text(const struct zsim_key *k, void *cfg, const char *text, char *err, size_t errlen)
@@ -180,7 +189,7 @@ int zsim_key_set_text(const struct zsim_key *k, void *cfg, const char *text, cha
 			c = e + 1;
 		}
 		char list[160];
-		list_choices(k->choices, list, sizeof(list));
+		zsim_key_choices(k, list, sizeof(list));
 		char what[48];
 		snprintf(what, sizeof(what), "%s", k->name);
 		for (char *c = what; *c; c++)

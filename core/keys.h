@@ -84,6 +84,12 @@ int zsim_key_set_int(const struct zsim_key *k, void *cfg, long long v, char *err
 int zsim_key_set_real(const struct zsim_key *k, void *cfg, double v, char *err, size_t errlen);
 int zsim_key_set_bool(const struct zsim_key *k, void *cfg, bool v, char *err, size_t errlen);
 
+/* A key's name within a nested object: "mode" for ("writeback.mode",
+ * "writeback"); for group "" the name itself if it is not nested; else NULL. */
+const char *zsim_key_in_group(const char *name, const char *group);
+/* An ENUM key's choices as a list for messages: "idle, huge, huge_idle". */
+char *zsim_key_choices(const struct zsim_key *k, char *buf, size_t len);
+
 /* Is the key's value "set" (see ZSIM_KEY_OPTIONAL)? */
 bool zsim_key_is_set(const struct zsim_key *k, const void *cfg);
 /* The value as config text: "90us", "lzo-rle", "huge"; integers as decimal. */

@@ -243,29 +243,25 @@ static int set_key(const struct ctx *c, const char *path, const struct zsim_key 
  * object itself), comma-separated: for "unknown key" messages. */
 static void known_keys(const struct zsim_dev_cfg *dev, const char *group, char *buf, size_t len)
 {
-	size_t off = 0, glen = strlen(group);
+	size_t off = 0;
 	buf[0] = '\0';
-	if (!glen)
+	if (!*group)
 		off += (size_t)snprintf(buf, len, "type, size");
 	for (const struct zsim_key *k = dev->tier->keys; k && k->name && off < len; k++) {
 		if (!zsim_key_in_preset(k, dev->preset))
 			continue;
-		const char *name = k->name;
-		if (glen) {
-			if (strncmp(name, group, glen) || name[glen] != '.')
+		const char *name = zsim_key_in_group(k->name, group);
+		int n = name ? (int)strlen(name) : 0;
+		if (!name && !*group) {
+			/* a nested object: list its name once, at its first key */
+			const char *dot = strchr(k->name, '.');
+			n = (int)(dot - k->name);
+			if (k != dev->tier->keys && !strncmp(k[-1].name, k->name, (size_t)n + 1))
 				continue;
-			name += glen + 1;
-		} else {
-			const char *dot = strchr(name, '.');
-			if (dot) {   /* a nested object: list it once, at its first key */
-				if (k != dev->tier->keys && !strncmp(k[-1].name, name, (size_t)(dot - name) + 1))
-					continue;
-				off += (size_t)snprintf(buf + off, len - off, "%s%.*s", off ? ", " : "",
-							(int)(dot - name), name);
-				continue;
-			}
+			name = k->name;
 		}
-		off += (size_t)snprintf(buf + off, len - off, "%s%s", off ? ", " : "", name);
+		if (name)
+			off += (size_t)snprintf(buf + off, len - off, "%s%.*s", off ? ", " : "", n, name);
 	}
 }
 
@@ -275,7 +271,7 @@ static int foreign_key(const struct ctx *c, const char *path, const struct zsim_
 {
 	char full[96], types[128], known[400];
 	snprintf(full, sizeof(full), "%s%s%s", group, *group ? "." : "", key);
-	if (zsim_tier_type_names(full, types, sizeof(types)) > 0)
+	if (zsim_tier_type_names(full, 0, types, sizeof(types)) > 0)
 		return bad(c, path, "only %s devices have '%s'", types, key);
 	known_keys(dev, group, known, sizeof(known));
 	char obj[160];
@@ -301,11 +297,10 @@ static int parse_dev_keys(const struct ctx *c, const char *base, struct zsim_dev
 			TRY(set_key(c, path, k, dev->tcfg.b, v));
 			continue;
 		}
-		/* a nested object: some key of the table starts with "key." */
+		/* a nested object: some key of the table is "key.something" */
 		bool nested = false;
 		for (const struct zsim_key *n = dev->tier->keys; !glen && n && n->name; n++)
-			nested |= !strncmp(n->name, key, strlen(key)) && n->name[strlen(key)] == '.' &&
-				  zsim_key_in_preset(n, dev->preset);
+			nested |= zsim_key_in_group(n->name, key) && zsim_key_in_preset(n, dev->preset);
 		if (!nested)
 			return foreign_key(c, path, dev, group, key);
 		if (!json_is_object(v)) {
@@ -314,20 +309,15 @@ static int parse_dev_keys(const struct ctx *c, const char *base, struct zsim_dev
 			return bad(c, path, "expected an object of %s", known);
 		}
 		TRY(parse_dev_keys(c, path, dev, key, v));
-		for (const struct zsim_key *r = dev->tier->keys; r->name; r++)
-			if ((r->flags & ZSIM_KEY_REQUIRED) && !strncmp(r->name, key, strlen(key)) &&
-			    r->name[strlen(key)] == '.' && !json_object_get(v, r->name + strlen(key) + 1)) {
-				char choices[128] = "";
-				if (r->choices)
-					snprintf(choices, sizeof(choices), " (%s)", r->choices);
-				for (char *p = choices; *p; p++)
-					if (*p == ',') {
-						memmove(p + 1, p, strlen(p) + 1);
-						p[1] = ' ';
-						p++;
-					}
-				return bad(c, path, "missing key '%s'%s", r->name + strlen(key) + 1, choices);
+		for (const struct zsim_key *r = dev->tier->keys; r->name; r++) {
+			const char *sub = zsim_key_in_group(r->name, key);
+			if ((r->flags & ZSIM_KEY_REQUIRED) && sub && !json_object_get(v, sub)) {
+				char choices[128];
+				return bad(c, path, "missing key '%s'%s%s%s", sub, r->choices ? " (" : "",
+					   r->choices ? zsim_key_choices(r, choices, sizeof(choices)) : "",
+					   r->choices ? ")" : "");
 			}
+		}
 	}
 	return 0;
 }
@@ -348,15 +338,8 @@ static int resolve_lower(const struct ctx *c, struct zsim_config *cfg, bool *use
 			if (b < 0)
 				return bad(c, path, "no device named '%s' in $.devices", name);
 			if (!(cfg->dev[b].tier->flags & ZSIM_TIER_CAN_BE_LOWER)) {
-				char types[128] = "";
-				size_t off = 0;
-				for (size_t t = 0; t < zsim_tier_count(); t++) {
-					const struct zsim_tier_ops *o = zsim_tier_at(t);
-					for (unsigned p = 0; (o->flags & ZSIM_TIER_CAN_BE_LOWER) && off < sizeof(types) &&
-					     (o->presets ? o->presets[p] != NULL : p == 0); p++)
-						off += (size_t)snprintf(types + off, sizeof(types) - off, "%s%s",
-									off ? ", " : "", zsim_tier_type_name(o, p));
-				}
+				char types[128];
+				zsim_tier_type_names(NULL, ZSIM_TIER_CAN_BE_LOWER, types, sizeof(types));
 				return bad(c, path, "'%s' is a %s: a %s must be a device that can sit below another (%s)",
 					   name, zsim_dev_type_name(&cfg->dev[b]), k->name, types);
 			}
@@ -382,7 +365,7 @@ static int parse_device(const struct ctx *c, const char *name, json_t *d, struct
 	if (!json_is_object(d))
 		return bad(c, path, "expected an object");
 	strcpy(dev->name, name);
-	zsim_tier_type_names(NULL, types, sizeof(types));
+	zsim_tier_type_names(NULL, 0, types, sizeof(types));
 	if (!(v = json_object_get(d, "type")))
 		return bad(c, path, "missing key 'type' (%s)", types);
 	snprintf(path, sizeof(path), "$.devices.%s.type", name);
@@ -677,7 +660,7 @@ static void dump_dev_keys(const struct zsim_dev_cfg *d, json_t *o)
 			snprintf(group, sizeof(group), "%.*s", (int)(dot - name), name);
 			bool present = false;
 			for (const struct zsim_key *r = d->tier->keys; r->name; r++)
-				if ((r->flags & ZSIM_KEY_REQUIRED) && !strncmp(r->name, name, (size_t)(dot - name) + 1))
+				if ((r->flags & ZSIM_KEY_REQUIRED) && zsim_key_in_group(r->name, group))
 					present |= zsim_key_is_set(r, cfg);
 			if (!present)
 				continue;

@@ -57,12 +57,12 @@ int zsim_tier_type_find(const char *type, const struct zsim_tier_ops **ops, unsi
 	return ZSIM_ENOENT;
 }
 
-size_t zsim_tier_type_names(const char *key, char *buf, size_t len)
+size_t zsim_tier_type_names(const char *key, unsigned flags, char *buf, size_t len)
 {
 	size_t off = 0, n = 0;
 	buf[0] = '\0';
 	for (size_t i = 0; i < ZSIM_ARRAY_SIZE(members); i++)
-		for (unsigned p = 0; p < nr_presets(members[i]); p++) {
+		for (unsigned p = 0; p < nr_presets(members[i]) && (members[i]->flags & flags) == flags; p++) {
 			const struct zsim_key *k = key ? zsim_keys_find(members[i]->keys, key) : NULL;
 			if (key && (!k || !zsim_key_in_preset(k, p)))
 				continue;

@@ -180,9 +180,10 @@ int zsim_tier_control(const struct zsim_tier *t, enum zsim_tier_ctl op, void *ar
  * preset index, or ZSIM_ENOENT. */
 int zsim_tier_type_find(const char *type, const struct zsim_tier_ops **ops, unsigned *preset);
 const char *zsim_tier_type_name(const struct zsim_tier_ops *ops, unsigned preset);
-/* "zram, ssd, emmc, hdd, nvram, nas" into buf: every type, or (key != NULL) the
- * types that have that key; returns how many. */
-size_t zsim_tier_type_names(const char *key, char *buf, size_t len);
+/* "zram, ssd, emmc, hdd, nvram, nas" into buf: every type of the tiers that
+ * have all of `flags` (ZSIM_TIER_*; 0: any), and (key != NULL) that have that
+ * key; returns how many. */
+size_t zsim_tier_type_names(const char *key, unsigned flags, char *buf, size_t len);
 /* Every device type with its keys, defaults and help (zsim --list). */
 void zsim_tier_print_types(FILE *out);
 /* A tier's settings: the preset's defaults, then keys set from text. */

@@ -125,13 +125,13 @@ END_TEST
 START_TEST(test_types_and_keys)
 {
 	char buf[256];
-	ck_assert_uint_eq(zsim_tier_type_names(NULL, buf, sizeof(buf)), 7);
+	ck_assert_uint_eq(zsim_tier_type_names(NULL, 0, buf, sizeof(buf)), 7);
 	ck_assert_str_eq(buf, "zram, ssd, emmc, hdd, nvram, nas, brd");
-	ck_assert_uint_eq(zsim_tier_type_names("pe_cycles", buf, sizeof(buf)), 2);
+	ck_assert_uint_eq(zsim_tier_type_names("pe_cycles", 0, buf, sizeof(buf)), 2);
 	ck_assert_str_eq(buf, "ssd, emmc");
-	ck_assert_uint_eq(zsim_tier_type_names("writeback.mode", buf, sizeof(buf)), 1);
+	ck_assert_uint_eq(zsim_tier_type_names("writeback.mode", 0, buf, sizeof(buf)), 1);
 	ck_assert_str_eq(buf, "zram");
-	ck_assert_uint_eq(zsim_tier_type_names("nosuch", buf, sizeof(buf)), 0);
+	ck_assert_uint_eq(zsim_tier_type_names("nosuch", 0, buf, sizeof(buf)), 0);
 	const struct zsim_tier_ops *ops;
 	unsigned preset;
 	ck_assert_int_eq(zsim_tier_type_find("hdd", &ops, &preset), 0);
