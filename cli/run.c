@@ -82,11 +82,11 @@ static void show_progress(const struct zsim_sim *s, void *ctx)
 	/* ETA from how far into the first trace file the reader is */
 	double frac = 0;
 	struct stat st;
-	if (s->nr_groups && stat(pr->traces[0], &st) == 0 && st.st_size > 0)
-		frac = (double)zsim_trace_reader_offset(s->groups[0].r) / (double)st.st_size;
+	if (s->pr.nr_groups && stat(pr->traces[0], &st) == 0 && st.st_size > 0)
+		frac = (double)zsim_trace_reader_offset(s->pr.groups[0].r) / (double)st.st_size;
 	double el = now - pr->t0;
 	fprintf(stderr, "\rzsim: %llu events, %.1f s simulated, %.1f M events/s",
-		(unsigned long long)s->nr_events, (double)s->now / 1e9, (double)s->nr_events / el / 1e6);
+		(unsigned long long)s->vm.nr_events, (double)s->clk.now / 1e9, (double)s->vm.nr_events / el / 1e6);
 	if (frac > 0.01 && frac < 1)
 		fprintf(stderr, ", ETA %.0f s   ", el * (1 - frac) / frac);
 	else
@@ -250,15 +250,15 @@ int zsim_cmd_run(int argc, char **argv)
 		return ZSIM_EXIT_ERROR;
 	}
 	snprintf(path, sizeof(path), "%s/events.jsonl", tmp);
-	s->events_out = fopen(path, "w");
+	s->out.events_out = fopen(path, "w");
 	snprintf(path, sizeof(path), "%s/timeseries.csv", tmp);
-	s->ts_out = fopen(path, "w");
-	if (!s->events_out || !s->ts_out) {
+	s->out.ts_out = fopen(path, "w");
+	if (!s->out.events_out || !s->out.ts_out) {
 		fprintf(stderr, "zsim: --out: cannot create files in %s: %s\n", tmp, strerror(errno));
-		if (s->events_out)
-			fclose(s->events_out);
-		if (s->ts_out)
-			fclose(s->ts_out);
+		if (s->out.events_out)
+			fclose(s->out.events_out);
+		if (s->out.ts_out)
+			fclose(s->out.ts_out);
 		remove_dir(tmp);
 		zsim_sim_free(s);
 		free(s);
@@ -284,8 +284,8 @@ int zsim_cmd_run(int argc, char **argv)
 	bool intr = interrupted != 0;
 	if (rc < 0 && !intr) {
 		fprintf(stderr, "zsim: %s\n", err);
-		fclose(s->events_out);
-		fclose(s->ts_out);
+		fclose(s->out.events_out);
+		fclose(s->out.ts_out);
 		remove_dir(tmp);
 		zsim_sim_free(s);
 		free(s);
@@ -297,12 +297,12 @@ int zsim_cmd_run(int argc, char **argv)
 	bool ok = json_dump_file(sum, path, JSON_INDENT(1) | JSON_PRESERVE_ORDER) == 0;
 	json_t *perf = json_object();
 	json_object_set_new(perf, "wall_s", json_real(dt));
-	json_object_set_new(perf, "trace_events", json_integer((json_int_t)s->nr_events));
-	json_object_set_new(perf, "events_per_s", json_real(dt > 0 ? (double)s->nr_events / dt : 0));
-	json_object_set_new(perf, "page_accesses_per_s", json_real(dt > 0 ? (double)s->nr_accesses / dt : 0));
+	json_object_set_new(perf, "trace_events", json_integer((json_int_t)s->vm.nr_events));
+	json_object_set_new(perf, "events_per_s", json_real(dt > 0 ? (double)s->vm.nr_events / dt : 0));
+	json_object_set_new(perf, "page_accesses_per_s", json_real(dt > 0 ? (double)s->vm.nr_accesses / dt : 0));
 	struct zsim_tctl_wall wall = { 0, 0 };
 	for (unsigned d = 0; d < s->cfg.nr_dev; d++)
-		zsim_tier_control(s->devtier[d], ZSIM_TCTL_WALL, &wall);
+		zsim_tier_control(s->dev.devtier[d], ZSIM_TCTL_WALL, &wall);
 	uint64_t codec_ns = wall.codec_ns, content_ns = wall.content_ns;
 	json_object_set_new(perf, "codec_wall_s", json_real((double)codec_ns / 1e9));
 	json_object_set_new(perf, "content_wall_s", json_real((double)content_ns / 1e9));
@@ -310,9 +310,9 @@ int zsim_cmd_run(int argc, char **argv)
 	snprintf(path, sizeof(path), "%s/perf.json", tmp);
 	ok &= json_dump_file(perf, path, JSON_INDENT(1) | JSON_PRESERVE_ORDER) == 0;
 	json_decref(perf);
-	ok &= fclose(s->events_out) == 0;
-	ok &= fclose(s->ts_out) == 0;
-	s->events_out = s->ts_out = NULL;
+	ok &= fclose(s->out.events_out) == 0;
+	ok &= fclose(s->out.ts_out) == 0;
+	s->out.events_out = s->out.ts_out = NULL;
 	if (ok && stat(out, &st) == 0) {
 		char old[4200];
 		snprintf(old, sizeof(old), "%s.old.%ld", out, (long)getpid());

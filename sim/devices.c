@@ -15,16 +15,16 @@ static int device_new(struct zsim_sim *s, unsigned d, char *err, size_t errlen)
 	const struct zsim_dev_cfg *dc = &s->cfg.dev[d];
 	struct zsim_tier_params tp = {
 		.kp = s->cfg.kp,
-		.frames = &s->ram_source,
+		.frames = &s->mm.ram_source,
 		.capacity_pages = dc->size / ZSIM_PAGE_SIZE,
 		.preset = dc->preset,
 		.cfg = dc->tcfg.b,
 		.codec_compress_ns = s->cfg.codec_compress_ns,
 		.codec_decompress_ns = s->cfg.codec_decompress_ns,
-		.lower = dc->lower >= 0 ? s->devtier[dc->lower] : NULL,
+		.lower = dc->lower >= 0 ? s->dev.devtier[dc->lower] : NULL,
 	};
 	char msg[256];
-	int rc = zsim_tier_new(dc->tier->name, &tp, &s->devtier[d], msg, sizeof(msg));
+	int rc = zsim_tier_new(dc->tier->name, &tp, &s->dev.devtier[d], msg, sizeof(msg));
 	if (rc < 0)
 		snprintf(err, errlen, "$.devices.%s: %s", dc->name, msg);
 	return rc;
@@ -38,7 +38,7 @@ int zsim_devices_init(struct zsim_sim *s, char *err, size_t errlen)
 		unsigned before = made;
 		for (unsigned d = 0; d < s->cfg.nr_dev; d++) {
 			int lower = s->cfg.dev[d].lower;
-			if (s->devtier[d] || (lower >= 0 && !s->devtier[lower]))
+			if (s->dev.devtier[d] || (lower >= 0 && !s->dev.devtier[lower]))
 				continue;
 			int rc = device_new(s, d, err, errlen);
 			if (rc < 0)
@@ -56,7 +56,7 @@ int zsim_devices_init(struct zsim_sim *s, char *err, size_t errlen)
 void zsim_devices_free(struct zsim_sim *s)
 {
 	for (unsigned d = 0; d < s->cfg.nr_dev; d++) {
-		zsim_tier_free(s->devtier[d]);
-		s->devtier[d] = NULL;
+		zsim_tier_free(s->dev.devtier[d]);
+		s->dev.devtier[d] = NULL;
 	}
 }

@@ -46,46 +46,46 @@ static bool evq_less(const struct zsim_evq_item *a, const struct zsim_evq_item *
 
 static void evq_push(struct zsim_sim *s, uint64_t time, uint32_t timer, uint32_t proc)
 {
-	if (s->evq_len == s->evq_cap) {
-		s->evq_cap = s->evq_cap ? s->evq_cap * 2 : 256;
-		s->evq = zsim_xrealloc(s->evq, s->evq_cap * sizeof(*s->evq));
+	if (s->clk.evq_len == s->clk.evq_cap) {
+		s->clk.evq_cap = s->clk.evq_cap ? s->clk.evq_cap * 2 : 256;
+		s->clk.evq = zsim_xrealloc(s->clk.evq, s->clk.evq_cap * sizeof(*s->clk.evq));
 	}
-	struct zsim_evq_item it = { time, s->evq_seq++, timer, proc };
-	uint64_t i = s->evq_len++;
+	struct zsim_evq_item it = { time, s->clk.evq_seq++, timer, proc };
+	uint64_t i = s->clk.evq_len++;
 	while (i > 0) {
 		uint64_t parent = (i - 1) / 2;
-		if (!evq_less(&it, &s->evq[parent]))
+		if (!evq_less(&it, &s->clk.evq[parent]))
 			break;
-		s->evq[i] = s->evq[parent];
+		s->clk.evq[i] = s->clk.evq[parent];
 		i = parent;
 	}
-	s->evq[i] = it;
+	s->clk.evq[i] = it;
 }
 
 static struct zsim_evq_item evq_pop(struct zsim_sim *s)
 {
-	struct zsim_evq_item top = s->evq[0], last = s->evq[--s->evq_len];
+	struct zsim_evq_item top = s->clk.evq[0], last = s->clk.evq[--s->clk.evq_len];
 	uint64_t i = 0;
 	for (;;) {
 		uint64_t c = 2 * i + 1;
-		if (c >= s->evq_len)
+		if (c >= s->clk.evq_len)
 			break;
-		if (c + 1 < s->evq_len && evq_less(&s->evq[c + 1], &s->evq[c]))
+		if (c + 1 < s->clk.evq_len && evq_less(&s->clk.evq[c + 1], &s->clk.evq[c]))
 			c++;
-		if (!evq_less(&s->evq[c], &last))
+		if (!evq_less(&s->clk.evq[c], &last))
 			break;
-		s->evq[i] = s->evq[c];
+		s->clk.evq[i] = s->clk.evq[c];
 		i = c;
 	}
-	if (s->evq_len)
-		s->evq[i] = last;
+	if (s->clk.evq_len)
+		s->clk.evq[i] = last;
 	return top;
 }
 
 /* Process i's next turn at `time`. */
 static void proc_schedule(struct zsim_sim *s, uint64_t time, uint32_t i)
 {
-	s->nr_proc_events++;
+	s->clk.nr_proc_events++;
 	evq_push(s, time, ZSIM_TIMER_NONE, i);
 }
 
@@ -93,31 +93,31 @@ static void proc_schedule(struct zsim_sim *s, uint64_t time, uint32_t i)
 
 unsigned zsim_timer_add(struct zsim_sim *s, uint64_t first, unsigned flags, zsim_timer_fn fn, void *ctx)
 {
-	if (s->nr_timers == s->cap_timers) {
-		s->cap_timers = s->cap_timers ? s->cap_timers * 2 : 8;
-		s->timers = zsim_xrealloc(s->timers, s->cap_timers * sizeof(*s->timers));
+	if (s->clk.nr_timers == s->clk.cap_timers) {
+		s->clk.cap_timers = s->clk.cap_timers ? s->clk.cap_timers * 2 : 8;
+		s->clk.timers = zsim_xrealloc(s->clk.timers, s->clk.cap_timers * sizeof(*s->clk.timers));
 	}
-	unsigned id = s->nr_timers++;
-	s->timers[id] = (struct zsim_timer){ .fn = fn, .ctx = ctx, .first = ZSIM_TIMER_IDLE, .flags = flags };
+	unsigned id = s->clk.nr_timers++;
+	s->clk.timers[id] = (struct zsim_timer){ .fn = fn, .ctx = ctx, .first = ZSIM_TIMER_IDLE, .flags = flags };
 	if (first != ZSIM_TIMER_IDLE) {
-		if (s->running)
+		if (s->clk.running)
 			zsim_timer_kick(s, id, first);
 		else
-			s->timers[id].first = first;
+			s->clk.timers[id].first = first;
 	}
 	return id;
 }
 
 bool zsim_timer_busy(const struct zsim_sim *s, unsigned id)
 {
-	return s->timers[id].pending || s->timers[id].running;
+	return s->clk.timers[id].pending || s->clk.timers[id].running;
 }
 
 void zsim_timer_kick(struct zsim_sim *s, unsigned id, uint64_t at)
 {
-	struct zsim_timer *t = &s->timers[id];
+	struct zsim_timer *t = &s->clk.timers[id];
 	if ((t->flags & ZSIM_TIMER_KEEPS_RUNNING) && !zsim_timer_busy(s, id))
-		s->timers_keeping++;
+		s->clk.timers_keeping++;
 	t->pending++;
 	evq_push(s, at, id, 0);
 }
@@ -125,39 +125,39 @@ void zsim_timer_kick(struct zsim_sim *s, unsigned id, uint64_t at)
 /* The run starts: the first runs of the timers added before it, in that order. */
 static void timers_start(struct zsim_sim *s)
 {
-	s->running = true;
-	for (unsigned id = 0; id < s->nr_timers; id++)
-		if (s->timers[id].first != ZSIM_TIMER_IDLE)
-			zsim_timer_kick(s, id, s->timers[id].first);
+	s->clk.running = true;
+	for (unsigned id = 0; id < s->clk.nr_timers; id++)
+		if (s->clk.timers[id].first != ZSIM_TIMER_IDLE)
+			zsim_timer_kick(s, id, s->clk.timers[id].first);
 }
 
 static bool work_left(const struct zsim_sim *s);
 
 static void timer_run(struct zsim_sim *s, unsigned id)
 {
-	s->timers[id].pending--;
-	s->timers[id].running = true;
-	uint64_t delay = s->timers[id].fn(s, s->timers[id].ctx);
-	struct zsim_timer *t = &s->timers[id];   /* the handler may have added timers */
+	s->clk.timers[id].pending--;
+	s->clk.timers[id].running = true;
+	uint64_t delay = s->clk.timers[id].fn(s, s->clk.timers[id].ctx);
+	struct zsim_timer *t = &s->clk.timers[id];   /* the handler may have added timers */
 	if (delay != ZSIM_TIMER_DONE && ((t->flags & ZSIM_TIMER_KEEPS_RUNNING) || work_left(s)))
-		zsim_timer_kick(s, id, s->now + delay);
+		zsim_timer_kick(s, id, s->clk.now + delay);
 	t->running = false;
 	if ((t->flags & ZSIM_TIMER_KEEPS_RUNNING) && !zsim_timer_busy(s, id))
-		s->timers_keeping--;
+		s->clk.timers_keeping--;
 }
 
 /* ---- processes ------------------------------------------------------------------------ */
 
 static uint32_t proc_new(struct zsim_sim *s, struct zsim_group *g, uint32_t pid)
 {
-	if (s->nr_procs == s->cap_procs) {
-		s->cap_procs = s->cap_procs ? s->cap_procs * 2 : 64;
-		s->procs = zsim_xrealloc(s->procs, s->cap_procs * sizeof(*s->procs));
+	if (s->pr.nr_procs == s->pr.cap_procs) {
+		s->pr.cap_procs = s->pr.cap_procs ? s->pr.cap_procs * 2 : 64;
+		s->pr.procs = zsim_xrealloc(s->pr.procs, s->pr.cap_procs * sizeof(*s->pr.procs));
 	}
-	uint32_t i = s->nr_procs++;
-	struct zsim_proc *p = &s->procs[i];
+	uint32_t i = s->pr.nr_procs++;
+	struct zsim_proc *p = &s->pr.procs[i];
 	memset(p, 0, sizeof(*p));
-	p->group = (uint32_t)(g - s->groups);
+	p->group = (uint32_t)(g - s->pr.groups);
 	p->pid = pid;
 	p->parent = UINT32_MAX;
 	zsim_pgt_init(&p->pt);
@@ -191,15 +191,15 @@ static void proc_enqueue(struct zsim_proc *p, const struct zsim_event *ev)
 
 static void start_proc(struct zsim_sim *s, uint32_t i, uint32_t parent, const char *name, uint64_t at)
 {
-	struct zsim_proc *p = &s->procs[i];
+	struct zsim_proc *p = &s->pr.procs[i];
 	p->alive = true;
 	p->started = true;
 	p->start_ns = at;
 	p->parent = parent;
 	snprintf(p->name, sizeof(p->name), "%s", name ? name : "?");
 	if (parent != UINT32_MAX)
-		s->procs[parent].live_children++;
-	s->live_procs++;
+		s->pr.procs[parent].live_children++;
+	s->pr.live_procs++;
 	proc_schedule(s, at, i);
 }
 
@@ -245,7 +245,7 @@ static int pump(struct zsim_sim *s, struct zsim_group *g, bool ahead, uint32_t *
 			return 0;
 		}
 	}
-	s->nr_events++;
+	s->vm.nr_events++;
 	if ((ev.kind == ZSIM_EV_ACCESS && ev.write) || ev.kind == ZSIM_EV_FILE_WRITE) {
 		if (ev.content.cls == ZSIM_CONTENT_CORPUS) {
 			if (!g->corpus || ev.content.seed >= g->corpus_pages) {
@@ -255,13 +255,13 @@ static int pump(struct zsim_sim *s, struct zsim_group *g, bool ahead, uint32_t *
 					 g->corpus ? "is past the end of the trace's corpus" : "but the trace names no corpus");
 				return ZSIM_EFORMAT;
 			}
-			ev.content.param = (uint8_t)(g - s->groups);   /* which trace's corpus */
+			ev.content.param = (uint8_t)(g - s->pr.groups);   /* which trace's corpus */
 		}
 	}
 	if (ev.kind == ZSIM_EV_PROC_CREATE) {
 		uint32_t child = proc_new(s, g, ev.pid);
 		if (ev.target == 0) {
-			start_proc(s, child, UINT32_MAX, ev.name, s->now);
+			start_proc(s, child, UINT32_MAX, ev.name, s->clk.now);
 			free(held_name);
 			return 1;
 		}
@@ -272,7 +272,7 @@ static int pump(struct zsim_sim *s, struct zsim_group *g, bool ahead, uint32_t *
 			return ZSIM_EFORMAT;
 		}
 		ev.target = child;   /* the parent's queue carries the child's process index */
-		proc_enqueue(&s->procs[par - 1], &ev);
+		proc_enqueue(&s->pr.procs[par - 1], &ev);
 		*to = par - 1;
 		return 1;
 	}
@@ -282,7 +282,7 @@ static int pump(struct zsim_sim *s, struct zsim_group *g, bool ahead, uint32_t *
 			 (unsigned long long)zsim_trace_reader_events(g->r), ev.pid);
 		return ZSIM_EFORMAT;
 	}
-	struct zsim_proc *p = &s->procs[pi - 1];
+	struct zsim_proc *p = &s->pr.procs[pi - 1];
 	if (p->killed)
 		return 1;   /* the OOM killer took it: its remaining events vanish */
 	proc_enqueue(p, &ev);
@@ -305,21 +305,21 @@ static int pump(struct zsim_sim *s, struct zsim_group *g, bool ahead, uint32_t *
 #define LOOKAHEAD 16
 static int next_event(struct zsim_sim *s, uint32_t i, struct zsim_event *ev, char *err, size_t errlen)
 {
-	struct zsim_group *g = &s->groups[s->procs[i].group];
+	struct zsim_group *g = &s->pr.groups[s->pr.procs[i].group];
 	uint32_t to;
-	while (s->procs[i].q_len == 0) {
+	while (s->pr.procs[i].q_len == 0) {
 		int rc = pump(s, g, false, &to, err, errlen);
 		if (rc <= 0)
 			return rc;
 	}
-	while (s->procs[i].q_len < LOOKAHEAD) {
+	while (s->pr.procs[i].q_len < LOOKAHEAD) {
 		int rc = pump(s, g, true, &to, err, errlen);
 		if (rc < 0)
 			return rc;
 		if (rc == 0 || to != i)
 			break;
 	}
-	struct zsim_proc *p = &s->procs[i];
+	struct zsim_proc *p = &s->pr.procs[i];
 	*ev = p->q[p->q_head];
 	p->q_head = (p->q_head + 1) % p->q_cap;
 	p->q_len--;
@@ -335,18 +335,27 @@ static void drop_queue(struct zsim_proc *p)
 
 void zsim_proc_reap(struct zsim_sim *s, uint32_t i)
 {
-	struct zsim_proc *p = &s->procs[i];
+	struct zsim_proc *p = &s->pr.procs[i];
 	if (p->exited)
 		return;
+	if (p->alive) {
+		p->alive = false;
+		p->end_ns = s->clk.now;
+		s->pr.live_procs--;
+		if (p->idle) {
+			p->idle = false;
+			s->pr.idle_procs--;
+		}
+	}
 	p->exited = true;
 	drop_queue(p);
 	if (p->parent != UINT32_MAX) {
-		struct zsim_proc *par = &s->procs[p->parent];
+		struct zsim_proc *par = &s->pr.procs[p->parent];
 		par->live_children--;
 		if (par->waiting && par->alive &&
 		    (par->wait_target == 0 ? par->live_children == 0 : par->wait_target == i)) {
 			par->waiting = false;
-			proc_schedule(s, s->now, p->parent);
+			proc_schedule(s, s->clk.now, p->parent);
 		}
 	}
 }
@@ -355,7 +364,7 @@ void zsim_proc_reap(struct zsim_sim *s, uint32_t i)
  * took it); idempotent. */
 static void proc_exit(struct zsim_sim *s, uint32_t i)
 {
-	struct zsim_proc *p = &s->procs[i];
+	struct zsim_proc *p = &s->pr.procs[i];
 	if (p->exited)
 		return;
 	if (p->alive)
@@ -369,26 +378,26 @@ uint64_t zsim_cpu_run(struct zsim_sim *s, uint64_t at, uint64_t cpu)
 		return at;   /* nothing to run: no need to wait for a CPU */
 	unsigned best = 0;
 	for (unsigned c = 1; c < s->cfg.cpus; c++)
-		if (s->cpu_free_at[c] < s->cpu_free_at[best])
+		if (s->clk.cpu_free_at[c] < s->clk.cpu_free_at[best])
 			best = c;
-	uint64_t start = s->cpu_free_at[best] > at ? s->cpu_free_at[best] : at;
+	uint64_t start = s->clk.cpu_free_at[best] > at ? s->clk.cpu_free_at[best] : at;
 	uint64_t end = start + cpu;
 	if (cpu)
-		s->cpu_free_at[best] = end;
+		s->clk.cpu_free_at[best] = end;
 	return end;
 }
 
 static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 {
-	struct zsim_proc *p = &s->procs[i];
-	uint64_t t0 = s->now, wait_until = t0, sleep = 0;
+	struct zsim_proc *p = &s->pr.procs[i];
+	uint64_t t0 = s->clk.now, wait_until = t0, sleep = 0;
 	if (!p->alive)
 		return 0;
 	for (unsigned n = 0; n < BATCH_EVENTS && p->pending_cpu < QUANTUM_NS; n++) {
 		struct zsim_event ev;
-		s->now = t0 + p->pending_cpu;
+		s->clk.now = t0 + p->pending_cpu;
 		int rc = next_event(s, i, &ev, err, errlen);
-		p = &s->procs[i];   /* pumping may grow the process table */
+		p = &s->pr.procs[i];   /* pumping may grow the process table */
 		if (rc < 0)
 			return rc;
 		if (rc == 0) {
@@ -398,15 +407,15 @@ static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 			if (p->pending_cpu)
 				break;
 			p->idle = true;
-			s->idle_procs++;
-			s->now = t0;
+			s->pr.idle_procs++;
+			s->clk.now = t0;
 			return 0;
 		}
 		switch (ev.kind) {
 		case ZSIM_EV_ACCESS:
 			if (zsim_mm_access(s, p, ev.page, ev.write, &ev.content, &wait_until) < 0) {
 				proc_exit(s, i);   /* OOM-killed itself (reaped already) */
-				s->now = t0;
+				s->clk.now = t0;
 				return 0;
 			}
 			break;
@@ -424,8 +433,8 @@ static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 			zsim_mm_unmap(s, p, ev.page, ev.npages);
 			break;
 		case ZSIM_EV_PROC_CREATE:
-			start_proc(s, ev.target, i, ev.name, s->now);
-			p = &s->procs[i];
+			start_proc(s, ev.target, i, ev.name, s->clk.now);
+			p = &s->pr.procs[i];
 			break;
 		case ZSIM_EV_PROC_EXIT:
 			if (p->pending_cpu) {
@@ -436,17 +445,17 @@ static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 			}
 			free((char *)ev.name);
 			proc_exit(s, i);
-			s->now = t0;
+			s->clk.now = t0;
 			return 0;
 		case ZSIM_EV_WAIT: {
 			uint32_t target = 0;
 			if (ev.target) {
-				struct zsim_group *g = &s->groups[p->group];
+				struct zsim_group *g = &s->pr.groups[p->group];
 				target = ev.target < g->pid_map_len ? g->pid_map[ev.target] : 0;
 				target = target ? target - 1 : UINT32_MAX;
 			}
 			bool must_wait = ev.target == 0 ? p->live_children > 0
-				       : (target != UINT32_MAX && s->procs[target].alive);
+				       : (target != UINT32_MAX && s->pr.procs[target].alive);
 			if (must_wait) {
 				p->waiting = true;
 				p->wait_target = ev.target ? target : 0;
@@ -454,21 +463,21 @@ static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 			break;
 		}
 		default:
-			if (zsim_fs_event(s, p, &s->groups[p->group], &ev, &wait_until) < 0) {
+			if (zsim_fs_event(s, p, &s->pr.groups[p->group], &ev, &wait_until) < 0) {
 				free((char *)ev.name);
 				proc_exit(s, i);
-				s->now = t0;
+				s->clk.now = t0;
 				return 0;
 			}
 			break;
 		}
 		free((char *)ev.name);
-		p = &s->procs[i];
-		if (!p->alive || p->waiting || wait_until > s->now)
+		p = &s->pr.procs[i];
+		if (!p->alive || p->waiting || wait_until > s->clk.now)
 			break;
 	}
 charge:
-	s->now = t0;
+	s->clk.now = t0;
 	if (!p->alive)
 		return 0;
 	uint64_t end = zsim_cpu_run(s, t0, p->pending_cpu);
@@ -490,7 +499,7 @@ int zsim_sim_init(struct zsim_sim *s, const struct zsim_config *cfg, char *err, 
 {
 	memset(s, 0, sizeof(*s));
 	s->cfg = *cfg;
-	s->cpu_free_at = zsim_xcalloc(cfg->cpus, sizeof(*s->cpu_free_at));
+	s->clk.cpu_free_at = zsim_xcalloc(cfg->cpus, sizeof(*s->clk.cpu_free_at));
 	/* each part registers its background jobs: at equal times they run in
 	 * this order (kswapd, the flusher, zram writeback, the sampler) */
 	int rc = zsim_mm_init(s, err, errlen);
@@ -514,8 +523,8 @@ int zsim_sim_add_trace(struct zsim_sim *s, const char *path, char *err, size_t e
 	if (rc < 0)
 		return rc;
 	const struct zsim_trace_header *h = zsim_trace_reader_header(r);
-	s->groups = zsim_xrealloc(s->groups, (s->nr_groups + 1) * sizeof(*s->groups));
-	struct zsim_group *g = &s->groups[s->nr_groups];
+	s->pr.groups = zsim_xrealloc(s->pr.groups, (s->pr.nr_groups + 1) * sizeof(*s->pr.groups));
+	struct zsim_group *g = &s->pr.groups[s->pr.nr_groups];
 	memset(g, 0, sizeof(*g));
 	g->r = r;
 	g->path = path;
@@ -545,42 +554,42 @@ int zsim_sim_add_trace(struct zsim_sim *s, const char *path, char *err, size_t e
 		}
 		g->corpus_pages = zsim_content_corpus_pages(g->corpus);
 	}
-	if (s->nr_groups >= 255) {
+	if (s->pr.nr_groups >= 255) {
 		snprintf(err, errlen, "%s: at most 255 traces", path);
 		if (g->corpus)
 			zsim_content_corpus_close(g->corpus);
 		zsim_trace_close(r);
 		return ZSIM_EINVAL;
 	}
-	s->nr_groups++;
+	s->pr.nr_groups++;
 	return 0;
 }
 
 void zsim_sim_free(struct zsim_sim *s)
 {
-	for (uint32_t i = 0; i < s->nr_procs; i++) {
-		zsim_pgt_free(&s->procs[i].pt);
-		drop_queue(&s->procs[i]);
-		free(s->procs[i].q);
+	for (uint32_t i = 0; i < s->pr.nr_procs; i++) {
+		zsim_pgt_free(&s->pr.procs[i].pt);
+		drop_queue(&s->pr.procs[i]);
+		free(s->pr.procs[i].q);
 	}
-	free(s->procs);
-	for (unsigned g = 0; g < s->nr_groups; g++) {
-		zsim_trace_close(s->groups[g].r);
-		if (s->groups[g].held)
-			free((char *)s->groups[g].held_ev.name);
-		if (s->groups[g].corpus)
-			zsim_content_corpus_close(s->groups[g].corpus);
-		free(s->groups[g].pid_map);
-		free(s->groups[g].file_map);
+	free(s->pr.procs);
+	for (unsigned g = 0; g < s->pr.nr_groups; g++) {
+		zsim_trace_close(s->pr.groups[g].r);
+		if (s->pr.groups[g].held)
+			free((char *)s->pr.groups[g].held_ev.name);
+		if (s->pr.groups[g].corpus)
+			zsim_content_corpus_close(s->pr.groups[g].corpus);
+		free(s->pr.groups[g].pid_map);
+		free(s->pr.groups[g].file_map);
 	}
-	free(s->groups);
+	free(s->pr.groups);
 	zsim_fs_free(s);
 	zsim_swap_free_all(s);
 	zsim_devices_free(s);
 	zsim_mm_free(s);
-	free(s->evq);
-	free(s->timers);
-	free(s->cpu_free_at);
+	free(s->clk.evq);
+	free(s->clk.timers);
+	free(s->clk.cpu_free_at);
 }
 
 #include "results.h"
@@ -588,10 +597,10 @@ void zsim_sim_free(struct zsim_sim *s)
 /* Anything still to simulate: a running process, or a trace not read to its end. */
 static bool work_left(const struct zsim_sim *s)
 {
-	if (s->live_procs > s->idle_procs)
+	if (s->pr.live_procs > s->pr.idle_procs)
 		return true;
-	for (unsigned g = 0; g < s->nr_groups; g++)
-		if (!s->groups[g].eof)
+	for (unsigned g = 0; g < s->pr.nr_groups; g++)
+		if (!s->pr.groups[g].eof)
 			return true;
 	return false;
 }
@@ -599,11 +608,11 @@ static bool work_left(const struct zsim_sim *s)
 int zsim_sim_run(struct zsim_sim *s, char *err, size_t errlen)
 {
 	/* start: pump every trace until it has a process running (or ends) */
-	for (unsigned g = 0; g < s->nr_groups; g++) {
-		uint32_t before = s->live_procs;
-		while (s->live_procs == before) {
+	for (unsigned g = 0; g < s->pr.nr_groups; g++) {
+		uint32_t before = s->pr.live_procs;
+		while (s->pr.live_procs == before) {
 			uint32_t to;
-			int rc = pump(s, &s->groups[g], false, &to, err, errlen);
+			int rc = pump(s, &s->pr.groups[g], false, &to, err, errlen);
 			if (rc < 0)
 				return rc;
 			if (rc == 0)
@@ -611,15 +620,15 @@ int zsim_sim_run(struct zsim_sim *s, char *err, size_t errlen)
 		}
 	}
 	timers_start(s);
-	while (s->evq_len) {
+	while (s->clk.evq_len) {
 		if (s->interrupt && *s->interrupt)
 			return ZSIM_EIO;
-		if (s->progress && (s->evq_seq & 0xffff) == 0)
+		if (s->progress && (s->clk.evq_seq & 0xffff) == 0)
 			s->progress(s, s->progress_ctx);
 		struct zsim_evq_item it = evq_pop(s);
-		s->now = it.time;
+		s->clk.now = it.time;
 		if (it.timer == ZSIM_TIMER_NONE) {
-			s->nr_proc_events--;
+			s->clk.nr_proc_events--;
 			int rc = run_proc(s, it.proc, err, errlen);
 			if (rc < 0)
 				return rc;
@@ -629,26 +638,26 @@ int zsim_sim_run(struct zsim_sim *s, char *err, size_t errlen)
 		if (s->check) {
 			char msg[512];
 			if (zsim_mm_check(s, msg, sizeof(msg)) < 0) {
-				snprintf(err, errlen, "invariant broken at %llu ns: %s", (unsigned long long)s->now, msg);
+				snprintf(err, errlen, "invariant broken at %llu ns: %s", (unsigned long long)s->clk.now, msg);
 				return ZSIM_ECORRUPT;
 			}
 		}
-		if (s->nr_proc_events || s->timers_keeping)
+		if (s->clk.nr_proc_events || s->clk.timers_keeping)
 			continue;
 		bool any = false;
 		/* nobody runnable: read on in traces that have not ended (later root processes) */
-		for (unsigned g = 0; g < s->nr_groups && !any; g++) {
-			uint32_t before = s->live_procs;
+		for (unsigned g = 0; g < s->pr.nr_groups && !any; g++) {
+			uint32_t before = s->pr.live_procs;
 			int rc = 0;
 			uint32_t to;
-			while (!any && (rc = pump(s, &s->groups[g], false, &to, err, errlen)) > 0)
-				any = s->live_procs > before;
+			while (!any && (rc = pump(s, &s->pr.groups[g], false, &to, err, errlen)) > 0)
+				any = s->pr.live_procs > before;
 			if (rc < 0)
 				return rc;
 		}
-		if (!any && s->live_procs > s->idle_procs) {
+		if (!any && s->pr.live_procs > s->pr.idle_procs) {
 			/* every remaining process waits for something that will never come */
-			zsim_sim_event(s, "deadlock", "\"live_processes\":%u", s->live_procs - s->idle_procs);
+			zsim_sim_event(s, "deadlock", "\"live_processes\":%u", s->pr.live_procs - s->pr.idle_procs);
 			break;
 		}
 		if (!any)

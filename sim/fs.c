@@ -58,30 +58,30 @@ int zsim_fs_init(struct zsim_sim *s, char *err, size_t errlen)
 	(void)errlen;
 	for (unsigned i = 0; i < s->cfg.nr_fs; i++) {
 		const struct zsim_fs_cfg *fc = &s->cfg.fs[i];
-		struct zsim_fsstate *fs = &s->fs[i];
+		struct zsim_fsstate *fs = &s->pc.fs[i];
 		if (fc->type == ZSIM_FS_TMPFS) {
 			fs->limit_pages = fc->size / ZSIM_PAGE_SIZE;
 		} else {
-			fs->tier = s->devtier[fc->device];
+			fs->tier = s->dev.devtier[fc->device];
 			fs->nr_blocks = fc->size / ZSIM_PAGE_SIZE;
 		}
 	}
-	s->dirty_stamp = zsim_xcalloc(s->nr_frames, sizeof(*s->dirty_stamp));
+	s->pc.dirty_stamp = zsim_xcalloc(s->mm.nr_frames, sizeof(*s->pc.dirty_stamp));
 	if (s->cfg.nr_fs)
 		zsim_timer_add(s, FLUSH_INTERVAL_NS, 0, flusher, NULL);
-	s->flush_kick_timer = zsim_timer_add(s, ZSIM_TIMER_IDLE, 0, flusher_kicked, NULL);
+	s->pc.flush_kick_timer = zsim_timer_add(s, ZSIM_TIMER_IDLE, 0, flusher_kicked, NULL);
 	return 0;
 }
 
 void zsim_fs_free(struct zsim_sim *s)
 {
 	for (unsigned i = 0; i < s->cfg.nr_fs; i++)
-		free(s->fs[i].free_blocks);
-	for (uint32_t i = 0; i < s->nr_files; i++)
-		zsim_filemap_free(&s->files[i].pages);
-	free(s->files);
-	free(s->dirty);
-	free(s->dirty_stamp);
+		free(s->pc.fs[i].free_blocks);
+	for (uint32_t i = 0; i < s->pc.nr_files; i++)
+		zsim_filemap_free(&s->pc.files[i].pages);
+	free(s->pc.files);
+	free(s->pc.dirty);
+	free(s->pc.dirty_stamp);
 }
 
 static uint64_t block_alloc(struct zsim_fsstate *fs)
@@ -104,46 +104,46 @@ static void block_free(struct zsim_fsstate *fs, uint64_t b)
 
 static void mark_dirty(struct zsim_sim *s, uint32_t f)
 {
-	struct zsim_frame *fr = &s->frames[f];
+	struct zsim_frame *fr = &s->mm.frames[f];
 	if (fr->mflags & ZSIM_MF_DIRTY)
 		return;
 	fr->mflags |= ZSIM_MF_DIRTY;
-	s->nr_dirty++;
-	if (s->dirty_len == s->dirty_cap) {
-		uint64_t ncap = s->dirty_cap ? s->dirty_cap * 2 : 1024;
+	s->pc.nr_dirty++;
+	if (s->pc.dirty_len == s->pc.dirty_cap) {
+		uint64_t ncap = s->pc.dirty_cap ? s->pc.dirty_cap * 2 : 1024;
 		struct zsim_dirty *nd = zsim_xmalloc(ncap * sizeof(*nd));
-		for (uint64_t i = 0; i < s->dirty_len; i++)
-			nd[i] = s->dirty[(s->dirty_head + i) % s->dirty_cap];
-		free(s->dirty);
-		s->dirty = nd;
-		s->dirty_cap = ncap;
-		s->dirty_head = 0;
+		for (uint64_t i = 0; i < s->pc.dirty_len; i++)
+			nd[i] = s->pc.dirty[(s->pc.dirty_head + i) % s->pc.dirty_cap];
+		free(s->pc.dirty);
+		s->pc.dirty = nd;
+		s->pc.dirty_cap = ncap;
+		s->pc.dirty_head = 0;
 	}
-	uint32_t stamp = ++s->dirty_seq;
-	s->dirty_stamp[f] = stamp;
-	s->dirty[(s->dirty_head + s->dirty_len++) % s->dirty_cap] = (struct zsim_dirty){ f, stamp, s->now };
+	uint32_t stamp = ++s->pc.dirty_seq;
+	s->pc.dirty_stamp[f] = stamp;
+	s->pc.dirty[(s->pc.dirty_head + s->pc.dirty_len++) % s->pc.dirty_cap] = (struct zsim_dirty){ f, stamp, s->clk.now };
 }
 
 static void clear_dirty(struct zsim_sim *s, uint32_t f)
 {
-	if (s->frames[f].mflags & ZSIM_MF_DIRTY) {
-		s->frames[f].mflags &= (uint8_t)~ZSIM_MF_DIRTY;
-		s->nr_dirty--;
-		s->dirty_stamp[f] = 0;
+	if (s->mm.frames[f].mflags & ZSIM_MF_DIRTY) {
+		s->mm.frames[f].mflags &= (uint8_t)~ZSIM_MF_DIRTY;
+		s->pc.nr_dirty--;
+		s->pc.dirty_stamp[f] = 0;
 	}
 }
 
 /* Write a block-fs page back to its device.  0, or <0 (no block / device refused). */
 static int writeback(struct zsim_sim *s, uint32_t f, uint64_t *cpu_ns)
 {
-	struct zsim_frame *fr = &s->frames[f];
-	struct zsim_file *file = &s->files[fr->owner];
-	struct zsim_fsstate *fs = &s->fs[file->fs];
+	struct zsim_frame *fr = &s->mm.frames[f];
+	struct zsim_file *file = &s->pc.files[fr->owner];
+	struct zsim_fsstate *fs = &s->pc.fs[file->fs];
 	if (fr->swap == ZSIM_FRAME_NONE) {
 		uint64_t b = block_alloc(fs);
 		if (b == BLOCK_NONE) {
 			fs->enospc++;
-			s->enospc++;
+			s->vm.enospc++;
 			zsim_sim_event(s, "enospc", "\"fs\":\"%s\",\"file\":\"%s\",\"page\":%llu,\"why\":\"no free block\"",
 				       s->cfg.fs[file->fs].name, file->name, (unsigned long long)fr->index);
 			return ZSIM_ENOSPC;
@@ -153,9 +153,9 @@ static int writeback(struct zsim_sim *s, uint32_t f, uint64_t *cpu_ns)
 	struct zsim_fill_ctx fc = { s, { .cls = fr->cls, .param = fr->param, .seed = fr->seed } };
 	struct zsim_page_ref pg = { .bytes = NULL, .hash = zsim_content_hash(&fc.c),
 				    .fill = zsim_content_fill_ref, .ctx = &fc };
-	uint64_t refusals = s->ram_refusals;
+	uint64_t refusals = s->mm.ram_refusals;
 	int rc = fs->tier->ops->store(fs->tier->priv, fr->swap, &pg);
-	if (rc < 0 && !s->in_reclaim && s->ram_refusals != refusals)
+	if (rc < 0 && !s->mm.in_reclaim && s->mm.ram_refusals != refusals)
 		return ZSIM_EAGAIN;   /* the flusher's GFP_NOIO allocation waits for memory: retry later */
 	if (rc < 0) {
 		/* the I/O error ends the write-back: the page is clean, its data lost */
@@ -165,14 +165,14 @@ static int writeback(struct zsim_sim *s, uint32_t f, uint64_t *cpu_ns)
 				       "the page is marked clean and its data is lost (lost async page write)\"",
 				       s->cfg.fs[file->fs].name, s->cfg.dev[s->cfg.fs[file->fs].device].name,
 				       file->name, (unsigned long long)fr->index, fr->swap, zsim_strerror(rc));
-		s->lost_writes++;
+		s->vm.lost_writes++;
 		clear_dirty(s, f);
 		return 0;
 	}
 	if (fs->tier->ops->io)
-		fs->tier->ops->io(fs->tier->priv, s->now, true, fr->swap, 1, cpu_ns);
+		fs->tier->ops->io(fs->tier->priv, s->clk.now, true, fr->swap, 1, cpu_ns);
 	fs->pages_written++;
-	s->pgpgout++;
+	s->vm.pgpgout++;
 	clear_dirty(s, f);
 	return 0;
 }
@@ -185,14 +185,14 @@ static int writeback(struct zsim_sim *s, uint32_t f, uint64_t *cpu_ns)
 /* global_dirtyable_memory: free pages plus the file LRU */
 static uint64_t dirtyable(const struct zsim_sim *s)
 {
-	return s->nr_free + s->policy->size(s->policy_priv, ZSIM_LRU_FILE);
+	return s->mm.nr_free + s->mm.policy->size(s->mm.policy_priv, ZSIM_LRU_FILE);
 }
 
 static void flush_until(struct zsim_sim *s, uint64_t *cpu_ns, unsigned pct);
 
 void zsim_fs_flush_dirty(struct zsim_sim *s, uint64_t *cpu_ns)
 {
-	s->flush_kicked = false;
+	s->pc.flush_kicked = false;
 	flush_until(s, cpu_ns, DIRTY_BACKGROUND_PCT);
 }
 
@@ -202,7 +202,7 @@ static uint64_t flusher(struct zsim_sim *s, void *ctx)
 	(void)ctx;
 	uint64_t cpu = 0;
 	zsim_fs_flush_dirty(s, &cpu);
-	zsim_cpu_run(s, s->now, cpu);
+	zsim_cpu_run(s, s->clk.now, cpu);
 	return FLUSH_INTERVAL_NS;
 }
 
@@ -218,50 +218,51 @@ static uint64_t flusher_kicked(struct zsim_sim *s, void *ctx)
 static void flush_until(struct zsim_sim *s, uint64_t *cpu_ns, unsigned pct)
 {
 	uint64_t avail = dirtyable(s);
-	while (s->dirty_len) {
-		struct zsim_dirty *d = &s->dirty[s->dirty_head];
-		bool live = s->dirty_stamp[d->frame] == d->stamp &&
-			    (s->frames[d->frame].mflags & ZSIM_MF_DIRTY);
-		bool expired = d->time + DIRTY_EXPIRE_NS <= s->now;
-		bool over = s->nr_dirty * 100 > avail * pct;
+	while (s->pc.dirty_len) {
+		struct zsim_dirty *d = &s->pc.dirty[s->pc.dirty_head];
+		bool live = s->pc.dirty_stamp[d->frame] == d->stamp &&
+			    (s->mm.frames[d->frame].mflags & ZSIM_MF_DIRTY);
+		bool expired = d->time + DIRTY_EXPIRE_NS <= s->clk.now;
+		bool over = s->pc.nr_dirty * 100 > avail * pct;
 		if (live && !expired && !over)
 			break;
-		s->dirty_head = (s->dirty_head + 1) % s->dirty_cap;
-		s->dirty_len--;
+		s->pc.dirty_head = (s->pc.dirty_head + 1) % s->pc.dirty_cap;
+		s->pc.dirty_len--;
 		int rc = live ? writeback(s, d->frame, cpu_ns) : 0;
 		if (rc == ZSIM_EAGAIN) {
 			/* no memory for it yet: the flusher waits; the page stays first in
 			 * line (writeback pushed nothing onto the queue) */
-			s->dirty_head = (s->dirty_head + s->dirty_cap - 1) % s->dirty_cap;
-			s->dirty_len++;
+			s->pc.dirty_head = (s->pc.dirty_head + s->pc.dirty_cap - 1) % s->pc.dirty_cap;
+			s->pc.dirty_len++;
 			break;
 		}
 		if (rc < 0) {
 			/* no block: keep it dirty, retried when next dirtied or reclaimed */
-			s->frames[d->frame].mflags &= (uint8_t)~ZSIM_MF_DIRTY;
-			s->nr_dirty--;
+			s->mm.frames[d->frame].mflags &= (uint8_t)~ZSIM_MF_DIRTY;
+			s->pc.nr_dirty--;
 			mark_dirty(s, d->frame);
 			break;
 		}
 	}
 }
 
-int zsim_fs_evict(struct zsim_sim *s, uint32_t f, uint64_t *cpu_ns, uint64_t *io_done)
+int zsim_fs_evict(struct zsim_sim *s, uint32_t f, uint64_t *cpu_ns)
 {
-	struct zsim_frame *fr = &s->frames[f];
-	struct zsim_file *file = &s->files[fr->owner];
+	uint64_t io = 0, *io_done = &io;   /* reclaim does not wait for the write */
+	struct zsim_frame *fr = &s->mm.frames[f];
+	struct zsim_file *file = &s->pc.files[fr->owner];
 	uint64_t *e = zsim_filemap_lookup(&file->pages, fr->index);
 	if (fr->kind == ZSIM_FK_SHMEM) {
 		uint64_t entry;
 		if ((fr->mflags & ZSIM_MF_SWAPCACHE)) {
-			entry = ((uint64_t)fr->swapdev << 48) | fr->swap;
+			entry = zsim_swp_entry(fr->swapdev, fr->swap);
 			zsim_swap_slot_of(s, entry)->frame = ZSIM_FRAME_NONE;
 		} else {
 			int rc = zsim_swap_out(s, f, &entry, cpu_ns, io_done);
 			if (rc < 0)
 				return rc;
 		}
-		*e = ZSIM_PTE_SWAPPED | entry;
+		*e = zsim_swp_pte(entry);
 		zsim_mm_free_frame(s, f);
 		return 0;
 	}
@@ -279,7 +280,7 @@ static struct zsim_file *file_of(struct zsim_sim *s, struct zsim_group *g, uint3
 {
 	if (id >= g->file_map_len || !g->file_map[id])
 		return NULL;
-	return &s->files[g->file_map[id] - 1];
+	return &s->pc.files[g->file_map[id] - 1];
 }
 
 static uint32_t new_page(struct zsim_sim *s, struct zsim_proc *p, struct zsim_file *file, uint64_t page,
@@ -288,9 +289,9 @@ static uint32_t new_page(struct zsim_sim *s, struct zsim_proc *p, struct zsim_fi
 	uint32_t f = zsim_mm_alloc_frame(s, p);
 	if (f == ZSIM_FRAME_NONE)
 		return f;
-	struct zsim_frame *fr = &s->frames[f];
+	struct zsim_frame *fr = &s->mm.frames[f];
 	fr->kind = shmem ? ZSIM_FK_SHMEM : ZSIM_FK_FILE;
-	fr->owner = (uint32_t)(file - s->files);
+	fr->owner = (uint32_t)(file - s->pc.files);
 	fr->index = page;
 	zsim_mm_lru_add(s, f);
 	return f;
@@ -299,19 +300,19 @@ static uint32_t new_page(struct zsim_sim *s, struct zsim_proc *p, struct zsim_fi
 /* Drop file page entry e (RAM, swap or disk). */
 static void drop_page(struct zsim_sim *s, struct zsim_file *file, uint64_t e)
 {
-	struct zsim_fsstate *fs = &s->fs[file->fs];
+	struct zsim_fsstate *fs = &s->pc.fs[file->fs];
 	if (e & ZSIM_PTE_PRESENT) {
 		uint32_t f = (uint32_t)e;
-		struct zsim_frame *fr = &s->frames[f];
+		struct zsim_frame *fr = &s->mm.frames[f];
 		if (fr->mflags & ZSIM_MF_SWAPCACHE)
-			zsim_swap_release(s, ((uint64_t)fr->swapdev << 48) | fr->swap);
+			zsim_swap_release(s, zsim_swp_entry(fr->swapdev, fr->swap));
 		if (fr->kind == ZSIM_FK_FILE && fr->swap != ZSIM_FRAME_NONE)
 			block_free(fs, fr->swap);
 		clear_dirty(s, f);
-		s->policy->del(s->policy_priv, f);
+		s->mm.policy->del(s->mm.policy_priv, f);
 		zsim_mm_free_frame(s, f);
 	} else if (e & ZSIM_PTE_SWAPPED) {
-		zsim_swap_release(s, e & ~ZSIM_PTE_SWAPPED);
+		zsim_swap_release(s, zsim_pte_swp(e));
 	} else if (e & ZSIM_FPE_ONDISK) {
 		block_free(fs, (uint32_t)e);
 	}
@@ -342,25 +343,25 @@ int zsim_fs_event(struct zsim_sim *s, struct zsim_proc *p, struct zsim_group *g,
 			memset(g->file_map + g->file_map_len, 0, (n - g->file_map_len) * sizeof(*g->file_map));
 			g->file_map_len = n;
 		}
-		if (s->nr_files == s->cap_files) {
-			s->cap_files = s->cap_files ? s->cap_files * 2 : 256;
-			s->files = zsim_xrealloc(s->files, s->cap_files * sizeof(*s->files));
+		if (s->pc.nr_files == s->pc.cap_files) {
+			s->pc.cap_files = s->pc.cap_files ? s->pc.cap_files * 2 : 256;
+			s->pc.files = zsim_xrealloc(s->pc.files, s->pc.cap_files * sizeof(*s->pc.files));
 		}
-		struct zsim_file *file = &s->files[s->nr_files];
+		struct zsim_file *file = &s->pc.files[s->pc.nr_files];
 		memset(file, 0, sizeof(*file));
-		file->group = (uint32_t)(g - s->groups);
+		file->group = (uint32_t)(g - s->pr.groups);
 		file->id = ev->file;
 		file->fs = g->fs_map[ev->fs];
 		file->live = true;
 		snprintf(file->name, sizeof(file->name), "%s", ev->name ? ev->name : "");
 		zsim_filemap_init(&file->pages);
-		g->file_map[ev->file] = ++s->nr_files;
+		g->file_map[ev->file] = ++s->pc.nr_files;
 		return 0;
 	}
 	struct zsim_file *file = file_of(s, g, ev->file);
 	if (!file || !file->live)
 		return 0;   /* the reader guarantees files exist; a file of a killed writer may not */
-	struct zsim_fsstate *fs = &s->fs[file->fs];
+	struct zsim_fsstate *fs = &s->pc.fs[file->fs];
 	bool tmpfs = s->cfg.fs[file->fs].type == ZSIM_FS_TMPFS;
 	switch (ev->kind) {
 	case ZSIM_EV_FILE_UNLINK:
@@ -376,15 +377,15 @@ int zsim_fs_event(struct zsim_sim *s, struct zsim_proc *p, struct zsim_group *g,
 		uint64_t *e = zsim_filemap_lookup(&file->pages, ev->page);
 		uint64_t v = e ? *e : 0;
 		uint32_t f;
-		s->nr_accesses++;
+		s->vm.nr_accesses++;
 		if (v & ZSIM_PTE_PRESENT) {
 			f = (uint32_t)v;
 			/* mark_page_accessed: the second use of a referenced page activates it */
-			if (s->frames[f].pflags & ZSIM_PG_REFERENCED)
-				s->frames[f].pflags |= ZSIM_PG_REFERENCED2;
-			s->frames[f].pflags |= ZSIM_PG_REFERENCED;
-			if (s->policy->touch)
-				s->policy->touch(s->policy_priv, f);
+			if (s->mm.frames[f].pflags & ZSIM_PG_REFERENCED)
+				s->mm.frames[f].pflags |= ZSIM_PG_REFERENCED2;
+			s->mm.frames[f].pflags |= ZSIM_PG_REFERENCED;
+			if (s->mm.policy->touch)
+				s->mm.policy->touch(s->mm.policy_priv, f);
 			p->pending_cpu += s->cfg.access_ns;
 		} else if (!v && !write) {
 			return 0;   /* a hole reads as zeroes */
@@ -392,7 +393,7 @@ int zsim_fs_event(struct zsim_sim *s, struct zsim_proc *p, struct zsim_group *g,
 			if (tmpfs && fs->used_pages >= fs->limit_pages) {
 				/* the write fails; the event log gets each process's first one */
 				fs->enospc++;
-				s->enospc++;
+				s->vm.enospc++;
 				if (!(p->enospc_logged & (1u << file->fs))) {
 					p->enospc_logged |= 1u << file->fs;
 					zsim_sim_event(s, "enospc", "\"fs\":\"%s\",\"file\":\"%s\",\"page\":%llu,"
@@ -409,45 +410,37 @@ int zsim_fs_event(struct zsim_sim *s, struct zsim_proc *p, struct zsim_group *g,
 				return ZSIM_ENOMEM;
 			if (tmpfs)
 				fs->used_pages++;
-			s->frames[f].swap = ZSIM_FRAME_NONE;
+			s->mm.frames[f].swap = ZSIM_FRAME_NONE;
 			p->pending_cpu += s->cfg.minor_fault_ns;
 		} else if ((v & ZSIM_PTE_SWAPPED) &&
-			   zsim_swap_slot_of(s, v & ~ZSIM_PTE_SWAPPED)->frame != ZSIM_FRAME_NONE) {
+			   zsim_swap_slot_of(s, zsim_pte_swp(v))->frame != ZSIM_FRAME_NONE) {
 			/* a tmpfs page still in the swap cache: take it back, no I/O */
-			f = zsim_swap_slot_of(s, v & ~ZSIM_PTE_SWAPPED)->frame;
-			struct zsim_frame *fr = &s->frames[f];
-			if (fr->kind == ZSIM_FK_SWAPCACHE) {
-				s->swap[fr->swapdev].readahead_hits++;
-				s->ra.hits++;
-			}
-			fr->kind = ZSIM_FK_SHMEM;
-			fr->owner = (uint32_t)(file - s->files);
-			fr->index = ev->page;
-			fr->pflags |= ZSIM_PG_REFERENCED;
+			f = zsim_swap_slot_of(s, zsim_pte_swp(v))->frame;
+			zsim_swap_cache_take(s, f, ZSIM_FK_SHMEM, (uint32_t)(file - s->pc.files), ev->page, NULL);
 			p->pending_cpu += s->cfg.minor_fault_ns;
 		} else {
 			/* in swap (tmpfs) or on disk: read it in */
 			f = new_page(s, p, file, ev->page, tmpfs);
 			if (f == ZSIM_FRAME_NONE)
 				return ZSIM_ENOMEM;
-			uint64_t cpu = 0, io = s->now;
+			uint64_t cpu = 0, io = s->clk.now;
 			e = zsim_filemap_lookup(&file->pages, ev->page);
 			v = *e;
 			if (v & ZSIM_PTE_SWAPPED) {
-				zsim_swap_in(s, v & ~ZSIM_PTE_SWAPPED, f, NULL, 0, &cpu, &io);
+				zsim_swap_in(s, zsim_pte_swp(v), f, NULL, 0, &cpu, &io);
 			} else {
-				struct zsim_frame *fr = &s->frames[f];
+				struct zsim_frame *fr = &s->mm.frames[f];
 				fr->swap = (uint32_t)v;   /* its block */
 				if (fs->tier->ops->io)
-					io = fs->tier->ops->io(fs->tier->priv, s->now, false, fr->swap, 1, &cpu);
+					io = fs->tier->ops->io(fs->tier->priv, s->clk.now, false, fr->swap, 1, &cpu);
 				fs->pages_read++;
-				s->pgpgin++;
+				s->vm.pgpgin++;
 				/* its content is not needed: a clean page is dropped, never
 				 * written back, and a write gives it new content */
 			}
-			s->pgmajfault++;
+			s->vm.pgmajfault++;
 			p->faults_major++;
-			zsim_hist_add(&s->fault_lat, cpu + (io > s->now ? io - s->now : 0));
+			zsim_hist_add(&s->out.fault_lat, cpu + (io > s->clk.now ? io - s->clk.now : 0));
 			p->pending_cpu += cpu;
 			if (io > *wait_until)
 				*wait_until = io;
@@ -456,24 +449,24 @@ int zsim_fs_event(struct zsim_sim *s, struct zsim_proc *p, struct zsim_group *g,
 		if (ev->page >= file->size_pages && write)
 			file->size_pages = ev->page + 1;
 		if (write) {
-			struct zsim_frame *fr = &s->frames[f];
+			struct zsim_frame *fr = &s->mm.frames[f];
 			fr->cls = ev->content.cls;
 			fr->param = ev->content.param;
 			fr->seed = ev->content.seed;
 			if (fr->mflags & ZSIM_MF_SWAPCACHE)
-				zsim_swap_release(s, ((uint64_t)fr->swapdev << 48) | fr->swap);
+				zsim_swap_release(s, zsim_swp_entry(fr->swapdev, fr->swap));
 			if (!tmpfs) {
 				mark_dirty(s, f);
 				uint64_t avail = dirtyable(s);
-				if (s->nr_dirty * 100 > avail * DIRTY_PCT) {
+				if (s->pc.nr_dirty * 100 > avail * DIRTY_PCT) {
 					/* balance_dirty_pages: the writer pays for writeback */
 					uint64_t cpu = 0;
 					flush_until(s, &cpu, DIRTY_BACKGROUND_PCT);
 					p->pending_cpu += cpu;
 					p->stall_ns += cpu;
-				} else if (s->nr_dirty * 100 > avail * DIRTY_BACKGROUND_PCT && !s->flush_kicked) {
-					s->flush_kicked = true;
-					zsim_timer_kick(s, s->flush_kick_timer, s->now);
+				} else if (s->pc.nr_dirty * 100 > avail * DIRTY_BACKGROUND_PCT && !s->pc.flush_kicked) {
+					s->pc.flush_kicked = true;
+					zsim_timer_kick(s, s->pc.flush_kick_timer, s->clk.now);
 				}
 			}
 		}

@@ -56,25 +56,25 @@
 static uint32_t frame_take(struct zsim_sim *s)
 {
 	/* a frame freed before (most recent first), else the lowest never used */
-	uint32_t f = s->nr_freed_structs ? s->free_structs[--s->nr_freed_structs] : s->next_fresh_frame++;
-	s->nr_free_structs--;
-	s->nr_free--;
-	s->lru_pages++;
-	if (s->nr_free < s->min_free_seen)
-		s->min_free_seen = s->nr_free;
-	memset(&s->frames[f], 0, sizeof(s->frames[f]));
-	s->frames[f].list = 0xff;
-	s->frames[f].swap = ZSIM_FRAME_NONE;
+	uint32_t f = s->mm.nr_freed_structs ? s->mm.free_structs[--s->mm.nr_freed_structs] : s->mm.next_fresh_frame++;
+	s->mm.nr_free_structs--;
+	s->mm.nr_free--;
+	s->mm.lru_pages++;
+	if (s->mm.nr_free < s->mm.min_free_seen)
+		s->mm.min_free_seen = s->mm.nr_free;
+	memset(&s->mm.frames[f], 0, sizeof(s->mm.frames[f]));
+	s->mm.frames[f].list = 0xff;
+	s->mm.frames[f].swap = ZSIM_FRAME_NONE;
 	return f;
 }
 
 void zsim_mm_free_frame(struct zsim_sim *s, uint32_t f)
 {
-	s->frames[f].kind = ZSIM_FK_FREE;
-	s->free_structs[s->nr_freed_structs++] = f;
-	s->nr_free_structs++;
-	s->nr_free++;
-	s->lru_pages--;
+	s->mm.frames[f].kind = ZSIM_FK_FREE;
+	s->mm.free_structs[s->mm.nr_freed_structs++] = f;
+	s->mm.nr_free_structs++;
+	s->mm.nr_free++;
+	s->mm.lru_pages--;
 }
 
 /*
@@ -83,9 +83,9 @@ void zsim_mm_free_frame(struct zsim_sim *s, uint32_t f)
  */
 void zsim_mm_lru_add(struct zsim_sim *s, uint32_t f)
 {
-	int type = s->frames[f].kind == ZSIM_FK_FILE ? ZSIM_LRU_FILE : ZSIM_LRU_ANON;
-	s->frames[f].pflags |= ZSIM_PG_REFERENCED;
-	s->policy->add(s->policy_priv, f, type, type == ZSIM_LRU_ANON && !s->cfg.kp->anon_start_inactive);
+	int type = s->mm.frames[f].kind == ZSIM_FK_FILE ? ZSIM_LRU_FILE : ZSIM_LRU_ANON;
+	s->mm.frames[f].pflags |= ZSIM_PG_REFERENCED;
+	s->mm.policy->add(s->mm.policy_priv, f, type, type == ZSIM_LRU_ANON && !s->cfg.kp->anon_start_inactive);
 }
 
 static uint64_t shrink_noio(struct zsim_sim *s, uint64_t want);
@@ -101,27 +101,27 @@ static uint64_t shrink_noio(struct zsim_sim *s, uint64_t want);
 static int ram_get(void *ctx, unsigned n)
 {
 	struct zsim_sim *s = ctx;
-	uint64_t floor = s->in_reclaim ? 0 : s->wmark_min;
-	if (s->nr_free < floor + n && !s->in_reclaim) {
-		s->allocstall++;
+	uint64_t floor = s->mm.in_reclaim ? 0 : s->mm.wmark_min;
+	if (s->mm.nr_free < floor + n && !s->mm.in_reclaim) {
+		s->vm.allocstall++;
 		shrink_noio(s, n > SWAP_CLUSTER_MAX ? n : SWAP_CLUSTER_MAX);
 	}
-	if (s->nr_free < floor + n) {
-		s->ram_refusals++;
+	if (s->mm.nr_free < floor + n) {
+		s->mm.ram_refusals++;
 		return ZSIM_ENOMEM;
 	}
-	s->nr_free -= n;
-	s->zspages += n;
-	if (s->nr_free < s->min_free_seen)
-		s->min_free_seen = s->nr_free;
+	s->mm.nr_free -= n;
+	s->mm.zspages += n;
+	if (s->mm.nr_free < s->mm.min_free_seen)
+		s->mm.min_free_seen = s->mm.nr_free;
 	return 0;
 }
 
 static void ram_put(void *ctx, unsigned n)
 {
 	struct zsim_sim *s = ctx;
-	s->nr_free += n;
-	s->zspages -= n;
+	s->mm.nr_free += n;
+	s->mm.zspages -= n;
 }
 
 /* ---- watermarks ------------------------------------------------------------ */
@@ -129,7 +129,7 @@ static void ram_put(void *ctx, unsigned n)
 static void set_watermarks(struct zsim_sim *s)
 {
 	const struct zsim_config *c = &s->cfg;
-	uint64_t managed = s->nr_frames - s->reserve_pages;
+	uint64_t managed = s->mm.nr_frames - s->mm.reserve_pages;
 	uint64_t mfk = c->min_free_kbytes;
 	if (!mfk) {
 		/* init_per_zone_wmark_min: sqrt(lowmem_kbytes * 16), clamped */
@@ -141,9 +141,9 @@ static void set_watermarks(struct zsim_sim *s)
 		if (mfk > cap)
 			mfk = cap;
 	}
-	s->min_free_kbytes = mfk;
+	s->mm.min_free_kbytes = mfk;
 	if (!c->watermarks) {
-		s->wmark_min = s->wmark_low = s->wmark_high = 0;
+		s->mm.wmark_min = s->mm.wmark_low = s->mm.wmark_high = 0;
 		return;
 	}
 	uint64_t min = mfk / (ZSIM_PAGE_SIZE / 1024);
@@ -153,13 +153,13 @@ static void set_watermarks(struct zsim_sim *s)
 		uint64_t scaled = managed * c->watermark_scale_factor / 10000;
 		if (scaled > gap)
 			gap = scaled;
-		s->wmark_low = min + gap;
-		s->wmark_high = min + 2 * gap;
+		s->mm.wmark_low = min + gap;
+		s->mm.wmark_high = min + 2 * gap;
 	} else {
-		s->wmark_low = min + min / 4;
-		s->wmark_high = min + min / 2;
+		s->mm.wmark_low = min + min / 4;
+		s->mm.wmark_high = min + min / 2;
 	}
-	s->wmark_min = min;
+	s->mm.wmark_min = min;
 }
 
 /* page_referenced for the policies: a mapped anon page's accessed bit lives in
@@ -167,10 +167,10 @@ static void set_watermarks(struct zsim_sim *s)
 static bool test_clear_young(void *ctx, uint32_t f)
 {
 	struct zsim_sim *s = ctx;
-	const struct zsim_frame *fr = &s->frames[f];
+	const struct zsim_frame *fr = &s->mm.frames[f];
 	if (fr->kind != ZSIM_FK_ANON)
 		return false;
-	uint64_t *pte = zsim_pgt_lookup(&s->procs[fr->owner].pt, fr->index);
+	uint64_t *pte = zsim_pgt_lookup(&s->pr.procs[fr->owner].pt, fr->index);
 	if (!(*pte & ZSIM_PTE_YOUNG))
 		return false;
 	*pte &= ~ZSIM_PTE_YOUNG;
@@ -182,40 +182,40 @@ static uint64_t kswapd(struct zsim_sim *s, void *ctx);
 int zsim_mm_init(struct zsim_sim *s, char *err, size_t errlen)
 {
 	const struct zsim_config *c = &s->cfg;
-	s->nr_frames = (uint32_t)(c->ram / ZSIM_PAGE_SIZE);
-	s->reserve_pages = ZSIM_DIV_ROUND_UP(c->kernel_reserve, ZSIM_PAGE_SIZE);
-	s->frames = zsim_xcalloc_big(s->nr_frames, sizeof(*s->frames));
+	s->mm.nr_frames = (uint32_t)(c->ram / ZSIM_PAGE_SIZE);
+	s->mm.reserve_pages = ZSIM_DIV_ROUND_UP(c->kernel_reserve, ZSIM_PAGE_SIZE);
+	s->mm.frames = zsim_xcalloc_big(s->mm.nr_frames, sizeof(*s->mm.frames));
 	/* untouched until used, so a large simulated RAM costs only what it holds */
-	s->free_structs = zsim_xmalloc((size_t)s->nr_frames * sizeof(*s->free_structs));
-	s->nr_free_structs = s->nr_frames;
-	s->nr_free = s->nr_frames - s->reserve_pages;
-	s->min_free_seen = s->nr_free;
+	s->mm.free_structs = zsim_xmalloc((size_t)s->mm.nr_frames * sizeof(*s->mm.free_structs));
+	s->mm.nr_free_structs = s->mm.nr_frames;
+	s->mm.nr_free = s->mm.nr_frames - s->mm.reserve_pages;
+	s->mm.min_free_seen = s->mm.nr_free;
 	set_watermarks(s);
-	s->policy = zsim_reclaim_find(c->policy);
-	if (!s->policy) {
+	s->mm.policy = zsim_reclaim_find(c->policy);
+	if (!s->mm.policy) {
 		snprintf(err, errlen, "unknown reclaim policy '%s'", c->policy);
 		return ZSIM_EINVAL;
 	}
-	s->policy_priv = zsim_xcalloc(1, s->policy->priv_size);
-	s->policy_env.test_clear_young = test_clear_young;
-	s->policy_env.ctx = s;
-	s->policy->init(s->policy_priv, s->frames, s->nr_frames, &s->policy_env);
-	s->victims = zsim_xmalloc(SWAP_CLUSTER_MAX * sizeof(*s->victims));
-	s->ram_source.get = ram_get;
-	s->ram_source.put = ram_put;
-	s->ram_source.ctx = s;
-	s->kswapd_timer = zsim_timer_add(s, ZSIM_TIMER_IDLE, ZSIM_TIMER_KEEPS_RUNNING, kswapd, NULL);
+	s->mm.policy_priv = zsim_xcalloc(1, s->mm.policy->priv_size);
+	s->mm.policy_env.test_clear_young = test_clear_young;
+	s->mm.policy_env.ctx = s;
+	s->mm.policy->init(s->mm.policy_priv, s->mm.frames, s->mm.nr_frames, &s->mm.policy_env);
+	s->mm.victims = zsim_xmalloc(SWAP_CLUSTER_MAX * sizeof(*s->mm.victims));
+	s->mm.ram_source.get = ram_get;
+	s->mm.ram_source.put = ram_put;
+	s->mm.ram_source.ctx = s;
+	s->mm.kswapd_timer = zsim_timer_add(s, ZSIM_TIMER_IDLE, ZSIM_TIMER_KEEPS_RUNNING, kswapd, NULL);
 	return 0;
 }
 
 void zsim_mm_free(struct zsim_sim *s)
 {
-	if (s->policy && s->policy->destroy)
-		s->policy->destroy(s->policy_priv);
-	free(s->policy_priv);
-	zsim_free_big(s->frames, s->nr_frames, sizeof(*s->frames));
-	free(s->free_structs);
-	free(s->victims);
+	if (s->mm.policy && s->mm.policy->destroy)
+		s->mm.policy->destroy(s->mm.policy_priv);
+	free(s->mm.policy_priv);
+	zsim_free_big(s->mm.frames, s->mm.nr_frames, sizeof(*s->mm.frames));
+	free(s->mm.free_structs);
+	free(s->mm.victims);
 }
 
 /* ---- eviction ---------------------------------------------------------------- */
@@ -225,44 +225,47 @@ void zsim_mm_free(struct zsim_sim *s)
  * code when the page must stay (swap full, swap write failed, file page that
  * cannot be written).  Costs go to *cpu (the reclaiming task's CPU time).
  */
-static int evict(struct zsim_sim *s, uint32_t f, uint64_t *cpu)
+static int evict_anon(struct zsim_sim *s, uint32_t f, uint64_t *cpu)
 {
-	struct zsim_frame *fr = &s->frames[f];
-	if (s->reclaim_noio && (fr->kind == ZSIM_FK_SHMEM || fr->kind == ZSIM_FK_ANON ||
-				(fr->kind == ZSIM_FK_FILE && (fr->mflags & ZSIM_MF_DIRTY))))
-		return ZSIM_EAGAIN;   /* needs a swap or file write: not under GFP_NOIO */
-	if (fr->kind == ZSIM_FK_FILE || fr->kind == ZSIM_FK_SHMEM) {
-		uint64_t io = 0;
-		return zsim_fs_evict(s, f, cpu, &io);
-	}
-	if (fr->kind == ZSIM_FK_SWAPCACHE) {
-		/* read ahead, never mapped: its copy in swap is current */
-		zsim_swap_slot_of(s, ((uint64_t)fr->swapdev << 48) | fr->swap)->frame = ZSIM_FRAME_NONE;
-		zsim_mm_free_frame(s, f);
-		return 0;
-	}
-	/* anonymous */
-	struct zsim_proc *p = &s->procs[fr->owner];
+	struct zsim_frame *fr = &s->mm.frames[f];
+	struct zsim_proc *p = &s->pr.procs[fr->owner];
 	uint64_t *pte = zsim_pgt_lookup(&p->pt, fr->index);
 	uint64_t entry, io = 0;
 	if ((fr->mflags & ZSIM_MF_SWAPCACHE) && !(fr->mflags & ZSIM_MF_DIRTY)) {
 		/* the copy in swap is current: drop the page, keep the slot */
-		entry = ((uint64_t)fr->swapdev << 48) | fr->swap;
+		entry = zsim_swp_entry(fr->swapdev, fr->swap);
 		zsim_swap_slot_of(s, entry)->frame = ZSIM_FRAME_NONE;
 	} else {
 		if (fr->mflags & ZSIM_MF_SWAPCACHE) {
-			zsim_swap_release(s, ((uint64_t)fr->swapdev << 48) | fr->swap);
+			zsim_swap_release(s, zsim_swp_entry(fr->swapdev, fr->swap));
 			fr->mflags &= (uint8_t)~ZSIM_MF_SWAPCACHE;
 		}
 		int rc = zsim_swap_out(s, f, &entry, cpu, &io);
 		if (rc < 0)
 			return rc;
 	}
-	*pte = ZSIM_PTE_SWAPPED | entry;
+	*pte = zsim_swp_pte(entry);
 	p->rss_anon--;
 	p->swapents++;
 	zsim_mm_free_frame(s, f);
 	return 0;
+}
+
+/* How a page leaves RAM, by its kind: each owner of the kind evicts its own. */
+static int (*const evictors[])(struct zsim_sim *s, uint32_t f, uint64_t *cpu) = {
+	[ZSIM_FK_ANON] = evict_anon,                 /* to swap: here */
+	[ZSIM_FK_SHMEM] = zsim_fs_evict,             /* tmpfs to swap: fs.c */
+	[ZSIM_FK_FILE] = zsim_fs_evict,              /* page cache, written back if dirty: fs.c */
+	[ZSIM_FK_SWAPCACHE] = zsim_swap_cache_evict, /* read ahead, never mapped: swap.c */
+};
+
+static int evict(struct zsim_sim *s, uint32_t f, uint64_t *cpu)
+{
+	struct zsim_frame *fr = &s->mm.frames[f];
+	if (s->mm.reclaim_noio && (fr->kind == ZSIM_FK_SHMEM || fr->kind == ZSIM_FK_ANON ||
+				(fr->kind == ZSIM_FK_FILE && (fr->mflags & ZSIM_MF_DIRTY))))
+		return ZSIM_EAGAIN;   /* needs a swap or file write: not under GFP_NOIO */
+	return evictors[fr->kind](s, f, cpu);
 }
 
 /*
@@ -272,11 +275,11 @@ static int evict(struct zsim_sim *s, uint32_t f, uint64_t *cpu)
  */
 static void scan_counts(struct zsim_sim *s, int priority, uint64_t nr[2])
 {
-	uint64_t anon = s->policy->size(s->policy_priv, ZSIM_LRU_ANON);
-	uint64_t file = s->policy->size(s->policy_priv, ZSIM_LRU_FILE);
+	uint64_t anon = s->mm.policy->size(s->mm.policy_priv, ZSIM_LRU_ANON);
+	uint64_t file = s->mm.policy->size(s->mm.policy_priv, ZSIM_LRU_FILE);
 	bool can_swap = zsim_swap_free_pages(s) > 0;
 	uint64_t scan_a = anon >> priority, scan_f = file >> priority;
-	if (s->reclaim_noio) {   /* GFP_NOIO: page cache only */
+	if (s->mm.reclaim_noio) {   /* GFP_NOIO: page cache only */
 		nr[0] = 0;
 		nr[1] = scan_f ? scan_f : file < SWAP_CLUSTER_MAX ? file : SWAP_CLUSTER_MAX;
 		return;
@@ -292,22 +295,22 @@ static void scan_counts(struct zsim_sim *s, int priority, uint64_t nr[2])
 		return;
 	}
 	/* file pages "tiny" (file + free <= high): anon only (SCAN_ANON), checked first */
-	if (file + s->nr_free <= s->wmark_high || priority == 0) {
+	if (file + s->mm.nr_free <= s->mm.wmark_high || priority == 0) {
 		nr[0] = priority == 0 ? scan_a : anon >> priority ? scan_a : anon;
 		nr[1] = priority == 0 ? scan_f : 0;
 		return;
 	}
 	/* enough inactive page cache to trim: file only (SCAN_FILE / cache_trim_mode) */
-	bool trim = file && s->policy->inactive_low && !s->policy->inactive_low(s->policy_priv, ZSIM_LRU_FILE);
+	bool trim = file && s->mm.policy->inactive_low && !s->mm.policy->inactive_low(s->mm.policy_priv, ZSIM_LRU_FILE);
 	if (trim) {
 		nr[0] = 0;
 		nr[1] = scan_f;
 		return;
 	}
-	double ap = (double)s->cfg.swappiness * (double)(s->recent_scanned[0] + 1) /
-		    (double)(s->recent_rotated[0] + 1);
-	double fp = (double)(200 - s->cfg.swappiness) * (double)(s->recent_scanned[1] + 1) /
-		    (double)(s->recent_rotated[1] + 1);
+	double ap = (double)s->cfg.swappiness * (double)(s->mm.recent_scanned[0] + 1) /
+		    (double)(s->mm.recent_rotated[0] + 1);
+	double fp = (double)(200 - s->cfg.swappiness) * (double)(s->mm.recent_scanned[1] + 1) /
+		    (double)(s->mm.recent_rotated[1] + 1);
 	nr[0] = (uint64_t)((double)scan_a * ap / (ap + fp) + 0.5);
 	nr[1] = (uint64_t)((double)scan_f * fp / (ap + fp) + 0.5);
 }
@@ -320,22 +323,22 @@ static uint64_t shrink_list(struct zsim_sim *s, int type, uint64_t nr, uint64_t 
 	while (nr > 0 && freed < want) {
 		size_t chunk = nr < SWAP_CLUSTER_MAX ? (size_t)nr : SWAP_CLUSTER_MAX;
 		uint64_t rotated = 0;
-		size_t n = s->policy->isolate(s->policy_priv, type, chunk, s->victims, chunk, &rotated);
+		size_t n = s->mm.policy->isolate(s->mm.policy_priv, type, chunk, s->mm.victims, chunk, &rotated);
 		nr -= chunk;
 		*scanned += chunk;
 		*cpu += chunk * RECLAIM_SCAN_NS;
-		s->recent_scanned[type] += chunk;
-		s->recent_rotated[type] += rotated;
+		s->mm.recent_scanned[type] += chunk;
+		s->mm.recent_rotated[type] += rotated;
 		for (size_t i = 0; i < n; i++) {
-			uint32_t f = s->victims[i];
+			uint32_t f = s->mm.victims[i];
 			int rc = evict(s, f, cpu);
 			if (rc == 0) {
 				freed++;
 			} else if (rc == ZSIM_EAGAIN) {
-				s->policy->putback(s->policy_priv, f, type, false);   /* kept as it is */
+				s->mm.policy->putback(s->mm.policy_priv, f, type, false);   /* kept as it is */
 			} else {
-				s->policy->putback(s->policy_priv, f, type, true);
-				s->recent_rotated[type]++;
+				s->mm.policy->putback(s->mm.policy_priv, f, type, true);
+				s->mm.recent_rotated[type]++;
 			}
 		}
 		if (n == 0 && rotated == 0)
@@ -352,8 +355,8 @@ static uint64_t shrink_list(struct zsim_sim *s, int type, uint64_t nr, uint64_t 
 static uint64_t shrink(struct zsim_sim *s, uint64_t want, bool kswapd, uint64_t *cpu)
 {
 	uint64_t freed = 0, scanned = 0;
-	bool was = s->in_reclaim;
-	s->in_reclaim = true;
+	bool was = s->mm.in_reclaim;
+	s->mm.in_reclaim = true;
 	for (int prio = DEF_PRIORITY; prio >= 0 && freed < want; prio--) {
 		uint64_t nr[2];
 		scan_counts(s, prio, nr);
@@ -361,18 +364,18 @@ static uint64_t shrink(struct zsim_sim *s, uint64_t want, bool kswapd, uint64_t 
 			if (nr[t])
 				freed += shrink_list(s, t, nr[t], want - freed, cpu, &scanned);
 	}
-	s->in_reclaim = was;
+	s->mm.in_reclaim = was;
 	for (int t = 0; t < 2; t++)
-		if (s->recent_scanned[t] > (s->nr_frames >> 2)) {
-			s->recent_scanned[t] /= 2;
-			s->recent_rotated[t] /= 2;
+		if (s->mm.recent_scanned[t] > (s->mm.nr_frames >> 2)) {
+			s->mm.recent_scanned[t] /= 2;
+			s->mm.recent_rotated[t] /= 2;
 		}
 	if (kswapd) {
-		s->pgsteal_kswapd += freed;
-		s->pgscan_kswapd += scanned;
+		s->vm.pgsteal_kswapd += freed;
+		s->vm.pgscan_kswapd += scanned;
 	} else {
-		s->pgsteal_direct += freed;
-		s->pgscan_direct += scanned;
+		s->vm.pgsteal_direct += freed;
+		s->vm.pgscan_direct += scanned;
 	}
 	return freed;
 }
@@ -383,9 +386,9 @@ static uint64_t shrink(struct zsim_sim *s, uint64_t want, bool kswapd, uint64_t 
 static uint64_t shrink_noio(struct zsim_sim *s, uint64_t want)
 {
 	uint64_t cpu = 0;
-	s->reclaim_noio = true;
+	s->mm.reclaim_noio = true;
 	uint64_t freed = shrink(s, want, false, &cpu);
-	s->reclaim_noio = false;
+	s->mm.reclaim_noio = false;
 	return freed;
 }
 
@@ -397,16 +400,16 @@ static uint64_t shrink_noio(struct zsim_sim *s, uint64_t want)
 uint64_t zsim_mm_kswapd_round(struct zsim_sim *s, bool *again)
 {
 	uint64_t cpu = 0;
-	if (s->nr_free >= s->wmark_high) {
+	if (s->mm.nr_free >= s->mm.wmark_high) {
 		*again = false;
 		return 0;
 	}
 	uint64_t freed = shrink(s, SWAP_CLUSTER_MAX, true, &cpu);
 	if (freed == 0)
-		s->kswapd_failures++;
+		s->mm.kswapd_failures++;
 	else
-		s->kswapd_failures = 0;
-	*again = s->nr_free < s->wmark_high && s->kswapd_failures < KSWAPD_MAX_FAILURES;
+		s->mm.kswapd_failures = 0;
+	*again = s->mm.nr_free < s->mm.wmark_high && s->mm.kswapd_failures < KSWAPD_MAX_FAILURES;
 	return cpu ? cpu : RECLAIM_SCAN_NS;
 }
 
@@ -417,8 +420,8 @@ static uint64_t kswapd(struct zsim_sim *s, void *ctx)
 	(void)ctx;
 	bool again;
 	uint64_t cpu = zsim_mm_kswapd_round(s, &again);
-	uint64_t end = zsim_cpu_run(s, s->now, cpu);
-	return again ? end - s->now : ZSIM_TIMER_DONE;
+	uint64_t end = zsim_cpu_run(s, s->clk.now, cpu);
+	return again ? end - s->clk.now : ZSIM_TIMER_DONE;
 }
 
 /* ---- OOM ---------------------------------------------------------------------- */
@@ -439,8 +442,8 @@ static uint32_t oom_kill(struct zsim_sim *s, struct zsim_proc *trigger)
 {
 	uint32_t victim = UINT32_MAX;
 	uint64_t best = 0;
-	for (uint32_t i = 0; i < s->nr_procs; i++) {
-		const struct zsim_proc *p = &s->procs[i];
+	for (uint32_t i = 0; i < s->pr.nr_procs; i++) {
+		const struct zsim_proc *p = &s->pr.procs[i];
 		if (!p->alive)
 			continue;
 		uint64_t b = badness(p);
@@ -452,17 +455,17 @@ static uint32_t oom_kill(struct zsim_sim *s, struct zsim_proc *trigger)
 	}
 	if (victim == UINT32_MAX)
 		return victim;
-	struct zsim_proc *v = &s->procs[victim];
-	s->oom_kill++;
+	struct zsim_proc *v = &s->pr.procs[victim];
+	s->vm.oom_kill++;
 	char swaps[512];
 	size_t off = 0;
 	swaps[0] = '\0';
-	for (unsigned i = 0; i < s->nr_swap && off < sizeof(swaps); i++)
+	for (unsigned i = 0; i < s->sw.nr_swap && off < sizeof(swaps); i++)
 		off += (size_t)snprintf(swaps + off, sizeof(swaps) - off,
 					"%s{\"device\":\"%s\",\"free_pages\":%llu,\"total_pages\":%llu}",
-					i ? "," : "", s->cfg.dev[s->swap[i].cfg_index].name,
-					(unsigned long long)(s->swap[i].nr_slots - s->swap[i].used),
-					(unsigned long long)s->swap[i].nr_slots);
+					i ? "," : "", s->cfg.dev[s->sw.swap[i].cfg_index].name,
+					(unsigned long long)(s->sw.swap[i].nr_slots - s->sw.swap[i].used),
+					(unsigned long long)s->sw.swap[i].nr_slots);
 	/* where RAM went: each zram's pool (swap or block device), and the LRUs */
 	char zrams[512];
 	uint64_t zram_total = 0;
@@ -470,14 +473,14 @@ static uint32_t oom_kill(struct zsim_sim *s, struct zsim_proc *trigger)
 	zrams[0] = '\0';
 	for (unsigned d = 0; d < s->cfg.nr_dev && off < sizeof(zrams); d++) {
 		uint64_t used = 0;
-		if (!s->devtier[d] || zsim_tier_control(s->devtier[d], ZSIM_TCTL_RAM_PAGES, &used) < 0)
+		if (!s->dev.devtier[d] || zsim_tier_control(s->dev.devtier[d], ZSIM_TCTL_RAM_PAGES, &used) < 0)
 			continue;
 		zram_total += used;
 		off += (size_t)snprintf(zrams + off, sizeof(zrams) - off, "%s{\"device\":\"%s\",\"mem_used_pages\":%llu}",
 					zram_total == used ? "" : ",", s->cfg.dev[d].name, (unsigned long long)used);
 	}
-	uint64_t lru_anon = s->policy->size(s->policy_priv, ZSIM_LRU_ANON);
-	uint64_t lru_file = s->policy->size(s->policy_priv, ZSIM_LRU_FILE);
+	uint64_t lru_anon = s->mm.policy->size(s->mm.policy_priv, ZSIM_LRU_ANON);
+	uint64_t lru_file = s->mm.policy->size(s->mm.policy_priv, ZSIM_LRU_FILE);
 	zsim_sim_event(s, "oom_kill",
 		       "\"victim\":\"%s\",\"group\":%u,\"pid\":%u,\"badness\":%llu,\"rss_anon_pages\":%llu,"
 		       "\"rss_file_pages\":%llu,\"rss_shmem_pages\":%llu,\"swapents\":%llu,"
@@ -487,16 +490,16 @@ static uint32_t oom_kill(struct zsim_sim *s, struct zsim_proc *trigger)
 		       v->name, v->group, v->pid, (unsigned long long)best,
 		       (unsigned long long)v->rss_anon, (unsigned long long)v->rss_file,
 		       (unsigned long long)v->rss_shmem, (unsigned long long)v->swapents,
-		       trigger ? trigger->name : "kswapd", (unsigned long long)s->nr_free,
-		       (unsigned long long)s->wmark_min, (unsigned long long)s->zspages,
+		       trigger ? trigger->name : "kswapd", (unsigned long long)s->mm.nr_free,
+		       (unsigned long long)s->mm.wmark_min, (unsigned long long)s->mm.zspages,
 		       (unsigned long long)lru_anon, (unsigned long long)lru_file, zrams,
 		       (unsigned long long)zsim_swap_free_pages(s), swaps);
-	if (s->oom_kill <= ZSIM_MAX_KILLS_KEPT) {
-		struct zsim_kill *k = &s->kills[s->oom_kill - 1];
-		k->time = s->now;
+	if (s->vm.oom_kill <= ZSIM_MAX_KILLS_KEPT) {
+		struct zsim_kill *k = &s->out.kills[s->vm.oom_kill - 1];
+		k->time = s->clk.now;
 		k->rss = v->rss_anon + v->rss_file + v->rss_shmem;
 		k->swapents = v->swapents;
-		k->free_pages = s->nr_free;
+		k->free_pages = s->mm.nr_free;
 		k->swap_free = zsim_swap_free_pages(s);
 		k->swap_total = zsim_swap_total_pages(s);
 		k->zram_pages = zram_total;
@@ -524,18 +527,18 @@ static void wake_kswapd(struct zsim_sim *s);
  */
 uint32_t zsim_mm_alloc_frame(struct zsim_sim *s, struct zsim_proc *p)
 {
-	if (s->nr_free > s->wmark_low && s->nr_free_structs)
+	if (s->mm.nr_free > s->mm.wmark_low && s->mm.nr_free_structs)
 		return frame_take(s);
 	wake_kswapd(s);
 	unsigned no_progress = 0;
 	for (;;) {
-		if (s->nr_free > s->wmark_min && s->nr_free_structs)
+		if (s->mm.nr_free > s->mm.wmark_min && s->mm.nr_free_structs)
 			return frame_take(s);
-		if (s->in_reclaim && s->nr_free && s->nr_free_structs)
+		if (s->mm.in_reclaim && s->mm.nr_free && s->mm.nr_free_structs)
 			return frame_take(s);
 		/* direct reclaim: SWAP_CLUSTER_MAX pages; one page when watermarks are off,
 		 * which makes RAM behave as a cache of exactly its size (cross-checks) */
-		s->allocstall++;
+		s->vm.allocstall++;
 		uint64_t cpu = 0;
 		uint64_t freed = shrink(s, s->cfg.watermarks ? SWAP_CLUSTER_MAX : 1, false, &cpu);
 		if (p) {
@@ -544,22 +547,22 @@ uint32_t zsim_mm_alloc_frame(struct zsim_sim *s, struct zsim_proc *p)
 		}
 		if (freed) {
 			no_progress = 0;
-			s->kswapd_failures = 0;
+			s->mm.kswapd_failures = 0;
 			continue;
 		}
 		no_progress++;
 		/* should_reclaim_retry: can free + reclaimable ever reach min? */
-		uint64_t reclaimable = s->policy->size(s->policy_priv, ZSIM_LRU_FILE);
+		uint64_t reclaimable = s->mm.policy->size(s->mm.policy_priv, ZSIM_LRU_FILE);
 		if (zsim_swap_free_pages(s))
-			reclaimable += s->policy->size(s->policy_priv, ZSIM_LRU_ANON);
-		uint64_t avail = s->nr_free + reclaimable - reclaimable * no_progress / MAX_RECLAIM_RETRIES;
-		if (no_progress <= MAX_RECLAIM_RETRIES && avail > s->wmark_min)
+			reclaimable += s->mm.policy->size(s->mm.policy_priv, ZSIM_LRU_ANON);
+		uint64_t avail = s->mm.nr_free + reclaimable - reclaimable * no_progress / MAX_RECLAIM_RETRIES;
+		if (no_progress <= MAX_RECLAIM_RETRIES && avail > s->mm.wmark_min)
 			continue;
 		uint32_t v = oom_kill(s, p);
 		no_progress = 0;
 		if (v == UINT32_MAX)
 			return ZSIM_FRAME_NONE;
-		if (p && &s->procs[v] == p)
+		if (p && &s->pr.procs[v] == p)
 			return ZSIM_FRAME_NONE;
 	}
 }
@@ -568,8 +571,8 @@ static void wake_kswapd(struct zsim_sim *s)
 {
 	/* a kswapd that gave up (MAX_RECLAIM_RETRIES rounds without progress) stays
 	 * asleep until some reclaim makes progress again */
-	if (!zsim_timer_busy(s, s->kswapd_timer) && s->cfg.watermarks && s->kswapd_failures < KSWAPD_MAX_FAILURES)
-		zsim_timer_kick(s, s->kswapd_timer, s->now);
+	if (!zsim_timer_busy(s, s->mm.kswapd_timer) && s->cfg.watermarks && s->mm.kswapd_failures < KSWAPD_MAX_FAILURES)
+		zsim_timer_kick(s, s->mm.kswapd_timer, s->clk.now);
 }
 
 /* ---- faults ------------------------------------------------------------------- */
@@ -586,7 +589,7 @@ static void anon_write(struct zsim_sim *s, struct zsim_frame *fr, const struct z
 {
 	set_content(fr, c);
 	if (fr->mflags & ZSIM_MF_SWAPCACHE) {
-		zsim_swap_release(s, ((uint64_t)fr->swapdev << 48) | fr->swap);
+		zsim_swap_release(s, zsim_swp_entry(fr->swapdev, fr->swap));
 		fr->mflags &= (uint8_t)~ZSIM_MF_SWAPCACHE;
 	}
 }
@@ -596,17 +599,17 @@ int zsim_mm_access(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, bool
 {
 	uint64_t *pte = zsim_pgt_walk(&p->pt, vpage);
 	uint64_t e = *pte;
-	s->nr_accesses++;
+	s->vm.nr_accesses++;
 	if (e & ZSIM_PTE_PRESENT) {
 		/* the hot path: a hit sets the accessed bit and, on a read, touches
 		 * nothing else (the frame is looked at only by reclaim) */
 		uint32_t f = (uint32_t)e;
 		if (!(e & ZSIM_PTE_YOUNG))
 			*pte = e | ZSIM_PTE_YOUNG;
-		if (s->policy->touch)
-			s->policy->touch(s->policy_priv, f);
+		if (s->mm.policy->touch)
+			s->mm.policy->touch(s->mm.policy_priv, f);
 		if (write)
-			anon_write(s, &s->frames[f], c);
+			anon_write(s, &s->mm.frames[f], c);
 		p->pending_cpu += s->cfg.access_ns;
 		return 0;
 	}
@@ -614,7 +617,7 @@ int zsim_mm_access(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, bool
 		/* a read of never-written anon memory maps the shared zero page */
 		if (!(e & ZSIM_PTE_ZERO)) {
 			*pte = ZSIM_PTE_ZERO;
-			s->pgfault++;
+			s->vm.pgfault++;
 			p->faults_minor++;
 			p->pending_cpu += s->cfg.minor_fault_ns;
 		} else {
@@ -623,30 +626,21 @@ int zsim_mm_access(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, bool
 		return 0;
 	}
 	if (e & ZSIM_PTE_SWAPPED) {
-		struct zsim_swap_slot *sl = zsim_swap_slot_of(s, e & ~ZSIM_PTE_SWAPPED);
+		struct zsim_swap_slot *sl = zsim_swap_slot_of(s, zsim_pte_swp(e));
 		if (sl->frame != ZSIM_FRAME_NONE) {
 			/* still in the swap cache (read ahead, or swapped in before): map it */
 			uint32_t f = sl->frame;
-			struct zsim_frame *fr = &s->frames[f];
-			if (fr->kind == ZSIM_FK_SWAPCACHE) {
-				s->swap[(fr->swapdev)].readahead_hits++;
-				if (s->cfg.kp->swap_vma_readahead)
-					p->ra.hits++;   /* VMA readahead counts per VMA */
-				else
-					s->ra.hits++;
-			}
-			fr->kind = ZSIM_FK_ANON;
-			fr->owner = (uint32_t)(p - s->procs);
-			fr->index = vpage;
-			fr->pflags |= ZSIM_PG_REFERENCED;
-			s->pgfault++;
+			/* VMA readahead counts its hits per VMA (the process's state here) */
+			zsim_swap_cache_take(s, f, ZSIM_FK_ANON, (uint32_t)(p - s->pr.procs), vpage,
+					     s->cfg.kp->swap_vma_readahead ? &p->ra : NULL);
+			s->vm.pgfault++;
 			p->faults_minor++;
 			p->pending_cpu += s->cfg.minor_fault_ns;
 			*pte = ZSIM_PTE_PRESENT | f;
 			p->rss_anon++;
 			p->swapents--;
 			if (write)
-				anon_write(s, fr, c);
+				anon_write(s, &s->mm.frames[f], c);
 			return 0;
 		}
 	}
@@ -654,18 +648,18 @@ int zsim_mm_access(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, bool
 	if (f == ZSIM_FRAME_NONE)
 		return ZSIM_ENOMEM;    /* p was OOM-killed */
 	e = *pte;   /* leaves never move: pte is still this page's entry */
-	struct zsim_frame *fr = &s->frames[f];
+	struct zsim_frame *fr = &s->mm.frames[f];
 	fr->kind = ZSIM_FK_ANON;
-	fr->owner = (uint32_t)(p - s->procs);
+	fr->owner = (uint32_t)(p - s->pr.procs);
 	fr->index = vpage;
-	s->pgfault++;
+	s->vm.pgfault++;
 	if (e & ZSIM_PTE_SWAPPED) {
-		uint64_t cpu = 0, io = s->now;
-		zsim_swap_in(s, e & ~ZSIM_PTE_SWAPPED, f, p, vpage, &cpu, &io);
-		s->pgmajfault++;
+		uint64_t cpu = 0, io = s->clk.now;
+		zsim_swap_in(s, zsim_pte_swp(e), f, p, vpage, &cpu, &io);
+		s->vm.pgmajfault++;
 		p->faults_major++;
-		uint64_t lat = cpu + (io > s->now ? io - s->now : 0);
-		zsim_hist_add(&s->fault_lat, lat);
+		uint64_t lat = cpu + (io > s->clk.now ? io - s->clk.now : 0);
+		zsim_hist_add(&s->out.fault_lat, lat);
 		p->pending_cpu += cpu;
 		if (io > *wait_until)
 			*wait_until = io;
@@ -689,14 +683,14 @@ static void drop_pte(struct zsim_sim *s, struct zsim_proc *p, uint64_t e)
 {
 	if (e & ZSIM_PTE_PRESENT) {
 		uint32_t f = (uint32_t)e;
-		struct zsim_frame *fr = &s->frames[f];
+		struct zsim_frame *fr = &s->mm.frames[f];
 		if (fr->mflags & ZSIM_MF_SWAPCACHE)
-			zsim_swap_release(s, ((uint64_t)fr->swapdev << 48) | fr->swap);
-		s->policy->del(s->policy_priv, f);
+			zsim_swap_release(s, zsim_swp_entry(fr->swapdev, fr->swap));
+		s->mm.policy->del(s->mm.policy_priv, f);
 		zsim_mm_free_frame(s, f);
 		p->rss_anon--;
 	} else if (e & ZSIM_PTE_SWAPPED) {
-		zsim_swap_release(s, e & ~ZSIM_PTE_SWAPPED);
+		zsim_swap_release(s, zsim_pte_swp(e));
 		p->swapents--;
 	}
 }
@@ -730,13 +724,6 @@ void zsim_mm_exit(struct zsim_sim *s, struct zsim_proc *p)
 	zsim_pgt_each(&p->pt, exit_one, &w);
 	zsim_pgt_free(&p->pt);
 	zsim_pgt_init(&p->pt);
-	p->alive = false;
-	p->end_ns = s->now;
-	s->live_procs--;
-	if (p->idle) {
-		p->idle = false;
-		s->idle_procs--;
-	}
 }
 
 /* ---- checks -------------------------------------------------------------------- */
@@ -744,20 +731,20 @@ void zsim_mm_exit(struct zsim_sim *s, struct zsim_proc *p)
 int zsim_mm_check(const struct zsim_sim *s, char *msg, size_t len)
 {
 	uint64_t lru = 0;
-	for (uint32_t f = 0; f < s->nr_frames; f++)
-		lru += s->frames[f].kind != ZSIM_FK_FREE;
-	if (lru != s->lru_pages || s->nr_free + s->lru_pages + s->zspages + s->reserve_pages != s->nr_frames) {
+	for (uint32_t f = 0; f < s->mm.nr_frames; f++)
+		lru += s->mm.frames[f].kind != ZSIM_FK_FREE;
+	if (lru != s->mm.lru_pages || s->mm.nr_free + s->mm.lru_pages + s->mm.zspages + s->mm.reserve_pages != s->mm.nr_frames) {
 		snprintf(msg, len, "mm: frames do not add up: free %llu + lru %llu (counted %llu) + zspages "
-			 "%llu + reserve %llu != %u", (unsigned long long)s->nr_free,
-			 (unsigned long long)s->lru_pages, (unsigned long long)lru,
-			 (unsigned long long)s->zspages, (unsigned long long)s->reserve_pages, s->nr_frames);
+			 "%llu + reserve %llu != %u", (unsigned long long)s->mm.nr_free,
+			 (unsigned long long)s->mm.lru_pages, (unsigned long long)lru,
+			 (unsigned long long)s->mm.zspages, (unsigned long long)s->mm.reserve_pages, s->mm.nr_frames);
 		return ZSIM_ECORRUPT;
 	}
-	uint64_t on_lists = s->policy->size(s->policy_priv, 0) + s->policy->size(s->policy_priv, 1);
-	if (on_lists != s->lru_pages) {
+	uint64_t on_lists = s->mm.policy->size(s->mm.policy_priv, 0) + s->mm.policy->size(s->mm.policy_priv, 1);
+	if (on_lists != s->mm.lru_pages) {
 		snprintf(msg, len, "mm: %llu pages on the LRU lists, %llu in use",
-			 (unsigned long long)on_lists, (unsigned long long)s->lru_pages);
+			 (unsigned long long)on_lists, (unsigned long long)s->mm.lru_pages);
 		return ZSIM_ECORRUPT;
 	}
-	return s->policy->check(s->policy_priv, msg, len);
+	return s->mm.policy->check(s->mm.policy_priv, msg, len);
 }

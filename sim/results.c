@@ -18,21 +18,21 @@ static const char *const ts_header =
 
 void zsim_sample(struct zsim_sim *s)
 {
-	if (!s->ts_out)
+	if (!s->out.ts_out)
 		return;
-	if (s->samples == 0 && !s->done)
-		fputs(ts_header, s->ts_out);
-	s->samples++;
+	if (s->out.samples == 0 && !s->done)
+		fputs(ts_header, s->out.ts_out);
+	s->out.samples++;
 	uint64_t swap_used = zsim_swap_total_pages(s) - zsim_swap_free_pages(s);
-	fprintf(s->ts_out, "%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%u\n",
-		(unsigned long long)s->now, (unsigned long long)s->nr_free,
-		(unsigned long long)s->policy->size(s->policy_priv, ZSIM_LRU_ANON),
-		(unsigned long long)s->policy->size(s->policy_priv, ZSIM_LRU_FILE),
-		(unsigned long long)s->zspages, (unsigned long long)swap_used,
-		(unsigned long long)s->nr_dirty, (unsigned long long)s->pswpin,
-		(unsigned long long)s->pswpout, (unsigned long long)s->pgmajfault,
-		(unsigned long long)s->pgsteal_kswapd, (unsigned long long)s->pgsteal_direct,
-		(unsigned long long)s->allocstall, (unsigned long long)s->oom_kill, s->live_procs);
+	fprintf(s->out.ts_out, "%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%u\n",
+		(unsigned long long)s->clk.now, (unsigned long long)s->mm.nr_free,
+		(unsigned long long)s->mm.policy->size(s->mm.policy_priv, ZSIM_LRU_ANON),
+		(unsigned long long)s->mm.policy->size(s->mm.policy_priv, ZSIM_LRU_FILE),
+		(unsigned long long)s->mm.zspages, (unsigned long long)swap_used,
+		(unsigned long long)s->pc.nr_dirty, (unsigned long long)s->vm.pswpin,
+		(unsigned long long)s->vm.pswpout, (unsigned long long)s->vm.pgmajfault,
+		(unsigned long long)s->vm.pgsteal_kswapd, (unsigned long long)s->vm.pgsteal_direct,
+		(unsigned long long)s->vm.allocstall, (unsigned long long)s->vm.oom_kill, s->pr.live_procs);
 }
 
 static uint64_t sample_tick(struct zsim_sim *s, void *ctx)
@@ -57,62 +57,62 @@ json_t *zsim_summary(const struct zsim_sim *s, const struct zsim_run_info *ri)
 	json_object_set_new(r, "kernel", json_string(s->cfg.kp->name));
 	json_object_set_new(r, "seed", JI(s->cfg.seed));
 	json_t *tr = json_array();
-	for (unsigned g = 0; g < s->nr_groups; g++)
+	for (unsigned g = 0; g < s->pr.nr_groups; g++)
 		json_array_append_new(tr, json_string(ri->trace_names[g]));
 	json_object_set_new(r, "traces", tr);
-	json_object_set_new(r, "sim_time_ns", JI(s->now));
+	json_object_set_new(r, "sim_time_ns", JI(s->clk.now));
 
 	uint32_t killed = 0, finished = 0;
-	for (uint32_t i = 0; i < s->nr_procs; i++) {
-		killed += s->procs[i].killed;
-		finished += s->procs[i].started && !s->procs[i].alive && !s->procs[i].killed;
+	for (uint32_t i = 0; i < s->pr.nr_procs; i++) {
+		killed += s->pr.procs[i].killed;
+		finished += s->pr.procs[i].started && !s->pr.procs[i].alive && !s->pr.procs[i].killed;
 	}
 	json_t *o = json_object();
-	json_object_set_new(o, "oom_kills", JI(s->oom_kill));
-	json_object_set_new(o, "enospc", JI(s->enospc));
-	json_object_set_new(o, "lost_writes", JI(s->lost_writes));
-	json_object_set_new(o, "zram_writeback_pages", JI(s->zram_writeback));
-	json_object_set_new(o, "swap_write_failures", JI(s->swap_write_fail));
-	json_object_set_new(o, "processes", JI(s->nr_procs));
+	json_object_set_new(o, "oom_kills", JI(s->vm.oom_kill));
+	json_object_set_new(o, "enospc", JI(s->vm.enospc));
+	json_object_set_new(o, "lost_writes", JI(s->vm.lost_writes));
+	json_object_set_new(o, "zram_writeback_pages", JI(s->vm.zram_writeback));
+	json_object_set_new(o, "swap_write_failures", JI(s->vm.swap_write_fail));
+	json_object_set_new(o, "processes", JI(s->pr.nr_procs));
 	json_object_set_new(o, "processes_finished", JI(finished));
 	json_object_set_new(o, "processes_killed", JI(killed));
-	json_object_set_new(o, "processes_left", JI(s->live_procs));
-	json_object_set_new(o, "processes_idle_at_end", JI(s->idle_procs));
+	json_object_set_new(o, "processes_left", JI(s->pr.live_procs));
+	json_object_set_new(o, "processes_idle_at_end", JI(s->pr.idle_procs));
 	json_object_set_new(r, "outcome", o);
 
 	json_t *v = json_object();
 	struct { const char *k; uint64_t v; } vm[] = {
-		{ "pgfault", s->pgfault }, { "pgmajfault", s->pgmajfault }, { "pswpin", s->pswpin },
-		{ "pswpout", s->pswpout }, { "pgpgin", s->pgpgin }, { "pgpgout", s->pgpgout },
-		{ "pgscan_kswapd", s->pgscan_kswapd }, { "pgscan_direct", s->pgscan_direct },
-		{ "pgsteal_kswapd", s->pgsteal_kswapd }, { "pgsteal_direct", s->pgsteal_direct },
-		{ "allocstall", s->allocstall }, { "oom_kill", s->oom_kill },
-		{ "page_accesses", s->nr_accesses }, { "trace_events", s->nr_events },
+		{ "pgfault", s->vm.pgfault }, { "pgmajfault", s->vm.pgmajfault }, { "pswpin", s->vm.pswpin },
+		{ "pswpout", s->vm.pswpout }, { "pgpgin", s->vm.pgpgin }, { "pgpgout", s->vm.pgpgout },
+		{ "pgscan_kswapd", s->vm.pgscan_kswapd }, { "pgscan_direct", s->vm.pgscan_direct },
+		{ "pgsteal_kswapd", s->vm.pgsteal_kswapd }, { "pgsteal_direct", s->vm.pgsteal_direct },
+		{ "allocstall", s->vm.allocstall }, { "oom_kill", s->vm.oom_kill },
+		{ "page_accesses", s->vm.nr_accesses }, { "trace_events", s->vm.nr_events },
 	};
 	for (size_t i = 0; i < ZSIM_ARRAY_SIZE(vm); i++)
 		json_object_set_new(v, vm[i].k, JI(vm[i].v));
 	json_object_set_new(r, "vmstat", v);
 
 	json_t *m = json_object();
-	json_object_set_new(m, "ram_pages", JI(s->nr_frames));
-	json_object_set_new(m, "kernel_reserve_pages", JI(s->reserve_pages));
-	json_object_set_new(m, "min_free_kbytes", JI(s->min_free_kbytes));
-	json_object_set_new(m, "watermark_min", JI(s->wmark_min));
-	json_object_set_new(m, "watermark_low", JI(s->wmark_low));
-	json_object_set_new(m, "watermark_high", JI(s->wmark_high));
-	json_object_set_new(m, "free_pages", JI(s->nr_free));
-	json_object_set_new(m, "free_pages_lowest", JI(s->min_free_seen));
-	json_object_set_new(m, "zspages", JI(s->zspages));
-	json_object_set_new(m, "anon_lru_pages", JI(s->policy->size(s->policy_priv, ZSIM_LRU_ANON)));
-	json_object_set_new(m, "file_lru_pages", JI(s->policy->size(s->policy_priv, ZSIM_LRU_FILE)));
+	json_object_set_new(m, "ram_pages", JI(s->mm.nr_frames));
+	json_object_set_new(m, "kernel_reserve_pages", JI(s->mm.reserve_pages));
+	json_object_set_new(m, "min_free_kbytes", JI(s->mm.min_free_kbytes));
+	json_object_set_new(m, "watermark_min", JI(s->mm.wmark_min));
+	json_object_set_new(m, "watermark_low", JI(s->mm.wmark_low));
+	json_object_set_new(m, "watermark_high", JI(s->mm.wmark_high));
+	json_object_set_new(m, "free_pages", JI(s->mm.nr_free));
+	json_object_set_new(m, "free_pages_lowest", JI(s->mm.min_free_seen));
+	json_object_set_new(m, "zspages", JI(s->mm.zspages));
+	json_object_set_new(m, "anon_lru_pages", JI(s->mm.policy->size(s->mm.policy_priv, ZSIM_LRU_ANON)));
+	json_object_set_new(m, "file_lru_pages", JI(s->mm.policy->size(s->mm.policy_priv, ZSIM_LRU_FILE)));
 	json_object_set_new(r, "memory", m);
 
 	json_t *sw = json_array();
 	uint64_t ins = 0;
-	for (unsigned d = 0; d < s->nr_swap; d++)
-		ins += s->swap[d].swapins;
-	for (unsigned d = 0; d < s->nr_swap; d++) {
-		const struct zsim_swapdev *sd = &s->swap[d];
+	for (unsigned d = 0; d < s->sw.nr_swap; d++)
+		ins += s->sw.swap[d].swapins;
+	for (unsigned d = 0; d < s->sw.nr_swap; d++) {
+		const struct zsim_swapdev *sd = &s->sw.swap[d];
 		json_t *e = json_object();
 		json_object_set_new(e, "device", json_string(s->cfg.dev[sd->cfg_index].name));
 		json_object_set_new(e, "priority", json_integer(sd->priority));
@@ -133,7 +133,7 @@ json_t *zsim_summary(const struct zsim_sim *s, const struct zsim_run_info *ri)
 	for (unsigned d = 0; d < s->cfg.nr_dev; d++) {
 		struct zsim_wear w;
 		struct zsim_stat st[ZSIM_TIER_MAX_STATS];
-		const struct zsim_tier *t = s->devtier[d];
+		const struct zsim_tier *t = s->dev.devtier[d];
 		size_t n = t->ops->stats(t->priv, st, ZSIM_TIER_MAX_STATS);
 		json_t *e = json_object();
 		json_object_set_new(e, "type", json_string(zsim_dev_type_name(&s->cfg.dev[d])));
@@ -153,7 +153,7 @@ json_t *zsim_summary(const struct zsim_sim *s, const struct zsim_run_info *ri)
 
 	json_t *fss = json_object();
 	for (unsigned i = 0; i < s->cfg.nr_fs; i++) {
-		const struct zsim_fsstate *fs = &s->fs[i];
+		const struct zsim_fsstate *fs = &s->pc.fs[i];
 		json_t *e = json_object();
 		bool tmp = s->cfg.fs[i].type == ZSIM_FS_TMPFS;
 		json_object_set_new(e, "type", json_string(tmp ? "tmpfs" : "block"));
@@ -173,7 +173,7 @@ json_t *zsim_summary(const struct zsim_sim *s, const struct zsim_run_info *ri)
 	json_object_set_new(r, "filesystems", fss);
 
 	json_t *h = json_object();
-	const struct zsim_histogram *fl = &s->fault_lat;
+	const struct zsim_histogram *fl = &s->out.fault_lat;
 	json_object_set_new(h, "count", JI(fl->count));
 	json_object_set_new(h, "mean", JI(fl->count ? fl->sum / fl->count : 0));
 	json_object_set_new(h, "p50", JI(zsim_hist_quantile(fl, 0.50)));
@@ -183,8 +183,8 @@ json_t *zsim_summary(const struct zsim_sim *s, const struct zsim_run_info *ri)
 	json_object_set_new(r, "major_fault_latency_ns", h);
 
 	json_t *ps = json_array();
-	for (uint32_t i = 0; i < s->nr_procs; i++) {
-		const struct zsim_proc *p = &s->procs[i];
+	for (uint32_t i = 0; i < s->pr.nr_procs; i++) {
+		const struct zsim_proc *p = &s->pr.procs[i];
 		if (!p->started)
 			continue;
 		json_t *e = json_object();
@@ -192,7 +192,7 @@ json_t *zsim_summary(const struct zsim_sim *s, const struct zsim_run_info *ri)
 		json_object_set_new(e, "pid", JI(p->pid));
 		json_object_set_new(e, "name", json_string(p->name));
 		json_object_set_new(e, "start_ns", JI(p->start_ns));
-		json_object_set_new(e, "end_ns", JI(p->alive ? s->now : p->end_ns));
+		json_object_set_new(e, "end_ns", JI(p->alive ? s->clk.now : p->end_ns));
 		json_object_set_new(e, "cpu_ns", JI(p->cpu_ns));
 		json_object_set_new(e, "reclaim_stall_ns", JI(p->stall_ns));
 		json_object_set_new(e, "fault_wait_ns", JI(p->fault_wait_ns));
@@ -215,7 +215,7 @@ json_t *zsim_summary(const struct zsim_sim *s, const struct zsim_run_info *ri)
 bool zsim_wear_of(const struct zsim_sim *s, unsigned d, struct zsim_wear *w)
 {
 	uint64_t pe = 0, flash = 0, nand = 0, waf = 1000;
-	const struct zsim_tier *t = s->devtier[d];
+	const struct zsim_tier *t = s->dev.devtier[d];
 	if (!t || zsim_tier_stat(t, "pe_cycles", &pe) < 0 || !pe)
 		return false;
 	zsim_tier_stat(t, "flash_pages", &flash);
@@ -224,7 +224,7 @@ bool zsim_wear_of(const struct zsim_sim *s, unsigned d, struct zsim_wear *w)
 	double life = (double)flash * (double)pe;   /* NAND pages the flash can take */
 	w->life_used = nand / life;
 	w->tbw_bytes = (uint64_t)(life * ZSIM_PAGE_SIZE * 1000.0 / (double)waf);
-	w->years = nand && s->now ? life / (double)nand * ((double)s->now / 1e9) / (365.25 * 86400.0) : 0;
+	w->years = nand && s->clk.now ? life / (double)nand * ((double)s->clk.now / 1e9) / (365.25 * 86400.0) : 0;
 	return true;
 }
 
@@ -238,15 +238,15 @@ void zsim_print_summary(FILE *out, const struct zsim_sim *s, const struct zsim_r
 {
 	char a[32], b[32];
 	fprintf(out, "zsim: %s%.3f s simulated, kernel %s, %u processes\n",
-		ri->interrupted ? "INTERRUPTED after " : "", (double)s->now / 1e9, s->cfg.kp->name, s->nr_procs);
+		ri->interrupted ? "INTERRUPTED after " : "", (double)s->clk.now / 1e9, s->cfg.kp->name, s->pr.nr_procs);
 	uint32_t killed = 0;
-	for (uint32_t i = 0; i < s->nr_procs; i++)
-		killed += s->procs[i].killed;
-	if (s->oom_kill) {
+	for (uint32_t i = 0; i < s->pr.nr_procs; i++)
+		killed += s->pr.procs[i].killed;
+	if (s->vm.oom_kill) {
 		fprintf(out, "  OOM: %llu kill(s), %u process(es) killed (see events.jsonl)\n",
-			(unsigned long long)s->oom_kill, killed);
-		for (uint64_t i = 0; i < s->oom_kill && i < ZSIM_MAX_KILLS_KEPT; i++) {
-			const struct zsim_kill *k = &s->kills[i];
+			(unsigned long long)s->vm.oom_kill, killed);
+		for (uint64_t i = 0; i < s->vm.oom_kill && i < ZSIM_MAX_KILLS_KEPT; i++) {
+			const struct zsim_kill *k = &s->out.kills[i];
 			human_size(a, sizeof(a), k->rss + k->swapents);
 			human_size(b, sizeof(b), k->swap_free);
 			char c[32];
@@ -263,12 +263,12 @@ void zsim_print_summary(FILE *out, const struct zsim_sim *s, const struct zsim_r
 		}
 	} else
 		fprintf(out, "  OOM: none\n");
-	if (s->enospc)
+	if (s->vm.enospc)
 		fprintf(out, "  ENOSPC: %llu write(s) refused (a filesystem was full; see events.jsonl)\n",
-			(unsigned long long)s->enospc);
+			(unsigned long long)s->vm.enospc);
 	for (unsigned d = 0; d < s->cfg.nr_dev; d++) {
 		uint64_t wr = 0, rd = 0, held = 0;
-		const struct zsim_tier *t = s->devtier[d];
+		const struct zsim_tier *t = s->dev.devtier[d];
 		if (!t || s->cfg.dev[d].lower < 0 || zsim_tier_stat(t, "bd_writes", &wr) < 0)
 			continue;
 		zsim_tier_stat(t, "bd_reads", &rd);
@@ -281,7 +281,7 @@ void zsim_print_summary(FILE *out, const struct zsim_sim *s, const struct zsim_r
 	for (unsigned d = 0; d < s->cfg.nr_dev; d++) {
 		struct zsim_wear w;
 		uint64_t wr = 0;
-		if (!zsim_wear_of(s, d, &w) || zsim_tier_stat(s->devtier[d], "pages_written", &wr) < 0 || !wr)
+		if (!zsim_wear_of(s, d, &w) || zsim_tier_stat(s->dev.devtier[d], "pages_written", &wr) < 0 || !wr)
 			continue;
 		human_size(a, sizeof(a), wr);
 		if (w.years >= 1)
@@ -292,30 +292,30 @@ void zsim_print_summary(FILE *out, const struct zsim_sim *s, const struct zsim_r
 			"writing at this rate all the time, it would last %s\n",
 			s->cfg.dev[d].name, a, 100.0 * w.life_used, (double)w.tbw_bytes / 1e12, b);
 	}
-	if (s->lost_writes)
+	if (s->vm.lost_writes)
 		fprintf(out, "  DATA LOST: %llu page write-back(s) refused by the device and dropped "
-			"(lost async page write; see events.jsonl)\n", (unsigned long long)s->lost_writes);
+			"(lost async page write; see events.jsonl)\n", (unsigned long long)s->vm.lost_writes);
 	fprintf(out, "  faults: %llu major, %llu total; pages swapped in %llu (with readahead), out %llu\n",
-		(unsigned long long)s->pgmajfault, (unsigned long long)s->pgfault,
-		(unsigned long long)s->pswpin, (unsigned long long)s->pswpout);
+		(unsigned long long)s->vm.pgmajfault, (unsigned long long)s->vm.pgfault,
+		(unsigned long long)s->vm.pswpin, (unsigned long long)s->vm.pswpout);
 	uint64_t ins = 0;
-	for (unsigned d = 0; d < s->nr_swap; d++)
-		ins += s->swap[d].swapins;
-	for (unsigned d = 0; d < s->nr_swap; d++) {
-		const struct zsim_swapdev *sd = &s->swap[d];
+	for (unsigned d = 0; d < s->sw.nr_swap; d++)
+		ins += s->sw.swap[d].swapins;
+	for (unsigned d = 0; d < s->sw.nr_swap; d++) {
+		const struct zsim_swapdev *sd = &s->sw.swap[d];
 		human_size(a, sizeof(a), sd->used);
 		human_size(b, sizeof(b), sd->nr_slots);
 		fprintf(out, "  swap %-8s %s of %s used, served %.1f%% of swap-in faults, %llu failed writes\n",
 			s->cfg.dev[sd->cfg_index].name, a, b, ins ? 100.0 * (double)sd->swapins / (double)ins : 0.0,
 			(unsigned long long)sd->failed_writes);
 	}
-	const struct zsim_histogram *fl = &s->fault_lat;
+	const struct zsim_histogram *fl = &s->out.fault_lat;
 	if (fl->count)
 		fprintf(out, "  major fault latency: p50 %.1f us, p90 %.1f us, p99 %.1f us, p99.9 %.1f us\n",
 			(double)zsim_hist_quantile(fl, 0.5) / 1e3, (double)zsim_hist_quantile(fl, 0.9) / 1e3,
 			(double)zsim_hist_quantile(fl, 0.99) / 1e3, (double)zsim_hist_quantile(fl, 0.999) / 1e3);
-	human_size(a, sizeof(a), s->min_free_seen);
-	human_size(b, sizeof(b), s->wmark_min);
+	human_size(a, sizeof(a), s->mm.min_free_seen);
+	human_size(b, sizeof(b), s->mm.wmark_min);
 	fprintf(out, "  lowest free memory: %s (min watermark %s)\n", a, b);
 	if (ri->out_dir)
 		fprintf(out, "  results: %s/\n", ri->out_dir);

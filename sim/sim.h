@@ -54,6 +54,21 @@ struct zsim_pt_entry {
 	uint64_t val;
 };
 
+/*
+ * A swap entry (the kernel's swp_entry_t): the swap area's index in s->sw.swap
+ * and the slot in it.  A PTE or a tmpfs page map entry holding one has
+ * ZSIM_PTE_SWAPPED set.  These are the only places that know the encoding.
+ */
+#define ZSIM_SWP_SLOT_BITS 48
+static inline uint64_t zsim_swp_entry(unsigned area, uint64_t slot)
+{
+	return (uint64_t)area << ZSIM_SWP_SLOT_BITS | slot;
+}
+static inline unsigned zsim_swp_area(uint64_t e) { return (unsigned)(e >> ZSIM_SWP_SLOT_BITS) & 0xff; }
+static inline uint64_t zsim_swp_slot(uint64_t e) { return e & ((1ull << ZSIM_SWP_SLOT_BITS) - 1); }
+static inline uint64_t zsim_swp_pte(uint64_t e) { return ZSIM_PTE_SWAPPED | e; }
+static inline uint64_t zsim_pte_swp(uint64_t pte) { return pte & ~ZSIM_PTE_SWAPPED; }
+
 struct zsim_filemap {          /* a file's page map (filemap.c), open addressing: page -> entry, key and value side by side */
 	struct zsim_pt_entry *e;
 	uint64_t mask, used;
@@ -158,7 +173,7 @@ struct zsim_sim;
 
 /*
  * Timers (engine.c): a background job is a handler the engine calls at its
- * time.  It returns the delay until it runs again (from s->now, which it must
+ * time.  It returns the delay until it runs again (from s->clk.now, which it must
  * leave as it found it), or ZSIM_TIMER_DONE to sleep until it is kicked.
  */
 typedef uint64_t (*zsim_timer_fn)(struct zsim_sim *s, void *ctx);
@@ -202,16 +217,20 @@ struct zsim_kill {             /* an OOM kill, for the human summary */
 	char trigger[32];
 };
 
-struct zsim_sim {
-	struct zsim_config cfg;
-	FILE *events_out;          /* events.jsonl being written (tmp dir) */
-	FILE *ts_out;              /* timeseries.csv */
-	bool check;                /* verify invariants after each step (tests) */
-	volatile int *interrupt;   /* set by SIGINT */
-	void (*progress)(const struct zsim_sim *s, void *ctx);   /* called now and then */
-	void *progress_ctx;
+/*
+ * The simulation's state comes in parts, each owned by one file: the owner
+ * writes its fields; other files read them and change them only through the
+ * owner's functions (declared below, by file).  Two exceptions, both as in the
+ * kernel: `vm`, the event counters, each counted where its event happens (like
+ * count_vm_event()), read by results.c; and the frames (mm.frames, the
+ * kernel's struct page): mm hands them out and takes them back, and the file
+ * that holds a frame sets its kind, owner, index, content and flags (mm.c for
+ * anonymous pages, fs.c for file and tmpfs pages, swap.c for the swap cache),
+ * as each kernel subsystem sets the fields of the pages it holds.
+ */
 
-	/* time */
+/* engine.c: simulated time, the event queue and its timers, the CPUs */
+struct zsim_clock {
 	uint64_t now;
 	struct zsim_evq_item *evq;
 	uint64_t evq_len, evq_cap, evq_seq;
@@ -220,9 +239,20 @@ struct zsim_sim {
 	unsigned nr_timers, cap_timers;
 	unsigned timers_keeping;    /* KEEPS_RUNNING timers armed or running */
 	bool running;               /* zsim_sim_run has started the clock */
-	uint64_t *cpu_free_at;
+	uint64_t *cpu_free_at;      /* per CPU: when it is next free */
+};
 
-	/* frames */
+/* engine.c: processes and the trace groups they come from */
+struct zsim_procs {
+	struct zsim_proc *procs;
+	uint32_t nr_procs, cap_procs;
+	uint32_t live_procs, idle_procs;
+	struct zsim_group *groups;
+	unsigned nr_groups;
+};
+
+/* mm.c: RAM frames, watermarks, reclaim and its policy, kswapd */
+struct zsim_mm {
 	struct zsim_frame *frames;
 	uint32_t nr_frames;        /* RAM pages */
 	uint32_t *free_structs;    /* frame structs freed, most recent on top */
@@ -232,52 +262,78 @@ struct zsim_sim {
 	uint64_t nr_free;          /* free RAM pages */
 	uint64_t reserve_pages, zspages, lru_pages;
 	uint64_t wmark_min, wmark_low, wmark_high, min_free_kbytes;
+	uint64_t min_free_seen;    /* lowest nr_free so far */
 	const struct zsim_reclaim_ops *policy;
 	void *policy_priv;
 	struct zsim_reclaim_env policy_env;   /* what mm lends the policy (accessed bits) */
 	unsigned kswapd_timer;
 	unsigned kswapd_failures;
 	uint32_t *victims;         /* scratch for reclaim */
-
-	/* swap */
-	struct zsim_swapdev swap[ZSIM_CFG_MAX_SWAP];
-	unsigned nr_swap;
-	struct zsim_tier *devtier[ZSIM_CFG_MAX_DEVICES];
-	struct zsim_frame_source ram_source;
+	struct zsim_frame_source ram_source;  /* what in-RAM tiers take frames from */
 	bool in_reclaim;           /* PF_MEMALLOC: allocations may go below min */
 	bool reclaim_noio;         /* a GFP_NOIO reclaim: clean page cache only, no swap, no writes */
 	uint64_t ram_refusals;     /* kernel frame requests refused for want of free RAM */
-	struct zsim_ra_state ra;   /* cluster readahead state (swapin_nr_pages), global */
+	uint64_t recent_scanned[2], recent_rotated[2];   /* anon/file balance (get_scan_count) */
+};
 
-	/* processes, files, traces */
-	struct zsim_proc *procs;
-	uint32_t nr_procs, cap_procs;
-	uint32_t live_procs, idle_procs;
+/* swap.c: the swap areas in priority order, and cluster readahead */
+struct zsim_swapstate {
+	struct zsim_swapdev swap[ZSIM_CFG_MAX_SWAP];
+	unsigned nr_swap;
+	struct zsim_ra_state ra;   /* cluster readahead state (swapin_nr_pages), global */
+};
+
+/* devices.c: one tier instance per configured device */
+struct zsim_devices {
+	struct zsim_tier *devtier[ZSIM_CFG_MAX_DEVICES];
+};
+
+/* fs.c: files, filesystems, and the dirty page cache the flusher writes */
+struct zsim_pagecache {
 	struct zsim_file *files;
 	uint32_t nr_files, cap_files;
-	struct zsim_group *groups;
-	unsigned nr_groups;
 	struct zsim_fsstate fs[ZSIM_CFG_MAX_FS];
-
-	/* dirty page cache */
 	struct zsim_dirty *dirty;
 	uint64_t dirty_head, dirty_len, dirty_cap, nr_dirty;
 	uint32_t *dirty_stamp;      /* per frame: stamp of its live queue entry */
 	uint32_t dirty_seq;
 	bool flush_kicked;          /* a flusher run past the background threshold is queued */
 	unsigned flush_kick_timer;  /* that run */
+};
 
-	/* counters under the kernel's names */
+/* counters under the kernel's names, counted where each event happens */
+struct zsim_vmstat {
 	uint64_t pswpin, pswpout, pgmajfault, pgfault, pgsteal_kswapd, pgsteal_direct;
 	uint64_t pgscan_kswapd, pgscan_direct, allocstall, oom_kill, pgpgin, pgpgout;
 	uint64_t nr_events, nr_accesses, swap_write_fail, enospc, lost_writes;
-	uint64_t zram_writeback;   /* pages zram devices wrote back to their backing devices */
-	uint64_t recent_scanned[2], recent_rotated[2];
-	uint64_t min_free_seen;
+	uint64_t zram_writeback;   /* pages devices wrote back to the devices below them */
+};
+
+/* results.c and stats.c: what the run writes and keeps for its summary */
+struct zsim_output {
+	FILE *events_out;          /* events.jsonl being written (tmp dir) */
+	FILE *ts_out;              /* timeseries.csv */
+	uint64_t samples;          /* timeseries rows written (the first one writes the header) */
 	struct zsim_histogram fault_lat;
 	struct zsim_kill kills[ZSIM_MAX_KILLS_KEPT];
-	uint64_t samples;          /* timeseries rows written (the first one writes the header) */
+};
+
+struct zsim_sim {
+	struct zsim_config cfg;    /* read-only after init */
+	bool check;                /* verify invariants after each step (tests) */
+	volatile int *interrupt;   /* set by SIGINT */
+	void (*progress)(const struct zsim_sim *s, void *ctx);   /* called now and then */
+	void *progress_ctx;
 	bool done;
+
+	struct zsim_clock clk;
+	struct zsim_procs pr;
+	struct zsim_mm mm;
+	struct zsim_swapstate sw;
+	struct zsim_devices dev;
+	struct zsim_pagecache pc;
+	struct zsim_vmstat vm;
+	struct zsim_output out;
 };
 
 /* engine.c */
@@ -293,7 +349,7 @@ void zsim_sim_free(struct zsim_sim *s);
  * (so at equal times the one added first runs first); during the run, at once.
  */
 unsigned zsim_timer_add(struct zsim_sim *s, uint64_t first, unsigned flags, zsim_timer_fn fn, void *ctx);
-/* One more run of timer id at `at` (>= s->now), queued now: after what is
+/* One more run of timer id at `at` (>= s->clk.now), queued now: after what is
  * already queued for that time.  Kicking a timer that re-arms itself while it
  * is busy gives it two runs in the queue: guard with zsim_timer_busy. */
 void zsim_timer_kick(struct zsim_sim *s, unsigned id, uint64_t at);
@@ -302,7 +358,8 @@ bool zsim_timer_busy(const struct zsim_sim *s, unsigned id);
 /* Charge `cpu` ns to the CPU free earliest from `at`; returns when the work ends. */
 uint64_t zsim_cpu_run(struct zsim_sim *s, uint64_t at, uint64_t cpu);
 /* The engine's part of a process's end (exit, or an OOM kill after mm freed its
- * memory): its queued events dropped, a waiting parent woken.  Idempotent. */
+ * memory): its end time and the live/idle counts, its queued events dropped, a
+ * waiting parent woken.  Idempotent. */
 void zsim_proc_reap(struct zsim_sim *s, uint32_t i);
 
 /* stats.c: events.jsonl and the fault-latency histogram */
@@ -325,7 +382,7 @@ void zsim_mm_free(struct zsim_sim *s);
 int zsim_mm_access(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, bool write,
 		   const struct zsim_content_ref *c, uint64_t *wait_until);
 void zsim_mm_unmap(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, uint64_t npages);
-/* Free everything a process holds (exit or kill). */
+/* Free everything a process holds (exit or kill); the engine then reaps it (zsim_proc_reap). */
 void zsim_mm_exit(struct zsim_sim *s, struct zsim_proc *p);
 /* Get one frame for a page of p (NULL: the kernel's own); may reclaim (charged to p) or OOM-kill.
  * NONE on failure. */
@@ -335,7 +392,7 @@ void zsim_mm_free_frame(struct zsim_sim *s, uint32_t f);
 uint64_t zsim_mm_kswapd_round(struct zsim_sim *s, bool *again);
 int zsim_mm_check(const struct zsim_sim *s, char *msg, size_t len);
 
-/* devices.c: a tier per configured device (s->devtier) */
+/* devices.c: a tier per configured device (s->dev.devtier) */
 int zsim_devices_init(struct zsim_sim *s, char *err, size_t errlen);
 void zsim_devices_free(struct zsim_sim *s);
 
@@ -350,6 +407,16 @@ void zsim_swap_in(struct zsim_sim *s, uint64_t entry, uint32_t f, struct zsim_pr
 		  uint64_t *cpu_ns, uint64_t *io_done);
 void zsim_swap_release(struct zsim_sim *s, uint64_t entry);
 struct zsim_swap_slot *zsim_swap_slot_of(struct zsim_sim *s, uint64_t entry);
+/*
+ * A fault found its page in the swap cache (frame f of the entry's slot): it
+ * becomes a page of `kind` at owner/index, referenced.  If readahead brought it
+ * in, a readahead hit is counted on its area and in the readahead state: the
+ * process's (vma_ra, VMA readahead) or the global one (NULL, cluster readahead).
+ */
+/* Reclaim: a page read ahead and never mapped leaves RAM; its swap copy stays. */
+int zsim_swap_cache_evict(struct zsim_sim *s, uint32_t f, uint64_t *cpu);
+void zsim_swap_cache_take(struct zsim_sim *s, uint32_t f, enum zsim_frame_kind kind, uint32_t owner,
+			  uint64_t index, struct zsim_ra_state *vma_ra);
 uint64_t zsim_swap_free_pages(const struct zsim_sim *s);
 uint64_t zsim_swap_total_pages(const struct zsim_sim *s);
 /* Register each zram's periodic writeback to its backing device (after the
@@ -361,8 +428,8 @@ int zsim_fs_init(struct zsim_sim *s, char *err, size_t errlen);
 void zsim_fs_free(struct zsim_sim *s);
 int zsim_fs_event(struct zsim_sim *s, struct zsim_proc *p, struct zsim_group *g,
 		  const struct zsim_event *ev, uint64_t *wait_until);
-/* Reclaim hook: a file or shmem frame is being evicted. 0 = freed; <0 = keep it. */
-int zsim_fs_evict(struct zsim_sim *s, uint32_t f, uint64_t *cpu_ns, uint64_t *io_done);
+/* Reclaim: evict a file or shmem frame (mm.c's evictors[]). 0 = freed; <0 = keep it. */
+int zsim_fs_evict(struct zsim_sim *s, uint32_t f, uint64_t *cpu_ns);
 void zsim_fs_flush_dirty(struct zsim_sim *s, uint64_t *cpu_ns);
 
 /* filemap.c: file page maps */

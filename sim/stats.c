@@ -53,12 +53,12 @@ uint64_t zsim_hist_quantile(const struct zsim_histogram *h, double q)
 
 void zsim_sim_event(struct zsim_sim *s, const char *type, const char *fmt, ...)
 {
-	if (!s->events_out)
+	if (!s->out.events_out)
 		return;
-	fprintf(s->events_out, "{\"time_ns\":%llu,\"type\":\"%s\",", (unsigned long long)s->now, type);
+	fprintf(s->out.events_out, "{\"time_ns\":%llu,\"type\":\"%s\",", (unsigned long long)s->clk.now, type);
 	va_list ap;
 	va_start(ap, fmt);
-	vfprintf(s->events_out, fmt, ap);
+	vfprintf(s->out.events_out, fmt, ap);
 	va_end(ap);
-	fputs("}\n", s->events_out);
+	fputs("}\n", s->out.events_out);
 }

@@ -33,8 +33,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ENTRY_DEV(e) ((unsigned)((e) >> 48) & 0xff)
-#define ENTRY_SLOT(e) ((e) & ((1ull << 48) - 1))
 
 uint64_t zsim_content_hash(const struct zsim_content_ref *c)
 {
@@ -49,7 +47,7 @@ void zsim_content_fill_ref(const void *ctx, uint8_t *buf)
 	if (c->cls == ZSIM_CONTENT_CORPUS) {
 		/* the engine checked the index against the corpus when it read the event */
 		char err[256];
-		if (zsim_content_corpus_read(fc->s->groups[c->param].corpus, c->seed, buf, err, sizeof(err)) < 0) {
+		if (zsim_content_corpus_read(fc->s->pr.groups[c->param].corpus, c->seed, buf, err, sizeof(err)) < 0) {
 			fprintf(stderr, "zsim: %s\n", err);
 			abort();   /* the file changed under us: no honest result is possible */
 		}
@@ -74,17 +72,17 @@ int zsim_swap_init(struct zsim_sim *s, char *err, size_t errlen)
 		}
 	for (unsigned i = 0; i < s->cfg.nr_swap; i++) {
 		const struct zsim_swap_cfg *sc = &s->cfg.swap[order[i]];
-		struct zsim_swapdev *sd = &s->swap[i];
+		struct zsim_swapdev *sd = &s->sw.swap[i];
 		sd->cfg_index = sc->device;
 		sd->priority = sc->priority;
-		sd->tier = s->devtier[sc->device];
+		sd->tier = s->dev.devtier[sc->device];
 		if (zsim_tier_control(sd->tier, ZSIM_TCTL_SYNC_IO, &sd->sync) < 0)
 			sd->sync = false;
 		sd->nr_slots = s->cfg.dev[sc->device].size / ZSIM_PAGE_SIZE;
 		sd->slots = zsim_xcalloc(sd->nr_slots, sizeof(*sd->slots));
 		sd->free_stack = zsim_xmalloc(sd->nr_slots * sizeof(*sd->free_stack));
 	}
-	s->nr_swap = s->cfg.nr_swap;
+	s->sw.nr_swap = s->cfg.nr_swap;
 	return 0;
 }
 
@@ -93,11 +91,11 @@ int zsim_swap_init(struct zsim_sim *s, char *err, size_t errlen)
 static uint64_t device_background(struct zsim_sim *s, void *ctx)
 {
 	unsigned d = (unsigned)(uintptr_t)ctx;
-	struct zsim_tctl_writeback wb = { .now = s->now };
+	struct zsim_tctl_writeback wb = { .now = s->clk.now };
 	uint64_t every = 0;
-	zsim_tier_control(s->devtier[d], ZSIM_TCTL_WRITEBACK, &wb);
-	zsim_tier_control(s->devtier[d], ZSIM_TCTL_BACKGROUND, &every);
-	s->zram_writeback += wb.moved;
+	zsim_tier_control(s->dev.devtier[d], ZSIM_TCTL_WRITEBACK, &wb);
+	zsim_tier_control(s->dev.devtier[d], ZSIM_TCTL_BACKGROUND, &every);
+	s->vm.zram_writeback += wb.moved;
 	return every;
 }
 
@@ -105,7 +103,7 @@ void zsim_swap_writeback_init(struct zsim_sim *s)
 {
 	for (unsigned d = 0; d < s->cfg.nr_dev; d++) {
 		uint64_t every;
-		if (zsim_tier_control(s->devtier[d], ZSIM_TCTL_BACKGROUND, &every) == 0)
+		if (zsim_tier_control(s->dev.devtier[d], ZSIM_TCTL_BACKGROUND, &every) == 0)
 			zsim_timer_add(s, every, 0, device_background, (void *)(uintptr_t)d);
 	}
 }
@@ -113,37 +111,60 @@ void zsim_swap_writeback_init(struct zsim_sim *s)
 uint64_t zsim_swap_free_pages(const struct zsim_sim *s)
 {
 	uint64_t n = 0;
-	for (unsigned i = 0; i < s->nr_swap; i++)
-		n += s->swap[i].nr_slots - s->swap[i].used;
+	for (unsigned i = 0; i < s->sw.nr_swap; i++)
+		n += s->sw.swap[i].nr_slots - s->sw.swap[i].used;
 	return n;
 }
 
 uint64_t zsim_swap_total_pages(const struct zsim_sim *s)
 {
 	uint64_t n = 0;
-	for (unsigned i = 0; i < s->nr_swap; i++)
-		n += s->swap[i].nr_slots;
+	for (unsigned i = 0; i < s->sw.nr_swap; i++)
+		n += s->sw.swap[i].nr_slots;
 	return n;
 }
 
 void zsim_swap_free_all(struct zsim_sim *s)
 {
-	for (unsigned i = 0; i < s->nr_swap; i++) {
-		free(s->swap[i].slots);
-		free(s->swap[i].free_stack);
+	for (unsigned i = 0; i < s->sw.nr_swap; i++) {
+		free(s->sw.swap[i].slots);
+		free(s->sw.swap[i].free_stack);
 	}
+}
+
+int zsim_swap_cache_evict(struct zsim_sim *s, uint32_t f, uint64_t *cpu)
+{
+	const struct zsim_frame *fr = &s->mm.frames[f];
+	(void)cpu;
+	zsim_swap_slot_of(s, zsim_swp_entry(fr->swapdev, fr->swap))->frame = ZSIM_FRAME_NONE;
+	zsim_mm_free_frame(s, f);
+	return 0;
+}
+
+void zsim_swap_cache_take(struct zsim_sim *s, uint32_t f, enum zsim_frame_kind kind, uint32_t owner,
+			  uint64_t index, struct zsim_ra_state *vma_ra)
+{
+	struct zsim_frame *fr = &s->mm.frames[f];
+	if (fr->kind == ZSIM_FK_SWAPCACHE) {   /* it came in by readahead: a hit */
+		s->sw.swap[fr->swapdev].readahead_hits++;
+		(vma_ra ? vma_ra : &s->sw.ra)->hits++;
+	}
+	fr->kind = kind;
+	fr->owner = owner;
+	fr->index = index;
+	fr->pflags |= ZSIM_PG_REFERENCED;
 }
 
 struct zsim_swap_slot *zsim_swap_slot_of(struct zsim_sim *s, uint64_t entry)
 {
-	return &s->swap[ENTRY_DEV(entry)].slots[ENTRY_SLOT(entry)];
+	return &s->sw.swap[zsim_swp_area(entry)].slots[zsim_swp_slot(entry)];
 }
 
 int zsim_swap_out(struct zsim_sim *s, uint32_t f, uint64_t *entry, uint64_t *cpu_ns, uint64_t *io_done)
 {
-	struct zsim_frame *fr = &s->frames[f];
-	for (unsigned d = 0; d < s->nr_swap; d++) {
-		struct zsim_swapdev *sd = &s->swap[d];
+	struct zsim_frame *fr = &s->mm.frames[f];
+	for (unsigned d = 0; d < s->sw.nr_swap; d++) {
+		struct zsim_swapdev *sd = &s->sw.swap[d];
 		if (sd->used == sd->nr_slots)
 			continue;
 		uint32_t slot = sd->nr_free_stack ? sd->free_stack[sd->nr_free_stack - 1] : (uint32_t)sd->next_fresh;
@@ -154,7 +175,7 @@ int zsim_swap_out(struct zsim_sim *s, uint32_t f, uint64_t *entry, uint64_t *cpu
 		if (rc < 0) {
 			/* the write failed (zram found no frame, or hit mem_limit): page stays */
 			sd->failed_writes++;
-			s->swap_write_fail++;
+			s->vm.swap_write_fail++;
 			return rc;
 		}
 		if (sd->nr_free_stack)
@@ -169,13 +190,13 @@ int zsim_swap_out(struct zsim_sim *s, uint32_t f, uint64_t *entry, uint64_t *cpu
 		sl->seed = fr->seed;
 		sl->frame = ZSIM_FRAME_NONE;
 		if (sd->tier->ops->io) {
-			uint64_t done = sd->tier->ops->io(sd->tier->priv, s->now, true, slot, 1, cpu_ns);
+			uint64_t done = sd->tier->ops->io(sd->tier->priv, s->clk.now, true, slot, 1, cpu_ns);
 			if (done > *io_done)
 				*io_done = done;
 		}
 		sd->swapouts++;
-		s->pswpout++;
-		*entry = ((uint64_t)d << 48) | slot;
+		s->vm.pswpout++;
+		*entry = zsim_swp_entry(d, slot);
 		return 0;
 	}
 	return ZSIM_ENOSPC;
@@ -183,18 +204,18 @@ int zsim_swap_out(struct zsim_sim *s, uint32_t f, uint64_t *entry, uint64_t *cpu
 
 void zsim_swap_release(struct zsim_sim *s, uint64_t entry)
 {
-	struct zsim_swapdev *sd = &s->swap[ENTRY_DEV(entry)];
-	uint64_t slot = ENTRY_SLOT(entry);
+	struct zsim_swapdev *sd = &s->sw.swap[zsim_swp_area(entry)];
+	uint64_t slot = zsim_swp_slot(entry);
 	struct zsim_swap_slot *sl = &sd->slots[slot];
 	if (!sl->used)
 		return;
 	sd->tier->ops->invalidate(sd->tier->priv, slot);
 	if (sl->frame != ZSIM_FRAME_NONE) {
 		uint32_t f = sl->frame;
-		s->frames[f].mflags &= (uint8_t)~ZSIM_MF_SWAPCACHE;
-		if (s->frames[f].kind == ZSIM_FK_SWAPCACHE) {
+		s->mm.frames[f].mflags &= (uint8_t)~ZSIM_MF_SWAPCACHE;
+		if (s->mm.frames[f].kind == ZSIM_FK_SWAPCACHE) {
 			/* read ahead and never used: the page goes with its slot */
-			s->policy->del(s->policy_priv, f);
+			s->mm.policy->del(s->mm.policy_priv, f);
 			zsim_mm_free_frame(s, f);
 		}
 	}
@@ -242,12 +263,12 @@ static uint64_t ra_window(struct zsim_sim *s, struct zsim_ra_state *st, uint64_t
  */
 static bool ra_one(struct zsim_sim *s, unsigned d, uint64_t j)
 {
-	struct zsim_swapdev *sd = &s->swap[d];
+	struct zsim_swapdev *sd = &s->sw.swap[d];
 	struct zsim_swap_slot *sl = &sd->slots[j];
-	if (!sl->used || sl->frame != ZSIM_FRAME_NONE || s->nr_free <= s->wmark_low || !s->nr_free_structs)
+	if (!sl->used || sl->frame != ZSIM_FRAME_NONE || s->mm.nr_free <= s->mm.wmark_low || !s->mm.nr_free_structs)
 		return false;
 	uint32_t f = zsim_mm_alloc_frame(s, NULL);
-	struct zsim_frame *fr = &s->frames[f];
+	struct zsim_frame *fr = &s->mm.frames[f];
 	fr->kind = ZSIM_FK_SWAPCACHE;
 	fr->owner = UINT32_MAX;
 	fr->cls = sl->cls;
@@ -266,9 +287,9 @@ static bool ra_one(struct zsim_sim *s, unsigned d, uint64_t j)
 /* Cluster readahead: the other used slots of the aligned window around `slot`. */
 static uint32_t readahead_cluster(struct zsim_sim *s, unsigned d, uint64_t slot)
 {
-	uint64_t win = ra_window(s, &s->ra, slot), base = slot & ~(win - 1);
+	uint64_t win = ra_window(s, &s->sw.ra, slot), base = slot & ~(win - 1);
 	uint32_t n = 0;
-	for (uint64_t j = base; j < base + win && j < s->swap[d].nr_slots; j++)
+	for (uint64_t j = base; j < base + win && j < s->sw.swap[d].nr_slots; j++)
 		if (j != slot)
 			n += ra_one(s, d, j);
 	return n;
@@ -305,10 +326,10 @@ static uint32_t readahead_vma(struct zsim_sim *s, struct zsim_proc *p, uint64_t 
 		uint64_t *pte = zsim_pgt_lookup(&p->pt, v);
 		if (!pte || !(*pte & ZSIM_PTE_SWAPPED))
 			continue;
-		uint64_t e = *pte & ~ZSIM_PTE_SWAPPED;
-		unsigned d = ENTRY_DEV(e);
-		if (!s->swap[d].sync)
-			n += ra_one(s, d, ENTRY_SLOT(e));
+		uint64_t e = zsim_pte_swp(*pte);
+		unsigned d = zsim_swp_area(e);
+		if (!s->sw.swap[d].sync)
+			n += ra_one(s, d, zsim_swp_slot(e));
 	}
 	return n;
 }
@@ -316,11 +337,11 @@ static uint32_t readahead_vma(struct zsim_sim *s, struct zsim_proc *p, uint64_t 
 void zsim_swap_in(struct zsim_sim *s, uint64_t entry, uint32_t f, struct zsim_proc *p, uint64_t vpage,
 		  uint64_t *cpu_ns, uint64_t *io_done)
 {
-	unsigned d = ENTRY_DEV(entry);
-	struct zsim_swapdev *sd = &s->swap[d];
-	uint64_t slot = ENTRY_SLOT(entry);
+	unsigned d = zsim_swp_area(entry);
+	struct zsim_swapdev *sd = &s->sw.swap[d];
+	uint64_t slot = zsim_swp_slot(entry);
 	struct zsim_swap_slot *sl = &sd->slots[slot];
-	struct zsim_frame *fr = &s->frames[f];
+	struct zsim_frame *fr = &s->mm.frames[f];
 	fr->cls = sl->cls;
 	fr->param = sl->param;
 	fr->seed = sl->seed;
@@ -329,12 +350,12 @@ void zsim_swap_in(struct zsim_sim *s, uint64_t entry, uint32_t f, struct zsim_pr
 		extra = p && s->cfg.kp->swap_vma_readahead ? readahead_vma(s, p, vpage)
 							   : readahead_cluster(s, d, slot);
 	if (sd->tier->ops->io) {
-		uint64_t done = sd->tier->ops->io(sd->tier->priv, s->now, false, slot, 1 + extra, cpu_ns);
+		uint64_t done = sd->tier->ops->io(sd->tier->priv, s->clk.now, false, slot, 1 + extra, cpu_ns);
 		if (done > *io_done)
 			*io_done = done;
 	}
 	sd->swapins++;
-	s->pswpin += 1 + extra;
+	s->vm.pswpin += 1 + extra;
 	/* vm_swap_full: more than half of all swap in use */
 	bool full = zsim_swap_free_pages(s) * 2 < zsim_swap_total_pages(s);
 	if (sd->sync || full) {

@@ -35,9 +35,9 @@ static uint64_t job_run(struct zsim_sim *s, void *ctx)
 	struct job *j = ctx;
 	ck_assert_uint_lt(logbook.n, MAX_LOG);
 	logbook.name[logbook.n] = j->name;
-	logbook.time[logbook.n++] = s->now;
+	logbook.time[logbook.n++] = s->clk.now;
 	if (j->kick_after && j->runs == 0)
-		zsim_timer_kick(s, j->kick_id, s->now + j->kick_after);
+		zsim_timer_kick(s, j->kick_id, s->clk.now + j->kick_after);
 	j->runs++;
 	return j->runs >= j->max_runs ? ZSIM_TIMER_DONE : j->delay;
 }
@@ -54,8 +54,8 @@ static void sim_go(struct zsim_sim *s)
 {
 	char err[256] = "";
 	ck_assert_int_eq(zsim_sim_run(s, err, sizeof(err)), 0);
-	free(s->evq);
-	free(s->timers);
+	free(s->clk.evq);
+	free(s->clk.timers);
 	free(s);
 }
 
@@ -143,8 +143,8 @@ static uint64_t adder(struct zsim_sim *s, void *ctx)
 {
 	(void)ctx;
 	logbook.name[logbook.n] = 'A';
-	logbook.time[logbook.n++] = s->now;
-	zsim_timer_add(s, s->now + 3, ZSIM_TIMER_KEEPS_RUNNING, job_run, &late);
+	logbook.time[logbook.n++] = s->clk.now;
+	zsim_timer_add(s, s->clk.now + 3, ZSIM_TIMER_KEEPS_RUNNING, job_run, &late);
 	return ZSIM_TIMER_DONE;
 }
 

@@ -52,7 +52,7 @@ static void run_init(struct run *r, const char *json)
 	r->s.check = true;
 	r->events = tmpfile();
 	ck_assert_ptr_nonnull(r->events);
-	r->s.events_out = r->events;
+	r->s.out.events_out = r->events;
 }
 
 /* Start the trace; fs_names: NULL or a NULL-terminated list. */
@@ -257,15 +257,15 @@ static void check_wm(const struct wm_case *c, const char *mm_extra, const char *
 		 c->kernel, c->ram, machine_extra ? machine_extra : "", mm_extra ? mm_extra : "");
 	struct run r;
 	run_init(&r, json);
-	ck_assert_msg(r.s.nr_frames == c->frames, "%s %s: frames %u", c->kernel, c->ram, r.s.nr_frames);
-	ck_assert_msg(r.s.min_free_kbytes == c->mfk && r.s.wmark_min == c->min && r.s.wmark_low == c->low &&
-		      r.s.wmark_high == c->high,
+	ck_assert_msg(r.s.mm.nr_frames == c->frames, "%s %s: frames %u", c->kernel, c->ram, r.s.mm.nr_frames);
+	ck_assert_msg(r.s.mm.min_free_kbytes == c->mfk && r.s.mm.wmark_min == c->min && r.s.mm.wmark_low == c->low &&
+		      r.s.mm.wmark_high == c->high,
 		      "%s %s %s: mfk %llu min %llu low %llu high %llu, expected %llu %llu %llu %llu", c->kernel,
-		      c->ram, mm_extra ? mm_extra : "", (unsigned long long)r.s.min_free_kbytes,
-		      (unsigned long long)r.s.wmark_min, (unsigned long long)r.s.wmark_low,
-		      (unsigned long long)r.s.wmark_high, (unsigned long long)c->mfk, (unsigned long long)c->min,
+		      c->ram, mm_extra ? mm_extra : "", (unsigned long long)r.s.mm.min_free_kbytes,
+		      (unsigned long long)r.s.mm.wmark_min, (unsigned long long)r.s.mm.wmark_low,
+		      (unsigned long long)r.s.mm.wmark_high, (unsigned long long)c->mfk, (unsigned long long)c->min,
 		      (unsigned long long)c->low, (unsigned long long)c->high);
-	ck_assert_uint_eq(r.s.nr_free, c->frames - r.s.reserve_pages);
+	ck_assert_uint_eq(r.s.mm.nr_free, c->frames - r.s.mm.reserve_pages);
 	if (c->frames <= 262144)   /* the check walks every frame: skip it for the big machines */
 		mm_ok(&r.s);
 	run_free(&r);
@@ -322,8 +322,8 @@ START_TEST(test_watermarks_overrides)
 
 	struct run r;
 	run_init(&r, "{\"machine\":{\"ram\":\"1G\",\"kernel_reserve\":\"64M\"}}");
-	ck_assert_uint_eq(r.s.reserve_pages, 16384);
-	ck_assert_uint_eq(r.s.nr_free, 262144 - 16384);
+	ck_assert_uint_eq(r.s.mm.reserve_pages, 16384);
+	ck_assert_uint_eq(r.s.mm.nr_free, 262144 - 16384);
 	run_free(&r);
 }
 END_TEST
@@ -350,15 +350,15 @@ START_TEST(test_new_anon_pages_and_zero_page)
 		t_read(&r, 1, 100);
 		t_read(&r, 1, 100);   /* again: no new fault */
 		run_go(&r);
-		struct zsim_proc *p = &r.s.procs[0];
-		ck_assert_uint_eq(r.s.pgfault, 11);
+		struct zsim_proc *p = &r.s.pr.procs[0];
+		ck_assert_uint_eq(r.s.vm.pgfault, 11);
 		ck_assert_uint_eq(p->faults_minor, 11);
 		ck_assert_uint_eq(p->rss_anon, 10);
-		ck_assert_uint_eq(r.s.nr_free, RAM16_FRAMES - 10);
+		ck_assert_uint_eq(r.s.mm.nr_free, RAM16_FRAMES - 10);
 		ck_assert_uint_eq(pte_of(p, 100), ZSIM_PTE_ZERO);
 		ck_assert(p->alive && p->idle);   /* events ended without an exit */
 		for (uint64_t v = 0; v < 10; v++) {
-			const struct zsim_frame *fr = &r.s.frames[frame_of(p, v)];
+			const struct zsim_frame *fr = &r.s.mm.frames[frame_of(p, v)];
 			ck_assert_uint_eq(fr->kind, ZSIM_FK_ANON);
 			ck_assert_uint_eq(fr->list, k == 0 ? 0 : 1);   /* lru2: 0 inactive anon, 1 active anon */
 			ck_assert_uint_eq(fr->pflags & ZSIM_PG_REFERENCED, ZSIM_PG_REFERENCED);
@@ -418,25 +418,25 @@ static void run_split(const struct split_case *c)
 	run_go(&r);
 	struct zsim_sim *s = &r.s;
 	uint64_t used = 1000 + c->file_pages;
-	ck_assert_uint_eq(s->nr_free, RAM16_FRAMES - used);
-	ck_assert_uint_eq(s->pgscan_kswapd + s->pgscan_direct, 0);
-	ck_assert_uint_eq(s->policy->size(s->policy_priv, ZSIM_LRU_ANON), 1000);
-	ck_assert_uint_eq(s->policy->size(s->policy_priv, ZSIM_LRU_FILE), c->file_pages);
+	ck_assert_uint_eq(s->mm.nr_free, RAM16_FRAMES - used);
+	ck_assert_uint_eq(s->vm.pgscan_kswapd + s->vm.pgscan_direct, 0);
+	ck_assert_uint_eq(s->mm.policy->size(s->mm.policy_priv, ZSIM_LRU_ANON), 1000);
+	ck_assert_uint_eq(s->mm.policy->size(s->mm.policy_priv, ZSIM_LRU_FILE), c->file_pages);
 
-	for (uint32_t f = 0; f < s->nr_frames; f++) {
-		struct zsim_frame *fr = &s->frames[f];
+	for (uint32_t f = 0; f < s->mm.nr_frames; f++) {
+		struct zsim_frame *fr = &s->mm.frames[f];
 		if (fr->kind == ZSIM_FK_FREE)
 			continue;
 		fr->pflags &= (uint8_t)~(ZSIM_PG_REFERENCED | ZSIM_PG_REFERENCED2);
 		if (fr->kind == ZSIM_FK_FILE && !c->file_inactive) {
-			s->policy->del(s->policy_priv, f);
-			s->policy->add(s->policy_priv, f, ZSIM_LRU_FILE, true);
+			s->mm.policy->del(s->mm.policy_priv, f);
+			s->mm.policy->add(s->mm.policy_priv, f, ZSIM_LRU_FILE, true);
 		}
 	}
-	ck_assert(s->policy->inactive_low(s->policy_priv, ZSIM_LRU_FILE) == !c->file_inactive);
-	uint64_t take = s->nr_free - 150;
-	ck_assert_int_eq(s->ram_source.get(s->ram_source.ctx, (unsigned)take), 0);
-	ck_assert_uint_eq(s->nr_free, 150);
+	ck_assert(s->mm.policy->inactive_low(s->mm.policy_priv, ZSIM_LRU_FILE) == !c->file_inactive);
+	uint64_t take = s->mm.nr_free - 150;
+	ck_assert_int_eq(s->mm.ram_source.get(s->mm.ram_source.ctx, (unsigned)take), 0);
+	ck_assert_uint_eq(s->mm.nr_free, 150);
 	mm_ok(s);
 
 	bool again = false;
@@ -444,18 +444,18 @@ static void run_split(const struct split_case *c)
 	mm_ok(s);
 	/* every page scanned was unreferenced: scanned = stolen = what left the lists */
 	uint64_t stolen = (1000 - c->anon_left) + (c->file_pages - c->file_left);
-	ck_assert_msg(s->pgsteal_kswapd == stolen, "%s: pgsteal_kswapd %llu, expected %llu", c->name,
-		      (unsigned long long)s->pgsteal_kswapd, (unsigned long long)stolen);
-	ck_assert_uint_eq(s->pgscan_kswapd, stolen);
-	ck_assert_msg(s->pswpout == c->pswpout, "%s: pswpout %llu, expected %llu", c->name,
-		      (unsigned long long)s->pswpout, (unsigned long long)c->pswpout);
-	ck_assert_uint_eq(s->policy->size(s->policy_priv, ZSIM_LRU_ANON), c->anon_left);
-	ck_assert_uint_eq(s->policy->size(s->policy_priv, ZSIM_LRU_FILE), c->file_left);
-	ck_assert_uint_eq(s->recent_scanned[0], 1000 - c->anon_left);
-	ck_assert_uint_eq(s->recent_scanned[1], c->file_pages - c->file_left);
-	ck_assert_uint_eq(s->nr_free, 150 + stolen);
+	ck_assert_msg(s->vm.pgsteal_kswapd == stolen, "%s: pgsteal_kswapd %llu, expected %llu", c->name,
+		      (unsigned long long)s->vm.pgsteal_kswapd, (unsigned long long)stolen);
+	ck_assert_uint_eq(s->vm.pgscan_kswapd, stolen);
+	ck_assert_msg(s->vm.pswpout == c->pswpout, "%s: pswpout %llu, expected %llu", c->name,
+		      (unsigned long long)s->vm.pswpout, (unsigned long long)c->pswpout);
+	ck_assert_uint_eq(s->mm.policy->size(s->mm.policy_priv, ZSIM_LRU_ANON), c->anon_left);
+	ck_assert_uint_eq(s->mm.policy->size(s->mm.policy_priv, ZSIM_LRU_FILE), c->file_left);
+	ck_assert_uint_eq(s->mm.recent_scanned[0], 1000 - c->anon_left);
+	ck_assert_uint_eq(s->mm.recent_scanned[1], c->file_pages - c->file_left);
+	ck_assert_uint_eq(s->mm.nr_free, 150 + stolen);
 	ck_assert(again == (150 + stolen < RAM16_HIGH));   /* another round while below high */
-	struct zsim_proc *p = &s->procs[0];
+	struct zsim_proc *p = &s->pr.procs[0];
 	ck_assert_uint_eq(p->swapents, c->pswpout);
 	ck_assert_uint_eq(p->rss_anon, 1000 - c->pswpout);
 	/* the anon victims are the oldest pages: vpages 0 .. pswpout-1 */
@@ -524,13 +524,13 @@ START_TEST(test_oom_kills_trigger_and_wakes_parent)
 	t_exit(&r, 1);
 	run_go(&r);
 	struct zsim_sim *s = &r.s;
-	ck_assert_uint_eq(s->oom_kill, 1);
-	ck_assert_uint_eq(s->allocstall, 1);
-	ck_assert_uint_eq(s->pgfault, 3969);
-	ck_assert(s->procs[1].killed && !s->procs[1].alive);
-	ck_assert(!s->procs[0].killed && s->procs[0].exited);
-	ck_assert_uint_eq(s->nr_free, RAM16_FRAMES);
-	ck_assert_uint_eq(s->min_free_seen, RAM16_MIN);
+	ck_assert_uint_eq(s->vm.oom_kill, 1);
+	ck_assert_uint_eq(s->vm.allocstall, 1);
+	ck_assert_uint_eq(s->vm.pgfault, 3969);
+	ck_assert(s->pr.procs[1].killed && !s->pr.procs[1].alive);
+	ck_assert(!s->pr.procs[0].killed && s->pr.procs[0].exited);
+	ck_assert_uint_eq(s->mm.nr_free, RAM16_FRAMES);
+	ck_assert_uint_eq(s->mm.min_free_seen, RAM16_MIN);
 	ck_assert_uint_eq(count_str(r.ev_text, "\"type\":\"oom_kill\""), 1);
 	ck_assert_uint_eq(count_str(r.ev_text, "\"type\":\"deadlock\""), 0);
 	ck_assert_msg(strstr(r.ev_text, "\"victim\":\"hog\",\"group\":0,\"pid\":2,\"badness\":3925,"
@@ -572,7 +572,7 @@ START_TEST(test_oom_victim_counts_swap)
 		     "\"mm\":{\"policy\":\"lru\",\"watermarks\":false,\"page_cluster\":0},"
 		     "\"devices\":{\"sw\":{\"type\":\"nvram\",\"size\":4096000}},"
 		     "\"swap\":[{\"device\":\"sw\"}]}");
-	ck_assert_uint_eq(r.s.swap[0].nr_slots, 1000);
+	ck_assert_uint_eq(r.s.sw.swap[0].nr_slots, 1000);
 	trace_begin(&r, NULL);
 	t_create(&r, 1, 0, "shell");
 	t_writes(&r, 1, 0, 50, ZSIM_CONTENT_TEXT, 1);
@@ -587,21 +587,21 @@ START_TEST(test_oom_victim_counts_swap)
 	t_exit(&r, 1);
 	run_go(&r);
 	struct zsim_sim *s = &r.s;
-	ck_assert_uint_eq(s->oom_kill, 1);
-	ck_assert_uint_eq(s->pswpout, 1000);
-	ck_assert_uint_eq(s->pswpin, 1);
-	ck_assert_uint_eq(s->pgmajfault, 1);
-	ck_assert_uint_eq(s->allocstall, 1001);
-	ck_assert_uint_eq(s->pgsteal_direct, 1000);
-	ck_assert_uint_eq(s->pgscan_direct, 1000);
-	ck_assert_uint_eq(s->pgsteal_kswapd, 0);
-	ck_assert_uint_eq(s->swap_write_fail, 0);
-	ck_assert(!s->procs[0].killed && s->procs[0].exited);
-	ck_assert(s->procs[1].killed && !s->procs[1].alive);
-	ck_assert(!s->procs[2].killed && s->procs[2].exited);
-	ck_assert_uint_eq(s->procs[2].faults_minor, 2400);
-	ck_assert_uint_eq(s->swap[0].used, 0);
-	ck_assert_uint_eq(s->nr_free, RAM16_FRAMES);
+	ck_assert_uint_eq(s->vm.oom_kill, 1);
+	ck_assert_uint_eq(s->vm.pswpout, 1000);
+	ck_assert_uint_eq(s->vm.pswpin, 1);
+	ck_assert_uint_eq(s->vm.pgmajfault, 1);
+	ck_assert_uint_eq(s->vm.allocstall, 1001);
+	ck_assert_uint_eq(s->vm.pgsteal_direct, 1000);
+	ck_assert_uint_eq(s->vm.pgscan_direct, 1000);
+	ck_assert_uint_eq(s->vm.pgsteal_kswapd, 0);
+	ck_assert_uint_eq(s->vm.swap_write_fail, 0);
+	ck_assert(!s->pr.procs[0].killed && s->pr.procs[0].exited);
+	ck_assert(s->pr.procs[1].killed && !s->pr.procs[1].alive);
+	ck_assert(!s->pr.procs[2].killed && s->pr.procs[2].exited);
+	ck_assert_uint_eq(s->pr.procs[2].faults_minor, 2400);
+	ck_assert_uint_eq(s->sw.swap[0].used, 0);
+	ck_assert_uint_eq(s->mm.nr_free, RAM16_FRAMES);
 	ck_assert_uint_eq(count_str(r.ev_text, "\"type\":\"oom_kill\""), 1);
 	ck_assert_uint_eq(count_str(r.ev_text, "\"type\":\"deadlock\""), 0);
 	ck_assert_msg(strstr(r.ev_text, "\"victim\":\"daemon\",\"group\":0,\"pid\":2,\"badness\":2755,"
@@ -633,8 +633,8 @@ START_TEST(test_tmpfs_limit)
 	run_init(&r, "{\"kernel\":\"6.18\",\"machine\":{\"ram\":\"16M\"},"
 		     "\"filesystems\":{\"tmp\":{\"type\":\"tmpfs\",\"size\":409600},"
 		     "\"tmp2\":{\"type\":\"tmpfs\"}}}");
-	ck_assert_uint_eq(r.s.fs[0].limit_pages, 100);
-	ck_assert_uint_eq(r.s.fs[1].limit_pages, RAM16_FRAMES / 2);   /* default: half of RAM */
+	ck_assert_uint_eq(r.s.pc.fs[0].limit_pages, 100);
+	ck_assert_uint_eq(r.s.pc.fs[1].limit_pages, RAM16_FRAMES / 2);   /* default: half of RAM */
 	trace_begin(&r, fs);
 	t_create(&r, 1, 0, "writer");
 	t_fcreate(&r, 1, 1, 0, "a");
@@ -650,13 +650,13 @@ START_TEST(test_tmpfs_limit)
 	t_fwrites(&r, 1, 3, 0, 100, 700);
 	run_go(&r);
 	struct zsim_sim *s = &r.s;
-	ck_assert_uint_eq(s->fs[0].enospc, 5);
-	ck_assert_uint_eq(s->enospc, 5);
-	ck_assert_uint_eq(s->fs[0].used_pages, 100);
-	ck_assert_uint_eq(s->fs[1].used_pages, 0);
-	ck_assert_uint_eq(s->nr_free, RAM16_FRAMES - 100);
-	ck_assert_uint_eq(s->policy->size(s->policy_priv, ZSIM_LRU_ANON), 100);
-	ck_assert_uint_eq(s->policy->size(s->policy_priv, ZSIM_LRU_FILE), 0);
+	ck_assert_uint_eq(s->pc.fs[0].enospc, 5);
+	ck_assert_uint_eq(s->vm.enospc, 5);
+	ck_assert_uint_eq(s->pc.fs[0].used_pages, 100);
+	ck_assert_uint_eq(s->pc.fs[1].used_pages, 0);
+	ck_assert_uint_eq(s->mm.nr_free, RAM16_FRAMES - 100);
+	ck_assert_uint_eq(s->mm.policy->size(s->mm.policy_priv, ZSIM_LRU_ANON), 100);
+	ck_assert_uint_eq(s->mm.policy->size(s->mm.policy_priv, ZSIM_LRU_FILE), 0);
 	ck_assert_uint_eq(count_str(r.ev_text, "\"type\":\"enospc\""), 2);
 	ck_assert_msg(strstr(r.ev_text, "\"fs\":\"tmp\",\"file\":\"a\",\"page\":100,\"pid\":1,\"process\":\"writer\","
 				       "\"why\":\"tmpfs size limit of 100 pages\",\"used_pages\":100") != NULL,
@@ -699,53 +699,53 @@ START_TEST(test_zram_store_fails_without_free_frame)
 	t_writes(&r, 2, 0, 100, ZSIM_CONTENT_TEXT, 5000);
 	run_go(&r);
 	struct zsim_sim *s = &r.s;
-	struct zsim_tier *zt = s->swap[0].tier;
-	ck_assert_uint_eq(s->nr_free, RAM16_FRAMES - 1100);
-	ck_assert_uint_eq(s->pswpout, 0);
-	ck_assert_uint_eq(s->swap[0].nr_slots, 16384);
+	struct zsim_tier *zt = s->sw.swap[0].tier;
+	ck_assert_uint_eq(s->mm.nr_free, RAM16_FRAMES - 1100);
+	ck_assert_uint_eq(s->vm.pswpout, 0);
+	ck_assert_uint_eq(s->sw.swap[0].nr_slots, 16384);
 
-	s->in_reclaim = true;   /* below min, as a PF_MEMALLOC task may */
-	ck_assert_int_eq(s->ram_source.get(s->ram_source.ctx, (unsigned)s->nr_free), 0);
-	s->in_reclaim = false;
-	ck_assert_uint_eq(s->nr_free, 0);
+	s->mm.in_reclaim = true;   /* below min, as a PF_MEMALLOC task may */
+	ck_assert_int_eq(s->mm.ram_source.get(s->mm.ram_source.ctx, (unsigned)s->mm.nr_free), 0);
+	s->mm.in_reclaim = false;
+	ck_assert_uint_eq(s->mm.nr_free, 0);
 	mm_ok(s);
 
-	struct zsim_proc *small = &s->procs[1];
+	struct zsim_proc *small = &s->pr.procs[1];
 	uint32_t f0 = frame_of(small, 0);
 	uint64_t entry = 0, cpu = 0, io = 0;
-	s->in_reclaim = true;   /* swap-out happens in reclaim */
+	s->mm.in_reclaim = true;   /* swap-out happens in reclaim */
 	int rc = zsim_swap_out(s, f0, &entry, &cpu, &io);
-	s->in_reclaim = false;
+	s->mm.in_reclaim = false;
 	ck_assert_int_eq(rc, ZSIM_ENOMEM);
-	ck_assert_uint_eq(s->swap[0].failed_writes, 1);
-	ck_assert_uint_eq(s->swap_write_fail, 1);
+	ck_assert_uint_eq(s->sw.swap[0].failed_writes, 1);
+	ck_assert_uint_eq(s->vm.swap_write_fail, 1);
 	ck_assert_uint_eq(tier_stat(zt, "failed_writes"), 1);
 	ck_assert_uint_eq(tier_stat(zt, "mem_used_total"), 0);
 	ck_assert_uint_eq(tier_stat(zt, "pages_stored"), 0);
-	ck_assert_uint_eq(s->swap[0].used, 0);
-	ck_assert_uint_eq(s->pswpout, 0);
+	ck_assert_uint_eq(s->sw.swap[0].used, 0);
+	ck_assert_uint_eq(s->vm.pswpout, 0);
 	ck_assert_uint_eq(frame_of(small, 0), f0);
-	ck_assert_uint_eq(s->frames[f0].kind, ZSIM_FK_ANON);
+	ck_assert_uint_eq(s->mm.frames[f0].kind, ZSIM_FK_ANON);
 	mm_ok(s);
 
 	uint32_t f = zsim_mm_alloc_frame(s, small);
 	ck_assert_uint_ne(f, ZSIM_FRAME_NONE);
-	ck_assert_uint_eq(s->oom_kill, 1);
-	ck_assert_uint_eq(s->allocstall, 15);
-	ck_assert(s->procs[0].killed && !s->procs[0].alive);
+	ck_assert_uint_eq(s->vm.oom_kill, 1);
+	ck_assert_uint_eq(s->vm.allocstall, 15);
+	ck_assert(s->pr.procs[0].killed && !s->pr.procs[0].alive);
 	ck_assert(small->alive && !small->killed);
-	ck_assert_uint_gt(s->swap[0].failed_writes, 1);
-	ck_assert_uint_eq(s->swap_write_fail, s->swap[0].failed_writes);
-	ck_assert_uint_eq(tier_stat(zt, "failed_writes"), s->swap[0].failed_writes);
+	ck_assert_uint_gt(s->sw.swap[0].failed_writes, 1);
+	ck_assert_uint_eq(s->vm.swap_write_fail, s->sw.swap[0].failed_writes);
+	ck_assert_uint_eq(tier_stat(zt, "failed_writes"), s->sw.swap[0].failed_writes);
 	ck_assert_uint_eq(tier_stat(zt, "mem_used_total"), 0);
-	ck_assert_uint_eq(s->pswpout, 0);
-	ck_assert_uint_eq(s->swap[0].used, 0);   /* OOM with every slot free */
-	ck_assert_uint_lt(s->swap[0].used, s->swap[0].nr_slots);
+	ck_assert_uint_eq(s->vm.pswpout, 0);
+	ck_assert_uint_eq(s->sw.swap[0].used, 0);   /* OOM with every slot free */
+	ck_assert_uint_lt(s->sw.swap[0].used, s->sw.swap[0].nr_slots);
 	ck_assert_uint_eq(small->rss_anon, 100);
 	ck_assert_uint_eq(small->swapents, 0);
 	for (uint64_t v = 0; v < 100; v++)
 		ck_assert(pte_of(small, v) & ZSIM_PTE_PRESENT);
-	ck_assert_uint_eq(s->nr_free, 1000 - 1);   /* big's frames, less the one just taken */
+	ck_assert_uint_eq(s->mm.nr_free, 1000 - 1);   /* big's frames, less the one just taken */
 	zsim_mm_free_frame(s, f);
 	mm_ok(s);
 
@@ -770,14 +770,14 @@ END_TEST
 /* Count a file's pages: in RAM dirty, in RAM clean, on the device only. */
 static void file_states(struct zsim_sim *s, uint32_t fi, uint64_t *dirty, uint64_t *clean, uint64_t *ondisk)
 {
-	struct zsim_filemap *t = &s->files[fi].pages;
+	struct zsim_filemap *t = &s->pc.files[fi].pages;
 	*dirty = *clean = *ondisk = 0;
 	for (uint64_t i = 0; t->e && i <= t->mask; i++) {
 		if (!t->e[i].key)
 			continue;
 		uint64_t v = t->e[i].val;
 		if (v & ZSIM_PTE_PRESENT) {
-			if (s->frames[(uint32_t)v].mflags & ZSIM_MF_DIRTY)
+			if (s->mm.frames[(uint32_t)v].mflags & ZSIM_MF_DIRTY)
 				(*dirty)++;
 			else
 				(*clean)++;
@@ -812,17 +812,17 @@ START_TEST(test_zram_blk_lost_writes_at_mem_limit)
 	t_fwrites_cls(&r, 1, 1, 0, 5000, ZSIM_CONTENT_RANDOM, 1);
 	run_go(&r);
 	struct zsim_sim *s = &r.s;
-	struct zsim_tier *zt = s->fs[0].tier;
+	struct zsim_tier *zt = s->pc.fs[0].tier;
 	uint64_t dirty, clean, ondisk;
 	file_states(s, 0, &dirty, &clean, &ondisk);
 	ck_assert_uint_eq(dirty + clean + ondisk, 5000);
 	ck_assert_uint_eq(tier_stat(zt, "pages_stored"), 40);
-	ck_assert_uint_eq(s->fs[0].pages_written, 40);
-	ck_assert_uint_eq(s->oom_kill, 0);
+	ck_assert_uint_eq(s->pc.fs[0].pages_written, 40);
+	ck_assert_uint_eq(s->vm.oom_kill, 0);
 	ck_assert_uint_ge(ondisk, 5000 - RAM16_FRAMES);
-	ck_assert_uint_eq(s->fs[0].lost_writes + 40, ondisk + clean);
-	ck_assert_uint_eq(s->lost_writes, s->fs[0].lost_writes);
-	ck_assert_uint_eq(tier_stat(zt, "failed_writes"), s->fs[0].lost_writes);
+	ck_assert_uint_eq(s->pc.fs[0].lost_writes + 40, ondisk + clean);
+	ck_assert_uint_eq(s->vm.lost_writes, s->pc.fs[0].lost_writes);
+	ck_assert_uint_eq(tier_stat(zt, "failed_writes"), s->pc.fs[0].lost_writes);
 	ck_assert_uint_eq(count_str(r.ev_text, "\"type\":\"lost_write\""), 1);
 	ck_assert_msg(strstr(r.ev_text, "\"fs\":\"src\",\"device\":\"zb\",\"file\":\"big\"") != NULL,
 		      "%s", r.ev_text);
@@ -864,27 +864,27 @@ START_TEST(test_zram_blk_flusher_waits_or_reclaims_clean)
 	t_fwrites(&r, 1, 1, 0, 10, 1);
 	run_go(&r);
 	struct zsim_sim *s = &r.s;
-	ck_assert_uint_eq(s->nr_dirty, 10);
-	unsigned took = (unsigned)(s->nr_free - s->wmark_min);
-	s->in_reclaim = true;
-	ck_assert_int_eq(s->ram_source.get(s->ram_source.ctx, took), 0);
-	s->in_reclaim = false;
-	ck_assert_uint_eq(s->nr_free, RAM16_MIN);
-	uint64_t stalls = s->allocstall;
-	s->now = 31000000000ull;
+	ck_assert_uint_eq(s->pc.nr_dirty, 10);
+	unsigned took = (unsigned)(s->mm.nr_free - s->mm.wmark_min);
+	s->mm.in_reclaim = true;
+	ck_assert_int_eq(s->mm.ram_source.get(s->mm.ram_source.ctx, took), 0);
+	s->mm.in_reclaim = false;
+	ck_assert_uint_eq(s->mm.nr_free, RAM16_MIN);
+	uint64_t stalls = s->vm.allocstall;
+	s->clk.now = 31000000000ull;
 	zsim_fs_flush_dirty(s, &cpu);
-	ck_assert_uint_eq(s->nr_dirty, 10);
-	ck_assert_uint_eq(s->fs[0].pages_written, 0);
-	ck_assert_uint_eq(s->fs[0].lost_writes, 0);
-	ck_assert_uint_eq(s->allocstall, stalls + 1);
+	ck_assert_uint_eq(s->pc.nr_dirty, 10);
+	ck_assert_uint_eq(s->pc.fs[0].pages_written, 0);
+	ck_assert_uint_eq(s->pc.fs[0].lost_writes, 0);
+	ck_assert_uint_eq(s->vm.allocstall, stalls + 1);
 	file_states(s, 0, &dirty, &clean, &ondisk);
 	ck_assert_uint_eq(dirty, 10);
 	mm_ok(s);
-	s->ram_source.put(s->ram_source.ctx, took);
+	s->mm.ram_source.put(s->mm.ram_source.ctx, took);
 	zsim_fs_flush_dirty(s, &cpu);
-	ck_assert_uint_eq(s->nr_dirty, 0);
-	ck_assert_uint_eq(s->fs[0].pages_written, 10);
-	ck_assert_uint_eq(s->fs[0].lost_writes, 0);
+	ck_assert_uint_eq(s->pc.nr_dirty, 0);
+	ck_assert_uint_eq(s->pc.fs[0].pages_written, 10);
+	ck_assert_uint_eq(s->pc.fs[0].lost_writes, 0);
 	mm_ok(s);
 	run_free(&r);
 
@@ -900,17 +900,17 @@ START_TEST(test_zram_blk_flusher_waits_or_reclaims_clean)
 	s = &r.s;
 	file_states(s, 0, &dirty, &clean, &ondisk);
 	ck_assert_uint_eq(clean, 20);
-	ck_assert_uint_eq(s->nr_dirty, 10);
-	ck_assert_uint_eq(s->fs[0].pages_written, 20);
-	took = (unsigned)(s->nr_free - s->wmark_min);
-	s->in_reclaim = true;
-	ck_assert_int_eq(s->ram_source.get(s->ram_source.ctx, took), 0);
-	s->in_reclaim = false;
-	s->now = 70000000000ull;
+	ck_assert_uint_eq(s->pc.nr_dirty, 10);
+	ck_assert_uint_eq(s->pc.fs[0].pages_written, 20);
+	took = (unsigned)(s->mm.nr_free - s->mm.wmark_min);
+	s->mm.in_reclaim = true;
+	ck_assert_int_eq(s->mm.ram_source.get(s->mm.ram_source.ctx, took), 0);
+	s->mm.in_reclaim = false;
+	s->clk.now = 70000000000ull;
 	zsim_fs_flush_dirty(s, &cpu);
-	ck_assert_uint_eq(s->nr_dirty, 0);
-	ck_assert_uint_eq(s->fs[0].pages_written, 30);
-	ck_assert_uint_eq(s->fs[0].lost_writes, 0);
+	ck_assert_uint_eq(s->pc.nr_dirty, 0);
+	ck_assert_uint_eq(s->pc.fs[0].pages_written, 30);
+	ck_assert_uint_eq(s->pc.fs[0].lost_writes, 0);
 	file_states(s, 0, &dirty, &clean, &ondisk);
 	ck_assert_uint_gt(ondisk, 0);
 	ck_assert_uint_eq(clean + ondisk, 20);
@@ -940,7 +940,7 @@ START_TEST(test_sleep_takes_time_not_cpu)
 	t_cpu(&r, 2, 3000000);
 	t_exit(&r, 2);
 	run_go(&r);
-	const struct zsim_proc *nap = &r.s.procs[0], *wrk = &r.s.procs[1];
+	const struct zsim_proc *nap = &r.s.pr.procs[0], *wrk = &r.s.pr.procs[1];
 	ck_assert_uint_eq(nap->cpu_ns, 2000000);
 	ck_assert_uint_eq(nap->sleep_ns, 5000000);
 	ck_assert_uint_eq(wrk->cpu_ns, 3000000);
@@ -1002,38 +1002,38 @@ static void run_cache(const struct cache_case *c)
 	}
 	run_go(&r);
 	struct zsim_sim *s = &r.s;
-	struct zsim_proc *p = &s->procs[0];
-	ck_assert_msg(s->pswpout == c->pswpout, "%s: pswpout %llu", c->name, (unsigned long long)s->pswpout);
-	ck_assert_uint_eq(s->pswpin, 1);
-	ck_assert_uint_eq(s->pgmajfault, 1);
-	ck_assert_msg(s->swap[0].used == c->used, "%s: used %llu", c->name, (unsigned long long)s->swap[0].used);
+	struct zsim_proc *p = &s->pr.procs[0];
+	ck_assert_msg(s->vm.pswpout == c->pswpout, "%s: pswpout %llu", c->name, (unsigned long long)s->vm.pswpout);
+	ck_assert_uint_eq(s->vm.pswpin, 1);
+	ck_assert_uint_eq(s->vm.pgmajfault, 1);
+	ck_assert_msg(s->sw.swap[0].used == c->used, "%s: used %llu", c->name, (unsigned long long)s->sw.swap[0].used);
 	if (!c->drop) {
-		ck_assert_uint_eq(s->nr_free, 105);
+		ck_assert_uint_eq(s->mm.nr_free, 105);
 		ck_assert_uint_eq(p->rss_anon, 3991);
 		ck_assert_uint_eq(p->swapents, 9);
 		uint32_t f = frame_of(p, 0);
-		bool cached = s->frames[f].mflags & ZSIM_MF_SWAPCACHE;
+		bool cached = s->mm.frames[f].mflags & ZSIM_MF_SWAPCACHE;
 		ck_assert_msg(cached == c->cached, "%s: swap cache %d", c->name, cached);
 		struct zsim_swap_slot *sl = zsim_swap_slot_of(s, 0);
 		if (c->cached) {
 			ck_assert_uint_eq(sl->frame, f);
-			ck_assert_uint_eq(s->frames[f].swap, 0);
+			ck_assert_uint_eq(s->mm.frames[f].swap, 0);
 		} else {
 			ck_assert_uint_eq(sl->frame, ZSIM_FRAME_NONE);
 			ck_assert_uint_eq(sl->used, 0);   /* free */
 		}
 	} else {
-		ck_assert_uint_eq(s->nr_free, 0);
+		ck_assert_uint_eq(s->mm.nr_free, 0);
 		ck_assert_uint_eq(p->rss_anon, 4096);
 		ck_assert_uint_eq(p->swapents, 10);
 		ck_assert_uint_eq(pte_of(p, 0), ZSIM_PTE_SWAPPED);   /* device 0, slot 0 */
 		ck_assert_uint_eq(zsim_swap_slot_of(s, 0)->frame, ZSIM_FRAME_NONE);
 		ck_assert_uint_eq(zsim_swap_slot_of(s, 0)->used, 1);
 	}
-	if (s->swap[0].sync) {
-		ck_assert_uint_eq(tier_stat(s->swap[0].tier, "same_pages"), c->used);
-		ck_assert_uint_eq(tier_stat(s->swap[0].tier, "mem_used_total"), 0);
-		ck_assert_uint_eq(tier_stat(s->swap[0].tier, "notify_free"), 1);
+	if (s->sw.swap[0].sync) {
+		ck_assert_uint_eq(tier_stat(s->sw.swap[0].tier, "same_pages"), c->used);
+		ck_assert_uint_eq(tier_stat(s->sw.swap[0].tier, "mem_used_total"), 0);
+		ck_assert_uint_eq(tier_stat(s->sw.swap[0].tier, "notify_free"), 1);
 	}
 	run_free(&r);
 }
@@ -1094,17 +1094,17 @@ START_TEST(test_swappiness0_global_reclaim_swaps)
 	run_go(&r);
 	struct zsim_sim *s = &r.s;
 #if MM_BUG_SWAPPINESS0
-	ck_assert_uint_eq(s->oom_kill, 1);
-	ck_assert_uint_eq(s->pswpout, 0);
-	ck_assert_uint_eq(s->allocstall, 16);
-	ck_assert(s->procs[0].killed);
+	ck_assert_uint_eq(s->vm.oom_kill, 1);
+	ck_assert_uint_eq(s->vm.pswpout, 0);
+	ck_assert_uint_eq(s->vm.allocstall, 16);
+	ck_assert(s->pr.procs[0].killed);
 	ck_assert_msg(strstr(r.ev_text, "\"victim\":\"app\",\"group\":0,\"pid\":1,\"badness\":3975,"
 				       "\"rss_anon_pages\":3968,") != NULL, "%s", r.ev_text);
 	ck_assert_msg(strstr(r.ev_text, "\"swap_free_pages\":16384,") != NULL, "%s", r.ev_text);
 #else
-	ck_assert_uint_eq(s->oom_kill, 0);
-	ck_assert_uint_ge(s->pswpout, 1032);
-	ck_assert(!s->procs[0].killed && s->procs[0].exited);
+	ck_assert_uint_eq(s->vm.oom_kill, 0);
+	ck_assert_uint_ge(s->vm.pswpout, 1032);
+	ck_assert(!s->pr.procs[0].killed && s->pr.procs[0].exited);
 #endif
 	run_free(&r);
 }
@@ -1162,12 +1162,12 @@ START_TEST(test_swap_readahead)
 			t_read(&r, 1, v);
 		run_go(&r);
 		struct zsim_sim *s = &r.s;
-		ck_assert_uint_eq(s->pswpout, 16);
-		ck_assert_msg(s->pgmajfault == cases[k].major, "%s pc %d: majors %llu", cases[k].kernel,
-			      cases[k].pc, (unsigned long long)s->pgmajfault);
-		ck_assert_uint_eq(s->swap[0].readahead_pages, cases[k].ra_pages);
-		ck_assert_uint_eq(s->swap[0].readahead_hits, cases[k].ra_hits);
-		ck_assert_uint_eq(s->pswpin, cases[k].pswpin);
+		ck_assert_uint_eq(s->vm.pswpout, 16);
+		ck_assert_msg(s->vm.pgmajfault == cases[k].major, "%s pc %d: majors %llu", cases[k].kernel,
+			      cases[k].pc, (unsigned long long)s->vm.pgmajfault);
+		ck_assert_uint_eq(s->sw.swap[0].readahead_pages, cases[k].ra_pages);
+		ck_assert_uint_eq(s->sw.swap[0].readahead_hits, cases[k].ra_hits);
+		ck_assert_uint_eq(s->vm.pswpin, cases[k].pswpin);
 		run_free(&r);
 	}
 }
