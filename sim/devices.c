@@ -7,6 +7,7 @@
  */
 #include "sim.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -51,6 +52,28 @@ int zsim_devices_init(struct zsim_sim *s, char *err, size_t errlen)
 		}
 	}
 	return 0;
+}
+
+/* A device's periodic background work (zram's writeback to its backing
+ * device); ctx: the device index.  The tier says how often (ZSIM_TCTL_BACKGROUND). */
+static uint64_t device_background(struct zsim_sim *s, void *ctx)
+{
+	unsigned d = (unsigned)(uintptr_t)ctx;
+	struct zsim_tctl_writeback wb = { .now = s->clk.now };
+	uint64_t every = 0;
+	zsim_tier_control(s->dev.devtier[d], ZSIM_TCTL_WRITEBACK, &wb);
+	zsim_tier_control(s->dev.devtier[d], ZSIM_TCTL_BACKGROUND, &every);
+	s->vm.zram_writeback += wb.moved;
+	return every;
+}
+
+void zsim_devices_background_init(struct zsim_sim *s)
+{
+	for (unsigned d = 0; d < s->cfg.nr_dev; d++) {
+		uint64_t every;
+		if (zsim_tier_control(s->dev.devtier[d], ZSIM_TCTL_BACKGROUND, &every) == 0)
+			zsim_timer_add(s, every, 0, device_background, (void *)(uintptr_t)d);
+	}
 }
 
 void zsim_devices_free(struct zsim_sim *s)

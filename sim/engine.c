@@ -510,7 +510,7 @@ int zsim_sim_init(struct zsim_sim *s, const struct zsim_config *cfg, char *err, 
 	if (rc == 0)
 		rc = zsim_fs_init(s, err, errlen);
 	if (rc == 0) {
-		zsim_swap_writeback_init(s);
+		zsim_devices_background_init(s);
 		zsim_results_init(s);
 	}
 	return rc;

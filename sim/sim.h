@@ -395,6 +395,9 @@ int zsim_mm_check(const struct zsim_sim *s, char *msg, size_t len);
 /* devices.c: a tier per configured device (s->dev.devtier) */
 int zsim_devices_init(struct zsim_sim *s, char *err, size_t errlen);
 void zsim_devices_free(struct zsim_sim *s);
+/* Register a timer for each device with background work (ZSIM_TCTL_BACKGROUND:
+ * zram's writeback).  Called after fs init: at equal times the flusher runs first. */
+void zsim_devices_background_init(struct zsim_sim *s);
 
 /* swap.c */
 int zsim_swap_init(struct zsim_sim *s, char *err, size_t errlen);
@@ -419,9 +422,6 @@ void zsim_swap_cache_take(struct zsim_sim *s, uint32_t f, enum zsim_frame_kind k
 			  uint64_t index, struct zsim_ra_state *vma_ra);
 uint64_t zsim_swap_free_pages(const struct zsim_sim *s);
 uint64_t zsim_swap_total_pages(const struct zsim_sim *s);
-/* Register each zram's periodic writeback to its backing device (after the
- * flusher: at equal times the flusher runs first). */
-void zsim_swap_writeback_init(struct zsim_sim *s);
 
 /* fs.c */
 int zsim_fs_init(struct zsim_sim *s, char *err, size_t errlen);
