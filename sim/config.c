@@ -5,7 +5,8 @@
  * or integers of bytes; times always carry a unit: "10us", "1ms", "2s"):
  *
  *   { "kernel": "6.18", "seed": 1,
- *     "machine": { "ram": "1G" (required), "cpus": 4, "kernel_reserve": "64M" },
+ *     "machine": { "ram": "1G" (required), "cpus": 4, "firmware_reserve": "0",
+ *                  "kernel_reserve": "64M" },
  *     "mm": { "policy": "lru2", "swappiness": 60, "page_cluster": 3,
  *             "min_free_kbytes": 0, "watermark_scale_factor": 10, "watermarks": true,
  *             "access_time": "0ns", "minor_fault_time": "1us", "sample_interval": "1s" },
@@ -25,8 +26,10 @@
  *  - swappiness 60, page_cluster 3, watermark_scale_factor 10 (the kernel's defaults,
  *    kernel-facts 5.1-5.4); min_free_kbytes computed from RAM by the kernel's formula
  *    when 0 (sim/mm.c).
- *  - kernel_reserve 0: a config states what its kernel and daemons hold.
- *  - tmpfs size: half of RAM, the kernel's default for a tmpfs mount.
+ *  - firmware_reserve, kernel_reserve 0: a config states what its firmware hides
+ *    and what its kernel takes at boot and holds.  MemTotal (what tmpfs's default
+ *    size, min_free_kbytes and zswap's pool limit are computed from) is RAM less both.
+ *  - tmpfs size: half of MemTotal (shmem's default), not of the installed RAM.
  */
 #include "config.h"
 #include "../core/units.h"
@@ -129,7 +132,7 @@ static int get_str(const struct ctx *c, const char *path, json_t *v, char *dst, 
 
 static int parse_machine(const struct ctx *c, json_t *m, struct zsim_config *cfg)
 {
-	static const char *const keys[] = { "ram", "cpus", "kernel_reserve", NULL };
+	static const char *const keys[] = { "ram", "cpus", "firmware_reserve", "kernel_reserve", NULL };
 	json_t *v;
 	uint64_t x;
 	if (!json_is_object(m))
@@ -148,10 +151,16 @@ static int parse_machine(const struct ctx *c, json_t *m, struct zsim_config *cfg
 			return bad(c, "$.machine.cpus", "at least one CPU");
 		cfg->cpus = (unsigned)x;
 	}
+	if ((v = json_object_get(m, "firmware_reserve")))
+		TRY(get_size(c, "$.machine.firmware_reserve", v, &cfg->firmware_reserve));
+	if (cfg->firmware_reserve >= cfg->ram / 2)
+		return bad(c, "$.machine.firmware_reserve", "must be below half of RAM");
+	if (cfg->firmware_reserve % ZSIM_PAGE_SIZE)
+		return bad(c, "$.machine.firmware_reserve", "a whole number of pages (4096 bytes)");
 	if ((v = json_object_get(m, "kernel_reserve")))
 		TRY(get_size(c, "$.machine.kernel_reserve", v, &cfg->kernel_reserve));
-	if (cfg->kernel_reserve >= cfg->ram / 2)
-		return bad(c, "$.machine.kernel_reserve", "must be below half of RAM");
+	if (cfg->kernel_reserve >= (cfg->ram - cfg->firmware_reserve) / 2)
+		return bad(c, "$.machine.kernel_reserve", "must be below half of the RAM the kernel sees");
 	return 0;
 }
 
@@ -467,7 +476,7 @@ static int parse_fs(const struct ctx *c, json_t *fss, struct zsim_config *cfg, b
 		if (!strcmp(type, "tmpfs")) {
 			fs->type = ZSIM_FS_TMPFS;
 			fs->device = -1;
-			fs->size = cfg->ram / 2;   /* the kernel's default tmpfs size */
+			fs->size = zsim_config_memtotal(cfg) / 2;   /* the kernel's default: half of MemTotal */
 			if (json_object_get(f, "device")) {
 				snprintf(path, sizeof(path), "$.filesystems.%s.device", name);
 				return bad(c, path, "a tmpfs has no device");
@@ -691,6 +700,7 @@ char *zsim_config_dump(const struct zsim_config *cfg)
 	json_object_set_new(r, "seed", json_integer((json_int_t)cfg->seed));
 	json_object_set_new(m, "ram", json_integer((json_int_t)cfg->ram));
 	json_object_set_new(m, "cpus", json_integer(cfg->cpus));
+	json_object_set_new(m, "firmware_reserve", json_integer((json_int_t)cfg->firmware_reserve));
 	json_object_set_new(m, "kernel_reserve", json_integer((json_int_t)cfg->kernel_reserve));
 	json_object_set_new(r, "machine", m);
 	json_object_set_new(mm, "policy", json_string(cfg->policy));

@@ -49,7 +49,9 @@ struct zsim_config {
 	uint64_t seed;
 	/* machine */
 	uint64_t ram;               /* bytes of RAM */
-	uint64_t kernel_reserve;    /* bytes the kernel itself holds (never reclaimable) */
+	uint64_t firmware_reserve;  /* bytes the kernel never sees (firmware, carve-outs): no frames */
+	uint64_t kernel_reserve;    /* bytes the kernel takes at boot and holds for good (its image,
+	                               memmap, early allocations): frames, but not in MemTotal */
 	unsigned cpus;
 	/* memory management */
 	char policy[16];            /* reclaim policy: "lru2", "clock", "lru" */
@@ -81,6 +83,12 @@ int zsim_config_parse(const char *text, const char *name, struct zsim_config *cf
 char *zsim_config_dump(const struct zsim_config *cfg);
 /* The device's type as configs spell it: "zram", "ssd", ... */
 const char *zsim_dev_type_name(const struct zsim_dev_cfg *d);
+/* MemTotal in bytes, as /proc/meminfo counts it: RAM less what the firmware
+ * hides and what the kernel takes at boot. */
+static inline uint64_t zsim_config_memtotal(const struct zsim_config *cfg)
+{
+	return cfg->ram - cfg->firmware_reserve - cfg->kernel_reserve;
+}
 /* Index of a filesystem by name, or -1. */
 int zsim_config_fs_find(const struct zsim_config *cfg, const char *name);
 

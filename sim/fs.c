@@ -3,7 +3,7 @@
  *
  * What the kernel does.  tmpfs keeps file pages in RAM as shmem pages: they
  * sit on the anon LRU lists and go to swap like anonymous memory, and the
- * mount's size limit (default half of RAM) refuses a write past it with
+ * mount's size limit (default half of MemTotal) refuses a write past it with
  * ENOSPC.  A disk filesystem keeps file pages in the page cache: a write
  * dirties the page, the flusher writes dirty pages back after
  * dirty_expire_centisecs (30 s) or when they exceed dirty_background_ratio

@@ -129,7 +129,7 @@ static void ram_put(void *ctx, unsigned n)
 static void set_watermarks(struct zsim_sim *s)
 {
 	const struct zsim_config *c = &s->cfg;
-	uint64_t managed = s->mm.nr_frames - s->mm.reserve_pages;
+	uint64_t managed = s->mm.nr_frames - s->mm.reserve_pages;   /* MemTotal */
 	uint64_t mfk = c->min_free_kbytes;
 	if (!mfk) {
 		/* init_per_zone_wmark_min: sqrt(lowmem_kbytes * 16), clamped */
@@ -182,7 +182,7 @@ static uint64_t kswapd(struct zsim_sim *s, void *ctx);
 int zsim_mm_init(struct zsim_sim *s, char *err, size_t errlen)
 {
 	const struct zsim_config *c = &s->cfg;
-	s->mm.nr_frames = (uint32_t)(c->ram / ZSIM_PAGE_SIZE);
+	s->mm.nr_frames = (uint32_t)((c->ram - c->firmware_reserve) / ZSIM_PAGE_SIZE);
 	s->mm.reserve_pages = ZSIM_DIV_ROUND_UP(c->kernel_reserve, ZSIM_PAGE_SIZE);
 	s->mm.frames = zsim_xcalloc_big(s->mm.nr_frames, sizeof(*s->mm.frames));
 	/* untouched until used, so a large simulated RAM costs only what it holds */

@@ -311,7 +311,13 @@ check "print-config: emmc write latency preset 1 ms" is "$P" devices.d.write_lat
 check "print-config: emmc write bandwidth preset 90 MB/s" is "$P" devices.d.write_bw 90000000
 check "print-config: emmc queue depth 1" is "$P" devices.d.queue_depth 1
 check "print-config: swap priority -1 (swapon's default)" is "$P" swap.0.priority -1
-check "print-config: tmpfs size is half of RAM" is "$P" filesystems.tmp.size 536870912
+check "print-config: tmpfs size is half of MemTotal (all of RAM here)" is "$P" filesystems.tmp.size 536870912
+# MemTotal is RAM less what the firmware hides and the kernel takes at boot:
+# (1024 - 64 - 64) MiB, so tmpfs's default is 448 MiB and the frames 960 MiB
+sed 's/"ram": "1G"/"ram": "1G", "firmware_reserve": "64M", "kernel_reserve": "64M"/' "$T/pc.json" > "$T/pcmt.json"
+"$ZSIM" --config "$T/pcmt.json" --print-config > "$T/pcmt.out"
+check "print-config: tmpfs default follows MemTotal" is "$T/pcmt.out" filesystems.tmp.size 469762048
+check "print-config: firmware_reserve printed" is "$T/pcmt.out" machine.firmware_reserve 67108864
 check "print-config: block fs keeps its device" is "$P" filesystems.data.device d
 if command -v python3 > /dev/null 2>&1; then
 	check "print-config: valid JSON (python3)" python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$P"

@@ -61,6 +61,12 @@ bad_config "waf below 1" "\\$\.devices\.e\.waf: expected a number from 1 to 1000
 	'{"machine":{"ram":"64M"},"devices":{"e":{"type":"emmc","size":"64M","waf":0.5}},"swap":[{"device":"e"}]}'
 bad_config "flash smaller than the device" "\\$\.devices\.e\.flash_size: the flash holds at least the device" \
 	'{"machine":{"ram":"64M"},"devices":{"e":{"type":"emmc","size":"64M","flash_size":"32M"}},"swap":[{"device":"e"}]}'
+bad_config "firmware_reserve not whole pages" "\\$\.machine\.firmware_reserve: a whole number of pages" \
+	'{"machine":{"ram":"64M","firmware_reserve":1000}}'
+bad_config "firmware_reserve half of RAM" "\\$\.machine\.firmware_reserve: must be below half of RAM" \
+	'{"machine":{"ram":"64M","firmware_reserve":"32M"}}'
+bad_config "kernel_reserve past half of what the kernel sees" "\\$\.machine\.kernel_reserve: must be below half of the RAM the kernel sees" \
+	'{"machine":{"ram":"64M","firmware_reserve":"16M","kernel_reserve":"24M"}}'
 bad_config "RAM larger than modelled" "\\$\.machine\.ram: RAM above 4T is not modelled" \
 	'{"machine":{"ram":"8T"}}'
 bad_config "a size past 64P" "\\$\.machine\.ram: too large \(at most 64P\)" \

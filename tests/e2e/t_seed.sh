@@ -1,7 +1,7 @@
 # The 2013 experiments of the seed mail (README, "The 2013 experiments"), run
 # as the README runs them, on the standard traces (scripts/make-traces.sh):
 #  1. 1 GiB zram swap, the tree untarred to tmpfs: the untar fails with ENOSPC
-#     at tmpfs's size limit (half of RAM: 131072 pages).
+#     at tmpfs's size limit (half of MemTotal: (1 GiB - 64 MiB kernel_reserve) / 2 = 122880 pages).
 #  2. the tree untarred to ext2 on zram-blk: the untar succeeds (nothing
 #     refused, nothing lost); during the build the OOM killer fires while the
 #     zram swap device still has free slots, because zram's pools hold the RAM.
@@ -21,7 +21,7 @@ check "exp 1 runs" run 1-tmpfs
 E=$T/1-tmpfs/events.jsonl
 check "exp 1: writes refused with ENOSPC" test "$(jget "$T/1-tmpfs/summary.json" outcome.enospc)" -gt 0
 check "exp 1: the first refusal is tar's" test "$(evget "$E" enospc process)" = tar
-check "exp 1: at the tmpfs limit (131072 pages = RAM / 2)" test "$(evget "$E" enospc used_pages)" = 131072
+check "exp 1: at the tmpfs limit (122880 pages = MemTotal / 2)" test "$(evget "$E" enospc used_pages)" = 122880
 check "exp 1: the run says so" grep -q "ENOSPC: .* write(s) refused" "$T/1-tmpfs.txt"
 check "exp 1: tar itself is not killed" is "$T/1-tmpfs/summary.json" processes.2.killed false
 
