@@ -488,14 +488,15 @@ static int reclaim_entry(struct zswap *z, uint64_t now, uint64_t *cpu)
 	uint32_t id = z->lru_tail;
 	if (id == NIL)
 		return ZSIM_ENOENT;
-	lru_unlink(z, id);
 	if (z->kp->zswap_second_chance && (z->e[id].flags & E_REF)) {
 		z->e[id].flags &= (uint8_t)~E_REF;
+		lru_unlink(z, id);
 		lru_add(z, id);
 		return 0;
 	}
-	int rc = writeback_entry(z, id, now, cpu);
+	int rc = writeback_entry(z, id, now, cpu);   /* frees it, off the LRU */
 	if (rc < 0) {
+		lru_unlink(z, id);
 		lru_add(z, id);
 		z->reject_reclaim_fail++;
 		return rc;
