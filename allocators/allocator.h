@@ -21,6 +21,9 @@
 /* An allocated object; 0 is never a valid handle. */
 typedef uint64_t zsim_handle;
 
+/* Most objects one page holds in an allocator with a page LRU (z3fold: 3). */
+#define ZSIM_ALLOC_LRU_MAX 3
+
 /* Where an allocator gets its physical frames. */
 struct zsim_frame_source {
 	/* Take n frames; 0 on success, ZSIM_ENOMEM if they are not there (nothing taken). */
@@ -77,6 +80,18 @@ struct zsim_allocator_ops {
 	 * (zs_huge_class_size).  NULL: max_size() + 1.
 	 */
 	size_t (*huge_size)(const void *priv);
+	/*
+	 * Optional: the page LRU that zbud and z3fold kept for zswap's writeback
+	 * until 6.4 (kernel-facts 2.1, 4.4).  A page moves to the head each time an
+	 * object is allocated in it (frees do not move it).  lru_tail writes the
+	 * handles of the objects on the least recently used page into out, in the
+	 * order the kernel's reclaim_page evicts them (first, middle, last), and
+	 * moves that page to the head, where the kernel puts back a page it could
+	 * not empty; the caller then frees the handles it evicts, and the page goes
+	 * when its last one does.  Returns how many (0: no page).  NULL: the
+	 * allocator cannot evict (zsmalloc before 6.3, ideal).  O(1).
+	 */
+	size_t (*lru_tail)(void *priv, zsim_handle out[ZSIM_ALLOC_LRU_MAX]);
 	/* Rows of the per-class view; class_stat fills row i < nr_classes. */
 	size_t (*nr_classes)(const void *priv);
 	void (*class_stat)(const void *priv, size_t i, struct zsim_alloc_class_stat *st);

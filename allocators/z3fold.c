@@ -44,8 +44,12 @@
  * its own first-fit and then other CPUs' lists for an exact size.  The model
  * has one CPU, so the lists collapse to one set; and the deferred compaction
  * work runs synchronously inside free (it would skip NEEDS_COMPACTING pages
- * meanwhile; we drop that window).  Also dropped: the bytes, locks,
- * map/unmap, the LRU and z3fold_reclaim_page() (zswap writeback before 6.5),
+ * meanwhile; we drop that window).  Kept for zswap's writeback before 6.5:
+ * the page LRU that z3fold_reclaim_page() walks (a page moves to the head when
+ * an object is allocated in it; lru_tail gives the tail page's objects and
+ * zswap evicts and frees them; a lone buddy left while they are freed may move
+ * to another page, which the kernel's claimed page would not allow).  Also
+ * dropped: the bytes, locks, map/unmap,
  * page migration, and the stale-page list (a released page's frame goes back
  * at once; the kernel may reuse it for its next page, same count either way).
  * There is no pool-level compaction in z3fold's zpool driver: compact = NULL.
@@ -80,6 +84,7 @@ enum { FIRST = 0, MIDDLE = 1, LAST = 2, HEADLESS = 3, NO_BUD = 0xff };
 struct z3page {
 	uint32_t obj[3];        /* object index + 1 per slot, 0 if empty; obj[0]: next free slot */
 	uint32_t stamp;         /* stamp of its current list entry */
+	uint32_t lru_prev, lru_next; /* the page LRU (NIL ends); see z3fold_lru_tail */
 	uint8_t chunks[3];      /* first, middle, last chunks; 0 if empty */
 	uint8_t start_middle;   /* chunk where MIDDLE starts (valid if middle) */
 	uint8_t list;           /* unbuddied index or L_NONE */
@@ -109,6 +114,7 @@ struct z3fold {
 	uint32_t nobjs_cap, nobjs_used, obj_free;
 	struct zsim_blists bl;  /* unbuddied[i] (stacklists.h) */
 	uint64_t pages_nr, nheadless, nobj, nmoved;
+	uint32_t lru_head, lru_tail;  /* the page LRU, most recently allocated into first */
 	uint64_t objs_by_chunks[Z3_TOTAL_CHUNKS + 1];  /* [64] = headless */
 	uint64_t pages_by_chunks[Z3_TOTAL_CHUNKS + 1];
 };
@@ -209,6 +215,35 @@ static inline void unplace(struct z3fold *z, uint32_t pi, int bud)
 		z->pages_by_chunks[c]--;
 }
 
+/* ---- the page LRU (z3fold_reclaim_page's pool->lru) ---- */
+
+static inline void lru_unlink(struct z3fold *z, uint32_t pi)
+{
+	struct z3page *p = &z->pages[pi];
+	if (p->lru_prev != NIL)
+		z->pages[p->lru_prev].lru_next = p->lru_next;
+	else
+		z->lru_head = p->lru_next;
+	if (p->lru_next != NIL)
+		z->pages[p->lru_next].lru_prev = p->lru_prev;
+	else
+		z->lru_tail = p->lru_prev;
+	p->lru_prev = p->lru_next = NIL;
+}
+
+/* Add at the head; pre: not on the LRU. */
+static inline void lru_add(struct z3fold *z, uint32_t pi)
+{
+	struct z3page *p = &z->pages[pi];
+	p->lru_prev = NIL;
+	p->lru_next = z->lru_head;
+	if (z->lru_head != NIL)
+		z->pages[z->lru_head].lru_prev = pi;
+	else
+		z->lru_tail = pi;
+	z->lru_head = pi;
+}
+
 /* ---- page and object slots of the model ---- */
 
 static inline uint32_t page_new(struct z3fold *z)
@@ -231,12 +266,14 @@ static inline uint32_t page_new(struct z3fold *z)
 	z->pages[pi].stamp = stamp;
 	z->pages[pi].list = L_NONE;
 	z->pages[pi].live = 1;
+	z->pages[pi].lru_prev = z->pages[pi].lru_next = NIL;
 	z->pages_nr++;
 	return pi;
 }
 
 static inline void page_release(struct z3fold *z, uint32_t pi)
 {
+	lru_unlink(z, pi);
 	struct z3page *p = &z->pages[pi];
 	if (p->headless)
 		z->nheadless--;
@@ -297,6 +334,7 @@ static int z3fold_init(void *priv, const struct zsim_alloc_params *prm)
 	z->headless_from = ZSIM_PAGE_SIZE - z->hdr * Z3_CHUNK_SIZE - Z3_CHUNK_SIZE + 1;
 	z->single_move = kp->z3fold_single_move;
 	z->page_free = z->obj_free = NIL;
+	z->lru_head = z->lru_tail = NIL;
 	return 0;
 }
 
@@ -333,6 +371,7 @@ static int z3fold_malloc(void *priv, size_t size, zsim_handle *out)
 		z->pages_by_chunks[Z3_TOTAL_CHUNKS]++;
 		z->objs[oi].page = pi;
 		z->objs[oi].bud = HEADLESS;
+		lru_add(z, pi);
 		*out = (zsim_handle)oi + 1;
 		return 0;
 	}
@@ -343,11 +382,13 @@ static int z3fold_malloc(void *priv, size_t size, zsim_handle *out)
 		bud = free_buddy(z, &z->pages[pi], chunks);
 		if (bud == NO_BUD)
 			abort();   /* unreachable: the list index promised room */
+		lru_unlink(z, pi);
 	} else {
 		if (z->frames && z->frames->get(z->frames->ctx, 1) != 0)
 			return ZSIM_ENOMEM;
 		pi = page_new(z);
 	}
+	lru_add(z, pi);   /* z3fold_alloc moves the page to the head of the LRU */
 	oi = obj_new(z, chunks);
 	place(z, pi, bud, oi);
 	file_page(z, pi);
@@ -430,6 +471,28 @@ static void z3fold_free(void *priv, zsim_handle h)
 	}
 	compact_in_page(z, p);
 	file_page(z, pi);
+}
+
+/* The LRU tail page's objects, first, middle, last (or the headless one); the
+ * page goes to the head.  O(1). */
+static size_t z3fold_lru_tail(void *priv, zsim_handle out[ZSIM_ALLOC_LRU_MAX])
+{
+	struct z3fold *z = priv;
+	uint32_t pi = z->lru_tail;
+	size_t n = 0;
+	if (pi == NIL)
+		return 0;
+	const struct z3page *p = &z->pages[pi];
+	if (p->headless) {
+		out[n++] = p->obj[0];
+	} else {
+		for (int b = FIRST; b <= LAST; b++)
+			if (p->obj[b])
+				out[n++] = p->obj[b];
+	}
+	lru_unlink(z, pi);
+	lru_add(z, pi);
+	return n;
 }
 
 static uint64_t z3fold_total_pages(const void *priv)
@@ -604,6 +667,19 @@ static int z3fold_check(const void *priv, char *msg, size_t msglen)
 		if (by_c[c] != z->objs_by_chunks[c] || pg_c[c] != z->pages_by_chunks[c])
 			FAIL("class %u chunks: stats disagree with pages", c);
 
+	/* The page LRU: every live page once, links both ways. */
+	uint64_t on_lru = 0;
+	for (uint32_t pi = z->lru_head, prev = NIL; pi != NIL; prev = pi, pi = z->pages[pi].lru_next) {
+		if (pi >= z->npages_used || !z->pages[pi].live || z->pages[pi].lru_prev != prev)
+			FAIL("page LRU broken at page %u", pi);
+		if (++on_lru > live)
+			FAIL("page LRU longer than the %llu live pages", (unsigned long long)live);
+		if (z->pages[pi].lru_next == NIL && z->lru_tail != pi)
+			FAIL("page LRU tail is %u, the walk ends at %u", z->lru_tail, pi);
+	}
+	if (on_lru != live)
+		FAIL("page LRU holds %llu pages, %llu live", (unsigned long long)on_lru, (unsigned long long)live);
+
 	uint64_t nfree = 0;
 	for (uint32_t oi = z->obj_free; oi != NIL; oi = z->objs[oi].page) {
 		if (oi >= z->nobjs_used || z->objs[oi].bud != NO_BUD)
@@ -630,6 +706,7 @@ const struct zsim_allocator_ops zsim_allocator_z3fold = {
 	.total_pages = z3fold_total_pages,
 	.compact = NULL,        /* z3fold's zpool driver has no pool compaction */
 	.max_size = z3fold_max_size,
+	.lru_tail = z3fold_lru_tail,
 	.huge_size = z3fold_huge_size,
 	.nr_classes = z3fold_nr_classes,
 	.class_stat = z3fold_class_stat,

@@ -24,9 +24,12 @@
  *
  * What the model keeps: chunk rounding, the two buddy positions, the
  * unbuddied lists with their exact order, the buddied list, page counts and
- * frames taken from the owner's frame source.  What it drops: the bytes
- * themselves, locking, map/unmap, and the LRU + zbud_reclaim_page() that
- * zswap used for writeback until about 6.5 (writeback is the tier's business).
+ * frames taken from the owner's frame source, and the page LRU that
+ * zbud_reclaim_page() walked for zswap until 6.4 (a page moves to the head
+ * when an object is allocated in it; lru_tail gives the tail page's buddies,
+ * and zswap, which owns writeback, evicts and frees them).  What it drops:
+ * the bytes themselves, locking, map/unmap, the under_reclaim flag (the model
+ * is single-threaded: nothing allocates into a page while it is evicted).
  *
  * Representation: pages and objects live in two compact arrays inside priv,
  * linked by 32-bit indices; a handle is object index + 1.  Each unbuddied
@@ -65,6 +68,7 @@ enum { FIRST = 0, LAST = 1 };
 struct zpage {
 	uint32_t obj[2];        /* object index + 1 per buddy, 0 if empty; obj[0]: next free slot */
 	uint32_t stamp;         /* stamp of its current list entry */
+	uint32_t lru_prev, lru_next; /* the page LRU (NIL ends); see zbud_lru_tail */
 	uint8_t chunks[2];      /* first_chunks, last_chunks; 0 if empty */
 	uint8_t list;           /* unbuddied index, L_BUDDIED, or L_NONE */
 	uint8_t live;
@@ -86,6 +90,7 @@ struct zbud {
 	uint64_t pages_nr;               /* live pages (frames held) */
 	uint64_t nobj;                   /* live objects */
 	uint64_t nbuddied;               /* pages on the buddied list */
+	uint32_t lru_head, lru_tail;     /* the page LRU, most recently allocated into first */
 	uint64_t objs_by_chunks[ZBUD_MAX_CHUNKS + 1];
 	uint64_t pages_by_chunks[ZBUD_MAX_CHUNKS + 1]; /* pages holding >= 1 object of that size */
 };
@@ -143,6 +148,33 @@ static inline void file_page(struct zbud *z, uint32_t pi)
 		list_push(z, pi, (uint8_t)free_chunks(p));
 }
 
+/* The page LRU (zbud_reclaim_page's pool->lru): unlink, and add at the head. */
+static inline void lru_unlink(struct zbud *z, uint32_t pi)
+{
+	struct zpage *p = &z->pages[pi];
+	if (p->lru_prev != NIL)
+		z->pages[p->lru_prev].lru_next = p->lru_next;
+	else
+		z->lru_head = p->lru_next;
+	if (p->lru_next != NIL)
+		z->pages[p->lru_next].lru_prev = p->lru_prev;
+	else
+		z->lru_tail = p->lru_prev;
+	p->lru_prev = p->lru_next = NIL;
+}
+
+static inline void lru_add(struct zbud *z, uint32_t pi)
+{
+	struct zpage *p = &z->pages[pi];
+	p->lru_prev = NIL;
+	p->lru_next = z->lru_head;
+	if (z->lru_head != NIL)
+		z->pages[z->lru_head].lru_prev = pi;
+	else
+		z->lru_tail = pi;
+	z->lru_head = pi;
+}
+
 static inline uint32_t page_new(struct zbud *z)
 {
 	uint32_t pi;
@@ -163,12 +195,14 @@ static inline uint32_t page_new(struct zbud *z)
 	z->pages[pi].stamp = stamp;
 	z->pages[pi].list = L_NONE;
 	z->pages[pi].live = 1;
+	z->pages[pi].lru_prev = z->pages[pi].lru_next = NIL;
 	z->pages_nr++;
 	return pi;
 }
 
 static inline void page_release(struct zbud *z, uint32_t pi)
 {
+	lru_unlink(z, pi);
 	z->pages[pi].list = L_NONE;
 	z->pages[pi].live = 0;
 	z->pages[pi].obj[0] = z->page_free;
@@ -203,6 +237,7 @@ static int zbud_init(void *priv, const struct zsim_alloc_params *prm)
 	z->frames = prm->frames;
 	z->bl.n = ZBUD_NCHUNKS;
 	z->page_free = z->obj_free = NIL;
+	z->lru_head = z->lru_tail = NIL;
 	return 0;
 }
 
@@ -232,12 +267,14 @@ static int zbud_malloc(void *priv, size_t size, zsim_handle *out)
 	int bud;
 	if (pi != NIL) {
 		bud = z->pages[pi].chunks[FIRST] == 0 ? FIRST : LAST;
+		lru_unlink(z, pi);
 	} else {
 		if (z->frames && z->frames->get(z->frames->ctx, 1) != 0)
 			return ZSIM_ENOMEM;
 		pi = page_new(z);
 		bud = FIRST;
 	}
+	lru_add(z, pi);   /* zbud_alloc moves the page to the head of the LRU */
 	struct zpage *p = &z->pages[pi];
 	int other = bud ^ 1;
 	if (p->chunks[other] != chunks)
@@ -279,6 +316,22 @@ static void zbud_free(void *priv, zsim_handle h)
 		page_release(z, pi);
 	else
 		file_page(z, pi);
+}
+
+/* The LRU tail page's buddies, first then last; the page goes to the head. O(1). */
+static size_t zbud_lru_tail(void *priv, zsim_handle out[ZSIM_ALLOC_LRU_MAX])
+{
+	struct zbud *z = priv;
+	uint32_t pi = z->lru_tail;
+	size_t n = 0;
+	if (pi == NIL)
+		return 0;
+	for (int b = FIRST; b <= LAST; b++)
+		if (z->pages[pi].obj[b])
+			out[n++] = z->pages[pi].obj[b];
+	lru_unlink(z, pi);
+	lru_add(z, pi);
+	return n;
 }
 
 static uint64_t zbud_total_pages(const void *priv)
@@ -417,6 +470,19 @@ static int zbud_check(const void *priv, char *msg, size_t msglen)
 		if (by_c[c] != z->objs_by_chunks[c] || pg_c[c] != z->pages_by_chunks[c])
 			FAIL("class %u chunks: stats disagree with pages", c);
 
+	/* The page LRU: every live page once, links both ways. */
+	uint64_t on_lru = 0;
+	for (uint32_t pi = z->lru_head, prev = NIL; pi != NIL; prev = pi, pi = z->pages[pi].lru_next) {
+		if (pi >= z->npages_used || !z->pages[pi].live || z->pages[pi].lru_prev != prev)
+			FAIL("page LRU broken at page %u", pi);
+		if (++on_lru > live)
+			FAIL("page LRU longer than the %llu live pages", (unsigned long long)live);
+		if (z->pages[pi].lru_next == NIL && z->lru_tail != pi)
+			FAIL("page LRU tail is %u, the walk ends at %u", z->lru_tail, pi);
+	}
+	if (on_lru != live)
+		FAIL("page LRU holds %llu pages, %llu live", (unsigned long long)on_lru, (unsigned long long)live);
+
 	/* Object table: the free chain plus live objects cover it exactly. */
 	uint64_t nfree = 0;
 	for (uint32_t oi = z->obj_free; oi != NIL; oi = z->objs[oi].page) {
@@ -444,6 +510,7 @@ const struct zsim_allocator_ops zsim_allocator_zbud = {
 	.total_pages = zbud_total_pages,
 	.compact = NULL,        /* zbud never moves objects */
 	.max_size = zbud_max_size,
+	.lru_tail = zbud_lru_tail,
 	.huge_size = NULL,      /* max_size + 1: every accepted object shares a page */
 	.nr_classes = zbud_nr_classes,
 	.class_stat = zbud_class_stat,

@@ -16,6 +16,19 @@
  *  - zbud until 6.14, z3fold 4.8..6.14 (2.3); the z3fold header is 2 chunks in 5.x/6.x (2.2);
  *    z3fold's inter-page move of a lone buddy exists in the 6.x sources, not in 4.19/5.4
  *    (read in mm/z3fold.c of those versions).
+ *  - zswap (section 4; mm/zswap.c read at 6.6 and newest, the 4.x-6.4 store path and the
+ *    6.10 limit check in excerpts and patch mails; versions marked [mem] in kernel-facts are
+ *    from memory): compressor lzo everywhere (4.1); zbud only in 3.12 (zswap called zbud
+ *    directly; the zpool API came in 3.18), default zpool zbud until 6.5 and zsmalloc from 6.6,
+ *    zsmalloc only from 6.15 (2.3); the 8-byte zswap_header on evictable pools (zbud, z3fold)
+ *    until 6.4 (4.3: `hlen = zpool_evictable() ? sizeof(zhdr) : 0`); synchronous evict-one-page
+ *    stores until 5.5, accept_threshold_percent 90 from 5.6 (4.1, 4.3); the shrink worker looping
+ *    until the pool can accept and zswap's own entry LRU from 6.5 (4.4; 6.6 source); full at
+ *    >= max from 6.10 (zswap_check_limits; newest source); same-filled pages 4.14..6.11 and the
+ *    swap zeromap from 6.12 (4.3); exclusive loads: the knob in 6.5..6.7 (default off, read in
+ *    6.6), always from 6.8 (4.3); the shrinker from 6.8 and its referenced bit from 6.12 (4.4);
+ *    incompressible pages stored raw from 6.18 (4.2).  Crypto compressors: lz4 since 3.11,
+ *    zstd since 4.14, lzo-rle since 5.1.
  */
 #include "kprofile.h"
 
@@ -40,6 +53,12 @@ static const struct zsim_kprofile profiles[] = {
 		.anon_start_inactive = false, .max_swappiness = 100, .swap_vma_readahead = false,
 		.has_zbud = true, .has_z3fold = false,
 		.z3fold_header_chunks = 2, .z3fold_single_move = false,
+		.zswap_default_comp = "lzo", .zswap_comps = "lzo,lz4",
+		.zswap_default_zpool = "zbud", .zswap_zpools = "zbud",
+		.zswap_accept_threshold = 0, .zswap_shrink_loop = false, .zswap_limit_ge = false,
+		.zswap_same_filled = false, .swap_zeromap = false, .zswap_store_incompressible = false,
+		.zswap_header_bytes = 8, .zswap_own_lru = false, .zswap_exclusive_loads = ZSIM_ZSWAP_EXCL_NEVER,
+		.zswap_shrinker = false, .zswap_second_chance = false,
 	},
 	{
 		.name = "4.19", .version = KV(4, 19),
@@ -52,6 +71,12 @@ static const struct zsim_kprofile profiles[] = {
 		.anon_start_inactive = false, .max_swappiness = 100, .swap_vma_readahead = true,
 		.has_zbud = true, .has_z3fold = true,
 		.z3fold_header_chunks = 2, .z3fold_single_move = false,
+		.zswap_default_comp = "lzo", .zswap_comps = "lzo,lz4,zstd",
+		.zswap_default_zpool = "zbud", .zswap_zpools = "zbud,z3fold,zsmalloc",
+		.zswap_accept_threshold = 0, .zswap_shrink_loop = false, .zswap_limit_ge = false,
+		.zswap_same_filled = true, .swap_zeromap = false, .zswap_store_incompressible = false,
+		.zswap_header_bytes = 8, .zswap_own_lru = false, .zswap_exclusive_loads = ZSIM_ZSWAP_EXCL_NEVER,
+		.zswap_shrinker = false, .zswap_second_chance = false,
 	},
 	{
 		.name = "5.4", .version = KV(5, 4),
@@ -64,6 +89,12 @@ static const struct zsim_kprofile profiles[] = {
 		.anon_start_inactive = false, .max_swappiness = 100, .swap_vma_readahead = true,
 		.has_zbud = true, .has_z3fold = true,
 		.z3fold_header_chunks = 2, .z3fold_single_move = false,
+		.zswap_default_comp = "lzo", .zswap_comps = "lzo,lzo-rle,lz4,zstd",
+		.zswap_default_zpool = "zbud", .zswap_zpools = "zbud,z3fold,zsmalloc",
+		.zswap_accept_threshold = 0, .zswap_shrink_loop = false, .zswap_limit_ge = false,
+		.zswap_same_filled = true, .swap_zeromap = false, .zswap_store_incompressible = false,
+		.zswap_header_bytes = 8, .zswap_own_lru = false, .zswap_exclusive_loads = ZSIM_ZSWAP_EXCL_NEVER,
+		.zswap_shrinker = false, .zswap_second_chance = false,
 	},
 	{
 		.name = "6.1", .version = KV(6, 1),
@@ -76,6 +107,12 @@ static const struct zsim_kprofile profiles[] = {
 		.anon_start_inactive = true, .max_swappiness = 200, .swap_vma_readahead = true,
 		.has_zbud = true, .has_z3fold = true,
 		.z3fold_header_chunks = 2, .z3fold_single_move = true,
+		.zswap_default_comp = "lzo", .zswap_comps = "lzo,lzo-rle,lz4,zstd",
+		.zswap_default_zpool = "zbud", .zswap_zpools = "zbud,z3fold,zsmalloc",
+		.zswap_accept_threshold = 90, .zswap_shrink_loop = false, .zswap_limit_ge = false,
+		.zswap_same_filled = true, .swap_zeromap = false, .zswap_store_incompressible = false,
+		.zswap_header_bytes = 8, .zswap_own_lru = false, .zswap_exclusive_loads = ZSIM_ZSWAP_EXCL_NEVER,
+		.zswap_shrinker = false, .zswap_second_chance = false,
 	},
 	{
 		.name = "6.6", .version = KV(6, 6),
@@ -88,6 +125,12 @@ static const struct zsim_kprofile profiles[] = {
 		.anon_start_inactive = true, .max_swappiness = 200, .swap_vma_readahead = true,
 		.has_zbud = true, .has_z3fold = true,
 		.z3fold_header_chunks = 2, .z3fold_single_move = true,
+		.zswap_default_comp = "lzo", .zswap_comps = "lzo,lzo-rle,lz4,zstd",
+		.zswap_default_zpool = "zsmalloc", .zswap_zpools = "zbud,z3fold,zsmalloc",
+		.zswap_accept_threshold = 90, .zswap_shrink_loop = true, .zswap_limit_ge = false,
+		.zswap_same_filled = true, .swap_zeromap = false, .zswap_store_incompressible = false,
+		.zswap_header_bytes = 0, .zswap_own_lru = true, .zswap_exclusive_loads = ZSIM_ZSWAP_EXCL_KNOB,
+		.zswap_shrinker = false, .zswap_second_chance = false,
 	},
 	{
 		/* The kernel these machines run; zram0 offers lzo-rle, lzo, lz4 (kernel-facts 0). */
@@ -101,6 +144,12 @@ static const struct zsim_kprofile profiles[] = {
 		.anon_start_inactive = true, .max_swappiness = 200, .swap_vma_readahead = true,
 		.has_zbud = false, .has_z3fold = false,
 		.z3fold_header_chunks = 2, .z3fold_single_move = false,
+		.zswap_default_comp = "lzo", .zswap_comps = "lzo,lzo-rle,lz4,zstd",
+		.zswap_default_zpool = "zsmalloc", .zswap_zpools = "zsmalloc",
+		.zswap_accept_threshold = 90, .zswap_shrink_loop = true, .zswap_limit_ge = true,
+		.zswap_same_filled = false, .swap_zeromap = true, .zswap_store_incompressible = true,
+		.zswap_header_bytes = 0, .zswap_own_lru = true, .zswap_exclusive_loads = ZSIM_ZSWAP_EXCL_ALWAYS,
+		.zswap_shrinker = true, .zswap_second_chance = true,
 	},
 };
 

@@ -27,6 +27,13 @@ enum zsim_zs_fullness {
 	ZSIM_ZS_FULLNESS_RATIO,     /* >= 6.4: 12 groups: empty, 10% buckets 0..99, full */
 };
 
+/* zswap loads: does a load drop the compressed copy? (kernel-facts 4.3) */
+enum zsim_zswap_excl {
+	ZSIM_ZSWAP_EXCL_NEVER,      /* < 6.5: the copy stays until the swap slot is freed */
+	ZSIM_ZSWAP_EXCL_KNOB,       /* 6.5 .. 6.7: the exclusive_loads parameter, default off */
+	ZSIM_ZSWAP_EXCL_ALWAYS,     /* >= 6.8: every load erases the entry and dirties the folio */
+};
+
 struct zsim_kprofile {
 	const char *name;            /* "6.18" */
 	unsigned version;            /* major*100 + minor, for ordering and messages only */
@@ -64,6 +71,37 @@ struct zsim_kprofile {
 	bool has_z3fold;             /* z3fold: 4.8 .. 6.14 */
 	unsigned z3fold_header_chunks; /* 64-byte chunks taken by the z3fold header */
 	bool z3fold_single_move;       /* a lone buddy may move to another page (absent in 4.19, 5.4) */
+
+	/* zswap (mm/zswap.c; kernel-facts 4, 2.3).  Read by tiers/zswap.c. */
+	const char *zswap_default_comp;  /* CONFIG_ZSWAP_COMPRESSOR_DEFAULT: lzo in every profile (4.1) */
+	const char *zswap_comps;         /* crypto compressors (of zsim's codecs) the kernel offers zswap */
+	const char *zswap_default_zpool; /* zbud until 6.5, zsmalloc from 6.6 (2.3) */
+	const char *zswap_zpools;        /* allocators zswap can use: zbud only before the zpool API
+	                                  * (3.18), zsmalloc only from 6.15 (2.3) */
+	unsigned zswap_accept_threshold; /* >= 5.6: default accept_threshold_percent (90), the
+	                                  * hysteresis after a limit hit; 0: none, and a store into a
+	                                  * full pool evicts one allocator page itself (4.1, 4.3) */
+	bool zswap_shrink_loop;          /* >= 6.5: the shrink worker writes back until the pool is
+	                                  * below the accept threshold (16 failures end it) and every
+	                                  * store refused while full queues it; 5.6 .. 6.4: only a limit
+	                                  * hit queues it and it shrinks one allocator page (4.4) */
+	bool zswap_limit_ge;             /* >= 6.10 zswap_check_limits: full at pages >= max, accepting
+	                                  * at <= max * thr / 100; before: full at > max, accepting at
+	                                  * < totalram * thr / 100 * max% / 100 (read in both sources) */
+	bool zswap_same_filled;          /* 4.14 .. 6.11: same-filled pages kept as their word (4.3) */
+	bool swap_zeromap;               /* >= 6.12: zero-filled pages never reach a swap backend or
+	                                  * zswap: the swap layer's zeromap records them (4.3) */
+	bool zswap_store_incompressible; /* >= 6.18: a page that does not compress below 4096 B is
+	                                  * stored raw (stored_incompressible_pages); before, rejected */
+	unsigned zswap_header_bytes;     /* bytes of zswap_header (the swap entry) before each object on
+	                                  * an evictable pool (zbud, z3fold): 8 until 6.4, 0 from 6.5 */
+	bool zswap_own_lru;              /* >= 6.5: zswap's own entry LRU, any allocator; before, the
+	                                  * allocator's page LRU (zbud, z3fold only) (4.4) */
+	enum zsim_zswap_excl zswap_exclusive_loads;
+	bool zswap_shrinker;             /* >= 6.8: the memory-pressure shrinker, shrinker_enabled
+	                                  * (CONFIG_ZSWAP_SHRINKER_DEFAULT_ON, default off) (4.1, 4.4) */
+	bool zswap_second_chance;        /* >= 6.12: entries carry a referenced bit; writeback rotates a
+	                                  * referenced entry once (4.4) */
 };
 
 /* The default profile: the newest, describing the running kernel (6.18). */

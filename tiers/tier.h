@@ -3,9 +3,12 @@
  *
  * A tier is a block-addressed store of 4 KiB pages: zram (compressed, in RAM),
  * brd (uncompressed, in RAM), the plain devices (ssd, emmc, hdd, nvram, nas),
- * and later zswap and dm-cache.  A tier can sit in front of another
- * (params.lower) and move pages down to it (ZSIM_TCTL_WRITEBACK): zram over
- * its backing_dev is the first such pair.
+ * zswap (a compressed cache in front of every swap device), and later
+ * dm-cache.  A tier can sit in front of another (params.lower) and move pages
+ * down to it (ZSIM_TCTL_WRITEBACK): zram over its backing_dev is the first
+ * such pair.  zswap does not know its devices: it writes a page it gives up
+ * through a writeback sink the simulator provides (params.wb_sink), to the
+ * swap slot that owns it.
  *
  * Adding a tier is one file in tiers/ exporting one `const struct
  * zsim_tier_ops`, and one line in registry.c.  The ops table says everything
@@ -62,6 +65,23 @@ struct zsim_tier_env {
 	unsigned preset;
 };
 
+/*
+ * A writeback sink: how a tier in front of the swap devices (zswap) writes a
+ * page it gives up to the swap slot that owns it.  The simulator implements it
+ * (a write of one page to that slot's device: device time, wear).
+ */
+struct zsim_wb_sink {
+	/* Write the page of swap entry `index`, submitted at `now` (ns); *done_ns
+	 * gets when the write completes.  Returns 0, or a negative ZSIM_E* (the
+	 * tier keeps the page and counts a failed writeback). */
+	int (*write)(void *ctx, uint64_t index, uint64_t now, uint64_t *done_ns);
+	/* Optional: the simulated time now, for the writebacks a store starts
+	 * itself (zswap before 5.6); NULL: the latest `now` the tier was given
+	 * (io() or a control). */
+	uint64_t (*now)(void *ctx);
+	void *ctx;
+};
+
 struct zsim_tier_params {
 	const struct zsim_kprofile *kp;          /* never NULL */
 	const struct zsim_frame_source *frames;  /* RAM frames for in-memory tiers; NULL = unlimited */
@@ -78,6 +98,11 @@ struct zsim_tier_params {
 	/* stacking: the tier below this one, named by its DEVICE key (zram's
 	 * backing_dev), which its writeback moves pages down to; NULL: none */
 	struct zsim_tier *lower;
+	/* zswap: where written-back pages go (NULL: writeback always fails) */
+	const struct zsim_wb_sink *wb_sink;
+	/* zswap: the pool limit's base, the RAM the kernel counts (totalram_pages,
+	 * MemTotal) in pages; max_pool_percent is a share of it */
+	uint64_t totalram_pages;
 };
 
 /*
@@ -93,11 +118,25 @@ enum zsim_tier_ctl {
 	ZSIM_TCTL_BACKGROUND,     /* uint64_t *: ns between its background rounds (writeback) */
 	ZSIM_TCTL_WRITEBACK,      /* struct zsim_tctl_writeback *: one background round at `now` */
 	ZSIM_TCTL_WALL,           /* struct zsim_tctl_wall *: the simulator's own wall-clock time */
+	/* struct zsim_tctl_shrink *: memory pressure.  Reclaim (shrink_slab) asks
+	 * the tier's shrinker to count and scan its objects (zswap's 6.8+ shrinker,
+	 * when shrinker_enabled); ZSIM_ENOTSUP where there is none. */
+	ZSIM_TCTL_SHRINK,
 };
 
 struct zsim_tctl_writeback {
 	uint64_t now;             /* in: simulated time (ns); the writes queue on the lower tier */
 	uint64_t moved;           /* out: pages moved down */
+	uint64_t cpu_ns;          /* out, added to: CPU the round spent (zswap: decompressing each
+	                           * page written back, on a kernel worker); zram reports none */
+};
+
+struct zsim_tctl_shrink {
+	uint64_t now;             /* in: simulated time (ns) */
+	uint64_t nr_to_scan;      /* in: objects to scan (shrink_control.nr_to_scan); 0: count only */
+	uint64_t count;           /* out: count_objects, before the scan */
+	uint64_t scanned, moved;  /* out: objects looked at, pages written back */
+	uint64_t cpu_ns;          /* out, added to: CPU of the scan (decompression; the reclaimer's) */
 };
 
 struct zsim_tctl_wall {      /* added to (perf.json and benchmarks only; not simulated time) */
@@ -197,5 +236,6 @@ int zsim_tier_stat(const struct zsim_tier *t, const char *name, uint64_t *v);
 extern const struct zsim_tier_ops zsim_tier_zram;
 extern const struct zsim_tier_ops zsim_tier_blockdev;
 extern const struct zsim_tier_ops zsim_tier_brd;
+extern const struct zsim_tier_ops zsim_tier_zswap;
 
 #endif

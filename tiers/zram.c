@@ -717,6 +717,8 @@ static int zram_control(void *priv, enum zsim_tier_ctl op, void *arg)
 		w->moved = zram_writeback(z, w->now);
 		return 0;
 	}
+	case ZSIM_TCTL_SHRINK:
+		break;   /* zram has no shrinker */
 	case ZSIM_TCTL_WALL: {
 		struct zsim_tctl_wall *w = arg;
 		struct zsim_codec_stats st;

@@ -26,8 +26,8 @@ bad_config "unknown top-level key" "bad[0-9]+\.json: \\$: unknown key 'machin' \
 	'{"machine":{"ram":"64M"},"machin":{}}'
 bad_config "unknown nested key" "\\$\.mm: unknown key 'swapiness'" \
 	'{"machine":{"ram":"64M"},"mm":{"swapiness":10}}'
-bad_config "unknown key inside a device" "\\$\.devices\.z: unknown key 'compressor'" \
-	'{"machine":{"ram":"64M"},"devices":{"z":{"type":"zram","size":"1G","compressor":"lz4"}},"swap":[{"device":"z"}]}'
+bad_config "unknown key inside a device" "\\$\.devices\.z: unknown key 'compression'" \
+	'{"machine":{"ram":"64M"},"devices":{"z":{"type":"zram","size":"1G","compression":"lz4"}},"swap":[{"device":"z"}]}'
 bad_config "unknown key in a swap entry" "\\$\.swap\[0\]: unknown key 'prio'" \
 	'{"machine":{"ram":"64M"},"devices":{"z":{"type":"zram","size":"1G"}},"swap":[{"device":"z","prio":5}]}'
 bad_config "wrong type (string for an integer)" "\\$\.mm\.swappiness: expected an integer" \

@@ -64,6 +64,20 @@ START_TEST(test_kprofile_monotonic)
 		}
 		if (a->has_z3fold && b->has_z3fold)
 			ASSERT_KEPT(a, b, z3fold_single_move);
+		/* zswap: features arrive and stay, except the documented removals
+		 * (same-filled pages went with the zeromap; the header with the own LRU) */
+		ck_assert_msg(!a->zswap_accept_threshold || b->zswap_accept_threshold, "%s: hysteresis lost", b->name);
+		ASSERT_KEPT(a, b, zswap_shrink_loop);
+		ASSERT_KEPT(a, b, zswap_limit_ge);
+		ASSERT_KEPT(a, b, swap_zeromap);
+		ASSERT_KEPT(a, b, zswap_store_incompressible);
+		ASSERT_KEPT(a, b, zswap_own_lru);
+		ASSERT_KEPT(a, b, zswap_shrinker);
+		ASSERT_KEPT(a, b, zswap_second_chance);
+		ck_assert_int_ge(b->zswap_exclusive_loads, a->zswap_exclusive_loads);
+		ck_assert_uint_le(b->zswap_header_bytes, a->zswap_header_bytes);
+		ck_assert_msg(!(a->zswap_same_filled && !b->zswap_same_filled) || b->swap_zeromap,
+			      "%s: same-filled pages gone without the zeromap", b->name);
 	}
 }
 END_TEST
@@ -80,6 +94,21 @@ START_TEST(test_kprofile_row)
 		ck_assert(!p->zram_max_zpage_size || p->zram_max_zpage_size < 4096);
 		ck_assert(p->zram_default_comp && strstr(p->zram_comps, p->zram_default_comp));
 		ck_assert_uint_ge(p->z3fold_header_chunks, 1);
+		/* zswap */
+		ck_assert(p->zswap_default_comp && strstr(p->zswap_comps, p->zswap_default_comp));
+		ck_assert(p->zswap_default_zpool && strstr(p->zswap_zpools, p->zswap_default_zpool));
+		ck_assert_msg(!!strstr(p->zswap_zpools, "zbud") == p->has_zbud, "%s: zbud in zswap_zpools", p->name);
+		ck_assert_msg(!strstr(p->zswap_zpools, "z3fold") || p->has_z3fold, "%s: z3fold", p->name);
+		ck_assert(p->zswap_accept_threshold == 0 || p->zswap_accept_threshold == 90);
+		ck_assert(!p->zswap_shrink_loop || p->zswap_accept_threshold);   /* loops down to it */
+		ck_assert(!p->zswap_limit_ge || p->zswap_accept_threshold);
+		ck_assert(p->zswap_header_bytes == 0 || p->zswap_header_bytes == 8);
+		ck_assert(!p->zswap_own_lru || p->zswap_header_bytes == 0);      /* the entry holds the swap entry */
+		ck_assert(p->zswap_own_lru || p->zswap_header_bytes == 8);       /* the evicting allocator needs it */
+		ck_assert(!p->zswap_shrinker || p->zswap_own_lru);
+		ck_assert(!p->zswap_second_chance || p->zswap_shrinker);
+		ck_assert(!(p->zswap_same_filled && p->swap_zeromap));
+		ck_assert(!p->zswap_store_incompressible || !strstr(p->zswap_zpools, "zbud"));
 	}
 }
 END_TEST
@@ -106,6 +135,24 @@ START_TEST(test_kprofile_facts)
 		ck_assert_msg(p->has_z3fold == (v >= KV(4, 8) && v <= KV(6, 14)), "%s z3fold", p->name);
 		ck_assert_msg((p->zs_chain_size == 8) == (v >= KV(6, 3)), "%s chain", p->name);       /* 1.2 */
 		ck_assert_msg((p->zs_fullness == ZSIM_ZS_FULLNESS_RATIO) == (v >= KV(6, 4)), "%s fullness", p->name);
+		/* zswap (section 4) */
+		ck_assert_msg(!strcmp(p->zswap_default_comp, "lzo"), "%s zswap comp", p->name);        /* 4.1 */
+		ck_assert_msg(!strcmp(p->zswap_default_zpool, v >= KV(6, 6) ? "zsmalloc" : "zbud"),
+			      "%s zswap zpool", p->name);                                              /* 2.3 */
+		ck_assert_msg(!!strstr(p->zswap_zpools, "zsmalloc") == (v >= KV(3, 18)), "%s zpool api", p->name);
+		ck_assert_msg(p->zswap_accept_threshold == (v >= KV(5, 6) ? 90u : 0u), "%s accept", p->name);
+		ck_assert_msg(p->zswap_shrink_loop == (v >= KV(6, 5)), "%s shrink loop", p->name);      /* 4.4 */
+		ck_assert_msg(p->zswap_own_lru == (v >= KV(6, 5)), "%s own lru", p->name);              /* 4.4 */
+		ck_assert_msg(p->zswap_header_bytes == (v <= KV(6, 4) ? 8u : 0u), "%s header", p->name); /* 4.3 */
+		ck_assert_msg(p->zswap_limit_ge == (v >= KV(6, 10)), "%s limit >=", p->name);
+		ck_assert_msg(p->zswap_same_filled == (v >= KV(4, 14) && v <= KV(6, 11)), "%s same", p->name);
+		ck_assert_msg(p->swap_zeromap == (v >= KV(6, 12)), "%s zeromap", p->name);              /* 4.3 */
+		ck_assert_msg(p->zswap_store_incompressible == (v >= KV(6, 18)), "%s raw", p->name);    /* 4.2 */
+		ck_assert_msg(p->zswap_exclusive_loads == (v >= KV(6, 8) ? ZSIM_ZSWAP_EXCL_ALWAYS
+							   : v >= KV(6, 5) ? ZSIM_ZSWAP_EXCL_KNOB
+							   : ZSIM_ZSWAP_EXCL_NEVER), "%s excl", p->name);
+		ck_assert_msg(p->zswap_shrinker == (v >= KV(6, 8)), "%s shrinker", p->name);            /* 4.4 */
+		ck_assert_msg(p->zswap_second_chance == (v >= KV(6, 12)), "%s 2nd chance", p->name);
 	}
 	/* spot checks by name */
 	const struct zsim_kprofile *k = zsim_kprofile_find("3.12");
