@@ -409,6 +409,32 @@ static int parse_device(const struct ctx *c, const char *name, json_t *d, struct
 	return 0;
 }
 
+/* "zswap": { the zswap tier's keys } - in front of every swap device. */
+static int parse_zswap(const struct ctx *c, json_t *z, struct zsim_config *cfg)
+{
+	struct zsim_dev_cfg *zs = &cfg->zswap;
+	char path[96], msg[256];
+	if (!json_is_object(z))
+		return bad(c, "$.zswap", "expected an object of zswap's settings (zsim --list shows them)");
+	strcpy(zs->name, "zswap");
+	zs->tier = zsim_tier_frontswap("zswap");
+	zs->preset = 0;
+	zs->lower = -1;
+	zsim_tier_cfg_defaults(zs->tier, 0, &zs->tcfg);
+	if (json_object_get(z, "type") || json_object_get(z, "size"))
+		return bad(c, "$.zswap", "zswap is not a device: it has no '%s' (its pool is a share of RAM)",
+			   json_object_get(z, "type") ? "type" : "size");
+	TRY(parse_dev_keys(c, "$.zswap", zs, "", z));
+	struct zsim_tier_env env = { cfg->kp, 0, 0 };
+	const char *key = NULL;
+	if (zs->tier->validate && zs->tier->validate(zs->tcfg.b, &env, &key, msg, sizeof(msg)) < 0) {
+		snprintf(path, sizeof(path), "$.zswap%s%s", key ? "." : "", key ? key : "");
+		return bad(c, path, "%s", msg);
+	}
+	cfg->has_zswap = true;
+	return 0;
+}
+
 static int parse_swap(const struct ctx *c, json_t *s, struct zsim_config *cfg, bool *used)
 {
 	static const char *const keys[] = { "device", "priority", NULL };
@@ -567,7 +593,7 @@ static void set_defaults(struct zsim_config *cfg)
 static int parse_root(const struct ctx *c, json_t *root, struct zsim_config *cfg)
 {
 	static const char *const keys[] = { "kernel", "seed", "machine", "mm", "devices", "swap",
-					    "filesystems", "codec_time", "comment", NULL };
+					    "filesystems", "codec_time", "zswap", "comment", NULL };
 	json_t *v;
 	bool used[ZSIM_CFG_MAX_DEVICES] = { 0 };
 	set_defaults(cfg);
@@ -607,6 +633,12 @@ static int parse_root(const struct ctx *c, json_t *root, struct zsim_config *cfg
 		TRY(parse_swap(c, v, cfg, used));
 	if ((v = json_object_get(root, "filesystems")))
 		TRY(parse_fs(c, v, cfg, used));
+	if ((v = json_object_get(root, "zswap"))) {
+		TRY(parse_zswap(c, v, cfg));
+		const struct zsim_key *en = zsim_keys_find(cfg->zswap.tier->keys, "enabled");
+		if (!cfg->nr_swap && en && *(const bool *)(const void *)(cfg->zswap.tcfg.b + en->offset))
+			return bad(c, "$.zswap", "zswap caches pages on their way to a swap device, and $.swap has none");
+	}
 	for (unsigned i = 0; i < cfg->nr_dev; i++)
 		if (!used[i]) {
 			char path[64];
@@ -751,6 +783,11 @@ char *zsim_config_dump(const struct zsim_config *cfg)
 		json_object_set_new(fss, f->name, o);
 	}
 	json_object_set_new(r, "filesystems", fss);
+	if (cfg->has_zswap) {
+		json_t *z = json_object();
+		dump_dev_keys(&cfg->zswap, z);
+		json_object_set_new(r, "zswap", z);
+	}
 	char *s = json_dumps(r, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(r);
 	return s;

@@ -72,6 +72,10 @@ struct zsim_config {
 	unsigned nr_swap;
 	struct zsim_fs_cfg fs[ZSIM_CFG_MAX_FS];
 	unsigned nr_fs;
+	/* zswap ("$.zswap"): a frontswap tier's settings in a device-shaped record
+	 * (name "zswap", no size); has_zswap false: no such section */
+	bool has_zswap;
+	struct zsim_dev_cfg zswap;
 };
 
 /* Load and validate; on error returns ZSIM_E* with one line in err ("FILE: $.path: what"). */

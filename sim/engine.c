@@ -511,6 +511,7 @@ int zsim_sim_init(struct zsim_sim *s, const struct zsim_config *cfg, char *err, 
 		rc = zsim_fs_init(s, err, errlen);
 	if (rc == 0) {
 		zsim_devices_background_init(s);
+		zsim_swap_background_init(s);
 		zsim_results_init(s);
 	}
 	return rc;

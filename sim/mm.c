@@ -363,6 +363,8 @@ static uint64_t shrink(struct zsim_sim *s, uint64_t want, bool kswapd, uint64_t 
 		for (int t = 0; t < 2 && freed < want; t++)
 			if (nr[t])
 				freed += shrink_list(s, t, nr[t], want - freed, cpu, &scanned);
+		if (!s->mm.reclaim_noio)
+			zsim_swap_shrink_slab(s, prio, cpu);   /* shrink_slab: zswap's shrinker, if on */
 	}
 	s->mm.in_reclaim = was;
 	for (int t = 0; t < 2; t++)

@@ -16,15 +16,31 @@ static const char *const ts_header =
 	"time_ns,free_pages,anon_pages,file_pages,zspages,swap_used_pages,dirty_pages,"
 	"pswpin,pswpout,pgmajfault,pgsteal_kswapd,pgsteal_direct,allocstall,oom_kill,live_processes\n";
 
+/* With zswap, four more columns: its pool and vmstat's zswpout, zswpin, zswpwb. */
+static const char *const ts_zswap_header = ",zswap_pool_pages,zswpout,zswpin,zswpwb";
+
+static uint64_t zswap_stat(const struct zsim_sim *s, const char *name)
+{
+	uint64_t v = 0;
+	if (s->sw.zswap)
+		zsim_tier_stat(s->sw.zswap, name, &v);
+	return v;
+}
+
 void zsim_sample(struct zsim_sim *s)
 {
 	if (!s->out.ts_out)
 		return;
-	if (s->out.samples == 0 && !s->done)
-		fputs(ts_header, s->out.ts_out);
+	if (s->out.samples == 0 && !s->done) {
+		if (s->sw.zswap) {
+			fwrite(ts_header, 1, strlen(ts_header) - 1, s->out.ts_out);
+			fprintf(s->out.ts_out, "%s\n", ts_zswap_header);
+		} else
+			fputs(ts_header, s->out.ts_out);
+	}
 	s->out.samples++;
 	uint64_t swap_used = zsim_swap_total_pages(s) - zsim_swap_free_pages(s);
-	fprintf(s->out.ts_out, "%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%u\n",
+	fprintf(s->out.ts_out, "%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%u",
 		(unsigned long long)s->clk.now, (unsigned long long)s->mm.nr_free,
 		(unsigned long long)s->mm.policy->size(s->mm.policy_priv, ZSIM_LRU_ANON),
 		(unsigned long long)s->mm.policy->size(s->mm.policy_priv, ZSIM_LRU_FILE),
@@ -33,6 +49,14 @@ void zsim_sample(struct zsim_sim *s)
 		(unsigned long long)s->vm.pswpout, (unsigned long long)s->vm.pgmajfault,
 		(unsigned long long)s->vm.pgsteal_kswapd, (unsigned long long)s->vm.pgsteal_direct,
 		(unsigned long long)s->vm.allocstall, (unsigned long long)s->vm.oom_kill, s->pr.live_procs);
+	if (s->sw.zswap) {
+		uint64_t pool = 0;
+		zsim_tier_control(s->sw.zswap, ZSIM_TCTL_RAM_PAGES, &pool);
+		fprintf(s->out.ts_out, ",%llu,%llu,%llu,%llu", (unsigned long long)pool,
+			(unsigned long long)zswap_stat(s, "zswpout"), (unsigned long long)zswap_stat(s, "zswpin"),
+			(unsigned long long)zswap_stat(s, "zswpwb"));
+	}
+	fputc('\n', s->out.ts_out);
 }
 
 static uint64_t sample_tick(struct zsim_sim *s, void *ctx)
@@ -108,7 +132,7 @@ json_t *zsim_summary(const struct zsim_sim *s, const struct zsim_run_info *ri)
 	json_object_set_new(r, "memory", m);
 
 	json_t *sw = json_array();
-	uint64_t ins = 0;
+	uint64_t ins = s->sw.zswap_hits;
 	for (unsigned d = 0; d < s->sw.nr_swap; d++)
 		ins += s->sw.swap[d].swapins;
 	for (unsigned d = 0; d < s->sw.nr_swap; d++) {
@@ -128,6 +152,20 @@ json_t *zsim_summary(const struct zsim_sim *s, const struct zsim_run_info *ri)
 		json_array_append_new(sw, e);
 	}
 	json_object_set_new(r, "swap", sw);
+	if (s->sw.zswap) {   /* debugfs and vmstat under the kernel's names */
+		struct zsim_stat st[ZSIM_TIER_MAX_STATS];
+		size_t n = s->sw.zswap->ops->stats(s->sw.zswap->priv, st, ZSIM_TIER_MAX_STATS);
+		uint64_t pool = 0;
+		zsim_tier_control(s->sw.zswap, ZSIM_TCTL_RAM_PAGES, &pool);
+		json_t *z = json_object();
+		for (size_t k = 0; k < n; k++)
+			json_object_set_new(z, st[k].name, JI(st[k].value));
+		json_object_set_new(z, "pool_pages", JI(pool));
+		json_object_set_new(z, "swapin_faults", JI(s->sw.zswap_hits));
+		json_object_set_new(z, "swapin_share", json_real(ins ? (double)s->sw.zswap_hits / (double)ins : 0.0));
+		json_object_set_new(z, "writeback_cpu_ns", JI(s->sw.zswap_wb_cpu_ns));
+		json_object_set_new(r, "zswap", z);
+	}
 
 	json_t *devs = json_object();
 	for (unsigned d = 0; d < s->cfg.nr_dev; d++) {
@@ -298,9 +336,24 @@ void zsim_print_summary(FILE *out, const struct zsim_sim *s, const struct zsim_r
 	fprintf(out, "  faults: %llu major, %llu total; pages swapped in %llu (with readahead), out %llu\n",
 		(unsigned long long)s->vm.pgmajfault, (unsigned long long)s->vm.pgfault,
 		(unsigned long long)s->vm.pswpin, (unsigned long long)s->vm.pswpout);
-	uint64_t ins = 0;
+	uint64_t ins = s->sw.zswap_hits;
 	for (unsigned d = 0; d < s->sw.nr_swap; d++)
 		ins += s->sw.swap[d].swapins;
+	if (s->sw.zswap) {
+		uint64_t pool = 0, stored = zswap_stat(s, "stored_pages"), limit = zswap_stat(s, "pool_limit_pages");
+		zsim_tier_control(s->sw.zswap, ZSIM_TCTL_RAM_PAGES, &pool);
+		uint64_t refused = zswap_stat(s, "reject_reclaim_fail") + zswap_stat(s, "reject_alloc_fail") +
+				   zswap_stat(s, "reject_compress_fail") + zswap_stat(s, "reject_compress_poor");
+		char c[32];
+		human_size(a, sizeof(a), pool);
+		human_size(b, sizeof(b), limit);
+		human_size(c, sizeof(c), stored);
+		fprintf(out, "  zswap         %s pool (limit %s) holding %s, served %.1f%% of swap-in faults; "
+			"%llu page(s) written back, %llu store(s) refused, pool limit hit %llu time(s)\n",
+			a, b, c, ins ? 100.0 * (double)s->sw.zswap_hits / (double)ins : 0.0,
+			(unsigned long long)zswap_stat(s, "written_back_pages"), (unsigned long long)refused,
+			(unsigned long long)zswap_stat(s, "pool_limit_hit"));
+	}
 	for (unsigned d = 0; d < s->sw.nr_swap; d++) {
 		const struct zsim_swapdev *sd = &s->sw.swap[d];
 		human_size(a, sizeof(a), sd->used);

@@ -81,7 +81,12 @@ struct zsim_swap_slot {
 	uint32_t frame;    /* swap-cache frame, or ZSIM_FRAME_NONE */
 	uint8_t cls, param;
 	uint8_t used;
-	uint8_t pad;
+	uint8_t where;     /* ZSIM_SLOT_*: where the page's copy is */
+};
+
+enum {
+	ZSIM_SLOT_DEVICE = 0,   /* on the area's device */
+	ZSIM_SLOT_ZSWAP,        /* in zswap, in front of the device */
 };
 
 struct zsim_swapdev {
@@ -276,11 +281,17 @@ struct zsim_mm {
 	uint64_t recent_scanned[2], recent_rotated[2];   /* anon/file balance (get_scan_count) */
 };
 
-/* swap.c: the swap areas in priority order, and cluster readahead */
+/* swap.c: the swap areas in priority order, zswap in front of them, and
+ * cluster readahead */
 struct zsim_swapstate {
 	struct zsim_swapdev swap[ZSIM_CFG_MAX_SWAP];
 	unsigned nr_swap;
 	struct zsim_ra_state ra;   /* cluster readahead state (swapin_nr_pages), global */
+	struct zsim_tier *zswap;   /* NULL: none configured, or disabled */
+	struct zsim_wb_sink zswap_sink;
+	bool zswap_exclusive;      /* a zswap hit drops its copy */
+	uint64_t zswap_hits;       /* swap-in faults served by zswap */
+	uint64_t zswap_wb_cpu_ns;  /* CPU zswap's worker spent writing back */
 };
 
 /* devices.c: one tier instance per configured device */
@@ -395,6 +406,11 @@ int zsim_mm_check(const struct zsim_sim *s, char *msg, size_t len);
 /* devices.c: a tier per configured device (s->dev.devtier) */
 int zsim_devices_init(struct zsim_sim *s, char *err, size_t errlen);
 void zsim_devices_free(struct zsim_sim *s);
+/* zswap's background work (its shrink worker) and its memory-pressure shrinker. */
+void zsim_swap_background_init(struct zsim_sim *s);
+/* Reclaim at `priority` asks zswap's shrinker (6.8+, shrinker_enabled) to write
+ * back its share, as shrink_slab does; returns pages written back. */
+uint64_t zsim_swap_shrink_slab(struct zsim_sim *s, int priority, uint64_t *cpu_ns);
 /* Register a timer for each device with background work (ZSIM_TCTL_BACKGROUND:
  * zram's writeback).  Called after fs init: at equal times the flusher runs first. */
 void zsim_devices_background_init(struct zsim_sim *s);

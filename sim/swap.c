@@ -22,9 +22,19 @@
  * per-CPU clusters; the order matters only for an HDD's seeks).  Slot tables
  * are allocated zeroed and touched only as slots get used, so a large swap
  * device costs the simulator memory only for what it holds.  Swap-in
- * readahead follows the kernel's adaptive window (below).  What it drops:
- * round-robin between equal priorities (the first listed wins), discard,
- * frontswap.
+ * readahead follows the kernel's adaptive window (below).
+ *
+ * zswap (tiers/zswap.c), when configured, sits in front of every area, as the
+ * kernel's swap_writepage offers each page to zswap_store before the device:
+ * the slot is taken as usual, and a page zswap keeps is written nowhere else
+ * (no pswpout; zswpout).  A swap-in asks zswap first (zswap_load); a hit costs
+ * a decompression and no I/O, and, with exclusive loads, frees the slot so the
+ * page is written again when it next leaves RAM.  A page zswap gives up
+ * (writeback) is written to its slot's device through the sink below, one page
+ * at a time.  Readahead does not read neighbours out of zswap.
+ *
+ * What it drops: round-robin between equal priorities (the first listed wins),
+ * discard.
  */
 #include "sim.h"
 #include "../core/rng.h"
@@ -56,10 +66,112 @@ void zsim_content_fill_ref(const void *ctx, uint8_t *buf)
 	zsim_content_fill_param((enum zsim_content_class)c->cls, c->param, c->seed, buf);
 }
 
+/* The page a slot holds, as a tier sees it (its bytes made when needed). */
+static void slot_page(struct zsim_sim *s, const struct zsim_swap_slot *sl, struct zsim_fill_ctx *fc,
+		      struct zsim_page_ref *pg)
+{
+	fc->s = s;
+	fc->c = (struct zsim_content_ref){ .cls = sl->cls, .param = sl->param, .seed = sl->seed };
+	*pg = (struct zsim_page_ref){ .bytes = NULL, .hash = zsim_content_hash(&fc->c),
+				      .fill = zsim_content_fill_ref, .ctx = fc };
+}
+
+/* zswap's writeback sink: the page of `entry` goes to its slot's device. */
+static int zswap_sink_write(void *ctx, uint64_t entry, uint64_t now, uint64_t *done)
+{
+	struct zsim_sim *s = ctx;
+	struct zsim_swapdev *sd = &s->sw.swap[zsim_swp_area(entry)];
+	uint64_t slot = zsim_swp_slot(entry);
+	struct zsim_swap_slot *sl = &sd->slots[slot];
+	struct zsim_fill_ctx fc;
+	struct zsim_page_ref pg;
+	uint64_t cpu = 0;
+	slot_page(s, sl, &fc, &pg);
+	int rc = sd->tier->ops->store(sd->tier->priv, slot, &pg);
+	if (rc < 0) {
+		sd->failed_writes++;
+		s->vm.swap_write_fail++;
+		return rc;
+	}
+	sl->where = ZSIM_SLOT_DEVICE;
+	*done = sd->tier->ops->io ? sd->tier->ops->io(sd->tier->priv, now, true, slot, 1, &cpu) : now;
+	sd->swapouts++;
+	s->vm.pswpout++;
+	return 0;
+}
+
+static uint64_t zswap_sink_now(void *ctx)
+{
+	return ((const struct zsim_sim *)ctx)->clk.now;
+}
+
+static int zswap_init(struct zsim_sim *s, char *err, size_t errlen)
+{
+	const struct zsim_dev_cfg *zc = &s->cfg.zswap;
+	if (!s->cfg.has_zswap)
+		return 0;
+	const struct zsim_key *en = zsim_keys_find(zc->tier->keys, "enabled");
+	if (en && !*(const bool *)(const void *)(zc->tcfg.b + en->offset))
+		return 0;   /* configured but off: nothing in front of the devices */
+	s->sw.zswap_sink = (struct zsim_wb_sink){ zswap_sink_write, zswap_sink_now, s };
+	struct zsim_tier_params tp = {
+		.kp = s->cfg.kp,
+		.frames = &s->mm.ram_source,
+		.capacity_pages = zsim_swap_total_pages(s),
+		.cfg = zc->tcfg.b,
+		.codec_compress_ns = s->cfg.codec_compress_ns,
+		.codec_decompress_ns = s->cfg.codec_decompress_ns,
+		.wb_sink = &s->sw.zswap_sink,
+		.totalram_pages = s->mm.nr_frames - s->mm.reserve_pages,   /* MemTotal */
+	};
+	char msg[256];
+	int rc = zsim_tier_new(zc->tier->name, &tp, &s->sw.zswap, msg, sizeof(msg));
+	if (rc < 0) {
+		snprintf(err, errlen, "$.zswap: %s", msg);
+		return rc;
+	}
+	if (zsim_tier_control(s->sw.zswap, ZSIM_TCTL_EXCLUSIVE, &s->sw.zswap_exclusive) < 0)
+		s->sw.zswap_exclusive = false;
+	return 0;
+}
+
+/* zswap's shrink worker, queued by a refused store: a background round. */
+static uint64_t zswap_background(struct zsim_sim *s, void *ctx)
+{
+	(void)ctx;
+	struct zsim_tctl_writeback wb = { .now = s->clk.now };
+	uint64_t every = 0;
+	zsim_tier_control(s->sw.zswap, ZSIM_TCTL_WRITEBACK, &wb);
+	zsim_tier_control(s->sw.zswap, ZSIM_TCTL_BACKGROUND, &every);
+	s->sw.zswap_wb_cpu_ns += wb.cpu_ns;
+	zsim_cpu_run(s, s->clk.now, wb.cpu_ns);   /* a kworker's CPU */
+	return every;
+}
+
+void zsim_swap_background_init(struct zsim_sim *s)
+{
+	uint64_t every;
+	if (s->sw.zswap && zsim_tier_control(s->sw.zswap, ZSIM_TCTL_BACKGROUND, &every) == 0)
+		zsim_timer_add(s, every, 0, zswap_background, NULL);
+}
+
+/* do_shrink_slab with DEFAULT_SEEKS (2): scan (count >> priority) * 4 / 2. */
+uint64_t zsim_swap_shrink_slab(struct zsim_sim *s, int priority, uint64_t *cpu_ns)
+{
+	struct zsim_tctl_shrink sh = { .now = s->clk.now };
+	if (!s->sw.zswap || zsim_tier_control(s->sw.zswap, ZSIM_TCTL_SHRINK, &sh) < 0 || !sh.count)
+		return 0;
+	sh.nr_to_scan = (sh.count >> priority) * 4 / 2;
+	if (!sh.nr_to_scan)
+		return 0;
+	sh.cpu_ns = 0;
+	zsim_tier_control(s->sw.zswap, ZSIM_TCTL_SHRINK, &sh);
+	*cpu_ns += sh.cpu_ns;
+	return sh.moved;
+}
+
 int zsim_swap_init(struct zsim_sim *s, char *err, size_t errlen)
 {
-	(void)err;
-	(void)errlen;
 	/* swap areas sorted by priority, highest first; stable for equal ones */
 	unsigned order[ZSIM_CFG_MAX_SWAP];
 	for (unsigned i = 0; i < s->cfg.nr_swap; i++)
@@ -83,7 +195,7 @@ int zsim_swap_init(struct zsim_sim *s, char *err, size_t errlen)
 		sd->free_stack = zsim_xmalloc(sd->nr_slots * sizeof(*sd->free_stack));
 	}
 	s->sw.nr_swap = s->cfg.nr_swap;
-	return 0;
+	return zswap_init(s, err, errlen);
 }
 
 
@@ -105,6 +217,8 @@ uint64_t zsim_swap_total_pages(const struct zsim_sim *s)
 
 void zsim_swap_free_all(struct zsim_sim *s)
 {
+	zsim_tier_free(s->sw.zswap);
+	s->sw.zswap = NULL;
 	for (unsigned i = 0; i < s->sw.nr_swap; i++) {
 		free(s->sw.swap[i].slots);
 		free(s->sw.swap[i].free_stack);
@@ -150,7 +264,16 @@ int zsim_swap_out(struct zsim_sim *s, uint32_t f, uint64_t *entry, uint64_t *cpu
 		struct zsim_fill_ctx fc = { s, { .cls = fr->cls, .param = fr->param, .seed = fr->seed } };
 		struct zsim_page_ref pg = { .bytes = NULL, .hash = zsim_content_hash(&fc.c),
 					    .fill = zsim_content_fill_ref, .ctx = &fc };
-		int rc = sd->tier->ops->store(sd->tier->priv, slot, &pg);
+		uint8_t where = ZSIM_SLOT_DEVICE;
+		if (s->sw.zswap) {
+			struct zsim_tier *z = s->sw.zswap;
+			uint64_t e = zsim_swp_entry(d, slot);
+			int zrc = z->ops->store(z->priv, e, &pg);
+			z->ops->io(z->priv, s->clk.now, true, e, 1, cpu_ns);   /* the codec's CPU */
+			if (zrc == 0)
+				where = ZSIM_SLOT_ZSWAP;
+		}
+		int rc = where == ZSIM_SLOT_ZSWAP ? 0 : sd->tier->ops->store(sd->tier->priv, slot, &pg);
 		if (rc < 0) {
 			/* the write failed (zram found no frame, or hit mem_limit): page stays */
 			sd->failed_writes++;
@@ -168,6 +291,10 @@ int zsim_swap_out(struct zsim_sim *s, uint32_t f, uint64_t *entry, uint64_t *cpu
 		sl->param = fr->param;
 		sl->seed = fr->seed;
 		sl->frame = ZSIM_FRAME_NONE;
+		sl->where = where;
+		*entry = zsim_swp_entry(d, slot);
+		if (where == ZSIM_SLOT_ZSWAP)
+			return 0;   /* kept in RAM, compressed: no device write, no pswpout */
 		if (sd->tier->ops->io) {
 			uint64_t done = sd->tier->ops->io(sd->tier->priv, s->clk.now, true, slot, 1, cpu_ns);
 			if (done > *io_done)
@@ -175,7 +302,6 @@ int zsim_swap_out(struct zsim_sim *s, uint32_t f, uint64_t *entry, uint64_t *cpu
 		}
 		sd->swapouts++;
 		s->vm.pswpout++;
-		*entry = zsim_swp_entry(d, slot);
 		return 0;
 	}
 	return ZSIM_ENOSPC;
@@ -188,7 +314,11 @@ void zsim_swap_release(struct zsim_sim *s, uint64_t entry)
 	struct zsim_swap_slot *sl = &sd->slots[slot];
 	if (!sl->used)
 		return;
-	sd->tier->ops->invalidate(sd->tier->priv, slot);
+	if (sl->where == ZSIM_SLOT_ZSWAP)
+		s->sw.zswap->ops->invalidate(s->sw.zswap->priv, entry);
+	else
+		sd->tier->ops->invalidate(sd->tier->priv, slot);
+	sl->where = ZSIM_SLOT_DEVICE;
 	if (sl->frame != ZSIM_FRAME_NONE) {
 		uint32_t f = sl->frame;
 		s->mm.frames[f].mflags &= (uint8_t)~ZSIM_MF_SWAPCACHE;
@@ -244,7 +374,7 @@ static bool ra_one(struct zsim_sim *s, unsigned d, uint64_t j)
 {
 	struct zsim_swapdev *sd = &s->sw.swap[d];
 	struct zsim_swap_slot *sl = &sd->slots[j];
-	if (!sl->used || sl->frame != ZSIM_FRAME_NONE || s->mm.nr_free <= s->mm.wmark_low || !s->mm.nr_free_structs)
+	if (!sl->used || sl->frame != ZSIM_FRAME_NONE || sl->where != ZSIM_SLOT_DEVICE || s->mm.nr_free <= s->mm.wmark_low || !s->mm.nr_free_structs)
 		return false;
 	uint32_t f = zsim_mm_alloc_frame(s, NULL);
 	struct zsim_frame *fr = &s->mm.frames[f];
@@ -324,6 +454,28 @@ void zsim_swap_in(struct zsim_sim *s, uint64_t entry, uint32_t f, struct zsim_pr
 	fr->cls = sl->cls;
 	fr->param = sl->param;
 	fr->seed = sl->seed;
+	if (sl->where == ZSIM_SLOT_ZSWAP) {
+		struct zsim_tier *z = s->sw.zswap;
+		if (z->ops->load(z->priv, entry, NULL) == 0) {
+			z->ops->io(z->priv, s->clk.now, false, entry, 1, cpu_ns);   /* decompression */
+			s->sw.zswap_hits++;
+			/* an exclusive load freed zswap's copy: the page is only in RAM now,
+			 * as after a synchronous device's swap-in */
+			if (s->sw.zswap_exclusive || sd->sync || zsim_swap_free_pages(s) * 2 < zsim_swap_total_pages(s)) {
+				sl->where = ZSIM_SLOT_DEVICE;   /* nothing left to invalidate */
+				if (!s->sw.zswap_exclusive)
+					z->ops->invalidate(z->priv, entry);
+				zsim_swap_release(s, entry);
+				return;
+			}
+			fr->mflags |= ZSIM_MF_SWAPCACHE;
+			fr->swapdev = (uint8_t)d;
+			fr->swap = (uint32_t)slot;
+			sl->frame = f;
+			return;
+		}
+		sl->where = ZSIM_SLOT_DEVICE;   /* zswap lost it?  cannot happen: it is written back first */
+	}
 	uint32_t extra = 0;
 	if (!sd->sync && s->cfg.page_cluster)
 		extra = p && s->cfg.kp->swap_vma_readahead ? readahead_vma(s, p, vpage)

@@ -49,7 +49,7 @@ const char *zsim_tier_type_name(const struct zsim_tier_ops *ops, unsigned preset
 int zsim_tier_type_find(const char *type, const struct zsim_tier_ops **ops, unsigned *preset)
 {
 	for (size_t i = 0; i < ZSIM_ARRAY_SIZE(members); i++)
-		for (unsigned p = 0; p < nr_presets(members[i]); p++)
+		for (unsigned p = 0; p < nr_presets(members[i]) && !(members[i]->flags & ZSIM_TIER_FRONTSWAP); p++)
 			if (!strcmp(zsim_tier_type_name(members[i], p), type)) {
 				*ops = members[i];
 				*preset = p;
@@ -63,7 +63,8 @@ size_t zsim_tier_type_names(const char *key, unsigned flags, char *buf, size_t l
 	size_t off = 0, n = 0;
 	buf[0] = '\0';
 	for (size_t i = 0; i < ZSIM_ARRAY_SIZE(members); i++)
-		for (unsigned p = 0; p < nr_presets(members[i]) && (members[i]->flags & flags) == flags; p++) {
+		for (unsigned p = 0; p < nr_presets(members[i]) && (members[i]->flags & flags) == flags &&
+				     !(members[i]->flags & ZSIM_TIER_FRONTSWAP); p++) {
 			const struct zsim_key *k = key ? zsim_keys_find(members[i]->keys, key) : NULL;
 			if (key && (!k || !zsim_key_in_preset(k, p)))
 				continue;
@@ -157,13 +158,23 @@ int zsim_tier_stat(const struct zsim_tier *t, const char *name, uint64_t *v)
 	return ZSIM_ENOENT;
 }
 
+const struct zsim_tier_ops *zsim_tier_frontswap(const char *name)
+{
+	const struct zsim_tier_ops *ops = zsim_tier_find(name);
+	return ops && (ops->flags & ZSIM_TIER_FRONTSWAP) ? ops : NULL;
+}
+
 void zsim_tier_print_types(FILE *out)
 {
 	for (size_t i = 0; i < ZSIM_ARRAY_SIZE(members); i++)
 		for (unsigned p = 0; p < nr_presets(members[i]); p++) {
-			fprintf(out, "device type %s (tier %s): \"type\", \"size\" (required)%s\n",
-				zsim_tier_type_name(members[i], p), members[i]->name,
-				members[i]->keys && members[i]->keys->name ? ", and:" : "");
+			if (members[i]->flags & ZSIM_TIER_FRONTSWAP)
+				fprintf(out, "section \"%s\" (tier %s, in front of every swap device):\n",
+					members[i]->name, members[i]->name);
+			else
+				fprintf(out, "device type %s (tier %s): \"type\", \"size\" (required)%s\n",
+					zsim_tier_type_name(members[i], p), members[i]->name,
+					members[i]->keys && members[i]->keys->name ? ", and:" : "");
 			zsim_keys_print_help(out, members[i]->keys, p, "    ");
 		}
 }

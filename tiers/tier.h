@@ -122,6 +122,9 @@ enum zsim_tier_ctl {
 	 * the tier's shrinker to count and scan its objects (zswap's 6.8+ shrinker,
 	 * when shrinker_enabled); ZSIM_ENOTSUP where there is none. */
 	ZSIM_TCTL_SHRINK,
+	/* bool *: a load that hits drops the cached copy (zswap's exclusive loads),
+	 * so the page must be written again before it can leave RAM */
+	ZSIM_TCTL_EXCLUSIVE,
 };
 
 struct zsim_tctl_writeback {
@@ -199,6 +202,8 @@ struct zsim_tier_ops {
 
 enum {
 	ZSIM_TIER_CAN_BE_LOWER = 1u << 0,   /* may sit below another tier (a backing device) */
+	ZSIM_TIER_FRONTSWAP = 1u << 1,      /* not a device: a cache in front of every swap device,
+	                                       configured in its own section ("$.zswap") */
 };
 
 const struct zsim_tier_ops *zsim_tier_find(const char *name);
@@ -215,7 +220,9 @@ int zsim_tier_new(const char *name, const struct zsim_tier_params *p, struct zsi
 /* ops->control, or ZSIM_ENOTSUP where the tier has none. */
 int zsim_tier_control(const struct zsim_tier *t, enum zsim_tier_ctl op, void *arg);
 
-/* Device types: each tier's presets (or its name).  Returns 0 and the tier and
+/* The frontswap tier of that name (zswap); NULL if none. */
+const struct zsim_tier_ops *zsim_tier_frontswap(const char *name);
+/* Device types: each tier's presets (or its name); frontswap tiers are not devices.  Returns 0 and the tier and
  * preset index, or ZSIM_ENOENT. */
 int zsim_tier_type_find(const char *type, const struct zsim_tier_ops **ops, unsigned *preset);
 const char *zsim_tier_type_name(const struct zsim_tier_ops *ops, unsigned preset);

@@ -718,6 +718,7 @@ static int zram_control(void *priv, enum zsim_tier_ctl op, void *arg)
 		return 0;
 	}
 	case ZSIM_TCTL_SHRINK:
+	case ZSIM_TCTL_EXCLUSIVE:
 		break;   /* zram has no shrinker */
 	case ZSIM_TCTL_WALL: {
 		struct zsim_tctl_wall *w = arg;

@@ -818,6 +818,9 @@ static int zswap_control(void *priv, enum zsim_tier_ctl op, void *arg)
 	case ZSIM_TCTL_POOL:
 		*(const struct zsim_allocator **)arg = z->pool;
 		return 0;
+	case ZSIM_TCTL_EXCLUSIVE:
+		*(bool *)arg = z->exclusive;
+		return 0;
 	case ZSIM_TCTL_BACKGROUND:
 		if (!z->kp->zswap_accept_threshold)
 			return ZSIM_ENOTSUP;   /* before 5.6 all writeback is in the store */
@@ -947,6 +950,7 @@ static int zswap_check(const void *priv, char *msg, size_t len)
 const struct zsim_tier_ops zsim_tier_zswap = {
 	.name = "zswap",
 	.priv_size = sizeof(struct zswap),
+	.flags = ZSIM_TIER_FRONTSWAP,
 	.keys = keys,
 	.cfg_size = sizeof(struct zswap_cfg),
 	.validate = zswap_validate,
