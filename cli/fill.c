@@ -16,7 +16,6 @@
 #include "../tiers/tier.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdarg.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -35,6 +34,21 @@ static const char *const mm_stat_fields[] = {
 	"same_pages", "pages_compacted", "huge_pages", "huge_pages_since",
 };
 
+/* One device per allocator: --allocator NAME or --allocators A,B,... */
+struct alloc_list {
+	const char *name[MAX_ALLOCATORS];
+	size_t n;
+	char buf[256];
+};
+
+/* --synthetic CLASS:PAGES[:SEED]: generated pages instead of a corpus file. */
+struct synthetic {
+	bool on;
+	enum zsim_content_class cls;
+	uint64_t pages;
+	uint64_t seed;
+};
+
 struct fill_opts {
 	const char *comp;
 	int level;
@@ -47,13 +61,10 @@ struct fill_opts {
 	bool report;
 	bool check;
 	unsigned threads;           /* 0: one per online CPU (at most MAX_THREADS) */
-	const char *allocators[MAX_ALLOCATORS];
-	size_t nr_allocators;
-	const char *corpus;
-	bool synthetic;
-	enum zsim_content_class syn_class;
-	uint64_t syn_pages;
-	uint64_t seed;
+	bool help;
+	struct alloc_list alloc;
+	struct synthetic syn;
+	const char *corpus;         /* the argument, unless syn.on */
 };
 
 /* Where pages come from: a corpus file of raw pages, or a synthetic generator. */
@@ -63,34 +74,6 @@ struct page_source {
 	uint64_t next;
 	const struct fill_opts *o;
 };
-
-static int usage(FILE *out)
-{
-	fprintf(out,
-		"usage: zsim fill [options] CORPUS\n"
-		"       zsim fill [options] --synthetic CLASS:PAGES[:SEED]\n"
-		"Write CORPUS (raw 4096-byte pages; page i to device page i) to a simulated zram\n"
-		"device, as `dd if=CORPUS of=/dev/zram0 bs=4096 oflag=direct` does, and print\n"
-		"the device's mm_stat: `written` then the nine fields in the kernel's order.\n"
-		"  --comp ALG          compressor (default: the kernel profile's zram default)\n"
-		"  --level N           compression level (zstd; lz4 acceleration)\n"
-		"  --kernel VER        kernel profile (default: the newest)\n"
-		"  --disksize SIZE     device size (default: the corpus size)\n"
-		"  --mem-limit SIZE    zram mem_limit; the first refused write stops the fill (exit 3)\n"
-		"  --discard LIST      then discard the pages listed (one decimal index per line)\n"
-		"  --compact           then compact, printing a `compacted` line\n"
-		"  --allocator NAME    store through NAME instead of zsmalloc (a what-if: the\n"
-		"                      kernel's zram only ever used zsmalloc; objects the\n"
-		"                      allocator cannot hold are stored whole, like huge pages)\n"
-		"  --allocators A,B,.. one device per allocator, same pages; with --report, compare\n"
-		"  --report            print a per-allocator and per-class report\n"
-		"  --json              one JSON object per phase (per allocator)\n"
-		"  --check             verify every model's invariants after each operation (slow)\n"
-		"  --threads N         compress on N threads (default: one per CPU, at most 8);\n"
-		"                      the results do not depend on it\n"
-		"SIZE: bytes, or a number with K, M, G or T (powers of 1024): 256M, 1G.\n");
-	return out == stderr ? ZSIM_EXIT_USAGE : ZSIM_EXIT_OK;
-}
 
 __attribute__((format(printf, 1, 2)))
 static int fail(const char *fmt, ...)
@@ -104,25 +87,154 @@ static int fail(const char *fmt, ...)
 	return ZSIM_EXIT_ERROR;
 }
 
-static int parse_synthetic(const char *arg, struct fill_opts *o)
+/*
+ * The option types of fill's own: each parses its value into its field and
+ * words its own error (the parser adds "--NAME: ").
+ */
+
+/* --comp ALG: a compressor zsim models. */
+static int comp_opt(const struct zsim_opt *o, const char *val, void *field, char *err, size_t errlen)
 {
-	char buf[128];
-	if (strlen(arg) >= sizeof(buf))
+	(void)o;
+	if (!zsim_codec_find(val)) {
+		char names[256];
+		zsim_codec_names(names, sizeof(names));
+		snprintf(err, errlen, "unknown compressor '%s' (known: %s)", val, names);
 		return ZSIM_EFORMAT;
-	strcpy(buf, arg);
-	char *cls = strtok(buf, ":"), *pages = strtok(NULL, ":"), *seed = strtok(NULL, ":");
-	if (!cls || !pages || strtok(NULL, ":"))
-		return ZSIM_EFORMAT;
-	if (zsim_content_parse(cls, &o->syn_class) < 0)
-		return ZSIM_ENOENT;
-	if (zsim_parse_u64(pages, &o->syn_pages) < 0 || o->syn_pages == 0)
-		return ZSIM_EFORMAT;
-	o->seed = 1;
-	if (seed && zsim_parse_u64(seed, &o->seed) < 0)
-		return ZSIM_EFORMAT;
-	o->synthetic = true;
+	}
+	*(const char **)field = val;
 	return 0;
 }
+
+/* --level N: an int, up to a million (-1, the codec's default, when absent). */
+static int level_opt(const struct zsim_opt *o, const char *val, void *field, char *err, size_t errlen)
+{
+	uint64_t v;
+	if (zsim_parse_u64(val, &v) < 0 || v > (uint64_t)o->max) {
+		snprintf(err, errlen, "'%s' is not a level", val);
+		return ZSIM_EFORMAT;
+	}
+	*(int *)field = (int)v;
+	return 0;
+}
+
+/* --kernel VER: a kernel profile. */
+static int kernel_opt(const struct zsim_opt *o, const char *val, void *field, char *err, size_t errlen)
+{
+	const struct zsim_kprofile *kp = zsim_kprofile_find(val);
+	(void)o;
+	if (!kp) {
+		char names[256];
+		zsim_kprofile_names(names, sizeof(names));
+		snprintf(err, errlen, "unknown kernel profile '%s' (known: %s)", val, names);
+		return ZSIM_EFORMAT;
+	}
+	*(const struct zsim_kprofile **)field = kp;
+	return 0;
+}
+
+/* SIZE, at least the option's min, with fill's hint of the grammar. */
+static int size_opt(const struct zsim_opt *o, const char *val, void *field, char *err, size_t errlen)
+{
+	uint64_t v;
+	if (zsim_parse_size(val, &v) < 0 || (double)v < o->min) {
+		snprintf(err, errlen, "'%s' is not a size (e.g. 4096, 256M, 1G)", val);
+		return ZSIM_EFORMAT;
+	}
+	*(uint64_t *)field = v;
+	return 0;
+}
+
+/* --threads N: a count in the option's range. */
+static int threads_opt(const struct zsim_opt *o, const char *val, void *field, char *err, size_t errlen)
+{
+	uint64_t v;
+	if (zsim_parse_u64(val, &v) < 0 || (double)v < o->min || (double)v > o->max) {
+		snprintf(err, errlen, "'%s' is not a count from %.0f to %.0f", val, o->min, o->max);
+		return ZSIM_EFORMAT;
+	}
+	*(unsigned *)field = (unsigned)v;
+	return 0;
+}
+
+/* --allocator NAME, --allocators A,B,...: the last one given wins.  Names
+ * are checked when the devices are made (the kernel profile decides). */
+static int allocator_opt(const struct zsim_opt *o, const char *val, void *field, char *err, size_t errlen)
+{
+	struct alloc_list *l = field;
+	(void)o;
+	(void)err;
+	(void)errlen;
+	l->name[0] = val;
+	l->n = 1;
+	return 0;
+}
+
+static int allocators_opt(const struct zsim_opt *o, const char *val, void *field, char *err, size_t errlen)
+{
+	struct alloc_list *l = field;
+	char *save = NULL;
+	(void)o;
+	if (strlen(val) >= sizeof(l->buf)) {
+		snprintf(err, errlen, "list too long");
+		return ZSIM_EFORMAT;
+	}
+	strcpy(l->buf, val);
+	l->n = 0;
+	for (char *t = strtok_r(l->buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		if (l->n == MAX_ALLOCATORS) {
+			snprintf(err, errlen, "at most %d", MAX_ALLOCATORS);
+			return ZSIM_EFORMAT;
+		}
+		l->name[l->n++] = t;
+	}
+	if (!l->n) {
+		snprintf(err, errlen, "empty list");
+		return ZSIM_EFORMAT;
+	}
+	return 0;
+}
+
+/* --synthetic CLASS:PAGES[:SEED]: PAGES at least 1, SEED 1 when left out. */
+static int synthetic_opt(const struct zsim_opt *o, const char *val, void *field, char *err, size_t errlen)
+{
+	struct synthetic *syn = field, s = { .on = true, .seed = 1 };
+	char buf[128], *save = NULL;
+	(void)o;
+	if (strlen(val) >= sizeof(buf))
+		goto bad;
+	strcpy(buf, val);
+	char *cls = strtok_r(buf, ":", &save), *pages = strtok_r(NULL, ":", &save);
+	char *seed = strtok_r(NULL, ":", &save);
+	if (!cls || !pages || strtok_r(NULL, ":", &save))
+		goto bad;
+	if (zsim_content_parse(cls, &s.cls) < 0) {
+		char names[256];
+		zsim_content_names(names, sizeof(names));
+		snprintf(err, errlen, "unknown content class in '%s' (known: %s)", val, names);
+		return ZSIM_EFORMAT;
+	}
+	if (zsim_parse_u64(pages, &s.pages) < 0 || s.pages == 0)
+		goto bad;
+	if (seed && zsim_parse_u64(seed, &s.seed) < 0)
+		goto bad;
+	*syn = s;
+	return 0;
+bad:
+	snprintf(err, errlen, "'%s' is not CLASS:PAGES[:SEED]", val);
+	return ZSIM_EFORMAT;
+}
+
+static const struct zsim_opt_type comp_type = { ZSIM_OPTK_CUSTOM, "ALG", comp_opt };
+static const struct zsim_opt_type level_type = { ZSIM_OPTK_CUSTOM, "N", level_opt };
+static const struct zsim_opt_type kernel_type = { ZSIM_OPTK_CUSTOM, "VER", kernel_opt };
+static const struct zsim_opt_type size_type = { ZSIM_OPTK_CUSTOM, "SIZE", size_opt };
+static const struct zsim_opt_type threads_type = { ZSIM_OPTK_CUSTOM, "N", threads_opt };
+static const struct zsim_opt_type allocator_type = { ZSIM_OPTK_CUSTOM, "NAME", allocator_opt };
+static const struct zsim_opt_type allocators_type = { ZSIM_OPTK_CUSTOM, "A,B,...", allocators_opt };
+static const struct zsim_opt_type synthetic_type = { ZSIM_OPTK_CUSTOM, "CLASS:PAGES[:SEED]", synthetic_opt };
+/* a file name like ZSIM_OPT_FILE, shown as LIST */
+static const struct zsim_opt_type list_type = { ZSIM_OPTK_STRING, "LIST", NULL };
 
 /* Reads the discard list; every line a page index below nr_slots. */
 static int read_discard(const char *path, uint64_t nr_slots, uint64_t **out, size_t *n)
@@ -180,8 +292,8 @@ static int source_open(struct page_source *s, const struct fill_opts *o)
 {
 	memset(s, 0, sizeof(*s));
 	s->o = o;
-	if (o->synthetic) {
-		s->pages = o->syn_pages;
+	if (o->syn.on) {
+		s->pages = o->syn.pages;
 		return 0;
 	}
 	struct stat st;
@@ -212,7 +324,7 @@ static size_t source_batch(struct page_source *s, uint8_t *buf, int *err)
 {
 	uint64_t left = s->pages - s->next;
 	size_t n = left < READ_BATCH_PAGES ? (size_t)left : READ_BATCH_PAGES;
-	if (n && !s->o->synthetic && fread(buf, ZSIM_PAGE_SIZE, n, s->f) != n) {
+	if (n && !s->o->syn.on && fread(buf, ZSIM_PAGE_SIZE, n, s->f) != n) {
 		*err = 1;
 		return 0;
 	}
@@ -253,8 +365,8 @@ static void *prep_run(void *arg)
 	const struct batch *b = w->b;
 	for (size_t i = w->lo; i < w->hi; i++) {
 		uint8_t *pg = b->pages + i * ZSIM_PAGE_SIZE;
-		if (w->o->synthetic)
-			zsim_content_fill(w->o->syn_class, w->o->seed * 0x9e3779b97f4a7c15ull + b->first + i, pg);
+		if (w->o->syn.on)
+			zsim_content_fill(w->o->syn.cls, w->o->syn.seed * 0x9e3779b97f4a7c15ull + b->first + i, pg);
 		b->hash[i] = zsim_page_hash(pg);
 		struct zsim_page_info *pi = &b->info[i];
 		pi->same = zsim_page_same_filled(pg, &pi->pattern);
@@ -319,7 +431,7 @@ static void print_phase(const struct fill_opts *o, const char *phase, const char
 		json_decref(j);
 		return;
 	}
-	if (o->nr_allocators > 1)
+	if (o->alloc.n > 1)
 		printf("%s ", alloc);
 	printf("%s", phase);
 	for (size_t i = 0; i < ZSIM_ARRAY_SIZE(mm_stat_fields); i++)
@@ -341,139 +453,94 @@ static int check_all(struct zsim_tier **dev, size_t n, const char *what, uint64_
 
 static int zsim_report_allocators(const struct fill_opts *o, struct zsim_tier **dev);
 
-static int parse_opts(int argc, char **argv, struct fill_opts *o)
+#define FILL_OFF(f) offsetof(struct fill_opts, f)
+static const struct zsim_opt fill_opts_tab[] = {
+	{ "comp", &comp_type, FILL_OFF(comp), NULL, 0, 0,
+	  "compressor (default: the kernel profile's zram default)", 0 },
+	{ "level", &level_type, FILL_OFF(level), NULL, 0, 1000000,
+	  "compression level (zstd; lz4 acceleration)", 0 },
+	{ "kernel", &kernel_type, FILL_OFF(kp), NULL, 0, 0,
+	  "kernel profile (default: the newest)", 0 },
+	{ "disksize", &size_type, FILL_OFF(disksize), NULL, 1, 0,
+	  "device size (default: the corpus size)", 0 },
+	{ "mem-limit", &size_type, FILL_OFF(mem_limit), NULL, 0, 0,
+	  "zram mem_limit; the first refused write stops the fill (exit 3)", 0 },
+	{ "discard", &list_type, FILL_OFF(discard_path), NULL, 0, 0,
+	  "then discard the pages listed (one decimal index per line)", 0 },
+	{ "compact", ZSIM_OPT_FLAG, FILL_OFF(compact), NULL, 0, 0,
+	  "then compact, printing a `compacted` line", 0 },
+	{ "allocator", &allocator_type, FILL_OFF(alloc), NULL, 0, 0,
+	  "store through NAME instead of zsmalloc (a what-if, see below)", 0 },
+	{ "allocators", &allocators_type, FILL_OFF(alloc), NULL, 0, 0,
+	  "one device per allocator, same pages; with --report, compare", 0 },
+	{ "report", ZSIM_OPT_FLAG, FILL_OFF(report), NULL, 0, 0,
+	  "print a per-allocator and per-class report", 0 },
+	{ "json", ZSIM_OPT_FLAG, FILL_OFF(json), NULL, 0, 0,
+	  "one JSON object per phase (per allocator)", 0 },
+	{ "check", ZSIM_OPT_FLAG, FILL_OFF(check), NULL, 0, 0,
+	  "verify every model's invariants after each operation (slow)", 0 },
+	{ "threads", &threads_type, FILL_OFF(threads), NULL, 1, MAX_THREADS,
+	  "compress on N threads (default: one per CPU, at most 8); results do not depend on it", 0 },
+	{ "synthetic", &synthetic_type, FILL_OFF(syn), NULL, 0, 0,
+	  "generate the pages instead of reading CORPUS", 0 },
+	{ "help", ZSIM_OPT_FLAG, FILL_OFF(help), NULL, 0, 0,
+	  "print this help", 'h' },
+	{ NULL, NULL, 0, NULL, 0, 0, NULL, 0 },
+};
+
+static void usage(FILE *out)
 {
-	enum { O_COMP = 256, O_LEVEL, O_KERNEL, O_DISKSIZE, O_MEMLIMIT, O_DISCARD, O_COMPACT,
-	       O_JSON, O_ALLOC, O_ALLOCS, O_REPORT, O_CHECK, O_SYN, O_THREADS, O_HELP };
-	static const struct option lo[] = {
-		{ "comp", required_argument, NULL, O_COMP },
-		{ "level", required_argument, NULL, O_LEVEL },
-		{ "kernel", required_argument, NULL, O_KERNEL },
-		{ "disksize", required_argument, NULL, O_DISKSIZE },
-		{ "mem-limit", required_argument, NULL, O_MEMLIMIT },
-		{ "discard", required_argument, NULL, O_DISCARD },
-		{ "compact", no_argument, NULL, O_COMPACT },
-		{ "json", no_argument, NULL, O_JSON },
-		{ "allocator", required_argument, NULL, O_ALLOC },
-		{ "allocators", required_argument, NULL, O_ALLOCS },
-		{ "report", no_argument, NULL, O_REPORT },
-		{ "check", no_argument, NULL, O_CHECK },
-		{ "synthetic", required_argument, NULL, O_SYN },
-		{ "threads", required_argument, NULL, O_THREADS },
-		{ "help", no_argument, NULL, O_HELP },
-		{ 0, 0, 0, 0 },
-	};
-	static char alloc_list[256];
-	int c;
-	o->level = -1;
-	o->kp = zsim_kprofile_default();
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
-		char names[256];
-		uint64_t v;
-		switch (c) {
-		case O_COMP:
-			o->comp = optarg;
-			break;
-		case O_LEVEL:
-			if (zsim_parse_u64(optarg, &v) < 0 || v > 1000000)
-				return fail("--level: '%s' is not a level", optarg);
-			o->level = (int)v;
-			break;
-		case O_KERNEL:
-			o->kp = zsim_kprofile_find(optarg);
-			if (!o->kp) {
-				zsim_kprofile_names(names, sizeof(names));
-				return fail("--kernel: unknown kernel profile '%s' (known: %s)", optarg, names);
-			}
-			break;
-		case O_DISKSIZE:
-			if (zsim_parse_size(optarg, &o->disksize) < 0 || o->disksize == 0)
-				return fail("--disksize: '%s' is not a size (e.g. 4096, 256M, 1G)", optarg);
-			break;
-		case O_MEMLIMIT:
-			if (zsim_parse_size(optarg, &o->mem_limit) < 0)
-				return fail("--mem-limit: '%s' is not a size (e.g. 4096, 256M, 1G)", optarg);
-			break;
-		case O_DISCARD:
-			o->discard_path = optarg;
-			break;
-		case O_COMPACT:
-			o->compact = true;
-			break;
-		case O_JSON:
-			o->json = true;
-			break;
-		case O_ALLOC:
-			o->allocators[0] = optarg;
-			o->nr_allocators = 1;
-			break;
-		case O_ALLOCS: {
-			if (strlen(optarg) >= sizeof(alloc_list))
-				return fail("--allocators: list too long");
-			strcpy(alloc_list, optarg);
-			o->nr_allocators = 0;
-			for (char *t = strtok(alloc_list, ","); t; t = strtok(NULL, ",")) {
-				if (o->nr_allocators == MAX_ALLOCATORS)
-					return fail("--allocators: at most 8");
-				o->allocators[o->nr_allocators++] = t;
-			}
-			if (!o->nr_allocators)
-				return fail("--allocators: empty list");
-			break;
-		}
-		case O_REPORT:
-			o->report = true;
-			break;
-		case O_CHECK:
-			o->check = true;
-			break;
-		case O_THREADS:
-			if (zsim_parse_u64(optarg, &v) < 0 || v < 1 || v > MAX_THREADS)
-				return fail("--threads: '%s' is not a count from 1 to %d", optarg, MAX_THREADS);
-			o->threads = (unsigned)v;
-			break;
-		case O_SYN: {
-			int rc = parse_synthetic(optarg, o);
-			if (rc == ZSIM_ENOENT) {
-				zsim_content_names(names, sizeof(names));
-				return fail("--synthetic: unknown content class in '%s' (known: %s)", optarg, names);
-			}
-			if (rc < 0)
-				return fail("--synthetic: '%s' is not CLASS:PAGES[:SEED]", optarg);
-			break;
-		}
-		case O_HELP:
-		case 'h':
-			return -usage(stdout) - 100;
-		default:
-			fprintf(stderr, "zsim fill: unknown or incomplete option '%s'\n", argv[optind - 1]);
-			return ZSIM_EXIT_USAGE;
-		}
+	fprintf(out,
+		"usage: zsim fill [options] CORPUS\n"
+		"       zsim fill [options] --synthetic CLASS:PAGES[:SEED]\n"
+		"Write CORPUS (raw 4096-byte pages; page i to device page i) to a simulated zram\n"
+		"device, as `dd if=CORPUS of=/dev/zram0 bs=4096 oflag=direct` does, and print\n"
+		"the device's mm_stat: `written` then the nine fields in the kernel's order.\n"
+		"Options in any order:\n");
+	zsim_opt_print(out, fill_opts_tab);
+	fprintf(out,
+		"SIZE: bytes, or a number with K, M, G or T (powers of 1024): 256M, 1G.\n"
+		"--allocator is a what-if: the kernel's zram only ever used zsmalloc; objects the\n"
+		"allocator cannot hold are stored whole, like huge pages.\n");
+}
+
+/* 0, or the exit status of an error already reported (or of --help, with
+ * *done set). */
+static int parse_opts(int argc, char **argv, struct fill_opts *o, bool *done)
+{
+	char err[512];
+	int npos = 0;
+	const struct zsim_opt_set sets[] = { { fill_opts_tab, o }, { NULL, NULL } };
+	o->level = -1;   /* the codec's default */
+	if (zsim_opt_parse(sets, argc - 1, argv + 1, &npos, err, sizeof(err)) < 0) {
+		fprintf(stderr, "zsim fill: %s\n", err);
+		return ZSIM_EXIT_USAGE;
 	}
-	if (!o->nr_allocators) {
-		o->allocators[0] = "zsmalloc";
-		o->nr_allocators = 1;
+	if (o->help) {
+		usage(stdout);
+		*done = true;
+		return ZSIM_EXIT_OK;
 	}
-	if (o->synthetic && optind < argc)
+	char **pos = argv + 1;
+	if (!o->alloc.n) {
+		o->alloc.name[0] = "zsmalloc";
+		o->alloc.n = 1;
+	}
+	if (o->syn.on && npos > 0)
 		return fail("give either CORPUS or --synthetic, not both");
-	if (!o->synthetic) {
-		if (optind >= argc) {
+	if (!o->syn.on) {
+		if (npos == 0) {
 			fprintf(stderr, "zsim fill: no CORPUS given (see zsim fill --help)\n");
 			return ZSIM_EXIT_USAGE;
 		}
-		if (optind + 1 < argc)
-			return fail("one CORPUS only; unexpected '%s'", argv[optind + 1]);
-		o->corpus = argv[optind];
+		if (npos > 1)
+			return fail("one CORPUS only; unexpected '%s'", pos[1]);
+		o->corpus = pos[0];
 	}
+	if (!o->kp)
+		o->kp = zsim_kprofile_default();
 	if (!o->comp)
 		o->comp = o->kp->zram_default_comp;
-	if (!zsim_codec_find(o->comp)) {
-		char names[256];
-		zsim_codec_names(names, sizeof(names));
-		return fail("--comp: unknown compressor '%s' (known: %s)", o->comp, names);
-	}
 	return 0;
 }
 
@@ -481,10 +548,9 @@ int zsim_cmd_fill(int argc, char **argv)
 {
 	struct fill_opts o;
 	memset(&o, 0, sizeof(o));
-	int rc = parse_opts(argc, argv, &o);
-	if (rc <= -100)
-		return -(rc + 100);
-	if (rc)
+	bool done = false;
+	int rc = parse_opts(argc, argv, &o, &done);
+	if (rc || done)
 		return rc;
 
 	struct page_source *src = zsim_xmalloc(sizeof(*src));
@@ -537,7 +603,7 @@ int zsim_cmd_fill(int argc, char **argv)
 		batches[k].hash = zsim_xmalloc(READ_BATCH_PAGES * sizeof(*batches[k].hash));
 		batches[k].info = zsim_xmalloc(READ_BATCH_PAGES * sizeof(*batches[k].info));
 	}
-	for (size_t a = 0; a < o.nr_allocators; a++) {
+	for (size_t a = 0; a < o.alloc.n; a++) {
 		char err[256], level[16], limit[24];
 		struct zsim_tier_cfg zc;
 		snprintf(level, sizeof(level), "%d", o.level);
@@ -551,7 +617,7 @@ int zsim_cmd_fill(int argc, char **argv)
 		};
 		if (zsim_tier_cfg_set(&zsim_tier_zram, &zc, "comp", o.comp, err, sizeof(err)) < 0 ||
 		    zsim_tier_cfg_set(&zsim_tier_zram, &zc, "level", level, err, sizeof(err)) < 0 ||
-		    zsim_tier_cfg_set(&zsim_tier_zram, &zc, "allocator", o.allocators[a], err, sizeof(err)) < 0 ||
+		    zsim_tier_cfg_set(&zsim_tier_zram, &zc, "allocator", o.alloc.name[a], err, sizeof(err)) < 0 ||
 		    zsim_tier_cfg_set(&zsim_tier_zram, &zc, "mem_limit", limit, err, sizeof(err)) < 0 ||
 		    zsim_tier_new("zram", &tp, &dev[a], err, sizeof(err)) < 0) {
 			fprintf(stderr, "zsim fill: %s\n", err);
@@ -580,9 +646,9 @@ int zsim_cmd_fill(int argc, char **argv)
 		for (size_t i = 0; i < b->n && !refused; i++) {
 			uint64_t idx = b->first + i;
 			struct zsim_page_ref ref = { .bytes = b->pages + i * ZSIM_PAGE_SIZE, .hash = b->hash[i] };
-			for (size_t a = 0; a < o.nr_allocators; a++) {
+			for (size_t a = 0; a < o.alloc.n; a++) {
 				rc = dev[a]->ops->store(dev[a]->priv, idx, &ref);
-				if (rc == ZSIM_ENOMEM && o.nr_allocators == 1) {
+				if (rc == ZSIM_ENOMEM && o.alloc.n == 1) {
 					fprintf(stderr, "zsim fill: page %llu: the kernel would fail this write with EIO "
 						"(Input/output error): zram mem_limit of %llu bytes reached\n",
 						(unsigned long long)idx, (unsigned long long)o.mem_limit);
@@ -593,7 +659,7 @@ int zsim_cmd_fill(int argc, char **argv)
 					goto out;
 				}
 			}
-			if (o.check && check_all(dev, o.nr_allocators, "writing page", idx))
+			if (o.check && check_all(dev, o.alloc.n, "writing page", idx))
 				goto out;
 		}
 		cur ^= 1;   /* the batch prepared meanwhile is next */
@@ -608,8 +674,8 @@ int zsim_cmd_fill(int argc, char **argv)
 		goto out;
 	}
 	if (!o.report)
-		for (size_t a = 0; a < o.nr_allocators; a++)
-			print_phase(&o, "written", o.allocators[a], dev[a]);
+		for (size_t a = 0; a < o.alloc.n; a++)
+			print_phase(&o, "written", o.alloc.name[a], dev[a]);
 	if (refused) {
 		ret = ZSIM_EXIT_WRITE_FAIL;
 		goto out;
@@ -618,33 +684,33 @@ int zsim_cmd_fill(int argc, char **argv)
 	/* Phase 2: discard. */
 	if (discard) {
 		for (size_t i = 0; i < nr_discard; i++) {
-			for (size_t a = 0; a < o.nr_allocators; a++)
+			for (size_t a = 0; a < o.alloc.n; a++)
 				dev[a]->ops->invalidate(dev[a]->priv, discard[i]);
-			if (o.check && check_all(dev, o.nr_allocators, "discarding page", discard[i]))
+			if (o.check && check_all(dev, o.alloc.n, "discarding page", discard[i]))
 				goto out;
 		}
 		if (!o.report)
-			for (size_t a = 0; a < o.nr_allocators; a++)
-				print_phase(&o, "discarded", o.allocators[a], dev[a]);
+			for (size_t a = 0; a < o.alloc.n; a++)
+				print_phase(&o, "discarded", o.alloc.name[a], dev[a]);
 	}
 
 	/* Phase 3: compaction. */
 	if (o.compact) {
-		for (size_t a = 0; a < o.nr_allocators; a++) {
+		for (size_t a = 0; a < o.alloc.n; a++) {
 			uint64_t freed;
 			zsim_tier_control(dev[a], ZSIM_TCTL_COMPACT, &freed);
 		}
-		if (o.check && check_all(dev, o.nr_allocators, "compaction", 0))
+		if (o.check && check_all(dev, o.alloc.n, "compaction", 0))
 			goto out;
 		if (!o.report)
-			for (size_t a = 0; a < o.nr_allocators; a++)
-				print_phase(&o, "compacted", o.allocators[a], dev[a]);
+			for (size_t a = 0; a < o.alloc.n; a++)
+				print_phase(&o, "compacted", o.alloc.name[a], dev[a]);
 	}
 	if (o.report)
 		zsim_report_allocators(&o, dev);
 	ret = ZSIM_EXIT_OK;
 out:
-	for (size_t a = 0; a < o.nr_allocators; a++)
+	for (size_t a = 0; a < o.alloc.n; a++)
 		zsim_tier_free(dev[a]);
 	zsim_codec_free(codec);
 	for (int k = 0; k < 2; k++)   /* no worker may outlive its batch */
@@ -691,7 +757,7 @@ static int zsim_report_allocators(const struct fill_opts *o, struct zsim_tier **
 	if (!o->json)
 		printf("%-10s %10s %10s %12s %7s %8s %8s %8s %s\n", "allocator", "pages_used",
 		       "objects", "bytes_stored", "ratio", "waste%", "whole", "rejected", "compaction");
-	for (size_t a = 0; a < o->nr_allocators; a++) {
+	for (size_t a = 0; a < o->alloc.n; a++) {
 		const struct zsim_allocator *al = NULL;
 		zsim_tier_control(dev[a], ZSIM_TCTL_POOL, &al);
 		uint64_t pages = stat_of(dev[a], "mem_used_total") / ZSIM_PAGE_SIZE;
@@ -710,14 +776,14 @@ static int zsim_report_allocators(const struct fill_opts *o, struct zsim_tier **
 		double waste = ideal ? 100.0 * ((double)pages - (double)ideal) / (double)ideal : 0.0;
 		const char *compaction = al->ops->compaction_note ? al->ops->compaction_note : "";
 		if (!o->json) {
-			printf("%-10s %10llu %10llu %12llu %7.3f %8.2f %8llu %8d %s\n", o->allocators[a],
+			printf("%-10s %10llu %10llu %12llu %7.3f %8.2f %8llu %8d %s\n", o->alloc.name[a],
 			       (unsigned long long)pages, (unsigned long long)objects,
 			       (unsigned long long)bytes, ratio, waste, (unsigned long long)whole, 0,
 			       compaction);
 			continue;
 		}
 		json_t *j = json_object(), *rows = json_array();
-		json_object_set_new(j, "allocator", json_string(o->allocators[a]));
+		json_object_set_new(j, "allocator", json_string(o->alloc.name[a]));
 		json_object_set_new(j, "pages_used", json_integer((json_int_t)pages));
 		json_object_set_new(j, "objects", json_integer((json_int_t)objects));
 		json_object_set_new(j, "bytes_stored", json_integer((json_int_t)bytes));
@@ -756,12 +822,12 @@ static int zsim_report_allocators(const struct fill_opts *o, struct zsim_tier **
 		json_decref(all);
 		return 0;
 	}
-	for (size_t a = 0; a < o->nr_allocators; a++) {
+	for (size_t a = 0; a < o->alloc.n; a++) {
 		const struct zsim_allocator *al = NULL;
 		zsim_tier_control(dev[a], ZSIM_TCTL_POOL, &al);
 		size_t nc = al->ops->nr_classes(al->priv);
 		struct zsim_alloc_class_stat cs;
-		printf("\n%s classes:\n %5s %6s %6s %12s %12s %10s %10s %9s %6s\n", o->allocators[a],
+		printf("\n%s classes:\n %5s %6s %6s %12s %12s %10s %10s %9s %6s\n", o->alloc.name[a],
 		       "size", "pages", "objs", "obj_alloc", "obj_used", "units", "pages_used",
 		       "freeable", "fill%");
 		for (size_t i = 0; i < nc; i++) {
