@@ -115,6 +115,10 @@ json_t *zsim_summary(const struct zsim_sim *s, const struct zsim_run_info *ri)
 	};
 	for (size_t i = 0; i < ZSIM_ARRAY_SIZE(vm); i++)
 		json_object_set_new(v, vm[i].k, JI(vm[i].v));
+	if (s->cfg.kp->swap_zeromap) {   /* the kernel's counters of the zeromap (6.12+) */
+		json_object_set_new(v, "swpout_zero", JI(s->sw.zero_swapouts));
+		json_object_set_new(v, "swpin_zero", JI(s->sw.zero_swapins));
+	}
 	json_object_set_new(r, "vmstat", v);
 
 	json_t *m = json_object();
@@ -132,7 +136,7 @@ json_t *zsim_summary(const struct zsim_sim *s, const struct zsim_run_info *ri)
 	json_object_set_new(r, "memory", m);
 
 	json_t *sw = json_array();
-	uint64_t ins = s->sw.zswap_hits;
+	uint64_t ins = s->sw.zswap_hits + s->sw.zero_swapins;
 	for (unsigned d = 0; d < s->sw.nr_swap; d++)
 		ins += s->sw.swap[d].swapins;
 	for (unsigned d = 0; d < s->sw.nr_swap; d++) {
@@ -336,9 +340,14 @@ void zsim_print_summary(FILE *out, const struct zsim_sim *s, const struct zsim_r
 	fprintf(out, "  faults: %llu major, %llu total; pages swapped in %llu (with readahead), out %llu\n",
 		(unsigned long long)s->vm.pgmajfault, (unsigned long long)s->vm.pgfault,
 		(unsigned long long)s->vm.pswpin, (unsigned long long)s->vm.pswpout);
-	uint64_t ins = s->sw.zswap_hits;
+	uint64_t ins = s->sw.zswap_hits + s->sw.zero_swapins;
 	for (unsigned d = 0; d < s->sw.nr_swap; d++)
 		ins += s->sw.swap[d].swapins;
+	if (s->sw.zero_swapouts)
+		fprintf(out, "  zeromap       %llu zero-filled page(s) swapped out and %llu in without I/O, "
+			"%.1f%% of swap-in faults\n", (unsigned long long)s->sw.zero_swapouts,
+			(unsigned long long)s->sw.zero_swapins,
+			ins ? 100.0 * (double)s->sw.zero_swapins / (double)ins : 0.0);
 	if (s->sw.zswap) {
 		uint64_t pool = 0, stored = zswap_stat(s, "stored_pages"), limit = zswap_stat(s, "pool_limit_pages");
 		zsim_tier_control(s->sw.zswap, ZSIM_TCTL_RAM_PAGES, &pool);

@@ -87,6 +87,8 @@ struct zsim_swap_slot {
 enum {
 	ZSIM_SLOT_DEVICE = 0,   /* on the area's device */
 	ZSIM_SLOT_ZSWAP,        /* in zswap, in front of the device */
+	ZSIM_SLOT_ZERO,         /* a zero-filled page in the zeromap (6.12+): written nowhere */
+	ZSIM_SLOT_NOWHERE,      /* its only copy was handed back to RAM (an exclusive zswap load) */
 };
 
 struct zsim_swapdev {
@@ -292,6 +294,7 @@ struct zsim_swapstate {
 	bool zswap_exclusive;      /* a zswap hit drops its copy */
 	uint64_t zswap_hits;       /* swap-in faults served by zswap */
 	uint64_t zswap_wb_cpu_ns;  /* CPU zswap's worker spent writing back */
+	uint64_t zero_swapouts, zero_swapins;   /* the zeromap's swpout_zero, swpin_zero */
 };
 
 /* devices.c: one tier instance per configured device */

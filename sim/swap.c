@@ -33,6 +33,13 @@
  * (writeback) is written to its slot's device through the sink below, one page
  * at a time.  Readahead does not read neighbours out of zswap.
  *
+ * The zeromap (6.12+, kp->swap_zeromap): swap_writepage records a zero-filled
+ * page in the area's zeromap and writes it nowhere - not to zswap, not to the
+ * device (swpout_zero); a swap-in of it fills the page with zeros, no I/O
+ * (swpin_zero).  The model knows a page is zero-filled by its content class
+ * (a corpus page of zeros, or a same-filled page of zero words, is written as
+ * any page: a simplification).
+ *
  * What it drops: round-robin between equal priorities (the first listed wins),
  * discard.
  */
@@ -265,7 +272,9 @@ int zsim_swap_out(struct zsim_sim *s, uint32_t f, uint64_t *entry, uint64_t *cpu
 		struct zsim_page_ref pg = { .bytes = NULL, .hash = zsim_content_hash(&fc.c),
 					    .fill = zsim_content_fill_ref, .ctx = &fc };
 		uint8_t where = ZSIM_SLOT_DEVICE;
-		if (s->sw.zswap) {
+		if (s->cfg.kp->swap_zeromap && fr->cls == ZSIM_CONTENT_ZERO)
+			where = ZSIM_SLOT_ZERO;   /* recorded in the zeromap, written nowhere */
+		else if (s->sw.zswap) {
 			struct zsim_tier *z = s->sw.zswap;
 			uint64_t e = zsim_swp_entry(d, slot);
 			int zrc = z->ops->store(z->priv, e, &pg);
@@ -273,7 +282,7 @@ int zsim_swap_out(struct zsim_sim *s, uint32_t f, uint64_t *entry, uint64_t *cpu
 			if (zrc == 0)
 				where = ZSIM_SLOT_ZSWAP;
 		}
-		int rc = where == ZSIM_SLOT_ZSWAP ? 0 : sd->tier->ops->store(sd->tier->priv, slot, &pg);
+		int rc = where != ZSIM_SLOT_DEVICE ? 0 : sd->tier->ops->store(sd->tier->priv, slot, &pg);
 		if (rc < 0) {
 			/* the write failed (zram found no frame, or hit mem_limit): page stays */
 			sd->failed_writes++;
@@ -293,6 +302,10 @@ int zsim_swap_out(struct zsim_sim *s, uint32_t f, uint64_t *entry, uint64_t *cpu
 		sl->frame = ZSIM_FRAME_NONE;
 		sl->where = where;
 		*entry = zsim_swp_entry(d, slot);
+		if (where == ZSIM_SLOT_ZERO) {
+			s->sw.zero_swapouts++;
+			return 0;   /* swpout_zero: no write anywhere */
+		}
 		if (where == ZSIM_SLOT_ZSWAP)
 			return 0;   /* kept in RAM, compressed: no device write, no pswpout */
 		if (sd->tier->ops->io) {
@@ -316,7 +329,7 @@ void zsim_swap_release(struct zsim_sim *s, uint64_t entry)
 		return;
 	if (sl->where == ZSIM_SLOT_ZSWAP)
 		s->sw.zswap->ops->invalidate(s->sw.zswap->priv, entry);
-	else
+	else if (sl->where == ZSIM_SLOT_DEVICE)
 		sd->tier->ops->invalidate(sd->tier->priv, slot);
 	sl->where = ZSIM_SLOT_DEVICE;
 	if (sl->frame != ZSIM_FRAME_NONE) {
@@ -443,6 +456,25 @@ static uint32_t readahead_vma(struct zsim_sim *s, struct zsim_proc *p, uint64_t 
 	return n;
 }
 
+/*
+ * After a swap-in: a synchronous area frees the slot at once (and so does any
+ * area when swap is more than half full: vm_swap_full); otherwise the page
+ * stays in the swap cache with its slot, a clean copy reclaim can drop.
+ */
+static void swapin_keep_or_free(struct zsim_sim *s, uint64_t entry, uint32_t f, bool sync)
+{
+	struct zsim_swap_slot *sl = zsim_swap_slot_of(s, entry);
+	struct zsim_frame *fr = &s->mm.frames[f];
+	if (sync || zsim_swap_free_pages(s) * 2 < zsim_swap_total_pages(s)) {
+		zsim_swap_release(s, entry);
+		return;
+	}
+	fr->mflags |= ZSIM_MF_SWAPCACHE;
+	fr->swapdev = (uint8_t)zsim_swp_area(entry);
+	fr->swap = (uint32_t)zsim_swp_slot(entry);
+	sl->frame = f;
+}
+
 void zsim_swap_in(struct zsim_sim *s, uint64_t entry, uint32_t f, struct zsim_proc *p, uint64_t vpage,
 		  uint64_t *cpu_ns, uint64_t *io_done)
 {
@@ -454,27 +486,30 @@ void zsim_swap_in(struct zsim_sim *s, uint64_t entry, uint32_t f, struct zsim_pr
 	fr->cls = sl->cls;
 	fr->param = sl->param;
 	fr->seed = sl->seed;
+	if (sl->where == ZSIM_SLOT_ZERO) {
+		/* the zeromap: the page is zero-filled in place, no I/O (swpin_zero) */
+		s->sw.zero_swapins++;
+		swapin_keep_or_free(s, entry, f, sd->sync);
+		return;
+	}
 	if (sl->where == ZSIM_SLOT_ZSWAP) {
 		struct zsim_tier *z = s->sw.zswap;
-		if (z->ops->load(z->priv, entry, NULL) == 0) {
-			z->ops->io(z->priv, s->clk.now, false, entry, 1, cpu_ns);   /* decompression */
-			s->sw.zswap_hits++;
-			/* an exclusive load freed zswap's copy: the page is only in RAM now,
-			 * as after a synchronous device's swap-in */
-			if (s->sw.zswap_exclusive || sd->sync || zsim_swap_free_pages(s) * 2 < zsim_swap_total_pages(s)) {
-				sl->where = ZSIM_SLOT_DEVICE;   /* nothing left to invalidate */
-				if (!s->sw.zswap_exclusive)
-					z->ops->invalidate(z->priv, entry);
-				zsim_swap_release(s, entry);
-				return;
-			}
-			fr->mflags |= ZSIM_MF_SWAPCACHE;
-			fr->swapdev = (uint8_t)d;
-			fr->swap = (uint32_t)slot;
-			sl->frame = f;
+		int rc = z->ops->load(z->priv, entry, NULL);
+		if (rc < 0) {   /* cannot happen: zswap writes a page back before it lets go of it */
+			fprintf(stderr, "zsim: zswap lost swap entry %llu\n", (unsigned long long)entry);
+			abort();
+		}
+		z->ops->io(z->priv, s->clk.now, false, entry, 1, cpu_ns);   /* decompression */
+		s->sw.zswap_hits++;
+		if (s->sw.zswap_exclusive) {
+			/* the load freed zswap's copy: the page is only in RAM now, and must
+			 * be written again to leave it */
+			sl->where = ZSIM_SLOT_NOWHERE;
+			zsim_swap_release(s, entry);
 			return;
 		}
-		sl->where = ZSIM_SLOT_DEVICE;   /* zswap lost it?  cannot happen: it is written back first */
+		swapin_keep_or_free(s, entry, f, sd->sync);
+		return;
 	}
 	uint32_t extra = 0;
 	if (!sd->sync && s->cfg.page_cluster)
@@ -487,14 +522,5 @@ void zsim_swap_in(struct zsim_sim *s, uint64_t entry, uint32_t f, struct zsim_pr
 	}
 	sd->swapins++;
 	s->vm.pswpin += 1 + extra;
-	/* vm_swap_full: more than half of all swap in use */
-	bool full = zsim_swap_free_pages(s) * 2 < zsim_swap_total_pages(s);
-	if (sd->sync || full) {
-		zsim_swap_release(s, entry);
-		return;
-	}
-	fr->mflags |= ZSIM_MF_SWAPCACHE;
-	fr->swapdev = (uint8_t)d;
-	fr->swap = (uint32_t)slot;
-	sl->frame = f;
+	swapin_keep_or_free(s, entry, f, sd->sync);
 }

@@ -33,7 +33,7 @@ LRU=$TOOLS/lru_count
 # 3 (dirty), 1 (clean), 2 (clean): 3 dirty.  Cache of 3: 3 misses, 2 hits,
 # (2,1) evicts (1,3) (dirty), (1,3) evicts (1,1) (dirty): 5 misses, 2 dirty.
 # Distinct keys: 4.
-printf 'create 1 0 a\naccess 1 0x1 w zero:0\naccess 1 0x2 w zero:0\naccess 1 0x3 w zero:0\naccess 1 0x1 r\naccess 1 0x2 r\ncreate 2 0 b\naccess 2 0x1 r\naccess 1 0x3 r\n' > "$T/tiny.txt"
+printf 'create 1 0 a\naccess 1 0x1 w same:0\naccess 1 0x2 w same:0\naccess 1 0x3 w same:0\naccess 1 0x1 r\naccess 1 0x2 r\ncreate 2 0 b\naccess 2 0x1 r\naccess 1 0x3 r\n' > "$T/tiny.txt"
 check "lru_count: hand-worked stream, 2 pages" [ "$("$LRU" -v 2 < "$T/tiny.txt")" = "misses 7 accesses 7 distinct 4 dirty_evictions 3" ]
 check "lru_count: hand-worked stream, 3 pages" [ "$("$LRU" -v 3 < "$T/tiny.txt")" = "misses 5 accesses 7 distinct 4 dirty_evictions 2" ]
 check "lru_count: plain output is the miss count" [ "$("$LRU" 2 < "$T/tiny.txt")" = 7 ]
@@ -51,8 +51,8 @@ BEGIN {
 	for (i = 0; i < n; i++) {
 		if (rnd() < hotp) p = int(rnd() * hot)
 		else p = hot + int(rnd() * (pages - hot))
-		if (!(p in seen)) { seen[p] = 1; op = "w zero:0" }
-		else op = rnd() < 0.3 ? "w zero:0" : "r"
+		if (!(p in seen)) { seen[p] = 1; op = "w same:0" }
+		else op = rnd() < 0.3 ? "w same:0" : "r"
 		printf "access 1 0x%x %s\n", 65536 + p, op
 	}
 }' > "$T/stream.txt"

@@ -80,12 +80,12 @@ check "determinism: events.jsonl byte-identical" cmp -s "$T/d1/events.jsonl" "$T
 check "determinism: --seed is recorded" is "$T/d1/summary.json" seed 7
 
 # ---------------------------------------------------------------------------
-# 3. A working set larger than RAM, zero-filled pages, zram swap.
+# 3. A working set larger than RAM, same-filled pages (not zero: from 6.12 zero pages reach no swap device), zram swap.
 # 6000 pages written, then all 6000 read in the same order; the process never
 # exits, so the end state is inspectable.
 # ---------------------------------------------------------------------------
 awk 'BEGIN { print "create 1 0 big"
-	for (i = 0; i < 6000; i++) printf "access 1 0x%x w zero:0\n", 4096 + i
+	for (i = 0; i < 6000; i++) printf "access 1 0x%x w same:0\n", 4096 + i
 	for (i = 0; i < 6000; i++) printf "access 1 0x%x r\n", 4096 + i }' | pack "$T/ws.trc"
 
 # 3a. Exact LRU, no watermarks: RAM is a cache of exactly 4096 pages.  The
@@ -94,7 +94,7 @@ awk 'BEGIN { print "create 1 0 big"
 # misses (the page was evicted 4096 distinct pages ago, or in the first pass)
 # and evicts one more: pgmajfault = pswpin = 6000, pswpout = 1904 + 6000 = 7904,
 # pgfault = 12000.  zram swap-in frees the slot (synchronous device), so swap
-# holds 7904 - 6000 = 1904 pages at the end, all zero-filled: same_pages 1904,
+# holds 7904 - 6000 = 1904 pages at the end, all same-filled: same_pages 1904,
 # orig_data_size 1904 * 4096 = 7798784, nothing compressed, no pool memory.
 printf '{"machine":{"ram":"16M"},"mm":{"policy":"lru","watermarks":false},"devices":{"zram0":{"type":"zram","size":"64M"}},"swap":[{"device":"zram0"}]}' > "$T/zx.json"
 "$ZSIM" --trace "$T/ws.trc" --config "$T/zx.json" --out "$T/r3" --quiet
@@ -141,12 +141,12 @@ check "zram lru2: swap used = pswpout - pswpin (zram frees on swap-in)" [ "$used
 check "zram lru2: every page is in RAM or in swap" [ $((anon + used)) = 6000 ]
 check "zram lru2: frames add up (free + anon = RAM)" [ $((free + anon)) = 4096 ]
 check "zram lru2: pages_stored = swap used" [ "$stored" = "$used" ]
-check "zram lru2: same_pages = pages stored (all zero-filled)" is "$S" devices.zram0.same_pages "$used"
+check "zram lru2: same_pages = pages stored (all same-filled)" is "$S" devices.zram0.same_pages "$used"
 check "zram lru2: orig_data_size = stored x 4096" is "$S" devices.zram0.orig_data_size $((used * 4096))
 check "zram lru2: mem_used_total 0" is "$S" devices.zram0.mem_used_total 0
 check "zram lru2: compr_data_size 0" is "$S" devices.zram0.compr_data_size 0
 # a task takes a frame only while free > min, or in reclaim; reclaim here
-# stores zero pages, which take no zram frame: free bottoms out at min exactly
+# stores same-filled pages, which take no zram frame: free bottoms out at min exactly
 check "zram lru2: lowest free = watermark_min (128)" is "$S" memory.free_pages_lowest "$(jget "$S" memory.watermark_min)"
 check "zram lru2: watermark_min 128 (min_free_kbytes 512)" is "$S" memory.watermark_min 128
 

@@ -989,16 +989,20 @@ static void run_cache(const struct cache_case *c)
 		 "{\"kernel\":\"%s\",\"machine\":{\"ram\":\"16M\"},\"mm\":{\"policy\":\"lru\",\"watermarks\":false,"
 		 "\"page_cluster\":0},\"devices\":{\"sw\":%s},\"swap\":[{\"device\":\"sw\"}]}",
 		 c->kernel ? c->kernel : "6.18", c->dev);
+	/* pages that zram keeps without pool memory: zero-filled, but from 6.12
+	 * those never reach a swap device (the zeromap), so a same-filled pattern */
+	const struct zsim_kprofile *kp = zsim_kprofile_find(c->kernel ? c->kernel : "6.18");
+	const enum zsim_content_class cls = kp->swap_zeromap ? ZSIM_CONTENT_SAME : ZSIM_CONTENT_ZERO;
 	struct run r;
 	run_init(&r, json);
 	trace_begin(&r, NULL);
 	t_create(&r, 1, 0, "app");
-	t_writes(&r, 1, 0, 4106, ZSIM_CONTENT_ZERO, 1);
+	t_writes(&r, 1, 0, 4106, cls, 1);
 	t_unmap(&r, 1, 4000, 106);
 	t_read(&r, 1, 0);
 	if (c->drop) {
 		t_unmap(&r, 1, 10, 3990);
-		t_writes(&r, 1, 5000, 4096, ZSIM_CONTENT_ZERO, 10000);
+		t_writes(&r, 1, 5000, 4096, cls, 10000);
 	}
 	run_go(&r);
 	struct zsim_sim *s = &r.s;
@@ -1037,6 +1041,47 @@ static void run_cache(const struct cache_case *c)
 	}
 	run_free(&r);
 }
+
+/*
+ * The zeromap (6.12+): the setup of test_swap_cache with zero-filled pages on a
+ * 64 MiB nvram.  On 6.18 the 10 pages reclaim evicts are recorded in the
+ * zeromap and written nowhere (pswpout 0, swpout_zero 10, the device's
+ * pages_written 0); the read of vpage 0 is a major fault served without I/O
+ * (pswpin 0, swpin_zero 1).  On 6.6 (no zeromap) the same pages are written
+ * (pswpout 10, pages_written 10) and read (pswpin 1).
+ */
+static void run_zeromap(const char *kernel, bool zeromap)
+{
+	char json[512];
+	snprintf(json, sizeof(json),
+		 "{\"kernel\":\"%s\",\"machine\":{\"ram\":\"16M\"},\"mm\":{\"policy\":\"lru\",\"watermarks\":false,"
+		 "\"page_cluster\":0},\"devices\":{\"sw\":{\"type\":\"nvram\",\"size\":\"64M\"}},"
+		 "\"swap\":[{\"device\":\"sw\"}]}", kernel);
+	struct run r;
+	run_init(&r, json);
+	trace_begin(&r, NULL);
+	t_create(&r, 1, 0, "app");
+	t_writes(&r, 1, 0, 4106, ZSIM_CONTENT_ZERO, 1);
+	t_unmap(&r, 1, 4000, 106);
+	t_read(&r, 1, 0);
+	run_go(&r);
+	struct zsim_sim *s = &r.s;
+	ck_assert_uint_eq(s->vm.pgmajfault, 1);
+	ck_assert_uint_eq(s->sw.swap[0].used, 10);
+	ck_assert_uint_eq(s->vm.pswpout, zeromap ? 0 : 10);
+	ck_assert_uint_eq(s->vm.pswpin, zeromap ? 0 : 1);
+	ck_assert_uint_eq(s->sw.zero_swapouts, zeromap ? 10 : 0);
+	ck_assert_uint_eq(s->sw.zero_swapins, zeromap ? 1 : 0);
+	ck_assert_uint_eq(tier_stat(s->sw.swap[0].tier, "pages_written"), zeromap ? 0 : 10);
+	run_free(&r);
+}
+
+START_TEST(test_swap_zeromap)
+{
+	run_zeromap("6.18", true);
+	run_zeromap("6.6", false);
+}
+END_TEST
 
 START_TEST(test_swap_cache)
 {
@@ -1192,6 +1237,7 @@ Suite *suite_mm(void)
 	tcase_add_test(tc, test_zram_blk_flusher_waits_or_reclaims_clean);
 	tcase_add_test(tc, test_sleep_takes_time_not_cpu);
 	tcase_add_test(tc, test_swap_cache);
+	tcase_add_test(tc, test_swap_zeromap);
 	tcase_add_test(tc, test_swappiness0_global_reclaim_swaps);
 	suite_add_tcase(s, tc);
 	return s;
