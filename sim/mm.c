@@ -481,6 +481,13 @@ static uint32_t oom_kill(struct zsim_sim *s, struct zsim_proc *trigger)
 		off += (size_t)snprintf(zrams + off, sizeof(zrams) - off, "%s{\"device\":\"%s\",\"mem_used_pages\":%llu}",
 					zram_total == used ? "" : ",", s->cfg.dev[d].name, (unsigned long long)used);
 	}
+	uint64_t zswap_pool = 0;
+	if (s->sw.zswap && zsim_tier_control(s->sw.zswap, ZSIM_TCTL_RAM_PAGES, &zswap_pool) == 0 &&
+	    off < sizeof(zrams)) {   /* zswap's pool is listed with them, as "zswap" */
+		zram_total += zswap_pool;
+		off += (size_t)snprintf(zrams + off, sizeof(zrams) - off, "%s{\"device\":\"zswap\",\"mem_used_pages\":%llu}",
+					zram_total == zswap_pool ? "" : ",", (unsigned long long)zswap_pool);
+	}
 	uint64_t lru_anon = s->mm.policy->size(s->mm.policy_priv, ZSIM_LRU_ANON);
 	uint64_t lru_file = s->mm.policy->size(s->mm.policy_priv, ZSIM_LRU_FILE);
 	zsim_sim_event(s, "oom_kill",

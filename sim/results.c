@@ -300,7 +300,8 @@ void zsim_print_summary(FILE *out, const struct zsim_sim *s, const struct zsim_r
 				char d[32], e[32];
 				human_size(d, sizeof(d), k->zram_pages);
 				human_size(e, sizeof(e), k->lru_pages);
-				fprintf(out, "      RAM then: %s held by zram, %s on the LRU lists (see the event)\n", d, e);
+				fprintf(out, "      RAM then: %s held by %s, %s on the LRU lists (see the event)\n", d,
+					s->sw.zswap ? "compressed pools (zram, zswap)" : "zram", e);
 			}
 		}
 	} else

@@ -60,8 +60,10 @@
  * load hit and at a writeback the storing task starts (before 5.6) are charged
  * by the next io() call; the background worker's and the shrinker's
  * decompression is reported in the control's cpu_ns.  The shrink worker runs
- * at the next background round after it is queued (shrink_delay, the
- * workqueue's latency).  The shrinker counts as the kernel does: (LRU length
+ * at the refused store that queues it (shrink_delay 0, the default: the
+ * kernel's runs on another CPU within microseconds, so a burst of refusals
+ * runs it again and again; its CPU is counted in worker_cpu_ns, not charged),
+ * or at the next background round after shrink_delay.  The shrinker counts as the kernel does: (LRU length
  * - recent swap-ins from disk) x pool pages / stored pages, where a load
  * that misses is a swap-in from disk.  Counters: the debugfs names the
  * profile's kernel has (pool_total_size in bytes), and vmstat zswpin, zswpout,
@@ -92,6 +94,7 @@
 #define MAX_RECLAIM_RETRIES 16   /* shrink worker: give up after this many failures (4.4) */
 #define RECLAIM_PAGE_TRIES  8    /* zswap's zpool_shrink: reclaim_page(pool, 8) (before 6.5) */
 #define NIL UINT32_MAX
+#define RAW_COPY_NS 250          /* loading a page stored raw: a 4 KiB copy (~0.2 us at 20 GB/s) */
 
 struct zswap_cfg {
 	bool enabled;
@@ -102,7 +105,7 @@ struct zswap_cfg {
 	bool shrinker_enabled;
 	bool exclusive_loads;
 	bool same_filled;             /* same_filled_pages_enabled */
-	uint64_t shrink_delay;        /* ns from queueing the shrink worker to its run */
+	uint64_t shrink_delay;        /* ns from queueing the shrink worker to its run; 0: at once */
 };
 #define OFF(f) offsetof(struct zswap_cfg, f)
 #define SZ(f) sizeof(((struct zswap_cfg *)0)->f)
@@ -125,8 +128,8 @@ static const struct zsim_key keys[] = {
 	  "a load drops the compressed copy (the 6.5-6.7 knob; always so from 6.8, never before 6.5)" },
 	{ "same_filled_pages_enabled", ZSIM_KEY_BOOL, OFF(same_filled), 0, "true", { NULL }, 0, 0, 0, NULL, 0,
 	  "keep same-filled pages as their word (4.14 .. 6.11)" },
-	{ "shrink_delay", ZSIM_KEY_TIME, OFF(shrink_delay), 0, "1ms", { NULL }, 0, 1000, 0, NULL, 0,
-	  "time from queueing the shrink worker to its run (the background interval)" },
+	{ "shrink_delay", ZSIM_KEY_TIME, OFF(shrink_delay), 0, "0ns", { NULL }, 0, 0, 0, NULL, 0,
+	  "time from queueing the shrink worker to its run; 0: at the refused store" },
 	{ NULL },
 };
 
@@ -230,6 +233,7 @@ struct zswap {
 	uint64_t nby_handle;
 
 	bool reached_full, worker_queued;
+	uint64_t moved_inline, worker_cpu_ns;   /* the worker's runs at refused stores */
 	uint64_t last_now, pending_cpu, nr_disk_swapins;
 	uint32_t compress_ns, decompress_ns;
 
@@ -528,6 +532,22 @@ static uint64_t shrink_worker(struct zswap *z, uint64_t now, uint64_t *cpu)
 	return moved;
 }
 
+/*
+ * A refused store queues the shrink worker (queue_work: a no-op while it is
+ * pending).  The kernel's worker runs on another CPU within microseconds, so
+ * during a burst of refused stores it runs again and again, each run ending
+ * after 16 failures (rotations count); with shrink_delay 0 (the default) the
+ * model runs it at once, at the store's time, on that other CPU (its CPU is
+ * counted in worker_cpu_ns, not charged to the storing task).  A positive
+ * shrink_delay instead defers it to the next background round.
+ */
+static void queue_worker(struct zswap *z)
+{
+	z->worker_queued = true;
+	if (!z->cfg.shrink_delay)
+		z->moved_inline += shrink_worker(z, now_for_store(z), &z->worker_cpu_ns);
+}
+
 /* ---- the tier ---- */
 
 static int zswap_init(void *priv, const struct zsim_tier_params *p, char *err, size_t errlen)
@@ -639,12 +659,12 @@ static int zswap_store(void *priv, uint64_t index, const struct zsim_page_ref *p
 	} else if (is_full(z)) {
 		z->pool_limit_hit++;
 		z->reached_full = true;
-		z->worker_queued = true;
+		queue_worker(z);
 		return ZSIM_EAGAIN;
 	} else if (z->reached_full) {
 		if (!can_accept(z)) {
 			if (z->kp->zswap_shrink_loop)
-				z->worker_queued = true;
+				queue_worker(z);
 			return ZSIM_EAGAIN;
 		}
 		z->reached_full = false;
@@ -748,8 +768,7 @@ static int zswap_load(void *priv, uint64_t index, uint8_t *out)
 			for (size_t off = 0; off < ZSIM_PAGE_SIZE; off += 8)
 				memcpy(out + off, &e->handle, 8);
 	} else {
-		if (!(e->flags & E_RAW))
-			z->pending_cpu += z->decompress_ns;
+		z->pending_cpu += e->flags & E_RAW ? RAW_COPY_NS : z->decompress_ns;
 		if (out)
 			memset(out, 0, ZSIM_PAGE_SIZE);   /* sizes are modelled, bytes are not kept */
 	}
@@ -822,8 +841,9 @@ static int zswap_control(void *priv, enum zsim_tier_ctl op, void *arg)
 		*(bool *)arg = z->exclusive;
 		return 0;
 	case ZSIM_TCTL_BACKGROUND:
-		if (!z->kp->zswap_accept_threshold)
-			return ZSIM_ENOTSUP;   /* before 5.6 all writeback is in the store */
+		if (!z->kp->zswap_accept_threshold || !z->cfg.shrink_delay)
+			return ZSIM_ENOTSUP;   /* before 5.6 all writeback is in the store; shrink_delay 0:
+			                          the worker runs at the refused store */
 		*(uint64_t *)arg = z->cfg.shrink_delay;
 		return 0;
 	case ZSIM_TCTL_WRITEBACK: {
@@ -881,6 +901,7 @@ static size_t zswap_stats(const void *priv, struct zsim_stat *out, size_t max)
 	ST("zswpin", z->zswpin);
 	ST("zswpout", z->zswpout);
 	ST("zswpwb", z->zswpwb);
+	ST("worker_cpu_ns", z->worker_cpu_ns);
 	/* the model's own */
 	ST("pool_limit_pages", z->max_pages);
 	ST("reached_full", z->reached_full);

@@ -97,6 +97,10 @@ static int settings(const char *kern, const char *const *kv, struct zsim_tier_cf
 {
 	char err[256] = "";
 	zsim_tier_cfg_defaults(&zsim_tier_zswap, 0, c);
+	/* these tests run the shrink worker by hand, as a background round: a
+	 * deferred worker (the default, 0, runs it at the refused store: see
+	 * test_worker_inline) */
+	ck_assert_int_eq(zsim_tier_cfg_set(&zsim_tier_zswap, c, "shrink_delay", "1ms", err, sizeof(err)), 0);
 	for (size_t i = 0; kv && kv[i]; i++) {
 		char k[64];
 		const char *eq = strchr(kv[i], '=');
@@ -258,6 +262,36 @@ START_TEST(test_hysteresis_6_18)
 	ck_assert_uint_eq(z.sink.n, 2);
 	ck_assert_uint_eq(z.sink.idx[0], 0);
 	ck_assert_uint_eq(z.sink.idx[1], 1);
+	close_zs(&z);
+}
+END_TEST
+
+/*
+ * The default shrink_delay 0: the worker runs at the refused store, as the
+ * kernel's does on another CPU during a burst.  The setup of
+ * test_hysteresis_6_18: the 21st store is refused and its worker rotates the
+ * 16 oldest referenced entries and gives up; the next refused store's worker
+ * meets them with the bit clear and writes back the oldest until 18 pages
+ * remain - at the store, with no background round.  Its CPU is counted apart.
+ */
+START_TEST(test_worker_inline)
+{
+	struct zs z;
+	const char *kv[] = { "max_pool_percent=2", "shrink_delay=0ns", NULL };
+	open_zs(&z, "6.18", 1000, kv);
+	uint64_t bg = 0;
+	ck_assert_int_eq(zsim_tier_control(z.t, ZSIM_TCTL_BACKGROUND, &bg), ZSIM_ENOTSUP);
+	for (uint64_t i = 0; i < 20; i++)
+		ck_assert_int_eq(store(&z, i, ZSIM_CONTENT_RANDOM, 0, i), 0);
+	ck_assert_int_eq(store(&z, 100, ZSIM_CONTENT_RANDOM, 0, 100), ZSIM_EAGAIN);
+	ck_assert_uint_eq(z.sink.n, 0);                 /* 16 rotations, no writeback */
+	ck_assert_int_eq(store(&z, 100, ZSIM_CONTENT_RANDOM, 0, 100), ZSIM_EAGAIN);
+	ck_assert_uint_eq(z.sink.n, 2);                 /* down to 18: the threshold */
+	ck_assert_uint_eq(z.sink.idx[0], 0);
+	ck_assert_uint_eq(z.sink.idx[1], 1);
+	ck_assert_uint_eq(pool_pages(&z), 18);
+	ck_assert_uint_eq(stat(z.t, "written_back_pages"), 2);
+	ck_assert_int_eq(store(&z, 100, ZSIM_CONTENT_RANDOM, 0, 100), 0);   /* accepted again */
 	close_zs(&z);
 }
 END_TEST
@@ -649,6 +683,7 @@ Suite *suite_zswap(void)
 	TCase *tc = tcase_create("zswap");
 	tcase_add_test(tc, test_hysteresis_6_1);
 	tcase_add_test(tc, test_hysteresis_6_18);
+	tcase_add_test(tc, test_worker_inline);
 	tcase_add_test(tc, test_zsmalloc_full);
 	tcase_add_test(tc, test_zbud_evicts_buddies);
 	tcase_add_test(tc, test_shrinker_6_18);
