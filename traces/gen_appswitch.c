@@ -13,7 +13,11 @@
  * runs --period of CPU in FG_SLICES slices; after each slice it touches
  * random pages of its hot set (the first --hot fraction of its pages), in all
  * --hot x pages touches per period, a fraction --dirty of them writes of fresh
- * content.  Background apps emit nothing and keep their memory.
+ * content.  Background apps keep their memory and sleep: before its turn an
+ * app sleeps until the turn starts on the phone's clock (the sum of the
+ * launches and periods before it), so apps take turns instead of running side
+ * by side.  (Faults make a turn run longer than its CPU; the next app's sleep
+ * was fixed when the trace was written, so turns may overlap by that much.)
  *
  * Not measured here (assumptions, documented so they can be replaced):
  *  - app sizes: log-normal, median --app-median 120M, sigma --app-sigma 0.6
@@ -69,6 +73,8 @@ static const struct zsim_opt appswitch_opts_tab[] = {
 struct app {
 	uint32_t pid;        /* 0 until launched */
 	uint64_t pages;
+	uint64_t clock;      /* ns of CPU and sleep its events add up to */
+	bool pages_written;  /* launched: its memory mapped and written */
 };
 
 static double gauss(struct zsim_rng *r)
@@ -91,6 +97,7 @@ static int appswitch_run(struct zsim_gen *g, const void *vo)
 	}
 	uint64_t dthresh = (uint64_t)(o->dirty * 4294967296.0);
 	uint32_t cur = 0;
+	uint64_t phone = 0;   /* when the current turn starts */
 	for (uint64_t s = 0; s < o->switches && !g->err; s++) {
 		if (s > 0) {   /* next app by popularity, not the current one */
 			uint32_t next;
@@ -106,11 +113,21 @@ static int appswitch_run(struct zsim_gen *g, const void *vo)
 			char name[16];
 			snprintf(name, sizeof(name), "app%u", cur);
 			a->pid = zsim_gen_proc_create(g, g->parent, name);
+			a->clock = 0;
+		}
+		if (phone > a->clock)   /* in the background until its turn */
+			zsim_gen_sleep(g, a->pid, phone - a->clock);
+		a->clock = phone;
+		if (!a->pages_written) {
 			zsim_gen_map(g, a->pid, ZSIM_GEN_ANON_BASE, a->pages, ZSIM_MAP_ANON);
 			for (uint64_t p = 0; p < a->pages; p++)
 				zsim_gen_write(g, a->pid, ZSIM_GEN_ANON_BASE + p, &o->content);
 			zsim_gen_cpu(g, a->pid, a->pages * LAUNCH_NS_PER_PAGE);
+			a->clock += a->pages * LAUNCH_NS_PER_PAGE;
+			a->pages_written = true;
 		}
+		a->clock += o->period_ns;
+		phone = a->clock;
 		uint64_t hot = (uint64_t)(o->hot * (double)a->pages);
 		uint64_t touches = hot;
 		for (unsigned sl = 0; sl < FG_SLICES; sl++) {

@@ -69,3 +69,11 @@ expect_error "unknown import format" "^zsim trace import: unknown format 'pin' \
 	"$ZSIM" trace import pin -o "$T/y.trc" "$D/oracle-small.bin"
 expect_error "import missing input file" "nope.bin: No such file" "$ZSIM" trace import oracle -o "$T/y.trc" "$T/nope.bin"
 check "no file left behind by import failures" sh -c "! ls '$T'/y.trc* > /dev/null 2>&1"
+
+# appswitch: apps take turns in the foreground (background apps sleep), so on
+# a machine with CPUs to spare the run lasts at least the sum of the periods
+"$ZSIM" trace gen appswitch --apps 3 --app-median 16M --period 1s --switches 6 -o "$T/as.trc"
+printf '{"machine":{"ram":"1G","cpus":4}}' > "$T/as.json"
+"$ZSIM" --trace "$T/as.trc" --config "$T/as.json" --out "$T/as" --quiet
+check "appswitch: six 1 s turns take at least 6 s on 4 CPUs (no two apps at once)" \
+	test "$(jget "$T/as/summary.json" sim_time_ns)" -ge 6000000000
