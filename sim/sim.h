@@ -2,11 +2,12 @@
  * sim.h - the simulation's shared state: one `struct zsim_sim` per run (no
  * global state, so two simulations can live in one process).
  *
- * Parts and their files:
+ * Parts and their files (each part of struct zsim_sim below is owned by one):
  *   engine.c  the clock, the event queue, timers, CPUs, processes, the trace demux
  *   mm.c      frames, page tables, watermarks, reclaim, the OOM killer
  *   devices.c the configured devices: a tier instance each
- *   swap.c    swap areas: slots, priorities, what each slot holds
+ *   swap.c    swap areas: slots, priorities, what each slot holds; zswap in
+ *             front of them; the zeromap
  *   fs.c      files: tmpfs (swap-backed, size-limited) and block filesystems
  *             with a page cache over a device
  *   results.c summary.json, timeseries.csv (the sampler), atomically
