@@ -121,7 +121,7 @@ static const struct zsim_key keys[] = {
 	  "largest pool, in percent of the RAM the kernel counts (MemTotal)" },
 	{ "accept_threshold_percent", ZSIM_KEY_INT, OFF(accept_threshold), 0, "-1", { NULL }, 0, -1, 100,
 	  NULL, ZSIM_KEY_OPTIONAL, "after a limit hit, refuse stores until the pool is below this percent of "
-	  "the limit (5.6+) [default: the profile's, 90]" },
+	  "the limit (5.6+); -1: the profile's (90 from 5.6)" },
 	{ "shrinker_enabled", ZSIM_KEY_BOOL, OFF(shrinker_enabled), 0, "false", { NULL }, 0, 0, 0, NULL, 0,
 	  "write back under memory pressure (6.8+; CONFIG_ZSWAP_SHRINKER_DEFAULT_ON, off)" },
 	{ "exclusive_loads", ZSIM_KEY_BOOL, OFF(exclusive_loads), 0, "false", { NULL }, 0, 0, 0, NULL, 0,
