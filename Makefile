@@ -146,11 +146,11 @@ traces: zsim
 
 # Installs the binary, the manual page (its example paths rewritten to
 # PREFIX), the ready configs (every file under configs/, seed-2013/ included)
-# and the scripts people run: make-traces.sh and plot.sh.
+# and the scripts people run: make-traces.sh, plot.sh, compare-zram-zswap.sh.
 BINDIR  = $(PREFIX)/bin
 MANDIR  = $(PREFIX)/share/man/man1
 DATADIR = $(PREFIX)/share/zsim
-INSTALL_SCRIPTS := scripts/make-traces.sh scripts/plot.sh
+INSTALL_SCRIPTS := scripts/make-traces.sh scripts/plot.sh scripts/compare-zram-zswap.sh
 
 install: zsim
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR)/configs $(DESTDIR)$(DATADIR)/scripts
