@@ -20,12 +20,6 @@
 
 #define CAL_REPEATS 3   /* best of: the machine may be busy */
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 struct cal_opts {
 	uint64_t pages;
@@ -89,15 +83,15 @@ int zsim_cmd_calibrate(int argc, char **argv)
 		}
 		double best_c = 1e30, best_d = 1e30;
 		for (int rep = 0; rep < CAL_REPEATS; rep++) {
-			double t0 = now_s();
+			double t0 = zsim_wall_s();
 			for (uint64_t i = 0; i < pages; i++)
 				len[i] = ops->compress(priv, corpus + i * ZSIM_PAGE_SIZE, ZSIM_PAGE_SIZE, dst[i],
 						       ZSIM_CODEC_DST_MAX);
-			double t1 = now_s();
+			double t1 = zsim_wall_s();
 			for (uint64_t i = 0; i < pages; i++)
 				if (len[i] > 0)
 					ops->decompress(priv, dst[i], (size_t)len[i], back, sizeof(back));
-			double t2 = now_s();
+			double t2 = zsim_wall_s();
 			if (t1 - t0 < best_c)
 				best_c = t1 - t0;
 			if (t2 - t1 < best_d)

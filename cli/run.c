@@ -25,7 +25,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #define MAX_TRACES 16
@@ -41,12 +40,6 @@ static void on_sigint(int sig)
 	interrupt_flag = 1;
 }
 
-static double wall(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* Remove a results directory we made (flat: files only). */
 static void remove_dir(const char *dir)
@@ -75,7 +68,7 @@ struct progress {
 static void show_progress(const struct zsim_sim *s, void *ctx)
 {
 	struct progress *pr = ctx;
-	double now = wall();
+	double now = zsim_wall_s();
 	if (now - pr->last < 0.5 || now - pr->t0 < 1.0)
 		return;
 	pr->last = now;
@@ -266,7 +259,7 @@ int zsim_cmd_run(int argc, char **argv)
 	}
 	s->check = check;
 	s->interrupt = &interrupt_flag;
-	struct progress pr = { wall(), 0, traces, ntr };
+	struct progress pr = { zsim_wall_s(), 0, traces, ntr };
 	if (!quiet && !json && isatty(2)) {
 		s->progress = show_progress;
 		s->progress_ctx = &pr;
@@ -276,9 +269,9 @@ int zsim_cmd_run(int argc, char **argv)
 	sa.sa_handler = on_sigint;
 	sigaction(SIGINT, &sa, NULL);
 
-	double t0 = wall();
+	double t0 = zsim_wall_s();
 	rc = zsim_sim_run(s, err, sizeof(err));
-	double dt = wall() - t0;
+	double dt = zsim_wall_s() - t0;
 	if (s->progress)
 		fputs("\r\033[K", stderr);
 	bool intr = interrupted != 0;

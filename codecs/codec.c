@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <xxhash.h>
 
 static const struct zsim_codec_ops *const members[] = {
@@ -129,19 +128,13 @@ void zsim_codec_free(struct zsim_codec *c)
 const struct zsim_codec_ops *zsim_codec_ops_of(const struct zsim_codec *c) { return c->ops; }
 int zsim_codec_level(const struct zsim_codec *c) { return c->level; }
 
-static uint64_t wall_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 int zsim_codec_compress_page(struct zsim_codec *c, const uint8_t *page, uint8_t *dst, size_t cap)
 {
 	c->st.compress_calls++;
-	uint64_t t0 = wall_ns();
+	uint64_t t0 = zsim_wall_ns();
 	int n = c->ops->compress(c->priv, page, ZSIM_PAGE_SIZE, dst, cap);
-	c->st.compress_wall_ns += wall_ns() - t0;
+	c->st.compress_wall_ns += zsim_wall_ns() - t0;
 	return n;
 }
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <string.h>
+#include <time.h>
 
 const char *zsim_strerror(int err)
 {
@@ -79,4 +80,11 @@ char *zsim_xstrdup(const char *s)
 {
 	size_t n = strlen(s) + 1;
 	return memcpy(zsim_xmalloc(n), s, n);
+}
+
+uint64_t zsim_wall_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }

@@ -65,6 +65,11 @@ char *zsim_xstrdup(const char *s);
 void *zsim_xcalloc_big(size_t count, size_t size);
 void zsim_free_big(void *p, size_t count, size_t size);
 
+/* The simulator's own wall clock (CLOCK_MONOTONIC), for perf figures only:
+ * never simulated time, never in results that must repeat. */
+uint64_t zsim_wall_ns(void);
+static inline double zsim_wall_s(void) { return (double)zsim_wall_ns() * 1e-9; }
+
 #define ZSIM_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define ZSIM_DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
 

@@ -56,7 +56,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 /* zram writeback modes (echo MODE > /sys/block/zramN/writeback); 0: none */
 enum { WB_NONE, WB_IDLE, WB_HUGE, WB_HUGE_IDLE };
@@ -275,12 +274,6 @@ static void zram_destroy(void *priv)
 	free(z->bd_used);
 }
 
-static uint64_t wall_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 /* Pages the device holds: the pool's plus raw frames of pages stored whole. */
 static uint64_t pool_pages(const struct zram *z)
@@ -341,9 +334,9 @@ static int zram_store(void *priv, uint64_t index, const struct zsim_page_ref *pg
 	if (!zsim_codec_cache_get(z->codec, hash, &pi)) {
 		const uint8_t *bytes = pg->bytes;
 		if (!bytes) {
-			uint64_t t0 = wall_now();
+			uint64_t t0 = zsim_wall_ns();
 			pg->fill(pg->ctx, z->buf);
-			z->content_wall_ns += wall_now() - t0;
+			z->content_wall_ns += zsim_wall_ns() - t0;
 			bytes = z->buf;
 		}
 		pi.same = zsim_page_same_filled(bytes, &pi.pattern);

@@ -89,7 +89,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define MAX_RECLAIM_RETRIES 16   /* shrink worker: give up after this many failures (4.4) */
 #define RECLAIM_PAGE_TRIES  8    /* zswap's zpool_shrink: reclaim_page(pool, 8) (before 6.5) */
@@ -622,12 +621,6 @@ static void zswap_destroy(void *priv)
 	free(z->by_handle);
 }
 
-static uint64_t wall_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 /*
  * zswap_store: 0 stored, or a reason to write the page to the swap device
@@ -675,9 +668,9 @@ static int zswap_store(void *priv, uint64_t index, const struct zsim_page_ref *p
 	if (!zsim_codec_cache_get(z->codec, hash, &pi)) {
 		const uint8_t *bytes = pg->bytes;
 		if (!bytes) {
-			uint64_t t0 = wall_now();
+			uint64_t t0 = zsim_wall_ns();
 			pg->fill(pg->ctx, z->buf);
-			z->content_wall_ns += wall_now() - t0;
+			z->content_wall_ns += zsim_wall_ns() - t0;
 			bytes = z->buf;
 		}
 		pi.same = zsim_page_same_filled(bytes, &pi.pattern);

@@ -17,7 +17,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 static const struct zsim_generator *const generators[] = {
 	&zsim_gen_hogger,
@@ -212,12 +211,6 @@ static void usage(FILE *out)
 		"Same options and seed give a byte-identical trace.\n", kinds);
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 int zsim_trace_gen(int argc, char **argv)
 {
@@ -279,7 +272,7 @@ int zsim_trace_gen(int argc, char **argv)
 	}
 	struct zsim_gen g;
 	zsim_gen_init(&g, w, cli.seed);
-	double t0 = now_s();
+	double t0 = zsim_wall_s();
 	int rc = gen->run(&g, opts);
 	if (rc < 0 || g.err) {
 		if (!g.err)
@@ -295,7 +288,7 @@ int zsim_trace_gen(int argc, char **argv)
 		goto out;
 	}
 	if (cli.verbose) {
-		double dt = now_s() - t0;
+		double dt = zsim_wall_s() - t0;
 		fprintf(stderr, "zsim trace gen %s: %llu events in %.2f s (%.1f M events/s) -> %s\n", kind,
 			(unsigned long long)g.events, dt, dt > 0 ? (double)g.events / dt / 1e6 : 0.0,
 			cli.output);
