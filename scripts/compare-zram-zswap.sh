@@ -166,7 +166,7 @@ counters() {
 		for (i = 1; i <= n; i++) {
 			k = o[i]
 			if (k ~ /^vmstat\.(pgmajfault|pswpin|pswpout|pgpgin|pgpgout|allocstall|pgsteal_direct|pgsteal_kswapd)$/ ||
-			    k ~ /^zswap\.(pool_limit_hit|reject_[a-z_]+|written_back_pages|stored_pages|stored_incompressible_pages|same_filled_pages|zswpin|zswpout|pool_pages|reached_full|writeback_cpu_ns|pool_total_size)$/ ||
+			    k ~ /^zswap\.(pool_limit_hit|reject_[a-z_]+|written_back_pages|stored_pages|stored_incompressible_pages|same_filled_pages|zswpin|zswpout|pool_pages|reached_full|worker_cpu_ns|pool_total_size)$/ ||
 			    k ~ /^devices\.[^.]+\.(orig_data_size|compr_data_size|mem_used_total|mem_used_max|same_pages|huge_pages|huge_pages_since|failed_writes|bd_count|bd_reads|bd_writes|num_reads|num_writes|pages_written|pages_read)$/ ||
 			    k ~ /^swap\.[0-9]+\.(device|swapins|swapouts|used_pages|failed_writes|readahead_pages)$/ ||
 			    k ~ /^memory\.(zspages|anon_lru_pages|file_lru_pages|free_pages)$/ ||

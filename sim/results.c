@@ -167,7 +167,6 @@ json_t *zsim_summary(const struct zsim_sim *s, const struct zsim_run_info *ri)
 		json_object_set_new(z, "pool_pages", JI(pool));
 		json_object_set_new(z, "swapin_faults", JI(s->sw.zswap_hits));
 		json_object_set_new(z, "swapin_share", json_real(ins ? (double)s->sw.zswap_hits / (double)ins : 0.0));
-		json_object_set_new(z, "writeback_cpu_ns", JI(s->sw.zswap_wb_cpu_ns));
 		json_object_set_new(r, "zswap", z);
 	}
 

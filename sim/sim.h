@@ -294,7 +294,6 @@ struct zsim_swapstate {
 	struct zsim_wb_sink zswap_sink;
 	bool zswap_exclusive;      /* a zswap hit drops its copy */
 	uint64_t zswap_hits;       /* swap-in faults served by zswap */
-	uint64_t zswap_wb_cpu_ns;  /* CPU zswap's worker spent writing back */
 	uint64_t zero_swapouts, zero_swapins;   /* the zeromap's swpout_zero, swpin_zero */
 };
 

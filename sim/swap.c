@@ -150,7 +150,6 @@ static uint64_t zswap_background(struct zsim_sim *s, void *ctx)
 	uint64_t every = 0;
 	zsim_tier_control(s->sw.zswap, ZSIM_TCTL_WRITEBACK, &wb);
 	zsim_tier_control(s->sw.zswap, ZSIM_TCTL_BACKGROUND, &every);
-	s->sw.zswap_wb_cpu_ns += wb.cpu_ns;
 	zsim_cpu_run(s, s->clk.now, wb.cpu_ns);   /* a kworker's CPU */
 	return every;
 }

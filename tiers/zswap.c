@@ -443,8 +443,7 @@ static int writeback_entry(struct zswap *z, uint32_t id, uint64_t now, uint64_t 
 	int rc = z->sink->write(z->sink->ctx, z->e[id].index, now, &done);
 	if (rc < 0)
 		return rc;
-	if (!(z->e[id].flags & E_RAW))
-		*cpu += z->decompress_ns;
+	*cpu += z->e[id].flags & E_RAW ? RAW_COPY_NS : z->decompress_ns;   /* into the swap cache */
 	z->written_back_pages++;
 	z->zswpwb++;
 	entry_free(z, id);
@@ -843,7 +842,10 @@ static int zswap_control(void *priv, enum zsim_tier_ctl op, void *arg)
 		struct zsim_tctl_writeback *w = arg;
 		if (w->now > z->last_now)
 			z->last_now = w->now;
-		w->moved = z->worker_queued ? shrink_worker(z, w->now, &w->cpu_ns) : 0;
+		uint64_t cpu = 0;
+		w->moved = z->worker_queued ? shrink_worker(z, w->now, &cpu) : 0;
+		w->cpu_ns += cpu;
+		z->worker_cpu_ns += cpu;
 		return 0;
 	}
 	case ZSIM_TCTL_SHRINK: {
