@@ -14,6 +14,7 @@ static const struct zsim_tier_ops *const members[] = {
 	&zsim_tier_blockdev,
 	&zsim_tier_brd,
 	&zsim_tier_zswap,
+	&zsim_tier_dmcache,
 };
 
 const struct zsim_tier_ops *zsim_tier_find(const char *name)
