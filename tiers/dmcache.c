@@ -23,7 +23,8 @@
  * had `promote_hits` accesses since the last decay (a fixed level instead of
  * smq's adaptive promote level; the counts halve once a simulated second, as
  * smq updates its hotspot queue every second), and with free cache blocks a
- * write is promoted at once (smq's eager write promotion); demotion of the
+ * write is promoted at once (smq's eager write promotion); optionally mq's
+ * sequential-stream detection (no promotion while the stream is sequential); demotion of the
  * clean block least recently used (when every block is dirty, the LRU dirty
  * one is written back first); background writeback of the least recently used
  * dirty blocks, each round (every writeback_period) at most
@@ -44,8 +45,8 @@
  * passing bytes only), a copied page is a stand-in made from the hash: half
  * pseudo-random, half zero, under a hash of its own (documented simplification).
  *
- * What it drops.  smq's 64-level stochastic queues and adaptive levels, the
- * sequential-I/O detection, the cleaner policy, metadata I/O and commits (the
+ * What it drops.  smq's 64-level stochastic queues and adaptive levels, mq's
+ * own hit-count promotion rule (only its pattern tracker is kept), the cleaner policy, metadata I/O and commits (the
  * metadata device is only checked for size and its use reported), whole-block
  * overwrite promotion without a copy, and discard.  A dm device is not
  * SWP_SYNCHRONOUS_IO: swap-ins go through the swap cache.
@@ -69,6 +70,7 @@ struct dmc_cfg {
 	uint64_t promote_hits;
 	bool eager_writes;
 	uint64_t writeback_period;
+	uint64_t seq_threshold, rand_threshold;
 };
 #define OFF(f) offsetof(struct dmc_cfg, f)
 #define DEVSZ sizeof(((struct dmc_cfg *)0)->cache_dev)
@@ -85,7 +87,11 @@ struct dmc_cfg {
  * read_promote_adjustment stood); eager_writes is smq's promotion of writes
  * while cache blocks are free; writeback_period 100 ms is ours (the kernel's
  * worker runs when woken; with migration_threshold it bounds writeback to
- * 10 MiB/s).
+ * 10 MiB/s).  sequential_threshold and random_threshold are the mq policy's
+ * I/O-pattern tracker (mq was the only policy until 4.2; its defaults 512 and
+ * 4, Documentation/device-mapper/cache-policies.txt): while the I/O stream is
+ * sequential, uncached blocks are neither counted nor promoted.  smq has no
+ * such tracker, hence the default 0 (off); a 3.12 config sets 512.
  */
 static const struct zsim_key keys[] = {
 	{ "cache_dev", ZSIM_KEY_DEVICE, OFF(cache_dev), DEVSZ, NULL, { NULL }, 0, 0, 0, NULL,
@@ -107,6 +113,10 @@ static const struct zsim_key keys[] = {
 	  "promote a written block at once while cache blocks are free (smq)" },
 	{ "writeback_period", ZSIM_KEY_TIME, OFF(writeback_period), 0, "100ms", { NULL }, 0, 1000000, 0, NULL, 0,
 	  "time between background writeback rounds" },
+	{ "sequential_threshold", ZSIM_KEY_UINT, OFF(seq_threshold), 0, "0", { NULL }, 0, 0, 0, NULL, 0,
+	  "contiguous I/Os after which the stream is sequential and promotes nothing (mq; 0: none, as smq)" },
+	{ "random_threshold", ZSIM_KEY_UINT, OFF(rand_threshold), 0, "4", { NULL }, 0, 1, 0, NULL, 0,
+	  "non-contiguous I/Os after which a sequential stream is random again (mq)" },
 	{ NULL },
 };
 
@@ -183,9 +193,12 @@ struct dmc {
 	uint64_t nr_free;
 	struct dpage *pg;
 	uint64_t now, last_decay;
+	/* mq's io_tracker, in pages */
+	uint64_t seq_threshold, rand_threshold, nr_seq, nr_rand, last_end;
+	bool sequential;
 	/* counters */
 	uint64_t read_hits, read_misses, write_hits, write_misses, demotions, promotions;
-	uint64_t writebacks, promotion_failed, write_errors, copied_pages, slot_frees_unseen;
+	uint64_t writebacks, promotion_failed, write_errors, copied_pages, slot_frees_unseen, seq_bypass;
 	uint8_t buf[ZSIM_PAGE_SIZE];
 };
 
@@ -253,6 +266,9 @@ static int dmc_init(void *priv, const struct zsim_tier_params *p, char *err, siz
 	d->promote_hits = c->promote_hits;
 	d->mig_pages = c->migration_threshold / ZSIM_PAGE_SIZE;
 	d->period = c->writeback_period;
+	d->seq_threshold = c->seq_threshold;
+	d->rand_threshold = c->rand_threshold;
+	d->last_end = UINT64_MAX - 1;
 	d->hs_hits = zsim_xcalloc(d->nr_hs, sizeof(*d->hs_hits));
 	d->o2c = zsim_xcalloc(d->nr_oblocks, sizeof(*d->o2c));
 	memset(d->o2c, 0xff, d->nr_oblocks * sizeof(*d->o2c));
@@ -383,14 +399,33 @@ static bool promote(struct dmc *d, uint64_t b, uint64_t skip)
 static uint32_t access_block(struct dmc *d, uint64_t index, bool write)
 {
 	uint64_t b = index / d->bp;
+	if (d->seq_threshold) {   /* mq's iot_update_stats and pattern switch */
+		if (index == d->last_end + 1) {
+			d->nr_seq++;
+		} else {
+			if (d->nr_seq)
+				d->nr_seq = d->nr_rand = 0;
+			d->nr_rand++;
+		}
+		d->last_end = index;
+		if (d->sequential && d->nr_rand >= d->rand_threshold) {
+			d->sequential = false;
+			d->nr_seq = d->nr_rand = 0;
+		} else if (!d->sequential && d->nr_seq >= d->seq_threshold) {
+			d->sequential = true;
+			d->nr_seq = d->nr_rand = 0;
+		}
+	}
 	uint32_t c = d->o2c[b];
 	if (c != NIL) {
 		list_del(d, c);
 		list_add(d, c);   /* most recently used */
 		return c;
 	}
-	if (d->mode == M_PASSTHROUGH)
+	if (d->mode == M_PASSTHROUGH || d->sequential) {
+		d->seq_bypass += d->sequential;
 		return NIL;
+	}
 	uint32_t *h = &d->hs_hits[index / d->hs_pages];
 	if (*h < UINT32_MAX)
 		(*h)++;
@@ -531,6 +566,7 @@ static size_t dmc_stats(const void *priv, struct zsim_stat *out, size_t max)
 		{ "write_errors", d->write_errors },
 		{ "copied_pages", d->copied_pages },
 		{ "slot_frees_unseen", d->slot_frees_unseen },
+		{ "sequential_bypass", d->seq_bypass },
 		{ "capacity_pages", d->nr_pages },
 	};
 	size_t n = ZSIM_ARRAY_SIZE(all) < max ? ZSIM_ARRAY_SIZE(all) : max;

@@ -45,6 +45,8 @@ static void set(const struct zsim_tier_ops *ops, struct zsim_tier_cfg *c, const 
 	ck_assert_msg(zsim_tier_cfg_set(ops, c, key, val, err, sizeof(err)) == 0, "%s=%s: %s", key, val, err);
 }
 
+static const char *seq_threshold = "0";   /* mq's sequential_threshold for the next stack */
+
 static void open_stack(struct stack *s, const char *mode, const char *eager)
 {
 	char err[256] = "";
@@ -66,6 +68,7 @@ static void open_stack(struct stack *s, const char *mode, const char *eager)
 	set(&zsim_tier_dmcache, &dc, "mode", mode);
 	set(&zsim_tier_dmcache, &dc, "promote_hits", "3");
 	set(&zsim_tier_dmcache, &dc, "eager_writes", eager);
+	set(&zsim_tier_dmcache, &dc, "sequential_threshold", seq_threshold);
 	struct zsim_tier_params dp = { .kp = kp, .capacity_pages = 64, .cfg = dc.b,
 				       .lower = s->cache, .lowers = { s->cache, s->origin },
 				       .lower_pages = { 16, 64 } };
@@ -193,6 +196,30 @@ START_TEST(test_passthrough_never_promotes)
 }
 END_TEST
 
+/* mq's tracker: after 2 contiguous I/Os the stream is sequential and nothing
+ * is counted or promoted; 4 non-contiguous ones make it random again. */
+START_TEST(test_sequential_bypass)
+{
+	struct stack s;
+	seq_threshold = "2";
+	open_stack(&s, "writeback", "false");
+	seq_threshold = "0";
+	for (uint64_t i = 0; i < 16; i++)
+		wr(&s, i, i);
+	ck_assert_uint_eq(stat(s.dm, "promotions"), 0);
+	ck_assert_uint_eq(stat(s.dm, "sequential_bypass"), 14);
+	rd(&s, 40);
+	rd(&s, 30);
+	rd(&s, 20);
+	rd(&s, 50);   /* random again from here */
+	for (int i = 0; i < 3; i++)
+		rd(&s, 60 - 2 * i);
+	ck_assert_uint_eq(stat(s.dm, "promotions"), 1);
+	ck_assert_uint_eq(stat(s.dm, "read_hits"), 1);
+	close_stack(&s);
+}
+END_TEST
+
 /* A block size that is not a multiple of 32 KiB is refused by validate. */
 START_TEST(test_block_size_refused)
 {
@@ -218,6 +245,7 @@ Suite *suite_dmcache(void)
 	tcase_add_test(tc, test_dirty_written_back_before_demotion);
 	tcase_add_test(tc, test_writethrough_never_dirty);
 	tcase_add_test(tc, test_passthrough_never_promotes);
+	tcase_add_test(tc, test_sequential_bypass);
 	tcase_add_test(tc, test_block_size_refused);
 	suite_add_tcase(su, tc);
 	return su;
