@@ -43,6 +43,8 @@ enum zsim_key_type {
 enum {
 	ZSIM_KEY_REQUIRED = 1u << 0,  /* must be given (in a nested object: when the object is) */
 	ZSIM_KEY_OPTIONAL = 1u << 1,  /* printed only when set (not "", not -1 for INT, not 0 for ENUM) */
+	ZSIM_KEY_ANY_DEVICE = 1u << 2, /* DEVICE: any device, also one without ZSIM_TIER_CAN_BE_LOWER
+	                                  (dm-cache's cache_dev is a zram); default: only those */
 };
 
 struct zsim_key {

@@ -331,22 +331,46 @@ static int parse_dev_keys(const struct ctx *c, const char *base, struct zsim_dev
 	return 0;
 }
 
-/* Resolve each device's DEVICE key (zram's backing_dev): a device that can sit
- * below another, used by nothing else. */
+/* Does following the devices below d reach `to`?  (nr_dev bounds the depth.) */
+static bool reaches(const struct zsim_config *cfg, unsigned d, unsigned to, unsigned depth)
+{
+	for (unsigned i = 0; depth <= cfg->nr_dev && i < cfg->dev[d].nr_lowers; i++) {
+		int b = cfg->dev[d].lowers[i];
+		if (b >= 0 && ((unsigned)b == to || reaches(cfg, (unsigned)b, to, depth + 1)))
+			return true;
+	}
+	return false;
+}
+
+/* Resolve each device's DEVICE keys, in key-table order (zram's backing_dev;
+ * dm-cache's cache_dev, origin_dev, metadata_dev): each names a device that
+ * can sit below another (or any device, for a key with ZSIM_KEY_ANY_DEVICE),
+ * used by nothing else, and no device sits below itself.  Then a tier with
+ * DEVICE keys validates again, knowing the sizes of the devices they name. */
 static int resolve_lower(const struct ctx *c, struct zsim_config *cfg, bool *used)
 {
 	char path[128];
 	for (unsigned i = 0; i < cfg->nr_dev; i++) {
 		struct zsim_dev_cfg *dev = &cfg->dev[i];
+		unsigned n = 0;
 		for (const struct zsim_key *k = dev->tier->keys; k && k->name; k++) {
-			if (k->type != ZSIM_KEY_DEVICE || !zsim_key_is_set(k, dev->tcfg.b))
+			if (k->type != ZSIM_KEY_DEVICE)
+				continue;
+			if (n == ZSIM_TIER_MAX_LOWERS)
+				return bad(c, "$.devices", "tier %s has more than %d DEVICE keys", dev->tier->name,
+					   ZSIM_TIER_MAX_LOWERS);
+			unsigned slot = n++;
+			dev->nr_lowers = n;
+			if (!zsim_key_is_set(k, dev->tcfg.b))
 				continue;
 			const char *name = zsim_key_str(k, dev->tcfg.b);
 			snprintf(path, sizeof(path), "$.devices.%s.%s", dev->name, k->name);
 			int b = dev_find(cfg, name);
 			if (b < 0)
 				return bad(c, path, "no device named '%s' in $.devices", name);
-			if (!(cfg->dev[b].tier->flags & ZSIM_TIER_CAN_BE_LOWER)) {
+			if ((unsigned)b == i)
+				return bad(c, path, "device '%s' cannot sit below itself", name);
+			if (!(k->flags & ZSIM_KEY_ANY_DEVICE) && !(cfg->dev[b].tier->flags & ZSIM_TIER_CAN_BE_LOWER)) {
 				char types[128];
 				zsim_tier_type_names(NULL, ZSIM_TIER_CAN_BE_LOWER, types, sizeof(types));
 				return bad(c, path, "'%s' is a %s: a %s must be a device that can sit below another (%s)",
@@ -355,7 +379,41 @@ static int resolve_lower(const struct ctx *c, struct zsim_config *cfg, bool *use
 			if (used[b])
 				return bad(c, path, "device '%s' is used twice in the stack", name);
 			used[b] = true;
-			dev->lower = b;
+			dev->lowers[slot] = b;
+			if (slot == 0)
+				dev->lower = b;
+		}
+	}
+	for (unsigned i = 0; i < cfg->nr_dev; i++) {
+		struct zsim_dev_cfg *dev = &cfg->dev[i];
+		for (unsigned l = 0; l < dev->nr_lowers; l++) {
+			int b = dev->lowers[l];
+			if (b < 0 || !reaches(cfg, (unsigned)b, i, 0))
+				continue;
+			unsigned seen = 0;
+			for (const struct zsim_key *k = dev->tier->keys; k->name; k++)
+				if (k->type == ZSIM_KEY_DEVICE && seen++ == l)
+					snprintf(path, sizeof(path), "$.devices.%s.%s", dev->name, k->name);
+			return bad(c, path, "'%s' is below '%s' already: the stack would be a loop",
+				   dev->name, cfg->dev[b].name);
+		}
+		if (!dev->nr_lowers || !dev->tier->validate)
+			continue;
+		uint64_t sizes[ZSIM_TIER_MAX_LOWERS] = { 0 };
+		bool any = false;
+		for (unsigned l = 0; l < dev->nr_lowers; l++)
+			if (dev->lowers[l] >= 0) {
+				sizes[l] = cfg->dev[dev->lowers[l]].size;
+				any = true;
+			}
+		if (!any)
+			continue;
+		struct zsim_tier_env env = { cfg->kp, dev->size, dev->preset, sizes, dev->nr_lowers };
+		const char *key = NULL;
+		char msg[256];
+		if (dev->tier->validate(dev->tcfg.b, &env, &key, msg, sizeof(msg)) < 0) {
+			snprintf(path, sizeof(path), "$.devices.%s%s%s", dev->name, key ? "." : "", key ? key : "");
+			return bad(c, path, "%s", msg);
 		}
 	}
 	return 0;
@@ -383,6 +441,8 @@ static int parse_device(const struct ctx *c, const char *name, json_t *d, struct
 		return bad(c, path, "unknown device type '%s' (known: %s)", type, types);
 	zsim_tier_cfg_defaults(dev->tier, dev->preset, &dev->tcfg);
 	dev->lower = -1;
+	for (unsigned l = 0; l < ZSIM_TIER_MAX_LOWERS; l++)
+		dev->lowers[l] = -1;
 
 	snprintf(path, sizeof(path), "$.devices.%s", name);
 	if (!(v = json_object_get(d, "size")))
@@ -396,7 +456,7 @@ static int parse_device(const struct ctx *c, const char *name, json_t *d, struct
 	snprintf(path, sizeof(path), "$.devices.%s", name);
 	TRY(parse_dev_keys(c, path, dev, "", d));
 	if (dev->tier->validate) {
-		struct zsim_tier_env env = { cfg->kp, dev->size, dev->preset };
+		struct zsim_tier_env env = { cfg->kp, dev->size, dev->preset, NULL, 0 };
 		const char *key = NULL;
 		char msg[256];
 		if (dev->tier->validate(dev->tcfg.b, &env, &key, msg, sizeof(msg)) < 0) {
@@ -420,12 +480,14 @@ static int parse_zswap(const struct ctx *c, json_t *z, struct zsim_config *cfg)
 	zs->tier = zsim_tier_frontswap("zswap");
 	zs->preset = 0;
 	zs->lower = -1;
+	for (unsigned l = 0; l < ZSIM_TIER_MAX_LOWERS; l++)
+		zs->lowers[l] = -1;
 	zsim_tier_cfg_defaults(zs->tier, 0, &zs->tcfg);
 	if (json_object_get(z, "type") || json_object_get(z, "size"))
 		return bad(c, "$.zswap", "zswap is not a device: it has no '%s' (its pool is a share of RAM)",
 			   json_object_get(z, "type") ? "type" : "size");
 	TRY(parse_dev_keys(c, "$.zswap", zs, "", z));
-	struct zsim_tier_env env = { cfg->kp, 0, 0 };
+	struct zsim_tier_env env = { cfg->kp, 0, 0, NULL, 0 };
 	const char *key = NULL;
 	if (zs->tier->validate && zs->tier->validate(zs->tcfg.b, &env, &key, msg, sizeof(msg)) < 0) {
 		snprintf(path, sizeof(path), "$.zswap%s%s", key ? "." : "", key ? key : "");

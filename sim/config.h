@@ -26,7 +26,9 @@ struct zsim_dev_cfg {
 	unsigned preset;            /* which of the tier's device types ("ssd", "emmc", ...) */
 	uint64_t size;              /* bytes (zram: disksize) */
 	struct zsim_tier_cfg tcfg;  /* the tier's settings, filled from its key table */
-	int lower;                  /* the device its DEVICE key names (zram's backing_dev); -1: none */
+	int lower;                  /* the device its first DEVICE key names (zram's backing_dev); -1: none */
+	int lowers[ZSIM_TIER_MAX_LOWERS]; /* the device each DEVICE key names, in key-table order; -1: unset */
+	unsigned nr_lowers;         /* DEVICE keys in its table */
 };
 
 enum zsim_fs_type { ZSIM_FS_TMPFS, ZSIM_FS_BLOCK };

@@ -1,7 +1,8 @@
 /*
  * devices.c - the machine's devices: one tier instance (tiers/) per configured
- * device, made from its type and settings, each created after the device below
- * it (a zram after its backing_dev), and freed at the end.  This file knows no
+ * device, made from its type and settings, each created after the devices below
+ * it (a zram after its backing_dev, a dmcache after its cache, origin and
+ * metadata devices), and freed at the end.  This file knows no
  * tier by name: what a tier needs comes from the config's key tables, and what
  * the rest of the machine asks of it goes through tier ops and controls.
  */
@@ -24,6 +25,11 @@ static int device_new(struct zsim_sim *s, unsigned d, char *err, size_t errlen)
 		.codec_decompress_ns = s->cfg.codec_decompress_ns,
 		.lower = dc->lower >= 0 ? s->dev.devtier[dc->lower] : NULL,
 	};
+	for (unsigned l = 0; l < dc->nr_lowers; l++)
+		if (dc->lowers[l] >= 0) {
+			tp.lowers[l] = s->dev.devtier[dc->lowers[l]];
+			tp.lower_pages[l] = s->cfg.dev[dc->lowers[l]].size / ZSIM_PAGE_SIZE;
+		}
 	char msg[256];
 	int rc = zsim_tier_new(dc->tier->name, &tp, &s->dev.devtier[d], msg, sizeof(msg));
 	if (rc < 0)
@@ -38,8 +44,11 @@ int zsim_devices_init(struct zsim_sim *s, char *err, size_t errlen)
 	while (made < s->cfg.nr_dev) {
 		unsigned before = made;
 		for (unsigned d = 0; d < s->cfg.nr_dev; d++) {
-			int lower = s->cfg.dev[d].lower;
-			if (s->dev.devtier[d] || (lower >= 0 && !s->dev.devtier[lower]))
+			const struct zsim_dev_cfg *dc = &s->cfg.dev[d];
+			bool ready = !s->dev.devtier[d];
+			for (unsigned l = 0; ready && l < dc->nr_lowers; l++)
+				ready = dc->lowers[l] < 0 || s->dev.devtier[dc->lowers[l]];
+			if (!ready)
 				continue;
 			int rc = device_new(s, d, err, errlen);
 			if (rc < 0)

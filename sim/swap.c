@@ -80,7 +80,8 @@ static void slot_page(struct zsim_sim *s, const struct zsim_swap_slot *sl, struc
 	fc->s = s;
 	fc->c = (struct zsim_content_ref){ .cls = sl->cls, .param = sl->param, .seed = sl->seed };
 	*pg = (struct zsim_page_ref){ .bytes = NULL, .hash = zsim_content_hash(&fc->c),
-				      .fill = zsim_content_fill_ref, .ctx = fc };
+				      .fill = zsim_content_fill_ref, .ctx = fc,
+				      .ctx_size = sizeof(*fc) };
 }
 
 /* zswap's writeback sink: the page of `entry` goes to its slot's device. */
@@ -269,7 +270,8 @@ int zsim_swap_out(struct zsim_sim *s, uint32_t f, uint64_t *entry, uint64_t *cpu
 		uint32_t slot = sd->nr_free_stack ? sd->free_stack[sd->nr_free_stack - 1] : (uint32_t)sd->next_fresh;
 		struct zsim_fill_ctx fc = { s, { .cls = fr->cls, .param = fr->param, .seed = fr->seed } };
 		struct zsim_page_ref pg = { .bytes = NULL, .hash = zsim_content_hash(&fc.c),
-					    .fill = zsim_content_fill_ref, .ctx = &fc };
+					    .fill = zsim_content_fill_ref, .ctx = &fc,
+					    .ctx_size = sizeof(fc) };
 		uint8_t where = ZSIM_SLOT_DEVICE;
 		if (s->cfg.kp->swap_zeromap && fr->cls == ZSIM_CONTENT_ZERO)
 			where = ZSIM_SLOT_ZERO;   /* recorded in the zeromap, written nowhere */

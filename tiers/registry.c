@@ -14,6 +14,7 @@ static const struct zsim_tier_ops *const members[] = {
 	&zsim_tier_blockdev,
 	&zsim_tier_brd,
 	&zsim_tier_zswap,
+	&zsim_tier_dmcache,
 };
 
 const struct zsim_tier_ops *zsim_tier_find(const char *name)
@@ -117,7 +118,7 @@ int zsim_tier_new(const char *name, const struct zsim_tier_params *p, struct zsi
 	struct zsim_tier_params tp = *p;
 	if (!tp.cfg && ops->keys) {
 		zsim_tier_cfg_defaults(ops, p->preset, &defaults);
-		struct zsim_tier_env env = { p->kp, p->capacity_pages * ZSIM_PAGE_SIZE, p->preset };
+		struct zsim_tier_env env = { p->kp, p->capacity_pages * ZSIM_PAGE_SIZE, p->preset, NULL, 0 };
 		const char *key = NULL;
 		if (ops->validate && ops->validate(defaults.b, &env, &key, err, errlen) < 0) {
 			free(t->priv);

@@ -43,6 +43,10 @@ struct zsim_page_ref {
 	uint64_t hash;
 	void (*fill)(const void *ctx, uint8_t *buf);  /* writes 4096 bytes */
 	const void *ctx;
+	/* nonzero: ctx is plain data of this many bytes, meaningful for the whole
+	 * run, so a tier may copy it and call fill() with the copy later (dm-cache
+	 * copying a page between its devices); 0: ctx is valid during the call only */
+	size_t ctx_size;
 };
 
 struct zsim_codec;
@@ -63,7 +67,15 @@ struct zsim_tier_env {
 	const struct zsim_kprofile *kp;
 	uint64_t size;                           /* the device's size in bytes */
 	unsigned preset;
+	/* after the config reader resolved the DEVICE keys (validate is called a
+	 * second time then): the size in bytes of the device each DEVICE key names,
+	 * in key-table order, 0 where unset; nr_lowers 0 on the first call */
+	const uint64_t *lower_size;
+	unsigned nr_lowers;
 };
+
+/* Most DEVICE keys a tier has (the devices it may name below it). */
+#define ZSIM_TIER_MAX_LOWERS 4
 
 /*
  * A writeback sink: how a tier in front of the swap devices (zswap) writes a
@@ -95,9 +107,12 @@ struct zsim_tier_params {
 	/* codec CPU time per page by codec registry index (the config's codec_time;
 	 * 0 = the codec's default); NULL: all defaults */
 	const uint32_t *codec_compress_ns, *codec_decompress_ns;
-	/* stacking: the tier below this one, named by its DEVICE key (zram's
-	 * backing_dev), which its writeback moves pages down to; NULL: none */
+	/* stacking: the tiers below this one, one per DEVICE key of its key table
+	 * in table order (NULL where the key is unset): zram's backing_dev,
+	 * dm-cache's cache_dev, origin_dev, metadata_dev.  lower = lowers[0]. */
 	struct zsim_tier *lower;
+	struct zsim_tier *lowers[ZSIM_TIER_MAX_LOWERS];
+	uint64_t lower_pages[ZSIM_TIER_MAX_LOWERS];  /* their capacities in pages */
 	/* zswap: where written-back pages go (NULL: writeback always fails) */
 	const struct zsim_wb_sink *wb_sink;
 	/* zswap: the pool limit's base, the RAM the kernel counts (totalram_pages,
@@ -244,5 +259,6 @@ extern const struct zsim_tier_ops zsim_tier_zram;
 extern const struct zsim_tier_ops zsim_tier_blockdev;
 extern const struct zsim_tier_ops zsim_tier_brd;
 extern const struct zsim_tier_ops zsim_tier_zswap;
+extern const struct zsim_tier_ops zsim_tier_dmcache;
 
 #endif

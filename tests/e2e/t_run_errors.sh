@@ -52,6 +52,23 @@ bad_config "writeback on a kernel without it" "\\$\.devices\.z\.writeback\.mode:
 	'{"kernel":"3.12","machine":{"ram":"64M"},"devices":{'"$Z"',"backing_dev":"s","writeback":{"mode":"idle"}},"s":{"type":"ssd","size":"64M"}},"swap":[{"device":"z"}]}'
 bad_config "huge_idle before 5.19" "\\$\.devices\.z\.writeback\.mode: huge_idle writeback came in 5\.19 \(profile 5\.4\)" \
 	'{"kernel":"5.4","machine":{"ram":"64M"},"devices":{'"$Z"',"backing_dev":"s","writeback":{"mode":"huge_idle"}},"s":{"type":"ssd","size":"64M"}},"swap":[{"device":"z"}]}'
+# dm-cache: cache, origin and metadata devices, each used once, no loops
+D='"d":{"type":"dmcache","size":"64M","origin_dev":"o"'
+O='"o":{"type":"hdd","size":"64M"}'
+bad_config "dm-cache: cache device used twice" "\\$\.devices\.e\.cache_dev: device 'c' is used twice in the stack" \
+	'{"machine":{"ram":"64M"},"devices":{'"$D"',"cache_dev":"c"},'"$O"',"c":{"type":"zram","size":"16M"},"e":{"type":"dmcache","size":"64M","cache_dev":"c","origin_dev":"p"},"p":{"type":"hdd","size":"64M"}},"swap":[{"device":"d"},{"device":"e"}]}'
+bad_config "dm-cache: metadata too small" "\\$\.devices\.d\.metadata_dev: the metadata device needs 4201472 bytes for 256 cache blocks \\(4 MiB \+ 28 B per block\\), it has 1048576" \
+	'{"machine":{"ram":"64M"},"devices":{'"$D"',"cache_dev":"c","metadata_dev":"m"},'"$O"',"c":{"type":"zram","size":"16M"},"m":{"type":"zram","size":"1M"}},"swap":[{"device":"d"}]}'
+bad_config "dm-cache: a loop" "\\$\.devices\.a\.cache_dev: 'a' is below 'b' already: the stack would be a loop" \
+	'{"machine":{"ram":"64M"},"devices":{"a":{"type":"dmcache","size":"64M","cache_dev":"b","origin_dev":"o"},'"$O"',"b":{"type":"dmcache","size":"64M","cache_dev":"a","origin_dev":"p"},"p":{"type":"hdd","size":"64M"}},"swap":[{"device":"a"}]}'
+bad_config "dm-cache: unknown mode" "\\$\.devices\.d\.mode: .*writeback, writethrough, passthrough" \
+	'{"machine":{"ram":"64M"},"devices":{'"$D"',"cache_dev":"c","mode":"writearound"},'"$O"',"c":{"type":"zram","size":"16M"}},"swap":[{"device":"d"}]}'
+bad_config "dm-cache: no origin" "\\$\.devices\.d: a dmcache needs a cache_dev and an origin_dev" \
+	'{"machine":{"ram":"64M"},"devices":{"d":{"type":"dmcache","size":"64M","cache_dev":"c"},"c":{"type":"zram","size":"16M"}},"swap":[{"device":"d"}]}'
+bad_config "dm-cache: size is the origin's" "\\$\.devices\.d\.size: a dmcache's size is its origin's \\(67108864 bytes\\)" \
+	'{"machine":{"ram":"64M"},"devices":{"d":{"type":"dmcache","size":"32M","cache_dev":"c","origin_dev":"o"},'"$O"',"c":{"type":"zram","size":"16M"}},"swap":[{"device":"d"}]}'
+bad_config "dm-cache: block size" "\\$\.devices\.d\.block_size: a cache block is a multiple of 32 KiB" \
+	'{"machine":{"ram":"64M"},"devices":{'"$D"',"cache_dev":"c","block_size":"48K"},'"$O"',"c":{"type":"zram","size":"16M"}},"swap":[{"device":"d"}]}'
 bad_config "backing_dev on a plain device" "\\$\.devices\.s\.backing_dev: only zram devices have 'backing_dev'" \
 	'{"kernel":"6.1","machine":{"ram":"64M"},"devices":{"s":{"type":"ssd","size":"64M","backing_dev":"t"},"t":{"type":"ssd","size":"64M"}},"swap":[{"device":"s"},{"device":"t"}]}'
 # flash wear keys

@@ -126,8 +126,8 @@ END_TEST
 START_TEST(test_types_and_keys)
 {
 	char buf[256];
-	ck_assert_uint_eq(zsim_tier_type_names(NULL, 0, buf, sizeof(buf)), 7);
-	ck_assert_str_eq(buf, "zram, ssd, emmc, hdd, nvram, nas, brd");
+	ck_assert_uint_eq(zsim_tier_type_names(NULL, 0, buf, sizeof(buf)), 8);
+	ck_assert_str_eq(buf, "zram, ssd, emmc, hdd, nvram, nas, brd, dmcache");
 	ck_assert_uint_eq(zsim_tier_type_names("pe_cycles", 0, buf, sizeof(buf)), 2);
 	ck_assert_str_eq(buf, "ssd, emmc");
 	ck_assert_uint_eq(zsim_tier_type_names("writeback.mode", 0, buf, sizeof(buf)), 1);

@@ -111,7 +111,7 @@ static int settings(const char *kern, const char *const *kv, struct zsim_tier_cf
 			return rc;
 		}
 	}
-	struct zsim_tier_env env = { zsim_kprofile_find(kern), 0, 0 };
+	struct zsim_tier_env env = { zsim_kprofile_find(kern), 0, 0, NULL, 0 };
 	*key = NULL;
 	return zsim_tier_zswap.validate(c->b, &env, key, err, sizeof(err));
 }
