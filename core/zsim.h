@@ -42,6 +42,10 @@ enum {
 	ZSIM_EXIT_ERROR = 1,     /* bad input: file, config, trace */
 	ZSIM_EXIT_USAGE = 2,     /* bad command line */
 	ZSIM_EXIT_WRITE_FAIL = 3,/* the simulated device refused a write (zsim fill) */
+	ZSIM_EXIT_OUTCOME = 4,   /* the run completed, but the OOM killer fired or writes were lost */
+	ZSIM_EXIT_REGRESSION = 5,/* zsim compare --fail-on: a rule was violated */
+	ZSIM_EXIT_NOMEM = 6,     /* the simulator itself ran out of memory (or would, by its estimate) */
+	/* A run ended by a signal exits 128 + the signal's number (130 SIGINT, 143 SIGTERM). */
 };
 
 /* Make a message one line: control characters (a newline in a name read from
