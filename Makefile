@@ -51,7 +51,7 @@ BENCHES  := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 ZSIM_BIN := $(BUILD)/zsim
 
-.PHONY: traces run all check check-layers check-unit check-e2e check-kernel asan bench install uninstall clean help deps fuzz
+.PHONY: zsim-static traces run all check check-layers check-unit check-e2e check-kernel asan bench install uninstall clean help deps fuzz
 
 all: zsim
 
@@ -88,7 +88,12 @@ $(BUILD)/libzsim.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
 $(ZSIM_BIN): $(MAIN_OBJ) $(BUILD)/libzsim.a
-	$(CC) $(OPT) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(LDLIBS_ALL)
+	$(CC) $(OPT) $(CFLAGS) $(SANFLAGS) $(LDSTATIC) -o $@ $^ $(LDLIBS_ALL)
+
+# One static binary (build-static/zsim) to put in a guest's initramfs, where
+# `zsim play` runs traces against a real kernel (make validate-kernel).
+zsim-static:
+	$(MAKE) BUILD=build-static LDSTATIC=-static build-static/zsim
 
 # Unit tests: every tests/unit/*.c may define `Suite *suite_NAME(void)`; the
 # runner's list is generated from the sources, so a new test file needs no edit here.
@@ -166,6 +171,6 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build build-asan build-fuzz zsim
+	rm -rf build build-asan build-fuzz build-static zsim
 
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)

@@ -22,5 +22,7 @@ int zsim_cmd_calibrate(int argc, char **argv);
 int zsim_cmd_corpus(int argc, char **argv);
 /* `zsim trace VERB`: pack, dump, stat here (trace.c); gen and import get argv from VERB on. */
 int zsim_cmd_trace(int argc, char **argv);
+/* `zsim play TRACE...`: run traces against the running kernel (play.c). */
+int zsim_cmd_play(int argc, char **argv);
 
 #endif

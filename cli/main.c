@@ -39,6 +39,8 @@ static const struct command {
 	  zsim_cmd_calibrate },
 	{ "trace", "VERB ...", "make, convert and inspect traces: pack, dump, stat, gen KIND, import FORMAT",
 	  zsim_cmd_trace },
+	{ "play", "[options] TRACE...", "run traces against this machine's kernel; record its counters as zsim does",
+	  zsim_cmd_play },
 	{ "help", "[COMMAND...]", "this help, or a command's (zsim help trace gen hogger)", cmd_help },
 };
 

@@ -1,0 +1,1565 @@
+/*
+ * play.c - `zsim play TRACE...`: run a trace against the running kernel and
+ * record what the kernel did, in the shape `zsim run` writes, so the two can
+ * be put side by side (zsim's claim is the dynamics: reclaim, swap traffic and
+ * the OOM killer over time, and only a real kernel can say whether they agree).
+ *
+ * Design.  Every trace process becomes one real process.  Each trace gets a
+ * controller process that reads the trace once, in order, and deals each
+ * event to its process through a pipe (non-blocking, with a bounded queue per
+ * process in the controller, so a sleeping process never holds up the rest of
+ * its trace).  A `create` forks the child from the controller (small), not
+ * from its trace parent, because the trace's processes start with an empty
+ * address space as zsim's do; the child then waits until its parent reaches
+ * the create event in its own stream, so it starts when zsim would start it.
+ * `wait` and `exit` meet through futexes in a shared table of process slots.
+ * The main process samples the kernel every --interval: /proc/vmstat,
+ * /proc/meminfo, /proc/swaps, zram's mm_stat/io_stat/bd_stat and zswap's
+ * debugfs; it writes timeseries.csv with zsim's column names and, at the end,
+ * summary.json (counters as deltas over the run, under zsim's keys, plus the
+ * kernel's whole vmstat delta) and events.jsonl (OOM kills).
+ *
+ * Events as zsim models them: an access touches one page of one big private
+ * anonymous region per process (trace page p at REGION_BASE + 4096 p; map
+ * events make nothing, as in sim/engine.c: anonymous memory appears on first
+ * touch); a write fills the page with exactly the bytes zsim's content model
+ * gives (traces/content.c, or the trace's corpus page); a read loads one byte;
+ * unmap is MADV_DONTNEED; cpu burns that much of the process's own CPU time
+ * (times --cpu-scale); sleep sleeps; file events read and write files under
+ * the directory given for the trace's filesystem (--fs NAME=DIR), one file
+ * per trace file id, through the page cache.  A process whose events end
+ * without an exit stays alive, holding its memory, until every trace is done
+ * (the 2013 hogger), as in zsim.
+ *
+ * What differs from a simulated run, by nature: wall time is real (the
+ * controllers and the sampler take a little CPU and memory of their own; they
+ * ask the kernel never to pick them for an OOM kill), and the kernel's own
+ * background (other processes, daemons) is whatever the machine runs.
+ * Tests of this file run it on the host without swap; `make validate-kernel`
+ * runs it in a guest whose memory and swap are set per scenario.
+ */
+#include "cli.h"
+#include "../traces/trace.h"
+#include "../traces/content.h"
+#include "../sim/results.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PLAY_VERSION "0.1.0"
+#define MAX_SLOTS (1u << 18)                 /* processes over a whole play */
+#define REGION_BASE (1ull << 44)             /* where trace page 0 lives */
+#define REGION_PAGES (1ull << 33)            /* 32 TiB of address space per process */
+#define PIPE_BYTES (256u << 10)              /* kernel pipe buffer per process */
+#define QUEUE_CAP (1u << 20)                 /* controller-side bytes queued per process */
+#define MAX_FS ZSIM_TRACE_MAX_FS
+
+enum slot_state { SLOT_WAITING = 1, SLOT_RUNNING, SLOT_IDLE, SLOT_DONE };
+
+struct slot {
+	_Atomic uint32_t state;   /* futex word: enum slot_state */
+	uint32_t group, tpid;
+	int32_t os_pid;
+	uint8_t killed;           /* ended by SIGKILL it did not get from us: the OOM killer */
+	uint64_t start_ns, end_ns;
+	char name[48];
+};
+
+struct shared {
+	_Atomic uint32_t nslots, live, groups_done, failed;
+	uint64_t t0_ns;
+	struct slot slots[MAX_SLOTS];
+};
+
+/* One event as a process receives it (32 bytes; pipes carry whole records). */
+struct rec {
+	uint8_t kind, write, cls, param;
+	uint32_t arg;     /* CREATE: child slot; WAIT: target slot + 1 (0: all children); FILE_*: file id */
+	uint64_t page;    /* ACCESS/UNMAP: page; FILE_*: page in the file */
+	uint64_t n;       /* seed of written content; UNMAP/TRUNCATE npages; CPU/SLEEP ns */
+	uint32_t fs;      /* FILE_CREATE: fs index */
+	uint32_t pad;
+};
+
+struct play_opts {
+	const char *out;
+	uint64_t interval_ns, timeout_ns;
+	double cpu_scale;
+	bool quiet, help;
+};
+
+struct play {
+	struct play_opts o;
+	const char *fs_name[MAX_FS * 4], *fs_dir[MAX_FS * 4];
+	unsigned nfs;
+	struct shared *sh;
+};
+
+static volatile sig_atomic_t stop_signal;
+static void on_stop(int sig) { stop_signal = sig; }
+
+static uint64_t now_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
+}
+
+static long futex(_Atomic uint32_t *w, int op, uint32_t val)
+{
+	return syscall(SYS_futex, (uint32_t *)w, op, val, NULL, NULL, 0);
+}
+
+static void slot_set(struct slot *s, uint32_t state)
+{
+	atomic_store(&s->state, state);
+	futex(&s->state, FUTEX_WAKE, INT_MAX);
+}
+
+/* Wait until the slot's state is at least `want`. */
+static void slot_wait(struct slot *s, uint32_t want)
+{
+	for (;;) {
+		uint32_t v = atomic_load(&s->state);
+		if (v >= want)
+			return;
+		futex(&s->state, FUTEX_WAIT, v);
+	}
+}
+
+static void set_oom_score_adj(const char *v)
+{
+	int fd = open("/proc/self/oom_score_adj", O_WRONLY);
+	if (fd >= 0) {
+		ssize_t w = write(fd, v, strlen(v));
+		(void)w;
+		close(fd);
+	}
+}
+
+/* ---- a trace process ---------------------------------------------------------- */
+
+struct worker {
+	struct play *pl;
+	const char *trace, *corpus_path;
+	const char *fsdir[MAX_FS];
+	unsigned group;
+	uint32_t slot;
+	uint8_t *region;
+	struct zsim_corpus *corpus;
+	uint32_t *kids;          /* slots of the children it started, for wait-all */
+	size_t nkids, capkids;
+	int fd_file[256];
+	uint32_t fd_id[256];
+};
+
+static void wfail(struct worker *w, const char *what, const char *detail)
+{
+	fprintf(stderr, "zsim play: %s: pid %u (%s): %s%s%s\n", w->trace, w->pl->sh->slots[w->slot].tpid,
+		w->pl->sh->slots[w->slot].name, what, detail ? ": " : "", detail ? detail : "");
+	atomic_store(&w->pl->sh->failed, 1);
+	_exit(ZSIM_EXIT_ERROR);
+}
+
+static void burn(uint64_t ns)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+	uint64_t end = (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec + ns;
+	volatile uint64_t x = 1;
+	for (;;) {
+		for (int i = 0; i < 2000; i++)
+			x = x * 6364136223846793005ull + 1442695040888963407ull;
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+		if ((uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec >= end)
+			return;
+	}
+}
+
+static int file_fd(struct worker *w, uint32_t id, unsigned fs, bool create)
+{
+	unsigned k = id % 256;
+	if (w->fd_file[k] >= 0 && w->fd_id[k] == id && !create)
+		return w->fd_file[k];
+	if (w->fd_file[k] >= 0)
+		close(w->fd_file[k]);
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/g%u-f%u", w->fsdir[fs], w->group, id);
+	int fd = open(path, O_RDWR | O_CLOEXEC | (create ? O_CREAT | O_TRUNC : 0), 0644);
+	if (fd < 0)
+		wfail(w, path, strerror(errno));
+	w->fd_file[k] = fd;
+	w->fd_id[k] = id;
+	return fd;
+}
+
+static void fill(struct worker *w, const struct rec *r, uint8_t *page)
+{
+	if (r->cls == ZSIM_CONTENT_CORPUS) {
+		char err[512];
+		if (!w->corpus && zsim_content_corpus_open(w->corpus_path, &w->corpus, err, sizeof(err)) < 0)
+			wfail(w, "corpus", err);
+		if (zsim_content_corpus_read(w->corpus, r->n, page, err, sizeof(err)) < 0)
+			wfail(w, "corpus", err);
+	} else
+		zsim_content_fill_param((enum zsim_content_class)r->cls, r->param, r->n, page);
+}
+
+static void run_rec(struct worker *w, const struct rec *r)
+{
+	struct shared *sh = w->pl->sh;
+	uint8_t buf[ZSIM_PAGE_SIZE];
+	switch (r->kind) {
+	case ZSIM_EV_ACCESS: {
+		uint8_t *p = w->region + r->page * ZSIM_PAGE_SIZE;
+		if (r->write)
+			fill(w, r, p);
+		else
+			(void)*(volatile uint8_t *)p;
+		break;
+	}
+	case ZSIM_EV_UNMAP:
+		madvise(w->region + r->page * ZSIM_PAGE_SIZE, r->n * ZSIM_PAGE_SIZE, MADV_DONTNEED);
+		break;
+	case ZSIM_EV_CPU:
+		burn((uint64_t)((double)r->n * w->pl->o.cpu_scale));
+		break;
+	case ZSIM_EV_SLEEP: {
+		struct timespec t = { (time_t)(r->n / 1000000000ull), (long)(r->n % 1000000000ull) };
+		while (clock_nanosleep(CLOCK_MONOTONIC, 0, &t, &t) == EINTR)
+			;
+		break;
+	}
+	case ZSIM_EV_PROC_CREATE: {
+		struct slot *c = &sh->slots[r->arg];
+		c->start_ns = now_ns() - sh->t0_ns;
+		if (w->nkids == w->capkids) {
+			w->capkids = w->capkids ? 2 * w->capkids : 16;
+			w->kids = realloc(w->kids, w->capkids * sizeof(*w->kids));
+			if (!w->kids)
+				wfail(w, "out of memory", NULL);
+		}
+		w->kids[w->nkids++] = r->arg;
+		slot_set(c, SLOT_RUNNING);
+		break;
+	}
+	case ZSIM_EV_WAIT:
+		if (r->arg)
+			slot_wait(&sh->slots[r->arg - 1], SLOT_DONE);
+		else
+			for (size_t k = 0; k < w->nkids; k++)
+				slot_wait(&sh->slots[w->kids[k]], SLOT_DONE);
+		break;
+	case ZSIM_EV_FILE_CREATE:
+		file_fd(w, r->arg, r->fs, true);
+		break;
+	case ZSIM_EV_FILE_READ: {
+		int fd = file_fd(w, r->arg, r->fs, false);
+		if (pread(fd, buf, sizeof(buf), (off_t)(r->page * ZSIM_PAGE_SIZE)) < 0)
+			wfail(w, "file read", strerror(errno));
+		break;
+	}
+	case ZSIM_EV_FILE_WRITE: {
+		int fd = file_fd(w, r->arg, r->fs, false);
+		fill(w, r, buf);
+		if (pwrite(fd, buf, sizeof(buf), (off_t)(r->page * ZSIM_PAGE_SIZE)) != (ssize_t)sizeof(buf))
+			wfail(w, "file write", strerror(errno));
+		break;
+	}
+	case ZSIM_EV_FILE_TRUNCATE: {
+		int fd = file_fd(w, r->arg, r->fs, false);
+		if (ftruncate(fd, (off_t)(r->n * ZSIM_PAGE_SIZE)) < 0)
+			wfail(w, "file truncate", strerror(errno));
+		break;
+	}
+	case ZSIM_EV_FILE_UNLINK: {
+		char path[4200];
+		snprintf(path, sizeof(path), "%s/g%u-f%u", w->fsdir[r->fs], w->group, r->arg);
+		unlink(path);
+		unsigned k = r->arg % 256;
+		if (w->fd_file[k] >= 0 && w->fd_id[k] == r->arg) {
+			close(w->fd_file[k]);
+			w->fd_file[k] = -1;
+		}
+		break;
+	}
+	default:
+		break;   /* map: anonymous memory appears on first touch */
+	}
+}
+
+/* `live` counts processes alive, idle ones included (as zsim's live_processes). */
+static void finish(struct worker *w, uint32_t state)
+{
+	struct slot *s = &w->pl->sh->slots[w->slot];
+	s->end_ns = now_ns() - w->pl->sh->t0_ns;
+	if (state == SLOT_DONE)
+		atomic_fetch_sub(&w->pl->sh->live, 1);
+	slot_set(s, state);
+}
+
+static void worker_main(struct worker *w, int rfd)
+{
+	struct shared *sh = w->pl->sh;
+	struct slot *me = &sh->slots[w->slot];
+	signal(SIGINT, SIG_IGN);   /* the main process decides when everything ends */
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);   /* never outlive the play */
+	set_oom_score_adj("0");
+	for (int k = 0; k < 256; k++)
+		w->fd_file[k] = -1;
+	slot_wait(me, SLOT_RUNNING);
+	atomic_fetch_add(&sh->live, 1);
+	void *m = mmap((void *)REGION_BASE, REGION_PAGES * ZSIM_PAGE_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+	if (m == MAP_FAILED || m != (void *)REGION_BASE)
+		wfail(w, "cannot map the process's address space", strerror(errno));
+	madvise(m, REGION_PAGES * ZSIM_PAGE_SIZE, MADV_NOHUGEPAGE);   /* zsim models 4 KiB pages */
+	w->region = m;
+	static struct rec buf[512];
+	size_t have = 0;   /* bytes in buf */
+	for (;;) {
+		ssize_t n = read(rfd, (char *)buf + have, sizeof(buf) - have);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		have += (size_t)n;
+		size_t nrec = have / sizeof(struct rec);
+		for (size_t k = 0; k < nrec; k++) {
+			if (buf[k].kind == ZSIM_EV_PROC_EXIT) {
+				finish(w, SLOT_DONE);
+				_exit(0);
+			}
+			run_rec(w, &buf[k]);
+		}
+		size_t used = nrec * sizeof(struct rec);
+		memmove(buf, (char *)buf + used, have - used);
+		have -= used;
+	}
+	/* events ended without an exit: live on, holding the memory, until the end */
+	finish(w, SLOT_IDLE);
+	for (;;)
+		pause();
+}
+
+/* ---- a trace's controller -------------------------------------------------------- */
+
+struct wq {               /* one process as its controller sees it */
+	uint32_t slot;
+	size_t parent;        /* index of its trace parent + 1, 0: none */
+	int fd;               /* write end; -1 once closed */
+	pid_t pid;
+	bool dead;
+	char *q;              /* queued bytes not yet in the pipe */
+	size_t qh, ql, qcap;
+};
+
+/* uint32 -> uint32 (0: absent), open addressing; memory follows the ids used. */
+struct u32map {
+	uint32_t *key, *val;
+	size_t cap, n;
+};
+
+static uint32_t *map_find(struct u32map *m, uint32_t k)
+{
+	size_t mask = m->cap - 1, i = (k * 2654435761u) & mask;
+	while (m->key[i] && m->key[i] != k)
+		i = (i + 1) & mask;
+	return &m->key[i];
+}
+
+static void map_put(struct u32map *m, uint32_t k, uint32_t v)
+{
+	if ((m->n + 1) * 2 > m->cap) {
+		uint32_t *ok = m->key, *ov = m->val;
+		size_t oc = m->cap;
+		m->cap = oc ? oc * 2 : 1024;
+		m->key = zsim_xcalloc(m->cap, sizeof(uint32_t));
+		m->val = zsim_xcalloc(m->cap, sizeof(uint32_t));
+		m->n = 0;
+		for (size_t i = 0; i < oc; i++)
+			if (ok[i])
+				map_put(m, ok[i], ov[i]);
+		free(ok);
+		free(ov);
+	}
+	uint32_t *p = map_find(m, k);
+	if (!*p)
+		m->n++;
+	*p = k;
+	m->val[p - m->key] = v;
+}
+
+static uint32_t map_get(struct u32map *m, uint32_t k)
+{
+	if (!m->cap)
+		return 0;
+	uint32_t *p = map_find(m, k);
+	return *p ? m->val[p - m->key] : 0;
+}
+
+struct ctl {
+	struct play *pl;
+	struct worker proto;
+	struct wq *w;
+	size_t nw, capw;
+	struct u32map pids;    /* trace pid -> index in w + 1 (the latest process of that pid) */
+	struct u32map files;   /* trace file id -> fs index + 1 */
+	size_t nalive;
+	bool shutting_down;
+};
+
+static void wq_close(struct wq *q)
+{
+	if (q->fd >= 0)
+		close(q->fd);
+	q->fd = -1;
+	free(q->q);
+	q->q = NULL;
+	q->qh = q->ql = q->qcap = 0;
+}
+
+/* Move queued bytes into the pipe as far as it takes them. */
+static void wq_flush(struct wq *q)
+{
+	while (q->ql && q->fd >= 0) {
+		ssize_t n = write(q->fd, q->q + q->qh, q->ql);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN)
+				wq_close(q);   /* the process is gone (EPIPE): its events vanish */
+			return;
+		}
+		q->qh += (size_t)n;
+		q->ql -= (size_t)n;
+	}
+	if (!q->ql)
+		q->qh = 0;
+}
+
+static void reap(struct ctl *c, bool block)
+{
+	struct shared *sh = c->pl->sh;
+	int st;
+	pid_t p;
+	while ((p = waitpid(-1, &st, block ? 0 : WNOHANG)) > 0) {
+		for (size_t i = 0; i < c->nw; i++) {
+			struct wq *q = &c->w[i];
+			if (q->pid != p)
+				continue;
+			q->dead = true;
+			c->nalive--;
+			struct slot *s = &sh->slots[q->slot];
+			if (WIFSIGNALED(st) && !c->shutting_down && atomic_load(&s->state) == SLOT_WAITING) {
+				slot_set(s, SLOT_DONE);   /* an orphan we ended: it never ran */
+			} else if (WIFSIGNALED(st) && !c->shutting_down) {
+				/* not from us: the OOM killer (or someone's kill -9) */
+				s->killed = 1;
+				s->end_ns = now_ns() - sh->t0_ns;
+				uint32_t was = atomic_load(&s->state);
+				if (was == SLOT_RUNNING || was == SLOT_IDLE)
+					atomic_fetch_sub(&sh->live, 1);
+				slot_set(s, SLOT_DONE);
+				/* children it had not started yet never will be (their
+				 * create vanished with it, as in zsim) */
+				for (size_t j = 0; j < c->nw; j++)
+					if (c->w[j].parent == i + 1 && !c->w[j].dead &&
+					    atomic_load(&sh->slots[c->w[j].slot].state) == SLOT_WAITING)
+						kill(c->w[j].pid, SIGKILL);
+			} else if (WIFEXITED(st) && WEXITSTATUS(st) != 0) {
+				atomic_store(&sh->failed, 1);
+			} else if (atomic_load(&s->state) < SLOT_DONE && !c->shutting_down) {
+				slot_set(s, SLOT_DONE);
+			}
+			wq_close(q);
+			break;
+		}
+		if (block)
+			break;
+	}
+}
+
+/* Wait until some queue drains a little (or a process ends). */
+static void pump(struct ctl *c, int timeout_ms)
+{
+	struct pollfd pf[256];
+	size_t idx[256], n = 0;
+	for (size_t i = 0; i < c->nw && n < 256; i++)
+		if (c->w[i].ql && c->w[i].fd >= 0) {
+			pf[n].fd = c->w[i].fd;
+			pf[n].events = POLLOUT;
+			idx[n++] = i;
+		}
+	if (n && poll(pf, n, timeout_ms) > 0) {
+		for (size_t k = 0; k < n; k++)
+			if (pf[k].revents)
+				wq_flush(&c->w[idx[k]]);
+	} else if (!n && timeout_ms) {
+		struct timespec t = { 0, (long)timeout_ms * 1000000L };
+		nanosleep(&t, NULL);
+	}
+	reap(c, false);
+}
+
+static void send(struct ctl *c, struct wq *q, const struct rec *r)
+{
+	/* a process not started yet may queue without bound: holding up the
+	 * trace for it could hold up the very parent that will start it */
+	while (q->fd >= 0 && q->ql + sizeof(*r) > QUEUE_CAP &&
+	       atomic_load(&c->pl->sh->slots[q->slot].state) != SLOT_WAITING) {
+		wq_flush(q);
+		if (q->ql + sizeof(*r) > QUEUE_CAP)
+			pump(c, 20);
+		if (atomic_load(&c->pl->sh->failed) || stop_signal)
+			return;
+	}
+	if (q->fd < 0)
+		return;
+	if (q->qh + q->ql + sizeof(*r) > q->qcap) {
+		if (q->qh) {
+			memmove(q->q, q->q + q->qh, q->ql);
+			q->qh = 0;
+		}
+		if (q->ql + sizeof(*r) > q->qcap) {
+			q->qcap = q->qcap ? 2 * q->qcap : 4096;
+			q->q = zsim_xrealloc(q->q, q->qcap);
+		}
+	}
+	memcpy(q->q + q->qh + q->ql, r, sizeof(*r));
+	q->ql += sizeof(*r);
+	if (q->ql >= 64 * sizeof(*r))
+		wq_flush(q);
+}
+
+static struct wq *spawn(struct ctl *c, uint32_t tpid, const char *name, size_t parent)
+{
+	bool start_now = parent == 0;
+	struct shared *sh = c->pl->sh;
+	uint32_t slot = atomic_fetch_add(&sh->nslots, 1);
+	if (slot >= MAX_SLOTS) {
+		fprintf(stderr, "zsim play: %s: more than %u processes\n", c->proto.trace, MAX_SLOTS);
+		atomic_store(&sh->failed, 1);
+		return NULL;
+	}
+	struct slot *s = &sh->slots[slot];
+	s->group = c->proto.group;
+	s->tpid = tpid;
+	snprintf(s->name, sizeof(s->name), "%s", name ? name : "");
+	atomic_store(&s->state, SLOT_WAITING);
+	int p[2];
+	if (pipe(p) < 0) {
+		fprintf(stderr, "zsim play: pipe: %s\n", strerror(errno));
+		atomic_store(&sh->failed, 1);
+		return NULL;
+	}
+	fcntl(p[1], F_SETPIPE_SZ, PIPE_BYTES);
+	pid_t pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "zsim play: fork: %s\n", strerror(errno));
+		atomic_store(&sh->failed, 1);
+		close(p[0]);
+		close(p[1]);
+		return NULL;
+	}
+	if (pid == 0) {
+		/* keep only stdio and this process's own read end */
+		if (p[0] != 3) {
+			dup2(p[0], 3);
+			close(p[0]);
+		}
+		syscall(SYS_close_range, 4u, ~0u, 0u);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		struct worker w = c->proto;
+		w.slot = slot;
+		worker_main(&w, 3);
+	}
+	close(p[0]);
+	fcntl(p[1], F_SETFL, O_NONBLOCK);
+	s->os_pid = pid;
+	if (c->nw == c->capw) {
+		c->capw = c->capw ? 2 * c->capw : 64;
+		c->w = zsim_xrealloc(c->w, c->capw * sizeof(*c->w));
+	}
+	struct wq *q = &c->w[c->nw++];
+	memset(q, 0, sizeof(*q));
+	q->slot = slot;
+	q->parent = parent;
+	q->fd = p[1];
+	q->pid = pid;
+	c->nalive++;
+	map_put(&c->pids, tpid, (uint32_t)c->nw);
+	if (start_now) {
+		s->start_ns = now_ns() - sh->t0_ns;
+		slot_set(s, SLOT_RUNNING);
+	}
+	return q;
+}
+
+/* A process whose parent was killed before starting it: never runs (its
+ * create vanished with the parent's events, as in zsim); its events are dropped. */
+static void spawn_dead(struct ctl *c, uint32_t tpid)
+{
+	if (c->nw == c->capw) {
+		c->capw = c->capw ? 2 * c->capw : 64;
+		c->w = zsim_xrealloc(c->w, c->capw * sizeof(*c->w));
+	}
+	struct wq *q = &c->w[c->nw++];
+	memset(q, 0, sizeof(*q));
+	q->fd = -1;
+	q->pid = -1;
+	q->dead = true;
+	q->slot = UINT32_MAX;
+	map_put(&c->pids, tpid, (uint32_t)c->nw);
+}
+
+static void on_term(int sig) { stop_signal = sig; }
+
+static int controller_main(struct ctl *c)
+{
+	struct shared *sh = c->pl->sh;
+	signal(SIGINT, SIG_IGN);
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_term;
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	struct zsim_trace_reader *r;
+	char err[1024];
+	if (zsim_trace_open(c->proto.trace, &r, err, sizeof(err)) < 0) {
+		fprintf(stderr, "zsim play: %s\n", err);
+		atomic_store(&sh->failed, 1);
+		return ZSIM_EXIT_ERROR;
+	}
+	struct zsim_event ev;
+	int rc = 0;
+	while (!stop_signal && !atomic_load(&sh->failed) && (rc = zsim_trace_next(r, &ev)) > 0) {
+		struct rec rr;
+		memset(&rr, 0, sizeof(rr));
+		rr.kind = ev.kind;
+		if (ev.kind == ZSIM_EV_PROC_CREATE) {
+			struct wq *par = NULL;
+			if (ev.target) {
+				uint32_t pi = map_get(&c->pids, ev.target);
+				if (!pi) {
+					fprintf(stderr, "zsim play: %s: event %llu: parent pid %u of pid %u is unknown\n",
+						c->proto.trace, (unsigned long long)zsim_trace_reader_events(r), ev.target,
+						ev.pid);
+					atomic_store(&sh->failed, 1);
+					break;
+				}
+				par = &c->w[pi - 1];
+			}
+			size_t pidx = par ? (size_t)(par - c->w) : 0;
+			if (par && par->fd < 0) {
+				spawn_dead(c, ev.pid);
+				continue;
+			}
+			struct wq *q = spawn(c, ev.pid, ev.name, par ? pidx + 1 : 0);
+			if (!q)
+				break;
+			if (par) {
+				par = &c->w[pidx];   /* spawn may move the table */
+				rr.arg = q->slot;
+				send(c, par, &rr);
+			}
+			continue;
+		}
+		uint32_t pi = map_get(&c->pids, ev.pid);
+		if (!pi)
+			continue;   /* the reader checked it was created; this can't happen */
+		struct wq *q = &c->w[pi - 1];
+		if (q->fd < 0)
+			continue;   /* killed: its remaining events vanish, as in zsim */
+		switch (ev.kind) {
+		case ZSIM_EV_ACCESS:
+		case ZSIM_EV_UNMAP:
+			if (ev.page >= REGION_PAGES || (ev.kind == ZSIM_EV_UNMAP && ev.npages > REGION_PAGES - ev.page)) {
+				fprintf(stderr, "zsim play: %s: event %llu: page 0x%llx is beyond the %llu pages "
+					"zsim play can give a process\n", c->proto.trace,
+					(unsigned long long)zsim_trace_reader_events(r), (unsigned long long)ev.page,
+					(unsigned long long)REGION_PAGES);
+				atomic_store(&sh->failed, 1);
+				goto out;
+			}
+			rr.page = ev.page;
+			rr.write = ev.write;
+			rr.n = ev.kind == ZSIM_EV_UNMAP ? ev.npages : ev.content.seed;
+			rr.cls = ev.content.cls;
+			rr.param = ev.content.param;
+			break;
+		case ZSIM_EV_CPU:
+		case ZSIM_EV_SLEEP:
+			rr.n = ev.ns;
+			break;
+		case ZSIM_EV_WAIT:
+			if (ev.target) {
+				uint32_t t = map_get(&c->pids, ev.target);
+				if (!t)
+					continue;   /* never in this trace: nothing to wait for */
+				rr.arg = c->w[t - 1].slot + 1;
+			}
+			break;
+		case ZSIM_EV_FILE_CREATE:
+			map_put(&c->files, ev.file, ev.fs + 1);
+			/* fall through */
+		case ZSIM_EV_FILE_READ:
+		case ZSIM_EV_FILE_WRITE:
+		case ZSIM_EV_FILE_TRUNCATE:
+		case ZSIM_EV_FILE_UNLINK:
+			rr.arg = ev.file;
+			rr.fs = map_get(&c->files, ev.file) - 1;
+			rr.page = ev.page;
+			rr.n = ev.kind == ZSIM_EV_FILE_TRUNCATE ? ev.npages : ev.content.seed;
+			rr.cls = ev.content.cls;
+			rr.param = ev.content.param;
+			break;
+		default:
+			break;
+		}
+		send(c, q, &rr);
+	}
+	if (rc < 0) {
+		fprintf(stderr, "zsim play: %s\n", zsim_trace_reader_error(r));
+		atomic_store(&sh->failed, 1);
+	}
+out:
+	zsim_trace_close(r);
+	/* deliver what is queued, then let every process see the end of its events */
+	for (;;) {
+		bool any = false;
+		for (size_t i = 0; i < c->nw; i++) {
+			wq_flush(&c->w[i]);
+			if (c->w[i].ql && c->w[i].fd >= 0)
+				any = true;
+		}
+		if (!any || stop_signal || atomic_load(&sh->failed))
+			break;
+		pump(c, 50);
+	}
+	for (size_t i = 0; i < c->nw; i++)
+		if (c->w[i].fd >= 0) {
+			close(c->w[i].fd);
+			c->w[i].fd = -1;
+		}
+	/* done when every process has exited or idles at the end of its events
+	 * (a child whose parent never started it stays WAITING: count it done) */
+	while (!stop_signal && !atomic_load(&sh->failed)) {
+		bool busy = false;
+		for (size_t i = 0; i < c->nw; i++) {
+			if (c->w[i].slot == UINT32_MAX)
+				continue;
+			uint32_t st = atomic_load(&sh->slots[c->w[i].slot].state);
+			if (c->w[i].slot != UINT32_MAX && st == SLOT_RUNNING && !c->w[i].dead)
+				busy = true;
+		}
+		if (!busy)
+			break;
+		pump(c, 20);
+	}
+	atomic_fetch_add(&sh->groups_done, 1);
+	futex(&sh->groups_done, FUTEX_WAKE, INT_MAX);
+	while (!stop_signal) {
+		pause();
+		reap(c, false);
+	}
+	c->shutting_down = true;
+	for (size_t i = 0; i < c->nw; i++)
+		if (!c->w[i].dead)
+			kill(c->w[i].pid, SIGKILL);
+	while (c->nalive)
+		reap(c, true);
+	return 0;
+}
+
+/* ---- sampling the kernel ---------------------------------------------------------- */
+
+#define MAX_VM 512
+struct kstat {
+	char vm_name[MAX_VM][48];
+	uint64_t vm[MAX_VM];
+	unsigned nvm;
+	uint64_t mem_total, mem_free, mem_avail, swap_total, swap_free, anon_kb, shmem_kb, slab_kb,
+		kernel_stack_kb, page_tables_kb;
+	uint64_t zram_mem_used;    /* bytes over all zram devices */
+	uint64_t zswap_pool;       /* bytes */
+	bool zswap;
+};
+
+static bool read_file(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ssize_t n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return false;
+	buf[n] = '\0';
+	return true;
+}
+
+static uint64_t read_u64(const char *path, bool *ok)
+{
+	char b[64];
+	if (!read_file(path, b, sizeof(b))) {
+		if (ok)
+			*ok = false;
+		return 0;
+	}
+	if (ok)
+		*ok = true;
+	return strtoull(b, NULL, 10);
+}
+
+static uint64_t vm_get(const struct kstat *k, const char *name)
+{
+	for (unsigned i = 0; i < k->nvm; i++)
+		if (!strcmp(k->vm_name[i], name))
+			return k->vm[i];
+	return 0;
+}
+
+/* allocstall is one counter per zone type in the kernel; zsim has one zone */
+static uint64_t vm_sum_prefix(const struct kstat *k, const char *prefix)
+{
+	uint64_t s = 0;
+	size_t n = strlen(prefix);
+	for (unsigned i = 0; i < k->nvm; i++)
+		if (!strncmp(k->vm_name[i], prefix, n))
+			s += k->vm[i];
+	return s;
+}
+
+static void zram_devices(char names[][16], unsigned *n, unsigned max)
+{
+	*n = 0;
+	DIR *d = opendir("/sys/block");
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d)) && *n < max) {
+		if (strncmp(e->d_name, "zram", 4) != 0 || strlen(e->d_name) >= 16)
+			continue;
+		char p[300];
+		snprintf(p, sizeof(p), "/sys/block/%s/disksize", e->d_name);
+		bool ok;
+		if (read_u64(p, &ok) && ok)
+			snprintf(names[(*n)++], 16, "%s", e->d_name);
+	}
+	closedir(d);
+	/* a stable order: zram0, zram1, ... */
+	for (unsigned i = 1; i < *n; i++)
+		for (unsigned j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
+			char t[16];
+			memcpy(t, names[j], 16);
+			memcpy(names[j], names[j - 1], 16);
+			memcpy(names[j - 1], t, 16);
+		}
+}
+
+static void sample(struct kstat *k)
+{
+	static char buf[1 << 16];
+	k->nvm = 0;
+	if (read_file("/proc/vmstat", buf, sizeof(buf))) {
+		char *save, *line = strtok_r(buf, "\n", &save);
+		for (; line && k->nvm < MAX_VM; line = strtok_r(NULL, "\n", &save)) {
+			char *sp = strchr(line, ' ');
+			if (!sp || (size_t)(sp - line) >= sizeof(k->vm_name[0]))
+				continue;
+			memcpy(k->vm_name[k->nvm], line, (size_t)(sp - line));
+			k->vm_name[k->nvm][sp - line] = '\0';
+			k->vm[k->nvm++] = strtoull(sp + 1, NULL, 10);
+		}
+	}
+	if (read_file("/proc/meminfo", buf, sizeof(buf))) {
+		static const struct { const char *n; size_t off; } f[] = {
+			{ "MemTotal:", offsetof(struct kstat, mem_total) },
+			{ "MemFree:", offsetof(struct kstat, mem_free) },
+			{ "MemAvailable:", offsetof(struct kstat, mem_avail) },
+			{ "SwapTotal:", offsetof(struct kstat, swap_total) },
+			{ "SwapFree:", offsetof(struct kstat, swap_free) },
+			{ "AnonPages:", offsetof(struct kstat, anon_kb) },
+			{ "Shmem:", offsetof(struct kstat, shmem_kb) },
+			{ "Slab:", offsetof(struct kstat, slab_kb) },
+			{ "KernelStack:", offsetof(struct kstat, kernel_stack_kb) },
+			{ "PageTables:", offsetof(struct kstat, page_tables_kb) },
+		};
+		for (size_t i = 0; i < ZSIM_ARRAY_SIZE(f); i++) {
+			char *p = strstr(buf, f[i].n);
+			*(uint64_t *)((char *)k + f[i].off) = p ? strtoull(p + strlen(f[i].n), NULL, 10) : 0;
+		}
+	}
+	char names[16][16];
+	unsigned nz;
+	zram_devices(names, &nz, 16);
+	k->zram_mem_used = 0;
+	for (unsigned i = 0; i < nz; i++) {
+		char p[300];
+		snprintf(p, sizeof(p), "/sys/block/%s/mm_stat", names[i]);
+		if (read_file(p, buf, 512)) {
+			unsigned long long v[3] = { 0, 0, 0 };
+			if (sscanf(buf, "%llu %llu %llu", &v[0], &v[1], &v[2]) == 3)
+				k->zram_mem_used += v[2];
+		}
+	}
+	bool ok;
+	k->zswap_pool = read_u64("/sys/kernel/debug/zswap/pool_total_size", &ok);
+	k->zswap = ok;
+}
+
+static uint64_t delta(const struct kstat *a, const struct kstat *b, const char *name)
+{
+	uint64_t x = vm_get(a, name), y = vm_get(b, name);
+	return y >= x ? y - x : 0;
+}
+
+static void ts_header(FILE *f, bool zswap)
+{
+	fputs("time_ns,free_pages,anon_pages,file_pages,zspages,swap_used_pages,dirty_pages,"
+	      "pswpin,pswpout,pgmajfault,pgsteal_kswapd,pgsteal_direct,allocstall,oom_kill,live_processes", f);
+	if (zswap)
+		fputs(",zswap_pool_pages,zswpout,zswpin,zswpwb", f);
+	fputs(",mem_available_pages\n", f);
+}
+
+static void ts_row(FILE *f, uint64_t t, const struct kstat *k0, const struct kstat *k, uint32_t live)
+{
+	fprintf(f, "%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%u",
+		(unsigned long long)t, (unsigned long long)(k->mem_free / 4),
+		(unsigned long long)(vm_get(k, "nr_active_anon") + vm_get(k, "nr_inactive_anon")),
+		(unsigned long long)(vm_get(k, "nr_active_file") + vm_get(k, "nr_inactive_file")),
+		(unsigned long long)((k->zram_mem_used + k->zswap_pool) / ZSIM_PAGE_SIZE),
+		(unsigned long long)((k->swap_total - k->swap_free) / 4),
+		(unsigned long long)vm_get(k, "nr_dirty"), (unsigned long long)delta(k0, k, "pswpin"),
+		(unsigned long long)delta(k0, k, "pswpout"), (unsigned long long)delta(k0, k, "pgmajfault"),
+		(unsigned long long)delta(k0, k, "pgsteal_kswapd"), (unsigned long long)delta(k0, k, "pgsteal_direct"),
+		(unsigned long long)(vm_sum_prefix(k, "allocstall_") - vm_sum_prefix(k0, "allocstall_")),
+		(unsigned long long)delta(k0, k, "oom_kill"), live);
+	if (k0->zswap)
+		fprintf(f, ",%llu,%llu,%llu,%llu", (unsigned long long)(k->zswap_pool / ZSIM_PAGE_SIZE),
+			(unsigned long long)delta(k0, k, "zswpout"), (unsigned long long)delta(k0, k, "zswpin"),
+			(unsigned long long)delta(k0, k, "zswpwb"));
+	fprintf(f, ",%llu\n", (unsigned long long)(k->mem_avail / 4));
+}
+
+/* ---- the summary ------------------------------------------------------------------- */
+
+#define JI(v) json_integer((json_int_t)(v))
+
+static json_t *zram_json(const char *dev)
+{
+	static const char *const mm[] = { "orig_data_size", "compr_data_size", "mem_used_total", "mem_limit",
+					  "mem_used_max", "same_pages", "pages_compacted", "huge_pages",
+					  "huge_pages_since" };
+	static const char *const io[] = { "failed_reads", "failed_writes", "invalid_io", "notify_free" };
+	static const char *const bd[] = { "bd_count", "bd_reads", "bd_writes" };
+	static const struct { const char *file; const char *const *names; size_t n; } parts[] = {
+		{ "mm_stat", mm, ZSIM_ARRAY_SIZE(mm) },
+		{ "io_stat", io, ZSIM_ARRAY_SIZE(io) },
+		{ "bd_stat", bd, ZSIM_ARRAY_SIZE(bd) },
+	};
+	json_t *o = json_object();
+	char p[300], buf[512];
+	snprintf(p, sizeof(p), "/sys/block/%s/disksize", dev);
+	json_object_set_new(o, "disksize", JI(read_u64(p, NULL)));
+	snprintf(p, sizeof(p), "/sys/block/%s/comp_algorithm", dev);
+	if (read_file(p, buf, sizeof(buf))) {
+		char *a = strchr(buf, '['), *b = a ? strchr(a, ']') : NULL;
+		if (a && b) {
+			*b = '\0';
+			json_object_set_new(o, "comp_algorithm", json_string(a + 1));
+		}
+	}
+	for (size_t i = 0; i < ZSIM_ARRAY_SIZE(parts); i++) {
+		snprintf(p, sizeof(p), "/sys/block/%s/%s", dev, parts[i].file);
+		if (!read_file(p, buf, sizeof(buf)))
+			continue;
+		char *s = buf;
+		for (size_t k = 0; k < parts[i].n; k++) {
+			char *end;
+			unsigned long long v = strtoull(s, &end, 10);
+			if (end == s)
+				break;
+			json_object_set_new(o, parts[i].names[k], JI(v));
+			s = end;
+		}
+	}
+	return o;
+}
+
+static json_t *zswap_json(void)
+{
+	DIR *d = opendir("/sys/kernel/debug/zswap");
+	if (!d)
+		return NULL;
+	json_t *o = json_object();
+	char names[64][64];
+	unsigned n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) && n < 64)
+		if (e->d_name[0] != '.' && strlen(e->d_name) < 64)
+			snprintf(names[n++], 64, "%s", e->d_name);
+	closedir(d);
+	for (unsigned i = 1; i < n; i++)
+		for (unsigned j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
+			char t[64];
+			memcpy(t, names[j], 64);
+			memcpy(names[j], names[j - 1], 64);
+			memcpy(names[j - 1], t, 64);
+		}
+	for (unsigned i = 0; i < n; i++) {
+		char p[4200];
+		bool ok;
+		snprintf(p, sizeof(p), "/sys/kernel/debug/zswap/%s", names[i]);
+		uint64_t v = read_u64(p, &ok);
+		if (ok)
+			json_object_set_new(o, names[i], JI(v));
+	}
+	static const char *const params[] = { "enabled", "compressor", "zpool", "max_pool_percent",
+					      "accept_threshold_percent", "shrinker_enabled" };
+	json_t *par = json_object();
+	for (size_t i = 0; i < ZSIM_ARRAY_SIZE(params); i++) {
+		char p[300], b[64];
+		snprintf(p, sizeof(p), "/sys/module/zswap/parameters/%s", params[i]);
+		if (read_file(p, b, sizeof(b))) {
+			b[strcspn(b, "\n")] = '\0';
+			json_object_set_new(par, params[i], json_string(b));
+		}
+	}
+	json_object_set_new(o, "parameters", par);
+	return o;
+}
+
+static json_t *swaps_json(void)
+{
+	char buf[8192];
+	json_t *a = json_array();
+	if (!read_file("/proc/swaps", buf, sizeof(buf)))
+		return a;
+	char *save, *line = strtok_r(buf, "\n", &save);
+	for (line = strtok_r(NULL, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char name[256], type[32];
+		unsigned long long size, used;
+		long prio;
+		if (sscanf(line, "%255s %31s %llu %llu %ld", name, type, &size, &used, &prio) != 5)
+			continue;
+		const char *base = strrchr(name, '/');
+		json_t *o = json_object();
+		json_object_set_new(o, "device", json_string(base ? base + 1 : name));
+		json_object_set_new(o, "priority", JI(prio));
+		json_object_set_new(o, "total_pages", JI(size / 4));
+		json_object_set_new(o, "used_pages", JI(used / 4));
+		json_object_set_new(o, "free_pages", JI((size - used) / 4));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+/* Sum over zones of a zoneinfo field ("min", "low", "high"): the watermarks. */
+static uint64_t zoneinfo_sum(const char *field)
+{
+	static char buf[1 << 16];
+	if (!read_file("/proc/zoneinfo", buf, sizeof(buf)))
+		return 0;
+	uint64_t s = 0;
+	char *save, *line;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char name[32];
+		unsigned long long v;
+		if (sscanf(line, " %31s %llu", name, &v) == 2 && !strcmp(name, field))
+			s += v;
+	}
+	return s;
+}
+
+static json_t *summary(struct play *pl, char **traces, unsigned ntr, const struct kstat *k0,
+		       const struct kstat *k1, uint64_t wall_ns, uint64_t free_lowest, int interrupted)
+{
+	struct shared *sh = pl->sh;
+	struct utsname u;
+	uname(&u);
+	json_t *r = json_object();
+	json_object_set_new(r, "zsim_version", json_string(ZSIM_VERSION_STRING));
+	json_object_set_new(r, "source", json_string("kernel"));
+	json_object_set_new(r, "interrupted", json_boolean(interrupted != 0));
+	json_object_set_new(r, "kernel", json_string(u.release));
+	json_t *tr = json_array();
+	for (unsigned i = 0; i < ntr; i++)
+		json_array_append_new(tr, json_string(traces[i]));
+	json_object_set_new(r, "traces", tr);
+	json_object_set_new(r, "sim_time_ns", JI(wall_ns));
+
+	uint32_t n = atomic_load(&sh->nslots);
+	uint64_t killed = 0, finished = 0, idle = 0;
+	for (uint32_t i = 0; i < n && i < MAX_SLOTS; i++) {
+		killed += sh->slots[i].killed;
+		finished += atomic_load(&sh->slots[i].state) == SLOT_DONE && !sh->slots[i].killed;
+		idle += atomic_load(&sh->slots[i].state) == SLOT_IDLE;
+	}
+	json_t *oc = json_object();
+	json_object_set_new(oc, "oom_kills", JI(delta(k0, k1, "oom_kill")));
+	json_object_set_new(oc, "processes", JI(n));
+	json_object_set_new(oc, "processes_finished", JI(finished));
+	json_object_set_new(oc, "processes_killed", JI(killed));
+	json_object_set_new(oc, "processes_left", JI(n - finished - killed));
+	json_object_set_new(oc, "processes_idle_at_end", JI(idle));
+	json_object_set_new(r, "outcome", oc);
+
+	static const char *const keys[] = { "pgfault", "pgmajfault", "pswpin", "pswpout", "pgpgin", "pgpgout",
+					    "pgscan_kswapd", "pgscan_direct", "pgsteal_kswapd", "pgsteal_direct" };
+	json_t *vm = json_object();
+	for (size_t i = 0; i < ZSIM_ARRAY_SIZE(keys); i++)
+		json_object_set_new(vm, keys[i], JI(delta(k0, k1, keys[i])));
+	json_object_set_new(vm, "allocstall", JI(vm_sum_prefix(k1, "allocstall_") - vm_sum_prefix(k0, "allocstall_")));
+	json_object_set_new(vm, "oom_kill", JI(delta(k0, k1, "oom_kill")));
+	json_object_set_new(r, "vmstat", vm);
+
+	json_t *mem = json_object();
+	json_object_set_new(mem, "ram_pages", JI(k1->mem_total / 4));
+	bool ok;
+	json_object_set_new(mem, "min_free_kbytes", JI(read_u64("/proc/sys/vm/min_free_kbytes", &ok)));
+	json_object_set_new(mem, "watermark_min", JI(zoneinfo_sum("min")));
+	json_object_set_new(mem, "watermark_low", JI(zoneinfo_sum("low")));
+	json_object_set_new(mem, "watermark_high", JI(zoneinfo_sum("high")));
+	json_object_set_new(mem, "free_pages", JI(k1->mem_free / 4));
+	json_object_set_new(mem, "free_pages_lowest", JI(free_lowest));
+	json_object_set_new(mem, "zspages", JI((k1->zram_mem_used + k1->zswap_pool) / ZSIM_PAGE_SIZE));
+	json_object_set_new(mem, "anon_lru_pages", JI(vm_get(k1, "nr_active_anon") + vm_get(k1, "nr_inactive_anon")));
+	json_object_set_new(mem, "file_lru_pages", JI(vm_get(k1, "nr_active_file") + vm_get(k1, "nr_inactive_file")));
+	/* what the kernel and everything else held when the workload started:
+	 * a zsim config that describes this machine reserves this much */
+	json_t *st = json_object();
+	json_object_set_new(st, "free_pages", JI(k0->mem_free / 4));
+	json_object_set_new(st, "available_pages", JI(k0->mem_avail / 4));
+	json_object_set_new(st, "used_pages", JI((k0->mem_total - k0->mem_free) / 4));
+	json_object_set_new(st, "anon_lru_pages", JI(vm_get(k0, "nr_active_anon") + vm_get(k0, "nr_inactive_anon")));
+	json_object_set_new(st, "file_lru_pages", JI(vm_get(k0, "nr_active_file") + vm_get(k0, "nr_inactive_file")));
+	json_object_set_new(st, "shmem_pages", JI(k0->shmem_kb / 4));
+	json_object_set_new(st, "slab_pages", JI(k0->slab_kb / 4));
+	json_object_set_new(st, "kernel_stack_pages", JI(k0->kernel_stack_kb / 4));
+	json_object_set_new(st, "page_table_pages", JI(k0->page_tables_kb / 4));
+	json_object_set_new(mem, "at_start", st);
+	json_object_set_new(r, "memory", mem);
+
+	json_object_set_new(r, "swap", swaps_json());
+	json_t *dev = json_object();
+	char names[16][16];
+	unsigned nz;
+	zram_devices(names, &nz, 16);
+	for (unsigned i = 0; i < nz; i++)
+		json_object_set_new(dev, names[i], zram_json(names[i]));
+	json_t *zs = zswap_json();
+	if (zs)
+		json_object_set_new(dev, "zswap", zs);
+	json_object_set_new(r, "devices", dev);
+
+	/* the whole vmstat, as deltas for counters and end values for gauges (nr_*) */
+	json_t *kv = json_object();
+	for (unsigned i = 0; i < k1->nvm; i++) {
+		const char *nm = k1->vm_name[i];
+		uint64_t v = k1->vm[i];
+		if (strncmp(nm, "nr_", 3) != 0)
+			v = delta(k0, k1, nm);
+		json_object_set_new(kv, nm, JI(v));
+	}
+	json_object_set_new(r, "kernel_vmstat", kv);
+
+	json_t *pa = json_array();
+	for (uint32_t i = 0; i < n && i < MAX_SLOTS; i++) {
+		const struct slot *s = &sh->slots[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "trace", JI(s->group));
+		json_object_set_new(o, "pid", JI(s->tpid));
+		json_object_set_new(o, "name", json_string(s->name));
+		json_object_set_new(o, "start_ns", JI(s->start_ns));
+		/* an idle process lives on to the end, as in zsim */
+		bool to_end = !s->end_ns || atomic_load(&s->state) == SLOT_IDLE;
+		json_object_set_new(o, "end_ns", JI(to_end ? wall_ns : s->end_ns));
+		json_object_set_new(o, "killed", json_boolean(s->killed));
+		json_array_append_new(pa, o);
+	}
+	json_object_set_new(r, "processes", pa);
+	json_t *pi = json_object();
+	json_object_set_new(pi, "interval_ns", JI(pl->o.interval_ns));
+	json_object_set_new(pi, "cpu_scale", json_real(pl->o.cpu_scale));
+	json_object_set_new(pi, "machine", json_string(u.machine));
+	json_object_set_new(r, "play", pi);
+	return r;
+}
+
+/* ---- the command ------------------------------------------------------------------- */
+
+static int parse_fs(const struct zsim_opt *o, const char *val, void *field, char *err, size_t errlen)
+{
+	(void)o;
+	struct play *pl = (struct play *)((char *)field - offsetof(struct play, o));
+	const char *eq = strchr(val, '=');
+	if (!eq || eq == val || !eq[1]) {
+		snprintf(err, errlen, "'%s' is not NAME=DIR", val);
+		return ZSIM_EFORMAT;
+	}
+	if (pl->nfs >= ZSIM_ARRAY_SIZE(pl->fs_name)) {
+		snprintf(err, errlen, "too many filesystems");
+		return ZSIM_EFORMAT;
+	}
+	char *name = zsim_xstrdup(val);
+	name[eq - val] = '\0';
+	pl->fs_name[pl->nfs] = name;
+	pl->fs_dir[pl->nfs++] = name + (eq - val) + 1;
+	return 0;
+}
+
+static const struct zsim_opt_type opt_fs = { ZSIM_OPTK_CUSTOM, "NAME=DIR", parse_fs };
+
+static const struct zsim_opt play_tab[] = {
+	{ "out", ZSIM_OPT_DIR, offsetof(struct play_opts, out), "play-out", 0, 0,
+	  "results directory (summary.json, timeseries.csv, events.jsonl)", 'o' },
+	{ "interval", ZSIM_OPT_TIME, offsetof(struct play_opts, interval_ns), "100ms", 1e6, 3600e9,
+	  "how often the kernel's counters are sampled", 0 },
+	{ "fs", &opt_fs, 0, NULL, 0, 0,
+	  "directory for the trace's filesystem NAME (repeatable; default: a temporary directory)", 0 },
+	{ "cpu-scale", ZSIM_OPT_REAL, offsetof(struct play_opts, cpu_scale), "1", 0, 1e6,
+	  "multiply every cpu event by this (a slower or faster CPU than the trace's)", 0 },
+	{ "timeout", ZSIM_OPT_TIME, offsetof(struct play_opts, timeout_ns), "0s", 0, 0,
+	  "stop after this much wall time (0: none); the results say interrupted", 0 },
+	{ "quiet", ZSIM_OPT_FLAG, offsetof(struct play_opts, quiet), NULL, 0, 0, "print nothing but errors", 'q' },
+	{ "help", ZSIM_OPT_FLAG, offsetof(struct play_opts, help), NULL, 0, 0, "print this help", 'h' },
+	{ NULL, NULL, 0, NULL, 0, 0, NULL, 0 },
+};
+
+static void remove_tree(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	char path[4200];
+	while ((e = readdir(d)) != NULL) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: zsim play [options] TRACE...\n"
+		   "Run the traces against this machine's kernel: one real process per trace process,\n"
+		   "pages written with the bytes zsim models; the kernel's counters are sampled and written\n"
+		   "as summary.json and timeseries.csv in zsim's shape (see `zsim compare`).\n");
+}
+
+int zsim_cmd_play(int argc, char **argv)
+{
+	static struct play pl;
+	memset(&pl, 0, sizeof(pl));
+	int npos = 0;
+	char err[1024];
+	const struct zsim_opt_set sets[] = { { play_tab, &pl.o }, { NULL, NULL } };
+	/* --fs's field offset is 0 within play_opts; parse_fs finds struct play from it */
+	if (zsim_opt_parse(sets, argc - 1, argv + 1, &npos, err, sizeof(err)) < 0) {
+		fprintf(stderr, "zsim play: %s\n", err);
+		return ZSIM_EXIT_USAGE;
+	}
+	if (pl.o.help) {
+		usage(stdout);
+		zsim_opt_print(stdout, play_tab);
+		return ZSIM_EXIT_OK;
+	}
+	if (npos < 1) {
+		usage(stderr);
+		return ZSIM_EXIT_USAGE;
+	}
+	char **traces = argv + 1;
+	unsigned ntr = (unsigned)npos;
+	if (!pl.o.out[0]) {
+		fprintf(stderr, "zsim play: --out: empty name\n");
+		return ZSIM_EXIT_USAGE;
+	}
+
+	/* Check every trace (header, filesystems, corpus) before anything runs. */
+	char *fsdirs[64][MAX_FS];
+	char *corpus[64];
+	char tmpfs_root[2048] = "";
+	if (ntr > 64) {
+		fprintf(stderr, "zsim play: at most 64 traces\n");
+		return ZSIM_EXIT_USAGE;
+	}
+	memset(fsdirs, 0, sizeof(fsdirs));
+	memset(corpus, 0, sizeof(corpus));
+	int rc = ZSIM_EXIT_ERROR;
+	for (unsigned t = 0; t < ntr; t++) {
+		struct zsim_trace_reader *r;
+		if (zsim_trace_open(traces[t], &r, err, sizeof(err)) < 0) {
+			fprintf(stderr, "zsim play: %s\n", err);
+			goto fail;
+		}
+		const struct zsim_trace_header *h = zsim_trace_reader_header(r);
+		for (unsigned f = 0; f < h->nr_fs; f++) {
+			const char *dir = NULL;
+			for (unsigned k = 0; k < pl.nfs; k++)
+				if (!strcmp(pl.fs_name[k], h->fs[f]))
+					dir = pl.fs_dir[k];
+			if (!dir) {
+				if (!tmpfs_root[0]) {
+					snprintf(tmpfs_root, sizeof(tmpfs_root), "%s.files.%ld", pl.o.out, (long)getpid());
+					if (mkdir(tmpfs_root, 0777) < 0) {
+						fprintf(stderr, "zsim play: cannot create %s: %s\n", tmpfs_root, strerror(errno));
+						tmpfs_root[0] = '\0';
+						zsim_trace_close(r);
+						goto fail;
+					}
+				}
+				char p[4300];
+				snprintf(p, sizeof(p), "%s/%s", tmpfs_root, h->fs[f]);
+				mkdir(p, 0777);
+				fsdirs[t][f] = zsim_xstrdup(p);
+			} else {
+				struct stat st;
+				if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+					fprintf(stderr, "zsim play: --fs %s=%s: not a directory\n", h->fs[f], dir);
+					zsim_trace_close(r);
+					goto fail;
+				}
+				fsdirs[t][f] = zsim_xstrdup(dir);
+			}
+		}
+		if (h->corpus[0]) {
+			char alt[4300];
+			const char *cp = h->corpus, *slash = strrchr(traces[t], '/');
+			if (h->corpus[0] != '/' && access(cp, R_OK) != 0 && slash) {
+				snprintf(alt, sizeof(alt), "%.*s/%s", (int)(slash - traces[t]), traces[t], h->corpus);
+				cp = alt;
+			}
+			struct zsim_corpus *c;
+			if (zsim_content_corpus_open(cp, &c, err, sizeof(err)) < 0) {
+				fprintf(stderr, "zsim play: %s: the trace's corpus: %s\n", traces[t], err);
+				zsim_trace_close(r);
+				goto fail;
+			}
+			zsim_content_corpus_close(c);
+			corpus[t] = zsim_xstrdup(cp);
+		}
+		zsim_trace_close(r);
+	}
+
+	char tmp[4200], path[4300];
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", pl.o.out, (long)getpid());
+	if (mkdir(tmp, 0777) < 0) {
+		fprintf(stderr, "zsim play: --out: cannot create %s: %s\n", tmp, strerror(errno));
+		goto fail;
+	}
+	snprintf(path, sizeof(path), "%s/timeseries.csv", tmp);
+	FILE *ts = fopen(path, "w");
+	snprintf(path, sizeof(path), "%s/events.jsonl", tmp);
+	FILE *evf = fopen(path, "w");
+	if (!ts || !evf) {
+		fprintf(stderr, "zsim play: --out: cannot create files in %s: %s\n", tmp, strerror(errno));
+		if (ts)
+			fclose(ts);
+		if (evf)
+			fclose(evf);
+		remove_tree(tmp);
+		goto fail;
+	}
+
+	pl.sh = mmap(NULL, sizeof(struct shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (pl.sh == MAP_FAILED) {
+		fprintf(stderr, "zsim play: cannot map the shared table: %s\n", strerror(errno));
+		fclose(ts);
+		fclose(evf);
+		remove_tree(tmp);
+		goto fail;
+	}
+	set_oom_score_adj("-1000");   /* the sampler and controllers are not the workload */
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	static struct kstat k0, k1;
+	sample(&k0);
+	pl.sh->t0_ns = now_ns();
+	ts_header(ts, k0.zswap);
+	ts_row(ts, 0, &k0, &k0, 0);
+	uint64_t free_lowest = k0.mem_free / 4;
+
+	pid_t ctl_pid[64];
+	for (unsigned t = 0; t < ntr; t++) {
+		fflush(NULL);
+		ctl_pid[t] = fork();
+		if (ctl_pid[t] < 0) {
+			fprintf(stderr, "zsim play: fork: %s\n", strerror(errno));
+			atomic_store(&pl.sh->failed, 1);
+			ntr = t;
+			break;
+		}
+		if (ctl_pid[t] == 0) {
+			fclose(ts);
+			fclose(evf);
+			struct ctl c;
+			memset(&c, 0, sizeof(c));
+			c.pl = &pl;
+			c.proto.pl = &pl;
+			c.proto.trace = traces[t];
+			c.proto.corpus_path = corpus[t];
+			c.proto.group = t;
+			for (unsigned f = 0; f < MAX_FS; f++)
+				c.proto.fsdir[f] = fsdirs[t][f];
+			_exit(controller_main(&c));
+		}
+	}
+	uint64_t next = pl.sh->t0_ns + pl.o.interval_ns;
+	int interrupted = 0;
+	for (;;) {
+		if (atomic_load(&pl.sh->failed))
+			break;
+		if (stop_signal) {
+			interrupted = stop_signal;
+			break;
+		}
+		if (atomic_load(&pl.sh->groups_done) >= ntr)
+			break;
+		uint64_t now = now_ns();
+		if (pl.o.timeout_ns && now - pl.sh->t0_ns >= pl.o.timeout_ns) {
+			interrupted = SIGALRM;
+			break;
+		}
+		if (now < next) {
+			struct timespec t = { (time_t)((next - now) / 1000000000ull), (long)((next - now) % 1000000000ull) };
+			uint32_t gd = atomic_load(&pl.sh->groups_done);
+			if (gd < ntr)
+				syscall(SYS_futex, (uint32_t *)&pl.sh->groups_done, FUTEX_WAIT, gd, &t, NULL, 0);
+			continue;
+		}
+		next += pl.o.interval_ns;
+		if (next < now)
+			next = now + pl.o.interval_ns;
+		sample(&k1);
+		if (k1.mem_free / 4 < free_lowest)
+			free_lowest = k1.mem_free / 4;
+		ts_row(ts, now - pl.sh->t0_ns, &k0, &k1, atomic_load(&pl.sh->live));
+	}
+	uint64_t wall = now_ns() - pl.sh->t0_ns;
+	sample(&k1);
+	if (k1.mem_free / 4 < free_lowest)
+		free_lowest = k1.mem_free / 4;
+	ts_row(ts, wall, &k0, &k1, atomic_load(&pl.sh->live));
+	for (unsigned t = 0; t < ntr; t++)
+		kill(ctl_pid[t], SIGTERM);
+	for (unsigned t = 0; t < ntr; t++)
+		while (waitpid(ctl_pid[t], NULL, 0) < 0 && errno == EINTR)
+			;
+	bool failed = atomic_load(&pl.sh->failed) != 0;
+	if (failed) {
+		fclose(ts);
+		fclose(evf);
+		remove_tree(tmp);
+		goto fail;
+	}
+	uint32_t n = atomic_load(&pl.sh->nslots);
+	for (uint32_t i = 0; i < n && i < MAX_SLOTS; i++) {
+		const struct slot *s = &pl.sh->slots[i];
+		if (!s->killed)
+			continue;
+		json_t *o = json_object();
+		json_object_set_new(o, "time_ns", JI(s->end_ns));
+		json_object_set_new(o, "type", json_string("oom_kill"));
+		json_object_set_new(o, "victim", json_string(s->name));
+		json_object_set_new(o, "group", JI(s->group));
+		json_object_set_new(o, "pid", JI(s->tpid));
+		char *line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		fprintf(evf, "%s\n", line);
+		free(line);
+		json_decref(o);
+	}
+	json_t *sum = summary(&pl, traces, ntr, &k0, &k1, wall, free_lowest, interrupted);
+	snprintf(path, sizeof(path), "%s/summary.json", tmp);
+	bool ok = json_dump_file(sum, path, JSON_INDENT(1) | JSON_PRESERVE_ORDER) == 0;
+	ok &= fclose(ts) == 0;
+	ok &= fclose(evf) == 0;
+	struct stat st;
+	if (ok && stat(pl.o.out, &st) == 0) {
+		char old[4300];
+		snprintf(old, sizeof(old), "%s.old.%ld", pl.o.out, (long)getpid());
+		ok = rename(pl.o.out, old) == 0;
+		if (ok)
+			remove_tree(old);
+	}
+	if (!ok || rename(tmp, pl.o.out) != 0) {
+		fprintf(stderr, "zsim play: --out %s: cannot write the results: %s\n", pl.o.out, strerror(errno));
+		remove_tree(tmp);
+		json_decref(sum);
+		goto fail;
+	}
+	json_t *oc = json_object_get(sum, "outcome"), *vm = json_object_get(sum, "vmstat");
+	uint64_t kills = (uint64_t)json_integer_value(json_object_get(oc, "oom_kills"));
+	uint64_t killed = (uint64_t)json_integer_value(json_object_get(oc, "processes_killed"));
+	if (!pl.o.quiet) {
+		printf("zsim play: %.3f s on kernel %s, %u processes%s\n", (double)wall / 1e9,
+		       json_string_value(json_object_get(sum, "kernel")), n, interrupted ? " (interrupted)" : "");
+		printf("  OOM: %s", kills || killed ? "" : "none\n");
+		if (kills || killed) {
+			printf("%llu kill(s) by the kernel;", (unsigned long long)kills);
+			for (uint32_t i = 0; i < n && i < MAX_SLOTS; i++)
+				if (pl.sh->slots[i].killed)
+					printf(" %s (pid %u)", pl.sh->slots[i].name, pl.sh->slots[i].tpid);
+			printf("\n");
+		}
+		printf("  faults: %lld major, %lld total; pages swapped in %lld, out %lld\n",
+		       (long long)json_integer_value(json_object_get(vm, "pgmajfault")),
+		       (long long)json_integer_value(json_object_get(vm, "pgfault")),
+		       (long long)json_integer_value(json_object_get(vm, "pswpin")),
+		       (long long)json_integer_value(json_object_get(vm, "pswpout")));
+		printf("  reclaim: %lld pages stolen by kswapd, %lld by direct reclaim (%lld stalls)\n",
+		       (long long)json_integer_value(json_object_get(vm, "pgsteal_kswapd")),
+		       (long long)json_integer_value(json_object_get(vm, "pgsteal_direct")),
+		       (long long)json_integer_value(json_object_get(vm, "allocstall")));
+		printf("  lowest free memory: %.1f MiB\n", (double)free_lowest * 4096 / 1048576.0);
+		printf("  results: %s/\n", pl.o.out);
+	}
+	json_decref(sum);
+	rc = interrupted ? 128 + (interrupted == SIGALRM ? SIGTERM : interrupted)
+	     : (kills || killed) ? ZSIM_EXIT_OUTCOME : ZSIM_EXIT_OK;
+fail:
+	if (tmpfs_root[0]) {
+		for (unsigned t = 0; t < ntr; t++)
+			for (unsigned f = 0; f < MAX_FS; f++)
+				if (fsdirs[t][f] && !strncmp(fsdirs[t][f], tmpfs_root, strlen(tmpfs_root)))
+					remove_tree(fsdirs[t][f]);
+		rmdir(tmpfs_root);
+	}
+	for (unsigned t = 0; t < 64; t++) {
+		for (unsigned f = 0; f < MAX_FS; f++)
+			free(fsdirs[t][f]);
+		free(corpus[t]);
+	}
+	return rc;
+}
