@@ -1,0 +1,133 @@
+#!/bin/sh
+# run.sh - `make validate-kernel`: zsim against a real kernel, over time.
+#
+# For each scenario (scenarios/NAME.sh: guest RAM, zram devices, sysctls and
+# the generator command lines of its traces) it boots Debian's 6.1 kernel
+# under qemu (software emulation; /dev/kvm hangs a stock kernel on these
+# machines) with an initramfs of busybox, a static zsim and the traces; the
+# guest's init sets the machine up and runs `zsim play`, which writes the
+# kernel's counters in zsim's result shape.  Each scenario boots BOOTS times
+# (the kernel's own spread).  Then zsim runs the same traces on a config that
+# describes the guest as measured in it (RAM the kernel leaves, memory in use
+# when the workload starts, min_free_kbytes, the guest CPU's codec costs from
+# `zsim calibrate` run in the guest), and a table puts the two side by side.
+#
+# Usage: run.sh [--boots N] [--out DIR] [SCENARIO...]   (default: every scenario)
+# Needs: qemu-system-x86_64, busybox (static), cpio, gzip, jq, a C compiler
+# with static libc, and apt-get download for the kernel (make deps installs
+# all but the kernel, which this script fetches into build/validate/kernel).
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../../.." && pwd)
+BOOTS=2
+OUT=$root/build/validate
+while [ $# -gt 0 ]; do
+	case $1 in
+	--boots) BOOTS=$2; shift 2 ;;
+	--out) OUT=$2; shift 2 ;;
+	-*) echo "validate: unknown option $1" >&2; exit 2 ;;
+	*) break ;;
+	esac
+done
+SCEN=${*:-$(cd "$here/scenarios" && ls *.sh | sed 's/\.sh$//')}
+for t in qemu-system-x86_64 busybox cpio gzip jq cc; do
+	command -v "$t" > /dev/null || { echo "validate: $t not found (run make deps)" >&2; exit 1; }
+done
+mkdir -p "$OUT"
+ZSIM=$root/build/zsim
+
+# The kernel: Debian's newest 6.1 image package, unpacked (not installed).
+K=$OUT/kernel
+if [ ! -f "$K/vmlinuz" ]; then
+	pkg=$(apt-cache search --names-only '^linux-image-6\.1\.0-[0-9]+-amd64$' | awk '{print $1}' | sort -t- -k4 -n | tail -1)
+	[ -n "$pkg" ] || { echo "validate: no linux-image-6.1.0-*-amd64 package in apt's lists (apt-get update?)" >&2; exit 1; }
+	rm -rf "$K" && mkdir -p "$K/deb"
+	(cd "$K/deb" && apt-get download "$pkg" > /dev/null 2>&1) || { echo "validate: apt-get download $pkg failed" >&2; exit 1; }
+	dpkg-deb -x "$K"/deb/*.deb "$K/root"
+	cp "$K"/root/boot/vmlinuz-* "$K/vmlinuz"
+	ver=$(ls "$K/root/lib/modules")
+	mkdir -p "$K/modules"
+	m=$K/root/lib/modules/$ver/kernel
+	cp "$m/mm/zsmalloc.ko" "$m/drivers/block/zram/zram.ko" "$m/crypto/lz4.ko" "$m/lib/lz4/lz4_compress.ko" "$K/modules/"
+	echo "$pkg" > "$K/package"
+	rm -rf "$K/root" "$K/deb"
+fi
+echo "validate: kernel $(cat "$K/package")"
+
+# The guest's programs: a static zsim and the swapon helper.
+make -C "$root" -s zsim zsim-static > /dev/null
+cc -static -O2 -o "$OUT/guest-swapon" "$here/guest-swapon.c"
+
+size_bytes() { # 512M -> bytes
+	echo "$1" | awk '{ n = $0 + 0; u = substr($0, length($0)); m = (u == "K") ? 1024 : (u == "M") ? 1048576 : (u == "G") ? 1073741824 : 1; printf "%d\n", n * m }'
+}
+
+for name in $SCEN; do
+	sf=$here/scenarios/$name.sh
+	[ -f "$sf" ] || { echo "validate: no scenario $name ($sf)" >&2; exit 1; }
+	D=$OUT/$name
+	rm -rf "$D" && mkdir -p "$D/ir/bin" "$D/ir/lib/modules" "$D/ir/traces" "$D/ir/proc" "$D/ir/sys" "$D/ir/dev" "$D/ir/tmp"
+	GEN_1=""; GEN_2=""; GEN_3=""; MIN_FREE_KBYTES=""; SWAPPINESS=60
+	. "$sf"
+	k=1
+	for g in "$GEN_1" "$GEN_2" "$GEN_3"; do
+		[ -n "$g" ] || continue
+		# shellcheck disable=SC2086
+		"$ZSIM" trace gen $g -o "$D/ir/traces/t$k.trc.zst"
+		k=$((k + 1))
+	done
+	cp "$(command -v busybox)" "$D/ir/bin/busybox"
+	cp "$root/build-static/zsim" "$D/ir/bin/zsim"
+	strip "$D/ir/bin/zsim" 2> /dev/null || true
+	cp "$OUT/guest-swapon" "$D/ir/bin/"
+	cp "$K"/modules/*.ko "$D/ir/lib/modules/"
+	cp "$here/init" "$D/ir/init"
+	cp "$sf" "$D/ir/scenario"
+	(cd "$D/ir" && find . | cpio -o -H newc 2> /dev/null | gzip -1 > "$D/initrd.gz")
+	b=1
+	while [ "$b" -le "$BOOTS" ]; do
+		t0=$(date +%s)
+		timeout 1200 qemu-system-x86_64 -m "$MEM" -smp 1 -accel tcg -nographic -no-reboot \
+			-kernel "$K/vmlinuz" -initrd "$D/initrd.gz" \
+			-append "console=ttyS0 quiet panic=-1 oops=panic" > "$D/boot$b.log" 2>&1 || true
+		mkdir -p "$D/boot$b"
+		if ! sed -n '/^zsim-results-begin/,/^zsim-results-end/p' "$D/boot$b.log" | tr -d '\r' |
+			grep -v '^zsim-results' | base64 -d 2> /dev/null | tar xz -C "$D/boot$b" 2> /dev/null ||
+			[ ! -f "$D/boot$b/r/play/summary.json" ]; then
+			echo "validate: $name boot $b gave no results; see $D/boot$b.log" >&2
+			exit 1
+		fi
+		echo "validate: $name boot $b: $(($(date +%s) - t0)) s; $(cat "$D/boot$b/r/status")"
+		b=$((b + 1))
+	done
+
+	# zsim on a config that describes the guest, from what boot 1 measured.
+	S1=$D/boot1/r/play/summary.json
+	ram=$(size_bytes "$MEM")
+	memtotal=$(($(jq .memory.ram_pages "$S1") * 4096))
+	used=$(($(jq .memory.at_start.used_pages "$S1") * 4096))
+	mfk=$(cat "$D/boot1/r/min_free_kbytes")
+	devs='{}'; swaps='[]'
+	for s in $SWAP; do
+		IFS=: read -r dev size comp prio limit <<EOS
+$s
+EOS
+		devs=$(echo "$devs" | jq --arg d "$dev" --arg s "$size" --arg c "$comp" --arg l "${limit:-0}" \
+			'. + {($d): {type: "zram", size: $s, comp: $c, mem_limit: $l}}')
+		swaps=$(echo "$swaps" | jq --arg d "$dev" --argjson p "$prio" '. + [{device: $d, priority: $p}]')
+	done
+	jq -n --arg desc "validation guest '$name' as measured in boot 1 ($DESC)" \
+		--argjson ram "$ram" --argjson fw $((ram - memtotal)) --argjson used "$used" \
+		--argjson swappiness "$SWAPPINESS" --argjson mfk "$mfk" \
+		--argjson devs "$devs" --argjson swaps "$swaps" --slurpfile cal "$D/boot1/r/calibrate.json" \
+		'{comment: $desc, kernel: "6.1",
+		  machine: {ram: $ram, cpus: 1, firmware_reserve: $fw, kernel_reserve: $used},
+		  mm: {swappiness: $swappiness, min_free_kbytes: $mfk},
+		  devices: $devs, swap: $swaps, codec_time: $cal[0]}' > "$D/zsim.json"
+	targs=""
+	for t in $(cd "$D/ir/traces" && ls | sort); do targs="$targs --trace $D/ir/traces/$t"; done
+	# shellcheck disable=SC2086
+	"$ZSIM" $targs --config "$D/zsim.json" --out "$D/zsim" --quiet || true
+	[ -f "$D/zsim/summary.json" ] || { echo "validate: zsim gave no results for $name" >&2; exit 1; }
+done
+sh "$here/table.sh" "$OUT" $SCEN

@@ -1,0 +1,61 @@
+#!/bin/sh
+# table.sh OUT SCENARIO... - the validation table: per scenario, the kernel's
+# counters for every boot, their mean, zsim's, and zsim / kernel mean (markdown).
+set -eu
+OUT=$1
+shift
+here=$(cd "$(dirname "$0")" && pwd)
+victims() { # events.jsonl -> "a,b" or "none"
+	v=$(grep '"type":"oom_kill"' "$1" 2> /dev/null | sed 's/.*"victim":"\([^"]*\)".*/\1/' | sort | uniq -c |
+		awk '{ printf "%s%s%s", (NR > 1 ? "," : ""), $2, ($1 > 1 ? "x" $1 : "") }')
+	echo "${v:-none}"
+}
+# value of a summary key; the zram device's stats are under devices.zram0
+val() { # FILE KEY
+	case $2 in
+	direct_share) jq -r '(.vmstat.pgsteal_direct) as $d | (.vmstat.pgsteal_kswapd + $d) as $t |
+		if $t > 0 then ($d * 1000 / $t | floor) / 10 else 0 end' "$1" ;;
+	runtime_s) jq -r '(.sim_time_ns / 1e7 | floor) / 100' "$1" ;;
+	zram_failed_writes) jq -r '.devices.zram0.failed_writes // 0' "$1" ;;
+	zram_orig_mib) jq -r '((.devices.zram0.orig_data_size // 0) / 1048576 * 10 | floor) / 10' "$1" ;;
+	zram_mem_mib) jq -r '((.devices.zram0.mem_used_total // 0) / 1048576 * 10 | floor) / 10' "$1" ;;
+	free_lowest_mib) jq -r '(.memory.free_pages_lowest * 4096 / 1048576 * 10 | floor) / 10' "$1" ;;
+	*) jq -r ".vmstat.$2" "$1" ;;
+	esac
+}
+for name in "$@"; do
+	D=$OUT/$name
+	. "$here/scenarios/$name.sh"
+	echo
+	echo "### $name"
+	echo
+	echo "$DESC. Guest: $MEM, 1 CPU, $(jq -r .kernel "$D/boot1/r/play/summary.json")."
+	echo
+	boots=$(ls -d "$D"/boot[0-9]* | grep -v '\.log$' | sort)
+	hdr="| | "; sep="|---|"
+	for b in $boots; do hdr="$hdr kernel $(basename "$b") |"; sep="$sep---|"; done
+	echo "$hdr kernel mean | zsim | zsim / kernel |"
+	echo "$sep---|---|---|"
+	line="| OOM victims |"
+	for b in $boots; do line="$line $(victims "$b/r/play/events.jsonl") |"; done
+	echo "$line | $(victims "$D/zsim/events.jsonl") | |"
+	for key in pswpout pswpin pgmajfault pgsteal_kswapd pgsteal_direct direct_share allocstall zram_orig_mib zram_mem_mib zram_failed_writes free_lowest_mib runtime_s; do
+		line="| $key |"
+		vals=""
+		for b in $boots; do
+			v=$(val "$b/r/play/summary.json" "$key")
+			line="$line $v |"
+			vals="$vals $v"
+		done
+		z=$(val "$D/zsim/summary.json" "$key")
+		echo "$line$vals $z" | awk -v key="$key" '{
+			n = split($0, parts, "|"); nb = 0; s = 0
+			split(parts[n], v, " ")
+			for (i = 1; i < length(v); i++) { s += v[i]; nb++ }
+			z = v[length(v)]; m = nb ? s / nb : 0
+			out = ""; for (i = 1; i < n; i++) out = out parts[i] "|"
+			if (key == "direct_share") r = sprintf("%+.1f pts", z - m)
+			else r = (m > 0) ? sprintf("%.2f", z / m) : (z == 0 ? "=" : "-")
+			printf "%s %s | %s | %s |\n", out, (m == int(m) ? m : sprintf("%.1f", m)), z, r }'
+	done
+done
