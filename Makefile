@@ -51,7 +51,7 @@ BENCHES  := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 ZSIM_BIN := $(BUILD)/zsim
 
-.PHONY: zsim-static traces run all check check-layers check-unit check-e2e check-kernel asan bench install uninstall clean help deps fuzz
+.PHONY: validate-kernel zsim-static traces run all check check-layers check-unit check-e2e check-kernel asan bench install uninstall clean help deps fuzz
 
 all: zsim
 
@@ -67,6 +67,7 @@ help:
 	@echo "make check-kernel  only the real-kernel zram fidelity check (root, free /sys/block/zram0)"
 	@echo "make bench       benchmarks; prints figures"
 	@echo "make fuzz        run the libFuzzer targets for a bounded time (clang)"
+	@echo "make validate-kernel  the same traces in zsim and in Debian's 6.1 kernel under qemu; prints a table"
 	@echo "make traces      traces/kbuild.trc, hogger-800m.trc (the 2013 experiment), service-800m.trc"
 	@echo "make install PREFIX=/usr/local DESTDIR=   zsim, its man page, configs and scripts (make uninstall)"
 
@@ -144,6 +145,15 @@ bench: $(ZSIM_BIN) $(BENCHES) $(TOOLS)
 
 fuzz:
 	@sh tests/fuzz/run.sh
+
+# zsim against a real kernel over time: Debian's 6.1 under qemu runs each
+# scenario of tests/kernel/validate/scenarios/ with `zsim play` (twice, for the
+# kernel's own spread), zsim runs the same traces on a config measured in the
+# guest, and a table compares them (results/validation/README.md holds the last).
+# VALIDATE_ARGS="--boots 1 zram-hotcold" runs a subset.
+validate-kernel: zsim
+	@sh scripts/deps.sh validate
+	sh tests/kernel/validate/run.sh $(VALIDATE_ARGS)
 
 # The standard traces of the 2013 experiment (seconds to generate; not committed).
 traces: zsim

@@ -1472,6 +1472,9 @@ int zsim_cmd_play(int argc, char **argv)
 	if (k1.mem_free / 4 < free_lowest)
 		free_lowest = k1.mem_free / 4;
 	ts_row(ts, wall, &k0, &k1, atomic_load(&pl.sh->live));
+	/* the summary reads the devices (zram, zswap, swaps) as the workload
+	 * left them: before the processes idle at the end are ended */
+	json_t *sum = summary(&pl, traces, ntr, &k0, &k1, wall, free_lowest, interrupted);
 	for (unsigned t = 0; t < ntr; t++)
 		kill(ctl_pid[t], SIGTERM);
 	for (unsigned t = 0; t < ntr; t++)
@@ -1479,6 +1482,7 @@ int zsim_cmd_play(int argc, char **argv)
 			;
 	bool failed = atomic_load(&pl.sh->failed) != 0;
 	if (failed) {
+		json_decref(sum);
 		fclose(ts);
 		fclose(evf);
 		remove_tree(tmp);
@@ -1500,7 +1504,6 @@ int zsim_cmd_play(int argc, char **argv)
 		free(line);
 		json_decref(o);
 	}
-	json_t *sum = summary(&pl, traces, ntr, &k0, &k1, wall, free_lowest, interrupted);
 	snprintf(path, sizeof(path), "%s/summary.json", tmp);
 	bool ok = json_dump_file(sum, path, JSON_INDENT(1) | JSON_PRESERVE_ORDER) == 0;
 	ok &= fclose(ts) == 0;

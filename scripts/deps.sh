@@ -3,6 +3,8 @@
 # As root it runs apt-get; otherwise it prints the exact apt-get line and fails.
 set -u
 PKGS="gcc make bc time pkg-config liblz4-dev liblzo2-dev libzstd-dev libjansson-dev check libxxhash-dev gnuplot-nox util-linux clang"
+# `deps.sh validate` (make validate-kernel) adds what the real-kernel validation boots with
+[ "${1:-}" = validate ] && PKGS="$PKGS qemu-system-x86 busybox-static cpio jq"
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -48,7 +48,9 @@ if [ ! -f "$K/vmlinuz" ]; then
 	ver=$(ls "$K/root/lib/modules")
 	mkdir -p "$K/modules"
 	m=$K/root/lib/modules/$ver/kernel
-	cp "$m/mm/zsmalloc.ko" "$m/drivers/block/zram/zram.ko" "$m/crypto/lz4.ko" "$m/lib/lz4/lz4_compress.ko" "$K/modules/"
+	cp "$m/mm/zsmalloc.ko" "$m/mm/z3fold.ko" "$m/drivers/block/zram/zram.ko" "$m/crypto/lz4.ko" \
+		"$m/lib/lz4/lz4_compress.ko" "$m/drivers/block/virtio_blk.ko" "$m"/drivers/virtio/virtio.ko \
+		"$m"/drivers/virtio/virtio_ring.ko "$m"/drivers/virtio/virtio_pci*.ko "$K/modules/"
 	echo "$pkg" > "$K/package"
 	rm -rf "$K/root" "$K/deb"
 fi
@@ -67,7 +69,7 @@ for name in $SCEN; do
 	[ -f "$sf" ] || { echo "validate: no scenario $name ($sf)" >&2; exit 1; }
 	D=$OUT/$name
 	rm -rf "$D" && mkdir -p "$D/ir/bin" "$D/ir/lib/modules" "$D/ir/traces" "$D/ir/proc" "$D/ir/sys" "$D/ir/dev" "$D/ir/tmp"
-	GEN_1=""; GEN_2=""; GEN_3=""; MIN_FREE_KBYTES=""; SWAPPINESS=60
+	GEN_1=""; GEN_2=""; GEN_3=""; MIN_FREE_KBYTES=""; SWAPPINESS=60; ZSWAP=""
 	. "$sf"
 	k=1
 	for g in "$GEN_1" "$GEN_2" "$GEN_3"; do
@@ -87,7 +89,18 @@ for name in $SCEN; do
 	b=1
 	while [ "$b" -le "$BOOTS" ]; do
 		t0=$(date +%s)
-		timeout 1200 qemu-system-x86_64 -m "$MEM" -smp 1 -accel tcg -nographic -no-reboot \
+		# swap devices named vd* are virtio disks: fresh raw images each boot
+		drives=""
+		for s in $SWAP; do
+			dev=${s%%:*}
+			case $dev in vd*)
+				size=$(echo "$s" | cut -d: -f2)
+				rm -f "$D/$dev.img" && truncate -s "$size" "$D/$dev.img"
+				drives="$drives -drive file=$D/$dev.img,format=raw,if=virtio" ;;
+			esac
+		done
+		# shellcheck disable=SC2086
+		timeout 1200 qemu-system-x86_64 $drives -m "$MEM" -smp 1 -accel tcg -nographic -no-reboot \
 			-kernel "$K/vmlinuz" -initrd "$D/initrd.gz" \
 			-append "console=ttyS0 quiet panic=-1 oops=panic" > "$D/boot$b.log" 2>&1 || true
 		mkdir -p "$D/boot$b"
@@ -112,8 +125,11 @@ for name in $SCEN; do
 		IFS=: read -r dev size comp prio limit <<EOS
 $s
 EOS
-		devs=$(echo "$devs" | jq --arg d "$dev" --arg s "$size" --arg c "$comp" --arg l "${limit:-0}" \
-			'. + {($d): {type: "zram", size: $s, comp: $c, mem_limit: $l}}')
+		case $dev in
+		vd*) devs=$(echo "$devs" | jq --arg d "$dev" --arg s "$size" '. + {($d): {type: "ssd", size: $s}}') ;;
+		*) devs=$(echo "$devs" | jq --arg d "$dev" --arg s "$size" --arg c "$comp" --arg l "${limit:-0}" \
+			'. + {($d): {type: "zram", size: $s, comp: $c, mem_limit: $l}}') ;;
+		esac
 		swaps=$(echo "$swaps" | jq --arg d "$dev" --argjson p "$prio" '. + [{device: $d, priority: $p}]')
 	done
 	jq -n --arg desc "validation guest '$name' as measured in boot 1 ($DESC)" \
@@ -124,6 +140,15 @@ EOS
 		  machine: {ram: $ram, cpus: 1, firmware_reserve: $fw, kernel_reserve: $used},
 		  mm: {swappiness: $swappiness, min_free_kbytes: $mfk},
 		  devices: $devs, swap: $swaps, codec_time: $cal[0]}' > "$D/zsim.json"
+	if [ -n "$ZSWAP" ]; then   # COMPRESSOR:ZPOOL:MAX_POOL_PERCENT
+		IFS=: read -r zc zp zm <<EOS
+$ZSWAP
+EOS
+		jq --arg c "$zc" --arg p "$zp" --argjson m "$zm" \
+			'. + {zswap: {enabled: true, compressor: $c, zpool: $p, max_pool_percent: $m}}' \
+			"$D/zsim.json" > "$D/zsim.json.tmp" && mv "$D/zsim.json.tmp" "$D/zsim.json"
+	fi
+	rm -f "$D"/vd*.img
 	targs=""
 	for t in $(cd "$D/ir/traces" && ls | sort); do targs="$targs --trace $D/ir/traces/$t"; done
 	# shellcheck disable=SC2086

@@ -19,13 +19,21 @@ val() { # FILE KEY
 	zram_failed_writes) jq -r '.devices.zram0.failed_writes // 0' "$1" ;;
 	zram_orig_mib) jq -r '((.devices.zram0.orig_data_size // 0) / 1048576 * 10 | floor) / 10' "$1" ;;
 	zram_mem_mib) jq -r '((.devices.zram0.mem_used_total // 0) / 1048576 * 10 | floor) / 10' "$1" ;;
+	zswap_stored) jq -r '.devices.zswap.stored_pages // .zswap.stored_pages // 0' "$1" ;;
+	zswap_pool_mib) jq -r '((.devices.zswap.pool_total_size // .zswap.pool_total_size // 0) / 1048576 * 10 | floor) / 10' "$1" ;;
+	zswap_written_back) jq -r '.devices.zswap.written_back_pages // .zswap.written_back_pages // 0' "$1" ;;
+	zswap_reject_poor) jq -r '.devices.zswap.reject_compress_poor // .zswap.reject_compress_poor // 0' "$1" ;;
 	free_lowest_mib) jq -r '(.memory.free_pages_lowest * 4096 / 1048576 * 10 | floor) / 10' "$1" ;;
 	*) jq -r ".vmstat.$2" "$1" ;;
 	esac
 }
 for name in "$@"; do
 	D=$OUT/$name
+	ZSWAP=""
 	. "$here/scenarios/$name.sh"
+	store=""
+	case " $SWAP" in *" zram"*) store="zram_orig_mib zram_mem_mib zram_failed_writes" ;; esac
+	[ -n "$ZSWAP" ] && store="$store zswap_stored zswap_pool_mib zswap_written_back zswap_reject_poor"
 	echo
 	echo "### $name"
 	echo
@@ -39,7 +47,7 @@ for name in "$@"; do
 	line="| OOM victims |"
 	for b in $boots; do line="$line $(victims "$b/r/play/events.jsonl") |"; done
 	echo "$line | $(victims "$D/zsim/events.jsonl") | |"
-	for key in pswpout pswpin pgmajfault pgsteal_kswapd pgsteal_direct direct_share allocstall zram_orig_mib zram_mem_mib zram_failed_writes free_lowest_mib runtime_s; do
+	for key in pswpout pswpin pgmajfault pgsteal_kswapd pgsteal_direct direct_share allocstall $store free_lowest_mib runtime_s; do
 		line="| $key |"
 		vals=""
 		for b in $boots; do

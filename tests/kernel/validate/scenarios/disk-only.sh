@@ -1,0 +1,6 @@
+DESC="swap on a 1 GiB virtio disk only, no compression: idle 300 MiB random hogger beside a 200 MiB compressible Zipf store"
+MEM=512M
+SWAP="vda:1G:-:10"
+SWAPPINESS=60
+GEN_1="hogger --size 300M --content random"
+GEN_2="zipf --size 200M --accesses 600000 --content heap --op-cost 1us"
