@@ -153,7 +153,7 @@ fuzz:
 # VALIDATE_ARGS="--boots 1 zram-hotcold" runs a subset.
 validate-kernel: zsim
 	@sh scripts/deps.sh validate
-	sh tests/kernel/validate/run.sh $(VALIDATE_ARGS)
+	sh tests/kernel/validate/run.sh $(or $(VALIDATE_ARGS),--save results/validation)
 
 # The standard traces of the 2013 experiment (seconds to generate; not committed).
 traces: zsim

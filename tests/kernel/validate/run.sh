@@ -12,7 +12,11 @@
 # when the workload starts, min_free_kbytes, the guest CPU's codec costs from
 # `zsim calibrate` run in the guest), and a table puts the two side by side.
 #
-# Usage: run.sh [--boots N] [--out DIR] [SCENARIO...]   (default: every scenario)
+# Usage: run.sh [--boots N] [--out DIR] [--save DIR] [SCENARIO...]
+#   (default: every scenario, twice; --save writes the table and each run's
+#   results there: make validate-kernel saves to results/validation/)
+# Exit status: 1 if zsim's OOM verdict differs from the kernel's where the
+# kernel's boots agree (check.sh); the other criteria are printed.
 # Needs: qemu-system-x86_64, busybox (static), cpio, gzip, jq, a C compiler
 # with static libc, and apt-get download for the kernel (make deps installs
 # all but the kernel, which this script fetches into build/validate/kernel).
@@ -21,10 +25,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
 BOOTS=2
 OUT=$root/build/validate
+SAVE=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--boots) BOOTS=$2; shift 2 ;;
 	--out) OUT=$2; shift 2 ;;
+	--save) SAVE=$2; shift 2 ;;
 	-*) echo "validate: unknown option $1" >&2; exit 2 ;;
 	*) break ;;
 	esac
@@ -155,4 +161,40 @@ EOS
 	"$ZSIM" $targs --config "$D/zsim.json" --out "$D/zsim" --quiet || true
 	[ -f "$D/zsim/summary.json" ] || { echo "validate: zsim gave no results for $name" >&2; exit 1; }
 done
-sh "$here/table.sh" "$OUT" $SCEN
+sh "$here/table.sh" "$OUT" $SCEN > "$OUT/table.md"
+sh "$here/check.sh" "$OUT" $SCEN > "$OUT/check.txt" && ok=0 || ok=1
+cat "$OUT/table.md"
+echo
+cat "$OUT/check.txt"
+if [ -n "$SAVE" ]; then
+	mkdir -p "$SAVE"
+	for name in $SCEN; do
+		D=$OUT/$name
+		rm -rf "${SAVE:?}/$name" && mkdir -p "$SAVE/$name"
+		cp "$D/zsim.json" "$SAVE/$name/zsim-config.json"
+		mkdir -p "$SAVE/$name/zsim"
+		cp "$D"/zsim/summary.json "$D"/zsim/timeseries.csv "$D"/zsim/events.jsonl "$SAVE/$name/zsim/"
+		for b in "$D"/boot[0-9]*/r; do
+			k=$SAVE/$name/kernel-$(basename "$(dirname "$b")")
+			mkdir -p "$k"
+			cp "$b"/play/summary.json "$b"/play/timeseries.csv "$b"/play/events.jsonl "$b"/calibrate.json "$k/"
+		done
+	done
+	{
+		echo "# zsim against a real kernel"
+		echo
+		echo "Written by \`make validate-kernel\` ($(date -u +%Y-%m-%d)); kernel package $(cat "$K/package"),"
+		echo "booted under qemu $(qemu-system-x86_64 --version | head -1 | awk '{print $4}') (software emulation, 1 CPU) $BOOTS times per scenario."
+		echo "Each scenario's directory holds the kernel's results per boot (\`zsim play\`), zsim's, and the"
+		echo "zsim config measured in the guest.  How it works: tests/kernel/validate/run.sh."
+		echo
+		echo "## Where zsim stands"
+		echo
+		sed 's/^/    /' "$OUT/check.txt"
+		echo
+		echo "## The table"
+		cat "$OUT/table.md"
+	} > "$SAVE/README.md"
+	echo "validate: saved in $SAVE"
+fi
+exit $ok
