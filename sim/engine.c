@@ -412,13 +412,22 @@ static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 			return 0;
 		}
 		switch (ev.kind) {
-		case ZSIM_EV_ACCESS:
-			if (zsim_mm_access(s, p, ev.page, ev.write, &ev.content, &wait_until) < 0) {
+		case ZSIM_EV_ACCESS: {
+			int arc = zsim_mm_access(s, p, ev.page, ev.write, &ev.content, &wait_until);
+			if (arc == ZSIM_EAGAIN) {
+				/* one round of direct reclaim: the access is retried once
+				 * its CPU has run (the event goes back to the queue's head) */
+				p->q_head = (p->q_head + p->q_cap - 1) % p->q_cap;
+				p->q_len++;
+				goto charge;
+			}
+			if (arc < 0) {
 				proc_exit(s, i);   /* OOM-killed itself (reaped already) */
 				s->clk.now = t0;
 				return 0;
 			}
 			break;
+		}
 		case ZSIM_EV_CPU:
 			p->pending_cpu += ev.ns;
 			break;

@@ -26,7 +26,11 @@
  * x 3/2 before 4.6); kswapd as a background task that reclaims to the high
  * watermark; direct reclaim charged to the allocating process; the priority
  * loop; the swappiness split with the pre-5.8 scanned/rotated ratios; the
- * "file is tiny" rule; the zero page for reads of untouched anon memory; swap
+ * "file is tiny" rule; direct reclaim by a faulting process one round at a
+ * time, the fault retried once the round's CPU has run, so kswapd and the
+ * other processes act between rounds (the kernel's allocation slow path
+ * loops the same way; before, all rounds ran at one instant and a single
+ * fault could swap out a whole idle process); the zero page for reads of untouched anon memory; swap
  * cache for non-synchronous devices (a clean swapped-in page keeps its slot and
  * is dropped, not rewritten); the retry counter and the reclaimable-pages test
  * that declare OOM; the badness score.
@@ -576,6 +580,57 @@ uint32_t zsim_mm_alloc_frame(struct zsim_sim *s, struct zsim_proc *p)
 	}
 }
 
+/*
+ * A process's page fault needs a frame, and takes its time about it: below
+ * the min watermark it reclaims one round of SWAP_CLUSTER_MAX pages and
+ * retries the allocation once that round's CPU has run, as the kernel's
+ * allocating task loops in __alloc_pages_slowpath.  Meanwhile simulated time
+ * passes: kswapd (woken here) and the other processes run, and may free or
+ * take pages before the retry.  The no-progress count of should_reclaim_retry
+ * lives in the process between its rounds.  Without watermarks (the
+ * exact-cache mode) and inside reclaim it is zsim_mm_alloc_frame.
+ */
+uint32_t zsim_mm_alloc_frame_round(struct zsim_sim *s, struct zsim_proc *p)
+{
+	if (!s->cfg.watermarks || s->mm.in_reclaim)
+		return zsim_mm_alloc_frame(s, p);
+	if (s->mm.nr_free > s->mm.wmark_low && s->mm.nr_free_structs) {
+		p->reclaim_no_progress = 0;
+		return frame_take(s);
+	}
+	wake_kswapd(s);
+	if (s->mm.nr_free > s->mm.wmark_min && s->mm.nr_free_structs) {
+		p->reclaim_no_progress = 0;
+		return frame_take(s);
+	}
+	s->vm.allocstall++;
+	uint64_t cpu = 0;
+	uint64_t freed = shrink(s, SWAP_CLUSTER_MAX, false, &cpu);
+	/* the round takes time even when it finds nothing to scan */
+	if (cpu < RECLAIM_SCAN_NS)
+		cpu = RECLAIM_SCAN_NS;
+	p->pending_cpu += cpu;
+	p->stall_ns += cpu;
+	if (freed) {
+		p->reclaim_no_progress = 0;
+		s->mm.kswapd_failures = 0;
+		return ZSIM_FRAME_RETRY;
+	}
+	p->reclaim_no_progress++;
+	uint64_t reclaimable = s->mm.policy->size(s->mm.policy_priv, ZSIM_LRU_FILE);
+	if (zsim_swap_free_pages(s))
+		reclaimable += s->mm.policy->size(s->mm.policy_priv, ZSIM_LRU_ANON);
+	uint64_t avail = s->mm.nr_free + reclaimable -
+			 reclaimable * p->reclaim_no_progress / MAX_RECLAIM_RETRIES;
+	if (p->reclaim_no_progress <= MAX_RECLAIM_RETRIES && avail > s->mm.wmark_min)
+		return ZSIM_FRAME_RETRY;
+	p->reclaim_no_progress = 0;
+	uint32_t v = oom_kill(s, p);
+	if (v == UINT32_MAX || &s->pr.procs[v] == p)
+		return ZSIM_FRAME_NONE;
+	return ZSIM_FRAME_RETRY;
+}
+
 static void wake_kswapd(struct zsim_sim *s)
 {
 	/* a kswapd that gave up (MAX_RECLAIM_RETRIES rounds without progress) stays
@@ -653,9 +708,13 @@ int zsim_mm_access(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, bool
 			return 0;
 		}
 	}
-	uint32_t f = zsim_mm_alloc_frame(s, p);
+	uint32_t f = zsim_mm_alloc_frame_round(s, p);
 	if (f == ZSIM_FRAME_NONE)
 		return ZSIM_ENOMEM;    /* p was OOM-killed */
+	if (f == ZSIM_FRAME_RETRY) {
+		s->vm.nr_accesses--;   /* counted again when retried */
+		return ZSIM_EAGAIN;
+	}
 	e = *pte;   /* leaves never move: pte is still this page's entry */
 	struct zsim_frame *fr = &s->mm.frames[f];
 	fr->kind = ZSIM_FK_ANON;

@@ -123,6 +123,7 @@ struct zsim_proc {
 	struct zsim_pgtable pt;    /* virtual page -> PTE (pgtable.h) */
 	uint64_t rss_anon, rss_file, rss_shmem, swapents;
 	uint64_t pending_cpu;      /* CPU ns accumulated, not yet charged */
+	uint32_t reclaim_no_progress;  /* direct-reclaim rounds in a row that freed nothing */
 	uint64_t start_ns, end_ns, cpu_ns, stall_ns, fault_wait_ns, sleep_ns;
 	uint64_t faults_major, faults_minor;
 	struct zsim_ra_state ra;   /* VMA readahead state (the kernel's is per VMA) */
@@ -390,8 +391,10 @@ int zsim_mm_init(struct zsim_sim *s, char *err, size_t errlen);
 void zsim_mm_free(struct zsim_sim *s);
 /*
  * A process touches a virtual page.  Charges CPU and I/O time to p
- * (p->pending_cpu, and *wait_until for I/O).  Returns 0, or ZSIM_ENOMEM when
- * the OOM killer chose p itself.
+ * (p->pending_cpu, and *wait_until for I/O).  Returns 0, ZSIM_ENOMEM when
+ * the OOM killer chose p itself, or ZSIM_EAGAIN when p did one round of
+ * direct reclaim (its CPU in p->pending_cpu) and must retry the access once
+ * that time has passed (nothing of the access happened yet).
  */
 int zsim_mm_access(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, bool write,
 		   const struct zsim_content_ref *c, uint64_t *wait_until);
@@ -401,6 +404,11 @@ void zsim_mm_exit(struct zsim_sim *s, struct zsim_proc *p);
 /* Get one frame for a page of p (NULL: the kernel's own); may reclaim (charged to p) or OOM-kill.
  * NONE on failure. */
 uint32_t zsim_mm_alloc_frame(struct zsim_sim *s, struct zsim_proc *p);
+/* The same for p's own page fault, one direct-reclaim round per call: a frame,
+ * ZSIM_FRAME_NONE (p was OOM-killed) or ZSIM_FRAME_RETRY (a round was done,
+ * its CPU is in p->pending_cpu: retry when it has run). */
+#define ZSIM_FRAME_RETRY (UINT32_MAX - 1)
+uint32_t zsim_mm_alloc_frame_round(struct zsim_sim *s, struct zsim_proc *p);
 void zsim_mm_lru_add(struct zsim_sim *s, uint32_t f);
 void zsim_mm_free_frame(struct zsim_sim *s, uint32_t f);
 uint64_t zsim_mm_kswapd_round(struct zsim_sim *s, bool *again);

@@ -43,7 +43,7 @@ check "zsim help trace import FORMAT" sh -c "'$ZSIM' help trace import lackey | 
 
 # Bad command lines: one line, non-zero, nothing written.
 expect_error "help for an unknown command lists the known ones" \
-	"^zsim help: unknown command 'nosuch' \(known: run, fill, corpus, calibrate, trace, help\)$" \
+	"^zsim help: unknown command 'nosuch' \(known: run, fill, corpus, calibrate, trace, play, help\)$" \
 	"$ZSIM" help nosuch
 expect_error "unknown command lists the known ones" "^zsim: unknown command 'frob' \(known: run, fill" "$ZSIM" frob
 expect_error "a run option missing its value" "^zsim: option '--out' needs a value$" \

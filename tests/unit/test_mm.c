@@ -1218,6 +1218,87 @@ START_TEST(test_swap_readahead)
 }
 END_TEST
 
+
+/*
+ * A process's fault below the min watermark does one round of direct reclaim
+ * and retries once its time has passed (zsim_mm_alloc_frame_round).
+ * 16 MiB, 6.18: min 128, low 160, high 192 (the file header).  "big" writes
+ * 3000 pages and stays; then frames are taken (as reclaim may, below min)
+ * until exactly 128 are free.  The round, worked by hand:
+ *  - 128 is not above min: no frame; allocstall + 1; kswapd is woken;
+ *  - shrink asks SWAP_CLUSTER_MAX = 32 pages: the anon LRU holds big's
+ *    pages, swap is free and file + free <= high ("file is tiny": anon only),
+ *    so batches of 32 are isolated until 32 are freed; a batch frees the
+ *    pages not referenced since the last scan, so the round ends after the
+ *    batch that reaches 32: 32 <= freed <= 31 + 32, each freed page written
+ *    to the nvram device (pswpout + freed) and free = 128 + freed;
+ *  - the round's CPU (at least 32 pages scanned x 100 ns) goes to the
+ *    process's pending CPU and its stall time, and the answer is RETRY;
+ *  - the retry finds 128 + freed > min: a frame, no second round.
+ * With watermarks off the same call is the plain allocation (a frame at once).
+ */
+START_TEST(test_direct_reclaim_round_then_retry)
+{
+	struct run r;
+	run_init(&r, "{\"kernel\":\"6.18\",\"machine\":{\"ram\":\"16M\"},"
+		     "\"devices\":{\"sw\":{\"type\":\"nvram\",\"size\":\"64M\"}},\"swap\":[{\"device\":\"sw\"}]}");
+	trace_begin(&r, NULL);
+	t_create(&r, 1, 0, "big");
+	t_writes(&r, 1, 0, 3000, ZSIM_CONTENT_TEXT, 1);
+	run_go(&r);
+	struct zsim_sim *s = &r.s;
+	struct zsim_proc *p = &s->pr.procs[0];
+	ck_assert(p->alive);
+	/* frames held outside any list (mm_ok would not add them up until freed) */
+	uint32_t *held = calloc(RAM16_FRAMES, sizeof(*held));
+	unsigned nheld = 0;
+	s->mm.in_reclaim = true;
+	while (s->mm.nr_free > RAM16_MIN)
+		held[nheld++] = zsim_mm_alloc_frame(s, NULL);
+	s->mm.in_reclaim = false;
+	ck_assert_uint_eq(s->mm.nr_free, RAM16_MIN);
+	uint64_t stalls = s->vm.allocstall, out = s->vm.pswpout, cpu0 = p->pending_cpu, stall0 = p->stall_ns;
+
+	uint32_t f = zsim_mm_alloc_frame_round(s, p);
+	ck_assert_uint_eq(f, ZSIM_FRAME_RETRY);
+	ck_assert_uint_eq(s->vm.allocstall, stalls + 1);
+	uint64_t freed = s->vm.pswpout - out;
+	ck_assert_uint_ge(freed, 32);
+	ck_assert_uint_le(freed, 63);
+	ck_assert_uint_eq(s->mm.nr_free, RAM16_MIN + freed);
+	ck_assert_uint_eq(s->vm.pgsteal_direct, freed);
+	ck_assert_uint_ge(p->pending_cpu - cpu0, 32 * 100);
+	ck_assert_uint_eq(p->pending_cpu - cpu0, p->stall_ns - stall0);
+	ck_assert(zsim_timer_busy(s, s->mm.kswapd_timer));
+	ck_assert_uint_eq(p->reclaim_no_progress, 0);
+
+	f = zsim_mm_alloc_frame_round(s, p);
+	ck_assert_uint_lt(f, RAM16_FRAMES);
+	ck_assert_uint_eq(s->vm.allocstall, stalls + 1);
+	ck_assert_uint_eq(s->mm.nr_free, RAM16_MIN + freed - 1);
+	held[nheld++] = f;
+	for (unsigned i = 0; i < nheld; i++)
+		zsim_mm_free_frame(s, held[i]);
+	free(held);
+	mm_ok(s);
+	run_free(&r);
+
+	/* watermarks off: the exact-cache mode allocates at once */
+	run_init(&r, "{\"kernel\":\"6.18\",\"machine\":{\"ram\":\"16M\"},\"mm\":{\"watermarks\":false},"
+		     "\"devices\":{\"sw\":{\"type\":\"nvram\",\"size\":\"64M\"}},\"swap\":[{\"device\":\"sw\"}]}");
+	trace_begin(&r, NULL);
+	t_create(&r, 1, 0, "big");
+	t_writes(&r, 1, 0, RAM16_FRAMES, ZSIM_CONTENT_TEXT, 1);
+	run_go(&r);
+	s = &r.s;
+	ck_assert_uint_eq(s->mm.nr_free, 0);
+	f = zsim_mm_alloc_frame_round(s, &s->pr.procs[0]);
+	ck_assert_uint_lt(f, RAM16_FRAMES);
+	zsim_mm_free_frame(s, f);
+	run_free(&r);
+}
+END_TEST
+
 Suite *suite_mm(void);
 Suite *suite_mm(void)
 {
@@ -1239,6 +1320,7 @@ Suite *suite_mm(void)
 	tcase_add_test(tc, test_swap_cache);
 	tcase_add_test(tc, test_swap_zeromap);
 	tcase_add_test(tc, test_swappiness0_global_reclaim_swaps);
+	tcase_add_test(tc, test_direct_reclaim_round_then_retry);
 	suite_add_tcase(s, tc);
 	return s;
 }
