@@ -75,7 +75,7 @@ for name in $SCEN; do
 	[ -f "$sf" ] || { echo "validate: no scenario $name ($sf)" >&2; exit 1; }
 	D=$OUT/$name
 	rm -rf "$D" && mkdir -p "$D/ir/bin" "$D/ir/lib/modules" "$D/ir/traces" "$D/ir/proc" "$D/ir/sys" "$D/ir/dev" "$D/ir/tmp"
-	GEN_1=""; GEN_2=""; GEN_3=""; MIN_FREE_KBYTES=""; SWAPPINESS=60; ZSWAP=""
+	GEN_1=""; GEN_2=""; GEN_3=""; MIN_FREE_KBYTES=""; SWAPPINESS=60; ZSWAP=""; FS=""
 	. "$sf"
 	k=1
 	for g in "$GEN_1" "$GEN_2" "$GEN_3"; do
@@ -154,6 +154,13 @@ EOS
 			'. + {zswap: {enabled: true, compressor: $c, zpool: $p, max_pool_percent: $m}}' \
 			"$D/zsim.json" > "$D/zsim.json.tmp" && mv "$D/zsim.json.tmp" "$D/zsim.json"
 	fi
+	for f in $FS; do   # NAME:tmpfs:SIZE
+		IFS=: read -r fname ftype fsize <<EOS
+$f
+EOS
+		jq --arg n "$fname" --arg t "$ftype" --arg s "$fsize" '.filesystems[$n] = {type: $t, size: $s}' \
+			"$D/zsim.json" > "$D/zsim.json.tmp" && mv "$D/zsim.json.tmp" "$D/zsim.json"
+	done
 	rm -f "$D"/vd*.img
 	targs=""
 	for t in $(cd "$D/ir/traces" && ls | sort); do targs="$targs --trace $D/ir/traces/$t"; done
