@@ -322,6 +322,11 @@ static uint64_t shrink_list(struct zsim_sim *s, int type, uint64_t nr, uint64_t 
 	uint64_t freed = 0;
 	while (nr > 0 && freed < want) {
 		size_t chunk = nr < SWAP_CLUSTER_MAX ? (size_t)nr : SWAP_CLUSTER_MAX;
+		/* watermarks off: isolate no more than is still wanted, so direct reclaim
+		 * evicts exactly the one page it needs (RAM an exact cache of its size);
+		 * with watermarks on the kernel's 32-page batches stand */
+		if (!s->cfg.watermarks && chunk > want - freed)
+			chunk = (size_t)(want - freed);
 		uint64_t rotated = 0;
 		size_t n = s->mm.policy->isolate(s->mm.policy_priv, type, chunk, s->mm.victims, chunk, &rotated);
 		nr -= chunk;
@@ -545,8 +550,9 @@ uint32_t zsim_mm_alloc_frame(struct zsim_sim *s, struct zsim_proc *p)
 			return frame_take(s);
 		if (s->mm.in_reclaim && s->mm.nr_free && s->mm.nr_free_structs)
 			return frame_take(s);
-		/* direct reclaim: SWAP_CLUSTER_MAX pages; one page when watermarks are off,
-		 * which makes RAM behave as a cache of exactly its size (cross-checks) */
+		/* direct reclaim: SWAP_CLUSTER_MAX pages; one page when watermarks are off
+		 * (shrink_list then isolates no more), which makes RAM behave as a cache
+		 * of exactly its size at every size (tests/e2e/t_crosscheck.sh) */
 		s->vm.allocstall++;
 		uint64_t cpu = 0;
 		uint64_t freed = shrink(s, s->cfg.watermarks ? SWAP_CLUSTER_MAX : 1, false, &cpu);
