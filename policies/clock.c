@@ -43,6 +43,7 @@ static size_t clk_isolate(void *priv, int type, size_t scan, uint32_t *out, size
 	for (size_t s = 0; s < scan && n < nr && p->l[type].tail != ZSIM_FRAME_NONE; s++) {
 		uint32_t f = p->l[type].tail;
 		zsim_flist_del(p->fr, &p->l[type], f);
+		zsim_flist_prefetch_tail(p->env, p->fr, &p->l[type]);
 		zsim_reclaim_harvest(p->env, p->fr, f);
 		if (p->fr[f].pflags & ZSIM_PG_REFERENCED) {
 			p->fr[f].pflags &= (uint8_t)~ZSIM_PG_REFERENCED;

@@ -303,6 +303,21 @@ static int pump(struct zsim_sim *s, struct zsim_group *g, bool ahead, uint32_t *
  * event per event taken.
  */
 #define LOOKAHEAD 16
+#define PREFETCH_FRAME 8   /* events ahead: the entry has arrived, start the frame */
+#define PREFETCH_LINKS 4   /* events ahead: the frame has arrived, start its neighbours */
+
+/* The queued event k ahead of p's next, if it is an access: its next stage. */
+static inline void prefetch_ahead(struct zsim_sim *s, struct zsim_proc *p, uint32_t k, int stage)
+{
+	if (p->q_len <= k)
+		return;
+	uint32_t j = p->q_head + k;
+	if (j >= p->q_cap)
+		j -= p->q_cap;
+	if (p->q[j].kind == ZSIM_EV_ACCESS)
+		zsim_mm_prefetch(s, p, p->q[j].page, stage);
+}
+
 static int next_event(struct zsim_sim *s, uint32_t i, struct zsim_event *ev, char *err, size_t errlen)
 {
 	struct zsim_group *g = &s->pr.groups[s->pr.procs[i].group];
@@ -323,6 +338,8 @@ static int next_event(struct zsim_sim *s, uint32_t i, struct zsim_event *ev, cha
 	*ev = p->q[p->q_head];
 	p->q_head = (p->q_head + 1) % p->q_cap;
 	p->q_len--;
+	prefetch_ahead(s, p, PREFETCH_FRAME - 1, 1);
+	prefetch_ahead(s, p, PREFETCH_LINKS - 1, 2);
 	return 1;
 }
 

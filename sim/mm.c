@@ -177,6 +177,15 @@ static bool test_clear_young(void *ctx, uint32_t f)
 	return true;
 }
 
+/* The policies' hint: start loading the PTE of frame f (an anon page's) */
+static void prefetch_pte(void *ctx, uint32_t f)
+{
+	struct zsim_sim *s = ctx;
+	const struct zsim_frame *fr = &s->mm.frames[f];
+	if (fr->kind == ZSIM_FK_ANON)
+		zsim_pgt_prefetch(&s->pr.procs[fr->owner].pt, fr->index);
+}
+
 static uint64_t kswapd(struct zsim_sim *s, void *ctx);
 
 int zsim_mm_init(struct zsim_sim *s, char *err, size_t errlen)
@@ -199,6 +208,7 @@ int zsim_mm_init(struct zsim_sim *s, char *err, size_t errlen)
 	s->mm.policy_priv = zsim_xcalloc(1, s->mm.policy->priv_size);
 	s->mm.policy_env.test_clear_young = test_clear_young;
 	s->mm.policy_env.ctx = s;
+	s->mm.policy_env.prefetch = prefetch_pte;
 	s->mm.policy->init(s->mm.policy_priv, s->mm.frames, s->mm.nr_frames, &s->mm.policy_env);
 	s->mm.victims = zsim_xmalloc(SWAP_CLUSTER_MAX * sizeof(*s->mm.victims));
 	s->mm.ram_source.get = ram_get;
@@ -606,6 +616,27 @@ static void anon_write(struct zsim_sim *s, struct zsim_frame *fr, const struct z
 	if (fr->mflags & ZSIM_MF_SWAPCACHE) {
 		zsim_swap_release(s, zsim_swp_entry(fr->swapdev, fr->swap));
 		fr->mflags &= (uint8_t)~ZSIM_MF_SWAPCACHE;
+	}
+}
+
+void zsim_mm_prefetch(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, int stage)
+{
+	if (stage == 2 && !s->mm.policy->prefetch)
+		return;   /* nothing to start at stage 2 */
+	uint64_t *pte = zsim_pgt_lookup(&p->pt, vpage);
+	if (!pte)
+		return;
+	uint64_t e = *pte;
+	if (e & ZSIM_PTE_PRESENT) {
+		/* a hit touches the frame only where the policy orders by touch() */
+		if (!s->mm.policy->prefetch)
+			return;
+		if (stage == 1)
+			__builtin_prefetch(&s->mm.frames[(uint32_t)e], 1);
+		else
+			s->mm.policy->prefetch(s->mm.policy_priv, (uint32_t)e);
+	} else if ((e & ZSIM_PTE_SWAPPED) && stage == 1) {
+		__builtin_prefetch(zsim_swap_slot_of(s, zsim_pte_swp(e)), 1);
 	}
 }
 

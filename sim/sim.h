@@ -396,6 +396,11 @@ void zsim_mm_free(struct zsim_sim *s);
 int zsim_mm_access(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, bool write,
 		   const struct zsim_content_ref *c, uint64_t *wait_until);
 void zsim_mm_unmap(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, uint64_t npages);
+/* A hint, some accesses before p touches vpage: stage 1 starts loading its
+ * frame (or swap slot), stage 2, later, what the policy will write (list
+ * neighbours); its page-table entry was started before (zsim_pgt_prefetch).
+ * Changes nothing but the cache. */
+void zsim_mm_prefetch(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, int stage);
 /* Free everything a process holds (exit or kill); the engine then reaps it (zsim_proc_reap). */
 void zsim_mm_exit(struct zsim_sim *s, struct zsim_proc *p);
 /* Get one frame for a page of p (NULL: the kernel's own); may reclaim (charged to p) or OOM-kill.
