@@ -619,14 +619,8 @@ static void anon_write(struct zsim_sim *s, struct zsim_frame *fr, const struct z
 	}
 }
 
-void zsim_mm_prefetch(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, int stage)
+void zsim_mm_prefetch(struct zsim_sim *s, uint64_t e, int stage)
 {
-	if (stage == 2 && !s->mm.policy->prefetch)
-		return;   /* nothing to start at stage 2 */
-	uint64_t *pte = zsim_pgt_lookup(&p->pt, vpage);
-	if (!pte)
-		return;
-	uint64_t e = *pte;
 	if (e & ZSIM_PTE_PRESENT) {
 		/* a hit touches the frame only where the policy orders by touch() */
 		if (!s->mm.policy->prefetch)
