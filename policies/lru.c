@@ -49,16 +49,12 @@ static void lru_touch(void *priv, uint32_t f)
 	zsim_flist_push(p->fr, &p->l[t], f, t);
 }
 
-/* touch(f) unlinks f: its neighbours' links are written (the head's is
- * written too, but the head was touched last and is in the cache). */
+/* touch(f) and del(f) unlink f: its neighbours' links are written (touch
+ * writes the head's too, but the head was touched last and is cached). */
 static void lru_prefetch(const void *priv, uint32_t f)
 {
 	const struct lru *p = priv;
-	uint32_t a = p->fr[f].prev, b = p->fr[f].next;
-	if (a != ZSIM_FRAME_NONE)
-		__builtin_prefetch(&p->fr[a], 1);
-	if (b != ZSIM_FRAME_NONE)
-		__builtin_prefetch(&p->fr[b], 1);
+	zsim_flist_prefetch_links(p->fr, f);
 }
 
 static size_t lru_isolate(void *priv, int type, size_t scan, uint32_t *out, size_t nr, uint64_t *rotated)

@@ -57,6 +57,12 @@ static void lru2_del(void *priv, uint32_t f)
 	zsim_flist_del(p->fr, &p->l[p->fr[f].list], f);
 }
 
+static void lru2_prefetch(const void *priv, uint32_t f)
+{
+	const struct lru2 *p = priv;
+	zsim_flist_prefetch_links(p->fr, f);   /* del(f) unlinks it */
+}
+
 /* inactive_is_low: inactive x ratio < active, ratio = isqrt(10 x GiB), at least 1. */
 static bool inactive_is_low(const struct lru2 *p, int type)
 {
@@ -148,6 +154,7 @@ const struct zsim_reclaim_ops zsim_reclaim_lru2 = {
 	.init = lru2_init,
 	.add = lru2_add,
 	.del = lru2_del,
+	.prefetch = lru2_prefetch,
 	.isolate = lru2_isolate,
 	.putback = lru2_putback,
 	.size = lru2_size,

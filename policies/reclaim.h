@@ -73,9 +73,9 @@ struct zsim_reclaim_ops {
 	/* Optional: called on every access (an exact LRU moves the page). NULL: the
 	 * REFERENCED flag the memory manager sets is all the policy sees. */
 	void (*touch)(void *priv, uint32_t f);
-	/* Optional, with touch: start loading what touch(f) will write besides
-	 * frame f itself (list neighbours), a few accesses ahead of it; pre: frame
-	 * f was prefetched a little earlier.  A hint: it changes nothing. */
+	/* Optional: start loading what touch(f) or del(f) will write besides
+	 * frame f itself (list neighbours), a little ahead of it; pre: frame f
+	 * was prefetched a little earlier.  A hint: it changes nothing. */
 	void (*prefetch)(const void *priv, uint32_t f);
 	/*
 	 * Pick up to `nr` victims of `type`, looking at no more than `scan` pages.
@@ -151,6 +151,17 @@ static inline void zsim_flist_prefetch_tail(const struct zsim_reclaim_env *env, 
 		__builtin_prefetch(&fr[u], 1);
 	if (env && env->prefetch)
 		env->prefetch(env->ctx, t);
+}
+
+/* The list neighbours of f, which unlinking it writes: start loading them
+ * (the policies' prefetch). */
+static inline void zsim_flist_prefetch_links(const struct zsim_frame *fr, uint32_t f)
+{
+	uint32_t a = fr[f].prev, b = fr[f].next;
+	if (a != ZSIM_FRAME_NONE)
+		__builtin_prefetch(&fr[a], 1);
+	if (b != ZSIM_FRAME_NONE)
+		__builtin_prefetch(&fr[b], 1);
 }
 
 /* Fold frame f's accessed bits into its REFERENCED flag (clearing them). */

@@ -65,6 +65,11 @@ static uint32_t frame_take(struct zsim_sim *s)
 	memset(&s->mm.frames[f], 0, sizeof(s->mm.frames[f]));
 	s->mm.frames[f].list = 0xff;
 	s->mm.frames[f].swap = ZSIM_FRAME_NONE;
+	/* the frame the next allocation will take: start loading it (a hint) */
+	if (s->mm.nr_freed_structs)
+		__builtin_prefetch(&s->mm.frames[s->mm.free_structs[s->mm.nr_freed_structs - 1]], 1);
+	else if (s->mm.next_fresh_frame < s->mm.nr_frames)
+		__builtin_prefetch(&s->mm.frames[s->mm.next_fresh_frame], 1);
 	return f;
 }
 
@@ -623,7 +628,7 @@ void zsim_mm_prefetch(struct zsim_sim *s, uint64_t e, int stage)
 {
 	if (e & ZSIM_PTE_PRESENT) {
 		/* a hit touches the frame only where the policy orders by touch() */
-		if (!s->mm.policy->prefetch)
+		if (!s->mm.policy->touch || !s->mm.policy->prefetch)
 			return;
 		if (stage == 1)
 			__builtin_prefetch(&s->mm.frames[(uint32_t)e], 1);
@@ -751,10 +756,20 @@ struct exit_walk {
 	struct zsim_proc *p;
 };
 
+/* Teardown walks a leaf's entries in order: start loading the frame of the
+ * entry EXIT_PREFETCH_FRAME ahead and the list neighbours of the one
+ * EXIT_PREFETCH_LINKS ahead (hints; entries past the leaf's end are left). */
+#define EXIT_PREFETCH_FRAME 8
+#define EXIT_PREFETCH_LINKS 4
 static void exit_one(void *arg, uint64_t page, uint64_t *e)
 {
 	struct exit_walk *w = arg;
-	(void)page;
+	uint64_t k = page & (ZSIM_PGT_LEAF - 1);
+	if (k + EXIT_PREFETCH_FRAME < ZSIM_PGT_LEAF && (e[EXIT_PREFETCH_FRAME] & ZSIM_PTE_PRESENT))
+		__builtin_prefetch(&w->s->mm.frames[(uint32_t)e[EXIT_PREFETCH_FRAME]], 1);
+	if (k + EXIT_PREFETCH_LINKS < ZSIM_PGT_LEAF && (e[EXIT_PREFETCH_LINKS] & ZSIM_PTE_PRESENT) &&
+	    w->s->mm.policy->prefetch)
+		w->s->mm.policy->prefetch(w->s->mm.policy_priv, (uint32_t)e[EXIT_PREFETCH_LINKS]);
 	drop_pte(w->s, w->p, *e);
 }
 
