@@ -42,3 +42,101 @@ printf '  %.2f M accesses/s; codec %.0f%% of the run, making page bytes %.0f%%\n
 	"$(echo "$(perf "$T/r3" page_accesses_per_s) / 1000000" | bc -l)" \
 	"$(echo "100 * $(perf "$T/r3" codec_share)" | bc -l)" \
 	"$(echo "100 * $(perf "$T/r3" content_wall_s) / $(perf "$T/r3" wall_s)" | bc -l)"
+
+# ---- issue 15: exact LRU, lru2 and clock on a hot/cold stream at 1, 4 and 20 Mi pages ----
+# The stream: zsim's Zipf(0.99) generator, N pages loaded by writes, then 20 M
+# reads; RAM for 512,000 of every 1,048,576 pages (2000M per 4G), a free swap
+# device twice the size.  "exact LRU": policy lru, watermarks off, no reserve
+# (pgfault = an LRU cache's misses; tests/e2e/t_crosscheck.sh).  Rates count
+# every access (the load too); bytes per page: peak RSS / N.
+BENCH=${BENCH:-$(dirname "$ZSIM")/bench}
+HC_ACC=${HC_ACCESSES:-20000000}
+hc_cfg() { # POLICY RAM SWAP -> config on stdout
+	wm=""; [ "$1" = lru ] && wm=', "watermarks": false'
+	printf '{ "machine": { "ram": "%s" }, "mm": { "policy": "%s"%s },
+  "devices": { "free": { "type": "nvram", "size": "%s", "read_latency": "0ns", "write_latency": "0ns",
+                         "read_bw": 0, "write_bw": 0 } },
+  "swap": [ { "device": "free" } ] }\n' "$2" "$1" "$wm" "$3"
+}
+hc_name() { [ "$1" = lru ] && echo "exact LRU" || echo "$1"; }
+for scale in 1 4 20; do
+	pages=$((scale * 1048576)); ram=$((scale * 2000))M; size=$((scale * 4))G; swsz=$((scale * 8))G
+	echo "== hot/cold stream: $((HC_ACC / 1000000)) M Zipf(0.99) reads over $scale Mi pages, RAM for $((scale * 512000)) pages (targets at 1 Mi: exact LRU >= 12 M/s, lru2 >= 15 M/s; <= 40 B/page; <= 1.5x slower at 20 Mi)"
+	"$ZSIM" trace gen zipf --size "$size" --accesses "$HC_ACC" --read 1 -o "$T/hc.trc"
+	for pol in lru lru2 clock; do
+		hc_cfg "$pol" "$ram" "$swsz" > "$T/hc-$pol.json"
+		kb=$(rss_kb "$ZSIM" --trace "$T/hc.trc" --config "$T/hc-$pol.json" --out "$T/hc-$pol" --quiet)
+		r=$(perf "$T/hc-$pol" page_accesses_per_s)
+		printf '  %-10s %6.2f M accesses/s  %6.1f ns/access  %5.1f bytes/page  (pgmajfault %s)\n' "$(hc_name $pol):" \
+			"$(echo "$r / 1000000" | bc -l)" "$(echo "1000000000 / $r" | bc -l)" \
+			"$(echo "$kb * 1024 / $pages" | bc -l)" \
+			"$(sed -n 's/.*"pgmajfault": \([0-9]*\).*/\1/p' "$T/hc-$pol/summary.json")"
+		eval "rate_${pol}_$scale=$r"
+		rm -rf "$T/hc-$pol"
+	done
+	if [ "$scale" = 1 ]; then
+		cp "$T/hc.trc" "$T/hc1.trc"
+	else
+		for pol in lru lru2 clock; do
+			eval "a=\$rate_${pol}_1 b=\$rate_${pol}_$scale"
+			printf '  %-10s time per access %.2fx that at 1 Mi pages\n' "$(hc_name $pol):" "$(echo "$a / $b" | bc -l)"
+		done
+	fi
+	rm -f "$T/hc.trc"
+done
+
+# Hardware-independent counts (machines are noisy): cachegrind, on a shorter
+# stream (1 Mi pages loaded, then 3 M Zipf reads; the load and the exit count too).
+if command -v valgrind > /dev/null 2>&1; then
+	echo "== cachegrind: 1 Mi pages, 3 M Zipf(0.99) reads, RAM for 512,000 pages (instructions and L1 data misses per access)"
+	"$ZSIM" trace gen zipf --size 4G --accesses 3000000 --read 1 -o "$T/cg.trc"
+	for pol in lru lru2 clock; do
+		hc_cfg "$pol" 2000M 8G > "$T/cg-$pol.json"
+		valgrind --tool=cachegrind --cache-sim=yes --cachegrind-out-file=/dev/null --log-file="$T/cg.log" \
+			"$ZSIM" --trace "$T/cg.trc" --config "$T/cg-$pol.json" --out "$T/cg-$pol" --quiet
+		acc=$(sed -n 's/.*"page_accesses": \([0-9]*\).*/\1/p' "$T/cg-$pol/summary.json")
+		ir=$(sed -n 's/.*I *refs: *\([0-9,]*\).*/\1/p' "$T/cg.log" | tr -d ,)
+		d1=$(sed -n 's/.*D1 *misses: *\([0-9,]*\).*/\1/p' "$T/cg.log" | tr -d ,)
+		printf '  %-10s %6.0f instructions/access  %5.2f L1d misses/access\n' "$(hc_name $pol):" \
+			"$(echo "$ir / $acc" | bc -l)" "$(echo "$d1 / $acc" | bc -l)"
+		rm -rf "$T/cg-$pol"
+	done
+else
+	echo "== cachegrind: skipped (valgrind is not installed)"
+fi
+
+# Paired runs against libCacheSim's cachesim (LRU and Clock), when a source tree
+# is given: LIBCACHESIM_SRC=/path/to/libCacheSim.  Never downloaded here.
+if [ -n "${LIBCACHESIM_SRC:-}" ]; then
+	echo "== libCacheSim ($LIBCACHESIM_SRC): paired runs on the 1 Mi-page stream, whole processes, 3 pairs (median ratio)"
+	if ! { cmake -S "$LIBCACHESIM_SRC" -B "$T/lcs" -DCMAKE_BUILD_TYPE=Release > "$T/lcs.log" 2>&1 &&
+	       cmake --build "$T/lcs" --target cachesim -j2 >> "$T/lcs.log" 2>&1; }; then
+		echo "  skipped: building cachesim failed (log: last lines below)"
+		tail -5 "$T/lcs.log" | sed 's/^/    /'
+	else
+		cs=$(find "$T/lcs" -name cachesim -type f -perm -u+x | head -1)
+		"$BENCH/oracle_export" "$T/hc1.trc" "$T/hc1.oracle" > /dev/null
+		for pair in "lru lru" "lru2 lru" "clock clock"; do
+			set -- $pair
+			hc_cfg "$1" 2000M 8G > "$T/pr.json"
+			ratios=""
+			for i in 1 2 3; do
+				t0=$(date +%s.%N)
+				"$ZSIM" --trace "$T/hc1.trc" --config "$T/pr.json" --out "$T/pr" --quiet
+				t1=$(date +%s.%N)
+				zf=$(sed -n 's/.*"pgfault": \([0-9]*\).*/\1/p' "$T/pr/summary.json")
+				za=$(sed -n 's/.*"page_accesses": \([0-9]*\).*/\1/p' "$T/pr/summary.json")
+				(cd "$T" && "$cs" hc1.oracle oracleGeneral "$2" 512000 --ignore-obj-size 1 > cs.out 2>&1) || true   # it writes a result file where it runs
+				t2=$(date +%s.%N)
+				rm -rf "$T/pr"
+				ratios="$ratios $(echo "($t2 - $t1) / ($t1 - $t0)" | bc -l)"
+			done
+			med=$(echo "$ratios" | tr ' ' '\n' | sed '/^$/d' | sort -n | sed -n 2p)
+			printf '  zsim %-9s vs cachesim %-5s: %.2fx its speed (median of 3 pairs; miss ratio: zsim %.4f, cachesim %s)\n' \
+				"$(hc_name "$1")" "$2" "$med" "$(echo "$zf / $za" | bc -l)" \
+				"$(sed -n 's/.*miss ratio \([0-9.]*\).*/\1/p' "$T/cs.out" | head -1)"
+		done
+	fi
+else
+	echo "== libCacheSim: skipped (set LIBCACHESIM_SRC to a libCacheSim source tree to build its cachesim and compare)"
+fi

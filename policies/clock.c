@@ -36,6 +36,12 @@ static void clk_del(void *priv, uint32_t f)
 	zsim_flist_del(p->fr, &p->l[p->fr[f].list], f);
 }
 
+static void clk_prefetch(const void *priv, uint32_t f)
+{
+	const struct clk *p = priv;
+	zsim_flist_prefetch_links(p->fr, f);   /* del(f) unlinks it */
+}
+
 static size_t clk_isolate(void *priv, int type, size_t scan, uint32_t *out, size_t nr, uint64_t *rotated)
 {
 	struct clk *p = priv;
@@ -43,6 +49,7 @@ static size_t clk_isolate(void *priv, int type, size_t scan, uint32_t *out, size
 	for (size_t s = 0; s < scan && n < nr && p->l[type].tail != ZSIM_FRAME_NONE; s++) {
 		uint32_t f = p->l[type].tail;
 		zsim_flist_del(p->fr, &p->l[type], f);
+		zsim_flist_prefetch_tail(p->env, p->fr, &p->l[type]);
 		zsim_reclaim_harvest(p->env, p->fr, f);
 		if (p->fr[f].pflags & ZSIM_PG_REFERENCED) {
 			p->fr[f].pflags &= (uint8_t)~ZSIM_PG_REFERENCED;
@@ -85,6 +92,7 @@ const struct zsim_reclaim_ops zsim_reclaim_clock = {
 	.init = clk_init,
 	.add = clk_add,
 	.del = clk_del,
+	.prefetch = clk_prefetch,
 	.isolate = clk_isolate,
 	.putback = clk_putback,
 	.size = clk_size,

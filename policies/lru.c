@@ -9,6 +9,7 @@
 
 struct lru {
 	struct zsim_frame *fr;
+	const struct zsim_reclaim_env *env;
 	struct zsim_flist l[ZSIM_LRU_TYPES];
 };
 
@@ -16,7 +17,9 @@ static int lru_init(void *priv, struct zsim_frame *frames, uint32_t nr, const st
 {
 	struct lru *p = priv;
 	(void)nr;
-	(void)env;   /* exact LRU orders by touch(); accessed bits are never read */
+	/* exact LRU orders by touch(); accessed bits are never read, env only
+	 * lends its prefetch */
+	p->env = env;
 	p->fr = frames;
 	for (int t = 0; t < ZSIM_LRU_TYPES; t++)
 		zsim_flist_init(&p->l[t]);
@@ -46,6 +49,14 @@ static void lru_touch(void *priv, uint32_t f)
 	zsim_flist_push(p->fr, &p->l[t], f, t);
 }
 
+/* touch(f) and del(f) unlink f: its neighbours' links are written (touch
+ * writes the head's too, but the head was touched last and is cached). */
+static void lru_prefetch(const void *priv, uint32_t f)
+{
+	const struct lru *p = priv;
+	zsim_flist_prefetch_links(p->fr, f);
+}
+
 static size_t lru_isolate(void *priv, int type, size_t scan, uint32_t *out, size_t nr, uint64_t *rotated)
 {
 	struct lru *p = priv;
@@ -56,6 +67,7 @@ static size_t lru_isolate(void *priv, int type, size_t scan, uint32_t *out, size
 		zsim_flist_del(p->fr, &p->l[type], f);
 		p->fr[f].pflags &= (uint8_t)~ZSIM_PG_REFERENCED;
 		out[n++] = f;
+		zsim_flist_prefetch_tail(p->env, p->fr, &p->l[type]);
 	}
 	return n;
 }
@@ -90,6 +102,7 @@ const struct zsim_reclaim_ops zsim_reclaim_lru = {
 	.add = lru_add,
 	.del = lru_del,
 	.touch = lru_touch,
+	.prefetch = lru_prefetch,
 	.isolate = lru_isolate,
 	.putback = lru_putback,
 	.size = lru_size,

@@ -57,6 +57,12 @@ static void lru2_del(void *priv, uint32_t f)
 	zsim_flist_del(p->fr, &p->l[p->fr[f].list], f);
 }
 
+static void lru2_prefetch(const void *priv, uint32_t f)
+{
+	const struct lru2 *p = priv;
+	zsim_flist_prefetch_links(p->fr, f);   /* del(f) unlinks it */
+}
+
 /* inactive_is_low: inactive x ratio < active, ratio = isqrt(10 x GiB), at least 1. */
 static bool inactive_is_low(const struct lru2 *p, int type)
 {
@@ -86,6 +92,7 @@ static size_t lru2_isolate(void *priv, int type, size_t scan, uint32_t *out, siz
 	for (size_t s = 0; s < scan && act->tail != ZSIM_FRAME_NONE && inactive_is_low(p, type); s++) {
 		uint32_t f = act->tail;
 		zsim_flist_del(p->fr, act, f);
+		zsim_flist_prefetch_tail(p->env, p->fr, act);
 		zsim_reclaim_harvest(p->env, p->fr, f);   /* page_referenced clears them */
 		p->fr[f].pflags &= (uint8_t)~(ZSIM_PG_REFERENCED | ZSIM_PG_REFERENCED2 | ZSIM_PG_ACTIVE);
 		zsim_flist_push(p->fr, inact, f, LIST(type, 0));
@@ -95,6 +102,7 @@ static size_t lru2_isolate(void *priv, int type, size_t scan, uint32_t *out, siz
 	for (size_t s = 0; s < scan && n < nr && inact->tail != ZSIM_FRAME_NONE; s++) {
 		uint32_t f = inact->tail;
 		zsim_flist_del(p->fr, inact, f);
+		zsim_flist_prefetch_tail(p->env, p->fr, inact);
 		zsim_reclaim_harvest(p->env, p->fr, f);
 		/* page_check_references: a mapped (anon, shmem) page referenced since the
 		 * last look is activated; an unmapped file page only when it was used
@@ -146,6 +154,7 @@ const struct zsim_reclaim_ops zsim_reclaim_lru2 = {
 	.init = lru2_init,
 	.add = lru2_add,
 	.del = lru2_del,
+	.prefetch = lru2_prefetch,
 	.isolate = lru2_isolate,
 	.putback = lru2_putback,
 	.size = lru2_size,

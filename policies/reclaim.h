@@ -53,6 +53,10 @@ struct zsim_frame {
 struct zsim_reclaim_env {
 	bool (*test_clear_young)(void *ctx, uint32_t f);
 	void *ctx;
+	/* Optional: start loading the page-table entry of frame f (the one
+	 * test_clear_young and eviction will read); pre: fr[f] is cheap to read.
+	 * A hint: it changes nothing. */
+	void (*prefetch)(void *ctx, uint32_t f);
 };
 
 struct zsim_reclaim_ops {
@@ -69,6 +73,10 @@ struct zsim_reclaim_ops {
 	/* Optional: called on every access (an exact LRU moves the page). NULL: the
 	 * REFERENCED flag the memory manager sets is all the policy sees. */
 	void (*touch)(void *priv, uint32_t f);
+	/* Optional: start loading what touch(f) or del(f) will write besides
+	 * frame f itself (list neighbours), a little ahead of it; pre: frame f
+	 * was prefetched a little earlier.  A hint: it changes nothing. */
+	void (*prefetch)(const void *priv, uint32_t f);
 	/*
 	 * Pick up to `nr` victims of `type`, looking at no more than `scan` pages.
 	 * Victims are taken off the lists and written to out; pages given a second
@@ -124,6 +132,36 @@ static inline void zsim_flist_del(struct zsim_frame *fr, struct zsim_flist *l, u
 	if (n != ZSIM_FRAME_NONE) fr[n].prev = p; else l->tail = p;
 	fr[f].list = 0xff;
 	l->len--;
+}
+
+/*
+ * Reclaim takes pages from a list's tail, each a cache miss on a large RAM:
+ * after taking one, start loading the frame after the new tail and the new
+ * tail's page-table entry (its frame was started by the previous call), so
+ * the next scan step finds both in the cache.  A hint: it changes nothing.
+ */
+static inline void zsim_flist_prefetch_tail(const struct zsim_reclaim_env *env, const struct zsim_frame *fr,
+					    const struct zsim_flist *l)
+{
+	uint32_t t = l->tail;
+	if (t == ZSIM_FRAME_NONE)
+		return;
+	uint32_t u = fr[t].prev;
+	if (u != ZSIM_FRAME_NONE)
+		__builtin_prefetch(&fr[u], 1);
+	if (env && env->prefetch)
+		env->prefetch(env->ctx, t);
+}
+
+/* The list neighbours of f, which unlinking it writes: start loading them
+ * (the policies' prefetch). */
+static inline void zsim_flist_prefetch_links(const struct zsim_frame *fr, uint32_t f)
+{
+	uint32_t a = fr[f].prev, b = fr[f].next;
+	if (a != ZSIM_FRAME_NONE)
+		__builtin_prefetch(&fr[a], 1);
+	if (b != ZSIM_FRAME_NONE)
+		__builtin_prefetch(&fr[b], 1);
 }
 
 /* Fold frame f's accessed bits into its REFERENCED flag (clearing them). */

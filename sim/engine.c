@@ -176,15 +176,27 @@ static void proc_enqueue(struct zsim_proc *p, const struct zsim_event *ev)
 	if (p->q_len == p->q_cap) {
 		uint32_t ncap = p->q_cap ? p->q_cap * 2 : 16;
 		struct zsim_event *nq = zsim_xmalloc(ncap * sizeof(*nq));
-		for (uint32_t i = 0; i < p->q_len; i++)
+		uint64_t **npte = zsim_xmalloc(ncap * sizeof(*npte));
+		for (uint32_t i = 0; i < p->q_len; i++) {
 			nq[i] = p->q[(p->q_head + i) % p->q_cap];
+			npte[i] = p->q_pte[(p->q_head + i) % p->q_cap];
+		}
 		free(p->q);
+		free(p->q_pte);
 		p->q = nq;
+		p->q_pte = npte;
 		p->q_cap = ncap;
 		p->q_head = 0;
 	}
-	struct zsim_event *slot = &p->q[(p->q_head + p->q_len++) % p->q_cap];
+	uint32_t j = (p->q_head + p->q_len++) & (p->q_cap - 1);   /* q_cap: a power of 2 */
+	struct zsim_event *slot = &p->q[j];
 	*slot = *ev;
+	/* an access's PTE: start loading it now (leaves never move while p lives,
+	 * and the queue goes with p), later stages read it (prefetch_ahead) */
+	uint64_t *pte = ev->kind == ZSIM_EV_ACCESS ? zsim_pgt_lookup(&p->pt, ev->page) : NULL;
+	if (pte)
+		__builtin_prefetch(pte, 1);
+	p->q_pte[j] = pte;
 	if (ev->name)
 		slot->name = zsim_xstrdup(ev->name);
 }
@@ -286,8 +298,6 @@ static int pump(struct zsim_sim *s, struct zsim_group *g, bool ahead, uint32_t *
 	if (p->killed)
 		return 1;   /* the OOM killer took it: its remaining events vanish */
 	proc_enqueue(p, &ev);
-	if (ev.kind == ZSIM_EV_ACCESS)
-		zsim_pgt_prefetch(&p->pt, ev.page);
 	*to = pi - 1;
 	return 1;
 }
@@ -303,6 +313,20 @@ static int pump(struct zsim_sim *s, struct zsim_group *g, bool ahead, uint32_t *
  * event per event taken.
  */
 #define LOOKAHEAD 16
+#define PREFETCH_FRAME 8   /* events ahead: the entry has arrived, start the frame */
+#define PREFETCH_LINKS 4   /* events ahead: the frame has arrived, start its neighbours */
+
+/* The queued event k ahead of p's next, if it is an access whose PTE is
+ * known: its next stage. */
+static inline void prefetch_ahead(struct zsim_sim *s, struct zsim_proc *p, uint32_t k, int stage)
+{
+	if (p->q_len <= k)
+		return;
+	const uint64_t *pte = p->q_pte[(p->q_head + k) & (p->q_cap - 1)];
+	if (pte)
+		zsim_mm_prefetch(s, *pte, stage);
+}
+
 static int next_event(struct zsim_sim *s, uint32_t i, struct zsim_event *ev, char *err, size_t errlen)
 {
 	struct zsim_group *g = &s->pr.groups[s->pr.procs[i].group];
@@ -321,8 +345,10 @@ static int next_event(struct zsim_sim *s, uint32_t i, struct zsim_event *ev, cha
 	}
 	struct zsim_proc *p = &s->pr.procs[i];
 	*ev = p->q[p->q_head];
-	p->q_head = (p->q_head + 1) % p->q_cap;
+	p->q_head = (p->q_head + 1) & (p->q_cap - 1);
 	p->q_len--;
+	prefetch_ahead(s, p, PREFETCH_FRAME - 1, 1);
+	prefetch_ahead(s, p, PREFETCH_LINKS - 1, 2);
 	return 1;
 }
 
@@ -581,6 +607,7 @@ void zsim_sim_free(struct zsim_sim *s)
 		zsim_pgt_free(&s->pr.procs[i].pt);
 		drop_queue(&s->pr.procs[i]);
 		free(s->pr.procs[i].q);
+		free(s->pr.procs[i].q_pte);
 	}
 	free(s->pr.procs);
 	for (unsigned g = 0; g < s->pr.nr_groups; g++) {

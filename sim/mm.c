@@ -69,6 +69,11 @@ static uint32_t frame_take(struct zsim_sim *s)
 	memset(&s->mm.frames[f], 0, sizeof(s->mm.frames[f]));
 	s->mm.frames[f].list = 0xff;
 	s->mm.frames[f].swap = ZSIM_FRAME_NONE;
+	/* the frame the next allocation will take: start loading it (a hint) */
+	if (s->mm.nr_freed_structs)
+		__builtin_prefetch(&s->mm.frames[s->mm.free_structs[s->mm.nr_freed_structs - 1]], 1);
+	else if (s->mm.next_fresh_frame < s->mm.nr_frames)
+		__builtin_prefetch(&s->mm.frames[s->mm.next_fresh_frame], 1);
 	return f;
 }
 
@@ -181,6 +186,15 @@ static bool test_clear_young(void *ctx, uint32_t f)
 	return true;
 }
 
+/* The policies' hint: start loading the PTE of frame f (an anon page's) */
+static void prefetch_pte(void *ctx, uint32_t f)
+{
+	struct zsim_sim *s = ctx;
+	const struct zsim_frame *fr = &s->mm.frames[f];
+	if (fr->kind == ZSIM_FK_ANON)
+		zsim_pgt_prefetch(&s->pr.procs[fr->owner].pt, fr->index);
+}
+
 static uint64_t kswapd(struct zsim_sim *s, void *ctx);
 
 int zsim_mm_init(struct zsim_sim *s, char *err, size_t errlen)
@@ -203,6 +217,7 @@ int zsim_mm_init(struct zsim_sim *s, char *err, size_t errlen)
 	s->mm.policy_priv = zsim_xcalloc(1, s->mm.policy->priv_size);
 	s->mm.policy_env.test_clear_young = test_clear_young;
 	s->mm.policy_env.ctx = s;
+	s->mm.policy_env.prefetch = prefetch_pte;
 	s->mm.policy->init(s->mm.policy_priv, s->mm.frames, s->mm.nr_frames, &s->mm.policy_env);
 	s->mm.victims = zsim_xmalloc(SWAP_CLUSTER_MAX * sizeof(*s->mm.victims));
 	s->mm.ram_source.get = ram_get;
@@ -326,6 +341,11 @@ static uint64_t shrink_list(struct zsim_sim *s, int type, uint64_t nr, uint64_t 
 	uint64_t freed = 0;
 	while (nr > 0 && freed < want) {
 		size_t chunk = nr < SWAP_CLUSTER_MAX ? (size_t)nr : SWAP_CLUSTER_MAX;
+		/* watermarks off: isolate no more than is still wanted, so direct reclaim
+		 * evicts exactly the one page it needs (RAM an exact cache of its size);
+		 * with watermarks on the kernel's 32-page batches stand */
+		if (!s->cfg.watermarks && chunk > want - freed)
+			chunk = (size_t)(want - freed);
 		uint64_t rotated = 0;
 		size_t n = s->mm.policy->isolate(s->mm.policy_priv, type, chunk, s->mm.victims, chunk, &rotated);
 		nr -= chunk;
@@ -549,8 +569,9 @@ uint32_t zsim_mm_alloc_frame(struct zsim_sim *s, struct zsim_proc *p)
 			return frame_take(s);
 		if (s->mm.in_reclaim && s->mm.nr_free && s->mm.nr_free_structs)
 			return frame_take(s);
-		/* direct reclaim: SWAP_CLUSTER_MAX pages; one page when watermarks are off,
-		 * which makes RAM behave as a cache of exactly its size (cross-checks) */
+		/* direct reclaim: SWAP_CLUSTER_MAX pages; one page when watermarks are off
+		 * (shrink_list then isolates no more), which makes RAM behave as a cache
+		 * of exactly its size at every size (tests/e2e/t_crosscheck.sh) */
 		s->vm.allocstall++;
 		uint64_t cpu = 0;
 		uint64_t freed = shrink(s, s->cfg.watermarks ? SWAP_CLUSTER_MAX : 1, false, &cpu);
@@ -655,6 +676,21 @@ static void anon_write(struct zsim_sim *s, struct zsim_frame *fr, const struct z
 	if (fr->mflags & ZSIM_MF_SWAPCACHE) {
 		zsim_swap_release(s, zsim_swp_entry(fr->swapdev, fr->swap));
 		fr->mflags &= (uint8_t)~ZSIM_MF_SWAPCACHE;
+	}
+}
+
+void zsim_mm_prefetch(struct zsim_sim *s, uint64_t e, int stage)
+{
+	if (e & ZSIM_PTE_PRESENT) {
+		/* a hit touches the frame only where the policy orders by touch() */
+		if (!s->mm.policy->touch || !s->mm.policy->prefetch)
+			return;
+		if (stage == 1)
+			__builtin_prefetch(&s->mm.frames[(uint32_t)e], 1);
+		else
+			s->mm.policy->prefetch(s->mm.policy_priv, (uint32_t)e);
+	} else if ((e & ZSIM_PTE_SWAPPED) && stage == 1) {
+		__builtin_prefetch(zsim_swap_slot_of(s, zsim_pte_swp(e)), 1);
 	}
 }
 
@@ -779,10 +815,20 @@ struct exit_walk {
 	struct zsim_proc *p;
 };
 
+/* Teardown walks a leaf's entries in order: start loading the frame of the
+ * entry EXIT_PREFETCH_FRAME ahead and the list neighbours of the one
+ * EXIT_PREFETCH_LINKS ahead (hints; entries past the leaf's end are left). */
+#define EXIT_PREFETCH_FRAME 8
+#define EXIT_PREFETCH_LINKS 4
 static void exit_one(void *arg, uint64_t page, uint64_t *e)
 {
 	struct exit_walk *w = arg;
-	(void)page;
+	uint64_t k = page & (ZSIM_PGT_LEAF - 1);
+	if (k + EXIT_PREFETCH_FRAME < ZSIM_PGT_LEAF && (e[EXIT_PREFETCH_FRAME] & ZSIM_PTE_PRESENT))
+		__builtin_prefetch(&w->s->mm.frames[(uint32_t)e[EXIT_PREFETCH_FRAME]], 1);
+	if (k + EXIT_PREFETCH_LINKS < ZSIM_PGT_LEAF && (e[EXIT_PREFETCH_LINKS] & ZSIM_PTE_PRESENT) &&
+	    w->s->mm.policy->prefetch)
+		w->s->mm.policy->prefetch(w->s->mm.policy_priv, (uint32_t)e[EXIT_PREFETCH_LINKS]);
 	drop_pte(w->s, w->p, *e);
 }
 

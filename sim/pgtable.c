@@ -10,13 +10,7 @@
 
 #define DIR_INITIAL 16
 
-static inline uint64_t dir_hash(uint64_t k)
-{
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdull;
-	k ^= k >> 33;
-	return k;
-}
+#define dir_hash zsim_pgt_hash
 
 void zsim_pgt_init(struct zsim_pgtable *t)
 {

@@ -41,10 +41,26 @@ void zsim_pgt_free(struct zsim_pgtable *t);
 /* The leaf for key (page >> 9) + 1, or NULL; `create`: make it if absent. */
 uint64_t *zsim_pgt_leaf(struct zsim_pgtable *t, uint64_t key, int create);
 
+static inline uint64_t zsim_pgt_hash(uint64_t k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdull;
+	k ^= k >> 33;
+	return k;
+}
+
+/* The last leaf used, else a leaf in its home bucket (most are: the directory
+ * is at most half full) without a call; else the slow path. */
 static inline uint64_t *zsim_pgt_find_leaf(struct zsim_pgtable *t, uint64_t key, int create)
 {
 	if (t->last_key == key)
 		return t->last_leaf;
+	const struct zsim_pgt_dir *d = &t->dir[zsim_pgt_hash(key) & t->mask];
+	if (d->key == key) {
+		t->last_key = key;
+		t->last_leaf = d->leaf;
+		return d->leaf;
+	}
 	return zsim_pgt_leaf(t, key, create);
 }
 

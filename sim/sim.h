@@ -131,6 +131,7 @@ struct zsim_proc {
 	struct zsim_event *q;
 	uint32_t q_head, q_len, q_cap;
 	char **q_names;            /* names of PROC_CREATE/FILE_CREATE events in q */
+	uint64_t **q_pte;          /* beside q: a queued access's PTE, once its leaf exists (prefetch) */
 };
 
 struct zsim_file {
@@ -399,6 +400,11 @@ void zsim_mm_free(struct zsim_sim *s);
 int zsim_mm_access(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, bool write,
 		   const struct zsim_content_ref *c, uint64_t *wait_until);
 void zsim_mm_unmap(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, uint64_t npages);
+/* A hint, some accesses before a page with entry e is touched (the entry was
+ * loaded earlier): stage 1 starts loading its frame (or swap slot), stage 2,
+ * later, what the policy will write (list neighbours).  Changes nothing but
+ * the cache. */
+void zsim_mm_prefetch(struct zsim_sim *s, uint64_t e, int stage);
 /* Free everything a process holds (exit or kill); the engine then reaps it (zsim_proc_reap). */
 void zsim_mm_exit(struct zsim_sim *s, struct zsim_proc *p);
 /* Get one frame for a page of p (NULL: the kernel's own); may reclaim (charged to p) or OOM-kill.

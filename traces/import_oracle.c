@@ -45,12 +45,27 @@ static const struct zsim_opt oracle_opts_tab[] = {
 	{ NULL, NULL, 0, NULL, 0, 0, NULL, 0 },
 };
 
-/* Object id -> dense page number: open addressing, keys stored + 1 (id ~0 is
- * kept apart). */
-struct idmap {
+/*
+ * Object id -> dense page number, the one per-object map the mapping needs.
+ * Kept small, as the replay keeps its own per-page tables (8 bytes of PTE per
+ * page and more): IDMAP_PARTS open-addressing tables chosen by the id's hash,
+ * each holding ids + 1 (0: empty; id ~0 is kept apart) and 32-bit page
+ * numbers, grown on its own at 3/4 load.  About 12-24 bytes per object,
+ * and growing one part at a time never doubles the whole map's memory at
+ * once (one big table did: 1.5 GiB at the moment of growth for 19 M objects).
+ */
+#define IDMAP_PARTS_SHIFT 8
+#define IDMAP_PARTS (1u << IDMAP_PARTS_SHIFT)
+#define IDMAP_MAX_PAGES UINT32_MAX   /* page numbers are 32-bit: 16 TiB of pages */
+
+struct idmap_part {
 	uint64_t *key;
-	uint64_t *val;
-	size_t cap, n;
+	uint32_t *val;
+	uint32_t cap, n;
+};
+
+struct idmap {
+	struct idmap_part part[IDMAP_PARTS];
 	bool has_max;
 	uint64_t max_val;
 };
@@ -64,7 +79,29 @@ static uint64_t mix64(uint64_t x)
 	return x ^ (x >> 33);
 }
 
-/* The dense number of id; *fresh tells whether it was new. */
+static void idmap_grow(struct idmap_part *t)
+{
+	uint32_t ncap = t->cap ? t->cap * 2 : 64;
+	uint64_t *nk = zsim_xcalloc(ncap, sizeof(*nk));
+	uint32_t *nv = zsim_xmalloc(ncap * sizeof(*nv));
+	for (uint32_t i = 0; i < t->cap; i++)
+		if (t->key[i])
+			for (uint32_t j = (uint32_t)(mix64(t->key[i]) >> IDMAP_PARTS_SHIFT) & (ncap - 1);;
+			     j = (j + 1) & (ncap - 1))
+				if (!nk[j]) {
+					nk[j] = t->key[i];
+					nv[j] = t->val[i];
+					break;
+				}
+	free(t->key);
+	free(t->val);
+	t->key = nk;
+	t->val = nv;
+	t->cap = ncap;
+}
+
+/* The dense number of id; *fresh tells whether it was new (then it is `next`,
+ * which must be <= IDMAP_MAX_PAGES). */
 static uint64_t idmap_get(struct idmap *m, uint64_t id, uint64_t next, bool *fresh)
 {
 	*fresh = false;
@@ -76,34 +113,28 @@ static uint64_t idmap_get(struct idmap *m, uint64_t id, uint64_t next, bool *fre
 		}
 		return m->max_val;
 	}
-	uint64_t k = id + 1;
-	if ((m->n + 1) * 2 > m->cap) {
-		size_t ncap = m->cap ? m->cap * 2 : 4096;
-		uint64_t *nk = zsim_xcalloc(ncap, sizeof(*nk)), *nv = zsim_xmalloc(ncap * sizeof(*nv));
-		for (size_t i = 0; i < m->cap; i++)
-			if (m->key[i])
-				for (size_t j = mix64(m->key[i]) & (ncap - 1);; j = (j + 1) & (ncap - 1))
-					if (!nk[j]) {
-						nk[j] = m->key[i];
-						nv[j] = m->val[i];
-						break;
-					}
-		free(m->key);
-		free(m->val);
-		m->key = nk;
-		m->val = nv;
-		m->cap = ncap;
-	}
-	for (size_t j = mix64(k) & (m->cap - 1);; j = (j + 1) & (m->cap - 1)) {
-		if (m->key[j] == k)
-			return m->val[j];
-		if (!m->key[j]) {
-			m->key[j] = k;
-			m->val[j] = next;
-			m->n++;
+	uint64_t k = id + 1, h = mix64(k);
+	struct idmap_part *t = &m->part[h & (IDMAP_PARTS - 1)];
+	if ((uint64_t)(t->n + 1) * 4 > (uint64_t)t->cap * 3)
+		idmap_grow(t);
+	for (uint32_t j = (uint32_t)(h >> IDMAP_PARTS_SHIFT) & (t->cap - 1);; j = (j + 1) & (t->cap - 1)) {
+		if (t->key[j] == k)
+			return t->val[j];
+		if (!t->key[j]) {
+			t->key[j] = k;
+			t->val[j] = (uint32_t)next;
+			t->n++;
 			*fresh = true;
 			return next;
 		}
+	}
+}
+
+static void idmap_free(struct idmap *m)
+{
+	for (unsigned i = 0; i < IDMAP_PARTS; i++) {
+		free(m->part[i].key);
+		free(m->part[i].val);
 	}
 }
 
@@ -118,7 +149,7 @@ static uint64_t le(const uint8_t *p, int n)
 static int oracle_run(struct zsim_gen *g, const void *vo, struct zsim_import_in *in)
 {
 	const struct oracle_opts *o = vo;
-	struct idmap m = { 0 };
+	struct idmap *m = zsim_xcalloc(1, sizeof(*m));
 	uint8_t *buf = zsim_xmalloc(REC_SIZE * RECS_PER_READ);
 	uint64_t pages = 0, off = 0, last_ts = 0;
 	bool have_ts = false;
@@ -148,7 +179,13 @@ static int oracle_run(struct zsim_gen *g, const void *vo, struct zsim_import_in 
 				have_ts = true;
 			}
 			bool fresh;
-			uint64_t page = idmap_get(&m, id, pages, &fresh);
+			if (pages > IDMAP_MAX_PAGES) {
+				zsim_gen_fail(g, ZSIM_EINVAL, "%s: record at offset %llu: more than %llu distinct objects",
+					      zsim_import_name(in), (unsigned long long)(off + (uint64_t)(r - buf)),
+					      (unsigned long long)IDMAP_MAX_PAGES + 1);
+				break;
+			}
+			uint64_t page = idmap_get(m, id, pages, &fresh);
 			if (fresh) {
 				if ((pages & ((1u << MAP_CHUNK_SHIFT) - 1)) == 0)
 					zsim_gen_map(g, pid, ZSIM_GEN_ANON_BASE + pages, 1u << MAP_CHUNK_SHIFT,
@@ -161,14 +198,14 @@ static int oracle_run(struct zsim_gen *g, const void *vo, struct zsim_import_in 
 				zsim_gen_read(g, pid, ZSIM_GEN_ANON_BASE + page);
 		}
 		off += (uint64_t)n;
-		if ((size_t)n < REC_SIZE * RECS_PER_READ)
+		if (g->err || (size_t)n < REC_SIZE * RECS_PER_READ)
 			break;
 	}
 	if (pid)
 		zsim_gen_exit(g, pid);
 	free(buf);
-	free(m.key);
-	free(m.val);
+	idmap_free(m);
+	free(m);
 	return g->err;
 }
 

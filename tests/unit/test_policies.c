@@ -416,7 +416,7 @@ static bool stub_young(void *ctx, uint32_t f)
 
 START_TEST(test_accessed_bits_harvested)
 {
-	static const struct zsim_reclaim_env env = { stub_young, NULL };
+	static const struct zsim_reclaim_env env = { .test_clear_young = stub_young, .ctx = NULL };
 	const char *names[] = { "lru2", "clock" };
 	for (int k = 0; k < 2; k++) {
 		struct pol p;
