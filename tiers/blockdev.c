@@ -15,19 +15,36 @@
  * swap layer remembers what each slot holds.  Counters: reads, writes, bytes,
  * busy time.
  *
- * Flash wear (ssd, emmc).  The controller's wear levelling spreads writes over
- * the whole flash (flash_pages, which may be more than the part the config
- * uses, e.g. a swap partition on a larger eMMC); every page the host writes
- * costs waf pages of NAND programs (write amplification: garbage collection,
- * small random writes); each NAND block endures pe_cycles program/erase
- * cycles.  So the rated life is flash x pe_cycles of NAND writes, i.e. the
- * JEDEC TBW = flash x pe_cycles / waf, and a run reports the fraction of it
- * used (nand_pages_written / (flash_pages x pe_cycles)); results.c turns the
- * rate into years.  A constant waf is the simplification: the real one
- * depends on the write pattern, free space and the controller.
+ * Request merging.  The block layer merges a request into the one before it
+ * when it continues it (the next sectors, same direction) and that one has not
+ * been dispatched yet - it waits in the queue behind a busy device, or sits in
+ * the submitter's plug at the same instant - up to max_sectors_kb (the
+ * queue's limit; 512 KiB, eMMC hosts' usual max_req_size).  A merged request
+ * pays the latency once and then streams at the bandwidth, so a swap-out
+ * stream on a busy eMMC reaches the device's sequential speed.  Each merged
+ * piece learns the merged request's end (the earlier ones were told an earlier
+ * one: optimistic for a reader merged into, exact for the last piece).
  *
- * Dropped: request merging and reordering by an I/O scheduler, write caches,
- * garbage collection stalls, read/write interference beyond sharing slots.
+ * Flash wear (ssd, emmc).  wear_model "ftl" (default): every page written goes
+ * through a flash translation layer (tiers/ftl.c: page mapping,
+ * over-provisioning, greedy or cost-benefit GC, dynamic and static wear
+ * levelling) over the whole flash (flash_size, which may be more than this
+ * device: a swap partition on a larger eMMC, the rest holding static data in
+ * the share flash_fill), so NAND writes, erase counts and write amplification
+ * come from the write pattern and the free space.  The device starts used
+ * (precondition) unless told otherwise.  A freed swap slot is trimmed in the
+ * FTL only with `discard` (swapon --discard=pages; the kernel discards freed
+ * swap clusters, the model each freed page); without it the page stays valid
+ * until overwritten, as the kernel sends nothing.  wear_model "constant": NAND
+ * writes = host writes x waf, the cheap option.  Either way each NAND block
+ * endures pe_cycles program/erase cycles, and a run reports the share of the
+ * rated life it used (NAND pages written / (pages wear spreads over x
+ * pe_cycles)); results.c turns it into years, at the run's rate and at the
+ * config's duty, and sums partitions naming the same `flash`.
+ *
+ * Dropped: reordering by an I/O scheduler, front merges, write caches,
+ * garbage collection stalls (GC costs NAND writes, not time), read/write
+ * interference beyond sharing slots.
  */
 #include "tier.h"
 #include "ftl.h"
