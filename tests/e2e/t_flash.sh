@@ -136,3 +136,17 @@ for b in "$ROOT"/configs/boards/*.json; do
 	check "board $n: its flash reported" sh -c "grep -q '\"flash\": {' '$T/b-$n/summary.json' &&
 		grep -A2 '\"flash\": {' '$T/b-$n/summary.json' | grep -q '\": {'"
 done
+
+# ---------------------------------------------------------------------------
+# scripts/stacks-table.sh (the README's stacks table), on the sample traces
+# standing in for the seed workload's: a header, a rule and five rows of seven
+# columns; the duty stated in the header.
+# ---------------------------------------------------------------------------
+mkdir -p "$T/st"
+cp "$T/hogger-4m.trc" "$T/st/hogger-800m.trc"
+cp "$T/kbuild-mini.trc" "$T/st/kbuild.trc"
+check "stacks table runs" sh -c "DUTY='2 runs/day' sh '$ROOT/scripts/stacks-table.sh' '$ZSIM' '$T/st' '$T/st-out' > '$T/st.md'"
+check "stacks table: 7 lines" test "$(wc -l < "$T/st.md")" -eq 7
+check "stacks table: 7 columns each" awk -F'|' 'NF != 9 { exit 1 }' "$T/st.md"
+check "stacks table: the duty in its header" grep -q "| life at 2 runs/day |$" "$T/st.md"
+check "stacks table: the dm-cache row" grep -q "^| dm-cache, zram cache, HDD origin (exp. 3, 3.12) | 0 | dm0 " "$T/st.md"
