@@ -37,4 +37,8 @@ echo "== trace format: 50M kbuild-like events, write then read back (best of 3)"
 "$BENCH/trace_bench" 50000000
 
 echo
+echo "== FTL model (tiers/ftl.c): simulator time per simulated host write, 4 GiB device, 4Mi writes"
+"$BENCH/ftl_bench"
+
+echo
 sh "$(dirname "$0")/sim_bench.sh" "$ZSIM" "$tmp"

@@ -4,7 +4,7 @@
  * Shape of a config (every key optional unless marked; sizes are "1G", "800M"
  * or integers of bytes; times always carry a unit: "10us", "1ms", "2s"):
  *
- *   { "kernel": "6.18", "seed": 1,
+ *   { "kernel": "6.18", "seed": 1, "duty": "1 run/day" (optional; parse_duty),
  *     "machine": { "ram": "1G" (required), "cpus": 4, "firmware_reserve": "0",
  *                  "kernel_reserve": "64M" },
  *     "mm": { "policy": "lru2", "swappiness": 60, "page_cluster": 3,
@@ -652,10 +652,49 @@ static void set_defaults(struct zsim_config *cfg)
 	cfg->minor_fault_ns = 1000;   /* order of a page fault with a zeroed page: ~1 us */
 }
 
+/*
+ * "duty": how often the run the traces describe happens, so flash wear can be
+ * read as years of that use: "N run/day", "N runs/week" (N > 0, a real), or
+ * a time of running per day or week, "8h/day", "90m/week" (the traces' write
+ * rate holds while the machine runs).  Whole-config, not per device: every
+ * device of one machine runs together.
+ */
+static int parse_duty(const struct ctx *c, json_t *v, struct zsim_config *cfg)
+{
+	static const char *const want = "expected \"N run/day\", \"N runs/week\", \"8h/day\" or \"TIME/week\"";
+	const char *t = json_is_string(v) ? json_string_value(v) : NULL;
+	char buf[32], *slash;
+	if (!t || strlen(t) >= sizeof(buf))
+		return bad(c, "$.duty", "%s", want);
+	strcpy(buf, t);
+	slash = strrchr(buf, '/');
+	if (!slash)
+		return bad(c, "$.duty", "%s", want);
+	*slash = 0;
+	double per = strcmp(slash + 1, "day") == 0 ? 1 : strcmp(slash + 1, "week") == 0 ? 7 : 0;
+	char *sp = strchr(buf, ' ');
+	double n = 0;
+	uint64_t ns = 0;
+	if (per > 0 && sp && (strcmp(sp + 1, "run") == 0 || strcmp(sp + 1, "runs") == 0)) {
+		*sp = 0;
+		if (zsim_parse_real(buf, &n) < 0 || !(n > 0) || n > 1e6)
+			return bad(c, "$.duty", "%s (N a number above 0)", want);
+		cfg->duty_runs_per_day = n / per;
+	} else if (per > 0 && zsim_parse_time(buf, &ns) == 0) {
+		if (!ns || (double)ns > per * 86400e9)
+			return bad(c, "$.duty", "%s: the time must be above 0 and at most the %s", want,
+				   per > 1 ? "week" : "day");
+		cfg->duty_secs_per_day = (double)ns / 1e9 / per;
+	} else
+		return bad(c, "$.duty", "%s", want);
+	strcpy(cfg->duty, t);
+	return 0;
+}
+
 static int parse_root(const struct ctx *c, json_t *root, struct zsim_config *cfg)
 {
 	static const char *const keys[] = { "kernel", "seed", "machine", "mm", "devices", "swap",
-					    "filesystems", "codec_time", "zswap", "comment", NULL };
+					    "filesystems", "codec_time", "zswap", "comment", "duty", NULL };
 	json_t *v;
 	bool used[ZSIM_CFG_MAX_DEVICES] = { 0 };
 	set_defaults(cfg);
@@ -675,6 +714,8 @@ static int parse_root(const struct ctx *c, json_t *root, struct zsim_config *cfg
 	}
 	if ((v = json_object_get(root, "seed")))
 		TRY(get_uint(c, "$.seed", v, INT64_MAX, &cfg->seed));
+	if ((v = json_object_get(root, "duty")))
+		TRY(parse_duty(c, v, cfg));
 	if (!(v = json_object_get(root, "machine")))
 		return bad(c, "$", "missing key 'machine' (at least {\"ram\": SIZE})");
 	TRY(parse_machine(c, v, cfg));
@@ -792,6 +833,8 @@ char *zsim_config_dump(const struct zsim_config *cfg)
 	json_t *devs = json_object(), *swap = json_array(), *fss = json_object();
 	json_object_set_new(r, "kernel", json_string(cfg->kp->name));
 	json_object_set_new(r, "seed", json_integer((json_int_t)cfg->seed));
+	if (cfg->duty[0])
+		json_object_set_new(r, "duty", json_string(cfg->duty));
 	json_object_set_new(m, "ram", json_integer((json_int_t)cfg->ram));
 	json_object_set_new(m, "cpus", json_integer(cfg->cpus));
 	json_object_set_new(m, "firmware_reserve", json_integer((json_int_t)cfg->firmware_reserve));

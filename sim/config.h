@@ -74,6 +74,12 @@ struct zsim_config {
 	unsigned nr_swap;
 	struct zsim_fs_cfg fs[ZSIM_CFG_MAX_FS];
 	unsigned nr_fs;
+	/* "duty" (whole config): how often the machine runs what the traces hold,
+	 * for flash lifetimes: duty[0] == 0: not stated (only the 24/7 rate);
+	 * else one of duty_runs_per_day ("1 run/day") or duty_secs_per_day
+	 * ("8h/day") is nonzero */
+	char duty[32];
+	double duty_runs_per_day, duty_secs_per_day;
 	/* zswap ("$.zswap"): a frontswap tier's settings in a device-shaped record
 	 * (name "zswap", no size); has_zswap false: no such section */
 	bool has_zswap;

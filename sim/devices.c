@@ -37,6 +37,43 @@ static int device_new(struct zsim_sim *s, unsigned d, char *err, size_t errlen)
 	return rc;
 }
 
+/*
+ * Devices naming the same "flash" (a tier key: partitions of one physical
+ * chip) share one lifetime, which results.c sums over them; so they must
+ * describe the same chip: the same size of flash, P/E cycles and wear model.
+ */
+static int flash_groups_check(const struct zsim_sim *s, char *err, size_t errlen)
+{
+	static const char *const same[] = { "flash_pages", "pe_cycles", "ftl" };
+	for (unsigned d = 0; d < s->cfg.nr_dev; d++) {
+		const struct zsim_dev_cfg *dc = &s->cfg.dev[d];
+		const struct zsim_key *k = zsim_keys_find(dc->tier->keys, "flash");
+		if (!k || !zsim_key_in_preset(k, dc->preset) || !zsim_key_str(k, dc->tcfg.b)[0])
+			continue;
+		for (unsigned e = 0; e < d; e++) {
+			const struct zsim_dev_cfg *ec = &s->cfg.dev[e];
+			const struct zsim_key *ke = zsim_keys_find(ec->tier->keys, "flash");
+			if (!ke || !zsim_key_in_preset(ke, ec->preset) ||
+			    strcmp(zsim_key_str(ke, ec->tcfg.b), zsim_key_str(k, dc->tcfg.b)) != 0)
+				continue;
+			for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+				uint64_t a = 0, b = 0;
+				zsim_tier_stat(s->dev.devtier[d], same[i], &a);
+				zsim_tier_stat(s->dev.devtier[e], same[i], &b);
+				if (a != b) {
+					snprintf(err, errlen, "$.devices.%s.flash: '%s' is also %s's flash, which has "
+						 "another %s (%llu, here %llu): partitions of one flash describe one chip",
+						 dc->name, zsim_key_str(k, dc->tcfg.b), ec->name, same[i],
+						 (unsigned long long)b, (unsigned long long)a);
+					return ZSIM_EINVAL;
+				}
+			}
+			break;
+		}
+	}
+	return 0;
+}
+
 int zsim_devices_init(struct zsim_sim *s, char *err, size_t errlen)
 {
 	/* lower devices first; the config reader refused loops and shared lowers */
@@ -60,7 +97,7 @@ int zsim_devices_init(struct zsim_sim *s, char *err, size_t errlen)
 			return ZSIM_EINVAL;
 		}
 	}
-	return 0;
+	return flash_groups_check(s, err, errlen);
 }
 
 /* A device's periodic background work (zram's writeback to its backing
@@ -73,6 +110,7 @@ static uint64_t device_background(struct zsim_sim *s, void *ctx)
 	zsim_tier_control(s->dev.devtier[d], ZSIM_TCTL_WRITEBACK, &wb);
 	zsim_tier_control(s->dev.devtier[d], ZSIM_TCTL_BACKGROUND, &every);
 	s->vm.zram_writeback += wb.moved;
+	s->dev.wb_moved[d] += wb.moved;
 	return every;
 }
 

@@ -73,6 +73,108 @@ void zsim_results_init(struct zsim_sim *s)
 
 #define JI(v) json_integer((json_int_t)(v))
 
+/* The physical flash device d belongs to: its "flash" key, else itself. */
+static const char *flash_name(const struct zsim_sim *s, unsigned d)
+{
+	const struct zsim_dev_cfg *dc = &s->cfg.dev[d];
+	const struct zsim_key *k = zsim_keys_find(dc->tier->keys, "flash");
+	if (k && zsim_key_in_preset(k, dc->preset) && zsim_key_str(k, dc->tcfg.b)[0])
+		return zsim_key_str(k, dc->tcfg.b);
+	return dc->name;
+}
+
+static uint64_t dev_stat(const struct zsim_sim *s, unsigned d, const char *name)
+{
+	uint64_t v = 0;
+	zsim_tier_stat(s->dev.devtier[d], name, &v);
+	return v;
+}
+
+/* Lifetimes from the share of the rated life a run used: at the run's rate
+ * all the time, and at the config's duty. */
+static void wear_years(const struct zsim_sim *s, struct zsim_wear *w)
+{
+	double run_s = (double)s->clk.now / 1e9, year = 365.25;
+	w->years = w->nand_pages && s->clk.now ? run_s / w->life_used / (year * 86400.0) : 0;
+	w->years_at_duty = 0;
+	if (w->nand_pages && s->cfg.duty_runs_per_day > 0)
+		w->years_at_duty = 1 / (w->life_used * s->cfg.duty_runs_per_day * year);
+	else if (w->nand_pages && s->cfg.duty_secs_per_day > 0 && s->clk.now)
+		w->years_at_duty = run_s / (w->life_used * s->cfg.duty_secs_per_day * year);
+}
+
+/* Is d the first wearing device of its flash? */
+static bool chip_first(const struct zsim_sim *s, unsigned d)
+{
+	struct zsim_wear w;
+	if (!zsim_wear_of(s, d, &w))
+		return false;
+	for (unsigned k = 0; k < d; k++)
+		if (zsim_wear_of(s, k, &w) && strcmp(flash_name(s, k), flash_name(s, d)) == 0)
+			return false;
+	return true;
+}
+
+/* The wear of d's flash: every partition's NAND writes against the chip's
+ * rated life (the first partition's geometry; devices.c made them agree). */
+static bool chip_wear(const struct zsim_sim *s, unsigned d, struct zsim_wear *w)
+{
+	struct zsim_wear m;
+	if (!zsim_wear_of(s, d, w))
+		return false;
+	/* each partition's FTL spreads its erases over the whole chip's blocks, so
+	 * the chip's erase counts are the sums (for min and max: bounds) */
+	w->host_pages = w->nand_pages = w->erases = w->erase_min = w->erase_max = 0;
+	w->erase_mean = 0;
+	for (unsigned k = d; k < s->cfg.nr_dev; k++)
+		if (strcmp(flash_name(s, k), flash_name(s, d)) == 0 && zsim_wear_of(s, k, &m)) {
+			w->host_pages += m.host_pages;
+			w->nand_pages += m.nand_pages;
+			w->erases += m.erases;
+			w->erase_min += m.erase_min;
+			w->erase_max += m.erase_max;
+			w->erase_mean += m.erase_mean;
+		}
+	uint64_t wp = dev_stat(s, d, "flash_pages");
+	zsim_tier_stat(s->dev.devtier[d], "wear_pages", &wp);
+	double life = (double)wp * (double)dev_stat(s, d, "pe_cycles");
+	w->life_used = w->nand_pages / life;
+	if (w->nand_pages)
+		w->tbw_bytes = (uint64_t)(life * ZSIM_PAGE_SIZE * (double)w->host_pages / (double)w->nand_pages);
+	wear_years(s, w);
+	return true;
+}
+
+/* Wear as summary.json shows it (d: the device, for its "flash" key). */
+static json_t *wear_json(const struct zsim_sim *s, unsigned d, const struct zsim_wear *w)
+{
+	json_t *we = json_object();
+	json_object_set_new(we, "wear_model", json_string(w->ftl ? "ftl" : "constant"));
+	json_object_set_new(we, "host_bytes", JI(w->host_pages * ZSIM_PAGE_SIZE));
+	json_object_set_new(we, "nand_bytes", JI(w->nand_pages * ZSIM_PAGE_SIZE));
+	json_object_set_new(we, "write_amplification",
+			    w->host_pages ? json_real((double)w->nand_pages / (double)w->host_pages) : json_null());
+	json_object_set_new(we, "life_used", json_real(w->life_used));
+	json_object_set_new(we, "years_at_this_rate", w->years > 0 ? json_real(w->years) : json_null());
+	if (s->cfg.duty[0]) {
+		json_object_set_new(we, "duty", json_string(s->cfg.duty));
+		json_object_set_new(we, "years_at_duty", w->years_at_duty > 0 ? json_real(w->years_at_duty) : json_null());
+	}
+	json_object_set_new(we, "tbw_bytes", JI(w->tbw_bytes));
+	if (w->ftl) {   /* erase counts over the blocks of the flash */
+		json_t *er = json_object();
+		json_object_set_new(er, "total", JI(w->erases));
+		json_object_set_new(er, "min", JI(w->erase_min));
+		json_object_set_new(er, "max", JI(w->erase_max));
+		json_object_set_new(er, "mean", json_real(w->erase_mean));
+		json_object_set_new(er, "spread", JI(w->erase_max - w->erase_min));
+		json_object_set_new(we, "erases", er);
+	}
+	if (strcmp(flash_name(s, d), s->cfg.dev[d].name) != 0)
+		json_object_set_new(we, "flash", json_string(flash_name(s, d)));
+	return we;
+}
+
 json_t *zsim_summary(const struct zsim_sim *s, const struct zsim_run_info *ri)
 {
 	json_t *r = json_object();
@@ -95,7 +197,16 @@ json_t *zsim_summary(const struct zsim_sim *s, const struct zsim_run_info *ri)
 	json_object_set_new(o, "oom_kills", JI(s->vm.oom_kill));
 	json_object_set_new(o, "enospc", JI(s->vm.enospc));
 	json_object_set_new(o, "lost_writes", JI(s->vm.lost_writes));
-	json_object_set_new(o, "zram_writeback_pages", JI(s->vm.zram_writeback));
+	uint64_t wb_zram = 0, wb_dmc = 0;
+	bool dmc = false;
+	for (unsigned d = 0; d < s->cfg.nr_dev; d++) {   /* each device's background writeback */
+		bool is_dmc = strcmp(zsim_dev_type_name(&s->cfg.dev[d]), "dmcache") == 0;
+		dmc |= is_dmc;
+		*(is_dmc ? &wb_dmc : &wb_zram) += s->dev.wb_moved[d];
+	}
+	json_object_set_new(o, "zram_writeback_pages", JI(wb_zram));
+	if (dmc)
+		json_object_set_new(o, "dmcache_writeback_pages", JI(wb_dmc));
 	json_object_set_new(o, "swap_write_failures", JI(s->vm.swap_write_fail));
 	json_object_set_new(o, "processes", JI(s->pr.nr_procs));
 	json_object_set_new(o, "processes_finished", JI(finished));
@@ -180,17 +291,24 @@ json_t *zsim_summary(const struct zsim_sim *s, const struct zsim_run_info *ri)
 		json_object_set_new(e, "type", json_string(zsim_dev_type_name(&s->cfg.dev[d])));
 		for (size_t k = 0; k < n; k++)
 			json_object_set_new(e, st[k].name, JI(st[k].value));
-		if (zsim_wear_of(s, d, &w)) {
-			json_t *we = json_object();
-			json_object_set_new(we, "life_used", json_real(w.life_used));
-			json_object_set_new(we, "years_at_this_rate",
-					    w.years > 0 ? json_real(w.years) : json_null());
-			json_object_set_new(we, "tbw_bytes", JI(w.tbw_bytes));
-			json_object_set_new(e, "wear", we);
-		}
+		if (zsim_wear_of(s, d, &w))
+			json_object_set_new(e, "wear", wear_json(s, d, &w));
 		json_object_set_new(devs, s->cfg.dev[d].name, e);
 	}
 	json_object_set_new(r, "devices", devs);
+	json_t *chips = json_object();
+	for (unsigned d = 0; d < s->cfg.nr_dev; d++) {
+		struct zsim_wear w;
+		if (!chip_first(s, d) || !chip_wear(s, d, &w))
+			continue;
+		json_t *e = wear_json(s, d, &w), *mem = json_array();
+		for (unsigned k = d; k < s->cfg.nr_dev; k++)
+			if (strcmp(flash_name(s, k), flash_name(s, d)) == 0)
+				json_array_append_new(mem, json_string(s->cfg.dev[k].name));
+		json_object_set_new(e, "devices", mem);
+		json_object_set_new(chips, flash_name(s, d), e);
+	}
+	json_object_set_new(r, "flash", chips);
 
 	json_t *fss = json_object();
 	for (unsigned i = 0; i < s->cfg.nr_fs; i++) {
@@ -255,17 +373,28 @@ json_t *zsim_summary(const struct zsim_sim *s, const struct zsim_run_info *ri)
  */
 bool zsim_wear_of(const struct zsim_sim *s, unsigned d, struct zsim_wear *w)
 {
-	uint64_t pe = 0, flash = 0, nand = 0, waf = 1000;
+	uint64_t pe = 0, flash = 0, nand = 0, waf = 1000, host = 0, ftl = 0;
 	const struct zsim_tier *t = s->dev.devtier[d];
 	if (!t || zsim_tier_stat(t, "pe_cycles", &pe) < 0 || !pe)
 		return false;
 	zsim_tier_stat(t, "flash_pages", &flash);
+	zsim_tier_stat(t, "wear_pages", &flash);   /* the FTL's: the blocks wear is spread over */
 	zsim_tier_stat(t, "nand_pages_written", &nand);
 	zsim_tier_stat(t, "waf_milli", &waf);
+	zsim_tier_stat(t, "pages_written", &host);
+	zsim_tier_stat(t, "ftl", &ftl);
 	double life = (double)flash * (double)pe;   /* NAND pages the flash can take */
-	w->life_used = nand / life;
-	w->tbw_bytes = (uint64_t)(life * ZSIM_PAGE_SIZE * 1000.0 / (double)waf);
-	w->years = nand && s->clk.now ? life / (double)nand * ((double)s->clk.now / 1e9) / (365.25 * 86400.0) : 0;
+	*w = (struct zsim_wear){ .life_used = nand / life, .host_pages = host, .nand_pages = nand, .ftl = ftl != 0 };
+	if (ftl) {
+		uint64_t mean = 0;
+		zsim_tier_stat(t, "erases", &w->erases);
+		zsim_tier_stat(t, "erase_min", &w->erase_min);
+		zsim_tier_stat(t, "erase_max", &w->erase_max);
+		zsim_tier_stat(t, "erase_mean_milli", &mean);
+		w->erase_mean = (double)mean / 1000.0;
+	}
+	w->tbw_bytes = (uint64_t)(life * ZSIM_PAGE_SIZE * 1000.0 / (double)(waf ? waf : 1000));
+	wear_years(s, w);
 	return true;
 }
 
@@ -322,17 +451,29 @@ void zsim_print_summary(FILE *out, const struct zsim_sim *s, const struct zsim_r
 	}
 	for (unsigned d = 0; d < s->cfg.nr_dev; d++) {
 		struct zsim_wear w;
-		uint64_t wr = 0;
-		if (!zsim_wear_of(s, d, &w) || zsim_tier_stat(s->dev.devtier[d], "pages_written", &wr) < 0 || !wr)
+		if (!chip_first(s, d) || !chip_wear(s, d, &w) || !w.host_pages)
 			continue;
-		human_size(a, sizeof(a), wr);
+		human_size(a, sizeof(a), w.host_pages);
+		human_size(b, sizeof(b), w.nand_pages);
+		char who[96] = "", y[32];
+		for (unsigned k = d; k < s->cfg.nr_dev; k++)   /* a flash of several partitions: name them */
+			if (strcmp(flash_name(s, d), s->cfg.dev[d].name) != 0 &&
+			    strcmp(flash_name(s, k), flash_name(s, d)) == 0 && strlen(who) + 34 < sizeof(who))
+				snprintf(who + strlen(who), sizeof(who) - strlen(who), "%s%s", who[0] ? "+" : " (",
+					 s->cfg.dev[k].name);
+		if (who[0])
+			strcat(who, ")");
+		fprintf(out, "  wear %-8s%s %s written, %s to NAND (WAF %.2f, %s): %.4f%% of its rated life "
+			"(TBW %.2f TB)", flash_name(s, d), who, a, b, (double)w.nand_pages / (double)w.host_pages,
+			w.ftl ? "ftl" : "constant", 100.0 * w.life_used, (double)w.tbw_bytes / 1e12);
 		if (w.years >= 1)
-			snprintf(b, sizeof(b), "%.1f years", w.years);
+			snprintf(y, sizeof(y), "%.1f years", w.years);
 		else
-			snprintf(b, sizeof(b), "%.1f days", w.years * 365.25);
-		fprintf(out, "  wear %-8s %s written: %.4f%% of its rated life (TBW %.2f TB); "
-			"writing at this rate all the time, it would last %s\n",
-			s->cfg.dev[d].name, a, 100.0 * w.life_used, (double)w.tbw_bytes / 1e12, b);
+			snprintf(y, sizeof(y), "%.1f days", w.years * 365.25);
+		fprintf(out, "; writing at this rate all the time, it would last %s", y);
+		if (w.years_at_duty > 0)
+			fprintf(out, "; at %s, %.1f years", s->cfg.duty, w.years_at_duty);
+		fputc('\n', out);
 	}
 	if (s->vm.lost_writes)
 		fprintf(out, "  DATA LOST: %llu page write-back(s) refused by the device and dropped "

@@ -24,6 +24,11 @@ struct zsim_wear {
 	double life_used;      /* fraction of the rated NAND writes the run used */
 	double years;          /* life at the run's write rate; 0 when nothing was written */
 	uint64_t tbw_bytes;    /* rated host writes: flash x P/E cycles / WAF */
+	double years_at_duty;  /* life at the config's "duty"; 0: no duty stated, or no writes */
+	uint64_t host_pages, nand_pages;   /* written by the host, programmed into NAND */
+	bool ftl;              /* NAND writes from the FTL model (else host x a constant waf) */
+	uint64_t erases, erase_min, erase_max;   /* FTL: erases of the run; per block least, most */
+	double erase_mean;                       /* FTL: per block */
 };
 bool zsim_wear_of(const struct zsim_sim *s, unsigned d, struct zsim_wear *w);
 

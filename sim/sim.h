@@ -302,6 +302,7 @@ struct zsim_swapstate {
 /* devices.c: one tier instance per configured device */
 struct zsim_devices {
 	struct zsim_tier *devtier[ZSIM_CFG_MAX_DEVICES];
+	uint64_t wb_moved[ZSIM_CFG_MAX_DEVICES];   /* pages each device's background writeback moved down */
 };
 
 /* fs.c: files, filesystems, and the dirty page cache the flusher writes */

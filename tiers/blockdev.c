@@ -15,21 +15,39 @@
  * swap layer remembers what each slot holds.  Counters: reads, writes, bytes,
  * busy time.
  *
- * Flash wear (ssd, emmc).  The controller's wear levelling spreads writes over
- * the whole flash (flash_pages, which may be more than the part the config
- * uses, e.g. a swap partition on a larger eMMC); every page the host writes
- * costs waf pages of NAND programs (write amplification: garbage collection,
- * small random writes); each NAND block endures pe_cycles program/erase
- * cycles.  So the rated life is flash x pe_cycles of NAND writes, i.e. the
- * JEDEC TBW = flash x pe_cycles / waf, and a run reports the fraction of it
- * used (nand_pages_written / (flash_pages x pe_cycles)); results.c turns the
- * rate into years.  A constant waf is the simplification: the real one
- * depends on the write pattern, free space and the controller.
+ * Request merging.  The block layer merges a request into the one before it
+ * when it continues it (the next sectors, same direction) and that one has not
+ * been dispatched yet - it waits in the queue behind a busy device, or sits in
+ * the submitter's plug at the same instant - up to max_sectors_kb (the
+ * queue's limit; 512 KiB, eMMC hosts' usual max_req_size).  A merged request
+ * pays the latency once and then streams at the bandwidth, so a swap-out
+ * stream on a busy eMMC reaches the device's sequential speed.  Each merged
+ * piece learns the merged request's end (the earlier ones were told an earlier
+ * one: optimistic for a reader merged into, exact for the last piece).
  *
- * Dropped: request merging and reordering by an I/O scheduler, write caches,
- * garbage collection stalls, read/write interference beyond sharing slots.
+ * Flash wear (ssd, emmc).  wear_model "ftl" (default): every page written goes
+ * through a flash translation layer (tiers/ftl.c: page mapping,
+ * over-provisioning, greedy or cost-benefit GC, dynamic and static wear
+ * levelling) over the whole flash (flash_size, which may be more than this
+ * device: a swap partition on a larger eMMC, the rest holding static data in
+ * the share flash_fill), so NAND writes, erase counts and write amplification
+ * come from the write pattern and the free space.  The device starts used
+ * (precondition) unless told otherwise.  A freed swap slot is trimmed in the
+ * FTL only with `discard` (swapon --discard=pages; the kernel discards freed
+ * swap clusters, the model each freed page); without it the page stays valid
+ * until overwritten, as the kernel sends nothing.  wear_model "constant": NAND
+ * writes = host writes x waf, the cheap option.  Either way each NAND block
+ * endures pe_cycles program/erase cycles, and a run reports the share of the
+ * rated life it used (NAND pages written / (pages wear spreads over x
+ * pe_cycles)); results.c turns it into years, at the run's rate and at the
+ * config's duty, and sums partitions naming the same `flash`.
+ *
+ * Dropped: reordering by an I/O scheduler, front merges, write caches,
+ * garbage collection stalls (GC costs NAND writes, not time), read/write
+ * interference beyond sharing slots.
  */
 #include "tier.h"
+#include "ftl.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -47,6 +65,17 @@ struct blockdev_cfg {
 	uint64_t pe_cycles;                     /* rated P/E cycles of the NAND; 0: no wear */
 	double waf;                             /* NAND writes per host write */
 	uint64_t flash_size;                    /* bytes wear levelling spreads over; 0: the device */
+	unsigned wear_model;                    /* 1 + index in "ftl,constant" */
+	double op;                              /* FTL: over-provisioning */
+	uint64_t erase_block;                   /* FTL: bytes per erase block */
+	unsigned gc;                            /* FTL: 1 + index in "greedy,cost-benefit" */
+	unsigned wl;                            /* FTL: 1 + index in "static,dynamic" */
+	uint64_t wl_threshold;
+	double flash_fill;                      /* FTL: share of the rest of the flash holding data */
+	bool discard;                           /* freed swap slots are discarded */
+	bool precondition;                      /* FTL: the device starts used */
+	uint64_t max_sectors_kb;                /* largest merged request, KiB */
+	char flash[32];                         /* the physical chip this device is a partition of */
 };
 
 enum { P_SSD, P_EMMC, P_HDD, P_NVRAM, P_NAS };
@@ -96,6 +125,32 @@ static const struct zsim_key keys[] = {
 	  "write amplification: NAND writes per host write" },
 	{ "flash_size", ZSIM_KEY_SIZE, OFF(flash_size), 0, "0", { NULL }, FLASH, 0, 0, NULL, 0,
 	  "the flash wear levelling spreads writes over (0: the device's size)" },
+	{ "wear_model", ZSIM_KEY_ENUM, OFF(wear_model), 0, "ftl", { NULL }, FLASH, 0, 0, "ftl,constant", 0,
+	  "ftl: write amplification and erases from a flash translation layer (tiers/ftl.c); "
+	  "constant: NAND writes = host writes x waf" },
+	{ "over_provisioning", ZSIM_KEY_REAL, OFF(op), 0, "0.07", { NULL }, FLASH, 0, 10, NULL, 0,
+	  "ftl: NAND beyond the flash's capacity, as a share of it (0.07: 2^30 B per GiB sold as 10^9 B per GB)" },
+	{ "erase_block", ZSIM_KEY_SIZE, OFF(erase_block), 0, NULL, { "4M", "512K" }, FLASH, 8192, 1073741824,
+	  NULL, 0, "ftl: bytes per NAND erase block" },
+	{ "gc", ZSIM_KEY_ENUM, OFF(gc), 0, "greedy", { NULL }, FLASH, 0, 0, "greedy,cost-benefit", 0,
+	  "ftl: garbage collection's victim: fewest valid pages, or (1-u)/2u x age" },
+	{ "wear_levelling", ZSIM_KEY_ENUM, OFF(wl), 0, "static", { NULL }, FLASH, 0, 0, "static,dynamic", 0,
+	  "ftl: static also moves cold data off little-worn blocks; dynamic only picks the least-worn free block" },
+	{ "wl_threshold", ZSIM_KEY_UINT, OFF(wl_threshold), 0, "64", { NULL }, FLASH, 1, 1000000, NULL, 0,
+	  "ftl: erase-count spread at which static wear levelling moves cold data" },
+	{ "flash_fill", ZSIM_KEY_REAL, OFF(flash_fill), 0, "1", { NULL }, FLASH, 0, 1, NULL, 0,
+	  "ftl: share of the flash outside this device holding (static) data; the rest is spare" },
+	{ "discard", ZSIM_KEY_BOOL, OFF(discard), 0, "false", { NULL }, FLASH, 0, 0, NULL, 0,
+	  "swap slots are discarded when freed (swapon --discard=pages), so the FTL drops their pages; "
+	  "false: a freed slot's page stays valid until overwritten" },
+	{ "precondition", ZSIM_KEY_BOOL, OFF(precondition), 0, "true", { NULL }, FLASH, 0, 0, NULL, 0,
+	  "ftl: the device starts used (every page written once before the run, not counted); "
+	  "false: fresh, every page trimmed" },
+	{ "flash", ZSIM_KEY_STR, OFF(flash), sizeof(((struct blockdev_cfg *)0)->flash), NULL, { NULL }, FLASH,
+	  0, 0, NULL, ZSIM_KEY_OPTIONAL,
+	  "the physical flash this device is a partition of: devices naming the same flash share one lifetime" },
+	{ "max_sectors_kb", ZSIM_KEY_UINT, OFF(max_sectors_kb), 0, "512", { NULL }, 0, 4, 65536, NULL, 0,
+	  "largest request the block layer merges adjacent ones into, KiB (4: no merging)" },
 	{ NULL },
 };
 
@@ -124,6 +179,14 @@ struct blockdev {
 	uint8_t *used;            /* which pages hold data (for the count and checks) */
 	uint32_t pe_cycles, waf_milli;
 	uint64_t flash_pages;
+	struct zsim_ftl *ftl;     /* NULL: constant waf (or a device that does not wear) */
+	bool discard;
+	/* request merging: the last request, while it may still take more pages */
+	uint32_t max_pages;
+	bool last_write, have_last;
+	uint64_t last_index, last_npages, last_start;
+	unsigned last_slot;
+	uint64_t merges;
 };
 
 static int bd_init(void *priv, const struct zsim_tier_params *p, char *err, size_t errlen)
@@ -146,6 +209,29 @@ static int bd_init(void *priv, const struct zsim_tier_params *p, char *err, size
 	d->qd = (unsigned)c->queue_depth;
 	d->slot_free_at = zsim_xcalloc(d->qd, sizeof(*d->slot_free_at));
 	d->used = zsim_xcalloc(d->nr_pages, 1);
+	d->max_pages = (uint32_t)(c->max_sectors_kb * 1024 / ZSIM_PAGE_SIZE);
+	if (!d->max_pages)
+		d->max_pages = 1;
+	d->discard = c->discard;
+	if (c->pe_cycles && c->wear_model == 1 && (FLASH >> p->preset & 1u)) {
+		struct zsim_ftl_params fp = {
+			.logical_pages = d->flash_pages,
+			.dev_pages = d->nr_pages,
+			.op = c->op,
+			.pages_per_block = (uint32_t)(c->erase_block / ZSIM_PAGE_SIZE),
+			.fill = c->flash_fill,
+			.gc = c->gc == 2 ? ZSIM_FTL_GC_COST_BENEFIT : ZSIM_FTL_GC_GREEDY,
+			.wl = c->wl == 2 ? ZSIM_FTL_WL_DYNAMIC : ZSIM_FTL_WL_STATIC,
+			.wl_threshold = (uint32_t)c->wl_threshold,
+			.precondition = c->precondition,
+		};
+		d->ftl = zsim_ftl_new(&fp, err, errlen);
+		if (!d->ftl) {
+			free(d->slot_free_at);
+			free(d->used);
+			return ZSIM_EINVAL;
+		}
+	}
 	return 0;
 }
 
@@ -154,6 +240,7 @@ static void bd_destroy(void *priv)
 	struct blockdev *d = priv;
 	free(d->slot_free_at);
 	free(d->used);
+	zsim_ftl_free(d->ftl);
 }
 
 static int bd_store(void *priv, uint64_t index, const struct zsim_page_ref *pg)
@@ -175,23 +262,49 @@ static void bd_invalidate(void *priv, uint64_t index)
 	d->stored -= d->used[index];
 	d->used[index] = 0;
 	d->discards++;
+	if (d->ftl && d->discard)
+		zsim_ftl_trim(d->ftl, index);
 }
 
 static uint64_t bd_io(void *priv, uint64_t now, bool write, uint64_t index, uint32_t npages, uint64_t *cpu_ns)
 {
 	struct blockdev *d = priv;
 	(void)cpu_ns;
+	if (write && d->ftl)
+		for (uint64_t i = index; i < index + npages && i < d->nr_pages; i++)
+			zsim_ftl_write(d->ftl, i);
+	uint64_t bw = write ? d->wbw : d->rbw;
+	uint64_t xfer = bw ? (uint64_t)npages * ZSIM_PAGE_SIZE * 1000000000ull / bw : 0;
+	/* a back merge: the request continues the last one, which has not been
+	 * dispatched yet (queued, or plugged at this same instant) and has room */
+	if (d->have_last && d->last_write == write && index == d->last_index + d->last_npages &&
+	    now <= d->last_start && d->last_npages + npages <= d->max_pages) {
+		d->last_npages += npages;
+		d->slot_free_at[d->last_slot] += xfer;
+		d->busy_ns += xfer;
+		d->next_index = index + npages;
+		d->merges++;
+		if (write)
+			d->pages_written += npages;
+		else
+			d->pages_read += npages;
+		return d->slot_free_at[d->last_slot];
+	}
 	unsigned best = 0;
 	for (unsigned i = 1; i < d->qd; i++)
 		if (d->slot_free_at[i] < d->slot_free_at[best])
 			best = i;
 	uint64_t start = d->slot_free_at[best] > now ? d->slot_free_at[best] : now;
-	uint64_t bw = write ? d->wbw : d->rbw;
 	uint64_t lat = write ? d->wlat : d->rlat;
 	if (d->seek && index == d->next_index)
 		lat = 0;
-	uint64_t xfer = bw ? (uint64_t)npages * ZSIM_PAGE_SIZE * 1000000000ull / bw : 0;
 	uint64_t end = start + lat + xfer;
+	d->have_last = true;
+	d->last_write = write;
+	d->last_index = index;
+	d->last_npages = npages;
+	d->last_start = start;
+	d->last_slot = best;
 	d->slot_free_at[best] = end;
 	d->busy_ns += end - start;
 	d->next_index = index + npages;
@@ -208,6 +321,15 @@ static uint64_t bd_io(void *priv, uint64_t now, bool write, uint64_t index, uint
 static size_t bd_stats(const void *priv, struct zsim_stat *out, size_t max)
 {
 	const struct blockdev *d = priv;
+	struct zsim_ftl_stats fs = { 0 };
+	uint64_t nand = d->pe_cycles ? d->pages_written * d->waf_milli / 1000 : 0, waf = d->waf_milli;
+	uint64_t wear_pages = d->flash_pages;
+	if (d->ftl) {
+		zsim_ftl_stats(d->ftl, &fs);
+		nand = fs.nand_pages;
+		waf = fs.host_pages ? (fs.nand_pages * 1000 + fs.host_pages / 2) / fs.host_pages : 1000;
+		wear_pages = fs.wear_pages;
+	}
 	const struct zsim_stat all[] = {
 		{ "reads", d->reads },
 		{ "writes", d->writes },
@@ -220,11 +342,25 @@ static size_t bd_stats(const void *priv, struct zsim_stat *out, size_t max)
 		{ "capacity_pages", d->nr_pages },
 		/* flash wear (pe_cycles 0: a device that does not wear) */
 		{ "pe_cycles", d->pe_cycles },
-		{ "waf_milli", d->waf_milli },
+		{ "waf_milli", waf },
 		{ "flash_pages", d->flash_pages },
-		{ "nand_pages_written", d->pe_cycles ? d->pages_written * d->waf_milli / 1000 : 0 },
+		{ "nand_pages_written", nand },
+		{ "merges", d->merges },
+		/* the FTL's (tiers/ftl.c); ftl 0: the constant waf above */
+		{ "ftl", d->ftl != NULL },
+		{ "wear_pages", wear_pages },
+		{ "gc_pages", fs.gc_pages },
+		{ "wl_pages", fs.wl_pages },
+		{ "trimmed_pages", fs.trims },
+		{ "erases", fs.erases },
+		{ "erase_min", fs.erase_min },
+		{ "erase_max", fs.erase_max },
+		{ "erase_mean_milli", (uint64_t)(fs.erase_mean * 1000 + 0.5) },
+		{ "erase_blocks", fs.blocks },
+		{ "erase_block_pages", fs.pages_per_block },
 	};
-	size_t n = ZSIM_ARRAY_SIZE(all) < max ? ZSIM_ARRAY_SIZE(all) : max;
+	size_t n = ZSIM_ARRAY_SIZE(all) - (d->ftl ? 0 : 11);   /* the FTL's only with one */
+	n = n < max ? n : max;
 	memcpy(out, all, n * sizeof(*out));
 	return n;
 }
@@ -240,7 +376,7 @@ static int bd_check(const void *priv, char *msg, size_t len)
 			 (unsigned long long)n, (unsigned long long)d->stored);
 		return ZSIM_ECORRUPT;
 	}
-	return 0;
+	return d->ftl ? zsim_ftl_check(d->ftl, msg, len) : 0;
 }
 
 const struct zsim_tier_ops zsim_tier_blockdev = {

@@ -411,7 +411,8 @@ fi
 	pack "$T/wear.trc"
 cat > "$T/wear.json" <<'J'
 { "machine": { "ram": "16M" }, "mm": { "policy": "lru", "watermarks": false, "page_cluster": 0 },
-  "devices": { "e": { "type": "emmc", "size": "4M", "pe_cycles": 100, "waf": 2, "flash_size": "8M" },
+  "devices": { "e": { "type": "emmc", "size": "4M", "pe_cycles": 100, "waf": 2, "flash_size": "8M",
+                      "wear_model": "constant" },
                "s": { "type": "ssd", "size": "4M" } },
   "swap": [ { "device": "e", "priority": 10 }, { "device": "s", "priority": 1 } ] }
 J

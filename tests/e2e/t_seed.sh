@@ -73,6 +73,10 @@ check "exp 3: untar: no write refused" is "$S" outcome.enospc 0
 check "exp 3: the origin took the swap-outs" test "$(jget "$S" devices.dm0.write_misses)" -gt 100000
 check "exp 3: the HDD holds them" test "$(jget "$S" devices.hdd0.pages_written)" -gt 100000
 check "exp 3: the zram cache holds under 16 MiB" test "$(jget "$S" devices.zram0.mem_used_total)" -lt 16777216
+# the background writeback moves whole 64 KiB cache blocks: 16 pages each
+check "exp 3: dm-cache's writeback under its own key" is "$S" outcome.dmcache_writeback_pages \
+	"$(( $(jget "$S" devices.dm0.writebacks) * 16 ))"
+check "exp 3: no zram writeback counted" is "$S" outcome.zram_writeback_pages 0
 check "exp 3: cache blocks used <= total" test "$(jget "$S" devices.dm0.cache_blocks_used)" -le "$(jget "$S" devices.dm0.cache_blocks_total)"
 grep -v '"sequential_threshold"' "$ROOT/configs/seed-2013/3-dm-cache.json" | sed 's/"zram2",$/"zram2" },/' > "$T/3-smq.json"
 "$ZSIM" --trace "$T/hogger-800m.trc" --trace "$T/kbuild.trc" --config "$T/3-smq.json" --out "$T/3-smq" > /dev/null
