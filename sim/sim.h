@@ -11,7 +11,7 @@
  *   fs.c      files: tmpfs (swap-backed, size-limited) and block filesystems
  *             with a page cache over a device
  *   results.c summary.json, timeseries.csv (the sampler), atomically
- *   stats.c   events.jsonl lines, latency histograms
+ *   stats.c   events.jsonl lines, latency histograms, the PSI sweep
  * A newcomer looking for a behaviour: faults and reclaim are in mm.c, where a
  * page goes when it leaves RAM is swap.c, time is engine.c.
  */
