@@ -76,9 +76,10 @@ deps:
 
 # The main job on the built-in defaults: an 800 MiB service that keeps using part
 # of its memory beside a kernel build -j4, on a 1 GiB board with zram and an SSD
-# swap partition (the 2013 workload, but with a hogger that touches its pages again).
+# swap partition (the 2013 workload, but with a hogger that touches its pages again);
+# --baseline runs it again with RAM for everything, for each trace's slowdown.
 run: zsim traces
-	./zsim --trace traces/service-800m.trc --trace traces/kbuild.trc --config configs/zram+ssd.json --out zsim-out
+	./zsim --trace traces/service-800m.trc --trace traces/kbuild.trc --config configs/zram+ssd.json --out zsim-out --baseline
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -1,11 +1,16 @@
 /*
  * calibrate.c - `zsim calibrate [--pages N] [-o FILE]`: measure this
  * machine's codecs, per 4 KiB page, on a seeded mix of synthetic pages, and
- * print a JSON object that a config takes as "codec_time" (per codec: compress
- * and decompress nanoseconds).  The simulator charges those to the CPU of the
- * task doing zram's work; without a calibration it uses each codec's
- * documented defaults (codec.h).  Same-filled pages are left out: zram never
- * compresses them.
+ * print a JSON object that a config takes as "codec_time".  Each page is
+ * compressed and decompressed on its own and timed (best of three); a
+ * straight line through (compressed size, time) gives, per codec, a fixed
+ * cost per page ("compress", "decompress") and a cost per KiB of compressed
+ * output ("compress_per_kib", "decompress_per_kib").  The simulator charges
+ * fixed + per_kib x size to the CPU of the task doing zram's or zswap's work,
+ * so a page that compresses badly costs more to bring back than one that
+ * compresses well; without a calibration it uses each codec's documented
+ * defaults (codec.h).  Same-filled pages are left out: zram never compresses
+ * them.
  */
 #include "cli.h"
 #include "../codecs/codec.h"
@@ -18,6 +23,45 @@
 #include <string.h>
 
 #define CAL_REPEATS 3   /* best of: the machine may be busy */
+
+/*
+ * Least squares of t = a + b * len over the pages that compress (len:
+ * compressed bytes, below a page).  A page whose output is a page or more is
+ * left out: codecs give up on such data early (lz4 and lzo skip ahead faster
+ * and faster when they find no match), so it costs about the fixed part
+ * and is charged that; zram stores it whole and reads it back as a copy.
+ * A slope below zero (a codec that gives up faster on data it cannot
+ * compress) is not kept: b = 0 and a = the mean, so no page costs less than
+ * nothing.
+ */
+static void cal_fit(const int *len, const double *t, uint64_t n, double *a, double *b)
+{
+	double sx = 0, sy = 0, sxx = 0, sxy = 0, m = 0;
+	for (uint64_t i = 0; i < n; i++) {
+		if (len[i] <= 0 || (size_t)len[i] >= ZSIM_PAGE_SIZE)
+			continue;   /* incompressible: the codec's fast path, charged the fixed part */
+		double x = len[i];
+		sx += x;
+		sy += t[i];
+		sxx += x * x;
+		sxy += x * t[i];
+		m++;
+	}
+	*a = m ? sy / m : 0;
+	*b = 0;
+	double den = m * sxx - sx * sx;
+	if (m < 2 || den <= 0)
+		return;
+	double slope = (m * sxy - sx * sy) / den;
+	if (slope <= 0)
+		return;
+	*b = slope;
+	*a = (sy - slope * sx) / m;
+	if (*a < 0) {   /* the fit would make small outputs free: keep it through the origin */
+		*a = 0;
+		*b = sxy / sxx;
+	}
+}
 
 
 struct cal_opts {
@@ -71,6 +115,7 @@ int zsim_cmd_calibrate(int argc, char **argv)
 	}
 	uint8_t (*dst)[ZSIM_CODEC_DST_MAX] = zsim_xmalloc(pages * sizeof(*dst));
 	int *len = zsim_xmalloc(pages * sizeof(*len));
+	double *tc = zsim_xmalloc(pages * sizeof(*tc)), *td = zsim_xmalloc(pages * sizeof(*td));
 	uint8_t back[ZSIM_PAGE_SIZE];
 	json_t *res = json_object();
 	for (size_t ci = 0; ci < zsim_codec_count(); ci++) {
@@ -80,33 +125,41 @@ int zsim_cmd_calibrate(int argc, char **argv)
 			free(priv);
 			continue;
 		}
-		double best_c = 1e30, best_d = 1e30;
-		for (int rep = 0; rep < CAL_REPEATS; rep++) {
-			double t0 = zsim_wall_s();
-			for (uint64_t i = 0; i < pages; i++)
-				len[i] = ops->compress(priv, corpus + i * ZSIM_PAGE_SIZE, ZSIM_PAGE_SIZE, dst[i],
-						       ZSIM_CODEC_DST_MAX);
-			double t1 = zsim_wall_s();
-			for (uint64_t i = 0; i < pages; i++)
+		/* each page timed on its own, best of CAL_REPEATS */
+		for (uint64_t i = 0; i < pages; i++)
+			tc[i] = td[i] = 1e30;
+		for (int rep = 0; rep < CAL_REPEATS; rep++)
+			for (uint64_t i = 0; i < pages; i++) {
+				const uint8_t *src = corpus + i * ZSIM_PAGE_SIZE;
+				uint64_t t0 = zsim_wall_ns();
+				len[i] = ops->compress(priv, src, ZSIM_PAGE_SIZE, dst[i], ZSIM_CODEC_DST_MAX);
+				uint64_t t1 = zsim_wall_ns();
 				if (len[i] > 0)
 					ops->decompress(priv, dst[i], (size_t)len[i], back, sizeof(back));
-			double t2 = zsim_wall_s();
-			if (t1 - t0 < best_c)
-				best_c = t1 - t0;
-			if (t2 - t1 < best_d)
-				best_d = t2 - t1;
-		}
+				uint64_t t2 = zsim_wall_ns();
+				if ((double)(t1 - t0) < tc[i])
+					tc[i] = (double)(t1 - t0);
+				if ((double)(t2 - t1) < td[i])
+					td[i] = (double)(t2 - t1);
+			}
 		if (ops->fini)
 			ops->fini(priv);
 		free(priv);
+		double c0, c1, d0, d1;
+		cal_fit(len, tc, pages, &c0, &c1);
+		cal_fit(len, td, pages, &d0, &d1);
 		json_t *o = json_object();
-		char tc[32], td[32];
-		zsim_format_time((uint64_t)(best_c / (double)pages * 1e9), tc, sizeof(tc));
-		zsim_format_time((uint64_t)(best_d / (double)pages * 1e9), td, sizeof(td));
-		json_object_set_new(o, "compress", json_string(tc));
-		json_object_set_new(o, "decompress", json_string(td));
+		char b0[32], b1[32], b2[32], b3[32];
+		json_object_set_new(o, "compress", json_string(zsim_format_time((uint64_t)(c0 + 0.5), b0, sizeof(b0))));
+		json_object_set_new(o, "decompress", json_string(zsim_format_time((uint64_t)(d0 + 0.5), b1, sizeof(b1))));
+		json_object_set_new(o, "compress_per_kib",
+				    json_string(zsim_format_time((uint64_t)(c1 * 1024 + 0.5), b2, sizeof(b2))));
+		json_object_set_new(o, "decompress_per_kib",
+				    json_string(zsim_format_time((uint64_t)(d1 * 1024 + 0.5), b3, sizeof(b3))));
 		json_object_set_new(res, ops->name, o);
 	}
+	free(tc);
+	free(td);
 	free(corpus);
 	free(dst);
 	free(len);

@@ -10,7 +10,11 @@
  * perf.json (the simulator's own speed).  The directory is built under a
  * temporary name and renamed into place at the end, so an error leaves no
  * results at all; Ctrl-C stops the run, writes what it has marked
- * "interrupted": true, and exits with status 130.
+ * "interrupted": true, and exits with status 130.  A run that completed
+ * exits 0, or ZSIM_EXIT_OUTCOME (4) when the OOM killer fired or written data
+ * was lost (zsim_results_bad_outcome), unless --no-fail-outcome.  With
+ * --baseline the traces run a second time on a machine with RAM for
+ * everything (run_baseline) and the summary gives each one's slowdown.
  */
 #include "cli.h"
 #include "../core/options.h"
@@ -135,6 +139,7 @@ struct run_opts {
 	const char *out;
 	struct seed_opt seed;
 	bool json, quiet, print_config, check, help;
+	bool baseline, no_fail_outcome;
 };
 
 #define RUN_OFF(f) offsetof(struct run_opts, f)
@@ -155,10 +160,61 @@ const struct zsim_opt zsim_run_opts[] = {
 	  "print the resolved config (every default filled in) and exit", 0 },
 	{ "check", ZSIM_OPT_FLAG, RUN_OFF(check), NULL, 0, 0,
 	  "verify the memory model's invariants after every step (slow)", 0 },
+	{ "baseline", ZSIM_OPT_FLAG, RUN_OFF(baseline), NULL, 0, 0,
+	  "also run the traces with RAM for everything and no swap, and report each one's slowdown", 0 },
+	{ "no-fail-outcome", ZSIM_OPT_FLAG, RUN_OFF(no_fail_outcome), NULL, 0, 0,
+	  "exit 0 after an OOM kill or lost writes too (default: exit 4)", 0 },
 	{ "help", ZSIM_OPT_FLAG, RUN_OFF(help), NULL, 0, 0,
 	  "print this help", 'h' },
 	{ NULL, NULL, 0, NULL, 0, 0, NULL, 0 },
 };
+
+/*
+ * The baseline machine (--baseline): the same traces, CPUs, kernel and
+ * devices, with no swap (no swap areas, no zswap) and RAM for everything a
+ * workload can hold at once.  What a run holds is in RAM, in swap or in its
+ * filesystems, so RAM + every swap area + every filesystem's size bounds it;
+ * an eighth more and 64 MiB keep the watermarks out of the way.  Large
+ * simulated RAM costs the simulator only the frames it uses.  The summary
+ * reports how much the baseline still scanned (0 when nothing was
+ * reclaimed, as meant).
+ */
+#define BASELINE_MARGIN (64ull << 20)
+
+static uint64_t baseline_ram(const struct zsim_config *c)
+{
+	uint64_t held = c->ram;
+	for (unsigned i = 0; i < c->nr_swap; i++)
+		held += c->dev[c->swap[i].device].size;
+	for (unsigned i = 0; i < c->nr_fs; i++)
+		held += c->fs[i].size;
+	return held + held / 8 + BASELINE_MARGIN;
+}
+
+/* Run the baseline and keep what it took; 0, or ZSIM_E* with err set. */
+static int run_baseline(const struct zsim_config *cfg, const char *const *traces, unsigned ntr,
+			struct zsim_baseline *b, char *err, size_t errlen)
+{
+	struct zsim_config bc = *cfg;
+	bc.ram = baseline_ram(cfg);
+	bc.nr_swap = 0;
+	bc.has_zswap = false;
+	struct zsim_sim *s = zsim_xmalloc(sizeof(*s));
+	int rc = zsim_sim_init(s, &bc, err, errlen);
+	for (unsigned i = 0; rc == 0 && i < ntr; i++)
+		rc = zsim_sim_add_trace(s, traces[i], err, errlen);
+	if (rc == 0) {
+		s->interrupt = &interrupt_flag;
+		rc = zsim_sim_run(s, err, errlen);
+	}
+	if (rc == 0 && interrupted)
+		rc = ZSIM_EINVAL;
+	if (rc == 0)
+		zsim_baseline_take(s, b);
+	zsim_sim_free(s);
+	free(s);
+	return rc;
+}
 
 void zsim_run_usage(FILE *out)
 {
@@ -275,6 +331,23 @@ int zsim_cmd_run(int argc, char **argv)
 	if (s->progress)
 		fputs("\r\033[K", stderr);
 	bool intr = interrupted != 0;
+	struct zsim_baseline base = { 0 };
+	bool have_base = false;
+	if (rc == 0 && !intr && ro.baseline) {
+		int brc = run_baseline(&cfg, traces, ntr, &base, err, sizeof(err));
+		intr = interrupted != 0;
+		if (brc < 0 && !intr) {
+			fprintf(stderr, "zsim: --baseline: %s\n", err);
+			fclose(s->out.events_out);
+			fclose(s->out.ts_out);
+			remove_dir(tmp);
+			zsim_sim_free(s);
+			free(s);
+			return ZSIM_EXIT_ERROR;
+		}
+		have_base = brc == 0;
+	}
+	zsim_results_finish(s);
 	if (rc < 0 && !intr) {
 		fprintf(stderr, "zsim: %s\n", err);
 		fclose(s->out.events_out);
@@ -284,7 +357,7 @@ int zsim_cmd_run(int argc, char **argv)
 		free(s);
 		return ZSIM_EXIT_ERROR;
 	}
-	struct zsim_run_info ri = { traces, out, intr };
+	struct zsim_run_info ri = { traces, out, intr, have_base ? &base : NULL };
 	json_t *sum = zsim_summary(s, &ri);
 	snprintf(path, sizeof(path), "%s/summary.json", tmp);
 	bool ok = json_dump_file(sum, path, JSON_INDENT(1) | JSON_PRESERVE_ORDER) == 0;
@@ -317,6 +390,7 @@ int zsim_cmd_run(int argc, char **argv)
 		fprintf(stderr, "zsim: --out %s: cannot write the results: %s\n", out, strerror(errno));
 		remove_dir(tmp);
 		json_decref(sum);
+		zsim_baseline_free(&base);
 		zsim_sim_free(s);
 		free(s);
 		return ZSIM_EXIT_ERROR;
@@ -329,7 +403,11 @@ int zsim_cmd_run(int argc, char **argv)
 		zsim_print_summary(stdout, s, &ri);
 	}
 	json_decref(sum);
+	bool bad = zsim_results_bad_outcome(s);
+	zsim_baseline_free(&base);
 	zsim_sim_free(s);
 	free(s);
-	return intr ? EXIT_INTERRUPTED : ZSIM_EXIT_OK;
+	if (intr)
+		return EXIT_INTERRUPTED;
+	return bad && !ro.no_fail_outcome ? ZSIM_EXIT_OUTCOME : ZSIM_EXIT_OK;
 }

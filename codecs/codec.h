@@ -25,10 +25,12 @@ struct zsim_codec_ops {
 	int min_level, max_level;
 	/*
 	 * Time model: CPU ns to compress / decompress one 4 KiB page on the
-	 * reference machine (documented in each member; `zsim calibrate` measures
-	 * this machine's).  Same-filled pages never reach the codec.
+	 * reference machine, a fixed part plus a part per KiB of compressed
+	 * output (documented in each member; `zsim calibrate` measures this
+	 * machine's; zsim_codec_cost).  Same-filled pages never reach the codec.
 	 */
 	uint32_t compress_ns, decompress_ns;
+	uint32_t compress_ns_per_kib, decompress_ns_per_kib;
 	/* Optional: prepare priv for `level`. NULL: nothing to prepare. Returns 0 or ZSIM_E*. */
 	int (*init)(void *priv, int level);
 	/* Optional: release what init() took. */
@@ -42,6 +44,19 @@ struct zsim_codec_ops {
 	/* Decompress; returns the decompressed length or a negative ZSIM_E* code. */
 	int (*decompress)(void *priv, const uint8_t *src, size_t len, uint8_t *dst, size_t dst_cap);
 };
+
+/*
+ * CPU ns to compress or decompress a page whose compressed length is `len`
+ * bytes: fixed + per_kib x len / 1024.  A page that does not compress (len of
+ * a page or more) costs the fixed part only: the codecs skip ahead on data
+ * without matches (calibrate.c measured it so).
+ */
+static inline uint64_t zsim_codec_cost(uint32_t fixed, uint32_t per_kib, size_t len)
+{
+	if (len >= ZSIM_PAGE_SIZE)
+		return fixed;
+	return fixed + ((uint64_t)per_kib * len + 512) / 1024;
+}
 
 /* Registry (phone book, see codec.c). */
 const struct zsim_codec_ops *zsim_codec_find(const char *name);

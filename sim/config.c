@@ -602,8 +602,8 @@ static int parse_fs(const struct ctx *c, json_t *fss, struct zsim_config *cfg, b
 /* "codec_time": { "lz4": { "compress": "6us", "decompress": "1700ns" }, ... } (zsim calibrate) */
 static int parse_codec_time(const struct ctx *c, json_t *o, struct zsim_config *cfg)
 {
-	static const char *const keys[] = { "compress", "decompress", NULL };
-	static const char *const what[] = { "compress", "decompress" };
+	static const char *const keys[] = { "compress", "decompress", "compress_per_kib", "decompress_per_kib", NULL };
+	static const char *const what[] = { "compress", "decompress", "compress_per_kib", "decompress_per_kib" };
 	const char *name;
 	json_t *e, *v;
 	char path[96];
@@ -621,16 +621,20 @@ static int parse_codec_time(const struct ctx *c, json_t *o, struct zsim_config *
 			return bad(c, path, "unknown compressor '%s' (known: %s)", name, names);
 		}
 		if (!json_is_object(e))
-			return bad(c, path, "expected {\"compress\": TIME, \"decompress\": TIME}");
+			return bad(c, path, "expected {\"compress\": TIME, \"decompress\": TIME, \"compress_per_kib\": TIME, \"decompress_per_kib\": TIME}");
 		TRY(only_keys(c, path, e, keys));
-		for (int w = 0; w < 2; w++) {
+		for (int w = 0; w < 4; w++) {
 			if (!(v = json_object_get(e, what[w])))
 				continue;
 			snprintf(path, sizeof(path), "$.codec_time.%s.%s", name, what[w]);
 			TRY(get_time(c, path, v, &x));
 			if (x > 100000000)
-				return bad(c, path, "at most 100ms per page");
-			(w ? cfg->codec_decompress_ns : cfg->codec_compress_ns)[i] = (uint32_t)x;
+				return bad(c, path, w < 2 ? "at most 100ms per page" : "at most 100ms per KiB");
+			if (w < 2)
+				(w ? cfg->codec_decompress_ns : cfg->codec_compress_ns)[i] = (uint32_t)x;
+			else   /* stored plus one: 0 is the default */
+				(w == 3 ? cfg->codec_decompress_ns_per_kib : cfg->codec_compress_ns_per_kib)[i] =
+					(uint32_t)x + 1;
 		}
 	}
 	return 0;
@@ -858,6 +862,12 @@ char *zsim_config_dump(const struct zsim_config *cfg)
 										: ops->compress_ns));
 		json_object_set_new(o, "decompress", json_time(cfg->codec_decompress_ns[i] ? cfg->codec_decompress_ns[i]
 										    : ops->decompress_ns));
+		json_object_set_new(o, "compress_per_kib",
+				    json_time(cfg->codec_compress_ns_per_kib[i] ? cfg->codec_compress_ns_per_kib[i] - 1
+									       : ops->compress_ns_per_kib));
+		json_object_set_new(o, "decompress_per_kib",
+				    json_time(cfg->codec_decompress_ns_per_kib[i] ? cfg->codec_decompress_ns_per_kib[i] - 1
+										 : ops->decompress_ns_per_kib));
 		json_object_set_new(cn, ops->name, o);
 	}
 	json_object_set_new(r, "codec_time", cn);

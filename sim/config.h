@@ -67,6 +67,9 @@ struct zsim_config {
 	uint64_t minor_fault_ns;    /* CPU time of a fault that needs no I/O ("minor_fault_time") */
 	/* codec time per page, ns (0: the codec's default); index = codec registry order ("codec_time") */
 	uint32_t codec_compress_ns[8], codec_decompress_ns[8];
+	/* and per KiB of compressed output, stored plus one (0: the codec's default,
+	 * so that a config may set 0) */
+	uint32_t codec_compress_ns_per_kib[8], codec_decompress_ns_per_kib[8];
 	/* stack */
 	struct zsim_dev_cfg dev[ZSIM_CFG_MAX_DEVICES];
 	unsigned nr_dev;

@@ -23,6 +23,8 @@ static int device_new(struct zsim_sim *s, unsigned d, char *err, size_t errlen)
 		.cfg = dc->tcfg.b,
 		.codec_compress_ns = s->cfg.codec_compress_ns,
 		.codec_decompress_ns = s->cfg.codec_decompress_ns,
+		.codec_compress_ns_per_kib = s->cfg.codec_compress_ns_per_kib,
+		.codec_decompress_ns_per_kib = s->cfg.codec_decompress_ns_per_kib,
 		.lower = dc->lower >= 0 ? s->dev.devtier[dc->lower] : NULL,
 	};
 	for (unsigned l = 0; l < dc->nr_lowers; l++)

@@ -419,6 +419,7 @@ static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 	uint64_t t0 = s->clk.now, wait_until = t0, sleep = 0;
 	if (!p->alive)
 		return 0;
+	uint64_t stall0 = p->stall_ns;   /* PSI: this turn's direct reclaim */
 	for (unsigned n = 0; n < BATCH_EVENTS && p->pending_cpu < QUANTUM_NS; n++) {
 		struct zsim_event ev;
 		s->clk.now = t0 + p->pending_cpu;
@@ -433,6 +434,7 @@ static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 			if (p->pending_cpu)
 				break;
 			p->idle = true;
+			p->end_ns = t0;   /* when its events ended: its runtime (results.c) */
 			s->pr.idle_procs++;
 			s->clk.now = t0;
 			return 0;
@@ -518,6 +520,7 @@ charge:
 	uint64_t end = zsim_cpu_run(s, t0, p->pending_cpu);
 	p->cpu_ns += p->pending_cpu;
 	p->pending_cpu = 0;
+	zsim_psi_turn(s, i, t0, end, wait_until, p->stall_ns - stall0);
 	if (wait_until > end) {
 		p->fault_wait_ns += wait_until - end;
 		end = wait_until;
@@ -624,6 +627,7 @@ void zsim_sim_free(struct zsim_sim *s)
 	zsim_swap_free_all(s);
 	zsim_devices_free(s);
 	zsim_mm_free(s);
+	zsim_psi_free(&s->out.psi);
 	free(s->clk.evq);
 	free(s->clk.timers);
 	free(s->clk.cpu_free_at);

@@ -435,6 +435,7 @@ int zsim_fs_event(struct zsim_sim *s, struct zsim_proc *p, struct zsim_group *g,
 					io = fs->tier->ops->io(fs->tier->priv, s->clk.now, false, fr->swap, 1, &cpu);
 				fs->pages_read++;
 				s->vm.pgpgin++;
+				zsim_hist_add(&s->out.lat_file, cpu + (io > s->clk.now ? io - s->clk.now : 0));
 				/* its content is not needed: a clean page is dropped, never
 				 * written back, and a write gives it new content */
 			}

@@ -27,16 +27,22 @@ static uint64_t zswap_stat(const struct zsim_sim *s, const char *name)
 	return v;
 }
 
+/* The answer's parts (at the end of this file). */
+static void ts_header_devices(const struct zsim_sim *s);
+static void ts_row_devices(const struct zsim_sim *s);
+static void summary_answer(const struct zsim_sim *s, const struct zsim_run_info *ri, json_t *r);
+static void print_answer(FILE *out, const struct zsim_sim *s, const struct zsim_run_info *ri);
+
 void zsim_sample(struct zsim_sim *s)
 {
 	if (!s->out.ts_out)
 		return;
 	if (s->out.samples == 0 && !s->done) {
-		if (s->sw.zswap) {
-			fwrite(ts_header, 1, strlen(ts_header) - 1, s->out.ts_out);
-			fprintf(s->out.ts_out, "%s\n", ts_zswap_header);
-		} else
-			fputs(ts_header, s->out.ts_out);
+		fwrite(ts_header, 1, strlen(ts_header) - 1, s->out.ts_out);
+		if (s->sw.zswap)
+			fputs(ts_zswap_header, s->out.ts_out);
+		ts_header_devices(s);
+		fputc('\n', s->out.ts_out);
 	}
 	s->out.samples++;
 	uint64_t swap_used = zsim_swap_total_pages(s) - zsim_swap_free_pages(s);
@@ -56,6 +62,7 @@ void zsim_sample(struct zsim_sim *s)
 			(unsigned long long)zswap_stat(s, "zswpout"), (unsigned long long)zswap_stat(s, "zswpin"),
 			(unsigned long long)zswap_stat(s, "zswpwb"));
 	}
+	ts_row_devices(s);
 	fputc('\n', s->out.ts_out);
 }
 
@@ -340,6 +347,7 @@ json_t *zsim_summary(const struct zsim_sim *s, const struct zsim_run_info *ri)
 	json_object_set_new(h, "p99", JI(zsim_hist_quantile(fl, 0.99)));
 	json_object_set_new(h, "p99.9", JI(zsim_hist_quantile(fl, 0.999)));
 	json_object_set_new(r, "major_fault_latency_ns", h);
+	summary_answer(s, ri, r);
 
 	json_t *ps = json_array();
 	for (uint32_t i = 0; i < s->pr.nr_procs; i++) {
@@ -437,6 +445,7 @@ void zsim_print_summary(FILE *out, const struct zsim_sim *s, const struct zsim_r
 	if (s->vm.enospc)
 		fprintf(out, "  ENOSPC: %llu write(s) refused (a filesystem was full; see events.jsonl)\n",
 			(unsigned long long)s->vm.enospc);
+	print_answer(out, s, ri);
 	for (unsigned d = 0; d < s->cfg.nr_dev; d++) {
 		uint64_t wr = 0, rd = 0, held = 0;
 		const struct zsim_tier *t = s->dev.devtier[d];
@@ -512,14 +521,403 @@ void zsim_print_summary(FILE *out, const struct zsim_sim *s, const struct zsim_r
 			s->cfg.dev[sd->cfg_index].name, a, b, ins ? 100.0 * (double)sd->swapins / (double)ins : 0.0,
 			(unsigned long long)sd->failed_writes);
 	}
-	const struct zsim_histogram *fl = &s->out.fault_lat;
-	if (fl->count)
-		fprintf(out, "  major fault latency: p50 %.1f us, p90 %.1f us, p99 %.1f us, p99.9 %.1f us\n",
-			(double)zsim_hist_quantile(fl, 0.5) / 1e3, (double)zsim_hist_quantile(fl, 0.9) / 1e3,
-			(double)zsim_hist_quantile(fl, 0.99) / 1e3, (double)zsim_hist_quantile(fl, 0.999) / 1e3);
 	human_size(a, sizeof(a), s->mm.min_free_seen);
 	human_size(b, sizeof(b), s->mm.wmark_min);
 	fprintf(out, "  lowest free memory: %s (min watermark %s)\n", a, b);
 	if (ri->out_dir)
 		fprintf(out, "  results: %s/\n", ri->out_dir);
+}
+
+/* ---- the answer: runtimes and slowdowns, stores, latency by source, PSI ------------ */
+
+/* A trace group's processes of one name: instances, their span, their time. */
+struct name_agg {
+	uint32_t group;
+	char name[32];
+	uint32_t count;
+	uint64_t start, end, cpu, stall, wait;
+};
+
+/* Aggregate the started processes by (group, name); index [g] of *groups is
+ * group g's totals (name empty).  Returns the number of names. */
+static unsigned aggregate(const struct zsim_sim *s, struct name_agg **names, struct name_agg *groups,
+			  unsigned max_groups)
+{
+	struct name_agg *v = NULL;
+	unsigned n = 0, cap = 0;
+	for (unsigned g = 0; g < max_groups; g++)
+		memset(&groups[g], 0, sizeof(groups[g]));
+	for (uint32_t i = 0; i < s->pr.nr_procs; i++) {
+		const struct zsim_proc *p = &s->pr.procs[i];
+		if (!p->started)
+			continue;
+		/* a process whose events ended without an exit (a daemon) ran until then */
+		uint64_t end = p->alive && !p->idle ? s->clk.now : p->end_ns;
+		unsigned k;
+		for (k = 0; k < n && (v[k].group != p->group || strcmp(v[k].name, p->name)); k++)
+			;
+		if (k == n) {
+			if (n == cap) {
+				cap = cap ? cap * 2 : 16;
+				v = zsim_xrealloc(v, cap * sizeof(*v));
+			}
+			memset(&v[n], 0, sizeof(v[n]));
+			v[n].group = p->group;
+			snprintf(v[n].name, sizeof(v[n].name), "%s", p->name);
+			n++;
+		}
+		struct name_agg *a[2] = { &v[k], p->group < max_groups ? &groups[p->group] : NULL };
+		for (int j = 0; j < 2; j++) {
+			if (!a[j])
+				continue;
+			if (!a[j]->count || p->start_ns < a[j]->start)
+				a[j]->start = p->start_ns;
+			if (end > a[j]->end)
+				a[j]->end = end;
+			a[j]->count++;
+			a[j]->cpu += p->cpu_ns;
+			a[j]->stall += p->stall_ns;
+			a[j]->wait += p->fault_wait_ns;
+		}
+	}
+	*names = v;
+	return n;
+}
+
+void zsim_baseline_take(const struct zsim_sim *s, struct zsim_baseline *b)
+{
+	struct name_agg *v, groups[16];
+	unsigned n = aggregate(s, &v, groups, 16);
+	b->ram_bytes = s->cfg.ram;
+	b->pages_scanned = s->vm.pgscan_kswapd + s->vm.pgscan_direct;
+	b->oom_kills = s->vm.oom_kill;
+	b->nr_groups = s->pr.nr_groups < 16 ? s->pr.nr_groups : 16;
+	for (unsigned g = 0; g < b->nr_groups; g++)
+		b->group_runtime_ns[g] = groups[g].end - groups[g].start;
+	b->procs = zsim_xcalloc(n ? n : 1, sizeof(*b->procs));
+	b->nr_procs = n;
+	for (unsigned k = 0; k < n; k++) {
+		b->procs[k].group = v[k].group;
+		memcpy(b->procs[k].name, v[k].name, sizeof(b->procs[k].name));
+		b->procs[k].runtime_ns = v[k].end - v[k].start;
+	}
+	free(v);
+}
+
+void zsim_baseline_free(struct zsim_baseline *b)
+{
+	free(b->procs);
+	b->procs = NULL;
+	b->nr_procs = 0;
+}
+
+static uint64_t baseline_of(const struct zsim_baseline *b, uint32_t group, const char *name)
+{
+	if (!b)
+		return 0;
+	if (!name)
+		return group < b->nr_groups ? b->group_runtime_ns[group] : 0;
+	for (unsigned k = 0; k < b->nr_procs; k++)
+		if (b->procs[k].group == group && !strcmp(b->procs[k].name, name))
+			return b->procs[k].runtime_ns;
+	return 0;
+}
+
+void zsim_results_finish(struct zsim_sim *s)
+{
+	if (s->out.psi_done)
+		return;
+	zsim_psi_compute(&s->out.psi, s->clk.now, &s->out.psi_res);
+	s->out.psi_done = true;
+}
+
+bool zsim_results_bad_outcome(const struct zsim_sim *s)
+{
+	return s->vm.oom_kill > 0 || s->vm.lost_writes > 0;
+}
+
+/* A compressed store: a zram device or zswap. */
+struct store {
+	const char *name;
+	uint64_t orig_bytes, compr_bytes, ram_pages, ram_pages_max;
+	bool has_compr;
+};
+
+static unsigned stores_of(const struct zsim_sim *s, struct store *st, unsigned max)
+{
+	unsigned n = 0;
+	for (unsigned d = 0; d < s->cfg.nr_dev && n < max; d++) {
+		const struct zsim_tier *t = s->dev.devtier[d];
+		uint64_t orig = 0, compr = 0, used = 0, peak = 0;
+		if (!t || zsim_tier_stat(t, "compr_data_size", &compr) < 0)
+			continue;   /* zram's mm_stat names it: a compressed store */
+		zsim_tier_stat(t, "orig_data_size", &orig);
+		uint64_t wb = 0;   /* pages written back to a backing device are not in RAM */
+		if (zsim_tier_stat(t, "bd_count", &wb) == 0 && wb * ZSIM_PAGE_SIZE <= orig)
+			orig -= wb * ZSIM_PAGE_SIZE;
+		zsim_tier_stat(t, "mem_used_total", &used);
+		zsim_tier_stat(t, "mem_used_max", &peak);
+		st[n++] = (struct store){ s->cfg.dev[d].name, orig, compr, used / ZSIM_PAGE_SIZE,
+					  peak / ZSIM_PAGE_SIZE, true };
+	}
+	if (s->sw.zswap && n < max) {
+		uint64_t pool = 0;
+		zsim_tier_control(s->sw.zswap, ZSIM_TCTL_RAM_PAGES, &pool);
+		st[n++] = (struct store){ "zswap", zswap_stat(s, "stored_pages") * ZSIM_PAGE_SIZE, 0, pool,
+					  zswap_stat(s, "pool_pages_max"), false };
+	}
+	return n;
+}
+
+/* The fault-latency sources in print order; NULL name ends. */
+struct lat_source {
+	const char *name;
+	const struct zsim_histogram *h;
+};
+
+static unsigned lat_sources(const struct zsim_sim *s, struct lat_source *ls)
+{
+	unsigned n = 0;
+	if (s->sw.zswap)
+		ls[n++] = (struct lat_source){ "zswap", &s->out.lat_zswap };
+	for (unsigned d = 0; d < s->sw.nr_swap; d++)
+		ls[n++] = (struct lat_source){ s->cfg.dev[s->sw.swap[d].cfg_index].name, &s->out.lat_swap[d] };
+	if (s->cfg.kp->swap_zeromap)
+		ls[n++] = (struct lat_source){ "zeromap", &s->out.lat_zero };
+	ls[n++] = (struct lat_source){ "file", &s->out.lat_file };
+	return n;
+}
+
+static json_t *hist_json(const struct zsim_histogram *h)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "count", JI(h->count));
+	json_object_set_new(o, "mean", JI(h->count ? h->sum / h->count : 0));
+	json_object_set_new(o, "p50", JI(zsim_hist_quantile(h, 0.50)));
+	json_object_set_new(o, "p90", JI(zsim_hist_quantile(h, 0.90)));
+	json_object_set_new(o, "p99", JI(zsim_hist_quantile(h, 0.99)));
+	json_object_set_new(o, "p99.9", JI(zsim_hist_quantile(h, 0.999)));
+	json_object_set_new(o, "max", JI(h->count ? h->max : 0));
+	return o;
+}
+
+static json_t *time_json(const struct name_agg *a, uint64_t base)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "runtime_ns", JI(a->end - a->start));
+	json_object_set_new(o, "cpu_ns", JI(a->cpu));
+	json_object_set_new(o, "reclaim_stall_ns", JI(a->stall));
+	json_object_set_new(o, "fault_wait_ns", JI(a->wait));
+	if (base) {
+		json_object_set_new(o, "baseline_runtime_ns", JI(base));
+		json_object_set_new(o, "slowdown", json_real((double)(a->end - a->start) / (double)base));
+	}
+	return o;
+}
+
+static json_t *psi_json(const struct zsim_psi_result *r, bool full)
+{
+	json_t *o = json_object();
+	const double *avg = full ? r->full_avg : r->some_avg;
+	json_object_set_new(o, "avg10", json_real(avg[0]));
+	json_object_set_new(o, "avg60", json_real(avg[1]));
+	json_object_set_new(o, "avg300", json_real(avg[2]));
+	json_object_set_new(o, "total", JI((full ? r->full_total_ns : r->some_total_ns) / 1000));
+	json_object_set_new(o, "avg10_max", json_real(full ? r->full_avg10_max : r->some_avg10_max));
+	return o;
+}
+
+/* summary.json: "runtime", "baseline", "stores", "fault_latency_ns", "pressure". */
+static void summary_answer(const struct zsim_sim *s, const struct zsim_run_info *ri, json_t *r)
+{
+	struct name_agg *v, groups[16];
+	unsigned n = aggregate(s, &v, groups, 16);
+	json_t *rt = json_array();
+	for (unsigned g = 0; g < s->pr.nr_groups && g < 16; g++) {
+		json_t *e = time_json(&groups[g], baseline_of(ri->baseline, g, NULL));
+		json_object_set_new(e, "trace", json_string(ri->trace_names[g]));
+		json_t *ps = json_array();
+		for (unsigned k = 0; k < n; k++) {
+			if (v[k].group != g)
+				continue;
+			json_t *pe = json_object();
+			json_object_set_new(pe, "name", json_string(v[k].name));
+			json_object_set_new(pe, "count", JI(v[k].count));
+			json_t *tj = time_json(&v[k], baseline_of(ri->baseline, g, v[k].name));
+			json_object_update(pe, tj);
+			json_decref(tj);
+			json_array_append_new(ps, pe);
+		}
+		json_object_set_new(e, "processes", ps);
+		json_array_append_new(rt, e);
+	}
+	free(v);
+	json_object_set_new(r, "runtime", rt);
+	if (ri->baseline) {
+		json_t *b = json_object();
+		json_object_set_new(b, "ram_bytes", JI(ri->baseline->ram_bytes));
+		json_object_set_new(b, "swap", json_boolean(false));
+		json_object_set_new(b, "pages_scanned", JI(ri->baseline->pages_scanned));
+		json_object_set_new(b, "oom_kills", JI(ri->baseline->oom_kills));
+		json_object_set_new(r, "baseline", b);
+	}
+
+	struct store st[ZSIM_CFG_MAX_DEVICES + 1];
+	unsigned ns = stores_of(s, st, ZSIM_ARRAY_SIZE(st));
+	json_t *so = json_object();
+	for (unsigned k = 0; k < ns; k++) {
+		json_t *e = json_object();
+		json_object_set_new(e, "orig_bytes", JI(st[k].orig_bytes));
+		if (st[k].has_compr) {
+			json_object_set_new(e, "compr_bytes", JI(st[k].compr_bytes));
+			json_object_set_new(e, "ratio", json_real(st[k].compr_bytes ? (double)st[k].orig_bytes /
+									      (double)st[k].compr_bytes : 0.0));
+		}
+		json_object_set_new(e, "ram_bytes", JI(st[k].ram_pages * ZSIM_PAGE_SIZE));
+		json_object_set_new(e, "ram_bytes_max", JI(st[k].ram_pages_max * ZSIM_PAGE_SIZE));
+		json_object_set_new(e, "ratio_of_ram", json_real(st[k].ram_pages ? (double)st[k].orig_bytes /
+								 (double)(st[k].ram_pages * ZSIM_PAGE_SIZE) : 0.0));
+		json_object_set_new(so, st[k].name, e);
+	}
+	json_object_set_new(r, "stores", so);
+
+	struct lat_source ls[ZSIM_CFG_MAX_SWAP + 3];
+	unsigned nl = lat_sources(s, ls);
+	json_t *lo = json_object();
+	for (unsigned k = 0; k < nl; k++)
+		json_object_set_new(lo, ls[k].name, hist_json(ls[k].h));
+	json_object_set_new(r, "fault_latency_ns", lo);
+
+	if (s->out.psi_done) {
+		json_t *m = json_object(), *p = json_object();
+		json_object_set_new(m, "some", psi_json(&s->out.psi_res, false));
+		json_object_set_new(m, "full", psi_json(&s->out.psi_res, true));
+		json_object_set_new(p, "memory", m);
+		json_object_set_new(r, "pressure", p);
+	}
+}
+
+static void print_secs(char *buf, size_t len, uint64_t ns)
+{
+	snprintf(buf, len, "%.1f s", (double)ns / 1e9);
+}
+
+static void print_lat(char *buf, size_t len, uint64_t ns)
+{
+	if (ns < 10000)
+		snprintf(buf, len, "%.1f us", (double)ns / 1e3);
+	else if (ns < 10000000)
+		snprintf(buf, len, "%.0f us", (double)ns / 1e3);
+	else
+		snprintf(buf, len, "%.0f ms", (double)ns / 1e6);
+}
+
+/* The printed answer: how long each trace took and how much slower it was,
+ * what each store cost in RAM, where faults waited, and the pressure. */
+static void print_answer(FILE *out, const struct zsim_sim *s, const struct zsim_run_info *ri)
+{
+	struct name_agg *v, groups[16];
+	unsigned n = aggregate(s, &v, groups, 16);
+	char a[32], b[32], c[32], d[32];
+	for (unsigned g = 0; g < s->pr.nr_groups && g < 16; g++) {
+		const struct name_agg *G = &groups[g];
+		uint64_t rt = G->end - G->start, base = baseline_of(ri->baseline, g, NULL);
+		const char *nm = strrchr(ri->trace_names[g], '/');
+		nm = nm ? nm + 1 : ri->trace_names[g];
+		print_secs(a, sizeof(a), rt);
+		print_secs(c, sizeof(c), G->wait);
+		print_secs(d, sizeof(d), G->stall);
+		if (base) {
+			print_secs(b, sizeof(b), base);
+			fprintf(out, "  time  %-16s %s, %.2fx its %s with RAM for all (waited %s on faults, %s in reclaim)\n",
+				nm, a, (double)rt / (double)base, b, c, d);
+		} else
+			fprintf(out, "  time  %-16s %s (waited %s on faults, %s in reclaim; --baseline: the slowdown)\n",
+				nm, a, c, d);
+		/* its single processes that ran long (the build's make), not the
+		 * one that spans the whole group: at most 3 */
+		unsigned shown = 0, names = 0;
+		for (unsigned k = 0; k < n; k++)
+			names += v[k].group == g;
+		for (unsigned k = 0; k < n && names > 1 && shown < 3; k++) {
+			uint64_t prt = v[k].end - v[k].start, pb = baseline_of(ri->baseline, g, v[k].name);
+			if (v[k].group != g || v[k].count != 1 || prt * 10 < rt || prt == rt)
+				continue;
+			print_secs(a, sizeof(a), prt);
+			if (pb)
+				fprintf(out, "          %-14s %s, %.2fx\n", v[k].name, a, (double)prt / (double)pb);
+			else
+				fprintf(out, "          %-14s %s\n", v[k].name, a);
+			shown++;
+		}
+	}
+	free(v);
+	if (ri->baseline && (ri->baseline->pages_scanned || ri->baseline->oom_kills))
+		fprintf(out, "        (the baseline still reclaimed: %llu pages scanned, %llu OOM kills)\n",
+			(unsigned long long)ri->baseline->pages_scanned, (unsigned long long)ri->baseline->oom_kills);
+	struct store st[ZSIM_CFG_MAX_DEVICES + 1];
+	unsigned ns = stores_of(s, st, ZSIM_ARRAY_SIZE(st));
+	for (unsigned k = 0; k < ns; k++) {
+		if (!st[k].ram_pages_max)
+			continue;   /* never held anything */
+		human_size(a, sizeof(a), st[k].ram_pages);
+		human_size(b, sizeof(b), st[k].ram_pages_max);
+		human_size(c, sizeof(c), st[k].orig_bytes / ZSIM_PAGE_SIZE);
+		fprintf(out, "  RAM   %-16s %s now, %s at peak; holds %s of pages", st[k].name, a, b, c);
+		if (st[k].ram_pages)
+			fprintf(out, " (%.2f:1)", (double)st[k].orig_bytes / (double)(st[k].ram_pages * ZSIM_PAGE_SIZE));
+		fputc('\n', out);
+	}
+	struct lat_source ls[ZSIM_CFG_MAX_SWAP + 3];
+	unsigned nl = lat_sources(s, ls);
+	for (unsigned k = 0; k < nl; k++) {
+		const struct zsim_histogram *h = ls[k].h;
+		if (!h->count)
+			continue;
+		char p90[32], p999[32];
+		print_lat(a, sizeof(a), zsim_hist_quantile(h, 0.5));
+		print_lat(p90, sizeof(p90), zsim_hist_quantile(h, 0.9));
+		print_lat(b, sizeof(b), zsim_hist_quantile(h, 0.99));
+		print_lat(p999, sizeof(p999), zsim_hist_quantile(h, 0.999));
+		fprintf(out, "  fault %-16s p50 %s, p90 %s, p99 %s, p99.9 %s (%llu faults)\n", ls[k].name,
+			a, p90, b, p999, (unsigned long long)h->count);
+	}
+	if (s->out.psi_done) {
+		const struct zsim_psi_result *p = &s->out.psi_res;
+		fprintf(out, "  PSI   memory           some %.1f%% of the run (avg10 peaked at %.1f%%), full %.1f%% (%.1f%%)\n",
+			s->clk.now ? 100.0 * (double)p->some_total_ns / (double)s->clk.now : 0.0, p->some_avg10_max,
+			s->clk.now ? 100.0 * (double)p->full_total_ns / (double)s->clk.now : 0.0, p->full_avg10_max);
+	}
+}
+
+/* timeseries.csv: per swap area and per compressed store, `<metric>.<name>`. */
+static void ts_header_devices(const struct zsim_sim *s)
+{
+	FILE *f = s->out.ts_out;
+	for (unsigned d = 0; d < s->sw.nr_swap; d++) {
+		const char *nm = s->cfg.dev[s->sw.swap[d].cfg_index].name;
+		fprintf(f, ",swap_used_pages.%s,swapins.%s", nm, nm);
+	}
+	struct store st[ZSIM_CFG_MAX_DEVICES + 1];
+	unsigned ns = stores_of(s, st, ZSIM_ARRAY_SIZE(st));
+	for (unsigned k = 0; k < ns; k++)
+		fprintf(f, ",ram_pages.%s,stored_pages.%s,ratio.%s", st[k].name, st[k].name, st[k].name);
+	if (s->sw.zswap)
+		fprintf(f, ",swapins.zswap");
+}
+
+static void ts_row_devices(const struct zsim_sim *s)
+{
+	FILE *f = s->out.ts_out;
+	for (unsigned d = 0; d < s->sw.nr_swap; d++)
+		fprintf(f, ",%llu,%llu", (unsigned long long)s->sw.swap[d].used,
+			(unsigned long long)s->sw.swap[d].swapins);
+	struct store st[ZSIM_CFG_MAX_DEVICES + 1];
+	unsigned ns = stores_of(s, st, ZSIM_ARRAY_SIZE(st));
+	for (unsigned k = 0; k < ns; k++)
+		fprintf(f, ",%llu,%llu,%.3f", (unsigned long long)st[k].ram_pages,
+			(unsigned long long)(st[k].orig_bytes / ZSIM_PAGE_SIZE),
+			st[k].ram_pages ? (double)st[k].orig_bytes / (double)(st[k].ram_pages * ZSIM_PAGE_SIZE) : 0.0);
+	if (s->sw.zswap)
+		fprintf(f, ",%llu", (unsigned long long)s->sw.zswap_hits);
 }

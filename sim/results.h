@@ -9,11 +9,42 @@
 
 #define ZSIM_VERSION_STRING "0.1.0"
 
+/*
+ * The same traces run with RAM for everything and no swap (zsim run
+ * --baseline): what each trace group and each named process took there.
+ */
+struct zsim_baseline_proc {
+	uint32_t group;
+	char name[32];
+	uint64_t runtime_ns;
+};
+struct zsim_baseline {
+	uint64_t ram_bytes;        /* the baseline machine's RAM */
+	uint64_t pages_scanned;    /* reclaim there (0: nothing was reclaimed, as meant) */
+	uint64_t oom_kills;
+	unsigned nr_groups;
+	uint64_t group_runtime_ns[16];
+	struct zsim_baseline_proc *procs;
+	unsigned nr_procs;
+};
+
 struct zsim_run_info {
 	const char *const *trace_names;
 	const char *out_dir;
 	bool interrupted;
+	const struct zsim_baseline *baseline;   /* NULL: no --baseline */
 };
+
+/* Take what a baseline run took (after zsim_sim_run), and free it. */
+void zsim_baseline_take(const struct zsim_sim *s, struct zsim_baseline *b);
+void zsim_baseline_free(struct zsim_baseline *b);
+/* After the run, before the summary: the figures computed at the end (PSI). */
+void zsim_results_finish(struct zsim_sim *s);
+/* The run had an outcome a user must hear of: an OOM kill, or data lost
+ * (lost_writes: a dirty page whose write-back the device refused, dropped
+ * as the kernel's "lost async page write").  zsim run then exits
+ * ZSIM_EXIT_OUTCOME unless --no-fail-outcome. */
+bool zsim_results_bad_outcome(const struct zsim_sim *s);
 
 void zsim_sample(struct zsim_sim *s);
 json_t *zsim_summary(const struct zsim_sim *s, const struct zsim_run_info *ri);

@@ -11,7 +11,7 @@
  *   fs.c      files: tmpfs (swap-backed, size-limited) and block filesystems
  *             with a page cache over a device
  *   results.c summary.json, timeseries.csv (the sampler), atomically
- *   stats.c   events.jsonl lines, latency histograms
+ *   stats.c   events.jsonl lines, latency histograms, the PSI sweep
  * A newcomer looking for a behaviour: faults and reclaim are in mm.c, where a
  * page goes when it leaves RAM is swap.c, time is engine.c.
  */
@@ -215,6 +215,28 @@ struct zsim_evq_item {
 struct zsim_histogram {
 	uint64_t bucket[64 * 8];   /* log2 buckets with 8 sub-buckets */
 	uint64_t count, sum;
+	uint64_t min, max;         /* the extremes added (valid when count > 0) */
+};
+
+/* Memory pressure as the kernel's PSI reports it (stats.c): the stall and
+ * non-idle intervals of each process turn, swept at the end of the run. */
+struct zsim_psi_ev {
+	uint64_t t;
+	int32_t dnonidle, dstall;   /* +1 / -1 at an interval's start / end */
+};
+
+struct zsim_psi {
+	struct zsim_psi_ev *ev;
+	uint64_t nr_ev, cap_ev;
+	uint64_t *open_a, *open_b;  /* per process: its non-idle interval still open */
+	uint32_t nr_open;
+};
+
+/* The result of the sweep: percentages as /proc/pressure/memory prints them. */
+struct zsim_psi_result {
+	double some_avg[3], full_avg[3];       /* avg10, avg60, avg300 at the end (percent) */
+	double some_avg10_max, full_avg10_max; /* the highest avg10 during the run */
+	uint64_t some_total_ns, full_total_ns;
 };
 
 #define ZSIM_MAX_KILLS_KEPT 8
@@ -333,6 +355,13 @@ struct zsim_output {
 	uint64_t samples;          /* timeseries rows written (the first one writes the header) */
 	struct zsim_histogram fault_lat;
 	struct zsim_kill kills[ZSIM_MAX_KILLS_KEPT];
+	/* major-fault latency by source (stats.c, recorded by swap.c and fs.c):
+	 * each swap area (in s->sw.swap order), zswap, the zeromap, file reads */
+	struct zsim_histogram lat_swap[ZSIM_CFG_MAX_SWAP];
+	struct zsim_histogram lat_zswap, lat_zero, lat_file;
+	struct zsim_psi psi;
+	struct zsim_psi_result psi_res;   /* computed by zsim_results_finish */
+	bool psi_done;
 };
 
 struct zsim_sim {
@@ -383,7 +412,16 @@ void zsim_proc_reap(struct zsim_sim *s, uint32_t i);
 void zsim_sim_event(struct zsim_sim *s, const char *type, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void zsim_hist_add(struct zsim_histogram *h, uint64_t v);
+/* The q-quantile (0..1), interpolated linearly within its bucket and kept
+ * within [min, max] of the values added; 0 if empty. */
 uint64_t zsim_hist_quantile(const struct zsim_histogram *h, double q);
+/* PSI: process i's turn from t0: CPU work until cpu_end, of which the last
+ * `stall` ns were direct reclaim, then a fault wait until wait_until. */
+void zsim_psi_turn(struct zsim_sim *s, uint32_t i, uint64_t t0, uint64_t cpu_end, uint64_t wait_until,
+		   uint64_t stall);
+/* Sweep the recorded intervals up to `end` (pure: tests call it on their own). */
+void zsim_psi_compute(struct zsim_psi *psi, uint64_t end, struct zsim_psi_result *r);
+void zsim_psi_free(struct zsim_psi *psi);
 
 /* results.c: register the timeseries sampler (every mm.sample_interval from time 0). */
 void zsim_results_init(struct zsim_sim *s);

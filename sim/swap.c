@@ -40,6 +40,9 @@
  * (a corpus page of zeros, or a same-filled page of zero words, is written as
  * any page: a simplification).
  *
+ * Each swap-in's latency (its CPU work and its I/O wait) goes into the
+ * histogram of its source: the area's device, zswap or the zeromap.
+ *
  * What it drops: round-robin between equal priorities (the first listed wins),
  * discard.
  */
@@ -129,6 +132,8 @@ static int zswap_init(struct zsim_sim *s, char *err, size_t errlen)
 		.cfg = zc->tcfg.b,
 		.codec_compress_ns = s->cfg.codec_compress_ns,
 		.codec_decompress_ns = s->cfg.codec_decompress_ns,
+		.codec_compress_ns_per_kib = s->cfg.codec_compress_ns_per_kib,
+		.codec_decompress_ns_per_kib = s->cfg.codec_decompress_ns_per_kib,
 		.wb_sink = &s->sw.zswap_sink,
 		.totalram_pages = s->mm.nr_frames - s->mm.reserve_pages,   /* MemTotal */
 	};
@@ -484,12 +489,14 @@ void zsim_swap_in(struct zsim_sim *s, uint64_t entry, uint32_t f, struct zsim_pr
 	uint64_t slot = zsim_swp_slot(entry);
 	struct zsim_swap_slot *sl = &sd->slots[slot];
 	struct zsim_frame *fr = &s->mm.frames[f];
+	uint64_t cpu0 = *cpu_ns;
 	fr->cls = sl->cls;
 	fr->param = sl->param;
 	fr->seed = sl->seed;
 	if (sl->where == ZSIM_SLOT_ZERO) {
 		/* the zeromap: the page is zero-filled in place, no I/O (swpin_zero) */
 		s->sw.zero_swapins++;
+		zsim_hist_add(&s->out.lat_zero, 0);
 		swapin_keep_or_free(s, entry, f, sd->sync);
 		return;
 	}
@@ -502,6 +509,7 @@ void zsim_swap_in(struct zsim_sim *s, uint64_t entry, uint32_t f, struct zsim_pr
 		}
 		z->ops->io(z->priv, s->clk.now, false, entry, 1, cpu_ns);   /* decompression */
 		s->sw.zswap_hits++;
+		zsim_hist_add(&s->out.lat_zswap, *cpu_ns - cpu0);
 		if (s->sw.zswap_exclusive) {
 			/* the load freed zswap's copy: the page is only in RAM now, and must
 			 * be written again to leave it */
@@ -523,5 +531,8 @@ void zsim_swap_in(struct zsim_sim *s, uint64_t entry, uint32_t f, struct zsim_pr
 	}
 	sd->swapins++;
 	s->vm.pswpin += 1 + extra;
+	/* the fault's latency by where the page came from: the caller waits for
+	 * the CPU work and the I/O (*io_done started at now) */
+	zsim_hist_add(&s->out.lat_swap[d], (*cpu_ns - cpu0) + (*io_done > s->clk.now ? *io_done - s->clk.now : 0));
 	swapin_keep_or_free(s, entry, f, sd->sync);
 }

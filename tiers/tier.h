@@ -107,6 +107,8 @@ struct zsim_tier_params {
 	/* codec CPU time per page by codec registry index (the config's codec_time;
 	 * 0 = the codec's default); NULL: all defaults */
 	const uint32_t *codec_compress_ns, *codec_decompress_ns;
+	/* and per KiB of compressed output, plus one (0 = the codec's default) */
+	const uint32_t *codec_compress_ns_per_kib, *codec_decompress_ns_per_kib;
 	/* stacking: the tiers below this one, one per DEVICE key of its key table
 	 * in table order (NULL where the key is unset): zram's backing_dev,
 	 * dm-cache's cache_dev, origin_dev, metadata_dev.  lower = lowers[0]. */

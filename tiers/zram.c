@@ -146,6 +146,7 @@ enum {
 	SLOT_WHOLE = 1u << 3,  /* huge page on a raw frame: the allocator cannot hold 4096 B */
 	SLOT_WB = 1u << 4,     /* written back: handle is the backing block (ZRAM_WB) */
 	SLOT_IDLE = 1u << 5,   /* marked idle, not accessed since (ZRAM_IDLE) */
+	SLOT_INCOMP = 1u << 6, /* with HUGE: the codec's output was a page or more (its fast path) */
 };
 
 struct slot {
@@ -175,7 +176,8 @@ struct zram {
 	uint64_t num_reads, num_writes;
 	uint64_t comp_pages, decomp_pages;   /* pages that went through the codec */
 	uint64_t content_wall_ns;            /* wall time making page bytes (perf only) */
-	uint32_t compress_ns, decompress_ns; /* simulated CPU per page */
+	uint32_t compress_ns, decompress_ns; /* simulated CPU per page: fixed part */
+	uint32_t compress_kib, decompress_kib; /* and per KiB of compressed output */
 	/* writeback to the backing device */
 	struct zsim_tier *lower;
 	int wb_mode;
@@ -235,12 +237,18 @@ static int zram_init(void *priv, const struct zsim_tier_params *p, char *err, si
 	const struct zsim_codec_ops *cops = zsim_codec_ops_of(z->codec);
 	z->compress_ns = cops->compress_ns;
 	z->decompress_ns = cops->decompress_ns;
+	z->compress_kib = cops->compress_ns_per_kib;
+	z->decompress_kib = cops->decompress_ns_per_kib;
 	for (size_t i = 0; p->codec_compress_ns && i < zsim_codec_count(); i++)
 		if (zsim_codec_at(i) == cops) {
 			if (p->codec_compress_ns[i])
 				z->compress_ns = p->codec_compress_ns[i];
 			if (p->codec_decompress_ns[i])
 				z->decompress_ns = p->codec_decompress_ns[i];
+			if (p->codec_compress_ns_per_kib && p->codec_compress_ns_per_kib[i])
+				z->compress_kib = p->codec_compress_ns_per_kib[i] - 1;
+			if (p->codec_decompress_ns_per_kib && p->codec_decompress_ns_per_kib[i])
+				z->decompress_kib = p->codec_decompress_ns_per_kib[i] - 1;
 		}
 	z->nr_slots = p->capacity_pages;
 	z->table = zsim_xcalloc(z->nr_slots, sizeof(*z->table));
@@ -403,7 +411,8 @@ static int zram_store(void *priv, uint64_t index, const struct zsim_page_ref *pg
 	slot_free(z, s);
 	s->handle = h;
 	s->size = (uint16_t)len;
-	s->flags = (whole ? SLOT_WHOLE : SLOT_USED) | (huge ? SLOT_HUGE : 0);
+	s->flags = (whole ? SLOT_WHOLE : SLOT_USED) | (huge ? SLOT_HUGE : 0) |
+		   ((size_t)pi.len >= ZSIM_PAGE_SIZE ? SLOT_INCOMP : 0);
 	if (huge) {
 		z->huge_pages++;
 		z->huge_pages_since++;
@@ -562,9 +571,15 @@ static int zram_check(const void *priv, char *msg, size_t len)
 /*
  * zram is synchronous: the task that writes or reads a page does the codec
  * work itself, on its CPU, and the I/O is complete when that is done.  Cost per
- * page from the config's codec_ns (zsim calibrate), else the codec's defaults;
- * same-filled pages never reach the codec and cost nothing here.
+ * page from its compressed size (zsim_codec_cost: a fixed part plus a part per
+ * KiB of output) with the config's codec_time (zsim calibrate), else the
+ * codec's defaults: a page that compresses badly costs more than one that
+ * compresses well.  A huge page (stored whole) is compressed at the cost of
+ * its output's size (a page when the codec gave up) and read back as a copy,
+ * as zram_read_from_zspool copies a PAGE_SIZE object; same-filled pages never
+ * reach the codec and cost nothing here.
  */
+#define ZRAM_COPY_NS 250   /* a 4 KiB copy (~0.2 us at 20 GB/s), as zswap's RAW_COPY_NS */
 static uint64_t zram_io(void *priv, uint64_t now, bool write, uint64_t index, uint32_t npages,
 		       uint64_t *cpu_ns)
 {
@@ -577,8 +592,9 @@ static uint64_t zram_io(void *priv, uint64_t now, bool write, uint64_t index, ui
 		s->flags &= (uint8_t)~SLOT_IDLE;
 		bool same = s->flags & SLOT_SAME;   /* no codec work for these */
 		if (write) {
-			if (!same)
-				*cpu_ns += z->compress_ns;
+			if (!same)   /* a huge page's output was 3625..4095 bytes, or a page or more */
+				*cpu_ns += zsim_codec_cost(z->compress_ns, z->compress_kib,
+							   s->flags & SLOT_INCOMP ? ZSIM_PAGE_SIZE : s->size);
 			continue;
 		}
 		z->num_reads++;   /* a swap-in or page-cache read of the device */
@@ -589,8 +605,10 @@ static uint64_t zram_io(void *priv, uint64_t now, bool write, uint64_t index, ui
 			if (t > done)
 				done = t;
 			z->bd_reads++;
+		} else if (s->flags & SLOT_HUGE) {
+			*cpu_ns += ZRAM_COPY_NS;   /* stored whole: read back as a copy */
 		} else if (!same) {
-			*cpu_ns += z->decompress_ns;
+			*cpu_ns += zsim_codec_cost(z->decompress_ns, z->decompress_kib, s->size);
 			z->decomp_pages++;
 		}
 	}

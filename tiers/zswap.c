@@ -57,7 +57,8 @@
  * header), the limit is checked against the allocator's page count, and
  * writeback goes through the simulator's sink (params.wb_sink) to the swap
  * slot, one page per write.  CPU: compression at a store, decompression at a
- * load hit and at a writeback the storing task starts (before 5.6) are charged
+ * load hit (each by the page's compressed size: zsim_codec_cost; a raw
+ * entry is a copy) and at a writeback the storing task starts (before 5.6) are charged
  * by the next io() call; the background worker's and the shrinker's
  * decompression is reported in the control's cpu_ns.  The shrink worker runs
  * at the refused store that queues it (shrink_delay 0, the default: the
@@ -234,13 +235,15 @@ struct zswap {
 	bool reached_full, worker_queued;
 	uint64_t moved_inline, worker_cpu_ns;   /* the worker's runs at refused stores */
 	uint64_t last_now, pending_cpu, nr_disk_swapins;
-	uint32_t compress_ns, decompress_ns;
+	uint32_t compress_ns, decompress_ns;     /* codec CPU per page: fixed part */
+	uint32_t compress_kib, decompress_kib;   /* and per KiB of compressed output */
 
 	/* counters, under the kernel's names */
 	uint64_t pool_limit_hit, reject_reclaim_fail, reject_alloc_fail, reject_kmemcache_fail;
 	uint64_t reject_compress_fail, reject_compress_poor, written_back_pages;
 	uint64_t stored_pages, same_filled_pages, stored_incompressible_pages;
 	uint64_t zswpin, zswpout, zswpwb;
+	uint64_t pool_pages_max;   /* the pool's peak, for the summary */
 	uint64_t content_wall_ns;
 	uint8_t buf[ZSIM_PAGE_SIZE];
 	uint8_t dst[ZSIM_CODEC_DST_MAX];
@@ -430,6 +433,12 @@ static uint64_t now_for_store(const struct zswap *z)
 	return z->sink && z->sink->now ? z->sink->now(z->sink->ctx) : z->last_now;
 }
 
+/* Decompressing entry e: by its compressed size (its object less the header). */
+static uint64_t load_cost(const struct zswap *z, const struct entry *e)
+{
+	return zsim_codec_cost(z->decompress_ns, z->decompress_kib, e->size - z->hdr);
+}
+
 /*
  * Write one entry back to its swap slot and free it (zswap_writeback_entry):
  * decompression (*cpu), one write through the sink.  0, or the sink's error
@@ -443,7 +452,7 @@ static int writeback_entry(struct zswap *z, uint32_t id, uint64_t now, uint64_t 
 	int rc = z->sink->write(z->sink->ctx, z->e[id].index, now, &done);
 	if (rc < 0)
 		return rc;
-	*cpu += z->e[id].flags & E_RAW ? RAW_COPY_NS : z->decompress_ns;   /* into the swap cache */
+	*cpu += z->e[id].flags & E_RAW ? RAW_COPY_NS : load_cost(z, &z->e[id]);   /* into the swap cache */
 	z->written_back_pages++;
 	z->zswpwb++;
 	entry_free(z, id);
@@ -594,12 +603,18 @@ static int zswap_init(void *priv, const struct zsim_tier_params *p, char *err, s
 	const struct zsim_codec_ops *cops = zsim_codec_ops_of(z->codec);
 	z->compress_ns = cops->compress_ns;
 	z->decompress_ns = cops->decompress_ns;
+	z->compress_kib = cops->compress_ns_per_kib;
+	z->decompress_kib = cops->decompress_ns_per_kib;
 	for (size_t i = 0; p->codec_compress_ns && i < zsim_codec_count(); i++)
 		if (zsim_codec_at(i) == cops) {
 			if (p->codec_compress_ns[i])
 				z->compress_ns = p->codec_compress_ns[i];
 			if (p->codec_decompress_ns[i])
 				z->decompress_ns = p->codec_decompress_ns[i];
+			if (p->codec_compress_ns_per_kib && p->codec_compress_ns_per_kib[i])
+				z->compress_kib = p->codec_compress_ns_per_kib[i] - 1;
+			if (p->codec_decompress_ns_per_kib && p->codec_decompress_ns_per_kib[i])
+				z->decompress_kib = p->codec_decompress_ns_per_kib[i] - 1;
 		}
 	z->mask = 1023;
 	z->keys = zsim_xcalloc(z->mask + 1, sizeof(*z->keys));
@@ -707,7 +722,7 @@ static int zswap_store(void *priv, uint64_t index, const struct zsim_page_ref *p
 			return ZSIM_EIO;
 		}
 	}
-	z->pending_cpu += z->compress_ns;
+	z->pending_cpu += zsim_codec_cost(z->compress_ns, z->compress_kib, (size_t)pi.len);
 	size_t len = (size_t)pi.len;
 	bool raw = z->kp->zswap_store_incompressible && len >= ZSIM_PAGE_SIZE;
 	if (raw)
@@ -723,6 +738,8 @@ static int zswap_store(void *priv, uint64_t index, const struct zsim_page_ref *p
 		z->reject_alloc_fail++;
 		return ZSIM_ENOMEM;
 	}
+	if (pool_pages(z) > z->pool_pages_max)
+		z->pool_pages_max = pool_pages(z);
 	uint32_t id = entry_new(z, index);
 	struct entry *e = &z->e[id];
 	e->handle = h;
@@ -760,7 +777,7 @@ static int zswap_load(void *priv, uint64_t index, uint8_t *out)
 			for (size_t off = 0; off < ZSIM_PAGE_SIZE; off += 8)
 				memcpy(out + off, &e->handle, 8);
 	} else {
-		z->pending_cpu += e->flags & E_RAW ? RAW_COPY_NS : z->decompress_ns;
+		z->pending_cpu += e->flags & E_RAW ? RAW_COPY_NS : load_cost(z, e);
 		if (out)
 			memset(out, 0, ZSIM_PAGE_SIZE);   /* sizes are modelled, bytes are not kept */
 	}
@@ -875,7 +892,7 @@ static int zswap_control(void *priv, enum zsim_tier_ctl op, void *arg)
 static size_t zswap_stats(const void *priv, struct zsim_stat *out, size_t max)
 {
 	const struct zswap *z = priv;
-	struct zsim_stat all[24];
+	struct zsim_stat all[25];
 	size_t n = 0;
 #define ST(nm, v) (all[n++] = (struct zsim_stat){ nm, (v) })
 	/* debugfs, in the kernel's order */
@@ -900,6 +917,7 @@ static size_t zswap_stats(const void *priv, struct zsim_stat *out, size_t max)
 	/* the model's own */
 	ST("pool_limit_pages", z->max_pages);
 	ST("reached_full", z->reached_full);
+	ST("pool_pages_max", z->pool_pages_max);
 #undef ST
 	if (n > max)
 		n = max;

@@ -15,11 +15,13 @@ run() {
 	"$ZSIM" --trace "$T/hogger-800m.trc" --trace "$T/kbuild.trc" \
 		--config "$ROOT/configs/seed-2013/$1.json" --out "$T/$1" > "$T/$1.txt"
 }
+# run NAME and expect exit status RC (4, ZSIM_EXIT_OUTCOME, after an OOM kill)
+run_rc() { run "$1"; rc=$?; [ "$rc" = "$2" ] || { echo "  $1: exit status $rc, expected $2"; return 1; }; }
 # tar is process 2 of the kbuild trace: summary's processes.2 (after the hogger and sh)
 tar_end() { jget "$1/summary.json" processes.2.end_ns; }
 
 # 1 ---------------------------------------------------------------------------
-check "exp 1 runs" run 1-tmpfs
+check "exp 1 runs, exits 4 (the OOM kill)" run_rc 1-tmpfs 4
 E=$T/1-tmpfs/events.jsonl
 check "exp 1: writes refused with ENOSPC" test "$(jget "$T/1-tmpfs/summary.json" outcome.enospc)" -gt 0
 check "exp 1: the first refusal is tar's" test "$(evget "$E" enospc process)" = tar
@@ -28,7 +30,7 @@ check "exp 1: the run says so" grep -q "ENOSPC: .* write(s) refused" "$T/1-tmpfs
 check "exp 1: tar itself is not killed" is "$T/1-tmpfs/summary.json" processes.2.killed false
 
 # 2 ---------------------------------------------------------------------------
-check "exp 2 runs" run 2-zram-blk
+check "exp 2 runs, exits 4 (the OOM kill)" run_rc 2-zram-blk 4
 S=$T/2-zram-blk/summary.json
 E=$T/2-zram-blk/events.jsonl
 check "exp 2: untar: no write refused" is "$S" outcome.enospc 0
@@ -48,7 +50,7 @@ check "exp 2: the summary names the kill and the free swap" \
 # 2b ------------------------------------------------------------------------
 # the same on 6.1 with zram writeback of huge pages to a backing SSD: no OOM;
 # and the same config without the backing device OOMs like experiment 2
-check "exp 2b runs" run 2b-zram-blk-writeback
+check "exp 2b runs, exits 0 (no OOM kill, nothing lost)" run_rc 2b-zram-blk-writeback 0
 S=$T/2b-zram-blk-writeback/summary.json
 check "exp 2b: no OOM kill" is "$S" outcome.oom_kills 0
 check "exp 2b: pages were written back" test "$(jget "$S" outcome.zram_writeback_pages)" -gt 100000
@@ -65,7 +67,7 @@ check "exp 2b without writeback: the hogger is killed" test "$(evget "$T/2b-off/
 # to the origin and the zram cache stays nearly empty; no OOM, as in the mail.
 # Without the tracker (smq-like eager promotion) the cache takes it all and the
 # hogger is killed as in experiment 2.
-check "exp 3 runs" run 3-dm-cache
+check "exp 3 runs, exits 0 (no OOM kill, nothing lost)" run_rc 3-dm-cache 0
 S=$T/3-dm-cache/summary.json
 check "exp 3: no OOM kill" is "$S" outcome.oom_kills 0
 check "exp 3: no process killed" is "$S" outcome.processes_killed 0
