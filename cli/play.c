@@ -1213,9 +1213,14 @@ static json_t *summary(struct play *pl, char **traces, unsigned ntr, const struc
 	}
 	json_object_set_new(r, "kernel_vmstat", kv);
 
+	/* slots are numbered as the traces' controllers take them (in parallel):
+	 * list the processes by trace, then in the order each trace created them */
 	json_t *pa = json_array();
+	for (unsigned g = 0; g < ntr; g++)
 	for (uint32_t i = 0; i < n && i < MAX_SLOTS; i++) {
 		const struct slot *s = &sh->slots[i];
+		if (s->group != g)
+			continue;
 		json_t *o = json_object();
 		json_object_set_new(o, "trace", JI(s->group));
 		json_object_set_new(o, "pid", JI(s->tpid));
@@ -1303,6 +1308,14 @@ static void usage(FILE *f)
 		   "Run the traces against this machine's kernel: one real process per trace process,\n"
 		   "pages written with the bytes zsim models; the kernel's counters are sampled and written\n"
 		   "as summary.json and timeseries.csv in zsim's shape (see `zsim compare`).\n");
+}
+
+static const struct shared *kill_sh;
+static int by_kill_time(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	uint64_t tx = kill_sh->slots[x].end_ns, ty = kill_sh->slots[y].end_ns;
+	return tx < ty ? -1 : tx > ty ? 1 : x < y ? -1 : x > y;
 }
 
 int zsim_cmd_play(int argc, char **argv)
@@ -1520,10 +1533,17 @@ int zsim_cmd_play(int argc, char **argv)
 		goto fail;
 	}
 	uint32_t n = atomic_load(&pl.sh->nslots);
-	for (uint32_t i = 0; i < n && i < MAX_SLOTS; i++) {
+	/* the kills in the order they happened (slots are in creation order) */
+	uint32_t *kill_order = zsim_xcalloc(n ? n : 1, sizeof(*kill_order));
+	size_t nk = 0;
+	for (uint32_t k = 0; k < n && k < MAX_SLOTS; k++)
+		if (pl.sh->slots[k].killed)
+			kill_order[nk++] = k;
+	kill_sh = pl.sh;
+	qsort(kill_order, nk, sizeof(*kill_order), by_kill_time);
+	for (size_t ki = 0; ki < nk; ki++) {
+		uint32_t i = kill_order[ki];
 		const struct slot *s = &pl.sh->slots[i];
-		if (!s->killed)
-			continue;
 		json_t *o = json_object();
 		json_object_set_new(o, "time_ns", JI(s->end_ns));
 		json_object_set_new(o, "type", json_string("oom_kill"));
@@ -1535,6 +1555,7 @@ int zsim_cmd_play(int argc, char **argv)
 		free(line);
 		json_decref(o);
 	}
+	free(kill_order);
 	snprintf(path, sizeof(path), "%s/summary.json", tmp);
 	bool ok = json_dump_file(sum, path, JSON_INDENT(1) | JSON_PRESERVE_ORDER) == 0;
 	ok &= fclose(ts) == 0;
