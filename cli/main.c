@@ -42,6 +42,9 @@ static const struct command {
 	  zsim_cmd_trace },
 	{ "compare", "A B [C...] [--fail-on RULES]", "results side by side with differences and ratios; a CI gate",
 	  zsim_cmd_compare },
+	{ "plot", "DIR [DIR...] [-o DIR]", "plots of one or several runs (gnuplot; PNG and SVG)", zsim_cmd_plot },
+	{ "report", "DIR [DIR...] -o FILE", "one offline HTML file: summary, comparison, plots, config",
+	  zsim_cmd_report },
 	{ "help", "[COMMAND...]", "this help, or a command's (zsim help trace gen hogger)", cmd_help },
 };
 

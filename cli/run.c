@@ -389,6 +389,13 @@ int zsim_cmd_run(int argc, char **argv)
 	json_object_set_new(perf, "codec_wall_s", json_real((double)codec_ns / 1e9));
 	json_object_set_new(perf, "content_wall_s", json_real((double)content_ns / 1e9));
 	json_object_set_new(perf, "codec_share", json_real(dt > 0 ? (double)codec_ns / 1e9 / dt : 0));
+	/* the resolved config beside the results (zsim report shows it) */
+	snprintf(path, sizeof(path), "%s/config.json", tmp);
+	FILE *cf = fopen(path, "w");
+	char *cfgtxt = zsim_config_dump(&cfg);
+	ok &= cf && fprintf(cf, "%s\n", cfgtxt) >= 0;
+	ok &= cf && fclose(cf) == 0;
+	free(cfgtxt);
 	snprintf(path, sizeof(path), "%s/perf.json", tmp);
 	ok &= json_dump_file(perf, path, JSON_INDENT(1) | JSON_PRESERVE_ORDER) == 0;
 	json_decref(perf);
