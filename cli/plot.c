@@ -272,6 +272,9 @@ static const char *const mem_palette[] = { "#1f77b4", "#ff7f0e", "#9467bd", "#8c
 					   "#bcbd22", "#d62728" };
 #define NMEMPAL ZSIM_ARRAY_SIZE(mem_palette)
 
+/* capacity lines when the timeseries sums the devices: never the OOM red */
+static const char *const cap_palette[] = { "#2ca02c", "#8c564b", "#555555" };
+
 static double flatv(const struct run *r, const char *key)
 {
 	const double *v = zsim_flat_get(&r->sum, key);
@@ -404,7 +407,7 @@ static void plot_swap(struct plotctx *p, struct run *runs, size_t n)
 				for (j = 0; j < k && strcmp(s->col[cols[j]] + strlen("swap_used_pages."), dev); j++)
 					;
 			fprintf(p->gp, "%s%.6f with lines lc rgb '%s' dt %zu lw 1.5 title ", any ? ", " : "", cap,
-				per_dev && j < k ? palette[j % NPAL] : palette[(ndev + 3) % NPAL], 2 + ndev % 3);
+				per_dev && j < k ? palette[j % NPAL] : cap_palette[ndev % 3], 2 + ndev % 3);
 			ndev++;
 			char t2[200];
 			snprintf(t2, sizeof(t2), "%s capacity (%.0f MiB)", dev, cap);
@@ -476,8 +479,9 @@ static void plot_swapins(struct plotctx *p, struct run *runs, size_t n)
 		for (size_t j = 0; j < k; j++, line++) {
 			char t2[300];
 			snprintf(t2, sizeof(t2), n > 1 ? "%s: %s" : "%.0s%s", runs[i].name, names[j]);
+			/* one run: a colour per source; several: a colour per run, a dash per source */
 			fprintf(p->gp, "%s'%s' using 1:%zu with lines lw 2 lc rgb '%s' dt %zu title ", line ? ", " : "", dat,
-				j + 2, palette[j % NPAL], i % 5 + 1);
+				j + 2, palette[(n > 1 ? i : j) % NPAL], n > 1 ? j % 5 + 1 : 1);
 			gp_quote(p->gp, t2);
 		}
 	}
