@@ -750,9 +750,11 @@ struct compare_opts {
 	bool all, help;
 };
 
+static const struct zsim_opt_type rules_type = { ZSIM_OPTK_STRING, "RULES", NULL };
+
 #define CMP_OFF(f) offsetof(struct compare_opts, f)
 static const struct zsim_opt compare_opts[] = {
-	{ "fail-on", ZSIM_OPT_FILE, CMP_OFF(fail_on), NULL, 0, 0,
+	{ "fail-on", &rules_type, CMP_OFF(fail_on), NULL, 0, 0,
 	  "rules such as 'oom_kill>0, pswpin>+10%, p99>+20%, runtime>+5%' (exit 5 if one is violated)", 0 },
 	{ "format", ZSIM_OPT_NAME, CMP_OFF(format), "text", 0, 0, "text, json, csv or markdown", 'f' },
 	{ "all", ZSIM_OPT_FLAG, CMP_OFF(all), NULL, 0, 0,

@@ -235,32 +235,67 @@ static void begin_output(struct plotctx *p, const char *what, unsigned panels)
 	(*p->files)[(*p->nfiles)++] = zsim_xstrdup(path);
 }
 
-/* Vertical lines at the run's OOM kills, ENOSPC... (labels for the first few). */
-static void mark_events(struct plotctx *p, const struct run *r)
+/* OOM kills: a dashed red line each, labelled (the first few).  Other events
+ * (ENOSPC, lost writes...), which may come by the thousand: short ticks along
+ * the top edge, at most one per 1/300 of the run per type, and their count in
+ * the title, so they never cover the chart.  Sets the title (title + counts). */
+static void mark_events(struct plotctx *p, const struct run *r, const char *title)
 {
 	unsigned labels = 0;
-	double last = -1;
 	fputs("unset arrow\nunset label\n", p->gp);
-	for (size_t i = 0; i < r->nev && i < 400; i++) {
+	double span = 0;
+	for (size_t i = 0; i < r->nev; i++)
+		span = fmax(span, r->ev[i].t);
+	if (r->ts.nrow)
+		span = fmax(span, at(&r->ts, r->ts.nrow - 1, col(&r->ts, "time_ns")) / 1e9);
+	char suffix[512] = "";
+	const char *types[8];
+	size_t counts[8], ntypes = 0;
+	double first[8], lastt[8];
+	for (size_t i = 0; i < r->nev; i++) {
 		const struct event *e = &r->ev[i];
-		const char *colour = !strcmp(e->type, "oom_kill") ? "#d62728"
-				     : !strcmp(e->type, "enospc") ? "#ff7f0e" : "#7f7f7f";
-		fprintf(p->gp, "set arrow from %.6f, graph 0 to %.6f, graph 1 nohead lc rgb '%s' lw 1.5 dt 2 front\n",
-			e->t, e->t, colour);
-		if (labels < 6 && (last < 0 || e->t - last > 0)) {
-			char txt[128];
-			snprintf(txt, sizeof(txt), "%s%s%s", !strcmp(e->type, "oom_kill") ? "OOM kill" : e->type,
-				 *e->what ? ": " : "", e->what);
-			fprintf(p->gp, "set label \"%s\" at %.6f, graph %.2f left offset 0.5,0 tc rgb '%s' front\n", txt,
-				e->t, 0.95 - 0.08 * labels, colour);
+		if (!strcmp(e->type, "oom_kill")) {
+			fprintf(p->gp, "set arrow from %.6f, graph 0 to %.6f, graph 1 nohead lc rgb '#d62728' lw 1.5 dt 2 front\n",
+				e->t, e->t);
+			if (labels < 6)
+				fprintf(p->gp, "set label \"OOM kill%s%s\" at %.6f, graph %.2f left offset 0.5,0 tc rgb '#d62728' front\n",
+					*e->what ? ": " : "", e->what, e->t, 0.93 - 0.07 * labels);
 			labels++;
-			last = e->t;
+			continue;
+		}
+		size_t t;
+		for (t = 0; t < ntypes && strcmp(types[t], e->type); t++)
+			;
+		if (t == ntypes) {
+			if (ntypes == ZSIM_ARRAY_SIZE(types))
+				continue;
+			types[ntypes] = e->type;
+			counts[ntypes] = 0;
+			first[ntypes] = e->t;
+			lastt[ntypes] = -INFINITY;
+			ntypes++;
+		}
+		counts[t]++;
+		if (e->t - lastt[t] >= span / 300) {
+			const char *colour = !strcmp(e->type, "enospc") ? "#ff7f0e" : "#7f7f7f";
+			double y0 = 0.97 - 0.03 * (double)t;
+			fprintf(p->gp, "set arrow from %.6f, graph %.2f to %.6f, graph %.2f nohead lc rgb '%s' lw 2 front\n",
+				e->t, y0, e->t, y0 + 0.03, colour);
+			lastt[t] = e->t;
 		}
 	}
-	if (r->nev > 6) {
-		fprintf(p->gp, "set label \"%zu events (%s)\" at graph 0.01, graph 0.03 left tc rgb '#555555' front\n",
-			r->nev, "dashed lines");
-	}
+	if (labels > 6)
+		snprintf(suffix + strlen(suffix), sizeof(suffix) - strlen(suffix), "%u OOM kills (red lines)", labels);
+	for (size_t t = 0; t < ntypes; t++)
+		snprintf(suffix + strlen(suffix), sizeof(suffix) - strlen(suffix), "%s%zu %s from %.1f s (%s ticks at the top)",
+			 *suffix ? "; " : "", counts[t], !strcmp(types[t], "enospc") ? "ENOSPC" : types[t], first[t],
+			 !strcmp(types[t], "enospc") ? "orange" : "grey");
+	fputs("set title \"", p->gp);
+	for (const char *c = title; *c; c++)
+		fputc(*c == '"' ? '\'' : *c, p->gp);
+	if (*suffix)
+		fprintf(p->gp, "\\n%s", suffix);
+	fputs("\"\n", p->gp);
 }
 
 static const char *const palette[] = { "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
@@ -328,7 +363,7 @@ static void plot_memory(struct plotctx *p, struct run *runs, size_t n)
 		snprintf(title, sizeof(title), "memory by kind (MiB): %s", r->name);
 		gp_quote(p->gp, title);
 		fputs("\nset xlabel 'simulated time (s)'\nset ylabel 'MiB'\nset yrange [0:*]\n", p->gp);
-		mark_events(p, r);
+		mark_events(p, r, title);
 		fputs("plot ", p->gp);
 		for (size_t j = 0; j < k; j++) {
 			fprintf(p->gp, "%s'%s' using 1:%zu:%zu with filledcurves lc rgb '%s' title ", j ? ", " : "", dat,
@@ -379,7 +414,7 @@ static void plot_swap(struct plotctx *p, struct run *runs, size_t n)
 		fputs("set title ", p->gp);
 		gp_quote(p->gp, title);
 		fputs("\nset xlabel 'simulated time (s)'\nset ylabel 'MiB'\nset yrange [0:*]\n", p->gp);
-		mark_events(p, r);
+		mark_events(p, r, title);
 		fputs("plot ", p->gp);
 		bool any = false;
 		for (size_t j = 0; j < k; j++) {
@@ -458,7 +493,7 @@ static void plot_swapins(struct plotctx *p, struct run *runs, size_t n)
 	gp_quote(p->gp, title);
 	fputs("\nset xlabel 'simulated time (s)'\nset ylabel 'per second'\nset yrange [0:*]\n", p->gp);
 	if (n == 1)
-		mark_events(p, &runs[0]);
+		mark_events(p, &runs[0], title);
 	fputs("plot ", p->gp);
 	size_t line = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -628,7 +663,7 @@ static void plot_writes(struct plotctx *p, struct run *runs, size_t n)
 		for (const char *c = title; *c; c++)
 			fputc(*c == '"' ? '\'' : *c, p->gp);
 		fputs("\"\nset xlabel 'simulated time (s)'\nset ylabel 'MiB'\nset yrange [0:*]\n", p->gp);
-		mark_events(p, r);
+		mark_events(p, r, title);
 		fputs("plot ", p->gp);
 		for (size_t j = 0; j < k; j++) {
 			fprintf(p->gp, "%s'%s' using 1:%zu with lines lw 2 lc rgb '%s' title ", j ? ", " : "", dat, j + 2,

@@ -50,6 +50,15 @@ check "plot: reordered and extra columns are read by name (the same memory chart
 check "plot: a per-device swap column gets its own series" sh -c \
 	"grep -q '>zram0<' '$T/shuffled/swap.svg' && ! grep -q 'all swap devices' '$T/shuffled/swap.svg'"
 
+# a thousand ENOSPC events: counted in the title, ticks along the top, no barcode
+mkdir -p "$T/many"
+cp "$T/calm/summary.json" "$T/calm/timeseries.csv" "$T/many/"
+awk 'BEGIN { for (i = 0; i < 1000; i++) printf "{\"time_ns\":%d,\"type\":\"enospc\",\"fs\":\"src\"}\n", 1e9 + i * 1e7 }' \
+	> "$T/many/events.jsonl"
+"$ZSIM" plot "$T/many" --format svg > /dev/null
+check "plot: many ENOSPC events are counted in the title" grep -q '1000 ENOSPC from 1.0 s (orange ticks at the top)' "$T/many/memory.svg"
+check "plot: and not labelled one by one" sh -c "! grep -q 'enospc: src' '$T/many/memory.svg'"
+
 ZSIM="$ZSIM" sh "$ROOT/scripts/plot.sh" "$T/calm" svg > /dev/null
 check "scripts/plot.sh still works (a wrapper)" grep -q '<svg' "$T/calm/memory.svg"
 expect_error "plot: a missing directory" "zsim plot: .*nope/summary.json" "$ZSIM" plot "$T/nope"
