@@ -20,6 +20,7 @@
 #include "../sim/results.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -117,7 +118,7 @@ static void headline_table(FILE *out, const struct zsim_cmp *c)
 			const double *v = zsim_flat_get(&c->runs[r], key);
 			if (!v)
 				fputs("<td>-</td>", out);
-			else if (*v == (double)(long long)*v)
+			else if (fabs(*v) < 1e15 && *v == floor(*v))
 				fprintf(out, "<td>%lld</td>", (long long)*v);
 			else
 				fprintf(out, "<td>%.6g</td>", *v);

@@ -859,6 +859,11 @@ static json_t *load_tree(const char *path, char **chain, unsigned depth, char *e
 static bool string_key(json_t *root, char **seg, unsigned n)
 {
 	static const char *const strs[] = { "kernel", "mm.policy", "comment", NULL };
+	json_t *cur = root;
+	for (unsigned i = 0; i < n && cur; i++)
+		cur = json_is_array(cur) ? json_array_get(cur, strtoul(seg[i], NULL, 10)) : json_object_get(cur, seg[i]);
+	if (json_is_string(cur))
+		return true;   /* the tree already holds a string there */
 	char joined[512] = "";
 	for (unsigned i = 0; i < n; i++)
 		snprintf(joined + strlen(joined), sizeof(joined) - strlen(joined), "%s%s", i ? "." : "", seg[i]);
@@ -919,29 +924,34 @@ static int apply_set(json_t *root, const char *set, char *err, size_t errlen)
 		return set_err(err, errlen, set, 0, "expected a key before '='");
 	char *seg[32];
 	unsigned n = 0;
+	int rc = 0;
 	const char *p = set;
-	while (p < eq) {
+	while (p < eq && !rc) {
 		const char *d = memchr(p, '.', (size_t)(eq - p));
 		const char *end = d ? d : eq;
-		if (end == p)
-			return set_err(err, errlen, set, (size_t)(p - set), "empty key name");
-		for (const char *q = p; q < end; q++)
+		if (end == p) {
+			rc = set_err(err, errlen, set, (size_t)(p - set), "empty key name");
+			break;
+		}
+		for (const char *q = p; q < end && !rc; q++)
 			if (isspace((unsigned char)*q) || (unsigned char)*q < 0x20)
-				return set_err(err, errlen, set, (size_t)(q - set), "blank in a key name");
-		if (n == ZSIM_ARRAY_SIZE(seg))
-			return set_err(err, errlen, set, (size_t)(p - set), "key path too deep");
+				rc = set_err(err, errlen, set, (size_t)(q - set), "blank in a key name");
+		if (!rc && n == ZSIM_ARRAY_SIZE(seg))
+			rc = set_err(err, errlen, set, (size_t)(p - set), "key path too deep");
+		if (rc)
+			break;
 		seg[n] = zsim_xmalloc((size_t)(end - p) + 1);
 		memcpy(seg[n], p, (size_t)(end - p));
 		seg[n++][end - p] = '\0';
 		p = d ? d + 1 : eq;
-		if (d && d + 1 == eq) {
-			int rc = set_err(err, errlen, set, (size_t)(eq - set), "empty key name");
-			while (n)
-				free(seg[--n]);
-			return rc;
-		}
+		if (d && d + 1 == eq)
+			rc = set_err(err, errlen, set, (size_t)(eq - set), "empty key name");
 	}
-	int rc = 0;
+	if (rc) {
+		while (n)
+			free(seg[--n]);
+		return rc;
+	}
 	const char *val = eq + 1;
 	json_t *v = NULL;
 	json_error_t je;
@@ -983,8 +993,6 @@ static int apply_set(json_t *root, const char *set, char *err, size_t errlen)
 	if (rc)
 		goto out;
 	if (!v) {
-		json_t *old = json_is_object(o) ? json_object_get(o, seg[n - 1]) : NULL;
-		(void)old;
 		v = json_string(val);
 		if (!v) {
 			rc = set_err(err, errlen, set, (size_t)(val - set), "the value is not UTF-8");

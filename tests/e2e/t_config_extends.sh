@@ -59,6 +59,10 @@ expect_error "--set without '=' names the position" "^zsim: --set: 'mm.swappines
 	"$ZSIM" --config "$T/hand.json" --set mm.swappiness --print-config
 expect_error "--set with an empty key part" "^zsim: --set: 'mm..x=1': position 4: empty key name" \
 	"$ZSIM" --config "$T/hand.json" --set mm..x=1 --print-config
+expect_error "--set with a blank in a key" "^zsim: --set: 'mm.s w=1': position 5: blank in a key name" \
+	"$ZSIM" --config "$T/hand.json" --set 'mm.s w=1' --print-config
+expect_error "--set with a trailing dot" "^zsim: --set: 'mm.=1': position 4: empty key name" \
+	"$ZSIM" --config "$T/hand.json" --set 'mm.=1' --print-config
 expect_error "--set with bad JSON" "^zsim: --set: 'mm.swappiness=\\[1': position 16: bad JSON value" \
 	"$ZSIM" --config "$T/hand.json" --set 'mm.swappiness=[1' --print-config
 expect_error "--set of an unknown key: the config check names its path" "\\\$.mm: unknown key 'swapiness'" \
