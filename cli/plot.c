@@ -41,7 +41,7 @@
 #include <unistd.h>
 #include <dirent.h>
 
-#define PLOT_BINS 120
+#define PLOT_BINS 60
 #define MIB (1024.0 * 1024.0)
 #define PAGE_MIB ((double)ZSIM_PAGE_SIZE / MIB)
 
@@ -505,6 +505,8 @@ static void plot_swapins(struct plotctx *p, struct run *runs, size_t n)
 			names[j] = s->col[cols[j]] + strlen("swapins.");
 		if (!k && (cols[0] = col(s, "pswpin")) >= 0)
 			names[k++] = "pswpin (every swap device)";
+		if ((cols[k] = col(s, "zswpin")) >= 0)
+			names[k++] = "zswpin (from zswap's pool)";
 		if ((cols[k] = col(s, "pgmajfault")) >= 0)
 			names[k++] = "major faults";
 		char dat[4200];
