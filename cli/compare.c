@@ -596,37 +596,50 @@ static void html_str(FILE *out, const char *s)
 		}
 }
 
+/* The comparison as JSON: {"runs": [...], "rows": [{"key", "values", "diff", "ratio"}]}. */
+static json_t *cmp_json(const struct zsim_cmp *c, bool all)
+{
+	size_t R = c->nruns;
+	json_t *root = json_object(), *runs = json_array(), *rows = json_array();
+	for (size_t r = 0; r < R; r++)
+		json_array_append_new(runs, json_string(c->names[r]));
+	json_object_set_new(root, "runs", runs);
+	for (size_t k = 0; k < c->nkeys; k++) {
+		if (!row_shown(c, k, all))
+			continue;
+		json_t *row = json_object(), *vals = json_array(), *diff = json_array(), *ratio = json_array();
+		const double *a = zsim_flat_get(&c->runs[0], c->keys[k]);
+		for (size_t r = 0; r < R; r++) {
+			const double *b = zsim_flat_get(&c->runs[r], c->keys[k]);
+			json_array_append_new(vals, b && isfinite(*b) ? json_real(*b) : json_null());
+			if (!r)
+				continue;
+			json_array_append_new(diff, a && b ? json_real(*b - *a) : json_null());
+			json_array_append_new(ratio, a && b && *a != 0 ? json_real(*b / *a) : json_null());
+		}
+		json_object_set_new(row, "key", json_string(c->keys[k]));
+		json_object_set_new(row, "values", vals);
+		json_object_set_new(row, "diff", diff);
+		json_object_set_new(row, "ratio", ratio);
+		json_array_append_new(rows, row);
+	}
+	json_object_set_new(root, "rows", rows);
+	return root;
+}
+
+static void json_out(FILE *out, json_t *root)
+{
+	json_dumpf(root, out, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+	fputc('\n', out);
+}
+
 void zsim_cmp_write(FILE *out, const struct zsim_cmp *c, const char *fmt, bool all)
 {
 	char a1[64], a2[64];
 	size_t R = c->nruns;
 	if (!strcmp(fmt, "json")) {
-		json_t *root = json_object(), *runs = json_array(), *rows = json_array();
-		for (size_t r = 0; r < R; r++)
-			json_array_append_new(runs, json_string(c->names[r]));
-		json_object_set_new(root, "runs", runs);
-		for (size_t k = 0; k < c->nkeys; k++) {
-			if (!row_shown(c, k, all))
-				continue;
-			json_t *row = json_object(), *vals = json_array(), *diff = json_array(), *ratio = json_array();
-			const double *a = zsim_flat_get(&c->runs[0], c->keys[k]);
-			for (size_t r = 0; r < R; r++) {
-				const double *b = zsim_flat_get(&c->runs[r], c->keys[k]);
-				json_array_append_new(vals, b && isfinite(*b) ? json_real(*b) : json_null());
-				if (!r)
-					continue;
-				json_array_append_new(diff, a && b ? json_real(*b - *a) : json_null());
-				json_array_append_new(ratio, a && b && *a != 0 ? json_real(*b / *a) : json_null());
-			}
-			json_object_set_new(row, "key", json_string(c->keys[k]));
-			json_object_set_new(row, "values", vals);
-			json_object_set_new(row, "diff", diff);
-			json_object_set_new(row, "ratio", ratio);
-			json_array_append_new(rows, row);
-		}
-		json_object_set_new(root, "rows", rows);
-		json_dumpf(root, out, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
-		fputc('\n', out);
+		json_t *root = cmp_json(c, all);
+		json_out(out, root);
 		json_decref(root);
 		return;
 	}
@@ -834,9 +847,9 @@ int zsim_cmd_compare(int argc, char **argv)
 			return ZSIM_EXIT_USAGE;
 		}
 	}
-	zsim_cmp_write(stdout, &c, o.format, o.all);
-	fflush(stdout);
 	unsigned violations = 0;
+	json_t *viol = json_array();
+	char **lines = NULL;
 	for (size_t i = 0; i < nrules; i++)
 		for (size_t k = 0; k < c.nkeys; k++) {
 			if (!zsim_rule_matches(rules[i].key, c.keys[k]))
@@ -849,17 +862,42 @@ int zsim_cmd_compare(int argc, char **argv)
 				double x = zsim_rule_lhs(&rules[i], a ? *a : 0, *b);
 				if (!zsim_rule_violated(&rules[i], x))
 					continue;
-				violations++;
-				char va[64], vb[64];
+				char va[64], vb[64], line[1024];
+				static const struct zsim_rule pct = { .relative = true, .percent = true };
 				if (rules[i].relative)
-					fprintf(stderr, "zsim compare: %s: rule '%s' violated: %s %s -> %s (%+.1f%%)\n",
-						c.names[r], rules[i].text, c.keys[k], fmt_num(va, sizeof(va), a),
-						fmt_num(vb, sizeof(vb), b), zsim_rule_lhs(&(struct zsim_rule){ .relative = true, .percent = true }, *a, *b));
+					snprintf(line, sizeof(line), "zsim compare: %s: rule '%s' violated: %s %s -> %s (%+.1f%%)",
+						 c.names[r], rules[i].text, c.keys[k], fmt_num(va, sizeof(va), a),
+						 fmt_num(vb, sizeof(vb), b), zsim_rule_lhs(&pct, *a, *b));
 				else
-					fprintf(stderr, "zsim compare: %s: rule '%s' violated: %s is %s\n", c.names[r],
-						rules[i].text, c.keys[k], fmt_num(vb, sizeof(vb), b));
+					snprintf(line, sizeof(line), "zsim compare: %s: rule '%s' violated: %s is %s", c.names[r],
+						 rules[i].text, c.keys[k], fmt_num(vb, sizeof(vb), b));
+				lines = zsim_xrealloc(lines, (violations + 1) * sizeof(*lines));
+				lines[violations++] = zsim_xstrdup(line);
+				json_t *v = json_object();
+				json_object_set_new(v, "run", json_string(c.names[r]));
+				json_object_set_new(v, "rule", json_string(rules[i].text));
+				json_object_set_new(v, "key", json_string(c.keys[k]));
+				json_object_set_new(v, "base", a && isfinite(*a) ? json_real(*a) : json_null());
+				json_object_set_new(v, "value", isfinite(*b) ? json_real(*b) : json_null());
+				json_array_append_new(viol, v);
 			}
 		}
+	/* the table (with the violations, in JSON), then one line per violation on stderr */
+	if (!strcmp(o.format, "json")) {
+		json_t *root = cmp_json(&c, o.all);
+		json_object_set_new(root, "violations", viol);
+		json_out(stdout, root);
+		json_decref(root);
+	} else {
+		zsim_cmp_write(stdout, &c, o.format, o.all);
+		json_decref(viol);
+	}
+	fflush(stdout);
+	for (unsigned i = 0; i < violations; i++) {
+		fprintf(stderr, "%s\n", lines[i]);
+		free(lines[i]);
+	}
+	free(lines);
 	zsim_cmp_free(&c);
 	free(rules);
 	return violations ? ZSIM_EXIT_REGRESSION : ZSIM_EXIT_OK;

@@ -106,6 +106,10 @@ static void headline_table(FILE *out, const struct zsim_cmp *c)
 			label = "fault latency by source (ns)";
 		if (!label && (strstr(key, ".wear.life_used") || strstr(key, ".wear.years_at_this_rate")))
 			label = strstr(key, "life") ? "flash wear: share of rated life used" : "flash wear: years at this rate";
+		if (!label && strstr(key, "slowdown"))
+			label = "slowdown against unlimited RAM";
+		if (!label && (!strncmp(key, "psi.", 4) || strstr(key, ".psi.")) && (strstr(key, "avg10") || strstr(key, "total")))
+			label = "memory pressure (PSI)";
 		if (!label && !strncmp(key, "swap.", 5) && strstr(key, ".used_pages"))
 			label = "swap used (pages)";
 		if (!label && !strncmp(key, "devices.", 8) && strstr(key, ".mem_used_total"))

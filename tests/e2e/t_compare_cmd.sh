@@ -45,6 +45,10 @@ check "compare: a run against itself passes every rule" [ $? -eq 0 ]
 "$ZSIM" compare "$T/A" "$T/B" --format json > "$T/j.json"
 check "compare --format json: ratio 2 for vmstat.pswpin" sh -c \
 	"tr -d ' \n' < '$T/j.json' | grep -q '\"key\":\"vmstat.pswpin\",\"values\":\\[$a_in.0,$((a_in * 2)).0\\],\"diff\":\\[$a_in.0\\],\"ratio\":\\[2.0\\]'"
+"$ZSIM" compare "$T/A" "$T/B" --format json --fail-on 'pswpin>+99%' > "$T/jv.json" 2> /dev/null
+check "compare --format json: the violations are listed too" sh -c \
+	"tr -d ' \n' < '$T/jv.json' | grep -q '\"violations\":\[{\"run\":\"B\",\"rule\":\"pswpin>+99%\",\"key\":\"vmstat.pswpin\",\"base\":$a_in.0,\"value\":$((a_in * 2)).0}\]'"
+check "compare --format json: no violations, an empty list" sh -c "tr -d ' \n' < '$T/j.json' | grep -q '\"violations\":\[\]'"
 "$ZSIM" compare "$T/A" "$T/B" --format csv > "$T/c.csv"
 check "compare --format csv: header and row" sh -c \
 	"head -1 '$T/c.csv' | grep -qx 'key,A,B,B-A,B/A' && grep -qx 'vmstat.pswpin,$a_in,$((a_in * 2)),+$a_in,2' '$T/c.csv'"
