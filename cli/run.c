@@ -6,8 +6,10 @@
  *
  * Replays the traces (each its own process group) on the configured machine
  * and writes a results directory: summary.json (simulated quantities only, so
- * it is byte-identical for the same inputs), timeseries.csv, events.jsonl and
- * perf.json (the simulator's own speed).  The directory is built under a
+ * it is byte-identical for the same inputs), timeseries.csv, events.jsonl,
+ * config.json (the resolved config) and perf.json (the simulator's own speed).
+ * --config - and --trace - read stdin; --set KEY=VALUE edits the config by its
+ * JSON path before it is checked (sim/config.c).  The directory is built under a
  * temporary name and renamed into place at the end, so an error leaves no
  * results at all; Ctrl-C stops the run, writes what it has marked
  * "interrupted": true, and exits with status 130.

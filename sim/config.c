@@ -4,7 +4,8 @@
  * Shape of a config (every key optional unless marked; sizes are "1G", "800M"
  * or integers of bytes; times always carry a unit: "10us", "1ms", "2s"):
  *
- *   { "kernel": "6.18", "seed": 1,
+ *   { "extends": "base.json" (another config this one changes; see below),
+ *     "kernel": "6.18", "seed": 1,
  *     "machine": { "ram": "1G" (required), "cpus": 4, "firmware_reserve": "0",
  *                  "kernel_reserve": "64M" },
  *     "mm": { "policy": "lru2", "swappiness": 60, "page_cluster": 3,
