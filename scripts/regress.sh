@@ -58,7 +58,7 @@ run() { # NAME CONFIG TRACE...
 	args=""
 	for t in "$@"; do args="$args --trace $t"; done
 	rc=0
-	# a progress line on a terminal only (zsim run draws its own below it)
+	# a progress line on a terminal only (the runs themselves are --quiet)
 	if [ -t 2 ]; then printf 'regress: running %s\n' "$name" >&2; fi
 	# shellcheck disable=SC2086
 	"$ZSIM" $args --config "$cfg" --out "$name" --quiet || rc=$?
