@@ -51,6 +51,7 @@ BENCHES  := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 ZSIM_BIN := $(BUILD)/zsim
 
+.PHONY: regress regress-accept docs-img
 .PHONY: validate-kernel zsim-static traces run all check check-layers check-unit check-e2e check-kernel asan bench install uninstall clean help deps fuzz
 
 all: zsim
@@ -70,6 +71,9 @@ help:
 	@echo "make validate-kernel  the same traces in zsim and in Debian's 6.1 kernel under qemu; prints a table"
 	@echo "make traces      traces/kbuild.trc, hogger-800m.trc (the 2013 experiment), service-800m.trc"
 	@echo "make install PREFIX=/usr/local DESTDIR=   zsim, its man page, configs and scripts (make uninstall)"
+	@echo "make regress     rerun the standard scenarios, compare with results/baselines/ (tolerances), charts, HTML reports"
+	@echo "make regress-accept  make the last regress run the new baselines (then commit results/baselines/)"
+	@echo "make docs-img    the README's charts (docs/img/*.png) from results/baselines/"
 
 deps:
 	@sh scripts/deps.sh
@@ -159,6 +163,19 @@ validate-kernel: zsim
 # The standard traces of the 2013 experiment (seconds to generate; not committed).
 traces: zsim
 	sh scripts/make-traces.sh ./zsim traces
+
+# CI regression (scripts/regress.sh says what runs and which tolerances apply):
+# reruns into build/regress/, exit 5 when a tolerance is exceeded.  A change
+# meant to move results: `make regress-accept`, commit results/baselines/.
+regress: zsim traces
+	@ZSIM=$(abspath $(ZSIM_BIN)) sh scripts/regress.sh run
+
+regress-accept: zsim
+	@ZSIM=$(abspath $(ZSIM_BIN)) sh scripts/regress.sh accept
+
+# The README's charts: the main job beside seed experiment 2 (its OOM kill), from the baselines.
+docs-img: zsim
+	$(ZSIM_BIN) plot results/baselines/main results/baselines/seed2 -o docs/img --format png
 
 # Installs the binary, the manual page (its example paths rewritten to
 # PREFIX), the ready configs (every file under configs/, seed-2013/ included)

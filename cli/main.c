@@ -9,6 +9,7 @@
  * its own help, from its option table where it has one.
  */
 #include "cli.h"
+#include "compare.h"
 #include "../codecs/codec.h"
 #include "../traces/content.h"
 #include "../core/kprofile.h"
@@ -39,6 +40,11 @@ static const struct command {
 	  zsim_cmd_calibrate },
 	{ "trace", "VERB ...", "make, convert and inspect traces: pack, dump, stat, gen KIND, import FORMAT",
 	  zsim_cmd_trace },
+	{ "compare", "A B [C...] [--fail-on RULES]", "results side by side with differences and ratios; a CI gate",
+	  zsim_cmd_compare },
+	{ "plot", "DIR [DIR...] [-o DIR]", "plots of one or several runs (gnuplot; PNG and SVG)", zsim_cmd_plot },
+	{ "report", "DIR [DIR...] -o FILE", "one offline HTML file: summary, comparison, plots, config",
+	  zsim_cmd_report },
 	{ "play", "[options] TRACE...", "run traces against this machine's kernel; record its counters as zsim does",
 	  zsim_cmd_play },
 	{ "help", "[COMMAND...]", "this help, or a command's (zsim help trace gen hogger)", cmd_help },

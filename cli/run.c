@@ -6,8 +6,10 @@
  *
  * Replays the traces (each its own process group) on the configured machine
  * and writes a results directory: summary.json (simulated quantities only, so
- * it is byte-identical for the same inputs), timeseries.csv, events.jsonl and
- * perf.json (the simulator's own speed).  The directory is built under a
+ * it is byte-identical for the same inputs), timeseries.csv, events.jsonl,
+ * config.json (the resolved config) and perf.json (the simulator's own speed).
+ * --config - and --trace - read stdin; --set KEY=VALUE edits the config by its
+ * JSON path before it is checked (sim/config.c).  The directory is built under a
  * temporary name and renamed into place at the end, so an error leaves no
  * results at all; Ctrl-C stops the run, writes what it has marked
  * "interrupted": true, and exits with status 130.  A run that completed
@@ -17,6 +19,7 @@
  * everything (run_baseline) and the summary gives each one's slowdown.
  */
 #include "cli.h"
+#include "compare.h"
 #include "../core/options.h"
 #include "../sim/config.h"
 #include "../sim/results.h"
@@ -90,6 +93,37 @@ static void show_progress(const struct zsim_sim *s, void *ctx)
 		fputs("   ", stderr);
 }
 
+/* --trace -: the trace comes on stdin; the reader wants a file it can seek,
+ * so stdin is copied to a temporary file, unlinked once the reader has it open. */
+static int spool_stdin(char *path, size_t len, char *err, size_t errlen)
+{
+	const char *dir = getenv("TMPDIR");
+	snprintf(path, len, "%s/zsim-stdin-XXXXXX", dir && *dir ? dir : "/tmp");
+	int fd = mkstemp(path);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno));
+		*path = '\0';
+		return ZSIM_ESYS;
+	}
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0)
+		if (write(fd, buf, n) != (ssize_t)n) {
+			snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+			close(fd);
+			unlink(path);
+			*path = '\0';
+			return ZSIM_ESYS;
+		}
+	if (ferror(stdin) || close(fd) < 0) {
+		snprintf(err, errlen, "cannot read stdin: %s", strerror(errno));
+		unlink(path);
+		*path = '\0';
+		return ZSIM_ESYS;
+	}
+	return 0;
+}
+
 /* --trace FILE, repeatable: the files in order. */
 struct trace_list {
 	const char *path[MAX_TRACES];
@@ -130,7 +164,33 @@ static int seed_opt(const struct zsim_opt *o, const char *val, void *field, char
 	return 0;
 }
 
+/* --set KEY=VALUE, repeatable: config overrides, in order (checked for syntax here). */
+#define MAX_SETS 64
+struct set_list {
+	const char *set[MAX_SETS];
+	unsigned n;
+};
+
+static int set_opt(const struct zsim_opt *o, const char *val, void *field, char *err, size_t errlen)
+{
+	struct set_list *l = field;
+	(void)o;
+	if (l->n == MAX_SETS) {
+		snprintf(err, errlen, "at most %d", MAX_SETS);
+		return ZSIM_EFORMAT;
+	}
+	if (zsim_config_check_set(val, err, errlen) < 0) {
+		/* the option parser names --set itself */
+		if (!strncmp(err, "--set ", 6))
+			memmove(err, err + 6, strlen(err + 6) + 1);
+		return ZSIM_EFORMAT;
+	}
+	l->set[l->n++] = val;
+	return 0;
+}
+
 static const struct zsim_opt_type trace_type = { ZSIM_OPTK_CUSTOM, "FILE", trace_opt };
+static const struct zsim_opt_type set_type = { ZSIM_OPTK_CUSTOM, "KEY=VALUE", set_opt };
 static const struct zsim_opt_type seed_type = { ZSIM_OPTK_CUSTOM, "N", seed_opt };
 
 struct run_opts {
@@ -138,6 +198,8 @@ struct run_opts {
 	const char *config;
 	const char *out;
 	struct seed_opt seed;
+	struct set_list sets;
+	char format[ZSIM_OPT_NAME_MAX];
 	bool json, quiet, print_config, check, help;
 	bool baseline, no_fail_outcome;
 };
@@ -145,15 +207,19 @@ struct run_opts {
 #define RUN_OFF(f) offsetof(struct run_opts, f)
 const struct zsim_opt zsim_run_opts[] = {
 	{ "trace", &trace_type, RUN_OFF(traces), NULL, 0, 0,
-	  "a trace to replay, its processes one group (repeatable, at most 16)", 0 },
+	  "a trace to replay, its processes one group (repeatable, at most 16; - reads stdin)", 0 },
 	{ "config", ZSIM_OPT_FILE, RUN_OFF(config), NULL, 0, 0,
-	  "the machine and swap stack (JSON; required)", 0 },
+	  "the machine and swap stack (JSON; required; - reads stdin)", 0 },
+	{ "set", &set_type, RUN_OFF(sets), NULL, 0, 0,
+	  "override a config key by its JSON path: mm.swappiness=100 (repeatable)", 0 },
 	{ "out", ZSIM_OPT_DIR, RUN_OFF(out), "zsim-out", 0, 0,
 	  "results directory: summary.json, timeseries.csv, events.jsonl, perf.json", 0 },
 	{ "seed", &seed_type, RUN_OFF(seed), NULL, 0, 0,
 	  "override the config's seed", 0 },
 	{ "json", ZSIM_OPT_FLAG, RUN_OFF(json), NULL, 0, 0,
-	  "print summary.json instead of the human summary", 0 },
+	  "print summary.json instead of the human summary (--format json)", 0 },
+	{ "format", ZSIM_OPT_NAME, RUN_OFF(format), "text", 0, 0,
+	  "the printed summary: text, json, or csv (key,value: every number of summary.json by its dotted path)", 0 },
 	{ "quiet", ZSIM_OPT_FLAG, RUN_OFF(quiet), NULL, 0, 0,
 	  "print nothing on success", 0 },
 	{ "print-config", ZSIM_OPT_FLAG, RUN_OFF(print_config), NULL, 0, 0,
@@ -248,7 +314,20 @@ int zsim_cmd_run(int argc, char **argv)
 		return ZSIM_EXIT_USAGE;
 	}
 	struct zsim_config cfg;
-	if (zsim_config_load(cfgpath, &cfg, err, sizeof(err)) < 0) {
+	if (!strcmp(ro.format, "json"))
+		json = true;
+	else if (strcmp(ro.format, "text") && strcmp(ro.format, "csv")) {
+		fprintf(stderr, "zsim: --format: unknown format '%s' (known: text, json, csv)\n", ro.format);
+		return ZSIM_EXIT_USAGE;
+	}
+	unsigned stdin_users = !strcmp(cfgpath, "-");
+	for (unsigned i = 0; i < ntr; i++)
+		stdin_users += !strcmp(traces[i], "-");
+	if (stdin_users > 1) {
+		fprintf(stderr, "zsim: only one of --config and --trace may read stdin ('-')\n");
+		return ZSIM_EXIT_USAGE;
+	}
+	if (zsim_config_load_ex(cfgpath, ro.sets.set, ro.sets.n, &cfg, err, sizeof(err)) < 0) {
 		fprintf(stderr, "zsim: %s\n", err);
 		return ZSIM_EXIT_ERROR;
 	}
@@ -283,13 +362,25 @@ int zsim_cmd_run(int argc, char **argv)
 		free(s);
 		return ZSIM_EXIT_ERROR;
 	}
+	char spool[64] = "";
 	for (unsigned i = 0; i < ntr; i++)
-		if ((rc = zsim_sim_add_trace(s, traces[i], err, sizeof(err))) < 0) {
+		if (!strcmp(traces[i], "-") && spool_stdin(spool, sizeof(spool), err, sizeof(err)) < 0) {
+			fprintf(stderr, "zsim: --trace -: %s\n", err);
+			zsim_sim_free(s);
+			free(s);
+			return ZSIM_EXIT_ERROR;
+		}
+	for (unsigned i = 0; i < ntr; i++)
+		if ((rc = zsim_sim_add_trace(s, strcmp(traces[i], "-") ? traces[i] : spool, err, sizeof(err))) < 0) {
+			if (*spool)
+				unlink(spool);
 			fprintf(stderr, "zsim: %s\n", err);
 			zsim_sim_free(s);
 			free(s);
 			return ZSIM_EXIT_ERROR;
 		}
+	if (*spool)
+		unlink(spool);
 	char tmp[4096], path[4200];
 	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", out, (long)getpid());
 	if (mkdir(tmp, 0777) < 0) {
@@ -373,6 +464,13 @@ int zsim_cmd_run(int argc, char **argv)
 	json_object_set_new(perf, "codec_wall_s", json_real((double)codec_ns / 1e9));
 	json_object_set_new(perf, "content_wall_s", json_real((double)content_ns / 1e9));
 	json_object_set_new(perf, "codec_share", json_real(dt > 0 ? (double)codec_ns / 1e9 / dt : 0));
+	/* the resolved config beside the results (zsim report shows it) */
+	snprintf(path, sizeof(path), "%s/config.json", tmp);
+	FILE *cf = fopen(path, "w");
+	char *cfgtxt = zsim_config_dump(&cfg);
+	ok &= cf && fprintf(cf, "%s\n", cfgtxt) >= 0;
+	ok &= cf && fclose(cf) == 0;
+	free(cfgtxt);
 	snprintf(path, sizeof(path), "%s/perf.json", tmp);
 	ok &= json_dump_file(perf, path, JSON_INDENT(1) | JSON_PRESERVE_ORDER) == 0;
 	json_decref(perf);
@@ -395,7 +493,15 @@ int zsim_cmd_run(int argc, char **argv)
 		free(s);
 		return ZSIM_EXIT_ERROR;
 	}
-	if (json) {
+	if (!strcmp(ro.format, "csv")) {
+		struct zsim_flat f;
+		if (zsim_flat_load(out, &f, err, sizeof(err)) == 0) {
+			puts("key,value");
+			for (size_t i = 0; i < f.n; i++)
+				printf("%s,%.17g\n", f.key[i], f.val[i]);
+			zsim_flat_free(&f);
+		}
+	} else if (json) {
 		char *txt = json_dumps(sum, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 		puts(txt);
 		free(txt);

@@ -4,7 +4,8 @@
  * Shape of a config (every key optional unless marked; sizes are "1G", "800M"
  * or integers of bytes; times always carry a unit: "10us", "1ms", "2s"):
  *
- *   { "kernel": "6.18", "seed": 1, "duty": "1 run/day" (optional; parse_duty),
+ *   { "extends": "base.json" (another config this one changes; see below),
+ *     "kernel": "6.18", "seed": 1, "duty": "1 run/day" (optional; parse_duty),
  *     "machine": { "ram": "1G" (required), "cpus": 4, "firmware_reserve": "0",
  *                  "kernel_reserve": "64M" },
  *     "mm": { "policy": "lru2", "swappiness": 60, "page_cluster": 3,
@@ -36,6 +37,9 @@
 #include "../codecs/codec.h"
 
 #include <jansson.h>
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -783,9 +787,316 @@ int zsim_config_parse(const char *text, const char *name, struct zsim_config *cf
 
 int zsim_config_load(const char *path, struct zsim_config *cfg, char *err, size_t errlen)
 {
+	return zsim_config_load_ex(path, NULL, 0, cfg, err, errlen);
+}
+
+/*
+ * "extends" and --set: both edit the JSON tree before it is read, so every
+ * check (and --print-config) sees the result as if it had been written by hand.
+ *
+ * A config {"extends": "base.json", ...} is base.json (a path relative to the
+ * extending file; to the working directory for stdin) with the extending
+ * file's keys merged in: objects key by key, recursively; any other value
+ * (a number, a string, an array such as "swap") replaces the base's; a null
+ * removes the base's key.  A base may extend another, up to
+ * CONFIG_EXTENDS_MAX levels; a file met twice on the chain is a cycle.
+ */
+#define CONFIG_EXTENDS_MAX 8
+
+static void merge_into(json_t *base, json_t *over)
+{
+	const char *k;
+	json_t *v;
+	json_object_foreach(over, k, v) {
+		json_t *b = json_object_get(base, k);
+		if (json_is_null(v))
+			json_object_del(base, k);
+		else if (json_is_object(v) && json_is_object(b))
+			merge_into(b, v);
+		else
+			json_object_set(base, k, v);
+	}
+}
+
+static json_t *read_json(const char *path, char *err, size_t errlen)
+{
 	json_error_t je;
-	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
-	return load_common(root, &je, path, cfg, err, errlen);
+	bool in = !strcmp(path, "-");
+	json_t *root = in ? json_loadf(stdin, JSON_REJECT_DUPLICATES, &je)
+			  : json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+	if (!root) {
+		const char *name = in ? "stdin" : path;
+		if (je.line > 0)
+			snprintf(err, errlen, "%s: line %d, column %d: %s", name, je.line, je.column, je.text);
+		else
+			snprintf(err, errlen, "%s: %s", name, je.text);
+		zsim_one_line(err);
+	}
+	return root;
+}
+
+/* The tree of path with its extends resolved; NULL with err set. chain: the
+ * files extending it, outermost first (their real paths). */
+static json_t *load_tree(const char *path, char **chain, unsigned depth, char *err, size_t errlen)
+{
+	json_t *root = read_json(path, err, errlen);
+	if (!root)
+		return NULL;
+	json_t *ext = json_is_object(root) ? json_object_get(root, "extends") : NULL;
+	if (!ext)
+		return root;
+	const char *name = strcmp(path, "-") ? path : "stdin";
+	if (!json_is_string(ext) || !*json_string_value(ext)) {
+		snprintf(err, errlen, "%s: $.extends: expected the path of the config this one extends", name);
+		json_decref(root);
+		return NULL;
+	}
+	char base[4096];
+	const char *e = json_string_value(ext), *slash = strrchr(path, '/');
+	if (e[0] == '/' || !slash || !strcmp(path, "-"))
+		snprintf(base, sizeof(base), "%s", e);
+	else
+		snprintf(base, sizeof(base), "%.*s/%s", (int)(slash - path), path, e);
+	char *real = realpath(base, NULL);
+	if (!real) {
+		snprintf(err, errlen, "%s: $.extends: cannot read '%s': %s", name, base, strerror(errno));
+		zsim_one_line(err);
+		json_decref(root);
+		return NULL;
+	}
+	for (unsigned i = 0; i < depth; i++)
+		if (chain[i] && !strcmp(chain[i], real)) {
+			snprintf(err, errlen, "%s: $.extends: '%s' is already on the chain of extends (a cycle)", name, e);
+			zsim_one_line(err);
+			free(real);
+			json_decref(root);
+			return NULL;
+		}
+	if (depth + 1 >= CONFIG_EXTENDS_MAX) {
+		snprintf(err, errlen, "%s: $.extends: more than %d levels of extends", name, CONFIG_EXTENDS_MAX);
+		free(real);
+		json_decref(root);
+		return NULL;
+	}
+	chain[depth] = real;
+	json_t *b = load_tree(base, chain, depth + 1, err, errlen);
+	chain[depth] = NULL;
+	free(real);
+	if (!b) {
+		json_decref(root);
+		return NULL;
+	}
+	if (!json_is_object(b)) {
+		snprintf(err, errlen, "%s: $: expected a JSON object (extended by %s)", base, name);
+		zsim_one_line(err);
+		json_decref(b);
+		json_decref(root);
+		return NULL;
+	}
+	json_object_del(root, "extends");
+	json_object_del(b, "extends");
+	merge_into(b, root);
+	json_decref(root);
+	return b;
+}
+
+/* Is the key at this path a string in the config's grammar (so "6.18" or
+ * "100" stay strings)?  Known string keys, and tier keys of string types. */
+static bool string_key(json_t *root, char **seg, unsigned n)
+{
+	static const char *const strs[] = { "kernel", "mm.policy", "comment", NULL };
+	json_t *cur = root;
+	for (unsigned i = 0; i < n && cur; i++)
+		cur = json_is_array(cur) ? json_array_get(cur, strtoul(seg[i], NULL, 10)) : json_object_get(cur, seg[i]);
+	if (json_is_string(cur))
+		return true;   /* the tree already holds a string there */
+	char joined[512] = "";
+	for (unsigned i = 0; i < n; i++)
+		snprintf(joined + strlen(joined), sizeof(joined) - strlen(joined), "%s%s", i ? "." : "", seg[i]);
+	for (const char *const *s = strs; *s; s++)
+		if (!strcmp(*s, joined))
+			return true;
+	if (n >= 2 && (!strcmp(seg[0], "swap") || !strcmp(seg[0], "filesystems")) &&
+	    (!strcmp(seg[n - 1], "device") || !strcmp(seg[n - 1], "type")))
+		return true;
+	if (n >= 3 && !strcmp(seg[0], "devices") && !strcmp(seg[2], "type"))
+		return true;
+	json_t *dev = NULL;
+	const struct zsim_tier_ops *ops = NULL;
+	unsigned preset = 0, from = 0;
+	if (n >= 3 && !strcmp(seg[0], "devices")) {
+		json_t *d = json_object_get(json_object_get(root, "devices"), seg[1]);
+		dev = json_object_get(d, "type");
+		if (json_is_string(dev))
+			zsim_tier_type_find(json_string_value(dev), &ops, &preset);
+		from = 2;
+	} else if (n >= 2 && !strcmp(seg[0], "zswap")) {
+		ops = zsim_tier_frontswap("zswap");
+		from = 1;
+	}
+	if (!ops)
+		return false;
+	char key[256] = "";
+	for (unsigned i = from; i < n; i++)
+		snprintf(key + strlen(key), sizeof(key) - strlen(key), "%s%s", i > from ? "." : "", seg[i]);
+	const struct zsim_key *k = zsim_keys_find(ops->keys, key);
+	return k && (k->type == ZSIM_KEY_STR || k->type == ZSIM_KEY_ENUM || k->type == ZSIM_KEY_DEVICE ||
+		     k->type == ZSIM_KEY_TIME);
+}
+
+__attribute__((format(printf, 5, 6)))
+static int set_err(char *err, size_t errlen, const char *set, size_t pos, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(err, errlen, "--set '%s': position %zu: %s", set, pos + 1, msg);
+	zsim_one_line(err);
+	return ZSIM_EFORMAT;
+}
+
+/* Apply one "a.b.c=VALUE" to the tree.  VALUE is typed by the key: a string
+ * for string keys (and wherever the tree already holds a string), else a JSON
+ * number, true, false or null if it reads as one, else a string ("1G", "80us").
+ * A VALUE starting with '{', '[' or '"' is JSON. */
+static int apply_set(json_t *root, const char *set, char *err, size_t errlen)
+{
+	const char *eq = strchr(set, '=');
+	if (!eq)
+		return set_err(err, errlen, set, strlen(set), "expected KEY=VALUE (mm.swappiness=100)");
+	if (eq == set)
+		return set_err(err, errlen, set, 0, "expected a key before '='");
+	char *seg[32];
+	unsigned n = 0;
+	int rc = 0;
+	const char *p = set;
+	while (p < eq && !rc) {
+		const char *d = memchr(p, '.', (size_t)(eq - p));
+		const char *end = d ? d : eq;
+		if (end == p) {
+			rc = set_err(err, errlen, set, (size_t)(p - set), "empty key name");
+			break;
+		}
+		for (const char *q = p; q < end && !rc; q++)
+			if (isspace((unsigned char)*q) || (unsigned char)*q < 0x20)
+				rc = set_err(err, errlen, set, (size_t)(q - set), "blank in a key name");
+		if (!rc && n == ZSIM_ARRAY_SIZE(seg))
+			rc = set_err(err, errlen, set, (size_t)(p - set), "key path too deep");
+		if (rc)
+			break;
+		seg[n] = zsim_xmalloc((size_t)(end - p) + 1);
+		memcpy(seg[n], p, (size_t)(end - p));
+		seg[n++][end - p] = '\0';
+		p = d ? d + 1 : eq;
+		if (d && d + 1 == eq)
+			rc = set_err(err, errlen, set, (size_t)(eq - set), "empty key name");
+	}
+	if (rc) {
+		while (n)
+			free(seg[--n]);
+		return rc;
+	}
+	const char *val = eq + 1;
+	json_t *v = NULL;
+	json_error_t je;
+	if (*val == '{' || *val == '[' || *val == '"') {
+		v = json_loads(val, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &je);
+		if (!v) {
+			rc = set_err(err, errlen, set, (size_t)(val - set) + (je.position > 0 ? (size_t)je.position - 1 : 0),
+				     "bad JSON value: %s", je.text);
+			goto out;
+		}
+	} else if (!string_key(root, seg, n)) {
+		v = json_loads(val, JSON_DECODE_ANY, &je);
+		if (v && !json_is_number(v) && !json_is_boolean(v) && !json_is_null(v)) {
+			json_decref(v);
+			v = NULL;
+		}
+	}
+	/* walk, creating objects; an array is indexed by number */
+	json_t *o = root;
+	char path[512] = "$";
+	for (unsigned i = 0; i + 1 < n && !rc; i++) {
+		json_t *next;
+		if (json_is_array(o)) {
+			char *end;
+			unsigned long ix = strtoul(seg[i], &end, 10);
+			if (*end || !(next = json_array_get(o, ix))) {
+				rc = set_err(err, errlen, set, 0, "%s has no element '%s'", path, seg[i]);
+				break;
+			}
+		} else if (!(next = json_object_get(o, seg[i]))) {
+			next = json_object();
+			json_object_set_new(o, seg[i], next);
+		}
+		snprintf(path + strlen(path), sizeof(path) - strlen(path), ".%s", seg[i]);
+		if (!json_is_object(next) && !json_is_array(next))
+			rc = set_err(err, errlen, set, 0, "%s is a value, not an object", path);
+		o = next;
+	}
+	if (rc)
+		goto out;
+	if (!v) {
+		v = json_string(val);
+		if (!v) {
+			rc = set_err(err, errlen, set, (size_t)(val - set), "the value is not UTF-8");
+			goto out;
+		}
+	}
+	if (json_is_array(o)) {
+		char *end;
+		unsigned long ix = strtoul(seg[n - 1], &end, 10);
+		if (*end || json_array_set(o, ix, v) < 0)
+			rc = set_err(err, errlen, set, 0, "%s has no element '%s'", path, seg[n - 1]);
+		json_decref(v);
+	} else if (json_is_null(v)) {
+		json_object_del(o, seg[n - 1]);
+		json_decref(v);
+	} else {
+		json_object_set_new(o, seg[n - 1], v);
+	}
+	v = NULL;
+out:
+	json_decref(v);
+	while (n)
+		free(seg[--n]);
+	return rc;
+}
+
+int zsim_config_check_set(const char *set, char *err, size_t errlen)
+{
+	json_t *o = json_object();
+	int rc = apply_set(o, set, err, errlen);
+	json_decref(o);
+	return rc;
+}
+
+int zsim_config_load_ex(const char *path, const char *const *sets, unsigned nsets, struct zsim_config *cfg,
+			char *err, size_t errlen)
+{
+	char *chain[CONFIG_EXTENDS_MAX] = { 0 };
+	chain[0] = strcmp(path, "-") ? realpath(path, NULL) : NULL;   /* NULL: stdin, or unreadable */
+	json_t *root = load_tree(path, chain, 1, err, errlen);
+	free(chain[0]);
+	const char *name = strcmp(path, "-") ? path : "stdin";
+	if (!root)
+		return ZSIM_EFORMAT;
+	for (unsigned i = 0; i < nsets; i++)
+		if (!json_is_object(root) || apply_set(root, sets[i], err, errlen) < 0) {
+			if (!json_is_object(root))
+				snprintf(err, errlen, "%s: $: expected a JSON object", name);
+			json_decref(root);
+			return ZSIM_EFORMAT;
+		}
+	json_object_del(root, "extends");
+	struct ctx c = { name, err, errlen };
+	int rc = parse_root(&c, root, cfg);
+	json_decref(root);
+	if (rc < 0)
+		zsim_one_line(err);
+	return rc;
 }
 
 static json_t *json_time(uint64_t ns)

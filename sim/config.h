@@ -91,6 +91,14 @@ struct zsim_config {
 
 /* Load and validate; on error returns ZSIM_E* with one line in err ("FILE: $.path: what"). */
 int zsim_config_load(const char *path, struct zsim_config *cfg, char *err, size_t errlen);
+/* The same, with path "-" for stdin, a config's "extends" resolved and
+ * sets[] ("mm.swappiness=100": a JSON path, '=', a value) applied in order
+ * before the config is checked (config.c describes both). */
+int zsim_config_load_ex(const char *path, const char *const *sets, unsigned nsets, struct zsim_config *cfg,
+			char *err, size_t errlen);
+/* Check one --set's syntax alone (the command line); 0 or ZSIM_EFORMAT with
+ * "--set 'X': position N: what" in err. */
+int zsim_config_check_set(const char *set, char *err, size_t errlen);
 /* Parse from a string (tests); `name` is used in messages. */
 int zsim_config_parse(const char *text, const char *name, struct zsim_config *cfg,
 		      char *err, size_t errlen);
