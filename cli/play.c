@@ -797,7 +797,9 @@ out:
 			if (c->w[i].slot == UINT32_MAX)
 				continue;
 			uint32_t st = atomic_load(&sh->slots[c->w[i].slot].state);
-			if (c->w[i].slot != UINT32_MAX && st == SLOT_RUNNING && !c->w[i].dead)
+			/* an exited process counts once reaped: its memory is freed by then,
+			 * so the last sample sees the machine as the workload left it */
+			if (c->w[i].slot != UINT32_MAX && !c->w[i].dead && (st == SLOT_RUNNING || st == SLOT_DONE))
 				busy = true;
 		}
 		if (!busy)

@@ -144,7 +144,7 @@ EOS
 		--argjson devs "$devs" --argjson swaps "$swaps" --slurpfile cal "$D/boot1/r/calibrate.json" \
 		'{comment: $desc, kernel: "6.1",
 		  machine: {ram: $ram, cpus: 1, firmware_reserve: $fw, kernel_reserve: $used},
-		  mm: {swappiness: $swappiness, min_free_kbytes: $mfk},
+		  mm: {swappiness: $swappiness, min_free_kbytes: $mfk, sample_interval: "100ms"},
 		  devices: $devs, swap: $swaps, codec_time: $cal[0]}' > "$D/zsim.json"
 	if [ -n "$ZSWAP" ]; then   # COMPRESSOR:ZPOOL:MAX_POOL_PERCENT
 		IFS=: read -r zc zp zm <<EOS
