@@ -8,12 +8,13 @@ mkdir -p "$T/base" "$T/mid" "$T/leaf"
 cp "$C/zram+ssd.json" "$T/base/zram+ssd.json"
 # the hand-written config: zram+ssd.json with swappiness 100, lz4, 2 GiB of SSD swap, 2 CPUs
 cat > "$T/hand.json" <<'JSON'
-{ "machine": { "ram": "1G", "cpus": 2, "kernel_reserve": "64M" },
+{ "duty": "1 run/day",
+  "machine": { "ram": "1G", "cpus": 2, "kernel_reserve": "64M" },
   "mm": { "swappiness": 100 },
   "devices": {
     "zram0": { "type": "zram", "size": "512M", "comp": "lz4" },
-    "ssdswap": { "type": "ssd", "size": "2G", "flash_size": "128G" },
-    "disk": { "type": "ssd", "size": "16G", "flash_size": "128G" } },
+    "ssdswap": { "type": "ssd", "size": "2G", "flash_size": "128G", "flash": "ssd" },
+    "disk": { "type": "ssd", "size": "16G", "flash_size": "128G", "flash": "ssd" } },
   "swap": [ { "device": "zram0", "priority": 100 }, { "device": "ssdswap", "priority": 10 } ],
   "filesystems": { "src": { "type": "block", "device": "disk" } } }
 JSON
