@@ -13,7 +13,12 @@ struct zsim_run_info {
 	const char *const *trace_names;
 	const char *out_dir;
 	bool interrupted;
+	bool all_processes;    /* summary.json: every process (else the first ZSIM_SUMMARY_PROCS) */
 };
+/* summary.json lists this many processes one by one; the rest are summed by name. */
+#define ZSIM_SUMMARY_PROCS 1000
+/* timeseries.csv has at most this many rows; then an event "timeseries_limit" says so. */
+#define ZSIM_MAX_SAMPLES 100000ull
 
 void zsim_sample(struct zsim_sim *s);
 json_t *zsim_summary(const struct zsim_sim *s, const struct zsim_run_info *ri);

@@ -29,6 +29,15 @@
 #include <stddef.h>
 #include <stdio.h>
 
+/*
+ * Bounds of every generator (FORMAT.md "Generators"): sizes at most 1 TiB,
+ * times at most 2^50 ns (what one trace event and the simulator take), and
+ * at most ZSIM_GEN_MAX_EVENTS events in all: a generator that would write
+ * more stops with an error and leaves no file.
+ */
+#define ZSIM_GEN_MAX_NS 1125899906842624.0       /* 2^50 ns, as double for option tables */
+#define ZSIM_GEN_MAX_EVENTS 2147483648.0         /* 2^31 */
+
 /* ---- option tables ---------------------------------------------------- */
 
 /*
