@@ -181,6 +181,11 @@ int zsim_cmd_run(int argc, char **argv)
 		return ZSIM_EXIT_USAGE;
 	}
 	struct zsim_config cfg;
+	struct stat st;
+	if (stat(cfgpath, &st) == 0 && S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "zsim: --config %s: is a directory, not a config\n", cfgpath);
+		return ZSIM_EXIT_ERROR;
+	}
 	if (zsim_config_load(cfgpath, &cfg, err, sizeof(err)) < 0) {
 		fprintf(stderr, "zsim: %s\n", err);
 		return ZSIM_EXIT_ERROR;
@@ -214,9 +219,10 @@ int zsim_cmd_run(int argc, char **argv)
 		fprintf(stderr, "zsim: --out %s: not a name zsim can create a results directory under\n", out);
 		return ZSIM_EXIT_USAGE;
 	}
+	/* traces are read as streams (a pipe is fine), but not a directory */
 	for (unsigned i = 0; i < ntr; i++)
-		if (strcmp(traces[i], "-") != 0 && zsim_in_check(traces[i], err, sizeof(err)) < 0) {
-			fprintf(stderr, "zsim: --trace %s\n", err);
+		if (stat(traces[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+			fprintf(stderr, "zsim: --trace %s: is a directory, not a trace\n", traces[i]);
 			return ZSIM_EXIT_ERROR;
 		}
 	/* tables beyond the machine: refused by estimate, before any is made */
@@ -231,7 +237,6 @@ int zsim_cmd_run(int argc, char **argv)
 		return ZSIM_EXIT_NOMEM;
 	}
 	/* the output must be new, or an earlier results directory we may replace */
-	struct stat st;
 	char probe[4200];
 	zsim_tmp_clean_stale(out);
 	if (lstat(out, &st) == 0) {

@@ -336,7 +336,7 @@ static int pump(struct zsim_sim *s, struct zsim_group *g, bool ahead, uint32_t *
 		if (why) {
 			free(held_name);
 			snprintf(err, errlen, "%s: event %llu: create of pid %u %s (%u)", g->path,
-				 (unsigned long long)zsim_trace_reader_events(g->r), ev.pid, why, ev.target);
+				 (unsigned long long)zsim_trace_reader_events(g->r) - 1, ev.pid, why, ev.target);
 			return ZSIM_EFORMAT;
 		}
 		uint32_t child = proc_new(s, g, ev.pid);
