@@ -40,6 +40,10 @@ static struct {
 	bool dir;
 } tmps[MAX_TMP];
 static volatile int *sig_flag;   /* int is what sig_atomic_t is on Linux */
+/* Memory held back while temporary files exist, given back when an
+ * allocation fails so the cleanup (opendir, stdio) can still allocate. */
+#define RESERVE_BYTES (1u << 20)
+static void *reserve;
 
 /* Remove a flat directory (files only, as zsim's results are). */
 static int remove_flat_dir(const char *dir)
@@ -70,6 +74,8 @@ int zsim_remove_dir(const char *dir)
 
 void zsim_tmp_add(const char *path, bool dir)
 {
+	if (!reserve)
+		reserve = malloc(RESERVE_BYTES);
 	for (int i = 0; i < MAX_TMP; i++)
 		if (!tmps[i].path) {
 			tmps[i].dir = dir;
@@ -209,6 +215,8 @@ int zsim_in_check(const char *path, char *err, size_t errlen)
 
 void zsim_nomem(size_t n)
 {
+	free(reserve);
+	reserve = NULL;
 	fprintf(stderr, "zsim: out of memory: the simulator could not allocate %zu bytes "
 		"(smaller sizes, or more memory; see --max-memory)\n", n);
 	zsim_tmp_cleanup();

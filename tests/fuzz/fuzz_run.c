@@ -19,7 +19,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define STEP_CAP 3000   /* queue steps; with --check each walks the 4096 frames */
+#define STEP_CAP 1500   /* queue steps; with --check each walks the 4096 frames */
 
 static const char *const machines[] = {
 	"{\"machine\":{\"ram\":\"16M\",\"cpus\":2,\"kernel_reserve\":\"4M\"},"
@@ -35,7 +35,7 @@ static const char *const machines[] = {
 
 	"{\"machine\":{\"ram\":\"16M\",\"cpus\":2,\"kernel_reserve\":\"4M\"},"
 	"\"devices\":{\"zram0\":{\"type\":\"zram\",\"size\":\"8M\",\"backing_dev\":\"back\","
-	"\"writeback\":{\"mode\":\"idle\",\"idle_age\":\"1s\",\"interval\":\"100ms\"}},"
+	"\"writeback\":{\"mode\":\"idle\",\"idle_age\":\"1s\",\"interval\":\"1s\"}},"
 	"\"back\":{\"type\":\"ssd\",\"size\":\"4M\"},\"disk\":{\"type\":\"hdd\",\"size\":\"4M\"}},"
 	"\"swap\":[{\"device\":\"zram0\",\"priority\":100}],"
 	"\"filesystems\":{\"src\":{\"type\":\"block\",\"device\":\"disk\"}}}",
