@@ -35,6 +35,26 @@
  * (core/zsim.c stores it; the engine polls it). */
 static volatile int interrupt_flag;
 
+/* Does dir hold regular files only (a results directory zsim can empty)? */
+static bool flat_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return false;
+	struct dirent *e;
+	char path[4300];
+	struct stat st;
+	bool ok = true;
+	while (ok && (e = readdir(d)) != NULL) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		ok = lstat(path, &st) == 0 && S_ISREG(st.st_mode);
+	}
+	closedir(d);
+	return ok;
+}
+
 /* Remove a results directory we made (flat: files only) and forget it. */
 static void remove_dir(const char *dir)
 {
@@ -339,7 +359,13 @@ int zsim_cmd_run(int argc, char **argv)
 		 * put back and the run fails, so nothing is left half-replaced */
 		char old[4300];
 		snprintf(old, sizeof(old), "%s.old.%ld", out, (long)getpid());
-		ok = rename(out, old) == 0;
+		if (!flat_dir(out)) {
+			errno = ENOTEMPTY;
+			why = "cannot remove the earlier results (they hold more than zsim's files)";
+			ok = false;
+		} else {
+			ok = rename(out, old) == 0;
+		}
 		if (ok && zsim_remove_dir(old) < 0) {
 			int e = errno;
 			rename(old, out);
