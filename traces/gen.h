@@ -114,6 +114,7 @@ struct zsim_gen {
 	 * each write is a new page and the writer codes its seed in no extra byte
 	 * (FORMAT.md: a seed one above the class's previous seed is implicit). */
 	uint64_t seed_next[ZSIM_CONTENT_NR];
+	uint64_t max_events;         /* 0: ZSIM_GEN_MAX_EVENTS; else a smaller cap (fuzzing) */
 };
 
 /* pre: w open.  Seeds the generator from seed. */
