@@ -163,7 +163,7 @@ const struct zsim_opt zsim_run_opts[] = {
 	{ "max-memory", ZSIM_OPT_SIZE, RUN_OFF(max_memory), NULL, 0, 0,
 	  "refuse a config whose tables would take more (default: half of this machine's RAM)", 0 },
 	{ "all-processes", ZSIM_OPT_FLAG, RUN_OFF(all_processes), NULL, 0, 0,
-	  "summary.json lists every process (default: the first 1000, the rest summed by name)", 0 },
+	  "summary.json lists every process (default: the first 10000, the rest summed by name)", 0 },
 	{ "help", ZSIM_OPT_FLAG, RUN_OFF(help), NULL, 0, 0,
 	  "print this help", 'h' },
 	{ NULL, NULL, 0, NULL, 0, 0, NULL, 0 },

@@ -331,7 +331,7 @@ static int pump(struct zsim_sim *s, struct zsim_group *g, bool ahead, uint32_t *
 		uint32_t par = zsim_idmap_get(&g->pid_map, ev.target);
 		const char *why = ev.target == ev.pid ? "names itself as its parent"
 				: !par ? "names a parent pid that was never created"
-				: s->pr.procs[par - 1].exit_read && !s->pr.procs[par - 1].killed
+				: s->pr.procs[par - 1].exit_read && !s->pr.procs[par - 1].killed && !s->pr.procs[par - 1].never_forked
 				? "names a parent pid that has exited" : NULL;
 		if (why) {
 			free(held_name);
@@ -340,10 +340,10 @@ static int pump(struct zsim_sim *s, struct zsim_group *g, bool ahead, uint32_t *
 			return ZSIM_EFORMAT;
 		}
 		uint32_t child = proc_new(s, g, ev.pid);
-		if (s->pr.procs[par - 1].killed) {
+		if (s->pr.procs[par - 1].killed || s->pr.procs[par - 1].never_forked) {
 			/* the OOM killer took the parent: the child is never forked, and its
 			 * events vanish like the parent's */
-			s->pr.procs[child].killed = true;
+			s->pr.procs[child].never_forked = true;
 			s->pr.procs[child].exit_read = true;
 			free(held_name);
 			return 1;
@@ -362,8 +362,8 @@ static int pump(struct zsim_sim *s, struct zsim_group *g, bool ahead, uint32_t *
 	struct zsim_proc *p = &s->pr.procs[pi - 1];
 	if (ev.kind == ZSIM_EV_PROC_EXIT)
 		p->exit_read = true;
-	if (p->killed)
-		return 1;   /* the OOM killer took it: its remaining events vanish */
+	if (p->killed || p->never_forked)
+		return 1;   /* the OOM killer took it (or its parent): its remaining events vanish */
 	proc_enqueue(p, &ev);
 	if (ev.kind == ZSIM_EV_ACCESS)
 		zsim_pgt_prefetch(&p->pt, ev.page);
@@ -427,7 +427,7 @@ static void drop_queue_orphans(struct zsim_sim *s, uint32_t i)
 			const struct zsim_event *ev = &p->q[(p->q_head + k) % p->q_cap];
 			if (ev->kind != ZSIM_EV_PROC_CREATE || s->pr.procs[ev->target].started)
 				continue;
-			s->pr.procs[ev->target].killed = true;
+			s->pr.procs[ev->target].never_forked = true;
 			if (n == cap) {
 				cap = cap ? cap * 2 : 16;
 				stack = zsim_xrealloc(stack, cap * sizeof(*stack));

@@ -16,7 +16,7 @@ struct zsim_run_info {
 	bool all_processes;    /* summary.json: every process (else the first ZSIM_SUMMARY_PROCS) */
 };
 /* summary.json lists this many processes one by one; the rest are summed by name. */
-#define ZSIM_SUMMARY_PROCS 1000
+#define ZSIM_SUMMARY_PROCS 10000
 /* timeseries.csv has at most this many rows; then an event "timeseries_limit" says so. */
 #define ZSIM_MAX_SAMPLES 100000ull
 

@@ -117,6 +117,7 @@ struct zsim_proc {
 	char name[32];
 	bool alive, started, killed, waiting, idle, exited;  /* idle: events ended without an exit */
 	bool exit_read;            /* its exit was read from the trace (a create naming it as parent is an error) */
+	bool never_forked;         /* its parent was OOM-killed before its create: its events vanish */
 	uint32_t wait_target;      /* WAIT: pid (0 = all children) */
 	uint32_t live_children;
 	uint32_t enospc_logged;     /* filesystems whose first ENOSPC for this process was logged */
