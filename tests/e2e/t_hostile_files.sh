@@ -31,6 +31,20 @@ else
 	pass "stdout write errors (no /dev/full here)"
 fi
 
+# a file that cannot be written whole (here: ulimit -f, with SIGXFSZ ignored,
+# as a full disk would) is an error, and nothing is renamed into place
+"$ZSIM" trace gen zipf --size 16M --accesses 50000 -o "$T/z.trc"
+"$ZSIM" trace dump "$T/z.trc" -o "$T/z.txt"
+hostile "dump -o onto a full file system" "z2.txt: write error: File too large" \
+	sh -c "trap '' XFSZ; ulimit -f 64; exec '$ZSIM' trace dump '$T/z.trc' -o '$T/z2.txt'"
+check "... leaves no file" [ ! -e "$T/z2.txt" ]
+hostile "pack -o onto a full file system" "z2.trc: .*File too large" \
+	sh -c "trap '' XFSZ; ulimit -f 16; exec '$ZSIM' trace pack '$T/z.txt' -o '$T/z2.trc'"
+check "... leaves no file" [ ! -e "$T/z2.trc" ]
+hostile "run results onto a full file system" "--out .*full: cannot write the results" \
+	sh -c "trap '' XFSZ; ulimit -f 1; exec '$ZSIM' --trace '$T/z.trc' --config '$T/m.json' --out '$T/full' --quiet"
+check "... leaves no results" [ ! -e "$T/full" ]
+
 # -o replaces only a regular file: never a device, a symlink or a directory
 hostile "dump -o a device" "-o /dev/null: exists and is not a regular file \(a device\)" \
 	"$ZSIM" trace dump "$T/one.txt.trc" -o /dev/null
@@ -44,6 +58,7 @@ hostile "gen -o a directory" "dir: exists and is not a regular file \(a director
 	"$ZSIM" trace gen hogger --size 1M -o "$T/dir"
 hostile "corpus -o a FIFO" "fifo: exists and is not a regular file \(a FIFO\)" \
 	"$ZSIM" corpus text --pages 1 -o "$T/fifo"
+hostile "calibrate -o a device" "-o /dev/null: exists and is not a regular file" "$ZSIM" calibrate --pages 16 -o /dev/null
 hostile "pack -o a name ending in /" "names a directory" "$ZSIM" trace pack "$T/one.txt" -o "$T/new/"
 
 # the text form ends with '#end N': a cut text is refused, not packed short
