@@ -5,13 +5,21 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/hostile_lib.sh"
 
-"$ZSIM" trace gen scan --size 64M --passes 2000 -o "$T/long.trc"
+# a run of several seconds (about 3 M accesses/s here, 10 times slower under
+# ASan), with no OOM kill to end it early
+cat > "$T/long.json" <<'JSON'
+{ "machine": { "ram": "32M", "cpus": 2 },
+  "devices": { "zram0": { "type": "zram", "size": "128M" } },
+  "swap": [ { "device": "zram0", "priority": 100 } ] }
+JSON
+"$ZSIM" trace gen scan --size 48M --passes 2000 -o "$T/long.trc"
 
 # run_signal SIG OUT: start a long run, send SIG after a second, its status
 run_signal() {
-	"$ZSIM" --trace "$T/long.trc" --config "$T/m.json" --out "$2" --quiet 2> "$T/sig.err" &
+	"$ZSIM" --trace "$T/long.trc" --config "$T/long.json" --out "$2" --quiet 2> "$T/sig.err" &
 	pid=$!
 	sleep 1
+	kill -0 "$pid" 2> /dev/null || echo "  the run ended before the signal"
 	kill -s "$1" "$pid"
 	wait "$pid"
 }
@@ -31,7 +39,7 @@ check "SIGINT: exit 130" test $? -eq 130
 check "SIGINT: marked interrupted" is "$T/int/summary.json" interrupted true
 
 # SIGKILL cannot be handled: it leaves OUT.tmp.PID; the next run removes it
-"$ZSIM" --trace "$T/long.trc" --config "$T/m.json" --out "$T/kill" --quiet &
+"$ZSIM" --trace "$T/long.trc" --config "$T/long.json" --out "$T/kill" --quiet &
 pid=$!
 sleep 1
 kill -s KILL "$pid"
@@ -63,12 +71,20 @@ wait "$pid"
 check "gen: SIGTERM exits 143" test $? -eq 143
 check "gen: no output" test ! -e "$T/big.trc"
 check "gen: no FILE.tmp.PID" test ! -e "$T/big.trc.tmp.$pid"
-"$ZSIM" trace dump "$T/long.trc" -o "$T/long.txt" &
+# pack blocked reading a pipe, its output already open
+mkfifo "$T/pipe"
+{ printf '#zsim-trace version=1\ncreate 1 0 a\naccess 1 0x1 r\n'; sleep 4; } > "$T/pipe" &
+writer=$!
+"$ZSIM" trace pack "$T/pipe" -o "$T/pk.trc" &
 pid=$!
-sleep 0.5
+sleep 1
+check "pack: its temporary file exists while it runs" test -e "$T/pk.trc.tmp.$pid"
 kill -s HUP "$pid"
 wait "$pid"
-rc=$?
-check "dump: SIGHUP exits 129 (or it had finished)" test "$rc" -eq 129 -o "$rc" -eq 0
-check "dump: no FILE.tmp.PID" test ! -e "$T/long.txt.tmp.$pid"
+check "pack: SIGHUP exits 129" test $? -eq 129
+check "pack: no FILE.tmp.PID" test ! -e "$T/pk.trc.tmp.$pid"
+check "pack: no output" test ! -e "$T/pk.trc"
+kill "$writer" 2> /dev/null
+wait "$writer" 2> /dev/null
+rm -f "$T/long.trc"
 clean "signals: nothing left behind"
