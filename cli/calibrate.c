@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define CAL_REPEATS 3   /* best of: the machine may be busy */
 
@@ -165,10 +166,22 @@ int zsim_cmd_calibrate(int argc, char **argv)
 	free(len);
 	int rc = ZSIM_EXIT_OK;
 	if (out) {
-		if (json_dump_file(res, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0) {
+		/* only over a regular file, whole or not at all */
+		char oerr[600];
+		if (zsim_out_check(out, oerr, sizeof(oerr)) < 0) {
+			fprintf(stderr, "zsim calibrate: -o %s\n", oerr);
+			json_decref(res);
+			return ZSIM_EXIT_ERROR;
+		}
+		char *tmp = zsim_tmp_name(out);
+		zsim_tmp_add(tmp, false);
+		if (json_dump_file(res, tmp, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0 || rename(tmp, out) != 0) {
 			fprintf(stderr, "zsim calibrate: %s: %s\n", out, strerror(errno));
+			unlink(tmp);
 			rc = ZSIM_EXIT_ERROR;
 		}
+		zsim_tmp_del(tmp);
+		free(tmp);
 	} else {
 		char *s = json_dumps(res, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		puts(s);

@@ -5,6 +5,8 @@
  * not at all: it is written to FILE.tmp.PID and renamed.
  */
 #include "cli.h"
+
+#define ZSIM_CORPUS_MAX_PAGES (1ull << 28)   /* 1 TiB of pages */
 #include "../traces/content.h"
 
 #include <errno.h>
@@ -60,12 +62,22 @@ int zsim_cmd_corpus(int argc, char **argv)
 		fprintf(stderr, "zsim corpus: unknown content class '%s' (known: %s)\n", argv[1], names);
 		return ZSIM_EXIT_USAGE;
 	}
-	size_t tlen = strlen(out) + 32;
-	char *tmp = zsim_xmalloc(tlen);
-	snprintf(tmp, tlen, "%s.tmp.%ld", out, (long)getpid());
+	if (zsim_out_check(out, err, sizeof(err)) < 0) {
+		fprintf(stderr, "zsim corpus: -o %s\n", err);
+		return ZSIM_EXIT_ERROR;
+	}
+	if (pages > ZSIM_CORPUS_MAX_PAGES) {
+		fprintf(stderr, "zsim corpus: --pages %llu would write %.1f GiB; at most %llu pages (1 TiB)\n",
+			(unsigned long long)pages, (double)pages * ZSIM_PAGE_SIZE / 1073741824.0,
+			(unsigned long long)ZSIM_CORPUS_MAX_PAGES);
+		return ZSIM_EXIT_USAGE;
+	}
+	char *tmp = zsim_tmp_name(out);
+	zsim_tmp_add(tmp, false);
 	FILE *f = fopen(tmp, "wb");
 	if (!f) {
 		fprintf(stderr, "zsim corpus: %s: %s\n", tmp, strerror(errno));
+		zsim_tmp_del(tmp);
 		free(tmp);
 		return ZSIM_EXIT_ERROR;
 	}
@@ -76,14 +88,18 @@ int zsim_cmd_corpus(int argc, char **argv)
 		zsim_content_fill(cls, seed * 0x9e3779b97f4a7c15ull + i, page);
 		ok = fwrite(page, ZSIM_PAGE_SIZE, 1, f) == 1;
 	}
+	if (ferror(f))
+		ok = false;
 	if (fclose(f) != 0)
 		ok = false;
 	if (!ok || rename(tmp, out) != 0) {
-		fprintf(stderr, "zsim corpus: %s: %s\n", out, strerror(errno));
+		fprintf(stderr, "zsim corpus: %s: %s\n", out, strerror(errno ? errno : EIO));
 		unlink(tmp);
+		zsim_tmp_del(tmp);
 		free(tmp);
 		return ZSIM_EXIT_ERROR;
 	}
+	zsim_tmp_del(tmp);
 	free(tmp);
 	return ZSIM_EXIT_OK;
 }

@@ -41,6 +41,9 @@ struct alloc_list {
 	char buf[256];
 };
 
+#define FILL_MAX_SYNTHETIC_PAGES (1ull << 28)   /* --synthetic: 1 TiB of pages at most */
+#define FILL_EST_SLOT_BYTES 32                   /* zram's slot table and the fill's own, per page */
+
 /* --synthetic CLASS:PAGES[:SEED]: generated pages instead of a corpus file. */
 struct synthetic {
 	bool on;
@@ -199,15 +202,22 @@ static int allocators_opt(const struct zsim_opt *o, const char *val, void *field
 static int synthetic_opt(const struct zsim_opt *o, const char *val, void *field, char *err, size_t errlen)
 {
 	struct synthetic *syn = field, s = { .on = true, .seed = 1 };
-	char buf[128], *save = NULL;
+	char buf[128];
 	(void)o;
 	if (strlen(val) >= sizeof(buf))
 		goto bad;
 	strcpy(buf, val);
-	char *cls = strtok_r(buf, ":", &save), *pages = strtok_r(NULL, ":", &save);
-	char *seed = strtok_r(NULL, ":", &save);
-	if (!cls || !pages || strtok_r(NULL, ":", &save))
+	/* split at every ':' (an empty field, as in text:10: or text::5, is an
+	 * error, not skipped) */
+	char *cls = buf, *pages = strchr(buf, ':'), *seed = NULL;
+	if (!pages)
 		goto bad;
+	*pages++ = '\0';
+	if ((seed = strchr(pages, ':')) != NULL) {
+		*seed++ = '\0';
+		if (strchr(seed, ':'))
+			goto bad;
+	}
 	if (zsim_content_parse(cls, &s.cls) < 0) {
 		char names[256];
 		zsim_content_names(names, sizeof(names));
@@ -216,6 +226,11 @@ static int synthetic_opt(const struct zsim_opt *o, const char *val, void *field,
 	}
 	if (zsim_parse_u64(pages, &s.pages) < 0 || s.pages == 0)
 		goto bad;
+	if (s.pages > FILL_MAX_SYNTHETIC_PAGES) {
+		snprintf(err, errlen, "'%s': at most %llu pages (1 TiB)", val,
+			 (unsigned long long)FILL_MAX_SYNTHETIC_PAGES);
+		return ZSIM_EFORMAT;
+	}
 	if (seed && zsim_parse_u64(seed, &s.seed) < 0)
 		goto bad;
 	*syn = s;
@@ -297,6 +312,9 @@ static int source_open(struct page_source *s, const struct fill_opts *o)
 		return 0;
 	}
 	struct stat st;
+	char err[600];
+	if (zsim_in_check(o->corpus, err, sizeof(err)) < 0)   /* before open: a FIFO would block it */
+		return fail("%s", err);
 	s->f = fopen(o->corpus, "rb");
 	if (!s->f || fstat(fileno(s->f), &st) < 0) {
 		fprintf(stderr, "zsim fill: %s: %s\n", o->corpus, strerror(errno));
@@ -572,6 +590,15 @@ int zsim_cmd_fill(int argc, char **argv)
 	if (!o.disksize)
 		o.disksize = corpus_bytes;
 	uint64_t nr_slots = o.disksize / ZSIM_PAGE_SIZE;
+	/* the device's tables beyond the machine: refused by estimate up front */
+	uint64_t est = nr_slots * FILL_EST_SLOT_BYTES, memlim = zsim_phys_ram() / 2;
+	if (memlim && (est / FILL_EST_SLOT_BYTES != nr_slots || est > memlim)) {
+		fprintf(stderr, "zsim fill: --disksize %llu bytes: the simulator would need about %.1f MiB for "
+			"the device's tables, more than half of this machine's RAM (%.1f MiB)\n",
+			(unsigned long long)o.disksize, (double)est / 1048576.0, (double)memlim / 1048576.0);
+		ret = ZSIM_EXIT_NOMEM;
+		goto out;
+	}
 	if (nr_slots < src->pages) {
 		fprintf(stderr, "zsim fill: disksize %llu bytes (%llu pages) is smaller than the corpus "
 			"(%llu pages)\n", (unsigned long long)o.disksize, (unsigned long long)nr_slots,

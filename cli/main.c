@@ -18,6 +18,7 @@
 #include "../policies/reclaim.h"
 #include "../traces/gen.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,7 +143,33 @@ static void list_all(void)
 	zsim_tier_print_types(stdout);
 }
 
+/* Under AddressSanitizer, an allocation too large for the machine returns
+ * NULL (as malloc does), so the build with sanitizers exits with
+ * ZSIM_EXIT_NOMEM like the plain one instead of reporting it. */
+const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+	return "allocator_may_return_null=1";
+}
+
+static int run_command(int argc, char **argv);
+
+/* stdout must have reached its file: a full disk or a closed pipe is an
+ * error, not a silent success (zsim trace dump > /dev/full). */
 int main(int argc, char **argv)
+{
+	zsim_signals_install(NULL);
+	int rc = run_command(argc, argv);
+	errno = 0;
+	if ((fflush(stdout) != 0 || ferror(stdout)) && rc == 0) {
+		fprintf(stderr, "zsim: standard output: write error: %s\n", strerror(errno ? errno : EIO));
+		zsim_tmp_cleanup();
+		return ZSIM_EXIT_ERROR;
+	}
+	return rc;
+}
+
+static int run_command(int argc, char **argv)
 {
 	if (argc < 2) {
 		usage(stderr);

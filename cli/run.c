@@ -11,8 +11,10 @@
  * --config - and --trace - read stdin; --set KEY=VALUE edits the config by its
  * JSON path before it is checked (sim/config.c).  The directory is built under a
  * temporary name and renamed into place at the end, so an error leaves no
- * results at all; Ctrl-C stops the run, writes what it has marked
- * "interrupted": true, and exits with status 130.  A run that completed
+ * results at all; Ctrl-C, SIGTERM or SIGHUP stops the run, writes what it
+ * has marked "interrupted": true, and exits with 128 + the signal's number
+ * (130, 143, 129).  Temporary directories of runs that died (SIGKILL) are
+ * removed by the next run writing the same --out.  A run that completed
  * exits 0, or ZSIM_EXIT_OUTCOME (4) when the OOM killer fired or written data
  * was lost (zsim_results_bad_outcome), unless --no-fail-outcome.  With
  * --baseline the traces run a second time on a machine with RAM for
@@ -35,35 +37,36 @@
 #include <unistd.h>
 
 #define MAX_TRACES 16
-#define EXIT_INTERRUPTED 130
 
-static volatile sig_atomic_t interrupted;
+/* SIGINT, SIGTERM, SIGHUP: the number of the signal that stops the run
+ * (core/zsim.c stores it; the engine polls it). */
 static volatile int interrupt_flag;
 
-static void on_sigint(int sig)
-{
-	(void)sig;
-	interrupted = 1;
-	interrupt_flag = 1;
-}
-
-
-/* Remove a results directory we made (flat: files only). */
-static void remove_dir(const char *dir)
+/* Does dir hold regular files only (a results directory zsim can empty)? */
+static bool flat_dir(const char *dir)
 {
 	DIR *d = opendir(dir);
 	if (!d)
-		return;
+		return false;
 	struct dirent *e;
-	char path[4096];
-	while ((e = readdir(d)) != NULL) {
+	char path[4300];
+	struct stat st;
+	bool ok = true;
+	while (ok && (e = readdir(d)) != NULL) {
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		unlink(path);
+		ok = lstat(path, &st) == 0 && S_ISREG(st.st_mode);
 	}
 	closedir(d);
-	rmdir(dir);
+	return ok;
+}
+
+/* Remove a results directory we made (flat: files only) and forget it. */
+static void remove_dir(const char *dir)
+{
+	zsim_remove_dir(dir);
+	zsim_tmp_del(dir);
 }
 
 struct progress {
@@ -202,6 +205,8 @@ struct run_opts {
 	char format[ZSIM_OPT_NAME_MAX];
 	bool json, quiet, print_config, check, help;
 	bool baseline, no_fail_outcome;
+	uint64_t max_memory;
+	bool all_processes;
 };
 
 #define RUN_OFF(f) offsetof(struct run_opts, f)
@@ -230,6 +235,10 @@ const struct zsim_opt zsim_run_opts[] = {
 	  "also run the traces with RAM for everything and no swap, and report each one's slowdown", 0 },
 	{ "no-fail-outcome", ZSIM_OPT_FLAG, RUN_OFF(no_fail_outcome), NULL, 0, 0,
 	  "exit 0 after an OOM kill or lost writes too (default: exit 4)", 0 },
+	{ "max-memory", ZSIM_OPT_SIZE, RUN_OFF(max_memory), NULL, 0, 0,
+	  "refuse a config whose tables would take more (default: half of this machine's RAM)", 0 },
+	{ "all-processes", ZSIM_OPT_FLAG, RUN_OFF(all_processes), NULL, 0, 0,
+	  "summary.json lists every process (default: the first 10000, the rest summed by name)", 0 },
 	{ "help", ZSIM_OPT_FLAG, RUN_OFF(help), NULL, 0, 0,
 	  "print this help", 'h' },
 	{ NULL, NULL, 0, NULL, 0, 0, NULL, 0 },
@@ -273,7 +282,7 @@ static int run_baseline(const struct zsim_config *cfg, const char *const *traces
 		s->interrupt = &interrupt_flag;
 		rc = zsim_sim_run(s, err, errlen);
 	}
-	if (rc == 0 && interrupted)
+	if (rc == 0 && interrupt_flag)
 		rc = ZSIM_EINVAL;
 	if (rc == 0)
 		zsim_baseline_take(s, b);
@@ -327,6 +336,11 @@ int zsim_cmd_run(int argc, char **argv)
 		fprintf(stderr, "zsim: only one of --config and --trace may read stdin ('-')\n");
 		return ZSIM_EXIT_USAGE;
 	}
+	struct stat st;
+	if (strcmp(cfgpath, "-") && stat(cfgpath, &st) == 0 && S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "zsim: --config %s: is a directory, not a config\n", cfgpath);
+		return ZSIM_EXIT_ERROR;
+	}
 	if (zsim_config_load_ex(cfgpath, ro.sets.set, ro.sets.n, &cfg, err, sizeof(err)) < 0) {
 		fprintf(stderr, "zsim: %s\n", err);
 		return ZSIM_EXIT_ERROR;
@@ -343,10 +357,44 @@ int zsim_cmd_run(int argc, char **argv)
 		fprintf(stderr, "zsim: no --trace given\n");
 		return ZSIM_EXIT_USAGE;
 	}
+	/* --out: checked before the run, so a bad name fails at once; "dir/"
+	 * means "dir" (the temporary name is then dir.tmp.PID, beside it) */
+	char outbuf[4096];
+	if (!*out || strlen(out) >= sizeof(outbuf) - 64) {
+		fprintf(stderr, "zsim: --out: %s\n", *out ? "name too long" : "empty directory name");
+		return ZSIM_EXIT_USAGE;
+	}
+	snprintf(outbuf, sizeof(outbuf), "%s", out);
+	for (size_t n = strlen(outbuf); n > 1 && outbuf[n - 1] == '/'; n--)
+		outbuf[n - 1] = '\0';
+	out = outbuf;
+	if (!strcmp(out, "/") || !strcmp(out, ".") || !strcmp(out, "..") ||
+	    (strlen(out) >= 3 && !strcmp(out + strlen(out) - 3, "/..")) ||
+	    (strlen(out) >= 2 && !strcmp(out + strlen(out) - 2, "/."))) {
+		fprintf(stderr, "zsim: --out %s: not a name zsim can create a results directory under\n", out);
+		return ZSIM_EXIT_USAGE;
+	}
+	/* traces are read as streams (a pipe is fine), but not a directory */
+	for (unsigned i = 0; i < ntr; i++)
+		if (stat(traces[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+			fprintf(stderr, "zsim: --trace %s: is a directory, not a trace\n", traces[i]);
+			return ZSIM_EXIT_ERROR;
+		}
+	/* tables beyond the machine: refused by estimate, before any is made */
+	uint64_t est = zsim_sim_table_bytes(&cfg), limit = ro.max_memory;
+	if (!limit)
+		limit = zsim_phys_ram() / 2;
+	if (limit && est > limit) {
+		fprintf(stderr, "zsim: %s: the simulator would need about %.1f MiB for its tables (RAM %.0f MiB, "
+			"devices and swap by their sizes), more than --max-memory %.1f MiB%s\n", cfgpath,
+			(double)est / 1048576.0, (double)cfg.ram / 1048576.0, (double)limit / 1048576.0,
+			ro.max_memory ? "" : " (half of this machine's RAM)");
+		return ZSIM_EXIT_NOMEM;
+	}
 	/* the output must be new, or an earlier results directory we may replace */
-	struct stat st;
-	char probe[4096];
-	if (stat(out, &st) == 0) {
+	char probe[4200];
+	zsim_tmp_clean_stale(out);
+	if (lstat(out, &st) == 0) {
 		snprintf(probe, sizeof(probe), "%s/summary.json", out);
 		if (!S_ISDIR(st.st_mode) || access(probe, F_OK) != 0) {
 			fprintf(stderr, "zsim: --out %s: exists and is not a zsim results directory\n", out);
@@ -381,14 +429,16 @@ int zsim_cmd_run(int argc, char **argv)
 		}
 	if (*spool)
 		unlink(spool);
-	char tmp[4096], path[4200];
+	char tmp[4200], path[4300];
 	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", out, (long)getpid());
+	zsim_signals_install(&interrupt_flag);
 	if (mkdir(tmp, 0777) < 0) {
 		fprintf(stderr, "zsim: --out: cannot create %s: %s\n", tmp, strerror(errno));
 		zsim_sim_free(s);
 		free(s);
 		return ZSIM_EXIT_ERROR;
 	}
+	zsim_tmp_add(tmp, true);
 	snprintf(path, sizeof(path), "%s/events.jsonl", tmp);
 	s->out.events_out = fopen(path, "w");
 	snprintf(path, sizeof(path), "%s/timeseries.csv", tmp);
@@ -411,22 +461,19 @@ int zsim_cmd_run(int argc, char **argv)
 		s->progress = show_progress;
 		s->progress_ctx = &pr;
 	}
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_sigint;
-	sigaction(SIGINT, &sa, NULL);
-
 	double t0 = zsim_wall_s();
 	rc = zsim_sim_run(s, err, sizeof(err));
 	double dt = zsim_wall_s() - t0;
 	if (s->progress)
 		fputs("\r\033[K", stderr);
-	bool intr = interrupted != 0;
+	int sig = interrupt_flag;
+	bool intr = sig != 0;
 	struct zsim_baseline base = { 0 };
 	bool have_base = false;
 	if (rc == 0 && !intr && ro.baseline) {
 		int brc = run_baseline(&cfg, traces, ntr, &base, err, sizeof(err));
-		intr = interrupted != 0;
+		sig = interrupt_flag;
+		intr = sig != 0;
 		if (brc < 0 && !intr) {
 			fprintf(stderr, "zsim: --baseline: %s\n", err);
 			fclose(s->out.events_out);
@@ -448,7 +495,7 @@ int zsim_cmd_run(int argc, char **argv)
 		free(s);
 		return ZSIM_EXIT_ERROR;
 	}
-	struct zsim_run_info ri = { traces, out, intr, have_base ? &base : NULL };
+	struct zsim_run_info ri = { traces, out, intr, have_base ? &base : NULL, ro.all_processes };
 	json_t *sum = zsim_summary(s, &ri);
 	snprintf(path, sizeof(path), "%s/summary.json", tmp);
 	bool ok = json_dump_file(sum, path, JSON_INDENT(1) | JSON_PRESERVE_ORDER) == 0;
@@ -474,18 +521,34 @@ int zsim_cmd_run(int argc, char **argv)
 	snprintf(path, sizeof(path), "%s/perf.json", tmp);
 	ok &= json_dump_file(perf, path, JSON_INDENT(1) | JSON_PRESERVE_ORDER) == 0;
 	json_decref(perf);
+	ok &= !ferror(s->out.events_out) && !ferror(s->out.ts_out);
 	ok &= fclose(s->out.events_out) == 0;
 	ok &= fclose(s->out.ts_out) == 0;
 	s->out.events_out = s->out.ts_out = NULL;
-	if (ok && stat(out, &st) == 0) {
-		char old[4200];
+	const char *why = NULL;
+	if (ok && lstat(out, &st) == 0) {
+		/* the earlier results go first; if they cannot all be removed they are
+		 * put back and the run fails, so nothing is left half-replaced */
+		char old[4300];
 		snprintf(old, sizeof(old), "%s.old.%ld", out, (long)getpid());
-		ok = rename(out, old) == 0;
-		if (ok)
-			remove_dir(old);
+		if (!flat_dir(out)) {
+			errno = ENOTEMPTY;
+			why = "cannot remove the earlier results (they hold more than zsim's files)";
+			ok = false;
+		} else {
+			ok = rename(out, old) == 0;
+		}
+		if (ok && zsim_remove_dir(old) < 0) {
+			int e = errno;
+			rename(old, out);
+			errno = e;
+			ok = false;
+			why = "cannot remove the earlier results";
+		}
 	}
 	if (!ok || rename(tmp, out) != 0) {
-		fprintf(stderr, "zsim: --out %s: cannot write the results: %s\n", out, strerror(errno));
+		fprintf(stderr, "zsim: --out %s: %s: %s\n", out, why ? why : "cannot write the results",
+			strerror(errno));
 		remove_dir(tmp);
 		json_decref(sum);
 		zsim_baseline_free(&base);
@@ -508,12 +571,13 @@ int zsim_cmd_run(int argc, char **argv)
 	} else if (!quiet) {
 		zsim_print_summary(stdout, s, &ri);
 	}
+	zsim_tmp_del(tmp);
 	json_decref(sum);
 	bool bad = zsim_results_bad_outcome(s);
 	zsim_baseline_free(&base);
 	zsim_sim_free(s);
 	free(s);
 	if (intr)
-		return EXIT_INTERRUPTED;
+		return 128 + sig;
 	return bad && !ro.no_fail_outcome ? ZSIM_EXIT_OUTCOME : ZSIM_EXIT_OK;
 }

@@ -153,6 +153,7 @@ struct out_file {
 	FILE *f;
 	char *tmp;
 	const char *path;
+	int werrno;          /* errno of the first failed write, 0 if none */
 };
 
 static int out_open(struct out_file *of, const char *path, const char *verb)
@@ -163,12 +164,15 @@ static int out_open(struct out_file *of, const char *path, const char *verb)
 		return 0;
 	}
 	of->path = path;
-	size_t n = strlen(path) + 32;
-	of->tmp = zsim_xmalloc(n);
-	snprintf(of->tmp, n, "%s.tmp.%ld", path, (long)getpid());
+	char err[600];
+	if (zsim_out_check(path, err, sizeof(err)) < 0)
+		return fail(verb, "-o %s", err);
+	of->tmp = zsim_tmp_name(path);
+	zsim_tmp_add(of->tmp, false);
 	of->f = fopen(of->tmp, "w");
 	if (!of->f) {
 		fail(verb, "%s: %s", of->tmp, strerror(errno));
+		zsim_tmp_del(of->tmp);
 		free(of->tmp);
 		return ZSIM_EXIT_ERROR;
 	}
@@ -179,16 +183,20 @@ static int out_close(struct out_file *of, bool ok, const char *verb)
 {
 	int rc = ZSIM_EXIT_OK;
 	if (!of->tmp) {
-		if (fflush(stdout) != 0 && ok)
-			rc = fail(verb, "<stdout>: %s", strerror(errno));
+		if ((fflush(stdout) != 0 || ferror(stdout)) && ok)
+			rc = fail(verb, "<stdout>: write error: %s", strerror(errno ? errno : EIO));
 		return ok ? rc : ZSIM_EXIT_ERROR;
 	}
-	if (fclose(of->f) != 0 && ok)
-		rc = fail(verb, "%s: %s", of->path, strerror(errno));
+	errno = 0;
+	bool werr = ferror(of->f) != 0 || of->werrno;
+	if ((fclose(of->f) != 0 || werr) && ok)
+		rc = fail(verb, "%s: write error: %s", of->path,
+			  strerror(of->werrno ? of->werrno : errno ? errno : EIO));
 	if (ok && !rc && rename(of->tmp, of->path) < 0)
 		rc = fail(verb, "%s: %s", of->path, strerror(errno));
 	if (!ok || rc)
 		unlink(of->tmp);
+	zsim_tmp_del(of->tmp);
 	free(of->tmp);
 	return ok ? rc : ZSIM_EXIT_ERROR;
 }
@@ -214,16 +222,22 @@ static int cmd_dump(const struct trace_opts *o)
 	while ((e = zsim_trace_next(r, &ev)) > 0) {
 		n += zsim_trace_text_format(&ev, buf + n);
 		if (n > OUT_BUF - ZSIM_TRACE_TEXT_LINE_MAX) {
-			fwrite(buf, 1, n, of.f);
+			if (fwrite(buf, 1, n, of.f) != n) {
+				of.werrno = errno;
+				break;   /* a full disk: stop, out_close reports it */
+			}
 			n = 0;
 		}
 	}
-	fwrite(buf, 1, n, of.f);
+	if (e == 0)
+		n += zsim_trace_text_format_end(zsim_trace_reader_events(r), buf + n);
+	if (!of.werrno && fwrite(buf, 1, n, of.f) != n)
+		of.werrno = errno;
 	free(buf);
 	if (e < 0)
 		fail("dump", "%s", zsim_trace_reader_error(r));
 	zsim_trace_close(r);
-	return out_close(&of, e == 0, "dump");
+	return out_close(&of, e == 0 || (e > 0 && of.werrno), "dump");   /* a write error: out_close says it */
 }
 
 /* ---- stat -------------------------------------------------------------- */

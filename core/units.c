@@ -94,7 +94,7 @@ int zsim_parse_time(const char *s, uint64_t *ns)
 	for (size_t i = 0; i < ZSIM_ARRAY_SIZE(time_units); i++)
 		if (strcmp(end, time_units[i].suf) == 0) {
 			double x = v * time_units[i].mul;
-			if (x >= 1.8e19)
+			if (x >= ZSIM_TIME_MAX_NS)   /* beyond it llround and the printers misbehave */
 				return ZSIM_EFORMAT;
 			*ns = (uint64_t)llround(x);
 			return 0;

@@ -16,6 +16,9 @@
 int zsim_parse_size(const char *s, uint64_t *out);
 /* A time with its unit, into nanoseconds (rounded to the nearest ns). */
 int zsim_parse_time(const char *s, uint64_t *ns);
+/* Times parse below 2^62 ns (146 years), so every one prints back and
+ * reloads as itself. */
+#define ZSIM_TIME_MAX_NS 4611686018427387904.0
 /* A non-negative decimal integer with nothing after it. */
 int zsim_parse_u64(const char *s, uint64_t *out);
 /* A finite real number with nothing after it. */

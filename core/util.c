@@ -3,6 +3,7 @@
  */
 #include "zsim.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -38,10 +39,8 @@ char *zsim_one_line(char *s)
 
 static void *check_alloc(void *p, size_t n)
 {
-	if (!p && n) {
-		fprintf(stderr, "zsim: out of memory allocating %zu bytes\n", n);
-		abort();
-	}
+	if (!p && n)
+		zsim_nomem(n);
 	return p;
 }
 
@@ -53,6 +52,8 @@ void *zsim_xrealloc(void *p, size_t n) { return check_alloc(realloc(p, n ? n : 1
 
 void *zsim_xcalloc_big(size_t count, size_t size)
 {
+	if (size && count > SIZE_MAX / size)
+		zsim_nomem(SIZE_MAX);
 	size_t n = count * size;
 	if (n < BIG_MIN)
 		return zsim_xcalloc(count, size);

@@ -7,8 +7,9 @@
  * boundary (CLI, config reader, trace reader) turns a code into one clear line.
  *
  * The simulator's own memory allocation does not fail quietly: zsim_xmalloc and
- * friends abort with a message, because a simulator that silently loses state
- * gives wrong answers.  Simulated memory exhaustion (no free frame, a full
+ * friends print one line and exit with ZSIM_EXIT_NOMEM (temporary files
+ * removed, see zsim.c), because a simulator that silently loses state gives
+ * wrong answers.  Simulated memory exhaustion (no free frame, a full
  * device) is a result, reported through the ZSIM_E* codes, never through these.
  */
 #ifndef ZSIM_H
@@ -55,7 +56,8 @@ char *zsim_one_line(char *s);
 /* Name of an error code; never NULL. */
 const char *zsim_strerror(int err);
 
-/* Allocation for the simulator's own state: never returns NULL (aborts). */
+/* Allocation for the simulator's own state: never returns NULL (on failure,
+ * zsim_nomem: one line, temporary files removed, exit ZSIM_EXIT_NOMEM). */
 void *zsim_xmalloc(size_t n);
 void *zsim_xcalloc(size_t count, size_t size);
 void *zsim_xrealloc(void *p, size_t n);
@@ -68,6 +70,38 @@ char *zsim_xstrdup(const char *s);
  */
 void *zsim_xcalloc_big(size_t count, size_t size);
 void zsim_free_big(void *p, size_t count, size_t size);
+
+/*
+ * The process's endings (zsim.c).  Temporary outputs: zsim_tmp_name(PATH)
+ * gives PATH.tmp.PID (a fresh string) after removing the PATH.tmp.N and
+ * PATH.old.N left by processes N that no longer run; register it with
+ * zsim_tmp_add while it exists and zsim_tmp_del once renamed or removed.
+ * zsim_tmp_cleanup removes every registered one (files; dirs: flat).
+ */
+char *zsim_tmp_name(const char *path);
+void zsim_tmp_add(const char *path, bool dir);
+void zsim_tmp_del(const char *path);
+void zsim_tmp_cleanup(void);
+void zsim_tmp_clean_stale(const char *path);
+/* Remove a flat directory (files only); 0, or -1 if something stayed. */
+int zsim_remove_dir(const char *dir);
+/* An output path zsim may write to: not empty, not ending in '/', and
+ * either absent or a regular file (never a device, FIFO, link, directory).
+ * 0, or ZSIM_EINVAL with one line in err. */
+int zsim_out_check(const char *path, char *err, size_t errlen);
+/* An input that must be a regular file (corpus, config): 0 or ZSIM_E* + err. */
+int zsim_in_check(const char *path, char *err, size_t errlen);
+/* The simulator ran out of memory allocating n bytes: one line, temporary
+ * files removed, _exit(ZSIM_EXIT_NOMEM). */
+void zsim_nomem(size_t n) __attribute__((noreturn));
+/*
+ * SIGINT, SIGTERM and SIGHUP: with a flag, the handler stores the signal's
+ * number there and the job polls it (then exits 128 + it); without, the
+ * handler removes the registered temporary files and exits 128 + signal.
+ */
+void zsim_signals_install(volatile int *flag);
+/* Physical RAM of this machine in bytes (0 if unknown). */
+uint64_t zsim_phys_ram(void);
 
 /* The simulator's own wall clock (CLOCK_MONOTONIC), for perf figures only:
  * never simulated time, never in results that must repeat. */

@@ -110,7 +110,7 @@ static int get_time(const struct ctx *c, const char *path, json_t *v, uint64_t *
 {
 	if (json_is_string(v) && zsim_parse_time(json_string_value(v), out) == 0)
 		return 0;
-	return bad(c, path, "expected a time with a unit (\"80us\", \"1ms\", \"2s\")%s",
+	return bad(c, path, "expected a time with a unit (\"80us\", \"1ms\", \"2s\") below 2^62 ns%s",
 		   json_is_number(v) ? ": a bare number could be ns or s" : "");
 }
 

@@ -146,6 +146,73 @@ static void timer_run(struct zsim_sim *s, unsigned id)
 		s->clk.timers_keeping--;
 }
 
+/* ---- id maps (sim.h) ---------------------------------------------------------------- */
+
+static uint32_t idmap_hash(uint32_t id)
+{
+	return (uint32_t)(((uint64_t)id * 0x9E3779B97F4A7C15ull) >> 32);
+}
+
+uint32_t zsim_idmap_get_slow(const struct zsim_idmap *m, uint32_t id)
+{
+	if (!m->h)
+		return 0;
+	for (uint32_t i = idmap_hash(id) & m->h_mask;; i = (i + 1) & m->h_mask) {
+		if (!m->h[i].val)
+			return 0;
+		if (m->h[i].id == id)
+			return m->h[i].val;
+	}
+}
+
+static void idmap_put(struct zsim_idmap_ent *h, uint32_t mask, uint32_t id, uint32_t val)
+{
+	uint32_t i = idmap_hash(id) & mask;
+	while (h[i].val && h[i].id != id)
+		i = (i + 1) & mask;
+	h[i].id = id;
+	h[i].val = val;
+}
+
+void zsim_idmap_set(struct zsim_idmap *m, uint32_t id, uint32_t val)
+{
+	if (id < ZSIM_IDMAP_DENSE) {
+		if (id >= m->dense_len) {
+			uint32_t n = m->dense_len ? m->dense_len : 64;
+			while (n <= id)
+				n *= 2;
+			if (n > ZSIM_IDMAP_DENSE)
+				n = ZSIM_IDMAP_DENSE;
+			m->dense = zsim_xrealloc(m->dense, n * sizeof(*m->dense));
+			memset(m->dense + m->dense_len, 0, (n - m->dense_len) * sizeof(*m->dense));
+			m->dense_len = n;
+		}
+		m->dense[id] = val;
+		return;
+	}
+	if (!m->h || (uint64_t)(m->h_used + 1) * 4 > (uint64_t)(m->h_mask + 1) * 3) {
+		uint32_t ncap = m->h ? (m->h_mask + 1) * 2 : 64;
+		struct zsim_idmap_ent *nh = zsim_xcalloc(ncap, sizeof(*nh));
+		if (m->h)
+			for (uint32_t i = 0; i <= m->h_mask; i++)
+				if (m->h[i].val)
+					idmap_put(nh, ncap - 1, m->h[i].id, m->h[i].val);
+		free(m->h);
+		m->h = nh;
+		m->h_mask = ncap - 1;
+	}
+	if (!zsim_idmap_get_slow(m, id))
+		m->h_used++;
+	idmap_put(m->h, m->h_mask, id, val);
+}
+
+void zsim_idmap_free(struct zsim_idmap *m)
+{
+	free(m->dense);
+	free(m->h);
+	memset(m, 0, sizeof(*m));
+}
+
 /* ---- processes ------------------------------------------------------------------------ */
 
 static uint32_t proc_new(struct zsim_sim *s, struct zsim_group *g, uint32_t pid)
@@ -161,13 +228,7 @@ static uint32_t proc_new(struct zsim_sim *s, struct zsim_group *g, uint32_t pid)
 	p->pid = pid;
 	p->parent = UINT32_MAX;
 	zsim_pgt_init(&p->pt);
-	if (pid >= g->pid_map_len) {
-		uint32_t n = pid + 1 > g->pid_map_len * 2 ? pid + 1 : g->pid_map_len * 2;
-		g->pid_map = zsim_xrealloc(g->pid_map, n * sizeof(*g->pid_map));
-		memset(g->pid_map + g->pid_map_len, 0, (n - g->pid_map_len) * sizeof(*g->pid_map));
-		g->pid_map_len = n;
-	}
-	g->pid_map[pid] = i + 1;
+	zsim_idmap_set(&g->pid_map, pid, i + 1);
 	return i;
 }
 
@@ -271,32 +332,50 @@ static int pump(struct zsim_sim *s, struct zsim_group *g, bool ahead, uint32_t *
 		}
 	}
 	if (ev.kind == ZSIM_EV_PROC_CREATE) {
-		uint32_t child = proc_new(s, g, ev.pid);
 		if (ev.target == 0) {
+			uint32_t child = proc_new(s, g, ev.pid);
 			start_proc(s, child, UINT32_MAX, ev.name, s->clk.now);
 			free(held_name);
 			return 1;
 		}
-		uint32_t par = ev.target < g->pid_map_len ? g->pid_map[ev.target] : 0;
-		if (!par) {
-			snprintf(err, errlen, "%s: event %llu: parent pid %u of pid %u is unknown", g->path,
-				 (unsigned long long)zsim_trace_reader_events(g->r), ev.target, ev.pid);
+		/* A create that could never run is an error, not a process that
+		 * silently never starts while its events pile up in memory. */
+		uint32_t par = zsim_idmap_get(&g->pid_map, ev.target);
+		const char *why = ev.target == ev.pid ? "names itself as its parent"
+				: !par ? "names a parent pid that was never created"
+				: s->pr.procs[par - 1].exit_read && !s->pr.procs[par - 1].killed && !s->pr.procs[par - 1].never_forked
+				? "names a parent pid that has exited" : NULL;
+		if (why) {
+			free(held_name);
+			snprintf(err, errlen, "%s: event %llu: create of pid %u %s (%u)", g->path,
+				 (unsigned long long)zsim_trace_reader_events(g->r) - 1, ev.pid, why, ev.target);
 			return ZSIM_EFORMAT;
+		}
+		uint32_t child = proc_new(s, g, ev.pid);
+		if (s->pr.procs[par - 1].killed || s->pr.procs[par - 1].never_forked) {
+			/* the OOM killer took the parent: the child is never forked, and its
+			 * events vanish like the parent's */
+			s->pr.procs[child].never_forked = true;
+			s->pr.procs[child].exit_read = true;
+			free(held_name);
+			return 1;
 		}
 		ev.target = child;   /* the parent's queue carries the child's process index */
 		proc_enqueue(&s->pr.procs[par - 1], &ev);
 		*to = par - 1;
 		return 1;
 	}
-	uint32_t pi = ev.pid < g->pid_map_len ? g->pid_map[ev.pid] : 0;
+	uint32_t pi = zsim_idmap_get(&g->pid_map, ev.pid);
 	if (!pi) {
 		snprintf(err, errlen, "%s: event %llu: pid %u was never created", g->path,
 			 (unsigned long long)zsim_trace_reader_events(g->r), ev.pid);
 		return ZSIM_EFORMAT;
 	}
 	struct zsim_proc *p = &s->pr.procs[pi - 1];
-	if (p->killed)
-		return 1;   /* the OOM killer took it: its remaining events vanish */
+	if (ev.kind == ZSIM_EV_PROC_EXIT)
+		p->exit_read = true;
+	if (p->killed || p->never_forked)
+		return 1;   /* the OOM killer took it (or its parent): its remaining events vanish */
 	proc_enqueue(p, &ev);
 	*to = pi - 1;
 	return 1;
@@ -359,6 +438,39 @@ static void drop_queue(struct zsim_proc *p)
 	p->q_len = 0;
 }
 
+/*
+ * Process i ends with events still queued (the OOM killer took it): they are
+ * dropped and the queue freed.  A create among them never happens, so that
+ * child is marked killed too (its events, queued or still to come, vanish)
+ * and its own queue goes the same way.
+ */
+static void drop_queue_orphans(struct zsim_sim *s, uint32_t i)
+{
+	uint32_t *stack = NULL, n = 0, cap = 0;
+	for (;;) {
+		struct zsim_proc *p = &s->pr.procs[i];
+		for (uint32_t k = 0; k < p->q_len; k++) {
+			const struct zsim_event *ev = &p->q[(p->q_head + k) % p->q_cap];
+			if (ev->kind != ZSIM_EV_PROC_CREATE || s->pr.procs[ev->target].started)
+				continue;
+			s->pr.procs[ev->target].never_forked = true;
+			if (n == cap) {
+				cap = cap ? cap * 2 : 16;
+				stack = zsim_xrealloc(stack, cap * sizeof(*stack));
+			}
+			stack[n++] = ev->target;
+		}
+		drop_queue(p);
+		free(p->q);
+		p->q = NULL;
+		p->q_cap = p->q_head = 0;
+		if (!n)
+			break;
+		i = stack[--n];
+	}
+	free(stack);
+}
+
 void zsim_proc_reap(struct zsim_sim *s, uint32_t i)
 {
 	struct zsim_proc *p = &s->pr.procs[i];
@@ -374,7 +486,8 @@ void zsim_proc_reap(struct zsim_sim *s, uint32_t i)
 		}
 	}
 	p->exited = true;
-	drop_queue(p);
+	drop_queue_orphans(s, i);
+	p = &s->pr.procs[i];
 	if (p->parent != UINT32_MAX) {
 		struct zsim_proc *par = &s->pr.procs[p->parent];
 		par->live_children--;
@@ -488,7 +601,7 @@ static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 			uint32_t target = 0;
 			if (ev.target) {
 				struct zsim_group *g = &s->pr.groups[p->group];
-				target = ev.target < g->pid_map_len ? g->pid_map[ev.target] : 0;
+				target = zsim_idmap_get(&g->pid_map, ev.target);
 				target = target ? target - 1 : UINT32_MAX;
 			}
 			bool must_wait = ev.target == 0 ? p->live_children > 0
@@ -533,6 +646,28 @@ charge:
 
 /* ---- setup and the main loop ---------------------------------------------------- */
 
+/*
+ * What the simulator's own tables for this config take, in bytes (sim.h).
+ * Per RAM page: the frame (40 B) and the mm/fs side arrays; per device page:
+ * zram's and dm-cache's slot tables, a block device's map; per swap page:
+ * the slot record and the free stack.  Allocators, page tables and caches
+ * grow with what a run touches, not with the sizes, and are left out.
+ */
+#define EST_FRAME_BYTES 64
+#define EST_SWAP_BYTES 24
+uint64_t zsim_sim_table_bytes(const struct zsim_config *cfg)
+{
+	long double b = (long double)(cfg->ram / ZSIM_PAGE_SIZE) * EST_FRAME_BYTES;
+	for (unsigned d = 0; d < cfg->nr_dev; d++) {
+		const char *t = zsim_dev_type_name(&cfg->dev[d]);
+		unsigned per = !strcmp(t, "zram") || !strcmp(t, "dmcache") ? 16 : 2;
+		b += (long double)(cfg->dev[d].size / ZSIM_PAGE_SIZE) * per;
+	}
+	for (unsigned i = 0; i < cfg->nr_swap; i++)
+		b += (long double)(cfg->dev[cfg->swap[i].device].size / ZSIM_PAGE_SIZE) * EST_SWAP_BYTES;
+	return b > (long double)UINT64_MAX ? UINT64_MAX : (uint64_t)b;
+}
+
 int zsim_sim_init(struct zsim_sim *s, const struct zsim_config *cfg, char *err, size_t errlen)
 {
 	memset(s, 0, sizeof(*s));
@@ -555,12 +690,30 @@ int zsim_sim_init(struct zsim_sim *s, const struct zsim_config *cfg, char *err, 
 	return rc;
 }
 
+static int add_reader(struct zsim_sim *s, struct zsim_trace_reader *r, const char *path, char *err, size_t errlen);
+
 int zsim_sim_add_trace(struct zsim_sim *s, const char *path, char *err, size_t errlen)
 {
 	struct zsim_trace_reader *r;
 	int rc = zsim_trace_open(path, &r, err, errlen);
 	if (rc < 0)
 		return rc;
+	return add_reader(s, r, path, err, errlen);
+}
+
+int zsim_sim_add_trace_mem(struct zsim_sim *s, const void *data, size_t len, const char *name,
+			   char *err, size_t errlen)
+{
+	struct zsim_trace_reader *r;
+	int rc = zsim_trace_open_mem(data, len, name, &r, err, errlen);
+	if (rc < 0)
+		return rc;
+	return add_reader(s, r, name, err, errlen);
+}
+
+/* Take reader r (closed on failure) as the next trace group. */
+static int add_reader(struct zsim_sim *s, struct zsim_trace_reader *r, const char *path, char *err, size_t errlen)
+{
 	const struct zsim_trace_header *h = zsim_trace_reader_header(r);
 	s->pr.groups = zsim_xrealloc(s->pr.groups, (s->pr.nr_groups + 1) * sizeof(*s->pr.groups));
 	struct zsim_group *g = &s->pr.groups[s->pr.nr_groups];
@@ -570,8 +723,10 @@ int zsim_sim_add_trace(struct zsim_sim *s, const char *path, char *err, size_t e
 	for (uint32_t k = 0; k < h->nr_fs; k++) {
 		g->fs_map[k] = zsim_config_fs_find(&s->cfg, h->fs[k]);
 		if (g->fs_map[k] < 0) {
+			char name[sizeof(h->fs[k])];
+			snprintf(name, sizeof(name), "%s", h->fs[k]);
 			snprintf(err, errlen, "%s: the trace writes to filesystem '%s', which the config does not "
-				 "define (add it under $.filesystems)", path, h->fs[k]);
+				 "define (add it under $.filesystems)", path, zsim_one_line(name));
 			zsim_trace_close(r);
 			return ZSIM_EINVAL;
 		}
@@ -588,6 +743,7 @@ int zsim_sim_add_trace(struct zsim_sim *s, const char *path, char *err, size_t e
 		char cerr[512];
 		if (zsim_content_corpus_open(cp, &g->corpus, cerr, sizeof(cerr)) < 0) {
 			snprintf(err, errlen, "%s: the trace's corpus: %s", path, cerr);
+			zsim_one_line(err);
 			zsim_trace_close(r);
 			return ZSIM_EINVAL;
 		}
@@ -619,8 +775,8 @@ void zsim_sim_free(struct zsim_sim *s)
 			free((char *)s->pr.groups[g].held_ev.name);
 		if (s->pr.groups[g].corpus)
 			zsim_content_corpus_close(s->pr.groups[g].corpus);
-		free(s->pr.groups[g].pid_map);
-		free(s->pr.groups[g].file_map);
+		zsim_idmap_free(&s->pr.groups[g].pid_map);
+		zsim_idmap_free(&s->pr.groups[g].file_map);
 	}
 	free(s->pr.groups);
 	zsim_fs_free(s);
@@ -661,12 +817,23 @@ int zsim_sim_run(struct zsim_sim *s, char *err, size_t errlen)
 		}
 	}
 	timers_start(s);
+	uint64_t steps = 0;
 	while (s->clk.evq_len) {
 		if (s->interrupt && *s->interrupt)
 			return ZSIM_EIO;
+		if (s->max_steps && ++steps > s->max_steps) {
+			snprintf(err, errlen, "stopped after %llu steps (the step cap)", (unsigned long long)s->max_steps);
+			return ZSIM_ERANGE;
+		}
 		if (s->progress && (s->clk.evq_seq & 0xffff) == 0)
 			s->progress(s, s->progress_ctx);
 		struct zsim_evq_item it = evq_pop(s);
+		if (it.time > ZSIM_SIM_MAX_NS) {
+			snprintf(err, errlen, "simulated time passed 2^50 ns (13 days) after %llu trace events; "
+				 "the traces' cpu and sleep events add up to more than zsim simulates",
+				 (unsigned long long)s->vm.nr_events);
+			return ZSIM_ERANGE;
+		}
 		s->clk.now = it.time;
 		if (it.timer == ZSIM_TIMER_NONE) {
 			s->clk.nr_proc_events--;
@@ -675,6 +842,10 @@ int zsim_sim_run(struct zsim_sim *s, char *err, size_t errlen)
 				return rc;
 		} else {
 			timer_run(s, it.timer);
+		}
+		if (s->fatal[0]) {
+			snprintf(err, errlen, "%s", s->fatal);
+			return ZSIM_ESYS;
 		}
 		if (s->check) {
 			char msg[512];

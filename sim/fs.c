@@ -278,9 +278,8 @@ int zsim_fs_evict(struct zsim_sim *s, uint32_t f, uint64_t *cpu_ns)
 
 static struct zsim_file *file_of(struct zsim_sim *s, struct zsim_group *g, uint32_t id)
 {
-	if (id >= g->file_map_len || !g->file_map[id])
-		return NULL;
-	return &s->pc.files[g->file_map[id] - 1];
+	uint32_t fi = zsim_idmap_get(&g->file_map, id);
+	return fi ? &s->pc.files[fi - 1] : NULL;
 }
 
 static uint32_t new_page(struct zsim_sim *s, struct zsim_proc *p, struct zsim_file *file, uint64_t page,
@@ -337,12 +336,6 @@ int zsim_fs_event(struct zsim_sim *s, struct zsim_proc *p, struct zsim_group *g,
 		  const struct zsim_event *ev, uint64_t *wait_until)
 {
 	if (ev->kind == ZSIM_EV_FILE_CREATE) {
-		if (ev->file >= g->file_map_len) {
-			uint32_t n = ev->file + 1 > g->file_map_len * 2 ? ev->file + 1 : g->file_map_len * 2;
-			g->file_map = zsim_xrealloc(g->file_map, n * sizeof(*g->file_map));
-			memset(g->file_map + g->file_map_len, 0, (n - g->file_map_len) * sizeof(*g->file_map));
-			g->file_map_len = n;
-		}
 		if (s->pc.nr_files == s->pc.cap_files) {
 			s->pc.cap_files = s->pc.cap_files ? s->pc.cap_files * 2 : 256;
 			s->pc.files = zsim_xrealloc(s->pc.files, s->pc.cap_files * sizeof(*s->pc.files));
@@ -355,7 +348,7 @@ int zsim_fs_event(struct zsim_sim *s, struct zsim_proc *p, struct zsim_group *g,
 		file->live = true;
 		snprintf(file->name, sizeof(file->name), "%s", ev->name ? ev->name : "");
 		zsim_filemap_init(&file->pages);
-		g->file_map[ev->file] = ++s->pc.nr_files;
+		zsim_idmap_set(&g->file_map, ev->file, ++s->pc.nr_files);
 		return 0;
 	}
 	struct zsim_file *file = file_of(s, g, ev->file);

@@ -799,17 +799,6 @@ static void drop_pte(struct zsim_sim *s, struct zsim_proc *p, uint64_t e)
 	}
 }
 
-void zsim_mm_unmap(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, uint64_t npages)
-{
-	for (uint64_t v = vpage; v < vpage + npages; v++) {
-		uint64_t *pte = zsim_pgt_lookup(&p->pt, v);
-		if (!pte || !*pte)
-			continue;
-		drop_pte(s, p, *pte);
-		*pte = 0;
-	}
-}
-
 struct exit_walk {
 	struct zsim_sim *s;
 	struct zsim_proc *p;
@@ -820,6 +809,24 @@ struct exit_walk {
  * EXIT_PREFETCH_LINKS ahead (hints; entries past the leaf's end are left). */
 #define EXIT_PREFETCH_FRAME 8
 #define EXIT_PREFETCH_LINKS 4
+
+static void unmap_one(void *arg, uint64_t page, uint64_t *e)
+{
+	struct exit_walk *w = arg;
+	(void)page;
+	drop_pte(w->s, w->p, *e);
+	*e = 0;
+}
+
+/* Visits the pages that exist in the range, in address order (an unmap of
+ * 2^40 pages costs what the process has, not 2^40). */
+void zsim_mm_unmap(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, uint64_t npages)
+{
+	struct exit_walk w = { s, p };
+	uint64_t end = vpage + npages < vpage ? UINT64_MAX : vpage + npages;
+	zsim_pgt_each_range(&p->pt, vpage, end, unmap_one, &w);
+}
+
 static void exit_one(void *arg, uint64_t page, uint64_t *e)
 {
 	struct exit_walk *w = arg;

@@ -102,3 +102,41 @@ void zsim_pgt_each(struct zsim_pgtable *t, void (*fn)(void *arg, uint64_t page, 
 	}
 	free(v);
 }
+
+/*
+ * Entries of pages lo..hi-1 that are not 0, in address order.  Costs the
+ * smaller of the leaves the range covers and the leaves that exist, so a
+ * range of 2^40 pages over a small address space visits only what is there.
+ */
+void zsim_pgt_each_range(struct zsim_pgtable *t, uint64_t lo, uint64_t hi,
+			 void (*fn)(void *arg, uint64_t page, uint64_t *e), void *arg)
+{
+	if (!t->nr_leaves || lo >= hi)
+		return;
+	uint64_t k0 = lo >> ZSIM_PGT_SHIFT, k1 = (hi - 1) >> ZSIM_PGT_SHIFT;
+	if (k1 - k0 < t->nr_leaves) {
+		for (uint64_t k = k0; k <= k1; k++) {
+			uint64_t *l = zsim_pgt_leaf(t, k + 1, 0);
+			if (!l)
+				continue;
+			uint64_t base = k << ZSIM_PGT_SHIFT;
+			for (uint32_t i = 0; i < ZSIM_PGT_LEAF; i++)
+				if (l[i] && base + i >= lo && base + i < hi)
+					fn(arg, base + i, &l[i]);
+		}
+		return;
+	}
+	struct zsim_pgt_dir *v = zsim_xmalloc(t->nr_leaves * sizeof(*v));
+	uint64_t n = 0;
+	for (uint64_t i = 0; i <= t->mask; i++)
+		if (t->dir[i].key && t->dir[i].key - 1 >= k0 && t->dir[i].key - 1 <= k1)
+			v[n++] = t->dir[i];
+	qsort(v, n, sizeof(*v), dir_cmp);
+	for (uint64_t j = 0; j < n; j++) {
+		uint64_t base = (v[j].key - 1) << ZSIM_PGT_SHIFT;
+		for (uint32_t i = 0; i < ZSIM_PGT_LEAF; i++)
+			if (v[j].leaf[i] && base + i >= lo && base + i < hi)
+				fn(arg, base + i, &v[j].leaf[i]);
+	}
+	free(v);
+}

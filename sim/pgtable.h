@@ -88,5 +88,8 @@ static inline void zsim_pgt_prefetch(struct zsim_pgtable *t, uint64_t page)
 
 /* Visit every entry that is not 0: fn(arg, page, entry pointer). */
 void zsim_pgt_each(struct zsim_pgtable *t, void (*fn)(void *arg, uint64_t page, uint64_t *e), void *arg);
+/* The same for pages lo..hi-1 only; costs min(leaves in the range, leaves). */
+void zsim_pgt_each_range(struct zsim_pgtable *t, uint64_t lo, uint64_t hi,
+			 void (*fn)(void *arg, uint64_t page, uint64_t *e), void *arg);
 
 #endif

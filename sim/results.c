@@ -37,6 +37,14 @@ void zsim_sample(struct zsim_sim *s)
 {
 	if (!s->out.ts_out)
 		return;
+	if (s->out.samples >= ZSIM_MAX_SAMPLES) {
+		/* bounded output: the rows stop, once said in events.jsonl */
+		if (s->out.samples++ == ZSIM_MAX_SAMPLES)
+			zsim_sim_event(s, "timeseries_limit", "\"rows\":%llu,\"sample_interval_ns\":%llu",
+				       (unsigned long long)ZSIM_MAX_SAMPLES,
+				       (unsigned long long)s->cfg.sample_interval_ns);
+		return;
+	}
 	if (s->out.samples == 0 && !s->done) {
 		fwrite(ts_header, 1, strlen(ts_header) - 1, s->out.ts_out);
 		if (s->sw.zswap)
@@ -70,7 +78,8 @@ static uint64_t sample_tick(struct zsim_sim *s, void *ctx)
 {
 	(void)ctx;
 	zsim_sample(s);
-	return s->cfg.sample_interval_ns;
+	/* past the row limit the sampler stops (zsim_sample said so once) */
+	return s->out.samples > ZSIM_MAX_SAMPLES ? ZSIM_TIMER_DONE : s->cfg.sample_interval_ns;
 }
 
 void zsim_results_init(struct zsim_sim *s)
@@ -349,11 +358,49 @@ json_t *zsim_summary(const struct zsim_sim *s, const struct zsim_run_info *ri)
 	json_object_set_new(r, "major_fault_latency_ns", h);
 	summary_answer(s, ri, r);
 
-	json_t *ps = json_array();
+	json_t *ps = json_array(), *agg = NULL, *agg_list = NULL;
+	uint32_t listed = 0;
 	for (uint32_t i = 0; i < s->pr.nr_procs; i++) {
 		const struct zsim_proc *p = &s->pr.procs[i];
 		if (!p->started)
 			continue;
+		if (!ri->all_processes && listed >= ZSIM_SUMMARY_PROCS) {
+			/* beyond the first ZSIM_SUMMARY_PROCS: one entry per name, summed
+			 * (so 3 M short-lived processes do not make a 760 MB summary) */
+			char key[sizeof(p->name)];
+			snprintf(key, sizeof(key), "%s", p->name);
+			for (char *c = key; *c; c++)
+				if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
+					*c = '?';
+			if (!agg) {
+				agg = json_object();
+				agg_list = json_array();
+			}
+			json_t *e = json_object_get(agg, key);
+			if (!e) {
+				e = json_object();
+				json_object_set_new(e, "name", json_string(key));
+				json_object_set_new(e, "count", JI(0));
+				json_object_set_new(e, "cpu_ns", JI(0));
+				json_object_set_new(e, "reclaim_stall_ns", JI(0));
+				json_object_set_new(e, "fault_wait_ns", JI(0));
+				json_object_set_new(e, "sleep_ns", JI(0));
+				json_object_set_new(e, "major_faults", JI(0));
+				json_object_set_new(e, "minor_faults", JI(0));
+				json_object_set_new(e, "killed", JI(0));
+				json_object_set(agg, key, e);
+				json_array_append_new(agg_list, e);
+			}
+			const char *const f[] = { "count", "cpu_ns", "reclaim_stall_ns", "fault_wait_ns", "sleep_ns",
+						  "major_faults", "minor_faults", "killed" };
+			const uint64_t add[] = { 1, p->cpu_ns, p->stall_ns, p->fault_wait_ns, p->sleep_ns,
+					       p->faults_major, p->faults_minor, p->killed };
+			for (size_t k = 0; k < sizeof(add) / sizeof(add[0]); k++)
+				json_integer_set(json_object_get(e, f[k]),
+						 json_integer_value(json_object_get(e, f[k])) + (json_int_t)add[k]);
+			continue;
+		}
+		listed++;
 		json_t *e = json_object();
 		json_object_set_new(e, "trace", JI(p->group));
 		json_object_set_new(e, "pid", JI(p->pid));
@@ -370,6 +417,11 @@ json_t *zsim_summary(const struct zsim_sim *s, const struct zsim_run_info *ri)
 		json_array_append_new(ps, e);
 	}
 	json_object_set_new(r, "processes", ps);
+	if (agg) {
+		/* in order of first appearance, each {name, count, sums} */
+		json_object_set_new(r, "processes_by_name", agg_list);
+		json_decref(agg);
+	}
 	return r;
 }
 

@@ -33,7 +33,12 @@ struct zsim_run_info {
 	const char *out_dir;
 	bool interrupted;
 	const struct zsim_baseline *baseline;   /* NULL: no --baseline */
+	bool all_processes;    /* summary.json: every process (else the first ZSIM_SUMMARY_PROCS) */
 };
+/* summary.json lists this many processes one by one; the rest are summed by name. */
+#define ZSIM_SUMMARY_PROCS 10000
+/* timeseries.csv has at most this many rows; then an event "timeseries_limit" says so. */
+#define ZSIM_MAX_SAMPLES 100000ull
 
 /* Take what a baseline run took (after zsim_sim_run), and free it. */
 void zsim_baseline_take(const struct zsim_sim *s, struct zsim_baseline *b);

@@ -116,6 +116,8 @@ struct zsim_proc {
 	uint32_t ppid;
 	char name[32];
 	bool alive, started, killed, waiting, idle, exited;  /* idle: events ended without an exit */
+	bool exit_read;            /* its exit was read from the trace (a create naming it as parent is an error) */
+	bool never_forked;         /* its parent was OOM-killed before its create: its events vanish */
 	uint32_t wait_target;      /* WAIT: pid (0 = all children) */
 	uint32_t live_children;
 	uint32_t enospc_logged;     /* filesystems whose first ENOSPC for this process was logged */
@@ -144,6 +146,32 @@ struct zsim_file {
 	struct zsim_filemap pages;
 };
 
+/*
+ * An id map (engine.c): a trace-local id (pid, file id; any uint32) -> an
+ * index + 1 (0: none).  Ids below ZSIM_IDMAP_DENSE are an array grown to the
+ * largest such id used; larger ids go to a hash table grown with the number
+ * of them used.  So memory follows the ids used, never their values (a pid
+ * near 2^32 costs one hash entry), and the common small ids cost one load.
+ */
+#define ZSIM_IDMAP_DENSE 65536u
+struct zsim_idmap_ent { uint32_t id, val; };
+struct zsim_idmap {
+	uint32_t *dense;
+	uint32_t dense_len;
+	struct zsim_idmap_ent *h;  /* val 0: empty slot */
+	uint32_t h_mask, h_used;
+};
+uint32_t zsim_idmap_get_slow(const struct zsim_idmap *m, uint32_t id);
+static inline uint32_t zsim_idmap_get(const struct zsim_idmap *m, uint32_t id)
+{
+	if (id < m->dense_len)
+		return m->dense[id];
+	return id < ZSIM_IDMAP_DENSE ? 0 : zsim_idmap_get_slow(m, id);
+}
+/* pre: val != 0. */
+void zsim_idmap_set(struct zsim_idmap *m, uint32_t id, uint32_t val);
+void zsim_idmap_free(struct zsim_idmap *m);
+
 /* One trace group: its reader and the pid/file maps. */
 struct zsim_group {
 	struct zsim_trace_reader *r;
@@ -153,10 +181,8 @@ struct zsim_group {
 	bool eof;
 	bool held;                 /* held_ev was read ahead and waits to be routed */
 	struct zsim_event held_ev; /* its name is owned (a copy) */
-	uint32_t *pid_map;         /* trace pid -> process index + 1 */
-	uint32_t pid_map_len;
-	uint32_t *file_map;        /* trace file id -> file index + 1 */
-	uint32_t file_map_len;
+	struct zsim_idmap pid_map;  /* trace pid -> process index + 1 */
+	struct zsim_idmap file_map; /* trace file id -> file index + 1 */
 	int fs_map[ZSIM_TRACE_MAX_FS]; /* trace fs index -> config fs index */
 };
 
@@ -190,6 +216,11 @@ typedef uint64_t (*zsim_timer_fn)(struct zsim_sim *s, void *ctx);
 #define ZSIM_TIMER_DONE UINT64_MAX    /* a handler's answer: no next run */
 #define ZSIM_TIMER_IDLE UINT64_MAX    /* zsim_timer_add: no first run, wait for a kick */
 #define ZSIM_TIMER_NONE UINT32_MAX
+/* The end of simulated time, 2^50 ns (13 days): a run whose clock would pass
+ * it stops with an error.  A trace's cpu and sleep events are at most 2^50 ns
+ * each (ZSIM_TRACE_MAX_NS), so the clock cannot wrap before the check, and
+ * background jobs (the sampler, the flusher) run a bounded number of times. */
+#define ZSIM_SIM_MAX_NS ZSIM_TRACE_MAX_NS
 /* zsim_timer_add flags.  Without KEEPS_RUNNING a timer is a background job:
  * it is re-armed only while work is left (a process running, a trace not read
  * to its end) and never keeps the run going by itself.  With it, the timer is
@@ -367,7 +398,9 @@ struct zsim_output {
 struct zsim_sim {
 	struct zsim_config cfg;    /* read-only after init */
 	bool check;                /* verify invariants after each step (tests) */
-	volatile int *interrupt;   /* set by SIGINT */
+	volatile int *interrupt;   /* set by SIGINT, SIGTERM, SIGHUP */
+	uint64_t max_steps;        /* stop with ZSIM_ERANGE after this many queue steps (0: no cap; fuzzing) */
+	char fatal[512];           /* set deep inside a step (a corpus read failed): the run stops with it */
 	void (*progress)(const struct zsim_sim *s, void *ctx);   /* called now and then */
 	void *progress_ctx;
 	bool done;
@@ -385,6 +418,12 @@ struct zsim_sim {
 /* engine.c */
 int zsim_sim_init(struct zsim_sim *s, const struct zsim_config *cfg, char *err, size_t errlen);
 int zsim_sim_add_trace(struct zsim_sim *s, const char *path, char *err, size_t errlen);
+/* Bytes the simulator's tables for cfg take up front (RAM frames, device and
+ * swap slot tables): what `--max-memory` is compared with before init. */
+uint64_t zsim_sim_table_bytes(const struct zsim_config *cfg);
+/* The same over a binary trace in memory (pre: data stays valid until zsim_sim_free). */
+int zsim_sim_add_trace_mem(struct zsim_sim *s, const void *data, size_t len, const char *name,
+			   char *err, size_t errlen);
 /* Run to the end (or interrupt); returns 0, or ZSIM_E* with the message in err. */
 int zsim_sim_run(struct zsim_sim *s, char *err, size_t errlen);
 void zsim_sim_free(struct zsim_sim *s);

@@ -68,8 +68,12 @@ void zsim_content_fill_ref(const void *ctx, uint8_t *buf)
 		/* the engine checked the index against the corpus when it read the event */
 		char err[256];
 		if (zsim_content_corpus_read(fc->s->pr.groups[c->param].corpus, c->seed, buf, err, sizeof(err)) < 0) {
-			fprintf(stderr, "zsim: %s\n", err);
-			abort();   /* the file changed under us: no honest result is possible */
+			/* the file changed under us: no honest result is possible.  The
+			 * page reads as zeros and the engine stops the run with this
+			 * error after the current step (zsim_sim_run). */
+			memset(buf, 0, ZSIM_PAGE_SIZE);
+			if (!fc->s->fatal[0])
+				snprintf(fc->s->fatal, sizeof(fc->s->fatal), "%s", err);
 		}
 		return;
 	}

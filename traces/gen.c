@@ -51,6 +51,11 @@ void zsim_gen_emit(struct zsim_gen *g, const struct zsim_event *ev)
 {
 	if (g->err)
 		return;
+	if ((double)g->events >= ZSIM_GEN_MAX_EVENTS || (g->max_events && g->events >= g->max_events)) {
+		zsim_gen_fail(g, ZSIM_ERANGE, "the trace would have more than 2^31 events (about 4 GiB); "
+			      "choose a smaller size, count or duration");
+		return;
+	}
 	int rc = zsim_trace_write(g->w, ev);
 	if (rc < 0) {
 		zsim_gen_fail(g, rc, "writing event %llu (%s): %s",

@@ -29,6 +29,15 @@
 #include <stddef.h>
 #include <stdio.h>
 
+/*
+ * Bounds of every generator (FORMAT.md "Generators"): sizes at most 1 TiB,
+ * times at most 2^50 ns (what one trace event and the simulator take), and
+ * at most ZSIM_GEN_MAX_EVENTS events in all: a generator that would write
+ * more stops with an error and leaves no file.
+ */
+#define ZSIM_GEN_MAX_NS 1125899906842624.0       /* 2^50 ns, as double for option tables */
+#define ZSIM_GEN_MAX_EVENTS 2147483648.0         /* 2^31 */
+
 /* ---- option tables ---------------------------------------------------- */
 
 /*
@@ -105,6 +114,7 @@ struct zsim_gen {
 	 * each write is a new page and the writer codes its seed in no extra byte
 	 * (FORMAT.md: a seed one above the class's previous seed is implicit). */
 	uint64_t seed_next[ZSIM_CONTENT_NR];
+	uint64_t max_events;         /* 0: ZSIM_GEN_MAX_EVENTS; else a smaller cap (fuzzing) */
 };
 
 /* pre: w open.  Seeds the generator from seed. */

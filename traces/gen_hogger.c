@@ -42,17 +42,17 @@ struct hogger_opts {
 };
 
 static const struct zsim_opt hogger_opts_tab[] = {
-	{ "size", ZSIM_OPT_SIZE, offsetof(struct hogger_opts, size), "800M", 4096, 0,
+	{ "size", ZSIM_OPT_SIZE, offsetof(struct hogger_opts, size), "800M", 4096, 1ull << 40,
 	  "anonymous memory allocated and filled (the 2013 hogger: 800M)", 0 },
 	{ "content", ZSIM_GEN_OPT_CONTENT, offsetof(struct hogger_opts, content), "random", 0, 0,
 	  "content class of the pages (2013: random data)", 0 },
 	{ "retouch", ZSIM_OPT_REAL, offsetof(struct hogger_opts, retouch), "0", 0, 1,
 	  "fraction of the pages read again every period (0: none)", 0 },
-	{ "period", ZSIM_OPT_TIME, offsetof(struct hogger_opts, period_ns), "1s", 1, 0,
+	{ "period", ZSIM_OPT_TIME, offsetof(struct hogger_opts, period_ns), "1s", 1000, ZSIM_GEN_MAX_NS,
 	  "time between re-touches", 0 },
-	{ "duration", ZSIM_OPT_TIME, offsetof(struct hogger_opts, duration_ns), "600s", 0, 0,
+	{ "duration", ZSIM_OPT_TIME, offsetof(struct hogger_opts, duration_ns), "600s", 0, ZSIM_GEN_MAX_NS,
 	  "how long the hold lasts (re-touching, or before --exit)", 0 },
-	{ "ramp", ZSIM_OPT_TIME, offsetof(struct hogger_opts, ramp_ns), "0s", 0, 0,
+	{ "ramp", ZSIM_OPT_TIME, offsetof(struct hogger_opts, ramp_ns), "0s", 0, ZSIM_GEN_MAX_NS,
 	  "time over which the fill is spread, sleeping between MiBs (0: as fast as the CPU fills)", 0 },
 	{ "exit", ZSIM_OPT_FLAG, offsetof(struct hogger_opts, exit), NULL, 0, 0,
 	  "exit after the hold (default: keep the memory until the simulation ends)", 0 },

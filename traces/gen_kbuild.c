@@ -138,7 +138,7 @@ struct kbuild_opts {
 #define TREE_OFF(f) (offsetof(struct kbuild_opts, tree) + offsetof(struct zsim_untar_opts, f))
 
 static const struct zsim_opt kbuild_opts_tab[] = {
-	{ "tree-size", ZSIM_OPT_SIZE, TREE_OFF(tree_bytes), "550M", 4096, 0,
+	{ "tree-size", ZSIM_OPT_SIZE, TREE_OFF(tree_bytes), "550M", 4096, 1ull << 40,
 	  "bytes of the untarred tree (as `zsim trace gen untar`)", 0 },
 	{ "files", ZSIM_OPT_COUNT, TREE_OFF(files), "45000", 1, 10000000,
 	  "files in the tree", 0 },
@@ -148,7 +148,7 @@ static const struct zsim_opt kbuild_opts_tab[] = {
 	  "content class of source pages", 0 },
 	{ "jobs", ZSIM_OPT_COUNT, offsetof(struct kbuild_opts, jobs), "4", 1, 256,
 	  "parallel compile units, make -jJ (2013: -j4)", 0 },
-	{ "units", ZSIM_OPT_COUNT, offsetof(struct kbuild_opts, units), "1000", 1, 0,
+	{ "units", ZSIM_OPT_COUNT, offsetof(struct kbuild_opts, units), "1000", 1, 1u << 20,
 	  "compile units (the 6.1 defconfig has 2,737)", 0 },
 	{ "heap-scale", ZSIM_OPT_REAL, offsetof(struct kbuild_opts, heap_scale), "1", 0.001, 100,
 	  "factor on each unit's measured peak heap", 0 },

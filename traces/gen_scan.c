@@ -26,15 +26,15 @@ struct scan_opts {
 };
 
 static const struct zsim_opt scan_opts_tab[] = {
-	{ "size", ZSIM_OPT_SIZE, offsetof(struct scan_opts, size), "256M", 4096, 0,
+	{ "size", ZSIM_OPT_SIZE, offsetof(struct scan_opts, size), "256M", 4096, 1ull << 40,
 	  "size of the swept region", 0 },
-	{ "passes", ZSIM_OPT_COUNT, offsetof(struct scan_opts, passes), "10", 0, 0,
+	{ "passes", ZSIM_OPT_COUNT, offsetof(struct scan_opts, passes), "10", 0, 1u << 20,
 	  "read sweeps after the first, writing one", 0 },
 	{ "write", ZSIM_OPT_REAL, offsetof(struct scan_opts, write), "0", 0, 1,
 	  "fraction of sweep accesses that rewrite the page", 0 },
 	{ "content", ZSIM_GEN_OPT_CONTENT, offsetof(struct scan_opts, content), "mix", 0, 0,
 	  "content class of written pages", 0 },
-	{ "page-cost", ZSIM_OPT_TIME, offsetof(struct scan_opts, page_ns), "1us", 0, 0,
+	{ "page-cost", ZSIM_OPT_TIME, offsetof(struct scan_opts, page_ns), "1us", 0, 1e9,
 	  "CPU time per page visited", 0 },
 	{ NULL, NULL, 0, NULL, 0, 0, NULL, 0 },
 };

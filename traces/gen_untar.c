@@ -80,7 +80,7 @@ static const struct {
 static const char *const kind_ext[] = { "c", "h", "txt" };
 
 static const struct zsim_opt untar_opts_tab[] = {
-	{ "tree-size", ZSIM_OPT_SIZE, offsetof(struct zsim_untar_opts, tree_bytes), "550M", 4096, 0,
+	{ "tree-size", ZSIM_OPT_SIZE, offsetof(struct zsim_untar_opts, tree_bytes), "550M", 4096, 1ull << 40,
 	  "bytes of the untarred tree (2013-era 3.12 tree: ~0.55 GB, remembered)", 0 },
 	{ "files", ZSIM_OPT_COUNT, offsetof(struct zsim_untar_opts, files), "45000", 1, 10000000,
 	  "number of files (3.12: ~45,000, remembered)", 0 },

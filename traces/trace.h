@@ -62,6 +62,7 @@ struct zsim_event {
 #define ZSIM_TRACE_MAX_FS 16
 #define ZSIM_TRACE_NAME_MAX 255          /* bytes of a process or file name (no NUL) */
 #define ZSIM_TRACE_MAX_CONTENT (1u << 20) /* entries of the header's content table */
+#define ZSIM_TRACE_MAX_NS (1ull << 50)    /* ns of one cpu or sleep event (13 days) */
 
 struct zsim_trace_header {
 	uint32_t version;
@@ -130,6 +131,10 @@ uint64_t zsim_trace_writer_offset(const struct zsim_trace_writer *w);
 int zsim_trace_writer_finish(struct zsim_trace_writer *w, char *err, size_t errlen);
 /* Drop a trace being written: close and remove the temporary file. */
 void zsim_trace_writer_abort(struct zsim_trace_writer *w);
+
+/* The text form's end marker line for a text of `events` events ("#end N\n");
+ * returns its length.  pre: buf holds 32 bytes. */
+size_t zsim_trace_text_format_end(uint64_t events, char *buf);
 
 /* Text name of a kind ("create", "access", ...), "?" if unknown; and back (0 if unknown). */
 const char *zsim_ev_kind_name(unsigned kind);

@@ -876,6 +876,9 @@ static int read_other(struct zsim_trace_reader *r, const uint8_t *ev0, struct zs
 	case ZSIM_EV_CPU:
 	case ZSIM_EV_SLEEP:
 		VARINT(ev->ns, "ns");
+		if (ev->ns > ZSIM_TRACE_MAX_NS)
+			return rfail(r, ev0, "%s of %llu ns, more than 2^50 ns (13 days)", kind_names[kind],
+				     (unsigned long long)ev->ns);
 		break;
 	}
 	r->p = p;
@@ -1102,12 +1105,18 @@ int zsim_trace_create(const char *path, const struct zsim_trace_header *h,
 		w->fd = 1;
 		w->to_stdout = true;
 	} else {
-		size_t n = strlen(path) + 32;
-		w->tmp = zsim_xmalloc(n);
-		snprintf(w->tmp, n, "%s.tmp.%ld", path, (long)getpid());
+		/* only ever replaces a regular file; written as PATH.tmp.PID, which
+		 * every handled ending removes (core/zsim.c) */
+		if (zsim_out_check(path, err, errlen) < 0) {
+			zsim_trace_writer_abort(w);
+			return ZSIM_EINVAL;
+		}
+		w->tmp = zsim_tmp_name(path);
+		zsim_tmp_add(w->tmp, false);
 		w->fd = open(w->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		if (w->fd < 0) {
 			snprintf(err, errlen, "%s: %s", w->tmp, strerror(errno));
+			zsim_tmp_del(w->tmp);
 			free(w->tmp);
 			w->tmp = NULL;
 			zsim_trace_writer_abort(w);
@@ -1263,6 +1272,12 @@ int zsim_trace_write(struct zsim_trace_writer *w, const struct zsim_event *ev)
 	}
 	/* Validate before writing anything. */
 	switch (kind) {
+	case ZSIM_EV_CPU:
+	case ZSIM_EV_SLEEP:
+		if (ev->ns > ZSIM_TRACE_MAX_NS)
+			return wbad(w, "%s of %llu ns, more than 2^50 ns (13 days)", kind_names[kind],
+				    (unsigned long long)ev->ns);
+		break;
 	case ZSIM_EV_MAP:
 	case ZSIM_EV_UNMAP:
 		if (!ev->npages)
@@ -1395,6 +1410,8 @@ static void writer_free(struct zsim_trace_writer *w)
 	free(w->ctab.slot);
 	coder_free(&w->c);
 	free(w->path);
+	if (w->tmp)
+		zsim_tmp_del(w->tmp);
 	free(w->tmp);
 	free(w);
 }

@@ -21,6 +21,7 @@
 
 #define HEADER_TAG  "#zsim-trace"
 #define CONTENT_TAG "#content"
+#define END_TAG     "#end"
 #define MAX_TOKENS  8
 
 /* ---- escaping ---------------------------------------------------------- */
@@ -191,7 +192,7 @@ char *zsim_trace_text_format_header(const struct zsim_trace_header *h)
 	size_t cap = 256 + 3 * (sizeof(h->generator) + sizeof(h->corpus) + sizeof(h->fs)) +
 		     (size_t)h->nr_content * 64;
 	char *buf = zsim_xmalloc(cap), *p = buf;
-	p += sprintf(p, "%s version=%u page_size=%u generator=", HEADER_TAG, ZSIM_TRACE_VERSION,
+	p += sprintf(p, "%s version=%u end=1 page_size=%u generator=", HEADER_TAG, ZSIM_TRACE_VERSION,
 		     ZSIM_PAGE_SIZE);
 	p = escape(p, h->generator);
 	p += sprintf(p, " seed=%llu flags=%llu corpus=", (unsigned long long)h->seed,
@@ -211,6 +212,11 @@ char *zsim_trace_text_format_header(const struct zsim_trace_header *h)
 	}
 	*p = '\0';
 	return buf;
+}
+
+size_t zsim_trace_text_format_end(uint64_t events, char *buf)
+{
+	return (size_t)sprintf(buf, "%s %llu\n", END_TAG, (unsigned long long)events);
 }
 
 static char *put_word(char *p, const char *w)
@@ -313,6 +319,9 @@ struct zsim_trace_text {
 	uint64_t lineno;
 	uint64_t ev_line;
 	bool started;                /* an event line was seen */
+	bool end_required;           /* the header says end=1: the text must end with #end */
+	bool ended;                  /* the #end line was read */
+	uint64_t events;             /* events returned so far */
 	struct zsim_trace_header h;
 	struct zsim_content_ref *content;
 	uint32_t content_cap;
@@ -412,13 +421,13 @@ static int parse_header_line(struct zsim_trace_text *t, char *line)
 			strcpy(dst, val);
 		} else if (strcmp(key, "fs") == 0) {
 			h->nr_fs = 0;
-			char *save = NULL;
 			if (!*val)
 				continue;
-			for (char *s = val;; s = NULL) {
-				char *name = strtok_r(s, ",", &save);
-				if (!name)
-					break;
+			/* split at every comma: an empty name (fs=a,,b) is an error, not skipped */
+			for (char *name = val, *next; name; name = next) {
+				next = strchr(name, ',');
+				if (next)
+					*next++ = '\0';
 				if (h->nr_fs == ZSIM_TRACE_MAX_FS)
 					return tfail(t, "more than %d filesystems", ZSIM_TRACE_MAX_FS);
 				if (unescape(name) < 0 || !name[0] || strlen(name) >= sizeof(h->fs[0]))
@@ -426,6 +435,10 @@ static int parse_header_line(struct zsim_trace_text *t, char *line)
 						     sizeof(h->fs[0]) - 1);
 				strcpy(h->fs[h->nr_fs++], name);
 			}
+		} else if (strcmp(key, "end") == 0) {
+			if (strcmp(val, "1") != 0)
+				return tfail(t, "header end '%s' is not 1", val);
+			t->end_required = true;
 		} else {
 			return tfail(t, "unknown header field '%s'", key);
 		}
@@ -554,7 +567,8 @@ static int num_field(struct zsim_trace_text *t, const char *tok, const char *wha
 {
 	if (parse_num(tok, out) < 0 || *out > max)
 		return tfail(t, "%s '%s' is not a number%s", what, tok,
-			     max == UINT32_MAX ? " below 2^32" : max == 255 ? " below 256" : "");
+			     max == UINT32_MAX ? " below 2^32" : max == 255 ? " below 256"
+			     : max == ZSIM_TRACE_MAX_NS ? " up to 2^50 (13 days)" : "");
 	return 0;
 }
 
@@ -577,8 +591,32 @@ int zsim_trace_text_next(struct zsim_trace_text *t, struct zsim_event *ev)
 	size_t n;
 	for (;;) {
 		int e = next_line(t);
-		if (e <= 0)
+		if (e < 0)
 			return e;
+		if (e == 0) {
+			if (t->end_required && !t->ended)
+				return tfail(t, "the text ends without its '%s %llu' line (cut short?)", END_TAG,
+					     (unsigned long long)t->events);
+			return 0;
+		}
+		if (t->ended) {
+			if (tokenize(t->line, tok, MAX_TOKENS))
+				return tfail(t, "text after the %s line", END_TAG);
+			continue;
+		}
+		if (strncmp(t->line, END_TAG, strlen(END_TAG)) == 0 &&
+		    (t->line[strlen(END_TAG)] == ' ' || t->line[strlen(END_TAG)] == '\t' ||
+		     !t->line[strlen(END_TAG)])) {
+			uint64_t v;
+			n = tokenize(t->line, tok, MAX_TOKENS);
+			if (n != 2 || parse_num(tok[1], &v) < 0)
+				return tfail(t, "%s takes the number of events", END_TAG);
+			if (v != t->events)
+				return tfail(t, "%s says %llu events, the text has %llu", END_TAG,
+					     (unsigned long long)v, (unsigned long long)t->events);
+			t->ended = true;
+			continue;
+		}
 		if (t->line[0] == '#') {
 			if (strncmp(t->line, HEADER_TAG, strlen(HEADER_TAG)) == 0 ||
 			    strncmp(t->line, CONTENT_TAG, strlen(CONTENT_TAG)) == 0)
@@ -670,8 +708,9 @@ int zsim_trace_text_next(struct zsim_trace_text *t, struct zsim_event *ev)
 		break;
 	case ZSIM_EV_CPU:
 	case ZSIM_EV_SLEEP:
-		NUM(ev->ns, 2, "ns", UINT64_MAX);
+		NUM(ev->ns, 2, "ns", ZSIM_TRACE_MAX_NS);
 		break;
 	}
+	t->events++;
 	return 1;
 }

@@ -2,7 +2,7 @@
 . "$(dirname "$0")/lib.sh"
 
 cat > "$T/a.txt" <<'TXT'
-#zsim-trace version=1 page_size=4096 generator=hand seed=7 flags=0 corpus=pages.bin fs=src,tmp%20dir
+#zsim-trace version=1 end=1 page_size=4096 generator=hand seed=7 flags=0 corpus=pages.bin fs=src,tmp%20dir
 #content text:1000
 create 1 0 make
 create 2 1 cc1%20-O2
@@ -26,6 +26,7 @@ funlink 2 5
 exit 2
 wait 1 2
 exit 1
+#end 22
 TXT
 
 "$ZSIM" trace pack "$T/a.txt" -o "$T/a.trc"

@@ -21,16 +21,20 @@ libs="$(pkg-config --libs $PKGS) -lm -lpthread"
 # readers, or the config parser with the registries it consults.
 src_trace="traces/trace_io.c traces/trace_text.c traces/content.c core/util.c"
 src_config="sim/config.c $(ls core/*.c) $(ls codecs/*.c) $(ls allocators/*.c) $(ls tiers/*.c) traces/content.c"
+# the engine: every library source but the CLI
+src_run="$(ls core/*.c codecs/*.c allocators/*.c policies/*.c traces/*.c tiers/*.c sim/*.c)"
 status=0
-for target in trace trace_text config; do
+targets=${ZSIM_FUZZ_TARGETS:-trace trace_text config run gen}
+for target in $targets; do
 	bin=$out/fuzz_$target
-	case $target in config) src=$src_config ;; *) src=$src_trace ;; esac
+	case $target in config) src=$src_config ;; run|gen) src=$src_run ;; *) src=$src_trace ;; esac
+	case $target in run) maxlen=16384 ;; *) maxlen=4096 ;; esac
 	echo "fuzz: building $bin"
 	# shellcheck disable=SC2086
 	$CC $flags -o "$bin" tests/fuzz/fuzz_$target.c $src $libs
 	mkdir -p "$out/corpus/$target" "$out/crash/$target"
 	echo "fuzz: running $target for ${secs}s"
-	if ! "$bin" -max_total_time="$secs" -max_len=4096 -timeout=10 \
+	if ! "$bin" -max_total_time="$secs" -max_len="$maxlen" -timeout=10 \
 		-artifact_prefix="$out/crash/$target/" \
 		"$out/corpus/$target" "tests/fuzz/corpus/$target" > "$out/$target.log" 2>&1; then
 		echo "fuzz: $target FAILED; see $out/$target.log and $out/crash/$target/" >&2

@@ -1,0 +1,56 @@
+# Hostile ids and processes (issue 16, classes 1 and 3): pids and file ids near
+# 2^32, creates that could never run, many short-lived processes.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/hostile_lib.sh"
+
+# ids near 2^32 are valid: they cost a hash entry, not a 16 GB table
+cat > "$T/big.txt" <<'TXT'
+create 4294967295 0 big
+access 4294967295 0x10 w text:1
+create 4294967294 4294967295 kid
+access 4294967294 0x10 w text:2
+fcreate 4294967294 4294967295 0 f
+fwrite 4294967294 4294967295 0 text:3
+fread 4294967294 4294967295 0
+funlink 4294967294 4294967295
+exit 4294967294
+wait 4294967295 4294967294
+exit 4294967295
+TXT
+pack "$T/big.txt"
+bounded "pids and file ids near 2^32 run" "$ZSIM" --trace "$T/big.txt.trc" --config "$T/m.json" --out "$T/big" --quiet
+check "pid 2^32-1 is in the summary" grep -q '"pid": 4294967295' "$T/big/summary.json"
+check "pid 2^32-2 ran (it wrote a page)" test "$(jget "$T/big/summary.json" processes.1.minor_faults)" -ge 1
+
+# a create whose parent has exited: an error naming the event, not a process
+# that never runs while its events pile up
+printf 'create 1 0 a\naccess 1 0x10 w text:1\nexit 1\ncreate 2 1 orphan\naccess 2 0x1 r\nexit 2\n' > "$T/orphan.txt"
+pack "$T/orphan.txt"
+hostile "create whose parent exited" "orphan.txt.trc: event 3: create of pid 2 names a parent pid that has exited \(1\)" \
+	"$ZSIM" --trace "$T/orphan.txt.trc" --config "$T/m.json" --out "$T/o1"
+check "no results for it" [ ! -e "$T/o1" ]
+
+printf 'create 1 0 a\ncreate 2 2 self\naccess 2 0x1 r\n' > "$T/self.txt"
+pack "$T/self.txt"
+hostile "create that is its own parent" "self.txt.trc: event 1: create of pid 2 names itself as its parent" \
+	"$ZSIM" --trace "$T/self.txt.trc" --config "$T/m.json" --out "$T/o2"
+
+printf 'create 1 0 a\ncreate 2 9 lost\naccess 2 0x1 r\n' > "$T/lost.txt"
+pack "$T/lost.txt"
+hostile "create with a parent never created" "event 1: create of pid 2 names a parent pid that was never created \(9\)" \
+	"$ZSIM" --trace "$T/lost.txt.trc" --config "$T/m.json" --out "$T/o3"
+
+# 12000 short-lived processes: summary.json lists 10000, sums the rest by name
+awk 'BEGIN { print "create 1 0 init"; for (i = 2; i <= 12001; i++) { n = (i % 2) ? "cc" : "ld";
+	print "create " i " 1 " n; print "access " i " 0x10 w text:" i; print "exit " i } print "exit 1" }' > "$T/many.txt"
+pack "$T/many.txt"
+bounded "12000 processes run" "$ZSIM" --trace "$T/many.txt.trc" --config "$T/m.json" --out "$T/many" --quiet
+check "summary lists 10000 processes one by one" test "$(grep -c '"pid":' "$T/many/summary.json")" = 10000
+check "the rest summed by name, in order of first appearance: cc, ld" test "$(jget "$T/many/summary.json" processes_by_name.0.name)$(jget "$T/many/summary.json" processes_by_name.1.name)" = ccld
+c0=$(jget "$T/many/summary.json" processes_by_name.0.count)
+c1=$(jget "$T/many/summary.json" processes_by_name.1.count)
+check "the sums count the 2001 others" test "$((c0 + c1))" = 2001
+bounded "--all-processes lists every one" "$ZSIM" --trace "$T/many.txt.trc" --config "$T/m.json" --out "$T/many2" --quiet --all-processes
+check "--all-processes: 12001 entries" test "$(grep -c '"pid":' "$T/many2/summary.json")" = 12001
+check "--all-processes: no sums" sh -c "! grep -q processes_by_name '$T/many2/summary.json'"
+clean "ids: nothing left behind"
