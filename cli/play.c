@@ -888,13 +888,14 @@ static void zram_devices(char names[][16], unsigned *n, unsigned max)
 		return;
 	struct dirent *e;
 	while ((e = readdir(d)) && *n < max) {
-		if (strncmp(e->d_name, "zram", 4) != 0 || strlen(e->d_name) >= 16)
+		size_t len = strlen(e->d_name);
+		if (strncmp(e->d_name, "zram", 4) != 0 || len >= 16)
 			continue;
 		char p[300];
 		snprintf(p, sizeof(p), "/sys/block/%s/disksize", e->d_name);
 		bool ok;
 		if (read_u64(p, &ok) && ok)
-			snprintf(names[(*n)++], 16, "%s", e->d_name);
+			memcpy(names[(*n)++], e->d_name, len + 1);
 	}
 	closedir(d);
 	/* a stable order: zram0, zram1, ... */
@@ -1047,9 +1048,11 @@ static json_t *zswap_json(void)
 	char names[64][64];
 	unsigned n = 0;
 	struct dirent *e;
-	while ((e = readdir(d)) && n < 64)
-		if (e->d_name[0] != '.' && strlen(e->d_name) < 64)
-			snprintf(names[n++], 64, "%s", e->d_name);
+	while ((e = readdir(d)) && n < 64) {
+		size_t len = strlen(e->d_name);
+		if (e->d_name[0] != '.' && len < 64)
+			memcpy(names[n++], e->d_name, len + 1);
+	}
 	closedir(d);
 	for (unsigned i = 1; i < n; i++)
 		for (unsigned j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
