@@ -49,7 +49,7 @@ static bool flat_dir(const char *dir)
 	if (!d)
 		return false;
 	struct dirent *e;
-	char path[4300];
+	char path[4608];   /* a dir of up to 4200 bytes, a slash and a name */
 	struct stat st;
 	bool ok = true;
 	while (ok && (e = readdir(d)) != NULL) {
