@@ -20,7 +20,7 @@
  * kernel's whole vmstat delta) and events.jsonl (OOM kills).
  *
  * Events as zsim models them: an access touches one page of one big private
- * anonymous region per process (trace page p at REGION_BASE + 4096 p; map
+ * anonymous region per process (trace page p at offset 4096 p; map
  * events make nothing, as in sim/engine.c: anonymous memory appears on first
  * touch); a write fills the page with exactly the bytes zsim's content model
  * gives (traces/content.c, or the trace's corpus page); a read loads one byte;
@@ -66,7 +66,6 @@
 
 #define PLAY_VERSION "0.1.0"
 #define MAX_SLOTS (1u << 18)                 /* processes over a whole play */
-#define REGION_BASE (1ull << 44)             /* where trace page 0 lives */
 #define REGION_PAGES (1ull << 33)            /* 32 TiB of address space per process */
 #define PIPE_BYTES (256u << 10)              /* kernel pipe buffer per process */
 #define QUEUE_CAP (1u << 20)                 /* controller-side bytes queued per process */
@@ -356,9 +355,11 @@ static void worker_main(struct worker *w, int rfd)
 		w->fd_file[k] = -1;
 	slot_wait(me, SLOT_RUNNING);
 	atomic_fetch_add(&sh->live, 1);
-	void *m = mmap((void *)REGION_BASE, REGION_PAGES * ZSIM_PAGE_SIZE, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
-	if (m == MAP_FAILED || m != (void *)REGION_BASE)
+	/* where the kernel puts it (a fixed address may be taken: the sanitizers'
+	 * shadow memory, say); only the offsets within it matter */
+	void *m = mmap(NULL, REGION_PAGES * ZSIM_PAGE_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (m == MAP_FAILED)
 		wfail(w, "cannot map the process's address space", strerror(errno));
 	madvise(m, REGION_PAGES * ZSIM_PAGE_SIZE, MADV_NOHUGEPAGE);   /* zsim models 4 KiB pages */
 	w->region = m;
