@@ -19,7 +19,7 @@ flags="-std=c11 -D_GNU_SOURCE -g -O1 -I. $(pkg-config --cflags $PKGS) -fsanitize
 libs="$(pkg-config --libs $PKGS) -lm -lpthread"
 # What each target needs from the library (no main, no models): the trace
 # readers, or the config parser with the registries it consults.
-src_trace="traces/trace_io.c traces/trace_text.c traces/content.c core/util.c"
+src_trace="traces/trace_io.c traces/trace_text.c traces/content.c core/util.c core/zsim.c"
 src_config="sim/config.c $(ls core/*.c) $(ls codecs/*.c) $(ls allocators/*.c) $(ls tiers/*.c) traces/content.c"
 # the engine: every library source but the CLI
 src_run="$(ls core/*.c codecs/*.c allocators/*.c policies/*.c traces/*.c tiers/*.c sim/*.c)"
