@@ -28,6 +28,13 @@ enum zsim_zs_fullness {
 };
 
 /* zswap loads: does a load drop the compressed copy? (kernel-facts 4.3) */
+/* Where zswap counts a page whose compression failed (kernel-facts 4.5). */
+enum zsim_zswap_cerr {
+	ZSIM_ZSWAP_CERR_NONE,   /* < 6.3: the store fails and no debugfs counter moves */
+	ZSIM_ZSWAP_CERR_FAIL,   /* 6.3 .. 6.8: reject_compress_fail */
+	ZSIM_ZSWAP_CERR_POOR,   /* >= 6.9: an output that did not fit (-ENOSPC) is reject_compress_poor */
+};
+
 enum zsim_zswap_excl {
 	ZSIM_ZSWAP_EXCL_NEVER,      /* < 6.5: the copy stays until the swap slot is freed */
 	ZSIM_ZSWAP_EXCL_KNOB,       /* 6.5 .. 6.7: the exclusive_loads parameter, default off */
@@ -93,6 +100,14 @@ struct zsim_kprofile {
 	                                  * zswap: the swap layer's zeromap records them (4.3) */
 	bool zswap_store_incompressible; /* >= 6.18: a page that does not compress below 4096 B is
 	                                  * stored raw (stored_incompressible_pages); before, rejected */
+	bool zswap_overflow_error;       /* a compressed page longer than 4096 B is a compression error
+	                                  * for every codec: crypto's scomp refuses to copy more than
+	                                  * the request's dlen (PAGE_SIZE); mainline 6.8, in 6.1 and 6.6
+	                                  * through their stable series (measured: Debian 12's 6.1.0,
+	                                  * results/validation).  Before, only the bounded codecs (lz4,
+	                                  * zstd) fail; lzo writes past the page and the allocator
+	                                  * refuses the object (reject_compress_poor) */
+	enum zsim_zswap_cerr zswap_compress_err; /* which counter a compression error moves */
 	unsigned zswap_header_bytes;     /* bytes of zswap_header (the swap entry) before each object on
 	                                  * an evictable pool (zbud, z3fold): 8 until 6.4, 0 from 6.5 */
 	bool zswap_own_lru;              /* >= 6.5: zswap's own entry LRU, any allocator; before, the

@@ -33,9 +33,19 @@
  *    from 6.12 zero pages never reach zswap (the swap zeromap,
  *    kp->swap_zeromap: the simulator's business) and others are compressed;
  *  - a page whose compressed length does not fit the allocator is refused
- *    (reject_compress_poor; compression errors reject_compress_fail); from
- *    6.18 a page that does not compress below 4096 bytes is stored raw
- *    (kp->zswap_store_incompressible, stored_incompressible_pages);
+ *    (reject_compress_poor); from 6.18 a page that does not compress below
+ *    4096 bytes is stored raw (kp->zswap_store_incompressible,
+ *    stored_incompressible_pages);
+ *  - a compressed page longer than 4096 bytes: a compression error for every
+ *    codec where crypto's scomp refuses to copy past the request's PAGE_SIZE
+ *    (kp->zswap_overflow_error: 6.1 and 6.6 through their stable series,
+ *    mainline 6.8; measured in Debian 12's 6.1: 52 k incompressible pages went
+ *    to disk with every reject counter at 0); before, only the codecs that
+ *    bound their output (lz4, zstd) fail, and lzo's longer output reaches the
+ *    allocator, which refuses it (reject_compress_poor).  A compression error
+ *    moves no counter before 6.3, reject_compress_fail 6.3 .. 6.8, and
+ *    reject_compress_poor from 6.9 (kp->zswap_compress_err); zsim also counts
+ *    every one in compress_overflow (not a kernel counter);
  *  - a load keeps the compressed copy until the swap slot is freed (before
  *    6.5), or drops it (exclusive loads: the exclusive_loads knob, default
  *    off, 6.5 .. 6.7; always from 6.8: kp->zswap_exclusive_loads);
@@ -241,6 +251,8 @@ struct zswap {
 	/* counters, under the kernel's names */
 	uint64_t pool_limit_hit, reject_reclaim_fail, reject_alloc_fail, reject_kmemcache_fail;
 	uint64_t reject_compress_fail, reject_compress_poor, written_back_pages;
+	uint64_t compress_overflow;  /* compression errors for an output past 4096 B (zsim's count) */
+	bool codec_bounded;          /* the codec fails rather than write past its buffer (not lzo) */
 	uint64_t stored_pages, same_filled_pages, stored_incompressible_pages;
 	uint64_t zswpin, zswpout, zswpwb;
 	uint64_t pool_pages_max;   /* the pool's peak, for the summary */
@@ -581,6 +593,7 @@ static int zswap_init(void *priv, const struct zsim_tier_params *p, char *err, s
 		snprintf(err, errlen, "zswap compressor '%s': %s", z->cfg.compressor, zsim_strerror(rc));
 		return rc;
 	}
+	z->codec_bounded = strncmp(zsim_codec_ops_of(z->codec)->name, "lzo", 3) != 0;
 	struct zsim_alloc_params ap = { .kp = kp, .frames = p->frames };
 	rc = zsim_allocator_new(z->cfg.zpool, &ap, &z->pool);
 	if (rc < 0) {
@@ -725,6 +738,15 @@ static int zswap_store(void *priv, uint64_t index, const struct zsim_page_ref *p
 	z->pending_cpu += zsim_codec_cost(z->compress_ns, z->compress_kib, (size_t)pi.len);
 	size_t len = (size_t)pi.len;
 	bool raw = z->kp->zswap_store_incompressible && len >= ZSIM_PAGE_SIZE;
+	if (!raw && len > ZSIM_PAGE_SIZE && (z->kp->zswap_overflow_error || z->codec_bounded)) {
+		/* the compressor's output does not fit its PAGE_SIZE buffer: an error */
+		z->compress_overflow++;
+		if (z->kp->zswap_compress_err == ZSIM_ZSWAP_CERR_FAIL)
+			z->reject_compress_fail++;
+		else if (z->kp->zswap_compress_err == ZSIM_ZSWAP_CERR_POOR)
+			z->reject_compress_poor++;
+		return ZSIM_EIO;
+	}
 	if (raw)
 		len = ZSIM_PAGE_SIZE;
 	size_t size = len + z->hdr;
@@ -902,6 +924,7 @@ static size_t zswap_stats(const void *priv, struct zsim_stat *out, size_t max)
 	ST("reject_kmemcache_fail", z->reject_kmemcache_fail);
 	ST("reject_compress_fail", z->reject_compress_fail);
 	ST("reject_compress_poor", z->reject_compress_poor);
+	ST("compress_overflow", z->compress_overflow);
 	ST("written_back_pages", z->written_back_pages);
 	ST("pool_total_size", pool_pages(z) * ZSIM_PAGE_SIZE);
 	ST("stored_pages", z->stored_pages);

@@ -71,6 +71,8 @@ START_TEST(test_kprofile_monotonic)
 		ASSERT_KEPT(a, b, zswap_limit_ge);
 		ASSERT_KEPT(a, b, swap_zeromap);
 		ASSERT_KEPT(a, b, zswap_store_incompressible);
+		ASSERT_KEPT(a, b, zswap_overflow_error);
+		ck_assert_int_ge(b->zswap_compress_err, a->zswap_compress_err);
 		ASSERT_KEPT(a, b, zswap_own_lru);
 		ASSERT_KEPT(a, b, zswap_shrinker);
 		ASSERT_KEPT(a, b, zswap_second_chance);
@@ -148,6 +150,10 @@ START_TEST(test_kprofile_facts)
 		ck_assert_msg(p->zswap_same_filled == (v >= KV(4, 14) && v <= KV(6, 11)), "%s same", p->name);
 		ck_assert_msg(p->swap_zeromap == (v >= KV(6, 12)), "%s zeromap", p->name);              /* 4.3 */
 		ck_assert_msg(p->zswap_store_incompressible == (v >= KV(6, 18)), "%s raw", p->name);    /* 4.2 */
+		ck_assert_msg(p->zswap_overflow_error == (v >= KV(6, 1)), "%s overflow", p->name);      /* 4.5 */
+		ck_assert_msg(p->zswap_compress_err == (v >= KV(6, 9) ? ZSIM_ZSWAP_CERR_POOR
+							: v >= KV(6, 3) ? ZSIM_ZSWAP_CERR_FAIL
+							: ZSIM_ZSWAP_CERR_NONE), "%s cerr", p->name);
 		ck_assert_msg(p->zswap_exclusive_loads == (v >= KV(6, 8) ? ZSIM_ZSWAP_EXCL_ALWAYS
 							   : v >= KV(6, 5) ? ZSIM_ZSWAP_EXCL_KNOB
 							   : ZSIM_ZSWAP_EXCL_NEVER), "%s excl", p->name);
