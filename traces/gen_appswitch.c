@@ -85,31 +85,39 @@ static double gauss(struct zsim_rng *r)
 	return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
 }
 
-static int appswitch_run(struct zsim_gen *g, const void *vo)
+/* The apps' sizes and the order of the turns (the next app by popularity,
+ * never the current one): the first draws of the run, so that the estimate
+ * can make them again. */
+static void appswitch_plan(const struct appswitch_opts *o, struct zsim_rng *rng, struct app *apps, uint32_t *seq)
 {
-	const struct appswitch_opts *o = vo;
 	uint32_t n = (uint32_t)o->apps;
-	struct app *apps = zsim_xcalloc(n, sizeof(*apps));
 	double wsum = 0;
 	for (uint32_t i = 0; i < n; i++) {
-		double pages = (double)o->median / ZSIM_PAGE_SIZE * exp(o->sigma * gauss(&g->rng));
+		double pages = (double)o->median / ZSIM_PAGE_SIZE * exp(o->sigma * gauss(rng));
 		apps[i].pages = pages < APP_MIN_PAGES ? APP_MIN_PAGES
 			      : pages > APP_MAX_PAGES ? APP_MAX_PAGES : (uint64_t)pages;
 		wsum += 1.0 / (i + 1);
 	}
-	uint64_t dthresh = (uint64_t)(o->dirty * 4294967296.0);
-	/* the order of the turns: the next app by popularity, never the current one */
-	uint32_t *seq = zsim_xmalloc(o->switches * sizeof(*seq));
 	seq[0] = 0;
 	for (uint64_t s = 1; s < o->switches; s++) {
 		uint32_t next;
 		do {
-			double x = zsim_rng_double(&g->rng) * wsum;
+			double x = zsim_rng_double(rng) * wsum;
 			for (next = 0; next + 1 < n && (x -= 1.0 / (next + 1)) >= 0; next++)
 				;
 		} while (next == seq[s - 1]);
 		seq[s] = next;
 	}
+}
+
+static int appswitch_run(struct zsim_gen *g, const void *vo)
+{
+	const struct appswitch_opts *o = vo;
+	uint32_t n = (uint32_t)o->apps;
+	struct app *apps = zsim_xcalloc(n, sizeof(*apps));
+	uint64_t dthresh = (uint64_t)(o->dirty * 4294967296.0);
+	uint32_t *seq = zsim_xmalloc(o->switches * sizeof(*seq));
+	appswitch_plan(o, &g->rng, apps, seq);
 	for (uint64_t s = 0; s < o->switches && !g->err; s++) {
 		struct app *a = &apps[seq[s]];
 		char name[16];
@@ -161,6 +169,47 @@ static int appswitch_run(struct zsim_gen *g, const void *vo)
 	return g->err;
 }
 
+/* The events appswitch_run writes: the same plan (sizes, turns) from the same
+ * seed, each turn's events counted (FORMAT.md sizes). */
+static void appswitch_estimate(const void *vo, uint64_t seed, struct zsim_gen_estimate *e)
+{
+	const struct appswitch_opts *o = vo;
+	uint32_t n = (uint32_t)o->apps;
+	struct zsim_rng rng;
+	zsim_rng_seed(&rng, seed);
+	for (unsigned c = 0; c < ZSIM_CONTENT_NR; c++)   /* as zsim_gen_init */
+		(void)zsim_rng_next(&rng);
+	struct app *apps = zsim_xcalloc(n, sizeof(*apps));
+	uint32_t *seq = zsim_xmalloc(o->switches * sizeof(*seq));
+	appswitch_plan(o, &rng, apps, seq);
+	double launched = 0;
+	double slice = 1 + zsim_est_varint((double)(o->period_ns / FG_SLICES));
+	for (uint64_t s = 0; s < o->switches; s++) {
+		struct app *a = &apps[seq[s]];
+		double pages = (double)a->pages;
+		if (!a->pages_written) {
+			a->pages_written = true;
+			launched++;
+			e->pages += pages;
+			zsim_est_add(e, 1, zsim_est_create("app0", (uint32_t)launched) + 2);   /* and its park */
+			zsim_est_add(e, 1, 2 + zsim_est_varint(2.0 * ZSIM_GEN_ANON_BASE) + zsim_est_varint(pages));
+			zsim_est_add(e, pages, 2);
+			e->bytes += zsim_est_varint(2.0 * ZSIM_GEN_ANON_BASE);   /* the jump to the mapping */
+			zsim_est_add(e, 1, 1 + zsim_est_varint(pages * LAUNCH_NS_PER_PAGE));
+		}
+		double hot = floor(o->hot * pages);
+		zsim_est_add(e, FG_SLICES, slice);
+		if (hot >= 1)
+			zsim_est_add(e, hot, zsim_est_random_access(hot) + o->dirty);
+		if (s + 1 < o->switches)
+			zsim_est_add(e, 2, 3);   /* wake, park */
+	}
+	zsim_est_add(e, launched - 1, 3);   /* the last app wakes the others */
+	e->memory = (double)o->switches * sizeof(*seq) + (double)n * sizeof(*apps);
+	free(seq);
+	free(apps);
+}
+
 const struct zsim_generator zsim_gen_appswitch = {
 	.name = "appswitch",
 	.help = "An Android-like phone: --apps apps with log-normal working sets, one in the\n"
@@ -168,4 +217,5 @@ const struct zsim_generator zsim_gen_appswitch = {
 	.opts_size = sizeof(struct appswitch_opts),
 	.opts = appswitch_opts_tab,
 	.run = appswitch_run,
+	.estimate = appswitch_estimate,
 };

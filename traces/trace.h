@@ -119,6 +119,9 @@ void zsim_trace_close(struct zsim_trace_reader *r);
  */
 int zsim_trace_create(const char *path, const struct zsim_trace_header *h,
 		      struct zsim_trace_writer **out, char *err, size_t errlen);
+/* path NULL: a writer that encodes and checks every event but writes nothing
+ * (zsim_trace_writer_offset() counts the bytes; finish closes it). */
+
 /*
  * Append one event.  The writer checks it as the reader would (pid created and
  * alive, file created, fs index, content class...), so a trace it finishes is

@@ -984,6 +984,7 @@ struct zsim_trace_writer {
 	struct coder c;
 	int fd;
 	bool to_stdout;
+	bool discard;                 /* zsim_trace_create(NULL): count, write nothing */
 	ZSTD_CCtx *z;
 	uint8_t *zout;
 	size_t zout_cap;
@@ -1032,6 +1033,8 @@ static int wsys(struct zsim_trace_writer *w, const char *what)
 
 static int write_all(struct zsim_trace_writer *w, const uint8_t *b, size_t n)
 {
+	if (w->discard)
+		return 0;
 	while (n) {
 		ssize_t k = write(w->fd, b, n);
 		if (k < 0 && errno == EINTR)
@@ -1095,19 +1098,21 @@ int zsim_trace_create(const char *path, const struct zsim_trace_header *h,
 	for (uint32_t i = 0; !bad && i < h->nr_content; i++) {
 		char m[160];
 		if (check_content(&w->c, &h->content[i], m, sizeof(m))) {
-			snprintf(err, errlen, "%s: content table entry %u: %s", path, i, m);
+			snprintf(err, errlen, "%s: content table entry %u: %s", path ? path : "(counting)", i, m);
 			free(w);
 			return ZSIM_EINVAL;
 		}
 	}
 	if (bad) {
-		snprintf(err, errlen, "%s: %s", path, bad);
+		snprintf(err, errlen, "%s: %s", path ? path : "(counting)", bad);
 		free(w);
 		return ZSIM_EINVAL;
 	}
-	w->path = zsim_xstrdup(path);
+	w->path = zsim_xstrdup(path ? path : "(counting)");
 	w->fd = -1;
-	if (strcmp(path, "-") == 0) {
+	if (!path) {
+		w->discard = w->to_stdout = true;
+	} else if (strcmp(path, "-") == 0) {
 		w->fd = 1;
 		w->to_stdout = true;
 	} else {
