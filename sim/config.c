@@ -576,6 +576,9 @@ static int parse_fs(const struct ctx *c, json_t *fss, struct zsim_config *cfg, b
 			if ((v = json_object_get(f, "size"))) {
 				snprintf(path, sizeof(path), "$.filesystems.%s.size", name);
 				TRY(get_size(c, path, v, &fs->size));
+				if (fs->size < ZSIM_PAGE_SIZE)   /* the kernel's size=0 means no limit */
+					return bad(c, path, "at least one page (4096 bytes); a tmpfs without a "
+						   "limit (the kernel's size=0) is not modelled");
 			}
 		} else if (!strcmp(type, "block")) {
 			fs->type = ZSIM_FS_BLOCK;

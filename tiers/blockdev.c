@@ -62,7 +62,7 @@ struct blockdev_cfg {
 	uint64_t read_bw, write_bw;             /* bytes/s; 0 = unlimited */
 	uint64_t queue_depth;
 	bool seek;                              /* rotating: position matters */
-	uint64_t pe_cycles;                     /* rated P/E cycles of the NAND; 0: no wear */
+	uint64_t pe_cycles;                     /* rated P/E cycles of the NAND (>= 1); 0: not flash */
 	double waf;                             /* NAND writes per host write */
 	uint64_t flash_size;                    /* bytes wear levelling spreads over; 0: the device */
 	unsigned wear_model;                    /* 1 + index in "ftl,constant" */
@@ -119,8 +119,8 @@ static const struct zsim_key keys[] = {
 	  "requests served at once" },
 	{ "seek", ZSIM_KEY_BOOL, OFF(seek), 0, "false", { [P_HDD] = "true" }, 0, 0, 0, NULL, 0,
 	  "rotating: a request that does not continue the last one pays the latency" },
-	{ "pe_cycles", ZSIM_KEY_UINT, OFF(pe_cycles), 0, NULL, { "1500", "3000" }, FLASH, 0, 10000000,
-	  NULL, 0, "rated program/erase cycles of the NAND (0: no wear model)" },
+	{ "pe_cycles", ZSIM_KEY_UINT, OFF(pe_cycles), 0, NULL, { "1500", "3000" }, FLASH, 1, 10000000,
+	  NULL, 0, "rated program/erase cycles of the NAND (at least 1: flash always wears)" },
 	{ "waf", ZSIM_KEY_REAL, OFF(waf), 0, NULL, { "2.5", "2" }, FLASH, 1, 1000, NULL, 0,
 	  "write amplification: NAND writes per host write" },
 	{ "flash_size", ZSIM_KEY_SIZE, OFF(flash_size), 0, "0", { NULL }, FLASH, 0, 0, NULL, 0,

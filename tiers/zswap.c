@@ -127,8 +127,9 @@ static const struct zsim_key keys[] = {
 	  "compressor [default: the kernel profile's, lzo]" },
 	{ "zpool", ZSIM_KEY_STR, OFF(zpool), SZ(zpool), NULL, { NULL }, 0, 0, 0, NULL, 0,
 	  "the pool's allocator: zbud, z3fold, zsmalloc as the kernel has them [default: the profile's]" },
-	{ "max_pool_percent", ZSIM_KEY_UINT, OFF(max_pool_percent), 0, "20", { NULL }, 0, 0, 100, NULL, 0,
-	  "largest pool, in percent of the RAM the kernel counts (MemTotal)" },
+	{ "max_pool_percent", ZSIM_KEY_UINT, OFF(max_pool_percent), 0, "20", { NULL }, 0, 1, 100, NULL, 0,
+	  "largest pool, in percent of the RAM the kernel counts (MemTotal); at least 1 "
+	  "(0 would refuse every store: \"enabled\": false turns zswap off)" },
 	{ "accept_threshold_percent", ZSIM_KEY_INT, OFF(accept_threshold), 0, "-1", { NULL }, 0, -1, 100,
 	  NULL, ZSIM_KEY_OPTIONAL, "after a limit hit, refuse stores until the pool is below this percent of "
 	  "the limit (5.6+); -1: the profile's (90 from 5.6)" },

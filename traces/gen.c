@@ -4,8 +4,11 @@
  * shares (on core/options.h's parser), and the emitter.
  *
  * The command parses the whole command line before it creates the output, so a
- * bad option leaves no file; a failure while generating drops the half-written
- * trace (zsim_trace_writer_abort).  Errors are one line on stderr,
+ * bad option leaves no file; then it asks the generator for its estimate
+ * (events, bytes, pages, its own memory: struct zsim_gen_estimate), prints it
+ * with --dry-run and refuses, still before any file, a trace beyond 2^31
+ * events, --max-size or --max-memory; a failure while generating drops the
+ * half-written trace (zsim_trace_writer_abort).  Errors are one line on stderr,
  * "zsim trace gen KIND: ...", and a non-zero exit (ZSIM_EXIT_USAGE for the
  * command line, ZSIM_EXIT_ERROR for a failed write).
  */
@@ -17,6 +20,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 
 static const struct zsim_generator *const generators[] = {
 	&zsim_gen_hogger,
@@ -110,6 +114,58 @@ uint32_t zsim_gen_header_fs(struct zsim_trace_header *h, const char *name)
 	return h->nr_fs++;
 }
 
+/* ---- estimates --------------------------------------------------------- */
+
+double zsim_est_varint(double v)
+{
+	double n = 1;
+	for (; v >= 128; v /= 128)
+		n++;
+	return n;
+}
+
+/*
+ * Two pages drawn uniformly from R: |d| = |a - b| has P(|d| >= x) = (1 - x/R)^2.
+ * The tag holds zigzag(d) (about 2|d|) below 31, else a varint of zigzag - 31
+ * follows: one byte more from 31 on, two from 31 + 128, and so on.
+ */
+double zsim_est_random_access(double range)
+{
+	double bytes = 1;
+	for (double y = 31; y < 2 * range; y = y == 31 ? 31 + 128 : 31 + (y - 31) * 128) {
+		double q = 1 - y / (2 * range);
+		bytes += q * q;
+	}
+	return bytes;
+}
+
+double zsim_est_create(const char *name, uint32_t pid)
+{
+	return 1 + zsim_est_varint(pid) + 1 + 1 + (double)strlen(name);
+}
+
+/* The header: magic, version, page size, flags, seed, names, tables. */
+static double est_header(const struct zsim_trace_header *h)
+{
+	double b = 8 + 1 + 2 + 1 + zsim_est_varint((double)h->seed) + 1 + (double)strlen(h->generator) +
+		   1 + (double)strlen(h->corpus) + 1 + 1;
+	for (uint32_t i = 0; i < h->nr_fs; i++)
+		b += 1 + (double)strlen(h->fs[i]);
+	return b;
+}
+
+static void est_bytes(char *buf, size_t len, double b)
+{
+	if (b >= 1024.0 * 1048576.0)
+		snprintf(buf, len, "%.1f GiB", b / (1024.0 * 1048576.0));
+	else if (b >= 1048576.0)
+		snprintf(buf, len, "%.1f MiB", b / 1048576.0);
+	else if (b >= 1024.0)
+		snprintf(buf, len, "%.1f KiB", b / 1024.0);
+	else
+		snprintf(buf, len, "%.0f bytes", b);
+}
+
 /* ---- option parsing ---------------------------------------------------- */
 
 /* "CLASS" or "ratio:R" (R the target lz4 ratio, 1.0 to 25.5). */
@@ -158,6 +214,17 @@ static int content_opt(const struct zsim_opt *o, const char *val, void *field, c
 }
 
 const struct zsim_opt_type zsim_gen_opt_content = { ZSIM_OPTK_CUSTOM, "CLASS", content_opt };
+
+/* Options of `zsim trace gen` only (not the importers). */
+static const struct zsim_opt gen_tab[] = {
+	{ "dry-run", ZSIM_OPT_FLAG, offsetof(struct zsim_gen_cli, dry_run), NULL, 0, 0,
+	  "print the estimate (events, bytes, pages, memory) and write nothing", 0 },
+	{ "max-size", ZSIM_OPT_SIZE, offsetof(struct zsim_gen_cli, max_size), NULL, 0, 0,
+	  "refuse a trace whose estimated stream is larger (default: half the free space where -o goes)", 0 },
+	{ "max-memory", ZSIM_OPT_SIZE, offsetof(struct zsim_gen_cli, max_memory), NULL, 0, 0,
+	  "refuse when the generator's own tables would be larger (default: half of this machine's RAM)", 0 },
+	{ NULL, NULL, 0, NULL, 0, 0, NULL, 0 },
+};
 
 static const struct zsim_opt common_tab[] = {
 	{ "seed", ZSIM_OPT_COUNT, offsetof(struct zsim_gen_cli, seed), "1", 0, 0,
@@ -217,6 +284,65 @@ static void usage(FILE *out)
 }
 
 
+/*
+ * The estimate, before anything is written: printed with --dry-run; a trace
+ * beyond 2^31 events, --max-size or --max-memory refused with it, in one line.
+ * Returns an exit status (ZSIM_EXIT_OK: go on).
+ */
+static int estimate_check(const struct zsim_generator *gen, const void *opts,
+			  const struct zsim_trace_header *h, const struct zsim_gen_cli *cli)
+{
+	if (!gen->estimate)
+		return ZSIM_EXIT_OK;
+	struct zsim_gen_estimate e = { 0, 0, 0, 0 };
+	gen->estimate(opts, cli->seed, &e);
+	e.bytes += est_header(h) + 1 + zsim_est_varint(e.events);
+	char bytes[32], mem[32], pages[32], lim[32], what[300];
+	est_bytes(bytes, sizeof(bytes), e.bytes);
+	est_bytes(mem, sizeof(mem), e.memory);
+	est_bytes(pages, sizeof(pages), e.pages * ZSIM_PAGE_SIZE);
+	snprintf(what, sizeof(what), "about %.0f events, %s of trace (uncompressed), %.0f pages (%s) of "
+		 "simulated memory, %s for the generator's tables", e.events, bytes, e.pages, pages, mem);
+	if (cli->dry_run)
+		printf("events\t%.0f\nbytes\t%.0f\t%s (uncompressed)\npages\t%.0f\t%s of simulated memory\n"
+		       "memory\t%.0f\t%s for the generator's tables\n", e.events, e.bytes, bytes, e.pages, pages,
+		       e.memory, mem);
+	if (e.events > ZSIM_GEN_MAX_EVENTS) {
+		fprintf(stderr, "zsim trace gen %s: refused: %s; more than 2^31 events "
+			"(choose a smaller size, count or duration)\n", gen->name, what);
+		return ZSIM_EXIT_ERROR;
+	}
+	uint64_t mlimit = cli->max_memory ? cli->max_memory : zsim_phys_ram() / 2;
+	if (mlimit && e.memory > (double)mlimit) {
+		est_bytes(lim, sizeof(lim), (double)mlimit);
+		fprintf(stderr, "zsim trace gen %s: refused: %s; more than --max-memory %s%s\n", gen->name, what,
+			lim, cli->max_memory ? "" : " (half of this machine's RAM)");
+		return ZSIM_EXIT_NOMEM;
+	}
+	uint64_t slimit = cli->max_size;
+	char where[4096] = "";
+	if (!slimit && cli->output && strcmp(cli->output, "-") != 0) {
+		/* half the space free where the file goes */
+		snprintf(where, sizeof(where), "%s", cli->output);
+		char *slash = strrchr(where, '/');
+		if (slash)
+			slash[slash == where ? 1 : 0] = '\0';
+		else
+			snprintf(where, sizeof(where), ".");
+		struct statvfs sv;
+		if (statvfs(where, &sv) == 0)
+			slimit = (uint64_t)((long double)sv.f_bavail * sv.f_frsize / 2);
+	}
+	if (slimit && e.bytes > (double)slimit) {
+		est_bytes(lim, sizeof(lim), (double)slimit);
+		fprintf(stderr, "zsim trace gen %s: refused: %s; more than --max-size %s%s%s%s\n", gen->name, what,
+			lim, cli->max_size ? "" : " (half the free space in ", cli->max_size ? "" : where,
+			cli->max_size ? "" : ")");
+		return ZSIM_EXIT_ERROR;
+	}
+	return ZSIM_EXIT_OK;
+}
+
 int zsim_trace_gen(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -242,7 +368,11 @@ int zsim_trace_gen(int argc, char **argv)
 	struct zsim_gen_cli cli;
 	char err[512];
 	int status = ZSIM_EXIT_USAGE;
-	if (zsim_gen_parse(gen->opts, opts, argc - 2, argv + 2, false, &cli, err, sizeof(err)) < 0) {
+	memset(&cli, 0, sizeof(cli));
+	const struct zsim_opt_set sets[] = {
+		{ gen->opts, opts }, { common_tab, &cli }, { gen_tab, &cli }, { NULL, NULL },
+	};
+	if (zsim_opt_parse(sets, argc - 2, argv + 2, NULL, err, sizeof(err)) < 0) {
 		fprintf(stderr, "zsim trace gen %s: %s\n", kind, err);
 		goto out;
 	}
@@ -250,10 +380,11 @@ int zsim_trace_gen(int argc, char **argv)
 		printf("usage: zsim trace gen %s [options] [--seed N] -o FILE\n%s\noptions:\n", kind, gen->help);
 		zsim_opt_print(stdout, gen->opts);
 		zsim_opt_print(stdout, common_tab);
+		zsim_opt_print(stdout, gen_tab);
 		status = ZSIM_EXIT_OK;
 		goto out;
 	}
-	if (!cli.output) {
+	if (!cli.output && !cli.dry_run) {
 		fprintf(stderr, "zsim trace gen %s: no output file (-o FILE)\n", kind);
 		goto out;
 	}
@@ -269,6 +400,10 @@ int zsim_trace_gen(int argc, char **argv)
 	h.seed = cli.seed;
 	if (gen->prepare)
 		gen->prepare(opts, &h);
+	status = estimate_check(gen, opts, &h, &cli);
+	if (status != ZSIM_EXIT_OK || cli.dry_run)
+		goto out;
+	status = ZSIM_EXIT_USAGE;
 	struct zsim_trace_writer *w;
 	if (zsim_trace_create(cli.output, &h, &w, err, sizeof(err)) < 0) {
 		fprintf(stderr, "zsim trace gen %s: %s\n", kind, err);

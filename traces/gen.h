@@ -58,6 +58,9 @@ struct zsim_gen_cli {
 	const char *input;           /* importers: the positional INPUT ("-" = standard input) */
 	bool help;                   /* --help / -h */
 	bool verbose;                /* -v / --verbose: events and rate on stderr */
+	bool dry_run;                /* generators: --dry-run: print the estimate, write nothing */
+	uint64_t max_size;           /* generators: --max-size (0: half the free space at -o) */
+	uint64_t max_memory;         /* generators: --max-memory (0: half of this machine's RAM) */
 };
 
 /*
@@ -200,6 +203,20 @@ static inline void zsim_gen_sleep(struct zsim_gen *g, uint32_t pid, uint64_t ns)
 	zsim_gen_emit(g, &ev);
 }
 
+/* pid's turn ends: once its work before this is done, target may pass a park. */
+static inline void zsim_gen_wake(struct zsim_gen *g, uint32_t pid, uint32_t target)
+{
+	struct zsim_event ev = { .kind = ZSIM_EV_WAKE, .pid = pid, .target = target };
+	zsim_gen_emit(g, &ev);
+}
+
+/* pid sleeps until a wake names it (or goes on, if one already did). */
+static inline void zsim_gen_park(struct zsim_gen *g, uint32_t pid)
+{
+	struct zsim_event ev = { .kind = ZSIM_EV_PARK, .pid = pid };
+	zsim_gen_emit(g, &ev);
+}
+
 static inline uint32_t zsim_gen_file_create(struct zsim_gen *g, uint32_t pid, uint32_t fs,
 					    const char *name)
 {
@@ -230,6 +247,34 @@ static inline void zsim_gen_file_write(struct zsim_gen *g, uint32_t pid, uint32_
 struct zsim_quantile { double p, v; };
 double zsim_gen_quantile(const struct zsim_quantile *pts, size_t n, double u);
 
+/* ---- estimates -------------------------------------------------------- */
+
+/*
+ * What a generator will write, from its options and seed, before it writes:
+ * events, bytes of the uncompressed stream (header and end marker included),
+ * the pages of simulated memory it maps or writes at most at once (anonymous
+ * mappings alive together plus the file pages it writes: what a run needs to
+ * hold it all in RAM), and the generator's own working memory.  Expected
+ * values: the estimators count each kind of event and its encoded size
+ * (FORMAT.md), with random page jumps at their expected varint length.
+ */
+struct zsim_gen_estimate {
+	double events, bytes, pages, memory;
+};
+/* n events of `each` bytes. */
+static inline void zsim_est_add(struct zsim_gen_estimate *e, double n, double each)
+{
+	e->events += n;
+	e->bytes += n * each;
+}
+/* Bytes of a varint holding v. */
+double zsim_est_varint(double v);
+/* Bytes of an access (tag and page jump, no pid, no content) to a page drawn
+ * uniformly from `range` pages after one drawn the same way. */
+double zsim_est_random_access(double range);
+/* Bytes of a create event of a process named `name`. */
+double zsim_est_create(const char *name, uint32_t pid);
+
 /* ---- the plug-in tables ----------------------------------------------- */
 
 /*
@@ -248,7 +293,11 @@ struct zsim_generator {
 	void (*prepare)(void *opts, struct zsim_trace_header *h);
 	/* Write the events; 0 or ZSIM_E* (message in g->msg via zsim_gen_fail). */
 	int (*run)(struct zsim_gen *g, const void *opts);
+	/* Estimate what run would write with this seed, without writing (called
+	 * after check and prepare; the header's bytes are added by the caller). */
+	void (*estimate)(const void *opts, uint64_t seed, struct zsim_gen_estimate *e);
 };
+
 
 /*
  * The untar generator's options, shared so that kbuild can run it as its
@@ -261,6 +310,9 @@ struct zsim_untar_opts {
 	struct zsim_content_ref content; /* --content */
 	uint32_t fs_index;           /* set by prepare: index of fs in the header */
 };
+
+/* The untar generator's estimate of its tree (kbuild adds its build to it). */
+void zsim_gen_untar_estimate(const struct zsim_untar_opts *o, uint64_t seed, struct zsim_gen_estimate *e);
 
 /* The index of filesystem `name` in h, adding it if new (at most ZSIM_TRACE_MAX_FS). */
 uint32_t zsim_gen_header_fs(struct zsim_trace_header *h, const char *name);

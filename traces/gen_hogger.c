@@ -95,6 +95,36 @@ static int hogger_run(struct zsim_gen *g, const void *vo)
 	return g->err;
 }
 
+/* The events hogger_run writes, counted from the options (FORMAT.md sizes). */
+static void hogger_estimate(const void *vo, uint64_t seed, struct zsim_gen_estimate *e)
+{
+	const struct hogger_opts *o = vo;
+	(void)seed;
+	uint64_t npages = o->size / ZSIM_PAGE_SIZE;
+	double n = (double)npages;
+	zsim_est_add(e, 1, zsim_est_create("hogger", 1));
+	zsim_est_add(e, 1, 1 + zsim_est_varint(2.0 * ZSIM_GEN_ANON_BASE) + zsim_est_varint(n));
+	zsim_est_add(e, n, 2);                       /* next page, next seed: tag + content */
+	uint64_t full = npages / FILL_PAGES_PER_CPU;
+	zsim_est_add(e, (double)full, 1 + zsim_est_varint(FILL_NS_PER_MIB));
+	uint64_t chunks = (npages + FILL_PAGES_PER_CPU - 1) / FILL_PAGES_PER_CPU;
+	uint64_t per_chunk = o->ramp_ns / chunks;
+	uint64_t nap = per_chunk > FILL_NS_PER_MIB ? per_chunk - FILL_NS_PER_MIB : 0;
+	if (nap)
+		zsim_est_add(e, (double)(full - (npages % FILL_PAGES_PER_CPU == 0)), 1 + zsim_est_varint((double)nap));
+	if (o->retouch > 0) {
+		uint64_t per = (uint64_t)(o->retouch * n + 0.5);
+		double periods = (double)(o->duration_ns / o->period_ns);
+		zsim_est_add(e, periods, 1 + zsim_est_varint((double)o->period_ns));
+		zsim_est_add(e, periods * (double)per, zsim_est_random_access(n));
+		if (o->exit)
+			zsim_est_add(e, 2, 3);
+	} else if (o->exit) {
+		zsim_est_add(e, 2, 3);
+	}
+	e->pages = n;
+}
+
 const struct zsim_generator zsim_gen_hogger = {
 	.name = "hogger",
 	.help = "A process allocates --size of anonymous memory, writes every page with --content,\n"
@@ -103,4 +133,5 @@ const struct zsim_generator zsim_gen_hogger = {
 	.opts_size = sizeof(struct hogger_opts),
 	.opts = hogger_opts_tab,
 	.run = hogger_run,
+	.estimate = hogger_estimate,
 };

@@ -479,6 +479,65 @@ out:
 	return g->err ? g->err : rc;
 }
 
+/*
+ * The estimate: the tree as untar's estimate counts it, plus the build measured
+ * on a sample and scaled.  The sample is this very build cut to its first
+ * EST_SAMPLE_UNITS units (the same draws, so below that many units it is the
+ * build itself) on the same tree, or, for trees of more than EST_SAMPLE_FILES
+ * files, on one of that many files with the same mean file size; it runs on a
+ * writer that counts bytes and writes nothing.  The build's events and bytes
+ * grow with the units (every unit's, and the link reads every object), so
+ * they are scaled by units / sample units.  A sample that would pass
+ * EST_SAMPLE_EVENTS stops there: the estimate is then a lower bound, which
+ * is enough to refuse it.  Pages: the tree, and --jobs heaps at the measured
+ * p99 size (the heaps alive at once) - an approximation.
+ */
+#define EST_SAMPLE_UNITS 64
+#define EST_SAMPLE_FILES 45000u
+#define EST_SAMPLE_EVENTS 20000000u
+
+static void kbuild_estimate(const void *vo, uint64_t seed, struct zsim_gen_estimate *e)
+{
+	const struct kbuild_opts *o = vo;
+	struct kbuild_opts so = *o;
+	if (so.units > EST_SAMPLE_UNITS)
+		so.units = EST_SAMPLE_UNITS;
+	if (so.tree.files > EST_SAMPLE_FILES) {
+		long double b = (long double)so.tree.tree_bytes * EST_SAMPLE_FILES / (long double)so.tree.files;
+		so.tree.tree_bytes = b < ZSIM_PAGE_SIZE ? ZSIM_PAGE_SIZE : (uint64_t)b;
+		so.tree.files = EST_SAMPLE_FILES;
+	}
+	struct zsim_gen_estimate tree = { 0, 0, 0, 0 }, stree = { 0, 0, 0, 0 };
+	zsim_gen_untar_estimate(&o->tree, seed, &tree);
+	zsim_gen_untar_estimate(&so.tree, seed, &stree);
+	*e = tree;
+	e->memory += (double)o->tree.files * 2 * sizeof(uint32_t) + (double)o->units * 12 +
+		     (double)o->jobs * sizeof(struct unit);
+	e->pages += (double)o->jobs * 129.7 * 256 * o->heap_scale;
+	if (stree.events > EST_SAMPLE_EVENTS)
+		return;   /* the tree alone says enough */
+	struct zsim_trace_header h;
+	memset(&h, 0, sizeof(h));
+	snprintf(h.generator, sizeof(h.generator), "kbuild");
+	kbuild_prepare(&so, &h);
+	struct zsim_trace_writer *w;
+	char err[256];
+	if (zsim_trace_create(NULL, &h, &w, err, sizeof(err)) < 0)
+		return;
+	uint64_t b0 = zsim_trace_writer_offset(w);
+	struct zsim_gen g;
+	zsim_gen_init(&g, w, seed);
+	g.max_events = EST_SAMPLE_EVENTS;
+	(void)kbuild_run(&g, &so);
+	double k = (double)o->units / (double)so.units;
+	double ev = (double)g.events - stree.events, by = (double)(zsim_trace_writer_offset(w) - b0) - stree.bytes;
+	zsim_trace_writer_abort(w);
+	if (ev > 0) {
+		e->events += ev * k;
+		e->bytes += by * k;
+	}
+}
+
 const struct zsim_generator zsim_gen_kbuild = {
 	.name = "kbuild",
 	.help = "Untar a kernel tree (as the untar generator), then make -jJ: --units compile units,\n"
@@ -490,4 +549,5 @@ const struct zsim_generator zsim_gen_kbuild = {
 	.opts = kbuild_opts_tab,
 	.prepare = kbuild_prepare,
 	.run = kbuild_run,
+	.estimate = kbuild_estimate,
 };

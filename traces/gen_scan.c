@@ -61,10 +61,31 @@ static int scan_run(struct zsim_gen *g, const void *vo)
 	return g->err;
 }
 
+/* The events scan_run writes, counted from the options (FORMAT.md sizes). */
+static void scan_estimate(const void *vo, uint64_t seed, struct zsim_gen_estimate *e)
+{
+	const struct scan_opts *o = vo;
+	(void)seed;
+	uint64_t npages = o->size / ZSIM_PAGE_SIZE;
+	double n = (double)npages, passes = (double)o->passes;
+	zsim_est_add(e, 1, zsim_est_create("scan", 1));
+	zsim_est_add(e, 1, 1 + zsim_est_varint(2.0 * ZSIM_GEN_ANON_BASE) + zsim_est_varint(n));
+	zsim_est_add(e, n, 2);                               /* the first pass writes */
+	zsim_est_add(e, passes * n * o->write, 2);           /* later passes: rewrites ... */
+	zsim_est_add(e, passes * n * (1 - o->write), 1);     /* ... and reads of the next page */
+	e->bytes += passes * (1 + zsim_est_varint(2 * n));   /* back to the first page */
+	double cpus = (double)(npages / PAGES_PER_CPU) + (npages % PAGES_PER_CPU ? 1 : 0);
+	if (o->page_ns)
+		zsim_est_add(e, (passes + 1) * cpus, 1 + zsim_est_varint((double)o->page_ns * PAGES_PER_CPU));
+	zsim_est_add(e, 1, 1);
+	e->pages = n;
+}
+
 const struct zsim_generator zsim_gen_scan = {
 	.name = "scan",
 	.help = "One process writes --size of memory, then sweeps it front to back --passes times.",
 	.opts_size = sizeof(struct scan_opts),
 	.opts = scan_opts_tab,
 	.run = scan_run,
+	.estimate = scan_estimate,
 };

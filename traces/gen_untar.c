@@ -180,6 +180,65 @@ static int untar_run(struct zsim_gen *g, const void *vo)
 	return g->err;
 }
 
+#define EST_DRAW_MAX_FILES (1u << 20)   /* above: the tree is not drawn for the estimate */
+
+/*
+ * The events untar_run writes: the tree drawn again from the same seed (as
+ * zsim_gen_init leaves the generator; kbuild calls untar first, so its tree is
+ * the same), each file's events counted (FORMAT.md sizes).  Trees of more
+ * than EST_DRAW_MAX_FILES files are estimated without drawing: each file
+ * ends in a partial page half full on average.
+ */
+void zsim_gen_untar_estimate(const struct zsim_untar_opts *o, uint64_t seed, struct zsim_gen_estimate *e)
+{
+	double files = (double)o->files, pages;
+	zsim_est_add(e, 1, zsim_est_create("tar", 2));
+	zsim_est_add(e, 1, 1 + zsim_est_varint(2.0 * ZSIM_GEN_ANON_BASE) + zsim_est_varint(TAR_ANON_PAGES));
+	zsim_est_add(e, TAR_ANON_PAGES, 2);
+	double name = 1 + 1 + 1 + 15 + 1;   /* tag, fs, length, "dDDDDD/fFFFFFF.", "c" or "h" */
+	double ids = 0;
+	for (double lo = 1, n = 1; lo <= files; lo *= 128, n++)
+		ids += ((files < lo * 128 ? files : lo * 128 - 1) - lo + 1) * n;
+	if (o->files <= EST_DRAW_MAX_FILES) {
+		struct zsim_gen g;
+		zsim_gen_init(&g, NULL, seed);
+		struct zsim_tree_file *f = zsim_xcalloc(o->files, sizeof(*f));
+		draw_tree(&g, o, f);
+		pages = 0;
+		double cpu_bytes = 0, cpus = 0, debt = 0;
+		for (uint64_t i = 0; i < o->files; i++) {
+			pages += (double)ZSIM_DIV_ROUND_UP(f[i].bytes, ZSIM_PAGE_SIZE);
+			if (f[i].kind == ZSIM_TREE_OTHER)
+				e->bytes += 2;       /* "txt" */
+			debt += (double)f[i].bytes * TAR_NS_PER_BYTE;
+			if (debt >= 1) {
+				cpus++;
+				cpu_bytes += 1 + zsim_est_varint(floor(debt));
+				debt -= floor(debt);
+			}
+		}
+		free(f);
+		zsim_est_add(e, cpus, 0);
+		e->bytes += cpu_bytes;
+	} else {
+		pages = floor((double)o->tree_bytes / ZSIM_PAGE_SIZE) + files / 2;
+		double per = (double)o->tree_bytes / files * TAR_NS_PER_BYTE;
+		zsim_est_add(e, files, 1 + zsim_est_varint(per) + 1);   /* and "txt" for some */
+	}
+	zsim_est_add(e, files, name);
+	e->bytes += ids;
+	zsim_est_add(e, pages, 2);
+	e->bytes += files;                  /* each file's first page: a jump back to 0 */
+	zsim_est_add(e, 1, 1);
+	e->pages += TAR_ANON_PAGES + pages;
+	e->memory += files * (sizeof(struct zsim_tree_file) + sizeof(double));
+}
+
+static void untar_estimate(const void *vo, uint64_t seed, struct zsim_gen_estimate *e)
+{
+	zsim_gen_untar_estimate(vo, seed, e);
+}
+
 const struct zsim_generator zsim_gen_untar = {
 	.name = "untar",
 	.help = "A tar process writes a source tree of --tree-size bytes in --files files to the\n"
@@ -189,4 +248,5 @@ const struct zsim_generator zsim_gen_untar = {
 	.opts = untar_opts_tab,
 	.prepare = untar_prepare,
 	.run = untar_run,
+	.estimate = untar_estimate,
 };

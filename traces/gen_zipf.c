@@ -125,6 +125,26 @@ static int zipf_run(struct zsim_gen *g, const void *vo)
 	return g->err;
 }
 
+/* The events zipf_run writes, counted from the options (FORMAT.md sizes):
+ * the permutation makes every access a jump to a uniformly random page. */
+static void zipf_estimate(const void *vo, uint64_t seed, struct zsim_gen_estimate *e)
+{
+	const struct zipf_opts *o = vo;
+	(void)seed;
+	uint64_t npages = o->size / ZSIM_PAGE_SIZE;
+	double n = (double)npages, a = (double)o->accesses;
+	zsim_est_add(e, 1, zsim_est_create("kvstore", 1));
+	zsim_est_add(e, 1, 1 + zsim_est_varint(2.0 * ZSIM_GEN_ANON_BASE) + zsim_est_varint(n));
+	zsim_est_add(e, n, 2);
+	zsim_est_add(e, a, zsim_est_random_access(n) + (1 - o->read));
+	double cpus = (double)(o->accesses / OPS_PER_CPU) + (o->op_ns && o->accesses % OPS_PER_CPU ? 1 : 0);
+	if (o->op_ns)
+		zsim_est_add(e, cpus, 1 + zsim_est_varint((double)o->op_ns * OPS_PER_CPU));
+	zsim_est_add(e, 1, 1);
+	e->pages = n;
+	e->memory = n * sizeof(uint32_t);   /* the rank -> page permutation */
+}
+
 const struct zsim_generator zsim_gen_zipf = {
 	.name = "zipf",
 	.help = "A key-value store of --size loads every page, then makes --accesses accesses\n"
@@ -132,4 +152,5 @@ const struct zsim_generator zsim_gen_zipf = {
 	.opts_size = sizeof(struct zipf_opts),
 	.opts = zipf_opts_tab,
 	.run = zipf_run,
+	.estimate = zipf_estimate,
 };

@@ -67,6 +67,7 @@ static const char *const kind_names[ZSIM_EV_KIND_MAX] = {
 	[ZSIM_EV_FILE_READ] = "fread", [ZSIM_EV_FILE_WRITE] = "fwrite",
 	[ZSIM_EV_FILE_TRUNCATE] = "ftruncate", [ZSIM_EV_FILE_UNLINK] = "funlink",
 	[ZSIM_EV_CPU] = "cpu", [ZSIM_EV_SLEEP] = "sleep",
+	[ZSIM_EV_WAKE] = "wake", [ZSIM_EV_PARK] = "park",
 };
 
 const char *zsim_ev_kind_name(unsigned kind)
@@ -799,6 +800,11 @@ static int read_other(struct zsim_trace_reader *r, const uint8_t *ev0, struct zs
 	case ZSIM_EV_WAIT:
 		U32(ev->target, "waited-for pid");
 		break;
+	case ZSIM_EV_WAKE:
+		U32(ev->target, "woken pid");
+		if (!ev->target)
+			return rfail(r, ev0, "wake of pid 0");
+		break;
 	case ZSIM_EV_MAP:
 	case ZSIM_EV_UNMAP:
 		VARINT(v, "page");
@@ -978,6 +984,7 @@ struct zsim_trace_writer {
 	struct coder c;
 	int fd;
 	bool to_stdout;
+	bool discard;                 /* zsim_trace_create(NULL): count, write nothing */
 	ZSTD_CCtx *z;
 	uint8_t *zout;
 	size_t zout_cap;
@@ -1026,6 +1033,8 @@ static int wsys(struct zsim_trace_writer *w, const char *what)
 
 static int write_all(struct zsim_trace_writer *w, const uint8_t *b, size_t n)
 {
+	if (w->discard)
+		return 0;
 	while (n) {
 		ssize_t k = write(w->fd, b, n);
 		if (k < 0 && errno == EINTR)
@@ -1089,19 +1098,21 @@ int zsim_trace_create(const char *path, const struct zsim_trace_header *h,
 	for (uint32_t i = 0; !bad && i < h->nr_content; i++) {
 		char m[160];
 		if (check_content(&w->c, &h->content[i], m, sizeof(m))) {
-			snprintf(err, errlen, "%s: content table entry %u: %s", path, i, m);
+			snprintf(err, errlen, "%s: content table entry %u: %s", path ? path : "(counting)", i, m);
 			free(w);
 			return ZSIM_EINVAL;
 		}
 	}
 	if (bad) {
-		snprintf(err, errlen, "%s: %s", path, bad);
+		snprintf(err, errlen, "%s: %s", path ? path : "(counting)", bad);
 		free(w);
 		return ZSIM_EINVAL;
 	}
-	w->path = zsim_xstrdup(path);
+	w->path = zsim_xstrdup(path ? path : "(counting)");
 	w->fd = -1;
-	if (strcmp(path, "-") == 0) {
+	if (!path) {
+		w->discard = w->to_stdout = true;
+	} else if (strcmp(path, "-") == 0) {
 		w->fd = 1;
 		w->to_stdout = true;
 	} else {
@@ -1272,6 +1283,10 @@ int zsim_trace_write(struct zsim_trace_writer *w, const struct zsim_event *ev)
 	}
 	/* Validate before writing anything. */
 	switch (kind) {
+	case ZSIM_EV_WAKE:
+		if (!ev->target)
+			return wbad(w, "wake of pid 0");
+		break;
 	case ZSIM_EV_CPU:
 	case ZSIM_EV_SLEEP:
 		if (ev->ns > ZSIM_TRACE_MAX_NS)
@@ -1332,6 +1347,7 @@ int zsim_trace_write(struct zsim_trace_writer *w, const struct zsim_event *ev)
 		ps->alive = 0;
 		break;
 	case ZSIM_EV_WAIT:
+	case ZSIM_EV_WAKE:
 		p = put_varint(p, ev->target);
 		break;
 	case ZSIM_EV_MAP:

@@ -30,6 +30,33 @@ ln -s "$T/newdir" "$T/linkdir"
 hostile "--out a symlink to results" "--out .*linkdir: exists and is not a zsim results directory" \
 	"$ZSIM" --trace "$T/one.txt.trc" --config "$T/m.json" --out "$T/linkdir"
 
+# config zeros that would switch a model off: refused naming the JSON path, exit 1
+cfg0() { # NAME JSON-FRAGMENT PATTERN
+	printf '{ "machine": { "ram": "64M" }, %s }' "$2" > "$T/z0.json"
+	hostile "$1" "$3" "$ZSIM" --print-config --config "$T/z0.json"
+	"$ZSIM" --print-config --config "$T/z0.json" > /dev/null 2>&1
+	check "$1: exit status 1" [ $? -eq 1 ]
+}
+cfg0 "pe_cycles 0 (wear silently off)" \
+	'"devices": { "d": { "type": "ssd", "size": "1G", "pe_cycles": 0 } }, "swap": [ { "device": "d" } ]' \
+	'^zsim: .*z0.json: \$\.devices\.d\.pe_cycles: expected an integer from 1 to 10000000$'
+cfg0 "emmc pe_cycles 0" \
+	'"devices": { "e": { "type": "emmc", "size": "1G", "pe_cycles": "0" } }, "swap": [ { "device": "e" } ]' \
+	'\$\.devices\.e\.pe_cycles: expected an integer from 1'
+cfg0 "zswap max_pool_percent 0 (every store refused)" \
+	'"devices": { "d": { "type": "ssd", "size": "1G" } }, "swap": [ { "device": "d" } ], "zswap": { "max_pool_percent": 0 }' \
+	'\$\.zswap\.max_pool_percent: expected an integer from 1 to 100'
+cfg0 "tmpfs size 0 (the kernel's 'no limit')" '"filesystems": { "t": { "type": "tmpfs", "size": 0 } }' \
+	'\$\.filesystems\.t\.size: at least one page'
+cfg0 "tmpfs size 100 bytes (0 pages)" '"filesystems": { "t": { "type": "tmpfs", "size": 100 } }' \
+	'\$\.filesystems\.t\.size: at least one page'
+printf '{ "machine": { "ram": "64M" }, "devices": { "d": { "type": "ssd", "size": "1G", "pe_cycles": 1 } }, "swap": [ { "device": "d" } ], "zswap": { "max_pool_percent": 1 }, "filesystems": { "src": { "type": "tmpfs", "size": 4096 } } }' > "$T/z1.json"
+check "pe_cycles 1, max_pool_percent 1, a one-page tmpfs are taken as given" \
+	sh -c "'$ZSIM' --print-config --config '$T/z1.json' | grep -q '\"pe_cycles\": 1,' &&
+	'$ZSIM' --print-config --config '$T/z1.json' | grep -q '\"max_pool_percent\": 1,'"
+"$ZSIM" --trace "$T/one.txt.trc" --config "$T/z1.json" --out "$T/z1" --quiet
+check "... and a run on them reports the flash's wear" grep -q '"life_used"' "$T/z1/summary.json"
+
 # config times: at most 2^62 ns, so what prints back loads back
 printf '{ "machine": { "ram": "32M" }, "mm": { "sample_interval": "10000000000000000000ns" } }' > "$T/t.json"
 hostile "a time past 2^63 ns" "sample_interval: expected a time with a unit .* below 2\^62 ns" \

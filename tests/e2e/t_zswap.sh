@@ -66,7 +66,7 @@ bad "without a swap device" '\$\.zswap: zswap caches pages on their way to a swa
 	'{"machine":{"ram":"128M"},"zswap":{}}'
 bad "a zpool the profile lacks" "\\\$\\.zswap\\.zpool: zpool 'zbud' is not one zswap has in kernel 6\\.18" \
 	"$(board 6.18 '{"zpool":"zbud"}')"
-bad "percent out of range" '\$\.zswap\.max_pool_percent: expected an integer from 0 to 100' \
+bad "percent out of range" '\$\.zswap\.max_pool_percent: expected an integer from 1 to 100' \
 	"$(board 6.18 '{"max_pool_percent":101}')"
 bad "an unknown key" "\\\$\\.zswap: unknown key 'pool' \\(known: " "$(board 6.18 '{"pool":"zsmalloc"}')"
 bad "zswap is not a device" "\\\$\\.zswap: zswap is not a device: it has no 'size'" "$(board 6.18 '{"size":"1G"}')"
