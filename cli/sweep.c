@@ -63,6 +63,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -226,7 +227,7 @@ int zsim_jobs_run(const struct zsim_job *jobs, size_t n, unsigned workers, bool 
 	double *t0 = zsim_xcalloc(workers, sizeof(*t0));
 	struct prog p = { progress, isatty(2), zsim_wall_s(), 0, 0, n, 0, 0, 0, 0, 0, workers };
 	for (size_t i = 0; i < n; i++)
-		st[i] = (struct zsim_job_status){ -1, false, 0 };
+		st[i] = (struct zsim_job_status){ -1, false, 0, 0 };
 	sweep_signal = 0;
 	zsim_signals_install(&sweep_signal);
 	size_t next = 0;
@@ -268,7 +269,8 @@ int zsim_jobs_run(const struct zsim_job *jobs, size_t n, unsigned workers, bool 
 		if (!p.running)
 			break;
 		int ws;
-		pid_t got = waitpid(-1, &ws, 0);
+		struct rusage ru;
+		pid_t got = wait4(-1, &ws, 0, &ru);
 		if (got < 0) {
 			if (errno == EINTR) {
 				if (sweep_signal && !forwarded) {
@@ -291,6 +293,8 @@ int zsim_jobs_run(const struct zsim_job *jobs, size_t n, unsigned workers, bool 
 		size_t i = idx[w];
 		st[i].status = wait_status(ws);
 		st[i].wall_s = zsim_wall_s() - t0[w];
+		st[i].cpu_s = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6 +
+			      (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6;
 		p.finished++;
 		p.ran++;
 		p.run_sum += st[i].wall_s;
@@ -1884,10 +1888,10 @@ int zsim_cmd_sweep(int argc, char **argv)
 		sig = zsim_jobs_run(jobs + start, count - start, workers, o.force, !o.quiet && !o.only, st + start);
 	double wall = zsim_wall_s() - t0;
 	size_t failed = 0, ran = 0;
-	double sum = 0;
+	double sum = 0, cpu = 0;
 	for (size_t i = 0; i < count; i++) {
 		if (!st[i].skipped && st[i].status != -1)
-			ran++, sum += st[i].wall_s;
+			ran++, sum += st[i].wall_s, cpu += st[i].cpu_s;
 		if (!st[i].skipped && !zsim_job_completed(st[i].status) && !(sig && st[i].status == 128 + sig))
 			failed++;
 	}
@@ -1917,8 +1921,8 @@ int zsim_cmd_sweep(int argc, char **argv)
 		for (size_t i = 0; i < count; i++)
 			skipped += st[i].skipped;
 		printf("%zu runs: %zu run now, %zu done before, %zu failed; %.2f s wall on %u workers; "
-		       "run times sum %.2f s (mean %.3f s)\n", count, ran, skipped, failed, wall, w, sum,
-		       ran ? sum / (double)ran : 0.0);
+		       "run times sum %.2f s (mean %.3f s), CPU %.2f s\n", count, ran, skipped, failed, wall, w, sum,
+		       ran ? sum / (double)ran : 0.0, cpu);
 	}
 	rc = merge_and_plot(&sw, dir, &o, o.quiet);
 	if (failed) {

@@ -44,6 +44,7 @@ struct zsim_job_status {
 	int status;        /* exit status (0, 4: completed), 128 + signal if killed; -1: not run */
 	bool skipped;      /* already done before (zsim_job_done), so not run */
 	double wall_s;     /* its wall time (0 if skipped) */
+	double cpu_s;      /* its CPU time, user + system (0 if skipped) */
 };
 
 /* Is dir a complete run's results (summary.json present, not interrupted)? */
