@@ -27,3 +27,15 @@ apt-get update -qq >/dev/null && apt-get install -y -qq $missing >/dev/null || {
 	echo "zsim: apt-get install -y$missing failed" >&2
 	exit 1
 }
+# Debian's munge, slurmctld and slurmd start and enable their services when
+# installed on a systemd machine; the sweep test runs its own, so what this
+# script just installed is stopped and disabled again (an earlier install is
+# left alone).
+if [ -d /run/systemd/system ] && command -v systemctl > /dev/null 2>&1; then
+	for svc in munge slurmctld slurmd; do
+		case " $missing " in
+		*" $svc "*) systemctl disable --now "$svc" > /dev/null 2>&1 || true ;;
+		esac
+	done
+fi
+exit 0
