@@ -298,7 +298,7 @@ int zsim_jobs_run(const struct zsim_job *jobs, size_t n, unsigned workers, bool 
 		p.finished++;
 		p.ran++;
 		p.run_sum += st[i].wall_s;
-		if (!zsim_job_completed(st[i].status))
+		if (!zsim_job_completed(st[i].status) && !sweep_signal)
 			p.failed++;
 		if (sweep_signal && !forwarded) {
 			forwarded = true;
@@ -1892,12 +1892,12 @@ int zsim_cmd_sweep(int argc, char **argv)
 	for (size_t i = 0; i < count; i++) {
 		if (!st[i].skipped && st[i].status != -1)
 			ran++, sum += st[i].wall_s, cpu += st[i].cpu_s;
-		if (!st[i].skipped && !zsim_job_completed(st[i].status) && !(sig && st[i].status == 128 + sig))
+		if (!st[i].skipped && !zsim_job_completed(st[i].status) && !sig)
 			failed++;
 	}
 	if (sig) {
 		fprintf(stderr, "zsim sweep: interrupted; runs not done are left for the next `zsim sweep` (resume)\n");
-		rc = 128 + sig;
+		rc = sig;   /* 128 + the signal */
 		goto done;
 	}
 	for (size_t i = 0; i < count; i++)
