@@ -101,7 +101,7 @@ const char *zsim_self_exe(void)
 pid_t zsim_job_start(const struct zsim_job *j, char *err, size_t errlen)
 {
 	const char *self = zsim_self_exe();
-	size_t max = 8 + 2 * ((size_t)j->nsets + j->ntraces), n = 0;
+	size_t max = 10 + 2 * ((size_t)j->nsets + j->ntraces), n = 0;   /* 9 fixed, with the NULL */
 	const char **av = zsim_xcalloc(max, sizeof(*av));
 	char seed[32];
 	av[n++] = self;
@@ -413,7 +413,7 @@ static void name_runs(struct zsim_sweep *sw)
 			safe_name(rd, sizeof(rd), s);
 		}
 		rd[SWEEP_NAME_MAX] = '\0';
-		snprintf(run->id, sizeof(run->id), "%s-%016llx", rd, (unsigned long long)XXH64_digest(h));
+		snprintf(run->id, sizeof(run->id), "%.48s-%016llx", rd, (unsigned long long)XXH64_digest(h));
 		XXH64_freeState(h);
 	}
 }
@@ -840,8 +840,8 @@ void zsim_sweep_job(const struct zsim_sweep *sw, size_t i, const char *dir, char
 		    struct zsim_job *j)
 {
 	const struct zsim_sweep_run *r = &sw->runs[i];
-	snprintf(outbuf, 4200, "%s/runs/%s", dir, r->id);
-	snprintf(logbuf, 4200, "%s/logs/%s.log", dir, r->id);
+	snprintf(outbuf, 4200, "%.4000s/runs/%s", dir, r->id);
+	snprintf(logbuf, 4200, "%.4000s/logs/%s.log", dir, r->id);
 	*j = (struct zsim_job){ sw->base, (const char *const *)r->sets, r->nsets,
 				(const char *const *)sw->traces[r->traceset], (unsigned)sw->ntraces[r->traceset],
 				sw->nseeds > 0, sw->nseeds ? sw->seeds[r->seed] : 0, outbuf, logbuf };
@@ -948,7 +948,7 @@ static int table_load(const struct zsim_sweep *sw, const char *dir, struct table
 	char path[4300], msg[1024];
 	size_t cap = 0;
 	for (size_t r = 0; r < sw->nruns; r++) {
-		snprintf(path, sizeof(path), "%s/runs/%s", dir, sw->runs[r].id);
+		snprintf(path, sizeof(path), "%.4000s/runs/%s", dir, sw->runs[r].id);
 		if (!zsim_job_done(path)) {
 			(*missing)++;
 			continue;
@@ -1028,7 +1028,7 @@ int zsim_sweep_merge(const struct zsim_sweep *sw, const char *dir, size_t *missi
 		return rc;
 	}
 	char path[4300], tmp[4400];
-	snprintf(path, sizeof(path), "%s/sweep.csv", dir);
+	snprintf(path, sizeof(path), "%.4000s/sweep.csv", dir);
 	FILE *f = open_tmp(path, tmp, sizeof(tmp), err, errlen);
 	if (!f) {
 		table_free(&t, sw->nruns);
@@ -1117,7 +1117,7 @@ int zsim_sweep_merge(const struct zsim_sweep *sw, const char *dir, size_t *missi
 			json_object_set_new(root, "goals", json_string(sw->goals));
 		json_object_set_new(root, "runs", rows);
 		rows = NULL;
-		snprintf(path, sizeof(path), "%s/sweep.json", dir);
+		snprintf(path, sizeof(path), "%.4000s/sweep.json", dir);
 		f = open_tmp(path, tmp, sizeof(tmp), err, errlen);
 		if (!f)
 			rc = ZSIM_ESYS;
@@ -1244,7 +1244,7 @@ static int sweep_plot(const struct zsim_sweep *sw, const char *dir, const char *
 	}
 	size_t nb = bk >= 0 ? sw->nvalues[bk] : 1;
 	char plots[4300], base[600], dat[5000], gpath[5000];
-	snprintf(plots, sizeof(plots), "%s/plots", dir);
+	snprintf(plots, sizeof(plots), "%.4000s/plots", dir);
 	mkdir(plots, 0777);
 	char sx[128] = "", sy[128] = "", sb[128] = "";
 	safe_name(sx, sizeof(sx), parts[0]);
@@ -1568,17 +1568,17 @@ static int prepare_out(const struct zsim_sweep *sw, const char *dir, bool write_
 {
 	char p[4300], tmp[4400];
 	int rc = mkdir_p(dir, err, errlen);
-	snprintf(p, sizeof(p), "%s/runs", dir);
+	snprintf(p, sizeof(p), "%.4000s/runs", dir);
 	if (rc == 0)
 		rc = mkdir_p(p, err, errlen);
-	snprintf(p, sizeof(p), "%s/logs", dir);
+	snprintf(p, sizeof(p), "%.4000s/logs", dir);
 	if (rc == 0)
 		rc = mkdir_p(p, err, errlen);
 	if (rc < 0 || !write_spec)
 		return rc;
 	json_t *spec = zsim_sweep_to_json(sw);
 	json_object_set_new(spec, "out", json_string(dir));
-	snprintf(p, sizeof(p), "%s/spec.json", dir);
+	snprintf(p, sizeof(p), "%.4000s/spec.json", dir);
 	FILE *f = open_tmp(p, tmp, sizeof(tmp), err, errlen);
 	if (!f)
 		rc = ZSIM_ESYS;
@@ -1594,11 +1594,11 @@ static int prepare_out(const struct zsim_sweep *sw, const char *dir, bool write_
 static int emit_jobs(const struct zsim_sweep *sw, const char *dir, const char *kind, char *err, size_t errlen)
 {
 	char p[4300], tmp[4400], spec[4300];
-	snprintf(spec, sizeof(spec), "%s/spec.json", dir);
+	snprintf(spec, sizeof(spec), "%.4000s/spec.json", dir);
 	const char *self = zsim_self_exe();
 	int rc;
 	if (!strcmp(kind, "parallel")) {
-		snprintf(p, sizeof(p), "%s/jobs.txt", dir);
+		snprintf(p, sizeof(p), "%.4000s/jobs.txt", dir);
 		FILE *f = open_tmp(p, tmp, sizeof(tmp), err, errlen);
 		if (!f)
 			return ZSIM_ESYS;
@@ -1621,7 +1621,7 @@ static int emit_jobs(const struct zsim_sweep *sw, const char *dir, const char *k
 		return 0;
 	}
 	if (!strcmp(kind, "slurm")) {
-		snprintf(p, sizeof(p), "%s/runs.txt", dir);
+		snprintf(p, sizeof(p), "%.4000s/runs.txt", dir);
 		FILE *f = open_tmp(p, tmp, sizeof(tmp), err, errlen);
 		if (!f)
 			return ZSIM_ESYS;
@@ -1631,7 +1631,7 @@ static int emit_jobs(const struct zsim_sweep *sw, const char *dir, const char *k
 			return rc;
 		char runs[4300];
 		snprintf(runs, sizeof(runs), "%s", p);
-		snprintf(p, sizeof(p), "%s/sweep.sbatch", dir);
+		snprintf(p, sizeof(p), "%.4000s/sweep.sbatch", dir);
 		f = open_tmp(p, tmp, sizeof(tmp), err, errlen);
 		if (!f)
 			return ZSIM_ESYS;
@@ -1703,7 +1703,7 @@ static int merge_and_plot(const struct zsim_sweep *sw, const char *dir, const st
 	if (missing) {
 		for (size_t r = 0; r < sw->nruns; r++) {
 			char p[4300];
-			snprintf(p, sizeof(p), "%s/runs/%s", dir, sw->runs[r].id);
+			snprintf(p, sizeof(p), "%.4000s/runs/%s", dir, sw->runs[r].id);
 			if (!zsim_job_done(p)) {
 				fprintf(stderr, "zsim sweep: %s: %zu of %zu runs have no complete results (the first: %s)\n",
 					dir, missing, sw->nruns, sw->runs[r].id);
@@ -1759,6 +1759,10 @@ int zsim_cmd_sweep(int argc, char **argv)
 	char dirbuf[4300];
 	const char *dir;
 	if (o.merge) {
+		if (strlen(o.merge) > 4000) {
+			fprintf(stderr, "zsim sweep: --merge: name too long (at most 4000 bytes)\n");
+			return ZSIM_EXIT_USAGE;
+		}
 		snprintf(dirbuf, sizeof(dirbuf), "%s/spec.json", o.merge);
 		if (access(dirbuf, F_OK) != 0) {
 			fprintf(stderr, "zsim sweep: --merge %s: no spec.json there (not a sweep's output directory)\n",
@@ -1809,6 +1813,11 @@ int zsim_cmd_sweep(int argc, char **argv)
 		dirbuf[n - 1] = '\0';
 	dir = dirbuf;
 	int rc = ZSIM_EXIT_OK;
+	if (strlen(dir) > 4000) {
+		fprintf(stderr, "zsim sweep: --out: name too long (at most 4000 bytes as an absolute path)\n");
+		rc = ZSIM_EXIT_USAGE;
+		goto out;
+	}
 	if (o.check) {
 		if (!o.quiet)
 			printf("%s: %zu runs, every config checked\n", sw.name, sw.nruns);
@@ -1817,7 +1826,7 @@ int zsim_cmd_sweep(int argc, char **argv)
 	if (o.list) {
 		for (size_t r = 0; r < sw.nruns; r++) {
 			char p[4300];
-			snprintf(p, sizeof(p), "%s/runs/%s", dir, sw.runs[r].id);
+			snprintf(p, sizeof(p), "%.4000s/runs/%s", dir, sw.runs[r].id);
 			printf("%s %s traces=%s", sw.runs[r].id, zsim_job_done(p) ? "done" : "todo",
 			       sw.traceset_name[sw.runs[r].traceset]);
 			if (sw.nseeds)
