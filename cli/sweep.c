@@ -1267,6 +1267,7 @@ static int sweep_plot(const struct zsim_sweep *sw, const char *dir, const char *
 		return ZSIM_ESYS;
 	}
 	/* one gnuplot data block per line: x, mean y, runs averaged */
+	double ymin = INFINITY;
 	for (size_t b = 0; b < nb; b++) {
 		fprintf(d, "# %s\n", bk >= 0 ? sw->values[bk][b] : y);
 		size_t *order = zsim_xcalloc(nx, sizeof(*order));
@@ -1291,8 +1292,10 @@ static int sweep_plot(const struct zsim_sweep *sw, const char *dir, const char *
 					cnt++;
 				}
 			}
-			if (cnt)
+			if (cnt) {
 				fprintf(d, "%.17g %.17g %zu\n", numeric ? xv[i] : (double)i, sum / (double)cnt, cnt);
+				ymin = fmin(ymin, sum / (double)cnt);
+			}
 		}
 		free(order);
 		fputs("\n\n", d);
@@ -1304,16 +1307,23 @@ static int sweep_plot(const struct zsim_sweep *sw, const char *dir, const char *
 		fputs("set terminal svg size 900,560 font 'sans,10' noenhanced background '#ffffff'\n", gp);
 	fputs("set output ", gp);
 	gp_str(gp, out);
-	snprintf(buf, sizeof(buf), "%s against %s%s%s (mean over the other parameters; %zu of %zu runs)", y, parts[0],
-		 bk >= 0 ? ", a line per " : "", bk >= 0 ? parts[2] : "", sw->nruns - missing, sw->nruns);
+	char text[1024];   /* not buf: parts[] point into it */
+	snprintf(text, sizeof(text), "%s against %s%s%s", y, parts[0], bk >= 0 ? ", a line per " : "",
+		 bk >= 0 ? parts[2] : "");
 	fputs("\nset title ", gp);
-	gp_str(gp, buf);
+	gp_str(gp, text);
+	snprintf(text, sizeof(text), "each point the mean over the other parameters; %zu of %zu runs",
+		 sw->nruns - missing, sw->nruns);
+	fputs(" . \"\\n\" . ", gp);
+	gp_str(gp, text);
 	fputs("\nset grid lc rgb '#dddddd'\nset key outside right top\nset xlabel ", gp);
-	snprintf(buf, sizeof(buf), "%s%s", parts[0], sizes ? " (MiB)" : "");
-	gp_str(gp, buf);
+	snprintf(text, sizeof(text), "%s%s", parts[0], sizes ? " (MiB)" : "");
+	gp_str(gp, text);
 	fputs("\nset ylabel ", gp);
 	gp_str(gp, y);
 	fputs("\nset offsets graph 0.05, graph 0.05, graph 0.05, graph 0.05\n", gp);
+	if (ymin >= 0)
+		fputs("set yrange [0:*]\n", gp);
 	if (!numeric) {
 		fputs("set xtics (", gp);
 		for (size_t i = 0; i < nx; i++) {
@@ -1379,14 +1389,14 @@ static const struct zsim_opt_type kv_type = { ZSIM_OPTK_CUSTOM, "KEY=VALUE", lis
 static const struct zsim_opt_type tracel_type = { ZSIM_OPTK_CUSTOM, "FILE", list_opt };
 static const struct zsim_opt_type id_type = { ZSIM_OPTK_STRING, "ID", NULL };
 static const struct zsim_opt_type kind_type = { ZSIM_OPTK_STRING, "KIND", NULL };
-static const struct zsim_opt_type xy_type = { ZSIM_OPTK_STRING, "X,Y[,BY]", NULL };
+static const struct zsim_opt_type xy_type = { ZSIM_OPTK_CUSTOM, "X,Y[,BY]", list_opt };
 static const struct zsim_opt_type seeds_type = { ZSIM_OPTK_STRING, "N,N..", NULL };
 
 struct sweep_opts {
 	uint64_t jobs;
-	const char *out, *only, *merge, *emit, *plot, *config, *seeds;
+	const char *out, *only, *merge, *emit, *config, *seeds;
 	char format[ZSIM_OPT_NAME_MAX];
-	struct arg_list grid, sets, traces;
+	struct arg_list grid, sets, traces, plots;
 	bool list, check, force, quiet, help;
 };
 
@@ -1408,8 +1418,8 @@ static const struct zsim_opt sweep_opts[] = {
 	  "write jobs for another engine instead of running: parallel (GNU parallel) or slurm (sbatch array)", 0 },
 	{ "merge", ZSIM_OPT_DIR, SW_OFF(merge), NULL, 0, 0,
 	  "rebuild DIR/sweep.csv and sweep.json from DIR/spec.json and DIR/runs/ (no SPEC)", 0 },
-	{ "plot", &xy_type, SW_OFF(plot), NULL, 0, 0,
-	  "also plot summary key Y against grid key X, a line per value of BY (DIR/plots/)", 0 },
+	{ "plot", &xy_type, SW_OFF(plots), NULL, 0, 0,
+	  "also plot summary key Y against grid key X, a line per value of BY (DIR/plots/; repeatable)", 0 },
 	{ "format", ZSIM_OPT_NAME, SW_OFF(format), "png", 0, 0,
 	  "--plot's format: png or svg", 0 },
 	{ "config", ZSIM_OPT_FILE, SW_OFF(config), NULL, 0, 0,
@@ -1691,9 +1701,9 @@ static int merge_and_plot(const struct zsim_sweep *sw, const char *dir, const st
 	if (!quiet)
 		printf("table: %s/sweep.csv, %s/sweep.json (%zu runs%s)\n", dir, dir, sw->nruns,
 		       missing ? ", some without results" : "");
-	if (o->plot) {
+	for (unsigned i = 0; i < o->plots.n; i++) {
 		char out[5000];
-		if (sweep_plot(sw, dir, o->plot, o->format, out, sizeof(out), err, sizeof(err)) < 0) {
+		if (sweep_plot(sw, dir, o->plots.v[i], o->format, out, sizeof(out), err, sizeof(err)) < 0) {
 			fprintf(stderr, "zsim sweep: %s\n", err);
 			return ZSIM_EXIT_ERROR;
 		}

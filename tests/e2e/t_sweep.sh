@@ -146,6 +146,10 @@ check "sweep: its results equal the local sweep's" \
 
 # ---- --plot ----
 if command -v gnuplot > /dev/null 2>&1; then
+	"$ZSIM" sweep --merge "$W/out1" --plot devices.zram0.size,oom,devices.zram0.comp \
+		--plot devices.zram0.size,major_fault_latency_ns.p99,devices.zram0.comp --format svg -q
+	check "sweep: --plot twice: p99 against zram size as well (SVG)" \
+		grep -q '<svg' "$W/out1/plots/major_fault_latency_ns.p99-vs-devices.zram0.size-by-devices.zram0.comp.svg"
 	"$ZSIM" sweep --merge "$W/out1" --plot devices.zram0.size,oom,devices.zram0.comp -q
 	check "sweep: --plot draws OOM kills against zram size, a line per codec" \
 		[ -s "$W/out1/plots/outcome.oom_kills-vs-devices.zram0.size-by-devices.zram0.comp.png" ]
