@@ -53,5 +53,7 @@ printf '  sum of the runs'"'"' times %.1f s (mean %.3f s per run in the sweep): 
 	"$sum" "$mean" "$(echo "$sum / $wall" | bc -l)" "$cores"
 printf '  CPU time of the runs %.1f s (%.3f s per run): %.0f%% of %s cores over the wall time (the rest went to other work on this machine)\n' \
 	"$cpu" "$(echo "$cpu / $runs" | bc -l)" "$(echo "100 * $cpu / ($wall * $cores)" | bc -l)" "$cores"
+printf '  CPU per run in the sweep / one at a time = %.2f (1.00: runs side by side cost no extra work)\n' \
+	"$(echo "$cpu / $runs / $percpu" | bc -l)"
 printf '  runs x time per run / cores = %s x %.3f s / %s = %.1f s; the wall time is %.2fx that (target: close to 1)\n' \
 	"$runs" "$per" "$cores" "$pred" "$(echo "$wall / $pred" | bc -l)"
