@@ -42,3 +42,6 @@ echo "== FTL model (tiers/ftl.c): simulator time per simulated host write, 4 GiB
 
 echo
 sh "$(dirname "$0")/sim_bench.sh" "$ZSIM" "$tmp"
+
+echo
+sh "$(dirname "$0")/sweep_bench.sh" "$ZSIM" "$tmp"

@@ -10,6 +10,7 @@
  */
 #include "cli.h"
 #include "compare.h"
+#include "sweep.h"
 #include "../codecs/codec.h"
 #include "../traces/content.h"
 #include "../core/kprofile.h"
@@ -48,6 +49,8 @@ static const struct command {
 	  zsim_cmd_report },
 	{ "play", "[options] TRACE...", "run traces against this machine's kernel; record its counters as zsim does",
 	  zsim_cmd_play },
+	{ "sweep", "SPEC.json [-j N] [--emit K]", "a grid of configs x traces x seeds on every core; one merged table",
+	  zsim_cmd_sweep },
 	{ "help", "[COMMAND...]", "this help, or a command's (zsim help trace gen hogger)", cmd_help },
 };
 

@@ -27,7 +27,7 @@ check "--print-config in any order" cmp -s "$T/pc1" "$T/pc2"
 "$ZSIM" --help > "$T/help" 2>&1
 "$ZSIM" help > "$T/help2" 2>&1
 check "zsim help is zsim --help" cmp -s "$T/help" "$T/help2"
-for c in run fill corpus calibrate trace compare plot report help; do
+for c in run fill corpus calibrate trace compare plot report sweep help; do
 	check "--help lists the command $c" grep -q "^  $c " "$T/help"
 done
 for o in --trace --config --out --seed --set --format --json --quiet --print-config --check --list --version; do
@@ -43,7 +43,7 @@ check "zsim help trace import FORMAT" sh -c "'$ZSIM' help trace import lackey | 
 
 # Bad command lines: one line, non-zero, nothing written.
 expect_error "help for an unknown command lists the known ones" \
-	"^zsim help: unknown command 'nosuch' \(known: run, fill, corpus, calibrate, trace, compare, plot, report, play, help\)$" \
+	"^zsim help: unknown command 'nosuch' \(known: run, fill, corpus, calibrate, trace, compare, plot, report, play, sweep, help\)$" \
 	"$ZSIM" help nosuch
 expect_error "unknown command lists the known ones" "^zsim: unknown command 'frob' \(known: run, fill" "$ZSIM" frob
 expect_error "a run option missing its value" "^zsim: option '--out' needs a value$" \
