@@ -5,8 +5,8 @@
 # hogger and service traces (120 runs) on every core, printing runs, wall time, the sum of the runs' times and how the
 # wall time compares with runs x time per run / cores.  Needs the standard
 # traces (make traces); says so and skips without them.  A run of
-# configs/zram.json spends ~0.06 s of CPU before simulating anything (its
-# 16 GiB SSD's FTL is preconditioned: "precondition": true; 0.3 s before the
+# configs/zram.json spends ~0.13 s of CPU before simulating anything (its
+# 16 GiB SSD's FTL is preconditioned: "precondition": true; 0.4 s before the
 # preconditioning prefetched), so that fixed cost is part of the time per run here.
 # Usage: sweep_bench.sh ZSIM TMPDIR
 set -eu
