@@ -1642,7 +1642,8 @@ int zsim_cmd_plan(int argc, char **argv)
 		}
 	}
 	printf("runs: %zu of %zu configs (%s)\n", pl->runs, pl->grid,
-	       o->exhaustive ? "exhaustive" : "bisection and the monotone assumption spared the rest");
+	       o->exhaustive ? "exhaustive" : pl->runs == pl->grid ? "none could be spared"
+	       : "bisection and the monotone assumption spared the rest");
 
 	/* files, then the rename */
 	char path[4400];
