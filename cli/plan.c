@@ -375,9 +375,14 @@ static void goal_resolve(struct goal *g)
 	} else {
 		snprintf(g->pattern, sizeof(g->pattern), "%s", k);
 	}
-	size_t n = strlen(g->pattern);
-	g->is_time = g->kind == GOAL_QUANTILE || (n > 3 && !strcmp(g->pattern + n - 3, "_ns")) ||
-		     strstr(g->pattern, "_ns.") || strstr(g->pattern, "latency");
+	/* compare's alias, if the key is one, says what it stands for */
+	const char *pat = g->pattern;
+	for (size_t i = 0; zsim_failon_aliases[i][0]; i++)
+		if (!strcmp(zsim_failon_aliases[i][0], k))
+			pat = zsim_failon_aliases[i][1];
+	size_t n = strlen(pat);
+	g->is_time = g->kind == GOAL_QUANTILE || (n > 3 && !strcmp(pat + n - 3, "_ns")) || strstr(pat, "_ns.") ||
+		     strstr(pat, "latency") || (n > 4 && !strcmp(pat + n - 4, "_ns*"));
 	g->late = !strncmp(g->pattern, "runtime_ns.", 11) || !strncmp(g->pattern, "process.", 8) ||
 		  !strncmp(g->pattern, "runtime.", 8) || !strncmp(g->pattern, "events.", 7) ||
 		  !strcmp(g->pattern, "runtime");

@@ -92,3 +92,13 @@ bad "plan: two duties" "^zsim plan: --goal 'flash_years>=5 at 8h/day': position 
 	--vary machine.ram=48M,64M --goal 'flash_years>=1 at 1 run/day' --goal 'flash_years>=5 at 8h/day'
 bad "plan: a knob varied twice" "^zsim plan: --vary 'machine\.ram=64M': position 1: machine\.ram is already varied" \
 	--vary machine.ram=48M --vary machine.ram=64M --goal no-oom
+
+# SIGTERM in the middle: exit 143, no directory, no temporary one
+plan --out "$T/sig" --exhaustive > /dev/null 2>&1 &
+pid=$!
+sleep 1
+kill -TERM $pid
+wait $pid
+rc=$?
+check "plan: SIGTERM ends the plan with 143" [ "$rc" -eq 143 ]
+check "plan: after SIGTERM nothing is left" [ -z "$(ls -d "$T"/sig* 2>/dev/null)" ]
