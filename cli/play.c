@@ -12,7 +12,8 @@
  * from its trace parent, because the trace's processes start with an empty
  * address space as zsim's do; the child then waits until its parent reaches
  * the create event in its own stream, so it starts when zsim would start it.
- * `wait` and `exit` meet through futexes in a shared table of process slots.
+ * `wait` and `exit` meet through futexes in a shared table of process slots,
+ * and so do `wake` and `park` (a count of wakes per slot).
  * The main process samples the kernel every --interval: /proc/vmstat,
  * /proc/meminfo, /proc/swaps, zram's mm_stat/io_stat/bd_stat and zswap's
  * debugfs; it writes timeseries.csv with zsim's column names and, at the end,
@@ -75,6 +76,7 @@ enum slot_state { SLOT_WAITING = 1, SLOT_RUNNING, SLOT_IDLE, SLOT_DONE };
 
 struct slot {
 	_Atomic uint32_t state;   /* futex word: enum slot_state */
+	_Atomic uint32_t wakeups; /* futex word: wakes not yet taken by a park */
 	uint32_t group, tpid;
 	int32_t os_pid;
 	uint8_t killed;           /* ended by SIGKILL it did not get from us: the OOM killer */
@@ -92,7 +94,8 @@ struct shared {
 /* One event as a process receives it (32 bytes; pipes carry whole records). */
 struct rec {
 	uint8_t kind, write, cls, param;
-	uint32_t arg;     /* CREATE: child slot; WAIT: target slot + 1 (0: all children); FILE_*: file id */
+	uint32_t arg;     /* CREATE: child slot; WAIT: target slot + 1 (0: all children); WAKE: target
+			   * slot; FILE_*: file id */
 	uint64_t page;    /* ACCESS/UNMAP: page; FILE_*: page in the file */
 	uint64_t n;       /* seed of written content; UNMAP/TRUNCATE npages; CPU/SLEEP ns */
 	uint32_t fs;      /* FILE_CREATE: fs index */
@@ -143,6 +146,13 @@ static void slot_wait(struct slot *s, uint32_t want)
 			return;
 		futex(&s->state, FUTEX_WAIT, v);
 	}
+}
+
+/* One more wake for the slot's next park. */
+static void slot_wake(struct slot *s)
+{
+	atomic_fetch_add(&s->wakeups, 1);
+	futex(&s->wakeups, FUTEX_WAKE, INT_MAX);
 }
 
 static void set_oom_score_adj(const char *v)
@@ -281,6 +291,20 @@ static void run_rec(struct worker *w, const struct rec *r)
 		}
 		w->kids[w->nkids++] = r->arg;
 		slot_set(c, SLOT_RUNNING);
+		break;
+	}
+	case ZSIM_EV_WAKE:
+		slot_wake(&sh->slots[r->arg]);
+		break;
+	case ZSIM_EV_PARK: {
+		_Atomic uint32_t *wu = &sh->slots[w->slot].wakeups;
+		for (;;) {
+			uint32_t v = atomic_load(wu);
+			if (v && atomic_compare_exchange_weak(wu, &v, v - 1))
+				break;
+			if (!v)
+				futex(wu, FUTEX_WAIT, 0);
+		}
 		break;
 	}
 	case ZSIM_EV_WAIT:
@@ -595,6 +619,7 @@ static struct wq *spawn(struct ctl *c, uint32_t tpid, const char *name, size_t p
 	s->tpid = tpid;
 	snprintf(s->name, sizeof(s->name), "%s", name ? name : "");
 	atomic_store(&s->state, SLOT_WAITING);
+	atomic_store(&s->wakeups, 0);
 	int p[2];
 	if (pipe(p) < 0) {
 		fprintf(stderr, "zsim play: pipe: %s\n", strerror(errno));
@@ -717,6 +742,13 @@ static int controller_main(struct ctl *c)
 		if (!pi)
 			continue;   /* the reader checked it was created; this can't happen */
 		struct wq *q = &c->w[pi - 1];
+		if (q->fd < 0 && ev.kind == ZSIM_EV_WAKE && (pi = map_get(&c->pids, ev.target)) &&
+		    c->w[pi - 1].slot != UINT32_MAX) {
+			/* killed, but it still passes the turn on, as in zsim (here when
+			 * the controller reads the wake, which may be early) */
+			slot_wake(&sh->slots[c->w[pi - 1].slot]);
+			continue;
+		}
 		if (q->fd < 0)
 			continue;   /* killed: its remaining events vanish, as in zsim */
 		switch (ev.kind) {
@@ -748,6 +780,13 @@ static int controller_main(struct ctl *c)
 				rr.arg = c->w[t - 1].slot + 1;
 			}
 			break;
+		case ZSIM_EV_WAKE: {
+			uint32_t t = map_get(&c->pids, ev.target);
+			if (!t || c->w[t - 1].slot == UINT32_MAX)
+				continue;   /* never created (or never forked): the wake is dropped */
+			rr.arg = c->w[t - 1].slot;
+			break;
+		}
 		case ZSIM_EV_FILE_CREATE:
 			map_put(&c->files, ev.file, ev.fs + 1);
 			/* fall through */

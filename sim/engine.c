@@ -24,6 +24,15 @@
  * events end exits; a process whose PROC_CREATE sits in its parent's queue
  * starts when the parent gets there.
  *
+ * WAKE and PARK (FORMAT.md) hand the turn from process to process: a WAKE
+ * ends the waker's quantum and, when its work before it is done (CPU and I/O),
+ * lets the target pass one PARK, at once if it is parked, else the next time
+ * it parks (wake-ups are counted).  The events of a process the OOM killer
+ * took vanish, except its WAKEs and PARKs: it lives on as a ghost that takes
+ * no time and no memory and passes the turn on when woken (so one killed app
+ * does not stop every app after it), and wakes to a process that has exited
+ * or was never created are dropped.
+ *
  * Simplified: CPU scheduling is first-come per quantum (no priorities, no
  * preemption inside a quantum); a process's events inside one quantum touch
  * memory at the quantum's start as far as other processes can see.
@@ -374,10 +383,15 @@ static int pump(struct zsim_sim *s, struct zsim_group *g, bool ahead, uint32_t *
 	struct zsim_proc *p = &s->pr.procs[pi - 1];
 	if (ev.kind == ZSIM_EV_PROC_EXIT)
 		p->exit_read = true;
-	if (p->killed || p->never_forked)
-		return 1;   /* the OOM killer took it (or its parent): its remaining events vanish */
+	if (p->never_forked || (p->killed && ev.kind != ZSIM_EV_WAKE && ev.kind != ZSIM_EV_PARK))
+		return 1;   /* the OOM killer took it (or its parent): its remaining events vanish,
+			     * but a killed process still passes the turn on (ghost_run) */
 	proc_enqueue(p, &ev);
 	*to = pi - 1;
+	if (p->killed && !p->parked && !p->ghost_sched) {
+		p->ghost_sched = true;   /* a ghost with a turn to pass on: now */
+		proc_schedule(s, s->clk.now, pi - 1);
+	}
 	return 1;
 }
 
@@ -486,8 +500,26 @@ void zsim_proc_reap(struct zsim_sim *s, uint32_t i)
 		}
 	}
 	p->exited = true;
+	/* a killed process keeps its queued WAKEs and PARKs and runs them as a ghost */
+	struct zsim_event *keep = NULL;
+	uint32_t nkeep = 0;
+	if (p->killed && p->q_len) {
+		keep = zsim_xmalloc(p->q_len * sizeof(*keep));
+		for (uint32_t k = 0; k < p->q_len; k++) {
+			const struct zsim_event *e = &p->q[(p->q_head + k) % p->q_cap];
+			if (e->kind == ZSIM_EV_WAKE || e->kind == ZSIM_EV_PARK)
+				keep[nkeep++] = *e;
+		}
+	}
 	drop_queue_orphans(s, i);
 	p = &s->pr.procs[i];
+	for (uint32_t k = 0; k < nkeep; k++)
+		proc_enqueue(p, &keep[k]);
+	free(keep);
+	if (p->killed && !p->parked && nkeep) {
+		p->ghost_sched = true;   /* ghost_run: pass on the turn it had */
+		proc_schedule(s, s->clk.now, i);
+	}
 	if (p->parent != UINT32_MAX) {
 		struct zsim_proc *par = &s->pr.procs[p->parent];
 		par->live_children--;
@@ -526,12 +558,68 @@ uint64_t zsim_cpu_run(struct zsim_sim *s, uint64_t at, uint64_t cpu)
 	return end;
 }
 
+/* A WAKE by process `from` of trace pid `target`, taking effect at `at`. */
+static void proc_wake(struct zsim_sim *s, uint32_t from, uint32_t target, uint64_t at)
+{
+	struct zsim_group *g = &s->pr.groups[s->pr.procs[from].group];
+	uint32_t ti = zsim_idmap_get(&g->pid_map, target);
+	if (!ti)
+		return;   /* never created: nothing to wake */
+	struct zsim_proc *t = &s->pr.procs[ti - 1];
+	if (t->never_forked || (t->exited && !t->killed))
+		return;   /* gone for good */
+	if (!t->parked) {
+		t->wakeups++;
+		return;
+	}
+	t->parked = false;
+	uint64_t when = at > t->ready_ns ? at : t->ready_ns;
+	if (t->killed)
+		t->ghost_sched = true;
+	else
+		t->sleep_ns += when - t->ready_ns;
+	proc_schedule(s, when, ti - 1);
+}
+
+/*
+ * A process the OOM killer took, when scheduled: the WAKEs and PARKs in its
+ * queue (pump drops everything else), in order, at the time it runs, until a
+ * PARK that no wake-up lets pass.  It reads no further: pump schedules it
+ * again when the trace brings it more (reading the trace for a ghost would
+ * pull every later event into memory).
+ */
+static void ghost_run(struct zsim_sim *s, uint32_t i)
+{
+	struct zsim_proc *p = &s->pr.procs[i];
+	p->ghost_sched = false;
+	while (!p->parked && p->q_len) {
+		struct zsim_event ev = p->q[p->q_head];
+		p->q_head = (p->q_head + 1) & (p->q_cap - 1);
+		p->q_len--;
+		if (ev.kind == ZSIM_EV_WAKE) {
+			proc_wake(s, i, ev.target, s->clk.now);
+			p = &s->pr.procs[i];
+		} else if (ev.kind == ZSIM_EV_PARK) {
+			if (p->wakeups) {
+				p->wakeups--;
+			} else {
+				p->parked = true;
+				p->ready_ns = s->clk.now;
+			}
+		}
+	}
+}
+
 static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 {
 	struct zsim_proc *p = &s->pr.procs[i];
 	uint64_t t0 = s->clk.now, wait_until = t0, sleep = 0;
-	if (!p->alive)
+	uint32_t wake = 0;
+	if (!p->alive) {
+		if (p->killed)
+			ghost_run(s, i);
 		return 0;
+	}
 	uint64_t stall0 = p->stall_ns;   /* PSI: this turn's direct reclaim */
 	for (unsigned n = 0; n < BATCH_EVENTS && p->pending_cpu < QUANTUM_NS; n++) {
 		struct zsim_event ev;
@@ -576,6 +664,17 @@ static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 			/* off the CPU for ns once the work before it is done; the turn ends */
 			sleep = ev.ns;
 			p->sleep_ns += ev.ns;
+			goto charge;
+		case ZSIM_EV_WAKE:
+			/* takes effect once the work before it is done; the turn ends */
+			wake = ev.target;
+			goto charge;
+		case ZSIM_EV_PARK:
+			if (p->wakeups) {
+				p->wakeups--;
+				break;
+			}
+			p->parked = true;   /* asleep from the end of this turn's work */
 			goto charge;
 		case ZSIM_EV_MAP:
 			break;   /* anonymous memory appears on first touch */
@@ -639,7 +738,11 @@ charge:
 		end = wait_until;
 	}
 	end += sleep;
-	if (!p->waiting)
+	if (p->parked)
+		p->ready_ns = end;
+	if (wake)
+		proc_wake(s, i, wake, end);
+	if (!p->waiting && !p->parked)
 		proc_schedule(s, end, i);
 	return 0;
 }
@@ -863,7 +966,7 @@ int zsim_sim_run(struct zsim_sim *s, char *err, size_t errlen)
 			int rc = 0;
 			uint32_t to;
 			while (!any && (rc = pump(s, &s->pr.groups[g], false, &to, err, errlen)) > 0)
-				any = s->pr.live_procs > before;
+				any = s->pr.live_procs > before || s->clk.nr_proc_events;   /* or a ghost */
 			if (rc < 0)
 				return rc;
 		}

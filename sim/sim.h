@@ -119,6 +119,10 @@ struct zsim_proc {
 	bool exit_read;            /* its exit was read from the trace (a create naming it as parent is an error) */
 	bool never_forked;         /* its parent was OOM-killed before its create: its events vanish */
 	uint32_t wait_target;      /* WAIT: pid (0 = all children) */
+	bool parked;               /* PARK: asleep until a WAKE names it */
+	uint32_t wakeups;          /* WAKEs that came while it was not parked: the next PARKs pass */
+	uint64_t ready_ns;         /* parked: when its work before the PARK is done */
+	bool ghost_sched;          /* killed, its WAKEs/PARKs queued: a ghost_run is scheduled */
 	uint32_t live_children;
 	uint32_t enospc_logged;     /* filesystems whose first ENOSPC for this process was logged */
 	uint32_t parent;           /* process index of the parent, UINT32_MAX if none */

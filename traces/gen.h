@@ -200,6 +200,20 @@ static inline void zsim_gen_sleep(struct zsim_gen *g, uint32_t pid, uint64_t ns)
 	zsim_gen_emit(g, &ev);
 }
 
+/* pid's turn ends: once its work before this is done, target may pass a park. */
+static inline void zsim_gen_wake(struct zsim_gen *g, uint32_t pid, uint32_t target)
+{
+	struct zsim_event ev = { .kind = ZSIM_EV_WAKE, .pid = pid, .target = target };
+	zsim_gen_emit(g, &ev);
+}
+
+/* pid sleeps until a wake names it (or goes on, if one already did). */
+static inline void zsim_gen_park(struct zsim_gen *g, uint32_t pid)
+{
+	struct zsim_event ev = { .kind = ZSIM_EV_PARK, .pid = pid };
+	zsim_gen_emit(g, &ev);
+}
+
 static inline uint32_t zsim_gen_file_create(struct zsim_gen *g, uint32_t pid, uint32_t fs,
 					    const char *name)
 {

@@ -13,11 +13,14 @@
  * runs --period of CPU in FG_SLICES slices; after each slice it touches
  * random pages of its hot set (the first --hot fraction of its pages), in all
  * --hot x pages touches per period, a fraction --dirty of them writes of fresh
- * content.  Background apps keep their memory and sleep: before its turn an
- * app sleeps until the turn starts on the phone's clock (the sum of the
- * launches and periods before it), so apps take turns instead of running side
- * by side.  (Faults make a turn run longer than its CPU; the next app's sleep
- * was fixed when the trace was written, so turns may overlap by that much.)
+ * content.  Background apps keep their memory and are parked: a turn ends
+ * with a wake of the next app (FORMAT.md, `wake` and `park`) and the app
+ * parks until its own next turn, so exactly one app is in the foreground at a
+ * time, in turn order, and the turns follow each other back to back however
+ * long faults make them on the machine simulated (a sleep fixed when the trace
+ * is written could not know that).  After the last turn the last app wakes
+ * the others and every app's events end: they stay resident, idle, to the end
+ * of the run.  The order of the turns is drawn before any event is written.
  *
  * Not measured here (assumptions, documented so they can be replaced):
  *  - app sizes: log-normal, median --app-median 120M, sigma --app-sigma 0.6
@@ -73,7 +76,6 @@ static const struct zsim_opt appswitch_opts_tab[] = {
 struct app {
 	uint32_t pid;        /* 0 until launched */
 	uint64_t pages;
-	uint64_t clock;      /* ns of CPU and sleep its events add up to */
 	bool pages_written;  /* launched: its memory mapped and written */
 };
 
@@ -96,38 +98,32 @@ static int appswitch_run(struct zsim_gen *g, const void *vo)
 		wsum += 1.0 / (i + 1);
 	}
 	uint64_t dthresh = (uint64_t)(o->dirty * 4294967296.0);
-	uint32_t cur = 0;
-	uint64_t phone = 0;   /* when the current turn starts */
+	/* the order of the turns: the next app by popularity, never the current one */
+	uint32_t *seq = zsim_xmalloc(o->switches * sizeof(*seq));
+	seq[0] = 0;
+	for (uint64_t s = 1; s < o->switches; s++) {
+		uint32_t next;
+		do {
+			double x = zsim_rng_double(&g->rng) * wsum;
+			for (next = 0; next + 1 < n && (x -= 1.0 / (next + 1)) >= 0; next++)
+				;
+		} while (next == seq[s - 1]);
+		seq[s] = next;
+	}
 	for (uint64_t s = 0; s < o->switches && !g->err; s++) {
-		if (s > 0) {   /* next app by popularity, not the current one */
-			uint32_t next;
-			do {
-				double x = zsim_rng_double(&g->rng) * wsum;
-				for (next = 0; next + 1 < n && (x -= 1.0 / (next + 1)) >= 0; next++)
-					;
-			} while (next == cur);
-			cur = next;
-		}
-		struct app *a = &apps[cur];
-		if (!a->pid) {
-			char name[16];
-			snprintf(name, sizeof(name), "app%u", cur);
+		struct app *a = &apps[seq[s]];
+		char name[16];
+		if (!a->pid) {   /* only the first app is created here; the others below */
+			snprintf(name, sizeof(name), "app%u", seq[s]);
 			a->pid = zsim_gen_proc_create(g, g->parent, name);
-			a->clock = 0;
 		}
-		if (phone > a->clock)   /* in the background until its turn */
-			zsim_gen_sleep(g, a->pid, phone - a->clock);
-		a->clock = phone;
 		if (!a->pages_written) {
 			zsim_gen_map(g, a->pid, ZSIM_GEN_ANON_BASE, a->pages, ZSIM_MAP_ANON);
 			for (uint64_t p = 0; p < a->pages; p++)
 				zsim_gen_write(g, a->pid, ZSIM_GEN_ANON_BASE + p, &o->content);
 			zsim_gen_cpu(g, a->pid, a->pages * LAUNCH_NS_PER_PAGE);
-			a->clock += a->pages * LAUNCH_NS_PER_PAGE;
 			a->pages_written = true;
 		}
-		a->clock += o->period_ns;
-		phone = a->clock;
 		uint64_t hot = (uint64_t)(o->hot * (double)a->pages);
 		uint64_t touches = hot;
 		for (unsigned sl = 0; sl < FG_SLICES; sl++) {
@@ -142,7 +138,25 @@ static int appswitch_run(struct zsim_gen *g, const void *vo)
 					zsim_gen_read(g, a->pid, page);
 			}
 		}
+		if (s + 1 == o->switches)
+			break;
+		/* the turn passes to the next app (a new one waits, parked, for it) */
+		struct app *nx = &apps[seq[s + 1]];
+		if (!nx->pid) {
+			snprintf(name, sizeof(name), "app%u", seq[s + 1]);
+			nx->pid = zsim_gen_proc_create(g, g->parent, name);
+			zsim_gen_park(g, nx->pid);
+		}
+		zsim_gen_wake(g, a->pid, nx->pid);
+		zsim_gen_park(g, a->pid);
 	}
+	/* the end: the last app lets the others go; their events end (they stay
+	 * resident, idle, to the end of the run) */
+	uint32_t last = seq[o->switches - 1];
+	for (uint32_t i = 0; i < n && !g->err; i++)
+		if (apps[i].pid && i != last)
+			zsim_gen_wake(g, apps[last].pid, apps[i].pid);
+	free(seq);
 	free(apps);
 	return g->err;
 }

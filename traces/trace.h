@@ -32,6 +32,8 @@ enum zsim_ev_kind {
 	ZSIM_EV_FILE_UNLINK,     /* pid, file */
 	ZSIM_EV_CPU,             /* pid, ns: CPU work before the process's next event */
 	ZSIM_EV_SLEEP,           /* pid, ns: the process sleeps (no CPU) before its next event */
+	ZSIM_EV_WAKE,            /* pid, target: once pid's work before it is done, target may pass a park */
+	ZSIM_EV_PARK,            /* pid: sleeps until a wake addressed to it (one kept from before counts) */
 	ZSIM_EV_KIND_MAX,
 };
 
@@ -48,7 +50,8 @@ struct zsim_event {
 	uint8_t write;     /* ACCESS: 1 for a write */
 	uint8_t map;       /* MAP: enum zsim_map_kind */
 	uint32_t pid;      /* trace-local, > 0 */
-	uint32_t target;   /* PROC_CREATE: parent pid; WAIT: the pid waited for (0: all children) */
+	uint32_t target;   /* PROC_CREATE: parent pid; WAIT: the pid waited for (0: all children);
+			    * WAKE: the pid woken (> 0) */
 	uint32_t file;     /* trace-local file id, > 0 */
 	uint32_t fs;       /* FILE_CREATE: index into the header's filesystem names */
 	uint64_t page;     /* virtual page number, or page within the file */

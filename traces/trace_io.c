@@ -67,6 +67,7 @@ static const char *const kind_names[ZSIM_EV_KIND_MAX] = {
 	[ZSIM_EV_FILE_READ] = "fread", [ZSIM_EV_FILE_WRITE] = "fwrite",
 	[ZSIM_EV_FILE_TRUNCATE] = "ftruncate", [ZSIM_EV_FILE_UNLINK] = "funlink",
 	[ZSIM_EV_CPU] = "cpu", [ZSIM_EV_SLEEP] = "sleep",
+	[ZSIM_EV_WAKE] = "wake", [ZSIM_EV_PARK] = "park",
 };
 
 const char *zsim_ev_kind_name(unsigned kind)
@@ -799,6 +800,11 @@ static int read_other(struct zsim_trace_reader *r, const uint8_t *ev0, struct zs
 	case ZSIM_EV_WAIT:
 		U32(ev->target, "waited-for pid");
 		break;
+	case ZSIM_EV_WAKE:
+		U32(ev->target, "woken pid");
+		if (!ev->target)
+			return rfail(r, ev0, "wake of pid 0");
+		break;
 	case ZSIM_EV_MAP:
 	case ZSIM_EV_UNMAP:
 		VARINT(v, "page");
@@ -1272,6 +1278,10 @@ int zsim_trace_write(struct zsim_trace_writer *w, const struct zsim_event *ev)
 	}
 	/* Validate before writing anything. */
 	switch (kind) {
+	case ZSIM_EV_WAKE:
+		if (!ev->target)
+			return wbad(w, "wake of pid 0");
+		break;
 	case ZSIM_EV_CPU:
 	case ZSIM_EV_SLEEP:
 		if (ev->ns > ZSIM_TRACE_MAX_NS)
@@ -1332,6 +1342,7 @@ int zsim_trace_write(struct zsim_trace_writer *w, const struct zsim_event *ev)
 		ps->alive = 0;
 		break;
 	case ZSIM_EV_WAIT:
+	case ZSIM_EV_WAKE:
 		p = put_varint(p, ev->target);
 		break;
 	case ZSIM_EV_MAP:

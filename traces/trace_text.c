@@ -241,6 +241,7 @@ size_t zsim_trace_text_format(const struct zsim_event *ev, char *buf)
 		p = escape(p, ev->name ? ev->name : "");
 		break;
 	case ZSIM_EV_WAIT:
+	case ZSIM_EV_WAKE:
 		p = put_u64(p, ev->target);
 		break;
 	case ZSIM_EV_MAP:
@@ -583,7 +584,7 @@ int zsim_trace_text_next(struct zsim_trace_text *t, struct zsim_event *ev)
 		[ZSIM_EV_MAP] = 5, [ZSIM_EV_UNMAP] = 4, [ZSIM_EV_ACCESS] = 4,
 		[ZSIM_EV_FILE_CREATE] = 5, [ZSIM_EV_FILE_READ] = 4, [ZSIM_EV_FILE_WRITE] = 5,
 		[ZSIM_EV_FILE_TRUNCATE] = 4, [ZSIM_EV_FILE_UNLINK] = 3, [ZSIM_EV_CPU] = 3,
-		[ZSIM_EV_SLEEP] = 3,
+		[ZSIM_EV_SLEEP] = 3, [ZSIM_EV_WAKE] = 3, [ZSIM_EV_PARK] = 2,
 	};
 	if (t->err)
 		return t->err;
@@ -664,6 +665,11 @@ int zsim_trace_text_next(struct zsim_trace_text *t, struct zsim_event *ev)
 	}
 	case ZSIM_EV_WAIT:
 		NUM(ev->target, 2, "waited-for pid", UINT32_MAX);
+		break;
+	case ZSIM_EV_WAKE:
+		NUM(ev->target, 2, "woken pid", UINT32_MAX);
+		if (!ev->target)
+			return tfail(t, "wake of pid 0");
 		break;
 	case ZSIM_EV_MAP:
 	case ZSIM_EV_UNMAP:

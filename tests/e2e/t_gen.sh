@@ -77,3 +77,28 @@ printf '{"machine":{"ram":"1G","cpus":4}}' > "$T/as.json"
 "$ZSIM" --trace "$T/as.trc" --config "$T/as.json" --out "$T/as" --quiet
 check "appswitch: six 1 s turns take at least 6 s on 4 CPUs (no two apps at once)" \
 	test "$(jget "$T/as/summary.json" sim_time_ns)" -ge 6000000000
+
+# ... and the turns follow each other back to back however long faults make
+# them: swap on an SSD makes apps wait for their pages (fault_wait_ns > 0), and
+# the run lasts exactly the apps' CPU plus their fault waits, summed (no two
+# apps at once: not less; no gap between turns: not more, within 1%).  Before
+# wake/park, each app slept a time fixed when the trace was written, so turns
+# overlapped by the faults' length and the run was shorter than that sum.
+"$ZSIM" trace gen appswitch --apps 4 --app-median 64M --period 1s --switches 12 -o "$T/asf.trc"
+printf '{"machine":{"ram":"192M","cpus":4},"devices":{"sw":{"type":"ssd","size":"1G"}},"swap":[{"device":"sw","priority":100}]}' \
+	> "$T/asf.json"
+"$ZSIM" --trace "$T/asf.trc" --config "$T/asf.json" --out "$T/asf" --quiet
+check "appswitch: the wake/park handover is in the trace" test "$(stat_count "$T/asf.trc" wake)" -ge 11
+sum_procs() { # DIR KEY: KEY summed over summary.json's processes
+	i=0 sum=0
+	while v=$(jget "$1/summary.json" "processes.$i.$2"); do sum=$((sum + v)); i=$((i + 1)); done
+	echo "$sum"
+}
+as_cpu=$(sum_procs "$T/asf" cpu_ns)
+as_wait=$(sum_procs "$T/asf" fault_wait_ns)
+as_time=$(jget "$T/asf/summary.json" sim_time_ns)
+check "appswitch: faults lengthen the turns (fault waits > 0)" test "$as_wait" -gt 0
+check "appswitch: every turn's CPU ran (12 turns of 1 s)" test "$as_cpu" -ge 12000000000
+check "appswitch: one app at a time (run >= apps' CPU + fault waits)" test "$as_time" -ge $((as_cpu + as_wait))
+check "appswitch: turns back to back (run <= 1.01 x apps' CPU + fault waits)" \
+	test "$as_time" -le $(((as_cpu + as_wait) / 100 * 101))

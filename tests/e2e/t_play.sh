@@ -46,6 +46,25 @@ ps=$(jget "$S" processes.0.start_ns); pe=$(jget "$S" processes.0.end_ns)
 cs=$(jget "$S" processes.1.start_ns); ce=$(jget "$S" processes.1.end_ns)
 is=$(jget "$S" processes.2.start_ns); ie=$(jget "$S" processes.2.end_ns)
 wall=$(jget "$S" sim_time_ns)
+# wake and park hand the turn over between real processes too: a works 30 ms,
+# wakes b and parks; b works 30 ms and wakes a, which works 10 ms more: at
+# least 70 ms in all (40 ms if the two ran side by side).
+cat > "$T/ww.txt" <<'EOF'
+create 1 0 a
+create 2 0 b
+park 2
+cpu 1 30000000
+wake 1 2
+park 1
+cpu 2 30000000
+wake 2 1
+cpu 1 10000000
+EOF
+"$ZSIM" trace pack "$T/ww.txt" -o "$T/ww.trc"
+"$ZSIM" play "$T/ww.trc" -o "$T/ow" --interval 5ms --quiet > /dev/null 2> "$T/ow.err"
+check "play: wake/park trace runs, exit 0" [ $? -eq 0 ] && [ ! -s "$T/ow.err" ]
+check "play: wake/park turns one after the other (>= 70 ms)" [ "$(jget "$T/ow/summary.json" sim_time_ns)" -ge 70000000 ]
+
 # the child starts when the parent reaches the create (after 10 ms of CPU),
 # runs at least its 20 ms, the parent waits for it and then sleeps 50 ms
 check "play: the child starts after the parent's 10 ms of CPU" [ $((cs - ps)) -ge 10000000 ]

@@ -44,6 +44,31 @@ check "a .zst input is read transparently" cmp -s "$T/a.txt" "$T/z.dump"
 "$ZSIM" trace dump - < "$T/a.trc.zst" > "$T/z2.dump"
 check "zstd on stdin too" cmp -s "$T/a.txt" "$T/z2.dump"
 
+# wake and park (FORMAT.md): round trip, stat counts them, bounds.
+cat > "$T/w.txt" <<'TXT'
+#zsim-trace version=1 end=1 page_size=4096 generator=hand seed=0 flags=0 corpus= fs=
+create 1 0 a
+create 2 0 b
+park 2
+cpu 1 1000
+wake 1 2
+park 1
+wake 2 1
+wake 2 4294967295
+#end 8
+TXT
+"$ZSIM" trace pack "$T/w.txt" -o "$T/w.trc"
+check "wake/park: dump gives the text back" sh -c "'$ZSIM' trace dump '$T/w.trc' | cmp -s '$T/w.txt' -"
+check "wake/park: stat counts 3 wakes, 2 parks" sh -c "'$ZSIM' trace stat --json '$T/w.trc' | grep -q '\"wake\": 3,' &&
+	'$ZSIM' trace stat --json '$T/w.trc' | grep -q '\"park\": 2'"
+printf 'create 1 0 a\nwake 1 0\n' > "$T/w0.txt"
+expect_error "wake of pid 0 is refused, naming the line" "w0.txt:2: wake of pid 0" "$ZSIM" trace pack "$T/w0.txt" -o "$T/w0.trc"
+printf 'create 1 0 a\nwake 1 4294967296\n' > "$T/w1.txt"
+expect_error "wake of a pid past 2^32 is refused" "w1.txt:2: .*woken pid" "$ZSIM" trace pack "$T/w1.txt" -o "$T/w1.trc"
+printf 'create 1 0 a\npark 2\n' > "$T/w2.txt"
+expect_error "park by a pid never created is refused" "w2.txt:2: pid 2 was never created" "$ZSIM" trace pack "$T/w2.txt" -o "$T/w2.trc"
+check "no trace left by refused packs" sh -c "! ls '$T'/w0.trc* '$T'/w1.trc* '$T'/w2.trc* > /dev/null 2>&1"
+
 # A generated trace (if the generators are built) round-trips as well.
 if "$ZSIM" trace gen hogger --help > /dev/null 2>&1; then
 	"$ZSIM" trace gen hogger --seed 3 -o "$T/g.trc" > /dev/null 2>&1 &&

@@ -952,6 +952,154 @@ START_TEST(test_sleep_takes_time_not_cpu)
 }
 END_TEST
 
+static void t_wake(struct run *r, uint32_t pid, uint32_t target)
+{
+	struct zsim_event e = { .kind = ZSIM_EV_WAKE, .pid = pid, .target = target };
+	ev(r, &e);
+}
+
+static void t_park(struct run *r, uint32_t pid)
+{
+	struct zsim_event e = { .kind = ZSIM_EV_PARK, .pid = pid };
+	ev(r, &e);
+}
+
+/*
+ * wake and park hand a turn over (FORMAT.md).  Four CPUs, so nothing waits for
+ * a CPU.  "a" does 10 ms of CPU, wakes "b" and parks; "b", parked from the
+ * start, then does 5 ms and wakes "a", which does 3 ms more:
+ *   a [0, 10 ms), b [10, 15 ms), a [15, 18 ms): the turns follow each other
+ *   although four CPUs could run both at once.
+ *   b's events end at 15 ms, a's at 18 ms; parked time counts as sleep:
+ *   b 10 ms (0 to 10), a 5 ms (10 to 15).
+ */
+START_TEST(test_wake_park_hand_over)
+{
+	struct run r;
+	run_init(&r, "{\"kernel\":\"6.18\",\"machine\":{\"ram\":\"16M\",\"cpus\":4}}");
+	trace_begin(&r, NULL);
+	t_create(&r, 1, 0, "a");
+	t_create(&r, 2, 0, "b");
+	t_park(&r, 2);
+	t_cpu(&r, 1, 10000000);
+	t_wake(&r, 1, 2);
+	t_park(&r, 1);
+	t_cpu(&r, 2, 5000000);
+	t_wake(&r, 2, 1);
+	t_cpu(&r, 1, 3000000);
+	run_go(&r);
+	const struct zsim_proc *a = &r.s.pr.procs[0], *b = &r.s.pr.procs[1];
+	ck_assert_uint_eq(a->cpu_ns, 13000000);
+	ck_assert_uint_eq(b->cpu_ns, 5000000);
+	ck_assert_uint_eq(b->end_ns, 15000000);
+	ck_assert_uint_eq(a->end_ns, 18000000);
+	ck_assert_uint_eq(b->sleep_ns, 10000000);
+	ck_assert_uint_eq(a->sleep_ns, 5000000);
+	ck_assert_uint_eq(r.s.clk.now, 18000000);
+	ck_assert_uint_eq(count_str(r.ev_text, "\"type\":\"deadlock\""), 0);
+	run_free(&r);
+}
+END_TEST
+
+/*
+ * Wakes are counted, and a park waits for the parker's own work.
+ * 1. "a" wakes "b" at 0; "b" does 5 ms, parks (the wake kept from 0 lets it
+ *    pass at once) and does 1 ms: b ends at 6 ms, no deadlock.
+ * 2. "d" (created first, so it runs first at 0) does 0.9 ms and parks in the
+ *    same quantum; "c" does 0.1 ms and wakes d at 0.1 ms: d goes on when its
+ *    own 0.9 ms are done, not earlier, and ends at 0.9 + 1 = 1.9 ms, having
+ *    slept 0.
+ */
+START_TEST(test_wake_counted_and_after_own_work)
+{
+	struct run r;
+	run_init(&r, "{\"kernel\":\"6.18\",\"machine\":{\"ram\":\"16M\",\"cpus\":4}}");
+	trace_begin(&r, NULL);
+	t_create(&r, 1, 0, "a");
+	t_create(&r, 2, 0, "b");
+	t_wake(&r, 1, 2);
+	t_cpu(&r, 2, 5000000);
+	t_park(&r, 2);
+	t_cpu(&r, 2, 1000000);
+	run_go(&r);
+	ck_assert_uint_eq(r.s.pr.procs[1].end_ns, 6000000);
+	ck_assert_uint_eq(count_str(r.ev_text, "\"type\":\"deadlock\""), 0);
+	run_free(&r);
+
+	run_init(&r, "{\"kernel\":\"6.18\",\"machine\":{\"ram\":\"16M\",\"cpus\":4}}");
+	trace_begin(&r, NULL);
+	t_create(&r, 1, 0, "d");
+	t_cpu(&r, 1, 900000);
+	t_park(&r, 1);
+	t_cpu(&r, 1, 1000000);
+	t_create(&r, 2, 0, "c");
+	t_cpu(&r, 2, 100000);
+	t_wake(&r, 2, 1);
+	run_go(&r);
+	const struct zsim_proc *d = &r.s.pr.procs[0];
+	ck_assert_uint_eq(d->end_ns, 1900000);
+	ck_assert_uint_eq(d->sleep_ns, 0);
+	run_free(&r);
+}
+END_TEST
+
+/*
+ * A process parked forever is a deadlock, reported, not a hang.
+ */
+START_TEST(test_park_forever_is_a_deadlock)
+{
+	struct run r;
+	run_init(&r, "{\"kernel\":\"6.18\",\"machine\":{\"ram\":\"16M\",\"cpus\":4}}");
+	trace_begin(&r, NULL);
+	t_create(&r, 1, 0, "a");
+	t_cpu(&r, 1, 1000000);
+	t_park(&r, 1);
+	t_cpu(&r, 1, 1000000);
+	run_go(&r);
+	ck_assert_uint_eq(r.s.pr.procs[0].cpu_ns, 1000000);
+	ck_assert_uint_eq(count_str(r.ev_text, "\"type\":\"deadlock\""), 1);
+	run_free(&r);
+}
+END_TEST
+
+/*
+ * A killed process still passes the turn on.  No swap, 16 MiB (min 128).
+ * "big" writes 2500 pages, wakes "fg" and parks; "fg" (parked until then)
+ * writes 2000 pages: the RAM runs out and the OOM killer takes big (2500
+ * pages against fg's ~1400).  fg then wakes big and parks; big's next turn
+ * (100 pages, 7 ms) vanishes, but its wake of fg at the end of that turn
+ * still comes: fg does its last 1 ms instead of waiting forever.
+ */
+START_TEST(test_killed_process_passes_the_turn)
+{
+	struct run r;
+	run_init(&r, "{\"kernel\":\"6.18\",\"machine\":{\"ram\":\"16M\",\"cpus\":4}}");
+	trace_begin(&r, NULL);
+	t_create(&r, 1, 0, "big");
+	t_writes(&r, 1, 0, 2500, ZSIM_CONTENT_TEXT, 1);
+	t_create(&r, 2, 0, "fg");
+	t_park(&r, 2);
+	t_wake(&r, 1, 2);
+	t_park(&r, 1);
+	t_writes(&r, 2, 0, 2000, ZSIM_CONTENT_TEXT, 10000);
+	t_wake(&r, 2, 1);
+	t_park(&r, 2);
+	t_writes(&r, 1, 2500, 100, ZSIM_CONTENT_TEXT, 20000);
+	t_cpu(&r, 1, 7000000);
+	t_wake(&r, 1, 2);
+	t_cpu(&r, 2, 1000000);
+	run_go(&r);
+	const struct zsim_proc *big = &r.s.pr.procs[0], *fg = &r.s.pr.procs[1];
+	ck_assert_uint_eq(r.s.vm.oom_kill, 1);
+	ck_assert(big->killed && !fg->killed);
+	ck_assert_uint_eq(count_str(r.ev_text, "\"type\":\"deadlock\""), 0);
+	ck_assert_uint_ge(fg->cpu_ns, 1000000);
+	ck_assert_uint_lt(big->cpu_ns, 7000000);
+	ck_assert_uint_eq(fg->rss_anon, 2000);
+	run_free(&r);
+}
+END_TEST
+
 /* ---- 7. swap cache: nvram keeps the slot, zram frees it ------------------------------- */
 
 /*
@@ -1317,6 +1465,10 @@ Suite *suite_mm(void)
 	tcase_add_test(tc, test_zram_blk_lost_writes_at_mem_limit);
 	tcase_add_test(tc, test_zram_blk_flusher_waits_or_reclaims_clean);
 	tcase_add_test(tc, test_sleep_takes_time_not_cpu);
+	tcase_add_test(tc, test_wake_park_hand_over);
+	tcase_add_test(tc, test_wake_counted_and_after_own_work);
+	tcase_add_test(tc, test_park_forever_is_a_deadlock);
+	tcase_add_test(tc, test_killed_process_passes_the_turn);
 	tcase_add_test(tc, test_swap_cache);
 	tcase_add_test(tc, test_swap_zeromap);
 	tcase_add_test(tc, test_swappiness0_global_reclaim_swaps);

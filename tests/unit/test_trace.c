@@ -145,9 +145,14 @@ static void make_stream(struct stream *s, uint64_t seed, size_t n)
 		} else if (k < 90) {
 			ev.kind = ZSIM_EV_CPU;
 			ev.ns = zsim_rng_below(&r, 2) ? zsim_rng_below(&r, 100000) : zsim_rng_next(&r) >> 14;
-		} else if (k < 93) {
+		} else if (k < 91) {
 			ev.kind = ZSIM_EV_WAIT;
 			ev.target = (uint32_t)zsim_rng_below(&r, 20);
+		} else if (k < 92) {
+			ev.kind = ZSIM_EV_WAKE;
+			ev.target = 1 + (uint32_t)zsim_rng_below(&r, 20);
+		} else if (k < 93) {
+			ev.kind = ZSIM_EV_PARK;
 		} else {
 			ev.kind = ZSIM_EV_PROC_EXIT;
 			pids[pi] = 0;
@@ -405,7 +410,12 @@ START_TEST(test_corruptions)
 	EXPECT(true, "bad varint (ns)", CREATE1, 0x1c, 0x80, 0x00);
 	EXPECT(false, "event 1: event cut short (in ns)", CREATE1, 0x1c, 0x80, 0x80);
 	EXPECT(false, "event 1: event cut short (in parent pid)", CREATE1, 0x01, 0x01);
-	EXPECT(true, "event 0: unknown event tag 0x0e", 0x0e);
+	EXPECT(true, "event 0: unknown event tag 0x06", 0x06);
+	EXPECT(true, "event 1: wake of pid 0", CREATE1, 0x1e, 0x00);
+	EXPECT(true, "event 1: woken pid 4294967296 out of range", CREATE1, 0x1e, 0x80, 0x80, 0x80, 0x80, 0x10);
+	EXPECT(true, "event 1: unknown event tag 0x2e", CREATE1, 0x2e, 0x01);
+	EXPECT(true, "event 1: unknown event tag 0x5f", CREATE1, 0x5f);
+	EXPECT(true, "event 2: pid 1 has exited", CREATE1, 0x12, 0x1f);
 	EXPECT(true, "event 1: bad varint (ns)", CREATE1, 0x1d, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02);
 	EXPECT(true, "event 1: unknown event tag 0x16", CREATE1, 0x16);
 	EXPECT(true, "unknown event tag 0x32", CREATE1, 0x32);
@@ -525,6 +535,10 @@ START_TEST(test_writer_checks)
 	ck_assert_int_eq(zsim_trace_write(w, &(struct zsim_event){ .kind = ZSIM_EV_FILE_READ, .pid = 3, .file = 1 }),
 			 ZSIM_EFORMAT);
 	ck_assert_str_eq(zsim_trace_writer_error(w), "file 1 was never created");
+	ck_assert_int_eq(zsim_trace_write(w, &(struct zsim_event){ .kind = ZSIM_EV_WAKE, .pid = 3 }), ZSIM_EFORMAT);
+	ck_assert_str_eq(zsim_trace_writer_error(w), "wake of pid 0");
+	ck_assert_int_eq(zsim_trace_write(w, &(struct zsim_event){ .kind = ZSIM_EV_PARK, .pid = 4 }), ZSIM_EFORMAT);
+	ck_assert_str_eq(zsim_trace_writer_error(w), "pid 4 was never created");
 	ck_assert_int_eq(access(path, F_OK), -1);    /* not there until finish */
 	zsim_trace_writer_abort(w);
 	char tmp[300];
