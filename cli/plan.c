@@ -1175,7 +1175,7 @@ static int write_plot(const struct plan *pl, const struct combo *c, size_t nc, c
 		fprintf(gp, "set multiplot layout %zu,1 title 'zsim plan: goals against %s%s (circled: the cheapest "
 			    "config meeting every goal)'\n", pl->ngoal, X->key, X->size ? " (MiB)" : "");
 		fputs("set grid lc rgb '#dddddd'\nset key outside right top vertical Left reverse\nset tics nomirror\n"
-		      "set lmargin 12\nset rmargin 44\nset datafile missing 'nan'\nset offsets graph 0.03, graph 0.03, "
+		      "set lmargin 12\nset rmargin 50\nset datafile missing 'nan'\nset offsets graph 0.03, graph 0.03, "
 		      "graph 0.05, graph 0.05\n", gp);
 		if (!xnum) {
 			fputs("set xtics (", gp);
@@ -1201,8 +1201,11 @@ static int write_plot(const struct plan *pl, const struct combo *c, size_t nc, c
 				fputs("set yrange [*:*]\n", gp);
 			fputs("plot ", gp);
 			for (size_t s = 0; s < ns; s++) {
-				fprintf(gp, "'%s' index %zu using 1:%zu with linespoints pt 7 ps 0.6 lw 1.5 title '%s', ",
-					data, s, g + 2, title[s]);
+				static const char *const colors[] = { "#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b",
+								      "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#000080" };
+				static const int pts[] = { 7, 5, 9, 11, 13 };
+				fprintf(gp, "'%s' index %zu using 1:%zu with linespoints pt %d ps 0.7 lw 1.5 lc rgb '%s' "
+					    "title '%s', ", data, s, g + 2, pts[(s / 10) % 5], colors[s % 10], title[s]);
 				fprintf(gp, "'%s' index %zu using 1:($%zu == 1 ? $%zu : 1/0) with points pt 6 ps 2.5 lw 2 "
 					    "lc rgb '#000000' notitle, ", data, s, pl->ngoal + 2, g + 2);
 			}

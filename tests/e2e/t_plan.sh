@@ -94,7 +94,8 @@ bad "plan: a knob varied twice" "^zsim plan: --vary 'machine\.ram=64M': position
 	--vary machine.ram=48M --vary machine.ram=64M --goal no-oom
 
 # SIGTERM in the middle: exit 143, no directory, no temporary one
-plan --out "$T/sig" --exhaustive > /dev/null 2>&1 &
+"$ZSIM" plan --trace "$T/apps.trc" --config "$T/board.json" --vary machine.ram=32M..80M/16M \
+	--vary devices.zram0.size=16M..64M/16M --goal no-oom --exhaustive --out "$T/sig" > /dev/null 2>&1 &
 pid=$!
 sleep 1
 kill -TERM $pid
