@@ -173,9 +173,11 @@ regress: zsim traces
 regress-accept: zsim
 	@ZSIM=$(abspath $(ZSIM_BIN)) sh scripts/regress.sh accept
 
-# The README's charts: the main job beside seed experiment 2 (its OOM kill), from the baselines.
+# The README's charts: the main job beside seed experiment 2 (its OOM kill), from the baselines;
+# docs/capacity-planning.md's plot and answers (scripts/capacity-plan.sh, about 5 minutes).
 docs-img: zsim
 	$(ZSIM_BIN) plot results/baselines/main results/baselines/seed2 -o docs/img --format png
+	IMG=docs/img/capacity-planning.png sh scripts/capacity-plan.sh $(ZSIM_BIN) capacity-out
 
 # Installs the binary, the manual page (its example paths rewritten to
 # PREFIX), the ready configs (every file under configs/, seed-2013/ included)

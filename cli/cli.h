@@ -24,5 +24,7 @@ int zsim_cmd_corpus(int argc, char **argv);
 int zsim_cmd_trace(int argc, char **argv);
 /* `zsim play TRACE...`: run traces against the running kernel (play.c). */
 int zsim_cmd_play(int argc, char **argv);
+/* `zsim plan`: the cheapest configs of a board meeting goals (plan.c). */
+int zsim_cmd_plan(int argc, char **argv);
 
 #endif

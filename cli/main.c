@@ -47,10 +47,12 @@ static const struct command {
 	{ "plot", "DIR [DIR...] [-o DIR]", "plots of one or several runs (gnuplot; PNG and SVG)", zsim_cmd_plot },
 	{ "report", "DIR [DIR...] -o FILE", "one offline HTML file: summary, comparison, plots, config",
 	  zsim_cmd_report },
-	{ "play", "[options] TRACE...", "run traces against this machine's kernel; record its counters as zsim does",
-	  zsim_cmd_play },
 	{ "sweep", "SPEC.json [-j N] [--emit K]", "a grid of configs x traces x seeds on every core; one merged table",
 	  zsim_cmd_sweep },
+	{ "plan", "--vary K=V.. --goal G..", "the cheapest configs of a board meeting goals (RAM, zram, codec...)",
+	  zsim_cmd_plan },
+	{ "play", "[options] TRACE...", "run traces against this machine's kernel; record its counters as zsim does",
+	  zsim_cmd_play },
 	{ "help", "[COMMAND...]", "this help, or a command's (zsim help trace gen hogger)", cmd_help },
 };
 

@@ -27,7 +27,7 @@ check "--print-config in any order" cmp -s "$T/pc1" "$T/pc2"
 "$ZSIM" --help > "$T/help" 2>&1
 "$ZSIM" help > "$T/help2" 2>&1
 check "zsim help is zsim --help" cmp -s "$T/help" "$T/help2"
-for c in run fill corpus calibrate trace compare plot report sweep help; do
+for c in run fill corpus calibrate trace compare plot report sweep plan help; do
 	check "--help lists the command $c" grep -q "^  $c " "$T/help"
 done
 for o in --trace --config --out --seed --set --format --json --quiet --print-config --check --list --version; do
@@ -40,10 +40,11 @@ check "zsim help corpus" sh -c "'$ZSIM' help corpus | grep -q -- '--pages N'"
 check "zsim help trace" sh -c "'$ZSIM' help trace | grep -q 'stat'"
 check "zsim help trace gen KIND" sh -c "'$ZSIM' help trace gen kbuild | grep -q -- '--jobs N'"
 check "zsim help trace import FORMAT" sh -c "'$ZSIM' help trace import lackey | grep -q -- '--no-instr'"
+check "zsim help plan" sh -c "'$ZSIM' help plan | grep -q -- '--vary KEY=VALUES'"
 
 # Bad command lines: one line, non-zero, nothing written.
 expect_error "help for an unknown command lists the known ones" \
-	"^zsim help: unknown command 'nosuch' \(known: run, fill, corpus, calibrate, trace, compare, plot, report, play, sweep, help\)$" \
+	"^zsim help: unknown command 'nosuch' \(known: run, fill, corpus, calibrate, trace, compare, plot, report, sweep, plan, play, help\)$" \
 	"$ZSIM" help nosuch
 expect_error "unknown command lists the known ones" "^zsim: unknown command 'frob' \(known: run, fill" "$ZSIM" frob
 expect_error "a run option missing its value" "^zsim: option '--out' needs a value$" \
