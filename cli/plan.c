@@ -35,9 +35,16 @@
  * feeding on the RAM it relieves.
  *
  * Runs.  Every config is a child `zsim run` (this binary, /proc/self/exe)
- * with --set per knob, into OUT/runs/NNNN (NNNN its grid index), one at a
- * time; exit 4 (an OOM kill or lost writes) is a result, any other failure
- * stops the plan with the child's message.  Each config is run at most once.
+ * with --set per knob, into OUT/runs/NNNN (NNNN its grid index); exit 4 (an
+ * OOM kill or lost writes) is a result, any other failure stops the plan
+ * with the child's message.  Each config is run at most once.  The
+ * combinations of the list knobs are independent searches (the assumption
+ * relates configs of one combination only), so up to --jobs of them run at
+ * once, each in a forked copy of the planner that runs its configs one at a
+ * time and leaves each run's exit status beside its results
+ * (runs/NNNN.status); the planner then reads every run back in grid order.
+ * Which configs are run does not depend on --jobs, so neither does anything
+ * the plan prints or writes.
  *
  * Goals (--goal, repeatable; each a rule of compare.h's grammar saying what
  * must HOLD, or "no-oom"): no-oom (outcome.oom_kills == 0, the monotone one);
@@ -134,6 +141,7 @@ struct plan_opts {
 	struct strlist traces, sets, vary, goals;
 	const char *config, *out, *seed;
 	bool exhaustive, no_plot, help, all_monotone;
+	uint64_t jobs;
 };
 
 #define PO(f) offsetof(struct plan_opts, f)
@@ -154,6 +162,8 @@ static const struct zsim_opt plan_opts[] = {
 	{ "assume-monotone", ZSIM_OPT_FLAG, PO(all_monotone), NULL, 0, 0,
 	  "assume every goal, not only no-oom, monotone in the range knobs (fewer runs; --exhaustive checks it)", 0 },
 	{ "no-plot", ZSIM_OPT_FLAG, PO(no_plot), NULL, 0, 0, "no plan.png/plan.svg (no gnuplot needed)", 0 },
+	{ "jobs", ZSIM_OPT_COUNT, PO(jobs), "0", 0, 4096,
+	  "combinations searched at once, each in its own process (0: one per online CPU)", 'j' },
 	{ "help", ZSIM_OPT_FLAG, PO(help), NULL, 0, 0, "print this help", 'h' },
 	{ NULL, NULL, 0, NULL, 0, 0, NULL, 0 },
 };
@@ -735,6 +745,43 @@ static int run_point(struct plan *pl, size_t idx, char *err, size_t errlen)
 	evaluate(pl, idx, &f);
 	zsim_flat_free(&f);
 	pl->runs++;
+	/* for the planner, when this is one of its forked searches */
+	snprintf(errf, sizeof(errf), "%s/runs/%04zu.status", pl->tmp, idx);
+	FILE *sf = fopen(errf, "w");
+	if (!sf || fprintf(sf, "%d\n", rc) < 0 || fclose(sf) != 0) {
+		snprintf(err, errlen, "cannot write %.900s: %s", errf, strerror(errno));
+		return ZSIM_ESYS;
+	}
+	return 0;
+}
+
+/* Read back a run a forked search made (run_point's results and status);
+ * 0 if idx was not run. */
+static int load_point(struct plan *pl, size_t idx, char *err, size_t errlen)
+{
+	char path[4400];
+	snprintf(path, sizeof(path), "%s/runs/%04zu.status", pl->tmp, idx);
+	FILE *sf = fopen(path, "r");
+	if (!sf)
+		return 0;
+	int rc = -1;
+	if (fscanf(sf, "%d", &rc) != 1)
+		rc = -1;
+	fclose(sf);
+	unlink(path);
+	if (rc != ZSIM_EXIT_OK && rc != ZSIM_EXIT_OUTCOME) {
+		snprintf(err, errlen, "%.900s: not a run's status", path);
+		return ZSIM_EFORMAT;
+	}
+	snprintf(path, sizeof(path), "%s/runs/%04zu", pl->tmp, idx);
+	struct zsim_flat f;
+	if (zsim_flat_load(path, &f, err, errlen) < 0)
+		return ZSIM_EFORMAT;
+	pl->pt[idx].run = true;
+	pl->pt[idx].exit = rc;
+	evaluate(pl, idx, &f);
+	zsim_flat_free(&f);
+	pl->runs++;
 	return 0;
 }
 
@@ -846,6 +893,127 @@ static long search(struct plan *pl, const size_t *range, size_t nrange, size_t r
 	}
 	memcpy(v, save, sizeof(save));
 	return SEARCH_NONE;
+}
+
+static bool same_combo(const struct plan *pl, size_t a, size_t b);
+static size_t combo_first(const struct plan *pl, size_t c);
+
+/* One combination's part of the plan: its search, or with --exhaustive
+ * every point of it.  0, or ZSIM_E* with err set. */
+static int search_combo(struct plan *pl, size_t c, const size_t *range, size_t nrange, char *err, size_t errlen)
+{
+	size_t v[PLAN_MAX_KNOBS];
+	idx_to(pl, combo_first(pl, c), v);
+	if (!pl->o.exhaustive) {
+		long r = search(pl, range, nrange, 0, v, err, errlen);
+		return r < SEARCH_NONE ? (int)r : 0;
+	}
+	/* every point whose list knobs are this combination's */
+	size_t first = combo_first(pl, c);
+	for (size_t q = 0; q < pl->grid; q++)
+		if (same_combo(pl, q, first)) {
+			int rc = run_point(pl, q, err, errlen);
+			if (rc < 0)
+				return rc;
+		}
+	return 0;
+}
+
+/*
+ * Every combination's search, up to `jobs` at once (0: one per online CPU),
+ * each in a forked planner; then every run read back in grid order.  A
+ * failed search reports its one line in OUT.tmp/combo-C.err; the first
+ * failing combination's line is the plan's error.  On a signal the running
+ * searches get SIGTERM (they stop their run) and are waited for.
+ */
+static int search_all(struct plan *pl, size_t nc, const size_t *range, size_t nrange, uint64_t jobs,
+		      char *err, size_t errlen)
+{
+	if (!jobs) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		jobs = n > 0 ? (uint64_t)n : 1;
+	}
+	if (jobs > nc)
+		jobs = nc;
+	pid_t *pid = zsim_xcalloc(nc, sizeof(*pid));
+	size_t next = 0, running = 0;
+	int failed = 0;
+	fflush(NULL);
+	while (next < nc || running) {
+		while (next < nc && running < jobs && !*pl->sig && !failed) {
+			pid_t p = fork();
+			if (p < 0) {
+				snprintf(err, errlen, "cannot start a search: %s", strerror(errno));
+				failed = 1;
+				break;
+			}
+			if (p == 0) {
+				char e[1024] = "";
+				int rc = search_combo(pl, next, range, nrange, e, sizeof(e));
+				if (rc < 0 && !*pl->sig) {
+					char path[4300];
+					snprintf(path, sizeof(path), "%s/combo-%zu.err", pl->tmp, next);
+					FILE *f = fopen(path, "w");
+					if (f) {
+						fprintf(f, "%s\n", e);
+						fclose(f);
+					}
+				}
+				_exit(rc < 0 ? 1 : 0);
+			}
+			pid[next++] = p;
+			running++;
+		}
+		if (!running)
+			break;
+		int st;
+		pid_t w = waitpid(-1, &st, 0);
+		if (w < 0) {
+			if (errno == EINTR) {
+				if (*pl->sig)
+					for (size_t c = 0; c < next; c++)
+						if (pid[c] > 0)
+							kill(pid[c], SIGTERM);
+				continue;
+			}
+			break;
+		}
+		for (size_t c = 0; c < next; c++)
+			if (pid[c] == w) {
+				pid[c] = 0;
+				running--;
+				if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+					failed = 1;
+			}
+	}
+	free(pid);
+	if (*pl->sig)
+		return ZSIM_EINVAL;
+	if (failed) {
+		/* the first combination's message, for one answer whatever the order */
+		for (size_t c = 0; c < nc; c++) {
+			char path[4300], line[1024];
+			snprintf(path, sizeof(path), "%s/combo-%zu.err", pl->tmp, c);
+			FILE *f = fopen(path, "r");
+			if (!f)
+				continue;
+			if (fgets(line, sizeof(line), f)) {
+				line[strcspn(line, "\n")] = '\0';
+				snprintf(err, errlen, "%s", line);
+			}
+			fclose(f);
+			return ZSIM_EINVAL;
+		}
+		if (!err[0])
+			snprintf(err, errlen, "a search ended without saying why");
+		return ZSIM_EINVAL;
+	}
+	for (size_t q = 0; q < pl->grid; q++) {
+		int rc = load_point(pl, q, err, errlen);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
 }
 
 /* ---- output ---- */
@@ -1124,7 +1292,7 @@ static int write_plot(const struct plan *pl, const struct combo *c, size_t nc, c
 	char **title = zsim_xcalloc(nseries, sizeof(*title));
 	size_t ns = 0;
 	for (size_t q = 0; q < pl->grid; q++) {
-		size_t v[PLAN_MAX_KNOBS];
+		size_t v[PLAN_MAX_KNOBS] = { 0 };
 		idx_to(pl, q, v);
 		if (v[xk] != 0)
 			continue;
@@ -1505,19 +1673,7 @@ int zsim_cmd_plan(int argc, char **argv)
 	for (size_t i = 0; i < pl->nknob; i++)
 		if (pl->knob[i].range)
 			range[nrange++] = i;
-	int src = 0;
-	if (o->exhaustive) {
-		for (size_t q = 0; q < pl->grid && src == 0; q++)
-			src = run_point(pl, q, err, sizeof(err));
-	} else {
-		for (size_t c = 0; c < nc && src == 0; c++) {
-			size_t v[PLAN_MAX_KNOBS];
-			idx_to(pl, combo_first(pl, c), v);
-			long r = search(pl, range, nrange, 0, v, err, sizeof(err));
-			if (r < SEARCH_NONE)
-				src = (int)r;
-		}
-	}
+	int src = search_all(pl, nc, range, nrange, o->jobs, err, sizeof(err));
 	if (src < 0 || plan_sig) {
 		if (plan_sig) {
 			rc = 128 + plan_sig;

@@ -42,10 +42,17 @@ check "plan: plan.csv has a row per run" [ "$(($(wc -l < "$T/p1/plan.csv") - 1))
 check "plan: plan.json's answer is the printed one" grep -q '"answer": {' "$T/p1/plan.json"
 # a rejected config says which goal and its value against the bound
 check "plan: a rejection names the goal and the bound" grep -Eq '^  ram=.*: (no-oom: [0-9]+ kills?|p99<5ms: [0-9.]+ [mu]?s, not < 5 ms)' "$T/p1.txt"
-# the same again: byte-identical (the results line names the directory)
-plan --out "$T/p2" > "$T/p2.txt" 2> /dev/null
-grep -v '^results:' "$T/p1.txt" > "$T/p1.cmp"
+# the same again, one combination at a time and three at once: byte-identical
+# (the results line names the directory); the first run used every CPU
+plan --out "$T/p2" -j 1 > "$T/p2.txt" 2> /dev/null
+plan --out "$T/p3" --jobs 3 > "$T/p3.txt" 2> /dev/null
 grep -v '^results:' "$T/p2.txt" > "$T/p2.cmp"
+grep -v '^results:' "$T/p3.txt" > "$T/p3.cmp"
+check "plan: -j 3 prints what -j 1 prints" cmp -s "$T/p2.cmp" "$T/p3.cmp"
+check "plan: -j 3 writes the plan.csv of -j 1" cmp -s "$T/p2/plan.csv" "$T/p3/plan.csv"
+check "plan: -j 3 runs the configs -j 1 runs" [ "$(ls "$T/p2/runs")" = "$(ls "$T/p3/runs")" ]
+check "plan: no status files left behind" [ -z "$(ls "$T/p3/runs" | grep -v '^[0-9]*$')" ]
+grep -v '^results:' "$T/p1.txt" > "$T/p1.cmp"
 check "plan: stdout is byte-identical twice" cmp -s "$T/p1.cmp" "$T/p2.cmp"
 check "plan: plan.csv is byte-identical twice" cmp -s "$T/p1/plan.csv" "$T/p2/plan.csv"
 check "plan: plan.json is byte-identical twice" cmp -s "$T/p1/plan.json" "$T/p2/plan.json"
