@@ -569,9 +569,9 @@ static char *fmt_ratio(char *buf, size_t len, const double *a, const double *b)
 	return buf;
 }
 
-static void csv_str(FILE *out, const char *s)
+void zsim_csv_field(FILE *out, const char *s)
 {
-	if (!strpbrk(s, ",\"\n")) {
+	if (!strpbrk(s, ",\"\n\r")) {
 		fputs(s, out);
 		return;
 	}
@@ -656,13 +656,13 @@ void zsim_cmp_write(FILE *out, const struct zsim_cmp *c, const char *fmt, bool a
 	if (csv) {
 		fputs("key", out);
 		for (size_t r = 0; r < R; r++)
-			fputc(',', out), csv_str(out, c->names[r]);
+			fputc(',', out), zsim_csv_field(out, c->names[r]);
 		for (size_t r = 1; r < R; r++) {
 			char h[512];
 			snprintf(h, sizeof(h), "%s-%s", c->names[r], c->names[0]);
-			fputc(',', out), csv_str(out, h);
+			fputc(',', out), zsim_csv_field(out, h);
 			snprintf(h, sizeof(h), "%s/%s", c->names[r], c->names[0]);
-			fputc(',', out), csv_str(out, h);
+			fputc(',', out), zsim_csv_field(out, h);
 		}
 		fputc('\n', out);
 	} else if (md || html) {
@@ -712,7 +712,7 @@ void zsim_cmp_write(FILE *out, const struct zsim_cmp *c, const char *fmt, bool a
 		}
 		const double *a = zsim_flat_get(&c->runs[0], c->keys[k]);
 		if (csv)
-			csv_str(out, c->keys[k]);
+			zsim_csv_field(out, c->keys[k]);
 		else if (html)
 			fputs("<tr><td>", out), html_str(out, c->keys[k]), fputs("</td>", out);
 		else if (md)

@@ -89,6 +89,8 @@ void zsim_cmp_write(FILE *out, const struct zsim_cmp *c, const char *fmt, bool a
 /* A short run name for a directory path (its last component); caller frees. */
 char *zsim_run_name(const char *dir);
 
+/* One CSV field, quoted (RFC 4180) when it holds a comma, quote or line break. */
+void zsim_csv_field(FILE *out, const char *s);
 int zsim_cmd_compare(int argc, char **argv);
 int zsim_cmd_plot(int argc, char **argv);
 int zsim_cmd_report(int argc, char **argv);

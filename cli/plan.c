@@ -1119,21 +1119,6 @@ static void reasons(const struct plan *pl, size_t idx, char *buf, size_t len)
 	}
 }
 
-static void csv_field(FILE *f, const char *s)
-{
-	if (!strpbrk(s, ",\"\n")) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 static json_t *jnum(double x)
 {
 	return isfinite(x) ? json_real(x) : json_null();
@@ -1178,10 +1163,10 @@ static int write_csv(const struct plan *pl, const char *path, const struct combo
 		return -1;
 	fputs("index,dir", f);
 	for (size_t i = 0; i < pl->nknob; i++)
-		fputc(',', f), csv_field(f, pl->knob[i].key);
+		fputc(',', f), zsim_csv_field(f, pl->knob[i].key);
 	fputs(",exit,meets_goals,frontier", f);
 	for (size_t g = 0; g < pl->ngoal; g++)
-		fputc(',', f), csv_field(f, pl->goal[g].text);
+		fputc(',', f), zsim_csv_field(f, pl->goal[g].text);
 	fputs(",fails\n", f);
 	for (size_t q = 0; q < pl->grid; q++) {
 		if (!pl->pt[q].run)
@@ -1190,7 +1175,7 @@ static int write_csv(const struct plan *pl, const char *path, const struct combo
 		idx_to(pl, q, v);
 		fprintf(f, "%zu,runs/%04zu", q, q);
 		for (size_t i = 0; i < pl->nknob; i++)
-			fputc(',', f), csv_field(f, pl->knob[i].val[v[i]]);
+			fputc(',', f), zsim_csv_field(f, pl->knob[i].val[v[i]]);
 		bool fr = false;
 		for (size_t i = 0; i < nc; i++)
 			fr |= c[i].best == (long)q;
@@ -1206,7 +1191,7 @@ static int write_csv(const struct plan *pl, const char *path, const struct combo
 		}
 		char why[1024];
 		reasons(pl, q, why, sizeof(why));
-		fputc(',', f), csv_field(f, why);
+		fputc(',', f), zsim_csv_field(f, why);
 		fputc('\n', f);
 	}
 	bool bad = ferror(f) != 0;

@@ -849,21 +849,6 @@ void zsim_sweep_job(const struct zsim_sweep *sw, size_t i, const char *dir, char
 
 /* ---- the merged table ---- */
 
-static void csv_field(FILE *f, const char *s)
-{
-	if (!strpbrk(s, ",\"\n\r")) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 static json_t *json_num(double x)
 {
 	if (x == floor(x) && fabs(x) < 9007199254740992.0)
@@ -1037,30 +1022,30 @@ int zsim_sweep_merge(const struct zsim_sweep *sw, const char *dir, size_t *missi
 	fputs("run", f);
 	for (size_t k = 0; k < sw->nkeys; k++) {
 		fputc(',', f);
-		csv_field(f, sw->keys[k]);
+		zsim_csv_field(f, sw->keys[k]);
 	}
 	fputs(",traces,seed,status", f);
 	if (sw->goals)
 		fputs(",goals_failed", f);
 	for (size_t k = 0; k < t.nkeys; k++) {
 		fputc(',', f);
-		csv_field(f, t.keys[k]);
+		zsim_csv_field(f, t.keys[k]);
 	}
 	fputc('\n', f);
 	json_t *rows = json_array();
 	for (size_t r = 0; r < sw->nruns; r++) {
 		const struct zsim_sweep_run *run = &sw->runs[r];
 		json_t *row = json_object(), *params = json_object(), *sum = json_object();
-		csv_field(f, run->id);
+		zsim_csv_field(f, run->id);
 		json_object_set_new(row, "run", json_string(run->id));
 		for (size_t k = 0; k < sw->nkeys; k++) {
 			fputc(',', f);
-			csv_field(f, sw->values[k][run->value[k]]);
+			zsim_csv_field(f, sw->values[k][run->value[k]]);
 			json_object_set_new(params, sw->keys[k], json_string(sw->values[k][run->value[k]]));
 		}
 		json_object_set_new(row, "params", params);
 		fputc(',', f);
-		csv_field(f, sw->traceset_name[run->traceset]);
+		zsim_csv_field(f, sw->traceset_name[run->traceset]);
 		json_object_set_new(row, "traces", json_string(sw->traceset_name[run->traceset]));
 		if (sw->nseeds) {
 			fprintf(f, ",%llu", (unsigned long long)sw->seeds[run->seed]);
