@@ -72,6 +72,7 @@
  */
 #include "cli.h"
 #include "compare.h"
+#include "sweep.h"
 #include "../sim/config.h"
 #include "../sim/results.h"
 #include "../sim/sim.h"
@@ -79,7 +80,6 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
@@ -646,7 +646,8 @@ static void remove_tree(const char *dir, int depth)
 	rmdir(dir);
 }
 
-/* Run grid point idx as a child zsim run; 0, or ZSIM_E* with err (the child's message). */
+/* Run grid point idx as a child zsim run (sweep.h's job); 0, or ZSIM_E*
+ * with err (the child's message). */
 static int run_point(struct plan *pl, size_t idx, char *err, size_t errlen)
 {
 	struct point *p = &pl->pt[idx];
@@ -657,54 +658,25 @@ static int run_point(struct plan *pl, size_t idx, char *err, size_t errlen)
 	snprintf(errf, sizeof(errf), "%s/runs/%04zu.err", pl->tmp, idx);
 	char *sets[PLAN_MAX_SETS + PLAN_MAX_KNOBS + 1];
 	size_t ns = point_sets(pl, idx, sets);
-	const char *argv[4 * (PLAN_MAX_SETS + PLAN_MAX_KNOBS + PLAN_MAX_TRACES) + 16];
-	size_t a = 0;
-	argv[a++] = "zsim";
-	argv[a++] = "run";
-	for (unsigned i = 0; i < pl->o.traces.n; i++)
-		argv[a++] = "--trace", argv[a++] = pl->o.traces.v[i];
-	argv[a++] = "--config", argv[a++] = pl->o.config;
-	for (size_t i = 0; i < ns; i++)
-		argv[a++] = "--set", argv[a++] = sets[i];
-	if (pl->o.seed)
-		argv[a++] = "--seed", argv[a++] = pl->o.seed;
-	argv[a++] = "--out", argv[a++] = dir;
-	argv[a++] = "--quiet";
-	argv[a] = NULL;
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid < 0) {
-		snprintf(err, errlen, "cannot start a run: %s", strerror(errno));
-		for (size_t i = 0; i < ns; i++)
-			free(sets[i]);
-		return ZSIM_ESYS;
-	}
-	if (pid == 0) {
-		int fd = open(errf, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-		int nul = open("/dev/null", O_RDWR);
-		if (fd < 0 || nul < 0)
-			_exit(127);
-		dup2(nul, 0);
-		dup2(nul, 1);
-		dup2(fd, 2);
-		execv("/proc/self/exe", (char *const *)argv);
-		dprintf(2, "zsim plan: cannot run /proc/self/exe: %s\n", strerror(errno));
-		_exit(127);
-	}
+	struct zsim_job job = {
+		.config = pl->o.config,
+		.sets = (const char *const *)sets,
+		.nsets = (unsigned)ns,
+		.traces = (const char *const *)pl->o.traces.v,
+		.ntraces = pl->o.traces.n,
+		.has_seed = pl->o.seed != NULL,
+		.out = dir,
+		.log = errf,
+	};
+	if (pl->o.seed && zsim_parse_u64(pl->o.seed, &job.seed) < 0)
+		job.has_seed = false;   /* not reached: --seed was checked when read */
+	int rc = zsim_job_run(&job, pl->sig, err, errlen);
 	for (size_t i = 0; i < ns; i++)
 		free(sets[i]);
-	int st = 0;
-	while (waitpid(pid, &st, 0) < 0) {
-		if (errno != EINTR) {
-			snprintf(err, errlen, "waiting for a run: %s", strerror(errno));
-			return ZSIM_ESYS;
-		}
-		if (*pl->sig)
-			kill(pid, SIGTERM);   /* it writes nothing we keep; we wait for it */
-	}
+	if (rc < 0)
+		return ZSIM_ESYS;
 	if (*pl->sig)
 		return ZSIM_EINVAL;
-	int rc = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 	char name[512];
 	point_name(pl, idx, name, sizeof(name));
 	if (rc != ZSIM_EXIT_OK && rc != ZSIM_EXIT_OUTCOME) {

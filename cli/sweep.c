@@ -158,17 +158,23 @@ static int wait_status(int ws)
 	return WIFEXITED(ws) ? WEXITSTATUS(ws) : WIFSIGNALED(ws) ? 128 + WTERMSIG(ws) : 255;
 }
 
-int zsim_job_run(const struct zsim_job *j, char *err, size_t errlen)
+int zsim_job_run(const struct zsim_job *j, volatile int *stop, char *err, size_t errlen)
 {
 	pid_t pid = zsim_job_start(j, err, errlen);
 	if (pid < 0)
 		return -1;
 	int ws;
-	while (waitpid(pid, &ws, 0) < 0)
+	bool termed = false;
+	while (waitpid(pid, &ws, 0) < 0) {
 		if (errno != EINTR) {
 			snprintf(err, errlen, "waitpid: %s", strerror(errno));
 			return -1;
 		}
+		if (stop && *stop && !termed) {
+			kill(pid, SIGTERM);
+			termed = true;
+		}
+	}
 	return wait_status(ws);
 }
 

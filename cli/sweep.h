@@ -60,8 +60,10 @@ const char *zsim_self_exe(void);
 /* Start the job as a child process; its pid, or -1 with one line in err. */
 pid_t zsim_job_start(const struct zsim_job *j, char *err, size_t errlen);
 /* Run one job and wait for it: its exit status (see zsim_job_status), or -1
- * with err set when it could not start. */
-int zsim_job_run(const struct zsim_job *j, char *err, size_t errlen);
+ * with err set when it could not start.  stop (may be NULL): the caller's
+ * signal flag (zsim_signals_install); once it is set while waiting, the job
+ * gets SIGTERM (it writes its results marked interrupted) and is waited for. */
+int zsim_job_run(const struct zsim_job *j, volatile int *stop, char *err, size_t errlen);
 
 /*
  * Run n jobs, at most workers at once (0: the number of online CPUs).  Jobs
