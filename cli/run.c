@@ -29,11 +29,13 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define MAX_TRACES 16
@@ -291,6 +293,135 @@ static int run_baseline(const struct zsim_config *cfg, const char *const *traces
 	return rc;
 }
 
+/*
+ * With more than one CPU to run on, the baseline runs in a forked child while the run
+ * itself goes on (the two share nothing but the trace files; --baseline's
+ * wall time was their sum, now about the longer one).  The child hands back
+ * run_baseline's status, message and result through a pipe; it dies by the
+ * default action of SIGINT, SIGTERM and SIGHUP, and the parent stops it on
+ * every ending of its own.  Results are the same either way: the baseline is
+ * the same deterministic simulation wherever it runs.
+ */
+struct bg_baseline {
+	pid_t pid;   /* -1: none (run it after the run, in this process) */
+	int fd;
+};
+
+static bool full_write(int fd, const void *buf, size_t n)
+{
+	const char *p = buf;
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		p += w, n -= (size_t)w;
+	}
+	return true;
+}
+
+/* Reads n bytes; false at EOF, an error, or once the run was interrupted. */
+static bool full_read(int fd, void *buf, size_t n)
+{
+	char *p = buf;
+	while (n) {
+		ssize_t r = read(fd, p, n);
+		if (r < 0 && errno == EINTR && !interrupt_flag)
+			continue;
+		if (r <= 0)
+			return false;
+		p += r, n -= (size_t)r;
+	}
+	return true;
+}
+
+static void baseline_start(const struct zsim_config *cfg, const char *const *traces, unsigned ntr,
+			   struct bg_baseline *bg)
+{
+	bg->pid = -1;
+	bg->fd = -1;
+	int pfd[2];
+	cpu_set_t cpus;   /* the CPUs this process may use (taskset, cgroups' cpusets) */
+	if (sched_getaffinity(0, sizeof(cpus), &cpus) < 0 || CPU_COUNT(&cpus) < 2 || pipe(pfd) < 0)
+		return;
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return;
+	}
+	if (pid == 0) {
+		close(pfd[0]);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		struct zsim_baseline b = { 0 };
+		char msg[1024] = "";
+		int32_t rc = run_baseline(cfg, traces, ntr, &b, msg, sizeof(msg));
+		bool ok = full_write(pfd[1], &rc, sizeof(rc)) && full_write(pfd[1], msg, sizeof(msg));
+		if (ok && rc == 0)
+			ok = full_write(pfd[1], &b, sizeof(b)) &&
+			     full_write(pfd[1], b.procs, (size_t)b.nr_procs * sizeof(*b.procs));
+		_exit(ok ? 0 : 1);   /* not exit(): the parent's temporary files are its own */
+	}
+	close(pfd[1]);
+	bg->pid = pid;
+	bg->fd = pfd[0];
+}
+
+static int baseline_wait(pid_t pid)
+{
+	int ws = 0;
+	while (waitpid(pid, &ws, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+}
+
+/* Stop a background baseline that is no longer wanted. */
+static void baseline_stop(struct bg_baseline *bg)
+{
+	if (bg->pid <= 0)
+		return;
+	kill(bg->pid, SIGTERM);
+	baseline_wait(bg->pid);
+	close(bg->fd);
+	bg->pid = -1;
+}
+
+/* The background baseline's result (as run_baseline returns it). */
+static int baseline_collect(struct bg_baseline *bg, struct zsim_baseline *b, char *err, size_t errlen)
+{
+	int32_t rc = 0;
+	char msg[1024];
+	bool ok = full_read(bg->fd, &rc, sizeof(rc)) && full_read(bg->fd, msg, sizeof(msg));
+	if (ok && rc == 0) {
+		ok = full_read(bg->fd, b, sizeof(*b));
+		b->procs = ok ? zsim_xcalloc(b->nr_procs ? b->nr_procs : 1, sizeof(*b->procs)) : NULL;
+		ok = ok && full_read(bg->fd, b->procs, (size_t)b->nr_procs * sizeof(*b->procs));
+		if (!ok)
+			zsim_baseline_free(b);
+	}
+	if (!ok && interrupt_flag) {
+		baseline_stop(bg);
+		return ZSIM_EINVAL;
+	}
+	close(bg->fd);
+	int st = baseline_wait(bg->pid);
+	bg->pid = -1;
+	if (!ok) {
+		snprintf(err, errlen, "the baseline process ended without a result (status %d)", st);
+		return ZSIM_ESYS;
+	}
+	if (rc < 0) {
+		msg[sizeof(msg) - 1] = '\0';
+		snprintf(err, errlen, "%s", msg);
+	}
+	return rc;
+}
+
 void zsim_run_usage(FILE *out)
 {
 	fprintf(out,
@@ -402,9 +533,14 @@ int zsim_cmd_run(int argc, char **argv)
 		}
 	}
 
+	/* the baseline, in the background where it can be (not from stdin) */
+	struct bg_baseline bg = { -1, -1 };
+	if (ro.baseline && !stdin_users)
+		baseline_start(&cfg, traces, ntr, &bg);
 	struct zsim_sim *s = zsim_xmalloc(sizeof(*s));
 	int rc = zsim_sim_init(s, &cfg, err, sizeof(err));
 	if (rc < 0) {
+		baseline_stop(&bg);
 		fprintf(stderr, "zsim: %s: %s\n", cfgpath, err);
 		zsim_sim_free(s);
 		free(s);
@@ -422,6 +558,7 @@ int zsim_cmd_run(int argc, char **argv)
 		if ((rc = zsim_sim_add_trace(s, strcmp(traces[i], "-") ? traces[i] : spool, err, sizeof(err))) < 0) {
 			if (*spool)
 				unlink(spool);
+			baseline_stop(&bg);
 			fprintf(stderr, "zsim: %s\n", err);
 			zsim_sim_free(s);
 			free(s);
@@ -433,6 +570,7 @@ int zsim_cmd_run(int argc, char **argv)
 	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", out, (long)getpid());
 	zsim_signals_install(&interrupt_flag);
 	if (mkdir(tmp, 0777) < 0) {
+		baseline_stop(&bg);
 		fprintf(stderr, "zsim: --out: cannot create %s: %s\n", tmp, strerror(errno));
 		zsim_sim_free(s);
 		free(s);
@@ -444,6 +582,7 @@ int zsim_cmd_run(int argc, char **argv)
 	snprintf(path, sizeof(path), "%s/timeseries.csv", tmp);
 	s->out.ts_out = fopen(path, "w");
 	if (!s->out.events_out || !s->out.ts_out) {
+		baseline_stop(&bg);
 		fprintf(stderr, "zsim: --out: cannot create files in %s: %s\n", tmp, strerror(errno));
 		if (s->out.events_out)
 			fclose(s->out.events_out);
@@ -470,8 +609,11 @@ int zsim_cmd_run(int argc, char **argv)
 	bool intr = sig != 0;
 	struct zsim_baseline base = { 0 };
 	bool have_base = false;
+	if ((rc < 0 || intr) && bg.pid > 0)
+		baseline_stop(&bg);   /* no use for it any more */
 	if (rc == 0 && !intr && ro.baseline) {
-		int brc = run_baseline(&cfg, traces, ntr, &base, err, sizeof(err));
+		int brc = bg.pid > 0 ? baseline_collect(&bg, &base, err, sizeof(err))
+				     : run_baseline(&cfg, traces, ntr, &base, err, sizeof(err));
 		sig = interrupt_flag;
 		intr = sig != 0;
 		if (brc < 0 && !intr) {

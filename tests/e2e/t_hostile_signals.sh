@@ -38,6 +38,31 @@ run_signal INT "$T/int"
 check "SIGINT: exit 130" test $? -eq 130
 check "SIGINT: marked interrupted" is "$T/int/summary.json" interrupted true
 
+# --baseline runs the baseline in a forked child when there are two CPUs to
+# run on: the same results as one after the other (taskset -c 0 leaves one),
+# and a signal to the run stops the child too
+"$ZSIM" trace gen scan --size 48M --passes 20 -o "$T/short.trc"
+"$ZSIM" --trace "$T/short.trc" --config "$T/long.json" --out "$T/bpar" --baseline --quiet
+check "--baseline: a run with the baseline beside it completes" is "$T/bpar/summary.json" baseline.pages_scanned 0
+if command -v taskset > /dev/null 2>&1; then
+	taskset -c 0 "$ZSIM" --trace "$T/short.trc" --config "$T/long.json" --out "$T/bseq" --baseline --quiet
+	check "--baseline: the same summary on one CPU (baseline after the run)" cmp "$T/bpar/summary.json" "$T/bseq/summary.json"
+else
+	echo "skip: taskset not installed (the one-CPU --baseline comparison)"
+fi
+# (the trace three times over: the baseline alone takes seconds, so it is
+# still running when the signal comes; after the run's exit it must be gone)
+"$ZSIM" --trace "$T/long.trc" --trace "$T/long.trc" --trace "$T/long.trc" --config "$T/long.json" \
+	--out "$T/bterm" --baseline --quiet 2> "$T/sig.err" &
+pid=$!
+sleep 0.5
+kill -s TERM "$pid"
+wait "$pid"
+check "--baseline, SIGTERM: exit 143" test $? -eq 143
+check "--baseline, SIGTERM: marked interrupted" is "$T/bterm/summary.json" interrupted true
+check "--baseline, SIGTERM: no baseline process left running" test -z "$(pgrep -f -- "--out $T/bterm" || true)"
+check "--baseline, SIGTERM: nothing on stderr" test ! -s "$T/sig.err"
+
 # SIGKILL cannot be handled: it leaves OUT.tmp.PID; the next run removes it
 "$ZSIM" --trace "$T/long.trc" --config "$T/long.json" --out "$T/kill" --quiet &
 pid=$!
