@@ -52,7 +52,7 @@ BENCHES  := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 ZSIM_BIN := $(BUILD)/zsim
 
 .PHONY: regress regress-accept docs-img
-.PHONY: validate-kernel zsim-static traces run all check check-layers check-unit check-e2e check-kernel asan bench install uninstall clean help deps fuzz
+.PHONY: validate-kernel validate-resim zsim-static traces run all check check-layers check-unit check-e2e check-kernel asan bench install uninstall clean help deps fuzz
 
 all: zsim
 
@@ -69,6 +69,7 @@ help:
 	@echo "make bench       benchmarks; prints figures"
 	@echo "make fuzz        run the libFuzzer targets for a bounded time (clang)"
 	@echo "make validate-kernel  the same traces in zsim and in Debian's 6.1 kernel under qemu; prints a table"
+	@echo "make validate-resim   zsim's side of the saved validation again (no qemu; after a model change)"
 	@echo "make traces      traces/kbuild.trc, hogger-800m.trc (the 2013 experiment), service-800m.trc"
 	@echo "make install PREFIX=/usr/local DESTDIR=   zsim, its man page, configs and scripts (make uninstall)"
 	@echo "make regress     rerun the standard scenarios, compare with results/baselines/ (tolerances), charts, HTML reports"
@@ -159,6 +160,11 @@ fuzz:
 validate-kernel: zsim
 	@sh scripts/deps.sh validate
 	sh tests/kernel/validate/run.sh $(or $(VALIDATE_ARGS),--save results/validation)
+
+# zsim's side of the saved validation again (no qemu): after a model change,
+# the table and verdicts in results/validation/ against the same kernel runs.
+validate-resim: zsim
+	sh tests/kernel/validate/resim.sh $(VALIDATE_ARGS)
 
 # The standard traces of the 2013 experiment (seconds to generate; not committed).
 traces: zsim

@@ -2,6 +2,9 @@
 # save.sh OUT SAVE BOOTS SCENARIO... - keep a validation run (run.sh --save):
 # the table and verdicts as SAVE/README.md, and per scenario the zsim config
 # measured in the guest, zsim's results and the kernel's results of each boot.
+# SAVE/boots.txt says which kernel, qemu and date the boots were; with
+# ZSIM_RESIM=1 (resim.sh: zsim's side again, the boots as they were) it is
+# kept and the header says when zsim's side was rerun.
 set -eu
 OUT=$1; SAVE=$2; BOOTS=$3
 shift 3
@@ -9,6 +12,8 @@ K=$OUT/kernel
 mkdir -p "$SAVE"
 for name in "$@"; do
 	D=$OUT/$name
+	chart=0
+	[ -f "$SAVE/$name/memory.png" ] && chart=1
 	rm -rf "${SAVE:?}/$name" && mkdir -p "$SAVE/$name"
 	cp "$D/zsim.json" "$SAVE/$name/zsim-config.json"
 	mkdir -p "$SAVE/$name/zsim"
@@ -18,12 +23,25 @@ for name in "$@"; do
 		mkdir -p "$k"
 		cp "$b"/play/summary.json "$b"/play/timeseries.csv "$b"/play/events.jsonl "$b"/calibrate.json "$k/"
 	done
+	# a scenario with a kernel-vs-zsim memory chart (README) gets it redrawn:
+	# boot 1 above, zsim below
+	if [ "$chart" = 1 ]; then
+		rm -rf "$OUT/plot-$name"
+		ZSIM_BIN=${ZSIM:-$(cd "$(dirname "$0")/../../.." && pwd)/build/zsim}
+		"$ZSIM_BIN" plot "$SAVE/$name/kernel-boot1" "$SAVE/$name/zsim" -o "$OUT/plot-$name" --format png > /dev/null &&
+			cp "$OUT/plot-$name/memory.png" "$SAVE/$name/memory.png"
+	fi
 done
 {
 	echo "# zsim against a real kernel"
 	echo
-	echo "Written by \`make validate-kernel\` ($(date -u +%Y-%m-%d)); kernel package $(cat "$K/package"),"
-	echo "booted under qemu $(qemu-system-x86_64 --version | head -1 | awk '{print $4}') (software emulation, 1 CPU) $BOOTS times per scenario."
+	if [ "${ZSIM_RESIM:-0}" = 1 ]; then
+		echo "Kernel runs by \`make validate-kernel\`: $(cat "$SAVE/boots.txt" 2> /dev/null || echo "(not recorded)")."
+		echo "zsim's side rerun on the same traces and guest configs by \`make validate-resim\` ($(date -u +%Y-%m-%d))."
+	else
+		echo "$(date -u +%Y-%m-%d); kernel package $(cat "$K/package"), booted under qemu $(qemu-system-x86_64 --version | head -1 | awk '{print $4}') (software emulation, 1 CPU) $BOOTS times per scenario" > "$SAVE/boots.txt"
+		echo "Written by \`make validate-kernel\` ($(cat "$SAVE/boots.txt"))."
+	fi
 	echo "Each scenario's directory holds the kernel's results per boot (\`zsim play\`), zsim's, and the"
 	echo "zsim config measured in the guest.  How it works: tests/kernel/validate/run.sh."
 	echo

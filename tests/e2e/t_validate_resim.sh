@@ -1,0 +1,43 @@
+# t_validate_resim.sh - make validate-resim (tests/kernel/validate/resim.sh)
+# on a copy of the saved validation: zsim's side is rerun and rewritten (the
+# same numbers a direct zsim run on the saved guest config gives), the
+# kernel's runs are left byte for byte, and the table and verdicts are there.
+. "$(dirname "$0")/lib.sh"
+root=$(cd "$(dirname "$0")/../.." && pwd)
+if ! command -v jq > /dev/null 2>&1; then
+	echo "skip: jq not installed (make deps)"
+	exit 0
+fi
+S=$T/saved
+mkdir -p "$S"
+cp -r "$root/results/validation/zram-hotcold" "$root/results/validation/boots.txt" "$S/"
+# zsim's old column spoiled on purpose: the rerun must replace it
+echo '{}' > "$S/zram-hotcold/zsim/summary.json"
+cp -r "$S/zram-hotcold" "$T/before"
+ZSIM=$ZSIM RESIM_OUT=$T/out sh "$root/tests/kernel/validate/resim.sh" --from "$S" zram-hotcold > "$T/out.txt" 2> "$T/err.txt"
+rc=$?
+check "resim: exits 0 (the OOM verdicts agree)" test "$rc" -eq 0
+check "resim: prints the verdicts" grep -q '^zram-hotcold: oom *met' "$T/out.txt"
+for b in boot1 boot2; do
+	check "resim: the kernel's $b left as it was" cmp "$T/before/kernel-$b/summary.json" "$S/zram-hotcold/kernel-$b/summary.json"
+done
+check "resim: the guest config left as it was" cmp "$T/before/zsim-config.json" "$S/zram-hotcold/zsim-config.json"
+# a direct run of the same traces on the saved config
+GEN_1=""; GEN_2=""; GEN_3=""
+. "$root/tests/kernel/validate/scenarios/zram-hotcold.sh"
+k=1; targs=""
+for g in "$GEN_1" "$GEN_2" "$GEN_3"; do
+	[ -n "$g" ] || continue
+	# shellcheck disable=SC2086
+	"$ZSIM" trace gen $g -o "$T/t$k.trc.zst" > /dev/null
+	targs="$targs --trace $T/t$k.trc.zst"
+	k=$((k + 1))
+done
+# shellcheck disable=SC2086
+"$ZSIM" $targs --config "$S/zram-hotcold/zsim-config.json" --out "$T/direct" --quiet
+for key in pswpout pswpin pgsteal_direct pgsteal_kswapd; do
+	check "resim: zsim's $key is a direct run's" test "$(jq .vmstat.$key "$S/zram-hotcold/zsim/summary.json")" = "$(jq .vmstat.$key "$T/direct/summary.json")"
+done
+check "resim: the table has the scenario" grep -q '^### zram-hotcold' "$S/README.md"
+check "resim: the header says the kernel runs are the saved ones" grep -q "Kernel runs by .make validate-kernel.: $(cat "$S/boots.txt")" "$S/README.md"
+check "resim: a missing saved run is one line and exit 1" sh -c "ZSIM=$ZSIM RESIM_OUT=$T/out2 sh $root/tests/kernel/validate/resim.sh --from $S zram-seq 2> $T/e2.txt; test \$? -eq 1 && test \$(wc -l < $T/e2.txt) -eq 1"

@@ -1,0 +1,65 @@
+#!/bin/sh
+# resim.sh [--from DIR] [SCENARIO...] - `make validate-resim`: zsim's side of a
+# saved validation again, without booting anything.  A saved validation
+# (run.sh --save, results/validation/ by default) keeps the kernel's results of
+# every boot and the zsim config measured in the guest; the traces come back
+# from the scenario's generator lines (deterministic).  So when the model
+# changes, zsim's column, the table and the verdicts are brought up to date in
+# seconds, against the same kernel runs.  Writes back into DIR (the kernel's
+# results unchanged) and prints the verdicts; exit status as run.sh's.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../../.." && pwd)
+SAVE=$root/results/validation
+[ "${1:-}" = --from ] && { SAVE=$2; shift 2; }
+[ -d "$SAVE" ] || { echo "validate-resim: no saved validation in $SAVE (make validate-kernel writes one)" >&2; exit 1; }
+SCEN=${*:-$(cd "$SAVE" && for d in */; do [ -f "$d/zsim-config.json" ] && echo "${d%/}"; done)}
+command -v jq > /dev/null || { echo "validate-resim: jq not found (run make deps)" >&2; exit 1; }
+if [ -z "${ZSIM:-}" ]; then   # the tests give theirs
+	make -C "$root" -s zsim > /dev/null
+	ZSIM=$root/build/zsim
+fi
+export ZSIM
+OUT=${RESIM_OUT:-$root/build/validate-resim}
+boots=0
+for name in $SCEN; do
+	sf=$here/scenarios/$name.sh
+	S=$SAVE/$name
+	[ -f "$sf" ] || { echo "validate-resim: no scenario $name ($sf)" >&2; exit 1; }
+	[ -f "$S/zsim-config.json" ] || { echo "validate-resim: $S: no saved run of $name" >&2; exit 1; }
+	D=$OUT/$name
+	rm -rf "$D" && mkdir -p "$D/ir/traces"
+	GEN_1=""; GEN_2=""; GEN_3=""
+	. "$sf"
+	k=1
+	for g in "$GEN_1" "$GEN_2" "$GEN_3"; do
+		[ -n "$g" ] || continue
+		# shellcheck disable=SC2086
+		"$ZSIM" trace gen $g -o "$D/ir/traces/t$k.trc.zst" > /dev/null
+		k=$((k + 1))
+	done
+	cp "$S/zsim-config.json" "$D/zsim.json"
+	n=0
+	for kb in "$S"/kernel-boot[0-9]*; do
+		b=$D/${kb##*/kernel-}/r
+		mkdir -p "$b/play"
+		cp "$kb/summary.json" "$kb/timeseries.csv" "$kb/events.jsonl" "$b/play/"
+		cp "$kb/calibrate.json" "$b/"
+		n=$((n + 1))
+	done
+	[ "$n" -gt 0 ] || { echo "validate-resim: $S: no kernel boots saved" >&2; exit 1; }
+	boots=$n
+	targs=""
+	for t in $(cd "$D/ir/traces" && ls | sort); do targs="$targs --trace $D/ir/traces/$t"; done
+	# shellcheck disable=SC2086
+	"$ZSIM" $targs --config "$D/zsim.json" --out "$D/zsim" --quiet || true
+	[ -f "$D/zsim/summary.json" ] || { echo "validate-resim: zsim gave no results for $name" >&2; exit 1; }
+done
+# shellcheck disable=SC2086
+sh "$here/table.sh" "$OUT" $SCEN > "$OUT/table.md"
+# shellcheck disable=SC2086
+sh "$here/check.sh" "$OUT" $SCEN > "$OUT/check.txt" && ok=0 || ok=1
+cat "$OUT/check.txt"
+# shellcheck disable=SC2086
+ZSIM_RESIM=1 sh "$here/save.sh" "$OUT" "$SAVE" "$boots" $SCEN
+exit $ok
