@@ -144,6 +144,12 @@ double zsim_est_create(const char *name, uint32_t pid)
 	return 1 + zsim_est_varint(pid) + 1 + 1 + (double)strlen(name);
 }
 
+void zsim_est_create_map(struct zsim_gen_estimate *e, const char *name, uint32_t pid, double pages)
+{
+	zsim_est_add(e, 1, zsim_est_create(name, pid));
+	zsim_est_add(e, 1, 1 + zsim_est_varint(2.0 * ZSIM_GEN_ANON_BASE) + zsim_est_varint(pages));
+}
+
 /* The header: magic, version, page size, flags, seed, names, tables. */
 static double est_header(const struct zsim_trace_header *h)
 {

@@ -274,6 +274,9 @@ double zsim_est_varint(double v);
 double zsim_est_random_access(double range);
 /* Bytes of a create event of a process named `name`. */
 double zsim_est_create(const char *name, uint32_t pid);
+/* A process named `name` created and its anonymous region of `pages`
+ * mapped (what every one-process generator starts with): two events. */
+void zsim_est_create_map(struct zsim_gen_estimate *e, const char *name, uint32_t pid, double pages);
 
 /* ---- the plug-in tables ----------------------------------------------- */
 

@@ -102,8 +102,7 @@ static void hogger_estimate(const void *vo, uint64_t seed, struct zsim_gen_estim
 	(void)seed;
 	uint64_t npages = o->size / ZSIM_PAGE_SIZE;
 	double n = (double)npages;
-	zsim_est_add(e, 1, zsim_est_create("hogger", 1));
-	zsim_est_add(e, 1, 1 + zsim_est_varint(2.0 * ZSIM_GEN_ANON_BASE) + zsim_est_varint(n));
+	zsim_est_create_map(e, "hogger", 1, n);
 	zsim_est_add(e, n, 2);                       /* next page, next seed: tag + content */
 	uint64_t full = npages / FILL_PAGES_PER_CPU;
 	zsim_est_add(e, (double)full, 1 + zsim_est_varint(FILL_NS_PER_MIB));

@@ -68,8 +68,7 @@ static void scan_estimate(const void *vo, uint64_t seed, struct zsim_gen_estimat
 	(void)seed;
 	uint64_t npages = o->size / ZSIM_PAGE_SIZE;
 	double n = (double)npages, passes = (double)o->passes;
-	zsim_est_add(e, 1, zsim_est_create("scan", 1));
-	zsim_est_add(e, 1, 1 + zsim_est_varint(2.0 * ZSIM_GEN_ANON_BASE) + zsim_est_varint(n));
+	zsim_est_create_map(e, "scan", 1, n);
 	zsim_est_add(e, n, 2);                               /* the first pass writes */
 	zsim_est_add(e, passes * n * o->write, 2);           /* later passes: rewrites ... */
 	zsim_est_add(e, passes * n * (1 - o->write), 1);     /* ... and reads of the next page */

@@ -192,8 +192,7 @@ static int untar_run(struct zsim_gen *g, const void *vo)
 void zsim_gen_untar_estimate(const struct zsim_untar_opts *o, uint64_t seed, struct zsim_gen_estimate *e)
 {
 	double files = (double)o->files, pages;
-	zsim_est_add(e, 1, zsim_est_create("tar", 2));
-	zsim_est_add(e, 1, 1 + zsim_est_varint(2.0 * ZSIM_GEN_ANON_BASE) + zsim_est_varint(TAR_ANON_PAGES));
+	zsim_est_create_map(e, "tar", 2, TAR_ANON_PAGES);
 	zsim_est_add(e, TAR_ANON_PAGES, 2);
 	double name = 1 + 1 + 1 + 15 + 1;   /* tag, fs, length, "dDDDDD/fFFFFFF.", "c" or "h" */
 	double ids = 0;

@@ -133,8 +133,7 @@ static void zipf_estimate(const void *vo, uint64_t seed, struct zsim_gen_estimat
 	(void)seed;
 	uint64_t npages = o->size / ZSIM_PAGE_SIZE;
 	double n = (double)npages, a = (double)o->accesses;
-	zsim_est_add(e, 1, zsim_est_create("kvstore", 1));
-	zsim_est_add(e, 1, 1 + zsim_est_varint(2.0 * ZSIM_GEN_ANON_BASE) + zsim_est_varint(n));
+	zsim_est_create_map(e, "kvstore", 1, n);
 	zsim_est_add(e, n, 2);
 	zsim_est_add(e, a, zsim_est_random_access(n) + (1 - o->read));
 	double cpus = (double)(o->accesses / OPS_PER_CPU) + (o->op_ns && o->accesses % OPS_PER_CPU ? 1 : 0);
