@@ -2,14 +2,11 @@
 # across -j, the merged table against each run's own summary, --merge, the
 # command-line form, --emit files, bad specs refused in one line.
 . "$(dirname "$0")/lib.sh"
-S="$(cd "$(dirname "$0")/../../traces/samples" && pwd)"
+. "$(dirname "$0")/sweep_lib.sh"
 W="$T/w"
 mkdir -p "$W"
 # two tiny traces: a 24 MiB service that re-reads its pages, a 12 MiB hogger
-"$ZSIM" trace gen hogger --size 24M --content text --retouch 0.1 --period 500ms --duration 2s \
-	--seed 1 -o "$W/svc.trc"
-"$ZSIM" trace gen hogger --size 12M --content heap --duration 1s --seed 2 -o "$W/hog.trc"
-cp "$S/mini.json" "$W/mini.json"
+sweep_inputs "$W"
 cat > "$W/spec.json" <<'J'
 { "base": "mini.json", "traces": ["svc.trc", ["svc.trc", "hog.trc"]], "seeds": [1, 2],
   "grid": { "machine.ram": ["20M", "48M"], "devices.zram0.comp": ["lz4", "zstd"],

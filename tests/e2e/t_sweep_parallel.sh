@@ -3,17 +3,14 @@
 # the way a list of machines is given).  Each merged table must equal the
 # local sweep's byte for byte.  Skipped (with a line saying so) without GNU parallel.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/sweep_lib.sh"
 if ! command -v parallel > /dev/null 2>&1 || ! parallel --version 2>/dev/null | grep -q 'GNU parallel'; then
 	echo "skip: t_sweep_parallel.sh: GNU parallel is not installed (make deps installs it)"
 	exit 0
 fi
-S="$(cd "$(dirname "$0")/../../traces/samples" && pwd)"
 W="$T/w"
 mkdir -p "$W"
-"$ZSIM" trace gen hogger --size 24M --content text --retouch 0.1 --period 500ms --duration 2s \
-	--seed 1 -o "$W/svc.trc"
-"$ZSIM" trace gen hogger --size 12M --content heap --duration 1s --seed 2 -o "$W/hog.trc"
-cp "$S/mini.json" "$W/mini.json"
+sweep_inputs "$W"
 cat > "$W/spec.json" <<'J'
 { "base": "mini.json", "traces": ["svc.trc", ["svc.trc", "hog.trc"]], "seeds": [1, 2],
   "grid": { "machine.ram": ["20M", "48M"], "devices.zram0.comp": ["lz4", "zstd"] } }

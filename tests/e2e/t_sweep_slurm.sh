@@ -7,6 +7,7 @@
 # enabled or installed system-wide.  Skipped, with a line saying why, without
 # root or without Debian's slurmctld, slurmd, slurm-client and munge.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/sweep_lib.sh"
 for c in munged slurmctld slurmd sbatch sinfo scontrol; do
 	if ! command -v "$c" > /dev/null 2>&1 && [ ! -x "/usr/sbin/$c" ]; then
 		echo "skip: t_sweep_slurm.sh: $c is not installed (make deps installs slurmctld slurmd slurm-client munge)"
@@ -19,7 +20,6 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 PATH=$PATH:/usr/sbin
 WAIT=${ZSIM_SLURM_WAIT:-300}   # seconds the array job may take, at most
-S="$(cd "$(dirname "$0")/../../traces/samples" && pwd)"
 W="$T/w"
 D=$(mktemp -d /tmp/zsim-slurm.XXXXXX)   # short: munge's and slurm's socket paths are limited
 chmod 700 "$D"
@@ -44,10 +44,7 @@ trap 'exit 143' TERM
 mkdir -p "$W" "$D/state" "$D/spool" "$D/log"
 
 # ---- the sweep, locally first ----
-"$ZSIM" trace gen hogger --size 24M --content text --retouch 0.1 --period 500ms --duration 2s \
-	--seed 1 -o "$W/svc.trc"
-"$ZSIM" trace gen hogger --size 12M --content heap --duration 1s --seed 2 -o "$W/hog.trc"
-cp "$S/mini.json" "$W/mini.json"
+sweep_inputs "$W"
 cat > "$W/spec.json" <<'J'
 { "base": "mini.json", "traces": ["svc.trc", ["svc.trc", "hog.trc"]],
   "grid": { "machine.ram": ["20M", "48M"], "devices.zram0.comp": ["lz4", "zstd"] } }
