@@ -12,7 +12,9 @@
  * by how often each type's reclaimed pages were rotated back; anon pages are
  * reclaimable only while swap has a free slot.  An anon page leaves RAM by
  * being written to swap; a clean file page is dropped; a swap-cache page whose
- * copy on swap is still valid is dropped too.  Tasks in reclaim may take pages
+ * copy on swap is still valid is dropped too.  A page whose swap write fails
+ * (zram at mem_limit) is kept on the inactive list, not activated, holding
+ * its swap slot, and is written again when reclaim next reaches it.  Tasks in reclaim may take pages
  * below the min watermark (PF_MEMALLOC) - which is how zram's zsmalloc, asked
  * for memory while swapping out, eats the last reserve.  When reclaim makes no
  * progress MAX_RECLAIM_RETRIES = 16 times in a row, or free plus reclaimable
@@ -250,12 +252,13 @@ static int evict_anon(struct zsim_sim *s, uint32_t f, uint64_t *cpu)
 	struct zsim_proc *p = &s->pr.procs[fr->owner];
 	uint64_t *pte = zsim_pgt_lookup(&p->pt, fr->index);
 	uint64_t entry, io = 0;
-	if ((fr->mflags & ZSIM_MF_SWAPCACHE) && !(fr->mflags & ZSIM_MF_DIRTY)) {
+	if ((fr->mflags & ZSIM_MF_SWAPCACHE) && !(fr->mflags & (ZSIM_MF_DIRTY | ZSIM_MF_UNWRITTEN))) {
 		/* the copy in swap is current: drop the page, keep the slot */
 		entry = zsim_swp_entry(fr->swapdev, fr->swap);
 		zsim_swap_slot_of(s, entry)->frame = ZSIM_FRAME_NONE;
 	} else {
-		if (fr->mflags & ZSIM_MF_SWAPCACHE) {
+		/* (a page whose last write failed is written again to the slot it holds) */
+		if ((fr->mflags & ZSIM_MF_SWAPCACHE) && !(fr->mflags & ZSIM_MF_UNWRITTEN)) {
 			zsim_swap_release(s, zsim_swp_entry(fr->swapdev, fr->swap));
 			fr->mflags &= (uint8_t)~ZSIM_MF_SWAPCACHE;
 		}
@@ -358,8 +361,10 @@ static uint64_t shrink_list(struct zsim_sim *s, int type, uint64_t nr, uint64_t 
 			int rc = evict(s, f, cpu);
 			if (rc == 0) {
 				freed++;
-			} else if (rc == ZSIM_EAGAIN) {
-				s->mm.policy->putback(s->mm.policy_priv, f, type, false);   /* kept as it is */
+			} else if (rc == ZSIM_EAGAIN || rc == ZSIM_EIO) {
+				/* kept as it is; a failed swap write too: the kernel keeps the
+				 * re-dirtied page on the inactive list (not activated) */
+				s->mm.policy->putback(s->mm.policy_priv, f, type, false);
 			} else {
 				s->mm.policy->putback(s->mm.policy_priv, f, type, true);
 				s->mm.recent_rotated[type]++;
