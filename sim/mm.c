@@ -27,7 +27,8 @@
  * ..262144 KiB from 5.7; low/high from watermark_scale_factor, or min x 5/4,
  * x 3/2 before 4.6); kswapd as a background task that reclaims to the high
  * watermark; direct reclaim charged to the allocating process; the priority
- * loop; the swappiness split with the pre-5.8 scanned/rotated ratios; the
+ * loop, and from 5.5 its second pass with forced deactivation when a direct
+ * reclaim freed nothing; the swappiness split with the pre-5.8 scanned/rotated ratios; the
  * "file is tiny" rule; direct reclaim by a faulting process one round at a
  * time, the fault retried once the round's CPU has run, so kswapd and the
  * other processes act between rounds (the kernel's allocation slow path
@@ -386,15 +387,29 @@ static uint64_t shrink(struct zsim_sim *s, uint64_t want, bool kswapd, uint64_t 
 	uint64_t freed = 0, scanned = 0;
 	bool was = s->mm.in_reclaim;
 	s->mm.in_reclaim = true;
+	bool skipped = false;
+retry:
 	for (int prio = DEF_PRIORITY; prio >= 0 && freed < want; prio--) {
 		uint64_t nr[2];
 		scan_counts(s, prio, nr);
 		for (int t = 0; t < 2 && freed < want; t++)
-			if (nr[t])
+			if (nr[t]) {
+				/* an active list left alone because the inactive one is not low */
+				if (s->mm.policy->inactive_low && !s->mm.policy->inactive_low(s->mm.policy_priv, t))
+					skipped = true;
 				freed += shrink_list(s, t, nr[t], want - freed, cpu, &scanned);
+			}
 		if (!s->mm.reclaim_noio)
 			zsim_swap_shrink_slab(s, prio, cpu);   /* shrink_slab: zswap's shrinker, if on */
 	}
+	/* do_try_to_free_pages: a direct reclaim that freed nothing runs once more
+	 * deactivating the active lists whatever their balance (5.5+) */
+	if (!kswapd && !freed && skipped && !s->mm.policy_env.force_deactivate &&
+	    s->cfg.kp->reclaim_force_deactivate) {
+		s->mm.policy_env.force_deactivate = true;
+		goto retry;
+	}
+	s->mm.policy_env.force_deactivate = false;
 	s->mm.in_reclaim = was;
 	for (int t = 0; t < 2; t++)
 		if (s->mm.recent_scanned[t] > (s->mm.nr_frames >> 2)) {
