@@ -12,7 +12,11 @@
  *    since 5.0 and its huge_idle mode since 5.19 (3.3);
  *  - reclaim: watermark_scale_factor since 4.6, min_free_kbytes capped at 65536 until 5.6 and
  *    262144 from 5.7 (5.1); swappiness up to 200 from 5.8, new anon pages inactive from 5.9
- *    (5.2); VMA swap readahead since 4.14 (5.4);
+ *    (5.2); VMA swap readahead since 4.14 (5.4); swap writes through the driver's rw_page
+ *    first (zram_rw_page, 3.19) until 6.3 removed ->rw_page (6.1's mm/page_io.c and
+ *    zram_drv.c read for this; the end points from the patch mails); a direct reclaim that
+ *    frees nothing retried with forced deactivation since 5.5 (do_try_to_free_pages'
+ *    skipped_deactivate, in the 5.5 patch and the later sources);
  *  - zbud until 6.14, z3fold 4.8..6.14 (2.3); the z3fold header is 2 chunks in 5.x/6.x (2.2);
  *    z3fold's inter-page move of a lone buddy exists in the 6.x sources, not in 4.19/5.4
  *    (read in mm/z3fold.c of those versions).
@@ -50,7 +54,7 @@ static const struct zsim_kprofile profiles[] = {
 		.zram_same_any_pattern = false, .zram_max_zpage_size = 3072,
 		.zram_compact = false, .zram_sync_io = false, .zram_writeback = false, .zram_huge_idle = false,
 		.min_free_kbytes_cap = 65536, .has_watermark_scale_factor = false,
-		.anon_start_inactive = false, .max_swappiness = 100, .swap_vma_readahead = false,
+		.anon_start_inactive = false, .max_swappiness = 100, .swap_vma_readahead = false, .swap_rw_page = false, .reclaim_force_deactivate = false,
 		.has_zbud = true, .has_z3fold = false,
 		.z3fold_header_chunks = 2, .z3fold_single_move = false,
 		.zswap_default_comp = "lzo", .zswap_comps = "lzo,lz4",
@@ -69,7 +73,7 @@ static const struct zsim_kprofile profiles[] = {
 		.zram_same_any_pattern = true, .zram_max_zpage_size = 0,
 		.zram_compact = true, .zram_sync_io = true, .zram_writeback = false, .zram_huge_idle = false,
 		.min_free_kbytes_cap = 65536, .has_watermark_scale_factor = true,
-		.anon_start_inactive = false, .max_swappiness = 100, .swap_vma_readahead = true,
+		.anon_start_inactive = false, .max_swappiness = 100, .swap_vma_readahead = true, .swap_rw_page = true, .reclaim_force_deactivate = false,
 		.has_zbud = true, .has_z3fold = true,
 		.z3fold_header_chunks = 2, .z3fold_single_move = false,
 		.zswap_default_comp = "lzo", .zswap_comps = "lzo,lz4,zstd",
@@ -88,7 +92,7 @@ static const struct zsim_kprofile profiles[] = {
 		.zram_same_any_pattern = true, .zram_max_zpage_size = 0,
 		.zram_compact = true, .zram_sync_io = true, .zram_writeback = true, .zram_huge_idle = false,
 		.min_free_kbytes_cap = 65536, .has_watermark_scale_factor = true,
-		.anon_start_inactive = false, .max_swappiness = 100, .swap_vma_readahead = true,
+		.anon_start_inactive = false, .max_swappiness = 100, .swap_vma_readahead = true, .swap_rw_page = true, .reclaim_force_deactivate = false,
 		.has_zbud = true, .has_z3fold = true,
 		.z3fold_header_chunks = 2, .z3fold_single_move = false,
 		.zswap_default_comp = "lzo", .zswap_comps = "lzo,lzo-rle,lz4,zstd",
@@ -107,7 +111,7 @@ static const struct zsim_kprofile profiles[] = {
 		.zram_same_any_pattern = true, .zram_max_zpage_size = 0,
 		.zram_compact = true, .zram_sync_io = true, .zram_writeback = true, .zram_huge_idle = true,
 		.min_free_kbytes_cap = 262144, .has_watermark_scale_factor = true,
-		.anon_start_inactive = true, .max_swappiness = 200, .swap_vma_readahead = true,
+		.anon_start_inactive = true, .max_swappiness = 200, .swap_vma_readahead = true, .swap_rw_page = true, .reclaim_force_deactivate = true,
 		.has_zbud = true, .has_z3fold = true,
 		.z3fold_header_chunks = 2, .z3fold_single_move = true,
 		.zswap_default_comp = "lzo", .zswap_comps = "lzo,lzo-rle,lz4,zstd",
@@ -126,7 +130,7 @@ static const struct zsim_kprofile profiles[] = {
 		.zram_same_any_pattern = true, .zram_max_zpage_size = 0,
 		.zram_compact = true, .zram_sync_io = true, .zram_writeback = true, .zram_huge_idle = true,
 		.min_free_kbytes_cap = 262144, .has_watermark_scale_factor = true,
-		.anon_start_inactive = true, .max_swappiness = 200, .swap_vma_readahead = true,
+		.anon_start_inactive = true, .max_swappiness = 200, .swap_vma_readahead = true, .swap_rw_page = false, .reclaim_force_deactivate = true,
 		.has_zbud = true, .has_z3fold = true,
 		.z3fold_header_chunks = 2, .z3fold_single_move = true,
 		.zswap_default_comp = "lzo", .zswap_comps = "lzo,lzo-rle,lz4,zstd",
@@ -146,7 +150,7 @@ static const struct zsim_kprofile profiles[] = {
 		.zram_same_any_pattern = true, .zram_max_zpage_size = 0,
 		.zram_compact = true, .zram_sync_io = true, .zram_writeback = true, .zram_huge_idle = true,
 		.min_free_kbytes_cap = 262144, .has_watermark_scale_factor = true,
-		.anon_start_inactive = true, .max_swappiness = 200, .swap_vma_readahead = true,
+		.anon_start_inactive = true, .max_swappiness = 200, .swap_vma_readahead = true, .swap_rw_page = false, .reclaim_force_deactivate = true,
 		.has_zbud = false, .has_z3fold = false,
 		.z3fold_header_chunks = 2, .z3fold_single_move = false,
 		.zswap_default_comp = "lzo", .zswap_comps = "lzo,lzo-rle,lz4,zstd",

@@ -72,6 +72,14 @@ struct zsim_kprofile {
 	unsigned max_swappiness;     /* largest vm.swappiness accepted: 100, 200 from 5.8 (5.2) */
 	bool swap_vma_readahead;     /* >= 4.14: VMA-based swap readahead, vma_ra_enabled on by
 	                              * default; before, cluster readahead only (5.4) */
+	bool reclaim_force_deactivate; /* >= 5.5: a direct reclaim that freed nothing runs again with
+	                              * the active lists deactivated regardless of inactive_is_low
+	                              * (do_try_to_free_pages' skipped_deactivate retry) */
+	bool swap_rw_page;           /* 3.19 .. 6.2: __swap_writepage first hands the page to the
+	                              * driver's rw_page (bdev_write_page; zram, brd) and, when that
+	                              * fails, submits it again as a bio: a refused write is tried
+	                              * twice, and zram counts failed_writes twice (mm/page_io.c,
+	                              * zram_bvec_rw of 6.1; rw_page left in 6.3).  A removal. */
 
 	/* Allocators present for zswap.  These are removals too: both went in 6.15 (2.3). */
 	bool has_zbud;               /* zbud: 3.11 .. 6.14 */

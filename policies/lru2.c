@@ -10,6 +10,10 @@
  * below 1 GiB - pages move from the active tail to the inactive head, their
  * accessed bits cleared, so only pages used again while inactive survive.
  *
+ * A direct reclaim that freed nothing is run again (5.5+) with the active
+ * lists deactivated whatever the ratio says (env->force_deactivate, set by
+ * sim/mm.c).
+ *
  * What the model keeps: the four lists, the inactive_is_low ratio, activation
  * of referenced inactive anon pages, activation of file pages used twice
  * (mark_page_accessed), deactivation in list order.  What it drops:
@@ -89,7 +93,8 @@ static size_t lru2_isolate(void *priv, int type, size_t scan, uint32_t *out, siz
 	struct lru2 *p = priv;
 	struct zsim_flist *inact = &p->l[LIST(type, 0)], *act = &p->l[LIST(type, 1)];
 	/* shrink_active_list: refill the inactive list from the active tail */
-	for (size_t s = 0; s < scan && act->tail != ZSIM_FRAME_NONE && inactive_is_low(p, type); s++) {
+	for (size_t s = 0; s < scan && act->tail != ZSIM_FRAME_NONE &&
+				(inactive_is_low(p, type) || (p->env && p->env->force_deactivate)); s++) {
 		uint32_t f = act->tail;
 		zsim_flist_del(p->fr, act, f);
 		zsim_flist_prefetch_tail(p->env, p->fr, act);

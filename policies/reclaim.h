@@ -57,6 +57,10 @@ struct zsim_reclaim_env {
 	 * test_clear_young and eviction will read); pre: fr[f] is cheap to read.
 	 * A hint: it changes nothing. */
 	void (*prefetch)(void *ctx, uint32_t f);
+	/* Set by the memory manager while it retries a direct reclaim that freed
+	 * nothing (the kernel's sc->force_deactivate): policies with an active
+	 * list refill the inactive one as if it were low. */
+	bool force_deactivate;
 };
 
 struct zsim_reclaim_ops {

@@ -254,7 +254,7 @@ int zsim_fs_evict(struct zsim_sim *s, uint32_t f, uint64_t *cpu_ns)
 	uint64_t *e = zsim_filemap_lookup(&file->pages, fr->index);
 	if (fr->kind == ZSIM_FK_SHMEM) {
 		uint64_t entry;
-		if ((fr->mflags & ZSIM_MF_SWAPCACHE)) {
+		if ((fr->mflags & ZSIM_MF_SWAPCACHE) && !(fr->mflags & ZSIM_MF_UNWRITTEN)) {
 			entry = zsim_swp_entry(fr->swapdev, fr->swap);
 			zsim_swap_slot_of(s, entry)->frame = ZSIM_FRAME_NONE;
 		} else {

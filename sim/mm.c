@@ -12,7 +12,9 @@
  * by how often each type's reclaimed pages were rotated back; anon pages are
  * reclaimable only while swap has a free slot.  An anon page leaves RAM by
  * being written to swap; a clean file page is dropped; a swap-cache page whose
- * copy on swap is still valid is dropped too.  Tasks in reclaim may take pages
+ * copy on swap is still valid is dropped too.  A page whose swap write fails
+ * (zram at mem_limit) is kept on the inactive list, not activated, holding
+ * its swap slot, and is written again when reclaim next reaches it.  Tasks in reclaim may take pages
  * below the min watermark (PF_MEMALLOC) - which is how zram's zsmalloc, asked
  * for memory while swapping out, eats the last reserve.  When reclaim makes no
  * progress MAX_RECLAIM_RETRIES = 16 times in a row, or free plus reclaimable
@@ -25,7 +27,8 @@
  * ..262144 KiB from 5.7; low/high from watermark_scale_factor, or min x 5/4,
  * x 3/2 before 4.6); kswapd as a background task that reclaims to the high
  * watermark; direct reclaim charged to the allocating process; the priority
- * loop; the swappiness split with the pre-5.8 scanned/rotated ratios; the
+ * loop, and from 5.5 its second pass with forced deactivation when a direct
+ * reclaim freed nothing; the swappiness split with the pre-5.8 scanned/rotated ratios; the
  * "file is tiny" rule; direct reclaim by a faulting process one round at a
  * time, the fault retried once the round's CPU has run, so kswapd and the
  * other processes act between rounds (the kernel's allocation slow path
@@ -250,12 +253,13 @@ static int evict_anon(struct zsim_sim *s, uint32_t f, uint64_t *cpu)
 	struct zsim_proc *p = &s->pr.procs[fr->owner];
 	uint64_t *pte = zsim_pgt_lookup(&p->pt, fr->index);
 	uint64_t entry, io = 0;
-	if ((fr->mflags & ZSIM_MF_SWAPCACHE) && !(fr->mflags & ZSIM_MF_DIRTY)) {
+	if ((fr->mflags & ZSIM_MF_SWAPCACHE) && !(fr->mflags & (ZSIM_MF_DIRTY | ZSIM_MF_UNWRITTEN))) {
 		/* the copy in swap is current: drop the page, keep the slot */
 		entry = zsim_swp_entry(fr->swapdev, fr->swap);
 		zsim_swap_slot_of(s, entry)->frame = ZSIM_FRAME_NONE;
 	} else {
-		if (fr->mflags & ZSIM_MF_SWAPCACHE) {
+		/* (a page whose last write failed is written again to the slot it holds) */
+		if ((fr->mflags & ZSIM_MF_SWAPCACHE) && !(fr->mflags & ZSIM_MF_UNWRITTEN)) {
 			zsim_swap_release(s, zsim_swp_entry(fr->swapdev, fr->swap));
 			fr->mflags &= (uint8_t)~ZSIM_MF_SWAPCACHE;
 		}
@@ -358,8 +362,10 @@ static uint64_t shrink_list(struct zsim_sim *s, int type, uint64_t nr, uint64_t 
 			int rc = evict(s, f, cpu);
 			if (rc == 0) {
 				freed++;
-			} else if (rc == ZSIM_EAGAIN) {
-				s->mm.policy->putback(s->mm.policy_priv, f, type, false);   /* kept as it is */
+			} else if (rc == ZSIM_EAGAIN || rc == ZSIM_EIO) {
+				/* kept as it is; a failed swap write too: the kernel keeps the
+				 * re-dirtied page on the inactive list (not activated) */
+				s->mm.policy->putback(s->mm.policy_priv, f, type, false);
 			} else {
 				s->mm.policy->putback(s->mm.policy_priv, f, type, true);
 				s->mm.recent_rotated[type]++;
@@ -381,15 +387,29 @@ static uint64_t shrink(struct zsim_sim *s, uint64_t want, bool kswapd, uint64_t 
 	uint64_t freed = 0, scanned = 0;
 	bool was = s->mm.in_reclaim;
 	s->mm.in_reclaim = true;
+	bool skipped = false;
+retry:
 	for (int prio = DEF_PRIORITY; prio >= 0 && freed < want; prio--) {
 		uint64_t nr[2];
 		scan_counts(s, prio, nr);
 		for (int t = 0; t < 2 && freed < want; t++)
-			if (nr[t])
+			if (nr[t]) {
+				/* an active list left alone because the inactive one is not low */
+				if (s->mm.policy->inactive_low && !s->mm.policy->inactive_low(s->mm.policy_priv, t))
+					skipped = true;
 				freed += shrink_list(s, t, nr[t], want - freed, cpu, &scanned);
+			}
 		if (!s->mm.reclaim_noio)
 			zsim_swap_shrink_slab(s, prio, cpu);   /* shrink_slab: zswap's shrinker, if on */
 	}
+	/* do_try_to_free_pages: a direct reclaim that freed nothing runs once more
+	 * deactivating the active lists whatever their balance (5.5+) */
+	if (!kswapd && !freed && skipped && !s->mm.policy_env.force_deactivate &&
+	    s->cfg.kp->reclaim_force_deactivate) {
+		s->mm.policy_env.force_deactivate = true;
+		goto retry;
+	}
+	s->mm.policy_env.force_deactivate = false;
 	s->mm.in_reclaim = was;
 	for (int t = 0; t < 2; t++)
 		if (s->mm.recent_scanned[t] > (s->mm.nr_frames >> 2)) {

@@ -41,6 +41,10 @@ enum zsim_frame_kind {
 enum {
 	ZSIM_MF_DIRTY = 1u << 0,   /* differs from its backing copy (file) */
 	ZSIM_MF_SWAPCACHE = 1u << 1, /* a valid copy also sits in swap slot (swapdev, swap) */
+	/* with SWAPCACHE: the page holds its slot but the slot holds no copy - the
+	 * write to it failed (the kernel re-dirties such a swap-cache page); reclaim
+	 * must write it again, to the same slot */
+	ZSIM_MF_UNWRITTEN = 1u << 2,
 };
 
 /* A page-table entry: 0 = never touched; else state in the top bits. */
@@ -517,7 +521,9 @@ void zsim_devices_background_init(struct zsim_sim *s);
 /* swap.c */
 int zsim_swap_init(struct zsim_sim *s, char *err, size_t errlen);
 void zsim_swap_free_all(struct zsim_sim *s);
-/* Write frame f to swap. Returns 0 (the frame may be freed: *entry set), or ZSIM_ENOSPC / ZSIM_ENOMEM. */
+/* Write frame f to swap. Returns 0 (the frame may be freed: *entry set), ZSIM_ENOSPC (no free
+ * slot), or ZSIM_EIO: the write failed, and the page stays in RAM holding its slot
+ * (ZSIM_MF_SWAPCACHE | ZSIM_MF_UNWRITTEN); the next call writes it to that slot again. */
 int zsim_swap_out(struct zsim_sim *s, uint32_t f, uint64_t *entry, uint64_t *cpu_ns, uint64_t *io_done);
 /* Read a swap entry into a new frame (already allocated: f). */
 /* p, vpage: the faulting process and page, for VMA readahead (NULL for tmpfs). */

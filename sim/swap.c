@@ -14,10 +14,23 @@
  * than half full (vm_swap_full).  A slot is freed when the last reference
  * goes (unmap, exit, a write to the page).
  *
+ * A write the device refuses (zram finding no frame, or its pool over
+ * mem_limit) fails as the kernel fails it (mm/page_io.c, mm/vmscan.c of 6.1):
+ * the page took its slot and entered the swap cache before the write
+ * (add_to_swap), up to 6.2 the driver's rw_page is tried first and the page
+ * then goes again as a bio, which is counted in pswpout when submitted and
+ * fails too (so zram's failed_writes moves twice per attempt, once from 6.3);
+ * the bio's error re-dirties the page, and reclaim keeps it, resident, on the
+ * inactive list, in the swap cache, holding its slot, to write it to that slot
+ * when it next comes round.  Such slots count as used: swap can fill with
+ * pages that are still in RAM, and then anon pages are no longer scanned.
+ *
  * What the model keeps: priorities, slots with the content they hold, the
  * synchronous path for zram, the swap cache and vm_swap_full for the others,
- * zram's store failing when its allocator finds no frame (the write error
- * leaves the page in RAM and frees the slot).  Slot choice: the most recently
+ * the failed write above (the page stays mapped - the kernel had unmapped it,
+ * so its next access is a minor fault there and none here; a read of it keeps
+ * the slot, where the kernel, with swap over half full, frees it at that
+ * fault).  The CPU a refused store spent compressing is the writer's.  Slot choice: the most recently
  * freed slot, else the lowest never-used one (the kernel allocates within
  * per-CPU clusters; the order matters only for an HDD's seeks).  Slot tables
  * are allocated zeroed and touched only as slots get used, so a large swap
@@ -269,63 +282,103 @@ struct zsim_swap_slot *zsim_swap_slot_of(struct zsim_sim *s, uint64_t entry)
 	return &s->sw.swap[zsim_swp_area(entry)].slots[zsim_swp_slot(entry)];
 }
 
-int zsim_swap_out(struct zsim_sim *s, uint32_t f, uint64_t *entry, uint64_t *cpu_ns, uint64_t *io_done)
+/*
+ * The device write of a swap-out (swap_writepage past zswap and the zeromap).
+ * Where the profile and the driver have rw_page, a refused page is submitted a
+ * second time as a bio, which the driver refuses again (its own failed-write
+ * counter moves twice, as zram's does).  A refused store's CPU (zram compresses
+ * before it asks its pool) is the writer's.
+ */
+static int device_store(struct zsim_sim *s, struct zsim_swapdev *sd, uint32_t slot, const struct zsim_page_ref *pg,
+			uint64_t *cpu_ns)
+{
+	int rc = sd->tier->ops->store(sd->tier->priv, slot, pg);
+	if (rc < 0)
+		zsim_tier_control(sd->tier, ZSIM_TCTL_REFUSED_CPU, cpu_ns);
+	if (rc < 0 && s->cfg.kp->swap_rw_page && (sd->tier->ops->flags & ZSIM_TIER_RW_PAGE)) {
+		rc = sd->tier->ops->store(sd->tier->priv, slot, pg);
+		if (rc < 0)
+			zsim_tier_control(sd->tier, ZSIM_TCTL_REFUSED_CPU, cpu_ns);
+	}
+	return rc;
+}
+
+/* Write frame f's page to slot `slot` of area d, which it holds (zsim_swap_out). */
+static int swap_write(struct zsim_sim *s, unsigned d, uint32_t slot, uint32_t f, uint64_t *entry,
+		      uint64_t *cpu_ns, uint64_t *io_done)
 {
 	struct zsim_frame *fr = &s->mm.frames[f];
+	struct zsim_swapdev *sd = &s->sw.swap[d];
+	struct zsim_fill_ctx fc = { s, { .cls = fr->cls, .param = fr->param, .seed = fr->seed } };
+	struct zsim_page_ref pg = { .bytes = NULL, .hash = zsim_content_hash(&fc.c),
+				    .fill = zsim_content_fill_ref, .ctx = &fc,
+				    .ctx_size = sizeof(fc) };
+	uint8_t where = ZSIM_SLOT_DEVICE;
+	if (s->cfg.kp->swap_zeromap && fr->cls == ZSIM_CONTENT_ZERO)
+		where = ZSIM_SLOT_ZERO;   /* recorded in the zeromap, written nowhere */
+	else if (s->sw.zswap) {
+		struct zsim_tier *z = s->sw.zswap;
+		uint64_t e = zsim_swp_entry(d, slot);
+		int zrc = z->ops->store(z->priv, e, &pg);
+		z->ops->io(z->priv, s->clk.now, true, e, 1, cpu_ns);   /* the codec's CPU */
+		if (zrc == 0)
+			where = ZSIM_SLOT_ZSWAP;
+	}
+	int rc = where != ZSIM_SLOT_DEVICE ? 0 : device_store(s, sd, slot, &pg, cpu_ns);
+	struct zsim_swap_slot *sl = &sd->slots[slot];
+	sl->used = 1;
+	sl->cls = fr->cls;
+	sl->param = fr->param;
+	sl->seed = fr->seed;
+	*entry = zsim_swp_entry(d, slot);
+	if (rc < 0) {
+		/* the write failed (zram found no frame, or hit mem_limit).  The kernel
+		 * had taken the slot and put the page in the swap cache before writing
+		 * (add_to_swap); the bio was counted in pswpout when submitted, and its
+		 * error re-dirties the page: it stays in RAM, in the swap cache, holding
+		 * the slot, and reclaim keeps it on the inactive list to write it again
+		 * later.  The slot's device has no copy of it. */
+		sl->where = ZSIM_SLOT_DEVICE;
+		sl->frame = f;
+		fr->mflags |= ZSIM_MF_SWAPCACHE | ZSIM_MF_UNWRITTEN;
+		fr->swapdev = (uint8_t)d;
+		fr->swap = slot;
+		sd->failed_writes++;
+		s->vm.swap_write_fail++;
+		s->vm.pswpout++;
+		return ZSIM_EIO;
+	}
+	fr->mflags &= (uint8_t)~(ZSIM_MF_SWAPCACHE | ZSIM_MF_UNWRITTEN);
+	sl->frame = ZSIM_FRAME_NONE;
+	sl->where = where;
+	if (where == ZSIM_SLOT_ZERO) {
+		s->sw.zero_swapouts++;
+		return 0;   /* swpout_zero: no write anywhere */
+	}
+	if (where == ZSIM_SLOT_ZSWAP)
+		return 0;   /* kept in RAM, compressed: no device write, no pswpout */
+	if (sd->tier->ops->io) {
+		uint64_t done = sd->tier->ops->io(sd->tier->priv, s->clk.now, true, slot, 1, cpu_ns);
+		if (done > *io_done)
+			*io_done = done;
+	}
+	sd->swapouts++;
+	s->vm.pswpout++;
+	return 0;
+}
+
+int zsim_swap_out(struct zsim_sim *s, uint32_t f, uint64_t *entry, uint64_t *cpu_ns, uint64_t *io_done)
+{
+	const struct zsim_frame *fr = &s->mm.frames[f];
+	if (fr->mflags & ZSIM_MF_UNWRITTEN)   /* its last write failed: again, to the slot it holds */
+		return swap_write(s, fr->swapdev, fr->swap, f, entry, cpu_ns, io_done);
 	for (unsigned d = 0; d < s->sw.nr_swap; d++) {
 		struct zsim_swapdev *sd = &s->sw.swap[d];
 		if (sd->used == sd->nr_slots)
 			continue;
-		uint32_t slot = sd->nr_free_stack ? sd->free_stack[sd->nr_free_stack - 1] : (uint32_t)sd->next_fresh;
-		struct zsim_fill_ctx fc = { s, { .cls = fr->cls, .param = fr->param, .seed = fr->seed } };
-		struct zsim_page_ref pg = { .bytes = NULL, .hash = zsim_content_hash(&fc.c),
-					    .fill = zsim_content_fill_ref, .ctx = &fc,
-					    .ctx_size = sizeof(fc) };
-		uint8_t where = ZSIM_SLOT_DEVICE;
-		if (s->cfg.kp->swap_zeromap && fr->cls == ZSIM_CONTENT_ZERO)
-			where = ZSIM_SLOT_ZERO;   /* recorded in the zeromap, written nowhere */
-		else if (s->sw.zswap) {
-			struct zsim_tier *z = s->sw.zswap;
-			uint64_t e = zsim_swp_entry(d, slot);
-			int zrc = z->ops->store(z->priv, e, &pg);
-			z->ops->io(z->priv, s->clk.now, true, e, 1, cpu_ns);   /* the codec's CPU */
-			if (zrc == 0)
-				where = ZSIM_SLOT_ZSWAP;
-		}
-		int rc = where != ZSIM_SLOT_DEVICE ? 0 : sd->tier->ops->store(sd->tier->priv, slot, &pg);
-		if (rc < 0) {
-			/* the write failed (zram found no frame, or hit mem_limit): page stays */
-			sd->failed_writes++;
-			s->vm.swap_write_fail++;
-			return rc;
-		}
-		if (sd->nr_free_stack)
-			sd->nr_free_stack--;
-		else
-			sd->next_fresh++;
+		uint32_t slot = sd->nr_free_stack ? sd->free_stack[--sd->nr_free_stack] : (uint32_t)sd->next_fresh++;
 		sd->used++;
-		struct zsim_swap_slot *sl = &sd->slots[slot];
-		sl->used = 1;
-		sl->cls = fr->cls;
-		sl->param = fr->param;
-		sl->seed = fr->seed;
-		sl->frame = ZSIM_FRAME_NONE;
-		sl->where = where;
-		*entry = zsim_swp_entry(d, slot);
-		if (where == ZSIM_SLOT_ZERO) {
-			s->sw.zero_swapouts++;
-			return 0;   /* swpout_zero: no write anywhere */
-		}
-		if (where == ZSIM_SLOT_ZSWAP)
-			return 0;   /* kept in RAM, compressed: no device write, no pswpout */
-		if (sd->tier->ops->io) {
-			uint64_t done = sd->tier->ops->io(sd->tier->priv, s->clk.now, true, slot, 1, cpu_ns);
-			if (done > *io_done)
-				*io_done = done;
-		}
-		sd->swapouts++;
-		s->vm.pswpout++;
-		return 0;
+		return swap_write(s, d, slot, f, entry, cpu_ns, io_done);
 	}
 	return ZSIM_ENOSPC;
 }
@@ -344,7 +397,7 @@ void zsim_swap_release(struct zsim_sim *s, uint64_t entry)
 	sl->where = ZSIM_SLOT_DEVICE;
 	if (sl->frame != ZSIM_FRAME_NONE) {
 		uint32_t f = sl->frame;
-		s->mm.frames[f].mflags &= (uint8_t)~ZSIM_MF_SWAPCACHE;
+		s->mm.frames[f].mflags &= (uint8_t)~(ZSIM_MF_SWAPCACHE | ZSIM_MF_UNWRITTEN);
 		if (s->mm.frames[f].kind == ZSIM_FK_SWAPCACHE) {
 			/* read ahead and never used: the page goes with its slot */
 			s->mm.policy->del(s->mm.policy_priv, f);

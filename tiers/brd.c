@@ -169,6 +169,7 @@ const struct zsim_tier_ops zsim_tier_brd = {
 	.priv_size = sizeof(struct brd),
 	.keys = keys,
 	.cfg_size = sizeof(struct brd_cfg),
+	.flags = ZSIM_TIER_RW_PAGE,
 	.init = brd_init,
 	.destroy = brd_destroy,
 	.store = brd_store,

@@ -142,6 +142,9 @@ enum zsim_tier_ctl {
 	/* bool *: a load that hits drops the cached copy (zswap's exclusive loads),
 	 * so the page must be written again before it can leave RAM */
 	ZSIM_TCTL_EXCLUSIVE,
+	/* uint64_t *, added to: CPU (ns) the last store spent before it failed - the
+	 * compression zram does before it finds the pool full or over mem_limit */
+	ZSIM_TCTL_REFUSED_CPU,
 };
 
 struct zsim_tctl_writeback {
@@ -221,6 +224,9 @@ enum {
 	ZSIM_TIER_CAN_BE_LOWER = 1u << 0,   /* may sit below another tier (a backing device) */
 	ZSIM_TIER_FRONTSWAP = 1u << 1,      /* not a device: a cache in front of every swap device,
 	                                       configured in its own section ("$.zswap") */
+	ZSIM_TIER_RW_PAGE = 1u << 2,        /* the kernel's driver has rw_page (zram, brd): where the
+	                                       profile has it (kp->swap_rw_page), a swap write the
+	                                       tier refuses is tried a second time, as a bio */
 };
 
 const struct zsim_tier_ops *zsim_tier_find(const char *name);

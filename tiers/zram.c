@@ -12,7 +12,10 @@
  * zsmalloc pool *before* the slot's old content is freed; then the pool size is
  * compared with mem_limit: if the pool now holds more pages than the limit,
  * the new object is freed again and the write fails with -ENOMEM (the block
- * layer reports EIO; io_stat failed_writes).  mem_used_max is updated with the
+ * layer reports EIO; io_stat failed_writes, once per write the device is
+ * given: swap gives a refused page twice before 6.3, through rw_page and then
+ * as a bio - sim/swap.c; the compression done before the refusal costs CPU
+ * all the same, ZSIM_TCTL_REFUSED_CPU).  mem_used_max is updated with the
  * pool size at each such check, so it may end above the limit.  Discard frees
  * whole slots (notify_free); zsmalloc frees a zspage only when it is empty, so
  * discard returns little memory until `compact` runs (pages_compacted).
@@ -173,6 +176,7 @@ struct zram {
 	uint64_t pages_stored, compr_data_size, max_used_pages, same_pages;
 	uint64_t pages_compacted, huge_pages, huge_pages_since;
 	uint64_t failed_reads, failed_writes, notify_free;
+	uint64_t refused_cpu;     /* ns the last failed store spent compressing (ZSIM_TCTL_REFUSED_CPU) */
 	uint64_t num_reads, num_writes;
 	uint64_t comp_pages, decomp_pages;   /* pages that went through the codec */
 	uint64_t content_wall_ns;            /* wall time making page bytes (perf only) */
@@ -384,6 +388,9 @@ static int zram_store(void *priv, uint64_t index, const struct zsim_page_ref *pg
 	bool huge = len >= z->huge_threshold || len > z->pool_max;
 	if (huge)
 		len = ZSIM_PAGE_SIZE;
+	/* the compression is done before the pool is asked: a refusal below costs
+	 * it too (priced as zram_io prices a stored page of this size) */
+	z->refused_cpu = zsim_codec_cost(z->compress_ns, z->compress_kib, len);
 
 	zsim_handle h = 0;
 	bool whole = len > z->pool_max;
@@ -728,6 +735,9 @@ static int zram_control(void *priv, enum zsim_tier_ctl op, void *arg)
 		w->moved = zram_writeback(z, w->now);
 		return 0;
 	}
+	case ZSIM_TCTL_REFUSED_CPU:
+		*(uint64_t *)arg += z->refused_cpu;
+		return 0;
 	case ZSIM_TCTL_SHRINK:
 	case ZSIM_TCTL_EXCLUSIVE:
 		break;   /* zram has no shrinker */
@@ -750,6 +760,7 @@ const struct zsim_tier_ops zsim_tier_zram = {
 	.priv_size = sizeof(struct zram),
 	.keys = keys,
 	.cfg_size = sizeof(struct zram_cfg),
+	.flags = ZSIM_TIER_RW_PAGE,
 	.validate = zram_validate,
 	.init = zram_init,
 	.destroy = zram_destroy,

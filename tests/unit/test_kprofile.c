@@ -56,6 +56,7 @@ START_TEST(test_kprofile_monotonic)
 		ASSERT_KEPT(a, b, anon_start_inactive);
 		ck_assert_uint_ge(b->max_swappiness, a->max_swappiness);
 		ASSERT_KEPT(a, b, swap_vma_readahead);
+		ASSERT_KEPT(a, b, reclaim_force_deactivate);
 		/* Documented removals (kprofile.h): once gone, never back. */
 		for (size_t j = 0; j < i; j++) {
 			const struct zsim_kprofile *o = zsim_kprofile_at(j);
@@ -133,6 +134,11 @@ START_TEST(test_kprofile_facts)
 		ck_assert_msg(p->anon_start_inactive == (v >= KV(5, 9)), "%s anon", p->name);         /* 5.2 */
 		ck_assert_msg(p->max_swappiness == (v >= KV(5, 8) ? 200u : 100u), "%s swappiness", p->name);
 		ck_assert_msg(p->swap_vma_readahead == (v >= KV(4, 14)), "%s vma_ra", p->name);       /* 5.4 */
+		/* rw_page for swap: zram_rw_page from 3.19, ->rw_page removed in 6.3 (6.1's
+		 * mm/page_io.c __swap_writepage still tries bdev_write_page first) */
+		ck_assert_msg(p->swap_rw_page == (v >= KV(3, 19) && v < KV(6, 3)), "%s rw_page", p->name);
+		/* skipped_deactivate / force_deactivate in do_try_to_free_pages: 5.5 */
+		ck_assert_msg(p->reclaim_force_deactivate == (v >= KV(5, 5)), "%s force_deactivate", p->name);
 		ck_assert_msg(p->has_zbud == (v >= KV(3, 11) && v <= KV(6, 14)), "%s zbud", p->name); /* 2.1 */
 		ck_assert_msg(p->has_z3fold == (v >= KV(4, 8) && v <= KV(6, 14)), "%s z3fold", p->name);
 		ck_assert_msg((p->zs_chain_size == 8) == (v >= KV(6, 3)), "%s chain", p->name);       /* 1.2 */

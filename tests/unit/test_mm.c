@@ -676,15 +676,23 @@ END_TEST
  * may): free = 0.
  *  - A direct swap-out of small's vpage 0 must fail: zsmalloc needs a new
  *    zspage for the first object and the frame source has nothing.  One failed
- *    write in the device (zram failed_writes), in the swap area and in
- *    swap_write_fail; no slot used, no pswpout; the page stays mapped.
+ *    write in the device (zram failed_writes: 6.18 has no rw_page, so one
+ *    attempt is one device write), in the swap area and in swap_write_fail;
+ *    one pswpout (the bio was counted when submitted); the slot stays taken
+ *    (used 1) and the page stays mapped, in the swap cache, its slot pointing
+ *    back at it, marked unwritten.
  *  - An allocation for small then reclaims in vain (every store fails the same
  *    way), retries while free + reclaimable, discounted by no_progress/16, is
- *    above min: 1100 - 1100 x n/16 > 128 holds for n <= 14 (n = 14: 1100 - 962 =
- *    138) and fails for n = 15 (1100 - 1031 = 69): 15 rounds (allocstall 15),
- *    then OOM with every swap slot free.  Victim: big (1000 + 1 = 1001 > 100);
- *    its 1000 frames come back and the allocation succeeds.  small keeps all
- *    100 pages resident.
+ *    above min (anon counts: swap still has free slots): 1100 - 1100 x n/16 >
+ *    128 holds for n <= 14 (n = 14: 1100 - 962 = 138) and fails for n = 15
+ *    (1100 - 1031 = 69): 15 rounds (allocstall 15), then OOM.  Every attempt
+ *    failed: pswpout = failed_writes, nothing reached the device (swapouts 0).
+ *    A round that frees nothing runs again deactivating the active list (6.18
+ *    has the 5.5+ force_deactivate retry), so by the OOM every one of the 1100
+ *    resident pages has tried once and holds a slot: swap_free_pages 16384 -
+ *    1100 = 15284.  Victim: big (1000 + 1 = 1001 > 100); its 1000 frames and
+ *    their slots come back and the allocation succeeds; small keeps all 100
+ *    pages resident, each with its slot (used 100).
  */
 START_TEST(test_zram_store_fails_without_free_frame)
 {
@@ -716,16 +724,18 @@ START_TEST(test_zram_store_fails_without_free_frame)
 	s->mm.in_reclaim = true;   /* swap-out happens in reclaim */
 	int rc = zsim_swap_out(s, f0, &entry, &cpu, &io);
 	s->mm.in_reclaim = false;
-	ck_assert_int_eq(rc, ZSIM_ENOMEM);
+	ck_assert_int_eq(rc, ZSIM_EIO);
 	ck_assert_uint_eq(s->sw.swap[0].failed_writes, 1);
 	ck_assert_uint_eq(s->vm.swap_write_fail, 1);
 	ck_assert_uint_eq(tier_stat(zt, "failed_writes"), 1);
 	ck_assert_uint_eq(tier_stat(zt, "mem_used_total"), 0);
 	ck_assert_uint_eq(tier_stat(zt, "pages_stored"), 0);
-	ck_assert_uint_eq(s->sw.swap[0].used, 0);
-	ck_assert_uint_eq(s->vm.pswpout, 0);
+	ck_assert_uint_eq(s->sw.swap[0].used, 1);
+	ck_assert_uint_eq(s->vm.pswpout, 1);
 	ck_assert_uint_eq(frame_of(small, 0), f0);
 	ck_assert_uint_eq(s->mm.frames[f0].kind, ZSIM_FK_ANON);
+	ck_assert_uint_eq(s->mm.frames[f0].mflags, ZSIM_MF_SWAPCACHE | ZSIM_MF_UNWRITTEN);
+	ck_assert_uint_eq(zsim_swap_slot_of(s, entry)->frame, f0);
 	mm_ok(s);
 
 	uint32_t f = zsim_mm_alloc_frame(s, small);
@@ -738,9 +748,9 @@ START_TEST(test_zram_store_fails_without_free_frame)
 	ck_assert_uint_eq(s->vm.swap_write_fail, s->sw.swap[0].failed_writes);
 	ck_assert_uint_eq(tier_stat(zt, "failed_writes"), s->sw.swap[0].failed_writes);
 	ck_assert_uint_eq(tier_stat(zt, "mem_used_total"), 0);
-	ck_assert_uint_eq(s->vm.pswpout, 0);
-	ck_assert_uint_eq(s->sw.swap[0].used, 0);   /* OOM with every slot free */
-	ck_assert_uint_lt(s->sw.swap[0].used, s->sw.swap[0].nr_slots);
+	ck_assert_uint_eq(s->vm.pswpout, s->sw.swap[0].failed_writes);   /* every bio failed */
+	ck_assert_uint_eq(s->sw.swap[0].swapouts, 0);
+	ck_assert_uint_eq(s->sw.swap[0].used, 100);   /* big's slots went with it; small's pages keep theirs */
 	ck_assert_uint_eq(small->rss_anon, 100);
 	ck_assert_uint_eq(small->swapents, 0);
 	for (uint64_t v = 0; v < 100; v++)
@@ -757,11 +767,140 @@ START_TEST(test_zram_store_fails_without_free_frame)
 	ck_assert_msg(strstr(text, "\"victim\":\"big\",\"group\":0,\"pid\":1,\"badness\":1001,") != NULL, "%s", text);
 	ck_assert_msg(strstr(text, "\"trigger\":\"small\",\"free_pages\":0,\"min_pages\":128,\"zspages\":2996,"
 				   "\"lru_anon_pages\":1100,\"lru_file_pages\":0,"
-				   "\"zram\":[{\"device\":\"z\",\"mem_used_pages\":0}],\"swap_free_pages\":16384,"
-				   "\"swap\":[{\"device\":\"z\",\"free_pages\":16384,\"total_pages\":16384}]") != NULL,
+				   "\"zram\":[{\"device\":\"z\",\"mem_used_pages\":0}],") != NULL,
+		      "%s", text);
+	ck_assert_msg(strstr(text, "\"swap_free_pages\":15284,"
+				   "\"swap\":[{\"device\":\"z\",\"free_pages\":15284,\"total_pages\":16384}]") != NULL,
 		      "%s", text);
 	free(text);
 	run_free(&r);
+}
+END_TEST
+
+/* ---- 6a. a zram write refused at mem_limit, as the kernel fails it ----------------------- */
+
+/*
+ * zram (64 MiB, lzo-rle, mem_limit 8K = 2 pool pages) is the only swap.  One
+ * process writes 3000 random pages on a 16 MiB machine (free 4096 - 3000 =
+ * 1096, above high: no reclaim yet); then the kernel takes all but 4 free
+ * frames (white-box, as a PF_MEMALLOC user may), so RAM is full and below min.
+ * codec_time makes each lzo-rle compression cost 1000 ns: a random page does
+ * not compress, so only the fixed part counts (zsim_codec_cost).
+ *
+ * One kswapd round then asks for 32 pages.  A random page is stored whole (a
+ * huge object, one zspage of one page): the first two swap-outs fill the pool
+ * to the limit (2 pages, mem_used_total 8192); the third allocates a third
+ * zspage, finds 3 > 2, frees it and fails (mem_used_max 12288), and so does
+ * every later one.  The round gets 2 pages (pgsteal_kswapd 2; their frames
+ * became the pool's two zspages, so free stays 4 and the kernel's frames
+ * count 1092 + 2) and
+ * goes through every priority trying the rest.  What each of the F failed
+ * attempts does, as 6.1 does it (mm/page_io.c __swap_writepage, zram_bvec_rw):
+ *  - zram refuses the page twice, through rw_page and then through the bio:
+ *    zram failed_writes = 2F (6.18, without rw_page: F);
+ *  - the bio was counted in pswpout when submitted: pswpout = 2 + F;
+ *  - the page had its slot before the write (add_to_swap) and keeps it: it
+ *    stays resident and mapped, in the swap cache, marked unwritten, on the
+ *    inactive anon list (kept, not activated); used = 2 + (such pages).
+ * A direct retry of one such page writes it to the slot it holds: same entry,
+ * no new slot, failed_writes + 2 (6.18: + 1), pswpout + 1, and 2 x 1000 ns of
+ * compression charged to the writer (6.18: 1000).
+ */
+static void run_memlimit_refusal(const char *kernel, unsigned per_attempt)
+{
+	char json[512];
+	snprintf(json, sizeof(json),
+		 "{\"kernel\":\"%s\",\"machine\":{\"ram\":\"16M\"},"
+		 "\"devices\":{\"z\":{\"type\":\"zram\",\"size\":\"64M\",\"comp\":\"lzo-rle\",\"mem_limit\":\"8K\"}},"
+		 "\"swap\":[{\"device\":\"z\"}],"
+		 "\"codec_time\":{\"lzo-rle\":{\"compress\":\"1000ns\",\"decompress\":\"1000ns\"}}}", kernel);
+	struct run r;
+	run_init(&r, json);
+	trace_begin(&r, NULL);
+	t_create(&r, 1, 0, "writer");
+	t_writes(&r, 1, 0, 3000, ZSIM_CONTENT_RANDOM, 1);
+	run_go(&r);
+	struct zsim_sim *s = &r.s;
+	struct zsim_swapdev *sd = &s->sw.swap[0];
+	struct zsim_tier *zt = sd->tier;
+	struct zsim_proc *p = &s->pr.procs[0];
+	ck_assert_uint_eq(s->mm.nr_free, RAM16_FRAMES - 3000);
+	ck_assert_uint_eq(s->vm.pswpout, 0);
+
+	s->mm.in_reclaim = true;
+	ck_assert_int_eq(s->mm.ram_source.get(s->mm.ram_source.ctx, (unsigned)s->mm.nr_free - 4), 0);
+	s->mm.in_reclaim = false;
+	ck_assert_uint_eq(s->mm.nr_free, 4);
+
+	bool again;
+	zsim_mm_kswapd_round(s, &again);
+	mm_ok(s);
+	ck_assert_uint_eq(s->vm.pgsteal_kswapd, 2);
+	ck_assert_uint_eq(s->mm.nr_free, 4 + 2 - 2);   /* the pool took two frames */
+	ck_assert_uint_eq(s->mm.zspages, 1092 + 2);    /* the frames taken above, and those */
+	ck_assert_uint_eq(tier_stat(zt, "pages_stored"), 2);
+	ck_assert_uint_eq(tier_stat(zt, "huge_pages"), 2);
+	ck_assert_uint_eq(tier_stat(zt, "mem_used_total"), 8192);
+	ck_assert_uint_eq(tier_stat(zt, "mem_limit"), 8192);
+	ck_assert_uint_eq(tier_stat(zt, "mem_used_max"), 12288);
+	uint64_t F = s->vm.swap_write_fail;
+	ck_assert_uint_ge(F, 1);
+	ck_assert_uint_eq(sd->failed_writes, F);
+	ck_assert_uint_eq(tier_stat(zt, "failed_writes"), per_attempt * F);
+	ck_assert_uint_eq(sd->swapouts, 2);
+	ck_assert_uint_eq(s->vm.pswpout, 2 + F);
+	ck_assert_uint_eq(p->swapents, 2);
+	ck_assert_uint_eq(p->rss_anon, 3000 - 2);
+
+	/* the pages whose write failed: resident, mapped, in the swap cache with
+	 * their slot, unwritten, on the inactive anon list */
+	uint64_t kept = 0, kept_vpage = UINT64_MAX;
+	for (uint64_t v = 0; v < 3000; v++) {
+		uint64_t e = pte_of(p, v);
+		if (!(e & ZSIM_PTE_PRESENT))
+			continue;
+		const struct zsim_frame *fr = &s->mm.frames[(uint32_t)e];
+		if (!(fr->mflags & ZSIM_MF_UNWRITTEN))
+			continue;
+		ck_assert_uint_eq(fr->mflags, ZSIM_MF_SWAPCACHE | ZSIM_MF_UNWRITTEN);
+		ck_assert_uint_eq(fr->kind, ZSIM_FK_ANON);
+		ck_assert_uint_eq(fr->list, 0);   /* lru2: anon inactive (type 0 x 2 + 0) */
+		const struct zsim_swap_slot *sl = zsim_swap_slot_of(s, zsim_swp_entry(fr->swapdev, fr->swap));
+		ck_assert(sl->used);
+		ck_assert_uint_eq(sl->frame, (uint32_t)e);
+		if (!kept++)
+			kept_vpage = v;
+	}
+	ck_assert_uint_ge(kept, 1);
+	ck_assert_uint_le(kept, F);
+	ck_assert_uint_eq(sd->used, 2 + kept);
+
+	/* a direct retry of the first kept page: the same slot, refused again */
+	uint32_t f = frame_of(p, kept_vpage);
+	uint64_t held = zsim_swp_entry(s->mm.frames[f].swapdev, s->mm.frames[f].swap);
+	uint64_t entry = 0, cpu = 0, io = 0, fw = tier_stat(zt, "failed_writes"), out = s->vm.pswpout;
+	s->mm.in_reclaim = true;
+	int rc = zsim_swap_out(s, f, &entry, &cpu, &io);
+	s->mm.in_reclaim = false;
+	ck_assert_int_eq(rc, ZSIM_EIO);
+	ck_assert_uint_eq(entry, held);
+	ck_assert_uint_eq(sd->used, 2 + kept);
+	ck_assert_uint_eq(tier_stat(zt, "failed_writes"), fw + per_attempt);
+	ck_assert_uint_eq(s->vm.pswpout, out + 1);
+	ck_assert_uint_eq(s->vm.swap_write_fail, F + 1);
+	ck_assert_uint_eq(cpu, per_attempt * 1000);
+	ck_assert_uint_eq(s->mm.frames[f].mflags, ZSIM_MF_SWAPCACHE | ZSIM_MF_UNWRITTEN);
+	ck_assert_uint_eq(s->mm.nr_free, 4);   /* the refused zspage went back */
+	ck_assert_uint_eq(s->mm.zspages, 1092 + 2);
+	ck_assert_uint_eq(tier_stat(zt, "mem_used_total"), 8192);
+	mm_ok(s);
+	run_free(&r);
+}
+
+START_TEST(test_zram_write_refused_at_mem_limit)
+{
+	run_memlimit_refusal("6.1", 2);    /* rw_page, then the bio */
+	run_memlimit_refusal("6.18", 1);   /* the bio only */
 }
 END_TEST
 
@@ -1462,6 +1601,7 @@ Suite *suite_mm(void)
 	tcase_add_test(tc, test_swap_readahead);
 	tcase_add_test(tc, test_tmpfs_limit);
 	tcase_add_test(tc, test_zram_store_fails_without_free_frame);
+	tcase_add_test(tc, test_zram_write_refused_at_mem_limit);
 	tcase_add_test(tc, test_zram_blk_lost_writes_at_mem_limit);
 	tcase_add_test(tc, test_zram_blk_flusher_waits_or_reclaims_clean);
 	tcase_add_test(tc, test_sleep_takes_time_not_cpu);
