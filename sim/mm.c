@@ -732,7 +732,7 @@ int zsim_mm_access(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, bool
 			uint32_t f = sl->frame;
 			/* VMA readahead counts its hits per VMA (the process's state here) */
 			zsim_swap_cache_take(s, f, ZSIM_FK_ANON, (uint32_t)(p - s->pr.procs), vpage,
-					     s->cfg.kp->swap_vma_readahead ? &p->ra : NULL);
+					     s->sw.vma_ra ? &p->ra : NULL);
 			s->vm.pgfault++;
 			p->faults_minor++;
 			p->pending_cpu += s->cfg.minor_fault_ns;

@@ -142,6 +142,11 @@ enum zsim_tier_ctl {
 	/* bool *: a load that hits drops the cached copy (zswap's exclusive loads),
 	 * so the page must be written again before it can leave RAM */
 	ZSIM_TCTL_EXCLUSIVE,
+	/* bool *: the kernel sees the device as rotational (its queue lacks
+	 * QUEUE_FLAG_NONROT, /sys/block/X/queue/rotational = 1).  One such swap
+	 * area switches swap-in readahead to the cluster method (swap.c).
+	 * ZSIM_ENOTSUP: not rotational. */
+	ZSIM_TCTL_ROTATIONAL,
 };
 
 struct zsim_tctl_writeback {
