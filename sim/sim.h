@@ -336,6 +336,7 @@ struct zsim_mm {
 	struct zsim_reclaim_env policy_env;   /* what mm lends the policy (accessed bits) */
 	unsigned kswapd_timer;
 	unsigned kswapd_failures;
+	uint64_t kswapd_aim_left;  /* pages kswapd's current kswapd_shrink_node still aims to free */
 	uint32_t *victims;         /* scratch for reclaim */
 	struct zsim_frame_source ram_source;  /* what in-RAM tiers take frames from */
 	bool in_reclaim;           /* PF_MEMALLOC: allocations may go below min */

@@ -454,7 +454,9 @@ static void run_split(const struct split_case *c)
 	ck_assert_uint_eq(s->mm.recent_scanned[0], 1000 - c->anon_left);
 	ck_assert_uint_eq(s->mm.recent_scanned[1], c->file_pages - c->file_left);
 	ck_assert_uint_eq(s->mm.nr_free, 150 + stolen);
-	ck_assert(again == (150 + stolen < RAM16_HIGH));   /* another round while below high */
+	/* another round: kswapd's aim is the high watermark (192 pages), which one
+	 * round of at most 32 + 31 pages has not met (zsim_mm_kswapd_round) */
+	ck_assert(again);
 	struct zsim_proc *p = &s->pr.procs[0];
 	ck_assert_uint_eq(p->swapents, c->pswpout);
 	ck_assert_uint_eq(p->rss_anon, 1000 - c->pswpout);
@@ -1452,6 +1454,74 @@ START_TEST(test_swap_readahead_zswap)
 END_TEST
 
 /*
+ * kswapd's aim (mm/vmscan.c, 6.1 balance_pgdat / kswapd_shrink_node, the
+ * same since 3.11): each kswapd_shrink_node aims to free max(high watermark,
+ * SWAP_CLUSTER_MAX) pages and the watermark is checked only between calls,
+ * so kswapd does not stop at the first batch that lifts free pages over high.
+ * 16 MiB, 6.18: min 128, low 160, high 192 (the file header); nvram swap.
+ * "app" writes 3000 pages and stays (no reclaim: 3000 < 4096 - 192); their
+ * accessed bits are cleared and frames are taken (as reclaim may) until 150
+ * are free.  kswapd's rounds, by hand:
+ *  - round 1: aim 192; free 150 + file 0 <= high, so anon only, the whole
+ *    list scanned in batches of 32 until 32 are freed; every page is
+ *    unreferenced: exactly 32, free 182, aim left 160: again.
+ *  - round 2: the same (free 182 <= high): 32, free 214, aim left 128: again,
+ *    although free is over high (before, kswapd stopped here, 64 freed).
+ *  - later rounds free 32 or more each (free > high now: the swappiness split
+ *    takes batches of size >> priority); kswapd stops after the round that
+ *    meets the aim: pgsteal_kswapd before it < 192 <= after it, and free is
+ *    150 + pgsteal_kswapd.
+ *  - one more call: aim met, free over high: no round, nothing freed.
+ */
+START_TEST(test_kswapd_aims_at_high)
+{
+	struct run r;
+	run_init(&r, "{\"kernel\":\"6.18\",\"machine\":{\"ram\":\"16M\"},"
+		     "\"devices\":{\"sw\":{\"type\":\"nvram\",\"size\":\"64M\"}},\"swap\":[{\"device\":\"sw\"}]}");
+	trace_begin(&r, NULL);
+	t_create(&r, 1, 0, "app");
+	t_writes(&r, 1, 0, 3000, ZSIM_CONTENT_TEXT, 1);
+	run_go(&r);
+	struct zsim_sim *s = &r.s;
+	ck_assert_uint_eq(s->vm.pgscan_kswapd + s->vm.pgscan_direct, 0);
+	for (uint32_t f = 0; f < s->mm.nr_frames; f++)
+		s->mm.frames[f].pflags &= (uint8_t)~(ZSIM_PG_REFERENCED | ZSIM_PG_REFERENCED2);
+	uint64_t take = s->mm.nr_free - 150;
+	ck_assert_int_eq(s->mm.ram_source.get(s->mm.ram_source.ctx, (unsigned)take), 0);
+	ck_assert_uint_eq(s->mm.nr_free, 150);
+
+	bool again = false;
+	zsim_mm_kswapd_round(s, &again);
+	ck_assert_uint_eq(s->vm.pgsteal_kswapd, 32);
+	ck_assert_uint_eq(s->mm.nr_free, 182);
+	ck_assert(again);
+	zsim_mm_kswapd_round(s, &again);
+	ck_assert_uint_eq(s->vm.pgsteal_kswapd, 64);
+	ck_assert_uint_eq(s->mm.nr_free, 214);
+	ck_assert(again);   /* over high, but the aim of 192 is not met */
+	uint64_t before = 64;
+	unsigned rounds = 2;
+	while (again && rounds < 100) {
+		before = s->vm.pgsteal_kswapd;
+		zsim_mm_kswapd_round(s, &again);
+		ck_assert_uint_ge(s->vm.pgsteal_kswapd, before + 32);
+		rounds++;
+	}
+	ck_assert(!again);
+	ck_assert_uint_lt(before, 192);
+	ck_assert_uint_ge(s->vm.pgsteal_kswapd, 192);
+	ck_assert_uint_eq(s->mm.nr_free, 150 + s->vm.pgsteal_kswapd);
+	ck_assert_uint_eq(s->vm.pswpout, s->vm.pgsteal_kswapd);
+	mm_ok(s);
+	uint64_t stolen = s->vm.pgsteal_kswapd;
+	zsim_mm_kswapd_round(s, &again);
+	ck_assert(!again);
+	ck_assert_uint_eq(s->vm.pgsteal_kswapd, stolen);
+	run_free(&r);
+}
+END_TEST
+
+/*
  * A process's fault below the min watermark does one round of direct reclaim
  * and retries once its time has passed (zsim_mm_alloc_frame_round).
  * 16 MiB, 6.18: min 128, low 160, high 192 (the file header).  "big" writes
@@ -1545,6 +1615,7 @@ Suite *suite_mm(void)
 	tcase_add_test(tc, test_oom_victim_counts_swap);
 	tcase_add_test(tc, test_swap_readahead);
 	tcase_add_test(tc, test_swap_readahead_zswap);
+	tcase_add_test(tc, test_kswapd_aims_at_high);
 	tcase_add_test(tc, test_tmpfs_limit);
 	tcase_add_test(tc, test_zram_store_fails_without_free_frame);
 	tcase_add_test(tc, test_zram_blk_lost_writes_at_mem_limit);
