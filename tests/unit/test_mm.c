@@ -1334,6 +1334,10 @@ END_TEST
  * swap_use_vma_readahead is false while nr_rotate_swap > 0 (mm/swap_state.c,
  * 4.15 through 6.18), so cluster readahead: the 3.12 walk, 5 / 11 / 4 / 16.
  * An hdd told "rotational": false is back to VMA readahead: 4 / 5 / 5 / 9.
+ * A dm-cache is rotational when one of its devices is (dm_table_set_restrictions
+ * sets NONROT only if all are): over an hdd origin the cluster walk, over an
+ * ssd the VMA walk (the swap slots are the dm-cache's; which device serves
+ * them does not change the counts).
  */
 START_TEST(test_swap_readahead)
 {
@@ -1350,9 +1354,15 @@ START_TEST(test_swap_readahead)
 		{ "6.18", 3, "\"type\":\"nvram\",\"rotational\":true", 5, 11, 4, 16 },
 		{ "6.18", 3, "\"type\":\"hdd\"", 5, 11, 4, 16 },
 		{ "6.18", 3, "\"type\":\"hdd\",\"rotational\":false", 4, 5, 5, 9 },
+		/* a dm-cache is rotational when a device below it is (its origin
+		 * here; the last device takes the template's size) */
+		{ "6.18", 3, "\"type\":\"dmcache\",\"size\":\"64M\",\"cache_dev\":\"c\",\"origin_dev\":\"o\"},"
+			     "\"c\":{\"type\":\"nvram\",\"size\":\"16M\"},\"o\":{\"type\":\"hdd\"", 5, 11, 4, 16 },
+		{ "6.18", 3, "\"type\":\"dmcache\",\"size\":\"64M\",\"cache_dev\":\"c\",\"origin_dev\":\"o\"},"
+			     "\"c\":{\"type\":\"nvram\",\"size\":\"16M\"},\"o\":{\"type\":\"ssd\"", 4, 5, 5, 9 },
 	};
 	for (size_t k = 0; k < ZSIM_ARRAY_SIZE(cases); k++) {
-		char json[400];
+		char json[700];
 		snprintf(json, sizeof(json),
 			 "{\"kernel\":\"%s\",\"machine\":{\"ram\":\"16M\"},\"mm\":{\"policy\":\"lru\","
 			 "\"watermarks\":false,\"page_cluster\":%d},\"devices\":{\"sw\":{%s,"
