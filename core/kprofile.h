@@ -71,7 +71,9 @@ struct zsim_kprofile {
 	bool anon_start_inactive;    /* >= 5.9: new anon pages join the inactive list; before, the active (5.2) */
 	unsigned max_swappiness;     /* largest vm.swappiness accepted: 100, 200 from 5.8 (5.2) */
 	bool swap_vma_readahead;     /* >= 4.14: VMA-based swap readahead, vma_ra_enabled on by
-	                              * default; before, cluster readahead only (5.4) */
+	                              * default; before, cluster readahead only (5.4).  From 4.15
+	                              * to 6.18 a rotational swap area (nr_rotate_swap) turns it
+	                              * off: swap.c asks each device (ZSIM_TCTL_ROTATIONAL) */
 	bool reclaim_force_deactivate; /* >= 5.5: a direct reclaim that freed nothing runs again with
 	                              * the active lists deactivated regardless of inactive_is_low
 	                              * (do_try_to_free_pages' skipped_deactivate retry) */

@@ -26,7 +26,11 @@
  * (min_free_kbytes = sqrt(16 x lowmem KiB) clamped to 128..65536 KiB, or
  * ..262144 KiB from 5.7; low/high from watermark_scale_factor, or min x 5/4,
  * x 3/2 before 4.6); kswapd as a background task that reclaims to the high
- * watermark; direct reclaim charged to the allocating process; the priority
+ * watermark, checking it only between kswapd_shrink_node calls, each of which
+ * aims to free max(high watermark, SWAP_CLUSTER_MAX) pages (3.11 through
+ * 6.18), so kswapd overshoots high by up to that much, in rounds of 32 pages
+ * that let the processes run between them; direct reclaim charged to the
+ * allocating process; the priority
  * loop, and from 5.5 its second pass with forced deactivation when a direct
  * reclaim freed nothing; the swappiness split with the pre-5.8 scanned/rotated ratios; the
  * "file is tiny" rule; direct reclaim by a faulting process one round at a
@@ -38,8 +42,11 @@
  * is dropped, not rewritten); the retry counter and the reclaimable-pages test
  * that declare OOM; the badness score.
  *
- * What it drops: zones and NUMA nodes, memcgs, compaction and high-order
- * allocations, THP, the 5.8+ cost model of the anon/file split (the older
+ * What it drops: zones and NUMA nodes (kswapd's aim is one zone's high
+ * watermark; the kernel sums max(high, 32) over the node's zones), watermark
+ * boosting after fragmentation events (5.0+: seen in the validation guests'
+ * zoneinfo, min raised by 500-2000 pages; zsim has no pageblocks to know when),
+ * memcgs, compaction and high-order allocations, THP, the 5.8+ cost model of the anon/file split (the older
  * ratio is used), refault detection (workingset shadows), dirty-page throttling,
  * page-table pages as real frames (they count in badness only), oom_score_adj
  * (the traces carry none: 0).  Reclaim frees a page as soon as its swap write
@@ -439,23 +446,38 @@ static uint64_t shrink_noio(struct zsim_sim *s, uint64_t want)
 }
 
 /*
- * kswapd: one round of up to 32 pages.  Returns the CPU time it took; *again
- * says whether to run another round (still below high, and not given up after
+ * kswapd: one round of up to 32 pages.  balance_pgdat checks the high
+ * watermark only between calls of kswapd_shrink_node, each of which aims to
+ * free max(high watermark, SWAP_CLUSTER_MAX) pages, so kswapd stops only when
+ * its current aim is met and free pages are at high: it overshoots high by up
+ * to that aim.  The rounds are batches of SWAP_CLUSTER_MAX, as
+ * shrink_folio_list takes them, so the processes run between them.  Returns
+ * the CPU time the round took; *again says whether to run another round
+ * (aim not met or still below high, and not given up after
  * KSWAPD_MAX_FAILURES rounds without progress).
  */
 uint64_t zsim_mm_kswapd_round(struct zsim_sim *s, bool *again)
 {
 	uint64_t cpu = 0;
-	if (s->mm.nr_free >= s->mm.wmark_high) {
-		*again = false;
-		return 0;
+	if (!s->mm.kswapd_aim_left) {   /* between two kswapd_shrink_node calls */
+		if (s->mm.nr_free >= s->mm.wmark_high) {
+			*again = false;
+			return 0;
+		}
+		s->mm.kswapd_aim_left = s->mm.wmark_high > SWAP_CLUSTER_MAX ? s->mm.wmark_high : SWAP_CLUSTER_MAX;
 	}
 	uint64_t freed = shrink(s, SWAP_CLUSTER_MAX, true, &cpu);
-	if (freed == 0)
+	s->mm.kswapd_aim_left -= freed < s->mm.kswapd_aim_left ? freed : s->mm.kswapd_aim_left;
+	if (freed == 0) {
 		s->mm.kswapd_failures++;
-	else
+		s->mm.kswapd_aim_left = 0;
+	} else {
 		s->mm.kswapd_failures = 0;
-	*again = s->mm.nr_free < s->mm.wmark_high && s->mm.kswapd_failures < KSWAPD_MAX_FAILURES;
+	}
+	*again = (s->mm.kswapd_aim_left || s->mm.nr_free < s->mm.wmark_high) &&
+		 s->mm.kswapd_failures < KSWAPD_MAX_FAILURES;
+	if (!*again)
+		s->mm.kswapd_aim_left = 0;
 	return cpu ? cpu : RECLAIM_SCAN_NS;
 }
 
@@ -752,7 +774,7 @@ int zsim_mm_access(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, bool
 			uint32_t f = sl->frame;
 			/* VMA readahead counts its hits per VMA (the process's state here) */
 			zsim_swap_cache_take(s, f, ZSIM_FK_ANON, (uint32_t)(p - s->pr.procs), vpage,
-					     s->cfg.kp->swap_vma_readahead ? &p->ra : NULL);
+					     s->sw.vma_ra ? &p->ra : NULL);
 			s->vm.pgfault++;
 			p->faults_minor++;
 			p->pending_cpu += s->cfg.minor_fault_ns;

@@ -101,6 +101,7 @@ struct zsim_swapdev {
 	int priority;
 	struct zsim_tier *tier;
 	bool sync;                 /* SWP_SYNCHRONOUS_IO (zram): no swap cache, no readahead */
+	bool rotational;           /* the kernel sees it rotational (nr_rotate_swap) */
 	uint64_t nr_slots, used;
 	struct zsim_swap_slot *slots;
 	uint32_t *free_stack;      /* slots freed, most recent on top */
@@ -339,6 +340,7 @@ struct zsim_mm {
 	struct zsim_reclaim_env policy_env;   /* what mm lends the policy (accessed bits) */
 	unsigned kswapd_timer;
 	unsigned kswapd_failures;
+	uint64_t kswapd_aim_left;  /* pages kswapd's current kswapd_shrink_node still aims to free */
 	uint32_t *victims;         /* scratch for reclaim */
 	struct zsim_frame_source ram_source;  /* what in-RAM tiers take frames from */
 	bool in_reclaim;           /* PF_MEMALLOC: allocations may go below min */
@@ -353,6 +355,8 @@ struct zsim_swapstate {
 	struct zsim_swapdev swap[ZSIM_CFG_MAX_SWAP];
 	unsigned nr_swap;
 	struct zsim_ra_state ra;   /* cluster readahead state (swapin_nr_pages), global */
+	bool vma_ra;               /* swap_use_vma_readahead: the profile's VMA readahead, and no
+	                            * rotational swap area */
 	struct zsim_tier *zswap;   /* NULL: none configured, or disabled */
 	struct zsim_wb_sink zswap_sink;
 	bool zswap_exclusive;      /* a zswap hit drops its copy */

@@ -35,7 +35,10 @@
  * per-CPU clusters; the order matters only for an HDD's seeks).  Slot tables
  * are allocated zeroed and touched only as slots get used, so a large swap
  * device costs the simulator memory only for what it holds.  Swap-in
- * readahead follows the kernel's adaptive window (below).
+ * readahead follows the kernel's adaptive window (below): VMA readahead where
+ * the profile has it, cluster readahead before it and whenever one swap area
+ * is on a device the kernel sees as rotational (swap_use_vma_readahead tests
+ * nr_rotate_swap, 4.15 through 6.18; a virtio disk is one).
  *
  * zswap (tiers/zswap.c), when configured, sits in front of every area, as the
  * kernel's swap_writepage offers each page to zswap_store before the device:
@@ -44,7 +47,13 @@
  * a decompression and no I/O, and, with exclusive loads, frees the slot so the
  * page is written again when it next leaves RAM.  A page zswap gives up
  * (writeback) is written to its slot's device through the sink below, one page
- * at a time.  Readahead does not read neighbours out of zswap.
+ * at a time.  zswap sits below the readahead, in swap_readpage (frontswap_load
+ * until 6.5): a fault on a non-synchronous area reads its window whether zswap
+ * holds the faulting page or not, and each page of the window comes from zswap
+ * (zswpin, no pswpin) or from the device (pswpin); the fault waits for its own
+ * page, not for the window's device reads.  With exclusive loads (6.8+, or the
+ * 6.5-6.7 knob) readahead leaves zswap's entries alone: a simplification (the
+ * kernel loads them into the swap cache and marks them dirty).
  *
  * The zeromap (6.12+, kp->swap_zeromap): swap_writepage records a zero-filled
  * page in the area's zeromap and writes it nowhere - not to zswap, not to the
@@ -219,11 +228,19 @@ int zsim_swap_init(struct zsim_sim *s, char *err, size_t errlen)
 		sd->tier = s->dev.devtier[sc->device];
 		if (zsim_tier_control(sd->tier, ZSIM_TCTL_SYNC_IO, &sd->sync) < 0)
 			sd->sync = false;
+		if (zsim_tier_control(sd->tier, ZSIM_TCTL_ROTATIONAL, &sd->rotational) < 0)
+			sd->rotational = false;
 		sd->nr_slots = s->cfg.dev[sc->device].size / ZSIM_PAGE_SIZE;
 		sd->slots = zsim_xcalloc(sd->nr_slots, sizeof(*sd->slots));
 		sd->free_stack = zsim_xmalloc(sd->nr_slots * sizeof(*sd->free_stack));
 	}
 	s->sw.nr_swap = s->cfg.nr_swap;
+	/* swap_use_vma_readahead: one rotational area (nr_rotate_swap, counted
+	 * at swapon since 4.15) sends every swap-in to cluster readahead */
+	s->sw.vma_ra = s->cfg.kp->swap_vma_readahead;
+	for (unsigned i = 0; i < s->sw.nr_swap; i++)
+		if (s->sw.swap[i].rotational)
+			s->sw.vma_ra = false;
 	return zswap_init(s, err, errlen);
 }
 
@@ -441,17 +458,39 @@ static uint64_t ra_window(struct zsim_sim *s, struct zsim_ra_state *st, uint64_t
 	return pages;
 }
 
+/* What a readahead brought in: pages read from the devices (pswpin, device
+ * I/O) and the CPU of those loaded from zswap (the faulting task's). */
+struct ra_out {
+	uint32_t dev_pages;
+	uint64_t *cpu_ns;
+};
+
 /*
  * Bring slot j of device d into the swap cache, unmapped, on the inactive anon
  * list; false if it is free or already cached, or memory is at the low
- * watermark (readahead allocations do not reclaim).
+ * watermark (readahead allocations do not reclaim).  The page comes from
+ * wherever the slot's data is, as swap_readpage reads it: zswap (a load,
+ * zswpin, no pswpin; not with exclusive loads, below), the zeromap (no I/O),
+ * or the device (counted in ro->dev_pages).
  */
-static bool ra_one(struct zsim_sim *s, unsigned d, uint64_t j)
+static bool ra_one(struct zsim_sim *s, unsigned d, uint64_t j, struct ra_out *ro)
 {
 	struct zsim_swapdev *sd = &s->sw.swap[d];
 	struct zsim_swap_slot *sl = &sd->slots[j];
-	if (!sl->used || sl->frame != ZSIM_FRAME_NONE || sl->where != ZSIM_SLOT_DEVICE || s->mm.nr_free <= s->mm.wmark_low || !s->mm.nr_free_structs)
+	if (!sl->used || sl->frame != ZSIM_FRAME_NONE || s->mm.nr_free <= s->mm.wmark_low || !s->mm.nr_free_structs)
 		return false;
+	if (sl->where == ZSIM_SLOT_NOWHERE || (sl->where == ZSIM_SLOT_ZSWAP && s->sw.zswap_exclusive))
+		return false;
+	if (sl->where == ZSIM_SLOT_ZSWAP) {
+		/* a non-exclusive load: zswap keeps its copy, the slot stays */
+		struct zsim_tier *z = s->sw.zswap;
+		uint64_t e = zsim_swp_entry(d, j);
+		if (z->ops->load(z->priv, e, NULL) < 0)
+			return false;   /* cannot happen: the slot says zswap holds it */
+		z->ops->io(z->priv, s->clk.now, false, e, 1, ro->cpu_ns);
+	} else if (sl->where == ZSIM_SLOT_DEVICE) {
+		ro->dev_pages++;
+	}
 	uint32_t f = zsim_mm_alloc_frame(s, NULL);
 	struct zsim_frame *fr = &s->mm.frames[f];
 	fr->kind = ZSIM_FK_SWAPCACHE;
@@ -470,18 +509,19 @@ static bool ra_one(struct zsim_sim *s, unsigned d, uint64_t j)
 }
 
 /* Cluster readahead: the other used slots of the aligned window around `slot`. */
-static uint32_t readahead_cluster(struct zsim_sim *s, unsigned d, uint64_t slot)
+static uint32_t readahead_cluster(struct zsim_sim *s, unsigned d, uint64_t slot, struct ra_out *ro)
 {
 	uint64_t win = ra_window(s, &s->sw.ra, slot), base = slot & ~(win - 1);
 	uint32_t n = 0;
 	for (uint64_t j = base; j < base + win && j < s->sw.swap[d].nr_slots; j++)
 		if (j != slot)
-			n += ra_one(s, d, j);
+			n += ra_one(s, d, j, ro);
 	return n;
 }
 
 /*
- * VMA readahead (swap_vma_readahead, the default since 4.14): the swap
+ * VMA readahead (swap_vma_readahead, the default since 4.14 while no swap
+ * area is rotational): the swap
  * entries of the faulting process's neighbouring virtual pages - ahead of the
  * fault when it continues a forward run, behind it for a backward run, around
  * it otherwise - within the fault's 2 MiB-aligned page-table range.  Only
@@ -490,7 +530,7 @@ static uint32_t readahead_cluster(struct zsim_sim *s, unsigned d, uint64_t slot)
  */
 #define PTRS_PER_PMD 512   /* pages under one page-table page */
 
-static uint32_t readahead_vma(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage)
+static uint32_t readahead_vma(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, struct ra_out *ro)
 {
 	uint64_t prev = p->ra.prev_offset;
 	uint64_t win = ra_window(s, &p->ra, vpage);
@@ -514,7 +554,7 @@ static uint32_t readahead_vma(struct zsim_sim *s, struct zsim_proc *p, uint64_t 
 		uint64_t e = zsim_pte_swp(*pte);
 		unsigned d = zsim_swp_area(e);
 		if (!s->sw.swap[d].sync)
-			n += ra_one(s, d, zsim_swp_slot(e));
+			n += ra_one(s, d, zsim_swp_slot(e), ro);
 	}
 	return n;
 }
@@ -550,6 +590,19 @@ void zsim_swap_in(struct zsim_sim *s, uint64_t entry, uint32_t f, struct zsim_pr
 	fr->cls = sl->cls;
 	fr->param = sl->param;
 	fr->seed = sl->seed;
+	/* swapin_readahead: a swap-in from a non-synchronous area reads its window
+	 * whatever holds the faulting page (zswap and the zeromap are consulted
+	 * page by page below the readahead, in swap_readpage) */
+	struct ra_out ro = { 0, cpu_ns };
+	if (!sd->sync && s->cfg.page_cluster)
+		(void)(p && s->sw.vma_ra ? readahead_vma(s, p, vpage, &ro) : readahead_cluster(s, d, slot, &ro));
+	if (sl->where == ZSIM_SLOT_ZERO || sl->where == ZSIM_SLOT_ZSWAP) {
+		/* the faulting page needs no device read; the window's device reads
+		 * are submitted all the same and nobody waits for them */
+		if (ro.dev_pages && sd->tier->ops->io)
+			sd->tier->ops->io(sd->tier->priv, s->clk.now, false, slot, ro.dev_pages, cpu_ns);
+		s->vm.pswpin += ro.dev_pages;
+	}
 	if (sl->where == ZSIM_SLOT_ZERO) {
 		/* the zeromap: the page is zero-filled in place, no I/O (swpin_zero) */
 		s->sw.zero_swapins++;
@@ -577,17 +630,13 @@ void zsim_swap_in(struct zsim_sim *s, uint64_t entry, uint32_t f, struct zsim_pr
 		swapin_keep_or_free(s, entry, f, sd->sync);
 		return;
 	}
-	uint32_t extra = 0;
-	if (!sd->sync && s->cfg.page_cluster)
-		extra = p && s->cfg.kp->swap_vma_readahead ? readahead_vma(s, p, vpage)
-							   : readahead_cluster(s, d, slot);
 	if (sd->tier->ops->io) {
-		uint64_t done = sd->tier->ops->io(sd->tier->priv, s->clk.now, false, slot, 1 + extra, cpu_ns);
+		uint64_t done = sd->tier->ops->io(sd->tier->priv, s->clk.now, false, slot, 1 + ro.dev_pages, cpu_ns);
 		if (done > *io_done)
 			*io_done = done;
 	}
 	sd->swapins++;
-	s->vm.pswpin += 1 + extra;
+	s->vm.pswpin += 1 + ro.dev_pages;
 	/* the fault's latency by where the page came from: the caller waits for
 	 * the CPU work and the I/O (*io_done started at now) */
 	zsim_hist_add(&s->out.lat_swap[d], (*cpu_ns - cpu0) + (*io_done > s->clk.now ? *io_done - s->clk.now : 0));

@@ -62,6 +62,7 @@ struct blockdev_cfg {
 	uint64_t read_bw, write_bw;             /* bytes/s; 0 = unlimited */
 	uint64_t queue_depth;
 	bool seek;                              /* rotating: position matters */
+	bool rotational;                        /* the kernel sees it rotational (swap readahead) */
 	uint64_t pe_cycles;                     /* rated P/E cycles of the NAND (>= 1); 0: not flash */
 	double waf;                             /* NAND writes per host write */
 	uint64_t flash_size;                    /* bytes wear levelling spreads over; 0: the device */
@@ -119,6 +120,9 @@ static const struct zsim_key keys[] = {
 	  "requests served at once" },
 	{ "seek", ZSIM_KEY_BOOL, OFF(seek), 0, "false", { [P_HDD] = "true" }, 0, 0, 0, NULL, 0,
 	  "rotating: a request that does not continue the last one pays the latency" },
+	{ "rotational", ZSIM_KEY_BOOL, OFF(rotational), 0, "false", { [P_HDD] = "true" }, 0, 0, 0, NULL, 0,
+	  "the kernel sees the device as rotational (/sys/block/X/queue/rotational; a virtio disk is, "
+	  "whatever is behind it): a swap area on it turns VMA swap readahead off (cluster readahead)" },
 	{ "pe_cycles", ZSIM_KEY_UINT, OFF(pe_cycles), 0, NULL, { "1500", "3000" }, FLASH, 1, 10000000,
 	  NULL, 0, "rated program/erase cycles of the NAND (at least 1: flash always wears)" },
 	{ "waf", ZSIM_KEY_REAL, OFF(waf), 0, NULL, { "2.5", "2" }, FLASH, 1, 1000, NULL, 0,
@@ -171,7 +175,7 @@ static int bd_validate(void *cfgp, const struct zsim_tier_env *env, const char *
 struct blockdev {
 	uint64_t nr_pages;
 	uint64_t rlat, wlat, rbw, wbw;
-	bool seek;
+	bool seek, rotational;
 	unsigned qd;
 	uint64_t *slot_free_at;   /* per service slot, when it is next free (ns) */
 	uint64_t next_index;      /* where a sequential request would start */
@@ -203,6 +207,7 @@ static int bd_init(void *priv, const struct zsim_tier_params *p, char *err, size
 	d->rbw = c->read_bw;
 	d->wbw = c->write_bw;
 	d->seek = c->seek;
+	d->rotational = c->rotational;
 	d->pe_cycles = (uint32_t)c->pe_cycles;
 	d->waf_milli = c->waf > 0 ? (uint32_t)(c->waf * 1000 + 0.5) : 1000;
 	d->flash_pages = c->flash_size / ZSIM_PAGE_SIZE > d->nr_pages ? c->flash_size / ZSIM_PAGE_SIZE : d->nr_pages;
@@ -379,6 +384,15 @@ static int bd_check(const void *priv, char *msg, size_t len)
 	return d->ftl ? zsim_ftl_check(d->ftl, msg, len) : 0;
 }
 
+static int bd_control(void *priv, enum zsim_tier_ctl op, void *arg)
+{
+	const struct blockdev *d = priv;
+	if (op != ZSIM_TCTL_ROTATIONAL)
+		return ZSIM_ENOTSUP;
+	*(bool *)arg = d->rotational;
+	return 0;
+}
+
 const struct zsim_tier_ops zsim_tier_blockdev = {
 	.name = "blockdev",
 	.priv_size = sizeof(struct blockdev),
@@ -394,4 +408,5 @@ const struct zsim_tier_ops zsim_tier_blockdev = {
 	.stats = bd_stats,
 	.check = bd_check,
 	.io = bd_io,
+	.control = bd_control,
 };

@@ -621,6 +621,17 @@ static int dmc_control(void *priv, enum zsim_tier_ctl op, void *arg)
 	case ZSIM_TCTL_SYNC_IO:
 		*(bool *)arg = false;   /* dm devices are not SWP_SYNCHRONOUS_IO */
 		return 0;
+	case ZSIM_TCTL_ROTATIONAL: {
+		/* dm_table_set_restrictions: non-rotational only when every
+		 * device below is (the metadata device is not asked) */
+		bool rc = false, ro = false;
+		if (zsim_tier_control(d->cache, ZSIM_TCTL_ROTATIONAL, &rc) < 0)
+			rc = false;
+		if (zsim_tier_control(d->origin, ZSIM_TCTL_ROTATIONAL, &ro) < 0)
+			ro = false;
+		*(bool *)arg = rc || ro;
+		return 0;
+	}
 	case ZSIM_TCTL_BACKGROUND:
 		if (d->mode == M_PASSTHROUGH)
 			return ZSIM_ENOTSUP;

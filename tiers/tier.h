@@ -145,6 +145,11 @@ enum zsim_tier_ctl {
 	/* uint64_t *, added to: CPU (ns) the last store spent before it failed - the
 	 * compression zram does before it finds the pool full or over mem_limit */
 	ZSIM_TCTL_REFUSED_CPU,
+	/* bool *: the kernel sees the device as rotational (its queue lacks
+	 * QUEUE_FLAG_NONROT, /sys/block/X/queue/rotational = 1).  One such swap
+	 * area switches swap-in readahead to the cluster method (swap.c).
+	 * ZSIM_ENOTSUP: not rotational. */
+	ZSIM_TCTL_ROTATIONAL,
 };
 
 struct zsim_tctl_writeback {

@@ -741,6 +741,8 @@ static int zram_control(void *priv, enum zsim_tier_ctl op, void *arg)
 	case ZSIM_TCTL_SHRINK:
 	case ZSIM_TCTL_EXCLUSIVE:
 		break;   /* zram has no shrinker */
+	case ZSIM_TCTL_ROTATIONAL:
+		break;   /* zram's queue is QUEUE_FLAG_NONROT */
 	case ZSIM_TCTL_WALL: {
 		struct zsim_tctl_wall *w = arg;
 		struct zsim_codec_stats st;

@@ -454,7 +454,9 @@ static void run_split(const struct split_case *c)
 	ck_assert_uint_eq(s->mm.recent_scanned[0], 1000 - c->anon_left);
 	ck_assert_uint_eq(s->mm.recent_scanned[1], c->file_pages - c->file_left);
 	ck_assert_uint_eq(s->mm.nr_free, 150 + stolen);
-	ck_assert(again == (150 + stolen < RAM16_HIGH));   /* another round while below high */
+	/* another round: kswapd's aim is the high watermark (192 pages), which one
+	 * round of at most 32 + 31 pages has not met (zsim_mm_kswapd_round) */
+	ck_assert(again);
 	struct zsim_proc *p = &s->pr.procs[0];
 	ck_assert_uint_eq(p->swapents, c->pswpout);
 	ck_assert_uint_eq(p->rss_anon, 1000 - c->pswpout);
@@ -1466,24 +1468,45 @@ END_TEST
  *   v7, v8: minor.
  *   Majors 4, readahead pages 1 + 2 + 2 = 5, hits 5, pswpin 4 + 5 = 9.
  * With page_cluster 0 the window is always 1: 9 major faults.
+ * 6.18 with the swap area on a device the kernel sees as rotational (the
+ * nvram with "rotational": true, or an hdd, rotational by default):
+ * swap_use_vma_readahead is false while nr_rotate_swap > 0 (mm/swap_state.c,
+ * 4.15 through 6.18), so cluster readahead: the 3.12 walk, 5 / 11 / 4 / 16.
+ * An hdd told "rotational": false is back to VMA readahead: 4 / 5 / 5 / 9.
+ * A dm-cache is rotational when one of its devices is (dm_table_set_restrictions
+ * sets NONROT only if all are): over an hdd origin the cluster walk, over an
+ * ssd the VMA walk (the swap slots are the dm-cache's; which device serves
+ * them does not change the counts).
  */
 START_TEST(test_swap_readahead)
 {
 	static const struct {
 		const char *kernel;
 		int pc;
+		const char *dev;   /* the swap device's type and keys */
 		uint64_t major, ra_pages, ra_hits, pswpin;
 	} cases[] = {
-		{ "3.12", 3, 5, 11, 4, 16 },
-		{ "6.18", 3, 4, 5, 5, 9 },
-		{ "6.18", 0, 9, 0, 0, 9 },
+		{ "3.12", 3, "\"type\":\"nvram\"", 5, 11, 4, 16 },
+		{ "6.18", 3, "\"type\":\"nvram\"", 4, 5, 5, 9 },
+		{ "6.18", 0, "\"type\":\"nvram\"", 9, 0, 0, 9 },
+		/* a rotational area turns VMA readahead off: the 3.12 walk */
+		{ "6.18", 3, "\"type\":\"nvram\",\"rotational\":true", 5, 11, 4, 16 },
+		{ "6.18", 3, "\"type\":\"hdd\"", 5, 11, 4, 16 },
+		{ "6.18", 3, "\"type\":\"hdd\",\"rotational\":false", 4, 5, 5, 9 },
+		/* a dm-cache is rotational when a device below it is (its origin
+		 * here; the last device takes the template's size) */
+		{ "6.18", 3, "\"type\":\"dmcache\",\"size\":\"64M\",\"cache_dev\":\"c\",\"origin_dev\":\"o\"},"
+			     "\"c\":{\"type\":\"nvram\",\"size\":\"16M\"},\"o\":{\"type\":\"hdd\"", 5, 11, 4, 16 },
+		{ "6.18", 3, "\"type\":\"dmcache\",\"size\":\"64M\",\"cache_dev\":\"c\",\"origin_dev\":\"o\"},"
+			     "\"c\":{\"type\":\"nvram\",\"size\":\"16M\"},\"o\":{\"type\":\"ssd\"", 4, 5, 5, 9 },
 	};
 	for (size_t k = 0; k < ZSIM_ARRAY_SIZE(cases); k++) {
-		char json[400];
+		char json[700];
 		snprintf(json, sizeof(json),
 			 "{\"kernel\":\"%s\",\"machine\":{\"ram\":\"16M\"},\"mm\":{\"policy\":\"lru\","
-			 "\"watermarks\":false,\"page_cluster\":%d},\"devices\":{\"sw\":{\"type\":\"nvram\","
-			 "\"size\":\"64M\"}},\"swap\":[{\"device\":\"sw\"}]}", cases[k].kernel, cases[k].pc);
+			 "\"watermarks\":false,\"page_cluster\":%d},\"devices\":{\"sw\":{%s,"
+			 "\"size\":\"64M\"}},\"swap\":[{\"device\":\"sw\"}]}", cases[k].kernel, cases[k].pc,
+			 cases[k].dev);
 		struct run r;
 		run_init(&r, json);
 		trace_begin(&r, NULL);
@@ -1495,8 +1518,8 @@ START_TEST(test_swap_readahead)
 		run_go(&r);
 		struct zsim_sim *s = &r.s;
 		ck_assert_uint_eq(s->vm.pswpout, 16);
-		ck_assert_msg(s->vm.pgmajfault == cases[k].major, "%s pc %d: majors %llu", cases[k].kernel,
-			      cases[k].pc, (unsigned long long)s->vm.pgmajfault);
+		ck_assert_msg(s->vm.pgmajfault == cases[k].major, "%s pc %d %s: majors %llu", cases[k].kernel,
+			      cases[k].pc, cases[k].dev, (unsigned long long)s->vm.pgmajfault);
 		ck_assert_uint_eq(s->sw.swap[0].readahead_pages, cases[k].ra_pages);
 		ck_assert_uint_eq(s->sw.swap[0].readahead_hits, cases[k].ra_hits);
 		ck_assert_uint_eq(s->vm.pswpin, cases[k].pswpin);
@@ -1505,6 +1528,147 @@ START_TEST(test_swap_readahead)
 }
 END_TEST
 
+
+/*
+ * Readahead and zswap (6.1: mm/memory.c do_swap_page -> swapin_readahead ->
+ * swap_vma_readahead, each page read by swap_readpage, which asks
+ * frontswap_load first: a zswap hit counts zswpin and no pswpin, and zswap
+ * keeps its copy).  16 MiB, exact LRU with watermarks (min 128, low 160,
+ * high 192), page_cluster 3, zswap (6.1: lzo, zbud) in front of a 64 MiB
+ * nvram (not rotational: VMA readahead).  "app" writes 4112 pages, text on
+ * even vpages and random bytes on odd ones; the oldest (vpages 0, 1, 2 ...)
+ * are evicted first: text into zswap, random pages to the device (lzo's
+ * output overflows the page: a compression error in 6.1, rejected).  It
+ * unmaps 4000..4099 (free stays above low, so readahead may allocate) and
+ * reads vpages 0..8.  The window, as in test_swap_readahead's 6.18 walk:
+ *   v0 (zswap): window 1, major, zswpin.
+ *   v1 (device): next to v0: window 2 ahead, v2 (zswap) read ahead: major,
+ *       pswpin 1, zswpin.
+ *   v2: minor, hit.
+ *   v3 (device): 1 hit -> 4, centred v2..v5: v4 (zswap) and v5 (device)
+ *       read ahead: major, pswpin 2, zswpin.
+ *   v4, v5: minor, 2 hits.
+ *   v6 (zswap): 2 hits -> 4, centred v5..v8: v7 (device) and v8 (zswap) read
+ *       ahead: major; its own page from zswap, v7's device read (pswpin 1)
+ *       submitted without waiting.
+ *   v7, v8: minor, 2 hits.
+ *   Majors 4, readahead pages 5, hits 5, pswpin 1 + 2 + 1 = 4, faults served
+ *   by zswap 2 (v0, v6), by the device 2 (v1, v3), zswpin 2 + 3 = 5.
+ * (Before, a zswap hit read no window and readahead skipped zswap's pages:
+ * 9 majors, no readahead, pswpin 4.)
+ * 6.18: loads are exclusive, so readahead leaves zswap's entries alone, and
+ * random pages are stored raw (zswap holds all 9): every read is a major
+ * fault from zswap: majors 9, readahead 0, pswpin 0, zswpin 9.
+ */
+START_TEST(test_swap_readahead_zswap)
+{
+	static const struct {
+		const char *kernel;
+		uint64_t major, ra_pages, ra_hits, pswpin, dev_faults, zswap_faults, zswpin;
+	} cases[] = {
+		{ "6.1", 4, 5, 5, 4, 2, 2, 5 },
+		{ "6.18", 9, 0, 0, 0, 0, 9, 9 },
+	};
+	for (size_t k = 0; k < ZSIM_ARRAY_SIZE(cases); k++) {
+		char json[400];
+		snprintf(json, sizeof(json),
+			 "{\"kernel\":\"%s\",\"machine\":{\"ram\":\"16M\"},\"mm\":{\"policy\":\"lru\","
+			 "\"page_cluster\":3},\"devices\":{\"sw\":{\"type\":\"nvram\",\"size\":\"64M\"}},"
+			 "\"swap\":[{\"device\":\"sw\"}],\"zswap\":{\"enabled\":true}}", cases[k].kernel);
+		struct run r;
+		run_init(&r, json);
+		trace_begin(&r, NULL);
+		t_create(&r, 1, 0, "app");
+		for (uint64_t v = 0; v < 4112; v++)
+			t_writes(&r, 1, v, 1, v % 2 ? ZSIM_CONTENT_RANDOM : ZSIM_CONTENT_TEXT, 1 + v);
+		t_unmap(&r, 1, 4000, 100);
+		for (uint64_t v = 0; v <= 8; v++)
+			t_read(&r, 1, v);
+		run_go(&r);
+		struct zsim_sim *s = &r.s;
+		const char *kv = cases[k].kernel;
+		ck_assert_ptr_nonnull(s->sw.zswap);
+		ck_assert_msg(s->vm.pgmajfault == cases[k].major, "%s: majors %llu", kv,
+			      (unsigned long long)s->vm.pgmajfault);
+		ck_assert_msg(s->sw.swap[0].readahead_pages == cases[k].ra_pages, "%s: readahead %llu", kv,
+			      (unsigned long long)s->sw.swap[0].readahead_pages);
+		ck_assert_uint_eq(s->sw.swap[0].readahead_hits, cases[k].ra_hits);
+		ck_assert_msg(s->vm.pswpin == cases[k].pswpin, "%s: pswpin %llu", kv, (unsigned long long)s->vm.pswpin);
+		ck_assert_uint_eq(s->sw.swap[0].swapins, cases[k].dev_faults);
+		ck_assert_uint_eq(s->sw.zswap_hits, cases[k].zswap_faults);
+		ck_assert_uint_eq(tier_stat(s->sw.zswap, "zswpin"), cases[k].zswpin);
+		run_free(&r);
+	}
+}
+END_TEST
+
+/*
+ * kswapd's aim (mm/vmscan.c, 6.1 balance_pgdat / kswapd_shrink_node, the
+ * same since 3.11): each kswapd_shrink_node aims to free max(high watermark,
+ * SWAP_CLUSTER_MAX) pages and the watermark is checked only between calls,
+ * so kswapd does not stop at the first batch that lifts free pages over high.
+ * 16 MiB, 6.18: min 128, low 160, high 192 (the file header); nvram swap.
+ * "app" writes 3000 pages and stays (no reclaim: 3000 < 4096 - 192); their
+ * accessed bits are cleared and frames are taken (as reclaim may) until 150
+ * are free.  kswapd's rounds, by hand:
+ *  - round 1: aim 192; free 150 + file 0 <= high, so anon only, the whole
+ *    list scanned in batches of 32 until 32 are freed; every page is
+ *    unreferenced: exactly 32, free 182, aim left 160: again.
+ *  - round 2: the same (free 182 <= high): 32, free 214, aim left 128: again,
+ *    although free is over high (before, kswapd stopped here, 64 freed).
+ *  - later rounds free 32 or more each (free > high now: the swappiness split
+ *    takes batches of size >> priority); kswapd stops after the round that
+ *    meets the aim: pgsteal_kswapd before it < 192 <= after it, and free is
+ *    150 + pgsteal_kswapd.
+ *  - one more call: aim met, free over high: no round, nothing freed.
+ */
+START_TEST(test_kswapd_aims_at_high)
+{
+	struct run r;
+	run_init(&r, "{\"kernel\":\"6.18\",\"machine\":{\"ram\":\"16M\"},"
+		     "\"devices\":{\"sw\":{\"type\":\"nvram\",\"size\":\"64M\"}},\"swap\":[{\"device\":\"sw\"}]}");
+	trace_begin(&r, NULL);
+	t_create(&r, 1, 0, "app");
+	t_writes(&r, 1, 0, 3000, ZSIM_CONTENT_TEXT, 1);
+	run_go(&r);
+	struct zsim_sim *s = &r.s;
+	ck_assert_uint_eq(s->vm.pgscan_kswapd + s->vm.pgscan_direct, 0);
+	for (uint32_t f = 0; f < s->mm.nr_frames; f++)
+		s->mm.frames[f].pflags &= (uint8_t)~(ZSIM_PG_REFERENCED | ZSIM_PG_REFERENCED2);
+	uint64_t take = s->mm.nr_free - 150;
+	ck_assert_int_eq(s->mm.ram_source.get(s->mm.ram_source.ctx, (unsigned)take), 0);
+	ck_assert_uint_eq(s->mm.nr_free, 150);
+
+	bool again = false;
+	zsim_mm_kswapd_round(s, &again);
+	ck_assert_uint_eq(s->vm.pgsteal_kswapd, 32);
+	ck_assert_uint_eq(s->mm.nr_free, 182);
+	ck_assert(again);
+	zsim_mm_kswapd_round(s, &again);
+	ck_assert_uint_eq(s->vm.pgsteal_kswapd, 64);
+	ck_assert_uint_eq(s->mm.nr_free, 214);
+	ck_assert(again);   /* over high, but the aim of 192 is not met */
+	uint64_t before = 64;
+	unsigned rounds = 2;
+	while (again && rounds < 100) {
+		before = s->vm.pgsteal_kswapd;
+		zsim_mm_kswapd_round(s, &again);
+		ck_assert_uint_ge(s->vm.pgsteal_kswapd, before + 32);
+		rounds++;
+	}
+	ck_assert(!again);
+	ck_assert_uint_lt(before, 192);
+	ck_assert_uint_ge(s->vm.pgsteal_kswapd, 192);
+	ck_assert_uint_eq(s->mm.nr_free, 150 + s->vm.pgsteal_kswapd);
+	ck_assert_uint_eq(s->vm.pswpout, s->vm.pgsteal_kswapd);
+	mm_ok(s);
+	uint64_t stolen = s->vm.pgsteal_kswapd;
+	zsim_mm_kswapd_round(s, &again);
+	ck_assert(!again);
+	ck_assert_uint_eq(s->vm.pgsteal_kswapd, stolen);
+	run_free(&r);
+}
+END_TEST
 
 /*
  * A process's fault below the min watermark does one round of direct reclaim
@@ -1599,6 +1763,8 @@ Suite *suite_mm(void)
 	tcase_add_test(tc, test_oom_kills_trigger_and_wakes_parent);
 	tcase_add_test(tc, test_oom_victim_counts_swap);
 	tcase_add_test(tc, test_swap_readahead);
+	tcase_add_test(tc, test_swap_readahead_zswap);
+	tcase_add_test(tc, test_kswapd_aims_at_high);
 	tcase_add_test(tc, test_tmpfs_limit);
 	tcase_add_test(tc, test_zram_store_fails_without_free_frame);
 	tcase_add_test(tc, test_zram_write_refused_at_mem_limit);

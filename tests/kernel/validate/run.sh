@@ -132,7 +132,9 @@ for name in $SCEN; do
 $s
 EOS
 		case $dev in
-		vd*) devs=$(echo "$devs" | jq --arg d "$dev" --arg s "$size" '. + {($d): {type: "ssd", size: $s}}') ;;
+		# a virtio disk is rotational to the guest kernel (virtio_blk sets no
+		# QUEUE_FLAG_NONROT), which turns VMA swap readahead off
+		vd*) devs=$(echo "$devs" | jq --arg d "$dev" --arg s "$size" '. + {($d): {type: "ssd", size: $s, rotational: true}}') ;;
 		*) devs=$(echo "$devs" | jq --arg d "$dev" --arg s "$size" --arg c "$comp" --arg l "${limit:-0}" \
 			'. + {($d): {type: "zram", size: $s, comp: $c, mem_limit: $l}}') ;;
 		esac
