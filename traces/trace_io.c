@@ -822,6 +822,8 @@ static int read_other(struct zsim_trace_reader *r, const uint8_t *ev0, struct zs
 		if (ev->map == ZSIM_MAP_FILE) {
 			U32(ev->file, "file");
 			VARINT(ev->file_page, "file page");
+			if (ev->file_page > ZSIM_TRACE_MAX_FILE_PAGES || ev->npages > ZSIM_TRACE_MAX_FILE_PAGES - ev->file_page)
+				return rfail(r, ev0, "file mapping past the largest file (2^51 pages)");
 			fsl = ids_find(&r->c.files, ev->file);
 			if (!fsl || !fsl->alive)
 				return rfail(r, ev0, "file %u %s", ev->file,
@@ -861,6 +863,9 @@ static int read_other(struct zsim_trace_reader *r, const uint8_t *ev0, struct zs
 			d++;
 		}
 		ev->page = fsl->last = fsl->last + 1 + (uint64_t)unzigzag(d);
+		if (ev->page >= ZSIM_TRACE_MAX_FILE_PAGES)
+			return rfail(r, ev0, "file page %llu beyond the largest file (2^51 pages, 2^63 bytes)",
+				     (unsigned long long)ev->page);
 		if (kind == ZSIM_EV_FILE_WRITE) {
 			e = read_content(r, ev0, &p, &ev->content);
 			if (e < 0)
@@ -873,9 +878,12 @@ static int read_other(struct zsim_trace_reader *r, const uint8_t *ev0, struct zs
 		int e = read_file(r, ev0, &p, tag, &fsl, &ev->file);
 		if (e < 0)
 			return e;
-		if (kind == ZSIM_EV_FILE_TRUNCATE)
+		if (kind == ZSIM_EV_FILE_TRUNCATE) {
 			VARINT(ev->npages, "npages");
-		else
+			if (ev->npages > ZSIM_TRACE_MAX_FILE_PAGES)
+				return rfail(r, ev0, "ftruncate to %llu pages, beyond the largest file (2^51 pages)",
+					     (unsigned long long)ev->npages);
+		} else
 			fsl->alive = 0;
 		break;
 	}
@@ -1305,6 +1313,9 @@ int zsim_trace_write(struct zsim_trace_writer *w, const struct zsim_event *ev)
 			fsl = ids_find(&w->c.files, ev->file);
 			if (!fsl || !fsl->alive)
 				return wbad(w, "file %u %s", ev->file, fsl ? "was unlinked" : "was never created");
+			if (ev->file_page > ZSIM_TRACE_MAX_FILE_PAGES ||
+			    ev->npages > ZSIM_TRACE_MAX_FILE_PAGES - ev->file_page)
+				return wbad(w, "file mapping past the largest file (2^51 pages)");
 		}
 		break;
 	case ZSIM_EV_FILE_CREATE:
@@ -1327,6 +1338,12 @@ int zsim_trace_write(struct zsim_trace_writer *w, const struct zsim_event *ev)
 			return wbad(w, "file %u %s", ev->file, fsl ? "was unlinked" : "was never created");
 		if (kind == ZSIM_EV_FILE_WRITE && (bad = check_content(&w->c, &ev->content, m, sizeof(m))))
 			return wbad(w, "%s", bad);
+		if ((kind == ZSIM_EV_FILE_READ || kind == ZSIM_EV_FILE_WRITE) && ev->page >= ZSIM_TRACE_MAX_FILE_PAGES)
+			return wbad(w, "file page %llu beyond the largest file (2^51 pages, 2^63 bytes)",
+				    (unsigned long long)ev->page);
+		if (kind == ZSIM_EV_FILE_TRUNCATE && ev->npages > ZSIM_TRACE_MAX_FILE_PAGES)
+			return wbad(w, "ftruncate to %llu pages, beyond the largest file (2^51 pages)",
+				    (unsigned long long)ev->npages);
 		break;
 	}
 	/* Encode and apply. */

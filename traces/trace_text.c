@@ -569,7 +569,9 @@ static int num_field(struct zsim_trace_text *t, const char *tok, const char *wha
 	if (parse_num(tok, out) < 0 || *out > max)
 		return tfail(t, "%s '%s' is not a number%s", what, tok,
 			     max == UINT32_MAX ? " below 2^32" : max == 255 ? " below 256"
-			     : max == ZSIM_TRACE_MAX_NS ? " up to 2^50 (13 days)" : "");
+			     : max == ZSIM_TRACE_MAX_NS ? " up to 2^50 (13 days)"
+			     : max == ZSIM_TRACE_MAX_FILE_PAGES - 1 ? " below 2^51 (the largest file)"
+			     : max == ZSIM_TRACE_MAX_FILE_PAGES ? " up to 2^51 (the largest file)" : "");
 	return 0;
 }
 
@@ -683,7 +685,9 @@ int zsim_trace_text_next(struct zsim_trace_text *t, struct zsim_event *ev)
 			else if (strcmp(tok[4], "file") == 0) {
 				ev->map = ZSIM_MAP_FILE;
 				NUM(ev->file, 5, "file", UINT32_MAX);
-				NUM(ev->file_page, 6, "file page", UINT64_MAX);
+				NUM(ev->file_page, 6, "file page", ZSIM_TRACE_MAX_FILE_PAGES);
+				if (ev->npages > ZSIM_TRACE_MAX_FILE_PAGES - ev->file_page)
+					return tfail(t, "file mapping past the largest file (2^51 pages)");
 			} else
 				return tfail(t, "unknown map kind '%.40s' (anon, file, shmem)", tok[4]);
 		}
@@ -701,13 +705,13 @@ int zsim_trace_text_next(struct zsim_trace_text *t, struct zsim_event *ev)
 	case ZSIM_EV_FILE_READ:
 	case ZSIM_EV_FILE_WRITE:
 		NUM(ev->file, 2, "file", UINT32_MAX);
-		NUM(ev->page, 3, "file page", UINT64_MAX);
+		NUM(ev->page, 3, "file page", ZSIM_TRACE_MAX_FILE_PAGES - 1);
 		if (kind == ZSIM_EV_FILE_WRITE && zsim_content_ref_parse(tok[4], &ev->content) < 0)
 			return tfail(t, "bad content '%.60s' (CLASS[/PARAM]:SEED)", tok[4]);
 		break;
 	case ZSIM_EV_FILE_TRUNCATE:
 		NUM(ev->file, 2, "file", UINT32_MAX);
-		NUM(ev->npages, 3, "npages", UINT64_MAX);
+		NUM(ev->npages, 3, "npages", ZSIM_TRACE_MAX_FILE_PAGES);
 		break;
 	case ZSIM_EV_FILE_UNLINK:
 		NUM(ev->file, 2, "file", UINT32_MAX);

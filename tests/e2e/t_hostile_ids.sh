@@ -54,3 +54,25 @@ bounded "--all-processes lists every one" "$ZSIM" --trace "$T/many.txt.trc" --co
 check "--all-processes: 12001 entries" test "$(grep -c '"pid":' "$T/many2/summary.json")" = 12001
 check "--all-processes: no sums" sh -c "! grep -q processes_by_name '$T/many2/summary.json'"
 clean "ids: nothing left behind"
+
+# file page indexes are bounded like a real file's (2^51 pages, 2^63 bytes):
+# page 2^64-1 used to be stored under the file map's empty key, leaving a
+# page in RAM that no map knew, and reclaim crashed on it (found by fuzz_run)
+printf '#zsim-trace fs=tmp\ncreate 1 0 a\nfcreate 1 1 0 f\nfwrite 1 1 2251799813685247 text:1\nftruncate 1 1 2251799813685248\nexit 1\n' > "$T/fmax.txt"
+check "the last page of the largest file and a truncate to its size pack" "$ZSIM" trace pack "$T/fmax.txt" -o "$T/fmax.trc"
+printf '#zsim-trace fs=tmp\ncreate 1 0 a\nfcreate 1 1 0 f\nfwrite 1 1 2251799813685248 text:1\n' > "$T/fbig.txt"
+hostile "a file page past the largest file (text)" "fbig.txt:4: file page '2251799813685248' is not a number below 2\^51 \(the largest file\)" \
+	"$ZSIM" trace pack "$T/fbig.txt" -o "$T/fbig.trc"
+printf '#zsim-trace fs=tmp\ncreate 1 0 a\nfcreate 1 1 0 f\nftruncate 1 1 2251799813685249\n' > "$T/tbig.txt"
+hostile "a truncate past the largest file (text)" "npages '2251799813685249' is not a number up to 2\^51" \
+	"$ZSIM" trace pack "$T/tbig.txt" -o "$T/tbig.trc"
+# the fuzzer's input (machine byte, then a binary trace writing page 2^64-2)
+tail -c +2 "$(dirname "$0")/data/fuzz-file-page-max.bin" > "$T/fz.trc"
+cat > "$T/fz.json" <<'JSON'
+{ "machine": { "ram": "16M", "cpus": 2, "kernel_reserve": "4M" },
+  "devices": { "zram0": { "type": "zram", "size": "4M" } },
+  "swap": [ { "device": "zram0", "priority": 100 } ],
+  "filesystems": { "src": { "type": "tmpfs", "size": "2M" }, "tmp": { "type": "tmpfs" } } }
+JSON
+hostile "a file page past the largest file (binary)" "fz.trc: offset 45, event 4: file page 18446744073709551614 beyond the largest file \(2\^51 pages, 2\^63 bytes\)" \
+	"$ZSIM" --trace "$T/fz.trc" --config "$T/fz.json" --out "$T/fz"
