@@ -111,7 +111,7 @@ static void make_stream(struct stream *s, uint64_t seed, size_t n)
 				if (!files[fi])
 					continue;
 				ev.file = files[fi];
-				ev.file_page = zsim_rng_next(&r);
+				ev.file_page = zsim_rng_below(&r, ZSIM_TRACE_MAX_FILE_PAGES - 1000);   /* a file's pages */
 			}
 			ev.page = zsim_rng_below(&r, 1u << 30);
 			ev.npages = 1 + zsim_rng_below(&r, 1000);
@@ -132,7 +132,8 @@ static void make_stream(struct stream *s, uint64_t seed, size_t n)
 				unsigned m = (unsigned)zsim_rng_below(&r, 10);
 				ev.kind = m < 4 ? ZSIM_EV_FILE_READ : m < 7 ? ZSIM_EV_FILE_WRITE
 					: m < 9 ? ZSIM_EV_FILE_TRUNCATE : ZSIM_EV_FILE_UNLINK;
-				ev.page = zsim_rng_below(&r, 2) ? zsim_rng_below(&r, 100) : zsim_rng_next(&r);
+				ev.page = zsim_rng_below(&r, 2) ? zsim_rng_below(&r, 100)
+					: zsim_rng_below(&r, ZSIM_TRACE_MAX_FILE_PAGES);
 				if (ev.kind == ZSIM_EV_FILE_WRITE)
 					ev.content = rand_content(&r, s, &next);
 				if (ev.kind == ZSIM_EV_FILE_TRUNCATE)
