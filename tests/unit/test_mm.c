@@ -177,6 +177,21 @@ static void run_go(struct run *r)
 	ck_assert_uint_eq(fread(r->ev_text, 1, (size_t)len, r->events), (size_t)len);
 }
 
+/* A 16 MiB machine swapping to a free 64 MiB nvram device ("mm": MM, e.g.
+ * ",\"mm\":{...}" or ""), one process NAME that wrote PAGES text pages, run
+ * to the end of its trace (the process stays alive, holding them). */
+static void run_ram16_writer(struct run *r, const char *mm, const char *name, uint32_t pages)
+{
+	char json[512];
+	snprintf(json, sizeof(json), "{\"kernel\":\"6.18\",\"machine\":{\"ram\":\"16M\"}%s,"
+		 "\"devices\":{\"sw\":{\"type\":\"nvram\",\"size\":\"64M\"}},\"swap\":[{\"device\":\"sw\"}]}", mm);
+	run_init(r, json);
+	trace_begin(r, NULL);
+	t_create(r, 1, 0, name);
+	t_writes(r, 1, 0, pages, ZSIM_CONTENT_TEXT, 1);
+	run_go(r);
+}
+
 static void mm_ok(const struct zsim_sim *s)
 {
 	char msg[512] = "";
@@ -1625,12 +1640,7 @@ END_TEST
 START_TEST(test_kswapd_aims_at_high)
 {
 	struct run r;
-	run_init(&r, "{\"kernel\":\"6.18\",\"machine\":{\"ram\":\"16M\"},"
-		     "\"devices\":{\"sw\":{\"type\":\"nvram\",\"size\":\"64M\"}},\"swap\":[{\"device\":\"sw\"}]}");
-	trace_begin(&r, NULL);
-	t_create(&r, 1, 0, "app");
-	t_writes(&r, 1, 0, 3000, ZSIM_CONTENT_TEXT, 1);
-	run_go(&r);
+	run_ram16_writer(&r, "", "app", 3000);
 	struct zsim_sim *s = &r.s;
 	ck_assert_uint_eq(s->vm.pgscan_kswapd + s->vm.pgscan_direct, 0);
 	for (uint32_t f = 0; f < s->mm.nr_frames; f++)
@@ -1691,12 +1701,7 @@ END_TEST
 START_TEST(test_direct_reclaim_round_then_retry)
 {
 	struct run r;
-	run_init(&r, "{\"kernel\":\"6.18\",\"machine\":{\"ram\":\"16M\"},"
-		     "\"devices\":{\"sw\":{\"type\":\"nvram\",\"size\":\"64M\"}},\"swap\":[{\"device\":\"sw\"}]}");
-	trace_begin(&r, NULL);
-	t_create(&r, 1, 0, "big");
-	t_writes(&r, 1, 0, 3000, ZSIM_CONTENT_TEXT, 1);
-	run_go(&r);
+	run_ram16_writer(&r, "", "big", 3000);
 	struct zsim_sim *s = &r.s;
 	struct zsim_proc *p = &s->pr.procs[0];
 	ck_assert(p->alive);
@@ -1735,12 +1740,7 @@ START_TEST(test_direct_reclaim_round_then_retry)
 	run_free(&r);
 
 	/* watermarks off: the exact-cache mode allocates at once */
-	run_init(&r, "{\"kernel\":\"6.18\",\"machine\":{\"ram\":\"16M\"},\"mm\":{\"watermarks\":false},"
-		     "\"devices\":{\"sw\":{\"type\":\"nvram\",\"size\":\"64M\"}},\"swap\":[{\"device\":\"sw\"}]}");
-	trace_begin(&r, NULL);
-	t_create(&r, 1, 0, "big");
-	t_writes(&r, 1, 0, RAM16_FRAMES, ZSIM_CONTENT_TEXT, 1);
-	run_go(&r);
+	run_ram16_writer(&r, ",\"mm\":{\"watermarks\":false}", "big", RAM16_FRAMES);
 	s = &r.s;
 	ck_assert_uint_eq(s->mm.nr_free, 0);
 	f = zsim_mm_alloc_frame_round(s, &s->pr.procs[0]);
