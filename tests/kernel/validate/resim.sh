@@ -20,6 +20,7 @@ if [ -z "${ZSIM:-}" ]; then   # the tests give theirs
 	ZSIM=$root/build/zsim
 fi
 export ZSIM
+. "$here/lib.sh"
 OUT=${RESIM_OUT:-$root/build/validate-resim}
 boots=0
 for name in $SCEN; do
@@ -31,13 +32,7 @@ for name in $SCEN; do
 	rm -rf "$D" && mkdir -p "$D/ir/traces"
 	GEN_1=""; GEN_2=""; GEN_3=""
 	. "$sf"
-	k=1
-	for g in "$GEN_1" "$GEN_2" "$GEN_3"; do
-		[ -n "$g" ] || continue
-		# shellcheck disable=SC2086
-		"$ZSIM" trace gen $g -o "$D/ir/traces/t$k.trc.zst" > /dev/null
-		k=$((k + 1))
-	done
+	scenario_traces "$D/ir/traces" > /dev/null
 	cp "$S/zsim-config.json" "$D/zsim.json"
 	n=0
 	for kb in "$S"/kernel-boot[0-9]*; do
@@ -49,11 +44,7 @@ for name in $SCEN; do
 	done
 	[ "$n" -gt 0 ] || { echo "validate-resim: $S: no kernel boots saved" >&2; exit 1; }
 	boots=$n
-	targs=""
-	for t in $(cd "$D/ir/traces" && ls | sort); do targs="$targs --trace $D/ir/traces/$t"; done
-	# shellcheck disable=SC2086
-	"$ZSIM" $targs --config "$D/zsim.json" --out "$D/zsim" --quiet || true
-	[ -f "$D/zsim/summary.json" ] || { echo "validate-resim: zsim gave no results for $name" >&2; exit 1; }
+	zsim_side "$D" validate-resim
 done
 # shellcheck disable=SC2086
 sh "$here/table.sh" "$OUT" $SCEN > "$OUT/table.md"

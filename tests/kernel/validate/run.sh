@@ -41,6 +41,7 @@ for t in qemu-system-x86_64 busybox cpio gzip jq cc; do
 done
 mkdir -p "$OUT"
 ZSIM=$root/build/zsim
+. "$here/lib.sh"
 
 # The kernel: Debian's newest 6.1 image package, unpacked (not installed).
 K=$OUT/kernel
@@ -77,13 +78,7 @@ for name in $SCEN; do
 	rm -rf "$D" && mkdir -p "$D/ir/bin" "$D/ir/lib/modules" "$D/ir/traces" "$D/ir/proc" "$D/ir/sys" "$D/ir/dev" "$D/ir/tmp"
 	GEN_1=""; GEN_2=""; GEN_3=""; MIN_FREE_KBYTES=""; SWAPPINESS=60; ZSWAP=""; FS=""
 	. "$sf"
-	k=1
-	for g in "$GEN_1" "$GEN_2" "$GEN_3"; do
-		[ -n "$g" ] || continue
-		# shellcheck disable=SC2086
-		"$ZSIM" trace gen $g -o "$D/ir/traces/t$k.trc.zst"
-		k=$((k + 1))
-	done
+	scenario_traces "$D/ir/traces"
 	cp "$(command -v busybox)" "$D/ir/bin/busybox"
 	cp "$root/build-static/zsim" "$D/ir/bin/zsim"
 	strip "$D/ir/bin/zsim" 2> /dev/null || true
@@ -164,11 +159,7 @@ EOS
 			"$D/zsim.json" > "$D/zsim.json.tmp" && mv "$D/zsim.json.tmp" "$D/zsim.json"
 	done
 	rm -f "$D"/vd*.img
-	targs=""
-	for t in $(cd "$D/ir/traces" && ls | sort); do targs="$targs --trace $D/ir/traces/$t"; done
-	# shellcheck disable=SC2086
-	"$ZSIM" $targs --config "$D/zsim.json" --out "$D/zsim" --quiet || true
-	[ -f "$D/zsim/summary.json" ] || { echo "validate: zsim gave no results for $name" >&2; exit 1; }
+	zsim_side "$D" validate
 done
 sh "$here/table.sh" "$OUT" $SCEN > "$OUT/table.md"
 sh "$here/check.sh" "$OUT" $SCEN > "$OUT/check.txt" && ok=0 || ok=1
