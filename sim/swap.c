@@ -309,13 +309,11 @@ struct zsim_swap_slot *zsim_swap_slot_of(struct zsim_sim *s, uint64_t entry)
 static int device_store(struct zsim_sim *s, struct zsim_swapdev *sd, uint32_t slot, const struct zsim_page_ref *pg,
 			uint64_t *cpu_ns)
 {
-	int rc = sd->tier->ops->store(sd->tier->priv, slot, pg);
-	if (rc < 0)
+	int tries = s->cfg.kp->swap_rw_page && (sd->tier->ops->flags & ZSIM_TIER_RW_PAGE) ? 2 : 1, rc;
+	while ((rc = sd->tier->ops->store(sd->tier->priv, slot, pg)) < 0) {
 		zsim_tier_control(sd->tier, ZSIM_TCTL_REFUSED_CPU, cpu_ns);
-	if (rc < 0 && s->cfg.kp->swap_rw_page && (sd->tier->ops->flags & ZSIM_TIER_RW_PAGE)) {
-		rc = sd->tier->ops->store(sd->tier->priv, slot, pg);
-		if (rc < 0)
-			zsim_tier_control(sd->tier, ZSIM_TCTL_REFUSED_CPU, cpu_ns);
+		if (--tries == 0)
+			break;
 	}
 	return rc;
 }
