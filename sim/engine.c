@@ -241,23 +241,28 @@ static uint32_t proc_new(struct zsim_sim *s, struct zsim_group *g, uint32_t pid)
 	return i;
 }
 
-static void proc_enqueue(struct zsim_proc *p, const struct zsim_event *ev)
+/* p's queue is full: twice the room (a power of 2), in order from 0. */
+static __attribute__((noinline)) void proc_queue_grow(struct zsim_proc *p)
 {
-	if (p->q_len == p->q_cap) {
-		uint32_t ncap = p->q_cap ? p->q_cap * 2 : 16;
-		struct zsim_event *nq = zsim_xmalloc(ncap * sizeof(*nq));
-		uint64_t **npte = zsim_xmalloc(ncap * sizeof(*npte));
-		for (uint32_t i = 0; i < p->q_len; i++) {
-			nq[i] = p->q[(p->q_head + i) % p->q_cap];
-			npte[i] = p->q_pte[(p->q_head + i) % p->q_cap];
-		}
-		free(p->q);
-		free(p->q_pte);
-		p->q = nq;
-		p->q_pte = npte;
-		p->q_cap = ncap;
-		p->q_head = 0;
+	uint32_t ncap = p->q_cap ? p->q_cap * 2 : 16;
+	struct zsim_event *nq = zsim_xmalloc(ncap * sizeof(*nq));
+	uint64_t **npte = zsim_xmalloc(ncap * sizeof(*npte));
+	for (uint32_t i = 0; i < p->q_len; i++) {
+		nq[i] = p->q[(p->q_head + i) % p->q_cap];
+		npte[i] = p->q_pte[(p->q_head + i) % p->q_cap];
 	}
+	free(p->q);
+	free(p->q_pte);
+	p->q = nq;
+	p->q_pte = npte;
+	p->q_cap = ncap;
+	p->q_head = 0;
+}
+
+static inline __attribute__((always_inline)) void proc_enqueue(struct zsim_proc *p, const struct zsim_event *ev)
+{
+	if (p->q_len == p->q_cap)
+		proc_queue_grow(p);
 	uint32_t j = (p->q_head + p->q_len++) & (p->q_cap - 1);   /* q_cap: a power of 2 */
 	struct zsim_event *slot = &p->q[j];
 	*slot = *ev;
@@ -420,7 +425,8 @@ static inline void prefetch_ahead(struct zsim_sim *s, struct zsim_proc *p, uint3
 		zsim_mm_prefetch(s, *pte, stage);
 }
 
-static int next_event(struct zsim_sim *s, uint32_t i, struct zsim_event *ev, char *err, size_t errlen)
+static int next_event(struct zsim_sim *s, uint32_t i, const struct zsim_event **ev, uint64_t **pte,
+		      char *err, size_t errlen)
 {
 	struct zsim_group *g = &s->pr.groups[s->pr.procs[i].group];
 	uint32_t to;
@@ -437,7 +443,8 @@ static int next_event(struct zsim_sim *s, uint32_t i, struct zsim_event *ev, cha
 			break;
 	}
 	struct zsim_proc *p = &s->pr.procs[i];
-	*ev = p->q[p->q_head];
+	*ev = &p->q[p->q_head];   /* stays until the queue next grows (the next pump) */
+	*pte = p->q_pte[p->q_head];
 	p->q_head = (p->q_head + 1) & (p->q_cap - 1);
 	p->q_len--;
 	prefetch_ahead(s, p, PREFETCH_FRAME - 1, 1);
@@ -622,9 +629,10 @@ static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 	}
 	uint64_t stall0 = p->stall_ns;   /* PSI: this turn's direct reclaim */
 	for (unsigned n = 0; n < BATCH_EVENTS && p->pending_cpu < QUANTUM_NS; n++) {
-		struct zsim_event ev;
+		const struct zsim_event *qe;
+		uint64_t *pte;   /* an access's entry, if its leaf existed when queued */
 		s->clk.now = t0 + p->pending_cpu;
-		int rc = next_event(s, i, &ev, err, errlen);
+		int rc = next_event(s, i, &qe, &pte, err, errlen);
 		p = &s->pr.procs[i];   /* pumping may grow the process table */
 		if (rc < 0)
 			return rc;
@@ -640,9 +648,10 @@ static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 			s->clk.now = t0;
 			return 0;
 		}
-		switch (ev.kind) {
-		case ZSIM_EV_ACCESS: {
-			int arc = zsim_mm_access(s, p, ev.page, ev.write, &ev.content, &wait_until);
+		if (qe->kind == ZSIM_EV_ACCESS) {
+			/* the hot path reads the queued event in place */
+			struct zsim_content_ref c = qe->content;
+			int arc = zsim_mm_access(s, p, qe->page, pte, qe->write, &c, &wait_until);
 			if (arc == ZSIM_EAGAIN) {
 				/* one round of direct reclaim: the access is retried once
 				 * its CPU has run (the event goes back to the queue's head) */
@@ -655,8 +664,13 @@ static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 				s->clk.now = t0;
 				return 0;
 			}
-			break;
+			p = &s->pr.procs[i];
+			if (!p->alive || p->waiting || wait_until > s->clk.now)
+				break;
+			continue;
 		}
+		struct zsim_event ev = *qe;
+		switch (ev.kind) {
 		case ZSIM_EV_CPU:
 			p->pending_cpu += ev.ns;
 			break;

@@ -736,10 +736,11 @@ void zsim_mm_prefetch(struct zsim_sim *s, uint64_t e, int stage)
 	}
 }
 
-int zsim_mm_access(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, bool write,
+int zsim_mm_access(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, uint64_t *pte, bool write,
 		   const struct zsim_content_ref *c, uint64_t *wait_until)
 {
-	uint64_t *pte = zsim_pgt_walk(&p->pt, vpage);
+	if (!pte)
+		pte = zsim_pgt_walk(&p->pt, vpage);
 	uint64_t e = *pte;
 	s->vm.nr_accesses++;
 	if (e & ZSIM_PTE_PRESENT) {

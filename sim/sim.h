@@ -485,9 +485,11 @@ void zsim_mm_free(struct zsim_sim *s);
  * (p->pending_cpu, and *wait_until for I/O).  Returns 0, ZSIM_ENOMEM when
  * the OOM killer chose p itself, or ZSIM_EAGAIN when p did one round of
  * direct reclaim (its CPU in p->pending_cpu) and must retry the access once
- * that time has passed (nothing of the access happened yet).
+ * that time has passed (nothing of the access happened yet).  pte: the
+ * page's entry if the caller has it (leaves never move while p lives), else
+ * NULL.
  */
-int zsim_mm_access(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, bool write,
+int zsim_mm_access(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, uint64_t *pte, bool write,
 		   const struct zsim_content_ref *c, uint64_t *wait_until);
 void zsim_mm_unmap(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, uint64_t npages);
 /* A hint, some accesses before a page with entry e is touched (the entry was

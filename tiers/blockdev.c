@@ -177,7 +177,8 @@ struct blockdev {
 	uint64_t rlat, wlat, rbw, wbw;
 	bool seek, rotational;
 	unsigned qd;
-	uint64_t *slot_free_at;   /* per service slot, when it is next free (ns) */
+	uint64_t *slot_free_at;   /* when each service slot is next free (ns), a min-heap:
+				   * slots are alike, so only the set of times matters */
 	uint64_t next_index;      /* where a sequential request would start */
 	uint64_t reads, writes, pages_read, pages_written, busy_ns, stored, discards;
 	uint8_t *used;            /* which pages hold data (for the count and checks) */
@@ -189,7 +190,7 @@ struct blockdev {
 	uint32_t max_pages;
 	bool last_write, have_last;
 	uint64_t last_index, last_npages, last_start;
-	unsigned last_slot;
+	unsigned last_slot;       /* its slot's place in the heap */
 	uint64_t merges;
 };
 
@@ -271,6 +272,26 @@ static void bd_invalidate(void *priv, uint64_t index)
 		zsim_ftl_trim(d->ftl, index);
 }
 
+/* The slot at heap place i is next free at t (never earlier than it was):
+ * move it down to its place; returns the place. */
+static unsigned slot_settle(struct blockdev *d, unsigned i, uint64_t t)
+{
+	uint64_t *h = d->slot_free_at;
+	for (;;) {
+		unsigned c = 2 * i + 1;
+		if (c >= d->qd)
+			break;
+		if (c + 1 < d->qd && h[c + 1] < h[c])
+			c++;
+		if (h[c] >= t)
+			break;
+		h[i] = h[c];
+		i = c;
+	}
+	h[i] = t;
+	return i;
+}
+
 static uint64_t bd_io(void *priv, uint64_t now, bool write, uint64_t index, uint32_t npages, uint64_t *cpu_ns)
 {
 	struct blockdev *d = priv;
@@ -285,7 +306,8 @@ static uint64_t bd_io(void *priv, uint64_t now, bool write, uint64_t index, uint
 	if (d->have_last && d->last_write == write && index == d->last_index + d->last_npages &&
 	    now <= d->last_start && d->last_npages + npages <= d->max_pages) {
 		d->last_npages += npages;
-		d->slot_free_at[d->last_slot] += xfer;
+		uint64_t end = d->slot_free_at[d->last_slot] + xfer;
+		d->last_slot = slot_settle(d, d->last_slot, end);
 		d->busy_ns += xfer;
 		d->next_index = index + npages;
 		d->merges++;
@@ -293,13 +315,10 @@ static uint64_t bd_io(void *priv, uint64_t now, bool write, uint64_t index, uint
 			d->pages_written += npages;
 		else
 			d->pages_read += npages;
-		return d->slot_free_at[d->last_slot];
+		return end;
 	}
-	unsigned best = 0;
-	for (unsigned i = 1; i < d->qd; i++)
-		if (d->slot_free_at[i] < d->slot_free_at[best])
-			best = i;
-	uint64_t start = d->slot_free_at[best] > now ? d->slot_free_at[best] : now;
+	/* the slot free first: the heap's root */
+	uint64_t start = d->slot_free_at[0] > now ? d->slot_free_at[0] : now;
 	uint64_t lat = write ? d->wlat : d->rlat;
 	if (d->seek && index == d->next_index)
 		lat = 0;
@@ -309,8 +328,7 @@ static uint64_t bd_io(void *priv, uint64_t now, bool write, uint64_t index, uint
 	d->last_index = index;
 	d->last_npages = npages;
 	d->last_start = start;
-	d->last_slot = best;
-	d->slot_free_at[best] = end;
+	d->last_slot = slot_settle(d, 0, end);
 	d->busy_ns += end - start;
 	d->next_index = index + npages;
 	if (write) {
