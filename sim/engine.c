@@ -241,39 +241,84 @@ static uint32_t proc_new(struct zsim_sim *s, struct zsim_group *g, uint32_t pid)
 	return i;
 }
 
-/* p's queue is full: twice the room (a power of 2), in order from 0. */
+/* ---- a process's queue ---------------------------------------------------------- */
+
+/* A ring of n entries of size sz at *buf, full: twice the room (a power of 2),
+ * in order from 0. */
+static void ring_grow(void **buf, size_t sz, uint32_t *head, uint32_t *cap)
+{
+	uint32_t ncap = *cap ? *cap * 2 : 16;
+	char *nb = zsim_xmalloc((size_t)ncap * sz), *ob = *buf;
+	uint32_t first = *cap - *head;   /* head..end, then 0..head */
+	if (*cap) {
+		memcpy(nb, ob + (size_t)*head * sz, (size_t)first * sz);
+		memcpy(nb + (size_t)first * sz, ob, (size_t)*head * sz);
+	}
+	free(ob);
+	*buf = nb;
+	*cap = ncap;
+	*head = 0;
+}
+
 static __attribute__((noinline)) void proc_queue_grow(struct zsim_proc *p)
 {
-	uint32_t ncap = p->q_cap ? p->q_cap * 2 : 16;
-	struct zsim_event *nq = zsim_xmalloc(ncap * sizeof(*nq));
-	uint64_t **npte = zsim_xmalloc(ncap * sizeof(*npte));
-	for (uint32_t i = 0; i < p->q_len; i++) {
-		nq[i] = p->q[(p->q_head + i) % p->q_cap];
-		npte[i] = p->q_pte[(p->q_head + i) % p->q_cap];
+	void *b = p->q;
+	ring_grow(&b, sizeof(*p->q), &p->q_head, &p->q_cap);
+	p->q = b;
+}
+
+/* An event other than an access: its record, beside its entry. */
+static __attribute__((noinline)) void proc_enqueue_other(struct zsim_proc *p, const struct zsim_event *ev)
+{
+	if (p->xq_len == p->xq_cap) {
+		void *b = p->xq;
+		ring_grow(&b, sizeof(*p->xq), &p->xq_head, &p->xq_cap);
+		p->xq = b;
 	}
-	free(p->q);
-	free(p->q_pte);
-	p->q = nq;
-	p->q_pte = npte;
-	p->q_cap = ncap;
-	p->q_head = 0;
+	struct zsim_event *slot = &p->xq[(p->xq_head + p->xq_len++) & (p->xq_cap - 1)];
+	*slot = *ev;
+	if (ev->name)
+		slot->name = zsim_xstrdup(ev->name);
 }
 
 static inline __attribute__((always_inline)) void proc_enqueue(struct zsim_proc *p, const struct zsim_event *ev)
 {
 	if (p->q_len == p->q_cap)
 		proc_queue_grow(p);
-	uint32_t j = (p->q_head + p->q_len++) & (p->q_cap - 1);   /* q_cap: a power of 2 */
-	struct zsim_event *slot = &p->q[j];
-	*slot = *ev;
-	/* an access's PTE: start loading it now (leaves never move while p lives,
-	 * and the queue goes with p), later stages read it (prefetch_ahead) */
-	uint64_t *pte = ev->kind == ZSIM_EV_ACCESS ? zsim_pgt_lookup(&p->pt, ev->page) : NULL;
-	if (pte)
-		__builtin_prefetch(pte, 1);
-	p->q_pte[j] = pte;
-	if (ev->name)
-		slot->name = zsim_xstrdup(ev->name);
+	struct zsim_qent *e = &p->q[(p->q_head + p->q_len++) & (p->q_cap - 1)];   /* q_cap: a power of 2 */
+	e->kind = ev->kind;
+	if (ev->kind != ZSIM_EV_ACCESS) {
+		e->pte = NULL;
+		proc_enqueue_other(p, ev);
+		return;
+	}
+	e->page = ev->page;
+	e->write = ev->write;
+	e->cls = ev->content.cls;
+	e->param = ev->content.param;
+	e->seed = ev->content.seed;
+	/* its PTE: start loading it now (leaves never move while p lives, and
+	 * the queue goes with p); later stages read it (prefetch_ahead) */
+	e->pte = zsim_pgt_lookup(&p->pt, ev->page);
+	if (e->pte)
+		__builtin_prefetch(e->pte, 1);
+}
+
+/* The entry taken last goes back to the queue's head (its event is retried). */
+static void proc_unqueue(struct zsim_proc *p)
+{
+	p->q_head = (p->q_head + p->q_cap - 1) & (p->q_cap - 1);
+	p->q_len++;
+	if (p->q[p->q_head].kind != ZSIM_EV_ACCESS) {
+		p->xq_head = (p->xq_head + p->xq_cap - 1) & (p->xq_cap - 1);
+		p->xq_len++;
+	}
+}
+
+/* The k-th queued event other than an access (0: the next). */
+static inline struct zsim_event *proc_other(struct zsim_proc *p, uint32_t k)
+{
+	return &p->xq[(p->xq_head + k) & (p->xq_cap - 1)];
 }
 
 static void start_proc(struct zsim_sim *s, uint32_t i, uint32_t parent, const char *name, uint64_t at)
@@ -420,12 +465,12 @@ static inline void prefetch_ahead(struct zsim_sim *s, struct zsim_proc *p, uint3
 {
 	if (p->q_len <= k)
 		return;
-	const uint64_t *pte = p->q_pte[(p->q_head + k) & (p->q_cap - 1)];
+	const uint64_t *pte = p->q[(p->q_head + k) & (p->q_cap - 1)].pte;
 	if (pte)
 		zsim_mm_prefetch(s, *pte, stage);
 }
 
-static int next_event(struct zsim_sim *s, uint32_t i, const struct zsim_event **ev, uint64_t **pte,
+static int next_event(struct zsim_sim *s, uint32_t i, const struct zsim_qent **qe, struct zsim_event **ev,
 		      char *err, size_t errlen)
 {
 	struct zsim_group *g = &s->pr.groups[s->pr.procs[i].group];
@@ -443,10 +488,15 @@ static int next_event(struct zsim_sim *s, uint32_t i, const struct zsim_event **
 			break;
 	}
 	struct zsim_proc *p = &s->pr.procs[i];
-	*ev = &p->q[p->q_head];   /* stays until the queue next grows (the next pump) */
-	*pte = p->q_pte[p->q_head];
+	/* both stay until the queue next grows (the next pump) */
+	*qe = &p->q[p->q_head];
 	p->q_head = (p->q_head + 1) & (p->q_cap - 1);
 	p->q_len--;
+	if ((*qe)->kind != ZSIM_EV_ACCESS) {
+		*ev = proc_other(p, 0);
+		p->xq_head = (p->xq_head + 1) & (p->xq_cap - 1);
+		p->xq_len--;
+	}
 	prefetch_ahead(s, p, PREFETCH_FRAME - 1, 1);
 	prefetch_ahead(s, p, PREFETCH_LINKS - 1, 2);
 	return 1;
@@ -454,9 +504,9 @@ static int next_event(struct zsim_sim *s, uint32_t i, const struct zsim_event **
 
 static void drop_queue(struct zsim_proc *p)
 {
-	for (uint32_t k = 0; k < p->q_len; k++)
-		free((char *)p->q[(p->q_head + k) % p->q_cap].name);
-	p->q_len = 0;
+	for (uint32_t k = 0; k < p->xq_len; k++)
+		free((char *)proc_other(p, k)->name);
+	p->q_len = p->xq_len = 0;
 }
 
 /*
@@ -470,8 +520,8 @@ static void drop_queue_orphans(struct zsim_sim *s, uint32_t i)
 	uint32_t *stack = NULL, n = 0, cap = 0;
 	for (;;) {
 		struct zsim_proc *p = &s->pr.procs[i];
-		for (uint32_t k = 0; k < p->q_len; k++) {
-			const struct zsim_event *ev = &p->q[(p->q_head + k) % p->q_cap];
+		for (uint32_t k = 0; k < p->xq_len; k++) {
+			const struct zsim_event *ev = proc_other(p, k);
 			if (ev->kind != ZSIM_EV_PROC_CREATE || s->pr.procs[ev->target].started)
 				continue;
 			s->pr.procs[ev->target].never_forked = true;
@@ -483,8 +533,10 @@ static void drop_queue_orphans(struct zsim_sim *s, uint32_t i)
 		}
 		drop_queue(p);
 		free(p->q);
+		free(p->xq);
 		p->q = NULL;
-		p->q_cap = p->q_head = 0;
+		p->xq = NULL;
+		p->q_cap = p->q_head = p->xq_cap = p->xq_head = 0;
 		if (!n)
 			break;
 		i = stack[--n];
@@ -510,10 +562,10 @@ void zsim_proc_reap(struct zsim_sim *s, uint32_t i)
 	/* a killed process keeps its queued WAKEs and PARKs and runs them as a ghost */
 	struct zsim_event *keep = NULL;
 	uint32_t nkeep = 0;
-	if (p->killed && p->q_len) {
-		keep = zsim_xmalloc(p->q_len * sizeof(*keep));
-		for (uint32_t k = 0; k < p->q_len; k++) {
-			const struct zsim_event *e = &p->q[(p->q_head + k) % p->q_cap];
+	if (p->killed && p->xq_len) {
+		keep = zsim_xmalloc(p->xq_len * sizeof(*keep));
+		for (uint32_t k = 0; k < p->xq_len; k++) {
+			const struct zsim_event *e = proc_other(p, k);
 			if (e->kind == ZSIM_EV_WAKE || e->kind == ZSIM_EV_PARK)
 				keep[nkeep++] = *e;
 		}
@@ -600,9 +652,14 @@ static void ghost_run(struct zsim_sim *s, uint32_t i)
 	struct zsim_proc *p = &s->pr.procs[i];
 	p->ghost_sched = false;
 	while (!p->parked && p->q_len) {
-		struct zsim_event ev = p->q[p->q_head];
+		bool access = p->q[p->q_head].kind == ZSIM_EV_ACCESS;
 		p->q_head = (p->q_head + 1) & (p->q_cap - 1);
 		p->q_len--;
+		if (access)
+			continue;
+		struct zsim_event ev = *proc_other(p, 0);
+		p->xq_head = (p->xq_head + 1) & (p->xq_cap - 1);
+		p->xq_len--;
 		if (ev.kind == ZSIM_EV_WAKE) {
 			proc_wake(s, i, ev.target, s->clk.now);
 			p = &s->pr.procs[i];
@@ -629,10 +686,10 @@ static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 	}
 	uint64_t stall0 = p->stall_ns;   /* PSI: this turn's direct reclaim */
 	for (unsigned n = 0; n < BATCH_EVENTS && p->pending_cpu < QUANTUM_NS; n++) {
-		const struct zsim_event *qe;
-		uint64_t *pte;   /* an access's entry, if its leaf existed when queued */
+		const struct zsim_qent *qe;
+		struct zsim_event *xe = NULL;   /* an event other than an access */
 		s->clk.now = t0 + p->pending_cpu;
-		int rc = next_event(s, i, &qe, &pte, err, errlen);
+		int rc = next_event(s, i, &qe, &xe, err, errlen);
 		p = &s->pr.procs[i];   /* pumping may grow the process table */
 		if (rc < 0)
 			return rc;
@@ -649,14 +706,13 @@ static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 			return 0;
 		}
 		if (qe->kind == ZSIM_EV_ACCESS) {
-			/* the hot path reads the queued event in place */
-			struct zsim_content_ref c = qe->content;
-			int arc = zsim_mm_access(s, p, qe->page, pte, qe->write, &c, &wait_until);
+			/* the hot path reads the queued entry in place */
+			struct zsim_content_ref c = { .cls = qe->cls, .param = qe->param, .seed = qe->seed };
+			int arc = zsim_mm_access(s, p, qe->page, qe->pte, qe->write, &c, &wait_until);
 			if (arc == ZSIM_EAGAIN) {
 				/* one round of direct reclaim: the access is retried once
 				 * its CPU has run (the event goes back to the queue's head) */
-				p->q_head = (p->q_head + p->q_cap - 1) % p->q_cap;
-				p->q_len++;
+				proc_unqueue(p);
 				goto charge;
 			}
 			if (arc < 0) {
@@ -669,7 +725,7 @@ static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 				break;
 			continue;
 		}
-		struct zsim_event ev = *qe;
+		struct zsim_event ev = *xe;
 		switch (ev.kind) {
 		case ZSIM_EV_CPU:
 			p->pending_cpu += ev.ns;
@@ -702,8 +758,7 @@ static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 		case ZSIM_EV_PROC_EXIT:
 			if (p->pending_cpu) {
 				/* finish the CPU work first: exit when it is done */
-				p->q_head = (p->q_head + p->q_cap - 1) % p->q_cap;
-				p->q_len++;
+				proc_unqueue(p);
 				goto charge;
 			}
 			free((char *)ev.name);
@@ -883,7 +938,7 @@ void zsim_sim_free(struct zsim_sim *s)
 		zsim_pgt_free(&s->pr.procs[i].pt);
 		drop_queue(&s->pr.procs[i]);
 		free(s->pr.procs[i].q);
-		free(s->pr.procs[i].q_pte);
+		free(s->pr.procs[i].xq);
 	}
 	free(s->pr.procs);
 	for (unsigned g = 0; g < s->pr.nr_groups; g++) {

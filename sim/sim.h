@@ -138,11 +138,21 @@ struct zsim_proc {
 	uint64_t start_ns, end_ns, cpu_ns, stall_ns, fault_wait_ns, sleep_ns;
 	uint64_t faults_major, faults_minor;
 	struct zsim_ra_state ra;   /* VMA readahead state (the kernel's is per VMA) */
-	/* its own queue of events read ahead from the trace */
-	struct zsim_event *q;
+	/* its own queue of events read ahead from the trace (engine.c): a ring of
+	 * small entries, an access whole in one; any other event has its kind
+	 * there and its record in xq, a second ring in the same order */
+	struct zsim_qent *q;
 	uint32_t q_head, q_len, q_cap;
-	char **q_names;            /* names of PROC_CREATE/FILE_CREATE events in q */
-	uint64_t **q_pte;          /* beside q: a queued access's PTE, once its leaf exists (prefetch) */
+	struct zsim_event *xq;
+	uint32_t xq_head, xq_len, xq_cap;
+};
+
+/* One queued event (32 bytes; struct zsim_event is 80). */
+struct zsim_qent {
+	uint64_t page;             /* ACCESS: the virtual page */
+	uint64_t *pte;             /* ACCESS: its entry, if its leaf existed when queued */
+	uint64_t seed;             /* ACCESS write: the content (struct zsim_content_ref) */
+	uint8_t kind, write, cls, param;
 };
 
 struct zsim_file {
