@@ -7,7 +7,7 @@
  *   { "extends": "base.json" (another config this one changes; see below),
  *     "kernel": "6.18", "seed": 1, "duty": "1 run/day" (optional; parse_duty),
  *     "machine": { "ram": "1G" (required), "cpus": 4, "firmware_reserve": "0",
- *                  "kernel_reserve": "64M" },
+ *                  "kernel_reserve": "64M", "zones": "x86-64" (or "one") },
  *     "mm": { "policy": "lru2", "swappiness": 60, "page_cluster": 3,
  *             "min_free_kbytes": 0, "watermark_scale_factor": 10, "watermarks": true,
  *             "access_time": "0ns", "minor_fault_time": "1us", "sample_interval": "1s" },
@@ -31,6 +31,9 @@
  *    and what its kernel takes at boot and holds.  MemTotal (what tmpfs's default
  *    size, min_free_kbytes and zswap's pool limit are computed from) is RAM less both.
  *  - tmpfs size: half of MemTotal (shmem's default), not of the installed RAM.
+ *  - zones: "x86-64" (DMA, DMA32, Normal: the lower zones' lowmem protection
+ *    applies, sim/mm.c); "one" for a machine whose RAM is all one zone (an
+ *    arm64 board with at most 4 GiB: all ZONE_DMA).
  */
 #include "config.h"
 #include "../core/units.h"
@@ -136,7 +139,7 @@ static int get_str(const struct ctx *c, const char *path, json_t *v, char *dst, 
 
 static int parse_machine(const struct ctx *c, json_t *m, struct zsim_config *cfg)
 {
-	static const char *const keys[] = { "ram", "cpus", "firmware_reserve", "kernel_reserve", NULL };
+	static const char *const keys[] = { "ram", "cpus", "firmware_reserve", "kernel_reserve", "zones", NULL };
 	json_t *v;
 	uint64_t x;
 	if (!json_is_object(m))
@@ -154,6 +157,13 @@ static int parse_machine(const struct ctx *c, json_t *m, struct zsim_config *cfg
 		if (!x)
 			return bad(c, "$.machine.cpus", "at least one CPU");
 		cfg->cpus = (unsigned)x;
+	}
+	if ((v = json_object_get(m, "zones"))) {
+		char z[16];
+		TRY(get_str(c, "$.machine.zones", v, z, sizeof(z)));
+		if (strcmp(z, "x86-64") && strcmp(z, "one"))
+			return bad(c, "$.machine.zones", "unknown zone layout '%s' (known: x86-64, one)", z);
+		cfg->one_zone = !strcmp(z, "one");
 	}
 	if ((v = json_object_get(m, "firmware_reserve")))
 		TRY(get_size(c, "$.machine.firmware_reserve", v, &cfg->firmware_reserve));
@@ -1157,6 +1167,7 @@ char *zsim_config_dump(const struct zsim_config *cfg)
 	json_object_set_new(m, "cpus", json_integer(cfg->cpus));
 	json_object_set_new(m, "firmware_reserve", json_integer((json_int_t)cfg->firmware_reserve));
 	json_object_set_new(m, "kernel_reserve", json_integer((json_int_t)cfg->kernel_reserve));
+	json_object_set_new(m, "zones", json_string(cfg->one_zone ? "one" : "x86-64"));
 	json_object_set_new(r, "machine", m);
 	json_object_set_new(mm, "policy", json_string(cfg->policy));
 	json_object_set_new(mm, "swappiness", json_integer(cfg->swappiness));

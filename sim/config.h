@@ -55,6 +55,8 @@ struct zsim_config {
 	uint64_t kernel_reserve;    /* bytes the kernel takes at boot and holds for good (its image,
 	                               memmap, early allocations): frames, but not in MemTotal */
 	unsigned cpus;
+	bool one_zone;              /* "zones": "one": all RAM in one zone (no lowmem protection);
+	                               false: the x86-64 layout (DMA, DMA32, Normal; sim/mm.c) */
 	/* memory management */
 	char policy[16];            /* reclaim policy: "lru2", "clock", "lru" */
 	unsigned swappiness;

@@ -42,8 +42,10 @@
  * is dropped, not rewritten); the retry counter and the reclaimable-pages test
  * that declare OOM; the badness score.
  *
- * What it drops: zones and NUMA nodes (kswapd's aim is one zone's high
- * watermark; the kernel sums max(high, 32) over the node's zones), watermark
+ * What it drops: zones as separate free lists and NUMA nodes (one pool of
+ * free pages; the zones' lowmem protection is kept, see lowmem_protect below;
+ * kswapd's aim is the summed high watermark, the kernel's max(high, 32) per
+ * zone summed over the node's zones), watermark
  * boosting after fragmentation events (5.0+: seen in the validation guests'
  * zoneinfo, min raised by 500-2000 pages; zsim has no pageblocks to know when),
  * memcgs, compaction and high-order allocations, THP, the 5.8+ cost model of the anon/file split (the older
@@ -120,7 +122,7 @@ static uint64_t shrink_noio(struct zsim_sim *s, uint64_t want);
 static int ram_get(void *ctx, unsigned n)
 {
 	struct zsim_sim *s = ctx;
-	uint64_t floor = s->mm.in_reclaim ? 0 : s->mm.wmark_min;
+	uint64_t floor = s->mm.in_reclaim ? 0 : s->mm.wmark_min + s->mm.lowmem_protect;
 	if (s->mm.nr_free < floor + n && !s->mm.in_reclaim) {
 		s->vm.allocstall++;
 		shrink_noio(s, n > SWAP_CLUSTER_MAX ? n : SWAP_CLUSTER_MAX);
@@ -144,6 +146,38 @@ static void ram_put(void *ctx, unsigned n)
 }
 
 /* ---- watermarks ------------------------------------------------------------ */
+
+/*
+ * Lowmem protection (setup_per_zone_lowmem_reserve, the same rule from 2.6 to
+ * 6.x): a lower zone keeps, against an allocation that could have used the
+ * zones above it, the pages of those zones over lowmem_reserve_ratio (256
+ * for DMA and DMA32).  A user page may come from any zone, so the allocator
+ * drains DMA and DMA32 only down to that reserve and their protected pages are
+ * never the workload's: the kernel's free memory bottoms out that much above
+ * the summed watermarks (seen in the validation guests: ~4.2 MiB lowest free
+ * where min is 2.6 MiB).  x86-64's layout: DMA the first 16 MiB (~3,977
+ * managed pages), DMA32 the rest below 4 GiB (RAM below 4 GiB taken as 3 GiB,
+ * a PC's usual hole for devices), Normal above.  A 512 MiB guest protects
+ * 113,127 / 256 = 441 pages of DMA; an 8 GiB machine all of DMA and 20 MiB of
+ * DMA32.  Simplified: one pool of free pages, the protection added to each
+ * watermark test an allocation makes (not to kswapd's per-call aim, nor to the
+ * "file is tiny" test, which sum bare watermarks as the kernel does).
+ */
+#define X86_DMA_PAGES 3977u
+#define X86_BELOW_4G_PAGES (3ull << 18)   /* 3 GiB */
+
+static uint64_t lowmem_protect(const struct zsim_config *c, uint64_t managed)
+{
+	if (c->one_zone || !c->watermarks)
+		return 0;
+	uint64_t dma = managed < X86_DMA_PAGES ? managed : X86_DMA_PAGES;
+	uint64_t dma32 = managed - dma;
+	if (dma32 > X86_BELOW_4G_PAGES - 4096)
+		dma32 = X86_BELOW_4G_PAGES - 4096;
+	uint64_t normal = managed - dma - dma32;
+	uint64_t p_dma = (dma32 + normal) / 256, p_dma32 = normal / 256;
+	return (p_dma < dma ? p_dma : dma) + (p_dma32 < dma32 ? p_dma32 : dma32);
+}
 
 static void set_watermarks(struct zsim_sim *s)
 {
@@ -179,6 +213,7 @@ static void set_watermarks(struct zsim_sim *s)
 		s->mm.wmark_high = min + min / 2;
 	}
 	s->mm.wmark_min = min;
+	s->mm.lowmem_protect = lowmem_protect(c, s->mm.nr_frames);
 }
 
 /* page_referenced for the policies: a mapped anon page's accessed bit lives in
@@ -460,7 +495,7 @@ uint64_t zsim_mm_kswapd_round(struct zsim_sim *s, bool *again)
 {
 	uint64_t cpu = 0;
 	if (!s->mm.kswapd_aim_left) {   /* between two kswapd_shrink_node calls */
-		if (s->mm.nr_free >= s->mm.wmark_high) {
+		if (s->mm.nr_free >= s->mm.wmark_high + s->mm.lowmem_protect) {
 			*again = false;
 			return 0;
 		}
@@ -474,7 +509,7 @@ uint64_t zsim_mm_kswapd_round(struct zsim_sim *s, bool *again)
 	} else {
 		s->mm.kswapd_failures = 0;
 	}
-	*again = (s->mm.kswapd_aim_left || s->mm.nr_free < s->mm.wmark_high) &&
+	*again = (s->mm.kswapd_aim_left || s->mm.nr_free < s->mm.wmark_high + s->mm.lowmem_protect) &&
 		 s->mm.kswapd_failures < KSWAPD_MAX_FAILURES;
 	if (!*again)
 		s->mm.kswapd_aim_left = 0;
@@ -559,14 +594,15 @@ static uint32_t oom_kill(struct zsim_sim *s, struct zsim_proc *trigger)
 	zsim_sim_event(s, "oom_kill",
 		       "\"victim\":\"%s\",\"group\":%u,\"pid\":%u,\"badness\":%llu,\"rss_anon_pages\":%llu,"
 		       "\"rss_file_pages\":%llu,\"rss_shmem_pages\":%llu,\"swapents\":%llu,"
-		       "\"trigger\":\"%s\",\"free_pages\":%llu,\"min_pages\":%llu,\"zspages\":%llu,"
+		       "\"trigger\":\"%s\",\"free_pages\":%llu,\"min_pages\":%llu,\"protect_pages\":%llu,\"zspages\":%llu,"
 		       "\"lru_anon_pages\":%llu,\"lru_file_pages\":%llu,\"zram\":[%s],"
 		       "\"swap_free_pages\":%llu,\"swap\":[%s]",
 		       v->name, v->group, v->pid, (unsigned long long)best,
 		       (unsigned long long)v->rss_anon, (unsigned long long)v->rss_file,
 		       (unsigned long long)v->rss_shmem, (unsigned long long)v->swapents,
 		       trigger ? trigger->name : "kswapd", (unsigned long long)s->mm.nr_free,
-		       (unsigned long long)s->mm.wmark_min, (unsigned long long)s->mm.zspages,
+		       (unsigned long long)s->mm.wmark_min,
+		       (unsigned long long)s->mm.lowmem_protect, (unsigned long long)s->mm.zspages,
 		       (unsigned long long)lru_anon, (unsigned long long)lru_file, zrams,
 		       (unsigned long long)zsim_swap_free_pages(s), swaps);
 	if (s->vm.oom_kill <= ZSIM_MAX_KILLS_KEPT) {
@@ -602,12 +638,12 @@ static void wake_kswapd(struct zsim_sim *s);
  */
 uint32_t zsim_mm_alloc_frame(struct zsim_sim *s, struct zsim_proc *p)
 {
-	if (s->mm.nr_free > s->mm.wmark_low && s->mm.nr_free_structs)
+	if (s->mm.nr_free > s->mm.wmark_low + s->mm.lowmem_protect && s->mm.nr_free_structs)
 		return frame_take(s);
 	wake_kswapd(s);
 	unsigned no_progress = 0;
 	for (;;) {
-		if (s->mm.nr_free > s->mm.wmark_min && s->mm.nr_free_structs)
+		if (s->mm.nr_free > s->mm.wmark_min + s->mm.lowmem_protect && s->mm.nr_free_structs)
 			return frame_take(s);
 		if (s->mm.in_reclaim && s->mm.nr_free && s->mm.nr_free_structs)
 			return frame_take(s);
@@ -632,7 +668,7 @@ uint32_t zsim_mm_alloc_frame(struct zsim_sim *s, struct zsim_proc *p)
 		if (zsim_swap_free_pages(s))
 			reclaimable += s->mm.policy->size(s->mm.policy_priv, ZSIM_LRU_ANON);
 		uint64_t avail = s->mm.nr_free + reclaimable - reclaimable * no_progress / MAX_RECLAIM_RETRIES;
-		if (no_progress <= MAX_RECLAIM_RETRIES && avail > s->mm.wmark_min)
+		if (no_progress <= MAX_RECLAIM_RETRIES && avail > s->mm.wmark_min + s->mm.lowmem_protect)
 			continue;
 		uint32_t v = oom_kill(s, p);
 		no_progress = 0;
@@ -657,12 +693,12 @@ uint32_t zsim_mm_alloc_frame_round(struct zsim_sim *s, struct zsim_proc *p)
 {
 	if (!s->cfg.watermarks || s->mm.in_reclaim)
 		return zsim_mm_alloc_frame(s, p);
-	if (s->mm.nr_free > s->mm.wmark_low && s->mm.nr_free_structs) {
+	if (s->mm.nr_free > s->mm.wmark_low + s->mm.lowmem_protect && s->mm.nr_free_structs) {
 		p->reclaim_no_progress = 0;
 		return frame_take(s);
 	}
 	wake_kswapd(s);
-	if (s->mm.nr_free > s->mm.wmark_min && s->mm.nr_free_structs) {
+	if (s->mm.nr_free > s->mm.wmark_min + s->mm.lowmem_protect && s->mm.nr_free_structs) {
 		p->reclaim_no_progress = 0;
 		return frame_take(s);
 	}
@@ -685,7 +721,7 @@ uint32_t zsim_mm_alloc_frame_round(struct zsim_sim *s, struct zsim_proc *p)
 		reclaimable += s->mm.policy->size(s->mm.policy_priv, ZSIM_LRU_ANON);
 	uint64_t avail = s->mm.nr_free + reclaimable -
 			 reclaimable * p->reclaim_no_progress / MAX_RECLAIM_RETRIES;
-	if (p->reclaim_no_progress <= MAX_RECLAIM_RETRIES && avail > s->mm.wmark_min)
+	if (p->reclaim_no_progress <= MAX_RECLAIM_RETRIES && avail > s->mm.wmark_min + s->mm.lowmem_protect)
 		return ZSIM_FRAME_RETRY;
 	p->reclaim_no_progress = 0;
 	uint32_t v = oom_kill(s, p);

@@ -343,7 +343,8 @@ struct zsim_mm {
 	uint32_t nr_free_structs;  /* frame structs available in all */
 	uint64_t nr_free;          /* free RAM pages */
 	uint64_t reserve_pages, zspages, lru_pages;
-	uint64_t wmark_min, wmark_low, wmark_high, min_free_kbytes;
+	uint64_t wmark_min, wmark_low, wmark_high, min_free_kbytes;   /* sums over the zones */
+	uint64_t lowmem_protect;   /* pages of the lower zones user allocations may not take */
 	uint64_t min_free_seen;    /* lowest nr_free so far */
 	const struct zsim_reclaim_ops *policy;
 	void *policy_priv;

@@ -84,6 +84,8 @@ bad_config "firmware_reserve half of RAM" "\\$\.machine\.firmware_reserve: must 
 	'{"machine":{"ram":"64M","firmware_reserve":"32M"}}'
 bad_config "kernel_reserve past half of what the kernel sees" "\\$\.machine\.kernel_reserve: must be below half of the RAM the kernel sees" \
 	'{"machine":{"ram":"64M","firmware_reserve":"16M","kernel_reserve":"24M"}}'
+bad_config "unknown zone layout" "\\$\.machine\.zones: unknown zone layout 'arm' \\(known: x86-64, one\\)" \
+	'{"machine":{"ram":"64M","zones":"arm"}}'
 bad_config "RAM larger than modelled" "\\$\.machine\.ram: RAM above 4T is not modelled" \
 	'{"machine":{"ram":"8T"}}'
 bad_config "a size past 64P" "\\$\.machine\.ram: too large \(at most 64P\)" \

@@ -343,6 +343,66 @@ START_TEST(test_watermarks_overrides)
 }
 END_TEST
 
+/*
+ * Lowmem protection, x86-64 layout (DMA 3977 managed pages, DMA32 up to 3 GiB
+ * of RAM = 786432 - 4096 = 782336 pages, Normal the rest; each lower zone
+ * protects the managed pages above it / 256, at most its own size):
+ *  - 16M: 4096 pages: DMA 3977, DMA32 119: 119/256 = 0.
+ *  - 512M guest, firmware_reserve 57212928: (536870912 - 57212928)/4096 = 117104
+ *    pages: DMA32 113127: 113127/256 = 441.9 -> 441.
+ *  - 1G: DMA32 258167: 1008.5 -> 1008.
+ *  - 8G: 2097152 pages: DMA32 782336, Normal 1310839: DMA protects
+ *    min(2093175/256 = 8176, 3977) = 3977, DMA32 1310839/256 = 5120: 9097.
+ *  - "zones": "one", or watermarks off: 0.
+ * Behaviour, 256M (65536 pages: DMA32 61559, protection 240; min 512, low
+ * 640, high 768) with one writer of 80000 pages: user allocations take a page
+ * only above min + 240, so free memory never goes below 752; with one zone it
+ * goes below that (down towards min).
+ */
+START_TEST(test_lowmem_protect)
+{
+	static const struct { const char *machine, *mm; uint64_t protect; } cases[] = {
+		{ "\"ram\":\"16M\"", "", 0 },
+		{ "\"ram\":536870912,\"firmware_reserve\":57212928", "", 441 },
+		{ "\"ram\":\"1G\"", "", 1008 },
+		{ "\"ram\":\"8G\"", "", 9097 },
+		{ "\"ram\":\"8G\",\"zones\":\"one\"", "", 0 },
+		{ "\"ram\":\"1G\"", "\"watermarks\":false", 0 },
+	};
+	for (size_t i = 0; i < ZSIM_ARRAY_SIZE(cases); i++) {
+		char json[256];
+		snprintf(json, sizeof(json), "{\"kernel\":\"6.1\",\"machine\":{%s},\"mm\":{%s}}",
+			 cases[i].machine, cases[i].mm);
+		struct run r;
+		run_init(&r, json);
+		ck_assert_msg(r.s.mm.lowmem_protect == cases[i].protect, "%s: protect %llu, expected %llu", json,
+			      (unsigned long long)r.s.mm.lowmem_protect, (unsigned long long)cases[i].protect);
+		run_free(&r);
+	}
+	for (int one = 0; one < 2; one++) {
+		char json[256];
+		snprintf(json, sizeof(json), "{\"kernel\":\"6.1\",\"machine\":{\"ram\":\"256M\"%s},"
+			 "\"devices\":{\"sw\":{\"type\":\"nvram\",\"size\":\"512M\"}},\"swap\":[{\"device\":\"sw\"}]}",
+			 one ? ",\"zones\":\"one\"" : "");
+		struct run r;
+		run_init(&r, json);
+		ck_assert_uint_eq(r.s.mm.wmark_min, 512);
+		ck_assert_uint_eq(r.s.mm.lowmem_protect, one ? 0 : 240);
+		trace_begin(&r, NULL);
+		t_create(&r, 1, 0, "writer");
+		t_writes(&r, 1, 0, 80000, ZSIM_CONTENT_TEXT, 1);
+		run_go(&r);
+		ck_assert_uint_gt(r.s.vm.pswpout, 80000 - 65536);
+		if (one)
+			ck_assert_uint_lt(r.s.mm.min_free_seen, 752);
+		else
+			ck_assert_uint_ge(r.s.mm.min_free_seen, 752);
+		mm_ok(&r.s);
+		run_free(&r);
+	}
+}
+END_TEST
+
 /* ---- LRU placement, zero page --------------------------------------------------- */
 
 /*
@@ -553,7 +613,7 @@ START_TEST(test_oom_kills_trigger_and_wakes_parent)
 	ck_assert_msg(strstr(r.ev_text, "\"victim\":\"hog\",\"group\":0,\"pid\":2,\"badness\":3925,"
 				       "\"rss_anon_pages\":3918,\"rss_file_pages\":0,\"rss_shmem_pages\":0,"
 				       "\"swapents\":0,\"trigger\":\"hog\",\"free_pages\":128,\"min_pages\":128,"
-				       "\"zspages\":0,\"lru_anon_pages\":3968,\"lru_file_pages\":0,\"zram\":[],"
+				       "\"protect_pages\":0,\"zspages\":0,\"lru_anon_pages\":3968,\"lru_file_pages\":0,\"zram\":[],"
 				       "\"swap_free_pages\":0,\"swap\":[]") != NULL,
 		      "event: %s", r.ev_text);
 	run_free(&r);
@@ -623,7 +683,7 @@ START_TEST(test_oom_victim_counts_swap)
 	ck_assert_uint_eq(count_str(r.ev_text, "\"type\":\"deadlock\""), 0);
 	ck_assert_msg(strstr(r.ev_text, "\"victim\":\"daemon\",\"group\":0,\"pid\":2,\"badness\":2755,"
 				       "\"rss_anon_pages\":1800,\"rss_file_pages\":0,\"rss_shmem_pages\":0,"
-				       "\"swapents\":950,\"trigger\":\"hog\",\"free_pages\":0,\"min_pages\":0,"
+				       "\"swapents\":950,\"trigger\":\"hog\",\"free_pages\":0,\"min_pages\":0,\"protect_pages\":0,"
 				       "\"zspages\":0,\"lru_anon_pages\":4096,\"lru_file_pages\":0,\"zram\":[],"
 				       "\"swap_free_pages\":0,"
 				       "\"swap\":[{\"device\":\"sw\",\"free_pages\":0,\"total_pages\":1000}]") != NULL,
@@ -782,7 +842,7 @@ START_TEST(test_zram_store_fails_without_free_frame)
 	rewind(r.events);
 	ck_assert_uint_eq(fread(text, 1, (size_t)len, r.events), (size_t)len);
 	ck_assert_msg(strstr(text, "\"victim\":\"big\",\"group\":0,\"pid\":1,\"badness\":1001,") != NULL, "%s", text);
-	ck_assert_msg(strstr(text, "\"trigger\":\"small\",\"free_pages\":0,\"min_pages\":128,\"zspages\":2996,"
+	ck_assert_msg(strstr(text, "\"trigger\":\"small\",\"free_pages\":0,\"min_pages\":128,\"protect_pages\":0,\"zspages\":2996,"
 				   "\"lru_anon_pages\":1100,\"lru_file_pages\":0,"
 				   "\"zram\":[{\"device\":\"z\",\"mem_used_pages\":0}],") != NULL,
 		      "%s", text);
@@ -1758,6 +1818,7 @@ Suite *suite_mm(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_watermarks_by_ram);
 	tcase_add_test(tc, test_watermarks_overrides);
+	tcase_add_test(tc, test_lowmem_protect);
 	tcase_add_test(tc, test_new_anon_pages_and_zero_page);
 	tcase_add_test(tc, test_swappiness_split);
 	tcase_add_test(tc, test_oom_kills_trigger_and_wakes_parent);
