@@ -22,6 +22,7 @@ for name in "$@"; do
 		k=$SAVE/$name/kernel-$(basename "$(dirname "$b")")
 		mkdir -p "$k"
 		cp "$b"/play/summary.json "$b"/play/timeseries.csv "$b"/play/events.jsonl "$b"/calibrate.json "$k/"
+		[ ! -f "$b/calibrate-mm.json" ] || cp "$b/calibrate-mm.json" "$k/"
 	done
 	# a scenario with a kernel-vs-zsim memory chart (README) gets it redrawn:
 	# boot 1 above, zsim below
