@@ -242,6 +242,12 @@ static json_t *cal_mm(uint64_t n, char *err, size_t errlen)
 	if (rc)
 		return NULL;
 	double hits = (double)MM_PASSES * (double)n;
+	if (best[MM_FRESH] <= best[MM_NOTHING] || best[MM_READS] <= best[MM_FRESH] || best[MM_WRITES] <= best[MM_FRESH]) {
+		/* the differences drowned in the plays' own spread: no figure beats a wrong one */
+		snprintf(err, errlen, "the machine was too busy to tell the costs apart (%.0f, %.0f, %.0f, %.0f ns); "
+			 "try more --pages", best[MM_NOTHING], best[MM_FRESH], best[MM_READS], best[MM_WRITES]);
+		return NULL;
+	}
 	json_t *o = json_object();
 	json_object_set_new(o, "minor_fault_time", time_json((best[MM_FRESH] - best[MM_NOTHING]) / (double)n));
 	json_object_set_new(o, "read_access_time", time_json((best[MM_READS] - best[MM_FRESH]) / hits));
