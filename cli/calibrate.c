@@ -22,7 +22,7 @@
  * single "access_time" is their mix, weighted as the workload's hits are).
  * Method: four traces of one process over N pages (nothing; N fresh writes;
  * those plus PASSES x N reads at random resident pages; the same with
- * writes), each played by this binary's `zsim play` (best of CAL_REPEATS),
+ * writes), each played by this binary's `zsim play` (best of MM_REPEATS),
  * its wall time less the CPU play spent making page contents that the trace's
  * cpu events did not take (play's content_cpu_ns - content_absorbed_ns: zsim
  * charges making the bytes to the trace's cpu events, not to the access; the
@@ -49,6 +49,7 @@
 
 #define CAL_REPEATS 3   /* best of: the machine may be busy */
 #define MM_PASSES 4     /* --mm: passes over the resident pages */
+#define MM_REPEATS 5    /* --mm: best of (a play's wall time spreads more than a codec's loop) */
 #define MM_BASE 0x40000ull   /* --mm: first page of the region (traces/gen.h's anon base) */
 
 /*
@@ -227,7 +228,7 @@ static json_t *cal_mm(uint64_t n, char *err, size_t errlen)
 	}
 	snprintf(out, sizeof(out), "%s/play", dir);
 	/* the kinds interleaved, so a busy spell of the machine hits all alike */
-	for (int rep = 0; rep < CAL_REPEATS && !rc; rep++)
+	for (int rep = 0; rep < MM_REPEATS && !rc; rep++)
 		for (int k = 0; k < MM_KINDS && !rc; k++) {
 			double t, cn;
 			rc = mm_play(trace[k], out, &t, &cn, err, errlen);
