@@ -11,19 +11,46 @@
  * compresses well; without a calibration it uses each codec's documented
  * defaults (codec.h).  Same-filled pages are left out: zram never compresses
  * them.
+ *
+ * `zsim calibrate --mm [--pages N]` measures instead the workload's own CPU
+ * costs as `zsim play` runs a trace on this machine, the two a config's "mm"
+ * charges per access: "minor_fault_time" (a write to a fresh anonymous page:
+ * trace decode, the pipe to the process, the kernel's fault with its zeroed
+ * page and the copy of the content in) and the cost of an access to a
+ * resident page (decode, pipe, and a one-byte load for a read or the 4 KiB
+ * copy for a write: "read_access_time", "write_access_time"; a config's
+ * single "access_time" is their mix, weighted as the workload's hits are).
+ * Method: four traces of one process over N pages (nothing; N fresh writes;
+ * those plus PASSES x N reads at random resident pages; the same with
+ * writes), each played by this binary's `zsim play` (best of MM_REPEATS),
+ * its wall time less the CPU play spent making page contents that the trace's
+ * cpu events did not take (play's content_cpu_ns - content_absorbed_ns: zsim
+ * charges making the bytes to the trace's cpu events, not to the access; the
+ * time per page is reported as "content_time").  Differences give the costs:
+ * fault = (fresh - nothing) / N, hit = (passes - fresh) / (PASSES x N).  On a
+ * machine of one CPU (the validation guest) wall time is all of play's CPU;
+ * on more, the decoding controller and the process overlap, so the costs
+ * come out lower than a single CPU's.
  */
 #include "cli.h"
 #include "../codecs/codec.h"
 #include "../traces/content.h"
+#include "../traces/trace.h"
+#include "../core/rng.h"
+#include "sweep.h"
 
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define CAL_REPEATS 3   /* best of: the machine may be busy */
+#define MM_PASSES 4     /* --mm: passes over the resident pages */
+#define MM_REPEATS 5    /* --mm: best of (a play's wall time spreads more than a codec's loop) */
+#define MM_BASE 0x40000ull   /* --mm: first page of the region (traces/gen.h's anon base) */
 
 /*
  * Least squares of t = a + b * len over the pages that compress (len:
@@ -64,16 +91,186 @@ static void cal_fit(const int *len, const double *t, uint64_t n, double *a, doub
 	}
 }
 
+/* ---- --mm: the workload's own costs, as `zsim play` runs them ------------------- */
+
+enum mm_kind { MM_NOTHING, MM_FRESH, MM_READS, MM_WRITES, MM_KINDS };
+
+/* The --mm trace of kind k over n pages at path (.trc.zst, as generators write). */
+static int mm_trace(const char *path, enum mm_kind k, uint64_t n, char *err, size_t errlen)
+{
+	struct zsim_trace_header h;
+	memset(&h, 0, sizeof(h));
+	h.version = ZSIM_TRACE_VERSION;
+	h.page_size = ZSIM_PAGE_SIZE;
+	snprintf(h.generator, sizeof(h.generator), "calibrate-mm");
+	h.seed = 1;
+	struct zsim_trace_writer *w;
+	if (zsim_trace_create(path, &h, &w, err, errlen) < 0)
+		return -1;
+	struct zsim_event ev;
+	uint64_t seed = 1;
+	int rc = 0;
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = ZSIM_EV_PROC_CREATE;
+	ev.pid = 1;
+	ev.name = "calibrate";
+	rc |= zsim_trace_write(w, &ev);
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = ZSIM_EV_MAP;
+	ev.pid = 1;
+	ev.page = MM_BASE;
+	ev.npages = n;
+	ev.map = ZSIM_MAP_ANON;
+	rc |= zsim_trace_write(w, &ev);
+	struct zsim_rng rng;
+	zsim_rng_seed(&rng, 1);
+	uint64_t passes = k >= MM_READS ? MM_PASSES : 0;
+	for (uint64_t i = 0; k != MM_NOTHING && i < n * (1 + passes) && !rc; i++) {
+		memset(&ev, 0, sizeof(ev));
+		ev.kind = ZSIM_EV_ACCESS;
+		ev.pid = 1;
+		/* the fresh pages in order (a fill), then pages at random (resident) */
+		ev.page = MM_BASE + (i < n ? i : zsim_rng_below(&rng, n));
+		ev.write = i < n || k == MM_WRITES;
+		if (ev.write)
+			ev.content = (struct zsim_content_ref){ .cls = ZSIM_CONTENT_HEAP, .seed = seed++ };
+		rc |= zsim_trace_write(w, &ev);
+	}
+	if (rc) {
+		snprintf(err, errlen, "%s: %s", path, zsim_trace_writer_error(w));
+		zsim_trace_writer_abort(w);
+		return -1;
+	}
+	return zsim_trace_writer_finish(w, err, errlen) < 0 ? -1 : 0;
+}
+
+static void mm_rmdir(const char *dir)
+{
+	static const char *const files[] = { "summary.json", "timeseries.csv", "events.jsonl", NULL };
+	char path[128];
+	for (int i = 0; files[i]; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
+/* Play trace once (this binary's `zsim play`); *ns: its wall time less the
+ * content making no cpu event took, *content_ns: all of its content making. */
+static int mm_play(const char *trace, const char *out, double *ns, double *content_ns, char *err,
+		   size_t errlen)
+{
+	const char *self = zsim_self_exe();
+	fflush(stdout);
+	fflush(stderr);
+	pid_t pid = fork();
+	if (pid < 0) {
+		snprintf(err, errlen, "fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		execl(self, self, "play", "--quiet", "-o", out, trace, (char *)NULL);
+		fprintf(stderr, "zsim calibrate: cannot run %s: %s\n", self, strerror(errno));
+		_exit(127);
+	}
+	int ws;
+	while (waitpid(pid, &ws, 0) < 0)
+		if (errno != EINTR) {
+			snprintf(err, errlen, "waitpid: %s", strerror(errno));
+			return -1;
+		}
+	if (!WIFEXITED(ws) || WEXITSTATUS(ws) != 0) {
+		snprintf(err, errlen, "zsim play %s failed (status %d)", trace, ws);
+		mm_rmdir(out);
+		return -1;
+	}
+	char path[128];
+	snprintf(path, sizeof(path), "%s/summary.json", out);
+	json_error_t je;
+	json_t *sum = json_load_file(path, 0, &je);
+	json_t *pi = json_object_get(sum, "play");
+	json_t *wall = json_object_get(sum, "sim_time_ns"), *c = json_object_get(pi, "content_cpu_ns"),
+	       *a = json_object_get(pi, "content_absorbed_ns");
+	int rc = 0;
+	if (!json_is_integer(wall) || !json_is_integer(c) || !json_is_integer(a)) {
+		snprintf(err, errlen, "%s: no wall time or content time in it", path);
+		rc = -1;
+	} else {
+		*content_ns = (double)json_integer_value(c);
+		*ns = (double)json_integer_value(wall) - (*content_ns - (double)json_integer_value(a));
+	}
+	json_decref(sum);
+	mm_rmdir(out);
+	return rc;
+}
+
+static json_t *time_json(double ns)
+{
+	char b[32];
+	return json_string(zsim_format_time(ns > 0 ? (uint64_t)(ns + 0.5) : 0, b, sizeof(b)));
+}
+
+/* The --mm measurement over n pages: a JSON object, or NULL with err set. */
+static json_t *cal_mm(uint64_t n, char *err, size_t errlen)
+{
+	char dir[] = "/tmp/zsim-calibrate-XXXXXX";
+	if (!mkdtemp(dir)) {
+		snprintf(err, errlen, "cannot create a temporary directory: %s", strerror(errno));
+		return NULL;
+	}
+	char trace[MM_KINDS][64], out[64];
+	double best[MM_KINDS], content[MM_KINDS];
+	int rc = 0;
+	for (int k = 0; k < MM_KINDS && !rc; k++) {
+		snprintf(trace[k], sizeof(trace[k]), "%s/t%d.trc.zst", dir, k);
+		rc = mm_trace(trace[k], (enum mm_kind)k, n, err, errlen);
+		best[k] = 1e300;
+	}
+	snprintf(out, sizeof(out), "%s/play", dir);
+	/* the kinds interleaved, so a busy spell of the machine hits all alike */
+	for (int rep = 0; rep < MM_REPEATS && !rc; rep++)
+		for (int k = 0; k < MM_KINDS && !rc; k++) {
+			double t, cn;
+			rc = mm_play(trace[k], out, &t, &cn, err, errlen);
+			if (!rc && t < best[k]) {
+				best[k] = t;
+				content[k] = cn;
+			}
+		}
+	for (int k = 0; k < MM_KINDS; k++)
+		unlink(trace[k]);
+	rmdir(dir);
+	if (rc)
+		return NULL;
+	double hits = (double)MM_PASSES * (double)n;
+	if (best[MM_FRESH] <= best[MM_NOTHING] || best[MM_READS] <= best[MM_FRESH] || best[MM_WRITES] <= best[MM_FRESH]) {
+		/* the differences drowned in the plays' own spread: no figure beats a wrong one */
+		snprintf(err, errlen, "the machine was too busy to tell the costs apart (%.0f, %.0f, %.0f, %.0f ns); "
+			 "try more --pages", best[MM_NOTHING], best[MM_FRESH], best[MM_READS], best[MM_WRITES]);
+		return NULL;
+	}
+	json_t *o = json_object();
+	json_object_set_new(o, "minor_fault_time", time_json((best[MM_FRESH] - best[MM_NOTHING]) / (double)n));
+	json_object_set_new(o, "read_access_time", time_json((best[MM_READS] - best[MM_FRESH]) / hits));
+	json_object_set_new(o, "write_access_time", time_json((best[MM_WRITES] - best[MM_FRESH]) / hits));
+	json_object_set_new(o, "content_time", time_json(content[MM_WRITES] / (hits + (double)n)));
+	json_object_set_new(o, "pages", json_integer((json_int_t)n));
+	json_object_set_new(o, "passes", json_integer(MM_PASSES));
+	return o;
+}
+
 
 struct cal_opts {
 	uint64_t pages;
 	const char *out;
-	bool help;
+	bool mm, help;
 };
 
 static const struct zsim_opt cal_opts_tab[] = {
 	{ "pages", ZSIM_OPT_COUNT, offsetof(struct cal_opts, pages), "4096", 1, 1u << 20,
 	  "pages in the measured corpus", 'n' },
+	{ "mm", ZSIM_OPT_FLAG, offsetof(struct cal_opts, mm), NULL, 0, 0,
+	  "measure the workload's fault and access costs as `zsim play` runs them (not the codecs)", 0 },
 	{ "output", ZSIM_OPT_FILE, offsetof(struct cal_opts, out), NULL, 0, 0,
 	  "write the JSON there (default: standard output)", 'o' },
 	{ "help", ZSIM_OPT_FLAG, offsetof(struct cal_opts, help), NULL, 0, 0,
@@ -92,13 +289,24 @@ int zsim_cmd_calibrate(int argc, char **argv)
 		return ZSIM_EXIT_USAGE;
 	}
 	if (co.help) {
-		printf("usage: zsim calibrate [--pages N] [-o FILE]\n"
-		       "Measure this machine's codecs per 4 KiB page; the output is a config's \"codec_time\".\n");
+		printf("usage: zsim calibrate [--mm] [--pages N] [-o FILE]\n"
+		       "Measure this machine's codecs per 4 KiB page; the output is a config's \"codec_time\".\n"
+		       "With --mm: the CPU time of a minor fault and of an access to a resident page as\n"
+		       "`zsim play` runs them here (a config's \"mm\" minor_fault_time and access_time).\n");
 		zsim_opt_print(stdout, cal_opts_tab);
 		return ZSIM_EXIT_OK;
 	}
 	uint64_t pages = co.pages;
 	const char *out = co.out;
+	json_t *res;
+	if (co.mm) {
+		res = cal_mm(pages, err, sizeof(err));
+		if (!res) {
+			fprintf(stderr, "zsim calibrate --mm: %s\n", err);
+			return ZSIM_EXIT_ERROR;
+		}
+		goto write;
+	}
 	/* the corpus: mix pages that are not same-filled */
 	uint8_t *corpus = zsim_xmalloc(pages * ZSIM_PAGE_SIZE);
 	uint64_t n = 0;
@@ -118,7 +326,7 @@ int zsim_cmd_calibrate(int argc, char **argv)
 	int *len = zsim_xmalloc(pages * sizeof(*len));
 	double *tc = zsim_xmalloc(pages * sizeof(*tc)), *td = zsim_xmalloc(pages * sizeof(*td));
 	uint8_t back[ZSIM_PAGE_SIZE];
-	json_t *res = json_object();
+	res = json_object();
 	for (size_t ci = 0; ci < zsim_codec_count(); ci++) {
 		const struct zsim_codec_ops *ops = zsim_codec_at(ci);
 		void *priv = zsim_xcalloc(1, ops->priv_size ? ops->priv_size : 1);
@@ -164,6 +372,7 @@ int zsim_cmd_calibrate(int argc, char **argv)
 	free(corpus);
 	free(dst);
 	free(len);
+write:;
 	int rc = ZSIM_EXIT_OK;
 	if (out) {
 		/* only over a regular file, whole or not at all */

@@ -18,7 +18,7 @@
  * /proc/meminfo, /proc/swaps, zram's mm_stat/io_stat/bd_stat and zswap's
  * debugfs; it writes timeseries.csv with zsim's column names and, at the end,
  * summary.json (counters as deltas over the run, under zsim's keys, plus the
- * kernel's whole vmstat delta) and events.jsonl (OOM kills).
+ * kernel's whole vmstat delta, and kswapd's CPU time) and events.jsonl (OOM kills).
  *
  * Events as zsim models them: an access touches one page of one big private
  * anonymous region per process (trace page p at offset 4096 p; map
@@ -1166,8 +1166,40 @@ static uint64_t zoneinfo_sum(const char *field)
 	return s;
 }
 
+/* CPU time (user + system) the kernel's kswapd threads have used so far, in ns:
+ * what reclaim in the background costs this machine, to set against its
+ * pgscan_kswapd and pgsteal_kswapd (zsim charges its own estimate per page). */
+static uint64_t kswapd_cpu_ns(void)
+{
+	DIR *d = opendir("/proc");
+	if (!d)
+		return 0;
+	uint64_t ticks = 0;
+	struct dirent *e;
+	char path[300], buf[1024];
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/comm", e->d_name);
+		if (!read_file(path, buf, sizeof(buf)) || strncmp(buf, "kswapd", 6) != 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
+		if (!read_file(path, buf, sizeof(buf)))
+			continue;
+		/* after the ")" that ends comm: state and ten more fields, then utime, stime */
+		char *p = strrchr(buf, ')');
+		unsigned long long ut, st;
+		if (p && sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) == 2)
+			ticks += ut + st;
+	}
+	closedir(d);
+	long hz = sysconf(_SC_CLK_TCK);
+	return hz > 0 ? ticks * (1000000000ull / (uint64_t)hz) : 0;
+}
+
 static json_t *summary(struct play *pl, char **traces, unsigned ntr, const struct kstat *k0,
-		       const struct kstat *k1, uint64_t wall_ns, uint64_t free_lowest, int interrupted)
+		       const struct kstat *k1, uint64_t wall_ns, uint64_t free_lowest, int interrupted,
+		       uint64_t kswapd_ns)
 {
 	struct shared *sh = pl->sh;
 	struct utsname u;
@@ -1286,6 +1318,8 @@ static json_t *summary(struct play *pl, char **traces, unsigned ntr, const struc
 	 * trace's cpu events; the rest ran on top of the trace's work */
 	json_object_set_new(pi, "content_cpu_ns", JI(atomic_load(&sh->content_ns)));
 	json_object_set_new(pi, "content_absorbed_ns", JI(atomic_load(&sh->absorbed_ns)));
+	/* the kernel's background reclaim, in CPU time over the run */
+	json_object_set_new(pi, "kswapd_cpu_ns", JI(kswapd_ns));
 	json_object_set_new(r, "play", pi);
 	return r;
 }
@@ -1495,6 +1529,7 @@ int zsim_cmd_play(int argc, char **argv)
 
 	static struct kstat k0, k1;
 	sample(&k0);
+	uint64_t kswapd0 = kswapd_cpu_ns();
 	pl.sh->t0_ns = now_ns();
 	ts_header(ts, k0.zswap);
 	ts_row(ts, 0, &k0, &k0, 0);
@@ -1563,7 +1598,9 @@ int zsim_cmd_play(int argc, char **argv)
 	ts_row(ts, wall, &k0, &k1, atomic_load(&pl.sh->live));
 	/* the summary reads the devices (zram, zswap, swaps) as the workload
 	 * left them: before the processes idle at the end are ended */
-	json_t *sum = summary(&pl, traces, ntr, &k0, &k1, wall, free_lowest, interrupted);
+	uint64_t kswapd1 = kswapd_cpu_ns();
+	json_t *sum = summary(&pl, traces, ntr, &k0, &k1, wall, free_lowest, interrupted,
+			      kswapd1 > kswapd0 ? kswapd1 - kswapd0 : 0);
 	for (unsigned t = 0; t < ntr; t++)
 		kill(ctl_pid[t], SIGTERM);
 	for (unsigned t = 0; t < ntr; t++)

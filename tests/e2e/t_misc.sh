@@ -15,6 +15,19 @@ done
 check "calibrate gives positive times" sh -c "! grep -q '\"compress\": \"0ns\"' '$T/cal.json'"
 check "calibrate's output is a config's codec_time" sh -c "printf '{\"machine\":{\"ram\":\"16M\"},\"codec_time\":%s}' \"\$(cat '$T/cal.json')\" > '$T/calcfg.json' && '$ZSIM' --print-config --config '$T/calcfg.json' > /dev/null"
 expect_error "calibrate: bad --pages" "--pages: 'lots' is not a count" "$ZSIM" calibrate --pages lots
+# --mm: the workload's costs as `zsim play` runs them (it plays four small traces)
+"$ZSIM" calibrate --mm --pages 16384 -o "$T/calmm.json"
+for k in minor_fault_time read_access_time write_access_time content_time; do
+	check "calibrate --mm measures $k" grep -Eq "\"$k\": \"[1-9][0-9]*(ns|us|ms)\"" "$T/calmm.json"
+done
+# in ns, whatever unit zsim_format_time chose
+calns() { sed -n "s/.*\"$1\": \"\([0-9]*\)\(ns\|us\|ms\)\".*/\1 \2/p" "$T/calmm.json" |
+	awk '{ print $1 * ($2 == "us" ? 1000 : $2 == "ms" ? 1000000 : 1) }'; }
+check "calibrate --mm: a fault costs more than a read of a resident page" \
+	test "$(calns minor_fault_time)" -gt "$(calns read_access_time)"
+check "calibrate --mm: its times are a config's mm times" sh -c "printf '{\"machine\":{\"ram\":\"16M\"},\"mm\":{\"access_time\":%s,\"minor_fault_time\":%s}}' \
+	\"\$(sed -n 's/.*\"read_access_time\": \(\"[^\"]*\"\).*/\1/p' '$T/calmm.json')\" \"\$(sed -n 's/.*\"minor_fault_time\": \(\"[^\"]*\"\).*/\1/p' '$T/calmm.json')\" > '$T/mmcfg.json' &&
+	'$ZSIM' --print-config --config '$T/mmcfg.json' | grep -q \"\$(sed -n 's/.*\"minor_fault_time\": \(\"[^\"]*\"\).*/\1/p' '$T/calmm.json')\""
 expect_error "calibrate: stray argument" "unexpected argument 'x'" "$ZSIM" calibrate x
 
 # a config with codec_time: zram's CPU time per page follows it

@@ -36,6 +36,9 @@ check "play: results are zsim's three files" [ -f "$T/o1/summary.json" ] && [ -f
 check "play: nothing temporary left" [ -z "$(ls -d "$T"/o1.tmp.* "$T"/o1.files.* 2>/dev/null)" ]
 S=$T/o1/summary.json
 check "play: summary says it comes from the kernel" [ "$(jget "$S" source)" = kernel ]
+# kswapd's CPU over the run: a number of ns, at most every CPU's whole wall time
+check "play: summary has kswapd's CPU time" sh -c '[ "$1" -ge 0 ] && [ "$1" -le $(($2 * $(nproc))) ]' sh \
+	"$(jget "$S" play.kswapd_cpu_ns)" "$(jget "$S" sim_time_ns)"
 check "play: three processes, two finished, the idler idle at the end" \
 	[ "$(jget "$S" outcome.processes)" = 3 ] && [ "$(jget "$S" outcome.processes_finished)" = 2 ] &&
 	[ "$(jget "$S" outcome.processes_idle_at_end)" = 1 ]

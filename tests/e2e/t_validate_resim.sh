@@ -38,6 +38,29 @@ done
 for key in pswpout pswpin pgsteal_direct pgsteal_kswapd; do
 	check "resim: zsim's $key is a direct run's" test "$(jq .vmstat.$key "$S/zram-hotcold/zsim/summary.json")" = "$(jq .vmstat.$key "$T/direct/summary.json")"
 done
+# the guest's workload costs: the saved config's mm times are the boots'
+# `zsim calibrate --mm` as lib.sh's mm_costs averages and weights them for these traces
+for b in boot1 boot2; do
+	check "validate: $b measured the workload's costs" test -f "$S/zram-hotcold/kernel-$b/calibrate-mm.json"
+done
+# shellcheck disable=SC2086
+mmc=$(ZSIM=$ZSIM sh -c '. "$1/tests/kernel/validate/lib.sh"; shift; mm_costs "$@"' sh "$root" \
+	"$S/zram-hotcold/kernel-boot1/calibrate-mm.json $S/zram-hotcold/kernel-boot2/calibrate-mm.json" \
+	$(ls "$T"/t*.trc.zst | sort))
+for key in access_time minor_fault_time; do
+	check "validate: the config's mm.$key is the guest's measured one" \
+		test "$(echo "$mmc" | jq -r .$key)" = "$(jq -r .mm.$key "$S/zram-hotcold/zsim-config.json")"
+done
+# mm_costs worked by hand: 3 fresh writes (the faults), 1 write and 2 reads of
+# resident pages: access = (2 x 100 + 1 x 400) / 3 = 200 ns
+printf 'create 1 0 a\naccess 1 0 w text:1\naccess 1 1 w text:2\naccess 1 2 w text:3\naccess 1 0 w text:4\naccess 1 1 r\naccess 1 2 r\n' > "$T/mm.txt"
+"$ZSIM" trace pack "$T/mm.txt" -o "$T/mm.trc"
+# (two boots' measurements: their mean, 100 and 400 ns; the fault (9 + 11) / 2 us)
+echo '{"minor_fault_time": "9us", "read_access_time": "50ns", "write_access_time": "300ns"}' > "$T/mm1.json"
+echo '{"minor_fault_time": "11000ns", "read_access_time": "150ns", "write_access_time": "500ns"}' > "$T/mm2.json"
+check "validate: mm_costs averages the boots and weights reads and rewrites by the trace's hits" test \
+	"$(ZSIM=$ZSIM sh -c '. "$1/tests/kernel/validate/lib.sh"; mm_costs "$2" "$3"' sh "$root" "$T/mm1.json $T/mm2.json" "$T/mm.trc")" = \
+	'{"access_time":"200ns","minor_fault_time":"10000ns"}'
 check "resim: the table has the scenario" grep -q '^### zram-hotcold' "$S/README.md"
 check "resim: the header says the kernel runs are the saved ones" grep -q "Kernel runs by .make validate-kernel.: $(cat "$S/boots.txt")" "$S/README.md"
 check "resim: a missing saved run is one line and exit 1" sh -c "ZSIM=$ZSIM RESIM_OUT=$T/out2 sh $root/tests/kernel/validate/resim.sh --from $S zram-seq 2> $T/e2.txt; test \$? -eq 1 && test \$(wc -l < $T/e2.txt) -eq 1"

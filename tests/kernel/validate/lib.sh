@@ -23,3 +23,28 @@ zsim_side() {
 	"$ZSIM" $targs --config "$1/zsim.json" --out "$1/zsim" --quiet || true
 	[ -f "$1/zsim/summary.json" ] || { echo "$2: zsim gave no results for $(basename "$1")" >&2; exit 1; }
 }
+
+# mm_costs "CALMM..." TRACE...: the config's "mm" CPU costs of the workload
+# from `zsim calibrate --mm` measurements (CALMM: one file per boot, the
+# list in one argument; their mean) as JSON {access_time, minor_fault_time}:
+# the minor fault as measured; the access as the mean of the measured read
+# and write hits, weighted by the traces' own hits (reads, and writes less
+# the first write of each anonymous page, which is the fault).
+mm_costs() {
+	cals=$1; shift
+	rh=0; wh=0
+	for t in "$@"; do
+		read -r r w <<EOS
+$("$ZSIM" trace stat --json "$t" | jq -r '"\(.reads) \([.writes - .distinct_anon_pages, 0] | max)"')
+EOS
+		rh=$((rh + r)); wh=$((wh + w))
+	done
+	# shellcheck disable=SC2086
+	jq -c -s --argjson rh "$rh" --argjson wh "$wh" '
+		def ns: capture("^(?<v>[0-9]+)(?<u>[a-z]+)$") | (.v | tonumber) *
+			({ns: 1, us: 1000, ms: 1000000, s: 1000000000}[.u]);
+		def mean(k): (map(.[k] | ns) | add / length);
+		mean("read_access_time") as $r | mean("write_access_time") as $w |
+		(if $rh + $wh > 0 then $r * $rh / ($rh + $wh) + $w * $wh / ($rh + $wh) else $r end) as $a |
+		{access_time: "\($a | round)ns", minor_fault_time: "\(mean("minor_fault_time") | round)ns"}' $cals
+}

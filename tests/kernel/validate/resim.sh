@@ -40,6 +40,7 @@ for name in $SCEN; do
 		mkdir -p "$b/play"
 		cp "$kb/summary.json" "$kb/timeseries.csv" "$kb/events.jsonl" "$b/play/"
 		cp "$kb/calibrate.json" "$b/"
+		[ ! -f "$kb/calibrate-mm.json" ] || cp "$kb/calibrate-mm.json" "$b/"
 		n=$((n + 1))
 	done
 	[ "$n" -gt 0 ] || { echo "validate-resim: $S: no kernel boots saved" >&2; exit 1; }

@@ -11,6 +11,16 @@
 # describes the guest as measured in it (RAM the kernel leaves, memory in use
 # when the workload starts, min_free_kbytes, the guest CPU's codec costs from
 # `zsim calibrate` run in the guest), and a table puts the two side by side.
+# The guest's CPU is emulated (qemu's TCG), many times slower than the host
+# and not uniformly so; rather than one scale factor, every cost zsim charges
+# is measured in the guest: the codecs (`zsim calibrate`, calibrate.json) and
+# the workload's own costs per page as `zsim play` runs it (`zsim calibrate
+# --mm`, calibrate-mm.json: a minor fault, a read and a write of a resident
+# page), which become the config's mm.minor_fault_time and mm.access_time
+# (the mean over the scenario's boots; the read and write costs weighted by
+# the scenario's hits: lib.sh mm_costs).
+# The traces' cpu events need no scale: play burns them as CPU time of the
+# guest, which is the time zsim charges.
 #
 # Usage: run.sh [--boots N] [--out DIR] [--save DIR] [SCENARIO...]
 #   (default: every scenario, twice; --save writes the table and each run's
@@ -135,13 +145,22 @@ EOS
 		esac
 		swaps=$(echo "$swaps" | jq --arg d "$dev" --argjson p "$prio" '. + [{device: $d, priority: $p}]')
 	done
-	jq -n --arg desc "validation guest '$name' as measured in boot 1 ($DESC)" \
+	# the workload's costs: the mean of every boot's measurement (one boot's
+	# spreads by 10-30%: the emulated CPU's speed follows the host's load)
+	cals=""
+	for b in "$D"/boot[0-9]*/r; do
+		[ -f "$b/calibrate-mm.json" ] || { echo "validate: $name: $b measured no mm costs; see its boot log" >&2; exit 1; }
+		cals="$cals $b/calibrate-mm.json"
+	done
+	# shellcheck disable=SC2046
+	mmc=$(mm_costs "$cals" $(ls "$D"/ir/traces/* | sort))
+	jq -n --arg desc "validation guest '$name' as measured in boot 1 (workload costs: every boot) ($DESC)" \
 		--argjson ram "$ram" --argjson fw $((ram - memtotal)) --argjson used "$used" \
-		--argjson swappiness "$SWAPPINESS" --argjson mfk "$mfk" \
+		--argjson swappiness "$SWAPPINESS" --argjson mfk "$mfk" --argjson mmc "$mmc" \
 		--argjson devs "$devs" --argjson swaps "$swaps" --slurpfile cal "$D/boot1/r/calibrate.json" \
 		'{comment: $desc, kernel: "6.1",
 		  machine: {ram: $ram, cpus: 1, firmware_reserve: $fw, kernel_reserve: $used},
-		  mm: {swappiness: $swappiness, min_free_kbytes: $mfk, sample_interval: "100ms"},
+		  mm: ({swappiness: $swappiness, min_free_kbytes: $mfk, sample_interval: "100ms"} + $mmc),
 		  devices: $devs, swap: $swaps, codec_time: $cal[0]}' > "$D/zsim.json"
 	if [ -n "$ZSWAP" ]; then   # COMPRESSOR:ZPOOL:MAX_POOL_PERCENT
 		IFS=: read -r zc zp zm <<EOS

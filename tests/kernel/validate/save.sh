@@ -22,6 +22,7 @@ for name in "$@"; do
 		k=$SAVE/$name/kernel-$(basename "$(dirname "$b")")
 		mkdir -p "$k"
 		cp "$b"/play/summary.json "$b"/play/timeseries.csv "$b"/play/events.jsonl "$b"/calibrate.json "$k/"
+		[ ! -f "$b/calibrate-mm.json" ] || cp "$b/calibrate-mm.json" "$k/"
 	done
 	# a scenario with a kernel-vs-zsim memory chart (README) gets it redrawn:
 	# boot 1 above, zsim below
@@ -42,8 +43,9 @@ done
 		echo "$(date -u +%Y-%m-%d); kernel package $(cat "$K/package"), booted under qemu $(qemu-system-x86_64 --version | head -1 | awk '{print $4}') (software emulation, 1 CPU) $BOOTS times per scenario" > "$SAVE/boots.txt"
 		echo "Written by \`make validate-kernel\` ($(cat "$SAVE/boots.txt"))."
 	fi
-	echo "Each scenario's directory holds the kernel's results per boot (\`zsim play\`), zsim's, and the"
-	echo "zsim config measured in the guest.  How it works: tests/kernel/validate/run.sh."
+	echo "Each scenario's directory holds the kernel's results per boot (\`zsim play\`, and the guest's"
+	echo "calibrate.json: codec costs, calibrate-mm.json: the workload's fault and access costs), zsim's,"
+	echo "and the zsim config measured in the guest.  How it works: tests/kernel/validate/run.sh."
 	echo
 	echo "## Where zsim stands"
 	echo
