@@ -576,7 +576,14 @@ void zsim_print_summary(FILE *out, const struct zsim_sim *s, const struct zsim_r
 	}
 	human_size(a, sizeof(a), s->mm.min_free_seen);
 	human_size(b, sizeof(b), s->mm.wmark_min);
-	fprintf(out, "  lowest free memory: %s (min watermark %s)\n", a, b);
+	if (s->mm.lowmem_protect) {
+		char c[32];
+		human_size(c, sizeof(c), s->mm.lowmem_protect);
+		fprintf(out, "  lowest free memory: %s (min watermark %s, and %s the lower zones keep from user pages)\n",
+			a, b, c);
+	} else {
+		fprintf(out, "  lowest free memory: %s (min watermark %s)\n", a, b);
+	}
 	if (ri->out_dir)
 		fprintf(out, "  results: %s/\n", ri->out_dir);
 }
