@@ -10,7 +10,8 @@
  *                  "kernel_reserve": "64M", "zones": "x86-64" (or "one") },
  *     "mm": { "policy": "lru2", "swappiness": 60, "page_cluster": 3,
  *             "min_free_kbytes": 0, "watermark_scale_factor": 10, "watermarks": true,
- *             "access_time": "0ns", "minor_fault_time": "1us", "sample_interval": "1s" },
+ *             "access_time": "0ns", "minor_fault_time": "1us", "reclaim_scan_time": "100ns",
+ *             "sample_interval": "1s" },
  *     "codec_time": { "lz4": { "compress": "6us", "decompress": "1700ns" }, ... },
  *     "devices": { "NAME": { "type": TYPE, "size": "1G", ...the type's keys } },
  *     "swap": [ { "device": "NAME", "priority": 100 } ],
@@ -182,7 +183,7 @@ static int parse_mm(const struct ctx *c, json_t *m, struct zsim_config *cfg)
 {
 	static const char *const keys[] = { "policy", "swappiness", "page_cluster", "min_free_kbytes",
 		"watermark_scale_factor", "watermarks", "access_time", "minor_fault_time",
-		"sample_interval", NULL };
+		"reclaim_scan_time", "sample_interval", NULL };
 	json_t *v;
 	uint64_t x;
 	if (!json_is_object(m))
@@ -217,6 +218,8 @@ static int parse_mm(const struct ctx *c, json_t *m, struct zsim_config *cfg)
 		TRY(get_time(c, "$.mm.access_time", v, &cfg->access_ns));
 	if ((v = json_object_get(m, "minor_fault_time")))
 		TRY(get_time(c, "$.mm.minor_fault_time", v, &cfg->minor_fault_ns));
+	if ((v = json_object_get(m, "reclaim_scan_time")))
+		TRY(get_time(c, "$.mm.reclaim_scan_time", v, &cfg->reclaim_scan_ns));
 	if ((v = json_object_get(m, "sample_interval"))) {
 		TRY(get_time(c, "$.mm.sample_interval", v, &cfg->sample_interval_ns));
 		if (cfg->sample_interval_ns < 1000000)
@@ -671,6 +674,7 @@ static void set_defaults(struct zsim_config *cfg)
 	cfg->sample_interval_ns = 1000000000ull;
 	cfg->access_ns = 0;
 	cfg->minor_fault_ns = 1000;   /* order of a page fault with a zeroed page: ~1 us */
+	cfg->reclaim_scan_ns = 100;   /* an estimate for a native machine (sim/mm.c) */
 }
 
 /*
@@ -1177,6 +1181,7 @@ char *zsim_config_dump(const struct zsim_config *cfg)
 	json_object_set_new(mm, "watermarks", json_boolean(cfg->watermarks));
 	json_object_set_new(mm, "access_time", json_time(cfg->access_ns));
 	json_object_set_new(mm, "minor_fault_time", json_time(cfg->minor_fault_ns));
+	json_object_set_new(mm, "reclaim_scan_time", json_time(cfg->reclaim_scan_ns));
 	json_object_set_new(mm, "sample_interval", json_time(cfg->sample_interval_ns));
 	json_object_set_new(r, "mm", mm);
 	json_t *cn = json_object();

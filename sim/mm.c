@@ -64,7 +64,6 @@
 #define SWAP_CLUSTER_MAX 32u       /* pages per reclaim round (mm/vmscan.c) */
 #define DEF_PRIORITY 12            /* first scan looks at size >> 12 of each list */
 #define MAX_RECLAIM_RETRIES 16     /* no-progress rounds before OOM (mm/page_alloc.c) */
-#define RECLAIM_SCAN_NS 100        /* CPU per page scanned; an estimate */
 #define KSWAPD_MAX_FAILURES 16     /* MAX_RECLAIM_RETRIES: kswapd gives up (kswapd_failures) */
 
 /* ---- frames ---------------------------------------------------------------- */
@@ -396,7 +395,7 @@ static uint64_t shrink_list(struct zsim_sim *s, int type, uint64_t nr, uint64_t 
 		size_t n = s->mm.policy->isolate(s->mm.policy_priv, type, chunk, s->mm.victims, chunk, &rotated);
 		nr -= chunk;
 		*scanned += chunk;
-		*cpu += chunk * RECLAIM_SCAN_NS;
+		*cpu += chunk * s->cfg.reclaim_scan_ns;
 		s->mm.recent_scanned[type] += chunk;
 		s->mm.recent_rotated[type] += rotated;
 		for (size_t i = 0; i < n; i++) {
@@ -513,7 +512,7 @@ uint64_t zsim_mm_kswapd_round(struct zsim_sim *s, bool *again)
 		 s->mm.kswapd_failures < KSWAPD_MAX_FAILURES;
 	if (!*again)
 		s->mm.kswapd_aim_left = 0;
-	return cpu ? cpu : RECLAIM_SCAN_NS;
+	return cpu ? cpu : s->cfg.reclaim_scan_ns;
 }
 
 /* kswapd's timer: rounds back to back, each when the CPU has done the last,
@@ -523,6 +522,7 @@ static uint64_t kswapd(struct zsim_sim *s, void *ctx)
 	(void)ctx;
 	bool again;
 	uint64_t cpu = zsim_mm_kswapd_round(s, &again);
+	s->mm.kswapd_cpu_ns += cpu;
 	uint64_t end = zsim_cpu_run(s, s->clk.now, cpu);
 	return again ? end - s->clk.now : ZSIM_TIMER_DONE;
 }
@@ -706,8 +706,8 @@ uint32_t zsim_mm_alloc_frame_round(struct zsim_sim *s, struct zsim_proc *p)
 	uint64_t cpu = 0;
 	uint64_t freed = shrink(s, SWAP_CLUSTER_MAX, false, &cpu);
 	/* the round takes time even when it finds nothing to scan */
-	if (cpu < RECLAIM_SCAN_NS)
-		cpu = RECLAIM_SCAN_NS;
+	if (cpu < s->cfg.reclaim_scan_ns)
+		cpu = s->cfg.reclaim_scan_ns;
 	p->pending_cpu += cpu;
 	p->stall_ns += cpu;
 	if (freed) {

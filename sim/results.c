@@ -256,6 +256,7 @@ json_t *zsim_summary(const struct zsim_sim *s, const struct zsim_run_info *ri)
 	json_object_set_new(m, "watermark_low", JI(s->mm.wmark_low));
 	json_object_set_new(m, "watermark_high", JI(s->mm.wmark_high));
 	json_object_set_new(m, "lowmem_protect_pages", JI(s->mm.lowmem_protect));
+	json_object_set_new(m, "kswapd_cpu_ns", JI(s->mm.kswapd_cpu_ns));
 	json_object_set_new(m, "free_pages", JI(s->mm.nr_free));
 	json_object_set_new(m, "free_pages_lowest", JI(s->mm.min_free_seen));
 	json_object_set_new(m, "zspages", JI(s->mm.zspages));

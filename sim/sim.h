@@ -345,6 +345,7 @@ struct zsim_mm {
 	uint64_t reserve_pages, zspages, lru_pages;
 	uint64_t wmark_min, wmark_low, wmark_high, min_free_kbytes;   /* sums over the zones */
 	uint64_t lowmem_protect;   /* pages of the lower zones user allocations may not take */
+	uint64_t kswapd_cpu_ns;    /* CPU kswapd's rounds took */
 	uint64_t min_free_seen;    /* lowest nr_free so far */
 	const struct zsim_reclaim_ops *policy;
 	void *policy_priv;

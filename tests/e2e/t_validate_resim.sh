@@ -61,6 +61,19 @@ echo '{"minor_fault_time": "11000ns", "read_access_time": "150ns", "write_access
 check "validate: mm_costs averages the boots and weights reads and rewrites by the trace's hits" test \
 	"$(ZSIM=$ZSIM sh -c '. "$1/tests/kernel/validate/lib.sh"; mm_costs "$2" "$3"' sh "$root" "$T/mm1.json $T/mm2.json" "$T/mm.trc")" = \
 	'{"access_time":"200ns","minor_fault_time":"10000ns"}'
+# scan_cost worked by hand: zsim at no scan cost spent 0.2 s in kswapd for
+# 10000 pages stolen (20 us each, its codecs); boot 1's kswapd 1 s for 20000
+# stolen, 80000 scanned: (1e9 - 20000 x 20000) / 80000 = 7500 ns; boot 2's
+# 0.6 s for 10000 stolen, 50000 scanned: (6e8 - 2e8) / 50000 = 8000 ns; the
+# mean 7750 ns.  A boot without kswapd time (an older play) gives nothing.
+echo '{"memory":{"kswapd_cpu_ns":200000000},"vmstat":{"pgsteal_kswapd":10000,"pgscan_kswapd":30000}}' > "$T/z0.json"
+echo '{"play":{"kswapd_cpu_ns":1000000000},"vmstat":{"pgsteal_kswapd":20000,"pgscan_kswapd":80000}}' > "$T/k1.json"
+echo '{"play":{"kswapd_cpu_ns":600000000},"vmstat":{"pgsteal_kswapd":10000,"pgscan_kswapd":50000}}' > "$T/k2.json"
+echo '{"vmstat":{"pgsteal_kswapd":10000,"pgscan_kswapd":50000}}' > "$T/k3.json"
+check "validate: scan_cost is kswapd's CPU beyond zsim's codecs per page scanned, the boots' mean" test \
+	"$(ZSIM=$ZSIM sh -c '. "$1/tests/kernel/validate/lib.sh"; scan_cost "$2" "$3"' sh "$root" "$T/k1.json $T/k2.json" "$T/z0.json")" = 7750ns
+check "validate: scan_cost gives nothing when a boot has no kswapd time" test \
+	-z "$(ZSIM=$ZSIM sh -c '. "$1/tests/kernel/validate/lib.sh"; scan_cost "$2" "$3"' sh "$root" "$T/k1.json $T/k3.json" "$T/z0.json")"
 check "resim: the table has the scenario" grep -q '^### zram-hotcold' "$S/README.md"
 check "resim: the header says the kernel runs are the saved ones" grep -q "Kernel runs by .make validate-kernel.: $(cat "$S/boots.txt")" "$S/README.md"
 check "resim: a missing saved run is one line and exit 1" sh -c "ZSIM=$ZSIM RESIM_OUT=$T/out2 sh $root/tests/kernel/validate/resim.sh --from $S zram-seq 2> $T/e2.txt; test \$? -eq 1 && test \$(wc -l < $T/e2.txt) -eq 1"

@@ -359,6 +359,38 @@ END_TEST
  * only above min + 240, so free memory never goes below 752; with one zone it
  * goes below that (down towards min).
  */
+/*
+ * Reclaim's CPU per page scanned (mm.reclaim_scan_time): 16M, one writer of
+ * 6000 pages over a free nvram swap device (its writes cost no CPU, there is
+ * no codec), so every kswapd round costs exactly what it scans x the scan
+ * time: kswapd's CPU = pgscan_kswapd x 2 us with "2us", x 100 ns by default;
+ * a direct-reclaim round charges its process at least 32 x 2 us.
+ */
+START_TEST(test_reclaim_scan_time)
+{
+	for (int slow = 0; slow < 2; slow++) {
+		char json[512];
+		snprintf(json, sizeof(json), "{\"kernel\":\"6.18\",\"machine\":{\"ram\":\"16M\"},\"mm\":{%s},"
+			 "\"devices\":{\"sw\":{\"type\":\"nvram\",\"size\":\"64M\",\"read_latency\":\"0ns\","
+			 "\"write_latency\":\"0ns\",\"read_bw\":0,\"write_bw\":0}},\"swap\":[{\"device\":\"sw\"}]}",
+			 slow ? "\"reclaim_scan_time\":\"2us\"" : "");
+		struct run r;
+		run_init(&r, json);
+		uint64_t ns = slow ? 2000 : 100;
+		ck_assert_uint_eq(r.s.cfg.reclaim_scan_ns, ns);
+		trace_begin(&r, NULL);
+		t_create(&r, 1, 0, "writer");
+		t_writes(&r, 1, 0, 6000, ZSIM_CONTENT_TEXT, 1);
+		run_go(&r);
+		ck_assert_uint_gt(r.s.vm.pgscan_kswapd, 0);
+		ck_assert_uint_eq(r.s.mm.kswapd_cpu_ns, r.s.vm.pgscan_kswapd * ns);
+		if (r.s.vm.allocstall)
+			ck_assert_uint_ge(r.s.pr.procs[0].stall_ns, r.s.vm.allocstall * 32 * ns);
+		run_free(&r);
+	}
+}
+END_TEST
+
 START_TEST(test_lowmem_protect)
 {
 	static const struct { const char *machine, *mm; uint64_t protect; } cases[] = {
@@ -1819,6 +1851,7 @@ Suite *suite_mm(void)
 	tcase_add_test(tc, test_watermarks_by_ram);
 	tcase_add_test(tc, test_watermarks_overrides);
 	tcase_add_test(tc, test_lowmem_protect);
+	tcase_add_test(tc, test_reclaim_scan_time);
 	tcase_add_test(tc, test_new_anon_pages_and_zero_page);
 	tcase_add_test(tc, test_swappiness_split);
 	tcase_add_test(tc, test_oom_kills_trigger_and_wakes_parent);

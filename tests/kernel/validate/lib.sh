@@ -13,6 +13,24 @@ scenario_traces() {
 	done
 }
 
+# scan_cost "KERNEL_SUMMARIES" ZSIM0_SUMMARY: the config's mm.reclaim_scan_time
+# from the boots' kswapd CPU (play's kswapd_cpu_ns; one summary.json per boot,
+# the list in one argument) and zsim's own kswapd run at reclaim_scan_time 0
+# (ZSIM0_SUMMARY), which leaves it the codecs' time only.  Per boot: what the
+# guest's kswapd spent per page it stole beyond what zsim's codecs spend per
+# page, spread over the pages it scanned per page stolen:
+# (K_cpu - Z0_cpu x K_steal / Z0_steal) / K_scan, at least 0; the mean over
+# the boots.  Prints nothing when a boot has no kswapd time or scans.
+scan_cost() {
+	# shellcheck disable=SC2086
+	jq -r -s --slurpfile z "$2" '
+		($z[0].memory.kswapd_cpu_ns) as $zc | ($z[0].vmstat.pgsteal_kswapd) as $zs |
+		if any(.[]; (.play.kswapd_cpu_ns // 0) == 0 or .vmstat.pgscan_kswapd == 0) then empty else
+		map(((.play.kswapd_cpu_ns - (if $zs > 0 then $zc * .vmstat.pgsteal_kswapd / $zs else 0 end))
+		     / .vmstat.pgscan_kswapd) | if . < 0 then 0 else . end)
+		| add / length | "\(round)ns" end' $1
+}
+
 # zsim_side D WHO: zsim on D/ir/traces (in name order) with the guest config
 # D/zsim.json, results in D/zsim; exits 1 with a line naming WHO when it gives
 # none (an OOM exit is a result).

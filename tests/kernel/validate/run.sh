@@ -18,7 +18,9 @@
 # --mm`, calibrate-mm.json: a minor fault, a read and a write of a resident
 # page), which become the config's mm.minor_fault_time and mm.access_time
 # (the mean over the scenario's boots; the read and write costs weighted by
-# the scenario's hits: lib.sh mm_costs).
+# the scenario's hits: lib.sh mm_costs).  Reclaim's CPU per page scanned
+# (mm.reclaim_scan_time) comes from kswapd's CPU in the boots (play's
+# kswapd_cpu_ns) less what zsim's codecs account for (lib.sh scan_cost).
 # The traces' cpu events need no scale: play burns them as CPU time of the
 # guest, which is the time zsim charges.
 #
@@ -178,6 +180,19 @@ EOS
 			"$D/zsim.json" > "$D/zsim.json.tmp" && mv "$D/zsim.json.tmp" "$D/zsim.json"
 	done
 	rm -f "$D"/vd*.img
+	# reclaim's own CPU per page scanned, from the boots' kswapd time against
+	# zsim's kswapd at no scan cost (lib.sh scan_cost)
+	targs=""
+	for t in $(cd "$D/ir/traces" && ls | sort); do targs="$targs --trace $D/ir/traces/$t"; done
+	# shellcheck disable=SC2086
+	"$ZSIM" $targs --config "$D/zsim.json" --set mm.reclaim_scan_time=0ns --out "$D/zsim0" --quiet || true
+	sums=""
+	for b in "$D"/boot[0-9]*/r; do sums="$sums $b/play/summary.json"; done
+	sc=$(scan_cost "$sums" "$D/zsim0/summary.json")
+	rm -rf "$D/zsim0"
+	if [ -n "$sc" ]; then
+		jq --arg sc "$sc" '.mm.reclaim_scan_time = $sc' "$D/zsim.json" > "$D/zsim.json.tmp" && mv "$D/zsim.json.tmp" "$D/zsim.json"
+	fi
 	zsim_side "$D" validate
 done
 sh "$here/table.sh" "$OUT" $SCEN > "$OUT/table.md"
