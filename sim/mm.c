@@ -121,7 +121,7 @@ static uint64_t shrink_noio(struct zsim_sim *s, uint64_t want);
 static int ram_get(void *ctx, unsigned n)
 {
 	struct zsim_sim *s = ctx;
-	uint64_t floor = s->mm.in_reclaim ? 0 : s->mm.wmark_min + s->mm.lowmem_protect;
+	uint64_t floor = s->mm.in_reclaim ? 0 : zsim_mm_wmark(s, s->mm.wmark_min);
 	if (s->mm.nr_free < floor + n && !s->mm.in_reclaim) {
 		s->vm.allocstall++;
 		shrink_noio(s, n > SWAP_CLUSTER_MAX ? n : SWAP_CLUSTER_MAX);
@@ -494,7 +494,7 @@ uint64_t zsim_mm_kswapd_round(struct zsim_sim *s, bool *again)
 {
 	uint64_t cpu = 0;
 	if (!s->mm.kswapd_aim_left) {   /* between two kswapd_shrink_node calls */
-		if (s->mm.nr_free >= s->mm.wmark_high + s->mm.lowmem_protect) {
+		if (s->mm.nr_free >= zsim_mm_wmark(s, s->mm.wmark_high)) {
 			*again = false;
 			return 0;
 		}
@@ -508,7 +508,7 @@ uint64_t zsim_mm_kswapd_round(struct zsim_sim *s, bool *again)
 	} else {
 		s->mm.kswapd_failures = 0;
 	}
-	*again = (s->mm.kswapd_aim_left || s->mm.nr_free < s->mm.wmark_high + s->mm.lowmem_protect) &&
+	*again = (s->mm.kswapd_aim_left || s->mm.nr_free < zsim_mm_wmark(s, s->mm.wmark_high)) &&
 		 s->mm.kswapd_failures < KSWAPD_MAX_FAILURES;
 	if (!*again)
 		s->mm.kswapd_aim_left = 0;
@@ -638,12 +638,12 @@ static void wake_kswapd(struct zsim_sim *s);
  */
 uint32_t zsim_mm_alloc_frame(struct zsim_sim *s, struct zsim_proc *p)
 {
-	if (s->mm.nr_free > s->mm.wmark_low + s->mm.lowmem_protect && s->mm.nr_free_structs)
+	if (s->mm.nr_free > zsim_mm_wmark(s, s->mm.wmark_low) && s->mm.nr_free_structs)
 		return frame_take(s);
 	wake_kswapd(s);
 	unsigned no_progress = 0;
 	for (;;) {
-		if (s->mm.nr_free > s->mm.wmark_min + s->mm.lowmem_protect && s->mm.nr_free_structs)
+		if (s->mm.nr_free > zsim_mm_wmark(s, s->mm.wmark_min) && s->mm.nr_free_structs)
 			return frame_take(s);
 		if (s->mm.in_reclaim && s->mm.nr_free && s->mm.nr_free_structs)
 			return frame_take(s);
@@ -668,7 +668,7 @@ uint32_t zsim_mm_alloc_frame(struct zsim_sim *s, struct zsim_proc *p)
 		if (zsim_swap_free_pages(s))
 			reclaimable += s->mm.policy->size(s->mm.policy_priv, ZSIM_LRU_ANON);
 		uint64_t avail = s->mm.nr_free + reclaimable - reclaimable * no_progress / MAX_RECLAIM_RETRIES;
-		if (no_progress <= MAX_RECLAIM_RETRIES && avail > s->mm.wmark_min + s->mm.lowmem_protect)
+		if (no_progress <= MAX_RECLAIM_RETRIES && avail > zsim_mm_wmark(s, s->mm.wmark_min))
 			continue;
 		uint32_t v = oom_kill(s, p);
 		no_progress = 0;
@@ -693,12 +693,12 @@ uint32_t zsim_mm_alloc_frame_round(struct zsim_sim *s, struct zsim_proc *p)
 {
 	if (!s->cfg.watermarks || s->mm.in_reclaim)
 		return zsim_mm_alloc_frame(s, p);
-	if (s->mm.nr_free > s->mm.wmark_low + s->mm.lowmem_protect && s->mm.nr_free_structs) {
+	if (s->mm.nr_free > zsim_mm_wmark(s, s->mm.wmark_low) && s->mm.nr_free_structs) {
 		p->reclaim_no_progress = 0;
 		return frame_take(s);
 	}
 	wake_kswapd(s);
-	if (s->mm.nr_free > s->mm.wmark_min + s->mm.lowmem_protect && s->mm.nr_free_structs) {
+	if (s->mm.nr_free > zsim_mm_wmark(s, s->mm.wmark_min) && s->mm.nr_free_structs) {
 		p->reclaim_no_progress = 0;
 		return frame_take(s);
 	}
@@ -721,7 +721,7 @@ uint32_t zsim_mm_alloc_frame_round(struct zsim_sim *s, struct zsim_proc *p)
 		reclaimable += s->mm.policy->size(s->mm.policy_priv, ZSIM_LRU_ANON);
 	uint64_t avail = s->mm.nr_free + reclaimable -
 			 reclaimable * p->reclaim_no_progress / MAX_RECLAIM_RETRIES;
-	if (p->reclaim_no_progress <= MAX_RECLAIM_RETRIES && avail > s->mm.wmark_min + s->mm.lowmem_protect)
+	if (p->reclaim_no_progress <= MAX_RECLAIM_RETRIES && avail > zsim_mm_wmark(s, s->mm.wmark_min))
 		return ZSIM_FRAME_RETRY;
 	p->reclaim_no_progress = 0;
 	uint32_t v = oom_kill(s, p);

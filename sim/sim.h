@@ -489,6 +489,14 @@ void zsim_psi_free(struct zsim_psi *psi);
 /* results.c: register the timeseries sampler (every mm.sample_interval from time 0). */
 void zsim_results_init(struct zsim_sim *s);
 
+/* A watermark as an allocation tests it: the lower zones' lowmem protection
+ * on top (mm.c lowmem_protect; the kernel's zone_watermark_ok adds the
+ * zone's lowmem_reserve the same way). */
+static inline uint64_t zsim_mm_wmark(const struct zsim_sim *s, uint64_t mark)
+{
+	return mark + s->mm.lowmem_protect;
+}
+
 /* mm.c */
 int zsim_mm_init(struct zsim_sim *s, char *err, size_t errlen);
 void zsim_mm_free(struct zsim_sim *s);

@@ -475,7 +475,7 @@ static bool ra_one(struct zsim_sim *s, unsigned d, uint64_t j, struct ra_out *ro
 {
 	struct zsim_swapdev *sd = &s->sw.swap[d];
 	struct zsim_swap_slot *sl = &sd->slots[j];
-	if (!sl->used || sl->frame != ZSIM_FRAME_NONE || s->mm.nr_free <= s->mm.wmark_low + s->mm.lowmem_protect || !s->mm.nr_free_structs)
+	if (!sl->used || sl->frame != ZSIM_FRAME_NONE || s->mm.nr_free <= zsim_mm_wmark(s, s->mm.wmark_low) || !s->mm.nr_free_structs)
 		return false;
 	if (sl->where == ZSIM_SLOT_NOWHERE || (sl->where == ZSIM_SLOT_ZSWAP && s->sw.zswap_exclusive))
 		return false;
