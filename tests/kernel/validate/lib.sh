@@ -31,15 +31,19 @@ scan_cost() {
 		| add / length | "\(round)ns" end' $1
 }
 
-# zsim_side D WHO: zsim on D/ir/traces (in name order) with the guest config
-# D/zsim.json, results in D/zsim; exits 1 with a line naming WHO when it gives
-# none (an OOM exit is a result).
+# zsim_side D WHO [NAME [ARG...]]: zsim on D/ir/traces (in name order) with the
+# guest config D/zsim.json and any further run options ARG, results in D/NAME
+# (default zsim); exits 1 with a line naming WHO when it gives none (an OOM
+# exit is a result).
 zsim_side() {
+	d=$1 who=$2 name=${3:-zsim}
+	shift 2
+	[ $# -eq 0 ] || shift
 	targs=""
-	for t in $(cd "$1/ir/traces" && ls | sort); do targs="$targs --trace $1/ir/traces/$t"; done
+	for t in $(cd "$d/ir/traces" && ls | sort); do targs="$targs --trace $d/ir/traces/$t"; done
 	# shellcheck disable=SC2086
-	"$ZSIM" $targs --config "$1/zsim.json" --out "$1/zsim" --quiet || true
-	[ -f "$1/zsim/summary.json" ] || { echo "$2: zsim gave no results for $(basename "$1")" >&2; exit 1; }
+	"$ZSIM" $targs --config "$d/zsim.json" "$@" --out "$d/$name" --quiet || true
+	[ -f "$d/$name/summary.json" ] || { echo "$who: zsim gave no results for $(basename "$d")" >&2; exit 1; }
 }
 
 # mm_costs "CALMM..." TRACE...: the config's "mm" CPU costs of the workload

@@ -182,10 +182,7 @@ EOS
 	rm -f "$D"/vd*.img
 	# reclaim's own CPU per page scanned, from the boots' kswapd time against
 	# zsim's kswapd at no scan cost (lib.sh scan_cost)
-	targs=""
-	for t in $(cd "$D/ir/traces" && ls | sort); do targs="$targs --trace $D/ir/traces/$t"; done
-	# shellcheck disable=SC2086
-	"$ZSIM" $targs --config "$D/zsim.json" --set mm.reclaim_scan_time=0ns --out "$D/zsim0" --quiet || true
+	zsim_side "$D" validate zsim0 --set mm.reclaim_scan_time=0ns
 	sums=""
 	for b in "$D"/boot[0-9]*/r; do sums="$sums $b/play/summary.json"; done
 	sc=$(scan_cost "$sums" "$D/zsim0/summary.json")
