@@ -243,8 +243,8 @@ static uint32_t proc_new(struct zsim_sim *s, struct zsim_group *g, uint32_t pid)
 
 /* ---- a process's queue ---------------------------------------------------------- */
 
-/* A ring of n entries of size sz at *buf, full: twice the room (a power of 2),
- * in order from 0. */
+/* A full ring of *cap entries of size sz at *buf, its first at *head: twice
+ * the room (a power of 2), in order from 0. */
 static void ring_grow(void **buf, size_t sz, uint32_t *head, uint32_t *cap)
 {
 	uint32_t ncap = *cap ? *cap * 2 : 16;
@@ -319,6 +319,16 @@ static void proc_unqueue(struct zsim_proc *p)
 static inline struct zsim_event *proc_other(struct zsim_proc *p, uint32_t k)
 {
 	return &p->xq[(p->xq_head + k) & (p->xq_cap - 1)];
+}
+
+/* Take the next event other than an access; it stays readable until the
+ * queue next grows. */
+static struct zsim_event *proc_other_take(struct zsim_proc *p)
+{
+	struct zsim_event *e = proc_other(p, 0);
+	p->xq_head = (p->xq_head + 1) & (p->xq_cap - 1);
+	p->xq_len--;
+	return e;
 }
 
 static void start_proc(struct zsim_sim *s, uint32_t i, uint32_t parent, const char *name, uint64_t at)
@@ -493,9 +503,7 @@ static int next_event(struct zsim_sim *s, uint32_t i, const struct zsim_qent **q
 	p->q_head = (p->q_head + 1) & (p->q_cap - 1);
 	p->q_len--;
 	if ((*qe)->kind != ZSIM_EV_ACCESS) {
-		*ev = proc_other(p, 0);
-		p->xq_head = (p->xq_head + 1) & (p->xq_cap - 1);
-		p->xq_len--;
+		*ev = proc_other_take(p);
 	}
 	prefetch_ahead(s, p, PREFETCH_FRAME - 1, 1);
 	prefetch_ahead(s, p, PREFETCH_LINKS - 1, 2);
@@ -657,9 +665,7 @@ static void ghost_run(struct zsim_sim *s, uint32_t i)
 		p->q_len--;
 		if (access)
 			continue;
-		struct zsim_event ev = *proc_other(p, 0);
-		p->xq_head = (p->xq_head + 1) & (p->xq_cap - 1);
-		p->xq_len--;
+		struct zsim_event ev = *proc_other_take(p);
 		if (ev.kind == ZSIM_EV_WAKE) {
 			proc_wake(s, i, ev.target, s->clk.now);
 			p = &s->pr.procs[i];
