@@ -84,6 +84,8 @@ bad_config "firmware_reserve half of RAM" "\\$\.machine\.firmware_reserve: must 
 	'{"machine":{"ram":"64M","firmware_reserve":"32M"}}'
 bad_config "kernel_reserve past half of what the kernel sees" "\\$\.machine\.kernel_reserve: must be below half of the RAM the kernel sees" \
 	'{"machine":{"ram":"64M","firmware_reserve":"16M","kernel_reserve":"24M"}}'
+bad_config "reclaim_scan_time without a unit" "\\$\.mm\.reclaim_scan_time: expected a time with a unit" \
+	'{"machine":{"ram":"64M"},"mm":{"reclaim_scan_time":100}}'
 bad_config "unknown zone layout" "\\$\.machine\.zones: unknown zone layout 'arm' \\(known: x86-64, one\\)" \
 	'{"machine":{"ram":"64M","zones":"arm"}}'
 bad_config "RAM larger than modelled" "\\$\.machine\.ram: RAM above 4T is not modelled" \
