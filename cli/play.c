@@ -872,6 +872,7 @@ struct kstat {
 		kernel_stack_kb, page_tables_kb;
 	uint64_t zram_mem_used;    /* bytes over all zram devices */
 	uint64_t zswap_pool;       /* bytes */
+	uint64_t boost;            /* pages: zoneinfo's watermark boost summed over zones */
 	bool zswap;
 };
 
@@ -948,6 +949,8 @@ static void zram_devices(char names[][16], unsigned *n, unsigned max)
 		}
 }
 
+static uint64_t zoneinfo_sum(const char *field);
+
 static void sample(struct kstat *k)
 {
 	static char buf[1 << 16];
@@ -997,6 +1000,7 @@ static void sample(struct kstat *k)
 	bool ok;
 	k->zswap_pool = read_u64("/sys/kernel/debug/zswap/pool_total_size", &ok);
 	k->zswap = ok;
+	k->boost = zoneinfo_sum("boost");
 }
 
 static uint64_t delta(const struct kstat *a, const struct kstat *b, const char *name)
@@ -1011,7 +1015,7 @@ static void ts_header(FILE *f, bool zswap)
 	      "pswpin,pswpout,pgmajfault,pgsteal_kswapd,pgsteal_direct,allocstall,oom_kill,live_processes", f);
 	if (zswap)
 		fputs(",zswap_pool_pages,zswpout,zswpin,zswpwb", f);
-	fputs(",mem_available_pages\n", f);
+	fputs(",mem_available_pages,watermark_boost_pages\n", f);
 }
 
 static void ts_row(FILE *f, uint64_t t, const struct kstat *k0, const struct kstat *k, uint32_t live)
@@ -1031,7 +1035,7 @@ static void ts_row(FILE *f, uint64_t t, const struct kstat *k0, const struct kst
 		fprintf(f, ",%llu,%llu,%llu,%llu", (unsigned long long)(k->zswap_pool / ZSIM_PAGE_SIZE),
 			(unsigned long long)delta(k0, k, "zswpout"), (unsigned long long)delta(k0, k, "zswpin"),
 			(unsigned long long)delta(k0, k, "zswpwb"));
-	fprintf(f, ",%llu\n", (unsigned long long)(k->mem_avail / 4));
+	fprintf(f, ",%llu,%llu\n", (unsigned long long)(k->mem_avail / 4), (unsigned long long)k->boost);
 }
 
 /* ---- the summary ------------------------------------------------------------------- */
@@ -1197,8 +1201,27 @@ static uint64_t kswapd_cpu_ns(void)
 	return hz > 0 ? ticks * (1000000000ull / (uint64_t)hz) : 0;
 }
 
+/* What the sampler follows between samples: the lowest free memory, and the
+ * watermark boost (raised a pageblock at a time by each fragmentation
+ * fallback, lowered when kswapd finishes): its peak and the pages it rose by
+ * from sample to sample (a lower bound on 512 x the fallbacks). */
+struct track {
+	uint64_t free_lowest, boost_max, boost_added, boost_last;
+};
+
+static void track_sample(struct track *tk, const struct kstat *k)
+{
+	if (k->mem_free / 4 < tk->free_lowest)
+		tk->free_lowest = k->mem_free / 4;
+	if (k->boost > tk->boost_max)
+		tk->boost_max = k->boost;
+	if (k->boost > tk->boost_last)
+		tk->boost_added += k->boost - tk->boost_last;
+	tk->boost_last = k->boost;
+}
+
 static json_t *summary(struct play *pl, char **traces, unsigned ntr, const struct kstat *k0,
-		       const struct kstat *k1, uint64_t wall_ns, uint64_t free_lowest, int interrupted,
+		       const struct kstat *k1, uint64_t wall_ns, const struct track *tk, int interrupted,
 		       uint64_t kswapd_ns)
 {
 	struct shared *sh = pl->sh;
@@ -1248,7 +1271,9 @@ static json_t *summary(struct play *pl, char **traces, unsigned ntr, const struc
 	json_object_set_new(mem, "watermark_low", JI(zoneinfo_sum("low")));
 	json_object_set_new(mem, "watermark_high", JI(zoneinfo_sum("high")));
 	json_object_set_new(mem, "free_pages", JI(k1->mem_free / 4));
-	json_object_set_new(mem, "free_pages_lowest", JI(free_lowest));
+	json_object_set_new(mem, "free_pages_lowest", JI(tk->free_lowest));
+	json_object_set_new(mem, "watermark_boost_max", JI(tk->boost_max));
+	json_object_set_new(mem, "watermark_boost_added", JI(tk->boost_added));
 	json_object_set_new(mem, "zspages", JI((k1->zram_mem_used + k1->zswap_pool) / ZSIM_PAGE_SIZE));
 	json_object_set_new(mem, "anon_lru_pages", JI(vm_get(k1, "nr_active_anon") + vm_get(k1, "nr_inactive_anon")));
 	json_object_set_new(mem, "file_lru_pages", JI(vm_get(k1, "nr_active_file") + vm_get(k1, "nr_inactive_file")));
@@ -1533,7 +1558,7 @@ int zsim_cmd_play(int argc, char **argv)
 	pl.sh->t0_ns = now_ns();
 	ts_header(ts, k0.zswap);
 	ts_row(ts, 0, &k0, &k0, 0);
-	uint64_t free_lowest = k0.mem_free / 4;
+	struct track tk = { k0.mem_free / 4, k0.boost, 0, k0.boost };
 
 	pid_t ctl_pid[64];
 	for (unsigned t = 0; t < ntr; t++) {
@@ -1587,19 +1612,17 @@ int zsim_cmd_play(int argc, char **argv)
 		if (next < now)
 			next = now + pl.o.interval_ns;
 		sample(&k1);
-		if (k1.mem_free / 4 < free_lowest)
-			free_lowest = k1.mem_free / 4;
+		track_sample(&tk, &k1);
 		ts_row(ts, now - pl.sh->t0_ns, &k0, &k1, atomic_load(&pl.sh->live));
 	}
 	uint64_t wall = now_ns() - pl.sh->t0_ns;
 	sample(&k1);
-	if (k1.mem_free / 4 < free_lowest)
-		free_lowest = k1.mem_free / 4;
+	track_sample(&tk, &k1);
 	ts_row(ts, wall, &k0, &k1, atomic_load(&pl.sh->live));
 	/* the summary reads the devices (zram, zswap, swaps) as the workload
 	 * left them: before the processes idle at the end are ended */
 	uint64_t kswapd1 = kswapd_cpu_ns();
-	json_t *sum = summary(&pl, traces, ntr, &k0, &k1, wall, free_lowest, interrupted,
+	json_t *sum = summary(&pl, traces, ntr, &k0, &k1, wall, &tk, interrupted,
 			      kswapd1 > kswapd0 ? kswapd1 - kswapd0 : 0);
 	for (unsigned t = 0; t < ntr; t++)
 		kill(ctl_pid[t], SIGTERM);
@@ -1679,7 +1702,7 @@ int zsim_cmd_play(int argc, char **argv)
 		       (long long)json_integer_value(json_object_get(vm, "pgsteal_kswapd")),
 		       (long long)json_integer_value(json_object_get(vm, "pgsteal_direct")),
 		       (long long)json_integer_value(json_object_get(vm, "allocstall")));
-		printf("  lowest free memory: %.1f MiB\n", (double)free_lowest * 4096 / 1048576.0);
+		printf("  lowest free memory: %.1f MiB\n", (double)tk.free_lowest * 4096 / 1048576.0);
 		printf("  results: %s/\n", pl.o.out);
 	}
 	json_decref(sum);

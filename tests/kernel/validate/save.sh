@@ -23,6 +23,9 @@ for name in "$@"; do
 		mkdir -p "$k"
 		cp "$b"/play/summary.json "$b"/play/timeseries.csv "$b"/play/events.jsonl "$b"/calibrate.json "$k/"
 		[ ! -f "$b/calibrate-mm.json" ] || cp "$b/calibrate-mm.json" "$k/"
+		for f in pagetypeinfo-start.txt pagetypeinfo-end.txt extfrag.txt; do
+			[ ! -f "$b/$f" ] || cp "$b/$f" "$k/"
+		done
 	done
 	# a scenario with a kernel-vs-zsim memory chart (README) gets it redrawn:
 	# boot 1 above, zsim below
