@@ -55,6 +55,9 @@ struct zsim_allocator_ops {
 	size_t priv_size;
 	/* What compaction this allocator has, in a few words (for reports). */
 	const char *compaction_note;
+	/* Its pages are unmovable (no page migration: zbud), so they come from the
+	 * unmovable free lists: sim/mm.c's fragmentation fallbacks */
+	bool unmovable;
 	/* Set up priv (zeroed, priv_size bytes) for a profile.  ZSIM_ENOTSUP if the profile lacks it. */
 	int (*init)(void *priv, const struct zsim_alloc_params *p);
 	/* Free the model's own memory.  Frames still held are NOT given back to the

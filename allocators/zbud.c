@@ -502,6 +502,7 @@ static int zbud_check(const void *priv, char *msg, size_t msglen)
 const struct zsim_allocator_ops zsim_allocator_zbud = {
 	.name = "zbud",
 	.compaction_note = "none: the kernel's zbud has none",
+	.unmovable = true,   /* zswap allocates zbud's pages without __GFP_MOVABLE */
 	.priv_size = sizeof(struct zbud),
 	.init = zbud_init,
 	.destroy = zbud_destroy,

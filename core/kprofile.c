@@ -10,7 +10,9 @@
  *    (section 0); same-element pages since 4.11 (3.1); max_zpage_size dropped in 4.17 (1.4);
  *  - zram: compaction since 4.1 (1.8), SWP_SYNCHRONOUS_IO since 4.15 (3.6), explicit writeback
  *    since 5.0 and its huge_idle mode since 5.19 (3.3);
- *  - reclaim: watermark_scale_factor since 4.6, min_free_kbytes capped at 65536 until 5.6 and
+ *  - reclaim: watermark_scale_factor since 4.6, watermark boosting since 5.0 (the
+ *    "reclaim small amounts of memory when an external fragmentation event occurs" series;
+ *    6.1's page_alloc.c and vmscan.c read for its rules), min_free_kbytes capped at 65536 until 5.6 and
  *    262144 from 5.7 (5.1); swappiness up to 200 from 5.8, new anon pages inactive from 5.9
  *    (5.2); VMA swap readahead since 4.14 (5.4); swap writes through the driver's rw_page
  *    first (zram_rw_page, 3.19) until 6.3 removed ->rw_page (6.1's mm/page_io.c and
@@ -91,7 +93,7 @@ static const struct zsim_kprofile profiles[] = {
 		.zram_default_comp = "lzo-rle", .zram_comps = "lzo-rle,lzo,lz4,zstd",
 		.zram_same_any_pattern = true, .zram_max_zpage_size = 0,
 		.zram_compact = true, .zram_sync_io = true, .zram_writeback = true, .zram_huge_idle = false,
-		.min_free_kbytes_cap = 65536, .has_watermark_scale_factor = true,
+		.min_free_kbytes_cap = 65536, .has_watermark_scale_factor = true, .watermark_boost = true,
 		.anon_start_inactive = false, .max_swappiness = 100, .swap_vma_readahead = true, .swap_rw_page = true, .reclaim_force_deactivate = false,
 		.has_zbud = true, .has_z3fold = true,
 		.z3fold_header_chunks = 2, .z3fold_single_move = false,
@@ -110,7 +112,7 @@ static const struct zsim_kprofile profiles[] = {
 		.zram_default_comp = "lzo-rle", .zram_comps = "lzo-rle,lzo,lz4,zstd",
 		.zram_same_any_pattern = true, .zram_max_zpage_size = 0,
 		.zram_compact = true, .zram_sync_io = true, .zram_writeback = true, .zram_huge_idle = true,
-		.min_free_kbytes_cap = 262144, .has_watermark_scale_factor = true,
+		.min_free_kbytes_cap = 262144, .has_watermark_scale_factor = true, .watermark_boost = true,
 		.anon_start_inactive = true, .max_swappiness = 200, .swap_vma_readahead = true, .swap_rw_page = true, .reclaim_force_deactivate = true,
 		.has_zbud = true, .has_z3fold = true,
 		.z3fold_header_chunks = 2, .z3fold_single_move = true,
@@ -129,7 +131,7 @@ static const struct zsim_kprofile profiles[] = {
 		.zram_default_comp = "lzo-rle", .zram_comps = "lzo-rle,lzo,lz4,zstd",
 		.zram_same_any_pattern = true, .zram_max_zpage_size = 0,
 		.zram_compact = true, .zram_sync_io = true, .zram_writeback = true, .zram_huge_idle = true,
-		.min_free_kbytes_cap = 262144, .has_watermark_scale_factor = true,
+		.min_free_kbytes_cap = 262144, .has_watermark_scale_factor = true, .watermark_boost = true,
 		.anon_start_inactive = true, .max_swappiness = 200, .swap_vma_readahead = true, .swap_rw_page = false, .reclaim_force_deactivate = true,
 		.has_zbud = true, .has_z3fold = true,
 		.z3fold_header_chunks = 2, .z3fold_single_move = true,
@@ -149,7 +151,7 @@ static const struct zsim_kprofile profiles[] = {
 		.zram_default_comp = "lzo-rle", .zram_comps = "lzo-rle,lzo,lz4,zstd",
 		.zram_same_any_pattern = true, .zram_max_zpage_size = 0,
 		.zram_compact = true, .zram_sync_io = true, .zram_writeback = true, .zram_huge_idle = true,
-		.min_free_kbytes_cap = 262144, .has_watermark_scale_factor = true,
+		.min_free_kbytes_cap = 262144, .has_watermark_scale_factor = true, .watermark_boost = true,
 		.anon_start_inactive = true, .max_swappiness = 200, .swap_vma_readahead = true, .swap_rw_page = false, .reclaim_force_deactivate = true,
 		.has_zbud = false, .has_z3fold = false,
 		.z3fold_header_chunks = 2, .z3fold_single_move = false,

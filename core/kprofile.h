@@ -68,6 +68,10 @@ struct zsim_kprofile {
 	uint64_t min_free_kbytes_cap;/* upper clamp of the computed min_free_kbytes: 65536, 262144 from 5.7 (5.1) */
 	bool has_watermark_scale_factor; /* >= 4.6: gap = max(min/4, managed * wsf / 10000); before it
 	                                  * low = min + min/4, high = min + min/2 (5.1) */
+	bool watermark_boost;        /* >= 5.0: a fragmentation fallback raises the zone's watermarks
+	                              * by a pageblock (watermark_boost_factor, default 15000) until
+	                              * kswapd's next balance_pgdat ends (mm/page_alloc.c
+	                              * boost_watermark, mm/vmscan.c balance_pgdat; read in 6.1) */
 	bool anon_start_inactive;    /* >= 5.9: new anon pages join the inactive list; before, the active (5.2) */
 	unsigned max_swappiness;     /* largest vm.swappiness accepted: 100, 200 from 5.8 (5.2) */
 	bool swap_vma_readahead;     /* >= 4.14: VMA-based swap readahead, vma_ra_enabled on by

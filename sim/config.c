@@ -7,9 +7,11 @@
  *   { "extends": "base.json" (another config this one changes; see below),
  *     "kernel": "6.18", "seed": 1, "duty": "1 run/day" (optional; parse_duty),
  *     "machine": { "ram": "1G" (required), "cpus": 4, "firmware_reserve": "0",
- *                  "kernel_reserve": "64M", "zones": "x86-64" (or "one") },
+ *                  "kernel_reserve": "64M", "zones": "x86-64" (or "one"),
+ *                  "unmovable_free": "0" },
  *     "mm": { "policy": "lru2", "swappiness": 60, "page_cluster": 3,
- *             "min_free_kbytes": 0, "watermark_scale_factor": 10, "watermarks": true,
+ *             "min_free_kbytes": 0, "watermark_scale_factor": 10,
+ *             "watermark_boost_factor": 15000 (0 before 5.0), "watermarks": true,
  *             "access_time": "0ns", "minor_fault_time": "1us", "reclaim_scan_time": "100ns",
  *             "sample_interval": "1s" },
  *     "codec_time": { "lz4": { "compress": "6us", "decompress": "1700ns" }, ... },
@@ -32,6 +34,10 @@
  *    and what its kernel takes at boot and holds.  MemTotal (what tmpfs's default
  *    size, min_free_kbytes and zswap's pool limit are computed from) is RAM less both.
  *  - tmpfs size: half of MemTotal (shmem's default), not of the installed RAM.
+ *  - watermark_boost_factor: the kernel's 15000 where the profile boosts (5.0+).
+ *  - unmovable_free 0: the free memory on the unmovable/reclaimable free lists
+ *    when the run starts (/proc/pagetypeinfo; the 512 MiB validation guests
+ *    had 5-6 MiB), where movable allocations start falling back (sim/mm.c).
  *  - zones: "x86-64" (DMA, DMA32, Normal: the lower zones' lowmem protection
  *    applies, sim/mm.c); "one" for a machine whose RAM is all one zone (an
  *    arm64 board with at most 4 GiB: all ZONE_DMA).
@@ -140,7 +146,8 @@ static int get_str(const struct ctx *c, const char *path, json_t *v, char *dst, 
 
 static int parse_machine(const struct ctx *c, json_t *m, struct zsim_config *cfg)
 {
-	static const char *const keys[] = { "ram", "cpus", "firmware_reserve", "kernel_reserve", "zones", NULL };
+	static const char *const keys[] = { "ram", "cpus", "firmware_reserve", "kernel_reserve", "zones",
+		"unmovable_free", NULL };
 	json_t *v;
 	uint64_t x;
 	if (!json_is_object(m))
@@ -176,13 +183,17 @@ static int parse_machine(const struct ctx *c, json_t *m, struct zsim_config *cfg
 		TRY(get_size(c, "$.machine.kernel_reserve", v, &cfg->kernel_reserve));
 	if (cfg->kernel_reserve >= (cfg->ram - cfg->firmware_reserve) / 2)
 		return bad(c, "$.machine.kernel_reserve", "must be below half of the RAM the kernel sees");
+	if ((v = json_object_get(m, "unmovable_free")))
+		TRY(get_size(c, "$.machine.unmovable_free", v, &cfg->unmovable_free));
+	if (cfg->unmovable_free > (cfg->ram - cfg->firmware_reserve - cfg->kernel_reserve) / 2)
+		return bad(c, "$.machine.unmovable_free", "must be at most half of the RAM free at start");
 	return 0;
 }
 
 static int parse_mm(const struct ctx *c, json_t *m, struct zsim_config *cfg)
 {
 	static const char *const keys[] = { "policy", "swappiness", "page_cluster", "min_free_kbytes",
-		"watermark_scale_factor", "watermarks", "access_time", "minor_fault_time",
+		"watermark_scale_factor", "watermark_boost_factor", "watermarks", "access_time", "minor_fault_time",
 		"reclaim_scan_time", "sample_interval", NULL };
 	json_t *v;
 	uint64_t x;
@@ -208,6 +219,13 @@ static int parse_mm(const struct ctx *c, json_t *m, struct zsim_config *cfg)
 	if ((v = json_object_get(m, "watermark_scale_factor"))) {
 		TRY(get_uint(c, "$.mm.watermark_scale_factor", v, 3000, &x));
 		cfg->watermark_scale_factor = (unsigned)x;
+	}
+	if ((v = json_object_get(m, "watermark_boost_factor"))) {
+		TRY(get_uint(c, "$.mm.watermark_boost_factor", v, 1000000, &x));
+		if (x && !cfg->kp->watermark_boost)
+			return bad(c, "$.mm.watermark_boost_factor", "kernel %s has no watermark boosting (5.0+)",
+				   cfg->kp->name);
+		cfg->watermark_boost_factor = (unsigned)x;
 	}
 	if ((v = json_object_get(m, "watermarks"))) {
 		if (!json_is_boolean(v))
@@ -737,6 +755,7 @@ static int parse_root(const struct ctx *c, json_t *root, struct zsim_config *cfg
 				   json_string_value(v), names);
 		}
 	}
+	cfg->watermark_boost_factor = cfg->kp->watermark_boost ? 15000 : 0;   /* the kernel's default */
 	if ((v = json_object_get(root, "seed")))
 		TRY(get_uint(c, "$.seed", v, INT64_MAX, &cfg->seed));
 	if ((v = json_object_get(root, "duty")))
@@ -1172,12 +1191,14 @@ char *zsim_config_dump(const struct zsim_config *cfg)
 	json_object_set_new(m, "firmware_reserve", json_integer((json_int_t)cfg->firmware_reserve));
 	json_object_set_new(m, "kernel_reserve", json_integer((json_int_t)cfg->kernel_reserve));
 	json_object_set_new(m, "zones", json_string(cfg->one_zone ? "one" : "x86-64"));
+	json_object_set_new(m, "unmovable_free", json_integer((json_int_t)cfg->unmovable_free));
 	json_object_set_new(r, "machine", m);
 	json_object_set_new(mm, "policy", json_string(cfg->policy));
 	json_object_set_new(mm, "swappiness", json_integer(cfg->swappiness));
 	json_object_set_new(mm, "page_cluster", json_integer(cfg->page_cluster));
 	json_object_set_new(mm, "min_free_kbytes", json_integer((json_int_t)cfg->min_free_kbytes));
 	json_object_set_new(mm, "watermark_scale_factor", json_integer(cfg->watermark_scale_factor));
+	json_object_set_new(mm, "watermark_boost_factor", json_integer(cfg->watermark_boost_factor));
 	json_object_set_new(mm, "watermarks", json_boolean(cfg->watermarks));
 	json_object_set_new(mm, "access_time", json_time(cfg->access_ns));
 	json_object_set_new(mm, "minor_fault_time", json_time(cfg->minor_fault_ns));

@@ -37,7 +37,11 @@
  * time, the fault retried once the round's CPU has run, so kswapd and the
  * other processes act between rounds (the kernel's allocation slow path
  * loops the same way; before, all rounds ran at one instant and a single
- * fault could swap out a whole idle process); the zero page for reads of untouched anon memory; swap
+ * fault could swap out a whole idle process); watermark boosting (5.0+): a
+ * fragmentation fallback raises every watermark by a pageblock, up to
+ * watermark_boost_factor / 10000 of high, kswapd reclaims to the boosted high
+ * (balanced already: clean page cache only, no swap) and its balance run
+ * takes off the boost it found when it woke; the zero page for reads of untouched anon memory; swap
  * cache for non-synchronous devices (a clean swapped-in page keeps its slot and
  * is dropped, not rewritten); the retry counter and the reclaimable-pages test
  * that declare OOM; the badness score.
@@ -45,10 +49,10 @@
  * What it drops: zones as separate free lists and NUMA nodes (one pool of
  * free pages; the zones' lowmem protection is kept, see lowmem_protect below;
  * kswapd's aim is the summed high watermark, the kernel's max(high, 32) per
- * zone summed over the node's zones), watermark
- * boosting after fragmentation events (5.0+: seen in the validation guests'
- * zoneinfo, min raised by 500-2000 pages; zsim has no pageblocks to know when),
- * memcgs, compaction and high-order allocations, THP, the 5.8+ cost model of the anon/file split (the older
+ * zone summed over the node's zones), pageblocks and migrate types (one count
+ * of the free pages on the unmovable lists stands for them; its fallbacks
+ * boost the watermarks as the kernel's do, see zsim_mm_fallback; the kernel's
+ * own unmovable allocations, slab and page tables, are not in it), memcgs, compaction and high-order allocations, THP, the 5.8+ cost model of the anon/file split (the older
  * ratio is used), refault detection (workingset shadows), dirty-page throttling,
  * page-table pages as real frames (they count in badness only), oom_score_adj
  * (the traces carry none: 0).  Reclaim frees a page as soon as its swap write
@@ -73,6 +77,8 @@ static uint32_t frame_take(struct zsim_sim *s)
 	/* a frame freed before (most recent first), else the lowest never used */
 	uint32_t f = s->mm.nr_freed_structs ? s->mm.free_structs[--s->mm.nr_freed_structs] : s->mm.next_fresh_frame++;
 	s->mm.nr_free_structs--;
+	if (__builtin_expect(s->mm.nr_free <= s->mm.free_unmovable, 0))
+		zsim_mm_fallback(s, true);   /* the movable lists are empty */
 	s->mm.nr_free--;
 	s->mm.lru_pages++;
 	if (s->mm.nr_free < s->mm.min_free_seen)
@@ -118,9 +124,8 @@ static uint64_t shrink_noio(struct zsim_sim *s, uint64_t want);
  * flusher writing back to zram-blk) min stays free, and below it the
  * allocation reclaims what GFP_NOIO may: clean page cache.
  */
-static int ram_get(void *ctx, unsigned n)
+static int ram_take(struct zsim_sim *s, unsigned n, bool movable)
 {
-	struct zsim_sim *s = ctx;
 	uint64_t floor = s->mm.in_reclaim ? 0 : zsim_mm_wmark(s, s->mm.wmark_min);
 	if (s->mm.nr_free < floor + n && !s->mm.in_reclaim) {
 		s->vm.allocstall++;
@@ -129,6 +134,14 @@ static int ram_get(void *ctx, unsigned n)
 	if (s->mm.nr_free < floor + n) {
 		s->mm.ram_refusals++;
 		return ZSIM_ENOMEM;
+	}
+	if (movable) {
+		while (s->mm.nr_free - s->mm.free_unmovable < n && s->mm.free_unmovable)
+			zsim_mm_fallback(s, true);
+	} else {
+		while (s->mm.free_unmovable < n && s->mm.nr_free > s->mm.free_unmovable)
+			zsim_mm_fallback(s, false);
+		s->mm.free_unmovable -= n;
 	}
 	s->mm.nr_free -= n;
 	s->mm.zspages += n;
@@ -142,6 +155,77 @@ static void ram_put(void *ctx, unsigned n)
 	struct zsim_sim *s = ctx;
 	s->mm.nr_free += n;
 	s->mm.zspages -= n;
+}
+
+/* zsmalloc's and z3fold's pages are movable (page migration), zbud's are not:
+ * two sources that differ in the free lists they take from and give back to */
+static int ram_get(void *ctx, unsigned n)
+{
+	return ram_take(ctx, n, true);
+}
+
+static int ram_get_unmovable(void *ctx, unsigned n)
+{
+	return ram_take(ctx, n, false);
+}
+
+static void ram_put_unmovable(void *ctx, unsigned n)
+{
+	struct zsim_sim *s = ctx;
+	s->mm.free_unmovable += n;
+	ram_put(ctx, n);
+}
+
+/* ---- fragmentation fallbacks and watermark boosting ------------------------- */
+
+static void wake_kswapd(struct zsim_sim *s);
+
+/*
+ * zsim has no pageblocks.  It keeps one number for them: how many of the free
+ * pages sit on the unmovable and reclaimable free lists (mm.free_unmovable;
+ * the others are on the movable lists; at start machine.unmovable_free, which
+ * the validation guests measure in /proc/pagetypeinfo).  An allocation whose
+ * own lists are empty falls back to the others (__rmqueue_fallback):
+ *  - a movable one (a process's page, a zsmalloc or z3fold pool page) takes a
+ *    whole pageblock over: up to PAGEBLOCK free pages move to the movable lists
+ *    (the guests' tracepoint: free chunks of order 8-9, ownership changed);
+ *  - an unmovable one (a zbud pool page) takes one free chunk of
+ *    FALLBACK_CHUNK pages (the guests: orders 5-7, half of them order 6).
+ * Either way the zone's watermarks are boosted (boost_watermark, 5.0+): by a
+ * pageblock, to at most watermark_boost_factor / 10000 of the high watermark
+ * (and at least a pageblock), never on a machine of fewer than four
+ * pageblocks; kswapd is woken.  zsim boosts its one pool (the kernel, the
+ * zone where the fallback happened).  How kswapd works a boost off:
+ * zsim_mm_kswapd_round.
+ */
+#define PAGEBLOCK 512u        /* pageblock_nr_pages: order 9 of 4 KiB pages */
+#define FALLBACK_CHUNK 64u    /* pages an unmovable fallback moves: one order-6 chunk */
+
+void zsim_mm_fallback(struct zsim_sim *s, bool movable)
+{
+	uint64_t movable_free = s->mm.nr_free - s->mm.free_unmovable;
+	if (movable) {
+		uint64_t n = s->mm.free_unmovable < PAGEBLOCK ? s->mm.free_unmovable : PAGEBLOCK;
+		if (!n)
+			return;
+		s->mm.free_unmovable -= n;
+	} else {
+		uint64_t n = movable_free < FALLBACK_CHUNK ? movable_free : FALLBACK_CHUNK;
+		if (!n)
+			return;
+		s->mm.free_unmovable += n;
+	}
+	s->mm.fallbacks++;
+	uint64_t managed = s->mm.nr_frames - s->mm.reserve_pages;
+	if (!s->cfg.watermark_boost_factor || 4ull * PAGEBLOCK > managed || !s->mm.wmark_high)
+		return;
+	uint64_t max = s->mm.wmark_high * s->cfg.watermark_boost_factor / 10000;
+	if (max < PAGEBLOCK)
+		max = PAGEBLOCK;
+	s->mm.boost = s->mm.boost + PAGEBLOCK < max ? s->mm.boost + PAGEBLOCK : max;
+	if (s->mm.boost > s->mm.boost_max)
+		s->mm.boost_max = s->mm.boost;
+	wake_kswapd(s);
 }
 
 /* ---- watermarks ------------------------------------------------------------ */
@@ -267,6 +351,12 @@ int zsim_mm_init(struct zsim_sim *s, char *err, size_t errlen)
 	s->mm.ram_source.get = ram_get;
 	s->mm.ram_source.put = ram_put;
 	s->mm.ram_source.ctx = s;
+	s->mm.ram_source_unmovable.get = ram_get_unmovable;
+	s->mm.ram_source_unmovable.put = ram_put_unmovable;
+	s->mm.ram_source_unmovable.ctx = s;
+	s->mm.free_unmovable = c->unmovable_free / ZSIM_PAGE_SIZE;
+	if (s->mm.free_unmovable > s->mm.nr_free)
+		s->mm.free_unmovable = s->mm.nr_free;
 	s->mm.kswapd_timer = zsim_timer_add(s, ZSIM_TIMER_IDLE, ZSIM_TIMER_KEEPS_RUNNING, kswapd, NULL);
 	return 0;
 }
@@ -359,7 +449,7 @@ static void scan_counts(struct zsim_sim *s, int priority, uint64_t nr[2])
 		return;
 	}
 	/* file pages "tiny" (file + free <= high): anon only (SCAN_ANON), checked first */
-	if (file + s->mm.nr_free <= s->mm.wmark_high || priority == 0) {
+	if (file + s->mm.nr_free <= s->mm.wmark_high + s->mm.boost || priority == 0) {
 		nr[0] = priority == 0 ? scan_a : anon >> priority ? scan_a : anon;
 		nr[1] = priority == 0 ? scan_f : 0;
 		return;
@@ -490,15 +580,45 @@ static uint64_t shrink_noio(struct zsim_sim *s, uint64_t want)
  * (aim not met or still below high, and not given up after
  * KSWAPD_MAX_FAILURES rounds without progress).
  */
+/* The end of a balance_pgdat: the boost kswapd found when it woke is taken
+ * off (one added since stays until the next) */
+static void kswapd_done(struct zsim_sim *s)
+{
+	s->mm.boost -= s->mm.boost < s->mm.boost_at_wake ? s->mm.boost : s->mm.boost_at_wake;
+	s->mm.boost_at_wake = 0;
+	s->mm.boost_reclaim_left = 0;
+	s->mm.kswapd_aim_left = 0;
+}
+
 uint64_t zsim_mm_kswapd_round(struct zsim_sim *s, bool *again)
 {
 	uint64_t cpu = 0;
 	if (!s->mm.kswapd_aim_left) {   /* between two kswapd_shrink_node calls */
 		if (s->mm.nr_free >= zsim_mm_wmark(s, s->mm.wmark_high)) {
+			/* balanced (boost and all): a boost kswapd woke to is reclaimed
+			 * without swap or writes, clean page cache only, until its pages
+			 * are freed or a round frees nothing */
+			if (s->mm.boost_reclaim_left) {
+				uint64_t want = s->mm.boost_reclaim_left < SWAP_CLUSTER_MAX ? s->mm.boost_reclaim_left
+											   : SWAP_CLUSTER_MAX;
+				s->mm.reclaim_noio = true;
+				uint64_t freed = shrink(s, want, true, &cpu);
+				s->mm.reclaim_noio = false;
+				s->mm.boost_reclaim_left -= freed < want ? freed : want;
+				*again = freed && s->mm.boost_reclaim_left;
+				if (!*again)
+					kswapd_done(s);
+				return cpu ? cpu : s->cfg.reclaim_scan_ns;
+			}
 			*again = false;
+			kswapd_done(s);
 			return 0;
 		}
-		s->mm.kswapd_aim_left = s->mm.wmark_high > SWAP_CLUSTER_MAX ? s->mm.wmark_high : SWAP_CLUSTER_MAX;
+		/* below high: the boost's own reclaim is dropped and kswapd reclaims as
+		 * usual, toward the boosted high watermark */
+		s->mm.boost_reclaim_left = 0;
+		uint64_t aim = s->mm.wmark_high + s->mm.boost;
+		s->mm.kswapd_aim_left = aim > SWAP_CLUSTER_MAX ? aim : SWAP_CLUSTER_MAX;
 	}
 	uint64_t freed = shrink(s, SWAP_CLUSTER_MAX, true, &cpu);
 	s->mm.kswapd_aim_left -= freed < s->mm.kswapd_aim_left ? freed : s->mm.kswapd_aim_left;
@@ -511,7 +631,7 @@ uint64_t zsim_mm_kswapd_round(struct zsim_sim *s, bool *again)
 	*again = (s->mm.kswapd_aim_left || s->mm.nr_free < zsim_mm_wmark(s, s->mm.wmark_high)) &&
 		 s->mm.kswapd_failures < KSWAPD_MAX_FAILURES;
 	if (!*again)
-		s->mm.kswapd_aim_left = 0;
+		kswapd_done(s);
 	return cpu ? cpu : s->cfg.reclaim_scan_ns;
 }
 
@@ -628,8 +748,6 @@ static uint32_t oom_kill(struct zsim_sim *s, struct zsim_proc *trigger)
 
 /* ---- allocation ---------------------------------------------------------------- */
 
-static void wake_kswapd(struct zsim_sim *s);
-
 /*
  * A frame for a page of process p (NULL: the kernel itself).  Fast path above
  * low; between low and min, kswapd is woken and the page is taken; below min,
@@ -734,8 +852,11 @@ static void wake_kswapd(struct zsim_sim *s)
 {
 	/* a kswapd that gave up (MAX_RECLAIM_RETRIES rounds without progress) stays
 	 * asleep until some reclaim makes progress again */
-	if (!zsim_timer_busy(s, s->mm.kswapd_timer) && s->cfg.watermarks && s->mm.kswapd_failures < KSWAPD_MAX_FAILURES)
+	if (!zsim_timer_busy(s, s->mm.kswapd_timer) && s->cfg.watermarks && s->mm.kswapd_failures < KSWAPD_MAX_FAILURES) {
+		/* a new balance_pgdat: it will take off the boost it finds */
+		s->mm.boost_at_wake = s->mm.boost_reclaim_left = s->mm.boost;
 		zsim_timer_kick(s, s->mm.kswapd_timer, s->clk.now);
+	}
 }
 
 /* ---- faults ------------------------------------------------------------------- */
@@ -938,6 +1059,11 @@ int zsim_mm_check(const struct zsim_sim *s, char *msg, size_t len)
 			 "%llu + reserve %llu != %u", (unsigned long long)s->mm.nr_free,
 			 (unsigned long long)s->mm.lru_pages, (unsigned long long)lru,
 			 (unsigned long long)s->mm.zspages, (unsigned long long)s->mm.reserve_pages, s->mm.nr_frames);
+		return ZSIM_ECORRUPT;
+	}
+	if (s->mm.free_unmovable > s->mm.nr_free) {
+		snprintf(msg, len, "mm: %llu free pages on the unmovable lists, %llu free in all",
+			 (unsigned long long)s->mm.free_unmovable, (unsigned long long)s->mm.nr_free);
 		return ZSIM_ECORRUPT;
 	}
 	uint64_t on_lists = s->mm.policy->size(s->mm.policy_priv, 0) + s->mm.policy->size(s->mm.policy_priv, 1);

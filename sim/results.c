@@ -14,7 +14,8 @@
 
 static const char *const ts_header =
 	"time_ns,free_pages,anon_pages,file_pages,zspages,swap_used_pages,dirty_pages,"
-	"pswpin,pswpout,pgmajfault,pgsteal_kswapd,pgsteal_direct,allocstall,oom_kill,live_processes\n";
+	"pswpin,pswpout,pgmajfault,pgsteal_kswapd,pgsteal_direct,allocstall,oom_kill,live_processes,"
+	"watermark_boost_pages\n";
 
 /* With zswap, four more columns: its pool and vmstat's zswpout, zswpin, zswpwb. */
 static const char *const ts_zswap_header = ",zswap_pool_pages,zswpout,zswpin,zswpwb";
@@ -54,7 +55,7 @@ void zsim_sample(struct zsim_sim *s)
 	}
 	s->out.samples++;
 	uint64_t swap_used = zsim_swap_total_pages(s) - zsim_swap_free_pages(s);
-	fprintf(s->out.ts_out, "%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%u",
+	fprintf(s->out.ts_out, "%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%u,%llu",
 		(unsigned long long)s->clk.now, (unsigned long long)s->mm.nr_free,
 		(unsigned long long)s->mm.policy->size(s->mm.policy_priv, ZSIM_LRU_ANON),
 		(unsigned long long)s->mm.policy->size(s->mm.policy_priv, ZSIM_LRU_FILE),
@@ -62,7 +63,8 @@ void zsim_sample(struct zsim_sim *s)
 		(unsigned long long)s->pc.nr_dirty, (unsigned long long)s->vm.pswpin,
 		(unsigned long long)s->vm.pswpout, (unsigned long long)s->vm.pgmajfault,
 		(unsigned long long)s->vm.pgsteal_kswapd, (unsigned long long)s->vm.pgsteal_direct,
-		(unsigned long long)s->vm.allocstall, (unsigned long long)s->vm.oom_kill, s->pr.live_procs);
+		(unsigned long long)s->vm.allocstall, (unsigned long long)s->vm.oom_kill, s->pr.live_procs,
+		(unsigned long long)s->mm.boost);
 	if (s->sw.zswap) {
 		uint64_t pool = 0;
 		zsim_tier_control(s->sw.zswap, ZSIM_TCTL_RAM_PAGES, &pool);
@@ -256,6 +258,9 @@ json_t *zsim_summary(const struct zsim_sim *s, const struct zsim_run_info *ri)
 	json_object_set_new(m, "watermark_low", JI(s->mm.wmark_low));
 	json_object_set_new(m, "watermark_high", JI(s->mm.wmark_high));
 	json_object_set_new(m, "lowmem_protect_pages", JI(s->mm.lowmem_protect));
+	json_object_set_new(m, "watermark_boost_pages", JI(s->mm.boost));
+	json_object_set_new(m, "watermark_boost_max", JI(s->mm.boost_max));
+	json_object_set_new(m, "fallbacks", JI(s->mm.fallbacks));
 	json_object_set_new(m, "kswapd_cpu_ns", JI(s->mm.kswapd_cpu_ns));
 	json_object_set_new(m, "free_pages", JI(s->mm.nr_free));
 	json_object_set_new(m, "free_pages_lowest", JI(s->mm.min_free_seen));

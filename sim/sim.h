@@ -345,6 +345,11 @@ struct zsim_mm {
 	uint64_t reserve_pages, zspages, lru_pages;
 	uint64_t wmark_min, wmark_low, wmark_high, min_free_kbytes;   /* sums over the zones */
 	uint64_t lowmem_protect;   /* pages of the lower zones user allocations may not take */
+	uint64_t free_unmovable;   /* free pages on the unmovable/reclaimable lists (mm.c fallbacks) */
+	uint64_t boost;            /* the watermark boost, pages (boost_watermark) */
+	uint64_t boost_at_wake;    /* the boost when kswapd woke: its balance_pgdat takes it off */
+	uint64_t boost_reclaim_left; /* pages of it kswapd still reclaims without swap (balanced) */
+	uint64_t boost_max, fallbacks;   /* the highest boost; fragmentation fallbacks */
 	uint64_t kswapd_cpu_ns;    /* CPU kswapd's rounds took */
 	uint64_t min_free_seen;    /* lowest nr_free so far */
 	const struct zsim_reclaim_ops *policy;
@@ -354,7 +359,8 @@ struct zsim_mm {
 	unsigned kswapd_failures;
 	uint64_t kswapd_aim_left;  /* pages kswapd's current kswapd_shrink_node still aims to free */
 	uint32_t *victims;         /* scratch for reclaim */
-	struct zsim_frame_source ram_source;  /* what in-RAM tiers take frames from */
+	struct zsim_frame_source ram_source;  /* what in-RAM tiers take frames from (movable pages) */
+	struct zsim_frame_source ram_source_unmovable;   /* the same, unmovable (zbud's pages) */
 	bool in_reclaim;           /* PF_MEMALLOC: allocations may go below min */
 	bool reclaim_noio;         /* a GFP_NOIO reclaim: clean page cache only, no swap, no writes */
 	uint64_t ram_refusals;     /* kernel frame requests refused for want of free RAM */
@@ -489,12 +495,13 @@ void zsim_psi_free(struct zsim_psi *psi);
 /* results.c: register the timeseries sampler (every mm.sample_interval from time 0). */
 void zsim_results_init(struct zsim_sim *s);
 
-/* A watermark as an allocation tests it: the lower zones' lowmem protection
- * on top (mm.c lowmem_protect; the kernel's zone_watermark_ok adds the
- * zone's lowmem_reserve the same way). */
+/* A watermark as an allocation tests it: raised by the watermark boost (mm.c
+ * zsim_mm_fallback; the kernel's wmark_pages adds zone->watermark_boost), and
+ * the lower zones' lowmem protection on top (mm.c lowmem_protect; the
+ * kernel's zone_watermark_ok adds the zone's lowmem_reserve the same way). */
 static inline uint64_t zsim_mm_wmark(const struct zsim_sim *s, uint64_t mark)
 {
-	return mark + s->mm.lowmem_protect;
+	return mark + s->mm.boost + s->mm.lowmem_protect;
 }
 
 /* mm.c */
@@ -530,6 +537,10 @@ uint32_t zsim_mm_alloc_frame_round(struct zsim_sim *s, struct zsim_proc *p);
 void zsim_mm_lru_add(struct zsim_sim *s, uint32_t f);
 void zsim_mm_free_frame(struct zsim_sim *s, uint32_t f);
 uint64_t zsim_mm_kswapd_round(struct zsim_sim *s, bool *again);
+/* An allocation found its own free lists empty (movable: a process's or a
+ * movable pool's page; else an unmovable one): pages change lists, and the
+ * watermarks are boosted (mm.c) */
+void zsim_mm_fallback(struct zsim_sim *s, bool movable);
 int zsim_mm_check(const struct zsim_sim *s, char *msg, size_t len);
 
 /* devices.c: a tier per configured device (s->dev.devtier) */

@@ -154,6 +154,7 @@ static int zswap_init(struct zsim_sim *s, char *err, size_t errlen)
 	struct zsim_tier_params tp = {
 		.kp = s->cfg.kp,
 		.frames = &s->mm.ram_source,
+		.frames_unmovable = &s->mm.ram_source_unmovable,
 		.capacity_pages = zsim_swap_total_pages(s),
 		.cfg = zc->tcfg.b,
 		.codec_compress_ns = s->cfg.codec_compress_ns,

@@ -595,7 +595,9 @@ static int zswap_init(void *priv, const struct zsim_tier_params *p, char *err, s
 		return rc;
 	}
 	z->codec_bounded = strncmp(zsim_codec_ops_of(z->codec)->name, "lzo", 3) != 0;
-	struct zsim_alloc_params ap = { .kp = kp, .frames = p->frames };
+	const struct zsim_allocator_ops *aops = zsim_allocator_find(z->cfg.zpool);
+	struct zsim_alloc_params ap = { .kp = kp, .frames = aops && aops->unmovable && p->frames_unmovable
+								  ? p->frames_unmovable : p->frames };
 	rc = zsim_allocator_new(z->cfg.zpool, &ap, &z->pool);
 	if (rc < 0) {
 		snprintf(err, errlen, "zswap zpool '%s' in kernel %s: %s", z->cfg.zpool, kp->name, zsim_strerror(rc));

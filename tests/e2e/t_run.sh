@@ -54,10 +54,10 @@ check "basic: watermark_low 640" is "$S" memory.watermark_low 640
 check "basic: watermark_high 768" is "$S" memory.watermark_high 768
 check "basic: no swap devices" grep -q '^ "swap": \[\],' "$S"
 check "basic: no fault latencies" is "$S" major_fault_latency_ns.count 0
-check "basic: timeseries header" sh -c "head -1 '$T/r1/timeseries.csv' | grep -q '^time_ns,free_pages,.*,pgmajfault,.*,oom_kill,live_processes$'"
+check "basic: timeseries header" sh -c "head -1 '$T/r1/timeseries.csv' | grep -q '^time_ns,free_pages,.*,pgmajfault,.*,oom_kill,live_processes,watermark_boost_pages$'"
 check "basic: timeseries has rows" [ "$(wc -l < "$T/r1/timeseries.csv")" -ge 3 ]
 check "basic: timeseries last row: all pages free, no process" sh -c "tail -1 '$T/r1/timeseries.csv' | grep -q '^1000000,65536,0,'"
-check "basic: timeseries rows have 15 fields" sh -c "awk -F, 'NF != 15 { exit 1 }' '$T/r1/timeseries.csv'"
+check "basic: timeseries rows have 16 fields" sh -c "awk -F, 'NF != 16 { exit 1 }' '$T/r1/timeseries.csv'"
 check "basic: no events" [ ! -s "$T/r1/events.jsonl" ]
 check "basic: perf.json has wall_s" grep -q '"wall_s":' "$T/r1/perf.json"
 check "basic: human summary says OOM none" grep -q '^  OOM: none' "$T/r1.out"

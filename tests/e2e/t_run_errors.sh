@@ -88,6 +88,10 @@ bad_config "reclaim_scan_time without a unit" "\\$\.mm\.reclaim_scan_time: expec
 	'{"machine":{"ram":"64M"},"mm":{"reclaim_scan_time":100}}'
 bad_config "unknown zone layout" "\\$\.machine\.zones: unknown zone layout 'arm' \\(known: x86-64, one\\)" \
 	'{"machine":{"ram":"64M","zones":"arm"}}'
+bad_config "watermark boosting on a kernel without it" "\\$\.mm\.watermark_boost_factor: kernel 4\.19 has no watermark boosting \\(5\.0\+\\)" \
+	'{"kernel":"4.19","machine":{"ram":"64M"},"mm":{"watermark_boost_factor":15000}}'
+bad_config "unmovable free memory over half of what is free" "\\$\.machine\.unmovable_free: must be at most half of the RAM free at start" \
+	'{"machine":{"ram":"64M","unmovable_free":"40M"}}'
 bad_config "RAM larger than modelled" "\\$\.machine\.ram: RAM above 4T is not modelled" \
 	'{"machine":{"ram":"8T"}}'
 bad_config "a size past 64P" "\\$\.machine\.ram: too large \(at most 64P\)" \

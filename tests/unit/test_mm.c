@@ -1842,6 +1842,190 @@ START_TEST(test_direct_reclaim_round_then_retry)
 }
 END_TEST
 
+/* ---- fragmentation fallbacks and watermark boosting ------------------------------ */
+
+/*
+ * Fallbacks and the boost, by hand (mm.c zsim_mm_fallback).  16 MiB, 6.18:
+ * min 128, low 160, high 192 (the file header); machine.unmovable_free 1M:
+ * 256 free pages on the unmovable lists at start, the other 3840 movable;
+ * watermark_boost_factor 30000: the cap is 192 x 3 = 576 pages (over a
+ * pageblock).  Frames are taken as reclaim may (no watermark test):
+ *  1. 100 unmovable pages: from the 256, none moves: 156 left, no fallback;
+ *  2. 3840 movable pages: exactly the movable lists: no fallback; free 156,
+ *     all of them unmovable;
+ *  3. one movable page: its lists are empty: a fallback takes a pageblock
+ *     over, min(512, 156) = 156 pages move: unmovable 0, free 155; boost 512;
+ *  4. one unmovable page: a fallback moves one chunk of 64 movable pages:
+ *     unmovable 63, free 154; boost min(512 + 512, 576) = 576;
+ *  5. 10 unmovable pages freed: unmovable 73, free 164.
+ * Every watermark an allocation tests is 576 higher now: min 704.
+ */
+START_TEST(test_fallbacks_boost_watermarks)
+{
+	struct run r;
+	run_init(&r, "{\"kernel\":\"6.18\",\"machine\":{\"ram\":\"16M\",\"unmovable_free\":\"1M\"},"
+		     "\"mm\":{\"watermark_boost_factor\":30000}}");
+	struct zsim_sim *s = &r.s;
+	const struct zsim_frame_source *mov = &s->mm.ram_source, *unmov = &s->mm.ram_source_unmovable;
+	ck_assert_uint_eq(s->mm.nr_free, 4096);
+	ck_assert_uint_eq(s->mm.free_unmovable, 256);
+	s->mm.in_reclaim = true;
+	ck_assert_int_eq(unmov->get(unmov->ctx, 100), 0);
+	ck_assert_uint_eq(s->mm.free_unmovable, 156);
+	ck_assert_int_eq(mov->get(mov->ctx, 3840), 0);
+	ck_assert_uint_eq(s->mm.nr_free, 156);
+	ck_assert_uint_eq(s->mm.fallbacks, 0);
+	ck_assert_uint_eq(s->mm.boost, 0);
+	ck_assert_int_eq(mov->get(mov->ctx, 1), 0);
+	ck_assert_uint_eq(s->mm.fallbacks, 1);
+	ck_assert_uint_eq(s->mm.free_unmovable, 0);
+	ck_assert_uint_eq(s->mm.nr_free, 155);
+	ck_assert_uint_eq(s->mm.boost, 512);
+	ck_assert_int_eq(unmov->get(unmov->ctx, 1), 0);
+	ck_assert_uint_eq(s->mm.fallbacks, 2);
+	ck_assert_uint_eq(s->mm.free_unmovable, 63);
+	ck_assert_uint_eq(s->mm.nr_free, 154);
+	ck_assert_uint_eq(s->mm.boost, 576);
+	ck_assert_uint_eq(s->mm.boost_max, 576);
+	unmov->put(unmov->ctx, 10);
+	ck_assert_uint_eq(s->mm.free_unmovable, 73);
+	ck_assert_uint_eq(s->mm.nr_free, 164);
+	s->mm.in_reclaim = false;
+	ck_assert_uint_eq(zsim_mm_wmark(s, s->mm.wmark_min), 704);
+	mm_ok(s);
+	run_free(&r);
+
+	/* no boost where the profile has none (4.19), with the factor 0, or on a
+	 * machine of fewer than four pageblocks (the fallback itself happens) */
+	static const char *const none[] = {
+		"{\"kernel\":\"4.19\",\"machine\":{\"ram\":\"16M\",\"unmovable_free\":\"1M\"}}",
+		"{\"kernel\":\"6.1\",\"machine\":{\"ram\":\"16M\",\"unmovable_free\":\"1M\"},"
+		"\"mm\":{\"watermark_boost_factor\":0}}",
+		"{\"kernel\":\"6.1\",\"machine\":{\"ram\":\"16M\",\"firmware_reserve\":\"7M\",\"kernel_reserve\":\"4M\",\"unmovable_free\":\"1M\"}}",
+	};
+	for (size_t i = 0; i < ZSIM_ARRAY_SIZE(none); i++) {
+		run_init(&r, none[i]);
+		s = &r.s;
+		s->mm.in_reclaim = true;
+		uint64_t movable = s->mm.nr_free - s->mm.free_unmovable;
+		ck_assert_int_eq(s->mm.ram_source.get(s->mm.ram_source.ctx, (unsigned)movable + 1), 0);
+		ck_assert_msg(s->mm.fallbacks == 1 && s->mm.boost == 0, "%s: fallbacks %llu boost %llu", none[i],
+			      (unsigned long long)s->mm.fallbacks, (unsigned long long)s->mm.boost);
+		mm_ok(s);
+		run_free(&r);
+	}
+	/* the kernel's default factor where it boosts, 0 where it cannot */
+	run_init(&r, "{\"kernel\":\"6.1\",\"machine\":{\"ram\":\"16M\"}}");
+	ck_assert_uint_eq(r.s.cfg.watermark_boost_factor, 15000);
+	run_free(&r);
+	run_init(&r, "{\"kernel\":\"4.19\",\"machine\":{\"ram\":\"16M\"}}");
+	ck_assert_uint_eq(r.s.cfg.watermark_boost_factor, 0);
+	run_free(&r);
+}
+END_TEST
+
+/*
+ * kswapd and a boost (zsim_mm_kswapd_round; 6.1's balance_pgdat).  16 MiB,
+ * 6.18, high 192; factor 30000: cap 576.  "app" wrote 3000 pages; its accessed
+ * bits are cleared and frames taken until 300 are free: over high, so without
+ * a boost kswapd has nothing to do.
+ *  - A fallback boosts by 512 and wakes kswapd, which notes the 512 it found.
+ *    Balanced now means free >= 192 + 512 = 704: kswapd's aim is 704 pages per
+ *    call and it reclaims (swapping) until it has freed them and free is over
+ *    704.  While it runs, a second fallback raises the boost to 576.  When it
+ *    is done, the 512 it found are taken off: 64 stay, until the next time.
+ *  - Woken again with free over 192 + 64: balanced, so the boost's reclaim
+ *    takes clean page cache only, without swap or writes: there is none, the
+ *    round frees nothing, and the 64 are taken off.
+ */
+START_TEST(test_kswapd_boost_target)
+{
+	struct run r;
+	run_ram16_writer(&r, ",\"mm\":{\"watermark_boost_factor\":30000}", "app", 3000);
+	struct zsim_sim *s = &r.s;
+	for (uint32_t f = 0; f < s->mm.nr_frames; f++)
+		s->mm.frames[f].pflags &= (uint8_t)~(ZSIM_PG_REFERENCED | ZSIM_PG_REFERENCED2);
+	ck_assert_int_eq(s->mm.ram_source.get(s->mm.ram_source.ctx, (unsigned)(s->mm.nr_free - 300)), 0);
+	ck_assert_uint_eq(s->mm.nr_free, 300);
+	bool again = true;
+	zsim_mm_kswapd_round(s, &again);   /* no boost: balanced, nothing to do */
+	ck_assert(!again);
+	ck_assert_uint_eq(s->vm.pgsteal_kswapd, 0);
+
+	ck_assert(!zsim_timer_busy(s, s->mm.kswapd_timer));
+	zsim_mm_fallback(s, false);   /* 64 movable pages to the unmovable lists: no change in free */
+	ck_assert_uint_eq(s->mm.boost, 512);
+	ck_assert_uint_eq(s->mm.boost_at_wake, 512);
+	ck_assert(zsim_timer_busy(s, s->mm.kswapd_timer));
+	unsigned rounds = 0;
+	uint64_t pswpout0 = s->vm.pswpout;
+	do {
+		zsim_mm_kswapd_round(s, &again);
+		if (++rounds == 3) {
+			zsim_mm_fallback(s, false);
+			ck_assert_uint_eq(s->mm.boost, 576);
+		}
+	} while (again && rounds < 200);
+	ck_assert(!again);
+	ck_assert_uint_gt(rounds, 3);
+	ck_assert_uint_ge(s->vm.pgsteal_kswapd, 704);
+	ck_assert_uint_ge(s->mm.nr_free, 192 + 576);
+	ck_assert_uint_eq(s->vm.pswpout - pswpout0, s->vm.pgsteal_kswapd);
+	ck_assert_uint_eq(s->mm.boost, 64);
+	mm_ok(s);
+
+	/* balanced with a boost: page cache only; none here */
+	uint64_t stolen = s->vm.pgsteal_kswapd, pswpout = s->vm.pswpout;
+	s->mm.boost_at_wake = s->mm.boost_reclaim_left = s->mm.boost;   /* as wake_kswapd does */
+	zsim_mm_kswapd_round(s, &again);
+	ck_assert(!again);
+	ck_assert_uint_eq(s->vm.pgsteal_kswapd, stolen);
+	ck_assert_uint_eq(s->vm.pswpout, pswpout);
+	ck_assert_uint_eq(s->mm.boost, 0);
+	mm_ok(s);
+	run_free(&r);
+}
+END_TEST
+
+/*
+ * zbud's pages are unmovable (zswap allocates them without __GFP_MOVABLE),
+ * zsmalloc's movable: on a machine whose unmovable lists start empty, only
+ * the zbud pool's growth falls back, a chunk of 64 pages per fallback, and
+ * boosts.  16 MiB 6.1, zswap (lzo) on a 64 MiB device, 6000 text pages.
+ */
+START_TEST(test_zbud_pages_unmovable)
+{
+	static const char *const pools[] = { "zbud", "zsmalloc" };
+	for (size_t i = 0; i < ZSIM_ARRAY_SIZE(pools); i++) {
+		char json[400];
+		snprintf(json, sizeof(json),
+			 "{\"kernel\":\"6.1\",\"machine\":{\"ram\":\"16M\"},"
+			 "\"devices\":{\"sw\":{\"type\":\"nvram\",\"size\":\"64M\"}},"
+			 "\"swap\":[{\"device\":\"sw\"}],\"zswap\":{\"enabled\":true,\"zpool\":\"%s\"}}", pools[i]);
+		struct run r;
+		run_init(&r, json);
+		trace_begin(&r, NULL);
+		t_create(&r, 1, 0, "app");
+		t_writes(&r, 1, 0, 6000, ZSIM_CONTENT_TEXT, 1);
+		run_go(&r);
+		struct zsim_sim *s = &r.s;
+		uint64_t pool = 0;
+		ck_assert_int_eq(zsim_tier_control(s->sw.zswap, ZSIM_TCTL_RAM_PAGES, &pool), 0);
+		ck_assert_uint_gt(pool, 64);
+		if (i == 0) {
+			/* every pool page came off the unmovable lists, refilled 64 at a time */
+			ck_assert_uint_ge(s->mm.fallbacks, pool / 64);
+			ck_assert_uint_gt(s->mm.boost_max, 0);
+		} else {
+			ck_assert_uint_eq(s->mm.fallbacks, 0);
+			ck_assert_uint_eq(s->mm.boost_max, 0);
+		}
+		mm_ok(s);
+		run_free(&r);
+	}
+}
+END_TEST
+
 Suite *suite_mm(void);
 Suite *suite_mm(void)
 {
@@ -1859,6 +2043,9 @@ Suite *suite_mm(void)
 	tcase_add_test(tc, test_swap_readahead);
 	tcase_add_test(tc, test_swap_readahead_zswap);
 	tcase_add_test(tc, test_kswapd_aims_at_high);
+	tcase_add_test(tc, test_fallbacks_boost_watermarks);
+	tcase_add_test(tc, test_kswapd_boost_target);
+	tcase_add_test(tc, test_zbud_pages_unmovable);
 	tcase_add_test(tc, test_tmpfs_limit);
 	tcase_add_test(tc, test_zram_store_fails_without_free_frame);
 	tcase_add_test(tc, test_zram_write_refused_at_mem_limit);

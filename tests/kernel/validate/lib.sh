@@ -70,3 +70,18 @@ EOS
 		(if $rh + $wh > 0 then $r * $rh / ($rh + $wh) + $w * $wh / ($rh + $wh) else $r end) as $a |
 		{access_time: "\($a | round)ns", minor_fault_time: "\(mean("minor_fault_time") | round)ns"}' $cals
 }
+
+# Free memory on the unmovable, reclaimable and high-atomic free lists, in
+# bytes, from /proc/pagetypeinfo as each boot saw it before the workload (the
+# files in one argument; their mean, rounded down to a page): zsim's
+# machine.unmovable_free, where its fragmentation fallbacks start.
+unmovable_free() {
+	# shellcheck disable=SC2086
+	awk '/^Node .*type/ && ($6 == "Unmovable" || $6 == "Reclaimable" || $6 == "HighAtomic") {
+		for (i = 7; i <= NF; i++) pages[FILENAME] += $i * 2 ^ (i - 7)
+	} END {
+		n = 0; s = 0
+		for (f in pages) { n++; s += pages[f] }
+		if (n) printf "%d\n", int(s / n) * 4096
+	}' $1
+}

@@ -156,12 +156,16 @@ EOS
 	done
 	# shellcheck disable=SC2046
 	mmc=$(mm_costs "$cals" $(ls "$D"/ir/traces/* | sort))
+	# the free pages outside the movable lists, where fragmentation fallbacks start
+	ptis=""
+	for b in "$D"/boot[0-9]*/r; do [ ! -f "$b/pagetypeinfo-start.txt" ] || ptis="$ptis $b/pagetypeinfo-start.txt"; done
+	uf=$(unmovable_free "$ptis"); uf=${uf:-0}
 	jq -n --arg desc "validation guest '$name' as measured in boot 1 (workload costs: every boot) ($DESC)" \
 		--argjson ram "$ram" --argjson fw $((ram - memtotal)) --argjson used "$used" \
-		--argjson swappiness "$SWAPPINESS" --argjson mfk "$mfk" --argjson mmc "$mmc" \
+		--argjson swappiness "$SWAPPINESS" --argjson mfk "$mfk" --argjson mmc "$mmc" --argjson uf "$uf" \
 		--argjson devs "$devs" --argjson swaps "$swaps" --slurpfile cal "$D/boot1/r/calibrate.json" \
 		'{comment: $desc, kernel: "6.1",
-		  machine: {ram: $ram, cpus: 1, firmware_reserve: $fw, kernel_reserve: $used},
+		  machine: {ram: $ram, cpus: 1, firmware_reserve: $fw, kernel_reserve: $used, unmovable_free: $uf},
 		  mm: ({swappiness: $swappiness, min_free_kbytes: $mfk, sample_interval: "100ms"} + $mmc),
 		  devices: $devs, swap: $swaps, codec_time: $cal[0]}' > "$D/zsim.json"
 	if [ -n "$ZSWAP" ]; then   # COMPRESSOR:ZPOOL:MAX_POOL_PERCENT

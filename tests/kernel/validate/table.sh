@@ -24,6 +24,14 @@ val() { # FILE KEY
 	zswap_written_back) jq -r '.devices.zswap.written_back_pages // .zswap.written_back_pages // 0' "$1" ;;
 	zswap_reject_poor) jq -r '.devices.zswap.reject_compress_poor // .zswap.reject_compress_poor // 0' "$1" ;;
 	free_lowest_mib) jq -r '(.memory.free_pages_lowest * 4096 / 1048576 * 10 | floor) / 10' "$1" ;;
+	boost_max_pages) jq -r '.memory.watermark_boost_max // 0' "$1" ;;
+	# fragmentation fallbacks: zsim counts its own; the kernel's are the
+	# mm_page_alloc_extfrag events the guest's init counted (extfrag.txt)
+	fallbacks) if jq -e '.source == "kernel"' "$1" > /dev/null; then
+			f=$(dirname "$(dirname "$1")")/extfrag.txt
+			if [ -f "$f" ]; then awk '/^entries:/ { e = $2 } /^overrun:/ { o = $2 } END { print e + o }' "$f"
+			else echo 0; fi
+		else jq -r '.memory.fallbacks // 0' "$1"; fi ;;
 	kswapd_cpu_s) jq -r '((.play.kswapd_cpu_ns // .memory.kswapd_cpu_ns // 0) / 1e7 | floor) / 100' "$1" ;;
 	*) jq -r ".vmstat.$2" "$1" ;;
 	esac
@@ -48,7 +56,7 @@ for name in "$@"; do
 	line="| OOM victims |"
 	for b in $boots; do line="$line $(victims "$b/r/play/events.jsonl") |"; done
 	echo "$line | $(victims "$D/zsim/events.jsonl") | |"
-	for key in pswpout pswpin pgmajfault pgsteal_kswapd pgsteal_direct direct_share allocstall kswapd_cpu_s $store free_lowest_mib runtime_s; do
+	for key in pswpout pswpin pgmajfault pgsteal_kswapd pgsteal_direct direct_share allocstall kswapd_cpu_s $store fallbacks boost_max_pages free_lowest_mib runtime_s; do
 		line="| $key |"
 		vals=""
 		for b in $boots; do
