@@ -1255,7 +1255,8 @@ static json_t *summary(struct play *pl, char **traces, unsigned ntr, const struc
 	json_object_set_new(r, "outcome", oc);
 
 	static const char *const keys[] = { "pgfault", "pgmajfault", "pswpin", "pswpout", "pgpgin", "pgpgout",
-					    "pgscan_kswapd", "pgscan_direct", "pgsteal_kswapd", "pgsteal_direct" };
+					    "pgscan_kswapd", "pgscan_direct", "pgsteal_kswapd", "pgsteal_direct",
+					    "swap_ra", "swap_ra_hit", "workingset_refault_anon", "zswpin", "zswpout" };
 	json_t *vm = json_object();
 	for (size_t i = 0; i < ZSIM_ARRAY_SIZE(keys); i++)
 		json_object_set_new(vm, keys[i], JI(delta(k0, k1, keys[i])));
