@@ -86,6 +86,7 @@ struct slot {
 
 struct shared {
 	_Atomic uint32_t nslots, live, groups_done, failed;
+	_Atomic uint32_t unlocked;   /* the sampler or a controller could not lock its memory */
 	_Atomic uint64_t content_ns, absorbed_ns;   /* see struct worker's debt_ns */
 	uint64_t t0_ns;
 	struct slot slots[MAX_SLOTS];
@@ -163,6 +164,21 @@ static void set_oom_score_adj(const char *v)
 		(void)w;
 		close(fd);
 	}
+}
+
+/*
+ * The sampler and the controllers keep their own pages in RAM (mlockall, now
+ * and for what they map later, each page as it is first touched: a mapping
+ * reserved but never used costs nothing): the player is the instrument, not the
+ * workload, and its pages swapped out and faulted back every sample would
+ * show in the kernel's pswpin and open its swap readahead window, which the
+ * simulated run has no player to do.  Locks are not inherited across fork, so
+ * the trace processes stay unlocked.  Best effort: false if refused (no
+ * CAP_IPC_LOCK and a small RLIMIT_MEMLOCK); the summary says so.
+ */
+static bool lock_own_memory(void)
+{
+	return mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT) == 0;
 }
 
 /* ---- a trace process ---------------------------------------------------------- */
@@ -691,6 +707,8 @@ static void on_term(int sig) { stop_signal = sig; }
 static int controller_main(struct ctl *c)
 {
 	struct shared *sh = c->pl->sh;
+	if (!lock_own_memory())
+		atomic_store(&sh->unlocked, 1);
 	signal(SIGINT, SIG_IGN);
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
@@ -1346,6 +1364,7 @@ static json_t *summary(struct play *pl, char **traces, unsigned ntr, const struc
 	json_object_set_new(pi, "content_absorbed_ns", JI(atomic_load(&sh->absorbed_ns)));
 	/* the kernel's background reclaim, in CPU time over the run */
 	json_object_set_new(pi, "kswapd_cpu_ns", JI(kswapd_ns));
+	json_object_set_new(pi, "memory_locked", json_boolean(!atomic_load(&sh->unlocked)));
 	json_object_set_new(r, "play", pi);
 	return r;
 }
@@ -1546,6 +1565,8 @@ int zsim_cmd_play(int argc, char **argv)
 		goto fail;
 	}
 	set_oom_score_adj("-1000");   /* the sampler and controllers are not the workload */
+	if (!lock_own_memory())
+		atomic_store(&pl.sh->unlocked, 1);
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop;
