@@ -172,8 +172,9 @@ static void set_oom_score_adj(const char *v)
  * reserved but never used costs nothing): the player is the instrument, not the
  * workload, and its pages swapped out and faulted back every sample would
  * show in the kernel's pswpin and open its swap readahead window, which the
- * simulated run has no player to do.  Locks are not inherited across fork, so
- * the trace processes stay unlocked.  Best effort: false if refused (no
+ * simulated run has no player to do.  Locks are not inherited across fork; a
+ * trace process locks what it has before it maps the trace's region (its
+ * stack and heap, worker_main), not the region.  Best effort: false if refused (no
  * CAP_IPC_LOCK and a small RLIMIT_MEMLOCK); the summary says so.
  */
 static bool lock_own_memory(void)
@@ -391,6 +392,11 @@ static void worker_main(struct worker *w, int rfd)
 	signal(SIGPIPE, SIG_DFL);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);   /* never outlive the play */
 	set_oom_score_adj("0");
+	/* its own pages (stack, heap, what it shares with the controller) stay in
+	 * RAM as the player's do: only the trace's region, mapped below, is the
+	 * workload */
+	if (mlockall(MCL_CURRENT | MCL_ONFAULT) != 0)
+		atomic_store(&sh->unlocked, 1);
 	for (int k = 0; k < 256; k++)
 		w->fd_file[k] = -1;
 	slot_wait(me, SLOT_RUNNING);
