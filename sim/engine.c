@@ -281,27 +281,32 @@ static __attribute__((noinline)) void proc_enqueue_other(struct zsim_proc *p, co
 		slot->name = zsim_xstrdup(ev->name);
 }
 
-static inline __attribute__((always_inline)) void proc_enqueue(struct zsim_proc *p, const struct zsim_event *ev)
+/* A queued access's PTE: start loading it now (leaves never move while p
+ * lives, and the queue goes with p); later stages read it (prefetch_ahead). */
+static inline void qent_lookup(struct zsim_proc *p, struct zsim_qent *e)
+{
+	e->pte = zsim_pgt_lookup(&p->pt, e->a.page);
+	if (e->pte)
+		__builtin_prefetch(e->pte, 1);
+}
+
+static void proc_enqueue(struct zsim_proc *p, const struct zsim_event *ev)
 {
 	if (p->q_len == p->q_cap)
 		proc_queue_grow(p);
 	struct zsim_qent *e = &p->q[(p->q_head + p->q_len++) & (p->q_cap - 1)];   /* q_cap: a power of 2 */
-	e->kind = ev->kind;
+	e->a.kind = ev->kind;
 	if (ev->kind != ZSIM_EV_ACCESS) {
 		e->pte = NULL;
 		proc_enqueue_other(p, ev);
 		return;
 	}
-	e->page = ev->page;
-	e->write = ev->write;
-	e->cls = ev->content.cls;
-	e->param = ev->content.param;
-	e->seed = ev->content.seed;
-	/* its PTE: start loading it now (leaves never move while p lives, and
-	 * the queue goes with p); later stages read it (prefetch_ahead) */
-	e->pte = zsim_pgt_lookup(&p->pt, ev->page);
-	if (e->pte)
-		__builtin_prefetch(e->pte, 1);
+	e->a.page = ev->page;
+	e->a.write = ev->write;
+	e->a.cls = ev->content.cls;
+	e->a.param = ev->content.param;
+	e->a.seed = ev->content.seed;
+	qent_lookup(p, e);
 }
 
 /* The entry taken last goes back to the queue's head (its event is retried). */
@@ -309,7 +314,7 @@ static void proc_unqueue(struct zsim_proc *p)
 {
 	p->q_head = (p->q_head + p->q_cap - 1) & (p->q_cap - 1);
 	p->q_len++;
-	if (p->q[p->q_head].kind != ZSIM_EV_ACCESS) {
+	if (p->q[p->q_head].a.kind != ZSIM_EV_ACCESS) {
 		p->xq_head = (p->xq_head + p->xq_cap - 1) & (p->xq_cap - 1);
 		p->xq_len++;
 	}
@@ -343,6 +348,22 @@ static void start_proc(struct zsim_sim *s, uint32_t i, uint32_t parent, const ch
 		s->pr.procs[parent].live_children++;
 	s->pr.live_procs++;
 	proc_schedule(s, at, i);
+}
+
+/* A write of corpus page `seed` by the trace's event number `event` (as the
+ * reader counts): the page must be in the trace's corpus; *param becomes the
+ * group, which names the corpus to the content model. */
+static int corpus_page(struct zsim_sim *s, struct zsim_group *g, uint64_t seed, uint64_t event, uint8_t *param,
+		       char *err, size_t errlen)
+{
+	if (!g->corpus || seed >= g->corpus_pages) {
+		snprintf(err, errlen, "%s: event %llu: corpus page %llu %s", g->path, (unsigned long long)event,
+			 (unsigned long long)seed,
+			 g->corpus ? "is past the end of the trace's corpus" : "but the trace names no corpus");
+		return ZSIM_EFORMAT;
+	}
+	*param = (uint8_t)(g - s->pr.groups);
+	return 0;
 }
 
 /*
@@ -388,18 +409,10 @@ static int pump(struct zsim_sim *s, struct zsim_group *g, bool ahead, uint32_t *
 		}
 	}
 	s->vm.nr_events++;
-	if ((ev.kind == ZSIM_EV_ACCESS && ev.write) || ev.kind == ZSIM_EV_FILE_WRITE) {
-		if (ev.content.cls == ZSIM_CONTENT_CORPUS) {
-			if (!g->corpus || ev.content.seed >= g->corpus_pages) {
-				snprintf(err, errlen, "%s: event %llu: corpus page %llu %s", g->path,
-					 (unsigned long long)zsim_trace_reader_events(g->r),
-					 (unsigned long long)ev.content.seed,
-					 g->corpus ? "is past the end of the trace's corpus" : "but the trace names no corpus");
-				return ZSIM_EFORMAT;
-			}
-			ev.content.param = (uint8_t)(g - s->pr.groups);   /* which trace's corpus */
-		}
-	}
+	if (((ev.kind == ZSIM_EV_ACCESS && ev.write) || ev.kind == ZSIM_EV_FILE_WRITE) &&
+	    ev.content.cls == ZSIM_CONTENT_CORPUS &&
+	    corpus_page(s, g, ev.content.seed, zsim_trace_reader_events(g->r), &ev.content.param, err, errlen) < 0)
+		return ZSIM_EFORMAT;
 	if (ev.kind == ZSIM_EV_PROC_CREATE) {
 		if (ev.target == 0) {
 			uint32_t child = proc_new(s, g, ev.pid);
@@ -460,12 +473,22 @@ static int pump(struct zsim_sim *s, struct zsim_group *g, bool ahead, uint32_t *
  *
  * The queue is kept LOOKAHEAD events ahead where the trace allows, so that
  * the page-table entry of an access is already on its way to the cache
- * (pump's prefetch) when the access is simulated: on a stream of random pages
- * the entry's cache miss is most of an access's cost.  Reading ahead stops at
- * the first event for another process, so other queues grow by at most one
- * event per event taken.
+ * (qent_lookup's prefetch) when the access is simulated: on a stream of random
+ * pages the entry's cache miss is most of an access's cost.  Reading ahead
+ * stops at the first event for another process, so other queues grow by at
+ * most one event per event taken.
+ *
+ * Reading ahead goes in runs (read_ahead): when the queue is short, the run
+ * of i's accesses that comes next in the trace is decoded in one go straight
+ * into the queue's free entries (zsim_trace_next_accesses), up to FILL, and
+ * only the events around the runs go through pump and struct zsim_event one
+ * at a time.  Accesses read early change nothing (pump does nothing with an
+ * access but queue it), and every other event is still read exactly when the
+ * queue holds fewer than LOOKAHEAD events before it, as with one event at a
+ * time, so the runs are invisible in the results.
  */
 #define LOOKAHEAD 16
+#define FILL 48            /* a run of accesses fills the queue up to this */
 #define PREFETCH_FRAME 8   /* events ahead: the entry has arrived, start the frame */
 #define PREFETCH_LINKS 4   /* events ahead: the frame has arrived, start its neighbours */
 
@@ -480,6 +503,50 @@ static inline void prefetch_ahead(struct zsim_sim *s, struct zsim_proc *p, uint3
 		zsim_mm_prefetch(s, *pte, stage);
 }
 
+/*
+ * The run of process i's accesses that comes next in group g's trace, into
+ * its queue up to FILL entries: how many (0: the next event is another kind,
+ * or another process's, or must go through pump first), <0 on an error.
+ */
+static int read_run(struct zsim_sim *s, struct zsim_group *g, uint32_t i, char *err, size_t errlen)
+{
+	struct zsim_proc *p = &s->pr.procs[i];
+	/* a held event comes before the reader's position; after i's exit, its
+	 * pid may name a new process */
+	if (g->held || g->eof || p->exit_read)
+		return 0;
+	int total = 0;
+	while (p->q_len < FILL) {
+		if (p->q_len == p->q_cap)
+			proc_queue_grow(p);
+		uint32_t tail = (p->q_head + p->q_len) & (p->q_cap - 1);
+		uint32_t room = p->q_cap - p->q_len;   /* free, in one piece: to the head or the ring's end */
+		if (room > p->q_cap - tail)
+			room = p->q_cap - tail;
+		if (room > FILL - p->q_len)
+			room = FILL - p->q_len;
+		struct zsim_qent *e = &p->q[tail];
+		int n = zsim_trace_next_accesses(g->r, p->pid, &e->a, sizeof(*e), room);
+		if (n < 0) {
+			snprintf(err, errlen, "%s", zsim_trace_reader_error(g->r));
+			return n;
+		}
+		uint64_t event = zsim_trace_reader_events(g->r) - (uint64_t)n;
+		for (int k = 0; k < n; k++) {
+			if (e[k].a.cls == ZSIM_CONTENT_CORPUS && e[k].a.write &&
+			    corpus_page(s, g, e[k].a.seed, event + (uint64_t)k + 1, &e[k].a.param, err, errlen) < 0)
+				return ZSIM_EFORMAT;
+			qent_lookup(p, &e[k]);
+		}
+		p->q_len += (uint32_t)n;
+		s->vm.nr_events += (uint64_t)n;
+		total += n;
+		if ((uint32_t)n < room)
+			break;
+	}
+	return total;
+}
+
 static int next_event(struct zsim_sim *s, uint32_t i, const struct zsim_qent **qe, struct zsim_event **ev,
 		      char *err, size_t errlen)
 {
@@ -491,7 +558,12 @@ static int next_event(struct zsim_sim *s, uint32_t i, const struct zsim_qent **q
 			return rc;
 	}
 	while (s->pr.procs[i].q_len < LOOKAHEAD) {
-		int rc = pump(s, g, true, &to, err, errlen);
+		int rc = read_run(s, g, i, err, errlen);
+		if (rc < 0)
+			return rc;
+		if (rc > 0)
+			continue;
+		rc = pump(s, g, true, &to, err, errlen);
 		if (rc < 0)
 			return rc;
 		if (rc == 0 || to != i)
@@ -502,7 +574,7 @@ static int next_event(struct zsim_sim *s, uint32_t i, const struct zsim_qent **q
 	*qe = &p->q[p->q_head];
 	p->q_head = (p->q_head + 1) & (p->q_cap - 1);
 	p->q_len--;
-	if ((*qe)->kind != ZSIM_EV_ACCESS) {
+	if ((*qe)->a.kind != ZSIM_EV_ACCESS) {
 		*ev = proc_other_take(p);
 	}
 	prefetch_ahead(s, p, PREFETCH_FRAME - 1, 1);
@@ -660,7 +732,7 @@ static void ghost_run(struct zsim_sim *s, uint32_t i)
 	struct zsim_proc *p = &s->pr.procs[i];
 	p->ghost_sched = false;
 	while (!p->parked && p->q_len) {
-		bool access = p->q[p->q_head].kind == ZSIM_EV_ACCESS;
+		bool access = p->q[p->q_head].a.kind == ZSIM_EV_ACCESS;
 		p->q_head = (p->q_head + 1) & (p->q_cap - 1);
 		p->q_len--;
 		if (access)
@@ -711,10 +783,10 @@ static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 			s->clk.now = t0;
 			return 0;
 		}
-		if (qe->kind == ZSIM_EV_ACCESS) {
+		if (qe->a.kind == ZSIM_EV_ACCESS) {
 			/* the hot path reads the queued entry in place */
-			struct zsim_content_ref c = { .cls = qe->cls, .param = qe->param, .seed = qe->seed };
-			int arc = zsim_mm_access(s, p, qe->page, qe->pte, qe->write, &c, &wait_until);
+			struct zsim_content_ref c = { .cls = qe->a.cls, .param = qe->a.param, .seed = qe->a.seed };
+			int arc = zsim_mm_access(s, p, qe->a.page, qe->pte, qe->a.write, &c, &wait_until);
 			if (arc == ZSIM_EAGAIN) {
 				/* one round of direct reclaim: the access is retried once
 				 * its CPU has run (the event goes back to the queue's head) */
