@@ -547,8 +547,9 @@ static int read_run(struct zsim_sim *s, struct zsim_group *g, uint32_t i, char *
 	return total;
 }
 
-static int next_event(struct zsim_sim *s, uint32_t i, const struct zsim_qent **qe, struct zsim_event **ev,
-		      char *err, size_t errlen)
+/* Process i's queue is under LOOKAHEAD: read on (see above).  Returns 1 when
+ * the queue has an event, 0 when its events have ended, <0 on an error. */
+static __attribute__((noinline)) int read_ahead(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 {
 	struct zsim_group *g = &s->pr.groups[s->pr.procs[i].group];
 	uint32_t to;
@@ -569,7 +570,19 @@ static int next_event(struct zsim_sim *s, uint32_t i, const struct zsim_qent **q
 		if (rc == 0 || to != i)
 			break;
 	}
+	return 1;
+}
+
+static inline int next_event(struct zsim_sim *s, uint32_t i, const struct zsim_qent **qe, struct zsim_event **ev,
+			     char *err, size_t errlen)
+{
 	struct zsim_proc *p = &s->pr.procs[i];
+	if (p->q_len < LOOKAHEAD) {
+		int rc = read_ahead(s, i, err, errlen);
+		if (rc <= 0)
+			return rc;
+		p = &s->pr.procs[i];   /* pumping may grow the process table */
+	}
 	/* both stay until the queue next grows (the next pump) */
 	*qe = &p->q[p->q_head];
 	p->q_head = (p->q_head + 1) & (p->q_cap - 1);

@@ -119,6 +119,7 @@ static inline int get_varint(const uint8_t **pp, const uint8_t *end, uint64_t *o
 	uint64_t v = 0;
 	if (end - p >= 10) {
 		/* the common case inside a window: no byte can be missing */
+#pragma GCC unroll 9
 		for (unsigned i = 0; i < 9; i++) {
 			uint64_t b = p[i];
 			v |= (b & 0x7f) << (7 * i);
