@@ -492,12 +492,10 @@ static int pump(struct zsim_sim *s, struct zsim_group *g, bool ahead, uint32_t *
 #define PREFETCH_FRAME 8   /* events ahead: the entry has arrived, start the frame */
 #define PREFETCH_LINKS 4   /* events ahead: the frame has arrived, start its neighbours */
 
-/* The queued event k ahead of p's next, if it is an access whose PTE is
- * known: its next stage. */
-static inline void prefetch_ahead(struct zsim_sim *s, struct zsim_proc *p, uint32_t k, int stage)
+/* The queued event k ahead of p's next (k < q_len), if it is an access
+ * whose PTE is known: its next stage. */
+static inline void prefetch_ahead(struct zsim_sim *s, const struct zsim_proc *p, uint32_t k, int stage)
 {
-	if (p->q_len <= k)
-		return;
 	const uint64_t *pte = p->q[(p->q_head + k) & (p->q_cap - 1)].pte;
 	if (pte)
 		zsim_mm_prefetch(s, *pte, stage);
@@ -590,8 +588,10 @@ static inline int next_event(struct zsim_sim *s, uint32_t i, const struct zsim_q
 	if ((*qe)->a.kind != ZSIM_EV_ACCESS) {
 		*ev = proc_other_take(p);
 	}
-	prefetch_ahead(s, p, PREFETCH_FRAME - 1, 1);
-	prefetch_ahead(s, p, PREFETCH_LINKS - 1, 2);
+	if (p->q_len >= PREFETCH_FRAME)
+		prefetch_ahead(s, p, PREFETCH_FRAME - 1, 1);
+	if (p->q_len >= PREFETCH_LINKS)
+		prefetch_ahead(s, p, PREFETCH_LINKS - 1, 2);
 	return 1;
 }
 
@@ -811,8 +811,10 @@ static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 				s->clk.now = t0;
 				return 0;
 			}
-			p = &s->pr.procs[i];
-			if (!p->alive || p->waiting || wait_until > s->clk.now)
+			/* an access that went through left p alive, not waiting for a
+			 * child, and the process table where it was: only the I/O it
+			 * waits for ends the turn */
+			if (wait_until > s->clk.now)
 				break;
 			continue;
 		}

@@ -350,6 +350,7 @@ struct zsim_mm {
 	const struct zsim_reclaim_ops *policy;
 	void *policy_priv;
 	struct zsim_reclaim_env policy_env;   /* what mm lends the policy (accessed bits) */
+	void (*hit_prefetch)(const void *priv, uint32_t f);   /* policy->prefetch where hits touch(), else NULL */
 	unsigned kswapd_timer;
 	unsigned kswapd_failures;
 	uint64_t kswapd_aim_left;  /* pages kswapd's current kswapd_shrink_node still aims to free */
