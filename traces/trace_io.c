@@ -968,9 +968,11 @@ static inline __attribute__((always_inline)) int read_access(struct zsim_trace_r
 	a->seed = 0;
 	if (tag & TAG_A_WRITE) {
 		struct zsim_content_ref ct;
-		int e = read_content(r, ev0, &p, &ct);
+		const uint8_t *q = p;   /* (p itself stays in a register in the callers' loops) */
+		int e = read_content(r, ev0, &q, &ct);
 		if (e < 0)
 			return e;
+		p = q;
 		a->write = 1;
 		a->cls = ct.cls;
 		a->param = ct.param;
