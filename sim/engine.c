@@ -373,7 +373,7 @@ static int corpus_page(struct zsim_sim *s, struct zsim_group *g, uint64_t seed, 
  * reading `ahead`, at an event that must wait; <0 on a read error (message in
  * err).
  *
- * Reading ahead (see next_event) must not change what happens, so it stops
+ * Reading ahead (see read_ahead) must not change what happens, so it stops
  * before the one event whose effect depends on when it is read: a process with
  * no parent in the trace starts when the trace reaches it.  That event is held
  * and routed by the next pump that is not reading ahead.
@@ -469,7 +469,7 @@ static int pump(struct zsim_sim *s, struct zsim_group *g, bool ahead, uint32_t *
 }
 
 /*
- * The next event of process i into *ev; 1, 0 (no more), <0 error.
+ * A process's queue (run_proc takes from it, read_ahead fills it).
  *
  * The queue is kept LOOKAHEAD events ahead where the trace allows, so that
  * the page-table entry of an access is already on its way to the cache
@@ -571,28 +571,20 @@ static __attribute__((noinline)) int read_ahead(struct zsim_sim *s, uint32_t i, 
 	return 1;
 }
 
-static inline int next_event(struct zsim_sim *s, uint32_t i, const struct zsim_qent **qe, struct zsim_event **ev,
-			     char *err, size_t errlen)
+/* Take p's next queued event (q_len > 0): its entry, valid until the queue
+ * next grows (the next read_ahead); an event other than an access is then
+ * taken from xq (proc_other_take).  Starts the next stages of the accesses
+ * ahead. */
+static inline const struct zsim_qent *proc_take(struct zsim_sim *s, struct zsim_proc *p)
 {
-	struct zsim_proc *p = &s->pr.procs[i];
-	if (p->q_len < LOOKAHEAD) {
-		int rc = read_ahead(s, i, err, errlen);
-		if (rc <= 0)
-			return rc;
-		p = &s->pr.procs[i];   /* pumping may grow the process table */
-	}
-	/* both stay until the queue next grows (the next pump) */
-	*qe = &p->q[p->q_head];
+	const struct zsim_qent *qe = &p->q[p->q_head];
 	p->q_head = (p->q_head + 1) & (p->q_cap - 1);
 	p->q_len--;
-	if ((*qe)->a.kind != ZSIM_EV_ACCESS) {
-		*ev = proc_other_take(p);
-	}
 	if (p->q_len >= PREFETCH_FRAME)
 		prefetch_ahead(s, p, PREFETCH_FRAME - 1, 1);
 	if (p->q_len >= PREFETCH_LINKS)
 		prefetch_ahead(s, p, PREFETCH_LINKS - 1, 2);
-	return 1;
+	return qe;
 }
 
 static void drop_queue(struct zsim_proc *p)
@@ -777,25 +769,26 @@ static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 	}
 	uint64_t stall0 = p->stall_ns;   /* PSI: this turn's direct reclaim */
 	for (unsigned n = 0; n < BATCH_EVENTS && p->pending_cpu < QUANTUM_NS; n++) {
-		const struct zsim_qent *qe;
-		struct zsim_event *xe = NULL;   /* an event other than an access */
 		s->clk.now = t0 + p->pending_cpu;
-		int rc = next_event(s, i, &qe, &xe, err, errlen);
-		p = &s->pr.procs[i];   /* pumping may grow the process table */
-		if (rc < 0)
-			return rc;
-		if (rc == 0) {
-			/* events ended without an exit: the process lives on, holding its
-			 * memory, until the simulation ends (a daemon, the 2013 hogger).
-			 * CPU work still pending is done first. */
-			if (p->pending_cpu)
-				break;
-			p->idle = true;
-			p->end_ns = t0;   /* when its events ended: its runtime (results.c) */
-			s->pr.idle_procs++;
-			s->clk.now = t0;
-			return 0;
+		if (p->q_len < LOOKAHEAD) {
+			int rc = read_ahead(s, i, err, errlen);
+			p = &s->pr.procs[i];   /* pumping may grow the process table */
+			if (rc < 0)
+				return rc;
+			if (rc == 0) {
+				/* events ended without an exit: the process lives on, holding
+				 * its memory, until the simulation ends (a daemon, the 2013
+				 * hogger).  CPU work still pending is done first. */
+				if (p->pending_cpu)
+					break;
+				p->idle = true;
+				p->end_ns = t0;   /* when its events ended: its runtime (results.c) */
+				s->pr.idle_procs++;
+				s->clk.now = t0;
+				return 0;
+			}
 		}
+		const struct zsim_qent *qe = proc_take(s, p);
 		if (qe->a.kind == ZSIM_EV_ACCESS) {
 			/* the hot path reads the queued entry in place */
 			struct zsim_content_ref c = { .cls = qe->a.cls, .param = qe->a.param, .seed = qe->a.seed };
@@ -818,7 +811,7 @@ static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 				break;
 			continue;
 		}
-		struct zsim_event ev = *xe;
+		struct zsim_event ev = *proc_other_take(p);
 		switch (ev.kind) {
 		case ZSIM_EV_CPU:
 			p->pending_cpu += ev.ns;
