@@ -688,7 +688,7 @@ void zsim_trace_close(struct zsim_trace_reader *r)
 		return rfail(r, ev0, "%s %llu out of range", what, (unsigned long long)v_); } \
 	(dst) = (uint32_t)v_; } while (0)
 
-static int read_content(struct zsim_trace_reader *r, const uint8_t *ev0, const uint8_t **pp,
+static inline __attribute__((always_inline)) int read_content(struct zsim_trace_reader *r, const uint8_t *ev0, const uint8_t **pp,
 			struct zsim_content_ref *ct)
 {
 	const uint8_t *p = *pp;
@@ -1058,13 +1058,16 @@ int zsim_trace_next_accesses(struct zsim_trace_reader *r, uint32_t pid, void *ou
 	struct ids_slot *ps = r->c.cur;
 	if (r->done || r->c.pid != pid || !ps || !ps->alive)
 		return 0;   /* not a run of pid's accesses: zsim_trace_next() reads (or refuses) what comes */
-	const uint8_t *p = r->p;
+	const uint8_t *p = r->p, *lim = p;   /* below lim, the window holds the next event */
 	char *o = out;
 	unsigned n = 0;
 	while (n < max) {
-		if (window(r, &p) < 0)
-			break;
-		if (p >= r->end || (*p & (TAG_ACCESS | TAG_A_SAMEPID)) != (TAG_ACCESS | TAG_A_SAMEPID))
+		if (p >= lim) {
+			if (window(r, &p) < 0 || p >= r->end)
+				break;
+			lim = r->eof ? r->end : r->end - MAX_EV + 1;
+		}
+		if ((*p & (TAG_ACCESS | TAG_A_SAMEPID)) != (TAG_ACCESS | TAG_A_SAMEPID))
 			break;
 		const uint8_t *ev0 = p;
 		unsigned tag = *p++;

@@ -212,7 +212,7 @@ static void write_stream(const struct stream *s, const char *path)
 struct mixed {
 	struct zsim_trace_reader *r;
 	uint32_t pid;                  /* the previous event's */
-	struct { struct zsim_trace_access a; uint64_t guard; } run[8];
+	struct { struct zsim_trace_access a; uint64_t guard; } run[2048];   /* more than a window's MAX_EV bytes */
 	int n, k;                      /* decoded, handed out */
 	struct zsim_rng rng;
 };
@@ -230,13 +230,13 @@ static int mixed_next(struct mixed *m, struct zsim_event *ev)
 {
 	if (m->k == m->n && m->pid) {
 		bool wrong = zsim_rng_below(&m->rng, 8) == 0;
-		unsigned max = 1 + (unsigned)zsim_rng_below(&m->rng, ZSIM_ARRAY_SIZE(m->run));
+		unsigned max = 1 + (unsigned)zsim_rng_below(&m->rng, zsim_rng_below(&m->rng, 16) ? 8 : ZSIM_ARRAY_SIZE(m->run) - 1);
 		int n = zsim_trace_next_accesses(m->r, m->pid + wrong, m->run, sizeof(m->run[0]), max);
 		if (n < 0)
 			return n;
 		ck_assert_msg(n <= (int)max && (!wrong || n == 0), "%d accesses for max %u%s", n, max,
 			      wrong ? " of another pid" : "");
-		for (size_t i = 0; i < ZSIM_ARRAY_SIZE(m->run); i++)
+		for (int i = 0; i <= n; i++)
 			ck_assert_msg(m->run[i].guard == GUARD, "the reader wrote past its record");
 		m->n = n;
 		m->k = 0;
@@ -575,6 +575,37 @@ START_TEST(test_varint_edges)
 }
 END_TEST
 
+/* A long run of one process's accesses (2 MB: the reader's window refills
+ * inside runs), plain and zstd, read mixed with the batch reader. */
+START_TEST(test_batch_across_refills)
+{
+	for (int z = 0; z < 2; z++) {
+		struct stream s = { 0 };
+		struct zsim_rng r;
+		zsim_rng_seed(&r, 9);
+		push(&s, &(struct zsim_event){ .kind = ZSIM_EV_PROC_CREATE, .pid = 7, .name = "run" });
+		uint64_t seed = 0;
+		for (int i = 0; i < 600000; i++) {
+			struct zsim_event ev = { .kind = ZSIM_EV_ACCESS, .pid = 7, .page = zsim_rng_below(&r, 1u << 20) };
+			if (zsim_rng_below(&r, 4) == 0)
+				ev.write = 1, ev.content = (struct zsim_content_ref){ .cls = 2, .seed = ++seed };
+			push(&s, &ev);
+			if (zsim_rng_below(&r, 5000) == 0)
+				push(&s, &(struct zsim_event){ .kind = ZSIM_EV_CPU, .pid = 7, .ns = 1000 });
+		}
+		char *path = tmp_path(z ? ".trc.zst" : ".trc"), err[256];
+		write_stream(&s, path);
+		struct zsim_trace_reader *rd;
+		ck_assert_int_eq(zsim_trace_open(path, &rd, err, sizeof(err)), 0);
+		check_reader_mixed(rd, &s, 11);
+		zsim_trace_close(rd);
+		unlink(path);
+		free(path);
+		free_stream(&s);
+	}
+}
+END_TEST
+
 /* Every prefix of a small trace (plain and zstd): an error, never a crash, never success. */
 START_TEST(test_truncate_everywhere)
 {
@@ -746,6 +777,7 @@ Suite *suite_trace(void)
 	tcase_add_test(tc, test_corruptions);
 	tcase_add_test(tc, test_varint_edges);
 	tcase_add_test(tc, test_truncate_everywhere);
+	tcase_add_test(tc, test_batch_across_refills);
 	tcase_add_test(tc, test_writer_checks);
 	tcase_add_test(tc, test_text_errors);
 	tcase_add_test(tc, test_content_ratio_and_corpus);
