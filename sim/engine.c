@@ -281,27 +281,32 @@ static __attribute__((noinline)) void proc_enqueue_other(struct zsim_proc *p, co
 		slot->name = zsim_xstrdup(ev->name);
 }
 
-static inline __attribute__((always_inline)) void proc_enqueue(struct zsim_proc *p, const struct zsim_event *ev)
+/* A queued access's PTE: start loading it now (leaves never move while p
+ * lives, and the queue goes with p); later stages read it (prefetch_ahead). */
+static inline void qent_lookup(struct zsim_proc *p, struct zsim_qent *e)
+{
+	e->pte = zsim_pgt_lookup(&p->pt, e->a.page);
+	if (e->pte)
+		__builtin_prefetch(e->pte, 1);
+}
+
+static void proc_enqueue(struct zsim_proc *p, const struct zsim_event *ev)
 {
 	if (p->q_len == p->q_cap)
 		proc_queue_grow(p);
 	struct zsim_qent *e = &p->q[(p->q_head + p->q_len++) & (p->q_cap - 1)];   /* q_cap: a power of 2 */
-	e->kind = ev->kind;
+	e->a.kind = ev->kind;
 	if (ev->kind != ZSIM_EV_ACCESS) {
 		e->pte = NULL;
 		proc_enqueue_other(p, ev);
 		return;
 	}
-	e->page = ev->page;
-	e->write = ev->write;
-	e->cls = ev->content.cls;
-	e->param = ev->content.param;
-	e->seed = ev->content.seed;
-	/* its PTE: start loading it now (leaves never move while p lives, and
-	 * the queue goes with p); later stages read it (prefetch_ahead) */
-	e->pte = zsim_pgt_lookup(&p->pt, ev->page);
-	if (e->pte)
-		__builtin_prefetch(e->pte, 1);
+	e->a.page = ev->page;
+	e->a.write = ev->write;
+	e->a.cls = ev->content.cls;
+	e->a.param = ev->content.param;
+	e->a.seed = ev->content.seed;
+	qent_lookup(p, e);
 }
 
 /* The entry taken last goes back to the queue's head (its event is retried). */
@@ -309,7 +314,7 @@ static void proc_unqueue(struct zsim_proc *p)
 {
 	p->q_head = (p->q_head + p->q_cap - 1) & (p->q_cap - 1);
 	p->q_len++;
-	if (p->q[p->q_head].kind != ZSIM_EV_ACCESS) {
+	if (p->q[p->q_head].a.kind != ZSIM_EV_ACCESS) {
 		p->xq_head = (p->xq_head + p->xq_cap - 1) & (p->xq_cap - 1);
 		p->xq_len++;
 	}
@@ -345,6 +350,22 @@ static void start_proc(struct zsim_sim *s, uint32_t i, uint32_t parent, const ch
 	proc_schedule(s, at, i);
 }
 
+/* A write of corpus page `seed` by the trace's event number `event` (as the
+ * reader counts): the page must be in the trace's corpus; *param becomes the
+ * group, which names the corpus to the content model. */
+static int corpus_page(struct zsim_sim *s, struct zsim_group *g, uint64_t seed, uint64_t event, uint8_t *param,
+		       char *err, size_t errlen)
+{
+	if (!g->corpus || seed >= g->corpus_pages) {
+		snprintf(err, errlen, "%s: event %llu: corpus page %llu %s", g->path, (unsigned long long)event,
+			 (unsigned long long)seed,
+			 g->corpus ? "is past the end of the trace's corpus" : "but the trace names no corpus");
+		return ZSIM_EFORMAT;
+	}
+	*param = (uint8_t)(g - s->pr.groups);
+	return 0;
+}
+
 /*
  * Read one event of group g and route it to its process's queue.  Returns 1 if
  * an event was routed (*to: the process whose queue got it, UINT32_MAX for a
@@ -352,7 +373,7 @@ static void start_proc(struct zsim_sim *s, uint32_t i, uint32_t parent, const ch
  * reading `ahead`, at an event that must wait; <0 on a read error (message in
  * err).
  *
- * Reading ahead (see next_event) must not change what happens, so it stops
+ * Reading ahead (see read_ahead) must not change what happens, so it stops
  * before the one event whose effect depends on when it is read: a process with
  * no parent in the trace starts when the trace reaches it.  That event is held
  * and routed by the next pump that is not reading ahead.
@@ -388,18 +409,10 @@ static int pump(struct zsim_sim *s, struct zsim_group *g, bool ahead, uint32_t *
 		}
 	}
 	s->vm.nr_events++;
-	if ((ev.kind == ZSIM_EV_ACCESS && ev.write) || ev.kind == ZSIM_EV_FILE_WRITE) {
-		if (ev.content.cls == ZSIM_CONTENT_CORPUS) {
-			if (!g->corpus || ev.content.seed >= g->corpus_pages) {
-				snprintf(err, errlen, "%s: event %llu: corpus page %llu %s", g->path,
-					 (unsigned long long)zsim_trace_reader_events(g->r),
-					 (unsigned long long)ev.content.seed,
-					 g->corpus ? "is past the end of the trace's corpus" : "but the trace names no corpus");
-				return ZSIM_EFORMAT;
-			}
-			ev.content.param = (uint8_t)(g - s->pr.groups);   /* which trace's corpus */
-		}
-	}
+	if (((ev.kind == ZSIM_EV_ACCESS && ev.write) || ev.kind == ZSIM_EV_FILE_WRITE) &&
+	    ev.content.cls == ZSIM_CONTENT_CORPUS &&
+	    corpus_page(s, g, ev.content.seed, zsim_trace_reader_events(g->r), &ev.content.param, err, errlen) < 0)
+		return ZSIM_EFORMAT;
 	if (ev.kind == ZSIM_EV_PROC_CREATE) {
 		if (ev.target == 0) {
 			uint32_t child = proc_new(s, g, ev.pid);
@@ -456,32 +469,85 @@ static int pump(struct zsim_sim *s, struct zsim_group *g, bool ahead, uint32_t *
 }
 
 /*
- * The next event of process i into *ev; 1, 0 (no more), <0 error.
+ * A process's queue (run_proc takes from it, read_ahead fills it).
  *
  * The queue is kept LOOKAHEAD events ahead where the trace allows, so that
  * the page-table entry of an access is already on its way to the cache
- * (pump's prefetch) when the access is simulated: on a stream of random pages
- * the entry's cache miss is most of an access's cost.  Reading ahead stops at
- * the first event for another process, so other queues grow by at most one
- * event per event taken.
+ * (qent_lookup's prefetch) when the access is simulated: on a stream of random
+ * pages the entry's cache miss is most of an access's cost.  Reading ahead
+ * stops at the first event for another process, so other queues grow by at
+ * most one event per event taken.
+ *
+ * Reading ahead goes in runs (read_ahead): when the queue is short, the run
+ * of i's accesses that comes next in the trace is decoded in one go straight
+ * into the queue's free entries (zsim_trace_next_accesses), up to FILL, and
+ * only the events around the runs go through pump and struct zsim_event one
+ * at a time.  Accesses read early change nothing (pump does nothing with an
+ * access but queue it), and every other event is still read exactly when the
+ * queue holds fewer than LOOKAHEAD events before it, as with one event at a
+ * time, so the runs are invisible in the results.
  */
 #define LOOKAHEAD 16
+#define FILL 48            /* a run of accesses fills the queue up to this */
 #define PREFETCH_FRAME 8   /* events ahead: the entry has arrived, start the frame */
 #define PREFETCH_LINKS 4   /* events ahead: the frame has arrived, start its neighbours */
 
-/* The queued event k ahead of p's next, if it is an access whose PTE is
- * known: its next stage. */
-static inline void prefetch_ahead(struct zsim_sim *s, struct zsim_proc *p, uint32_t k, int stage)
+/* The queued event k ahead of p's next (k < q_len), if it is an access
+ * whose PTE is known: its next stage. */
+static inline void prefetch_ahead(struct zsim_sim *s, const struct zsim_proc *p, uint32_t k, int stage)
 {
-	if (p->q_len <= k)
-		return;
 	const uint64_t *pte = p->q[(p->q_head + k) & (p->q_cap - 1)].pte;
 	if (pte)
 		zsim_mm_prefetch(s, *pte, stage);
 }
 
-static int next_event(struct zsim_sim *s, uint32_t i, const struct zsim_qent **qe, struct zsim_event **ev,
-		      char *err, size_t errlen)
+/*
+ * The run of process i's accesses that comes next in group g's trace, into
+ * its queue up to FILL entries: how many (0: the next event is another kind,
+ * or another process's, or must go through pump first), <0 on an error.
+ */
+static int read_run(struct zsim_sim *s, struct zsim_group *g, uint32_t i, char *err, size_t errlen)
+{
+	struct zsim_proc *p = &s->pr.procs[i];
+	/* a held event comes before the reader's position; after i's exit, its
+	 * pid may name a new process */
+	if (g->held || g->eof || p->exit_read)
+		return 0;
+	int total = 0;
+	while (p->q_len < FILL) {
+		if (p->q_len == p->q_cap)
+			proc_queue_grow(p);
+		uint32_t tail = (p->q_head + p->q_len) & (p->q_cap - 1);
+		uint32_t room = p->q_cap - p->q_len;   /* free, in one piece: to the head or the ring's end */
+		if (room > p->q_cap - tail)
+			room = p->q_cap - tail;
+		if (room > FILL - p->q_len)
+			room = FILL - p->q_len;
+		struct zsim_qent *e = &p->q[tail];
+		int n = zsim_trace_next_accesses(g->r, p->pid, &e->a, sizeof(*e), room);
+		if (n < 0) {
+			snprintf(err, errlen, "%s", zsim_trace_reader_error(g->r));
+			return n;
+		}
+		uint64_t event = zsim_trace_reader_events(g->r) - (uint64_t)n;
+		for (int k = 0; k < n; k++) {
+			if (e[k].a.cls == ZSIM_CONTENT_CORPUS && e[k].a.write &&
+			    corpus_page(s, g, e[k].a.seed, event + (uint64_t)k + 1, &e[k].a.param, err, errlen) < 0)
+				return ZSIM_EFORMAT;
+			qent_lookup(p, &e[k]);
+		}
+		p->q_len += (uint32_t)n;
+		s->vm.nr_events += (uint64_t)n;
+		total += n;
+		if ((uint32_t)n < room)
+			break;
+	}
+	return total;
+}
+
+/* Process i's queue is under LOOKAHEAD: read on (see above).  Returns 1 when
+ * the queue has an event, 0 when its events have ended, <0 on an error. */
+static __attribute__((noinline)) int read_ahead(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 {
 	struct zsim_group *g = &s->pr.groups[s->pr.procs[i].group];
 	uint32_t to;
@@ -491,23 +557,34 @@ static int next_event(struct zsim_sim *s, uint32_t i, const struct zsim_qent **q
 			return rc;
 	}
 	while (s->pr.procs[i].q_len < LOOKAHEAD) {
-		int rc = pump(s, g, true, &to, err, errlen);
+		int rc = read_run(s, g, i, err, errlen);
+		if (rc < 0)
+			return rc;
+		if (rc > 0)
+			continue;
+		rc = pump(s, g, true, &to, err, errlen);
 		if (rc < 0)
 			return rc;
 		if (rc == 0 || to != i)
 			break;
 	}
-	struct zsim_proc *p = &s->pr.procs[i];
-	/* both stay until the queue next grows (the next pump) */
-	*qe = &p->q[p->q_head];
+	return 1;
+}
+
+/* Take p's next queued event (q_len > 0): its entry, valid until the queue
+ * next grows (the next read_ahead); an event other than an access is then
+ * taken from xq (proc_other_take).  Starts the next stages of the accesses
+ * ahead. */
+static inline const struct zsim_qent *proc_take(struct zsim_sim *s, struct zsim_proc *p)
+{
+	const struct zsim_qent *qe = &p->q[p->q_head];
 	p->q_head = (p->q_head + 1) & (p->q_cap - 1);
 	p->q_len--;
-	if ((*qe)->kind != ZSIM_EV_ACCESS) {
-		*ev = proc_other_take(p);
-	}
-	prefetch_ahead(s, p, PREFETCH_FRAME - 1, 1);
-	prefetch_ahead(s, p, PREFETCH_LINKS - 1, 2);
-	return 1;
+	if (p->q_len >= PREFETCH_FRAME)
+		prefetch_ahead(s, p, PREFETCH_FRAME - 1, 1);
+	if (p->q_len >= PREFETCH_LINKS)
+		prefetch_ahead(s, p, PREFETCH_LINKS - 1, 2);
+	return qe;
 }
 
 static void drop_queue(struct zsim_proc *p)
@@ -660,7 +737,7 @@ static void ghost_run(struct zsim_sim *s, uint32_t i)
 	struct zsim_proc *p = &s->pr.procs[i];
 	p->ghost_sched = false;
 	while (!p->parked && p->q_len) {
-		bool access = p->q[p->q_head].kind == ZSIM_EV_ACCESS;
+		bool access = p->q[p->q_head].a.kind == ZSIM_EV_ACCESS;
 		p->q_head = (p->q_head + 1) & (p->q_cap - 1);
 		p->q_len--;
 		if (access)
@@ -692,29 +769,30 @@ static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 	}
 	uint64_t stall0 = p->stall_ns;   /* PSI: this turn's direct reclaim */
 	for (unsigned n = 0; n < BATCH_EVENTS && p->pending_cpu < QUANTUM_NS; n++) {
-		const struct zsim_qent *qe;
-		struct zsim_event *xe = NULL;   /* an event other than an access */
 		s->clk.now = t0 + p->pending_cpu;
-		int rc = next_event(s, i, &qe, &xe, err, errlen);
-		p = &s->pr.procs[i];   /* pumping may grow the process table */
-		if (rc < 0)
-			return rc;
-		if (rc == 0) {
-			/* events ended without an exit: the process lives on, holding its
-			 * memory, until the simulation ends (a daemon, the 2013 hogger).
-			 * CPU work still pending is done first. */
-			if (p->pending_cpu)
-				break;
-			p->idle = true;
-			p->end_ns = t0;   /* when its events ended: its runtime (results.c) */
-			s->pr.idle_procs++;
-			s->clk.now = t0;
-			return 0;
+		if (p->q_len < LOOKAHEAD) {
+			int rc = read_ahead(s, i, err, errlen);
+			p = &s->pr.procs[i];   /* pumping may grow the process table */
+			if (rc < 0)
+				return rc;
+			if (rc == 0) {
+				/* events ended without an exit: the process lives on, holding
+				 * its memory, until the simulation ends (a daemon, the 2013
+				 * hogger).  CPU work still pending is done first. */
+				if (p->pending_cpu)
+					break;
+				p->idle = true;
+				p->end_ns = t0;   /* when its events ended: its runtime (results.c) */
+				s->pr.idle_procs++;
+				s->clk.now = t0;
+				return 0;
+			}
 		}
-		if (qe->kind == ZSIM_EV_ACCESS) {
+		const struct zsim_qent *qe = proc_take(s, p);
+		if (qe->a.kind == ZSIM_EV_ACCESS) {
 			/* the hot path reads the queued entry in place */
-			struct zsim_content_ref c = { .cls = qe->cls, .param = qe->param, .seed = qe->seed };
-			int arc = zsim_mm_access(s, p, qe->page, qe->pte, qe->write, &c, &wait_until);
+			struct zsim_content_ref c = { .cls = qe->a.cls, .param = qe->a.param, .seed = qe->a.seed };
+			int arc = zsim_mm_access(s, p, qe->a.page, qe->pte, qe->a.write, &c, &wait_until);
 			if (arc == ZSIM_EAGAIN) {
 				/* one round of direct reclaim: the access is retried once
 				 * its CPU has run (the event goes back to the queue's head) */
@@ -726,12 +804,14 @@ static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 				s->clk.now = t0;
 				return 0;
 			}
-			p = &s->pr.procs[i];
-			if (!p->alive || p->waiting || wait_until > s->clk.now)
+			/* an access that went through left p alive, not waiting for a
+			 * child, and the process table where it was: only the I/O it
+			 * waits for ends the turn */
+			if (wait_until > s->clk.now)
 				break;
 			continue;
 		}
-		struct zsim_event ev = *xe;
+		struct zsim_event ev = *proc_other_take(p);
 		switch (ev.kind) {
 		case ZSIM_EV_CPU:
 			p->pending_cpu += ev.ns;

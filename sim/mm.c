@@ -347,6 +347,7 @@ int zsim_mm_init(struct zsim_sim *s, char *err, size_t errlen)
 	s->mm.policy_env.ctx = s;
 	s->mm.policy_env.prefetch = prefetch_pte;
 	s->mm.policy->init(s->mm.policy_priv, s->mm.frames, s->mm.nr_frames, &s->mm.policy_env);
+	s->mm.hit_prefetch = s->mm.policy->touch ? s->mm.policy->prefetch : NULL;
 	s->mm.victims = zsim_xmalloc(SWAP_CLUSTER_MAX * sizeof(*s->mm.victims));
 	s->mm.ram_source.get = ram_get;
 	s->mm.ram_source.put = ram_put;
@@ -882,12 +883,12 @@ void zsim_mm_prefetch(struct zsim_sim *s, uint64_t e, int stage)
 {
 	if (e & ZSIM_PTE_PRESENT) {
 		/* a hit touches the frame only where the policy orders by touch() */
-		if (!s->mm.policy->touch || !s->mm.policy->prefetch)
+		if (!s->mm.hit_prefetch)
 			return;
 		if (stage == 1)
 			__builtin_prefetch(&s->mm.frames[(uint32_t)e], 1);
 		else
-			s->mm.policy->prefetch(s->mm.policy_priv, (uint32_t)e);
+			s->mm.hit_prefetch(s->mm.policy_priv, (uint32_t)e);
 	} else if ((e & ZSIM_PTE_SWAPPED) && stage == 1) {
 		__builtin_prefetch(zsim_swap_slot_of(s, zsim_pte_swp(e)), 1);
 	}

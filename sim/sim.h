@@ -147,12 +147,12 @@ struct zsim_proc {
 	uint32_t xq_head, xq_len, xq_cap;
 };
 
-/* One queued event (32 bytes; struct zsim_event is 80). */
+/* One queued event (32 bytes; struct zsim_event is 80): an access whole, as
+ * the trace's batch reader decodes it into the entry; any other kind only its
+ * kind here (its record is in xq). */
 struct zsim_qent {
-	uint64_t page;             /* ACCESS: the virtual page */
+	struct zsim_trace_access a;   /* a.kind: the event's kind; the rest: ACCESS only */
 	uint64_t *pte;             /* ACCESS: its entry, if its leaf existed when queued */
-	uint64_t seed;             /* ACCESS write: the content (struct zsim_content_ref) */
-	uint8_t kind, write, cls, param;
 };
 
 struct zsim_file {
@@ -355,6 +355,7 @@ struct zsim_mm {
 	const struct zsim_reclaim_ops *policy;
 	void *policy_priv;
 	struct zsim_reclaim_env policy_env;   /* what mm lends the policy (accessed bits) */
+	void (*hit_prefetch)(const void *priv, uint32_t f);   /* policy->prefetch where hits touch(), else NULL */
 	unsigned kswapd_timer;
 	unsigned kswapd_failures;
 	uint64_t kswapd_aim_left;  /* pages kswapd's current kswapd_shrink_node still aims to free */

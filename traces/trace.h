@@ -109,6 +109,24 @@ const struct zsim_trace_header *zsim_trace_reader_header(const struct zsim_trace
  * Cost: a few ns per event; no allocation in steady state.
  */
 int zsim_trace_next(struct zsim_trace_reader *r, struct zsim_event *ev);
+/*
+ * Batch reading, for replay: the accesses that come next in the trace, as long
+ * as each is by `pid` and says so with the format's "same pid" bit (FORMAT.md),
+ * decoded straight into the caller's records: out, then every `stride` bytes
+ * (a caller's queue entry may carry more than the access), at most max.
+ * Returns how many (0: the next event is anything else, or the end; read it
+ * with zsim_trace_next()), or a negative ZSIM_E* code when the first of them
+ * is malformed; an error after good ones is returned by the next call.  Each
+ * event is decoded and checked by the same code as in zsim_trace_next(), so
+ * the two may be mixed freely and give the same events.
+ */
+struct zsim_trace_access {
+	uint64_t page;
+	uint64_t seed;               /* write: the content's seed (0 for a read) */
+	uint8_t kind;                /* ZSIM_EV_ACCESS (a caller's queue may hold other kinds) */
+	uint8_t write, cls, param;   /* write: 1, and the content's class and param (0 for a read) */
+};
+int zsim_trace_next_accesses(struct zsim_trace_reader *r, uint32_t pid, void *out, size_t stride, unsigned max);
 const char *zsim_trace_reader_error(const struct zsim_trace_reader *r);
 uint64_t zsim_trace_reader_events(const struct zsim_trace_reader *r);
 uint64_t zsim_trace_reader_offset(const struct zsim_trace_reader *r);

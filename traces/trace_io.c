@@ -18,6 +18,13 @@
  * test, one tag switch and a varint or two.  No allocation per event; the pid
  * and file tables grow only when a process or file is created.
  *
+ * Replay reads mostly runs of one process's accesses, so besides the event
+ * at a time (zsim_trace_next(), into the 80-byte struct zsim_event) there is
+ * a batch path: zsim_trace_next_accesses() decodes such a run in one loop
+ * straight into the caller's compact records (the engine's per-process queue).
+ * Both decode an access with the same function (read_access), so the format
+ * keeps one reader.
+ *
  * The reader trusts nothing: every malformed byte sequence ends in one error
  * line "FILE: offset N, event M: what" (N: the stream offset where the event
  * starts, in uncompressed bytes; M: the event's 0-based index), and the
@@ -110,6 +117,28 @@ static inline int get_varint(const uint8_t **pp, const uint8_t *end, uint64_t *o
 		return VI_OK;
 	}
 	uint64_t v = 0;
+	if (end - p >= 10) {
+		/* the common case inside a window: no byte can be missing */
+#pragma GCC unroll 9
+		for (unsigned i = 0; i < 9; i++) {
+			uint64_t b = p[i];
+			v |= (b & 0x7f) << (7 * i);
+			if (b < 0x80) {
+				if (b == 0)
+					return VI_BAD;  /* not minimal (i > 0: byte 0 was >= 0x80) */
+				*out = v;
+				*pp = p + i + 1;
+				return VI_OK;
+			}
+		}
+		if (p[9] > 1)
+			return VI_BAD;          /* bits beyond 64, or an 11th byte */
+		if (p[9] == 0)
+			return VI_BAD;
+		*out = v | (uint64_t)1 << 63;
+		*pp = p + 10;
+		return VI_OK;
+	}
 	for (unsigned i = 0; i < 10; i++) {
 		if (p >= end)
 			return VI_TRUNC;
@@ -659,7 +688,7 @@ void zsim_trace_close(struct zsim_trace_reader *r)
 		return rfail(r, ev0, "%s %llu out of range", what, (unsigned long long)v_); } \
 	(dst) = (uint32_t)v_; } while (0)
 
-static int read_content(struct zsim_trace_reader *r, const uint8_t *ev0, const uint8_t **pp,
+static inline __attribute__((always_inline)) int read_content(struct zsim_trace_reader *r, const uint8_t *ev0, const uint8_t **pp,
 			struct zsim_content_ref *ct)
 {
 	const uint8_t *p = *pp;
@@ -916,6 +945,57 @@ static int read_end(struct zsim_trace_reader *r, const uint8_t *ev0)
 	return 0;
 }
 
+/*
+ * An access's page and content, its tag (at ev0) and pid read (ps: the pid's
+ * slot, alive): *pp walks on from after the pid.  The one decoder of an
+ * access, for zsim_trace_next() and zsim_trace_next_accesses() alike.
+ */
+static inline __attribute__((always_inline)) int read_access(struct zsim_trace_reader *r, const uint8_t *ev0,
+							   const uint8_t **pp, unsigned tag, struct ids_slot *ps,
+							   struct zsim_trace_access *a)
+{
+	const uint8_t *p = *pp;
+	uint64_t zd = tag & TAG_A_DELTA;
+	if (zd == TAG_A_DELTA) {
+		VARINT(zd, "page");
+		if (zd > UINT64_MAX - TAG_A_DELTA)
+			return rfail(r, ev0, "bad varint (page)");
+		zd += TAG_A_DELTA;
+	}
+	a->page = ps->last = ps->last + 1 + (uint64_t)unzigzag(zd);
+	a->kind = ZSIM_EV_ACCESS;
+	a->write = a->cls = a->param = 0;
+	a->seed = 0;
+	if (tag & TAG_A_WRITE) {
+		struct zsim_content_ref ct;
+		const uint8_t *q = p;   /* (p itself stays in a register in the callers' loops) */
+		int e = read_content(r, ev0, &q, &ct);
+		if (e < 0)
+			return e;
+		p = q;
+		a->write = 1;
+		a->cls = ct.cls;
+		a->param = ct.param;
+		a->seed = ct.seed;
+	}
+	*pp = p;
+	return 0;
+}
+
+/* The window holds MAX_EV bytes from p, or all that is left; p: where the
+ * window's bytes are now (0), or an error (recorded). */
+static inline int window(struct zsim_trace_reader *r, const uint8_t **p)
+{
+	if ((size_t)(r->end - *p) < MAX_EV && !r->eof) {
+		r->p = *p;
+		int e = refill(r, MAX_EV);
+		*p = r->p;
+		if (e < 0)
+			return e;
+	}
+	return 0;
+}
+
 int zsim_trace_next(struct zsim_trace_reader *r, struct zsim_event *ev)
 {
 	if (r->err)
@@ -923,11 +1003,8 @@ int zsim_trace_next(struct zsim_trace_reader *r, struct zsim_event *ev)
 	if (r->done)
 		return 0;
 	const uint8_t *p = r->p;
-	if ((size_t)(r->end - p) < MAX_EV && !r->eof) {
-		if (refill(r, MAX_EV) < 0)
-			return r->err;
-		p = r->p;
-	}
+	if (window(r, &p) < 0)
+		return r->err;
 	if (p >= r->end)
 		return rfail(r, p, "stream ends without the end marker (truncated)");
 	*ev = (struct zsim_event){ 0 };
@@ -951,21 +1028,14 @@ int zsim_trace_next(struct zsim_trace_reader *r, struct zsim_event *ev)
 		}
 		if (!ps->alive)
 			return rfail(r, ev0, "pid %u has exited", ev->pid);
-		uint64_t zd = tag & TAG_A_DELTA;
-		if (zd == TAG_A_DELTA) {
-			VARINT(zd, "page");
-			if (zd > UINT64_MAX - TAG_A_DELTA)
-				return rfail(r, ev0, "bad varint (page)");
-			zd += TAG_A_DELTA;
-		}
-		ev->page = ps->last = ps->last + 1 + (uint64_t)unzigzag(zd);
+		struct zsim_trace_access a = { 0 };   /* (set unless e < 0; rfail hides that from gcc) */
+		int e = read_access(r, ev0, &p, tag, ps, &a);
+		if (e < 0)
+			return e;
 		ev->kind = ZSIM_EV_ACCESS;
-		if (tag & TAG_A_WRITE) {
-			ev->write = 1;
-			int e = read_content(r, ev0, &p, &ev->content);
-			if (e < 0)
-				return e;
-		}
+		ev->page = a.page;
+		ev->write = a.write;
+		ev->content = (struct zsim_content_ref){ .cls = a.cls, .param = a.param, .seed = a.seed };
 		r->p = p;
 		r->events++;
 		return 1;
@@ -979,6 +1049,38 @@ int zsim_trace_next(struct zsim_trace_reader *r, struct zsim_event *ev)
 		return e;
 	r->events++;
 	return 1;
+}
+
+int zsim_trace_next_accesses(struct zsim_trace_reader *r, uint32_t pid, void *out, size_t stride, unsigned max)
+{
+	if (r->err)
+		return r->err;
+	struct ids_slot *ps = r->c.cur;
+	if (r->done || r->c.pid != pid || !ps || !ps->alive)
+		return 0;   /* not a run of pid's accesses: zsim_trace_next() reads (or refuses) what comes */
+	const uint8_t *p = r->p, *lim = p;   /* below lim, the window holds the next event */
+	char *o = out;
+	unsigned n = 0;
+	while (n < max) {
+		if (p >= lim) {
+			if (window(r, &p) < 0 || p >= r->end)
+				break;
+			lim = r->eof ? r->end : r->end - MAX_EV + 1;
+		}
+		if ((*p & (TAG_ACCESS | TAG_A_SAMEPID)) != (TAG_ACCESS | TAG_A_SAMEPID))
+			break;
+		const uint8_t *ev0 = p;
+		unsigned tag = *p++;
+		if (read_access(r, ev0, &p, tag, ps, (struct zsim_trace_access *)(void *)o) < 0) {
+			p = ev0;
+			break;
+		}
+		r->events++;
+		o += stride;
+		n++;
+	}
+	r->p = p;
+	return n || !r->err ? (int)n : r->err;
 }
 
 /* ======================================================================= */

@@ -1,7 +1,8 @@
 /*
  * test_trace.c - the trace format (traces/trace_io.c, trace_text.c): seeded
  * random event streams survive write -> read and text -> binary -> text
- * unchanged; every kind of corruption gives its documented one-line error;
+ * unchanged, read event by event or with the batch reader mixed in; every
+ * kind of corruption gives its documented one-line error, the same both ways;
  * a trace cut at any byte gives an error, never a crash; varint edges; the
  * ratio and corpus content classes.
  */
@@ -200,6 +201,74 @@ static void write_stream(const struct stream *s, const char *path)
 	ck_assert_msg(zsim_trace_writer_finish(w, err, sizeof(err)) == 0, "%s", err);
 }
 
+/*
+ * Events through the batch reader where it applies: runs of accesses by the
+ * previous event's pid, a random number at a time (sometimes asking for the
+ * wrong pid, which must give none), into 32-byte records whose last word the
+ * reader must leave alone; everything else by zsim_trace_next.  Both paths
+ * mixed must give the same events and the same errors as zsim_trace_next alone.
+ */
+#define GUARD 0x5a5a5a5a5a5a5a5aull
+struct mixed {
+	struct zsim_trace_reader *r;
+	uint32_t pid;                  /* the previous event's */
+	struct { struct zsim_trace_access a; uint64_t guard; } run[2048];   /* more than a window's MAX_EV bytes */
+	int n, k;                      /* decoded, handed out */
+	struct zsim_rng rng;
+};
+
+static void mixed_init(struct mixed *m, struct zsim_trace_reader *r, uint64_t seed)
+{
+	memset(m, 0, sizeof(*m));
+	m->r = r;
+	zsim_rng_seed(&m->rng, seed);
+	for (size_t i = 0; i < ZSIM_ARRAY_SIZE(m->run); i++)
+		m->run[i].guard = GUARD;
+}
+
+static int mixed_next(struct mixed *m, struct zsim_event *ev)
+{
+	if (m->k == m->n && m->pid) {
+		bool wrong = zsim_rng_below(&m->rng, 8) == 0;
+		unsigned max = 1 + (unsigned)zsim_rng_below(&m->rng, zsim_rng_below(&m->rng, 16) ? 8 : ZSIM_ARRAY_SIZE(m->run) - 1);
+		int n = zsim_trace_next_accesses(m->r, m->pid + wrong, m->run, sizeof(m->run[0]), max);
+		if (n < 0)
+			return n;
+		ck_assert_msg(n <= (int)max && (!wrong || n == 0), "%d accesses for max %u%s", n, max,
+			      wrong ? " of another pid" : "");
+		for (int i = 0; i <= n; i++)
+			ck_assert_msg(m->run[i].guard == GUARD, "the reader wrote past its record");
+		m->n = n;
+		m->k = 0;
+	}
+	if (m->k < m->n) {
+		const struct zsim_trace_access *a = &m->run[m->k++].a;
+		ck_assert_uint_eq(a->kind, ZSIM_EV_ACCESS);
+		*ev = (struct zsim_event){ .kind = ZSIM_EV_ACCESS, .pid = m->pid, .page = a->page, .write = a->write,
+					   .content = { .cls = a->cls, .param = a->param, .seed = a->seed } };
+		return 1;
+	}
+	int e = zsim_trace_next(m->r, ev);
+	if (e == 1)
+		m->pid = ev->pid;
+	return e;
+}
+
+static void check_reader_mixed(struct zsim_trace_reader *r, const struct stream *s, uint64_t seed)
+{
+	struct mixed m;
+	mixed_init(&m, r, seed);
+	struct zsim_event ev;
+	for (size_t i = 0; i < s->n; i++) {
+		int e = mixed_next(&m, &ev);
+		ck_assert_msg(e == 1, "event %zu: %d %s", i, e, zsim_trace_reader_error(r));
+		assert_same_event(&ev, &s->ev[i], i);
+	}
+	ck_assert_int_eq(mixed_next(&m, &ev), 0);
+	ck_assert_int_eq(zsim_trace_next_accesses(r, m.pid, m.run, sizeof(m.run[0]), 8), 0);
+	ck_assert_uint_eq(zsim_trace_reader_events(r), s->n);
+}
+
 static void check_reader(struct zsim_trace_reader *r, const struct stream *s)
 {
 	const struct zsim_trace_header *h = zsim_trace_reader_header(r);
@@ -251,6 +320,10 @@ START_TEST(test_write_read_identity)
 		void *b = slurp(path, &len);
 		ck_assert_msg(zsim_trace_open_mem(b, len, "mem", &r, err, sizeof(err)) == 0, "%s", err);
 		check_reader(r, &s);
+		zsim_trace_close(r);
+		/* and through the batch reader */
+		ck_assert_msg(zsim_trace_open_mem(b, len, "mem", &r, err, sizeof(err)) == 0, "%s", err);
+		check_reader_mixed(r, &s, seed);
 		zsim_trace_close(r);
 		free(b);
 		unlink(path);
@@ -336,18 +409,32 @@ static uint8_t *base_header(size_t *len)
 	return b;
 }
 
-/* Reads header+events(+end marker); returns the first error message or "". */
-static const char *read_all(const uint8_t *b, size_t len, char *msg, size_t cap)
+/* Reads header+events(+end marker) event by event, or mixed with the batch
+ * reader (mixed > 0: its seed); returns the first error message or "". */
+static const char *read_all_by(const uint8_t *b, size_t len, uint64_t mixed, char *msg, size_t cap)
 {
 	struct zsim_trace_reader *r;
 	if (zsim_trace_open_mem(b, len, "x.trc", &r, msg, cap) < 0)
 		return msg;
+	struct mixed m;
+	mixed_init(&m, r, mixed);
 	struct zsim_event ev;
 	int e;
-	while ((e = zsim_trace_next(r, &ev)) > 0)
+	while ((e = mixed ? mixed_next(&m, &ev) : zsim_trace_next(r, &ev)) > 0)
 		;
 	snprintf(msg, cap, "%s", e < 0 ? zsim_trace_reader_error(r) : "");
 	zsim_trace_close(r);
+	return msg;
+}
+
+/* The same both ways: the first error message or "". */
+static const char *read_all(const uint8_t *b, size_t len, char *msg, size_t cap)
+{
+	char batch[512];
+	read_all_by(b, len, 1 + len, batch, sizeof(batch));
+	read_all_by(b, len, 0, msg, cap);
+	ck_assert_msg(strcmp(msg, batch) == 0, "the batch reader says '%s' where the event reader says '%s'",
+		      batch, msg);
 	return msg;
 }
 
@@ -423,6 +510,13 @@ START_TEST(test_corruptions)
 	EXPECT(true, "event 0: pid 5 was never created", 0x80, 0x05);
 	EXPECT(true, "'same pid' with no event before", 0xa0);
 	EXPECT(true, "event 2: pid 1 has exited", CREATE1, 0x12, 0xa0);
+	/* an error after a run of good accesses (read_all: the batch reader says the same) */
+	EXPECT(true, "event 3: bad varint (page)", CREATE1, 0xa0, 0xa0, 0xbf, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	       0xff, 0xff, 0xff, 0x02);
+	EXPECT(true, "event 3: bad varint (page)", CREATE1, 0xa0, 0xa0, 0xbf, 0x80, 0x00);
+	EXPECT(false, "event 3: event cut short (in page)", CREATE1, 0xa0, 0xa0, 0xbf, 0x80);
+	EXPECT(false, "event 2: event cut short (in content)", CREATE1, 0xa0, 0xe0);
+	EXPECT(true, "event 2: unknown content class 9", CREATE1, 0xa0, 0xe0, 0x09);
 	EXPECT(true, "event 2: pid 1 has exited", CREATE1, 0x12, 0x1c, 0x05);
 	EXPECT(true, "pid 1 created while alive", CREATE1, 0x11, 0x00, 0x01, 'b');
 	EXPECT(true, "event 1: unknown content class 15", CREATE1, 0xe0, 0x0f);
@@ -472,9 +566,43 @@ START_TEST(test_varint_edges)
 	ck_assert_int_eq(zsim_trace_open(path, &r, err, sizeof(err)), 0);
 	check_reader(r, &s);
 	zsim_trace_close(r);
+	ck_assert_int_eq(zsim_trace_open(path, &r, err, sizeof(err)), 0);
+	check_reader_mixed(r, &s, 3);
+	zsim_trace_close(r);
 	unlink(path);
 	free(path);
 	free_stream(&s);
+}
+END_TEST
+
+/* A long run of one process's accesses (2 MB: the reader's window refills
+ * inside runs), plain and zstd, read mixed with the batch reader. */
+START_TEST(test_batch_across_refills)
+{
+	for (int z = 0; z < 2; z++) {
+		struct stream s = { 0 };
+		struct zsim_rng r;
+		zsim_rng_seed(&r, 9);
+		push(&s, &(struct zsim_event){ .kind = ZSIM_EV_PROC_CREATE, .pid = 7, .name = "run" });
+		uint64_t seed = 0;
+		for (int i = 0; i < 600000; i++) {
+			struct zsim_event ev = { .kind = ZSIM_EV_ACCESS, .pid = 7, .page = zsim_rng_below(&r, 1u << 20) };
+			if (zsim_rng_below(&r, 4) == 0)
+				ev.write = 1, ev.content = (struct zsim_content_ref){ .cls = 2, .seed = ++seed };
+			push(&s, &ev);
+			if (zsim_rng_below(&r, 5000) == 0)
+				push(&s, &(struct zsim_event){ .kind = ZSIM_EV_CPU, .pid = 7, .ns = 1000 });
+		}
+		char *path = tmp_path(z ? ".trc.zst" : ".trc"), err[256];
+		write_stream(&s, path);
+		struct zsim_trace_reader *rd;
+		ck_assert_int_eq(zsim_trace_open(path, &rd, err, sizeof(err)), 0);
+		check_reader_mixed(rd, &s, 11);
+		zsim_trace_close(rd);
+		unlink(path);
+		free(path);
+		free_stream(&s);
+	}
 }
 END_TEST
 
@@ -649,6 +777,7 @@ Suite *suite_trace(void)
 	tcase_add_test(tc, test_corruptions);
 	tcase_add_test(tc, test_varint_edges);
 	tcase_add_test(tc, test_truncate_everywhere);
+	tcase_add_test(tc, test_batch_across_refills);
 	tcase_add_test(tc, test_writer_checks);
 	tcase_add_test(tc, test_text_errors);
 	tcase_add_test(tc, test_content_ratio_and_corpus);
