@@ -71,7 +71,11 @@
 static uint32_t frame_take(struct zsim_sim *s)
 {
 	/* a frame freed before (most recent first), else the lowest never used */
-	uint32_t f = s->mm.nr_freed_structs ? s->mm.free_structs[--s->mm.nr_freed_structs] : s->mm.next_fresh_frame++;
+	uint32_t f = s->mm.free_head;
+	if (f != ZSIM_FRAME_NONE)
+		s->mm.free_head = s->mm.frames[f].next;
+	else
+		f = s->mm.next_fresh_frame++;
 	s->mm.nr_free_structs--;
 	s->mm.nr_free--;
 	s->mm.lru_pages++;
@@ -81,17 +85,20 @@ static uint32_t frame_take(struct zsim_sim *s)
 	s->mm.frames[f].list = 0xff;
 	s->mm.frames[f].swap = ZSIM_FRAME_NONE;
 	/* the frame the next allocation will take: start loading it (a hint) */
-	if (s->mm.nr_freed_structs)
-		__builtin_prefetch(&s->mm.frames[s->mm.free_structs[s->mm.nr_freed_structs - 1]], 1);
+	if (s->mm.free_head != ZSIM_FRAME_NONE)
+		__builtin_prefetch(&s->mm.frames[s->mm.free_head], 1);
 	else if (s->mm.next_fresh_frame < s->mm.nr_frames)
 		__builtin_prefetch(&s->mm.frames[s->mm.next_fresh_frame], 1);
 	return f;
 }
 
+/* A freed frame goes on top of the free list, linked through its own `next`
+ * (a free frame is on no policy list): no table beside the frames. */
 void zsim_mm_free_frame(struct zsim_sim *s, uint32_t f)
 {
 	s->mm.frames[f].kind = ZSIM_FK_FREE;
-	s->mm.free_structs[s->mm.nr_freed_structs++] = f;
+	s->mm.frames[f].next = s->mm.free_head;
+	s->mm.free_head = f;
 	s->mm.nr_free_structs++;
 	s->mm.nr_free++;
 	s->mm.lru_pages--;
@@ -248,7 +255,7 @@ int zsim_mm_init(struct zsim_sim *s, char *err, size_t errlen)
 	s->mm.reserve_pages = ZSIM_DIV_ROUND_UP(c->kernel_reserve, ZSIM_PAGE_SIZE);
 	s->mm.frames = zsim_xcalloc_big(s->mm.nr_frames, sizeof(*s->mm.frames));
 	/* untouched until used, so a large simulated RAM costs only what it holds */
-	s->mm.free_structs = zsim_xmalloc((size_t)s->mm.nr_frames * sizeof(*s->mm.free_structs));
+	s->mm.free_head = ZSIM_FRAME_NONE;
 	s->mm.nr_free_structs = s->mm.nr_frames;
 	s->mm.nr_free = s->mm.nr_frames - s->mm.reserve_pages;
 	s->mm.min_free_seen = s->mm.nr_free;
@@ -277,7 +284,6 @@ void zsim_mm_free(struct zsim_sim *s)
 		s->mm.policy->destroy(s->mm.policy_priv);
 	free(s->mm.policy_priv);
 	zsim_free_big(s->mm.frames, s->mm.nr_frames, sizeof(*s->mm.frames));
-	free(s->mm.free_structs);
 	free(s->mm.victims);
 }
 

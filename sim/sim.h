@@ -89,6 +89,8 @@ struct zsim_swap_slot {
 	uint8_t where;     /* ZSIM_SLOT_*: where the page's copy is */
 };
 
+#define ZSIM_SLOT_NONE UINT64_MAX
+
 enum {
 	ZSIM_SLOT_DEVICE = 0,   /* on the area's device */
 	ZSIM_SLOT_ZSWAP,        /* in zswap, in front of the device */
@@ -104,8 +106,8 @@ struct zsim_swapdev {
 	bool rotational;           /* the kernel sees it rotational (nr_rotate_swap) */
 	uint64_t nr_slots, used;
 	struct zsim_swap_slot *slots;
-	uint32_t *free_stack;      /* slots freed, most recent on top */
-	uint64_t nr_free_stack;
+	uint64_t free_head;        /* slots freed, most recent first, linked through their
+	                            * `seed` (ZSIM_SLOT_NONE: none) */
 	uint64_t next_fresh;       /* slots >= this were never used (left untouched in memory) */
 	/* counters */
 	uint64_t swapins, swapouts, failed_writes, readahead_pages, readahead_hits;
@@ -337,8 +339,8 @@ struct zsim_procs {
 struct zsim_mm {
 	struct zsim_frame *frames;
 	uint32_t nr_frames;        /* RAM pages */
-	uint32_t *free_structs;    /* frame structs freed, most recent on top */
-	uint32_t nr_freed_structs; /* entries in free_structs */
+	uint32_t free_head;        /* frames freed, most recent first, linked through their
+	                            * `next` (ZSIM_FRAME_NONE: none) */
 	uint32_t next_fresh_frame; /* frames >= this were never used */
 	uint32_t nr_free_structs;  /* frame structs available in all */
 	uint64_t nr_free;          /* free RAM pages */

@@ -31,7 +31,8 @@
  * so its next access is a minor fault there and none here; a read of it keeps
  * the slot, where the kernel, with swap over half full, frees it at that
  * fault).  The CPU a refused store spent compressing is the writer's.  Slot choice: the most recently
- * freed slot, else the lowest never-used one (the kernel allocates within
+ * freed slot (free slots are a stack linked through the slots themselves),
+ * else the lowest never-used one (the kernel allocates within
  * per-CPU clusters; the order matters only for an HDD's seeks).  Slot tables
  * are allocated zeroed and touched only as slots get used, so a large swap
  * device costs the simulator memory only for what it holds.  Swap-in
@@ -232,7 +233,7 @@ int zsim_swap_init(struct zsim_sim *s, char *err, size_t errlen)
 			sd->rotational = false;
 		sd->nr_slots = s->cfg.dev[sc->device].size / ZSIM_PAGE_SIZE;
 		sd->slots = zsim_xcalloc(sd->nr_slots, sizeof(*sd->slots));
-		sd->free_stack = zsim_xmalloc(sd->nr_slots * sizeof(*sd->free_stack));
+		sd->free_head = ZSIM_SLOT_NONE;
 	}
 	s->sw.nr_swap = s->cfg.nr_swap;
 	/* swap_use_vma_readahead: one rotational area (nr_rotate_swap, counted
@@ -267,7 +268,6 @@ void zsim_swap_free_all(struct zsim_sim *s)
 	s->sw.zswap = NULL;
 	for (unsigned i = 0; i < s->sw.nr_swap; i++) {
 		free(s->sw.swap[i].slots);
-		free(s->sw.swap[i].free_stack);
 	}
 }
 
@@ -391,7 +391,13 @@ int zsim_swap_out(struct zsim_sim *s, uint32_t f, uint64_t *entry, uint64_t *cpu
 		struct zsim_swapdev *sd = &s->sw.swap[d];
 		if (sd->used == sd->nr_slots)
 			continue;
-		uint32_t slot = sd->nr_free_stack ? sd->free_stack[--sd->nr_free_stack] : (uint32_t)sd->next_fresh++;
+		uint32_t slot;
+		if (sd->free_head != ZSIM_SLOT_NONE) {
+			slot = (uint32_t)sd->free_head;
+			sd->free_head = sd->slots[slot].seed;
+		} else {
+			slot = (uint32_t)sd->next_fresh++;
+		}
 		sd->used++;
 		return swap_write(s, d, slot, f, entry, cpu_ns, io_done);
 	}
@@ -421,7 +427,8 @@ void zsim_swap_release(struct zsim_sim *s, uint64_t entry)
 	}
 	sl->used = 0;
 	sl->frame = ZSIM_FRAME_NONE;
-	sd->free_stack[sd->nr_free_stack++] = (uint32_t)slot;
+	sl->seed = sd->free_head;   /* a free slot's content is dead: it links the free list */
+	sd->free_head = slot;
 	sd->used--;
 }
 
