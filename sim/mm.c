@@ -303,7 +303,7 @@ static int evict_anon(struct zsim_sim *s, uint32_t f, uint64_t *cpu)
 	if ((fr->mflags & ZSIM_MF_SWAPCACHE) && !(fr->mflags & (ZSIM_MF_DIRTY | ZSIM_MF_UNWRITTEN))) {
 		/* the copy in swap is current: drop the page, keep the slot */
 		entry = zsim_swp_entry(fr->swapdev, fr->swap);
-		zsim_swap_slot_of(s, entry)->frame = ZSIM_FRAME_NONE;
+		zsim_swap_uncache(s, entry);
 	} else {
 		/* (a page whose last write failed is written again to the slot it holds) */
 		if ((fr->mflags & ZSIM_MF_SWAPCACHE) && !(fr->mflags & ZSIM_MF_UNWRITTEN)) {
@@ -812,9 +812,9 @@ int zsim_mm_access(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, uint
 	}
 	if (e & ZSIM_PTE_SWAPPED) {
 		struct zsim_swap_slot *sl = zsim_swap_slot_of(s, zsim_pte_swp(e));
-		if (sl->frame != ZSIM_FRAME_NONE) {
+		if (sl->flags & ZSIM_SLOT_CACHED) {
 			/* still in the swap cache (read ahead, or swapped in before): map it */
-			uint32_t f = sl->frame;
+			uint32_t f = sl->lo;
 			/* VMA readahead counts its hits per VMA (the process's state here) */
 			zsim_swap_cache_take(s, f, ZSIM_FK_ANON, (uint32_t)(p - s->pr.procs), vpage,
 					     s->sw.vma_ra ? &p->ra : NULL);

@@ -79,17 +79,34 @@ struct zsim_filemap {          /* a file's page map (filemap.c), open addressing
 	uint64_t mask, used;
 };
 
-/* What a swap slot holds: the content of the page written there (16 bytes).
- * The owner is not kept: nothing needs a reverse map until swap readahead. */
+/*
+ * What a swap slot holds: the content of the page written there (12 bytes;
+ * at 4-byte alignment, the seed in two halves).  The owner is not kept:
+ * nothing needs a reverse map until swap readahead.  While the page is in the
+ * swap cache its frame holds the same content (a write to it frees the slot
+ * first), so the seed's low half names that frame instead and the seed is
+ * read from it (zsim_slot_frame, and swap.c's slot_seed); a free slot's low
+ * half links the free list (struct zsim_swapdev.free_head).
+ */
 struct zsim_swap_slot {
-	uint64_t seed;
-	uint32_t frame;    /* swap-cache frame, or ZSIM_FRAME_NONE */
+	uint32_t lo, hi;   /* the seed, hi << 32 | lo; CACHED: lo is the frame; free: the next free slot */
 	uint8_t cls, param;
-	uint8_t used;
+	uint8_t flags;     /* ZSIM_SLOT_USED, ZSIM_SLOT_CACHED */
 	uint8_t where;     /* ZSIM_SLOT_*: where the page's copy is */
 };
 
-#define ZSIM_SLOT_NONE UINT64_MAX
+enum {
+	ZSIM_SLOT_USED = 1u << 0,     /* holds a page */
+	ZSIM_SLOT_CACHED = 1u << 1,   /* the page is in the swap cache too: lo is its frame */
+};
+
+/* The slot's swap-cache frame, or ZSIM_FRAME_NONE. */
+static inline uint32_t zsim_slot_frame(const struct zsim_swap_slot *sl)
+{
+	return sl->flags & ZSIM_SLOT_CACHED ? sl->lo : ZSIM_FRAME_NONE;
+}
+
+#define ZSIM_SLOT_NONE UINT32_MAX   /* no slot (the end of a free list) */
 
 enum {
 	ZSIM_SLOT_DEVICE = 0,   /* on the area's device */
@@ -106,8 +123,8 @@ struct zsim_swapdev {
 	bool rotational;           /* the kernel sees it rotational (nr_rotate_swap) */
 	uint64_t nr_slots, used;
 	struct zsim_swap_slot *slots;
-	uint64_t free_head;        /* slots freed, most recent first, linked through their
-	                            * `seed` (ZSIM_SLOT_NONE: none) */
+	uint32_t free_head;        /* slots freed, most recent first, linked through their
+	                            * `lo` (ZSIM_SLOT_NONE: none) */
 	uint64_t next_fresh;       /* slots >= this were never used (left untouched in memory) */
 	/* counters */
 	uint64_t swapins, swapouts, failed_writes, readahead_pages, readahead_hits;
@@ -559,6 +576,9 @@ void zsim_swap_in(struct zsim_sim *s, uint64_t entry, uint32_t f, struct zsim_pr
 		  uint64_t *cpu_ns, uint64_t *io_done);
 void zsim_swap_release(struct zsim_sim *s, uint64_t entry);
 struct zsim_swap_slot *zsim_swap_slot_of(struct zsim_sim *s, uint64_t entry);
+/* Reclaim drops a clean swap-cache page: the slot of `entry` keeps its copy
+ * and forgets the frame (which the caller frees). */
+void zsim_swap_uncache(struct zsim_sim *s, uint64_t entry);
 /*
  * A fault found its page in the swap cache (frame f of the entry's slot): it
  * becomes a page of `kind` at owner/index, referenced.  If readahead brought it
