@@ -322,11 +322,11 @@ static void drop_page(struct zsim_sim *s, struct zsim_file *file, uint64_t e)
 static void truncate_file(struct zsim_sim *s, struct zsim_file *file, uint64_t npages)
 {
 	struct zsim_filemap *t = &file->pages;
+	uint64_t page, val;
 	for (uint64_t i = 0; i <= t->mask; i++) {
-		while (t->e[i].key && t->e[i].key - 1 >= npages) {
-			uint64_t page = t->e[i].key - 1;
-			drop_page(s, file, t->e[i].val);
-			zsim_filemap_remove(t, page);   /* may shift another key into slot i */
+		while (zsim_filemap_at(t, i, &page, &val) && page >= npages) {
+			drop_page(s, file, val);
+			zsim_filemap_remove(t, page);   /* may shift another key into bucket i */
 		}
 	}
 	file->size_pages = npages;

@@ -75,8 +75,11 @@ static inline uint64_t zsim_swp_pte(uint64_t e) { return ZSIM_PTE_SWAPPED | e; }
 static inline uint64_t zsim_pte_swp(uint64_t pte) { return pte & ~ZSIM_PTE_SWAPPED; }
 
 struct zsim_filemap {          /* a file's page map (filemap.c), open addressing: page -> entry, key and value side by side */
-	struct zsim_pt_entry *e;
+	struct zsim_pt_entry *e;   /* the table (mask + 1 buckets); small: `used` entries of `cap`, packed */
 	uint64_t mask, used;
+	uint64_t occ;              /* small: the table's buckets its entries stand in */
+	uint32_t cap;
+	bool small;                /* a few entries, standing for the first table (filemap.c) */
 };
 
 /*
@@ -607,6 +610,9 @@ void zsim_filemap_free(struct zsim_filemap *t);
 uint64_t *zsim_filemap_lookup(struct zsim_filemap *t, uint64_t key);   /* NULL if absent */
 uint64_t *zsim_filemap_insert(struct zsim_filemap *t, uint64_t key);   /* new entries read 0 */
 void zsim_filemap_remove(struct zsim_filemap *t, uint64_t key);
+/* Bucket b (0..mask) of the table: false if empty, else its page and entry.  A
+ * removal may shift another entry into the bucket just read. */
+bool zsim_filemap_at(struct zsim_filemap *t, uint64_t b, uint64_t *page, uint64_t *val);
 
 /* content: a page's bytes are made (or read from its trace's corpus) only when
  * a tier needs them; for a corpus page, param holds the trace group */

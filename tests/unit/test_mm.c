@@ -1020,10 +1020,10 @@ static void file_states(struct zsim_sim *s, uint32_t fi, uint64_t *dirty, uint64
 {
 	struct zsim_filemap *t = &s->pc.files[fi].pages;
 	*dirty = *clean = *ondisk = 0;
+	uint64_t page, v;
 	for (uint64_t i = 0; t->e && i <= t->mask; i++) {
-		if (!t->e[i].key)
+		if (!zsim_filemap_at(t, i, &page, &v))
 			continue;
-		uint64_t v = t->e[i].val;
 		if (v & ZSIM_PTE_PRESENT) {
 			if (s->mm.frames[(uint32_t)v].mflags & ZSIM_MF_DIRTY)
 				(*dirty)++;
