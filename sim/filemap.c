@@ -17,6 +17,7 @@
  */
 #include "sim.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #define PT_INITIAL 64      /* buckets of the first table (small maps emulate it) */
@@ -63,9 +64,11 @@ void zsim_filemap_free(struct zsim_filemap *t)
 /* Small map: the entry in bucket b (pre: occupied). */
 static struct zsim_pt_entry *small_at(struct zsim_filemap *t, uint64_t b)
 {
-	for (uint64_t i = 0;; i++)
+	for (uint64_t i = 0; i < t->used; i++)
 		if (t->e[i].key >> SMALL_SHIFT == b)
 			return &t->e[i];
+	fprintf(stderr, "zsim: filemap: bucket %llu marked but empty (model bug)\n", (unsigned long long)b);
+	abort();
 }
 
 static struct zsim_pt_entry *small_find(struct zsim_filemap *t, uint64_t k)
