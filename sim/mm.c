@@ -937,8 +937,20 @@ void zsim_mm_exit(struct zsim_sim *s, struct zsim_proc *p)
 int zsim_mm_check(const struct zsim_sim *s, char *msg, size_t len)
 {
 	uint64_t lru = 0;
-	for (uint32_t f = 0; f < s->mm.nr_frames; f++)
-		lru += s->mm.frames[f].kind != ZSIM_FK_FREE;
+	for (uint32_t f = 0; f < s->mm.nr_frames; f++) {
+		const struct zsim_frame *fr = &s->mm.frames[f];
+		lru += fr->kind != ZSIM_FK_FREE;
+		/* a swap-cache page and its slot name each other (the slot reads
+		 * its seed from the frame: swap.c) */
+		if (fr->kind != ZSIM_FK_FREE && (fr->mflags & ZSIM_MF_SWAPCACHE)) {
+			const struct zsim_swap_slot *sl = &s->sw.swap[fr->swapdev].slots[fr->swap];
+			if (!(sl->flags & ZSIM_SLOT_USED) || zsim_slot_frame(sl) != f) {
+				snprintf(msg, len, "mm: frame %u is in the swap cache at %u:%u, which names frame %u",
+					 f, fr->swapdev, fr->swap, zsim_slot_frame(sl));
+				return ZSIM_ECORRUPT;
+			}
+		}
+	}
 	if (lru != s->mm.lru_pages || s->mm.nr_free + s->mm.lru_pages + s->mm.zspages + s->mm.reserve_pages != s->mm.nr_frames) {
 		snprintf(msg, len, "mm: frames do not add up: free %llu + lru %llu (counted %llu) + zspages "
 			 "%llu + reserve %llu != %u", (unsigned long long)s->mm.nr_free,
