@@ -908,11 +908,12 @@ charge:
  * What the simulator's own tables for this config take, in bytes (sim.h).
  * Per RAM page: the frame (40 B) and the mm/fs side arrays; per device page:
  * zram's and dm-cache's slot tables, a block device's map; per swap page:
- * the slot record and the free stack.  Allocators, page tables and caches
+ * the slot record (12 B; free slots and frames link through themselves).
+ * The figures keep a margin over these.  Allocators, page tables and caches
  * grow with what a run touches, not with the sizes, and are left out.
  */
 #define EST_FRAME_BYTES 64
-#define EST_SWAP_BYTES 24
+#define EST_SWAP_BYTES 16
 uint64_t zsim_sim_table_bytes(const struct zsim_config *cfg)
 {
 	long double b = (long double)(cfg->ram / ZSIM_PAGE_SIZE) * EST_FRAME_BYTES;

@@ -256,7 +256,7 @@ int zsim_fs_evict(struct zsim_sim *s, uint32_t f, uint64_t *cpu_ns)
 		uint64_t entry;
 		if ((fr->mflags & ZSIM_MF_SWAPCACHE) && !(fr->mflags & ZSIM_MF_UNWRITTEN)) {
 			entry = zsim_swp_entry(fr->swapdev, fr->swap);
-			zsim_swap_slot_of(s, entry)->frame = ZSIM_FRAME_NONE;
+			zsim_swap_uncache(s, entry);
 		} else {
 			int rc = zsim_swap_out(s, f, &entry, cpu_ns, io_done);
 			if (rc < 0)
@@ -322,11 +322,11 @@ static void drop_page(struct zsim_sim *s, struct zsim_file *file, uint64_t e)
 static void truncate_file(struct zsim_sim *s, struct zsim_file *file, uint64_t npages)
 {
 	struct zsim_filemap *t = &file->pages;
+	uint64_t page, val;
 	for (uint64_t i = 0; i <= t->mask; i++) {
-		while (t->e[i].key && t->e[i].key - 1 >= npages) {
-			uint64_t page = t->e[i].key - 1;
-			drop_page(s, file, t->e[i].val);
-			zsim_filemap_remove(t, page);   /* may shift another key into slot i */
+		while (zsim_filemap_at(t, i, &page, &val) && page >= npages) {
+			drop_page(s, file, val);
+			zsim_filemap_remove(t, page);   /* may shift another key into bucket i */
 		}
 	}
 	file->size_pages = npages;
@@ -406,9 +406,9 @@ int zsim_fs_event(struct zsim_sim *s, struct zsim_proc *p, struct zsim_group *g,
 			s->mm.frames[f].swap = ZSIM_FRAME_NONE;
 			p->pending_cpu += s->cfg.minor_fault_ns;
 		} else if ((v & ZSIM_PTE_SWAPPED) &&
-			   zsim_swap_slot_of(s, zsim_pte_swp(v))->frame != ZSIM_FRAME_NONE) {
+			   zsim_slot_frame(zsim_swap_slot_of(s, zsim_pte_swp(v))) != ZSIM_FRAME_NONE) {
 			/* a tmpfs page still in the swap cache: take it back, no I/O */
-			f = zsim_swap_slot_of(s, zsim_pte_swp(v))->frame;
+			f = zsim_slot_frame(zsim_swap_slot_of(s, zsim_pte_swp(v)));
 			zsim_swap_cache_take(s, f, ZSIM_FK_SHMEM, (uint32_t)(file - s->pc.files), ev->page, NULL);
 			p->pending_cpu += s->cfg.minor_fault_ns;
 		} else {

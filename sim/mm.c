@@ -75,7 +75,11 @@
 static uint32_t frame_take(struct zsim_sim *s)
 {
 	/* a frame freed before (most recent first), else the lowest never used */
-	uint32_t f = s->mm.nr_freed_structs ? s->mm.free_structs[--s->mm.nr_freed_structs] : s->mm.next_fresh_frame++;
+	uint32_t f = s->mm.free_head;
+	if (f != ZSIM_FRAME_NONE)
+		s->mm.free_head = s->mm.frames[f].next;
+	else
+		f = s->mm.next_fresh_frame++;
 	s->mm.nr_free_structs--;
 	if (__builtin_expect(s->mm.nr_free <= s->mm.free_unmovable, 0))
 		zsim_mm_fallback(s, true);   /* the movable lists are empty */
@@ -87,17 +91,20 @@ static uint32_t frame_take(struct zsim_sim *s)
 	s->mm.frames[f].list = 0xff;
 	s->mm.frames[f].swap = ZSIM_FRAME_NONE;
 	/* the frame the next allocation will take: start loading it (a hint) */
-	if (s->mm.nr_freed_structs)
-		__builtin_prefetch(&s->mm.frames[s->mm.free_structs[s->mm.nr_freed_structs - 1]], 1);
+	if (s->mm.free_head != ZSIM_FRAME_NONE)
+		__builtin_prefetch(&s->mm.frames[s->mm.free_head], 1);
 	else if (s->mm.next_fresh_frame < s->mm.nr_frames)
 		__builtin_prefetch(&s->mm.frames[s->mm.next_fresh_frame], 1);
 	return f;
 }
 
+/* A freed frame goes on top of the free list, linked through its own `next`
+ * (a free frame is on no policy list): no table beside the frames. */
 void zsim_mm_free_frame(struct zsim_sim *s, uint32_t f)
 {
 	s->mm.frames[f].kind = ZSIM_FK_FREE;
-	s->mm.free_structs[s->mm.nr_freed_structs++] = f;
+	s->mm.frames[f].next = s->mm.free_head;
+	s->mm.free_head = f;
 	s->mm.nr_free_structs++;
 	s->mm.nr_free++;
 	s->mm.lru_pages--;
@@ -332,7 +339,7 @@ int zsim_mm_init(struct zsim_sim *s, char *err, size_t errlen)
 	s->mm.reserve_pages = ZSIM_DIV_ROUND_UP(c->kernel_reserve, ZSIM_PAGE_SIZE);
 	s->mm.frames = zsim_xcalloc_big(s->mm.nr_frames, sizeof(*s->mm.frames));
 	/* untouched until used, so a large simulated RAM costs only what it holds */
-	s->mm.free_structs = zsim_xmalloc((size_t)s->mm.nr_frames * sizeof(*s->mm.free_structs));
+	s->mm.free_head = ZSIM_FRAME_NONE;
 	s->mm.nr_free_structs = s->mm.nr_frames;
 	s->mm.nr_free = s->mm.nr_frames - s->mm.reserve_pages;
 	s->mm.min_free_seen = s->mm.nr_free;
@@ -368,7 +375,6 @@ void zsim_mm_free(struct zsim_sim *s)
 		s->mm.policy->destroy(s->mm.policy_priv);
 	free(s->mm.policy_priv);
 	zsim_free_big(s->mm.frames, s->mm.nr_frames, sizeof(*s->mm.frames));
-	free(s->mm.free_structs);
 	free(s->mm.victims);
 }
 
@@ -388,7 +394,7 @@ static int evict_anon(struct zsim_sim *s, uint32_t f, uint64_t *cpu)
 	if ((fr->mflags & ZSIM_MF_SWAPCACHE) && !(fr->mflags & (ZSIM_MF_DIRTY | ZSIM_MF_UNWRITTEN))) {
 		/* the copy in swap is current: drop the page, keep the slot */
 		entry = zsim_swp_entry(fr->swapdev, fr->swap);
-		zsim_swap_slot_of(s, entry)->frame = ZSIM_FRAME_NONE;
+		zsim_swap_uncache(s, entry);
 	} else {
 		/* (a page whose last write failed is written again to the slot it holds) */
 		if ((fr->mflags & ZSIM_MF_SWAPCACHE) && !(fr->mflags & ZSIM_MF_UNWRITTEN)) {
@@ -928,9 +934,9 @@ int zsim_mm_access(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, uint
 	}
 	if (e & ZSIM_PTE_SWAPPED) {
 		struct zsim_swap_slot *sl = zsim_swap_slot_of(s, zsim_pte_swp(e));
-		if (sl->frame != ZSIM_FRAME_NONE) {
+		if (sl->flags & ZSIM_SLOT_CACHED) {
 			/* still in the swap cache (read ahead, or swapped in before): map it */
-			uint32_t f = sl->frame;
+			uint32_t f = sl->lo;
 			/* VMA readahead counts its hits per VMA (the process's state here) */
 			zsim_swap_cache_take(s, f, ZSIM_FK_ANON, (uint32_t)(p - s->pr.procs), vpage,
 					     s->sw.vma_ra ? &p->ra : NULL);
@@ -1053,8 +1059,20 @@ void zsim_mm_exit(struct zsim_sim *s, struct zsim_proc *p)
 int zsim_mm_check(const struct zsim_sim *s, char *msg, size_t len)
 {
 	uint64_t lru = 0;
-	for (uint32_t f = 0; f < s->mm.nr_frames; f++)
-		lru += s->mm.frames[f].kind != ZSIM_FK_FREE;
+	for (uint32_t f = 0; f < s->mm.nr_frames; f++) {
+		const struct zsim_frame *fr = &s->mm.frames[f];
+		lru += fr->kind != ZSIM_FK_FREE;
+		/* a swap-cache page and its slot name each other (the slot reads
+		 * its seed from the frame: swap.c) */
+		if (fr->kind != ZSIM_FK_FREE && (fr->mflags & ZSIM_MF_SWAPCACHE)) {
+			const struct zsim_swap_slot *sl = &s->sw.swap[fr->swapdev].slots[fr->swap];
+			if (!(sl->flags & ZSIM_SLOT_USED) || zsim_slot_frame(sl) != f) {
+				snprintf(msg, len, "mm: frame %u is in the swap cache at %u:%u, which names frame %u",
+					 f, fr->swapdev, fr->swap, zsim_slot_frame(sl));
+				return ZSIM_ECORRUPT;
+			}
+		}
+	}
 	if (lru != s->mm.lru_pages || s->mm.nr_free + s->mm.lru_pages + s->mm.zspages + s->mm.reserve_pages != s->mm.nr_frames) {
 		snprintf(msg, len, "mm: frames do not add up: free %llu + lru %llu (counted %llu) + zspages "
 			 "%llu + reserve %llu != %u", (unsigned long long)s->mm.nr_free,

@@ -75,19 +75,41 @@ static inline uint64_t zsim_swp_pte(uint64_t e) { return ZSIM_PTE_SWAPPED | e; }
 static inline uint64_t zsim_pte_swp(uint64_t pte) { return pte & ~ZSIM_PTE_SWAPPED; }
 
 struct zsim_filemap {          /* a file's page map (filemap.c), open addressing: page -> entry, key and value side by side */
-	struct zsim_pt_entry *e;
+	struct zsim_pt_entry *e;   /* the table (mask + 1 buckets); small: `used` entries of `cap`, packed */
 	uint64_t mask, used;
+	uint64_t occ;              /* small: the table's buckets its entries stand in */
+	uint32_t cap;
+	bool small;                /* a few entries, standing for the first table (filemap.c) */
 };
 
-/* What a swap slot holds: the content of the page written there (16 bytes).
- * The owner is not kept: nothing needs a reverse map until swap readahead. */
+/*
+ * What a swap slot holds: the content of the page written there (12 bytes;
+ * at 4-byte alignment, the seed in two halves).  The owner is not kept:
+ * nothing needs a reverse map until swap readahead.  While the page is in the
+ * swap cache its frame holds the same content (a write to it frees the slot
+ * first), so the seed's low half names that frame instead and the seed is
+ * read from it (zsim_slot_frame, and swap.c's slot_seed); a free slot's low
+ * half links the free list (struct zsim_swapdev.free_head).
+ */
 struct zsim_swap_slot {
-	uint64_t seed;
-	uint32_t frame;    /* swap-cache frame, or ZSIM_FRAME_NONE */
+	uint32_t lo, hi;   /* the seed, hi << 32 | lo; CACHED: lo is the frame; free: the next free slot */
 	uint8_t cls, param;
-	uint8_t used;
+	uint8_t flags;     /* ZSIM_SLOT_USED, ZSIM_SLOT_CACHED */
 	uint8_t where;     /* ZSIM_SLOT_*: where the page's copy is */
 };
+
+enum {
+	ZSIM_SLOT_USED = 1u << 0,     /* holds a page */
+	ZSIM_SLOT_CACHED = 1u << 1,   /* the page is in the swap cache too: lo is its frame */
+};
+
+/* The slot's swap-cache frame, or ZSIM_FRAME_NONE. */
+static inline uint32_t zsim_slot_frame(const struct zsim_swap_slot *sl)
+{
+	return sl->flags & ZSIM_SLOT_CACHED ? sl->lo : ZSIM_FRAME_NONE;
+}
+
+#define ZSIM_SLOT_NONE UINT32_MAX   /* no slot (the end of a free list) */
 
 enum {
 	ZSIM_SLOT_DEVICE = 0,   /* on the area's device */
@@ -104,8 +126,8 @@ struct zsim_swapdev {
 	bool rotational;           /* the kernel sees it rotational (nr_rotate_swap) */
 	uint64_t nr_slots, used;
 	struct zsim_swap_slot *slots;
-	uint32_t *free_stack;      /* slots freed, most recent on top */
-	uint64_t nr_free_stack;
+	uint32_t free_head;        /* slots freed, most recent first, linked through their
+	                            * `lo` (ZSIM_SLOT_NONE: none) */
 	uint64_t next_fresh;       /* slots >= this were never used (left untouched in memory) */
 	/* counters */
 	uint64_t swapins, swapouts, failed_writes, readahead_pages, readahead_hits;
@@ -337,8 +359,8 @@ struct zsim_procs {
 struct zsim_mm {
 	struct zsim_frame *frames;
 	uint32_t nr_frames;        /* RAM pages */
-	uint32_t *free_structs;    /* frame structs freed, most recent on top */
-	uint32_t nr_freed_structs; /* entries in free_structs */
+	uint32_t free_head;        /* frames freed, most recent first, linked through their
+	                            * `next` (ZSIM_FRAME_NONE: none) */
 	uint32_t next_fresh_frame; /* frames >= this were never used */
 	uint32_t nr_free_structs;  /* frame structs available in all */
 	uint64_t nr_free;          /* free RAM pages */
@@ -569,6 +591,9 @@ void zsim_swap_in(struct zsim_sim *s, uint64_t entry, uint32_t f, struct zsim_pr
 		  uint64_t *cpu_ns, uint64_t *io_done);
 void zsim_swap_release(struct zsim_sim *s, uint64_t entry);
 struct zsim_swap_slot *zsim_swap_slot_of(struct zsim_sim *s, uint64_t entry);
+/* Reclaim drops a clean swap-cache page: the slot of `entry` keeps its copy
+ * and forgets the frame (which the caller frees). */
+void zsim_swap_uncache(struct zsim_sim *s, uint64_t entry);
 /*
  * A fault found its page in the swap cache (frame f of the entry's slot): it
  * becomes a page of `kind` at owner/index, referenced.  If readahead brought it
@@ -597,6 +622,9 @@ void zsim_filemap_free(struct zsim_filemap *t);
 uint64_t *zsim_filemap_lookup(struct zsim_filemap *t, uint64_t key);   /* NULL if absent */
 uint64_t *zsim_filemap_insert(struct zsim_filemap *t, uint64_t key);   /* new entries read 0 */
 void zsim_filemap_remove(struct zsim_filemap *t, uint64_t key);
+/* Bucket b (0..mask) of the table: false if empty, else its page and entry.  A
+ * removal may shift another entry into the bucket just read. */
+bool zsim_filemap_at(struct zsim_filemap *t, uint64_t b, uint64_t *page, uint64_t *val);
 
 /* content: a page's bytes are made (or read from its trace's corpus) only when
  * a tier needs them; for a corpus page, param holds the trace group */

@@ -31,7 +31,8 @@
  * so its next access is a minor fault there and none here; a read of it keeps
  * the slot, where the kernel, with swap over half full, frees it at that
  * fault).  The CPU a refused store spent compressing is the writer's.  Slot choice: the most recently
- * freed slot, else the lowest never-used one (the kernel allocates within
+ * freed slot (free slots are a stack linked through the slots themselves),
+ * else the lowest never-used one (the kernel allocates within
  * per-CPU clusters; the order matters only for an HDD's seeks).  Slot tables
  * are allocated zeroed and touched only as slots get used, so a large swap
  * device costs the simulator memory only for what it holds.  Swap-in
@@ -102,12 +103,41 @@ void zsim_content_fill_ref(const void *ctx, uint8_t *buf)
 	zsim_content_fill_param((enum zsim_content_class)c->cls, c->param, c->seed, buf);
 }
 
+_Static_assert(sizeof(struct zsim_swap_slot) == 12, "a swap slot is 12 bytes (sim.h)");
+
+/* A used slot's seed: its own, or its swap-cache frame's (the same content). */
+static uint64_t slot_seed(const struct zsim_sim *s, const struct zsim_swap_slot *sl)
+{
+	if (sl->flags & ZSIM_SLOT_CACHED)
+		return s->mm.frames[sl->lo].seed;
+	return (uint64_t)sl->hi << 32 | sl->lo;
+}
+
+/* The slot's page enters the swap cache in frame f (pre: f holds the same
+ * content): the slot names the frame instead of its seed. */
+static void slot_cache(struct zsim_swap_slot *sl, uint32_t f)
+{
+	sl->lo = f;
+	sl->flags |= ZSIM_SLOT_CACHED;
+}
+
+/* It leaves the swap cache (the frame is dropped or let go): the seed comes back. */
+static void slot_uncache(const struct zsim_sim *s, struct zsim_swap_slot *sl)
+{
+	if (!(sl->flags & ZSIM_SLOT_CACHED))
+		return;
+	uint64_t seed = s->mm.frames[sl->lo].seed;
+	sl->lo = (uint32_t)seed;
+	sl->hi = (uint32_t)(seed >> 32);
+	sl->flags &= (uint8_t)~ZSIM_SLOT_CACHED;
+}
+
 /* The page a slot holds, as a tier sees it (its bytes made when needed). */
 static void slot_page(struct zsim_sim *s, const struct zsim_swap_slot *sl, struct zsim_fill_ctx *fc,
 		      struct zsim_page_ref *pg)
 {
 	fc->s = s;
-	fc->c = (struct zsim_content_ref){ .cls = sl->cls, .param = sl->param, .seed = sl->seed };
+	fc->c = (struct zsim_content_ref){ .cls = sl->cls, .param = sl->param, .seed = slot_seed(s, sl) };
 	*pg = (struct zsim_page_ref){ .bytes = NULL, .hash = zsim_content_hash(&fc->c),
 				      .fill = zsim_content_fill_ref, .ctx = fc,
 				      .ctx_size = sizeof(*fc) };
@@ -233,7 +263,7 @@ int zsim_swap_init(struct zsim_sim *s, char *err, size_t errlen)
 			sd->rotational = false;
 		sd->nr_slots = s->cfg.dev[sc->device].size / ZSIM_PAGE_SIZE;
 		sd->slots = zsim_xcalloc(sd->nr_slots, sizeof(*sd->slots));
-		sd->free_stack = zsim_xmalloc(sd->nr_slots * sizeof(*sd->free_stack));
+		sd->free_head = ZSIM_SLOT_NONE;
 	}
 	s->sw.nr_swap = s->cfg.nr_swap;
 	/* swap_use_vma_readahead: one rotational area (nr_rotate_swap, counted
@@ -268,7 +298,6 @@ void zsim_swap_free_all(struct zsim_sim *s)
 	s->sw.zswap = NULL;
 	for (unsigned i = 0; i < s->sw.nr_swap; i++) {
 		free(s->sw.swap[i].slots);
-		free(s->sw.swap[i].free_stack);
 	}
 }
 
@@ -276,7 +305,7 @@ int zsim_swap_cache_evict(struct zsim_sim *s, uint32_t f, uint64_t *cpu)
 {
 	const struct zsim_frame *fr = &s->mm.frames[f];
 	(void)cpu;
-	zsim_swap_slot_of(s, zsim_swp_entry(fr->swapdev, fr->swap))->frame = ZSIM_FRAME_NONE;
+	zsim_swap_uncache(s, zsim_swp_entry(fr->swapdev, fr->swap));
 	zsim_mm_free_frame(s, f);
 	return 0;
 }
@@ -298,6 +327,11 @@ void zsim_swap_cache_take(struct zsim_sim *s, uint32_t f, enum zsim_frame_kind k
 struct zsim_swap_slot *zsim_swap_slot_of(struct zsim_sim *s, uint64_t entry)
 {
 	return &s->sw.swap[zsim_swp_area(entry)].slots[zsim_swp_slot(entry)];
+}
+
+void zsim_swap_uncache(struct zsim_sim *s, uint64_t entry)
+{
+	slot_uncache(s, zsim_swap_slot_of(s, entry));
 }
 
 /*
@@ -342,10 +376,11 @@ static int swap_write(struct zsim_sim *s, unsigned d, uint32_t slot, uint32_t f,
 	}
 	int rc = where != ZSIM_SLOT_DEVICE ? 0 : device_store(s, sd, slot, &pg, cpu_ns);
 	struct zsim_swap_slot *sl = &sd->slots[slot];
-	sl->used = 1;
+	sl->flags = ZSIM_SLOT_USED;   /* (a rewrite of a page whose write failed: not cached now) */
 	sl->cls = fr->cls;
 	sl->param = fr->param;
-	sl->seed = fr->seed;
+	sl->lo = (uint32_t)fr->seed;
+	sl->hi = (uint32_t)(fr->seed >> 32);
 	*entry = zsim_swp_entry(d, slot);
 	if (rc < 0) {
 		/* the write failed (zram found no frame, or hit mem_limit).  The kernel
@@ -355,7 +390,7 @@ static int swap_write(struct zsim_sim *s, unsigned d, uint32_t slot, uint32_t f,
 		 * the slot, and reclaim keeps it on the inactive list to write it again
 		 * later.  The slot's device has no copy of it. */
 		sl->where = ZSIM_SLOT_DEVICE;
-		sl->frame = f;
+		slot_cache(sl, f);
 		fr->mflags |= ZSIM_MF_SWAPCACHE | ZSIM_MF_UNWRITTEN;
 		fr->swapdev = (uint8_t)d;
 		fr->swap = slot;
@@ -365,7 +400,6 @@ static int swap_write(struct zsim_sim *s, unsigned d, uint32_t slot, uint32_t f,
 		return ZSIM_EIO;
 	}
 	fr->mflags &= (uint8_t)~(ZSIM_MF_SWAPCACHE | ZSIM_MF_UNWRITTEN);
-	sl->frame = ZSIM_FRAME_NONE;
 	sl->where = where;
 	if (where == ZSIM_SLOT_ZERO) {
 		s->sw.zero_swapouts++;
@@ -392,7 +426,13 @@ int zsim_swap_out(struct zsim_sim *s, uint32_t f, uint64_t *entry, uint64_t *cpu
 		struct zsim_swapdev *sd = &s->sw.swap[d];
 		if (sd->used == sd->nr_slots)
 			continue;
-		uint32_t slot = sd->nr_free_stack ? sd->free_stack[--sd->nr_free_stack] : (uint32_t)sd->next_fresh++;
+		uint32_t slot;
+		if (sd->free_head != ZSIM_SLOT_NONE) {
+			slot = sd->free_head;
+			sd->free_head = sd->slots[slot].lo;
+		} else {
+			slot = (uint32_t)sd->next_fresh++;
+		}
 		sd->used++;
 		return swap_write(s, d, slot, f, entry, cpu_ns, io_done);
 	}
@@ -404,15 +444,15 @@ void zsim_swap_release(struct zsim_sim *s, uint64_t entry)
 	struct zsim_swapdev *sd = &s->sw.swap[zsim_swp_area(entry)];
 	uint64_t slot = zsim_swp_slot(entry);
 	struct zsim_swap_slot *sl = &sd->slots[slot];
-	if (!sl->used)
+	if (!(sl->flags & ZSIM_SLOT_USED))
 		return;
 	if (sl->where == ZSIM_SLOT_ZSWAP)
 		s->sw.zswap->ops->invalidate(s->sw.zswap->priv, entry);
 	else if (sl->where == ZSIM_SLOT_DEVICE)
 		sd->tier->ops->invalidate(sd->tier->priv, slot);
 	sl->where = ZSIM_SLOT_DEVICE;
-	if (sl->frame != ZSIM_FRAME_NONE) {
-		uint32_t f = sl->frame;
+	if (sl->flags & ZSIM_SLOT_CACHED) {
+		uint32_t f = sl->lo;
 		s->mm.frames[f].mflags &= (uint8_t)~(ZSIM_MF_SWAPCACHE | ZSIM_MF_UNWRITTEN);
 		if (s->mm.frames[f].kind == ZSIM_FK_SWAPCACHE) {
 			/* read ahead and never used: the page goes with its slot */
@@ -420,9 +460,9 @@ void zsim_swap_release(struct zsim_sim *s, uint64_t entry)
 			zsim_mm_free_frame(s, f);
 		}
 	}
-	sl->used = 0;
-	sl->frame = ZSIM_FRAME_NONE;
-	sd->free_stack[sd->nr_free_stack++] = (uint32_t)slot;
+	sl->flags = 0;
+	sl->lo = sd->free_head;   /* a free slot's content is dead: it links the free list */
+	sd->free_head = (uint32_t)slot;
 	sd->used--;
 }
 
@@ -476,7 +516,7 @@ static bool ra_one(struct zsim_sim *s, unsigned d, uint64_t j, struct ra_out *ro
 {
 	struct zsim_swapdev *sd = &s->sw.swap[d];
 	struct zsim_swap_slot *sl = &sd->slots[j];
-	if (!sl->used || sl->frame != ZSIM_FRAME_NONE || s->mm.nr_free <= zsim_mm_wmark(s, s->mm.wmark_low) || !s->mm.nr_free_structs)
+	if (sl->flags != ZSIM_SLOT_USED || s->mm.nr_free <= zsim_mm_wmark(s, s->mm.wmark_low) || !s->mm.nr_free_structs)
 		return false;
 	if (sl->where == ZSIM_SLOT_NOWHERE || (sl->where == ZSIM_SLOT_ZSWAP && s->sw.zswap_exclusive))
 		return false;
@@ -496,11 +536,11 @@ static bool ra_one(struct zsim_sim *s, unsigned d, uint64_t j, struct ra_out *ro
 	fr->owner = UINT32_MAX;
 	fr->cls = sl->cls;
 	fr->param = sl->param;
-	fr->seed = sl->seed;
+	fr->seed = slot_seed(s, sl);
 	fr->mflags |= ZSIM_MF_SWAPCACHE;
 	fr->swapdev = (uint8_t)d;
 	fr->swap = (uint32_t)j;
-	sl->frame = f;
+	slot_cache(sl, f);
 	zsim_mm_lru_add(s, f);
 	fr->pflags &= (uint8_t)~ZSIM_PG_REFERENCED;   /* nobody has used it yet */
 	sd->readahead_pages++;
@@ -574,7 +614,7 @@ static void swapin_keep_or_free(struct zsim_sim *s, uint64_t entry, uint32_t f, 
 	fr->mflags |= ZSIM_MF_SWAPCACHE;
 	fr->swapdev = (uint8_t)zsim_swp_area(entry);
 	fr->swap = (uint32_t)zsim_swp_slot(entry);
-	sl->frame = f;
+	slot_cache(sl, f);
 }
 
 void zsim_swap_in(struct zsim_sim *s, uint64_t entry, uint32_t f, struct zsim_proc *p, uint64_t vpage,
@@ -588,7 +628,7 @@ void zsim_swap_in(struct zsim_sim *s, uint64_t entry, uint32_t f, struct zsim_pr
 	uint64_t cpu0 = *cpu_ns;
 	fr->cls = sl->cls;
 	fr->param = sl->param;
-	fr->seed = sl->seed;
+	fr->seed = slot_seed(s, sl);
 	/* swapin_readahead: a swap-in from a non-synchronous area reads its window
 	 * whatever holds the faulting page (zswap and the zeromap are consulted
 	 * page by page below the readahead, in swap_readpage) */

@@ -181,7 +181,7 @@ struct blockdev {
 				   * slots are alike, so only the set of times matters */
 	uint64_t next_index;      /* where a sequential request would start */
 	uint64_t reads, writes, pages_read, pages_written, busy_ns, stored, discards;
-	uint8_t *used;            /* which pages hold data (for the count and checks) */
+	uint64_t *used;           /* which pages hold data, a bit each (for the count and checks) */
 	uint32_t pe_cycles, waf_milli;
 	uint64_t flash_pages;
 	struct zsim_ftl *ftl;     /* NULL: constant waf (or a device that does not wear) */
@@ -214,7 +214,7 @@ static int bd_init(void *priv, const struct zsim_tier_params *p, char *err, size
 	d->flash_pages = c->flash_size / ZSIM_PAGE_SIZE > d->nr_pages ? c->flash_size / ZSIM_PAGE_SIZE : d->nr_pages;
 	d->qd = (unsigned)c->queue_depth;
 	d->slot_free_at = zsim_xcalloc(d->qd, sizeof(*d->slot_free_at));
-	d->used = zsim_xcalloc(d->nr_pages, 1);
+	d->used = zsim_xcalloc(d->nr_pages / 64 + 1, sizeof(*d->used));
 	d->max_pages = (uint32_t)(c->max_sectors_kb * 1024 / ZSIM_PAGE_SIZE);
 	if (!d->max_pages)
 		d->max_pages = 1;
@@ -255,8 +255,9 @@ static int bd_store(void *priv, uint64_t index, const struct zsim_page_ref *pg)
 	(void)pg;
 	if (index >= d->nr_pages)
 		return ZSIM_ERANGE;
-	d->stored += !d->used[index];
-	d->used[index] = 1;
+	uint64_t bit = 1ull << (index & 63);
+	d->stored += !(d->used[index >> 6] & bit);
+	d->used[index >> 6] |= bit;
 	return 0;
 }
 
@@ -265,8 +266,9 @@ static void bd_invalidate(void *priv, uint64_t index)
 	struct blockdev *d = priv;
 	if (index >= d->nr_pages)
 		return;
-	d->stored -= d->used[index];
-	d->used[index] = 0;
+	uint64_t bit = 1ull << (index & 63);
+	d->stored -= !!(d->used[index >> 6] & bit);
+	d->used[index >> 6] &= ~bit;
 	d->discards++;
 	if (d->ftl && d->discard)
 		zsim_ftl_trim(d->ftl, index);
@@ -392,8 +394,8 @@ static int bd_check(const void *priv, char *msg, size_t len)
 {
 	const struct blockdev *d = priv;
 	uint64_t n = 0;
-	for (uint64_t i = 0; i < d->nr_pages; i++)
-		n += d->used[i];
+	for (uint64_t i = 0; i <= d->nr_pages / 64; i++)
+		n += (uint64_t)__builtin_popcountll(d->used[i]);
 	if (n != d->stored) {
 		snprintf(msg, len, "blockdev: %llu pages marked, counter says %llu",
 			 (unsigned long long)n, (unsigned long long)d->stored);

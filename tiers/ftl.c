@@ -84,7 +84,9 @@ struct zsim_ftl {
 	uint32_t ppb, nblocks, nstatic;
 	struct blk *b;
 	uint32_t *l2p;       /* per device page: physical page + 1; 0 = unmapped */
-	uint32_t *p2l;       /* per physical page: device page + 1; 0 = invalid or static */
+	uint8_t *p2l;        /* per physical page: device page + 1 in p2l_w bytes (p2l_get);
+	                      * 0 = invalid or static */
+	unsigned p2l_w;      /* 3 while device pages + 1 fit in 24 bits, else 4 */
 	int32_t *bucket;     /* per valid count 0..ppb: first closed block, -1 none */
 	uint32_t *heap, nfree;
 	uint32_t open;
@@ -92,6 +94,25 @@ struct zsim_ftl {
 	uint64_t initial;    /* pages programmed before the run */
 	uint32_t erase_max;
 };
+
+/* ---- the reverse map: little-endian entries of p2l_w bytes ---- */
+
+static inline uint32_t p2l_get(const struct zsim_ftl *f, uint64_t ppn)
+{
+	const uint8_t *x = f->p2l + ppn * f->p2l_w;
+	uint32_t v = (uint32_t)x[0] | (uint32_t)x[1] << 8 | (uint32_t)x[2] << 16;
+	return f->p2l_w == 4 ? v | (uint32_t)x[3] << 24 : v;
+}
+
+static inline void p2l_set(struct zsim_ftl *f, uint64_t ppn, uint32_t v)
+{
+	uint8_t *x = f->p2l + ppn * f->p2l_w;
+	x[0] = (uint8_t)v;
+	x[1] = (uint8_t)(v >> 8);
+	x[2] = (uint8_t)(v >> 16);
+	if (f->p2l_w == 4)
+		x[3] = (uint8_t)(v >> 24);
+}
 
 /* ---- free blocks: a min-heap on (erase count, block number) ---- */
 
@@ -187,7 +208,7 @@ static void invalidate(struct zsim_ftl *f, uint32_t ppn)
 {
 	uint32_t blk = ppn / f->ppb;
 	struct blk *x = &f->b[blk];
-	f->p2l[ppn] = 0;
+	p2l_set(f, ppn, 0);
 	if (x->state == B_CLOSED) {
 		bucket_del(f, blk);
 		x->valid--;
@@ -225,7 +246,7 @@ static void program(struct zsim_ftl *f, uint32_t lpn)
 	uint32_t ppn = f->open * f->ppb + x->wp++;
 	x->valid++;
 	x->stamp = f->host;
-	f->p2l[ppn] = lpn + 1;
+	p2l_set(f, ppn, lpn + 1);
 	f->l2p[lpn] = ppn + 1;
 	f->nand++;
 }
@@ -237,10 +258,10 @@ static void collect(struct zsim_ftl *f, uint32_t blk, uint64_t *copies)
 	f->b[blk].state = B_OPEN;   /* out of the lists while it empties */
 	for (uint32_t i = 0; i < f->ppb && f->b[blk].valid; i++) {
 		uint32_t ppn = blk * f->ppb + i;
-		uint32_t lpn1 = f->p2l[ppn];
+		uint32_t lpn1 = p2l_get(f, ppn);
 		if (!lpn1)
 			continue;
-		f->p2l[ppn] = 0;
+		p2l_set(f, ppn, 0);
 		f->b[blk].valid--;
 		program(f, lpn1 - 1);
 		(*copies)++;
@@ -364,7 +385,7 @@ static void precondition(struct zsim_ftl *f)
 		__builtin_prefetch(&f->l2p[ahead[i]], 1);
 		uint32_t soon = f->l2p[ahead[(i + PRECOND_AHEAD / 2) % PRECOND_AHEAD]];
 		if (soon)
-			__builtin_prefetch(&f->p2l[soon - 1], 1);
+			__builtin_prefetch(&f->p2l[(uint64_t)(soon - 1) * f->p2l_w], 1);
 		zsim_ftl_write(f, lpn);
 	}
 	for (uint32_t i = 0; i < f->nblocks; i++)
@@ -402,7 +423,8 @@ struct zsim_ftl *zsim_ftl_new(const struct zsim_ftl_params *p, char *err, size_t
 	f->nstatic = (uint32_t)nstatic;
 	f->b = calloc(nblocks, sizeof(*f->b));
 	f->l2p = calloc(p->dev_pages, sizeof(*f->l2p));
-	f->p2l = calloc(nblocks * ppb, sizeof(*f->p2l));
+	f->p2l_w = p->dev_pages < (1u << 24) - 1 ? 3 : 4;
+	f->p2l = calloc(nblocks * ppb, f->p2l_w);
 	f->bucket = malloc((ppb + 1) * sizeof(*f->bucket));
 	f->heap = malloc(nblocks * sizeof(*f->heap));
 	if (!f->b || !f->l2p || !f->p2l || !f->bucket || !f->heap)
@@ -472,7 +494,7 @@ int zsim_ftl_check(const struct zsim_ftl *f, char *msg, size_t len)
 		if (!ppn1)
 			continue;
 		mapped++;
-		if (ppn1 - 1 >= (uint64_t)f->nblocks * f->ppb || f->p2l[ppn1 - 1] != l + 1) {
+		if (ppn1 - 1 >= (uint64_t)f->nblocks * f->ppb || p2l_get(f, ppn1 - 1) != l + 1) {
 			snprintf(msg, len, "ftl: page %llu maps to %u, which does not map back",
 				 (unsigned long long)l, ppn1 - 1);
 			return ZSIM_ECORRUPT;
@@ -482,7 +504,7 @@ int zsim_ftl_check(const struct zsim_ftl *f, char *msg, size_t len)
 		const struct blk *x = &f->b[i];
 		uint32_t v = 0;
 		for (uint32_t k = 0; k < f->ppb; k++)
-			v += f->p2l[(uint64_t)i * f->ppb + k] != 0;
+			v += p2l_get(f, (uint64_t)i * f->ppb + k) != 0;
 		if (x->state == B_STATIC ? v != 0 || x->valid != f->ppb : v != x->valid) {
 			snprintf(msg, len, "ftl: block %u counts %u valid pages, its map %u", i, x->valid, v);
 			return ZSIM_ECORRUPT;

@@ -50,8 +50,9 @@ struct zsim_ftl;
 
 /* A new FTL, every device page unmapped (trimmed).  NULL and a reason in err
  * when the geometry leaves no spare block for garbage collection.
- * Cost: O(blocks) time; memory 4 bytes per device page and per physical page
- * (allocated zeroed, touched as used) plus 32 bytes per block. */
+ * Cost: O(blocks) time; memory 4 bytes per device page, 3 per physical page
+ * (4 from 2^24 device pages; both allocated zeroed, touched as used: static
+ * data never is) plus 44 bytes per block. */
 struct zsim_ftl *zsim_ftl_new(const struct zsim_ftl_params *p, char *err, size_t errlen);
 void zsim_ftl_free(struct zsim_ftl *f);
 /* The host writes device page lpn (< dev_pages).  Amortised O(1) plus the

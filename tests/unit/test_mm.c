@@ -844,7 +844,7 @@ START_TEST(test_zram_store_fails_without_free_frame)
 	ck_assert_uint_eq(frame_of(small, 0), f0);
 	ck_assert_uint_eq(s->mm.frames[f0].kind, ZSIM_FK_ANON);
 	ck_assert_uint_eq(s->mm.frames[f0].mflags, ZSIM_MF_SWAPCACHE | ZSIM_MF_UNWRITTEN);
-	ck_assert_uint_eq(zsim_swap_slot_of(s, entry)->frame, f0);
+	ck_assert_uint_eq(zsim_slot_frame(zsim_swap_slot_of(s, entry)), f0);
 	mm_ok(s);
 
 	uint32_t f = zsim_mm_alloc_frame(s, small);
@@ -975,8 +975,8 @@ static void run_memlimit_refusal(const char *kernel, unsigned per_attempt)
 		ck_assert_uint_eq(fr->kind, ZSIM_FK_ANON);
 		ck_assert_uint_eq(fr->list, 0);   /* lru2: anon inactive (type 0 x 2 + 0) */
 		const struct zsim_swap_slot *sl = zsim_swap_slot_of(s, zsim_swp_entry(fr->swapdev, fr->swap));
-		ck_assert(sl->used);
-		ck_assert_uint_eq(sl->frame, (uint32_t)e);
+		ck_assert(sl->flags & ZSIM_SLOT_USED);
+		ck_assert_uint_eq(zsim_slot_frame(sl), (uint32_t)e);
 		if (!kept++)
 			kept_vpage = v;
 	}
@@ -1020,10 +1020,10 @@ static void file_states(struct zsim_sim *s, uint32_t fi, uint64_t *dirty, uint64
 {
 	struct zsim_filemap *t = &s->pc.files[fi].pages;
 	*dirty = *clean = *ondisk = 0;
+	uint64_t page, v;
 	for (uint64_t i = 0; t->e && i <= t->mask; i++) {
-		if (!t->e[i].key)
+		if (!zsim_filemap_at(t, i, &page, &v))
 			continue;
-		uint64_t v = t->e[i].val;
 		if (v & ZSIM_PTE_PRESENT) {
 			if (s->mm.frames[(uint32_t)v].mflags & ZSIM_MF_DIRTY)
 				(*dirty)++;
@@ -1416,19 +1416,19 @@ static void run_cache(const struct cache_case *c)
 		ck_assert_msg(cached == c->cached, "%s: swap cache %d", c->name, cached);
 		struct zsim_swap_slot *sl = zsim_swap_slot_of(s, 0);
 		if (c->cached) {
-			ck_assert_uint_eq(sl->frame, f);
+			ck_assert_uint_eq(zsim_slot_frame(sl), f);
 			ck_assert_uint_eq(s->mm.frames[f].swap, 0);
 		} else {
-			ck_assert_uint_eq(sl->frame, ZSIM_FRAME_NONE);
-			ck_assert_uint_eq(sl->used, 0);   /* free */
+			ck_assert_uint_eq(zsim_slot_frame(sl), ZSIM_FRAME_NONE);
+			ck_assert_uint_eq(sl->flags & ZSIM_SLOT_USED, 0);   /* free */
 		}
 	} else {
 		ck_assert_uint_eq(s->mm.nr_free, 0);
 		ck_assert_uint_eq(p->rss_anon, 4096);
 		ck_assert_uint_eq(p->swapents, 10);
 		ck_assert_uint_eq(pte_of(p, 0), ZSIM_PTE_SWAPPED);   /* device 0, slot 0 */
-		ck_assert_uint_eq(zsim_swap_slot_of(s, 0)->frame, ZSIM_FRAME_NONE);
-		ck_assert_uint_eq(zsim_swap_slot_of(s, 0)->used, 1);
+		ck_assert_uint_eq(zsim_slot_frame(zsim_swap_slot_of(s, 0)), ZSIM_FRAME_NONE);
+		ck_assert_uint_eq(zsim_swap_slot_of(s, 0)->flags & ZSIM_SLOT_USED, ZSIM_SLOT_USED);
 	}
 	if (s->sw.swap[0].sync) {
 		ck_assert_uint_eq(tier_stat(s->sw.swap[0].tier, "same_pages"), c->used);
