@@ -41,7 +41,8 @@
  * fragmentation fallback raises every watermark by a pageblock, up to
  * watermark_boost_factor / 10000 of high, kswapd reclaims to the boosted high
  * (balanced already: clean page cache only, no swap) and its balance run
- * takes off the boost it found when it woke; the zero page for reads of untouched anon memory; swap
+ * takes off the boost it found when it woke; the zero page for reads of
+ * untouched anon memory; swap
  * cache for non-synchronous devices (a clean swapped-in page keeps its slot and
  * is dropped, not rewritten); the retry counter and the reclaimable-pages test
  * that declare OOM; the badness score.
@@ -52,7 +53,8 @@
  * zone summed over the node's zones), pageblocks and migrate types (one count
  * of the free pages on the unmovable lists stands for them; its fallbacks
  * boost the watermarks as the kernel's do, see zsim_mm_fallback; the kernel's
- * own unmovable allocations, slab and page tables, are not in it), memcgs, compaction and high-order allocations, THP, the 5.8+ cost model of the anon/file split (the older
+ * own unmovable allocations, slab and page tables, are not in it), memcgs,
+ * compaction and high-order allocations, THP, the 5.8+ cost model of the anon/file split (the older
  * ratio is used), refault detection (workingset shadows), dirty-page throttling,
  * page-table pages as real frames (they count in badness only), oom_score_adj
  * (the traces carry none: 0).  Reclaim frees a page as soon as its swap write
@@ -576,17 +578,6 @@ static uint64_t shrink_noio(struct zsim_sim *s, uint64_t want)
 	return freed;
 }
 
-/*
- * kswapd: one round of up to 32 pages.  balance_pgdat checks the high
- * watermark only between calls of kswapd_shrink_node, each of which aims to
- * free max(high watermark, SWAP_CLUSTER_MAX) pages, so kswapd stops only when
- * its current aim is met and free pages are at high: it overshoots high by up
- * to that aim.  The rounds are batches of SWAP_CLUSTER_MAX, as
- * shrink_folio_list takes them, so the processes run between them.  Returns
- * the CPU time the round took; *again says whether to run another round
- * (aim not met or still below high, and not given up after
- * KSWAPD_MAX_FAILURES rounds without progress).
- */
 /* The end of a balance_pgdat: the boost kswapd found when it woke is taken
  * off (one added since stays until the next) */
 static void kswapd_done(struct zsim_sim *s)
@@ -597,6 +588,19 @@ static void kswapd_done(struct zsim_sim *s)
 	s->mm.kswapd_aim_left = 0;
 }
 
+/*
+ * kswapd: one round of up to 32 pages.  balance_pgdat checks the high
+ * watermark only between calls of kswapd_shrink_node, each of which aims to
+ * free max(high watermark, SWAP_CLUSTER_MAX) pages (the high watermark with
+ * its boost), so kswapd stops only when its current aim is met and free pages
+ * are at high: it overshoots high by up to that aim.  With a boost and free
+ * pages already at the boosted high, its rounds reclaim clean page cache
+ * only, up to the boost.  The rounds are batches of SWAP_CLUSTER_MAX, as
+ * shrink_folio_list takes them, so the processes run between them.  Returns
+ * the CPU time the round took; *again says whether to run another round
+ * (aim not met or still below high, and not given up after
+ * KSWAPD_MAX_FAILURES rounds without progress).
+ */
 uint64_t zsim_mm_kswapd_round(struct zsim_sim *s, bool *again)
 {
 	uint64_t cpu = 0;
