@@ -199,6 +199,20 @@ static void mm_ok(const struct zsim_sim *s)
 	ck_assert_msg(rc == 0, "mm check: %s", msg);
 }
 
+/* "app" writes 3000 pages on the 16 MiB machine (no reclaim yet), its
+ * accessed bits are cleared and frames are taken, as reclaim may, until
+ * `free_left` are free: the start of the kswapd tests. */
+static void ram16_cold_app(struct run *r, const char *mm, uint64_t free_left)
+{
+	run_ram16_writer(r, mm, "app", 3000);
+	struct zsim_sim *s = &r->s;
+	ck_assert_uint_eq(s->vm.pgscan_kswapd + s->vm.pgscan_direct, 0);
+	for (uint32_t f = 0; f < s->mm.nr_frames; f++)
+		s->mm.frames[f].pflags &= (uint8_t)~(ZSIM_PG_REFERENCED | ZSIM_PG_REFERENCED2);
+	ck_assert_int_eq(s->mm.ram_source.get(s->mm.ram_source.ctx, (unsigned)(s->mm.nr_free - free_left)), 0);
+	ck_assert_uint_eq(s->mm.nr_free, free_left);
+}
+
 static void run_free(struct run *r)
 {
 	if (r->w)
@@ -1732,14 +1746,8 @@ END_TEST
 START_TEST(test_kswapd_aims_at_high)
 {
 	struct run r;
-	run_ram16_writer(&r, "", "app", 3000);
+	ram16_cold_app(&r, "", 150);
 	struct zsim_sim *s = &r.s;
-	ck_assert_uint_eq(s->vm.pgscan_kswapd + s->vm.pgscan_direct, 0);
-	for (uint32_t f = 0; f < s->mm.nr_frames; f++)
-		s->mm.frames[f].pflags &= (uint8_t)~(ZSIM_PG_REFERENCED | ZSIM_PG_REFERENCED2);
-	uint64_t take = s->mm.nr_free - 150;
-	ck_assert_int_eq(s->mm.ram_source.get(s->mm.ram_source.ctx, (unsigned)take), 0);
-	ck_assert_uint_eq(s->mm.nr_free, 150);
 
 	bool again = false;
 	zsim_mm_kswapd_round(s, &again);
@@ -1941,12 +1949,8 @@ END_TEST
 START_TEST(test_kswapd_boost_target)
 {
 	struct run r;
-	run_ram16_writer(&r, ",\"mm\":{\"watermark_boost_factor\":30000}", "app", 3000);
+	ram16_cold_app(&r, ",\"mm\":{\"watermark_boost_factor\":30000}", 300);
 	struct zsim_sim *s = &r.s;
-	for (uint32_t f = 0; f < s->mm.nr_frames; f++)
-		s->mm.frames[f].pflags &= (uint8_t)~(ZSIM_PG_REFERENCED | ZSIM_PG_REFERENCED2);
-	ck_assert_int_eq(s->mm.ram_source.get(s->mm.ram_source.ctx, (unsigned)(s->mm.nr_free - 300)), 0);
-	ck_assert_uint_eq(s->mm.nr_free, 300);
 	bool again = true;
 	zsim_mm_kswapd_round(s, &again);   /* no boost: balanced, nothing to do */
 	ck_assert(!again);
