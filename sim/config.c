@@ -37,7 +37,7 @@
  *  - watermark_boost_factor: the kernel's 15000 where the profile boosts (5.0+).
  *  - unmovable_free 0: the free memory on the unmovable/reclaimable free lists
  *    when the run starts (/proc/pagetypeinfo; the 512 MiB validation guests
- *    had 5-6 MiB), where movable allocations start falling back (sim/mm.c).
+ *    had 4.6-10.4 MiB), where movable allocations start falling back (sim/mm.c).
  *  - zones: "x86-64" (DMA, DMA32, Normal: the lower zones' lowmem protection
  *    applies, sim/mm.c); "one" for a machine whose RAM is all one zone (an
  *    arm64 board with at most 4 GiB: all ZONE_DMA).
