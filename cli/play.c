@@ -174,12 +174,13 @@ static void set_oom_score_adj(const char *v)
  * show in the kernel's pswpin and open its swap readahead window, which the
  * simulated run has no player to do.  Locks are not inherited across fork; a
  * trace process locks what it has before it maps the trace's region (its
- * stack and heap, worker_main), not the region.  Best effort: false if refused (no
- * CAP_IPC_LOCK and a small RLIMIT_MEMLOCK); the summary says so.
+ * stack and heap, worker_main: `future` 0), not the region.  Best effort: if
+ * refused (no CAP_IPC_LOCK and a small RLIMIT_MEMLOCK) the summary says so.
  */
-static bool lock_own_memory(void)
+static void lock_own_memory(struct shared *sh, int future)
 {
-	return mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT) == 0;
+	if (mlockall(MCL_CURRENT | MCL_ONFAULT | future) != 0)
+		atomic_store(&sh->unlocked, 1);
 }
 
 /* ---- a trace process ---------------------------------------------------------- */
@@ -395,8 +396,7 @@ static void worker_main(struct worker *w, int rfd)
 	/* its own pages (stack, heap, what it shares with the controller) stay in
 	 * RAM as the player's do: only the trace's region, mapped below, is the
 	 * workload */
-	if (mlockall(MCL_CURRENT | MCL_ONFAULT) != 0)
-		atomic_store(&sh->unlocked, 1);
+	lock_own_memory(sh, 0);
 	for (int k = 0; k < 256; k++)
 		w->fd_file[k] = -1;
 	slot_wait(me, SLOT_RUNNING);
@@ -713,8 +713,7 @@ static void on_term(int sig) { stop_signal = sig; }
 static int controller_main(struct ctl *c)
 {
 	struct shared *sh = c->pl->sh;
-	if (!lock_own_memory())
-		atomic_store(&sh->unlocked, 1);
+	lock_own_memory(sh, MCL_FUTURE);
 	signal(SIGINT, SIG_IGN);
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
@@ -1571,8 +1570,7 @@ int zsim_cmd_play(int argc, char **argv)
 		goto fail;
 	}
 	set_oom_score_adj("-1000");   /* the sampler and controllers are not the workload */
-	if (!lock_own_memory())
-		atomic_store(&pl.sh->unlocked, 1);
+	lock_own_memory(pl.sh, MCL_FUTURE);
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop;
