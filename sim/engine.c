@@ -475,8 +475,9 @@ static int pump(struct zsim_sim *s, struct zsim_group *g, bool ahead, uint32_t *
  * the page-table entry of an access is already on its way to the cache
  * (qent_lookup's prefetch) when the access is simulated: on a stream of random
  * pages the entry's cache miss is most of an access's cost.  Reading ahead
- * stops at the first event for another process, so other queues grow by at
- * most one event per event taken.
+ * stops at the first event for another process (with the run of that
+ * process's accesses behind it, route_run), so another queue grows by at
+ * most OTHER_FILL_AHEAD entries while one process reads ahead.
  *
  * Reading ahead goes in runs (read_ahead): when the queue is short, the run
  * of i's accesses that comes next in the trace is decoded in one go straight
@@ -489,6 +490,8 @@ static int pump(struct zsim_sim *s, struct zsim_group *g, bool ahead, uint32_t *
  */
 #define LOOKAHEAD 16
 #define FILL 48            /* a run of accesses fills the queue up to this */
+#define OTHER_FILL_WAIT UINT32_MAX   /* another's run, routed while the reader has no event: all of it */
+#define OTHER_FILL_AHEAD 4096        /* ... while it reads ahead: the other queue up to this */
 #define PREFETCH_FRAME 8   /* events ahead: the entry has arrived, start the frame */
 #define PREFETCH_LINKS 4   /* events ahead: the frame has arrived, start its neighbours */
 
@@ -503,10 +506,10 @@ static inline void prefetch_ahead(struct zsim_sim *s, const struct zsim_proc *p,
 
 /*
  * The run of process i's accesses that comes next in group g's trace, into
- * its queue up to FILL entries: how many (0: the next event is another kind,
+ * its queue up to `fill` entries: how many (0: the next event is another kind,
  * or another process's, or must go through pump first), <0 on an error.
  */
-static int read_run(struct zsim_sim *s, struct zsim_group *g, uint32_t i, char *err, size_t errlen)
+static int read_run(struct zsim_sim *s, struct zsim_group *g, uint32_t i, uint32_t fill, char *err, size_t errlen)
 {
 	struct zsim_proc *p = &s->pr.procs[i];
 	/* a held event comes before the reader's position; after i's exit, its
@@ -514,15 +517,15 @@ static int read_run(struct zsim_sim *s, struct zsim_group *g, uint32_t i, char *
 	if (g->held || g->eof || p->exit_read)
 		return 0;
 	int total = 0;
-	while (p->q_len < FILL) {
+	while (p->q_len < fill) {
 		if (p->q_len == p->q_cap)
 			proc_queue_grow(p);
 		uint32_t tail = (p->q_head + p->q_len) & (p->q_cap - 1);
 		uint32_t room = p->q_cap - p->q_len;   /* free, in one piece: to the head or the ring's end */
 		if (room > p->q_cap - tail)
 			room = p->q_cap - tail;
-		if (room > FILL - p->q_len)
-			room = FILL - p->q_len;
+		if (room > fill - p->q_len)
+			room = fill - p->q_len;
 		struct zsim_qent *e = &p->q[tail];
 		int n = zsim_trace_next_accesses(g->r, p->pid, &e->a, sizeof(*e), room);
 		if (n < 0) {
@@ -545,6 +548,24 @@ static int read_run(struct zsim_sim *s, struct zsim_group *g, uint32_t i, char *
 	return total;
 }
 
+/*
+ * pump just routed an event to process j, not the one reading: the run of
+ * j's accesses that follows it goes to j's queue in one batch too, up to
+ * `fill` entries, instead of one pump per event (kbuild's processes take
+ * turns in the trace in runs of hundreds of accesses, and a process that
+ * waits for its next event would otherwise route the others' runs one
+ * event at a time).  Only where pump would have queued them: a process
+ * that lives (a killed one's events vanish in pump).  Returns 1, or <0 on
+ * an error.
+ */
+static int route_run(struct zsim_sim *s, struct zsim_group *g, uint32_t j, uint32_t fill, char *err, size_t errlen)
+{
+	if (j == UINT32_MAX || s->pr.procs[j].killed || s->pr.procs[j].never_forked)
+		return 1;
+	int rc = read_run(s, g, j, fill, err, errlen);
+	return rc < 0 ? rc : 1;
+}
+
 /* Process i's queue is under LOOKAHEAD: read on (see above).  Returns 1 when
  * the queue has an event, 0 when its events have ended, <0 on an error. */
 static __attribute__((noinline)) int read_ahead(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
@@ -553,16 +574,20 @@ static __attribute__((noinline)) int read_ahead(struct zsim_sim *s, uint32_t i, 
 	uint32_t to;
 	while (s->pr.procs[i].q_len == 0) {
 		int rc = pump(s, g, false, &to, err, errlen);
+		if (rc > 0 && to != i)
+			rc = route_run(s, g, to, OTHER_FILL_WAIT, err, errlen);
 		if (rc <= 0)
 			return rc;
 	}
 	while (s->pr.procs[i].q_len < LOOKAHEAD) {
-		int rc = read_run(s, g, i, err, errlen);
+		int rc = read_run(s, g, i, FILL, err, errlen);
 		if (rc < 0)
 			return rc;
 		if (rc > 0)
 			continue;
 		rc = pump(s, g, true, &to, err, errlen);
+		if (rc > 0 && to != i)
+			rc = route_run(s, g, to, OTHER_FILL_AHEAD, err, errlen);
 		if (rc < 0)
 			return rc;
 		if (rc == 0 || to != i)
