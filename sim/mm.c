@@ -74,12 +74,14 @@
 
 /* ---- frames ---------------------------------------------------------------- */
 
+#define FRAME_AHEAD 4   /* allocations ahead whose frame frame_take starts loading */
+
 static uint32_t frame_take(struct zsim_sim *s)
 {
 	/* a frame freed before (most recent first), else the lowest never used */
-	uint32_t f = s->mm.free_head;
-	if (f != ZSIM_FRAME_NONE)
-		s->mm.free_head = s->mm.frames[f].next;
+	uint32_t f;
+	if (s->mm.free_top)
+		f = s->mm.free_stack[--s->mm.free_top];
 	else
 		f = s->mm.next_fresh_frame++;
 	s->mm.nr_free_structs--;
@@ -92,21 +94,23 @@ static uint32_t frame_take(struct zsim_sim *s)
 	memset(&s->mm.frames[f], 0, sizeof(s->mm.frames[f]));
 	s->mm.frames[f].list = 0xff;
 	s->mm.frames[f].swap = ZSIM_FRAME_NONE;
-	/* the frame the next allocation will take: start loading it (a hint) */
-	if (s->mm.free_head != ZSIM_FRAME_NONE)
-		__builtin_prefetch(&s->mm.frames[s->mm.free_head], 1);
+	/* the frame an allocation FRAME_AHEAD takes from now will use, if nothing
+	 * is freed meanwhile: start loading it (a hint; the ones before it were
+	 * started by the allocations before this one) */
+	if (s->mm.free_top >= FRAME_AHEAD)
+		__builtin_prefetch(&s->mm.frames[s->mm.free_stack[s->mm.free_top - FRAME_AHEAD]], 1);
+	else if (s->mm.free_top)
+		__builtin_prefetch(&s->mm.frames[s->mm.free_stack[s->mm.free_top - 1]], 1);
 	else if (s->mm.next_fresh_frame < s->mm.nr_frames)
 		__builtin_prefetch(&s->mm.frames[s->mm.next_fresh_frame], 1);
 	return f;
 }
 
-/* A freed frame goes on top of the free list, linked through its own `next`
- * (a free frame is on no policy list): no table beside the frames. */
+/* A freed frame goes on top of the free stack. */
 void zsim_mm_free_frame(struct zsim_sim *s, uint32_t f)
 {
 	s->mm.frames[f].kind = ZSIM_FK_FREE;
-	s->mm.frames[f].next = s->mm.free_head;
-	s->mm.free_head = f;
+	s->mm.free_stack[s->mm.free_top++] = f;
 	s->mm.nr_free_structs++;
 	s->mm.nr_free++;
 	s->mm.lru_pages--;
@@ -341,7 +345,7 @@ int zsim_mm_init(struct zsim_sim *s, char *err, size_t errlen)
 	s->mm.reserve_pages = ZSIM_DIV_ROUND_UP(c->kernel_reserve, ZSIM_PAGE_SIZE);
 	s->mm.frames = zsim_xcalloc_big(s->mm.nr_frames, sizeof(*s->mm.frames));
 	/* untouched until used, so a large simulated RAM costs only what it holds */
-	s->mm.free_head = ZSIM_FRAME_NONE;
+	s->mm.free_stack = zsim_xcalloc_big(s->mm.nr_frames, sizeof(*s->mm.free_stack));
 	s->mm.nr_free_structs = s->mm.nr_frames;
 	s->mm.nr_free = s->mm.nr_frames - s->mm.reserve_pages;
 	s->mm.min_free_seen = s->mm.nr_free;
@@ -377,6 +381,7 @@ void zsim_mm_free(struct zsim_sim *s)
 		s->mm.policy->destroy(s->mm.policy_priv);
 	free(s->mm.policy_priv);
 	zsim_free_big(s->mm.frames, s->mm.nr_frames, sizeof(*s->mm.frames));
+	zsim_free_big(s->mm.free_stack, s->mm.nr_frames, sizeof(*s->mm.free_stack));
 	free(s->mm.victims);
 }
 

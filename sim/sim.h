@@ -359,8 +359,10 @@ struct zsim_procs {
 struct zsim_mm {
 	struct zsim_frame *frames;
 	uint32_t nr_frames;        /* RAM pages */
-	uint32_t free_head;        /* frames freed, most recent first, linked through their
-	                            * `next` (ZSIM_FRAME_NONE: none) */
+	uint32_t *free_stack;      /* frames freed, the most recent on top (an array, not a
+	                            * list through the frames: the frame the allocation a few
+	                            * faults ahead takes can be loaded early) */
+	uint32_t free_top;         /* how many free_stack holds */
 	uint32_t next_fresh_frame; /* frames >= this were never used */
 	uint32_t nr_free_structs;  /* frame structs available in all */
 	uint64_t nr_free;          /* free RAM pages */
