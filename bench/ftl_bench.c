@@ -29,14 +29,15 @@ static void run(const char *name, double op, enum zsim_ftl_gc gc, int random)
 		fprintf(stderr, "ftl_bench: %s\n", err);
 		exit(1);
 	}
+	struct zsim_ftl_stats st;
+	zsim_ftl_stats(f, &st, true);   /* waits for the preconditioning thread */
 	uint64_t t1 = zsim_wall_ns();
 	struct zsim_rng rng;
 	zsim_rng_seed(&rng, 1);
 	for (uint64_t i = 0; i < writes; i++)
 		zsim_ftl_write(f, random ? zsim_rng_below(&rng, n) : i % n);
 	uint64_t t2 = zsim_wall_ns();
-	struct zsim_ftl_stats st;
-	zsim_ftl_stats(f, &st);
+	zsim_ftl_stats(f, &st, true);
 	printf("%-34s %6.1f ns/host write  %5.1f ns/NAND page  WAF %5.2f  (setup + preconditioning %.2f s)\n",
 	       name, (double)(t2 - t1) / (double)writes, (double)(t2 - t1) / (double)st.nand_pages,
 	       (double)st.nand_pages / (double)st.host_pages, (double)(t1 - t0) / 1e9);

@@ -350,7 +350,7 @@ static size_t bd_stats(const void *priv, struct zsim_stat *out, size_t max)
 	uint64_t nand = d->pe_cycles ? d->pages_written * d->waf_milli / 1000 : 0, waf = d->waf_milli;
 	uint64_t wear_pages = d->flash_pages;
 	if (d->ftl) {
-		zsim_ftl_stats(d->ftl, &fs);
+		zsim_ftl_stats(d->ftl, &fs, false);
 		nand = fs.nand_pages;
 		waf = fs.host_pages ? (fs.nand_pages * 1000 + fs.host_pages / 2) / fs.host_pages : 1000;
 		wear_pages = fs.wear_pages;

@@ -53,6 +53,8 @@
 #include "../core/rng.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +95,12 @@ struct zsim_ftl {
 	uint64_t host, nand, gc, wl, trims, erases, since_wl;
 	uint64_t initial;    /* pages programmed before the run */
 	uint32_t erase_max;
+	/* preconditioning runs in a thread of its own from zsim_ftl_new, while
+	 * the simulation starts; every other entry point waits for it first
+	 * (ftl_ready).  Only the creating thread reads or clears `pending`. */
+	pthread_t pre_thread;
+	bool pending;
+	atomic_bool abandon;   /* freed before it ended: the thread stops early */
 };
 
 /* ---- the reverse map: little-endian entries of p2l_w bytes ---- */
@@ -323,7 +331,7 @@ static void level(struct zsim_ftl *f)
 	erase(f, cold);
 }
 
-void zsim_ftl_write(struct zsim_ftl *f, uint64_t lpn)
+static void ftl_write(struct zsim_ftl *f, uint64_t lpn)
 {
 	f->host++;
 	uint32_t old = f->l2p[lpn];
@@ -348,8 +356,24 @@ void zsim_ftl_write(struct zsim_ftl *f, uint64_t lpn)
 		level(f);
 }
 
+/* Wait for the preconditioning thread, if it still runs. */
+static inline void ftl_ready(struct zsim_ftl *f)
+{
+	if (__builtin_expect(f->pending, 0)) {
+		pthread_join(f->pre_thread, NULL);
+		f->pending = false;
+	}
+}
+
+void zsim_ftl_write(struct zsim_ftl *f, uint64_t lpn)
+{
+	ftl_ready(f);
+	ftl_write(f, lpn);
+}
+
 void zsim_ftl_trim(struct zsim_ftl *f, uint64_t lpn)
 {
+	ftl_ready(f);
 	uint32_t old = f->l2p[lpn];
 	if (!old)
 		return;
@@ -371,7 +395,9 @@ static void precondition(struct zsim_ftl *f)
 {
 	uint64_t n = f->p.dev_pages, x = 0x9e3779b97f4a7c15ull;
 	for (uint64_t l = 0; l < n; l++)
-		zsim_ftl_write(f, l);
+		ftl_write(f, l);
+	if (atomic_load_explicit(&f->abandon, memory_order_relaxed))
+		return;
 	uint64_t more = n / PRECOND_GC_SHARE;
 	/* the same random sequence, drawn PRECOND_AHEAD writes early so the
 	 * mapping entries it will touch are loaded while earlier writes run
@@ -380,13 +406,15 @@ static void precondition(struct zsim_ftl *f)
 	for (unsigned i = 0; i < PRECOND_AHEAD; i++)
 		ahead[i] = zsim_splitmix64(&x) % n;
 	for (unsigned i = 0; f->erases == 0 || more-- > 0; i = (i + 1) % PRECOND_AHEAD) {
+		if (!(i & 15) && atomic_load_explicit(&f->abandon, memory_order_relaxed))
+			return;   /* zsim_ftl_free while it ran: nobody will read the result */
 		uint64_t lpn = ahead[i];
 		ahead[i] = zsim_splitmix64(&x) % n;
 		__builtin_prefetch(&f->l2p[ahead[i]], 1);
 		uint32_t soon = f->l2p[ahead[(i + PRECOND_AHEAD / 2) % PRECOND_AHEAD]];
 		if (soon)
 			__builtin_prefetch(&f->p2l[(uint64_t)(soon - 1) * f->p2l_w], 1);
-		zsim_ftl_write(f, lpn);
+		ftl_write(f, lpn);
 	}
 	for (uint32_t i = 0; i < f->nblocks; i++)
 		f->b[i].erase = 0;
@@ -394,6 +422,21 @@ static void precondition(struct zsim_ftl *f)
 		heap_down(f, i);
 	f->host = f->nand = f->gc = f->wl = f->trims = f->erases = f->since_wl = 0;
 	f->erase_max = 0;
+}
+
+/* The pages programmed before the run (static data, preconditioning). */
+static void count_initial(struct zsim_ftl *f)
+{
+	f->initial = 0;
+	for (uint32_t i = 0; i < f->nblocks; i++)
+		f->initial += f->b[i].wp;
+}
+
+static void *precondition_run(void *arg)
+{
+	precondition(arg);
+	count_initial(arg);
+	return NULL;
 }
 
 struct zsim_ftl *zsim_ftl_new(const struct zsim_ftl_params *p, char *err, size_t errlen)
@@ -442,11 +485,14 @@ struct zsim_ftl *zsim_ftl_new(const struct zsim_ftl_params *p, char *err, size_t
 		} else
 			heap_set(f, f->nfree++, i);
 	}
+	/* a used device: preconditioned in the background (the state it reaches
+	 * is the same wherever it runs); without a thread, here */
 	if (p->precondition)
-		precondition(f);
-	f->initial = 0;
-	for (uint32_t i = 0; i < f->nblocks; i++)
-		f->initial += f->b[i].wp;
+		f->pending = pthread_create(&f->pre_thread, NULL, precondition_run, f) == 0;
+	if (p->precondition && !f->pending)
+		precondition_run(f);
+	else if (!p->precondition)
+		count_initial(f);
 	return f;
 }
 
@@ -454,6 +500,8 @@ void zsim_ftl_free(struct zsim_ftl *f)
 {
 	if (!f)
 		return;
+	atomic_store_explicit(&f->abandon, true, memory_order_relaxed);
+	ftl_ready(f);
 	free(f->b);
 	free(f->l2p);
 	free(f->p2l);
@@ -462,9 +510,16 @@ void zsim_ftl_free(struct zsim_ftl *f)
 	free(f);
 }
 
-void zsim_ftl_stats(const struct zsim_ftl *f, struct zsim_ftl_stats *st)
+void zsim_ftl_stats(struct zsim_ftl *f, struct zsim_ftl_stats *st, bool pages)
 {
 	memset(st, 0, sizeof(*st));
+	st->blocks = f->nblocks;
+	st->static_blocks = f->nstatic;
+	st->pages_per_block = f->ppb;
+	st->wear_pages = (uint64_t)(f->p.wl == ZSIM_FTL_WL_STATIC ? f->nblocks : f->nblocks - f->nstatic) * f->ppb;
+	if (f->pending && !pages)
+		return;   /* preconditioning leaves every counter and erase count at 0 */
+	ftl_ready(f);
 	st->host_pages = f->host;
 	st->nand_pages = f->nand;
 	st->gc_pages = f->gc;
@@ -479,15 +534,12 @@ void zsim_ftl_stats(const struct zsim_ftl *f, struct zsim_ftl_stats *st)
 		st->programmed_pages += f->b[i].wp;
 	}
 	st->erase_mean = (double)f->erases / f->nblocks;
-	st->blocks = f->nblocks;
-	st->static_blocks = f->nstatic;
-	st->pages_per_block = f->ppb;
-	st->wear_pages = (uint64_t)(f->p.wl == ZSIM_FTL_WL_STATIC ? f->nblocks : f->nblocks - f->nstatic) * f->ppb;
 	st->initial_pages = f->initial;
 }
 
-int zsim_ftl_check(const struct zsim_ftl *f, char *msg, size_t len)
+int zsim_ftl_check(struct zsim_ftl *f, char *msg, size_t len)
 {
+	ftl_ready(f);
 	uint64_t mapped = 0, valid = 0, programmed = 0, erases = 0;
 	for (uint64_t l = 0; l < f->p.dev_pages; l++) {
 		uint32_t ppn1 = f->l2p[l];

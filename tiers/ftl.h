@@ -50,6 +50,9 @@ struct zsim_ftl;
 
 /* A new FTL, every device page unmapped (trimmed).  NULL and a reason in err
  * when the geometry leaves no spare block for garbage collection.
+ * A preconditioned device is filled in a thread of its own, so the caller
+ * goes on meanwhile; the other calls wait for it (a fork while it runs
+ * would copy it half done: create FTLs after forking, as zsim does).
  * Cost: O(blocks) time; memory 4 bytes per device page, 3 per physical page
  * (4 from 2^24 device pages; both allocated zeroed, touched as used: static
  * data never is) plus 44 bytes per block. */
@@ -61,9 +64,12 @@ void zsim_ftl_free(struct zsim_ftl *f);
 void zsim_ftl_write(struct zsim_ftl *f, uint64_t lpn);
 /* The host discards device page lpn: its NAND page becomes invalid. */
 void zsim_ftl_trim(struct zsim_ftl *f, uint64_t lpn);
-void zsim_ftl_stats(const struct zsim_ftl *f, struct zsim_ftl_stats *st);
+/* The counters.  `pages`: programmed_pages and initial_pages too, which
+ * wait for a preconditioning still running; without them (0), the call
+ * does not wait. */
+void zsim_ftl_stats(struct zsim_ftl *f, struct zsim_ftl_stats *st, bool pages);
 /* Walks the maps and counters: mapping both ways, valid counts, free heap,
  * conservation (nand + initial = erases x ppb + programmed).  O(pages). */
-int zsim_ftl_check(const struct zsim_ftl *f, char *msg, size_t len);
+int zsim_ftl_check(struct zsim_ftl *f, char *msg, size_t len);
 
 #endif

@@ -73,7 +73,7 @@ START_TEST(test_by_hand)
 		for (uint64_t l = 0; l < 8; l++)
 			zsim_ftl_write(f, l);
 		ok(f);
-		zsim_ftl_stats(f, &st);
+		zsim_ftl_stats(f, &st, true);
 		ck_assert_uint_eq(st.erases, pass == 2 ? 2 : 0);
 	}
 	ck_assert_uint_eq(st.blocks, 6);
@@ -98,7 +98,7 @@ START_TEST(test_sequential_waf_1)
 			zsim_ftl_write(f, l);
 	ok(f);
 	struct zsim_ftl_stats st;
-	zsim_ftl_stats(f, &st);
+	zsim_ftl_stats(f, &st, true);
 	ck_assert_uint_eq(st.host_pages, 163840);
 	ck_assert_uint_eq(st.gc_pages, 0);
 	ck_assert_uint_eq(st.nand_pages, st.host_pages + st.wl_pages);
@@ -126,11 +126,11 @@ static double random_waf(double op, enum zsim_ftl_gc gc, double trim_share)
 	for (uint64_t i = 0; i < 8 * n; i++)
 		zsim_ftl_write(f, zsim_rng_below(&rng, live));
 	struct zsim_ftl_stats a, b;
-	zsim_ftl_stats(f, &a);
+	zsim_ftl_stats(f, &a, true);
 	for (uint64_t i = 0; i < 8 * n; i++)
 		zsim_ftl_write(f, zsim_rng_below(&rng, live));
 	ok(f);
-	zsim_ftl_stats(f, &b);
+	zsim_ftl_stats(f, &b, true);
 	ck_assert_uint_eq(b.erases * b.pages_per_block + b.programmed_pages, b.nand_pages);
 	zsim_ftl_free(f);
 	return (double)(b.nand_pages - a.nand_pages) / (double)(b.host_pages - a.host_pages);
@@ -194,7 +194,7 @@ START_TEST(test_static_levelling)
 		for (uint64_t i = 0; i < 400000; i++)
 			zsim_ftl_write(f, zsim_rng_below(&rng, 1024));
 		ok(f);
-		zsim_ftl_stats(f, &st[w]);
+		zsim_ftl_stats(f, &st[w], true);
 		ck_assert_uint_eq(st[w].erases * st[w].pages_per_block + st[w].programmed_pages,
 				  st[w].nand_pages + st[w].initial_pages);
 		zsim_ftl_free(f);
@@ -226,7 +226,7 @@ START_TEST(test_precondition)
 		struct zsim_ftl *f = zsim_ftl_new(&p, err, sizeof(err));
 		ck_assert_msg(f != NULL, "%s", err);
 		struct zsim_ftl_stats st;
-		zsim_ftl_stats(f, &st);
+		zsim_ftl_stats(f, &st, true);
 		ck_assert_uint_eq(st.nand_pages, 0);
 		ck_assert_uint_eq(st.erases, 0);
 		ck_assert_uint_eq(st.erase_max, 0);
@@ -236,7 +236,7 @@ START_TEST(test_precondition)
 		for (int i = 0; i < 2048; i++)
 			zsim_ftl_write(f, zsim_rng_below(&rng, 16384));
 		ok(f);
-		zsim_ftl_stats(f, &st);
+		zsim_ftl_stats(f, &st, true);
 		w[used] = (double)st.nand_pages / (double)st.host_pages;
 		zsim_ftl_free(f);
 	}
