@@ -244,20 +244,24 @@ static uint32_t proc_new(struct zsim_sim *s, struct zsim_group *g, uint32_t pid)
 /* ---- a process's queue ---------------------------------------------------------- */
 
 /* A full ring of *cap entries of size sz at *buf, its first at *head: twice
- * the room (a power of 2), in order from 0. */
+ * the room (a power of 2).  The buffer is reallocated (a large one is
+ * remapped by the C library, not copied) and the shorter of the ring's two
+ * pieces moves: the wrapped start goes after the old end, or the piece from
+ * the head goes to the new end.  A queue that grows to millions of entries
+ * (a process whose run waits behind another's) costs no copy of the rest. */
 static void ring_grow(void **buf, size_t sz, uint32_t *head, uint32_t *cap)
 {
 	uint32_t ncap = *cap ? *cap * 2 : 16;
-	char *nb = zsim_xmalloc((size_t)ncap * sz), *ob = *buf;
+	char *nb = zsim_xrealloc(*buf, (size_t)ncap * sz);
 	uint32_t first = *cap - *head;   /* head..end, then 0..head */
-	if (*cap) {
-		memcpy(nb, ob + (size_t)*head * sz, (size_t)first * sz);
-		memcpy(nb + (size_t)first * sz, ob, (size_t)*head * sz);
+	if (*head && *head <= first) {
+		memcpy(nb + (size_t)*cap * sz, nb, (size_t)*head * sz);
+	} else if (*head) {
+		memcpy(nb + (size_t)(ncap - first) * sz, nb + (size_t)*head * sz, (size_t)first * sz);
+		*head = ncap - first;
 	}
-	free(ob);
 	*buf = nb;
 	*cap = ncap;
-	*head = 0;
 }
 
 static __attribute__((noinline)) void proc_queue_grow(struct zsim_proc *p)
