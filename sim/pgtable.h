@@ -50,7 +50,9 @@ static inline uint64_t zsim_pgt_hash(uint64_t k)
 }
 
 /* The last leaf used, else a leaf in its home bucket (most are: the directory
- * is at most half full) without a call; else the slow path. */
+ * is at most half full) without a call, and an empty home bucket says at once
+ * that a leaf is absent (the queue looks up a new leaf's pages before the
+ * first of them is touched); else the slow path. */
 static inline uint64_t *zsim_pgt_find_leaf(struct zsim_pgtable *t, uint64_t key, int create)
 {
 	if (t->last_key == key)
@@ -61,6 +63,8 @@ static inline uint64_t *zsim_pgt_find_leaf(struct zsim_pgtable *t, uint64_t key,
 		t->last_leaf = d->leaf;
 		return d->leaf;
 	}
+	if (!create && !d->key)
+		return NULL;   /* linear probing: an empty home bucket ends the search */
 	return zsim_pgt_leaf(t, key, create);
 }
 
