@@ -40,7 +40,10 @@
  * held data before, without discards) or fresh (every page trimmed: a new
  * chip, or swapon's discard of the whole area; a short run on a fresh device
  * never garbage-collects, and its write amplification says little about a
- * long life).
+ * long life).  Preconditioning, tens of millions of page writes on a large
+ * device, runs in a thread of its own while the simulation goes on; the
+ * host's writes and trims made meanwhile are logged and applied once it ends,
+ * so the device is the same as if it had run first.
  *
  * What it drops: timing (GC and erase time do not delay host I/O here), the
  * controller's RAM write cache, multi-plane and multi-die parallelism, read
@@ -95,13 +98,21 @@ struct zsim_ftl {
 	uint64_t host, nand, gc, wl, trims, erases, since_wl;
 	uint64_t initial;    /* pages programmed before the run */
 	uint32_t erase_max;
-	/* preconditioning runs in a thread of its own from zsim_ftl_new, while
-	 * the simulation starts; every other entry point waits for it first
-	 * (ftl_ready).  Only the creating thread reads or clears `pending`. */
+	/* Preconditioning runs in a thread of its own from zsim_ftl_new, while
+	 * the simulation goes on.  Meanwhile the host's writes and trims are
+	 * logged, and applied in order once it has finished (noticed at the
+	 * next write or trim, or waited for by whatever needs the state:
+	 * ftl_ready), so the state is the same as if it had run first.  Only
+	 * the creating thread touches `pending` and the log. */
 	pthread_t pre_thread;
 	bool pending;
+	atomic_bool done;      /* set by the thread when it ends */
 	atomic_bool abandon;   /* freed before it ended: the thread stops early */
+	uint64_t *log;         /* host operations while pending: lpn, LOG_TRIM for a trim */
+	size_t log_len, log_cap;
 };
+
+#define LOG_TRIM (1ull << 63)
 
 /* ---- the reverse map: little-endian entries of p2l_w bytes ---- */
 
@@ -356,30 +367,65 @@ static void ftl_write(struct zsim_ftl *f, uint64_t lpn)
 		level(f);
 }
 
-/* Wait for the preconditioning thread, if it still runs. */
-static inline void ftl_ready(struct zsim_ftl *f)
+static void trim(struct zsim_ftl *f, uint64_t lpn)
 {
-	if (__builtin_expect(f->pending, 0)) {
-		pthread_join(f->pre_thread, NULL);
-		f->pending = false;
-	}
-}
-
-void zsim_ftl_write(struct zsim_ftl *f, uint64_t lpn)
-{
-	ftl_ready(f);
-	ftl_write(f, lpn);
-}
-
-void zsim_ftl_trim(struct zsim_ftl *f, uint64_t lpn)
-{
-	ftl_ready(f);
 	uint32_t old = f->l2p[lpn];
 	if (!old)
 		return;
 	invalidate(f, old - 1);
 	f->l2p[lpn] = 0;
 	f->trims++;
+}
+
+/* Wait for the preconditioning thread, if it still runs, and apply the host
+ * operations logged meanwhile. */
+static void ftl_ready(struct zsim_ftl *f)
+{
+	if (!f->pending)
+		return;
+	pthread_join(f->pre_thread, NULL);
+	f->pending = false;
+	for (size_t i = 0; i < f->log_len; i++) {
+		if (f->log[i] & LOG_TRIM)
+			trim(f, f->log[i] & ~LOG_TRIM);
+		else
+			ftl_write(f, f->log[i]);
+	}
+	free(f->log);
+	f->log = NULL;
+	f->log_len = f->log_cap = 0;
+}
+
+/* While preconditioning runs: log op, or apply it if the thread has ended.
+ * True when logged. */
+static bool logged(struct zsim_ftl *f, uint64_t op)
+{
+	if (__builtin_expect(!f->pending, 1))
+		return false;
+	if (atomic_load_explicit(&f->done, memory_order_acquire)) {
+		ftl_ready(f);
+		return false;
+	}
+	if (f->log_len == f->log_cap) {
+		f->log_cap = f->log_cap ? f->log_cap * 2 : 4096;
+		f->log = realloc(f->log, f->log_cap * sizeof(*f->log));
+		if (!f->log)
+			abort();
+	}
+	f->log[f->log_len++] = op;
+	return true;
+}
+
+void zsim_ftl_write(struct zsim_ftl *f, uint64_t lpn)
+{
+	if (!logged(f, lpn))
+		ftl_write(f, lpn);
+}
+
+void zsim_ftl_trim(struct zsim_ftl *f, uint64_t lpn)
+{
+	if (!logged(f, lpn | LOG_TRIM))
+		trim(f, lpn);
 }
 
 /*
@@ -434,8 +480,10 @@ static void count_initial(struct zsim_ftl *f)
 
 static void *precondition_run(void *arg)
 {
-	precondition(arg);
-	count_initial(arg);
+	struct zsim_ftl *f = arg;
+	precondition(f);
+	count_initial(f);
+	atomic_store_explicit(&f->done, true, memory_order_release);
 	return NULL;
 }
 
@@ -500,8 +548,11 @@ void zsim_ftl_free(struct zsim_ftl *f)
 {
 	if (!f)
 		return;
-	atomic_store_explicit(&f->abandon, true, memory_order_relaxed);
-	ftl_ready(f);
+	if (f->pending) {   /* nobody will read the result: stop the thread */
+		atomic_store_explicit(&f->abandon, true, memory_order_relaxed);
+		pthread_join(f->pre_thread, NULL);
+	}
+	free(f->log);
 	free(f->b);
 	free(f->l2p);
 	free(f->p2l);
@@ -517,7 +568,7 @@ void zsim_ftl_stats(struct zsim_ftl *f, struct zsim_ftl_stats *st, bool pages)
 	st->static_blocks = f->nstatic;
 	st->pages_per_block = f->ppb;
 	st->wear_pages = (uint64_t)(f->p.wl == ZSIM_FTL_WL_STATIC ? f->nblocks : f->nblocks - f->nstatic) * f->ppb;
-	if (f->pending && !pages)
+	if (f->pending && !f->log_len && !pages)
 		return;   /* preconditioning leaves every counter and erase count at 0 */
 	ftl_ready(f);
 	st->host_pages = f->host;
