@@ -87,6 +87,14 @@ static uint64_t sample_tick(struct zsim_sim *s, void *ctx)
 void zsim_results_init(struct zsim_sim *s)
 {
 	zsim_timer_add(s, 0, 0, sample_tick, NULL);
+	/* which devices are compressed stores (zram's mm_stat names compr_data_size),
+	 * asked once: each sample reads only theirs (a block device's full stats
+	 * would make its FTL wait for its preconditioning) */
+	for (unsigned d = 0; d < s->cfg.nr_dev; d++) {
+		uint64_t v;
+		if (s->dev.devtier[d] && zsim_tier_stat(s->dev.devtier[d], "compr_data_size", &v) == 0)
+			s->out.store_devs |= 1u << d;
+	}
 }
 
 #define JI(v) json_integer((json_int_t)(v))
@@ -723,8 +731,9 @@ static unsigned stores_of(const struct zsim_sim *s, struct store *st, unsigned m
 	for (unsigned d = 0; d < s->cfg.nr_dev && n < max; d++) {
 		const struct zsim_tier *t = s->dev.devtier[d];
 		uint64_t orig = 0, compr = 0, used = 0, peak = 0;
-		if (!t || zsim_tier_stat(t, "compr_data_size", &compr) < 0)
-			continue;   /* zram's mm_stat names it: a compressed store */
+		if (!(s->out.store_devs >> d & 1))
+			continue;   /* not a compressed store (zsim_results_init) */
+		zsim_tier_stat(t, "compr_data_size", &compr);
 		zsim_tier_stat(t, "orig_data_size", &orig);
 		uint64_t wb = 0;   /* pages written back to a backing device are not in RAM */
 		if (zsim_tier_stat(t, "bd_count", &wb) == 0 && wb * ZSIM_PAGE_SIZE <= orig)

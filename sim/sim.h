@@ -438,6 +438,7 @@ struct zsim_vmstat {
 struct zsim_output {
 	FILE *events_out;          /* events.jsonl being written (tmp dir) */
 	FILE *ts_out;              /* timeseries.csv */
+	uint32_t store_devs;       /* devices that are compressed stores (zram), a bit each */
 	uint64_t samples;          /* timeseries rows written (the first one writes the header) */
 	struct zsim_histogram fault_lat;
 	struct zsim_kill kills[ZSIM_MAX_KILLS_KEPT];
