@@ -575,7 +575,7 @@ static int parse_swap(const struct ctx *c, json_t *s, struct zsim_config *cfg, b
 
 static int parse_fs(const struct ctx *c, json_t *fss, struct zsim_config *cfg, bool *used)
 {
-	static const char *const keys[] = { "type", "size", "device", NULL };
+	static const char *const keys[] = { "type", "size", "device", "file_bytes", NULL };
 	const char *name;
 	json_t *f, *v;
 	char path[96], type[16], dname[32];
@@ -611,6 +611,13 @@ static int parse_fs(const struct ctx *c, json_t *fss, struct zsim_config *cfg, b
 					return bad(c, path, "at least one page (4096 bytes); a tmpfs without a "
 						   "limit (the kernel's size=0) is not modelled");
 			}
+			fs->file_bytes = ZSIM_TMPFS_FILE_BYTES;
+			if ((v = json_object_get(f, "file_bytes"))) {
+				snprintf(path, sizeof(path), "$.filesystems.%s.file_bytes", name);
+				TRY(get_size(c, path, v, &fs->file_bytes));
+				if (fs->file_bytes > 1024 * 1024)
+					return bad(c, path, "at most 1M (the kernel's memory per tmpfs file)");
+			}
 		} else if (!strcmp(type, "block")) {
 			fs->type = ZSIM_FS_BLOCK;
 			snprintf(path, sizeof(path), "$.filesystems.%s", name);
@@ -627,6 +634,11 @@ static int parse_fs(const struct ctx *c, json_t *fss, struct zsim_config *cfg, b
 			if (json_object_get(f, "size")) {
 				snprintf(path, sizeof(path), "$.filesystems.%s.size", name);
 				return bad(c, path, "a block filesystem's size is its device's size");
+			}
+			if (json_object_get(f, "file_bytes")) {
+				snprintf(path, sizeof(path), "$.filesystems.%s.file_bytes", name);
+				return bad(c, path, "only a tmpfs has it (a disk filesystem's inodes and dentries "
+					   "are reclaimable slab, not modelled)");
 			}
 			fs->size = cfg->dev[fs->device].size;
 		} else {
@@ -1242,9 +1254,10 @@ char *zsim_config_dump(const struct zsim_config *cfg)
 		json_t *o = json_object();
 		const struct zsim_fs_cfg *f = &cfg->fs[i];
 		json_object_set_new(o, "type", json_string(f->type == ZSIM_FS_TMPFS ? "tmpfs" : "block"));
-		if (f->type == ZSIM_FS_TMPFS)
+		if (f->type == ZSIM_FS_TMPFS) {
 			json_object_set_new(o, "size", json_integer((json_int_t)f->size));
-		else
+			json_object_set_new(o, "file_bytes", json_integer((json_int_t)f->file_bytes));
+		} else
 			json_object_set_new(o, "device", json_string(cfg->dev[f->device].name));
 		json_object_set_new(fss, f->name, o);
 	}

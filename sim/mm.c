@@ -52,8 +52,9 @@
  * kswapd's aim is the summed high watermark, the kernel's max(high, 32) per
  * zone summed over the node's zones), pageblocks and migrate types (one count
  * of the free pages on the unmovable lists stands for them; its fallbacks
- * boost the watermarks as the kernel's do, see zsim_mm_fallback; the kernel's
- * own unmovable allocations, slab and page tables, are not in it), memcgs,
+ * boost the watermarks as the kernel's do, see zsim_mm_fallback; of the
+ * kernel's own unmovable allocations only zbud's pages and tmpfs inodes'
+ * slab (zsim_mm_slab_alloc) are in it, not other slab or page tables), memcgs,
  * compaction and high-order allocations, THP, the 5.8+ cost model of the anon/file split (the older
  * ratio is used), refault detection (workingset shadows), dirty-page throttling,
  * page-table pages as real frames (they count in badness only), oom_score_adj
@@ -765,22 +766,22 @@ static uint32_t oom_kill(struct zsim_sim *s, struct zsim_proc *trigger)
 /* ---- allocation ---------------------------------------------------------------- */
 
 /*
- * A frame for a page of process p (NULL: the kernel itself).  Fast path above
- * low; between low and min, kswapd is woken and the page is taken; below min,
- * direct reclaim by p, retried, and OOM after MAX_RECLAIM_RETRIES rounds
- * without progress.  Returns ZSIM_FRAME_NONE if p itself was killed.
+ * Below the low watermark: wake kswapd and wait until a page may be taken -
+ * above min (with a free frame struct, for an LRU page: `lru`), or in
+ * reclaim with any page free - reclaiming directly below min, and OOM after
+ * MAX_RECLAIM_RETRIES rounds without progress.  False if p itself was killed
+ * (or nobody could be).
  */
-uint32_t zsim_mm_alloc_frame(struct zsim_sim *s, struct zsim_proc *p)
+static bool alloc_wait(struct zsim_sim *s, struct zsim_proc *p, bool lru)
 {
-	if (s->mm.nr_free > zsim_mm_wmark(s, s->mm.wmark_low) && s->mm.nr_free_structs)
-		return frame_take(s);
 	wake_kswapd(s);
 	unsigned no_progress = 0;
 	for (;;) {
-		if (s->mm.nr_free > zsim_mm_wmark(s, s->mm.wmark_min) && s->mm.nr_free_structs)
-			return frame_take(s);
-		if (s->mm.in_reclaim && s->mm.nr_free && s->mm.nr_free_structs)
-			return frame_take(s);
+		bool structs = !lru || s->mm.nr_free_structs;
+		if (s->mm.nr_free > zsim_mm_wmark(s, s->mm.wmark_min) && structs)
+			return true;
+		if (s->mm.in_reclaim && s->mm.nr_free && structs)
+			return true;
 		/* direct reclaim: SWAP_CLUSTER_MAX pages; one page when watermarks are off
 		 * (shrink_list then isolates no more), which makes RAM behave as a cache
 		 * of exactly its size at every size (tests/e2e/t_crosscheck.sh) */
@@ -807,10 +808,57 @@ uint32_t zsim_mm_alloc_frame(struct zsim_sim *s, struct zsim_proc *p)
 		uint32_t v = oom_kill(s, p);
 		no_progress = 0;
 		if (v == UINT32_MAX)
-			return ZSIM_FRAME_NONE;
+			return false;
 		if (p && &s->pr.procs[v] == p)
-			return ZSIM_FRAME_NONE;
+			return false;
 	}
+}
+
+/*
+ * A frame for a page of process p (NULL: the kernel itself).  Fast path above
+ * low; between low and min, kswapd is woken and the page is taken; below min,
+ * direct reclaim by p, retried, and OOM after MAX_RECLAIM_RETRIES rounds
+ * without progress (alloc_wait).  Returns ZSIM_FRAME_NONE if p itself was
+ * killed.
+ */
+uint32_t zsim_mm_alloc_frame(struct zsim_sim *s, struct zsim_proc *p)
+{
+	if (s->mm.nr_free > zsim_mm_wmark(s, s->mm.wmark_low) && s->mm.nr_free_structs)
+		return frame_take(s);
+	return alloc_wait(s, p, true) ? frame_take(s) : ZSIM_FRAME_NONE;
+}
+
+/*
+ * A page of the kernel's own slab, unmovable and on no LRU list (tmpfs
+ * inodes and dentries, fs.c), allocated in p's context as GFP_KERNEL: the
+ * watermarks, reclaim and OOM of a page fault (alloc_wait), and a fallback
+ * from the movable lists when the unmovable ones are empty (zsim_mm_fallback:
+ * the kernel's own allocations are most of its fallbacks).  0, or ZSIM_ENOMEM
+ * if p was killed.
+ */
+int zsim_mm_slab_alloc(struct zsim_sim *s, struct zsim_proc *p)
+{
+	if (!(s->mm.nr_free > zsim_mm_wmark(s, s->mm.wmark_low)) && !alloc_wait(s, p, false))
+		return ZSIM_ENOMEM;
+	if (!s->mm.free_unmovable && s->mm.nr_free)
+		zsim_mm_fallback(s, false);
+	if (s->mm.free_unmovable)
+		s->mm.free_unmovable--;
+	s->mm.nr_free--;
+	s->mm.slab_pages++;
+	if (s->mm.slab_pages > s->mm.slab_pages_max)
+		s->mm.slab_pages_max = s->mm.slab_pages;
+	if (s->mm.nr_free < s->mm.min_free_seen)
+		s->mm.min_free_seen = s->mm.nr_free;
+	return 0;
+}
+
+/* A slab page given back (its last object freed). */
+void zsim_mm_slab_free(struct zsim_sim *s)
+{
+	s->mm.slab_pages--;
+	s->mm.nr_free++;
+	s->mm.free_unmovable++;
 }
 
 /*
@@ -1082,11 +1130,13 @@ int zsim_mm_check(const struct zsim_sim *s, char *msg, size_t len)
 			}
 		}
 	}
-	if (lru != s->mm.lru_pages || s->mm.nr_free + s->mm.lru_pages + s->mm.zspages + s->mm.reserve_pages != s->mm.nr_frames) {
+	if (lru != s->mm.lru_pages || s->mm.nr_free + s->mm.lru_pages + s->mm.zspages + s->mm.slab_pages +
+					      s->mm.reserve_pages != s->mm.nr_frames) {
 		snprintf(msg, len, "mm: frames do not add up: free %llu + lru %llu (counted %llu) + zspages "
-			 "%llu + reserve %llu != %u", (unsigned long long)s->mm.nr_free,
+			 "%llu + slab %llu + reserve %llu != %u", (unsigned long long)s->mm.nr_free,
 			 (unsigned long long)s->mm.lru_pages, (unsigned long long)lru,
-			 (unsigned long long)s->mm.zspages, (unsigned long long)s->mm.reserve_pages, s->mm.nr_frames);
+			 (unsigned long long)s->mm.zspages, (unsigned long long)s->mm.slab_pages,
+			 (unsigned long long)s->mm.reserve_pages, s->mm.nr_frames);
 		return ZSIM_ECORRUPT;
 	}
 	if (s->mm.free_unmovable > s->mm.nr_free) {

@@ -244,6 +244,7 @@ struct zsim_fsstate {
 	uint32_t *free_blocks;
 	uint64_t nr_free_blocks, free_cap;
 	uint64_t enospc, lost_writes, pages_written, pages_read;
+	uint64_t files, slab_pages;   /* tmpfs: live files, and the slab pages their inodes hold */
 };
 
 struct zsim_sim;
@@ -374,6 +375,7 @@ struct zsim_mm {
 	uint64_t boost_at_wake;    /* the boost when kswapd woke: its balance_pgdat takes it off */
 	uint64_t boost_reclaim_left; /* pages of it kswapd still reclaims without swap (balanced) */
 	uint64_t boost_max, fallbacks;   /* the highest boost; fragmentation fallbacks */
+	uint64_t slab_pages, slab_pages_max;   /* the kernel's own slab the model keeps (tmpfs files) */
 	uint64_t kswapd_cpu_ns;    /* CPU kswapd's rounds took */
 	uint64_t min_free_seen;    /* lowest nr_free so far */
 	const struct zsim_reclaim_ops *policy;
@@ -555,6 +557,11 @@ void zsim_mm_exit(struct zsim_sim *s, struct zsim_proc *p);
 /* Get one frame for a page of p (NULL: the kernel's own); may reclaim (charged to p) or OOM-kill.
  * NONE on failure. */
 uint32_t zsim_mm_alloc_frame(struct zsim_sim *s, struct zsim_proc *p);
+/* The kernel's own slab (tmpfs inodes and dentries): a page of it taken in p's
+ * context (GFP_KERNEL: reclaim and OOM as a fault's; ZSIM_ENOMEM if p was
+ * killed), and one given back. */
+int zsim_mm_slab_alloc(struct zsim_sim *s, struct zsim_proc *p);
+void zsim_mm_slab_free(struct zsim_sim *s);
 /* The same for p's own page fault, one direct-reclaim round per call: a frame,
  * ZSIM_FRAME_NONE (p was OOM-killed) or ZSIM_FRAME_RETRY (a round was done,
  * its CPU is in p->pending_cpu: retry when it has run). */

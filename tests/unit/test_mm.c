@@ -747,7 +747,8 @@ END_TEST
  * second writes two pages of file 2: 2 more ENOSPC, one more event (first for
  * this process).  Then writer unlinks file 1 (used 100 -> 0) and writes 100
  * pages of file 3 without error.  Totals: enospc 5, two events, used 100, the
- * 100 shmem pages in RAM (anon lists), free 4096 - 100 = 3996.
+ * 100 shmem pages in RAM (anon lists), and the two files left, b and c, hold
+ * one slab page for their inodes (2 x 1560 bytes): free 4096 - 101 = 3995.
  */
 START_TEST(test_tmpfs_limit)
 {
@@ -777,7 +778,8 @@ START_TEST(test_tmpfs_limit)
 	ck_assert_uint_eq(s->vm.enospc, 5);
 	ck_assert_uint_eq(s->pc.fs[0].used_pages, 100);
 	ck_assert_uint_eq(s->pc.fs[1].used_pages, 0);
-	ck_assert_uint_eq(s->mm.nr_free, RAM16_FRAMES - 100);
+	ck_assert_uint_eq(s->mm.slab_pages, 1);
+	ck_assert_uint_eq(s->mm.nr_free, RAM16_FRAMES - 100 - 1);
 	ck_assert_uint_eq(s->mm.policy->size(s->mm.policy_priv, ZSIM_LRU_ANON), 100);
 	ck_assert_uint_eq(s->mm.policy->size(s->mm.policy_priv, ZSIM_LRU_FILE), 0);
 	ck_assert_uint_eq(count_str(r.ev_text, "\"type\":\"enospc\""), 2);
@@ -787,6 +789,64 @@ START_TEST(test_tmpfs_limit)
 	ck_assert_msg(strstr(r.ev_text, "\"fs\":\"tmp\",\"file\":\"b\",\"page\":0,\"pid\":2,\"process\":\"second\"") != NULL,
 		      "events: %s", r.ev_text);
 	run_free(&r);
+}
+END_TEST
+
+/*
+ * A tmpfs file costs the kernel its inode, dentry and index node in slab,
+ * unmovable, while it exists (file_bytes 2048 here: two files to a page).
+ * writer creates five files on the tmpfs (3 slab pages: ceil(5 x 2048 / 4096))
+ * and one on the block filesystem (none: reclaimable slab is not modelled),
+ * then unlinks two tmpfs files (3 files: 2 pages).  No page was written, so
+ * free = 4096 - 2.  There were no free unmovable pages at start: the first
+ * slab page fell back, taking one 64-page chunk (one fallback); 3 were used
+ * and 1 came back: 62 free on the unmovable lists.  The boost that fallback
+ * raised is a pageblock (512) on a 6.18 profile.
+ */
+START_TEST(test_tmpfs_slab)
+{
+	static const char *const fs[] = { "tmp", "disk", NULL };
+	struct run r;
+	run_init(&r, "{\"kernel\":\"6.18\",\"machine\":{\"ram\":\"16M\"},"
+		     "\"devices\":{\"d\":{\"type\":\"ssd\",\"size\":\"64M\"}},"
+		     "\"filesystems\":{\"tmp\":{\"type\":\"tmpfs\",\"file_bytes\":2048},"
+		     "\"disk\":{\"type\":\"block\",\"device\":\"d\"}}}");
+	ck_assert_uint_eq(r.s.cfg.fs[0].file_bytes, 2048);
+	trace_begin(&r, fs);
+	t_create(&r, 1, 0, "writer");
+	for (uint32_t f = 1; f <= 5; f++)
+		t_fcreate(&r, 1, f, 0, "t");
+	t_fcreate(&r, 1, 6, 1, "d");
+	t_funlink(&r, 1, 2);
+	t_funlink(&r, 1, 4);
+	run_go(&r);
+	struct zsim_sim *s = &r.s;
+	ck_assert_uint_eq(s->pc.fs[0].files, 3);
+	ck_assert_uint_eq(s->pc.fs[0].slab_pages, 2);
+	ck_assert_uint_eq(s->pc.fs[1].slab_pages, 0);
+	ck_assert_uint_eq(s->mm.slab_pages, 2);
+	ck_assert_uint_eq(s->mm.slab_pages_max, 3);
+	ck_assert_uint_eq(s->mm.nr_free, RAM16_FRAMES - 2);
+	ck_assert_uint_eq(s->mm.fallbacks, 1);
+	ck_assert_uint_eq(s->mm.free_unmovable, 62);
+	ck_assert_uint_eq(s->mm.boost_max, 512);
+	mm_ok(s);
+	run_free(&r);
+}
+END_TEST
+
+/* The default is the measured 1560 bytes; a block filesystem has no such key. */
+START_TEST(test_tmpfs_file_bytes_config)
+{
+	struct zsim_config cfg;
+	char err[512] = "";
+	ck_assert_int_eq(zsim_config_parse("{\"machine\":{\"ram\":\"1G\"},\"filesystems\":{\"t\":{\"type\":\"tmpfs\"}}}",
+					   "c", &cfg, err, sizeof(err)), 0);
+	ck_assert_uint_eq(cfg.fs[0].file_bytes, 1560);
+	ck_assert_int_lt(zsim_config_parse("{\"machine\":{\"ram\":\"1G\"},\"devices\":{\"d\":{\"type\":\"ssd\",\"size\":\"1G\"}},"
+					   "\"filesystems\":{\"x\":{\"type\":\"block\",\"device\":\"d\",\"file_bytes\":100}}}",
+					   "c", &cfg, err, sizeof(err)), 0);
+	ck_assert_msg(strstr(err, "$.filesystems.x.file_bytes: only a tmpfs has it") != NULL, "%s", err);
 }
 END_TEST
 
@@ -2051,6 +2111,8 @@ Suite *suite_mm(void)
 	tcase_add_test(tc, test_kswapd_boost_target);
 	tcase_add_test(tc, test_zbud_pages_unmovable);
 	tcase_add_test(tc, test_tmpfs_limit);
+	tcase_add_test(tc, test_tmpfs_slab);
+	tcase_add_test(tc, test_tmpfs_file_bytes_config);
 	tcase_add_test(tc, test_zram_store_fails_without_free_frame);
 	tcase_add_test(tc, test_zram_write_refused_at_mem_limit);
 	tcase_add_test(tc, test_zram_blk_lost_writes_at_mem_limit);
