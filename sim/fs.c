@@ -263,6 +263,8 @@ int zsim_fs_evict(struct zsim_sim *s, uint32_t f, uint64_t *cpu_ns)
 				return rc;
 		}
 		*e = zsim_swp_pte(entry);
+		if (io)   /* just written: freed, or kept until the write completes (mm.c) */
+			return zsim_mm_swapped_out(s, f, entry, io);
 		zsim_mm_free_frame(s, f);
 		return 0;
 	}
