@@ -14,7 +14,24 @@
  * being written to swap; a clean file page is dropped; a swap-cache page whose
  * copy on swap is still valid is dropped too.  A page whose swap write fails
  * (zram at mem_limit) is kept on the inactive list, not activated, holding
- * its swap slot, and is written again when reclaim next reaches it.  Tasks in reclaim may take pages
+ * its swap slot, and is written again when reclaim next reaches it.  A page
+ * whose swap write went to an asynchronous device (a disk, not zram) is
+ * unmapped and counted in pswpout when the write is submitted, but stays in
+ * RAM under writeback until the write completes: reclaim puts it back on the
+ * inactive list marked PG_reclaim (shrink_page_list's `keep` after pageout),
+ * and pgsteal does not count it; when the write ends, end_page_writeback
+ * moves it to the inactive tail (folio_rotate_reclaimable), where the next
+ * scan frees it as a clean swap-cache page (counted in pgsteal then).  A
+ * synchronous write (zram's rw_page or bio, brd, a page zswap stores, a zero
+ * page the 6.12+ zeromap records) has ended before pageout returns, and the
+ * page is freed in the same pass.  Reclaim that meets a page still under
+ * writeback activates it (4.12+, "move dirty pages out of the way until
+ * they're flushed"; before, it was kept inactive).  A process touching such a
+ * page takes a minor fault from the swap cache.  Reclaim throttles on
+ * writeback: kswapd, when the pages it isolates are all still under
+ * writeback (nr_immediate; reclaim_throttle from 5.16, congestion_wait
+ * before), and a direct reclaimer that made no progress (reclaim_throttle's
+ * NOPROGRESS from 5.16, should_reclaim_retry's congestion_wait before).  Tasks in reclaim may take pages
  * below the min watermark (PF_MEMALLOC) - which is how zram's zsmalloc, asked
  * for memory while swapping out, eats the last reserve.  When reclaim makes no
  * progress MAX_RECLAIM_RETRIES = 16 times in a row, or free plus reclaimable
@@ -41,7 +58,11 @@
  * fragmentation fallback raises every watermark by a pageblock, up to
  * watermark_boost_factor / 10000 of high, kswapd reclaims to the boosted high
  * (balanced already: clean page cache only, no swap) and its balance run
- * takes off the boost it found when it woke; the zero page for reads of
+ * takes off the boost it found when it woke; swap writeback as above, the
+ * completion times in a heap beside the frames (mm.c's writeback queue),
+ * completions taken before each batch reclaim isolates, up to the CPU time
+ * its round has run so far (a round that scans long sees the writes it
+ * submitted early end, as in the kernel); the zero page for reads of
  * untouched anon memory; swap
  * cache for non-synchronous devices (a clean swapped-in page keeps its slot and
  * is dropped, not rewritten); the retry counter and the reclaimable-pages test
@@ -57,8 +78,20 @@
  * compaction and high-order allocations, THP, the 5.8+ cost model of the anon/file split (the older
  * ratio is used), refault detection (workingset shadows), dirty-page throttling,
  * page-table pages as real frames (they count in badness only), oom_score_adj
- * (the traces carry none: 0).  Reclaim frees a page as soon as its swap write
- * is submitted; a real page waits for the write to finish.
+ * (the traces carry none: 0).  Of swap writeback: the throttles' timeouts and
+ * wake-ups (a throttled kswapd or direct reclaimer waits exactly until the
+ * first write in flight completes, and kswapd throttles when a round took
+ * only pages under writeback, not from PGDAT_WRITEBACK); a round that frees
+ * nothing still counts as no progress towards OOM, as in the kernel, but an
+ * allocation that cannot wait in simulated time (page cache and tmpfs pages,
+ * made at one instant) takes the first write in flight as complete instead;
+ * the per-CPU batches folio_rotate_reclaimable goes through (the rotation is
+ * immediate); a write submitted late in a round is timed from the round's
+ * start (the device is asked at the round's instant); zswap's own writeback
+ * pages, which the kernel reads into the swap cache and frees later, never
+ * hold a frame here.  With watermarks off (the exact-cache mode,
+ * tests/e2e/t_crosscheck.sh) a page leaves RAM when its write is submitted,
+ * so RAM stays an exact LRU cache of its size.
  */
 #include "sim.h"
 
@@ -603,8 +636,9 @@ static void scan_counts(struct zsim_sim *s, int priority, uint64_t nr[2])
 	nr[1] = (uint64_t)((double)scan_f * fp / (ap + fp) + 0.5);
 }
 
-/* Scan `nr` pages of `type`, evicting what the policy offers. Returns pages freed. */
-static uint64_t shrink_list(struct zsim_sim *s, int type, uint64_t nr, uint64_t want, uint64_t *cpu,
+/* Scan `nr` pages of `type` at `prio`, evicting what the policy offers.
+ * Returns pages freed. */
+static uint64_t shrink_list(struct zsim_sim *s, int type, int prio, uint64_t nr, uint64_t want, uint64_t *cpu,
 			    uint64_t *scanned)
 {
 	uint64_t freed = 0;
@@ -615,9 +649,11 @@ static uint64_t shrink_list(struct zsim_sim *s, int type, uint64_t nr, uint64_t 
 		 * with watermarks on the kernel's 32-page batches stand */
 		if (!s->cfg.watermarks && chunk > want - freed)
 			chunk = (size_t)(want - freed);
-		/* the round has run *cpu so far: writes done by then have ended */
+		/* the round has run *cpu so far (and slept round_wait): writes done
+		 * by then have ended */
 		if (s->mm.wb_len)
-			writeback_end(s, s->clk.now + *cpu);
+			writeback_end(s, s->clk.now + *cpu + s->mm.round_wait);
+		uint64_t immediate0 = s->mm.round_immediate;
 		uint64_t rotated = 0;
 		size_t n = s->mm.policy->isolate(s->mm.policy_priv, type, chunk, s->mm.victims, chunk, &rotated);
 		nr -= chunk;
@@ -645,13 +681,22 @@ static uint64_t shrink_list(struct zsim_sim *s, int type, uint64_t nr, uint64_t 
 				 * write completes (before 4.12 also one found still under
 				 * writeback); a failed swap write too: the kernel keeps the
 				 * re-dirtied page there */
-				/* kept as it is; a failed swap write too: the kernel keeps the
-				 * re-dirtied page on the inactive list (not activated) */
 				s->mm.policy->putback(s->mm.policy_priv, f, type, false);
 			} else {
 				s->mm.policy->putback(s->mm.policy_priv, f, type, true);
 				s->mm.recent_rotated[type]++;
 			}
+		}
+		/* the batch met pages still under writeback, as many as
+		 * nr_taken >> (DEF_PRIORITY - priority) (3.x's shrink_inactive_list
+		 * test; later kernels throttle on the same sign, that reclaim
+		 * cycles the list faster than the device writes): the reclaimer
+		 * sleeps until the first write in flight completes */
+		uint64_t met = s->mm.round_immediate - immediate0;
+		if (met && met >= (n >> (DEF_PRIORITY - prio))) {
+			uint64_t t = s->clk.now + *cpu + s->mm.round_wait, next = wb_next(s);
+			if (next != UINT64_MAX && next > t)
+				s->mm.round_wait += next - t;
 		}
 		if (n == 0 && rotated == 0)
 			break;   /* list empty */
@@ -670,7 +715,7 @@ static uint64_t shrink(struct zsim_sim *s, uint64_t want, bool kswapd, uint64_t 
 	bool was = s->mm.in_reclaim;
 	s->mm.in_reclaim = true;
 	bool skipped = false;
-	s->mm.round_taken = s->mm.round_immediate = 0;
+	s->mm.round_taken = s->mm.round_immediate = s->mm.round_wait = 0;
 retry:
 	for (int prio = DEF_PRIORITY; prio >= 0 && freed < want; prio--) {
 		uint64_t nr[2];
@@ -680,7 +725,7 @@ retry:
 				/* an active list left alone because the inactive one is not low */
 				if (s->mm.policy->inactive_low && !s->mm.policy->inactive_low(s->mm.policy_priv, t))
 					skipped = true;
-				freed += shrink_list(s, t, nr[t], want - freed, cpu, &scanned);
+				freed += shrink_list(s, t, prio, nr[t], want - freed, cpu, &scanned);
 			}
 		if (!s->mm.reclaim_noio)
 			zsim_swap_shrink_slab(s, prio, cpu);   /* shrink_slab: zswap's shrinker, if on */
@@ -776,6 +821,8 @@ uint64_t zsim_mm_kswapd_round(struct zsim_sim *s, bool *again)
 	}
 	uint64_t freed = shrink(s, SWAP_CLUSTER_MAX, true, &cpu);
 	s->mm.kswapd_aim_left -= freed < s->mm.kswapd_aim_left ? freed : s->mm.kswapd_aim_left;
+	if (s->mm.round_wait)   /* it slept on writeback within the round */
+		s->mm.kswapd_throttle_until = s->clk.now + cpu + s->mm.round_wait;
 	if (!freed && s->mm.nr_writeback && wb_next(s) != UINT64_MAX) {
 		/* nothing freed, but writes in flight: not a failed round, its
 		 * pages are on their way out.  A round that took nothing but pages
@@ -783,7 +830,8 @@ uint64_t zsim_mm_kswapd_round(struct zsim_sim *s, bool *again)
 		 * writes: kswapd waits for the first write to complete (the
 		 * kernel's nr_immediate throttle: reclaim_throttle on writeback
 		 * from 5.16, congestion_wait before) */
-		if (s->mm.round_immediate && s->mm.round_immediate == s->mm.round_taken)
+		if (s->mm.round_immediate && s->mm.round_immediate == s->mm.round_taken &&
+		    wb_next(s) > s->mm.kswapd_throttle_until)
 			s->mm.kswapd_throttle_until = wb_next(s);
 		*again = true;
 		return cpu ? cpu : s->cfg.reclaim_scan_ns;
@@ -1003,6 +1051,8 @@ uint32_t zsim_mm_alloc_frame_round(struct zsim_sim *s, struct zsim_proc *p)
 		cpu = s->cfg.reclaim_scan_ns;
 	p->pending_cpu += cpu;
 	p->stall_ns += cpu;
+	if (s->mm.round_wait)   /* it slept on writeback within the round */
+		s->mm.throttle_until = s->clk.now + cpu + s->mm.round_wait;
 	if (freed) {
 		p->reclaim_no_progress = 0;
 		s->mm.kswapd_failures = 0;
@@ -1013,7 +1063,7 @@ uint32_t zsim_mm_alloc_frame_round(struct zsim_sim *s, struct zsim_proc *p)
 	 * tries again (the kernel throttles a reclaimer that makes no progress
 	 * with pages under writeback: reclaim_throttle from 5.16, congestion_wait
 	 * in should_reclaim_retry before; their timeouts are not modelled) */
-	if (s->mm.nr_writeback)
+	if (s->mm.nr_writeback && wb_next(s) != UINT64_MAX && wb_next(s) > s->mm.throttle_until)
 		s->mm.throttle_until = wb_next(s);
 	uint64_t reclaimable = s->mm.policy->size(s->mm.policy_priv, ZSIM_LRU_FILE);
 	if (zsim_swap_free_pages(s))

@@ -412,6 +412,7 @@ struct zsim_mm {
 	uint64_t kswapd_throttle_until;   /* kswapd's next round waits for writeback until then */
 	uint64_t round_taken, round_immediate;   /* the last reclaim round's isolated pages, and
 	                                          * of them those found still under writeback */
+	uint64_t round_wait;       /* the time the last reclaim round slept on writeback */
 	uint64_t pgsteal_after_writeback;   /* of the pages reclaim freed, those it had written
 	                                     * to an asynchronous device on an earlier pass */
 };
