@@ -28,11 +28,15 @@
  * writeback activates it (4.12+, "move dirty pages out of the way until
  * they're flushed"; before, it was kept inactive).  A process touching such a
  * page takes a minor fault from the swap cache.  Reclaim throttles on
- * writeback: kswapd, when the pages it isolates are all still under
- * writeback (nr_immediate; reclaim_throttle from 5.16, congestion_wait
- * before), and a direct reclaimer that made no progress (reclaim_throttle's
- * NOPROGRESS from 5.16, should_reclaim_retry's congestion_wait before).  Tasks in reclaim may take pages
- * below the min watermark (PF_MEMALLOC) - which is how zram's zsmalloc, asked
+ * writeback when it cycles the list faster than the device writes: 3.x's
+ * shrink_inactive_list sleeps (wait_iff_congested) when the pages under
+ * writeback it took are at least nr_taken >> (DEF_PRIORITY - priority); from
+ * 4.x kswapd sleeps when it meets pages it already marked for reclaim
+ * still under writeback (nr_immediate: congestion_wait, reclaim_throttle
+ * from 5.16) and direct reclaim when the node is congested; a direct
+ * reclaimer that made no progress sleeps too (should_reclaim_retry's
+ * congestion_wait before 5.16, reclaim_throttle's NOPROGRESS after).  Tasks
+ * in reclaim may take pages below the min watermark (PF_MEMALLOC) - which is how zram's zsmalloc, asked
  * for memory while swapping out, eats the last reserve.  When reclaim makes no
  * progress MAX_RECLAIM_RETRIES = 16 times in a row, or free plus reclaimable
  * pages could never reach the min watermark, the OOM killer kills the task with
@@ -60,9 +64,15 @@
  * (balanced already: clean page cache only, no swap) and its balance run
  * takes off the boost it found when it woke; swap writeback as above, the
  * completion times in a heap beside the frames (mm.c's writeback queue),
- * completions taken before each batch reclaim isolates, up to the CPU time
- * its round has run so far (a round that scans long sees the writes it
- * submitted early end, as in the kernel); the zero page for reads of
+ * completions taken before each batch reclaim isolates, up to the time its
+ * round has run so far (a round that scans long sees the writes it
+ * submitted early end, as in the kernel); the throttle as one rule for all
+ * profiles: a batch that met pages still under writeback, at least
+ * nr_taken >> (12 - priority) of them (3.x's test), sleeps within the round
+ * until the first write in flight completes, and a round that freed nothing
+ * with writes in flight ends in the same sleep (kswapd: only when every
+ * page it took was such a page) - kswapd's next round and a direct
+ * reclaimer's retry wait for it; the zero page for reads of
  * untouched anon memory; swap
  * cache for non-synchronous devices (a clean swapped-in page keeps its slot and
  * is dropped, not rewritten); the retry counter and the reclaimable-pages test
@@ -78,10 +88,12 @@
  * compaction and high-order allocations, THP, the 5.8+ cost model of the anon/file split (the older
  * ratio is used), refault detection (workingset shadows), dirty-page throttling,
  * page-table pages as real frames (they count in badness only), oom_score_adj
- * (the traces carry none: 0).  Of swap writeback: the throttles' timeouts and
- * wake-ups (a throttled kswapd or direct reclaimer waits exactly until the
- * first write in flight completes, and kswapd throttles when a round took
- * only pages under writeback, not from PGDAT_WRITEBACK); a round that frees
+ * (the traces carry none: 0).  Of swap writeback: the throttles' version
+ * differences, timeouts (HZ/10, a jiffy) and wake-ups (a throttled reclaimer
+ * sleeps exactly until the first write in flight completes), PGDAT_WRITEBACK
+ * and congestion flags; the block layer's own back-pressure (a submitter
+ * blocks when the device's request queue is full: here the device queues
+ * without limit and only the throttle holds reclaim back); a round that frees
  * nothing still counts as no progress towards OOM, as in the kernel, but an
  * allocation that cannot wait in simulated time (page cache and tmpfs pages,
  * made at one instant) takes the first write in flight as complete instead;
