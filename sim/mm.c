@@ -117,6 +117,10 @@
 #define MAX_RECLAIM_RETRIES 16     /* no-progress rounds before OOM (mm/page_alloc.c) */
 #define KSWAPD_MAX_FAILURES 16     /* MAX_RECLAIM_RETRIES: kswapd gives up (kswapd_failures) */
 
+/* a page under writeback keeps its completion time beside the frames (the
+ * writeback queue below), not in them: a frame is 40 bytes per RAM page */
+_Static_assert(sizeof(struct zsim_frame) == 40, "a frame is 40 bytes (policies/reclaim.h)");
+
 /* ---- frames ---------------------------------------------------------------- */
 
 static uint32_t frame_take(struct zsim_sim *s)
