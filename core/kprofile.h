@@ -81,6 +81,12 @@ struct zsim_kprofile {
 	bool reclaim_force_deactivate; /* >= 5.5: a direct reclaim that freed nothing runs again with
 	                              * the active lists deactivated regardless of inactive_is_low
 	                              * (do_try_to_free_pages' skipped_deactivate retry) */
+	bool reclaim_writeback_activate; /* >= 4.12: a page reclaim finds still under writeback is
+	                              * activated, out of the way (shrink_page_list's cases 1 and 2,
+	                              * "move dirty pages out of the way until they're flushed"), and
+	                              * its write's end moves it back to the inactive tail, active or
+	                              * not; before, it was kept on the inactive list and only an
+	                              * inactive page was rotated (rotate_reclaimable_page) */
 	bool swap_rw_page;           /* 3.19 .. 6.2: __swap_writepage first hands the page to the
 	                              * driver's rw_page (bdev_write_page; zram, brd) and, when that
 	                              * fails, submits it again as a bio: a refused write is tried

@@ -70,6 +70,16 @@ static void clk_putback(void *priv, uint32_t f, int type, bool activate)
 	zsim_flist_push(p->fr, &p->l[type], f, (uint8_t)type);
 }
 
+/* one list per type: the tail is where reclaim looks next */
+static void clk_rotate(void *priv, uint32_t f, bool from_active)
+{
+	(void)from_active;
+	struct clk *p = priv;
+	uint8_t t = p->fr[f].list;
+	zsim_flist_del(p->fr, &p->l[t], f);
+	zsim_flist_push_tail(p->fr, &p->l[t], f, t);
+}
+
 static uint64_t clk_size(const void *priv, int type)
 {
 	return ((const struct clk *)priv)->l[type].len;
@@ -95,6 +105,7 @@ const struct zsim_reclaim_ops zsim_reclaim_clock = {
 	.prefetch = clk_prefetch,
 	.isolate = clk_isolate,
 	.putback = clk_putback,
+	.rotate = clk_rotate,
 	.size = clk_size,
 	.check = clk_check,
 };

@@ -79,6 +79,16 @@ static void lru_putback(void *priv, uint32_t f, int type, bool activate)
 	zsim_flist_push(p->fr, &p->l[type], f, (uint8_t)type);
 }
 
+/* one list per type: the tail is where reclaim looks next */
+static void lru_rotate(void *priv, uint32_t f, bool from_active)
+{
+	(void)from_active;
+	struct lru *p = priv;
+	uint8_t t = p->fr[f].list;
+	zsim_flist_del(p->fr, &p->l[t], f);
+	zsim_flist_push_tail(p->fr, &p->l[t], f, t);
+}
+
 static uint64_t lru_size(const void *priv, int type)
 {
 	return ((const struct lru *)priv)->l[type].len;
@@ -105,6 +115,7 @@ const struct zsim_reclaim_ops zsim_reclaim_lru = {
 	.prefetch = lru_prefetch,
 	.isolate = lru_isolate,
 	.putback = lru_putback,
+	.rotate = lru_rotate,
 	.size = lru_size,
 	.check = lru_check,
 };

@@ -135,6 +135,18 @@ static void lru2_putback(void *priv, uint32_t f, int type, bool act)
 		zsim_flist_push(p->fr, &p->l[LIST(type, 0)], f, LIST(type, 0));
 }
 
+static void lru2_rotate(void *priv, uint32_t f, bool from_active)
+{
+	struct lru2 *p = priv;
+	uint8_t l = p->fr[f].list;
+	int type = l / 2;
+	if ((l & 1) && !from_active)
+		return;
+	zsim_flist_del(p->fr, &p->l[l], f);
+	p->fr[f].pflags &= (uint8_t)~ZSIM_PG_ACTIVE;
+	zsim_flist_push_tail(p->fr, &p->l[LIST(type, 0)], f, LIST(type, 0));
+}
+
 static uint64_t lru2_size(const void *priv, int type)
 {
 	const struct lru2 *p = priv;
@@ -162,6 +174,7 @@ const struct zsim_reclaim_ops zsim_reclaim_lru2 = {
 	.prefetch = lru2_prefetch,
 	.isolate = lru2_isolate,
 	.putback = lru2_putback,
+	.rotate = lru2_rotate,
 	.size = lru2_size,
 	.inactive_low = lru2_inactive_low,
 	.check = lru2_check,

@@ -89,6 +89,12 @@ struct zsim_reclaim_ops {
 	size_t (*isolate)(void *priv, int type, size_t scan, uint32_t *out, size_t nr, uint64_t *rotated);
 	/* A victim that could not be evicted goes back (activate: as if referenced). */
 	void (*putback)(void *priv, uint32_t f, int type, bool activate);
+	/* A page reclaim wrote out has finished its write (end_page_writeback on
+	 * a PG_reclaim page, folio_rotate_reclaimable): it moves to the tail of
+	 * its type's inactive list, where reclaim looks next, its REFERENCED
+	 * flags left as they are.  A page on an active list moves too (made
+	 * inactive) when `from_active`, else stays.  Pre: it is on the lists. */
+	void (*rotate)(void *priv, uint32_t f, bool from_active);
 	/* Pages of a type on the lists. */
 	uint64_t (*size)(const void *priv, int type);
 	/* Optional: is the type's inactive list low (inactive_is_low)?  NULL: never. */
@@ -125,6 +131,20 @@ static inline void zsim_flist_push(struct zsim_frame *fr, struct zsim_flist *l, 
 	else
 		l->tail = f;
 	l->head = f;
+	fr[f].list = id;
+	l->len++;
+}
+
+/* The other end: f becomes the tail, the next page reclaim takes. */
+static inline void zsim_flist_push_tail(struct zsim_frame *fr, struct zsim_flist *l, uint32_t f, uint8_t id)
+{
+	fr[f].next = ZSIM_FRAME_NONE;
+	fr[f].prev = l->tail;
+	if (l->tail != ZSIM_FRAME_NONE)
+		fr[l->tail].next = f;
+	else
+		l->head = f;
+	l->tail = f;
 	fr[f].list = id;
 	l->len++;
 }

@@ -2,7 +2,9 @@
  * fs.c - files: tmpfs, and filesystems on a block device with a page cache.
  *
  * What the kernel does.  tmpfs keeps file pages in RAM as shmem pages: they
- * sit on the anon LRU lists and go to swap like anonymous memory, and the
+ * sit on the anon LRU lists and go to swap like anonymous memory (a page
+ * written to an asynchronous device waits in the swap cache for its write,
+ * as an anonymous page does: mm.c), and the
  * mount's size limit (default half of MemTotal) refuses a write past it with
  * ENOSPC.  A disk filesystem keeps file pages in the page cache: a write
  * dirties the page, the flusher writes dirty pages back after
@@ -270,6 +272,8 @@ int zsim_fs_evict(struct zsim_sim *s, uint32_t f, uint64_t *cpu_ns)
 				return rc;
 		}
 		*e = zsim_swp_pte(entry);
+		if (io)   /* just written: freed, or kept until the write completes (mm.c) */
+			return zsim_mm_swapped_out(s, f, entry, io);
 		zsim_mm_free_frame(s, f);
 		return 0;
 	}

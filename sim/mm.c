@@ -14,8 +14,29 @@
  * being written to swap; a clean file page is dropped; a swap-cache page whose
  * copy on swap is still valid is dropped too.  A page whose swap write fails
  * (zram at mem_limit) is kept on the inactive list, not activated, holding
- * its swap slot, and is written again when reclaim next reaches it.  Tasks in reclaim may take pages
- * below the min watermark (PF_MEMALLOC) - which is how zram's zsmalloc, asked
+ * its swap slot, and is written again when reclaim next reaches it.  A page
+ * whose swap write went to an asynchronous device (a disk, not zram) is
+ * unmapped and counted in pswpout when the write is submitted, but stays in
+ * RAM under writeback until the write completes: reclaim puts it back on the
+ * inactive list marked PG_reclaim (shrink_page_list's `keep` after pageout),
+ * and pgsteal does not count it; when the write ends, end_page_writeback
+ * moves it to the inactive tail (folio_rotate_reclaimable), where the next
+ * scan frees it as a clean swap-cache page (counted in pgsteal then).  A
+ * synchronous write (zram's rw_page or bio, brd, a page zswap stores, a zero
+ * page the 6.12+ zeromap records) has ended before pageout returns, and the
+ * page is freed in the same pass.  Reclaim that meets a page still under
+ * writeback activates it (4.12+, "move dirty pages out of the way until
+ * they're flushed"; before, it was kept inactive).  A process touching such a
+ * page takes a minor fault from the swap cache.  Reclaim throttles on
+ * writeback when it cycles the list faster than the device writes: 3.x's
+ * shrink_inactive_list sleeps (wait_iff_congested) when the pages under
+ * writeback it took are at least nr_taken >> (DEF_PRIORITY - priority); from
+ * 4.x kswapd sleeps when it meets pages it already marked for reclaim
+ * still under writeback (nr_immediate: congestion_wait, reclaim_throttle
+ * from 5.16) and direct reclaim when the node is congested; a direct
+ * reclaimer that made no progress sleeps too (should_reclaim_retry's
+ * congestion_wait before 5.16, reclaim_throttle's NOPROGRESS after).  Tasks
+ * in reclaim may take pages below the min watermark (PF_MEMALLOC) - which is how zram's zsmalloc, asked
  * for memory while swapping out, eats the last reserve.  When reclaim makes no
  * progress MAX_RECLAIM_RETRIES = 16 times in a row, or free plus reclaimable
  * pages could never reach the min watermark, the OOM killer kills the task with
@@ -41,7 +62,17 @@
  * fragmentation fallback raises every watermark by a pageblock, up to
  * watermark_boost_factor / 10000 of high, kswapd reclaims to the boosted high
  * (balanced already: clean page cache only, no swap) and its balance run
- * takes off the boost it found when it woke; the zero page for reads of
+ * takes off the boost it found when it woke; swap writeback as above, the
+ * completion times in a heap beside the frames (mm.c's writeback queue),
+ * completions taken before each batch reclaim isolates, up to the time its
+ * round has run so far (a round that scans long sees the writes it
+ * submitted early end, as in the kernel); the throttle as one rule for all
+ * profiles: a batch that met pages still under writeback, at least
+ * nr_taken >> (12 - priority) of them (3.x's test), sleeps within the round
+ * until the first write in flight completes, and a round that freed nothing
+ * with writes in flight ends in the same sleep (kswapd: only when every
+ * page it took was such a page) - kswapd's next round and a direct
+ * reclaimer's retry wait for it; the zero page for reads of
  * untouched anon memory; swap
  * cache for non-synchronous devices (a clean swapped-in page keeps its slot and
  * is dropped, not rewritten); the retry counter and the reclaimable-pages test
@@ -58,8 +89,22 @@
  * compaction and high-order allocations, THP, the 5.8+ cost model of the anon/file split (the older
  * ratio is used), refault detection (workingset shadows), dirty-page throttling,
  * page-table pages as real frames (they count in badness only), oom_score_adj
- * (the traces carry none: 0).  Reclaim frees a page as soon as its swap write
- * is submitted; a real page waits for the write to finish.
+ * (the traces carry none: 0).  Of swap writeback: the throttles' version
+ * differences, timeouts (HZ/10, a jiffy) and wake-ups (a throttled reclaimer
+ * sleeps exactly until the first write in flight completes), PGDAT_WRITEBACK
+ * and congestion flags; the block layer's own back-pressure (a submitter
+ * blocks when the device's request queue is full: here the device queues
+ * without limit and only the throttle holds reclaim back); a round that frees
+ * nothing still counts as no progress towards OOM, as in the kernel, but an
+ * allocation that cannot wait in simulated time (page cache and tmpfs pages,
+ * made at one instant) takes the first write in flight as complete instead;
+ * the per-CPU batches folio_rotate_reclaimable goes through (the rotation is
+ * immediate); a write submitted late in a round is timed from the round's
+ * start (the device is asked at the round's instant); zswap's own writeback
+ * pages, which the kernel reads into the swap cache and frees later, never
+ * hold a frame here.  With watermarks off (the exact-cache mode,
+ * tests/e2e/t_crosscheck.sh) a page leaves RAM when its write is submitted,
+ * so RAM stays an exact LRU cache of its size.
  */
 #include "sim.h"
 
@@ -72,6 +117,10 @@
 #define DEF_PRIORITY 12            /* first scan looks at size >> 12 of each list */
 #define MAX_RECLAIM_RETRIES 16     /* no-progress rounds before OOM (mm/page_alloc.c) */
 #define KSWAPD_MAX_FAILURES 16     /* MAX_RECLAIM_RETRIES: kswapd gives up (kswapd_failures) */
+
+/* a page under writeback keeps its completion time beside the frames (the
+ * writeback queue below), not in them: a frame is 40 bytes per RAM page */
+_Static_assert(sizeof(struct zsim_frame) == 40, "a frame is 40 bytes (policies/reclaim.h)");
 
 /* ---- frames ---------------------------------------------------------------- */
 
@@ -384,6 +433,119 @@ void zsim_mm_free(struct zsim_sim *s)
 	zsim_free_big(s->mm.frames, s->mm.nr_frames, sizeof(*s->mm.frames));
 	zsim_free_big(s->mm.free_stack, s->mm.nr_frames, sizeof(*s->mm.free_stack));
 	free(s->mm.victims);
+	free(s->mm.wb);
+}
+
+/* ---- swap writeback ------------------------------------------------------------ */
+
+/*
+ * Pages reclaim wrote to an asynchronous device, waiting for their writes:
+ * a binary heap by completion time, beside the frames (which stay 40 bytes).
+ * An entry names its frame and a tag its swap slot holds meanwhile; it is
+ * live while the frame is under writeback and the slot holds that tag (a
+ * frame whose slot was freed - unmap, exit, a write to the page - forgets
+ * its write at once, and its entry is skipped when it comes up).
+ */
+static bool wb_live(const struct zsim_sim *s, const struct zsim_wb_pending *w)
+{
+	const struct zsim_frame *fr = &s->mm.frames[w->frame];
+	return fr->kind != ZSIM_FK_FREE && (fr->mflags & ZSIM_MF_WRITEBACK) &&
+	       s->sw.swap[fr->swapdev].slots[fr->swap].hi == w->tag;
+}
+
+static bool wb_before(const struct zsim_wb_pending *a, const struct zsim_wb_pending *b)
+{
+	return a->time < b->time || (a->time == b->time && a->tag - b->tag > UINT32_MAX / 2);
+}
+
+static void wb_push(struct zsim_sim *s, uint64_t time, uint32_t f, uint32_t tag)
+{
+	struct zsim_mm *m = &s->mm;
+	if (m->wb_len == m->wb_cap) {
+		m->wb_cap = m->wb_cap ? 2 * m->wb_cap : 256;
+		m->wb = zsim_xrealloc(m->wb, m->wb_cap * sizeof(*m->wb));
+	}
+	uint64_t i = m->wb_len++;
+	struct zsim_wb_pending w = { time, f, tag };
+	while (i && wb_before(&w, &m->wb[(i - 1) / 2])) {
+		m->wb[i] = m->wb[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	m->wb[i] = w;
+}
+
+static void wb_pop(struct zsim_sim *s)
+{
+	struct zsim_mm *m = &s->mm;
+	struct zsim_wb_pending last = m->wb[--m->wb_len];
+	uint64_t i = 0, n = m->wb_len;
+	for (;;) {
+		uint64_t c = 2 * i + 1;
+		if (c >= n)
+			break;
+		if (c + 1 < n && wb_before(&m->wb[c + 1], &m->wb[c]))
+			c++;
+		if (!wb_before(&m->wb[c], &last))
+			break;
+		m->wb[i] = m->wb[c];
+		i = c;
+	}
+	if (n)
+		m->wb[i] = last;
+}
+
+/* When the first write in flight completes (UINT64_MAX: none in flight). */
+static uint64_t wb_next(struct zsim_sim *s)
+{
+	while (s->mm.wb_len && !wb_live(s, &s->mm.wb[0]))
+		wb_pop(s);
+	return s->mm.wb_len ? s->mm.wb[0].time : UINT64_MAX;
+}
+
+void zsim_mm_writeback_forget(struct zsim_sim *s, uint32_t f)
+{
+	s->mm.frames[f].mflags &= (uint8_t)~ZSIM_MF_WRITEBACK;
+	s->mm.nr_writeback--;
+}
+
+/*
+ * end_page_writeback for every write complete by `upto`: the page is no longer
+ * under writeback, and, as reclaim marked it PG_reclaim, it moves to the tail
+ * of the inactive list (folio_rotate_reclaimable), where the next scan frees
+ * it - from the active list too where reclaim had activated it (4.12+).
+ * Run before each batch reclaim isolates, up to the time the round has run
+ * so far (its CPU: a round takes time, and writes it submitted early may end
+ * before its last batch, as in the kernel); the order of the rotations is
+ * the order of the completions, as the kernel's, and nothing else looks at
+ * the lists' order in between.
+ */
+static void writeback_end(struct zsim_sim *s, uint64_t upto)
+{
+	while (s->mm.wb_len && s->mm.wb[0].time <= upto) {
+		struct zsim_wb_pending w = s->mm.wb[0];
+		bool live = wb_live(s, &w);
+		wb_pop(s);
+		if (!live)
+			continue;
+		zsim_mm_writeback_forget(s, w.frame);
+		if (s->mm.frames[w.frame].list != 0xff)
+			s->mm.policy->rotate(s->mm.policy_priv, w.frame, s->cfg.kp->reclaim_writeback_activate);
+	}
+}
+
+int zsim_mm_swapped_out(struct zsim_sim *s, uint32_t f, uint64_t entry, uint64_t io_done)
+{
+	if (!s->cfg.watermarks || io_done <= s->clk.now) {
+		/* a synchronous write (zram, brd, zswap, the zeromap: done before
+		 * pageout returns), or the exact-cache mode: freed at once */
+		zsim_mm_free_frame(s, f);
+		return 0;
+	}
+	uint32_t tag = ++s->mm.wb_tag;
+	zsim_swap_cache_written(s, entry, f, tag);
+	s->mm.nr_writeback++;
+	wb_push(s, io_done, f, tag);
+	return ZSIM_EVICT_WRITEBACK;
 }
 
 /* ---- eviction ---------------------------------------------------------------- */
@@ -413,9 +575,12 @@ static int evict_anon(struct zsim_sim *s, uint32_t f, uint64_t *cpu)
 		if (rc < 0)
 			return rc;
 	}
+	/* unmapped (try_to_unmap): the entry points to swap from here on */
 	*pte = zsim_swp_pte(entry);
 	p->rss_anon--;
 	p->swapents++;
+	if (io)   /* just written: freed, or kept until the write completes */
+		return zsim_mm_swapped_out(s, f, entry, io);
 	zsim_mm_free_frame(s, f);
 	return 0;
 }
@@ -428,13 +593,22 @@ static int (*const evictors[])(struct zsim_sim *s, uint32_t f, uint64_t *cpu) = 
 	[ZSIM_FK_SWAPCACHE] = zsim_swap_cache_evict, /* read ahead, never mapped: swap.c */
 };
 
+/* evict()'s answer for a page found still under writeback */
+#define EVICT_UNDER_WRITEBACK 2
+
 static int evict(struct zsim_sim *s, uint32_t f, uint64_t *cpu)
 {
 	struct zsim_frame *fr = &s->mm.frames[f];
+	if (fr->mflags & ZSIM_MF_WRITEBACK)
+		return EVICT_UNDER_WRITEBACK;   /* its write has not completed */
 	if (s->mm.reclaim_noio && (fr->kind == ZSIM_FK_SHMEM || fr->kind == ZSIM_FK_ANON ||
 				(fr->kind == ZSIM_FK_FILE && (fr->mflags & ZSIM_MF_DIRTY))))
 		return ZSIM_EAGAIN;   /* needs a swap or file write: not under GFP_NOIO */
-	return evictors[fr->kind](s, f, cpu);
+	bool written = fr->mflags & ZSIM_MF_RECLAIMED;
+	int rc = evictors[fr->kind](s, f, cpu);
+	if (rc == 0 && written)
+		s->mm.pgsteal_after_writeback++;
+	return rc;
 }
 
 /*
@@ -484,8 +658,9 @@ static void scan_counts(struct zsim_sim *s, int priority, uint64_t nr[2])
 	nr[1] = (uint64_t)((double)scan_f * fp / (ap + fp) + 0.5);
 }
 
-/* Scan `nr` pages of `type`, evicting what the policy offers. Returns pages freed. */
-static uint64_t shrink_list(struct zsim_sim *s, int type, uint64_t nr, uint64_t want, uint64_t *cpu,
+/* Scan `nr` pages of `type` at `prio`, evicting what the policy offers.
+ * Returns pages freed. */
+static uint64_t shrink_list(struct zsim_sim *s, int type, int prio, uint64_t nr, uint64_t want, uint64_t *cpu,
 			    uint64_t *scanned)
 {
 	uint64_t freed = 0;
@@ -496,9 +671,15 @@ static uint64_t shrink_list(struct zsim_sim *s, int type, uint64_t nr, uint64_t 
 		 * with watermarks on the kernel's 32-page batches stand */
 		if (!s->cfg.watermarks && chunk > want - freed)
 			chunk = (size_t)(want - freed);
+		/* the round has run *cpu so far (and slept round_wait): writes done
+		 * by then have ended */
+		if (s->mm.wb_len)
+			writeback_end(s, s->clk.now + *cpu + s->mm.round_wait);
+		uint64_t immediate0 = s->mm.round_immediate;
 		uint64_t rotated = 0;
 		size_t n = s->mm.policy->isolate(s->mm.policy_priv, type, chunk, s->mm.victims, chunk, &rotated);
 		nr -= chunk;
+		s->mm.round_taken += n;
 		*scanned += chunk;
 		*cpu += chunk * s->cfg.reclaim_scan_ns;
 		s->mm.recent_scanned[type] += chunk;
@@ -508,14 +689,36 @@ static uint64_t shrink_list(struct zsim_sim *s, int type, uint64_t nr, uint64_t 
 			int rc = evict(s, f, cpu);
 			if (rc == 0) {
 				freed++;
-			} else if (rc == ZSIM_EAGAIN || rc == ZSIM_EIO) {
-				/* kept as it is; a failed swap write too: the kernel keeps the
-				 * re-dirtied page on the inactive list (not activated) */
+			} else if (rc == EVICT_UNDER_WRITEBACK && (s->mm.round_immediate++, true) &&
+				   s->cfg.kp->reclaim_writeback_activate) {
+				/* still under writeback: activated, out of the way until its
+				 * write ends (shrink_page_list's case 2, 4.12+; counted in
+				 * nr_activate, so among the rotated) */
+				s->mm.policy->putback(s->mm.policy_priv, f, type, true);
+				s->mm.recent_rotated[type]++;
+			} else if (rc == ZSIM_EVICT_WRITEBACK || rc == EVICT_UNDER_WRITEBACK ||
+				   rc == ZSIM_EAGAIN || rc == ZSIM_EIO) {
+				/* kept as it is, on the inactive list (not activated): a page
+				 * just written to an asynchronous device, which stays until its
+				 * write completes (before 4.12 also one found still under
+				 * writeback); a failed swap write too: the kernel keeps the
+				 * re-dirtied page there */
 				s->mm.policy->putback(s->mm.policy_priv, f, type, false);
 			} else {
 				s->mm.policy->putback(s->mm.policy_priv, f, type, true);
 				s->mm.recent_rotated[type]++;
 			}
+		}
+		/* the batch met pages still under writeback, as many as
+		 * nr_taken >> (DEF_PRIORITY - priority) (3.x's shrink_inactive_list
+		 * test; later kernels throttle on the same sign, that reclaim
+		 * cycles the list faster than the device writes): the reclaimer
+		 * sleeps until the first write in flight completes */
+		uint64_t met = s->mm.round_immediate - immediate0;
+		if (met && met >= (n >> (DEF_PRIORITY - prio))) {
+			uint64_t t = s->clk.now + *cpu + s->mm.round_wait, next = wb_next(s);
+			if (next != UINT64_MAX && next > t)
+				s->mm.round_wait += next - t;
 		}
 		if (n == 0 && rotated == 0)
 			break;   /* list empty */
@@ -534,6 +737,7 @@ static uint64_t shrink(struct zsim_sim *s, uint64_t want, bool kswapd, uint64_t 
 	bool was = s->mm.in_reclaim;
 	s->mm.in_reclaim = true;
 	bool skipped = false;
+	s->mm.round_taken = s->mm.round_immediate = s->mm.round_wait = 0;
 retry:
 	for (int prio = DEF_PRIORITY; prio >= 0 && freed < want; prio--) {
 		uint64_t nr[2];
@@ -543,7 +747,7 @@ retry:
 				/* an active list left alone because the inactive one is not low */
 				if (s->mm.policy->inactive_low && !s->mm.policy->inactive_low(s->mm.policy_priv, t))
 					skipped = true;
-				freed += shrink_list(s, t, nr[t], want - freed, cpu, &scanned);
+				freed += shrink_list(s, t, prio, nr[t], want - freed, cpu, &scanned);
 			}
 		if (!s->mm.reclaim_noio)
 			zsim_swap_shrink_slab(s, prio, cpu);   /* shrink_slab: zswap's shrinker, if on */
@@ -639,6 +843,21 @@ uint64_t zsim_mm_kswapd_round(struct zsim_sim *s, bool *again)
 	}
 	uint64_t freed = shrink(s, SWAP_CLUSTER_MAX, true, &cpu);
 	s->mm.kswapd_aim_left -= freed < s->mm.kswapd_aim_left ? freed : s->mm.kswapd_aim_left;
+	if (s->mm.round_wait)   /* it slept on writeback within the round */
+		s->mm.kswapd_throttle_until = s->clk.now + cpu + s->mm.round_wait;
+	if (!freed && s->mm.nr_writeback && wb_next(s) != UINT64_MAX) {
+		/* nothing freed, but writes in flight: not a failed round, its
+		 * pages are on their way out.  A round that took nothing but pages
+		 * still under writeback cycles the LRU faster than the device
+		 * writes: kswapd waits for the first write to complete (the
+		 * kernel's nr_immediate throttle: reclaim_throttle on writeback
+		 * from 5.16, congestion_wait before) */
+		if (s->mm.round_immediate && s->mm.round_immediate == s->mm.round_taken &&
+		    wb_next(s) > s->mm.kswapd_throttle_until)
+			s->mm.kswapd_throttle_until = wb_next(s);
+		*again = true;
+		return cpu ? cpu : s->cfg.reclaim_scan_ns;
+	}
 	if (freed == 0) {
 		s->mm.kswapd_failures++;
 		s->mm.kswapd_aim_left = 0;
@@ -661,6 +880,9 @@ static uint64_t kswapd(struct zsim_sim *s, void *ctx)
 	uint64_t cpu = zsim_mm_kswapd_round(s, &again);
 	s->mm.kswapd_cpu_ns += cpu;
 	uint64_t end = zsim_cpu_run(s, s->clk.now, cpu);
+	if (s->mm.kswapd_throttle_until > end)
+		end = s->mm.kswapd_throttle_until;   /* asleep until a write completes */
+	s->mm.kswapd_throttle_until = 0;
 	return again ? end - s->clk.now : ZSIM_TIMER_DONE;
 }
 
@@ -798,6 +1020,12 @@ static bool alloc_wait(struct zsim_sim *s, struct zsim_proc *p, bool lru)
 			continue;
 		}
 		no_progress++;
+		/* writes in flight: this allocation cannot wait in simulated time (it
+		 * is made at one instant), so the first of them is taken as complete
+		 * now, as if the task had waited for it (the kernel's writeback
+		 * throttling) */
+		if (s->mm.nr_writeback && wb_next(s) != UINT64_MAX)
+			writeback_end(s, wb_next(s));
 		/* should_reclaim_retry: can free + reclaimable ever reach min? */
 		uint64_t reclaimable = s->mm.policy->size(s->mm.policy_priv, ZSIM_LRU_FILE);
 		if (zsim_swap_free_pages(s))
@@ -892,12 +1120,20 @@ uint32_t zsim_mm_alloc_frame_round(struct zsim_sim *s, struct zsim_proc *p)
 		cpu = s->cfg.reclaim_scan_ns;
 	p->pending_cpu += cpu;
 	p->stall_ns += cpu;
+	if (s->mm.round_wait)   /* it slept on writeback within the round */
+		s->mm.throttle_until = s->clk.now + cpu + s->mm.round_wait;
 	if (freed) {
 		p->reclaim_no_progress = 0;
 		s->mm.kswapd_failures = 0;
 		return ZSIM_FRAME_RETRY;
 	}
 	p->reclaim_no_progress++;
+	/* writes in flight: the task waits for the first to complete before it
+	 * tries again (the kernel throttles a reclaimer that makes no progress
+	 * with pages under writeback: reclaim_throttle from 5.16, congestion_wait
+	 * in should_reclaim_retry before; their timeouts are not modelled) */
+	if (s->mm.nr_writeback && wb_next(s) != UINT64_MAX && wb_next(s) > s->mm.throttle_until)
+		s->mm.throttle_until = wb_next(s);
 	uint64_t reclaimable = s->mm.policy->size(s->mm.policy_priv, ZSIM_LRU_FILE);
 	if (zsim_swap_free_pages(s))
 		reclaimable += s->mm.policy->size(s->mm.policy_priv, ZSIM_LRU_ANON);
@@ -1009,6 +1245,11 @@ int zsim_mm_access(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, uint
 		}
 	}
 	uint32_t f = zsim_mm_alloc_frame_round(s, p);
+	if (s->mm.throttle_until) {   /* the round waits for a write to complete */
+		if (s->mm.throttle_until != UINT64_MAX && s->mm.throttle_until > *wait_until && p->alive)
+			*wait_until = s->mm.throttle_until;
+		s->mm.throttle_until = 0;
+	}
 	if (f == ZSIM_FRAME_NONE)
 		return ZSIM_ENOMEM;    /* p was OOM-killed */
 	if (f == ZSIM_FRAME_RETRY) {
@@ -1115,10 +1356,17 @@ void zsim_mm_exit(struct zsim_sim *s, struct zsim_proc *p)
 
 int zsim_mm_check(const struct zsim_sim *s, char *msg, size_t len)
 {
-	uint64_t lru = 0;
+	uint64_t lru = 0, wb = 0;
 	for (uint32_t f = 0; f < s->mm.nr_frames; f++) {
 		const struct zsim_frame *fr = &s->mm.frames[f];
 		lru += fr->kind != ZSIM_FK_FREE;
+		if (fr->kind != ZSIM_FK_FREE && (fr->mflags & ZSIM_MF_WRITEBACK)) {
+			wb++;   /* under writeback: in the swap cache */
+			if (!(fr->mflags & ZSIM_MF_SWAPCACHE)) {
+				snprintf(msg, len, "mm: frame %u is under writeback, not in the swap cache", f);
+				return ZSIM_ECORRUPT;
+			}
+		}
 		/* a swap-cache page and its slot name each other (the slot reads
 		 * its seed from the frame: swap.c) */
 		if (fr->kind != ZSIM_FK_FREE && (fr->mflags & ZSIM_MF_SWAPCACHE)) {
@@ -1137,6 +1385,17 @@ int zsim_mm_check(const struct zsim_sim *s, char *msg, size_t len)
 			 (unsigned long long)s->mm.lru_pages, (unsigned long long)lru,
 			 (unsigned long long)s->mm.zspages, (unsigned long long)s->mm.slab_pages,
 			 (unsigned long long)s->mm.reserve_pages, s->mm.nr_frames);
+		return ZSIM_ECORRUPT;
+	}
+	/* each frame under writeback has its write queued: a live entry names a
+	 * frame under writeback and no two name one frame (one tag each), so the
+	 * counts match exactly when every such frame is queued */
+	uint64_t queued = 0;
+	for (uint64_t i = 0; i < s->mm.wb_len; i++)
+		queued += wb_live(s, &s->mm.wb[i]);
+	if (wb != s->mm.nr_writeback || queued != wb) {
+		snprintf(msg, len, "mm: %llu frames under writeback, %llu counted, %llu queued", (unsigned long long)wb,
+			 (unsigned long long)s->mm.nr_writeback, (unsigned long long)queued);
 		return ZSIM_ECORRUPT;
 	}
 	if (s->mm.free_unmovable > s->mm.nr_free) {

@@ -45,7 +45,19 @@ enum {
 	 * write to it failed (the kernel re-dirties such a swap-cache page); reclaim
 	 * must write it again, to the same slot */
 	ZSIM_MF_UNWRITTEN = 1u << 2,
+	/* with SWAPCACHE: reclaim wrote the page to an asynchronous device and the
+	 * write has not completed (PG_writeback): it must stay in RAM until then */
+	ZSIM_MF_WRITEBACK = 1u << 3,
+	/* a swap-cache page that reclaim wrote out and keeps until the write is
+	 * done and it comes round again (not one read ahead: a fault on it is no
+	 * readahead hit) */
+	ZSIM_MF_RECLAIMED = 1u << 4,
 };
+
+/* An evictor's answer besides 0 (freed) and the negative codes (kept): the
+ * page was written to an asynchronous device and stays, unmapped, in the
+ * swap cache until the write completes (mm.c zsim_mm_swapped_out). */
+#define ZSIM_EVICT_WRITEBACK 1
 
 /* A page-table entry: 0 = never touched; else state in the top bits. */
 #define ZSIM_PTE_PRESENT (1ull << 63)
@@ -92,7 +104,9 @@ struct zsim_filemap {          /* a file's page map (filemap.c), open addressing
  * half links the free list (struct zsim_swapdev.free_head).
  */
 struct zsim_swap_slot {
-	uint32_t lo, hi;   /* the seed, hi << 32 | lo; CACHED: lo is the frame; free: the next free slot */
+	uint32_t lo, hi;   /* the seed, hi << 32 | lo; CACHED: lo is the frame, hi the tag of the
+	                    * frame's write in flight (mm.c's writeback queue); free: lo links the
+	                    * next free slot */
 	uint8_t cls, param;
 	uint8_t flags;     /* ZSIM_SLOT_USED, ZSIM_SLOT_CACHED */
 	uint8_t where;     /* ZSIM_SLOT_*: where the page's copy is */
@@ -392,6 +406,24 @@ struct zsim_mm {
 	bool reclaim_noio;         /* a GFP_NOIO reclaim: clean page cache only, no swap, no writes */
 	uint64_t ram_refusals;     /* kernel frame requests refused for want of free RAM */
 	uint64_t recent_scanned[2], recent_rotated[2];   /* anon/file balance (get_scan_count) */
+	/* pages under swap writeback, by completion time (a binary heap; an
+	 * entry whose frame has moved on since is skipped: mm.c) */
+	struct zsim_wb_pending *wb;
+	uint64_t wb_len, wb_cap;
+	uint32_t wb_tag;           /* the last write's tag */
+	uint64_t nr_writeback;     /* frames with ZSIM_MF_WRITEBACK */
+	uint64_t throttle_until;   /* a direct-reclaim round's wait for writeback (to the faulting task) */
+	uint64_t kswapd_throttle_until;   /* kswapd's next round waits for writeback until then */
+	uint64_t round_taken, round_immediate;   /* the last reclaim round's isolated pages, and
+	                                          * of them those found still under writeback */
+	uint64_t round_wait;       /* the time the last reclaim round slept on writeback */
+	uint64_t pgsteal_after_writeback;   /* of the pages reclaim freed, those it had written
+	                                     * to an asynchronous device on an earlier pass */
+};
+
+struct zsim_wb_pending {
+	uint64_t time;             /* when the write completes */
+	uint32_t frame, tag;       /* the frame, and the tag its slot holds meanwhile */
 };
 
 /* swap.c: the swap areas in priority order, zswap in front of them, and
@@ -568,6 +600,13 @@ void zsim_mm_slab_free(struct zsim_sim *s);
 #define ZSIM_FRAME_RETRY (UINT32_MAX - 1)
 uint32_t zsim_mm_alloc_frame_round(struct zsim_sim *s, struct zsim_proc *p);
 void zsim_mm_lru_add(struct zsim_sim *s, uint32_t f);
+/* Reclaim's swap write of frame f (an anon or tmpfs page, unmapped already)
+ * went to `entry`, complete at io_done: f is freed (0) or, when the write is
+ * still in flight, kept as a swap-cache page under writeback
+ * (ZSIM_EVICT_WRITEBACK). */
+int zsim_mm_swapped_out(struct zsim_sim *s, uint32_t f, uint64_t entry, uint64_t io_done);
+/* Frame f's write in flight no longer matters (its slot was freed). */
+void zsim_mm_writeback_forget(struct zsim_sim *s, uint32_t f);
 void zsim_mm_free_frame(struct zsim_sim *s, uint32_t f);
 uint64_t zsim_mm_kswapd_round(struct zsim_sim *s, bool *again);
 /* An allocation found its own free lists empty (movable: a process's or a
@@ -604,6 +643,10 @@ struct zsim_swap_slot *zsim_swap_slot_of(struct zsim_sim *s, uint64_t entry);
 /* Reclaim drops a clean swap-cache page: the slot of `entry` keeps its copy
  * and forgets the frame (which the caller frees). */
 void zsim_swap_uncache(struct zsim_sim *s, uint64_t entry);
+/* Reclaim keeps frame f, just written to `entry`, in the swap cache while the
+ * write is in flight: an unmapped swap-cache page (ZSIM_FK_SWAPCACHE) with
+ * WRITEBACK and RECLAIMED set; the slot names the frame and holds `tag`. */
+void zsim_swap_cache_written(struct zsim_sim *s, uint64_t entry, uint32_t f, uint32_t tag);
 /*
  * A fault found its page in the swap cache (frame f of the entry's slot): it
  * becomes a page of `kind` at owner/index, referenced.  If readahead brought it

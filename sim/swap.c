@@ -310,11 +310,27 @@ int zsim_swap_cache_evict(struct zsim_sim *s, uint32_t f, uint64_t *cpu)
 	return 0;
 }
 
+void zsim_swap_cache_written(struct zsim_sim *s, uint64_t entry, uint32_t f, uint32_t tag)
+{
+	struct zsim_frame *fr = &s->mm.frames[f];
+	struct zsim_swap_slot *sl = zsim_swap_slot_of(s, entry);
+	fr->kind = ZSIM_FK_SWAPCACHE;
+	fr->owner = UINT32_MAX;
+	fr->mflags |= ZSIM_MF_SWAPCACHE | ZSIM_MF_WRITEBACK | ZSIM_MF_RECLAIMED;
+	fr->swapdev = (uint8_t)zsim_swp_area(entry);
+	fr->swap = (uint32_t)zsim_swp_slot(entry);
+	slot_cache(sl, f);
+	sl->hi = tag;   /* unused while cached (the seed is the frame's) */
+}
+
 void zsim_swap_cache_take(struct zsim_sim *s, uint32_t f, enum zsim_frame_kind kind, uint32_t owner,
 			  uint64_t index, struct zsim_ra_state *vma_ra)
 {
 	struct zsim_frame *fr = &s->mm.frames[f];
-	if (fr->kind == ZSIM_FK_SWAPCACHE) {   /* it came in by readahead: a hit */
+	if (fr->mflags & ZSIM_MF_RECLAIMED) {
+		/* reclaim wrote it out and had not freed it yet: mapped again, no I/O */
+		fr->mflags &= (uint8_t)~ZSIM_MF_RECLAIMED;
+	} else if (fr->kind == ZSIM_FK_SWAPCACHE) {   /* it came in by readahead: a hit */
 		s->sw.swap[fr->swapdev].readahead_hits++;
 		(vma_ra ? vma_ra : &s->sw.ra)->hits++;
 	}
@@ -453,7 +469,9 @@ void zsim_swap_release(struct zsim_sim *s, uint64_t entry)
 	sl->where = ZSIM_SLOT_DEVICE;
 	if (sl->flags & ZSIM_SLOT_CACHED) {
 		uint32_t f = sl->lo;
-		s->mm.frames[f].mflags &= (uint8_t)~(ZSIM_MF_SWAPCACHE | ZSIM_MF_UNWRITTEN);
+		if (s->mm.frames[f].mflags & ZSIM_MF_WRITEBACK)
+			zsim_mm_writeback_forget(s, f);
+		s->mm.frames[f].mflags &= (uint8_t)~(ZSIM_MF_SWAPCACHE | ZSIM_MF_UNWRITTEN | ZSIM_MF_RECLAIMED);
 		if (s->mm.frames[f].kind == ZSIM_FK_SWAPCACHE) {
 			/* read ahead and never used: the page goes with its slot */
 			s->mm.policy->del(s->mm.policy_priv, f);

@@ -57,6 +57,7 @@ START_TEST(test_kprofile_monotonic)
 		ck_assert_uint_ge(b->max_swappiness, a->max_swappiness);
 		ASSERT_KEPT(a, b, swap_vma_readahead);
 		ASSERT_KEPT(a, b, reclaim_force_deactivate);
+		ASSERT_KEPT(a, b, reclaim_writeback_activate);
 		/* Documented removals (kprofile.h): once gone, never back. */
 		for (size_t j = 0; j < i; j++) {
 			const struct zsim_kprofile *o = zsim_kprofile_at(j);
@@ -139,6 +140,8 @@ START_TEST(test_kprofile_facts)
 		ck_assert_msg(p->swap_rw_page == (v >= KV(3, 19) && v < KV(6, 3)), "%s rw_page", p->name);
 		/* skipped_deactivate / force_deactivate in do_try_to_free_pages: 5.5 */
 		ck_assert_msg(p->reclaim_force_deactivate == (v >= KV(5, 5)), "%s force_deactivate", p->name);
+		/* writeback pages activated on a rescan (c55e8d035b28): 4.12 */
+		ck_assert_msg(p->reclaim_writeback_activate == (v >= KV(4, 12)), "%s writeback_activate", p->name);
 		ck_assert_msg(p->has_zbud == (v >= KV(3, 11) && v <= KV(6, 14)), "%s zbud", p->name); /* 2.1 */
 		ck_assert_msg(p->has_z3fold == (v >= KV(4, 8) && v <= KV(6, 14)), "%s z3fold", p->name);
 		ck_assert_msg((p->zs_chain_size == 8) == (v >= KV(6, 3)), "%s chain", p->name);       /* 1.2 */

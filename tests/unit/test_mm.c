@@ -179,17 +179,26 @@ static void run_go(struct run *r)
 
 /* A 16 MiB machine swapping to a free 64 MiB nvram device ("mm": MM, e.g.
  * ",\"mm\":{...}" or ""), one process NAME that wrote PAGES text pages, run
- * to the end of its trace (the process stays alive, holding them). */
-static void run_ram16_writer(struct run *r, const char *mm, const char *name, uint32_t pages)
+ * to the end of its trace (the process stays alive, holding them).  The
+ * device's writes take no time (no latency, no bandwidth limit), so reclaim frees each page
+ * as it writes it, as with a synchronous device (pages waiting for an
+ * asynchronous write: the writeback tests, section 9). */
+static void run_ram16_writer_on(struct run *r, const char *mm, const char *dev, const char *name, uint32_t pages)
 {
-	char json[512];
+	char json[768];
 	snprintf(json, sizeof(json), "{\"kernel\":\"6.18\",\"machine\":{\"ram\":\"16M\"}%s,"
-		 "\"devices\":{\"sw\":{\"type\":\"nvram\",\"size\":\"64M\"}},\"swap\":[{\"device\":\"sw\"}]}", mm);
+		 "\"devices\":{\"sw\":%s},\"swap\":[{\"device\":\"sw\"}]}", mm, dev);
 	run_init(r, json);
 	trace_begin(r, NULL);
 	t_create(r, 1, 0, name);
 	t_writes(r, 1, 0, pages, ZSIM_CONTENT_TEXT, 1);
 	run_go(r);
+}
+
+static void run_ram16_writer(struct run *r, const char *mm, const char *name, uint32_t pages)
+{
+	run_ram16_writer_on(r, mm, "{\"type\":\"nvram\",\"size\":\"64M\",\"write_latency\":\"0ns\",\"write_bw\":0}",
+			    name, pages);
 }
 
 static void mm_ok(const struct zsim_sim *s)
@@ -512,7 +521,7 @@ END_TEST
 struct split_case {
 	const char *name;
 	const char *swappiness;     /* mm key, or "" */
-	bool swap;                  /* an nvram swap device */
+	bool swap;                  /* an nvram swap device (its writes take no time) */
 	bool file_inactive;         /* leave file pages on the inactive list */
 	uint64_t file_pages;
 	/* expected after the round */
@@ -526,7 +535,7 @@ static void run_split(const struct split_case *c)
 		 "{\"kernel\":\"6.18\",\"machine\":{\"ram\":\"16M\"},\"mm\":{%s},"
 		 "\"devices\":{%s\"disk\":{\"type\":\"ssd\",\"size\":\"16M\"}},"
 		 "%s\"filesystems\":{\"data\":{\"type\":\"block\",\"device\":\"disk\"}}}",
-		 c->swappiness, c->swap ? "\"sw\":{\"type\":\"nvram\",\"size\":\"64M\"}," : "",
+		 c->swappiness, c->swap ? "\"sw\":{\"type\":\"nvram\",\"size\":\"64M\",\"write_latency\":\"0ns\",\"write_bw\":0}," : "",
 		 c->swap ? "\"swap\":[{\"device\":\"sw\"}]," : "");
 	static const char *const fs[] = { "data", NULL };
 	struct run r;
@@ -2090,6 +2099,225 @@ START_TEST(test_zbud_pages_unmovable)
 }
 END_TEST
 
+/* ---- 9. swap writeback: a page leaves RAM when its write completes ------------------ */
+
+/*
+ * An SSD whose writes take exactly 1 s (write_latency 1s, no bandwidth limit,
+ * 4096 queue slots: no write waits for another; writes of consecutive slots
+ * merge into one request that still ends 1 s after it was submitted).  SIZE:
+ * its size in bytes.
+ */
+#define SLOW_SSD(size) "{\"type\":\"ssd\",\"size\":" size ",\"write_latency\":\"1s\",\"write_bw\":0,\"queue_depth\":4096}"
+#define SEC 1000000000ull
+
+/* app's 3000 pages on the 16 MiB machine swapping to DEV, their referenced
+ * flags cleared (as in ram16_cold_app), frames taken until `free_left` are free */
+static void ram16_cold_on(struct run *r, const char *dev, uint64_t free_left)
+{
+	run_ram16_writer_on(r, "", dev, "app", 3000);
+	struct zsim_sim *s = &r->s;
+	for (uint32_t f = 0; f < s->mm.nr_frames; f++)
+		s->mm.frames[f].pflags &= (uint8_t)~(ZSIM_PG_REFERENCED | ZSIM_PG_REFERENCED2);
+	ck_assert_int_eq(s->mm.ram_source.get(s->mm.ram_source.ctx, (unsigned)(s->mm.nr_free - free_left)), 0);
+}
+
+/*
+ * "app" wrote 3000 pages on the 16 MiB machine (min 128, low 160, high 192,
+ * reclaim 100 ns per page scanned), their referenced flags are cleared (as in
+ * ram16_cold_app), frames are taken until 150 are free, and
+ * kswapd runs one round at T0 (the clock at the end of the trace), swapping
+ * to a slow SSD of 64 MiB.  By hand:
+ *  - free 150 < high: aim 192; free + file 0 <= high: anon only;
+ *  - priority 12: the small-list rule scans the whole list, 3000 pages, 32 at
+ *    a time, each unreferenced (written once, never hit): each is unmapped and
+ *    written, pswpout 3000 at submission, and stays in RAM under writeback;
+ *    none is freed (the writes end at T0 + 1 s, the scan takes 0.3 ms);
+ *  - priority 11: 2999... >> 11 = 1 page, the oldest write, still under
+ *    writeback: activated (6.18), and the batch met only such pages: the round
+ *    sleeps until the first write in flight completes, T0 + 1 s;
+ *  - then every write has ended: the 3000 pages move to the inactive tail (the
+ *    activated one too) and the next batches free what they take: priority
+ *    10: 2998 >> 10 = 2, 9: 5, 8: 11, 7: 23 - 41 >= 32, the round ends;
+ *    pgsteal 41 (all written out before), free 191, nothing under writeback;
+ *  - kswapd's next round waits until the round's end: T0 + 1 s + the 41 pages
+ *    scanned after it woke, x 100 ns.
+ * The same on zram (synchronous: its write is done before reclaim goes on)
+ * frees each page as it writes it, at least 32 in the first round, without
+ * sleeping (its pool takes free pages meanwhile: free = 150 + freed - pool).
+ */
+START_TEST(test_writeback_frees_after_completion)
+{
+	struct run r;
+	ram16_cold_on(&r, SLOW_SSD("\"64M\""), 150);
+	struct zsim_sim *s = &r.s;
+	uint64_t t0 = s->clk.now;
+	bool again = false;
+	zsim_mm_kswapd_round(s, &again);
+	ck_assert(again);   /* aim 192, 41 freed */
+	ck_assert_uint_eq(s->vm.pswpout, 3000);
+	ck_assert_uint_eq(s->vm.pgsteal_kswapd, 41);
+	ck_assert_uint_eq(s->mm.pgsteal_after_writeback, 41);
+	ck_assert_uint_eq(s->mm.nr_free, 191);
+	ck_assert_uint_eq(s->mm.nr_writeback, 0);
+	ck_assert_uint_eq(s->mm.kswapd_throttle_until, t0 + SEC + 41 * 100);
+	ck_assert_uint_eq(s->sw.swap[0].used, 3000);   /* the copies stay on the SSD */
+	ck_assert_uint_eq(s->pr.procs[0].swapents, 3000);
+	ck_assert_uint_eq(s->pr.procs[0].rss_anon, 0);
+	mm_ok(s);
+	run_free(&r);
+
+	ram16_cold_on(&r, "{\"type\":\"zram\",\"size\":\"64M\"}", 150);
+	s = &r.s;
+	uint64_t pool0 = s->mm.zspages;
+	zsim_mm_kswapd_round(s, &again);
+	ck_assert_uint_ge(s->vm.pgsteal_kswapd, 32);
+	ck_assert_uint_eq(s->vm.pswpout, s->vm.pgsteal_kswapd);   /* each page freed as written */
+	ck_assert_uint_eq(s->mm.nr_free, 150 + s->vm.pgsteal_kswapd - (s->mm.zspages - pool0));
+	ck_assert_uint_eq(s->mm.nr_writeback, 0);
+	ck_assert_uint_eq(s->mm.wb_len, 0);
+	ck_assert_uint_eq(s->mm.kswapd_throttle_until, 0);
+	ck_assert_uint_eq(s->mm.pgsteal_after_writeback, 0);
+	mm_ok(s);
+	run_free(&r);
+}
+END_TEST
+
+/*
+ * Pages under writeback, seen from outside: the set-up of the test above on an
+ * SSD of 100 slots (409600 bytes).  kswapd's round at T0 writes app's 100
+ * oldest pages (vpages 0..99, the inactive tail); then swap is full, the other
+ * pages cannot be written (activated) and anon pages are no longer scanned, so
+ * no batch meets a page under writeback: the round ends at once with the 100
+ * pages in RAM, unmapped (swap entries in the page table), in the swap cache,
+ * under writeback, their content kept; pswpout 100, pgsteal 0, free 150.  It
+ * freed nothing but its pages are on their way out: again, no failure.
+ */
+static void ram16_written_out(struct run *r, uint64_t *t0)
+{
+	ram16_cold_on(r, SLOW_SSD("409600"), 150);
+	struct zsim_sim *s = &r->s;
+	*t0 = s->clk.now;
+	bool again = false;
+	zsim_mm_kswapd_round(s, &again);
+	ck_assert(again);
+	ck_assert_uint_eq(s->mm.kswapd_failures, 0);
+	ck_assert_uint_eq(s->mm.kswapd_throttle_until, 0);
+	ck_assert_uint_eq(s->vm.pswpout, 100);
+	ck_assert_uint_eq(s->vm.pgsteal_kswapd, 0);
+	ck_assert_uint_eq(s->mm.nr_free, 150);
+	ck_assert_uint_eq(s->mm.nr_writeback, 100);
+	ck_assert_uint_eq(s->sw.swap[0].used, 100);
+	struct zsim_proc *p = &s->pr.procs[0];
+	ck_assert_uint_eq(p->rss_anon, 2900);
+	ck_assert_uint_eq(p->swapents, 100);
+	uint64_t e = pte_of(p, 7);
+	ck_assert(e & ZSIM_PTE_SWAPPED);
+	uint32_t f = zsim_slot_frame(zsim_swap_slot_of(s, zsim_pte_swp(e)));
+	ck_assert_uint_lt(f, RAM16_FRAMES);
+	ck_assert_uint_eq(s->mm.frames[f].kind, ZSIM_FK_SWAPCACHE);
+	ck_assert_uint_eq(s->mm.frames[f].mflags & (ZSIM_MF_SWAPCACHE | ZSIM_MF_WRITEBACK),
+			  ZSIM_MF_SWAPCACHE | ZSIM_MF_WRITEBACK);
+	ck_assert_uint_eq(s->mm.frames[f].seed, 1 + 7);   /* the page's content stays with it */
+	ck_assert(pte_of(p, 100) & ZSIM_PTE_PRESENT);
+	mm_ok(s);
+}
+
+/*
+ * A page under writeback is still in RAM: touching it is a minor fault from
+ * the swap cache (no I/O, no pswpin), the page is mapped again in its frame
+ * and keeps its slot; its write goes on.  Set-up: ram16_written_out.
+ */
+START_TEST(test_writeback_page_fault_is_minor)
+{
+	struct run r;
+	uint64_t t0;
+	ram16_written_out(&r, &t0);
+	struct zsim_sim *s = &r.s;
+	struct zsim_proc *p = &s->pr.procs[0];
+	uint64_t e = pte_of(p, 7);
+	uint32_t f = zsim_slot_frame(zsim_swap_slot_of(s, zsim_pte_swp(e)));
+	uint64_t maj = s->vm.pgmajfault, minor = p->faults_minor, wait = s->clk.now;
+	struct zsim_content_ref c = { .cls = ZSIM_CONTENT_TEXT, .seed = 1 + 7 };
+	ck_assert_int_eq(zsim_mm_access(s, p, 7, NULL, false, &c, &wait), 0);
+	ck_assert_uint_eq(wait, s->clk.now);   /* no I/O to wait for */
+	ck_assert_uint_eq(s->vm.pgmajfault, maj);
+	ck_assert_uint_eq(s->vm.pswpin, 0);
+	ck_assert_uint_eq(p->faults_minor, minor + 1);
+	ck_assert_uint_eq(frame_of(p, 7), f);
+	ck_assert_uint_eq(s->mm.frames[f].kind, ZSIM_FK_ANON);
+	ck_assert(s->mm.frames[f].mflags & ZSIM_MF_SWAPCACHE);
+	ck_assert_uint_eq(zsim_slot_frame(zsim_swap_slot_of(s, zsim_pte_swp(e))), f);
+	ck_assert_uint_eq(p->rss_anon, 2901);
+	ck_assert_uint_eq(p->swapents, 99);
+	ck_assert_uint_eq(s->mm.nr_writeback, 100);
+	ck_assert_uint_eq(s->sw.swap[0].readahead_hits, 0);   /* not read ahead */
+	mm_ok(s);
+	run_free(&r);
+}
+END_TEST
+
+/*
+ * A write to a page under writeback gives it new content: its slot is freed
+ * (the existing swap-cache rule) and its write no longer matters.  A process
+ * that ends while its pages are under writeback frees them: the frames (free
+ * 150 + 3000), the slots (used 0), the writes' bookkeeping (nr_writeback 0;
+ * the queued writes are skipped when their time comes), and none of it counts
+ * as reclaimed.  Set-up: ram16_written_out.
+ */
+START_TEST(test_writeback_pages_freed_at_exit)
+{
+	struct run r;
+	uint64_t t0;
+	ram16_written_out(&r, &t0);
+	struct zsim_sim *s = &r.s;
+	struct zsim_proc *p = &s->pr.procs[0];
+	uint64_t wait = s->clk.now;
+	struct zsim_content_ref c = { .cls = ZSIM_CONTENT_TEXT, .seed = 99 };
+	ck_assert_int_eq(zsim_mm_access(s, p, 9, NULL, true, &c, &wait), 0);
+	uint32_t f = frame_of(p, 9);
+	ck_assert_uint_eq(s->mm.frames[f].mflags & (ZSIM_MF_SWAPCACHE | ZSIM_MF_WRITEBACK), 0);
+	ck_assert_uint_eq(s->mm.nr_writeback, 99);
+	ck_assert_uint_eq(s->sw.swap[0].used, 99);
+	mm_ok(s);
+
+	zsim_mm_exit(s, p);
+	ck_assert_uint_eq(s->mm.nr_free, 150 + 3000);
+	ck_assert_uint_eq(s->sw.swap[0].used, 0);
+	ck_assert_uint_eq(s->mm.nr_writeback, 0);
+	ck_assert_uint_eq(s->vm.pgsteal_kswapd + s->vm.pgsteal_direct, 0);
+	mm_ok(s);
+	run_free(&r);
+}
+END_TEST
+
+/*
+ * A fault below min where reclaim must wait for writes: the set-up of
+ * test_writeback_frees_after_completion with frames taken down to 128 (min);
+ * app's fault on a new page reclaims one round by itself: the same round as
+ * kswapd's there (it writes 3000 pages, sleeps from priority 11 until T0 + 1 s,
+ * frees 41), counted as direct (pgsteal_direct 41, progress); the task tries
+ * again once the round is over: T0 + 1 s + 41 x 100 ns.  No OOM kill.
+ */
+START_TEST(test_writeback_direct_reclaim_waits)
+{
+	struct run r;
+	ram16_cold_on(&r, SLOW_SSD("\"64M\""), RAM16_MIN);
+	struct zsim_sim *s = &r.s;
+	struct zsim_proc *p = &s->pr.procs[0];
+	uint64_t t0 = s->clk.now, wait = t0;
+	struct zsim_content_ref c = { .cls = ZSIM_CONTENT_TEXT, .seed = 5 };
+	ck_assert_int_eq(zsim_mm_access(s, p, 5000, NULL, true, &c, &wait), ZSIM_EAGAIN);
+	ck_assert_uint_eq(s->vm.pswpout, 3000);
+	ck_assert_uint_eq(s->vm.pgsteal_direct, 41);
+	ck_assert_uint_eq(s->mm.nr_free, RAM16_MIN + 41);
+	ck_assert_uint_eq(wait, t0 + SEC + 41 * 100);
+	ck_assert_uint_eq(p->reclaim_no_progress, 0);
+	ck_assert_uint_eq(s->vm.oom_kill, 0);
+	mm_ok(s);
+	run_free(&r);
+}
+END_TEST
+
 Suite *suite_mm(void);
 Suite *suite_mm(void)
 {
@@ -2126,6 +2354,10 @@ Suite *suite_mm(void)
 	tcase_add_test(tc, test_swap_zeromap);
 	tcase_add_test(tc, test_swappiness0_global_reclaim_swaps);
 	tcase_add_test(tc, test_direct_reclaim_round_then_retry);
+	tcase_add_test(tc, test_writeback_frees_after_completion);
+	tcase_add_test(tc, test_writeback_page_fault_is_minor);
+	tcase_add_test(tc, test_writeback_pages_freed_at_exit);
+	tcase_add_test(tc, test_writeback_direct_reclaim_waits);
 	suite_add_tcase(s, tc);
 	return s;
 }

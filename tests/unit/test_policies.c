@@ -450,11 +450,59 @@ START_TEST(test_registry)
 }
 END_TEST
 
+/*
+ * rotate(): a page whose write completed goes to the tail of its type's
+ * inactive list, the next one isolate() takes.  lru2: anon pages 0 1 2 added
+ * inactive (head 2 1 0 tail), 3 active.  rotate(2) moves 2 to the inactive
+ * tail: isolate(scan 1) offers 2.  rotate(3, from_active false) leaves 3
+ * active; rotate(3, true) makes it inactive, at the tail, ACTIVE cleared.
+ * clock and lru: one list per type, rotate(2) makes 2 the next victim.
+ */
+START_TEST(test_rotate_to_inactive_tail)
+{
+	struct pol p;
+	uint32_t out[4];
+	uint64_t rot;
+	pol_open(&p, "lru2", 8);
+	for (uint32_t f = 0; f < 3; f++)
+		p.ops->add(p.priv, f, ZSIM_LRU_ANON, false);
+	p.ops->add(p.priv, 3, ZSIM_LRU_ANON, true);
+	p.ops->rotate(p.priv, 2, true);
+	pol_ok(&p);
+	ck_assert_uint_eq(p.fr[2].list, INACT_ANON);
+	p.ops->rotate(p.priv, 3, false);
+	ck_assert_uint_eq(p.fr[3].list, ACT_ANON);
+	p.ops->rotate(p.priv, 3, true);
+	pol_ok(&p);
+	ck_assert_uint_eq(p.fr[3].list, INACT_ANON);
+	ck_assert_uint_eq(p.fr[3].pflags & ZSIM_PG_ACTIVE, 0);
+	ck_assert_uint_eq(iso(&p, ZSIM_LRU_ANON, 1, 1, out, &rot), 1);
+	ck_assert_uint_eq(out[0], 3);
+	ck_assert_uint_eq(iso(&p, ZSIM_LRU_ANON, 1, 1, out, &rot), 1);
+	ck_assert_uint_eq(out[0], 2);
+	ck_assert_uint_eq(iso(&p, ZSIM_LRU_ANON, 1, 1, out, &rot), 1);
+	ck_assert_uint_eq(out[0], 0);
+	pol_close(&p);
+	static const char *const others[] = { "clock", "lru" };
+	for (size_t i = 0; i < 2; i++) {
+		pol_open(&p, others[i], 8);
+		for (uint32_t f = 0; f < 3; f++)
+			p.ops->add(p.priv, f, ZSIM_LRU_ANON, false);
+		p.ops->rotate(p.priv, 2, true);
+		pol_ok(&p);
+		ck_assert_uint_eq(iso(&p, ZSIM_LRU_ANON, 1, 1, out, &rot), 1);
+		ck_assert_msg(out[0] == 2, "%s: victim %u", others[i], out[0]);
+		pol_close(&p);
+	}
+}
+END_TEST
+
 Suite *suite_policies(void);
 Suite *suite_policies(void)
 {
 	Suite *s = suite_create("policies");
 	TCase *tc = tcase_create("reclaim");
+	tcase_add_test(tc, test_rotate_to_inactive_tail);
 	tcase_add_test(tc, test_registry);
 	tcase_add_test(tc, test_lru2_new_pages_inactive_or_active);
 	tcase_add_test(tc, test_lru2_anon_aging);
