@@ -101,7 +101,7 @@ struct zsim_filemap {          /* a file's page map (filemap.c), open addressing
  * swap cache its frame holds the same content (a write to it frees the slot
  * first), so the seed's low half names that frame instead and the seed is
  * read from it (zsim_slot_frame, and swap.c's slot_seed); a free slot's low
- * half links the free list (struct zsim_swapdev.free_head).
+ * half is unused.
  */
 struct zsim_swap_slot {
 	uint32_t lo, hi;   /* the seed, hi << 32 | lo; CACHED: lo is the frame, hi the tag of the
@@ -140,9 +140,8 @@ struct zsim_swapdev {
 	bool rotational;           /* the kernel sees it rotational (nr_rotate_swap) */
 	uint64_t nr_slots, used;
 	struct zsim_swap_slot *slots;
-	uint32_t free_head;        /* slots freed, most recent first, linked through their
-	                            * `lo` (ZSIM_SLOT_NONE: none) */
-	uint64_t next_fresh;       /* slots >= this were never used (left untouched in memory) */
+	uint64_t *busy;            /* which slots are in use, a bit each (the next-fit scan) */
+	uint64_t cursor;           /* where the next allocation starts looking (swap.c) */
 	/* counters */
 	uint64_t swapins, swapouts, failed_writes, readahead_pages, readahead_hits;
 };

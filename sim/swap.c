@@ -30,10 +30,16 @@
  * the failed write above (the page stays mapped - the kernel had unmapped it,
  * so its next access is a minor fault there and none here; a read of it keeps
  * the slot, where the kernel, with swap over half full, frees it at that
- * fault).  The CPU a refused store spent compressing is the writer's.  Slot choice: the most recently
- * freed slot (free slots are a stack linked through the slots themselves),
- * else the lowest never-used one (the kernel allocates within
- * per-CPU clusters; the order matters only for an HDD's seeks).  Slot tables
+ * fault).  The CPU a refused store spent compressing is the writer's.  Slot choice:
+ * next fit, the first free slot from the one after the last allocated,
+ * wrapping round at the end: the kernel's scan_swap_map moves on from
+ * cluster_next on a rotating disk, its per-CPU clusters hand out slots in
+ * order on an SSD, and freed slots come back through the per-CPU slot
+ * caches in batches, so a slot just freed is not handed out again at once
+ * (the order decides an HDD's seeks, request merging, dm-cache's sequential
+ * detection and cluster readahead's neighbours).  Simplified: no 256-slot
+ * clusters (the kernel looks for a wholly free cluster from the lowest free
+ * slot when it starts a new one), no per-CPU split.  Slot tables
  * are allocated zeroed and touched only as slots get used, so a large swap
  * device costs the simulator memory only for what it holds.  Swap-in
  * readahead follows the kernel's adaptive window (below): VMA readahead where
@@ -263,7 +269,7 @@ int zsim_swap_init(struct zsim_sim *s, char *err, size_t errlen)
 			sd->rotational = false;
 		sd->nr_slots = s->cfg.dev[sc->device].size / ZSIM_PAGE_SIZE;
 		sd->slots = zsim_xcalloc(sd->nr_slots, sizeof(*sd->slots));
-		sd->free_head = ZSIM_SLOT_NONE;
+		sd->busy = zsim_xcalloc(sd->nr_slots / 64 + 1, sizeof(*sd->busy));
 	}
 	s->sw.nr_swap = s->cfg.nr_swap;
 	/* swap_use_vma_readahead: one rotational area (nr_rotate_swap, counted
@@ -298,6 +304,7 @@ void zsim_swap_free_all(struct zsim_sim *s)
 	s->sw.zswap = NULL;
 	for (unsigned i = 0; i < s->sw.nr_swap; i++) {
 		free(s->sw.swap[i].slots);
+		free(s->sw.swap[i].busy);
 	}
 }
 
@@ -433,6 +440,26 @@ static int swap_write(struct zsim_sim *s, unsigned d, uint32_t slot, uint32_t f,
 	return 0;
 }
 
+/* The first free slot of sd at or after `from`, wrapping round once (one
+ * exists: used < nr_slots). */
+static uint64_t slot_find_free(const struct zsim_swapdev *sd, uint64_t from)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		uint64_t i = pass ? 0 : from, end = pass ? from : sd->nr_slots;
+		while (i < end) {
+			uint64_t free = ~sd->busy[i / 64] & (~0ull << (i % 64));
+			if (free) {
+				uint64_t slot = i / 64 * 64 + (uint64_t)__builtin_ctzll(free);
+				if (slot < end)
+					return slot;
+				break;
+			}
+			i = (i / 64 + 1) * 64;
+		}
+	}
+	return sd->nr_slots;   /* not reached */
+}
+
 int zsim_swap_out(struct zsim_sim *s, uint32_t f, uint64_t *entry, uint64_t *cpu_ns, uint64_t *io_done)
 {
 	const struct zsim_frame *fr = &s->mm.frames[f];
@@ -442,13 +469,9 @@ int zsim_swap_out(struct zsim_sim *s, uint32_t f, uint64_t *entry, uint64_t *cpu
 		struct zsim_swapdev *sd = &s->sw.swap[d];
 		if (sd->used == sd->nr_slots)
 			continue;
-		uint32_t slot;
-		if (sd->free_head != ZSIM_SLOT_NONE) {
-			slot = sd->free_head;
-			sd->free_head = sd->slots[slot].lo;
-		} else {
-			slot = (uint32_t)sd->next_fresh++;
-		}
+		uint32_t slot = (uint32_t)slot_find_free(sd, sd->cursor);
+		sd->cursor = slot + 1 < sd->nr_slots ? slot + 1 : 0;
+		sd->busy[slot / 64] |= 1ull << (slot % 64);
 		sd->used++;
 		return swap_write(s, d, slot, f, entry, cpu_ns, io_done);
 	}
@@ -479,8 +502,7 @@ void zsim_swap_release(struct zsim_sim *s, uint64_t entry)
 		}
 	}
 	sl->flags = 0;
-	sl->lo = sd->free_head;   /* a free slot's content is dead: it links the free list */
-	sd->free_head = (uint32_t)slot;
+	sd->busy[slot / 64] &= ~(1ull << (slot % 64));
 	sd->used--;
 }
 
