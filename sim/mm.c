@@ -69,7 +69,8 @@
  * submitted early end, as in the kernel); the throttle as one rule for all
  * profiles: a batch that met pages still under writeback, at least
  * nr_taken >> (12 - priority) of them (3.x's test), sleeps within the round
- * until the first write in flight completes, and a round that freed nothing
+ * as 5.16+'s reclaim_throttle does: until more than SWAP_CLUSTER_MAX writes in
+ * flight have completed after it, or HZ/10 (wb_wake), and a round that freed nothing
  * with writes in flight ends in the same sleep (kswapd: only when every
  * page it took was such a page) - kswapd's next round and a direct
  * reclaimer's retry wait for it; the zero page for reads of
@@ -90,8 +91,9 @@
  * ratio is used), refault detection (workingset shadows), dirty-page throttling,
  * page-table pages as real frames (they count in badness only), oom_score_adj
  * (the traces carry none: 0).  Of swap writeback: the throttles' version
- * differences, timeouts (HZ/10, a jiffy) and wake-ups (a throttled reclaimer
- * sleeps exactly until the first write in flight completes), PGDAT_WRITEBACK
+ * differences (5.16+'s writeback wake-up and timeout for every profile; a
+ * direct reclaimer that freed nothing waits for the first write to end, not
+ * a jiffy), one throttled task counted, PGDAT_WRITEBACK
  * and congestion flags; the block layer's own back-pressure (a submitter
  * blocks when the device's request queue is full: here the device queues
  * without limit and only the throttle holds reclaim back); a round that frees
@@ -502,6 +504,60 @@ static uint64_t wb_next(struct zsim_sim *s)
 	return s->mm.wb_len ? s->mm.wb[0].time : UINT64_MAX;
 }
 
+#define THROTTLE_TIMEOUT_NS 100000000ull   /* reclaim_throttle's HZ/10 */
+#define WAKE_SCAN 2048                      /* heap entries wb_wake looks at, at most */
+
+/*
+ * When a reclaimer throttled on writeback at `from` wakes: once more than
+ * SWAP_CLUSTER_MAX of the writes in flight have completed after it (the
+ * kernel's __acct_reclaim_writeback wakes the throttled tasks then, 5.16+),
+ * else at the HZ/10 timeout.  The (SWAP_CLUSTER_MAX + 1)-th completion after
+ * `from` is found best-first from the heap's root (children only after their
+ * parent), looking at WAKE_SCAN entries at most (then: the timeout).
+ */
+static uint64_t wb_wake(struct zsim_sim *s, uint64_t from)
+{
+	uint64_t timeout = from + THROTTLE_TIMEOUT_NS;
+	uint64_t cand[WAKE_SCAN + 2];   /* a min-heap of heap indices, by completion */
+	unsigned nc = 0, seen = 0, done = 0;
+	const struct zsim_wb_pending *wb = s->mm.wb;
+	if (!s->mm.wb_len)
+		return timeout;
+	cand[nc++] = 0;
+	while (nc && seen < WAKE_SCAN) {
+		uint64_t i = cand[0];   /* pop the earliest candidate */
+		uint64_t last = cand[--nc];
+		unsigned k = 0;
+		for (;;) {
+			unsigned c = 2 * k + 1;
+			if (c >= nc)
+				break;
+			if (c + 1 < nc && wb_before(&wb[cand[c + 1]], &wb[cand[c]]))
+				c++;
+			if (!wb_before(&wb[cand[c]], &wb[last]))
+				break;
+			cand[k] = cand[c];
+			k = c;
+		}
+		if (nc)
+			cand[k] = last;
+		seen++;
+		if (wb[i].time >= timeout)
+			return timeout;
+		if (wb[i].time > from && wb_live(s, &wb[i]) && ++done > SWAP_CLUSTER_MAX)
+			return wb[i].time;
+		for (uint64_t c = 2 * i + 1; c <= 2 * i + 2 && c < s->mm.wb_len; c++) {
+			unsigned j = nc++;   /* push the child */
+			while (j && wb_before(&wb[c], &wb[cand[(j - 1) / 2]])) {
+				cand[j] = cand[(j - 1) / 2];
+				j = (j - 1) / 2;
+			}
+			cand[j] = c;
+		}
+	}
+	return timeout;
+}
+
 void zsim_mm_writeback_forget(struct zsim_sim *s, uint32_t f)
 {
 	s->mm.frames[f].mflags &= (uint8_t)~ZSIM_MF_WRITEBACK;
@@ -713,10 +769,10 @@ static uint64_t shrink_list(struct zsim_sim *s, int type, int prio, uint64_t nr,
 		 * nr_taken >> (DEF_PRIORITY - priority) (3.x's shrink_inactive_list
 		 * test; later kernels throttle on the same sign, that reclaim
 		 * cycles the list faster than the device writes): the reclaimer
-		 * sleeps until the first write in flight completes */
+		 * sleeps until more than 32 writes complete, or HZ/10 (wb_wake) */
 		uint64_t met = s->mm.round_immediate - immediate0;
 		if (met && met >= (n >> (DEF_PRIORITY - prio))) {
-			uint64_t t = s->clk.now + *cpu + s->mm.round_wait, next = wb_next(s);
+			uint64_t t = s->clk.now + *cpu + s->mm.round_wait, next = wb_wake(s, t);
 			if (next != UINT64_MAX && next > t)
 				s->mm.round_wait += next - t;
 		}
@@ -849,12 +905,14 @@ uint64_t zsim_mm_kswapd_round(struct zsim_sim *s, bool *again)
 		/* nothing freed, but writes in flight: not a failed round, its
 		 * pages are on their way out.  A round that took nothing but pages
 		 * still under writeback cycles the LRU faster than the device
-		 * writes: kswapd waits for the first write to complete (the
+		 * writes: kswapd waits for writes to complete (wb_wake; the
 		 * kernel's nr_immediate throttle: reclaim_throttle on writeback
 		 * from 5.16, congestion_wait before) */
-		if (s->mm.round_immediate && s->mm.round_immediate == s->mm.round_taken &&
-		    wb_next(s) > s->mm.kswapd_throttle_until)
-			s->mm.kswapd_throttle_until = wb_next(s);
+		if (s->mm.round_immediate && s->mm.round_immediate == s->mm.round_taken) {
+			uint64_t wake = wb_wake(s, s->clk.now + cpu);
+			if (wake > s->mm.kswapd_throttle_until)
+				s->mm.kswapd_throttle_until = wake;
+		}
 		*again = true;
 		return cpu ? cpu : s->cfg.reclaim_scan_ns;
 	}
@@ -1129,9 +1187,11 @@ uint32_t zsim_mm_alloc_frame_round(struct zsim_sim *s, struct zsim_proc *p)
 	}
 	p->reclaim_no_progress++;
 	/* writes in flight: the task waits for the first to complete before it
-	 * tries again (the kernel throttles a reclaimer that makes no progress
-	 * with pages under writeback: reclaim_throttle from 5.16, congestion_wait
-	 * in should_reclaim_retry before; their timeouts are not modelled) */
+	 * tries again (the kernel throttles a direct reclaimer that made no
+	 * progress: reclaim_throttle's NOPROGRESS, one jiffy, from 5.16;
+	 * congestion_wait in should_reclaim_retry before.  Waiting for a write
+	 * instead of a jiffy keeps a slow device's writes from counting as
+	 * retries without progress toward the OOM killer) */
 	if (s->mm.nr_writeback && wb_next(s) != UINT64_MAX && wb_next(s) > s->mm.throttle_until)
 		s->mm.throttle_until = wb_next(s);
 	uint64_t reclaimable = s->mm.policy->size(s->mm.policy_priv, ZSIM_LRU_FILE);

@@ -2111,6 +2111,11 @@ END_TEST
  */
 #define SLOW_SSD(size) "{\"type\":\"ssd\",\"size\":" size ",\"write_latency\":\"1s\",\"write_bw\":0,\"queue_depth\":4096}"
 #define SEC 1000000000ull
+/* The same with writes of 50 ms: under reclaim_throttle's HZ/10 timeout, so a
+ * throttled reclaimer wakes when more than 32 writes have completed (all 3000
+ * at once here), not at the timeout */
+#define SSD_50MS(size) "{\"type\":\"ssd\",\"size\":" size ",\"write_latency\":\"50ms\",\"write_bw\":0,\"queue_depth\":4096}"
+#define MS50 50000000ull
 
 /* app's 3000 pages on the 16 MiB machine swapping to DEV, their referenced
  * flags cleared (as in ram16_cold_app), frames taken until `free_left` are free */
@@ -2128,29 +2133,46 @@ static void ram16_cold_on(struct run *r, const char *dev, uint64_t free_left)
  * reclaim 100 ns per page scanned), their referenced flags are cleared (as in
  * ram16_cold_app), frames are taken until 150 are free, and
  * kswapd runs one round at T0 (the clock at the end of the trace), swapping
- * to a slow SSD of 64 MiB.  By hand:
+ * to an SSD of 64 MiB whose writes take 50 ms.  By hand:
  *  - free 150 < high: aim 192; free + file 0 <= high: anon only;
  *  - priority 12: the small-list rule scans the whole list, 3000 pages, 32 at
  *    a time, each unreferenced (written once, never hit): each is unmapped and
  *    written, pswpout 3000 at submission, and stays in RAM under writeback;
- *    none is freed (the writes end at T0 + 1 s, the scan takes 0.3 ms);
+ *    none is freed (the writes end at T0 + 50 ms, the scan takes 0.3 ms);
  *  - priority 11: 2999... >> 11 = 1 page, the oldest write, still under
  *    writeback: activated (6.18), and the batch met only such pages: the round
- *    sleeps until the first write in flight completes, T0 + 1 s;
+ *    sleeps until more than 32 writes have completed, T0 + 50 ms (before the
+ *    HZ/10 timeout);
  *  - then every write has ended: the 3000 pages move to the inactive tail (the
  *    activated one too) and the next batches free what they take: priority
  *    10: 2998 >> 10 = 2, 9: 5, 8: 11, 7: 23 - 41 >= 32, the round ends;
  *    pgsteal 41 (all written out before), free 191, nothing under writeback;
- *  - kswapd's next round waits until the round's end: T0 + 1 s + the 41 pages
- *    scanned after it woke, x 100 ns.
+ *  - kswapd's next round waits until the round's end: T0 + 50 ms + the 41
+ *    pages scanned after it woke, x 100 ns.
+ * With writes of 1 s the throttle times out at HZ/10 before any completes,
+ * and the round sleeps again at each batch that meets only such pages: it
+ * frees nothing before T0 + 1 s, and then its 32.
  * The same on zram (synchronous: its write is done before reclaim goes on)
  * frees each page as it writes it, at least 32 in the first round, without
  * sleeping (its pool takes free pages meanwhile: free = 150 + freed - pool).
  */
 START_TEST(test_writeback_frees_after_completion)
 {
+	{   /* writes of 1 s: the HZ/10 timeouts, nothing freed before T0 + 1 s */
+		struct run r1;
+		ram16_cold_on(&r1, SLOW_SSD("\"64M\""), 150);
+		struct zsim_sim *s1 = &r1.s;
+		uint64_t t1 = s1->clk.now;
+		bool again1 = false;
+		zsim_mm_kswapd_round(s1, &again1);
+		ck_assert_uint_eq(s1->vm.pswpout, 3000);
+		ck_assert_uint_eq(s1->vm.pgsteal_kswapd, 32);
+		ck_assert_uint_ge(s1->mm.kswapd_throttle_until, t1 + SEC);
+		mm_ok(s1);
+		run_free(&r1);
+	}
 	struct run r;
-	ram16_cold_on(&r, SLOW_SSD("\"64M\""), 150);
+	ram16_cold_on(&r, SSD_50MS("\"64M\""), 150);
 	struct zsim_sim *s = &r.s;
 	uint64_t t0 = s->clk.now;
 	bool again = false;
@@ -2161,7 +2183,7 @@ START_TEST(test_writeback_frees_after_completion)
 	ck_assert_uint_eq(s->mm.pgsteal_after_writeback, 41);
 	ck_assert_uint_eq(s->mm.nr_free, 191);
 	ck_assert_uint_eq(s->mm.nr_writeback, 0);
-	ck_assert_uint_eq(s->mm.kswapd_throttle_until, t0 + SEC + 41 * 100);
+	ck_assert_uint_eq(s->mm.kswapd_throttle_until, t0 + MS50 + 41 * 100);
 	ck_assert_uint_eq(s->sw.swap[0].used, 3000);   /* the copies stay on the SSD */
 	ck_assert_uint_eq(s->pr.procs[0].swapents, 3000);
 	ck_assert_uint_eq(s->pr.procs[0].rss_anon, 0);
@@ -2296,14 +2318,14 @@ END_TEST
  * A fault below min where reclaim must wait for writes: the set-up of
  * test_writeback_frees_after_completion with frames taken down to 128 (min);
  * app's fault on a new page reclaims one round by itself: the same round as
- * kswapd's there (it writes 3000 pages, sleeps from priority 11 until T0 + 1 s,
- * frees 41), counted as direct (pgsteal_direct 41, progress); the task tries
- * again once the round is over: T0 + 1 s + 41 x 100 ns.  No OOM kill.
+ * kswapd's there (it writes 3000 pages, sleeps from priority 11 until T0 + 50
+ * ms, frees 41), counted as direct (pgsteal_direct 41, progress); the task
+ * tries again once the round is over: T0 + 50 ms + 41 x 100 ns.  No OOM kill.
  */
 START_TEST(test_writeback_direct_reclaim_waits)
 {
 	struct run r;
-	ram16_cold_on(&r, SLOW_SSD("\"64M\""), RAM16_MIN);
+	ram16_cold_on(&r, SSD_50MS("\"64M\""), RAM16_MIN);
 	struct zsim_sim *s = &r.s;
 	struct zsim_proc *p = &s->pr.procs[0];
 	uint64_t t0 = s->clk.now, wait = t0;
@@ -2312,7 +2334,7 @@ START_TEST(test_writeback_direct_reclaim_waits)
 	ck_assert_uint_eq(s->vm.pswpout, 3000);
 	ck_assert_uint_eq(s->vm.pgsteal_direct, 41);
 	ck_assert_uint_eq(s->mm.nr_free, RAM16_MIN + 41);
-	ck_assert_uint_eq(wait, t0 + SEC + 41 * 100);
+	ck_assert_uint_eq(wait, t0 + MS50 + 41 * 100);
 	ck_assert_uint_eq(p->reclaim_no_progress, 0);
 	ck_assert_uint_eq(s->vm.oom_kill, 0);
 	mm_ok(s);
