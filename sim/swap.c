@@ -444,6 +444,8 @@ static int swap_write(struct zsim_sim *s, unsigned d, uint32_t slot, uint32_t f,
  * exists: used < nr_slots). */
 static uint64_t slot_find_free(const struct zsim_swapdev *sd, uint64_t from)
 {
+	if (!(sd->busy[from / 64] >> (from % 64) & 1))
+		return from;   /* the common case: the cursor's own slot is free */
 	for (int pass = 0; pass < 2; pass++) {
 		uint64_t i = pass ? 0 : from, end = pass ? from : sd->nr_slots;
 		while (i < end) {
