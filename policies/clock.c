@@ -76,8 +76,7 @@ static void clk_rotate(void *priv, uint32_t f, bool from_active)
 	(void)from_active;
 	struct clk *p = priv;
 	uint8_t t = p->fr[f].list;
-	zsim_flist_del(p->fr, &p->l[t], f);
-	zsim_flist_push_tail(p->fr, &p->l[t], f, t);
+	zsim_flist_move_tail(p->fr, &p->l[t], &p->l[t], f, t);
 }
 
 static uint64_t clk_size(const void *priv, int type)

@@ -85,8 +85,7 @@ static void lru_rotate(void *priv, uint32_t f, bool from_active)
 	(void)from_active;
 	struct lru *p = priv;
 	uint8_t t = p->fr[f].list;
-	zsim_flist_del(p->fr, &p->l[t], f);
-	zsim_flist_push_tail(p->fr, &p->l[t], f, t);
+	zsim_flist_move_tail(p->fr, &p->l[t], &p->l[t], f, t);
 }
 
 static uint64_t lru_size(const void *priv, int type)

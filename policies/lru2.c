@@ -142,9 +142,8 @@ static void lru2_rotate(void *priv, uint32_t f, bool from_active)
 	int type = l / 2;
 	if ((l & 1) && !from_active)
 		return;
-	zsim_flist_del(p->fr, &p->l[l], f);
 	p->fr[f].pflags &= (uint8_t)~ZSIM_PG_ACTIVE;
-	zsim_flist_push_tail(p->fr, &p->l[LIST(type, 0)], f, LIST(type, 0));
+	zsim_flist_move_tail(p->fr, &p->l[l], &p->l[LIST(type, 0)], f, LIST(type, 0));
 }
 
 static uint64_t lru2_size(const void *priv, int type)

@@ -158,6 +158,15 @@ static inline void zsim_flist_del(struct zsim_frame *fr, struct zsim_flist *l, u
 	l->len--;
 }
 
+/* f leaves list `from` and becomes the tail of `to` (list id `id`): a
+ * rotation to where reclaim looks next. */
+static inline void zsim_flist_move_tail(struct zsim_frame *fr, struct zsim_flist *from, struct zsim_flist *to,
+					uint32_t f, uint8_t id)
+{
+	zsim_flist_del(fr, from, f);
+	zsim_flist_push_tail(fr, to, f, id);
+}
+
 /*
  * Reclaim takes pages from a list's tail, each a cache miss on a large RAM:
  * after taking one, start loading the frame after the new tail and the new

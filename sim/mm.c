@@ -743,10 +743,11 @@ static uint64_t shrink_list(struct zsim_sim *s, int type, int prio, uint64_t nr,
 		for (size_t i = 0; i < n; i++) {
 			uint32_t f = s->mm.victims[i];
 			int rc = evict(s, f, cpu);
+			if (rc == EVICT_UNDER_WRITEBACK)
+				s->mm.round_immediate++;   /* met still under writeback (nr_immediate) */
 			if (rc == 0) {
 				freed++;
-			} else if (rc == EVICT_UNDER_WRITEBACK && (s->mm.round_immediate++, true) &&
-				   s->cfg.kp->reclaim_writeback_activate) {
+			} else if (rc == EVICT_UNDER_WRITEBACK && s->cfg.kp->reclaim_writeback_activate) {
 				/* still under writeback: activated, out of the way until its
 				 * write ends (shrink_page_list's case 2, 4.12+; counted in
 				 * nr_activate, so among the rotated) */

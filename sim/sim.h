@@ -105,8 +105,7 @@ struct zsim_filemap {          /* a file's page map (filemap.c), open addressing
  */
 struct zsim_swap_slot {
 	uint32_t lo, hi;   /* the seed, hi << 32 | lo; CACHED: lo is the frame, hi the tag of the
-	                    * frame's write in flight (mm.c's writeback queue); free: lo links the
-	                    * next free slot */
+	                    * frame's write in flight (mm.c's writeback queue) */
 	uint8_t cls, param;
 	uint8_t flags;     /* ZSIM_SLOT_USED, ZSIM_SLOT_CACHED */
 	uint8_t where;     /* ZSIM_SLOT_*: where the page's copy is */
@@ -122,8 +121,6 @@ static inline uint32_t zsim_slot_frame(const struct zsim_swap_slot *sl)
 {
 	return sl->flags & ZSIM_SLOT_CACHED ? sl->lo : ZSIM_FRAME_NONE;
 }
-
-#define ZSIM_SLOT_NONE UINT32_MAX   /* no slot (the end of a free list) */
 
 enum {
 	ZSIM_SLOT_DEVICE = 0,   /* on the area's device */
