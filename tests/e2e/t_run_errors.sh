@@ -92,6 +92,12 @@ bad_config "watermark boosting on a kernel without it" "\\$\.mm\.watermark_boost
 	'{"kernel":"4.19","machine":{"ram":"64M"},"mm":{"watermark_boost_factor":15000}}'
 bad_config "unmovable free memory over half of what is free" "\\$\.machine\.unmovable_free: must be at most half of the RAM free at start" \
 	'{"machine":{"ram":"64M","unmovable_free":"40M"}}'
+bad_config "a tmpfs file's kernel memory not a size" "\\$\.filesystems\.t\.file_bytes: expected a size" \
+	'{"machine":{"ram":"64M"},"filesystems":{"t":{"type":"tmpfs","file_bytes":"lots"}}}'
+bad_config "a tmpfs file's kernel memory over 1M" "\\$\.filesystems\.t\.file_bytes: at most 1M" \
+	'{"machine":{"ram":"64M"},"filesystems":{"t":{"type":"tmpfs","file_bytes":"2M"}}}'
+bad_config "file_bytes on a block filesystem" "\\$\.filesystems\.d\.file_bytes: only a tmpfs has it" \
+	'{"machine":{"ram":"64M"},"devices":{"s":{"type":"ssd","size":"1G"}},"filesystems":{"d":{"type":"block","device":"s","file_bytes":100}}}'
 bad_config "RAM larger than modelled" "\\$\.machine\.ram: RAM above 4T is not modelled" \
 	'{"machine":{"ram":"8T"}}'
 bad_config "a size past 64P" "\\$\.machine\.ram: too large \(at most 64P\)" \
