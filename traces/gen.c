@@ -55,11 +55,8 @@ void zsim_gen_emit(struct zsim_gen *g, const struct zsim_event *ev)
 {
 	if (g->err)
 		return;
-	if ((double)g->events >= ZSIM_GEN_MAX_EVENTS || (g->max_events && g->events >= g->max_events)) {
-		zsim_gen_fail(g, ZSIM_ERANGE, "the trace would have more than 2^31 events (about 4 GiB); "
-			      "choose a smaller size, count or duration");
+	if (!zsim_gen_room(g, 1))
 		return;
-	}
 	int rc = zsim_trace_write(g->w, ev);
 	if (rc < 0) {
 		zsim_gen_fail(g, rc, "writing event %llu (%s): %s",
@@ -68,6 +65,19 @@ void zsim_gen_emit(struct zsim_gen *g, const struct zsim_event *ev)
 		return;
 	}
 	g->events++;
+}
+
+bool zsim_gen_room(struct zsim_gen *g, uint64_t n)
+{
+	if (g->err)
+		return false;
+	double after = (double)g->events + (double)n;
+	if (after > ZSIM_GEN_MAX_EVENTS || (g->max_events && after > (double)g->max_events)) {
+		zsim_gen_fail(g, ZSIM_ERANGE, "the trace would have more than 2^31 events (about 4 GiB); "
+			      "choose a smaller size, count or duration");
+		return false;
+	}
+	return true;
 }
 
 int zsim_gen_fail(struct zsim_gen *g, int err, const char *fmt, ...)

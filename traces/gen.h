@@ -124,6 +124,10 @@ struct zsim_gen {
 void zsim_gen_init(struct zsim_gen *g, struct zsim_trace_writer *w, uint64_t seed);
 /* Write one event (counted); on failure records the error in g. */
 void zsim_gen_emit(struct zsim_gen *g, const struct zsim_event *ev);
+/* Whether n more events fit under the cap; if not, records the cap's error in
+ * g.  A generator that must do O(n) work before its first n events (a shuffle,
+ * a tree) asks first, so an impossible size fails at once instead of after it. */
+bool zsim_gen_room(struct zsim_gen *g, uint64_t n);
 /* Record an error found by a member (first one wins); returns err. */
 int zsim_gen_fail(struct zsim_gen *g, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

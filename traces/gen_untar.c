@@ -149,6 +149,8 @@ static void draw_tree(struct zsim_gen *g, const struct zsim_untar_opts *o, struc
 static int untar_run(struct zsim_gen *g, const void *vo)
 {
 	const struct zsim_untar_opts *o = vo;
+	if (!zsim_gen_room(g, o->files))    /* each file is created once */
+		return g->err;
 	struct zsim_tree t = { .nfiles = (uint32_t)o->files, .bytes = o->tree_bytes };
 	t.files = zsim_xcalloc(o->files, sizeof(*t.files));
 	draw_tree(g, o, t.files);

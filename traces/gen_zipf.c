@@ -94,6 +94,8 @@ static int zipf_run(struct zsim_gen *g, const void *vo)
 {
 	const struct zipf_opts *o = vo;
 	uint64_t npages = o->size / ZSIM_PAGE_SIZE;
+	if (!zsim_gen_room(g, npages))      /* the load writes each page once */
+		return g->err;
 	uint32_t *perm = zsim_xmalloc(npages * sizeof(*perm));
 	for (uint64_t i = 0; i < npages; i++)
 		perm[i] = (uint32_t)i;

@@ -321,6 +321,50 @@ START_TEST(test_zipf_top_rank)
 }
 END_TEST
 
+/* A size whose load alone passes the event cap fails before any event (and
+ * before the O(pages) shuffle it would need: the fuzzer's 10 s timeout). */
+static void room_first(const struct zsim_generator *gen, const char *opt, const char *val)
+{
+	char *argv[] = { (char *)opt, (char *)val, NULL };
+	void *opts = zsim_xcalloc(1, gen->opts_size);
+	struct zsim_gen_cli cli;
+	char err[256];
+	ck_assert_int_eq(zsim_gen_parse(gen->opts, opts, 2, argv, false, &cli, err, sizeof(err)), 0);
+	struct zsim_trace_header h;
+	memset(&h, 0, sizeof(h));
+	h.version = ZSIM_TRACE_VERSION;
+	h.page_size = ZSIM_PAGE_SIZE;
+	if (gen->prepare)
+		gen->prepare(opts, &h);
+	struct zsim_trace_writer *w;
+	ck_assert_int_eq(zsim_trace_create(tpath("room.trc"), &h, &w, err, sizeof(err)), 0);
+	struct zsim_gen g;
+	zsim_gen_init(&g, w, 1);
+	g.max_events = 1000;
+	ck_assert_int_lt(gen->run(&g, opts), 0);
+	ck_assert_int_eq(g.err, ZSIM_ERANGE);
+	ck_assert_uint_eq(g.events, 0);
+	ck_assert_ptr_nonnull(strstr(g.msg, "2^31 events"));
+	zsim_trace_writer_abort(w);
+	free(opts);
+}
+
+START_TEST(test_room_before_work)
+{
+	room_first(&zsim_gen_zipf, "--size", "1T");        /* 2^28 pages to load */
+	room_first(&zsim_gen_untar, "--files", "5000");     /* 5000 creates */
+	/* the check itself: n more fit while events + n stays within the cap */
+	struct zsim_gen g;
+	memset(&g, 0, sizeof(g));
+	g.max_events = 10;
+	g.events = 4;
+	ck_assert(zsim_gen_room(&g, 6));
+	ck_assert_int_eq(g.err, 0);
+	ck_assert(!zsim_gen_room(&g, 7));
+	ck_assert_int_eq(g.err, ZSIM_ERANGE);
+}
+END_TEST
+
 /* ---- bad options: one message, non-zero, no file ----------------------------- */
 
 START_TEST(test_bad_options)
@@ -474,6 +518,7 @@ Suite *suite_gen(void)
 	tcase_add_test(tc, test_untar_bytes);
 	tcase_add_test(tc, test_kbuild_jobs);
 	tcase_add_test(tc, test_zipf_top_rank);
+	tcase_add_test(tc, test_room_before_work);
 	tcase_add_test(tc, test_bad_options);
 	tcase_add_test(tc, test_import_lackey);
 	tcase_add_test(tc, test_import_oracle);
