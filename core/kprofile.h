@@ -87,6 +87,13 @@ struct zsim_kprofile {
 	                              * its write's end moves it back to the inactive tail, active or
 	                              * not; before, it was kept on the inactive list and only an
 	                              * inactive page was rotated (rotate_reclaimable_page) */
+	bool workingset_file;        /* >= 3.15: refault detection for the page cache (mm/workingset.c):
+	                              * an evicted file page leaves a shadow, and one read again
+	                              * within the workingset's size of evictions is activated */
+	bool workingset_anon;        /* >= 5.9: the same for anon and tmpfs pages (shadows in the swap
+	                              * cache), evictions of both kinds age the clock, and the
+	                              * workingset compared against takes in the other type's lists
+	                              * (sim/workingset.c) */
 	bool swap_rw_page;           /* 3.19 .. 6.2: __swap_writepage first hands the page to the
 	                              * driver's rw_page (bdev_write_page; zram, brd) and, when that
 	                              * fails, submits it again as a bio: a refused write is tried

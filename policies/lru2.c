@@ -152,6 +152,22 @@ static uint64_t lru2_size(const void *priv, int type)
 	return p->l[LIST(type, 0)].len + p->l[LIST(type, 1)].len;
 }
 
+static uint64_t lru2_active_size(const void *priv, int type)
+{
+	const struct lru2 *p = priv;
+	return p->l[LIST(type, 1)].len;
+}
+
+static void lru2_activate(void *priv, uint32_t f)
+{
+	struct lru2 *p = priv;
+	uint8_t list = p->fr[f].list;
+	if (list & 1)
+		return;   /* already active */
+	zsim_flist_del(p->fr, &p->l[list], f);
+	activate(p, f, list / 2);
+}
+
 static int lru2_check(const void *priv, char *msg, size_t len)
 {
 	const struct lru2 *p = priv;
@@ -175,6 +191,8 @@ const struct zsim_reclaim_ops zsim_reclaim_lru2 = {
 	.putback = lru2_putback,
 	.rotate = lru2_rotate,
 	.size = lru2_size,
+	.active_size = lru2_active_size,
+	.activate = lru2_activate,
 	.inactive_low = lru2_inactive_low,
 	.check = lru2_check,
 };

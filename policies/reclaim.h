@@ -97,6 +97,12 @@ struct zsim_reclaim_ops {
 	void (*rotate)(void *priv, uint32_t f, bool from_active);
 	/* Pages of a type on the lists. */
 	uint64_t (*size)(const void *priv, int type);
+	/* Optional: pages of a type on its active list.  NULL: the policy has no
+	 * active list (and no refault activation, sim/workingset.c). */
+	uint64_t (*active_size)(const void *priv, int type);
+	/* Optional (with active_size): move page f, on an inactive list, to the
+	 * head of its type's active list, its REFERENCED flags cleared. */
+	void (*activate)(void *priv, uint32_t f);
 	/* Optional: is the type's inactive list low (inactive_is_low)?  NULL: never. */
 	bool (*inactive_low)(const void *priv, int type);
 	/* Verify the lists; 0 or ZSIM_ECORRUPT with a message. */

@@ -236,6 +236,7 @@ static uint32_t proc_new(struct zsim_sim *s, struct zsim_group *g, uint32_t pid)
 	p->group = (uint32_t)(g - s->pr.groups);
 	p->pid = pid;
 	p->parent = UINT32_MAX;
+	p->ra.hits = ZSIM_RA_START_HITS;
 	zsim_pgt_init(&p->pt);
 	zsim_idmap_set(&g->pid_map, pid, i + 1);
 	return i;

@@ -271,7 +271,7 @@ int zsim_fs_evict(struct zsim_sim *s, uint32_t f, uint64_t *cpu_ns)
 			if (rc < 0)
 				return rc;
 		}
-		*e = zsim_swp_pte(entry);
+		*e = zsim_swp_pte(entry, zsim_ws_evict(s, ZSIM_FK_SHMEM));
 		if (io)   /* just written: freed, or kept until the write completes (mm.c) */
 			return zsim_mm_swapped_out(s, f, entry, io);
 		zsim_mm_free_frame(s, f);
@@ -282,7 +282,7 @@ int zsim_fs_evict(struct zsim_sim *s, uint32_t f, uint64_t *cpu_ns)
 		if (rc < 0)
 			return rc;
 	}
-	*e = ZSIM_FPE_ONDISK | fr->swap;
+	*e = ZSIM_FPE_ONDISK | zsim_ws_evict(s, ZSIM_FK_FILE) | fr->swap;
 	zsim_mm_free_frame(s, f);
 	return 0;
 }
@@ -324,7 +324,7 @@ static void drop_page(struct zsim_sim *s, struct zsim_file *file, uint64_t e)
 	} else if (e & ZSIM_PTE_SWAPPED) {
 		zsim_swap_release(s, zsim_pte_swp(e));
 	} else if (e & ZSIM_FPE_ONDISK) {
-		block_free(fs, (uint32_t)e);
+		block_free(fs, ZSIM_FPE_BLOCK(e));
 	}
 	if (s->cfg.fs[file->fs].type == ZSIM_FS_TMPFS && (e & (ZSIM_PTE_PRESENT | ZSIM_PTE_SWAPPED)))
 		fs->used_pages--;
@@ -461,7 +461,7 @@ int zsim_fs_event(struct zsim_sim *s, struct zsim_proc *p, struct zsim_group *g,
 				zsim_swap_in(s, zsim_pte_swp(v), f, NULL, 0, &cpu, &io);
 			} else {
 				struct zsim_frame *fr = &s->mm.frames[f];
-				fr->swap = (uint32_t)v;   /* its block */
+				fr->swap = ZSIM_FPE_BLOCK(v);   /* its block */
 				if (fs->tier->ops->io)
 					io = fs->tier->ops->io(fs->tier->priv, s->clk.now, false, fr->swap, 1, &cpu);
 				fs->pages_read++;
@@ -470,6 +470,7 @@ int zsim_fs_event(struct zsim_sim *s, struct zsim_proc *p, struct zsim_group *g,
 				/* its content is not needed: a clean page is dropped, never
 				 * written back, and a write gives it new content */
 			}
+			zsim_ws_refault(s, f, v);
 			s->vm.pgmajfault++;
 			p->faults_major++;
 			zsim_hist_add(&s->out.fault_lat, cpu + (io > s->clk.now ? io - s->clk.now : 0));

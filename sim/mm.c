@@ -88,7 +88,8 @@
  * kernel's own unmovable allocations only zbud's pages and tmpfs inodes'
  * slab (zsim_mm_slab_alloc) are in it, not other slab or page tables), memcgs,
  * compaction and high-order allocations, THP, the 5.8+ cost model of the anon/file split (the older
- * ratio is used), refault detection (workingset shadows), dirty-page throttling,
+ * ratio is used; refault detection, sim/workingset.c, activates but feeds no
+ * cost), dirty-page throttling,
  * page-table pages as real frames (they count in badness only), oom_score_adj
  * (the traces carry none: 0).  Of swap writeback: the throttles' version
  * differences (5.16+'s writeback wake-up and timeout for every profile; a
@@ -394,6 +395,7 @@ int zsim_mm_init(struct zsim_sim *s, char *err, size_t errlen)
 {
 	const struct zsim_config *c = &s->cfg;
 	s->mm.nr_frames = (uint32_t)((c->ram - c->firmware_reserve) / ZSIM_PAGE_SIZE);
+	zsim_ws_init(s);
 	s->mm.reserve_pages = ZSIM_DIV_ROUND_UP(c->kernel_reserve, ZSIM_PAGE_SIZE);
 	s->mm.frames = zsim_xcalloc_big(s->mm.nr_frames, sizeof(*s->mm.frames));
 	/* untouched until used, so a large simulated RAM costs only what it holds */
@@ -631,8 +633,9 @@ static int evict_anon(struct zsim_sim *s, uint32_t f, uint64_t *cpu)
 		if (rc < 0)
 			return rc;
 	}
-	/* unmapped (try_to_unmap): the entry points to swap from here on */
-	*pte = zsim_swp_pte(entry);
+	/* unmapped (try_to_unmap): the entry points to swap from here on, with
+	 * the page's shadow */
+	*pte = zsim_swp_pte(entry, zsim_ws_evict(s, ZSIM_FK_ANON));
 	p->rss_anon--;
 	p->swapents++;
 	if (io)   /* just written: freed, or kept until the write completes */
@@ -660,10 +663,12 @@ static int evict(struct zsim_sim *s, uint32_t f, uint64_t *cpu)
 	if (s->mm.reclaim_noio && (fr->kind == ZSIM_FK_SHMEM || fr->kind == ZSIM_FK_ANON ||
 				(fr->kind == ZSIM_FK_FILE && (fr->mflags & ZSIM_MF_DIRTY))))
 		return ZSIM_EAGAIN;   /* needs a swap or file write: not under GFP_NOIO */
-	bool written = fr->mflags & ZSIM_MF_RECLAIMED;
+	bool written = fr->mflags & ZSIM_MF_RECLAIMED, readahead = fr->kind == ZSIM_FK_SWAPCACHE;
 	int rc = evictors[fr->kind](s, f, cpu);
 	if (rc == 0 && written)
 		s->mm.pgsteal_after_writeback++;
+	else if (rc == 0 && readahead)
+		(void)zsim_ws_evict(s, ZSIM_FK_ANON);   /* the clock ticks; its shadow has no entry here */
 	return rc;
 }
 
@@ -1343,6 +1348,8 @@ int zsim_mm_access(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, uint
 		p->pending_cpu += s->cfg.minor_fault_ns;
 	}
 	zsim_mm_lru_add(s, f);
+	if (e & ZSIM_PTE_SWAPPED)
+		zsim_ws_refault(s, f, e);
 	*pte = ZSIM_PTE_PRESENT | f;
 	p->rss_anon++;
 	return 0;

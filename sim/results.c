@@ -252,6 +252,12 @@ json_t *zsim_summary(const struct zsim_sim *s, const struct zsim_run_info *ri)
 	};
 	for (size_t i = 0; i < ZSIM_ARRAY_SIZE(vm); i++)
 		json_object_set_new(v, vm[i].k, JI(vm[i].v));
+	if (s->cfg.kp->workingset_file) {   /* refault detection (workingset.c; 5.9+'s names) */
+		json_object_set_new(v, "workingset_refault_anon", JI(s->vm.ws_refault[0]));
+		json_object_set_new(v, "workingset_refault_file", JI(s->vm.ws_refault[1]));
+		json_object_set_new(v, "workingset_activate_anon", JI(s->vm.ws_activate[0]));
+		json_object_set_new(v, "workingset_activate_file", JI(s->vm.ws_activate[1]));
+	}
 	if (s->cfg.kp->swap_zeromap) {   /* the kernel's counters of the zeromap (6.12+) */
 		json_object_set_new(v, "swpout_zero", JI(s->sw.zero_swapouts));
 		json_object_set_new(v, "swpin_zero", JI(s->sw.zero_swapins));

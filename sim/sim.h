@@ -76,15 +76,29 @@ struct zsim_pt_entry {
  * and the slot in it.  A PTE or a tmpfs page map entry holding one has
  * ZSIM_PTE_SWAPPED set.  These are the only places that know the encoding.
  */
-#define ZSIM_SWP_SLOT_BITS 48
+#define ZSIM_SWP_SLOT_BITS 32   /* slots are 32-bit everywhere (a frame's `swap`) */
+#define ZSIM_SWP_BITS (ZSIM_SWP_SLOT_BITS + 8)
 static inline uint64_t zsim_swp_entry(unsigned area, uint64_t slot)
 {
 	return (uint64_t)area << ZSIM_SWP_SLOT_BITS | slot;
 }
 static inline unsigned zsim_swp_area(uint64_t e) { return (unsigned)(e >> ZSIM_SWP_SLOT_BITS) & 0xff; }
 static inline uint64_t zsim_swp_slot(uint64_t e) { return e & ((1ull << ZSIM_SWP_SLOT_BITS) - 1); }
-static inline uint64_t zsim_swp_pte(uint64_t e) { return ZSIM_PTE_SWAPPED | e; }
-static inline uint64_t zsim_pte_swp(uint64_t pte) { return pte & ~ZSIM_PTE_SWAPPED; }
+static inline uint64_t zsim_pte_swp(uint64_t pte) { return pte & ((1ull << ZSIM_SWP_BITS) - 1); }
+
+/*
+ * A shadow (the kernel's workingset shadow entry, sim/workingset.c): where a
+ * page left RAM, its entry - a swapped PTE or tmpfs entry, or a file page's
+ * ONDISK entry - keeps the eviction clock's reading at that moment in bits
+ * 40-57, above the swap entry or block number, and bit 58 says it does.
+ * zsim_ws_evict returns the bits ready to be or-ed into the entry.
+ */
+#define ZSIM_SHADOW_SHIFT ZSIM_SWP_BITS
+#define ZSIM_SHADOW_BITS 18
+#define ZSIM_SHADOW_MASK ((1ull << ZSIM_SHADOW_BITS) - 1)
+#define ZSIM_SHADOW_VALID (1ull << 58)
+static inline uint64_t zsim_swp_pte(uint64_t e, uint64_t shadow) { return ZSIM_PTE_SWAPPED | shadow | e; }
+static inline uint64_t zsim_entry_shadow(uint64_t pte) { return (pte >> ZSIM_SHADOW_SHIFT) & ZSIM_SHADOW_MASK; }
 
 struct zsim_filemap {          /* a file's page map (filemap.c), open addressing: page -> entry, key and value side by side */
 	struct zsim_pt_entry *e;   /* the table (mask + 1 buckets); small: `used` entries of `cap`, packed */
@@ -146,6 +160,11 @@ struct zsim_swapdev {
 struct zsim_ra_state {         /* swap readahead window state */
 	uint64_t hits, prev_offset, prev_win;
 };
+/* A readahead state starts as if 4 readahead pages had been hit (the kernel's
+ * swapin_readahead_hits starts at 4, and a VMA's state reads 4 until its first
+ * swap-in, since 3.10): the first swap-in reads a full 2^page_cluster window,
+ * later ones half the previous window unless their readahead is used. */
+#define ZSIM_RA_START_HITS 4
 
 struct zsim_proc {
 	uint32_t group;            /* which trace */
@@ -238,8 +257,10 @@ struct zsim_group {
 };
 
 /* A file page map entry (struct zsim_file.pages): PRESENT|frame, SWAPPED|entry
- * (tmpfs), or ONDISK|block (block fs, page not in RAM). */
+ * (tmpfs), or ONDISK|block (block fs, page not in RAM); the last two with a
+ * shadow (ZSIM_SHADOW_SHIFT) once the page has been evicted. */
 #define ZSIM_FPE_ONDISK (1ull << 60)
+#define ZSIM_FPE_BLOCK(e) ((uint32_t)(e))
 
 struct zsim_dirty {          /* the flusher's queue: pages in the order they were dirtied */
 	uint32_t frame, stamp;
@@ -415,6 +436,8 @@ struct zsim_mm {
 	uint64_t round_wait;       /* the time the last reclaim round slept on writeback */
 	uint64_t pgsteal_after_writeback;   /* of the pages reclaim freed, those it had written
 	                                     * to an asynchronous device on an earlier pass */
+	uint64_t ws_age;           /* the eviction clock (lruvec->nonresident_age, workingset.c) */
+	unsigned ws_bucket_order;  /* shadows keep ws_age >> this */
 };
 
 struct zsim_wb_pending {
@@ -462,6 +485,7 @@ struct zsim_vmstat {
 	uint64_t pgscan_kswapd, pgscan_direct, allocstall, oom_kill, pgpgin, pgpgout;
 	uint64_t nr_events, nr_accesses, swap_write_fail, enospc, lost_writes;
 	uint64_t zram_writeback;   /* pages devices wrote back to the devices below them */
+	uint64_t ws_refault[2], ws_activate[2];   /* workingset_refault/activate_{anon,file} */
 };
 
 /* results.c and stats.c: what the run writes and keeps for its summary */
@@ -596,6 +620,15 @@ void zsim_mm_slab_free(struct zsim_sim *s);
 #define ZSIM_FRAME_RETRY (UINT32_MAX - 1)
 uint32_t zsim_mm_alloc_frame_round(struct zsim_sim *s, struct zsim_proc *p);
 void zsim_mm_lru_add(struct zsim_sim *s, uint32_t f);
+
+/* workingset.c: refault detection (the kernel's mm/workingset.c) */
+void zsim_ws_init(struct zsim_sim *s);
+/* A page of kind `kind` leaves RAM: the clock ticks; returns the shadow bits
+ * its entry keeps (0 where the profile has no detection for the kind). */
+uint64_t zsim_ws_evict(struct zsim_sim *s, enum zsim_frame_kind kind);
+/* Frame f, just added to the LRU, was read back from `entry`: if that kept a
+ * shadow, f is activated when its refault distance is within the workingset. */
+void zsim_ws_refault(struct zsim_sim *s, uint32_t f, uint64_t entry);
 /* Reclaim's swap write of frame f (an anon or tmpfs page, unmapped already)
  * went to `entry`, complete at io_done: f is freed (0) or, when the write is
  * still in flight, kept as a swap-cache page under writeback

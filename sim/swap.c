@@ -272,6 +272,7 @@ int zsim_swap_init(struct zsim_sim *s, char *err, size_t errlen)
 		sd->busy = zsim_xcalloc(sd->nr_slots / 64 + 1, sizeof(*sd->busy));
 	}
 	s->sw.nr_swap = s->cfg.nr_swap;
+	s->sw.ra.hits = ZSIM_RA_START_HITS;
 	/* swap_use_vma_readahead: one rotational area (nr_rotate_swap, counted
 	 * at swapon since 4.15) sends every swap-in to cluster readahead */
 	s->sw.vma_ra = s->cfg.kp->swap_vma_readahead;
@@ -548,8 +549,12 @@ struct ra_out {
 
 /*
  * Bring slot j of device d into the swap cache, unmapped, on the inactive anon
- * list; false if it is free or already cached, or memory is at the low
- * watermark (readahead allocations do not reclaim).  The page comes from
+ * list; false if it is free or already cached, or memory is at the min
+ * watermark.  A readahead page is allocated as the faulting page is (the
+ * fault's GFP_HIGHUSER_MOVABLE): below the low watermark the fault has woken
+ * kswapd and the slow path takes pages down to min.  Simplified: below min
+ * the kernel would direct-reclaim for a readahead page too; here it is
+ * skipped.  The page comes from
  * wherever the slot's data is, as swap_readpage reads it: zswap (a load,
  * zswpin, no pswpin; not with exclusive loads, below), the zeromap (no I/O),
  * or the device (counted in ro->dev_pages).
@@ -558,7 +563,7 @@ static bool ra_one(struct zsim_sim *s, unsigned d, uint64_t j, struct ra_out *ro
 {
 	struct zsim_swapdev *sd = &s->sw.swap[d];
 	struct zsim_swap_slot *sl = &sd->slots[j];
-	if (sl->flags != ZSIM_SLOT_USED || s->mm.nr_free <= zsim_mm_wmark(s, s->mm.wmark_low) || !s->mm.nr_free_structs)
+	if (sl->flags != ZSIM_SLOT_USED || s->mm.nr_free <= zsim_mm_wmark(s, s->mm.wmark_min) || !s->mm.nr_free_structs)
 		return false;
 	if (sl->where == ZSIM_SLOT_NOWHERE || (sl->where == ZSIM_SLOT_ZSWAP && s->sw.zswap_exclusive))
 		return false;

@@ -58,6 +58,8 @@ START_TEST(test_kprofile_monotonic)
 		ASSERT_KEPT(a, b, swap_vma_readahead);
 		ASSERT_KEPT(a, b, reclaim_force_deactivate);
 		ASSERT_KEPT(a, b, reclaim_writeback_activate);
+		ASSERT_KEPT(a, b, workingset_file);
+		ASSERT_KEPT(a, b, workingset_anon);
 		/* Documented removals (kprofile.h): once gone, never back. */
 		for (size_t j = 0; j < i; j++) {
 			const struct zsim_kprofile *o = zsim_kprofile_at(j);
@@ -142,6 +144,10 @@ START_TEST(test_kprofile_facts)
 		ck_assert_msg(p->reclaim_force_deactivate == (v >= KV(5, 5)), "%s force_deactivate", p->name);
 		/* writeback pages activated on a rescan (c55e8d035b28): 4.12 */
 		ck_assert_msg(p->reclaim_writeback_activate == (v >= KV(4, 12)), "%s writeback_activate", p->name);
+		/* mm/workingset.c: 3.15 (file), 5.9 (anon: "mm/swap: implement workingset
+		 * detection for anonymous LRU") */
+		ck_assert_msg(p->workingset_file == (v >= KV(3, 15)), "%s workingset_file", p->name);
+		ck_assert_msg(p->workingset_anon == (v >= KV(5, 9)), "%s workingset_anon", p->name);
 		ck_assert_msg(p->has_zbud == (v >= KV(3, 11) && v <= KV(6, 14)), "%s zbud", p->name); /* 2.1 */
 		ck_assert_msg(p->has_z3fold == (v >= KV(4, 8) && v <= KV(6, 14)), "%s z3fold", p->name);
 		ck_assert_msg((p->zs_chain_size == 8) == (v >= KV(6, 3)), "%s chain", p->name);       /* 1.2 */

@@ -1511,7 +1511,8 @@ static void run_cache(const struct cache_case *c)
 		ck_assert_uint_eq(p->rss_anon, 4096);
 		ck_assert_uint_eq(p->swapents, 10);
 		uint64_t slot = c->pswpout == 11 ? 10 : 0;   /* written again: the next slot */
-		ck_assert_uint_eq(pte_of(p, 0), ZSIM_PTE_SWAPPED | slot);   /* device 0 */
+		ck_assert(pte_of(p, 0) & ZSIM_PTE_SWAPPED);
+		ck_assert_uint_eq(zsim_pte_swp(pte_of(p, 0)), slot);   /* device 0 */
 		ck_assert_uint_eq(zsim_slot_frame(zsim_swap_slot_of(s, slot)), ZSIM_FRAME_NONE);
 		ck_assert_uint_eq(zsim_swap_slot_of(s, slot)->flags & ZSIM_SLOT_USED, ZSIM_SLOT_USED);
 	}
@@ -1643,28 +1644,28 @@ END_TEST
  * written (vpages 0..15) are evicted, in that order, to slots 0..15.  It
  * unmaps vpages 4000..4099 (100 frames free), then reads vpages 0..8.
  *
+ * Every readahead state starts with 4 hits (the kernel's swapin_readahead_hits
+ * and a VMA's swap_readahead_info, read as 4 while 0): the first window is
+ * 4 + 2 = 6 pages, rounded up to 8.
  * 3.12, cluster readahead (windows of slots, aligned, state global):
- *   v0: no hits, slot 0 not next to the previous offset (0): window 1, major.
- *   v1: no hits, next to 0: window 2 = slots 0..1 (0 is cached): major.
- *   v2: no hits, next to 1: window 2 = slots 2..3: major, slot 3 read ahead.
- *   v3: in the swap cache: minor, 1 hit.
- *   v4: 1 hit: 3 -> 4 pages, slots 4..7: major, 5..7 read ahead.
- *   v5..v7: minor, 3 hits.
- *   v8: 3 hits: 5 -> 8 pages, slots 8..15: major, 9..15 read ahead.
- *   Majors 5, readahead pages 1 + 3 + 7 = 11, hits 4, pswpin 5 + 11 = 16.
+ *   v0: 4 hits -> 8 pages, slots 0..7: major, 1..7 read ahead (the previous
+ *       offset moves only on faults without hits: it stays 0).
+ *   v1..v7: in the swap cache: minor, 7 hits.
+ *   v8: 7 hits: 9 -> 16, at most 8: slots 8..15: major, 9..15 read ahead.
+ *   Majors 2, readahead pages 7 + 7 = 14, hits 7, pswpin 2 + 14 = 16.
  * 6.18, VMA readahead (windows of virtual pages: ahead of a forward run,
- * centred otherwise; the previous offset moves only on faults without hits):
- *   v0: window 1, major.        v1: next to 0: window 2 ahead = v1..v2: major, v2 read.
- *   v2: minor (1 hit).          v3: 1 hit -> 4, prev still 1: centred v2..v5: major, v4 v5 read.
- *   v4, v5: minor (2 hits).     v6: 2 hits -> 4, centred v5..v8: major, v7 v8 read.
- *   v7, v8: minor.
- *   Majors 4, readahead pages 1 + 2 + 2 = 5, hits 5, pswpin 4 + 5 = 9.
+ * centred otherwise):
+ *   v0: 4 hits -> 8, centred (3 behind, cut at v0): v0..v7: major, v1..v7 read.
+ *   v1..v7: minor, 7 hits.
+ *   v8: 7 hits -> 8, previous offset still 0, so centred: v5..v12, of which
+ *       v9..v12 are in swap: major, 4 read ahead.
+ *   Majors 2, readahead pages 7 + 4 = 11, hits 7, pswpin 2 + 11 = 13.
  * With page_cluster 0 the window is always 1: 9 major faults.
  * 6.18 with the swap area on a device the kernel sees as rotational (the
  * nvram with "rotational": true, or an hdd, rotational by default):
  * swap_use_vma_readahead is false while nr_rotate_swap > 0 (mm/swap_state.c,
- * 4.15 through 6.18), so cluster readahead: the 3.12 walk, 5 / 11 / 4 / 16.
- * An hdd told "rotational": false is back to VMA readahead: 4 / 5 / 5 / 9.
+ * 4.15 through 6.18), so cluster readahead: the 3.12 walk, 2 / 14 / 7 / 16.
+ * An hdd told "rotational": false is back to VMA readahead: 2 / 11 / 7 / 13.
  * A dm-cache is rotational when one of its devices is (dm_table_set_restrictions
  * sets NONROT only if all are): over an hdd origin the cluster walk, over an
  * ssd the VMA walk (the swap slots are the dm-cache's; which device serves
@@ -1678,19 +1679,19 @@ START_TEST(test_swap_readahead)
 		const char *dev;   /* the swap device's type and keys */
 		uint64_t major, ra_pages, ra_hits, pswpin;
 	} cases[] = {
-		{ "3.12", 3, "\"type\":\"nvram\"", 5, 11, 4, 16 },
-		{ "6.18", 3, "\"type\":\"nvram\"", 4, 5, 5, 9 },
+		{ "3.12", 3, "\"type\":\"nvram\"", 2, 14, 7, 16 },
+		{ "6.18", 3, "\"type\":\"nvram\"", 2, 11, 7, 13 },
 		{ "6.18", 0, "\"type\":\"nvram\"", 9, 0, 0, 9 },
 		/* a rotational area turns VMA readahead off: the 3.12 walk */
-		{ "6.18", 3, "\"type\":\"nvram\",\"rotational\":true", 5, 11, 4, 16 },
-		{ "6.18", 3, "\"type\":\"hdd\"", 5, 11, 4, 16 },
-		{ "6.18", 3, "\"type\":\"hdd\",\"rotational\":false", 4, 5, 5, 9 },
+		{ "6.18", 3, "\"type\":\"nvram\",\"rotational\":true", 2, 14, 7, 16 },
+		{ "6.18", 3, "\"type\":\"hdd\"", 2, 14, 7, 16 },
+		{ "6.18", 3, "\"type\":\"hdd\",\"rotational\":false", 2, 11, 7, 13 },
 		/* a dm-cache is rotational when a device below it is (its origin
 		 * here; the last device takes the template's size) */
 		{ "6.18", 3, "\"type\":\"dmcache\",\"size\":\"64M\",\"cache_dev\":\"c\",\"origin_dev\":\"o\"},"
-			     "\"c\":{\"type\":\"nvram\",\"size\":\"16M\"},\"o\":{\"type\":\"hdd\"", 5, 11, 4, 16 },
+			     "\"c\":{\"type\":\"nvram\",\"size\":\"16M\"},\"o\":{\"type\":\"hdd\"", 2, 14, 7, 16 },
 		{ "6.18", 3, "\"type\":\"dmcache\",\"size\":\"64M\",\"cache_dev\":\"c\",\"origin_dev\":\"o\"},"
-			     "\"c\":{\"type\":\"nvram\",\"size\":\"16M\"},\"o\":{\"type\":\"ssd\"", 4, 5, 5, 9 },
+			     "\"c\":{\"type\":\"nvram\",\"size\":\"16M\"},\"o\":{\"type\":\"ssd\"", 2, 11, 7, 13 },
 	};
 	for (size_t k = 0; k < ZSIM_ARRAY_SIZE(cases); k++) {
 		char json[700];
@@ -1722,6 +1723,141 @@ END_TEST
 
 
 /*
+ * Refault detection (sim/workingset.c; mm/workingset.c), its arithmetic by
+ * hand on lists set up directly.  6.1, lru2, 16 MiB (4096 frames: bucket
+ * order 0, shadows keep the clock's reading whole), a 64 MiB nvram for swap
+ * (room in it).  Pages taken and put on the lists: 10 file pages, 3 of them
+ * activated; 5 anon, 2 activated.
+ *   An anon refault's workingset: active file 3 + inactive file 7 + active
+ *   anon 2 (swap has room) = 12.  A page evicted at clock 1 (its shadow),
+ *   then 12 more evictions (clock 13): distance 12 <= 12, activated; the
+ *   activation ticks the clock (14), active anon is now 3.
+ *   Evicted at 15, then 14 more (29): distance 14 > 3 + 7 + 3 = 13: stays
+ *   inactive, the clock does not tick.
+ *   A file refault's workingset: active file 3 + all anon (3 + 4, swap has
+ *   room) = 10.  Evicted at 30, 10 more (40): distance 10, activated (41).
+ *   An entry without a shadow (never evicted) is no refault at all.
+ * 5.4 (file detection only, workingset = active file): an anon eviction does
+ * not tick the clock and leaves no shadow.  A file page evicted at 1, then 3
+ * more (4): distance 3 <= active file 3, activated (5).  Evicted at 6, 4
+ * more: 4 <= active file 4 (the page just activated counts), activated (11).
+ * Evicted at 12, 6 more: 6 > 5, stays inactive.
+ * 3.12: no detection, no clock.
+ */
+static uint32_t ws_page(struct zsim_sim *s, enum zsim_frame_kind kind, bool active)
+{
+	uint32_t f = zsim_mm_alloc_frame(s, NULL);
+	ck_assert_uint_ne(f, ZSIM_FRAME_NONE);
+	s->mm.frames[f].kind = kind;
+	s->mm.frames[f].owner = 0;
+	zsim_mm_lru_add(s, f);
+	if (active)
+		s->mm.policy->activate(s->mm.policy_priv, f);
+	return f;
+}
+
+static bool ws_active(struct zsim_sim *s, uint32_t f)
+{
+	return s->mm.frames[f].pflags & ZSIM_PG_ACTIVE;
+}
+
+static void ws_ticks(struct zsim_sim *s, enum zsim_frame_kind kind, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		(void)zsim_ws_evict(s, kind);
+}
+
+START_TEST(test_workingset)
+{
+	static const char *const fmt = "{\"kernel\":\"%s\",\"machine\":{\"ram\":\"16M\"},"
+		"\"mm\":{\"policy\":\"lru2\",\"watermarks\":false},"
+		"\"devices\":{\"sw\":{\"type\":\"nvram\",\"size\":\"64M\"}},\"swap\":[{\"device\":\"sw\"}]}";
+	char json[300];
+	struct run r;
+	snprintf(json, sizeof(json), fmt, "6.1");
+	run_init(&r, json);
+	struct zsim_sim *s = &r.s;
+	ck_assert_uint_eq(s->mm.nr_frames, 4096);
+	ck_assert_uint_eq(s->mm.ws_bucket_order, 0);
+	for (int i = 0; i < 10; i++)
+		(void)ws_page(s, ZSIM_FK_FILE, i < 3);
+	for (int i = 0; i < 5; i++)
+		(void)ws_page(s, ZSIM_FK_ANON, i < 2);
+	uint64_t e = zsim_swp_pte(zsim_swp_entry(0, 7), zsim_ws_evict(s, ZSIM_FK_ANON));
+	ck_assert_uint_eq(s->mm.ws_age, 1);
+	ck_assert_uint_eq(zsim_pte_swp(e), 7);   /* the entry is intact under the shadow */
+	ws_ticks(s, ZSIM_FK_FILE, 12);
+	uint32_t f = ws_page(s, ZSIM_FK_ANON, false);
+	zsim_ws_refault(s, f, e);
+	ck_assert(ws_active(s, f));
+	ck_assert_uint_eq(s->mm.ws_age, 14);
+	ck_assert_uint_eq(s->vm.ws_refault[0], 1);
+	ck_assert_uint_eq(s->vm.ws_activate[0], 1);
+	e = zsim_swp_pte(zsim_swp_entry(0, 8), zsim_ws_evict(s, ZSIM_FK_ANON));
+	ws_ticks(s, ZSIM_FK_ANON, 14);
+	f = ws_page(s, ZSIM_FK_ANON, false);
+	zsim_ws_refault(s, f, e);
+	ck_assert(!ws_active(s, f));
+	ck_assert_uint_eq(s->mm.ws_age, 29);
+	ck_assert_uint_eq(s->vm.ws_refault[0], 2);
+	ck_assert_uint_eq(s->vm.ws_activate[0], 1);
+	e = ZSIM_FPE_ONDISK | zsim_ws_evict(s, ZSIM_FK_FILE) | 123;
+	ck_assert_uint_eq(ZSIM_FPE_BLOCK(e), 123);
+	ws_ticks(s, ZSIM_FK_ANON, 10);
+	f = ws_page(s, ZSIM_FK_FILE, false);
+	zsim_ws_refault(s, f, e);
+	ck_assert(ws_active(s, f));
+	ck_assert_uint_eq(s->mm.ws_age, 41);
+	ck_assert_uint_eq(s->vm.ws_activate[1], 1);
+	f = ws_page(s, ZSIM_FK_FILE, false);
+	zsim_ws_refault(s, f, ZSIM_FPE_ONDISK | 124);   /* read for the first time */
+	ck_assert(!ws_active(s, f));
+	ck_assert_uint_eq(s->vm.ws_refault[1], 1);
+	run_free(&r);
+
+	snprintf(json, sizeof(json), fmt, "5.4");
+	run_init(&r, json);
+	s = &r.s;
+	for (int i = 0; i < 10; i++)
+		(void)ws_page(s, ZSIM_FK_FILE, i < 3);
+	ck_assert_uint_eq(zsim_ws_evict(s, ZSIM_FK_ANON), 0);
+	ck_assert_uint_eq(s->mm.ws_age, 0);
+	e = ZSIM_FPE_ONDISK | zsim_ws_evict(s, ZSIM_FK_FILE);
+	ws_ticks(s, ZSIM_FK_FILE, 3);
+	f = ws_page(s, ZSIM_FK_FILE, false);
+	zsim_ws_refault(s, f, e);
+	ck_assert(ws_active(s, f));
+	ck_assert_uint_eq(s->mm.ws_age, 5);
+	e = ZSIM_FPE_ONDISK | zsim_ws_evict(s, ZSIM_FK_FILE);
+	ws_ticks(s, ZSIM_FK_FILE, 4);
+	f = ws_page(s, ZSIM_FK_FILE, false);
+	zsim_ws_refault(s, f, e);
+	ck_assert(ws_active(s, f));
+	e = ZSIM_FPE_ONDISK | zsim_ws_evict(s, ZSIM_FK_FILE);
+	ws_ticks(s, ZSIM_FK_FILE, 6);   /* active file is 5 now: 6 > 5 */
+	f = ws_page(s, ZSIM_FK_FILE, false);
+	zsim_ws_refault(s, f, e);
+	ck_assert(!ws_active(s, f));
+	ck_assert_uint_eq(s->vm.ws_refault[1], 3);
+	ck_assert_uint_eq(s->vm.ws_activate[1], 2);
+	run_free(&r);
+
+	snprintf(json, sizeof(json), fmt, "3.12");
+	run_init(&r, json);
+	s = &r.s;
+	ck_assert_uint_eq(zsim_ws_evict(s, ZSIM_FK_FILE), 0);
+	ck_assert_uint_eq(zsim_ws_evict(s, ZSIM_FK_ANON), 0);
+	ck_assert_uint_eq(s->mm.ws_age, 0);
+	run_free(&r);
+
+	/* 4 GiB: 2^20 frames, 21 bits; 8 x RAM needs 24, shadows keep 18: order 6 */
+	run_init(&r, "{\"kernel\":\"6.1\",\"machine\":{\"ram\":\"4G\"}}");
+	ck_assert_uint_eq(r.s.mm.ws_bucket_order, 6);
+	run_free(&r);
+}
+END_TEST
+
+/*
  * Readahead and zswap (6.1: mm/memory.c do_swap_page -> swapin_readahead ->
  * swap_vma_readahead, each page read by swap_readpage, which asks
  * frontswap_load first: a zswap hit counts zswpin and no pswpin, and zswap
@@ -1731,23 +1867,17 @@ END_TEST
  * even vpages and random bytes on odd ones; the oldest (vpages 0, 1, 2 ...)
  * are evicted first: text into zswap, random pages to the device (lzo's
  * output overflows the page: a compression error in 6.1, rejected).  It
- * unmaps 4000..4099 (free stays above low, so readahead may allocate) and
+ * unmaps 4000..4099 (free stays above min, so readahead may allocate) and
  * reads vpages 0..8.  The window, as in test_swap_readahead's 6.18 walk:
- *   v0 (zswap): window 1, major, zswpin.
- *   v1 (device): next to v0: window 2 ahead, v2 (zswap) read ahead: major,
- *       pswpin 1, zswpin.
- *   v2: minor, hit.
- *   v3 (device): 1 hit -> 4, centred v2..v5: v4 (zswap) and v5 (device)
- *       read ahead: major, pswpin 2, zswpin.
- *   v4, v5: minor, 2 hits.
- *   v6 (zswap): 2 hits -> 4, centred v5..v8: v7 (device) and v8 (zswap) read
- *       ahead: major; its own page from zswap, v7's device read (pswpin 1)
- *       submitted without waiting.
- *   v7, v8: minor, 2 hits.
- *   Majors 4, readahead pages 5, hits 5, pswpin 1 + 2 + 1 = 4, faults served
- *   by zswap 2 (v0, v6), by the device 2 (v1, v3), zswpin 2 + 3 = 5.
- * (Before, a zswap hit read no window and readahead skipped zswap's pages:
- * 9 majors, no readahead, pswpin 4.)
+ *   v0 (zswap): 4 hits -> 8, v0..v7: v2, v4, v6 (zswap) and v1, v3, v5, v7
+ *       (device) read ahead: major, its own page from zswap, the window's 4
+ *       device reads submitted without waiting (pswpin 4), zswpin 1 + 3.
+ *   v1..v7: minor, 7 hits.
+ *   v8 (zswap): 7 hits -> 8, centred v5..v12: v10, v12 (zswap) and v9, v11
+ *       (device) read ahead: major, from zswap, pswpin 2, zswpin 1 + 2.
+ *   Majors 2, readahead pages 11, hits 7, pswpin 4 + 2 = 6, faults served
+ *   by zswap 2 (v0, v8), by the device 0, zswpin 4 + 3 = 7.
+ * (Before, a zswap hit read no window and readahead skipped zswap's pages.)
  * 6.18: loads are exclusive, so readahead leaves zswap's entries alone, and
  * random pages are stored raw (zswap holds all 9): every read is a major
  * fault from zswap: majors 9, readahead 0, pswpin 0, zswpin 9.
@@ -1758,7 +1888,7 @@ START_TEST(test_swap_readahead_zswap)
 		const char *kernel;
 		uint64_t major, ra_pages, ra_hits, pswpin, dev_faults, zswap_faults, zswpin;
 	} cases[] = {
-		{ "6.1", 4, 5, 5, 4, 2, 2, 5 },
+		{ "6.1", 2, 11, 7, 6, 0, 2, 7 },
 		{ "6.18", 9, 0, 0, 0, 0, 9, 9 },
 	};
 	for (size_t k = 0; k < ZSIM_ARRAY_SIZE(cases); k++) {
@@ -2358,6 +2488,7 @@ Suite *suite_mm(void)
 	tcase_add_test(tc, test_oom_victim_counts_swap);
 	tcase_add_test(tc, test_swap_readahead);
 	tcase_add_test(tc, test_swap_readahead_zswap);
+	tcase_add_test(tc, test_workingset);
 	tcase_add_test(tc, test_kswapd_aims_at_high);
 	tcase_add_test(tc, test_fallbacks_boost_watermarks);
 	tcase_add_test(tc, test_kswapd_boost_target);
