@@ -892,7 +892,7 @@ struct kstat {
 	uint64_t vm[MAX_VM];
 	unsigned nvm;
 	uint64_t mem_total, mem_free, mem_avail, swap_total, swap_free, anon_kb, shmem_kb, slab_kb,
-		kernel_stack_kb, page_tables_kb;
+		kernel_stack_kb, page_tables_kb, mlocked_kb, unevictable_kb;
 	uint64_t zram_mem_used;    /* bytes over all zram devices */
 	uint64_t zswap_pool;       /* bytes */
 	uint64_t boost;            /* pages: zoneinfo's watermark boost summed over zones */
@@ -1001,6 +1001,8 @@ static void sample(struct kstat *k)
 			{ "Slab:", offsetof(struct kstat, slab_kb) },
 			{ "KernelStack:", offsetof(struct kstat, kernel_stack_kb) },
 			{ "PageTables:", offsetof(struct kstat, page_tables_kb) },
+			{ "Mlocked:", offsetof(struct kstat, mlocked_kb) },
+			{ "Unevictable:", offsetof(struct kstat, unevictable_kb) },
 		};
 		for (size_t i = 0; i < ZSIM_ARRAY_SIZE(f); i++) {
 			char *p = strstr(buf, f[i].n);
@@ -1038,7 +1040,11 @@ static void ts_header(FILE *f, bool zswap)
 	      "pswpin,pswpout,pgmajfault,pgsteal_kswapd,pgsteal_direct,allocstall,oom_kill,live_processes", f);
 	if (zswap)
 		fputs(",zswap_pool_pages,zswpout,zswpin,zswpwb", f);
-	fputs(",mem_available_pages,watermark_boost_pages\n", f);
+	/* the kernel's own memory beside zsim's columns (zsim keeps it fixed at
+	 * what the run started with): slab, page tables, and what is locked or
+	 * otherwise unevictable (the player's own pages) */
+	fputs(",mem_available_pages,watermark_boost_pages,slab_pages,page_table_pages,mlocked_pages,"
+	      "unevictable_pages\n", f);
 }
 
 static void ts_row(FILE *f, uint64_t t, const struct kstat *k0, const struct kstat *k, uint32_t live)
@@ -1058,7 +1064,10 @@ static void ts_row(FILE *f, uint64_t t, const struct kstat *k0, const struct kst
 		fprintf(f, ",%llu,%llu,%llu,%llu", (unsigned long long)(k->zswap_pool / ZSIM_PAGE_SIZE),
 			(unsigned long long)delta(k0, k, "zswpout"), (unsigned long long)delta(k0, k, "zswpin"),
 			(unsigned long long)delta(k0, k, "zswpwb"));
-	fprintf(f, ",%llu,%llu\n", (unsigned long long)(k->mem_avail / 4), (unsigned long long)k->boost);
+	fprintf(f, ",%llu,%llu,%llu,%llu,%llu,%llu\n", (unsigned long long)(k->mem_avail / 4),
+		(unsigned long long)k->boost, (unsigned long long)(k->slab_kb / 4),
+		(unsigned long long)(k->page_tables_kb / 4), (unsigned long long)(k->mlocked_kb / 4),
+		(unsigned long long)(k->unevictable_kb / 4));
 }
 
 /* ---- the summary ------------------------------------------------------------------- */
