@@ -1767,6 +1767,16 @@ static void ws_ticks(struct zsim_sim *s, enum zsim_frame_kind kind, unsigned n)
 		(void)zsim_ws_evict(s, kind);
 }
 
+/* A file page evicted, `ticks` more evictions, then read back: activated? */
+static bool ws_file_refault(struct zsim_sim *s, unsigned ticks)
+{
+	uint64_t e = ZSIM_FPE_ONDISK | zsim_ws_evict(s, ZSIM_FK_FILE);
+	ws_ticks(s, ZSIM_FK_FILE, ticks);
+	uint32_t f = ws_page(s, ZSIM_FK_FILE, false);
+	zsim_ws_refault(s, f, e);
+	return ws_active(s, f);
+}
+
 START_TEST(test_workingset)
 {
 	static const char *const fmt = "{\"kernel\":\"%s\",\"machine\":{\"ram\":\"16M\"},"
@@ -1822,22 +1832,10 @@ START_TEST(test_workingset)
 		(void)ws_page(s, ZSIM_FK_FILE, i < 3);
 	ck_assert_uint_eq(zsim_ws_evict(s, ZSIM_FK_ANON), 0);
 	ck_assert_uint_eq(s->mm.ws_age, 0);
-	e = ZSIM_FPE_ONDISK | zsim_ws_evict(s, ZSIM_FK_FILE);
-	ws_ticks(s, ZSIM_FK_FILE, 3);
-	f = ws_page(s, ZSIM_FK_FILE, false);
-	zsim_ws_refault(s, f, e);
-	ck_assert(ws_active(s, f));
+	ck_assert(ws_file_refault(s, 3));
 	ck_assert_uint_eq(s->mm.ws_age, 5);
-	e = ZSIM_FPE_ONDISK | zsim_ws_evict(s, ZSIM_FK_FILE);
-	ws_ticks(s, ZSIM_FK_FILE, 4);
-	f = ws_page(s, ZSIM_FK_FILE, false);
-	zsim_ws_refault(s, f, e);
-	ck_assert(ws_active(s, f));
-	e = ZSIM_FPE_ONDISK | zsim_ws_evict(s, ZSIM_FK_FILE);
-	ws_ticks(s, ZSIM_FK_FILE, 6);   /* active file is 5 now: 6 > 5 */
-	f = ws_page(s, ZSIM_FK_FILE, false);
-	zsim_ws_refault(s, f, e);
-	ck_assert(!ws_active(s, f));
+	ck_assert(ws_file_refault(s, 4));
+	ck_assert(!ws_file_refault(s, 6));   /* active file is 5 now: 6 > 5 */
 	ck_assert_uint_eq(s->vm.ws_refault[1], 3);
 	ck_assert_uint_eq(s->vm.ws_activate[1], 2);
 	run_free(&r);
