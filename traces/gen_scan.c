@@ -43,11 +43,13 @@ static int scan_run(struct zsim_gen *g, const void *vo)
 {
 	const struct scan_opts *o = vo;
 	uint64_t npages = o->size / ZSIM_PAGE_SIZE;
+	if (!zsim_gen_room(g, npages))      /* the first pass writes each page */
+		return g->err;
 	uint64_t wthresh = (uint64_t)(o->write * 4294967296.0);
 	uint32_t pid = zsim_gen_proc_create(g, g->parent, "scan");
 	zsim_gen_map(g, pid, ZSIM_GEN_ANON_BASE, npages, ZSIM_MAP_ANON);
 	for (uint64_t pass = 0; pass <= o->passes && !g->err; pass++) {
-		for (uint64_t i = 0; i < npages; i++) {
+		for (uint64_t i = 0; i < npages && !g->err; i++) {
 			if (pass == 0 || (wthresh && (zsim_rng_next(&g->rng) >> 32) < wthresh))
 				zsim_gen_write(g, pid, ZSIM_GEN_ANON_BASE + i, &o->content);
 			else

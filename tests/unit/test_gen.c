@@ -353,6 +353,7 @@ START_TEST(test_room_before_work)
 {
 	room_first(&zsim_gen_zipf, "--size", "1T");        /* 2^28 pages to load */
 	room_first(&zsim_gen_untar, "--files", "5000");     /* 5000 creates */
+	room_first(&zsim_gen_scan, "--size", "1T");         /* 2^28 pages written */
 	/* the check itself: n more fit while events + n stays within the cap */
 	struct zsim_gen g;
 	memset(&g, 0, sizeof(g));
