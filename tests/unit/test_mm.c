@@ -2284,27 +2284,30 @@ static void ram16_cold_on(struct run *r, const char *dev, uint64_t free_left)
  * frees each page as it writes it, at least 32 in the first round, without
  * sleeping (its pool takes free pages meanwhile: free = 150 + freed - pool).
  */
+/* One kswapd round on the set-up below over swap device `dev`; returns T0. */
+static uint64_t wb_round(struct run *r, const char *dev, bool *again)
+{
+	ram16_cold_on(r, dev, 150);
+	uint64_t t0 = r->s.clk.now;
+	*again = false;
+	zsim_mm_kswapd_round(&r->s, again);
+	return t0;
+}
+
 START_TEST(test_writeback_frees_after_completion)
 {
-	{   /* writes of 1 s: the HZ/10 timeouts, nothing freed before T0 + 1 s */
-		struct run r1;
-		ram16_cold_on(&r1, SLOW_SSD("\"64M\""), 150);
-		struct zsim_sim *s1 = &r1.s;
-		uint64_t t1 = s1->clk.now;
-		bool again1 = false;
-		zsim_mm_kswapd_round(s1, &again1);
-		ck_assert_uint_eq(s1->vm.pswpout, 3000);
-		ck_assert_uint_eq(s1->vm.pgsteal_kswapd, 32);
-		ck_assert_uint_ge(s1->mm.kswapd_throttle_until, t1 + SEC);
-		mm_ok(s1);
-		run_free(&r1);
-	}
 	struct run r;
-	ram16_cold_on(&r, SSD_50MS("\"64M\""), 150);
 	struct zsim_sim *s = &r.s;
-	uint64_t t0 = s->clk.now;
-	bool again = false;
-	zsim_mm_kswapd_round(s, &again);
+	bool again;
+	/* writes of 1 s: the HZ/10 timeouts, nothing freed before T0 + 1 s */
+	uint64_t t0 = wb_round(&r, SLOW_SSD("\"64M\""), &again);
+	ck_assert_uint_eq(s->vm.pswpout, 3000);
+	ck_assert_uint_eq(s->vm.pgsteal_kswapd, 32);
+	ck_assert_uint_ge(s->mm.kswapd_throttle_until, t0 + SEC);
+	mm_ok(s);
+	run_free(&r);
+
+	t0 = wb_round(&r, SSD_50MS("\"64M\""), &again);
 	ck_assert(again);   /* aim 192, 41 freed */
 	ck_assert_uint_eq(s->vm.pswpout, 3000);
 	ck_assert_uint_eq(s->vm.pgsteal_kswapd, 41);
