@@ -74,19 +74,19 @@ void zsim_ws_refault(struct zsim_sim *s, uint32_t f, uint64_t entry)
 		return;
 	uint64_t now = (s->mm.ws_age >> s->mm.ws_bucket_order) & ZSIM_SHADOW_MASK;
 	uint64_t distance = ((now - zsim_entry_shadow(entry)) & ZSIM_SHADOW_MASK) << s->mm.ws_bucket_order;
-	uint64_t active_file = pol->active_size(s->mm.policy_priv, ZSIM_LRU_FILE), ws = active_file;
+	if (distance > s->mm.nr_frames)
+		return;   /* the workingset is pages on the lists: never more than RAM */
+	void *pp = s->mm.policy_priv;
+	uint64_t ws = pol->active_size(pp, ZSIM_LRU_FILE);
 	if (s->cfg.kp->workingset_anon) {
-		bool swap_room = zsim_swap_free_pages(s) > 0;
-		uint64_t anon = pol->size(s->mm.policy_priv, ZSIM_LRU_ANON);
-		uint64_t active_anon = pol->active_size(s->mm.policy_priv, ZSIM_LRU_ANON);
 		if (!file)
-			ws += pol->size(s->mm.policy_priv, ZSIM_LRU_FILE) - active_file;
-		if (swap_room)
-			ws += file ? anon : active_anon;
+			ws = pol->size(pp, ZSIM_LRU_FILE);   /* active and inactive file */
+		if (zsim_swap_free_pages(s) > 0)
+			ws += file ? pol->size(pp, ZSIM_LRU_ANON) : pol->active_size(pp, ZSIM_LRU_ANON);
 	}
 	if (distance > ws)
 		return;
-	pol->activate(s->mm.policy_priv, f);
+	pol->activate(pp, f);
 	s->mm.ws_age++;
 	s->vm.ws_activate[file]++;
 }
