@@ -58,6 +58,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -81,6 +82,10 @@ struct slot {
 	int32_t os_pid;
 	uint8_t killed;           /* ended by SIGKILL it did not get from us: the OOM killer */
 	uint64_t start_ns, end_ns;
+	/* the process's own CPU time (user and system) and faults when its events
+	 * ended (an idle process uses no more); none if it was killed first */
+	uint64_t cpu_ns, sys_ns, minflt, majflt;
+	uint8_t measured;
 	char name[48];
 };
 
@@ -379,6 +384,15 @@ static void finish(struct worker *w, uint32_t state)
 {
 	struct slot *s = &w->pl->sh->slots[w->slot];
 	s->end_ns = now_ns() - w->pl->sh->t0_ns;
+	struct rusage ru;
+	if (getrusage(RUSAGE_SELF, &ru) == 0) {
+		uint64_t us = (uint64_t)ru.ru_utime.tv_sec * 1000000000ull + (uint64_t)ru.ru_utime.tv_usec * 1000ull;
+		s->sys_ns = (uint64_t)ru.ru_stime.tv_sec * 1000000000ull + (uint64_t)ru.ru_stime.tv_usec * 1000ull;
+		s->cpu_ns = us + s->sys_ns;
+		s->minflt = (uint64_t)ru.ru_minflt;
+		s->majflt = (uint64_t)ru.ru_majflt;
+		s->measured = 1;
+	}
 	if (state == SLOT_DONE)
 		atomic_fetch_sub(&w->pl->sh->live, 1);
 	slot_set(s, state);
@@ -1365,6 +1379,14 @@ static json_t *summary(struct play *pl, char **traces, unsigned ntr, const struc
 		bool to_end = !s->end_ns || atomic_load(&s->state) == SLOT_IDLE;
 		json_object_set_new(o, "end_ns", JI(to_end ? wall_ns : s->end_ns));
 		json_object_set_new(o, "killed", json_boolean(s->killed));
+		if (s->measured && !s->killed) {
+			/* zsim's keys; the player's own start-up (fork, mlock of its
+			 * pages) is in them too, a few hundred faults */
+			json_object_set_new(o, "cpu_ns", JI(s->cpu_ns));
+			json_object_set_new(o, "sys_ns", JI(s->sys_ns));
+			json_object_set_new(o, "minor_faults", JI(s->minflt));
+			json_object_set_new(o, "major_faults", JI(s->majflt));
+		}
 		json_array_append_new(pa, o);
 	}
 	json_object_set_new(r, "processes", pa);
