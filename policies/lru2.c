@@ -3,9 +3,13 @@
  *
  * What the kernel does.  Each type (anon, file) has an inactive and an active
  * list.  New pages enter the inactive list (anon since ~5.9; before, anon
- * started active).  Reclaim scans the inactive tail: a page whose accessed bit
- * was set since the last scan is activated (moved to the active head, a
- * "rotation"); an unreferenced page is evicted.  When the inactive list is low
+ * started active).  Reclaim scans the inactive tail: an unreferenced page is
+ * evicted.  A mapped page found referenced is marked (PG_referenced) and kept
+ * on the inactive list the first time, since the fault that made it set its
+ * accessed bit; found referenced again at the next look, it is activated
+ * (moved to the active head, a "rotation"), its mark kept, so a page
+ * deactivated later comes back after one use (page_check_references, 2.6.34
+ * onwards: every profile).  When the inactive list is low
  * - inactive x ratio < active, ratio = sqrt(10 x GiB of the type's pages), 1
  * below 1 GiB - pages move from the active tail to the inactive head, their
  * accessed bits cleared, so only pages used again while inactive survive.
@@ -14,16 +18,21 @@
  * lists deactivated whatever the ratio says (env->force_deactivate, set by
  * sim/mm.c).
  *
- * What the model keeps: the four lists, the inactive_is_low ratio, activation
- * of referenced inactive anon pages, activation of file pages used twice
+ * What the model keeps: the four lists, the inactive_is_low ratio, the two
+ * looks before a mapped page is activated, activation of file pages used twice
  * (mark_page_accessed), deactivation in list order.  What it drops:
  * referenced executable file pages stay active in the kernel; here every
- * active page is deactivated alike.  No per-memcg or per-node lists.
+ * active page is deactivated alike.  An unmapped shmem page referenced since
+ * the last look is activated (the kernel reclaims it unless
+ * mark_page_accessed activated it on a second use); a page mapped by several
+ * processes (activated at the first look in the kernel) does not occur.  No
+ * per-memcg or per-node lists.
  */
 #include "reclaim.h"
 
 #include <math.h>
 
+#define KEPT_MAX 64   /* pages one isolate keeps back for the list head (reclaim looks at 32) */
 #define LIST(type, active) ((uint8_t)((type) * 2 + (active)))
 
 struct lru2 {
@@ -103,17 +112,40 @@ static size_t lru2_isolate(void *priv, int type, size_t scan, uint32_t *out, siz
 		zsim_flist_push(p->fr, inact, f, LIST(type, 0));
 	}
 	/* shrink_inactive_list */
-	size_t n = 0;
+	size_t n = 0, nkept = 0;
+	uint32_t kept[KEPT_MAX];
 	for (size_t s = 0; s < scan && n < nr && inact->tail != ZSIM_FRAME_NONE; s++) {
 		uint32_t f = inact->tail;
 		zsim_flist_del(p->fr, inact, f);
 		zsim_flist_prefetch_tail(p->env, p->fr, inact);
 		zsim_reclaim_harvest(p->env, p->fr, f);
-		/* page_check_references: a mapped (anon, shmem) page referenced since the
-		 * last look is activated; an unmapped file page only when it was used
-		 * twice (mark_page_accessed), else it is reclaimed even if referenced */
+		uint8_t fl = p->fr[f].pflags;
+		/* page_check_references.  A mapped page's accessed bit was set by the
+		 * fault that made it, so one sighting says nothing: the first look
+		 * that finds it referenced marks it (LOOKED) and keeps it on the
+		 * inactive list; found referenced again at the next look, it is
+		 * activated; found unreferenced, it is reclaimed and the mark goes */
+		if (type == ZSIM_LRU_ANON && p->env && p->env->mapped && p->env->mapped(p->env->ctx, f)) {
+			if (!(fl & ZSIM_PG_REFERENCED)) {
+				p->fr[f].pflags = (uint8_t)(fl & ~(ZSIM_PG_REFERENCED2 | ZSIM_PG_LOOKED));
+				out[n++] = f;
+			} else if (fl & ZSIM_PG_LOOKED) {
+				activate(p, f, type);   /* the mark stays, as the kernel's does */
+				(*rotated)++;
+			} else {
+				p->fr[f].pflags = (uint8_t)((fl & ~ZSIM_PG_REFERENCED) | ZSIM_PG_LOOKED);
+				if (nkept < KEPT_MAX)
+					kept[nkept++] = f;   /* back at the head after this batch */
+				else
+					zsim_flist_push(p->fr, inact, f, LIST(type, 0));
+			}
+			continue;
+		}
+		/* an unmapped shmem page referenced since the last look is activated
+		 * (simplified); an unmapped file page only when it was used twice
+		 * (mark_page_accessed), else it is reclaimed even if referenced */
 		uint8_t need = type == ZSIM_LRU_FILE ? ZSIM_PG_REFERENCED2 : ZSIM_PG_REFERENCED;
-		if (p->fr[f].pflags & need) {
+		if (fl & need) {
 			activate(p, f, type);
 			(*rotated)++;
 		} else {
@@ -121,6 +153,8 @@ static size_t lru2_isolate(void *priv, int type, size_t scan, uint32_t *out, siz
 			out[n++] = f;
 		}
 	}
+	for (size_t i = 0; i < nkept; i++)
+		zsim_flist_push(p->fr, inact, kept[i], LIST(type, 0));
 	return n;
 }
 

@@ -31,6 +31,9 @@ enum {
 	ZSIM_PG_ACTIVE     = 1u << 1,   /* on an active list (lru2) */
 	ZSIM_PG_REFERENCED2 = 1u << 2,  /* a file page referenced again while REFERENCED
 	                                   (mark_page_accessed's second call): activate */
+	ZSIM_PG_LOOKED     = 1u << 3,   /* a mapped page reclaim found referenced when it
+	                                   last looked (the kernel's PG_referenced on a
+	                                   mapped page): referenced again, it is activated */
 };
 
 struct zsim_frame {
@@ -57,6 +60,11 @@ struct zsim_reclaim_env {
 	 * test_clear_young and eviction will read); pre: fr[f] is cheap to read.
 	 * A hint: it changes nothing. */
 	void (*prefetch)(void *ctx, uint32_t f);
+	/* Optional: is frame f mapped by page tables (an anonymous page)?  Its
+	 * REFERENCED flag is then its accessed bits, which the fault that made
+	 * it set too: reclaim looks twice before it activates (lru2).  NULL: no
+	 * page is. */
+	bool (*mapped)(void *ctx, uint32_t f);
 	/* Set by the memory manager while it retries a direct reclaim that freed
 	 * nothing (the kernel's sc->force_deactivate): policies with an active
 	 * list refill the inactive one as if it were low. */

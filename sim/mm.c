@@ -365,6 +365,14 @@ static void set_watermarks(struct zsim_sim *s)
 	s->mm.lowmem_protect = lowmem_protect(c, s->mm.nr_frames);
 }
 
+/* Anonymous pages are the mapped ones (shmem and file pages are reached
+ * through read and write; a page read ahead from swap is not mapped yet). */
+static bool frame_mapped(void *ctx, uint32_t f)
+{
+	const struct zsim_sim *s = ctx;
+	return s->mm.frames[f].kind == ZSIM_FK_ANON;
+}
+
 /* page_referenced for the policies: a mapped anon page's accessed bit lives in
  * its owner's page-table entry (one mapping: zsim has no shared anon pages). */
 static bool test_clear_young(void *ctx, uint32_t f)
@@ -413,6 +421,7 @@ int zsim_mm_init(struct zsim_sim *s, char *err, size_t errlen)
 	s->mm.policy_env.test_clear_young = test_clear_young;
 	s->mm.policy_env.ctx = s;
 	s->mm.policy_env.prefetch = prefetch_pte;
+	s->mm.policy_env.mapped = frame_mapped;
 	s->mm.policy->init(s->mm.policy_priv, s->mm.frames, s->mm.nr_frames, &s->mm.policy_env);
 	s->mm.hit_prefetch = s->mm.policy->touch ? s->mm.policy->prefetch : NULL;
 	s->mm.victims = zsim_xmalloc(SWAP_CLUSTER_MAX * sizeof(*s->mm.victims));
@@ -782,8 +791,8 @@ static uint64_t shrink_list(struct zsim_sim *s, int type, int prio, uint64_t nr,
 			if (next != UINT64_MAX && next > t)
 				s->mm.round_wait += next - t;
 		}
-		if (n == 0 && rotated == 0)
-			break;   /* list empty */
+		if (n == 0 && rotated == 0 && !s->mm.policy->size(s->mm.policy_priv, type))
+			break;   /* list empty (a batch of pages all kept back is not) */
 	}
 	return freed;
 }

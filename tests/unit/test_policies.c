@@ -441,6 +441,78 @@ START_TEST(test_accessed_bits_harvested)
 }
 END_TEST
 
+/*
+ * A mapped page's accessed bit was set by the fault that made it, so lru2
+ * looks twice (page_check_references).  Pages 0..3, all mapped, enter the
+ * inactive anon list (head 3 2 1 0 tail) referenced by their faults.  Look 1
+ * (scan 4): each is referenced but unmarked: marked LOOKED and kept, back at
+ * the head in the order met (head 3 2 1 0 tail), no victim, nothing rotated.
+ * Page 2 is used again.  Look 2 (scan 4): 0 and 1 unreferenced: victims, their
+ * marks cleared; 2 referenced and marked: activated (rotated 1), the mark
+ * kept; 3 victim.  The active page, refilled to the inactive list (inactive 0
+ * x 1 < active 1; the refill's look clears its accessed bit) keeps its mark,
+ * so one more use while inactive activates it again: scan 1 gives no victim
+ * and one rotation.
+ */
+static bool stub_mapped(void *ctx, uint32_t f)
+{
+	(void)ctx;
+	(void)f;
+	return true;
+}
+
+START_TEST(test_lru2_mapped_looks_twice)
+{
+	static const struct zsim_reclaim_env env = { .test_clear_young = stub_young, .mapped = stub_mapped };
+	struct pol p;
+	uint32_t out[8];
+	uint64_t rot;
+	p.ops = zsim_reclaim_find("lru2");
+	p.priv = calloc(1, p.ops->priv_size);
+	p.fr = calloc(8, sizeof(*p.fr));
+	p.nr = 8;
+	for (uint32_t i = 0; i < 8; i++)
+		p.fr[i].list = 0xff;
+	ck_assert_int_eq(p.ops->init(p.priv, p.fr, 8, &env), 0);
+	memset(young, 0, sizeof(young));
+	for (uint32_t f = 0; f < 4; f++) {
+		p.ops->add(p.priv, f, ZSIM_LRU_ANON, false);
+		p.fr[f].pflags |= ZSIM_PG_REFERENCED;   /* the fault's accessed bit */
+	}
+	size_t n = iso(&p, ZSIM_LRU_ANON, 4, 4, out, &rot);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_uint_eq(rot, 0);
+	ck_assert_uint_eq(p.ops->size(p.priv, ZSIM_LRU_ANON), 4);
+	for (uint32_t f = 0; f < 4; f++) {
+		ck_assert_uint_eq(p.fr[f].list, INACT_ANON);
+		ck_assert_uint_eq(p.fr[f].pflags, ZSIM_PG_LOOKED);
+	}
+	young[2] = 1;
+	n = iso(&p, ZSIM_LRU_ANON, 4, 4, out, &rot);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_uint_eq(out[0], 0);
+	ck_assert_uint_eq(out[1], 1);
+	ck_assert_uint_eq(out[2], 3);
+	ck_assert_uint_eq(rot, 1);
+	ck_assert_uint_eq(p.fr[0].pflags, 0);
+	ck_assert_uint_eq(p.fr[3].pflags, 0);
+	ck_assert_uint_eq(p.fr[2].list, ACT_ANON);
+	ck_assert_uint_eq(p.fr[2].pflags, ZSIM_PG_ACTIVE | ZSIM_PG_LOOKED);
+	young[2] = 1;   /* used before the refill: the refill's look clears it */
+	n = iso(&p, ZSIM_LRU_ANON, 1, 0, out, &rot);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_uint_eq(p.fr[2].list, INACT_ANON);
+	ck_assert_uint_eq(p.fr[2].pflags, ZSIM_PG_LOOKED);
+	ck_assert_uint_eq(young[2], 0);
+	young[2] = 1;   /* used again on the inactive list */
+	n = iso(&p, ZSIM_LRU_ANON, 1, 1, out, &rot);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_uint_eq(rot, 1);
+	ck_assert_uint_eq(p.fr[2].list, ACT_ANON);
+	pol_close(&p);
+}
+END_TEST
+
 START_TEST(test_registry)
 {
 	ck_assert_ptr_eq(zsim_reclaim_find("lru2"), &zsim_reclaim_lru2);
@@ -514,6 +586,7 @@ Suite *suite_policies(void)
 	tcase_add_test(tc, test_clock_second_chance);
 	tcase_add_test(tc, test_lru_touch_and_evict);
 	tcase_add_test(tc, test_accessed_bits_harvested);
+	tcase_add_test(tc, test_lru2_mapped_looks_twice);
 	suite_add_tcase(s, tc);
 	return s;
 }
