@@ -33,6 +33,10 @@ val() { # FILE KEY
 			else echo 0; fi
 		else jq -r '.memory.fallbacks // 0' "$1"; fi ;;
 	kswapd_cpu_s) jq -r '((.play.kswapd_cpu_ns // .memory.kswapd_cpu_ns // 0) / 1e7 | floor) / 100' "$1" ;;
+	# the processes' own CPU time, user and system (play records it per
+	# process from 2026-12; zsim charges faults, accesses, cpu events and
+	# direct reclaim to it)
+	workload_cpu_s) jq -r '([.processes[].cpu_ns // 0] | add / 1e7 | floor) / 100' "$1" ;;
 	*) jq -r ".vmstat.$2" "$1" ;;
 	esac
 }
@@ -49,6 +53,10 @@ for name in "$@"; do
 	echo "$DESC. Guest: $MEM, 1 CPU, $(jq -r .kernel "$D/boot1/r/play/summary.json")."
 	echo
 	boots=$(ls -d "$D"/boot[0-9]* | grep -v '\.log$' | sort)
+	cpu=workload_cpu_s   # a row only where every boot's player recorded it
+	for b in $boots; do
+		jq -e '[.processes[] | select(.killed | not) | has("cpu_ns")] | all' "$b/r/play/summary.json" > /dev/null || cpu=""
+	done
 	hdr="| | "; sep="|---|"
 	for b in $boots; do hdr="$hdr kernel $(basename "$b") |"; sep="$sep---|"; done
 	echo "$hdr kernel mean | zsim | zsim / kernel |"
@@ -56,7 +64,7 @@ for name in "$@"; do
 	line="| OOM victims |"
 	for b in $boots; do line="$line $(victims "$b/r/play/events.jsonl") |"; done
 	echo "$line | $(victims "$D/zsim/events.jsonl") | |"
-	for key in pswpout pswpin pgmajfault pgsteal_kswapd pgsteal_direct direct_share allocstall kswapd_cpu_s $store fallbacks boost_max_pages free_lowest_mib runtime_s; do
+	for key in pswpout pswpin pgmajfault pgsteal_kswapd pgsteal_direct direct_share allocstall kswapd_cpu_s $cpu $store fallbacks boost_max_pages free_lowest_mib runtime_s; do
 		line="| $key |"
 		vals=""
 		for b in $boots; do
