@@ -233,8 +233,10 @@ void zsim_swap_background_init(struct zsim_sim *s)
 /* do_shrink_slab with DEFAULT_SEEKS (2): scan (count >> priority) * 4 / 2. */
 uint64_t zsim_swap_shrink_slab(struct zsim_sim *s, int priority, uint64_t *cpu_ns)
 {
+	if (!s->sw.zswap)
+		return 0;
 	struct zsim_tctl_shrink sh = { .now = s->clk.now };
-	if (!s->sw.zswap || zsim_tier_control(s->sw.zswap, ZSIM_TCTL_SHRINK, &sh) < 0 || !sh.count)
+	if (zsim_tier_control(s->sw.zswap, ZSIM_TCTL_SHRINK, &sh) < 0 || !sh.count)
 		return 0;
 	sh.nr_to_scan = (sh.count >> priority) * 4 / 2;
 	if (!sh.nr_to_scan)
