@@ -144,9 +144,7 @@ static uint32_t frame_take(struct zsim_sim *s)
 	s->mm.lru_pages++;
 	if (s->mm.nr_free < s->mm.min_free_seen)
 		s->mm.min_free_seen = s->mm.nr_free;
-	memset(&s->mm.frames[f], 0, sizeof(s->mm.frames[f]));
-	s->mm.frames[f].list = 0xff;
-	s->mm.frames[f].swap = ZSIM_FRAME_NONE;
+	s->mm.frames[f] = (struct zsim_frame){ .list = 0xff, .swap = ZSIM_FRAME_NONE };
 	/* the frame an allocation FRAME_AHEAD takes from now will use, if nothing
 	 * is freed meanwhile: start loading it (a hint; the ones before it were
 	 * started by the allocations before this one) */
