@@ -1469,6 +1469,14 @@ int zsim_mm_check(const struct zsim_sim *s, char *msg, size_t len)
 			 (unsigned long long)s->mm.free_unmovable, (unsigned long long)s->mm.nr_free);
 		return ZSIM_ECORRUPT;
 	}
+	uint64_t swap_free = 0;
+	for (unsigned i = 0; i < s->sw.nr_swap; i++)
+		swap_free += s->sw.swap[i].nr_slots - s->sw.swap[i].used;
+	if (swap_free != zsim_swap_free_pages(s)) {
+		snprintf(msg, len, "mm: %llu free swap slots in the areas, %llu counted",
+			 (unsigned long long)swap_free, (unsigned long long)zsim_swap_free_pages(s));
+		return ZSIM_ECORRUPT;
+	}
 	uint64_t on_lists = s->mm.policy->size(s->mm.policy_priv, 0) + s->mm.policy->size(s->mm.policy_priv, 1);
 	if (on_lists != s->mm.lru_pages) {
 		snprintf(msg, len, "mm: %llu pages on the LRU lists, %llu in use",
