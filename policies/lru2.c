@@ -76,13 +76,18 @@ static void lru2_prefetch(const void *priv, uint32_t f)
 	zsim_flist_prefetch_links(p->fr, f);   /* del(f) unlinks it */
 }
 
-/* inactive_is_low: inactive x ratio < active, ratio = isqrt(10 x GiB), at least 1. */
+/* inactive_is_low's ratio: isqrt(10 x GiB of the type's pages), at least 1.
+ * Moving pages between a type's lists leaves it as it is. */
+static uint64_t inactive_ratio(const struct lru2 *p, int type)
+{
+	uint64_t gb = (p->l[LIST(type, 0)].len + p->l[LIST(type, 1)].len) >> (30 - ZSIM_PAGE_SHIFT);
+	return gb ? (uint64_t)sqrt(10.0 * (double)gb) : 1;
+}
+
+/* inactive_is_low: inactive x ratio < active. */
 static bool inactive_is_low(const struct lru2 *p, int type)
 {
-	uint64_t inact = p->l[LIST(type, 0)].len, act = p->l[LIST(type, 1)].len;
-	uint64_t gb = (inact + act) >> (30 - ZSIM_PAGE_SHIFT);
-	uint64_t ratio = gb ? (uint64_t)sqrt(10.0 * (double)gb) : 1;
-	return inact * ratio < act;
+	return p->l[LIST(type, 0)].len * inactive_ratio(p, type) < p->l[LIST(type, 1)].len;
 }
 
 static bool lru2_inactive_low(const void *priv, int type)
@@ -101,9 +106,11 @@ static size_t lru2_isolate(void *priv, int type, size_t scan, uint32_t *out, siz
 {
 	struct lru2 *p = priv;
 	struct zsim_flist *inact = &p->l[LIST(type, 0)], *act = &p->l[LIST(type, 1)];
-	/* shrink_active_list: refill the inactive list from the active tail */
+	/* shrink_active_list: refill the inactive list from the active tail (the
+	 * ratio is the same throughout: the type's pages stay as many) */
+	uint64_t ratio = inactive_ratio(p, type);
 	for (size_t s = 0; s < scan && act->tail != ZSIM_FRAME_NONE &&
-				(inactive_is_low(p, type) || (p->env && p->env->force_deactivate)); s++) {
+				(inact->len * ratio < act->len || (p->env && p->env->force_deactivate)); s++) {
 		uint32_t f = act->tail;
 		zsim_flist_del(p->fr, act, f);
 		zsim_flist_prefetch_tail(p->env, p->fr, act);

@@ -612,7 +612,9 @@ static inline const struct zsim_qent *proc_take(struct zsim_sim *s, struct zsim_
 	p->q_len--;
 	if (p->q_len >= PREFETCH_FRAME)
 		prefetch_ahead(s, p, PREFETCH_FRAME - 1, 1);
-	if (p->q_len >= PREFETCH_LINKS)
+	/* stage 2 starts only a hit's list neighbours: nothing to start (nor
+	 * an entry to read) where hits do not touch the policy's lists */
+	if (p->q_len >= PREFETCH_LINKS && s->mm.hit_prefetch)
 		prefetch_ahead(s, p, PREFETCH_LINKS - 1, 2);
 	return qe;
 }

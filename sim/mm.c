@@ -144,9 +144,7 @@ static uint32_t frame_take(struct zsim_sim *s)
 	s->mm.lru_pages++;
 	if (s->mm.nr_free < s->mm.min_free_seen)
 		s->mm.min_free_seen = s->mm.nr_free;
-	memset(&s->mm.frames[f], 0, sizeof(s->mm.frames[f]));
-	s->mm.frames[f].list = 0xff;
-	s->mm.frames[f].swap = ZSIM_FRAME_NONE;
+	s->mm.frames[f] = (struct zsim_frame){ .list = 0xff, .swap = ZSIM_FRAME_NONE };
 	/* the frame an allocation FRAME_AHEAD takes from now will use, if nothing
 	 * is freed meanwhile: start loading it (a hint; the ones before it were
 	 * started by the allocations before this one) */
@@ -1478,6 +1476,14 @@ int zsim_mm_check(const struct zsim_sim *s, char *msg, size_t len)
 	if (s->mm.free_unmovable > s->mm.nr_free) {
 		snprintf(msg, len, "mm: %llu free pages on the unmovable lists, %llu free in all",
 			 (unsigned long long)s->mm.free_unmovable, (unsigned long long)s->mm.nr_free);
+		return ZSIM_ECORRUPT;
+	}
+	uint64_t swap_free = 0;
+	for (unsigned i = 0; i < s->sw.nr_swap; i++)
+		swap_free += s->sw.swap[i].nr_slots - s->sw.swap[i].used;
+	if (swap_free != zsim_swap_free_pages(s)) {
+		snprintf(msg, len, "mm: %llu free swap slots in the areas, %llu counted",
+			 (unsigned long long)swap_free, (unsigned long long)zsim_swap_free_pages(s));
 		return ZSIM_ECORRUPT;
 	}
 	uint64_t on_lists = s->mm.policy->size(s->mm.policy_priv, 0) + s->mm.policy->size(s->mm.policy_priv, 1);

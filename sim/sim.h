@@ -450,6 +450,7 @@ struct zsim_wb_pending {
 struct zsim_swapstate {
 	struct zsim_swapdev swap[ZSIM_CFG_MAX_SWAP];
 	unsigned nr_swap;
+	uint64_t total_pages, free_pages;   /* summed over the areas (reclaim asks at every step) */
 	struct zsim_ra_state ra;   /* cluster readahead state (swapin_nr_pages), global */
 	bool vma_ra;               /* swap_use_vma_readahead: the profile's VMA readahead, and no
 	                            * rotational swap area */

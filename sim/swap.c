@@ -233,8 +233,10 @@ void zsim_swap_background_init(struct zsim_sim *s)
 /* do_shrink_slab with DEFAULT_SEEKS (2): scan (count >> priority) * 4 / 2. */
 uint64_t zsim_swap_shrink_slab(struct zsim_sim *s, int priority, uint64_t *cpu_ns)
 {
+	if (!s->sw.zswap)
+		return 0;
 	struct zsim_tctl_shrink sh = { .now = s->clk.now };
-	if (!s->sw.zswap || zsim_tier_control(s->sw.zswap, ZSIM_TCTL_SHRINK, &sh) < 0 || !sh.count)
+	if (zsim_tier_control(s->sw.zswap, ZSIM_TCTL_SHRINK, &sh) < 0 || !sh.count)
 		return 0;
 	sh.nr_to_scan = (sh.count >> priority) * 4 / 2;
 	if (!sh.nr_to_scan)
@@ -257,6 +259,7 @@ int zsim_swap_init(struct zsim_sim *s, char *err, size_t errlen)
 			order[j] = order[j - 1];
 			order[j - 1] = t;
 		}
+	s->sw.total_pages = 0;
 	for (unsigned i = 0; i < s->cfg.nr_swap; i++) {
 		const struct zsim_swap_cfg *sc = &s->cfg.swap[order[i]];
 		struct zsim_swapdev *sd = &s->sw.swap[i];
@@ -270,7 +273,9 @@ int zsim_swap_init(struct zsim_sim *s, char *err, size_t errlen)
 		sd->nr_slots = s->cfg.dev[sc->device].size / ZSIM_PAGE_SIZE;
 		sd->slots = zsim_xcalloc(sd->nr_slots, sizeof(*sd->slots));
 		sd->busy = zsim_xcalloc(sd->nr_slots / 64 + 1, sizeof(*sd->busy));
+		s->sw.total_pages += sd->nr_slots;
 	}
+	s->sw.free_pages = s->sw.total_pages;
 	s->sw.nr_swap = s->cfg.nr_swap;
 	s->sw.ra.hits = ZSIM_RA_START_HITS;
 	/* swap_use_vma_readahead: one rotational area (nr_rotate_swap, counted
@@ -285,18 +290,12 @@ int zsim_swap_init(struct zsim_sim *s, char *err, size_t errlen)
 
 uint64_t zsim_swap_free_pages(const struct zsim_sim *s)
 {
-	uint64_t n = 0;
-	for (unsigned i = 0; i < s->sw.nr_swap; i++)
-		n += s->sw.swap[i].nr_slots - s->sw.swap[i].used;
-	return n;
+	return s->sw.free_pages;
 }
 
 uint64_t zsim_swap_total_pages(const struct zsim_sim *s)
 {
-	uint64_t n = 0;
-	for (unsigned i = 0; i < s->sw.nr_swap; i++)
-		n += s->sw.swap[i].nr_slots;
-	return n;
+	return s->sw.total_pages;
 }
 
 void zsim_swap_free_all(struct zsim_sim *s)
@@ -476,6 +475,7 @@ int zsim_swap_out(struct zsim_sim *s, uint32_t f, uint64_t *entry, uint64_t *cpu
 		sd->cursor = slot + 1 < sd->nr_slots ? slot + 1 : 0;
 		sd->busy[slot / 64] |= 1ull << (slot % 64);
 		sd->used++;
+		s->sw.free_pages--;
 		return swap_write(s, d, slot, f, entry, cpu_ns, io_done);
 	}
 	return ZSIM_ENOSPC;
@@ -507,6 +507,7 @@ void zsim_swap_release(struct zsim_sim *s, uint64_t entry)
 	sl->flags = 0;
 	sd->busy[slot / 64] &= ~(1ull << (slot % 64));
 	sd->used--;
+	s->sw.free_pages++;
 }
 
 /*

@@ -178,7 +178,8 @@ struct blockdev {
 	bool seek, rotational;
 	unsigned qd;
 	uint64_t *slot_free_at;   /* when each service slot is next free (ns), a min-heap:
-				   * slots are alike, so only the set of times matters */
+				   * slots are alike, so only the set of times matters;
+				   * places qd..2 qd hold UINT64_MAX (slot_settle) */
 	uint64_t next_index;      /* where a sequential request would start */
 	uint64_t reads, writes, pages_read, pages_written, busy_ns, stored, discards;
 	uint64_t *used;           /* which pages hold data, a bit each (for the count and checks) */
@@ -213,7 +214,9 @@ static int bd_init(void *priv, const struct zsim_tier_params *p, char *err, size
 	d->waf_milli = c->waf > 0 ? (uint32_t)(c->waf * 1000 + 0.5) : 1000;
 	d->flash_pages = c->flash_size / ZSIM_PAGE_SIZE > d->nr_pages ? c->flash_size / ZSIM_PAGE_SIZE : d->nr_pages;
 	d->qd = (unsigned)c->queue_depth;
-	d->slot_free_at = zsim_xcalloc(d->qd, sizeof(*d->slot_free_at));
+	d->slot_free_at = zsim_xcalloc(2 * (size_t)d->qd + 1, sizeof(*d->slot_free_at));
+	for (size_t i = d->qd; i <= 2 * (size_t)d->qd; i++)
+		d->slot_free_at[i] = UINT64_MAX;
 	d->used = zsim_xcalloc(d->nr_pages / 64 + 1, sizeof(*d->used));
 	d->max_pages = (uint32_t)(c->max_sectors_kb * 1024 / ZSIM_PAGE_SIZE);
 	if (!d->max_pages)
@@ -275,16 +278,15 @@ static void bd_invalidate(void *priv, uint64_t index)
 }
 
 /* The slot at heap place i is next free at t (never earlier than it was):
- * move it down to its place; returns the place. */
+ * move it down to its place; returns the place.  The places past the heap
+ * (qd..2 qd) hold UINT64_MAX, later than any time, so a missing child is
+ * never chosen and stops the walk without a bounds test of its own. */
 static unsigned slot_settle(struct blockdev *d, unsigned i, uint64_t t)
 {
 	uint64_t *h = d->slot_free_at;
 	for (;;) {
 		unsigned c = 2 * i + 1;
-		if (c >= d->qd)
-			break;
-		if (c + 1 < d->qd && h[c + 1] < h[c])
-			c++;
+		c += h[c + 1] < h[c];
 		if (h[c] >= t)
 			break;
 		h[i] = h[c];
