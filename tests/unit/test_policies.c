@@ -25,7 +25,8 @@ struct pol {
 	uint32_t nr;
 };
 
-static void pol_open(struct pol *p, const char *name, uint32_t nr)
+/* A policy over nr fresh frames, with the memory manager's env (or NULL). */
+static void pol_open_env(struct pol *p, const char *name, uint32_t nr, const struct zsim_reclaim_env *env)
 {
 	p->ops = zsim_reclaim_find(name);
 	ck_assert_msg(p->ops != NULL, "policy %s not registered", name);
@@ -35,7 +36,12 @@ static void pol_open(struct pol *p, const char *name, uint32_t nr)
 	p->nr = nr;
 	for (uint32_t i = 0; i < nr; i++)
 		p->fr[i].list = 0xff;
-	ck_assert_int_eq(p->ops->init(p->priv, p->fr, nr, NULL), 0);
+	ck_assert_int_eq(p->ops->init(p->priv, p->fr, nr, env), 0);
+}
+
+static void pol_open(struct pol *p, const char *name, uint32_t nr)
+{
+	pol_open_env(p, name, nr, NULL);
 }
 
 static void pol_close(struct pol *p)
@@ -467,13 +473,7 @@ START_TEST(test_lru2_mapped_looks_twice)
 	struct pol p;
 	uint32_t out[8];
 	uint64_t rot;
-	p.ops = zsim_reclaim_find("lru2");
-	p.priv = calloc(1, p.ops->priv_size);
-	p.fr = calloc(8, sizeof(*p.fr));
-	p.nr = 8;
-	for (uint32_t i = 0; i < 8; i++)
-		p.fr[i].list = 0xff;
-	ck_assert_int_eq(p.ops->init(p.priv, p.fr, 8, &env), 0);
+	pol_open_env(&p, "lru2", 8, &env);
 	memset(young, 0, sizeof(young));
 	for (uint32_t f = 0; f < 4; f++) {
 		p.ops->add(p.priv, f, ZSIM_LRU_ANON, false);
