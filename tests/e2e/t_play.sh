@@ -45,6 +45,15 @@ check "play: three processes, two finished, the idler idle at the end" \
 check "play: processes in the order created, with their names" \
 	[ "$(jget "$S" processes.0.name)" = parent ] && [ "$(jget "$S" processes.1.name)" = child ] &&
 	[ "$(jget "$S" processes.2.name)" = idler ]
+# each process's own CPU time and faults when its events end (getrusage):
+# the child's 20 ms of cpu events and the parent's 10 ms are in it, system
+# time is part of it, and the parent's two written pages were faults
+check "play: a process's cpu_ns covers its cpu events" \
+	[ "$(jget "$S" processes.1.cpu_ns)" -ge 19000000 ] && [ "$(jget "$S" processes.0.cpu_ns)" -ge 9000000 ]
+check "play: a process's sys_ns is part of its cpu_ns" \
+	[ "$(jget "$S" processes.1.sys_ns)" -le "$(jget "$S" processes.1.cpu_ns)" ]
+check "play: the parent's written pages are among its minor faults" \
+	[ "$(jget "$S" processes.0.minor_faults)" -ge 2 ] && [ "$(jget "$S" processes.0.major_faults)" -ge 0 ]
 ps=$(jget "$S" processes.0.start_ns); pe=$(jget "$S" processes.0.end_ns)
 cs=$(jget "$S" processes.1.start_ns); ce=$(jget "$S" processes.1.end_ns)
 is=$(jget "$S" processes.2.start_ns); ie=$(jget "$S" processes.2.end_ns)
