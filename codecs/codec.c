@@ -142,10 +142,7 @@ static void cache_grow(struct zsim_codec *c)
 {
 	size_t ncap = (c->mask + 1) * 2;
 	struct cache_slot *ns = zsim_xcalloc_big(ncap, sizeof(*ns));
-	/* zeroes written first: probing reads before it writes, and untouched
-	 * memory read is mapped to the kernel's zero page and copied (a second
-	 * fault and a TLB flush) on the first write after */
-	memset(ns, 0, ncap * sizeof(*ns));
+	zsim_zero_touch(ns, ncap * sizeof(*ns));   /* probing reads before it writes */
 	for (size_t i = 0; i <= c->mask; i++) {
 		if (!c->slots[i].key)
 			continue;

@@ -66,6 +66,11 @@ void *zsim_xcalloc_big(size_t count, size_t size)
 	return p;
 }
 
+void zsim_zero_touch(void *p, size_t n)
+{
+	memset(p, 0, n);
+}
+
 void zsim_free_big(void *p, size_t count, size_t size)
 {
 	size_t n = count * size;

@@ -70,6 +70,14 @@ char *zsim_xstrdup(const char *s);
  */
 void *zsim_xcalloc_big(size_t count, size_t size);
 void zsim_free_big(void *p, size_t count, size_t size);
+/*
+ * Write zeroes over n bytes of fresh memory before a table that reads an
+ * entry before it writes it (a hash probe, a mapping's old copy) uses it:
+ * untouched anonymous memory that is read first is mapped to the kernel's
+ * zero page and copied on the first write after it, a second fault and a
+ * TLB flush that interrupts every thread of the process.
+ */
+void zsim_zero_touch(void *p, size_t n);
 
 /*
  * The process's endings (zsim.c).  Temporary outputs: zsim_tmp_name(PATH)

@@ -481,12 +481,9 @@ static void count_initial(struct zsim_ftl *f)
 static void *precondition_run(void *arg)
 {
 	struct zsim_ftl *f = arg;
-	/* The mapping is read before it is written (ftl_write looks up the old
-	 * copy): untouched, calloc's memory would be mapped to the kernel's
-	 * zero page by that read and copied on the write after it, each copy
-	 * a TLB flush that interrupts the simulation on the other CPU.  Zeroes
-	 * written first fault in plain pages here, in the thread. */
-	memset(f->l2p, 0, f->p.dev_pages * sizeof(*f->l2p));
+	/* ftl_write reads a page's old copy before it writes the mapping: its
+	 * pages are faulted in here, in this thread, not by the simulation's */
+	zsim_zero_touch(f->l2p, f->p.dev_pages * sizeof(*f->l2p));
 	precondition(f);
 	count_initial(f);
 	atomic_store_explicit(&f->done, true, memory_order_release);

@@ -197,10 +197,7 @@ static struct ids_slot *ids_get(struct ids *t, uint32_t id)
 	if (!t->s || (t->n + 1) * 2 > t->mask + 1) {
 		size_t cap = t->s ? (t->mask + 1) * 2 : 64;
 		struct ids_slot *ns = zsim_xmalloc(cap * sizeof(*ns));
-		/* zeroed by writes, not calloc: probing reads before it writes, and
-		 * calloc's untouched memory would be mapped to the zero page by the
-		 * read and copied on the write after (a second fault, a TLB flush) */
-		memset(ns, 0, cap * sizeof(*ns));
+		zsim_zero_touch(ns, cap * sizeof(*ns));   /* probing reads before it writes */
 		for (size_t i = 0; t->s && i <= t->mask; i++) {
 			if (!t->s[i].id)
 				continue;
