@@ -13,6 +13,7 @@
  *             "min_free_kbytes": 0, "watermark_scale_factor": 10,
  *             "watermark_boost_factor": 15000 (0 before 5.0), "watermarks": true,
  *             "access_time": "0ns", "minor_fault_time": "1us", "reclaim_scan_time": "100ns",
+ *             "content_time": "0ns" (making a written page's bytes; cpu events absorb it),
  *             "sample_interval": "1s" },
  *     "codec_time": { "lz4": { "compress": "6us", "decompress": "1700ns" }, ... },
  *     "devices": { "NAME": { "type": TYPE, "size": "1G", ...the type's keys } },
@@ -193,7 +194,7 @@ static int parse_machine(const struct ctx *c, json_t *m, struct zsim_config *cfg
 static int parse_mm(const struct ctx *c, json_t *m, struct zsim_config *cfg)
 {
 	static const char *const keys[] = { "policy", "swappiness", "page_cluster", "min_free_kbytes",
-		"watermark_scale_factor", "watermark_boost_factor", "watermarks", "access_time", "minor_fault_time",
+		"watermark_scale_factor", "watermark_boost_factor", "watermarks", "access_time", "minor_fault_time", "content_time",
 		"reclaim_scan_time", "sample_interval", NULL };
 	json_t *v;
 	uint64_t x;
@@ -232,6 +233,8 @@ static int parse_mm(const struct ctx *c, json_t *m, struct zsim_config *cfg)
 			return bad(c, "$.mm.watermarks", "expected true or false");
 		cfg->watermarks = json_is_true(v);
 	}
+	if ((v = json_object_get(m, "content_time")))
+		TRY(get_time(c, "$.mm.content_time", v, &cfg->content_ns));
 	if ((v = json_object_get(m, "access_time")))
 		TRY(get_time(c, "$.mm.access_time", v, &cfg->access_ns));
 	if ((v = json_object_get(m, "minor_fault_time")))
@@ -1214,6 +1217,7 @@ char *zsim_config_dump(const struct zsim_config *cfg)
 	json_object_set_new(mm, "watermarks", json_boolean(cfg->watermarks));
 	json_object_set_new(mm, "access_time", json_time(cfg->access_ns));
 	json_object_set_new(mm, "minor_fault_time", json_time(cfg->minor_fault_ns));
+	json_object_set_new(mm, "content_time", json_time(cfg->content_ns));
 	json_object_set_new(mm, "reclaim_scan_time", json_time(cfg->reclaim_scan_ns));
 	json_object_set_new(mm, "sample_interval", json_time(cfg->sample_interval_ns));
 	json_object_set_new(r, "mm", mm);

@@ -79,6 +79,7 @@ struct zsim_config {
 	bool watermarks;            /* false: no watermarks, no kswapd (for cross-checks) */
 	uint64_t sample_interval_ns;
 	uint64_t access_ns;         /* CPU time of one page access that hits RAM ("access_time") */
+	uint64_t content_ns;        /* CPU to make a written page's bytes, absorbed by cpu events ("content_time") */
 	uint64_t minor_fault_ns;    /* CPU time of a fault that needs no I/O ("minor_fault_time") */
 	uint64_t reclaim_scan_ns;   /* CPU per page reclaim scans, beyond the codecs ("reclaim_scan_time") */
 	/* codec time per page, ns (0: the codec's default); index = codec registry order ("codec_time") */

@@ -824,6 +824,7 @@ static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 		if (qe->a.kind == ZSIM_EV_ACCESS) {
 			/* the hot path reads the queued entry in place */
 			struct zsim_content_ref c = { .cls = qe->a.cls, .param = qe->a.param, .seed = qe->a.seed };
+			bool wrote = qe->a.write;
 			int arc = zsim_mm_access(s, p, qe->a.page, qe->pte, qe->a.write, &c, &wait_until);
 			if (arc == ZSIM_EAGAIN) {
 				/* one round of direct reclaim: the access is retried once
@@ -838,16 +839,24 @@ static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 			}
 			/* an access that went through left p alive, not waiting for a
 			 * child, and the process table where it was: only the I/O it
-			 * waits for ends the turn */
+			 * waits for ends the turn.  A write's bytes took content_time
+			 * to make, which later cpu events absorb */
+			if (wrote && s->cfg.content_ns) {
+				p->pending_cpu += s->cfg.content_ns;
+				p->content_debt += s->cfg.content_ns;
+			}
 			if (wait_until > s->clk.now)
 				break;
 			continue;
 		}
 		struct zsim_event ev = *proc_other_take(p);
 		switch (ev.kind) {
-		case ZSIM_EV_CPU:
-			p->pending_cpu += ev.ns;
+		case ZSIM_EV_CPU: {
+			uint64_t take = p->content_debt < ev.ns ? p->content_debt : ev.ns;
+			p->content_debt -= take;
+			p->pending_cpu += ev.ns - take;
 			break;
+		}
 		case ZSIM_EV_SLEEP:
 			/* off the CPU for ns once the work before it is done; the turn ends */
 			sleep = ev.ns;
@@ -904,6 +913,10 @@ static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 				proc_exit(s, i);
 				s->clk.now = t0;
 				return 0;
+			}
+			if (ev.kind == ZSIM_EV_FILE_WRITE && s->cfg.content_ns) {   /* its bytes made, as an access's */
+				p->pending_cpu += s->cfg.content_ns;
+				p->content_debt += s->cfg.content_ns;
 			}
 			break;
 		}

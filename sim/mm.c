@@ -49,8 +49,10 @@
  * x 3/2 before 4.6); kswapd as a background task that reclaims to the high
  * watermark, checking it only between kswapd_shrink_node calls, each of which
  * aims to free max(high watermark, SWAP_CLUSTER_MAX) pages (3.11 through
- * 6.18), so kswapd overshoots high by up to that much, in rounds of 32 pages
- * that let the processes run between them; direct reclaim charged to the
+ * 6.18), so kswapd overshoots high by up to that much, at a priority kept
+ * for the whole balance_pgdat, in turns of 1 ms of CPU as a process's (the
+ * kernel's kswapd yields at cond_resched between batches of 32), so the
+ * processes run between them; direct reclaim charged to the
  * allocating process; the priority
  * loop, and from 5.5 its second pass with forced deactivation when a direct
  * reclaim freed nothing; the swappiness split with the pre-5.8 scanned/rotated ratios; the
@@ -865,80 +867,135 @@ static void kswapd_done(struct zsim_sim *s)
 	s->mm.boost_at_wake = 0;
 	s->mm.boost_reclaim_left = 0;
 	s->mm.kswapd_aim_left = 0;
+	s->mm.kswapd_prio = 0;
+	s->mm.kswapd_in_pass = false;
 }
 
 /*
- * kswapd: one round of up to 32 pages.  balance_pgdat checks the high
- * watermark only between calls of kswapd_shrink_node, each of which aims to
- * free max(high watermark, SWAP_CLUSTER_MAX) pages (the high watermark with
- * its boost), so kswapd stops only when its current aim is met and free pages
- * are at high: it overshoots high by up to that aim.  With a boost and free
- * pages already at the boosted high, its rounds reclaim clean page cache
- * only, up to the boost.  The rounds are batches of SWAP_CLUSTER_MAX, as
- * shrink_folio_list takes them, so the processes run between them.  Returns
- * the CPU time the round took; *again says whether to run another round
- * (aim not met or still below high, and not given up after
- * KSWAPD_MAX_FAILURES rounds without progress).
+ * kswapd, as balance_pgdat runs it: passes (kswapd_shrink_node) at a priority
+ * that starts at DEF_PRIORITY when kswapd wakes and stays for the whole
+ * balance.  A pass scans each list's size >> priority pages, the lists taken
+ * in turn in batches of SWAP_CLUSTER_MAX, until it has freed its aim,
+ * max(high watermark + boost, SWAP_CLUSTER_MAX).  After a pass the priority
+ * drops when the pass scanned less than its aim or freed nothing; the balance
+ * checks the high watermark between passes and ends below priority 1 (one
+ * that freed nothing counts a failure; kswapd then starts another balance
+ * unless the high watermark is met or it failed KSWAPD_MAX_FAILURES times).
+ * kswapd is a task like the others: a round is one turn on the CPU
+ * (KSWAPD_TURN_NS of reclaim work, the batch that crosses it finished), so
+ * the processes run between its turns, as the scheduler preempts kswapd at
+ * its cond_resched between batches; a pass and the balance go on at the next
+ * turn.  With a boost and free pages already at the boosted high, its rounds
+ * reclaim clean page cache only, up to the boost.  Returns the CPU time the
+ * round took; *again says whether to run another round.
  */
+#define KSWAPD_TURN_NS 1000000ull
 uint64_t zsim_mm_kswapd_round(struct zsim_sim *s, bool *again)
 {
 	uint64_t cpu = 0;
-	if (!s->mm.kswapd_aim_left) {   /* between two kswapd_shrink_node calls */
-		if (s->mm.nr_free >= zsim_mm_wmark(s, s->mm.wmark_high)) {
-			/* balanced (boost and all): a boost kswapd woke to is reclaimed
-			 * without swap or writes, clean page cache only, until its pages
-			 * are freed or a round frees nothing */
-			if (s->mm.boost_reclaim_left) {
-				uint64_t want = s->mm.boost_reclaim_left < SWAP_CLUSTER_MAX ? s->mm.boost_reclaim_left
-											   : SWAP_CLUSTER_MAX;
-				s->mm.reclaim_noio = true;
-				uint64_t freed = shrink(s, want, true, &cpu);
-				s->mm.reclaim_noio = false;
-				s->mm.boost_reclaim_left -= freed < want ? freed : want;
-				*again = freed && s->mm.boost_reclaim_left;
-				if (!*again)
-					kswapd_done(s);
-				return cpu ? cpu : s->cfg.reclaim_scan_ns;
+	s->mm.round_taken = s->mm.round_immediate = s->mm.round_wait = 0;
+	while (cpu < KSWAPD_TURN_NS) {
+		if (!s->mm.kswapd_in_pass) {   /* between two kswapd_shrink_node calls */
+			if (s->mm.nr_free >= zsim_mm_wmark(s, s->mm.wmark_high)) {
+				/* balanced (boost and all): a boost kswapd woke to is
+				 * reclaimed without swap or writes, clean page cache
+				 * only, until its pages are freed or a round frees nothing */
+				if (s->mm.boost_reclaim_left) {
+					uint64_t want = s->mm.boost_reclaim_left < SWAP_CLUSTER_MAX
+							      ? s->mm.boost_reclaim_left : SWAP_CLUSTER_MAX;
+					s->mm.reclaim_noio = true;
+					uint64_t freed = shrink(s, want, true, &cpu);
+					s->mm.reclaim_noio = false;
+					s->mm.boost_reclaim_left -= freed < want ? freed : want;
+					*again = freed && s->mm.boost_reclaim_left;
+					if (!*again)
+						kswapd_done(s);
+					return cpu ? cpu : s->cfg.reclaim_scan_ns;
+				}
+				*again = false;
+				kswapd_done(s);
+				return cpu;
 			}
-			*again = false;
-			kswapd_done(s);
-			return 0;
+			/* below high: the boost's own reclaim is dropped and kswapd
+			 * reclaims as usual, toward the boosted high watermark */
+			s->mm.boost_reclaim_left = 0;
+			if (s->mm.kswapd_prio < 1) {   /* a new balance_pgdat */
+				s->mm.kswapd_prio = DEF_PRIORITY;
+				s->mm.kswapd_balance_freed = 0;
+			}
+			uint64_t aim = s->mm.wmark_high + s->mm.boost;
+			s->mm.kswapd_aim_left = aim > SWAP_CLUSTER_MAX ? aim : SWAP_CLUSTER_MAX;
+			scan_counts(s, s->mm.kswapd_prio, s->mm.kswapd_nr);
+			s->mm.kswapd_pass_scanned = s->mm.kswapd_pass_freed = 0;
+			s->mm.kswapd_in_pass = true;
 		}
-		/* below high: the boost's own reclaim is dropped and kswapd reclaims as
-		 * usual, toward the boosted high watermark */
-		s->mm.boost_reclaim_left = 0;
-		uint64_t aim = s->mm.wmark_high + s->mm.boost;
-		s->mm.kswapd_aim_left = aim > SWAP_CLUSTER_MAX ? aim : SWAP_CLUSTER_MAX;
-	}
-	uint64_t freed = shrink(s, SWAP_CLUSTER_MAX, true, &cpu);
-	s->mm.kswapd_aim_left -= freed < s->mm.kswapd_aim_left ? freed : s->mm.kswapd_aim_left;
-	if (s->mm.round_wait)   /* it slept on writeback within the round */
-		s->mm.kswapd_throttle_until = s->clk.now + cpu + s->mm.round_wait;
-	if (!freed && s->mm.nr_writeback && wb_next(s) != UINT64_MAX) {
-		/* nothing freed, but writes in flight: not a failed round, its
-		 * pages are on their way out.  A round that took nothing but pages
-		 * still under writeback cycles the LRU faster than the device
-		 * writes: kswapd waits for writes to complete (wb_wake; the
-		 * kernel's nr_immediate throttle: reclaim_throttle on writeback
-		 * from 5.16, congestion_wait before) */
-		if (s->mm.round_immediate && s->mm.round_immediate == s->mm.round_taken) {
+		/* one batch of each list that still has pages to scan */
+		bool was = s->mm.in_reclaim;
+		s->mm.in_reclaim = true;
+		for (int t = 0; t < 2 && s->mm.kswapd_aim_left; t++) {
+			uint64_t n = s->mm.kswapd_nr[t] < SWAP_CLUSTER_MAX ? s->mm.kswapd_nr[t] : SWAP_CLUSTER_MAX;
+			if (!n)
+				continue;
+			s->mm.kswapd_nr[t] -= n;
+			uint64_t scanned = 0;
+			uint64_t freed = shrink_list(s, t, s->mm.kswapd_prio, n, s->mm.kswapd_aim_left, &cpu, &scanned);
+			s->mm.kswapd_aim_left -= freed < s->mm.kswapd_aim_left ? freed : s->mm.kswapd_aim_left;
+			s->mm.kswapd_pass_scanned += scanned;
+			s->mm.kswapd_pass_freed += freed;
+			s->vm.pgsteal_kswapd += freed;
+			s->vm.pgscan_kswapd += scanned;
+		}
+		s->mm.in_reclaim = was;
+		if (!s->mm.kswapd_aim_left || (!s->mm.kswapd_nr[0] && !s->mm.kswapd_nr[1])) {
+			/* the pass is over: shrink_slab, the history aged, and the
+			 * priority lowered if it scanned less than its aim or freed
+			 * nothing */
+			int prio = s->mm.kswapd_prio;
+			zsim_swap_shrink_slab(s, prio, &cpu);
+			for (int t = 0; t < 2; t++)
+				if (s->mm.recent_scanned[t] > (s->mm.nr_frames >> 2)) {
+					s->mm.recent_scanned[t] /= 2;
+					s->mm.recent_rotated[t] /= 2;
+				}
+			uint64_t aim = s->mm.wmark_high + s->mm.boost;
+			if (aim < SWAP_CLUSTER_MAX)
+				aim = SWAP_CLUSTER_MAX;
+			if (s->mm.kswapd_pass_scanned < aim || !s->mm.kswapd_pass_freed)
+				s->mm.kswapd_prio--;
+			s->mm.kswapd_balance_freed += s->mm.kswapd_pass_freed;
+			if (s->mm.kswapd_pass_freed)
+				s->mm.kswapd_failures = 0;
+			s->mm.kswapd_in_pass = false;
+			s->mm.kswapd_aim_left = 0;
+			if (s->mm.kswapd_prio < 1) {
+				/* the balance ran out of priorities; one that freed
+				 * nothing while no write was in flight is a failure */
+				if (!s->mm.kswapd_balance_freed && !s->mm.nr_writeback)
+					s->mm.kswapd_failures++;
+				if (s->mm.kswapd_failures >= KSWAPD_MAX_FAILURES) {
+					*again = false;
+					kswapd_done(s);
+					return cpu ? cpu : s->cfg.reclaim_scan_ns;
+				}
+				break;   /* the next balance at the next turn */
+			}
+		}
+		if (s->mm.round_wait) {   /* it slept on writeback within the round */
+			s->mm.kswapd_throttle_until = s->clk.now + cpu + s->mm.round_wait;
+			break;
+		}
+		if (s->mm.round_taken && s->mm.round_immediate == s->mm.round_taken && s->mm.nr_writeback &&
+		    wb_next(s) != UINT64_MAX) {
+			/* it took nothing but pages still under writeback: it cycles
+			 * the LRU faster than the device writes and waits for writes
+			 * to complete (wb_wake; the kernel's nr_immediate throttle) */
 			uint64_t wake = wb_wake(s, s->clk.now + cpu);
 			if (wake > s->mm.kswapd_throttle_until)
 				s->mm.kswapd_throttle_until = wake;
+			break;
 		}
-		*again = true;
-		return cpu ? cpu : s->cfg.reclaim_scan_ns;
 	}
-	if (freed == 0) {
-		s->mm.kswapd_failures++;
-		s->mm.kswapd_aim_left = 0;
-	} else {
-		s->mm.kswapd_failures = 0;
-	}
-	*again = (s->mm.kswapd_aim_left || s->mm.nr_free < zsim_mm_wmark(s, s->mm.wmark_high)) &&
-		 s->mm.kswapd_failures < KSWAPD_MAX_FAILURES;
-	if (!*again)
-		kswapd_done(s);
+	*again = true;
 	return cpu ? cpu : s->cfg.reclaim_scan_ns;
 }
 

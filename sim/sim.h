@@ -185,6 +185,7 @@ struct zsim_proc {
 	struct zsim_pgtable pt;    /* virtual page -> PTE (pgtable.h) */
 	uint64_t rss_anon, rss_file, rss_shmem, swapents;
 	uint64_t pending_cpu;      /* CPU ns accumulated, not yet charged */
+	uint64_t content_debt;     /* content_time spent making written pages, not yet taken off a cpu event */
 	uint32_t reclaim_no_progress;  /* direct-reclaim rounds in a row that freed nothing */
 	uint64_t start_ns, end_ns, cpu_ns, stall_ns, fault_wait_ns, sleep_ns;
 	uint64_t faults_major, faults_minor;
@@ -416,6 +417,10 @@ struct zsim_mm {
 	unsigned kswapd_timer;
 	unsigned kswapd_failures;
 	uint64_t kswapd_aim_left;  /* pages kswapd's current kswapd_shrink_node still aims to free */
+	int kswapd_prio;           /* its balance_pgdat's priority (0: none under way) */
+	bool kswapd_in_pass;       /* a kswapd_shrink_node under way, kswapd_nr left to scan */
+	uint64_t kswapd_nr[2];     /* pages of each type its current pass still scans */
+	uint64_t kswapd_pass_scanned, kswapd_pass_freed, kswapd_balance_freed;
 	uint32_t *victims;         /* scratch for reclaim */
 	struct zsim_frame_source ram_source;  /* what in-RAM tiers take frames from (movable pages) */
 	struct zsim_frame_source ram_source_unmovable;   /* the same, unmovable (zbud's pages) */

@@ -510,7 +510,9 @@ END_TEST
  *    cache-trim (file-only) mode,
  *  - RAM is taken (the frame source zram would use) until free = 150, between
  *    min (128) and high (192),
- * and one kswapd round (32 pages) runs.  Priority 12: 1000 >> 12 = 0 of each
+ * and one kswapd round runs: a turn on the CPU (1 ms; scanning a page costs
+ * 40 us here, so the turn ends with the first batch of each list that has
+ * pages to scan, 32 pages in all).  Priority 12: 1000 >> 12 = 0 of each
  * list.  Priority 11: 1000 >> 11 = 0, so the small-list rule gives 32 of each;
  * file + free = 1150 > high, so SCAN_FRACT with recent_scanned = recent_rotated
  * = 0: ap = swappiness, fp = 200 - swappiness, nr_anon = round(32 ap / 200),
@@ -532,10 +534,10 @@ static void run_split(const struct split_case *c)
 {
 	char json[1024];
 	snprintf(json, sizeof(json),
-		 "{\"kernel\":\"6.18\",\"machine\":{\"ram\":\"16M\"},\"mm\":{%s},"
+		 "{\"kernel\":\"6.18\",\"machine\":{\"ram\":\"16M\"},\"mm\":{\"reclaim_scan_time\":\"40us\"%s%s},"
 		 "\"devices\":{%s\"disk\":{\"type\":\"ssd\",\"size\":\"16M\"}},"
 		 "%s\"filesystems\":{\"data\":{\"type\":\"block\",\"device\":\"disk\"}}}",
-		 c->swappiness, c->swap ? "\"sw\":{\"type\":\"nvram\",\"size\":\"64M\",\"write_latency\":\"0ns\",\"write_bw\":0}," : "",
+		 *c->swappiness ? "," : "", c->swappiness, c->swap ? "\"sw\":{\"type\":\"nvram\",\"size\":\"64M\",\"write_latency\":\"0ns\",\"write_bw\":0}," : "",
 		 c->swap ? "\"swap\":[{\"device\":\"sw\"}]," : "");
 	static const char *const fs[] = { "data", NULL };
 	struct run r;
@@ -1375,6 +1377,42 @@ START_TEST(test_wake_counted_and_after_own_work)
 END_TEST
 
 /*
+ * content_time: making a written page's bytes takes CPU, and the trace's cpu
+ * events absorb it (a program's data comes from the work they stand for).
+ * 16 MiB, minor_fault_time 1 us, access_time 0, content_time 20 us.  "a"
+ * writes 10 fresh pages: 10 x (1 + 20) = 210 us, a debt of 200 us; a cpu
+ * event of 150 us is absorbed whole (debt 50 us); one of 80 us takes the rest
+ * of the debt and runs 30 us; one of 40 us runs whole; a read of a resident
+ * page costs nothing (reads make no bytes).  CPU: 210 + 0 + 30 + 40 = 280 us.
+ * Without content_time: 10 + 150 + 80 + 40 = 280 us as well - the same total
+ * when the cpu events cover the bytes, as here; with a last write after them
+ * (21 us more, 20 of it debt nothing absorbs) 301 us against 281.
+ */
+START_TEST(test_content_time_absorbed)
+{
+	for (int with = 0; with < 2; with++) {
+		struct run r;
+		run_init(&r, with ? "{\"kernel\":\"6.18\",\"machine\":{\"ram\":\"16M\"},"
+				    "\"mm\":{\"minor_fault_time\":\"1us\",\"content_time\":\"20us\"}}"
+				  : "{\"kernel\":\"6.18\",\"machine\":{\"ram\":\"16M\"},"
+				    "\"mm\":{\"minor_fault_time\":\"1us\"}}");
+		trace_begin(&r, NULL);
+		t_create(&r, 1, 0, "a");
+		t_writes(&r, 1, 0, 10, ZSIM_CONTENT_TEXT, 1);
+		t_cpu(&r, 1, 150000);
+		t_read(&r, 1, 3);
+		t_cpu(&r, 1, 80000);
+		t_cpu(&r, 1, 40000);
+		t_writes(&r, 1, 10, 1, ZSIM_CONTENT_TEXT, 11);
+		run_go(&r);
+		ck_assert_uint_eq(r.s.pr.procs[0].cpu_ns, with ? 301000 : 281000);
+		ck_assert_uint_eq(r.s.pr.procs[0].content_debt, with ? 20000 : 0);
+		run_free(&r);
+	}
+}
+END_TEST
+
+/*
  * A process parked forever is a deadlock, reported, not a hang.
  */
 START_TEST(test_park_forever_is_a_deadlock)
@@ -1930,51 +1968,43 @@ END_TEST
  * 16 MiB, 6.18: min 128, low 160, high 192 (the file header); nvram swap.
  * "app" writes 3000 pages and stays (no reclaim: 3000 < 4096 - 192); their
  * accessed bits are cleared and frames are taken (as reclaim may) until 150
- * are free.  kswapd's rounds, by hand:
- *  - round 1: aim 192; free 150 + file 0 <= high, so anon only, the whole
- *    list scanned in batches of 32 until 32 are freed; every page is
- *    unreferenced: exactly 32, free 182, aim left 160: again.
- *  - round 2: the same (free 182 <= high): 32, free 214, aim left 128: again,
- *    although free is over high (before, kswapd stopped here, 64 freed).
- *  - later rounds free 32 or more each (free > high now: the swappiness split
- *    takes batches of size >> priority); kswapd stops after the round that
- *    meets the aim: pgsteal_kswapd before it < 192 <= after it, and free is
- *    150 + pgsteal_kswapd.
- *  - one more call: aim met, free over high: no round, nothing freed.
+ * are free.  Scanning a page costs 40 us here, so each round (a 1 ms turn on
+ * the CPU) is one batch of 32.  kswapd's rounds, by hand:
+ *  - balance_pgdat starts at priority 12: free 150 + file 0 <= high, so anon
+ *    only, and 3000 >> 12 = 0, so the whole list (get_scan_count's small-list
+ *    case); the pass aims at 192.
+ *  - rounds 1 to 6: one batch each, every page unreferenced: 32 freed each;
+ *    after round 2 free is 214, over high, but the pass goes on: its aim is
+ *    not met (the watermark is checked between passes only).
+ *  - round 6 meets the aim (192 freed, free 342): the pass ends; it scanned
+ *    its aim, so the priority stays at 12.
+ *  - round 7: free over high between passes: balanced, kswapd sleeps, its
+ *    balance over (priority back to none).
  */
 START_TEST(test_kswapd_aims_at_high)
 {
 	struct run r;
-	ram16_cold_app(&r, "", 150);
+	ram16_cold_app(&r, ",\"mm\":{\"reclaim_scan_time\":\"40us\"}", 150);
 	struct zsim_sim *s = &r.s;
 
 	bool again = false;
-	zsim_mm_kswapd_round(s, &again);
-	ck_assert_uint_eq(s->vm.pgsteal_kswapd, 32);
-	ck_assert_uint_eq(s->mm.nr_free, 182);
-	ck_assert(again);
-	zsim_mm_kswapd_round(s, &again);
-	ck_assert_uint_eq(s->vm.pgsteal_kswapd, 64);
-	ck_assert_uint_eq(s->mm.nr_free, 214);
-	ck_assert(again);   /* over high, but the aim of 192 is not met */
-	uint64_t before = 64;
-	unsigned rounds = 2;
-	while (again && rounds < 100) {
-		before = s->vm.pgsteal_kswapd;
-		zsim_mm_kswapd_round(s, &again);
-		ck_assert_uint_ge(s->vm.pgsteal_kswapd, before + 32);
-		rounds++;
+	for (unsigned round = 1; round <= 6; round++) {
+		uint64_t cpu = zsim_mm_kswapd_round(s, &again);
+		ck_assert_uint_eq(cpu, 32 * 40000);
+		ck_assert_uint_eq(s->vm.pgsteal_kswapd, 32 * round);
+		ck_assert_uint_eq(s->vm.pgscan_kswapd, 32 * round);
+		ck_assert_uint_eq(s->mm.nr_free, 150 + 32 * round);
+		ck_assert_int_eq(s->mm.kswapd_prio, 12);
+		ck_assert(s->mm.kswapd_in_pass == (round < 6));
+		ck_assert(again);   /* rounds 3..5: over high, the aim not met */
 	}
-	ck_assert(!again);
-	ck_assert_uint_lt(before, 192);
-	ck_assert_uint_ge(s->vm.pgsteal_kswapd, 192);
-	ck_assert_uint_eq(s->mm.nr_free, 150 + s->vm.pgsteal_kswapd);
-	ck_assert_uint_eq(s->vm.pswpout, s->vm.pgsteal_kswapd);
+	ck_assert_uint_eq(s->vm.pswpout, 192);
 	mm_ok(s);
-	uint64_t stolen = s->vm.pgsteal_kswapd;
-	zsim_mm_kswapd_round(s, &again);
+	uint64_t cpu = zsim_mm_kswapd_round(s, &again);
 	ck_assert(!again);
-	ck_assert_uint_eq(s->vm.pgsteal_kswapd, stolen);
+	ck_assert_uint_eq(cpu, 0);
+	ck_assert_uint_eq(s->vm.pgsteal_kswapd, 192);
+	ck_assert_int_eq(s->mm.kswapd_prio, 0);
 	run_free(&r);
 }
 END_TEST
@@ -2148,7 +2178,7 @@ END_TEST
 START_TEST(test_kswapd_boost_target)
 {
 	struct run r;
-	ram16_cold_app(&r, ",\"mm\":{\"watermark_boost_factor\":30000}", 300);
+	ram16_cold_app(&r, ",\"mm\":{\"watermark_boost_factor\":30000,\"reclaim_scan_time\":\"40us\"}", 300);
 	struct zsim_sim *s = &r.s;
 	bool again = true;
 	zsim_mm_kswapd_round(s, &again);   /* no boost: balanced, nothing to do */
@@ -2260,26 +2290,28 @@ static void ram16_cold_on(struct run *r, const char *dev, uint64_t free_left)
  * "app" wrote 3000 pages on the 16 MiB machine (min 128, low 160, high 192,
  * reclaim 100 ns per page scanned), their referenced flags are cleared (as in
  * ram16_cold_app), frames are taken until 150 are free, and
- * kswapd runs one round at T0 (the clock at the end of the trace), swapping
+ * kswapd runs its rounds from T0 (the clock at the end of the trace), swapping
  * to an SSD of 64 MiB whose writes take 50 ms.  By hand:
  *  - free 150 < high: aim 192; free + file 0 <= high: anon only;
- *  - priority 12: the small-list rule scans the whole list, 3000 pages, 32 at
- *    a time, each unreferenced (written once, never hit): each is unmapped and
- *    written, pswpout 3000 at submission, and stays in RAM under writeback;
- *    none is freed (the writes end at T0 + 50 ms, the scan takes 0.3 ms);
- *  - priority 11: 2999... >> 11 = 1 page, the oldest write, still under
- *    writeback: activated (6.18), and the batch met only such pages: the round
+ *  - round 1, priority 12: the small-list rule scans the whole list, 3000
+ *    pages, 32 at a time, each unreferenced (written once, never hit): each
+ *    is unmapped and written, pswpout 3000 at submission, and stays in RAM
+ *    under writeback; none is freed (the writes end at T0 + 50 ms, the scan
+ *    takes 0.3 ms, inside kswapd's 1 ms turn); the pass freed nothing:
+ *    priority 11: 3000 >> 11 = 1 page, the oldest write, still under
+ *    writeback: activated (6.18), and the batch met only such pages: kswapd
  *    sleeps until more than 32 writes have completed, T0 + 50 ms (before the
- *    HZ/10 timeout);
- *  - then every write has ended: the 3000 pages move to the inactive tail (the
- *    activated one too) and the next batches free what they take: priority
- *    10: 2998 >> 10 = 2, 9: 5, 8: 11, 7: 23 - 41 >= 32, the round ends;
- *    pgsteal 41 (all written out before), free 191, nothing under writeback;
- *  - kswapd's next round waits until the round's end: T0 + 50 ms + the 41
- *    pages scanned after it woke, x 100 ns.
- * With writes of 1 s the throttle times out at HZ/10 before any completes,
- * and the round sleeps again at each batch that meets only such pages: it
- * frees nothing before T0 + 1 s, and then its 32.
+ *    HZ/10 timeout), and the round ends;
+ *  - round 2 at T0 + 50 ms: every write has ended, the 3000 pages move to the
+ *    inactive tail (the activated one too) and each pass frees what it takes,
+ *    the priority falling after each (it scanned less than its aim): priority
+ *    10: 2999 >> 10 = 2, 9: 5, 8: 11, 7: 23 (free 191, below high), 6: 46;
+ *    free 237 >= high between passes: balanced, kswapd sleeps; pgsteal 87,
+ *    all written out before, nothing under writeback.
+ * With writes of 1 s the throttle times out at HZ/10 (T0 + 0.3 ms + 100 ms)
+ * before any completes, and each later round sleeps again at its first batch,
+ * which meets only such pages: nothing is freed by a round that begins
+ * before T0 + 1 s.
  * The same on zram (synchronous: its write is done before reclaim goes on)
  * frees each page as it writes it, at least 32 in the first round, without
  * sleeping (its pool takes free pages meanwhile: free = 150 + freed - pool).
@@ -2294,6 +2326,17 @@ static uint64_t wb_round(struct run *r, const char *dev, bool *again)
 	return t0;
 }
 
+/* kswapd's next round as the engine runs it: when its CPU is done, or later
+ * when it sleeps on writeback; returns the round's CPU */
+static uint64_t next_round(struct zsim_sim *s, uint64_t cpu, bool *again)
+{
+	s->clk.now += cpu;
+	if (s->mm.kswapd_throttle_until > s->clk.now)
+		s->clk.now = s->mm.kswapd_throttle_until;
+	s->mm.kswapd_throttle_until = 0;
+	return zsim_mm_kswapd_round(s, again);
+}
+
 START_TEST(test_writeback_frees_after_completion)
 {
 	struct run r;
@@ -2301,20 +2344,35 @@ START_TEST(test_writeback_frees_after_completion)
 	bool again;
 	/* writes of 1 s: the HZ/10 timeouts, nothing freed before T0 + 1 s */
 	uint64_t t0 = wb_round(&r, SLOW_SSD("\"64M\""), &again);
+	ck_assert(again);
 	ck_assert_uint_eq(s->vm.pswpout, 3000);
-	ck_assert_uint_eq(s->vm.pgsteal_kswapd, 32);
-	ck_assert_uint_ge(s->mm.kswapd_throttle_until, t0 + SEC);
+	ck_assert_uint_eq(s->vm.pgsteal_kswapd, 0);
+	ck_assert_uint_eq(s->mm.kswapd_throttle_until, t0 + 3001 * 100 + SEC / 10);
+	uint64_t cpu = 0;
+	unsigned rounds = 1;
+	while (!s->vm.pgsteal_kswapd && again && rounds < 100) {
+		cpu = next_round(s, cpu, &again);
+		rounds++;
+	}
+	ck_assert_uint_gt(s->vm.pgsteal_kswapd, 0);
+	ck_assert_uint_ge(s->clk.now, t0 + SEC);   /* the round that freed began after the writes ended */
+	ck_assert_uint_gt(rounds, 9);                /* and after ten timeouts of HZ/10 */
 	mm_ok(s);
 	run_free(&r);
 
 	t0 = wb_round(&r, SSD_50MS("\"64M\""), &again);
-	ck_assert(again);   /* aim 192, 41 freed */
+	ck_assert(again);
 	ck_assert_uint_eq(s->vm.pswpout, 3000);
-	ck_assert_uint_eq(s->vm.pgsteal_kswapd, 41);
-	ck_assert_uint_eq(s->mm.pgsteal_after_writeback, 41);
-	ck_assert_uint_eq(s->mm.nr_free, 191);
+	ck_assert_uint_eq(s->vm.pgsteal_kswapd, 0);
+	ck_assert_uint_eq(s->mm.kswapd_throttle_until, t0 + MS50);
+	cpu = next_round(s, 3001 * 100, &again);
+	ck_assert_uint_eq(s->clk.now, t0 + MS50);
+	ck_assert(!again);   /* balanced: 150 + 87 >= high */
+	ck_assert_uint_eq(s->vm.pswpout, 3000);
+	ck_assert_uint_eq(s->vm.pgsteal_kswapd, 87);
+	ck_assert_uint_eq(s->mm.pgsteal_after_writeback, 87);
+	ck_assert_uint_eq(s->mm.nr_free, 150 + 87);
 	ck_assert_uint_eq(s->mm.nr_writeback, 0);
-	ck_assert_uint_eq(s->mm.kswapd_throttle_until, t0 + MS50 + 41 * 100);
 	ck_assert_uint_eq(s->sw.swap[0].used, 3000);   /* the copies stay on the SSD */
 	ck_assert_uint_eq(s->pr.procs[0].swapents, 3000);
 	ck_assert_uint_eq(s->pr.procs[0].rss_anon, 0);
@@ -2491,6 +2549,7 @@ Suite *suite_mm(void)
 	tcase_add_test(tc, test_swap_readahead_zswap);
 	tcase_add_test(tc, test_workingset);
 	tcase_add_test(tc, test_kswapd_aims_at_high);
+	tcase_add_test(tc, test_content_time_absorbed);
 	tcase_add_test(tc, test_fallbacks_boost_watermarks);
 	tcase_add_test(tc, test_kswapd_boost_target);
 	tcase_add_test(tc, test_zbud_pages_unmovable);

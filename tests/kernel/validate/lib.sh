@@ -71,6 +71,24 @@ EOS
 		{access_time: "\($a | round)ns", minor_fault_time: "\(mean("minor_fault_time") | round)ns"}' $cals
 }
 
+# content_time "SUMMARY..." TRACE...: the CPU `zsim play` spent making the
+# bytes of each page written (anon or file), the mean of the boots' play
+# summaries (SUMMARY: one per boot, the list in one argument), per page the
+# traces write, as JSON {content_time}.  The guest's workload really does
+# that work (1.0-1.5 of the fault itself on the emulated CPU), so zsim charges
+# it too, its cpu events absorbing it as play's do; a killed process wrote
+# less than its trace, so OOM scenarios come out a little low.
+content_time() {
+	sums=$1; shift
+	w=0
+	for t in "$@"; do
+		w=$((w + $("$ZSIM" trace stat --json "$t" | jq -r '.writes + .file_writes')))
+	done
+	# shellcheck disable=SC2086
+	jq -c -s --argjson w "$w" 'if $w > 0 then
+		{content_time: "\((map(.play.content_cpu_ns) | add / length / $w) | round)ns"} else {} end' $sums
+}
+
 # Free memory on the unmovable, reclaimable and high-atomic free lists, in
 # bytes, from /proc/pagetypeinfo as each boot saw it before the workload (the
 # files in one argument; their mean, rounded down to a page): zsim's

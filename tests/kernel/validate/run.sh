@@ -176,6 +176,9 @@ EOS
 	done
 	# shellcheck disable=SC2046
 	mmc=$(mm_costs "$cals" $(ls "$D"/ir/traces/* | sort))
+	# and the CPU it spent making the bytes it wrote (lib.sh content_time)
+	# shellcheck disable=SC2046
+	mmc=$(echo "$mmc" | jq -c --argjson ct "$(content_time "$(ls "$D"/boot[0-9]*/r/play/summary.json)" $(ls "$D"/ir/traces/* | sort))" '. + $ct')
 	# the free pages outside the movable lists, where fragmentation fallbacks start
 	ptis=""
 	for b in "$D"/boot[0-9]*/r; do [ ! -f "$b/pagetypeinfo-start.txt" ] || ptis="$ptis $b/pagetypeinfo-start.txt"; done
