@@ -22,11 +22,12 @@
  * looks before a mapped page is activated, activation of file pages used twice
  * (mark_page_accessed), deactivation in list order.  What it drops:
  * referenced executable file pages stay active in the kernel; here every
- * active page is deactivated alike.  An unmapped shmem page referenced since
- * the last look is activated (the kernel reclaims it unless
- * mark_page_accessed activated it on a second use); a page mapped by several
- * processes (activated at the first look in the kernel) does not occur.  No
- * per-memcg or per-node lists.
+ * active page is deactivated alike.  An unmapped page, page cache or shmem
+ * (a tmpfs file's), is reclaimed however recently it was used unless it was
+ * used twice (mark_page_accessed activates it then; here the scan does, at
+ * its next look), as folio_check_references finds no referencing PTE; a page
+ * mapped by several processes (activated at the first look in the kernel)
+ * does not occur.  No per-memcg or per-node lists.
  */
 #include "reclaim.h"
 
@@ -148,10 +149,13 @@ static size_t lru2_isolate(void *priv, int type, size_t scan, uint32_t *out, siz
 			}
 			continue;
 		}
-		/* an unmapped shmem page referenced since the last look is activated
-		 * (simplified); an unmapped file page only when it was used twice
-		 * (mark_page_accessed), else it is reclaimed even if referenced */
-		uint8_t need = type == ZSIM_LRU_FILE ? ZSIM_PG_REFERENCED2 : ZSIM_PG_REFERENCED;
+		/* an unmapped page (page cache, or shmem: a tmpfs file's) is
+		 * activated only when it was used twice (mark_page_accessed), else
+		 * it is reclaimed even if referenced: no page table says it was
+		 * used.  Without the env's mapped() an anon page takes the
+		 * one-look rule */
+		uint8_t need = type == ZSIM_LRU_FILE || (p->env && p->env->mapped) ? ZSIM_PG_REFERENCED2
+										: ZSIM_PG_REFERENCED;
 		if (fl & need) {
 			activate(p, f, type);
 			(*rotated)++;

@@ -513,6 +513,47 @@ START_TEST(test_lru2_mapped_looks_twice)
 }
 END_TEST
 
+/*
+ * An unmapped page on the anon lists - shmem, a tmpfs file's - has no PTE to
+ * say it was used: folio_check_references finds no referencing PTE and
+ * reclaims it, PG_referenced or not; only a second use (mark_page_accessed:
+ * REFERENCED2 here) activates it.  lru2 with an env whose mapped() says no:
+ * anon frames 0 1 2 inactive (tail 0), 0 and 1 referenced once, 2 used twice.
+ * One isolate of 3: 0 and 1 are offered (their marks cleared), 2 is
+ * activated (one rotation).
+ */
+static bool stub_unmapped(void *ctx, uint32_t f)
+{
+	(void)ctx;
+	(void)f;
+	return false;
+}
+
+START_TEST(test_lru2_unmapped_shmem_reclaimed)
+{
+	static const struct zsim_reclaim_env env = { .test_clear_young = stub_young, .mapped = stub_unmapped };
+	struct pol p;
+	uint32_t out[4];
+	uint64_t rot;
+	pol_open_env(&p, "lru2", 4, &env);
+	memset(young, 0, sizeof(young));
+	for (uint32_t f = 0; f < 3; f++) {
+		p.ops->add(p.priv, f, ZSIM_LRU_ANON, false);
+		p.fr[f].pflags |= ZSIM_PG_REFERENCED;
+	}
+	p.fr[2].pflags |= ZSIM_PG_REFERENCED2;
+	size_t n = iso(&p, ZSIM_LRU_ANON, 3, 3, out, &rot);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_uint_eq(out[0], 0);
+	ck_assert_uint_eq(out[1], 1);
+	ck_assert_uint_eq(p.fr[0].pflags & (ZSIM_PG_REFERENCED | ZSIM_PG_REFERENCED2), 0);
+	ck_assert_uint_eq(rot, 1);
+	ck_assert_uint_eq(p.fr[2].list, ACT_ANON);
+	ck_assert_uint_eq(p.ops->size(p.priv, ZSIM_LRU_ANON), 1);
+	pol_close(&p);
+}
+END_TEST
+
 START_TEST(test_registry)
 {
 	ck_assert_ptr_eq(zsim_reclaim_find("lru2"), &zsim_reclaim_lru2);
@@ -587,6 +628,7 @@ Suite *suite_policies(void)
 	tcase_add_test(tc, test_lru_touch_and_evict);
 	tcase_add_test(tc, test_accessed_bits_harvested);
 	tcase_add_test(tc, test_lru2_mapped_looks_twice);
+	tcase_add_test(tc, test_lru2_unmapped_shmem_reclaimed);
 	suite_add_tcase(s, tc);
 	return s;
 }
