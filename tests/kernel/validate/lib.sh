@@ -46,6 +46,27 @@ zsim_side() {
 	[ -f "$d/$name/summary.json" ] || { echo "$who: zsim gave no results for $(basename "$d")" >&2; exit 1; }
 }
 
+# zsim_costs D: the config's costs that depend on zsim's own model, into
+# D/zsim.json from the boots' results (D/boot*/r/play/summary.json) and the
+# traces (D/ir/traces): mm.content_time (content_time), then
+# mm.reclaim_scan_time (scan_cost, against zsim's kswapd at no scan cost on
+# that config).  run.sh calls it after a boot; resim.sh again, since a model
+# change moves what zsim's codecs account for of the guest's kswapd time.
+zsim_costs() {
+	d=$1
+	sums=$(ls "$d"/boot[0-9]*/r/play/summary.json)
+	# shellcheck disable=SC2046,SC2086
+	ct=$(content_time "$sums" $(ls "$d"/ir/traces/* | sort))
+	jq --argjson ct "$ct" '.mm += $ct' "$d/zsim.json" > "$d/zsim.json.tmp" && mv "$d/zsim.json.tmp" "$d/zsim.json"
+	zsim_side "$d" zsim_costs zsim0 --set mm.reclaim_scan_time=0ns
+	sc=$(scan_cost "$sums" "$d/zsim0/summary.json")
+	rm -rf "$d/zsim0"
+	if [ -n "$sc" ]; then
+		jq --arg sc "$sc" '.mm.reclaim_scan_time = $sc' "$d/zsim.json" > "$d/zsim.json.tmp" &&
+			mv "$d/zsim.json.tmp" "$d/zsim.json"
+	fi
+}
+
 # mm_costs "CALMM..." TRACE...: the config's "mm" CPU costs of the workload
 # from `zsim calibrate --mm` measurements (CALMM: one file per boot, the
 # list in one argument; their mean) as JSON {access_time, minor_fault_time}:

@@ -5,7 +5,9 @@
 # every boot and the zsim config measured in the guest; the traces come back
 # from the scenario's generator lines (deterministic).  So when the model
 # changes, zsim's column, the table and the verdicts are brought up to date in
-# seconds, against the same kernel runs.  Writes back into DIR (the kernel's
+# seconds, against the same kernel runs (the config's costs that depend on
+# zsim's own model, content_time and reclaim_scan_time, are worked out again:
+# lib.sh zsim_costs).  Writes back into DIR (the kernel's
 # results unchanged) and prints the verdicts; exit status as run.sh's.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -46,6 +48,8 @@ for name in $SCEN; do
 	done
 	[ "$n" -gt 0 ] || { echo "validate-resim: $S: no kernel boots saved" >&2; exit 1; }
 	boots=$n
+	# the costs that depend on zsim's model, measured against it again
+	zsim_costs "$D"
 	zsim_side "$D" validate-resim
 done
 # shellcheck disable=SC2086

@@ -176,9 +176,6 @@ EOS
 	done
 	# shellcheck disable=SC2046
 	mmc=$(mm_costs "$cals" $(ls "$D"/ir/traces/* | sort))
-	# and the CPU it spent making the bytes it wrote (lib.sh content_time)
-	# shellcheck disable=SC2046
-	mmc=$(echo "$mmc" | jq -c --argjson ct "$(content_time "$(ls "$D"/boot[0-9]*/r/play/summary.json)" $(ls "$D"/ir/traces/* | sort))" '. + $ct')
 	# the free pages outside the movable lists, where fragmentation fallbacks start
 	ptis=""
 	for b in "$D"/boot[0-9]*/r; do [ ! -f "$b/pagetypeinfo-start.txt" ] || ptis="$ptis $b/pagetypeinfo-start.txt"; done
@@ -207,16 +204,10 @@ EOS
 			"$D/zsim.json" > "$D/zsim.json.tmp" && mv "$D/zsim.json.tmp" "$D/zsim.json"
 	done
 	rm -f "$D"/vd*.img
-	# reclaim's own CPU per page scanned, from the boots' kswapd time against
-	# zsim's kswapd at no scan cost (lib.sh scan_cost)
-	zsim_side "$D" validate zsim0 --set mm.reclaim_scan_time=0ns
-	sums=""
-	for b in "$D"/boot[0-9]*/r; do sums="$sums $b/play/summary.json"; done
-	sc=$(scan_cost "$sums" "$D/zsim0/summary.json")
-	rm -rf "$D/zsim0"
-	if [ -n "$sc" ]; then
-		jq --arg sc "$sc" '.mm.reclaim_scan_time = $sc' "$D/zsim.json" > "$D/zsim.json.tmp" && mv "$D/zsim.json.tmp" "$D/zsim.json"
-	fi
+	# the CPU play spent making the bytes it wrote, and reclaim's own CPU per
+	# page scanned from the boots' kswapd time against zsim's kswapd at no
+	# scan cost (lib.sh zsim_costs)
+	zsim_costs "$D"
 	zsim_side "$D" validate
 done
 sh "$here/table.sh" "$OUT" $SCEN > "$OUT/table.md"
