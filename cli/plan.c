@@ -1298,7 +1298,7 @@ static int write_plot(const struct plan *pl, const struct combo *c, size_t nc, c
 			fprintf(gp, "set terminal pngcairo size 1000,%u font 'sans,10' noenhanced\n", h);
 		fprintf(gp, "set output '%s/plan.%s'\nreset session\n", pl->tmp, f ? "svg" : "png");
 		fprintf(gp, "set multiplot layout %zu,1 title 'zsim plan: goals against %s%s (circled: the cheapest "
-			    "config meeting every goal)'\n", pl->ngoal, X->key, X->size ? " (MiB)" : "");
+			    "config meeting every goal, per combination of the listed knobs)'\n", pl->ngoal, X->key, X->size ? " (MiB)" : "");
 		fputs("set grid lc rgb '#dddddd'\nset key outside right top vertical Left reverse\nset tics nomirror\n"
 		      "set lmargin 12\nset rmargin 50\nset datafile missing 'nan'\nset offsets graph 0.03, graph 0.03, "
 		      "graph 0.05, graph 0.05\n", gp);
