@@ -11,6 +11,11 @@ fi
 S=$T/saved
 mkdir -p "$S"
 cp -r "$root/results/validation/zram-hotcold" "$root/results/validation/boots.txt" "$S/"
+# the other scenarios' rows for the scan cost, which is fitted over them all
+for r in "$root"/results/validation/*/scan_rows; do
+	n=$(basename "$(dirname "$r")")
+	mkdir -p "$S/$n" && cp "$r" "$S/$n/"
+done
 # zsim's old column spoiled on purpose: the rerun must replace it
 echo '{}' > "$S/zram-hotcold/zsim/summary.json"
 cp -r "$S/zram-hotcold" "$T/before"
@@ -21,7 +26,7 @@ check "resim: prints the verdicts" grep -q '^zram-hotcold: oom *met' "$T/out.txt
 for b in boot1 boot2; do
 	check "resim: the kernel's $b left as it was" cmp "$T/before/kernel-$b/summary.json" "$S/zram-hotcold/kernel-$b/summary.json"
 done
-check "resim: the guest config left as it was" cmp "$T/before/zsim-config.json" "$S/zram-hotcold/zsim-config.json"
+check "resim: the guest config left as it was (the scan cost fitted over every saved scenario's rows again)" cmp "$T/before/zsim-config.json" "$S/zram-hotcold/zsim-config.json"
 # a direct run of the same traces on the saved config
 GEN_1=""; GEN_2=""; GEN_3=""
 . "$root/tests/kernel/validate/scenarios/zram-hotcold.sh"
@@ -61,19 +66,28 @@ echo '{"minor_fault_time": "11000ns", "read_access_time": "150ns", "write_access
 check "validate: mm_costs averages the boots and weights reads and rewrites by the trace's hits" test \
 	"$(ZSIM=$ZSIM sh -c '. "$1/tests/kernel/validate/lib.sh"; mm_costs "$2" "$3"' sh "$root" "$T/mm1.json $T/mm2.json" "$T/mm.trc")" = \
 	'{"access_time":"200ns","minor_fault_time":"10000ns"}'
-# scan_cost worked by hand: zsim at no scan cost spent 0.2 s in kswapd for
-# 10000 pages stolen (20 us each, its codecs); boot 1's kswapd 1 s for 20000
-# stolen, 80000 scanned: (1e9 - 20000 x 20000) / 80000 = 7500 ns; boot 2's
-# 0.6 s for 10000 stolen, 50000 scanned: (6e8 - 2e8) / 50000 = 8000 ns; the
-# mean 7750 ns.  A boot without kswapd time (an older play) gives nothing.
+# the scan cost worked by hand: zsim at no scan cost spent 0.2 s in kswapd
+# for 10000 pages stolen (20 us each, its codecs); boot 1's kswapd 1 s for
+# 20000 stolen, 80000 scanned: a row of 1e9 - 20000 x 20000 = 6e8 ns beyond
+# the codecs and 80000 scanned; boot 2's 0.6 s for 10000 stolen, 50000
+# scanned: 4e8 and 50000.  The fit through the origin over both rows:
+# (6e8 x 8e4 + 4e8 x 5e4) / (8e4^2 + 5e4^2) = 6.8e13 / 8.9e9 = 7640 ns.  A
+# boot without kswapd time (an older play) gives no row; one row alone:
+# 6e8 / 8e4 = 7500 ns; no rows at all: nothing.
 echo '{"memory":{"kswapd_cpu_ns":200000000},"vmstat":{"pgsteal_kswapd":10000,"pgscan_kswapd":30000}}' > "$T/z0.json"
 echo '{"play":{"kswapd_cpu_ns":1000000000},"vmstat":{"pgsteal_kswapd":20000,"pgscan_kswapd":80000}}' > "$T/k1.json"
 echo '{"play":{"kswapd_cpu_ns":600000000},"vmstat":{"pgsteal_kswapd":10000,"pgscan_kswapd":50000}}' > "$T/k2.json"
 echo '{"vmstat":{"pgsteal_kswapd":10000,"pgscan_kswapd":50000}}' > "$T/k3.json"
-check "validate: scan_cost is kswapd's CPU beyond zsim's codecs per page scanned, the boots' mean" test \
-	"$(ZSIM=$ZSIM sh -c '. "$1/tests/kernel/validate/lib.sh"; scan_cost "$2" "$3"' sh "$root" "$T/k1.json $T/k2.json" "$T/z0.json")" = 7750ns
-check "validate: scan_cost gives nothing when a boot has no kswapd time" test \
-	-z "$(ZSIM=$ZSIM sh -c '. "$1/tests/kernel/validate/lib.sh"; scan_cost "$2" "$3"' sh "$root" "$T/k1.json $T/k3.json" "$T/z0.json")"
+lib() { ZSIM=$ZSIM sh -c '. "$1/tests/kernel/validate/lib.sh"; shift; "$@"' sh "$root" "$@"; }
+lib scan_rows "$T/k1.json" "$T/z0.json" > "$T/rows1"
+lib scan_rows "$T/k2.json $T/k3.json" "$T/z0.json" > "$T/rows2"
+check "validate: scan_rows is kswapd's CPU beyond zsim's codecs, and its pages scanned" test "$(cat "$T/rows1")" = "600000000 80000"
+check "validate: scan_rows gives no row for a boot without kswapd time" test "$(wc -l < "$T/rows2")" -eq 1
+check "validate: scan_fit is the least-squares cost per page scanned over every scenario's rows" test \
+	"$(lib scan_fit "$T/rows1" "$T/rows2")" = 7640ns
+check "validate: scan_fit of one row is its ratio" test "$(lib scan_fit "$T/rows1")" = 7500ns
+: > "$T/rows0"
+check "validate: scan_fit gives nothing without rows" test -z "$(lib scan_fit "$T/rows0")"
 check "resim: the table has the scenario" grep -q '^### zram-hotcold' "$S/README.md"
 check "resim: the header says the kernel runs are the saved ones" grep -q "Kernel runs by .make validate-kernel.: $(cat "$S/boots.txt")" "$S/README.md"
 check "resim: a missing saved run is one line and exit 1" sh -c "ZSIM=$ZSIM RESIM_OUT=$T/out2 sh $root/tests/kernel/validate/resim.sh --from $S zram-seq 2> $T/e2.txt; test \$? -eq 1 && test \$(wc -l < $T/e2.txt) -eq 1"

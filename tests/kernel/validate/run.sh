@@ -20,7 +20,9 @@
 # (the mean over the scenario's boots; the read and write costs weighted by
 # the scenario's hits: lib.sh mm_costs).  Reclaim's CPU per page scanned
 # (mm.reclaim_scan_time) comes from kswapd's CPU in the boots (play's
-# kswapd_cpu_ns) less what zsim's codecs account for (lib.sh scan_cost).
+# kswapd_cpu_ns) less what zsim's codecs account for, one cost fitted over
+# every scenario's boots (lib.sh scan_rows, scan_fit); the CPU play spends
+# making the bytes it writes is mm.content_time (lib.sh content_time).
 # The traces' cpu events need no scale: play burns them as CPU time of the
 # guest, which is the time zsim charges.
 #
@@ -204,11 +206,18 @@ EOS
 			"$D/zsim.json" > "$D/zsim.json.tmp" && mv "$D/zsim.json.tmp" "$D/zsim.json"
 	done
 	rm -f "$D"/vd*.img
-	# the CPU play spent making the bytes it wrote, and reclaim's own CPU per
-	# page scanned from the boots' kswapd time against zsim's kswapd at no
-	# scan cost (lib.sh zsim_costs)
+	# the CPU play spent making the bytes it wrote, and the rows for
+	# reclaim's own CPU per page scanned: the boots' kswapd time against
+	# zsim's kswapd at no scan cost (lib.sh zsim_costs)
 	zsim_costs "$D"
-	zsim_side "$D" validate
+done
+# reclaim's CPU per page scanned, one cost fitted over every scenario's boots
+# (lib.sh scan_costs), then zsim's side of each
+# shellcheck disable=SC2086
+sc=$(scan_costs "$OUT" "" $SCEN)
+echo "validate: reclaim_scan_time ${sc:-(no kswapd time measured: the default)} over the scenarios' boots"
+for name in $SCEN; do
+	zsim_side "$OUT/$name" validate
 done
 sh "$here/table.sh" "$OUT" $SCEN > "$OUT/table.md"
 sh "$here/check.sh" "$OUT" $SCEN > "$OUT/check.txt" && ok=0 || ok=1
