@@ -13,6 +13,7 @@
  *             "min_free_kbytes": 0, "watermark_scale_factor": 10,
  *             "watermark_boost_factor": 15000 (0 before 5.0), "watermarks": true,
  *             "access_time": "0ns", "minor_fault_time": "1us", "reclaim_scan_time": "100ns",
+ *             "reclaim_steal_time": "0ns" (per page reclaim frees, beyond the scan and codecs),
  *             "content_time": "0ns" (making a written page's bytes; cpu events absorb it),
  *             "sample_interval": "1s" },
  *     "codec_time": { "lz4": { "compress": "6us", "decompress": "1700ns" }, ... },
@@ -195,7 +196,7 @@ static int parse_mm(const struct ctx *c, json_t *m, struct zsim_config *cfg)
 {
 	static const char *const keys[] = { "policy", "swappiness", "page_cluster", "min_free_kbytes",
 		"watermark_scale_factor", "watermark_boost_factor", "watermarks", "access_time", "minor_fault_time", "content_time",
-		"reclaim_scan_time", "sample_interval", NULL };
+		"reclaim_scan_time", "reclaim_steal_time", "sample_interval", NULL };
 	json_t *v;
 	uint64_t x;
 	if (!json_is_object(m))
@@ -241,6 +242,8 @@ static int parse_mm(const struct ctx *c, json_t *m, struct zsim_config *cfg)
 		TRY(get_time(c, "$.mm.minor_fault_time", v, &cfg->minor_fault_ns));
 	if ((v = json_object_get(m, "reclaim_scan_time")))
 		TRY(get_time(c, "$.mm.reclaim_scan_time", v, &cfg->reclaim_scan_ns));
+	if ((v = json_object_get(m, "reclaim_steal_time")))
+		TRY(get_time(c, "$.mm.reclaim_steal_time", v, &cfg->reclaim_steal_ns));
 	if ((v = json_object_get(m, "sample_interval"))) {
 		TRY(get_time(c, "$.mm.sample_interval", v, &cfg->sample_interval_ns));
 		if (cfg->sample_interval_ns < 1000000)
@@ -708,6 +711,7 @@ static void set_defaults(struct zsim_config *cfg)
 	cfg->access_ns = 0;
 	cfg->minor_fault_ns = 1000;   /* order of a page fault with a zeroed page: ~1 us */
 	cfg->reclaim_scan_ns = 100;   /* an estimate for a native machine (sim/mm.c) */
+	cfg->reclaim_steal_ns = 0;    /* none beyond the scan's and the codec's unless measured */
 }
 
 /*
@@ -1219,6 +1223,7 @@ char *zsim_config_dump(const struct zsim_config *cfg)
 	json_object_set_new(mm, "minor_fault_time", json_time(cfg->minor_fault_ns));
 	json_object_set_new(mm, "content_time", json_time(cfg->content_ns));
 	json_object_set_new(mm, "reclaim_scan_time", json_time(cfg->reclaim_scan_ns));
+	json_object_set_new(mm, "reclaim_steal_time", json_time(cfg->reclaim_steal_ns));
 	json_object_set_new(mm, "sample_interval", json_time(cfg->sample_interval_ns));
 	json_object_set_new(r, "mm", mm);
 	json_t *cn = json_object();

@@ -82,6 +82,7 @@ struct zsim_config {
 	uint64_t content_ns;        /* CPU to make a written page's bytes, absorbed by cpu events ("content_time") */
 	uint64_t minor_fault_ns;    /* CPU time of a fault that needs no I/O ("minor_fault_time") */
 	uint64_t reclaim_scan_ns;   /* CPU per page reclaim scans, beyond the codecs ("reclaim_scan_time") */
+	uint64_t reclaim_steal_ns;  /* and per page it frees: unmap, swap cache, free ("reclaim_steal_time") */
 	/* codec time per page, ns (0: the codec's default); index = codec registry order ("codec_time") */
 	uint32_t codec_compress_ns[8], codec_decompress_ns[8];
 	/* and per KiB of compressed output, stored plus one (0: the codec's default,

@@ -52,7 +52,10 @@
  * 6.18), so kswapd overshoots high by up to that much, at a priority kept
  * for the whole balance_pgdat, in turns of 1 ms of CPU as a process's (the
  * kernel's kswapd yields at cond_resched between batches of 32), so the
- * processes run between them; direct reclaim charged to the
+ * processes run between them; reclaim's CPU as mm.reclaim_scan_time per
+ * page scanned and mm.reclaim_steal_time per page freed (unmapping it, the
+ * swap cache, freeing it; a page only looked at and kept costs far less),
+ * beyond the codecs'; direct reclaim charged to the
  * allocating process; the priority
  * loop, and from 5.5 its second pass with forced deactivation when a direct
  * reclaim freed nothing; the swappiness split with the pre-5.8 scanned/rotated ratios; the
@@ -761,6 +764,7 @@ static uint64_t shrink_list(struct zsim_sim *s, int type, int prio, uint64_t nr,
 				s->mm.round_immediate++;   /* met still under writeback (nr_immediate) */
 			if (rc == 0) {
 				freed++;
+				*cpu += s->cfg.reclaim_steal_ns;
 			} else if (rc == EVICT_UNDER_WRITEBACK && s->cfg.kp->reclaim_writeback_activate) {
 				/* still under writeback: activated, out of the way until its
 				 * write ends (shrink_page_list's case 2, 4.12+; counted in

@@ -23,7 +23,7 @@ ZSIM=$ZSIM RESIM_OUT=$T/out sh "$root/tests/kernel/validate/resim.sh" --from "$S
 rc=$?
 check "resim: exits 0 (the OOM verdicts agree)" test "$rc" -eq 0
 check "resim: prints the verdicts" grep -q '^zram-hotcold: oom *met' "$T/out.txt"
-for b in boot1 boot2; do
+for b in boot1 boot2 boot3 boot4; do
 	check "resim: the kernel's $b left as it was" cmp "$T/before/kernel-$b/summary.json" "$S/zram-hotcold/kernel-$b/summary.json"
 done
 check "resim: the guest config left as it was (the scan cost fitted over every saved scenario's rows again)" cmp "$T/before/zsim-config.json" "$S/zram-hotcold/zsim-config.json"
@@ -45,13 +45,14 @@ for key in pswpout pswpin pgsteal_direct pgsteal_kswapd; do
 done
 # the guest's workload costs: the saved config's mm times are the boots'
 # `zsim calibrate --mm` as lib.sh's mm_costs averages and weights them for these traces
-for b in boot1 boot2; do
-	check "validate: $b measured the workload's costs" test -f "$S/zram-hotcold/kernel-$b/calibrate-mm.json"
+cals=""
+for b in "$S"/zram-hotcold/kernel-boot*; do
+	check "validate: ${b##*/} measured the workload's costs" test -f "$b/calibrate-mm.json"
+	cals="$cals $b/calibrate-mm.json"
 done
 # shellcheck disable=SC2086
 mmc=$(ZSIM=$ZSIM sh -c '. "$1/tests/kernel/validate/lib.sh"; shift; mm_costs "$@"' sh "$root" \
-	"$S/zram-hotcold/kernel-boot1/calibrate-mm.json $S/zram-hotcold/kernel-boot2/calibrate-mm.json" \
-	$(ls "$T"/t*.trc.zst | sort))
+	"$cals" $(ls "$T"/t*.trc.zst | sort))
 for key in access_time minor_fault_time; do
 	check "validate: the config's mm.$key is the guest's measured one" \
 		test "$(echo "$mmc" | jq -r .$key)" = "$(jq -r .mm.$key "$S/zram-hotcold/zsim-config.json")"
@@ -66,26 +67,37 @@ echo '{"minor_fault_time": "11000ns", "read_access_time": "150ns", "write_access
 check "validate: mm_costs averages the boots and weights reads and rewrites by the trace's hits" test \
 	"$(ZSIM=$ZSIM sh -c '. "$1/tests/kernel/validate/lib.sh"; mm_costs "$2" "$3"' sh "$root" "$T/mm1.json $T/mm2.json" "$T/mm.trc")" = \
 	'{"access_time":"200ns","minor_fault_time":"10000ns"}'
-# the scan cost worked by hand: zsim at no scan cost spent 0.2 s in kswapd
-# for 10000 pages stolen (20 us each, its codecs); boot 1's kswapd 1 s for
-# 20000 stolen, 80000 scanned: a row of 1e9 - 20000 x 20000 = 6e8 ns beyond
-# the codecs and 80000 scanned; boot 2's 0.6 s for 10000 stolen, 50000
-# scanned: 4e8 and 50000.  The fit through the origin over both rows:
-# (6e8 x 8e4 + 4e8 x 5e4) / (8e4^2 + 5e4^2) = 6.8e13 / 8.9e9 = 7640 ns.  A
-# boot without kswapd time (an older play) gives no row; one row alone:
-# 6e8 / 8e4 = 7500 ns; no rows at all: nothing.
+# the reclaim costs worked by hand: zsim at no scan or steal cost spent 0.2 s
+# in kswapd for 10000 pages stolen (20 us each, its codecs); boot 1's kswapd
+# 1 s for 20000 stolen, 80000 scanned: a row of 1e9 - 20000 x 20000 = 6e8 ns
+# beyond the codecs, 80000 scanned, 20000 stolen; boot 2's 0.6 s for 10000
+# stolen, 50000 scanned: 4e8, 50000, 10000.  Both rows exactly:
+# 8e4 a + 2e4 b = 6e8, 5e4 a + 1e4 b = 4e8 give a = 10000, b = -10000; a
+# steal cost below zero is none, and the scan cost alone is the fit through
+# the origin, (6e8 x 8e4 + 4e8 x 5e4) / (8e4^2 + 5e4^2) = 6.8e13 / 8.9e9 =
+# 7640 ns.  Boots 4 and 5 (1.2 s for 20000 stolen of 80000 scanned, 0.65 s
+# for 10000 of 50000) leave 8e8 and 4.5e8: a = 5000, b = 20000 exactly.  A
+# boot without kswapd time (an older play) gives no row; one row alone
+# cannot tell the two costs apart: 6e8 / 8e4 = 7500 ns scanned; no rows at
+# all: nothing.
 echo '{"memory":{"kswapd_cpu_ns":200000000},"vmstat":{"pgsteal_kswapd":10000,"pgscan_kswapd":30000}}' > "$T/z0.json"
 echo '{"play":{"kswapd_cpu_ns":1000000000},"vmstat":{"pgsteal_kswapd":20000,"pgscan_kswapd":80000}}' > "$T/k1.json"
 echo '{"play":{"kswapd_cpu_ns":600000000},"vmstat":{"pgsteal_kswapd":10000,"pgscan_kswapd":50000}}' > "$T/k2.json"
 echo '{"vmstat":{"pgsteal_kswapd":10000,"pgscan_kswapd":50000}}' > "$T/k3.json"
+echo '{"play":{"kswapd_cpu_ns":1200000000},"vmstat":{"pgsteal_kswapd":20000,"pgscan_kswapd":80000}}' > "$T/k4.json"
+echo '{"play":{"kswapd_cpu_ns":650000000},"vmstat":{"pgsteal_kswapd":10000,"pgscan_kswapd":50000}}' > "$T/k5.json"
 lib() { ZSIM=$ZSIM sh -c '. "$1/tests/kernel/validate/lib.sh"; shift; "$@"' sh "$root" "$@"; }
 lib scan_rows "$T/k1.json" "$T/z0.json" > "$T/rows1"
 lib scan_rows "$T/k2.json $T/k3.json" "$T/z0.json" > "$T/rows2"
-check "validate: scan_rows is kswapd's CPU beyond zsim's codecs, and its pages scanned" test "$(cat "$T/rows1")" = "600000000 80000"
+lib scan_rows "$T/k4.json $T/k5.json" "$T/z0.json" > "$T/rows3"
+check "validate: scan_rows is kswapd's CPU beyond zsim's codecs, its pages scanned and stolen" \
+	test "$(cat "$T/rows1")" = "600000000 80000 20000"
 check "validate: scan_rows gives no row for a boot without kswapd time" test "$(wc -l < "$T/rows2")" -eq 1
-check "validate: scan_fit is the least-squares cost per page scanned over every scenario's rows" test \
-	"$(lib scan_fit "$T/rows1" "$T/rows2")" = 7640ns
-check "validate: scan_fit of one row is its ratio" test "$(lib scan_fit "$T/rows1")" = 7500ns
+check "validate: scan_fit is the least-squares cost per page scanned and per page stolen" test \
+	"$(lib scan_fit "$T/rows3")" = "5000ns 20000ns"
+check "validate: scan_fit takes a steal cost below zero as none and fits the scan cost alone" test \
+	"$(lib scan_fit "$T/rows1" "$T/rows2")" = "7640ns 0ns"
+check "validate: scan_fit of one row is its ratio per page scanned" test "$(lib scan_fit "$T/rows1")" = "7500ns 0ns"
 : > "$T/rows0"
 check "validate: scan_fit gives nothing without rows" test -z "$(lib scan_fit "$T/rows0")"
 check "resim: the table has the scenario" grep -q '^### zram-hotcold' "$S/README.md"

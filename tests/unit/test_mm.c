@@ -383,30 +383,37 @@ END_TEST
  * goes below that (down towards min).
  */
 /*
- * Reclaim's CPU per page scanned (mm.reclaim_scan_time): 16M, one writer of
- * 6000 pages over a free nvram swap device (its writes cost no CPU, there is
- * no codec), so every kswapd round costs exactly what it scans x the scan
- * time: kswapd's CPU = pgscan_kswapd x 2 us with "2us", x 100 ns by default;
- * a direct-reclaim round charges its process at least 32 x 2 us.
+ * Reclaim's CPU per page scanned (mm.reclaim_scan_time) and per page freed
+ * (mm.reclaim_steal_time): 16M, one writer of 6000 pages over a free nvram
+ * swap device (its writes cost no CPU, there is no codec), so every kswapd
+ * round costs exactly what it scans x the scan time plus what it frees x the
+ * steal time: kswapd's CPU = pgscan_kswapd x 100 ns by default (no steal
+ * cost), x 2 us with "2us", and pgscan_kswapd x 2 us + pgsteal_kswapd x 5 us
+ * with a steal time of "5us" too; a direct-reclaim round charges its process
+ * at least 32 x 2 us.
  */
 START_TEST(test_reclaim_scan_time)
 {
-	for (int slow = 0; slow < 2; slow++) {
+	static const char *const mm[] = { "", "\"reclaim_scan_time\":\"2us\"",
+		"\"reclaim_scan_time\":\"2us\",\"reclaim_steal_time\":\"5us\"" };
+	for (int c = 0; c < 3; c++) {
 		char json[512];
 		snprintf(json, sizeof(json), "{\"kernel\":\"6.18\",\"machine\":{\"ram\":\"16M\"},\"mm\":{%s},"
 			 "\"devices\":{\"sw\":{\"type\":\"nvram\",\"size\":\"64M\",\"read_latency\":\"0ns\","
 			 "\"write_latency\":\"0ns\",\"read_bw\":0,\"write_bw\":0}},\"swap\":[{\"device\":\"sw\"}]}",
-			 slow ? "\"reclaim_scan_time\":\"2us\"" : "");
+			 mm[c]);
 		struct run r;
 		run_init(&r, json);
-		uint64_t ns = slow ? 2000 : 100;
+		uint64_t ns = c ? 2000 : 100, steal = c == 2 ? 5000 : 0;
 		ck_assert_uint_eq(r.s.cfg.reclaim_scan_ns, ns);
+		ck_assert_uint_eq(r.s.cfg.reclaim_steal_ns, steal);
 		trace_begin(&r, NULL);
 		t_create(&r, 1, 0, "writer");
 		t_writes(&r, 1, 0, 6000, ZSIM_CONTENT_TEXT, 1);
 		run_go(&r);
 		ck_assert_uint_gt(r.s.vm.pgscan_kswapd, 0);
-		ck_assert_uint_eq(r.s.mm.kswapd_cpu_ns, r.s.vm.pgscan_kswapd * ns);
+		ck_assert_uint_gt(r.s.vm.pgsteal_kswapd, 0);
+		ck_assert_uint_eq(r.s.mm.kswapd_cpu_ns, r.s.vm.pgscan_kswapd * ns + r.s.vm.pgsteal_kswapd * steal);
 		if (r.s.vm.allocstall)
 			ck_assert_uint_ge(r.s.pr.procs[0].stall_ns, r.s.vm.allocstall * 32 * ns);
 		run_free(&r);

@@ -13,30 +13,47 @@ scenario_traces() {
 	done
 }
 
-# scan_rows "KERNEL_SUMMARIES" ZSIM0_SUMMARY: one line per boot, "Y X": the
-# guest's kswapd CPU beyond what zsim's codecs spend for the pages it stole
-# (zsim's kswapd run at reclaim_scan_time 0, ZSIM0_SUMMARY, leaves it the
-# codecs' time only: K_cpu - Z0_cpu x K_steal / Z0_steal), and the pages the
-# guest's kswapd scanned; nothing for a boot without kswapd time or scans.
+# scan_rows "KERNEL_SUMMARIES" ZSIM0_SUMMARY: one line per boot, "Y X1 X2":
+# the guest's kswapd CPU beyond what zsim's codecs spend for the pages it
+# stole (zsim's kswapd run at no reclaim scan or steal cost, ZSIM0_SUMMARY,
+# leaves it the codecs' time only: K_cpu - Z0_cpu x K_steal / Z0_steal), the
+# pages the guest's kswapd scanned, and those it stole; nothing for a boot
+# without kswapd time or scans.
 scan_rows() {
 	# shellcheck disable=SC2086
 	jq -r -s --slurpfile z "$2" '
 		($z[0].memory.kswapd_cpu_ns) as $zc | ($z[0].vmstat.pgsteal_kswapd) as $zs |
 		.[] | select((.play.kswapd_cpu_ns // 0) > 0 and .vmstat.pgscan_kswapd > 0) |
-		"\(.play.kswapd_cpu_ns - (if $zs > 0 then $zc * .vmstat.pgsteal_kswapd / $zs else 0 end)) \(.vmstat.pgscan_kswapd)"' $1
+		"\(.play.kswapd_cpu_ns - (if $zs > 0 then $zc * .vmstat.pgsteal_kswapd / $zs else 0 end)) \(.vmstat.pgscan_kswapd) \(.vmstat.pgsteal_kswapd)"' $1
 }
 
-# scan_fit ROWS...: mm.reclaim_scan_time from the rows of every boot of
-# every scenario (scan_rows): the least-squares cost per page scanned through
-# the origin, sum(Y X) / sum(X^2), as "Nns"; nothing without rows.  One cost
-# for the guest's CPU, not one per scenario: a scenario's two boots spread
-# by up to 40% in kswapd time, and zsim scans fewer pages per page stolen
-# than the guest (1.0-2.2 against 2.4-4.1), so a per-scenario fit carries
-# that noise into zsim's reclaim (on the 2026-12-01 boots: 4.0-24.7 us per
-# scenario, 18.3 us over all, which fits the guests' kswapd time as well).
+# scan_fit ROWS...: mm.reclaim_scan_time and mm.reclaim_steal_time from the
+# rows of every boot of every scenario (scan_rows), as "SCANns STEALns": the
+# least-squares costs per page scanned and per page stolen, Y = a X1 + b X2
+# (a cost fitted below zero is 0 and the other fitted alone); nothing
+# without rows.  Two costs, since a page reclaim only looks at (its accessed
+# bit cleared, kept) costs the guest far less than one it unmaps, puts in
+# the swap cache and frees: at the first pressure every page still carries
+# its fault's accessed bit, and the guest's kswapd looks at ~100 k of them
+# within a second.  One pair for the guest's CPU, not one per scenario: a
+# scenario's two boots spread by up to 40% in kswapd time, and a
+# per-scenario fit carries that noise into zsim's reclaim.
 scan_fit() {
 	# shellcheck disable=SC2068
-	cat $@ | awk '{ yx += $1 * $2; xx += $2 * $2 } END { if (xx > 0) printf "%.0fns\n", yx / xx }'
+	cat $@ | awk '{ y = $1; a = $2; b = $3 + 0; n++
+		saa += a * a; sab += a * b; sbb += b * b; say += a * y; sby += b * y }
+	END {
+		if (!n || saa <= 0) exit
+		d = saa * sbb - sab * sab
+		# rows that cannot tell the two apart (one row; stolen a fixed
+		# share of scanned): the scan cost alone
+		if (d > 1e-9 * saa * sbb) { x = (sbb * say - sab * sby) / d; z = (saa * sby - sab * say) / d }
+		else { x = say / saa; z = 0 }
+		if (z < 0) { x = say / saa; z = 0 }
+		else if (x < 0) { x = 0; z = sby / sbb }
+		if (x < 0) x = 0
+		printf "%.0fns %.0fns\n", x, z
+	}'
 }
 
 # zsim_side D WHO [NAME [ARG...]]: zsim on D/ir/traces (in name order) with the
@@ -54,9 +71,10 @@ zsim_side() {
 	[ -f "$d/$name/summary.json" ] || { echo "$who: zsim gave no results for $(basename "$d")" >&2; exit 1; }
 }
 
-# zsim_costs D: the config's costs that depend on zsim's own model, from the
-# boots' results (D/boot*/r/play/summary.json) and the traces (D/ir/traces):
-# mm.content_time (content_time) into D/zsim.json, and D/scan_rows, this
+# zsim_costs D: the config's costs of the workload and of zsim's own model,
+# from the boots' results (D/boot*/r/play/summary.json, calibrate-mm.json)
+# and the traces (D/ir/traces): mm.content_time (content_time),
+# mm.access_time and mm.minor_fault_time (mm_costs) into D/zsim.json, and D/scan_rows, this
 # scenario's rows for the scan cost (scan_rows, against zsim's kswapd at no
 # scan cost on that config), which scan_costs fits over every scenario.
 # run.sh calls both after the boots; resim.sh again, since a model change
@@ -67,26 +85,35 @@ zsim_costs() {
 	# shellcheck disable=SC2046,SC2086
 	ct=$(content_time "$sums" $(ls "$d"/ir/traces/* | sort))
 	jq --argjson ct "$ct" '.mm += $ct' "$d/zsim.json" > "$d/zsim.json.tmp" && mv "$d/zsim.json.tmp" "$d/zsim.json"
-	zsim_side "$d" zsim_costs zsim0 --set mm.reclaim_scan_time=0ns
+	# the workload's fault and access costs, the mean of every boot's
+	# measurement (mm_costs), when every boot has one
+	cals=$(ls "$d"/boot[0-9]*/r/calibrate-mm.json 2> /dev/null || true)
+	if [ -n "$cals" ] && [ "$(echo "$cals" | wc -l)" = "$(echo "$sums" | wc -l)" ]; then
+		# shellcheck disable=SC2046,SC2086
+		mmc=$(mm_costs "$cals" $(ls "$d"/ir/traces/* | sort))
+		jq --argjson m "$mmc" '.mm += $m' "$d/zsim.json" > "$d/zsim.json.tmp" && mv "$d/zsim.json.tmp" "$d/zsim.json"
+	fi
+	zsim_side "$d" zsim_costs zsim0 --set mm.reclaim_scan_time=0ns --set mm.reclaim_steal_time=0ns
 	scan_rows "$sums" "$d/zsim0/summary.json" > "$d/scan_rows"
 	rm -rf "$d/zsim0"
 }
 
-# scan_costs OUT "MORE_ROWS" SCENARIO...: one mm.reclaim_scan_time fitted
-# over the scenarios' scan_rows and the files MORE_ROWS (a saved validation's
-# other scenarios; may be empty) by scan_fit, into each scenario's
-# OUT/NAME/zsim.json; prints it.
+# scan_costs OUT "MORE_ROWS" SCENARIO...: one mm.reclaim_scan_time and
+# mm.reclaim_steal_time fitted over the scenarios' scan_rows and the files
+# MORE_ROWS (a saved validation's other scenarios; may be empty) by
+# scan_fit, into each scenario's OUT/NAME/zsim.json; prints them.
 scan_costs() {
 	out=$1 rows=$2; shift 2
 	for n in "$@"; do rows="$rows $out/$n/scan_rows"; done
 	# shellcheck disable=SC2086
-	sc=$(scan_fit $rows)
-	[ -n "$sc" ] || return 0
+	fit=$(scan_fit $rows)
+	[ -n "$fit" ] || return 0
+	sc=${fit% *} st=${fit#* }
 	for n in "$@"; do
-		jq --arg sc "$sc" '.mm.reclaim_scan_time = $sc' "$out/$n/zsim.json" > "$out/$n/zsim.json.tmp" &&
-			mv "$out/$n/zsim.json.tmp" "$out/$n/zsim.json"
+		jq --arg sc "$sc" --arg st "$st" '.mm.reclaim_scan_time = $sc | .mm.reclaim_steal_time = $st' \
+			"$out/$n/zsim.json" > "$out/$n/zsim.json.tmp" && mv "$out/$n/zsim.json.tmp" "$out/$n/zsim.json"
 	done
-	echo "$sc"
+	echo "$sc scanned, $st stolen"
 }
 
 # mm_costs "CALMM..." TRACE...: the config's "mm" CPU costs of the workload

@@ -170,25 +170,22 @@ EOS
 		swaps=$(echo "$swaps" | jq --arg d "$dev" --argjson p "$prio" '. + [{device: $d, priority: $p}]')
 	done
 	# the workload's costs: the mean of every boot's measurement (one boot's
-	# spreads by 10-30%: the emulated CPU's speed follows the host's load)
-	cals=""
+	# spreads by 10-30%: the emulated CPU's speed follows the host's load),
+	# which zsim_costs puts in the config below
 	for b in "$D"/boot[0-9]*/r; do
 		[ -f "$b/calibrate-mm.json" ] || { echo "validate: $name: $b measured no mm costs; see its boot log" >&2; exit 1; }
-		cals="$cals $b/calibrate-mm.json"
 	done
-	# shellcheck disable=SC2046
-	mmc=$(mm_costs "$cals" $(ls "$D"/ir/traces/* | sort))
 	# the free pages outside the movable lists, where fragmentation fallbacks start
 	ptis=""
 	for b in "$D"/boot[0-9]*/r; do [ ! -f "$b/pagetypeinfo-start.txt" ] || ptis="$ptis $b/pagetypeinfo-start.txt"; done
 	uf=$(unmovable_free "$ptis"); uf=${uf:-0}
 	jq -n --arg desc "validation guest '$name' as measured in boot 1 (workload costs: every boot) ($DESC)" \
 		--argjson ram "$ram" --argjson fw $((ram - memtotal)) --argjson used "$used" \
-		--argjson swappiness "$SWAPPINESS" --argjson mfk "$mfk" --argjson mmc "$mmc" --argjson uf "$uf" \
+		--argjson swappiness "$SWAPPINESS" --argjson mfk "$mfk" --argjson uf "$uf" \
 		--argjson devs "$devs" --argjson swaps "$swaps" --slurpfile cal "$D/boot1/r/calibrate.json" \
 		'{comment: $desc, kernel: "6.1",
 		  machine: {ram: $ram, cpus: 1, firmware_reserve: $fw, kernel_reserve: $used, unmovable_free: $uf},
-		  mm: ({swappiness: $swappiness, min_free_kbytes: $mfk, sample_interval: "100ms"} + $mmc),
+		  mm: {swappiness: $swappiness, min_free_kbytes: $mfk, sample_interval: "100ms"},
 		  devices: $devs, swap: $swaps, codec_time: $cal[0]}' > "$D/zsim.json"
 	if [ -n "$ZSWAP" ]; then   # COMPRESSOR:ZPOOL:MAX_POOL_PERCENT
 		IFS=: read -r zc zp zm <<EOS
