@@ -928,7 +928,8 @@ uint64_t zsim_mm_kswapd_round(struct zsim_sim *s, bool *again)
 				s->mm.kswapd_balance_freed = 0;
 			}
 			uint64_t aim = s->mm.wmark_high + s->mm.boost;
-			s->mm.kswapd_aim_left = aim > SWAP_CLUSTER_MAX ? aim : SWAP_CLUSTER_MAX;
+			s->mm.kswapd_pass_aim = aim > SWAP_CLUSTER_MAX ? aim : SWAP_CLUSTER_MAX;
+			s->mm.kswapd_aim_left = s->mm.kswapd_pass_aim;
 			scan_counts(s, s->mm.kswapd_prio, s->mm.kswapd_nr);
 			s->mm.kswapd_pass_scanned = s->mm.kswapd_pass_freed = 0;
 			s->mm.kswapd_in_pass = true;
@@ -952,8 +953,9 @@ uint64_t zsim_mm_kswapd_round(struct zsim_sim *s, bool *again)
 		s->mm.in_reclaim = was;
 		if (!s->mm.kswapd_aim_left || (!s->mm.kswapd_nr[0] && !s->mm.kswapd_nr[1])) {
 			/* the pass is over: shrink_slab, the history aged, and the
-			 * priority lowered if it scanned less than its aim or freed
-			 * nothing */
+			 * priority lowered if it scanned less than its aim (as set
+			 * when the pass began: a boost since does not move it) or
+			 * freed nothing */
 			int prio = s->mm.kswapd_prio;
 			zsim_swap_shrink_slab(s, prio, &cpu);
 			for (int t = 0; t < 2; t++)
@@ -961,10 +963,7 @@ uint64_t zsim_mm_kswapd_round(struct zsim_sim *s, bool *again)
 					s->mm.recent_scanned[t] /= 2;
 					s->mm.recent_rotated[t] /= 2;
 				}
-			uint64_t aim = s->mm.wmark_high + s->mm.boost;
-			if (aim < SWAP_CLUSTER_MAX)
-				aim = SWAP_CLUSTER_MAX;
-			if (s->mm.kswapd_pass_scanned < aim || !s->mm.kswapd_pass_freed)
+			if (s->mm.kswapd_pass_scanned < s->mm.kswapd_pass_aim || !s->mm.kswapd_pass_freed)
 				s->mm.kswapd_prio--;
 			s->mm.kswapd_balance_freed += s->mm.kswapd_pass_freed;
 			if (s->mm.kswapd_pass_freed)

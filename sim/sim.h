@@ -420,6 +420,7 @@ struct zsim_mm {
 	int kswapd_prio;           /* its balance_pgdat's priority (0: none under way) */
 	bool kswapd_in_pass;       /* a kswapd_shrink_node under way, kswapd_nr left to scan */
 	uint64_t kswapd_nr[2];     /* pages of each type its current pass still scans */
+	uint64_t kswapd_pass_aim;  /* what the current pass set out to free (kswapd_shrink_node's nr_to_reclaim) */
 	uint64_t kswapd_pass_scanned, kswapd_pass_freed, kswapd_balance_freed;
 	uint32_t *victims;         /* scratch for reclaim */
 	struct zsim_frame_source ram_source;  /* what in-RAM tiers take frames from (movable pages) */
