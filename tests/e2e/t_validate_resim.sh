@@ -23,8 +23,9 @@ ZSIM=$ZSIM RESIM_OUT=$T/out sh "$root/tests/kernel/validate/resim.sh" --from "$S
 rc=$?
 check "resim: exits 0 (the OOM verdicts agree)" test "$rc" -eq 0
 check "resim: prints the verdicts" grep -q '^zram-hotcold: oom *met' "$T/out.txt"
-for b in boot1 boot2 boot3 boot4; do
-	check "resim: the kernel's $b left as it was" cmp "$T/before/kernel-$b/summary.json" "$S/zram-hotcold/kernel-$b/summary.json"
+for kb in "$T"/before/kernel-boot*; do
+	b=${kb##*/kernel-}
+	check "resim: the kernel's $b left as it was" cmp "$kb/summary.json" "$S/zram-hotcold/kernel-$b/summary.json"
 done
 check "resim: the guest config left as it was (the scan cost fitted over every saved scenario's rows again)" cmp "$T/before/zsim-config.json" "$S/zram-hotcold/zsim-config.json"
 # a direct run of the same traces on the saved config
