@@ -19,9 +19,10 @@
 # page), which become the config's mm.minor_fault_time and mm.access_time
 # (the mean over the scenario's boots; the read and write costs weighted by
 # the scenario's hits: lib.sh mm_costs).  Reclaim's CPU per page scanned
-# (mm.reclaim_scan_time) comes from kswapd's CPU in the boots (play's
-# kswapd_cpu_ns) less what zsim's codecs account for, one cost fitted over
-# every scenario's boots (lib.sh scan_rows, scan_fit); the CPU play spends
+# and per page stolen (mm.reclaim_scan_time, mm.reclaim_steal_time) comes
+# from kswapd's CPU in the boots (play's kswapd_cpu_ns) less what zsim's
+# codecs account for, one pair fitted over every scenario's boots (lib.sh
+# scan_rows, scan_fit; a subset adds the saved rows of the others); the CPU play spends
 # making the bytes it writes is mm.content_time (lib.sh content_time).
 # The traces' cpu events need no scale: play burns them as CPU time of the
 # guest, which is the time zsim charges.
@@ -208,10 +209,18 @@ EOS
 	# zsim's kswapd at no scan cost (lib.sh zsim_costs)
 	zsim_costs "$D"
 done
-# reclaim's CPU per page scanned, one cost fitted over every scenario's boots
-# (lib.sh scan_costs), then zsim's side of each
+# reclaim's CPU per page scanned and per page stolen, one pair fitted over
+# every scenario's boots (lib.sh scan_costs): these boots', and for a subset
+# the saved validation's rows of the scenarios not booted here (two boots of
+# two scenarios cannot tell the two costs apart), then zsim's side of each
+more=""
+for r in "$root"/results/validation/*/scan_rows; do
+	[ -f "$r" ] || continue
+	n=$(basename "$(dirname "$r")")
+	case " $(echo $SCEN) " in *" $n "*) ;; *) more="$more $r" ;; esac
+done
 # shellcheck disable=SC2086
-sc=$(scan_costs "$OUT" "" $SCEN)
+sc=$(scan_costs "$OUT" "$more" $SCEN)
 echo "validate: reclaim_scan_time ${sc:-(no kswapd time measured: the default)} over the scenarios' boots"
 for name in $SCEN; do
 	zsim_side "$OUT/$name" validate
