@@ -74,9 +74,10 @@ zsim_side() {
 # zsim_costs D: the config's costs of the workload and of zsim's own model,
 # from the boots' results (D/boot*/r/play/summary.json, calibrate-mm.json)
 # and the traces (D/ir/traces): mm.content_time (content_time),
-# mm.access_time and mm.minor_fault_time (mm_costs) into D/zsim.json, and D/scan_rows, this
-# scenario's rows for the scan cost (scan_rows, against zsim's kswapd at no
-# scan cost on that config), which scan_costs fits over every scenario.
+# mm.access_time and mm.minor_fault_time (mm_costs) into D/zsim.json, and
+# D/scan_rows, this scenario's rows for the reclaim costs (scan_rows, against
+# zsim's kswapd at no reclaim cost on that config), which scan_costs fits
+# over every scenario.
 # run.sh calls both after the boots; resim.sh again, since a model change
 # moves what zsim's codecs account for of the guest's kswapd time.
 zsim_costs() {
@@ -96,6 +97,20 @@ zsim_costs() {
 	zsim_side "$d" zsim_costs zsim0 --set mm.reclaim_scan_time=0ns --set mm.reclaim_steal_time=0ns
 	scan_rows "$sums" "$d/zsim0/summary.json" > "$d/scan_rows"
 	rm -rf "$d/zsim0"
+}
+
+# other_rows SAVE SCENARIO...: the saved scan_rows files (SAVE/NAME/scan_rows)
+# of the saved scenarios not named, in one line: the rows a fit over some
+# scenarios takes from the others (scan_costs' MORE_ROWS).
+other_rows() {
+	save=$1; shift
+	rows=""
+	for r in "$save"/*/scan_rows; do
+		[ -f "$r" ] || continue
+		n=$(basename "$(dirname "$r")")
+		case " $* " in *" $n "*) ;; *) rows="$rows $r" ;; esac
+	done
+	echo "$rows"
 }
 
 # scan_costs OUT "MORE_ROWS" SCENARIO...: one mm.reclaim_scan_time and

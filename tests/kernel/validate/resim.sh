@@ -5,11 +5,11 @@
 # every boot and the zsim config measured in the guest; the traces come back
 # from the scenario's generator lines (deterministic).  So when the model
 # changes, zsim's column, the table and the verdicts are brought up to date in
-# seconds, against the same kernel runs (the config's costs that depend on
-# zsim's own model, content_time and reclaim_scan_time, are worked out again:
-# lib.sh zsim_costs and scan_costs: the scan cost is fitted over every saved
-# scenario's boots, the named ones' rows worked out again, the others' as
-# saved).  Writes back into DIR (the kernel's
+# seconds, against the same kernel runs (the config's costs are worked out
+# again from the boots: the workload's, and those that depend on zsim's own
+# model, content_time and the reclaim costs: lib.sh zsim_costs and
+# scan_costs, the reclaim costs fitted over every saved scenario's boots,
+# the named ones' rows worked out again, the others' as saved).  Writes back into DIR (the kernel's
 # results unchanged) and prints the verdicts; exit status as run.sh's.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -55,15 +55,9 @@ for name in $SCEN; do
 done
 # the scan cost over the named scenarios' rows, worked out again, and the
 # saved rows of the saved scenarios not named
-more=""
-for r in "$SAVE"/*/scan_rows; do
-	[ -f "$r" ] || continue
-	n=$(basename "$(dirname "$r")")
-	case " $(echo $SCEN) " in *" $n "*) ;; *) more="$more $r" ;; esac
-done
 # shellcheck disable=SC2086
-sc=$(scan_costs "$OUT" "$more" $SCEN)
-echo "validate-resim: reclaim_scan_time ${sc:-(no kswapd time measured: the default)} over the scenarios' boots"
+sc=$(scan_costs "$OUT" "$(other_rows "$SAVE" $SCEN)" $SCEN)
+echo "validate-resim: reclaim costs ${sc:-(no kswapd time measured: the defaults)} over the scenarios' boots"
 for name in $SCEN; do
 	zsim_side "$OUT/$name" validate-resim
 done

@@ -204,24 +204,18 @@ EOS
 			"$D/zsim.json" > "$D/zsim.json.tmp" && mv "$D/zsim.json.tmp" "$D/zsim.json"
 	done
 	rm -f "$D"/vd*.img
-	# the CPU play spent making the bytes it wrote, and the rows for
-	# reclaim's own CPU per page scanned: the boots' kswapd time against
-	# zsim's kswapd at no scan cost (lib.sh zsim_costs)
+	# the workload's costs, the CPU play spent making the bytes it wrote, and
+	# the rows for reclaim's own CPU: the boots' kswapd time against zsim's
+	# kswapd at no reclaim cost (lib.sh zsim_costs)
 	zsim_costs "$D"
 done
 # reclaim's CPU per page scanned and per page stolen, one pair fitted over
 # every scenario's boots (lib.sh scan_costs): these boots', and for a subset
 # the saved validation's rows of the scenarios not booted here (two boots of
 # two scenarios cannot tell the two costs apart), then zsim's side of each
-more=""
-for r in "$root"/results/validation/*/scan_rows; do
-	[ -f "$r" ] || continue
-	n=$(basename "$(dirname "$r")")
-	case " $(echo $SCEN) " in *" $n "*) ;; *) more="$more $r" ;; esac
-done
 # shellcheck disable=SC2086
-sc=$(scan_costs "$OUT" "$more" $SCEN)
-echo "validate: reclaim_scan_time ${sc:-(no kswapd time measured: the default)} over the scenarios' boots"
+sc=$(scan_costs "$OUT" "$(other_rows "$root/results/validation" $SCEN)" $SCEN)
+echo "validate: reclaim costs ${sc:-(no kswapd time measured: the defaults)} over the scenarios' boots"
 for name in $SCEN; do
 	zsim_side "$OUT/$name" validate
 done
