@@ -86,6 +86,8 @@ bad_config "kernel_reserve past half of what the kernel sees" "\\$\.machine\.ker
 	'{"machine":{"ram":"64M","firmware_reserve":"16M","kernel_reserve":"24M"}}'
 bad_config "reclaim_scan_time without a unit" "\\$\.mm\.reclaim_scan_time: expected a time with a unit" \
 	'{"machine":{"ram":"64M"},"mm":{"reclaim_scan_time":100}}'
+bad_config "reclaim_steal_time without a unit" "\\$\.mm\.reclaim_steal_time: expected a time with a unit" \
+	'{"machine":{"ram":"64M"},"mm":{"reclaim_steal_time":"5"}}'
 bad_config "unknown zone layout" "\\$\.machine\.zones: unknown zone layout 'arm' \\(known: x86-64, one\\)" \
 	'{"machine":{"ram":"64M","zones":"arm"}}'
 bad_config "watermark boosting on a kernel without it" "\\$\.mm\.watermark_boost_factor: kernel 4\.19 has no watermark boosting \\(5\.0\+\\)" \
