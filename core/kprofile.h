@@ -123,6 +123,12 @@ struct zsim_kprofile {
 	                                  * at <= max * thr / 100; before: full at > max, accepting at
 	                                  * < totalram * thr / 100 * max% / 100 (read in both sources) */
 	bool zswap_same_filled;          /* 4.14 .. 6.11: same-filled pages kept as their word (4.3) */
+	unsigned swap_hdd_cluster;       /* a rotational swap area's slots (scan_swap_map_slots, 2.6
+	                                  * .. 6.13): SWAPFILE_CLUSTER slots in a row, then a new run
+	                                  * from the first wholly free stretch of that many from the
+	                                  * lowest free slot (else on from where it was); 256 slots,
+	                                  * 512 with THP_SWAP (4.13+, x86-64); 0: the cluster
+	                                  * allocator for every device (6.14+), next fit here */
 	bool swap_zeromap;               /* >= 6.12: zero-filled pages never reach a swap backend or
 	                                  * zswap: the swap layer's zeromap records them (4.3) */
 	bool zswap_store_incompressible; /* >= 6.18: a page that does not compress below 4096 B is

@@ -153,6 +153,7 @@ struct zsim_swapdev {
 	struct zsim_swap_slot *slots;
 	uint64_t *busy;            /* which slots are in use, a bit each (the next-fit scan) */
 	uint64_t cursor;           /* where the next allocation starts looking (swap.c) */
+	uint32_t cluster_left;     /* rotational: slots left in the run (cluster_nr, swap.c slot_pick) */
 	/* counters */
 	uint64_t swapins, swapouts, failed_writes, readahead_pages, readahead_hits;
 };

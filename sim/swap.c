@@ -32,14 +32,16 @@
  * the slot, where the kernel, with swap over half full, frees it at that
  * fault).  The CPU a refused store spent compressing is the writer's.  Slot choice:
  * next fit, the first free slot from the one after the last allocated,
- * wrapping round at the end: the kernel's scan_swap_map moves on from
- * cluster_next on a rotating disk, its per-CPU clusters hand out slots in
- * order on an SSD, and freed slots come back through the per-CPU slot
+ * wrapping round at the end: the kernel's per-CPU clusters hand out slots in
+ * order on an SSD (and on every device from 6.14), and freed slots come back through the per-CPU slot
  * caches in batches, so a slot just freed is not handed out again at once
  * (the order decides an HDD's seeks, request merging, dm-cache's sequential
- * detection and cluster readahead's neighbours).  Simplified: no 256-slot
- * clusters (the kernel looks for a wholly free cluster from the lowest free
- * slot when it starts a new one), no per-CPU split.  Slot tables
+ * detection and cluster readahead's neighbours).  On a rotational area
+ * before 6.14, scan_swap_map_slots' rule instead (slot_pick): runs of
+ * SWAPFILE_CLUSTER slots, each new run from the first wholly free stretch
+ * from the lowest free slot.  Simplified: no per-CPU split, and the per-CPU
+ * slot cache's batches of 64 are not kept apart (a new run is looked for at
+ * the slot that needs it, the kernel's at the start of the batch that does).  Slot tables
  * are allocated zeroed and touched only as slots get used, so a large swap
  * device costs the simulator memory only for what it holds.  Swap-in
  * readahead follows the kernel's adaptive window (below): VMA readahead where
@@ -462,6 +464,56 @@ static uint64_t slot_find_free(const struct zsim_swapdev *sd, uint64_t from)
 	return sd->nr_slots;   /* not reached */
 }
 
+/* The first slot of the first run of `len` free slots, from the lowest free
+ * one; nr_slots if there is none. */
+static uint64_t slot_free_run(const struct zsim_swapdev *sd, uint64_t len)
+{
+	uint64_t run = 0;
+	for (uint64_t w = 0; w * 64 < sd->nr_slots; w++) {
+		uint64_t b = sd->busy[w];
+		if (!b && run + 64 < len) {   /* a whole free word */
+			run += 64;
+			continue;
+		}
+		for (unsigned i = 0; i < 64 && w * 64 + i < sd->nr_slots; i++) {
+			if (b >> i & 1) {
+				run = 0;
+			} else if (++run == len) {
+				return w * 64 + i + 1 - len;
+			}
+		}
+	}
+	return sd->nr_slots;
+}
+
+/*
+ * The slot a swap-out takes.  On a rotational area of a profile with the HDD
+ * rule (kp->swap_hdd_cluster), scan_swap_map_slots': slots in a row from where
+ * the last one was taken, and every swap_hdd_cluster of them a new run begins
+ * at the first wholly free stretch of that length from the lowest free slot
+ * (keeping the swap's span small for the disk's seeks), or goes on where it
+ * was when there is none; a taken slot is skipped for the next free one.
+ * Otherwise next fit (the header above).
+ */
+static uint64_t slot_pick(const struct zsim_sim *s, struct zsim_swapdev *sd)
+{
+	unsigned cluster = s->cfg.kp->swap_hdd_cluster;
+	if (!sd->rotational || !cluster)
+		return slot_find_free(sd, sd->cursor);
+	uint64_t from = sd->cursor;
+	if (!sd->cluster_left) {
+		sd->cluster_left = cluster - 1;
+		if (sd->nr_slots - sd->used >= cluster) {
+			uint64_t run = slot_free_run(sd, cluster);
+			if (run < sd->nr_slots)
+				from = run;
+		}
+	} else {
+		sd->cluster_left--;
+	}
+	return slot_find_free(sd, from);
+}
+
 int zsim_swap_out(struct zsim_sim *s, uint32_t f, uint64_t *entry, uint64_t *cpu_ns, uint64_t *io_done)
 {
 	const struct zsim_frame *fr = &s->mm.frames[f];
@@ -471,7 +523,7 @@ int zsim_swap_out(struct zsim_sim *s, uint32_t f, uint64_t *entry, uint64_t *cpu
 		struct zsim_swapdev *sd = &s->sw.swap[d];
 		if (sd->used == sd->nr_slots)
 			continue;
-		uint32_t slot = (uint32_t)slot_find_free(sd, sd->cursor);
+		uint32_t slot = (uint32_t)slot_pick(s, sd);
 		sd->cursor = slot + 1 < sd->nr_slots ? slot + 1 : 0;
 		sd->busy[slot / 64] |= 1ull << (slot % 64);
 		sd->used++;

@@ -1631,6 +1631,56 @@ END_TEST
 
 
 /*
+ * Slot choice on a rotational swap area (swap.c slot_pick).  Exact LRU, no
+ * watermarks, 16 MiB (4096 frames), a 64 MiB nvram the kernel sees as
+ * rotational.  One process writes 5120 pages: the last 1024 writes evict
+ * vpages 0..1023, to slots 0..1023 under either rule.  It unmaps vpages
+ * 0..511 (slots 0..511 free again) and writes 512 more pages, which evict
+ * vpages 1024..1535.
+ *  - 6.1 (scan_swap_map_slots, SWAPFILE_CLUSTER 512): the first slot starts
+ *    a run at the first wholly free stretch of 512 (slot 0), the 513th a new
+ *    one (512..1023, the next free stretch then); the 1025th starts a third,
+ *    and the first free stretch is now 0..511: vpage 1024 goes to slot 0,
+ *    vpage 1535 to slot 511.
+ *  - 6.18 (clusters on every device; next fit here): on from slot 1024.
+ * Either way 1024 slots are in use and pswpout is 1536.
+ */
+static void run_hdd_slots(const char *kernel, uint64_t first_slot)
+{
+	char json[512];
+	snprintf(json, sizeof(json),
+		 "{\"kernel\":\"%s\",\"machine\":{\"ram\":\"16M\"},\"mm\":{\"policy\":\"lru\",\"watermarks\":false,"
+		 "\"page_cluster\":0},\"devices\":{\"sw\":{\"type\":\"nvram\",\"size\":\"64M\",\"rotational\":true}},"
+		 "\"swap\":[{\"device\":\"sw\"}]}", kernel);
+	struct run r;
+	run_init(&r, json);
+	trace_begin(&r, NULL);
+	t_create(&r, 1, 0, "app");
+	t_writes(&r, 1, 0, 5120, ZSIM_CONTENT_TEXT, 1);
+	t_unmap(&r, 1, 0, 512);
+	t_writes(&r, 1, 6000, 512, ZSIM_CONTENT_TEXT, 10000);
+	run_go(&r);
+	struct zsim_sim *s = &r.s;
+	struct zsim_proc *p = &s->pr.procs[0];
+	ck_assert_uint_eq(s->vm.pswpout, 1536);
+	ck_assert_uint_eq(s->sw.swap[0].used, 1024);
+	ck_assert(s->sw.swap[0].rotational);
+	ck_assert_uint_eq(zsim_pte_swp(pte_of(p, 512)), 512);
+	ck_assert_uint_eq(zsim_pte_swp(pte_of(p, 1023)), 1023);
+	ck_assert_msg(zsim_pte_swp(pte_of(p, 1024)) == first_slot, "%s: vpage 1024 in slot %llu", kernel,
+		      (unsigned long long)zsim_pte_swp(pte_of(p, 1024)));
+	ck_assert_uint_eq(zsim_pte_swp(pte_of(p, 1535)), first_slot + 511);
+	run_free(&r);
+}
+
+START_TEST(test_swap_slots_rotational)
+{
+	run_hdd_slots("6.1", 0);
+	run_hdd_slots("6.18", 1024);
+}
+END_TEST
+
+/*
  * Swappiness 0 in global reclaim: once a bug here (every reclaim was file-only,
  * so with no page cache left the model never swapped and OOM-killed with swap
  * entirely free; MM_BUG_SWAPPINESS0=1 asserts that old behaviour).  The kernel makes swappiness 0
@@ -2573,6 +2623,7 @@ Suite *suite_mm(void)
 	tcase_add_test(tc, test_park_forever_is_a_deadlock);
 	tcase_add_test(tc, test_killed_process_passes_the_turn);
 	tcase_add_test(tc, test_swap_cache);
+	tcase_add_test(tc, test_swap_slots_rotational);
 	tcase_add_test(tc, test_swap_zeromap);
 	tcase_add_test(tc, test_swappiness0_global_reclaim_swaps);
 	tcase_add_test(tc, test_direct_reclaim_round_then_retry);
