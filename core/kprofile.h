@@ -87,6 +87,12 @@ struct zsim_kprofile {
 	                              * its write's end moves it back to the inactive tail, active or
 	                              * not; before, it was kept on the inactive list and only an
 	                              * inactive page was rotated (rotate_reclaimable_page) */
+	bool refault_deactivate_file; /* >= 5.3: a reclaim run that began after page cache refaults
+	                              * were activated (WORKINGSET_ACTIVATE_FILE moved since the last
+	                              * run's snapshot_refaults) scans the active file list whatever
+	                              * inactive_is_low says ("a new workingset is being established")*/
+	bool refault_deactivate_anon; /* >= 5.9: the same for anon (WORKINGSET_ACTIVATE_ANON,
+	                              * shrink_node's may_deactivate; read in 6.1) */
 	bool workingset_file;        /* >= 3.15: refault detection for the page cache (mm/workingset.c):
 	                              * an evicted file page leaves a shadow, and one read again
 	                              * within the workingset's size of evictions is activated */

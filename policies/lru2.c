@@ -13,6 +13,11 @@
  * - inactive x ratio < active, ratio = sqrt(10 x GiB of the type's pages), 1
  * below 1 GiB - pages move from the active tail to the inactive head, their
  * accessed bits cleared, so only pages used again while inactive survive.
+ * They move too, whatever the ratio, in a reclaim pass that began after
+ * refaults of the type were activated ("a new workingset is being
+ * established": shrink_node's may_deactivate, file from 5.3, anon from 5.9;
+ * sim/mm.c sets env->deactivate): the active list is scanned at its share of
+ * the batch, its length over the inactive list's, at most the batch.
  *
  * A direct reclaim that freed nothing is run again (5.5+) with the active
  * lists deactivated whatever the ratio says (env->force_deactivate, set by
@@ -110,8 +115,15 @@ static size_t lru2_isolate(void *priv, int type, size_t scan, uint32_t *out, siz
 	/* shrink_active_list: refill the inactive list from the active tail (the
 	 * ratio is the same throughout: the type's pages stay as many) */
 	uint64_t ratio = inactive_ratio(p, type);
+	/* a pass that may deactivate after refaults scans the active list as
+	 * get_scan_count sizes it: its length against the inactive one's, so
+	 * at most as many pages as this batch of the inactive list */
+	size_t refault_scan = 0;
+	if (p->env && p->env->deactivate[type])
+		refault_scan = act->len >= inact->len ? scan : (size_t)((uint64_t)scan * act->len / inact->len);
 	for (size_t s = 0; s < scan && act->tail != ZSIM_FRAME_NONE &&
-				(inact->len * ratio < act->len || (p->env && p->env->force_deactivate)); s++) {
+				(inact->len * ratio < act->len || s < refault_scan ||
+				 (p->env && p->env->force_deactivate)); s++) {
 		uint32_t f = act->tail;
 		zsim_flist_del(p->fr, act, f);
 		zsim_flist_prefetch_tail(p->env, p->fr, act);

@@ -69,6 +69,11 @@ struct zsim_reclaim_env {
 	 * nothing (the kernel's sc->force_deactivate): policies with an active
 	 * list refill the inactive one as if it were low. */
 	bool force_deactivate;
+	/* Set by the memory manager for a pass that may scan the active list of
+	 * a type although its inactive list is not low (the kernel's
+	 * may_deactivate after refault activations): policies with an active
+	 * list deactivate pages at the active list's share of the scan. */
+	bool deactivate[2];
 };
 
 struct zsim_reclaim_ops {

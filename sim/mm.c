@@ -93,7 +93,9 @@
  * kernel's own unmovable allocations only zbud's pages and tmpfs inodes'
  * slab (zsim_mm_slab_alloc) are in it, not other slab or page tables), memcgs,
  * compaction and high-order allocations, THP, the 5.8+ cost model of the anon/file split (the older
- * ratio is used; refault detection, sim/workingset.c, activates but feeds no
+ * ratio is used; refault detection, sim/workingset.c, activates, and a
+ * refault activated since the last reclaim run ended lets the next run's
+ * passes deactivate that type's active list (refault_deactivate), but feeds no
  * cost), dirty-page throttling,
  * page-table pages as real frames (they count in badness only), oom_score_adj
  * (the traces carry none: 0).  Of swap writeback: the throttles' version
@@ -802,6 +804,28 @@ static uint64_t shrink_list(struct zsim_sim *s, int type, int prio, uint64_t nr,
 }
 
 /*
+ * shrink_node's may_deactivate from refaults (refault_deactivate_*): a pass
+ * may scan a type's active list when refaults of that type were activated
+ * since the last reclaim run ended (refault_snapshot); inactive_is_low, the
+ * other reason, is the policy's own test.
+ */
+static void refault_deactivate(struct zsim_sim *s)
+{
+	const struct zsim_kprofile *kp = s->cfg.kp;
+	s->mm.policy_env.deactivate[ZSIM_LRU_ANON] =
+		kp->refault_deactivate_anon && s->vm.ws_activate[0] != s->mm.refault_snap[0];
+	s->mm.policy_env.deactivate[ZSIM_LRU_FILE] =
+		kp->refault_deactivate_file && s->vm.ws_activate[1] != s->mm.refault_snap[1];
+}
+
+/* A reclaim run ended (do_try_to_free_pages, balance_pgdat): snapshot_refaults. */
+static void refault_snapshot(struct zsim_sim *s)
+{
+	s->mm.refault_snap[0] = s->vm.ws_activate[0];
+	s->mm.refault_snap[1] = s->vm.ws_activate[1];
+}
+
+/*
  * One reclaim pass: priority 12 down to 0 until `want` pages are freed.
  * Halves the recent scanned/rotated history when it grows, as the kernel
  * ages its reclaim_stat.  Returns pages freed; CPU cost into *cpu.
@@ -817,6 +841,7 @@ retry:
 	for (int prio = DEF_PRIORITY; prio >= 0 && freed < want; prio--) {
 		uint64_t nr[2];
 		scan_counts(s, prio, nr);
+		refault_deactivate(s);
 		for (int t = 0; t < 2 && freed < want; t++)
 			if (nr[t]) {
 				/* an active list left alone because the inactive one is not low */
@@ -835,6 +860,8 @@ retry:
 		goto retry;
 	}
 	s->mm.policy_env.force_deactivate = false;
+	if (!kswapd)
+		refault_snapshot(s);
 	s->mm.in_reclaim = was;
 	for (int t = 0; t < 2; t++)
 		if (s->mm.recent_scanned[t] > (s->mm.nr_frames >> 2)) {
@@ -873,6 +900,7 @@ static void kswapd_done(struct zsim_sim *s)
 	s->mm.kswapd_aim_left = 0;
 	s->mm.kswapd_prio = 0;
 	s->mm.kswapd_in_pass = false;
+	refault_snapshot(s);
 }
 
 /*
@@ -931,6 +959,7 @@ uint64_t zsim_mm_kswapd_round(struct zsim_sim *s, bool *again)
 			s->mm.kswapd_pass_aim = aim > SWAP_CLUSTER_MAX ? aim : SWAP_CLUSTER_MAX;
 			s->mm.kswapd_aim_left = s->mm.kswapd_pass_aim;
 			scan_counts(s, s->mm.kswapd_prio, s->mm.kswapd_nr);
+			refault_deactivate(s);
 			s->mm.kswapd_pass_scanned = s->mm.kswapd_pass_freed = 0;
 			s->mm.kswapd_in_pass = true;
 		}
@@ -980,6 +1009,7 @@ uint64_t zsim_mm_kswapd_round(struct zsim_sim *s, bool *again)
 					kswapd_done(s);
 					return cpu ? cpu : s->cfg.reclaim_scan_ns;
 				}
+				refault_snapshot(s);   /* this balance_pgdat ended */
 				break;   /* the next balance at the next turn */
 			}
 		}

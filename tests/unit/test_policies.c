@@ -244,6 +244,64 @@ START_TEST(test_lru2_refill_from_active_tail)
 END_TEST
 
 /*
+ * A pass that may deactivate after refaults (env->deactivate, shrink_node's
+ * may_deactivate): lru2 with 12 inactive anon pages (0..11) and 6 active
+ * (12..17, tail 12), so inactive is not low (12 >= 6).
+ *  - deactivate off: isolate(scan 4, nr 4) moves nothing from the active
+ *    list and takes the inactive tail 0..3.
+ *  - deactivate on: the active list is scanned at its share of the batch,
+ *    4 x 6 / 8 = 3 pages (active 6, inactive 8 after the first call): 12, 13
+ *    and 14 go to the inactive head, their flags cleared; the victims are
+ *    4..7.  Active 3, inactive 4 + 3 = 7.
+ *  - an active list no shorter than the inactive one is scanned for the
+ *    whole batch: with 8..11 deleted, inactive 3 (12..14), active 3
+ *    (15..17, tail 15); isolate(scan 2, nr 0) deactivates 15 and 16.
+ */
+START_TEST(test_lru2_deactivate_after_refaults)
+{
+	struct zsim_reclaim_env env = { 0 };
+	struct pol p;
+	uint32_t out[8];
+	uint64_t rot;
+	pol_open_env(&p, "lru2", 18, &env);
+	for (uint32_t f = 0; f < 12; f++)
+		p.ops->add(p.priv, f, ZSIM_LRU_ANON, false);
+	for (uint32_t f = 12; f < 18; f++) {
+		p.ops->add(p.priv, f, ZSIM_LRU_ANON, true);
+		p.fr[f].pflags |= ZSIM_PG_REFERENCED;
+	}
+	ck_assert(!p.ops->inactive_low(p.priv, ZSIM_LRU_ANON));
+	size_t n = iso(&p, ZSIM_LRU_ANON, 4, 4, out, &rot);
+	ck_assert_uint_eq(n, 4);
+	for (uint32_t i = 0; i < 4; i++)
+		ck_assert_uint_eq(out[i], i);
+	ck_assert_uint_eq(p.ops->active_size(p.priv, ZSIM_LRU_ANON), 6);
+
+	env.deactivate[ZSIM_LRU_ANON] = true;
+	n = iso(&p, ZSIM_LRU_ANON, 4, 4, out, &rot);
+	ck_assert_uint_eq(n, 4);
+	for (uint32_t i = 0; i < 4; i++)
+		ck_assert_uint_eq(out[i], 4 + i);
+	ck_assert_uint_eq(p.ops->active_size(p.priv, ZSIM_LRU_ANON), 3);
+	ck_assert_uint_eq(p.ops->size(p.priv, ZSIM_LRU_ANON), 10);
+	for (uint32_t f = 12; f < 15; f++) {
+		ck_assert_uint_eq(p.fr[f].list, INACT_ANON);
+		ck_assert_uint_eq(p.fr[f].pflags & (ZSIM_PG_REFERENCED | ZSIM_PG_ACTIVE), 0);
+	}
+	ck_assert_uint_eq(p.fr[15].list, ACT_ANON);
+
+	for (uint32_t f = 8; f < 12; f++)
+		p.ops->del(p.priv, f);
+	n = iso(&p, ZSIM_LRU_ANON, 2, 0, out, &rot);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_uint_eq(p.fr[15].list, INACT_ANON);
+	ck_assert_uint_eq(p.fr[16].list, INACT_ANON);
+	ck_assert_uint_eq(p.fr[17].list, ACT_ANON);
+	pol_close(&p);
+}
+END_TEST
+
+/*
  * inactive_is_low: inactive x ratio < active, ratio = floor(sqrt(10 x GiB)) with
  * GiB = (inactive + active) >> 18 pages, and 1 below 1 GiB.
  *  - 262144 pages = 1 GiB: ratio = floor(sqrt(10)) = 3.
@@ -622,6 +680,7 @@ Suite *suite_policies(void)
 	tcase_add_test(tc, test_lru2_file_needs_two_uses);
 	tcase_add_test(tc, test_lru2_tail_order_and_limits);
 	tcase_add_test(tc, test_lru2_refill_from_active_tail);
+	tcase_add_test(tc, test_lru2_deactivate_after_refaults);
 	tcase_add_test(tc, test_lru2_inactive_ratio);
 	tcase_add_test(tc, test_check_detects_corruption);
 	tcase_add_test(tc, test_clock_second_chance);
