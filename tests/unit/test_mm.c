@@ -1507,21 +1507,28 @@ struct cache_case {
 	const char *kernel;   /* NULL: 6.18 */
 };
 
-static void run_cache(const struct cache_case *c)
+/* The swap tests' machine: exact LRU, no watermarks, 16 MiB, no readahead,
+ * one swap device `dev` (its JSON); the trace begun, process 1 ("app")
+ * created. */
+static void exact_swap_begin(struct run *r, const char *kernel, const char *dev)
 {
 	char json[512];
 	snprintf(json, sizeof(json),
 		 "{\"kernel\":\"%s\",\"machine\":{\"ram\":\"16M\"},\"mm\":{\"policy\":\"lru\",\"watermarks\":false,"
-		 "\"page_cluster\":0},\"devices\":{\"sw\":%s},\"swap\":[{\"device\":\"sw\"}]}",
-		 c->kernel ? c->kernel : "6.18", c->dev);
+		 "\"page_cluster\":0},\"devices\":{\"sw\":%s},\"swap\":[{\"device\":\"sw\"}]}", kernel, dev);
+	run_init(r, json);
+	trace_begin(r, NULL);
+	t_create(r, 1, 0, "app");
+}
+
+static void run_cache(const struct cache_case *c)
+{
 	/* pages that zram keeps without pool memory: zero-filled, but from 6.12
 	 * those never reach a swap device (the zeromap), so a same-filled pattern */
 	const struct zsim_kprofile *kp = zsim_kprofile_find(c->kernel ? c->kernel : "6.18");
 	const enum zsim_content_class cls = kp->swap_zeromap ? ZSIM_CONTENT_SAME : ZSIM_CONTENT_ZERO;
 	struct run r;
-	run_init(&r, json);
-	trace_begin(&r, NULL);
-	t_create(&r, 1, 0, "app");
+	exact_swap_begin(&r, c->kernel ? c->kernel : "6.18", c->dev);
 	t_writes(&r, 1, 0, 4106, cls, 1);
 	t_unmap(&r, 1, 4000, 106);
 	t_read(&r, 1, 0);
@@ -1579,15 +1586,8 @@ static void run_cache(const struct cache_case *c)
  */
 static void run_zeromap(const char *kernel, bool zeromap)
 {
-	char json[512];
-	snprintf(json, sizeof(json),
-		 "{\"kernel\":\"%s\",\"machine\":{\"ram\":\"16M\"},\"mm\":{\"policy\":\"lru\",\"watermarks\":false,"
-		 "\"page_cluster\":0},\"devices\":{\"sw\":{\"type\":\"nvram\",\"size\":\"64M\"}},"
-		 "\"swap\":[{\"device\":\"sw\"}]}", kernel);
 	struct run r;
-	run_init(&r, json);
-	trace_begin(&r, NULL);
-	t_create(&r, 1, 0, "app");
+	exact_swap_begin(&r, kernel, "{\"type\":\"nvram\",\"size\":\"64M\"}");
 	t_writes(&r, 1, 0, 4106, ZSIM_CONTENT_ZERO, 1);
 	t_unmap(&r, 1, 4000, 106);
 	t_read(&r, 1, 0);
@@ -1647,15 +1647,8 @@ END_TEST
  */
 static void run_hdd_slots(const char *kernel, uint64_t first_slot)
 {
-	char json[512];
-	snprintf(json, sizeof(json),
-		 "{\"kernel\":\"%s\",\"machine\":{\"ram\":\"16M\"},\"mm\":{\"policy\":\"lru\",\"watermarks\":false,"
-		 "\"page_cluster\":0},\"devices\":{\"sw\":{\"type\":\"nvram\",\"size\":\"64M\",\"rotational\":true}},"
-		 "\"swap\":[{\"device\":\"sw\"}]}", kernel);
 	struct run r;
-	run_init(&r, json);
-	trace_begin(&r, NULL);
-	t_create(&r, 1, 0, "app");
+	exact_swap_begin(&r, kernel, "{\"type\":\"nvram\",\"size\":\"64M\",\"rotational\":true}");
 	t_writes(&r, 1, 0, 5120, ZSIM_CONTENT_TEXT, 1);
 	t_unmap(&r, 1, 0, 512);
 	t_writes(&r, 1, 6000, 512, ZSIM_CONTENT_TEXT, 10000);
