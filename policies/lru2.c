@@ -45,6 +45,7 @@ struct lru2 {
 	struct zsim_frame *fr;
 	const struct zsim_reclaim_env *env;
 	struct zsim_flist l[4];   /* [type * 2 + active] */
+	uint64_t activated, deactivated;   /* by the scan (pgactivate), off the active lists (pgdeactivate) */
 };
 
 static int lru2_init(void *priv, struct zsim_frame *frames, uint32_t nr, const struct zsim_reclaim_env *env)
@@ -53,6 +54,7 @@ static int lru2_init(void *priv, struct zsim_frame *frames, uint32_t nr, const s
 	(void)nr;
 	p->fr = frames;
 	p->env = env;
+	p->activated = p->deactivated = 0;
 	for (int i = 0; i < 4; i++)
 		zsim_flist_init(&p->l[i]);
 	return 0;
@@ -130,6 +132,7 @@ static size_t lru2_isolate(void *priv, int type, size_t scan, uint32_t *out, siz
 		zsim_reclaim_harvest(p->env, p->fr, f);   /* page_referenced clears them */
 		p->fr[f].pflags &= (uint8_t)~(ZSIM_PG_REFERENCED | ZSIM_PG_REFERENCED2 | ZSIM_PG_ACTIVE);
 		zsim_flist_push(p->fr, inact, f, LIST(type, 0));
+		p->deactivated++;
 	}
 	/* shrink_inactive_list */
 	size_t n = 0, nkept = 0;
@@ -152,6 +155,7 @@ static size_t lru2_isolate(void *priv, int type, size_t scan, uint32_t *out, siz
 			} else if (fl & ZSIM_PG_LOOKED) {
 				activate(p, f, type);   /* the mark stays, as the kernel's does */
 				(*rotated)++;
+				p->activated++;
 			} else {
 				p->fr[f].pflags = (uint8_t)((fl & ~ZSIM_PG_REFERENCED) | ZSIM_PG_LOOKED);
 				if (nkept < KEPT_MAX)
@@ -171,6 +175,7 @@ static size_t lru2_isolate(void *priv, int type, size_t scan, uint32_t *out, siz
 		if (fl & need) {
 			activate(p, f, type);
 			(*rotated)++;
+			p->activated++;
 		} else {
 			p->fr[f].pflags &= (uint8_t)~(ZSIM_PG_REFERENCED | ZSIM_PG_REFERENCED2);
 			out[n++] = f;
@@ -187,6 +192,7 @@ static void lru2_putback(void *priv, uint32_t f, int type, bool act)
 	if (act) {
 		zsim_reclaim_harvest(p->env, p->fr, f);   /* cleared with the flags by activate */
 		activate(p, f, type);
+		p->activated++;
 	}
 	else
 		zsim_flist_push(p->fr, &p->l[LIST(type, 0)], f, LIST(type, 0));
@@ -201,6 +207,13 @@ static void lru2_rotate(void *priv, uint32_t f, bool from_active)
 		return;
 	p->fr[f].pflags &= (uint8_t)~ZSIM_PG_ACTIVE;
 	zsim_flist_move_tail(p->fr, &p->l[l], &p->l[LIST(type, 0)], f, LIST(type, 0));
+}
+
+static void lru2_counts(const void *priv, uint64_t out[3])
+{
+	const struct lru2 *p = priv;
+	out[0] = p->activated;
+	out[1] = out[2] = p->deactivated;   /* every page scanned there leaves (no VM_EXEC exception) */
 }
 
 static uint64_t lru2_size(const void *priv, int type)
@@ -250,6 +263,7 @@ const struct zsim_reclaim_ops zsim_reclaim_lru2 = {
 	.size = lru2_size,
 	.active_size = lru2_active_size,
 	.activate = lru2_activate,
+	.counts = lru2_counts,
 	.inactive_low = lru2_inactive_low,
 	.check = lru2_check,
 };

@@ -116,6 +116,12 @@ struct zsim_reclaim_ops {
 	/* Optional (with active_size): move page f, on an inactive list, to the
 	 * head of its type's active list, its REFERENCED flags cleared. */
 	void (*activate)(void *priv, uint32_t f);
+	/* Optional: the list movements the kernel counts in /proc/vmstat, so far:
+	 * out[0] pgactivate (pages reclaim's scan activated or put back active;
+	 * not refault activations, which the kernel counts apart), out[1]
+	 * pgdeactivate and out[2] pgrefill (pages taken off an active list, and
+	 * scanned there: shrink_active_list).  NULL: all 0 (no active list). */
+	void (*counts)(const void *priv, uint64_t out[3]);
 	/* Optional: is the type's inactive list low (inactive_is_low)?  NULL: never. */
 	bool (*inactive_low)(const void *priv, int type);
 	/* Verify the lists; 0 or ZSIM_ECORRUPT with a message. */

@@ -252,6 +252,13 @@ json_t *zsim_summary(const struct zsim_sim *s, const struct zsim_run_info *ri)
 	};
 	for (size_t i = 0; i < ZSIM_ARRAY_SIZE(vm); i++)
 		json_object_set_new(v, vm[i].k, JI(vm[i].v));
+	if (s->mm.policy->counts) {   /* the lists' movements (lru2) */
+		uint64_t c[3];
+		s->mm.policy->counts(s->mm.policy_priv, c);
+		json_object_set_new(v, "pgactivate", JI(c[0]));
+		json_object_set_new(v, "pgdeactivate", JI(c[1]));
+		json_object_set_new(v, "pgrefill", JI(c[2]));
+	}
 	if (s->cfg.kp->workingset_file) {   /* refault detection (workingset.c; 5.9+'s names) */
 		json_object_set_new(v, "workingset_refault_anon", JI(s->vm.ws_refault[0]));
 		json_object_set_new(v, "workingset_refault_file", JI(s->vm.ws_refault[1]));

@@ -70,6 +70,16 @@ static size_t iso(struct pol *p, int type, size_t scan, size_t nr, uint32_t *out
 
 /* ---- lru2 ------------------------------------------------------------------- */
 
+/* The lists' vmstat counts so far: pgactivate, pgdeactivate (= pgrefill). */
+static void counts_eq(const struct pol *p, uint64_t act, uint64_t deact)
+{
+	uint64_t c[3];
+	p->ops->counts(p->priv, c);
+	ck_assert_uint_eq(c[0], act);
+	ck_assert_uint_eq(c[1], deact);
+	ck_assert_uint_eq(c[2], deact);
+}
+
 START_TEST(test_lru2_new_pages_inactive_or_active)
 {
 	struct pol p;
@@ -297,6 +307,7 @@ START_TEST(test_lru2_deactivate_after_refaults)
 	ck_assert_uint_eq(p.fr[15].list, INACT_ANON);
 	ck_assert_uint_eq(p.fr[16].list, INACT_ANON);
 	ck_assert_uint_eq(p.fr[17].list, ACT_ANON);
+	counts_eq(&p, 0, 5);
 	pol_close(&p);
 }
 END_TEST
@@ -567,6 +578,9 @@ START_TEST(test_lru2_mapped_looks_twice)
 	ck_assert_uint_eq(n, 0);
 	ck_assert_uint_eq(rot, 1);
 	ck_assert_uint_eq(p.fr[2].list, ACT_ANON);
+	/* pgactivate: page 2's two activations, not the first looks that kept
+	 * pages; pgdeactivate and pgrefill: the one refill */
+	counts_eq(&p, 2, 1);
 	pol_close(&p);
 }
 END_TEST

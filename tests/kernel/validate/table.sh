@@ -32,6 +32,8 @@ val() { # FILE KEY
 			if [ -f "$f" ]; then awk '/^entries:/ { e = $2 } /^overrun:/ { o = $2 } END { print e + o }' "$f"
 			else echo 0; fi
 		else jq -r '.memory.fallbacks // 0' "$1"; fi ;;
+	# the lists' movements and the scans: zsim's vmstat, the kernel's raw one
+	pgscan_kswapd|pgscan_direct|pgactivate|pgdeactivate) jq -r ".vmstat.$2 // .kernel_vmstat.$2 // 0" "$1" ;;
 	kswapd_cpu_s) jq -r '((.play.kswapd_cpu_ns // .memory.kswapd_cpu_ns // 0) / 1e7 | floor) / 100' "$1" ;;
 	# the processes' own CPU time, user and system (play records it per
 	# process from 2026-12; zsim charges faults, accesses, cpu events and
@@ -64,7 +66,7 @@ for name in "$@"; do
 	line="| OOM victims |"
 	for b in $boots; do line="$line $(victims "$b/r/play/events.jsonl") |"; done
 	echo "$line | $(victims "$D/zsim/events.jsonl") | |"
-	for key in pswpout pswpin pgmajfault pgsteal_kswapd pgsteal_direct direct_share allocstall kswapd_cpu_s $cpu $store fallbacks boost_max_pages free_lowest_mib runtime_s; do
+	for key in pswpout pswpin pgmajfault pgsteal_kswapd pgsteal_direct direct_share pgscan_kswapd pgscan_direct pgactivate pgdeactivate allocstall kswapd_cpu_s $cpu $store fallbacks boost_max_pages free_lowest_mib runtime_s; do
 		line="| $key |"
 		vals=""
 		for b in $boots; do
