@@ -33,16 +33,17 @@
  * fault).  The CPU a refused store spent compressing is the writer's.  Slot choice:
  * next fit, the first free slot from the one after the last allocated,
  * wrapping round at the end: the kernel's per-CPU clusters hand out slots in
- * order on an SSD (and on every device from 6.14), and freed slots come back through the per-CPU slot
- * caches in batches, so a slot just freed is not handed out again at once
+ * order on an SSD (and on every device from 6.14), and freed slots come
+ * back through the per-CPU slot caches in batches, so a slot just freed is
+ * not handed out again at once
  * (the order decides an HDD's seeks, request merging, dm-cache's sequential
  * detection and cluster readahead's neighbours).  On a rotational area
  * before 6.14, scan_swap_map_slots' rule instead (slot_pick): runs of
  * SWAPFILE_CLUSTER slots, each new run from the first wholly free stretch
  * from the lowest free slot.  Simplified: no per-CPU split, and the per-CPU
  * slot cache's batches of 64 are not kept apart (a new run is looked for at
- * the slot that needs it, the kernel's at the start of the batch that does).  Slot tables
- * are allocated zeroed and touched only as slots get used, so a large swap
+ * the slot that needs it, the kernel's at the start of the batch that
+ * does).  Slot tables are allocated zeroed and touched only as slots get used, so a large swap
  * device costs the simulator memory only for what it holds.  Swap-in
  * readahead follows the kernel's adaptive window (below): VMA readahead where
  * the profile has it, cluster readahead before it and whenever one swap area
