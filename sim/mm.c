@@ -837,11 +837,11 @@ static uint64_t shrink(struct zsim_sim *s, uint64_t want, bool kswapd, uint64_t 
 	s->mm.in_reclaim = true;
 	bool skipped = false;
 	s->mm.round_taken = s->mm.round_immediate = s->mm.round_wait = 0;
+	refault_deactivate(s);   /* no refault is activated while a round runs */
 retry:
 	for (int prio = DEF_PRIORITY; prio >= 0 && freed < want; prio--) {
 		uint64_t nr[2];
 		scan_counts(s, prio, nr);
-		refault_deactivate(s);
 		for (int t = 0; t < 2 && freed < want; t++)
 			if (nr[t]) {
 				/* an active list left alone because the inactive one is not low */

@@ -9,8 +9,8 @@
 # again from the boots: the workload's, and those that depend on zsim's own
 # model, content_time and the reclaim costs: lib.sh zsim_costs and
 # scan_costs, the reclaim costs fitted over every saved scenario's boots,
-# the named ones' rows worked out again, the others' as saved).  Writes back into DIR (the kernel's
-# results unchanged) and prints the verdicts; exit status as run.sh's.
+# the named ones' rows worked out again, the others' as saved).  Writes back
+# into DIR (the kernel's results unchanged) and prints the verdicts; exit status as run.sh's.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
@@ -53,8 +53,8 @@ for name in $SCEN; do
 	# the costs that depend on zsim's model, measured against it again
 	zsim_costs "$D"
 done
-# the scan cost over the named scenarios' rows, worked out again, and the
-# saved rows of the saved scenarios not named
+# the reclaim costs over the named scenarios' rows, worked out again, and
+# the saved rows of the saved scenarios not named
 # shellcheck disable=SC2086
 sc=$(scan_costs "$OUT" "$(other_rows "$SAVE" $SCEN)" $SCEN)
 echo "validate-resim: reclaim costs ${sc:-(no kswapd time measured: the defaults)} over the scenarios' boots"

@@ -22,8 +22,9 @@
 # and per page stolen (mm.reclaim_scan_time, mm.reclaim_steal_time) comes
 # from kswapd's CPU in the boots (play's kswapd_cpu_ns) less what zsim's
 # codecs account for, one pair fitted over every scenario's boots (lib.sh
-# scan_rows, scan_fit; a subset adds the saved rows of the others); the CPU play spends
-# making the bytes it writes is mm.content_time (lib.sh content_time).
+# scan_rows, scan_fit; a subset adds the saved rows of the others); the CPU
+# play spends making the bytes it writes is mm.content_time (lib.sh
+# content_time).
 # The traces' cpu events need no scale: play burns them as CPU time of the
 # guest, which is the time zsim charges.
 #
