@@ -31,6 +31,23 @@
  * machine of one CPU (the validation guest) wall time is all of play's CPU;
  * on more, the decoding controller and the process overlap, so the costs
  * come out lower than a single CPU's.
+ *
+ * The same run measures a trace's file events as play performs them, in the
+ * directory --dir names (the filesystem to measure, e.g. a tmpfs mount;
+ * default: a temporary directory): "file_create_time" (play's open with
+ * O_CREAT|O_TRUNC of a new file, closing the descriptor it evicts from its
+ * cache of 256, as a trace that creates many files does), and
+ * "file_io_time", the system call of a one-page pread or pwrite of a
+ * resident file page less the access to a resident anonymous page that
+ * zsim charges for it too (the mean over reads and writes).  Method: four
+ * more traces: FILES_CREATE creates (nothing else); FILES_RW files created
+ * and N fresh pages written into them in order (their descriptors stay
+ * cached); those plus PASSES x N preads, or pwrites, at random resident
+ * pages.  create = (creates - nothing) / FILES_CREATE; io = ((reads or
+ * writes) - written) / (PASSES x N) less read_access_time or
+ * write_access_time.  "file_write_time" (a pwrite of a fresh page, whole:
+ * (written - nothing - FILES_RW x create) / N) is reported beside them for
+ * comparison with minor_fault_time, which zsim charges for it.
  */
 #include "cli.h"
 #include "../codecs/codec.h"
@@ -39,6 +56,7 @@
 #include "../core/rng.h"
 #include "sweep.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -93,7 +111,23 @@ static void cal_fit(const int *len, const double *t, uint64_t n, double *a, doub
 
 /* ---- --mm: the workload's own costs, as `zsim play` runs them ------------------- */
 
-enum mm_kind { MM_NOTHING, MM_FRESH, MM_READS, MM_WRITES, MM_KINDS };
+enum mm_kind {
+	MM_NOTHING, MM_FRESH, MM_READS, MM_WRITES,                   /* anonymous memory */
+	MM_FCREATE, MM_FWRITTEN, MM_FREADS, MM_FREWRITES, MM_KINDS   /* files (--dir) */
+};
+#define MM_FILES_CREATE 2048u   /* files MM_FCREATE creates: beyond play's 256 cached descriptors */
+#define MM_FILES_RW 64u         /* files the other file kinds spread their pages over: all cached */
+
+static void mm_file_event(struct zsim_event *ev, enum zsim_ev_kind kind, uint32_t file, uint64_t page)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->kind = (uint8_t)kind;
+	ev->pid = 1;
+	ev->file = file;
+	ev->page = page;
+	if (kind == ZSIM_EV_FILE_CREATE)
+		ev->name = "f";
+}
 
 /* The --mm trace of kind k over n pages at path (.trc.zst, as generators write). */
 static int mm_trace(const char *path, enum mm_kind k, uint64_t n, char *err, size_t errlen)
@@ -104,6 +138,10 @@ static int mm_trace(const char *path, enum mm_kind k, uint64_t n, char *err, siz
 	h.page_size = ZSIM_PAGE_SIZE;
 	snprintf(h.generator, sizeof(h.generator), "calibrate-mm");
 	h.seed = 1;
+	if (k >= MM_FCREATE) {
+		h.nr_fs = 1;
+		snprintf(h.fs[0], sizeof(h.fs[0]), "cal");
+	}
 	struct zsim_trace_writer *w;
 	if (zsim_trace_create(path, &h, &w, err, errlen) < 0)
 		return -1;
@@ -124,8 +162,27 @@ static int mm_trace(const char *path, enum mm_kind k, uint64_t n, char *err, siz
 	rc |= zsim_trace_write(w, &ev);
 	struct zsim_rng rng;
 	zsim_rng_seed(&rng, 1);
-	uint64_t passes = k >= MM_READS ? MM_PASSES : 0;
-	for (uint64_t i = 0; k != MM_NOTHING && i < n * (1 + passes) && !rc; i++) {
+	if (k >= MM_FCREATE) {
+		/* files: created, then (but for MM_FCREATE) n fresh pages written in
+		 * order across them, then PASSES x n reads or writes at random */
+		uint32_t nf = k == MM_FCREATE ? MM_FILES_CREATE : MM_FILES_RW;
+		uint64_t per = (n + nf - 1) / nf;
+		for (uint32_t f = 1; f <= nf && !rc; f++) {
+			mm_file_event(&ev, ZSIM_EV_FILE_CREATE, f, 0);
+			rc |= zsim_trace_write(w, &ev);
+		}
+		uint64_t passes = k >= MM_FREADS ? MM_PASSES : 0;
+		for (uint64_t i = 0; k != MM_FCREATE && i < n * (1 + passes) && !rc; i++) {
+			uint64_t pg = i < n ? i : zsim_rng_below(&rng, n);
+			bool wr = i < n || k == MM_FREWRITES;
+			mm_file_event(&ev, wr ? ZSIM_EV_FILE_WRITE : ZSIM_EV_FILE_READ, (uint32_t)(pg / per) + 1, pg % per);
+			if (wr)
+				ev.content = (struct zsim_content_ref){ .cls = ZSIM_CONTENT_HEAP, .seed = seed++ };
+			rc |= zsim_trace_write(w, &ev);
+		}
+	}
+	uint64_t passes = k >= MM_READS && k < MM_FCREATE ? MM_PASSES : 0;
+	for (uint64_t i = 0; k != MM_NOTHING && k < MM_FCREATE && i < n * (1 + passes) && !rc; i++) {
 		memset(&ev, 0, sizeof(ev));
 		ev.kind = ZSIM_EV_ACCESS;
 		ev.pid = 1;
@@ -157,9 +214,11 @@ static void mm_rmdir(const char *dir)
 
 /* Play trace once (this binary's `zsim play`); *ns: its wall time less the
  * content making no cpu event took, *content_ns: all of its content making. */
-static int mm_play(const char *trace, const char *out, double *ns, double *content_ns, char *err,
-		   size_t errlen)
+static int mm_play(const char *trace, const char *fsdir, const char *out, double *ns, double *content_ns,
+		   char *err, size_t errlen)
 {
+	char fsarg[4300];
+	snprintf(fsarg, sizeof(fsarg), "cal=%s", fsdir);
 	const char *self = zsim_self_exe();
 	fflush(stdout);
 	fflush(stderr);
@@ -169,7 +228,7 @@ static int mm_play(const char *trace, const char *out, double *ns, double *conte
 		return -1;
 	}
 	if (pid == 0) {
-		execl(self, self, "play", "--quiet", "-o", out, trace, (char *)NULL);
+		execl(self, self, "play", "--quiet", "--fs", fsarg, "-o", out, trace, (char *)NULL);
 		fprintf(stderr, "zsim calibrate: cannot run %s: %s\n", self, strerror(errno));
 		_exit(127);
 	}
@@ -180,7 +239,7 @@ static int mm_play(const char *trace, const char *out, double *ns, double *conte
 			return -1;
 		}
 	if (!WIFEXITED(ws) || WEXITSTATUS(ws) != 0) {
-		snprintf(err, errlen, "zsim play %s failed (status %d)", trace, ws);
+		snprintf(err, errlen, "zsim play %.200s failed (status %d)", trace, ws);
 		mm_rmdir(out);
 		return -1;
 	}
@@ -210,12 +269,38 @@ static json_t *time_json(double ns)
 	return json_string(zsim_format_time(ns > 0 ? (uint64_t)(ns + 0.5) : 0, b, sizeof(b)));
 }
 
-/* The --mm measurement over n pages: a JSON object, or NULL with err set. */
-static json_t *cal_mm(uint64_t n, char *err, size_t errlen)
+/* Empty the file directory play wrote a trace's files into (nothing else is
+ * in it: a directory of our own). */
+static void mm_clear(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *de;
+	char path[4600];
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
+			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+			unlink(path);
+		}
+	closedir(d);
+}
+
+/* The --mm measurement over n pages, files in a new directory under fsroot
+ * (NULL: the temporary one): a JSON object, or NULL with err set. */
+static json_t *cal_mm(uint64_t n, const char *fsroot, char *err, size_t errlen)
 {
 	char dir[] = "/tmp/zsim-calibrate-XXXXXX";
 	if (!mkdtemp(dir)) {
 		snprintf(err, errlen, "cannot create a temporary directory: %s", strerror(errno));
+		return NULL;
+	}
+	char fsdir[4200];
+	snprintf(fsdir, sizeof(fsdir), "%s/zsim-calibrate-XXXXXX", fsroot ? fsroot : dir);
+	if (!mkdtemp(fsdir)) {
+		snprintf(err, errlen, "--dir %s: cannot create a directory there: %s", fsroot ? fsroot : dir,
+			 strerror(errno));
+		rmdir(dir);
 		return NULL;
 	}
 	char trace[MM_KINDS][64], out[64];
@@ -231,7 +316,8 @@ static json_t *cal_mm(uint64_t n, char *err, size_t errlen)
 	for (int rep = 0; rep < MM_REPEATS && !rc; rep++)
 		for (int k = 0; k < MM_KINDS && !rc; k++) {
 			double t, cn;
-			rc = mm_play(trace[k], out, &t, &cn, err, errlen);
+			rc = mm_play(trace[k], fsdir, out, &t, &cn, err, errlen);
+			mm_clear(fsdir);
 			if (!rc && t < best[k]) {
 				best[k] = t;
 				content[k] = cn;
@@ -239,30 +325,43 @@ static json_t *cal_mm(uint64_t n, char *err, size_t errlen)
 		}
 	for (int k = 0; k < MM_KINDS; k++)
 		unlink(trace[k]);
+	rmdir(fsdir);
 	rmdir(dir);
 	if (rc)
 		return NULL;
 	double hits = (double)MM_PASSES * (double)n;
-	if (best[MM_FRESH] <= best[MM_NOTHING] || best[MM_READS] <= best[MM_FRESH] || best[MM_WRITES] <= best[MM_FRESH]) {
+	if (best[MM_FRESH] <= best[MM_NOTHING] || best[MM_READS] <= best[MM_FRESH] || best[MM_WRITES] <= best[MM_FRESH] ||
+	    best[MM_FCREATE] <= best[MM_NOTHING] || best[MM_FWRITTEN] <= best[MM_NOTHING] ||
+	    best[MM_FREADS] <= best[MM_FWRITTEN] || best[MM_FREWRITES] <= best[MM_FWRITTEN]) {
 		/* the differences drowned in the plays' own spread: no figure beats a wrong one */
-		snprintf(err, errlen, "the machine was too busy to tell the costs apart (%.0f, %.0f, %.0f, %.0f ns); "
-			 "try more --pages", best[MM_NOTHING], best[MM_FRESH], best[MM_READS], best[MM_WRITES]);
+		snprintf(err, errlen, "the machine was too busy to tell the costs apart (%.0f, %.0f, %.0f, %.0f, "
+			 "%.0f, %.0f, %.0f, %.0f ns); try more --pages", best[MM_NOTHING], best[MM_FRESH],
+			 best[MM_READS], best[MM_WRITES], best[MM_FCREATE], best[MM_FWRITTEN], best[MM_FREADS],
+			 best[MM_FREWRITES]);
 		return NULL;
 	}
+	double rd = (best[MM_READS] - best[MM_FRESH]) / hits, wr = (best[MM_WRITES] - best[MM_FRESH]) / hits;
+	double create = (best[MM_FCREATE] - best[MM_NOTHING]) / MM_FILES_CREATE;
+	double frd = (best[MM_FREADS] - best[MM_FWRITTEN]) / hits - rd;
+	double fwr = (best[MM_FREWRITES] - best[MM_FWRITTEN]) / hits - wr;
+	double io = (frd + fwr) / 2;
 	json_t *o = json_object();
 	json_object_set_new(o, "minor_fault_time", time_json((best[MM_FRESH] - best[MM_NOTHING]) / (double)n));
-	json_object_set_new(o, "read_access_time", time_json((best[MM_READS] - best[MM_FRESH]) / hits));
-	json_object_set_new(o, "write_access_time", time_json((best[MM_WRITES] - best[MM_FRESH]) / hits));
+	json_object_set_new(o, "read_access_time", time_json(rd));
+	json_object_set_new(o, "write_access_time", time_json(wr));
 	json_object_set_new(o, "content_time", time_json(content[MM_WRITES] / (hits + (double)n)));
+	json_object_set_new(o, "file_create_time", time_json(create));
+	json_object_set_new(o, "file_io_time", time_json(io));
+	json_object_set_new(o, "file_write_time",
+			    time_json((best[MM_FWRITTEN] - best[MM_NOTHING] - MM_FILES_RW * create) / (double)n));
 	json_object_set_new(o, "pages", json_integer((json_int_t)n));
 	json_object_set_new(o, "passes", json_integer(MM_PASSES));
 	return o;
 }
 
-
 struct cal_opts {
 	uint64_t pages;
-	const char *out;
+	const char *out, *dir;
 	bool mm, help;
 };
 
@@ -271,6 +370,8 @@ static const struct zsim_opt cal_opts_tab[] = {
 	  "pages in the measured corpus", 'n' },
 	{ "mm", ZSIM_OPT_FLAG, offsetof(struct cal_opts, mm), NULL, 0, 0,
 	  "measure the workload's fault and access costs as `zsim play` runs them (not the codecs)", 0 },
+	{ "dir", ZSIM_OPT_DIR, offsetof(struct cal_opts, dir), NULL, 0, 0,
+	  "--mm: measure the file events on the filesystem of this directory (default: /tmp's)", 0 },
 	{ "output", ZSIM_OPT_FILE, offsetof(struct cal_opts, out), NULL, 0, 0,
 	  "write the JSON there (default: standard output)", 'o' },
 	{ "help", ZSIM_OPT_FLAG, offsetof(struct cal_opts, help), NULL, 0, 0,
@@ -289,10 +390,12 @@ int zsim_cmd_calibrate(int argc, char **argv)
 		return ZSIM_EXIT_USAGE;
 	}
 	if (co.help) {
-		printf("usage: zsim calibrate [--mm] [--pages N] [-o FILE]\n"
+		printf("usage: zsim calibrate [--mm [--dir DIR]] [--pages N] [-o FILE]\n"
 		       "Measure this machine's codecs per 4 KiB page; the output is a config's \"codec_time\".\n"
 		       "With --mm: the CPU time of a minor fault and of an access to a resident page as\n"
-		       "`zsim play` runs them here (a config's \"mm\" minor_fault_time and access_time).\n");
+		       "`zsim play` runs them here (a config's \"mm\" minor_fault_time and access_time),\n"
+		       "and of a file's creation and of a page read or written through a file (file_create_time,\n"
+		       "file_io_time), on the filesystem of --dir.\n");
 		zsim_opt_print(stdout, cal_opts_tab);
 		return ZSIM_EXIT_OK;
 	}
@@ -300,7 +403,7 @@ int zsim_cmd_calibrate(int argc, char **argv)
 	const char *out = co.out;
 	json_t *res;
 	if (co.mm) {
-		res = cal_mm(pages, err, sizeof(err));
+		res = cal_mm(pages, co.dir, err, sizeof(err));
 		if (!res) {
 			fprintf(stderr, "zsim calibrate --mm: %s\n", err);
 			return ZSIM_EXIT_ERROR;

@@ -15,6 +15,9 @@
  *             "access_time": "0ns", "minor_fault_time": "1us", "reclaim_scan_time": "100ns",
  *             "reclaim_steal_time": "0ns" (per page reclaim frees, beyond the scan and codecs),
  *             "content_time": "0ns" (making a written page's bytes; cpu events absorb it),
+ *             "file_create_time": "0ns" (a file's creation: the open that makes it),
+ *             "file_io_time": "0ns" (a file read or write's system call, beyond the page,
+ *             which costs what an access or a fault to anonymous memory does),
  *             "sample_interval": "1s" },
  *     "codec_time": { "lz4": { "compress": "6us", "decompress": "1700ns" }, ... },
  *     "devices": { "NAME": { "type": TYPE, "size": "1G", ...the type's keys } },
@@ -196,6 +199,7 @@ static int parse_mm(const struct ctx *c, json_t *m, struct zsim_config *cfg)
 {
 	static const char *const keys[] = { "policy", "swappiness", "page_cluster", "min_free_kbytes",
 		"watermark_scale_factor", "watermark_boost_factor", "watermarks", "access_time", "minor_fault_time", "content_time",
+		"file_create_time", "file_io_time",
 		"reclaim_scan_time", "reclaim_steal_time", "sample_interval", NULL };
 	json_t *v;
 	uint64_t x;
@@ -240,6 +244,10 @@ static int parse_mm(const struct ctx *c, json_t *m, struct zsim_config *cfg)
 		TRY(get_time(c, "$.mm.access_time", v, &cfg->access_ns));
 	if ((v = json_object_get(m, "minor_fault_time")))
 		TRY(get_time(c, "$.mm.minor_fault_time", v, &cfg->minor_fault_ns));
+	if ((v = json_object_get(m, "file_create_time")))
+		TRY(get_time(c, "$.mm.file_create_time", v, &cfg->file_create_ns));
+	if ((v = json_object_get(m, "file_io_time")))
+		TRY(get_time(c, "$.mm.file_io_time", v, &cfg->file_io_ns));
 	if ((v = json_object_get(m, "reclaim_scan_time")))
 		TRY(get_time(c, "$.mm.reclaim_scan_time", v, &cfg->reclaim_scan_ns));
 	if ((v = json_object_get(m, "reclaim_steal_time")))
@@ -1222,6 +1230,8 @@ char *zsim_config_dump(const struct zsim_config *cfg)
 	json_object_set_new(mm, "access_time", json_time(cfg->access_ns));
 	json_object_set_new(mm, "minor_fault_time", json_time(cfg->minor_fault_ns));
 	json_object_set_new(mm, "content_time", json_time(cfg->content_ns));
+	json_object_set_new(mm, "file_create_time", json_time(cfg->file_create_ns));
+	json_object_set_new(mm, "file_io_time", json_time(cfg->file_io_ns));
 	json_object_set_new(mm, "reclaim_scan_time", json_time(cfg->reclaim_scan_ns));
 	json_object_set_new(mm, "reclaim_steal_time", json_time(cfg->reclaim_steal_ns));
 	json_object_set_new(mm, "sample_interval", json_time(cfg->sample_interval_ns));

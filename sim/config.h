@@ -81,6 +81,8 @@ struct zsim_config {
 	uint64_t access_ns;         /* CPU time of one page access that hits RAM ("access_time") */
 	uint64_t content_ns;        /* CPU to make a written page's bytes, absorbed by cpu events ("content_time") */
 	uint64_t minor_fault_ns;    /* CPU time of a fault that needs no I/O ("minor_fault_time") */
+	uint64_t file_create_ns;    /* CPU of creating a file, the system call ("file_create_time") */
+	uint64_t file_io_ns;        /* CPU of a file read or write's system call, beyond its page ("file_io_time") */
 	uint64_t reclaim_scan_ns;   /* CPU per page reclaim scans, beyond the codecs ("reclaim_scan_time") */
 	uint64_t reclaim_steal_ns;  /* and per page it frees: unmap, swap cache, free ("reclaim_steal_time") */
 	/* codec time per page, ns (0: the codec's default); index = codec registry order ("codec_time") */

@@ -23,7 +23,13 @@
  * (1560 by default, measured in the 6.1 validation guest), packed into slab
  * pages taken from RAM in the creating process's context (reclaim and OOM as
  * a fault's; their fallbacks boost the watermarks) and given back on unlink.
- * Dropped: a disk filesystem's inodes and dentries (reclaimable slab, which
+ * A file event costs its process CPU as the system call does: a page read or
+ * written costs what the same access to anonymous memory costs (a fault for a
+ * new page, an access for a resident one) plus mm.file_io_time, the call's
+ * own work; a creation costs mm.file_create_time (both 0 unless configured;
+ * `zsim calibrate --mm --dir` measures them as `zsim play` performs them,
+ * which the kernel validation does in its guests).  Unlink and truncate cost
+ * nothing.  Dropped: a disk filesystem's inodes and dentries (reclaimable slab, which
  * the kernel's shrinkers trim under pressure), slab fragmentation (freed
  * objects leave no partly used pages), metadata blocks, journals, directory
  * pages, readahead, partial-page writes (every write is a whole page), the
@@ -385,6 +391,7 @@ int zsim_fs_event(struct zsim_sim *s, struct zsim_proc *p, struct zsim_group *g,
 		snprintf(file->name, sizeof(file->name), "%s", ev->name ? ev->name : "");
 		zsim_filemap_init(&file->pages);
 		zsim_idmap_set(&g->file_map, ev->file, ++s->pc.nr_files);
+		p->pending_cpu += s->cfg.file_create_ns;   /* the open that made it */
 		return 0;
 	}
 	struct zsim_file *file = file_of(s, g, ev->file);
@@ -405,6 +412,7 @@ int zsim_fs_event(struct zsim_sim *s, struct zsim_proc *p, struct zsim_group *g,
 	case ZSIM_EV_FILE_READ:
 	case ZSIM_EV_FILE_WRITE: {
 		bool write = ev->kind == ZSIM_EV_FILE_WRITE;
+		p->pending_cpu += s->cfg.file_io_ns;   /* the system call, whatever the page */
 		uint64_t *e = zsim_filemap_lookup(&file->pages, ev->page);
 		uint64_t v = e ? *e : 0;
 		uint32_t f;

@@ -1420,6 +1420,50 @@ START_TEST(test_content_time_absorbed)
 END_TEST
 
 /*
+ * File events cost their process the system call: a creation file_create_time,
+ * each read or write file_io_time on top of what the page costs as anonymous
+ * memory would (a fault for a new page, an access for a resident one; a read
+ * of a hole is a call too).  Worked by hand: 1 create, 4 new pages, a rewrite,
+ * a read of a resident page and of a hole: 30 + 4 x (1 + 5) + 2 x (0.1 + 5) +
+ * 5 = 69.2 us; without the file costs 4 x 1 + 2 x 0.1 = 4.2 us.
+ */
+static void t_fread(struct run *r, uint32_t pid, uint32_t file, uint64_t page)
+{
+	struct zsim_event e = { .kind = ZSIM_EV_FILE_READ, .pid = pid, .file = file, .page = page };
+	ev(r, &e);
+}
+
+START_TEST(test_file_event_costs)
+{
+	static const char *const fs[] = { "tmp", NULL };
+	for (int with = 0; with < 2; with++) {
+		struct run r;
+		run_init(&r, with ? "{\"kernel\":\"6.1\",\"machine\":{\"ram\":\"16M\"},"
+				    "\"mm\":{\"minor_fault_time\":\"1us\",\"access_time\":\"100ns\","
+				    "\"file_create_time\":\"30us\",\"file_io_time\":\"5us\"},"
+				    "\"filesystems\":{\"tmp\":{\"type\":\"tmpfs\"}}}"
+				  : "{\"kernel\":\"6.1\",\"machine\":{\"ram\":\"16M\"},"
+				    "\"mm\":{\"minor_fault_time\":\"1us\",\"access_time\":\"100ns\"},"
+				    "\"filesystems\":{\"tmp\":{\"type\":\"tmpfs\"}}}");
+		ck_assert_uint_eq(r.s.cfg.file_create_ns, with ? 30000 : 0);
+		ck_assert_uint_eq(r.s.cfg.file_io_ns, with ? 5000 : 0);
+		trace_begin(&r, fs);
+		t_create(&r, 1, 0, "tar");
+		t_fcreate(&r, 1, 1, 0, "f");
+		t_fwrites(&r, 1, 1, 0, 4, 1);
+		t_fwrites(&r, 1, 1, 0, 1, 9);
+		t_fread(&r, 1, 1, 1);
+		t_fread(&r, 1, 1, 9);
+		run_go(&r);
+		ck_assert_uint_eq(r.s.pr.procs[0].cpu_ns, with ? 69200 : 4200);
+		ck_assert_uint_eq(r.s.pc.fs[0].used_pages, 4);
+		mm_ok(&r.s);
+		run_free(&r);
+	}
+}
+END_TEST
+
+/*
  * A process parked forever is a deadlock, reported, not a hang.
  */
 START_TEST(test_park_forever_is_a_deadlock)
@@ -2600,6 +2644,7 @@ Suite *suite_mm(void)
 	tcase_add_test(tc, test_workingset);
 	tcase_add_test(tc, test_kswapd_aims_at_high);
 	tcase_add_test(tc, test_content_time_absorbed);
+	tcase_add_test(tc, test_file_event_costs);
 	tcase_add_test(tc, test_fallbacks_boost_watermarks);
 	tcase_add_test(tc, test_kswapd_boost_target);
 	tcase_add_test(tc, test_zbud_pages_unmovable);

@@ -133,10 +133,12 @@ scan_costs() {
 
 # mm_costs "CALMM..." TRACE...: the config's "mm" CPU costs of the workload
 # from `zsim calibrate --mm` measurements (CALMM: one file per boot, the
-# list in one argument; their mean) as JSON {access_time, minor_fault_time}:
-# the minor fault as measured; the access as the mean of the measured read
-# and write hits, weighted by the traces' own hits (reads, and writes less
-# the first write of each anonymous page, which is the fault).
+# list in one argument; their mean) as JSON {access_time, minor_fault_time,
+# file_create_time, file_io_time}: the minor fault as measured; the access
+# as the mean of the measured read and write hits, weighted by the traces'
+# own hits (reads, and writes less the first write of each anonymous page,
+# which is the fault); the file costs as measured, when every boot measured
+# them (boots saved before they were measured did not).
 mm_costs() {
 	cals=$1; shift
 	rh=0; wh=0
@@ -153,7 +155,10 @@ EOS
 		def mean(k): (map(.[k] | ns) | add / length);
 		mean("read_access_time") as $r | mean("write_access_time") as $w |
 		(if $rh + $wh > 0 then $r * $rh / ($rh + $wh) + $w * $wh / ($rh + $wh) else $r end) as $a |
-		{access_time: "\($a | round)ns", minor_fault_time: "\(mean("minor_fault_time") | round)ns"}' $cals
+		{access_time: "\($a | round)ns", minor_fault_time: "\(mean("minor_fault_time") | round)ns"} +
+		(if all(.[]; has("file_create_time") and has("file_io_time")) then
+			{file_create_time: "\(mean("file_create_time") | round)ns",
+			 file_io_time: "\(mean("file_io_time") | round)ns"} else {} end)' $cals
 }
 
 # content_time "SUMMARY..." TRACE...: the CPU `zsim play` spent making the
