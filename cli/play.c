@@ -85,6 +85,7 @@ struct slot {
 	/* the process's own CPU time (user and system) and faults when its events
 	 * ended (an idle process uses no more); none if it was killed first */
 	uint64_t cpu_ns, sys_ns, minflt, majflt;
+	uint64_t run_delay_ns, slices;   /* /proc/PID/schedstat: waiting for a CPU, turns on one */
 	uint8_t measured;
 	char name[48];
 };
@@ -379,6 +380,8 @@ static void run_rec(struct worker *w, const struct rec *r)
 	}
 }
 
+static bool read_file(const char *path, char *buf, size_t len);
+
 /* `live` counts processes alive, idle ones included (as zsim's live_processes). */
 static void finish(struct worker *w, uint32_t state)
 {
@@ -392,6 +395,12 @@ static void finish(struct worker *w, uint32_t state)
 		s->minflt = (uint64_t)ru.ru_minflt;
 		s->majflt = (uint64_t)ru.ru_majflt;
 		s->measured = 1;
+	}
+	char buf[128];
+	unsigned long long ex, dl, pc;
+	if (read_file("/proc/self/schedstat", buf, sizeof(buf)) && sscanf(buf, "%llu %llu %llu", &ex, &dl, &pc) == 3) {
+		s->run_delay_ns = dl;
+		s->slices = pc;
 	}
 	if (state == SLOT_DONE)
 		atomic_fetch_sub(&w->pl->sh->live, 1);
@@ -1247,6 +1256,38 @@ static uint64_t kswapd_cpu_ns(void)
 	return hz > 0 ? ticks * (1000000000ull / (uint64_t)hz) : 0;
 }
 
+/* The kswapd threads' scheduling so far (/proc/PID/schedstat): time spent
+ * runnable but waiting for a CPU, and turns on a CPU.  How the CPU is shared
+ * between background reclaim and the workload, beside its CPU time. */
+struct ksched {
+	uint64_t run_delay_ns, slices;
+};
+
+static struct ksched kswapd_sched(void)
+{
+	struct ksched k = { 0, 0 };
+	DIR *d = opendir("/proc");
+	if (!d)
+		return k;
+	struct dirent *e;
+	char path[300], buf[1024];
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/comm", e->d_name);
+		if (!read_file(path, buf, sizeof(buf)) || strncmp(buf, "kswapd", 6) != 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/schedstat", e->d_name);
+		unsigned long long ex, dl, pc;
+		if (read_file(path, buf, sizeof(buf)) && sscanf(buf, "%llu %llu %llu", &ex, &dl, &pc) == 3) {
+			k.run_delay_ns += dl;
+			k.slices += pc;
+		}
+	}
+	closedir(d);
+	return k;
+}
+
 /* What the sampler follows between samples: the lowest free memory, and the
  * watermark boost (raised a pageblock at a time by each fragmentation
  * fallback, lowered when kswapd finishes): its peak and the pages it rose by
@@ -1268,7 +1309,7 @@ static void track_sample(struct track *tk, const struct kstat *k)
 
 static json_t *summary(struct play *pl, char **traces, unsigned ntr, const struct kstat *k0,
 		       const struct kstat *k1, uint64_t wall_ns, const struct track *tk, int interrupted,
-		       uint64_t kswapd_ns)
+		       uint64_t kswapd_ns, struct ksched ks)
 {
 	struct shared *sh = pl->sh;
 	struct utsname u;
@@ -1378,6 +1419,8 @@ static json_t *summary(struct play *pl, char **traces, unsigned ntr, const struc
 		/* an idle process lives on to the end, as in zsim */
 		bool to_end = !s->end_ns || atomic_load(&s->state) == SLOT_IDLE;
 		json_object_set_new(o, "end_ns", JI(to_end ? wall_ns : s->end_ns));
+		if (to_end && s->end_ns)   /* when its events ended (zsim: runtime's end) */
+			json_object_set_new(o, "idle_from_ns", JI(s->end_ns));
 		json_object_set_new(o, "killed", json_boolean(s->killed));
 		if (s->measured && !s->killed) {
 			/* zsim's keys; the player's own start-up (fork, mlock of its
@@ -1386,6 +1429,8 @@ static json_t *summary(struct play *pl, char **traces, unsigned ntr, const struc
 			json_object_set_new(o, "sys_ns", JI(s->sys_ns));
 			json_object_set_new(o, "minor_faults", JI(s->minflt));
 			json_object_set_new(o, "major_faults", JI(s->majflt));
+			json_object_set_new(o, "run_delay_ns", JI(s->run_delay_ns));
+			json_object_set_new(o, "cpu_slices", JI(s->slices));
 		}
 		json_array_append_new(pa, o);
 	}
@@ -1400,6 +1445,8 @@ static json_t *summary(struct play *pl, char **traces, unsigned ntr, const struc
 	json_object_set_new(pi, "content_absorbed_ns", JI(atomic_load(&sh->absorbed_ns)));
 	/* the kernel's background reclaim, in CPU time over the run */
 	json_object_set_new(pi, "kswapd_cpu_ns", JI(kswapd_ns));
+	json_object_set_new(pi, "kswapd_run_delay_ns", JI(ks.run_delay_ns));
+	json_object_set_new(pi, "kswapd_cpu_slices", JI(ks.slices));
 	json_object_set_new(pi, "memory_locked", json_boolean(!atomic_load(&sh->unlocked)));
 	json_object_set_new(r, "play", pi);
 	return r;
@@ -1612,6 +1659,7 @@ int zsim_cmd_play(int argc, char **argv)
 	static struct kstat k0, k1;
 	sample(&k0);
 	uint64_t kswapd0 = kswapd_cpu_ns();
+	struct ksched ks0 = kswapd_sched();
 	pl.sh->t0_ns = now_ns();
 	ts_header(ts, k0.zswap);
 	ts_row(ts, 0, &k0, &k0, 0);
@@ -1679,8 +1727,11 @@ int zsim_cmd_play(int argc, char **argv)
 	/* the summary reads the devices (zram, zswap, swaps) as the workload
 	 * left them: before the processes idle at the end are ended */
 	uint64_t kswapd1 = kswapd_cpu_ns();
+	struct ksched ks1 = kswapd_sched();
+	ks1.run_delay_ns = ks1.run_delay_ns > ks0.run_delay_ns ? ks1.run_delay_ns - ks0.run_delay_ns : 0;
+	ks1.slices = ks1.slices > ks0.slices ? ks1.slices - ks0.slices : 0;
 	json_t *sum = summary(&pl, traces, ntr, &k0, &k1, wall, &tk, interrupted,
-			      kswapd1 > kswapd0 ? kswapd1 - kswapd0 : 0);
+			      kswapd1 > kswapd0 ? kswapd1 - kswapd0 : 0, ks1);
 	for (unsigned t = 0; t < ntr; t++)
 		kill(ctl_pid[t], SIGTERM);
 	for (unsigned t = 0; t < ntr; t++)

@@ -907,8 +907,14 @@ static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 			}
 			break;
 		}
-		default:
-			if (zsim_fs_event(s, p, &s->pr.groups[p->group], &ev, &wait_until) < 0) {
+		default: {
+			int frc = zsim_fs_event(s, p, &s->pr.groups[p->group], &ev, &wait_until);
+			if (frc == ZSIM_EAGAIN) {
+				/* a file page's round of direct reclaim, as an access's */
+				proc_unqueue(p);
+				goto charge;
+			}
+			if (frc < 0) {
 				free((char *)ev.name);
 				proc_exit(s, i);
 				s->clk.now = t0;
@@ -919,6 +925,7 @@ static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 				p->content_debt += s->cfg.content_ns;
 			}
 			break;
+		}
 		}
 		free((char *)ev.name);
 		p = &s->pr.procs[i];

@@ -300,10 +300,17 @@ static struct zsim_file *file_of(struct zsim_sim *s, struct zsim_group *g, uint3
 }
 
 static uint32_t new_page(struct zsim_sim *s, struct zsim_proc *p, struct zsim_file *file, uint64_t page,
-			 bool shmem)
+			 bool shmem, uint64_t *wait_until)
 {
-	uint32_t f = zsim_mm_alloc_frame(s, p);
-	if (f == ZSIM_FRAME_NONE)
+	/* as a page fault's: one round of direct reclaim at a time, the event
+	 * retried once its CPU has run (zsim_mm_alloc_frame_round) */
+	uint32_t f = zsim_mm_alloc_frame_round(s, p);
+	if (s->mm.throttle_until) {   /* the round waits for a write to complete */
+		if (s->mm.throttle_until != UINT64_MAX && s->mm.throttle_until > *wait_until && p->alive)
+			*wait_until = s->mm.throttle_until;
+		s->mm.throttle_until = 0;
+	}
+	if (f == ZSIM_FRAME_NONE || f == ZSIM_FRAME_RETRY)
 		return f;
 	struct zsim_frame *fr = &s->mm.frames[f];
 	fr->kind = shmem ? ZSIM_FK_SHMEM : ZSIM_FK_FILE;
@@ -444,9 +451,11 @@ int zsim_fs_event(struct zsim_sim *s, struct zsim_proc *p, struct zsim_group *g,
 				}
 				return 0;
 			}
-			f = new_page(s, p, file, ev->page, tmpfs);
+			f = new_page(s, p, file, ev->page, tmpfs, wait_until);
 			if (f == ZSIM_FRAME_NONE)
 				return ZSIM_ENOMEM;
+			if (f == ZSIM_FRAME_RETRY)
+				goto retry;
 			if (tmpfs)
 				fs->used_pages++;
 			s->mm.frames[f].swap = ZSIM_FRAME_NONE;
@@ -459,9 +468,11 @@ int zsim_fs_event(struct zsim_sim *s, struct zsim_proc *p, struct zsim_group *g,
 			p->pending_cpu += s->cfg.minor_fault_ns;
 		} else {
 			/* in swap (tmpfs) or on disk: read it in */
-			f = new_page(s, p, file, ev->page, tmpfs);
+			f = new_page(s, p, file, ev->page, tmpfs, wait_until);
 			if (f == ZSIM_FRAME_NONE)
 				return ZSIM_ENOMEM;
+			if (f == ZSIM_FRAME_RETRY)
+				goto retry;
 			uint64_t cpu = 0, io = s->clk.now;
 			e = zsim_filemap_lookup(&file->pages, ev->page);
 			v = *e;
@@ -512,6 +523,12 @@ int zsim_fs_event(struct zsim_sim *s, struct zsim_proc *p, struct zsim_group *g,
 			}
 		}
 		return 0;
+	retry:
+		/* a round of direct reclaim: the event runs again, and is counted
+		 * and charged then */
+		s->vm.nr_accesses--;
+		p->pending_cpu -= s->cfg.file_io_ns;
+		return ZSIM_EAGAIN;
 	}
 	default:
 		return 0;

@@ -1464,6 +1464,43 @@ START_TEST(test_file_event_costs)
 END_TEST
 
 /*
+ * A tmpfs page is allocated as a fault's page is: below the min watermark the
+ * writer reclaims one round and its write event runs again once the round's
+ * CPU has run (sim/fs.c new_page), counted and charged once.  6000 pages
+ * written to a tmpfs on a 16 MiB machine swapping to a free device: the
+ * writer went through direct reclaim, in rounds of at most 32 pages, and
+ * its CPU less its reclaim is exactly 6000 x (1 us fault + 5 us call), with
+ * every write counted once (a retried event charged twice would add 5 us
+ * and a count per round).
+ */
+START_TEST(test_file_pages_reclaim_in_rounds)
+{
+	static const char *const fs[] = { "tmp", NULL };
+	struct run r;
+	run_init(&r, "{\"kernel\":\"6.1\",\"machine\":{\"ram\":\"16M\"},"
+		     "\"mm\":{\"minor_fault_time\":\"1us\",\"file_io_time\":\"5us\"},"
+		     "\"devices\":{\"sw\":{\"type\":\"nvram\",\"size\":\"64M\",\"write_latency\":\"0ns\","
+		     "\"write_bw\":0}},\"swap\":[{\"device\":\"sw\"}],"
+		     "\"filesystems\":{\"tmp\":{\"type\":\"tmpfs\",\"size\":\"48M\"}}}");
+	trace_begin(&r, fs);
+	t_create(&r, 1, 0, "tar");
+	t_fcreate(&r, 1, 1, 0, "f");
+	t_fwrites(&r, 1, 1, 0, 6000, 1);
+	run_go(&r);
+	struct zsim_sim *s = &r.s;
+	struct zsim_proc *p = &s->pr.procs[0];
+	ck_assert_uint_gt(s->vm.allocstall, 0);
+	ck_assert_uint_le(s->vm.pgsteal_direct, 32 * s->vm.allocstall);
+	ck_assert_uint_gt(p->stall_ns, 0);
+	ck_assert_uint_eq(p->cpu_ns - p->stall_ns, 6000ull * 6000);
+	ck_assert_uint_eq(s->vm.nr_accesses, 6000);
+	ck_assert_uint_eq(s->pc.fs[0].used_pages, 6000);
+	mm_ok(s);
+	run_free(&r);
+}
+END_TEST
+
+/*
  * A process parked forever is a deadlock, reported, not a hang.
  */
 START_TEST(test_park_forever_is_a_deadlock)
@@ -2645,6 +2682,7 @@ Suite *suite_mm(void)
 	tcase_add_test(tc, test_kswapd_aims_at_high);
 	tcase_add_test(tc, test_content_time_absorbed);
 	tcase_add_test(tc, test_file_event_costs);
+	tcase_add_test(tc, test_file_pages_reclaim_in_rounds);
 	tcase_add_test(tc, test_fallbacks_boost_watermarks);
 	tcase_add_test(tc, test_kswapd_boost_target);
 	tcase_add_test(tc, test_zbud_pages_unmovable);
