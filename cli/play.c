@@ -1225,14 +1225,22 @@ static uint64_t zoneinfo_sum(const char *field)
 	return s;
 }
 
-/* CPU time (user + system) the kernel's kswapd threads have used so far, in ns:
- * what reclaim in the background costs this machine, to set against its
- * pgscan_kswapd and pgsteal_kswapd (zsim charges its own estimate per page). */
-static uint64_t kswapd_cpu_ns(void)
+/* What the kernel's kswapd threads have used so far: CPU time (user +
+ * system, ns), what reclaim in the background costs this machine, to set
+ * against its pgscan_kswapd and pgsteal_kswapd (zsim charges its own estimate
+ * per page); and from /proc/PID/schedstat the time spent runnable but
+ * waiting for a CPU and the turns on one: how the CPU is shared between
+ * background reclaim and the workload. */
+struct ksched {
+	uint64_t cpu_ns, run_delay_ns, slices;
+};
+
+static struct ksched kswapd_stats(void)
 {
+	struct ksched k = { 0, 0, 0 };
 	DIR *d = opendir("/proc");
 	if (!d)
-		return 0;
+		return k;
 	uint64_t ticks = 0;
 	struct dirent *e;
 	char path[300], buf[1024];
@@ -1243,40 +1251,13 @@ static uint64_t kswapd_cpu_ns(void)
 		if (!read_file(path, buf, sizeof(buf)) || strncmp(buf, "kswapd", 6) != 0)
 			continue;
 		snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
-		if (!read_file(path, buf, sizeof(buf)))
-			continue;
-		/* after the ")" that ends comm: state and ten more fields, then utime, stime */
-		char *p = strrchr(buf, ')');
-		unsigned long long ut, st;
-		if (p && sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) == 2)
-			ticks += ut + st;
-	}
-	closedir(d);
-	long hz = sysconf(_SC_CLK_TCK);
-	return hz > 0 ? ticks * (1000000000ull / (uint64_t)hz) : 0;
-}
-
-/* The kswapd threads' scheduling so far (/proc/PID/schedstat): time spent
- * runnable but waiting for a CPU, and turns on a CPU.  How the CPU is shared
- * between background reclaim and the workload, beside its CPU time. */
-struct ksched {
-	uint64_t run_delay_ns, slices;
-};
-
-static struct ksched kswapd_sched(void)
-{
-	struct ksched k = { 0, 0 };
-	DIR *d = opendir("/proc");
-	if (!d)
-		return k;
-	struct dirent *e;
-	char path[300], buf[1024];
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] < '1' || e->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/comm", e->d_name);
-		if (!read_file(path, buf, sizeof(buf)) || strncmp(buf, "kswapd", 6) != 0)
-			continue;
+		if (read_file(path, buf, sizeof(buf))) {
+			/* after the ")" that ends comm: state and ten more fields, then utime, stime */
+			char *p = strrchr(buf, ')');
+			unsigned long long ut, st;
+			if (p && sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) == 2)
+				ticks += ut + st;
+		}
 		snprintf(path, sizeof(path), "/proc/%s/schedstat", e->d_name);
 		unsigned long long ex, dl, pc;
 		if (read_file(path, buf, sizeof(buf)) && sscanf(buf, "%llu %llu %llu", &ex, &dl, &pc) == 3) {
@@ -1285,6 +1266,8 @@ static struct ksched kswapd_sched(void)
 		}
 	}
 	closedir(d);
+	long hz = sysconf(_SC_CLK_TCK);
+	k.cpu_ns = hz > 0 ? ticks * (1000000000ull / (uint64_t)hz) : 0;
 	return k;
 }
 
@@ -1309,7 +1292,7 @@ static void track_sample(struct track *tk, const struct kstat *k)
 
 static json_t *summary(struct play *pl, char **traces, unsigned ntr, const struct kstat *k0,
 		       const struct kstat *k1, uint64_t wall_ns, const struct track *tk, int interrupted,
-		       uint64_t kswapd_ns, struct ksched ks)
+		       struct ksched ks)
 {
 	struct shared *sh = pl->sh;
 	struct utsname u;
@@ -1444,7 +1427,7 @@ static json_t *summary(struct play *pl, char **traces, unsigned ntr, const struc
 	json_object_set_new(pi, "content_cpu_ns", JI(atomic_load(&sh->content_ns)));
 	json_object_set_new(pi, "content_absorbed_ns", JI(atomic_load(&sh->absorbed_ns)));
 	/* the kernel's background reclaim, in CPU time over the run */
-	json_object_set_new(pi, "kswapd_cpu_ns", JI(kswapd_ns));
+	json_object_set_new(pi, "kswapd_cpu_ns", JI(ks.cpu_ns));
 	json_object_set_new(pi, "kswapd_run_delay_ns", JI(ks.run_delay_ns));
 	json_object_set_new(pi, "kswapd_cpu_slices", JI(ks.slices));
 	json_object_set_new(pi, "memory_locked", json_boolean(!atomic_load(&sh->unlocked)));
@@ -1658,8 +1641,7 @@ int zsim_cmd_play(int argc, char **argv)
 
 	static struct kstat k0, k1;
 	sample(&k0);
-	uint64_t kswapd0 = kswapd_cpu_ns();
-	struct ksched ks0 = kswapd_sched();
+	struct ksched ks0 = kswapd_stats();
 	pl.sh->t0_ns = now_ns();
 	ts_header(ts, k0.zswap);
 	ts_row(ts, 0, &k0, &k0, 0);
@@ -1726,12 +1708,11 @@ int zsim_cmd_play(int argc, char **argv)
 	ts_row(ts, wall, &k0, &k1, atomic_load(&pl.sh->live));
 	/* the summary reads the devices (zram, zswap, swaps) as the workload
 	 * left them: before the processes idle at the end are ended */
-	uint64_t kswapd1 = kswapd_cpu_ns();
-	struct ksched ks1 = kswapd_sched();
+	struct ksched ks1 = kswapd_stats();
+	ks1.cpu_ns = ks1.cpu_ns > ks0.cpu_ns ? ks1.cpu_ns - ks0.cpu_ns : 0;
 	ks1.run_delay_ns = ks1.run_delay_ns > ks0.run_delay_ns ? ks1.run_delay_ns - ks0.run_delay_ns : 0;
 	ks1.slices = ks1.slices > ks0.slices ? ks1.slices - ks0.slices : 0;
-	json_t *sum = summary(&pl, traces, ntr, &k0, &k1, wall, &tk, interrupted,
-			      kswapd1 > kswapd0 ? kswapd1 - kswapd0 : 0, ks1);
+	json_t *sum = summary(&pl, traces, ntr, &k0, &k1, wall, &tk, interrupted, ks1);
 	for (unsigned t = 0; t < ntr; t++)
 		kill(ctl_pid[t], SIGTERM);
 	for (unsigned t = 0; t < ntr; t++)
