@@ -48,7 +48,7 @@ done
 	else
 		load=""
 		[ ! -f "$OUT/hostload" ] || load=$(sort -n "$OUT/hostload" | awk 'NR == 1 { a = $1 } { b = $1 } END { printf "; the host'"'"'s load average %s-%s at the boots'"'"' ends (%d CPUs)", a, b, '"$(nproc)"' }')
-		echo "$(date -u +%Y-%m-%d); kernel package $(cat "$K/package"), booted under qemu $(qemu-system-x86_64 --version | head -1 | awk '{print $4}') (software emulation, 1 CPU) $BOOTS times per scenario$load" > "$SAVE/boots.txt"
+		echo "$(date -u +%Y-%m-%d); kernel package $(cat "$K/package"), booted under qemu $(qemu-system-x86_64 --version | head -1 | awk '{print $4}') (software emulation, 1 CPU, guest RAM preallocated) $BOOTS times per scenario$load" > "$SAVE/boots.txt"
 		echo "Written by \`make validate-kernel\` ($(cat "$SAVE/boots.txt"))."
 	fi
 	echo "Each scenario's directory holds the kernel's results per boot (\`zsim play\`, and the guest's"
