@@ -382,6 +382,19 @@ static void run_rec(struct worker *w, const struct rec *r)
 
 static bool read_file(const char *path, char *buf, size_t len);
 
+/* A task's /proc/.../schedstat: time runnable but waiting for a CPU, and
+ * turns on one, added to *delay and *slices; false if unreadable. */
+static bool read_schedstat(const char *path, uint64_t *delay, uint64_t *slices)
+{
+	char buf[128];
+	unsigned long long ex, dl, pc;
+	if (!read_file(path, buf, sizeof(buf)) || sscanf(buf, "%llu %llu %llu", &ex, &dl, &pc) != 3)
+		return false;
+	*delay += dl;
+	*slices += pc;
+	return true;
+}
+
 /* `live` counts processes alive, idle ones included (as zsim's live_processes). */
 static void finish(struct worker *w, uint32_t state)
 {
@@ -396,12 +409,8 @@ static void finish(struct worker *w, uint32_t state)
 		s->majflt = (uint64_t)ru.ru_majflt;
 		s->measured = 1;
 	}
-	char buf[128];
-	unsigned long long ex, dl, pc;
-	if (read_file("/proc/self/schedstat", buf, sizeof(buf)) && sscanf(buf, "%llu %llu %llu", &ex, &dl, &pc) == 3) {
-		s->run_delay_ns = dl;
-		s->slices = pc;
-	}
+	s->run_delay_ns = s->slices = 0;
+	read_schedstat("/proc/self/schedstat", &s->run_delay_ns, &s->slices);
 	if (state == SLOT_DONE)
 		atomic_fetch_sub(&w->pl->sh->live, 1);
 	slot_set(s, state);
@@ -1259,11 +1268,7 @@ static struct ksched kswapd_stats(void)
 				ticks += ut + st;
 		}
 		snprintf(path, sizeof(path), "/proc/%s/schedstat", e->d_name);
-		unsigned long long ex, dl, pc;
-		if (read_file(path, buf, sizeof(buf)) && sscanf(buf, "%llu %llu %llu", &ex, &dl, &pc) == 3) {
-			k.run_delay_ns += dl;
-			k.slices += pc;
-		}
+		read_schedstat(path, &k.run_delay_ns, &k.slices);
 	}
 	closedir(d);
 	long hz = sysconf(_SC_CLK_TCK);

@@ -15,7 +15,7 @@
  *             "access_time": "0ns", "minor_fault_time": "1us", "reclaim_scan_time": "100ns",
  *             "reclaim_steal_time": "0ns" (per page reclaim frees, beyond the scan and codecs),
  *             "content_time": "0ns" (making a written page's bytes; cpu events absorb it),
- *             "file_create_time": "0ns" (a file's creation: the open that makes it),
+ *             "file_create_time": "0ns" (a file's creation, beyond its pages' writes),
  *             "file_io_time": "0ns" (a file read or write's system call, beyond the page,
  *             which costs what an access or a fault to anonymous memory does),
  *             "sample_interval": "1s" },

@@ -304,12 +304,7 @@ static uint32_t new_page(struct zsim_sim *s, struct zsim_proc *p, struct zsim_fi
 {
 	/* as a page fault's: one round of direct reclaim at a time, the event
 	 * retried once its CPU has run (zsim_mm_alloc_frame_round) */
-	uint32_t f = zsim_mm_alloc_frame_round(s, p);
-	if (s->mm.throttle_until) {   /* the round waits for a write to complete */
-		if (s->mm.throttle_until != UINT64_MAX && s->mm.throttle_until > *wait_until && p->alive)
-			*wait_until = s->mm.throttle_until;
-		s->mm.throttle_until = 0;
-	}
+	uint32_t f = zsim_mm_alloc_frame_round(s, p, wait_until);
 	if (f == ZSIM_FRAME_NONE || f == ZSIM_FRAME_RETRY)
 		return f;
 	struct zsim_frame *fr = &s->mm.frames[f];

@@ -1260,7 +1260,7 @@ void zsim_mm_slab_free(struct zsim_sim *s)
  * lives in the process between its rounds.  Without watermarks (the
  * exact-cache mode) and inside reclaim it is zsim_mm_alloc_frame.
  */
-uint32_t zsim_mm_alloc_frame_round(struct zsim_sim *s, struct zsim_proc *p)
+static uint32_t alloc_frame_round(struct zsim_sim *s, struct zsim_proc *p)
 {
 	if (!s->cfg.watermarks || s->mm.in_reclaim)
 		return zsim_mm_alloc_frame(s, p);
@@ -1309,6 +1309,19 @@ uint32_t zsim_mm_alloc_frame_round(struct zsim_sim *s, struct zsim_proc *p)
 	if (v == UINT32_MAX || &s->pr.procs[v] == p)
 		return ZSIM_FRAME_NONE;
 	return ZSIM_FRAME_RETRY;
+}
+
+/* The same, and a round that slept on writeback passes its wake-up time to
+ * the faulting task (*wait_until), which waits for it before the retry. */
+uint32_t zsim_mm_alloc_frame_round(struct zsim_sim *s, struct zsim_proc *p, uint64_t *wait_until)
+{
+	uint32_t f = alloc_frame_round(s, p);
+	if (s->mm.throttle_until) {   /* the round waits for a write to complete */
+		if (s->mm.throttle_until != UINT64_MAX && s->mm.throttle_until > *wait_until && p->alive)
+			*wait_until = s->mm.throttle_until;
+		s->mm.throttle_until = 0;
+	}
+	return f;
 }
 
 static void wake_kswapd(struct zsim_sim *s)
@@ -1407,12 +1420,7 @@ int zsim_mm_access(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, uint
 			return 0;
 		}
 	}
-	uint32_t f = zsim_mm_alloc_frame_round(s, p);
-	if (s->mm.throttle_until) {   /* the round waits for a write to complete */
-		if (s->mm.throttle_until != UINT64_MAX && s->mm.throttle_until > *wait_until && p->alive)
-			*wait_until = s->mm.throttle_until;
-		s->mm.throttle_until = 0;
-	}
+	uint32_t f = zsim_mm_alloc_frame_round(s, p, wait_until);
 	if (f == ZSIM_FRAME_NONE)
 		return ZSIM_ENOMEM;    /* p was OOM-killed */
 	if (f == ZSIM_FRAME_RETRY) {

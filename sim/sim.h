@@ -627,7 +627,7 @@ void zsim_mm_slab_free(struct zsim_sim *s);
  * ZSIM_FRAME_NONE (p was OOM-killed) or ZSIM_FRAME_RETRY (a round was done,
  * its CPU is in p->pending_cpu: retry when it has run). */
 #define ZSIM_FRAME_RETRY (UINT32_MAX - 1)
-uint32_t zsim_mm_alloc_frame_round(struct zsim_sim *s, struct zsim_proc *p);
+uint32_t zsim_mm_alloc_frame_round(struct zsim_sim *s, struct zsim_proc *p, uint64_t *wait_until);
 void zsim_mm_lru_add(struct zsim_sim *s, uint32_t f);
 
 /* workingset.c: refault detection (the kernel's mm/workingset.c) */

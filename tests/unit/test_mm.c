@@ -2174,8 +2174,9 @@ START_TEST(test_direct_reclaim_round_then_retry)
 	s->mm.in_reclaim = false;
 	ck_assert_uint_eq(s->mm.nr_free, RAM16_MIN);
 	uint64_t stalls = s->vm.allocstall, out = s->vm.pswpout, cpu0 = p->pending_cpu, stall0 = p->stall_ns;
+	uint64_t wait = 0;   /* the time a round that slept on writeback hands the task: none here */
 
-	uint32_t f = zsim_mm_alloc_frame_round(s, p);
+	uint32_t f = zsim_mm_alloc_frame_round(s, p, &wait);
 	ck_assert_uint_eq(f, ZSIM_FRAME_RETRY);
 	ck_assert_uint_eq(s->vm.allocstall, stalls + 1);
 	uint64_t freed = s->vm.pswpout - out;
@@ -2188,7 +2189,7 @@ START_TEST(test_direct_reclaim_round_then_retry)
 	ck_assert(zsim_timer_busy(s, s->mm.kswapd_timer));
 	ck_assert_uint_eq(p->reclaim_no_progress, 0);
 
-	f = zsim_mm_alloc_frame_round(s, p);
+	f = zsim_mm_alloc_frame_round(s, p, &wait);
 	ck_assert_uint_lt(f, RAM16_FRAMES);
 	ck_assert_uint_eq(s->vm.allocstall, stalls + 1);
 	ck_assert_uint_eq(s->mm.nr_free, RAM16_MIN + freed - 1);
@@ -2203,7 +2204,7 @@ START_TEST(test_direct_reclaim_round_then_retry)
 	run_ram16_writer(&r, ",\"mm\":{\"watermarks\":false}", "big", RAM16_FRAMES);
 	s = &r.s;
 	ck_assert_uint_eq(s->mm.nr_free, 0);
-	f = zsim_mm_alloc_frame_round(s, &s->pr.procs[0]);
+	f = zsim_mm_alloc_frame_round(s, &s->pr.procs[0], &wait);
 	ck_assert_uint_lt(f, RAM16_FRAMES);
 	zsim_mm_free_frame(s, f);
 	run_free(&r);
