@@ -29,6 +29,15 @@ check "calibrate --mm: its times are a config's mm times" sh -c "printf '{\"mach
 	\"\$(sed -n 's/.*\"read_access_time\": \(\"[^\"]*\"\).*/\1/p' '$T/calmm.json')\" \"\$(sed -n 's/.*\"minor_fault_time\": \(\"[^\"]*\"\).*/\1/p' '$T/calmm.json')\" > '$T/mmcfg.json' &&
 	'$ZSIM' --print-config --config '$T/mmcfg.json' | grep -q \"\$(sed -n 's/.*\"minor_fault_time\": \(\"[^\"]*\"\).*/\1/p' '$T/calmm.json')\""
 expect_error "calibrate: stray argument" "unexpected argument 'x'" "$ZSIM" calibrate x
+# --mm's file costs: measured (0 allowed: a resident page's call may cost no
+# more than the anonymous access here), and a --dir it cannot use refused
+for k in file_create_time file_io_time file_write_time; do
+	check "calibrate --mm reports $k" grep -Eq "\"$k\": \"[0-9]+(ns|us|ms)\"" "$T/calmm.json"
+done
+expect_error "calibrate --mm: a --dir that is not there" \
+	"^zsim calibrate --mm: --dir $T/nosuch: cannot create a directory there: No such file or directory$" \
+	"$ZSIM" calibrate --mm --pages 64 --dir "$T/nosuch" -o "$T/calbad.json"
+check "calibrate --mm with a bad --dir writes no output" test ! -e "$T/calbad.json"
 
 # a config with codec_time: zram's CPU time per page follows it
 printf 'create 1 0 app\n' > "$T/t.txt"
