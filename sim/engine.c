@@ -960,7 +960,7 @@ charge:
  * What the simulator's own tables for this config take, in bytes (sim.h).
  * Per RAM page: the frame (40 B) and the mm/fs side arrays; per device page:
  * zram's and dm-cache's slot tables, a block device's map; per swap page:
- * the slot record (12 B; free slots and frames link through themselves).
+ * the slot record (8 B; free slots and frames link through themselves).
  * The figures keep a margin over these.  Allocators, page tables and caches
  * grow with what a run touches, not with the sizes, and are left out.
  */

@@ -458,17 +458,15 @@ void zsim_mm_free(struct zsim_sim *s)
 
 /*
  * Pages reclaim wrote to an asynchronous device, waiting for their writes:
- * a binary heap by completion time, beside the frames (which stay 40 bytes).
- * An entry names its frame and a tag its swap slot holds meanwhile; it is
- * live while the frame is under writeback and the slot holds that tag (a
- * frame whose slot was freed - unmap, exit, a write to the page - forgets
- * its write at once, and its entry is skipped when it comes up).
+ * a binary heap by completion time, beside the frames.  An entry names its
+ * frame until the write stops mattering early: when the frame's slot is freed
+ * (unmap, exit, a write to the page) the frame forgets its write at once and
+ * the entry is struck out (zsim_mm_writeback_cancel), to be skipped when it
+ * comes up.
  */
-static bool wb_live(const struct zsim_sim *s, const struct zsim_wb_pending *w)
+static bool wb_live(const struct zsim_wb_pending *w)
 {
-	const struct zsim_frame *fr = &s->mm.frames[w->frame];
-	return fr->kind != ZSIM_FK_FREE && (fr->mflags & ZSIM_MF_WRITEBACK) &&
-	       s->sw.swap[fr->swapdev].slots[fr->swap].hi == w->tag;
+	return w->frame != ZSIM_FRAME_NONE;
 }
 
 static bool wb_before(const struct zsim_wb_pending *a, const struct zsim_wb_pending *b)
@@ -515,7 +513,7 @@ static void wb_pop(struct zsim_sim *s)
 /* When the first write in flight completes (UINT64_MAX: none in flight). */
 static uint64_t wb_next(struct zsim_sim *s)
 {
-	while (s->mm.wb_len && !wb_live(s, &s->mm.wb[0]))
+	while (s->mm.wb_len && !wb_live(&s->mm.wb[0]))
 		wb_pop(s);
 	return s->mm.wb_len ? s->mm.wb[0].time : UINT64_MAX;
 }
@@ -560,7 +558,7 @@ static uint64_t wb_wake(struct zsim_sim *s, uint64_t from)
 		seen++;
 		if (wb[i].time >= timeout)
 			return timeout;
-		if (wb[i].time > from && wb_live(s, &wb[i]) && ++done > SWAP_CLUSTER_MAX)
+		if (wb[i].time > from && wb_live(&wb[i]) && ++done > SWAP_CLUSTER_MAX)
 			return wb[i].time;
 		for (uint64_t c = 2 * i + 1; c <= 2 * i + 2 && c < s->mm.wb_len; c++) {
 			unsigned j = nc++;   /* push the child */
@@ -580,6 +578,19 @@ void zsim_mm_writeback_forget(struct zsim_sim *s, uint32_t f)
 	s->mm.nr_writeback--;
 }
 
+/* Frame f's slot was freed while its write was in flight: the write no longer
+ * matters.  Its entry is found by a look through the heap (writes in flight:
+ * a queue's worth, and this is the rare path). */
+void zsim_mm_writeback_cancel(struct zsim_sim *s, uint32_t f)
+{
+	zsim_mm_writeback_forget(s, f);
+	for (uint64_t i = 0; i < s->mm.wb_len; i++)
+		if (s->mm.wb[i].frame == f) {
+			s->mm.wb[i].frame = ZSIM_FRAME_NONE;
+			return;
+		}
+}
+
 /*
  * end_page_writeback for every write complete by `upto`: the page is no longer
  * under writeback, and, as reclaim marked it PG_reclaim, it moves to the tail
@@ -595,7 +606,7 @@ static void writeback_end(struct zsim_sim *s, uint64_t upto)
 {
 	while (s->mm.wb_len && s->mm.wb[0].time <= upto) {
 		struct zsim_wb_pending w = s->mm.wb[0];
-		bool live = wb_live(s, &w);
+		bool live = wb_live(&w);
 		wb_pop(s);
 		if (!live)
 			continue;
@@ -614,7 +625,7 @@ int zsim_mm_swapped_out(struct zsim_sim *s, uint32_t f, uint64_t entry, uint64_t
 		return 0;
 	}
 	uint32_t tag = ++s->mm.wb_tag;
-	zsim_swap_cache_written(s, entry, f, tag);
+	zsim_swap_cache_written(s, entry, f);
 	s->mm.nr_writeback++;
 	wb_push(s, io_done, f, tag);
 	return ZSIM_EVICT_WRITEBACK;
@@ -1560,12 +1571,21 @@ int zsim_mm_check(const struct zsim_sim *s, char *msg, size_t len)
 			 (unsigned long long)s->mm.reserve_pages, s->mm.nr_frames);
 		return ZSIM_ECORRUPT;
 	}
-	/* each frame under writeback has its write queued: a live entry names a
-	 * frame under writeback and no two name one frame (one tag each), so the
-	 * counts match exactly when every such frame is queued */
+	/* each frame under writeback has its write queued, once: every live entry
+	 * names a frame under writeback, so with no frame named twice the counts
+	 * match exactly when every such frame is queued */
 	uint64_t queued = 0;
-	for (uint64_t i = 0; i < s->mm.wb_len; i++)
-		queued += wb_live(s, &s->mm.wb[i]);
+	for (uint64_t i = 0; i < s->mm.wb_len; i++) {
+		const struct zsim_wb_pending *w = &s->mm.wb[i];
+		if (!wb_live(w))
+			continue;
+		const struct zsim_frame *fr = &s->mm.frames[w->frame];
+		if (fr->kind == ZSIM_FK_FREE || !(fr->mflags & ZSIM_MF_WRITEBACK)) {
+			snprintf(msg, len, "mm: a write in flight names frame %u, which is not under writeback", w->frame);
+			return ZSIM_ECORRUPT;
+		}
+		queued++;
+	}
 	if (wb != s->mm.nr_writeback || queued != wb) {
 		snprintf(msg, len, "mm: %llu frames under writeback, %llu counted, %llu queued", (unsigned long long)wb,
 			 (unsigned long long)s->mm.nr_writeback, (unsigned long long)queued);

@@ -109,21 +109,27 @@ struct zsim_filemap {          /* a file's page map (filemap.c), open addressing
 };
 
 /*
- * What a swap slot holds: the content of the page written there (12 bytes;
- * at 4-byte alignment, the seed in two halves).  The owner is not kept:
- * nothing needs a reverse map until swap readahead.  While the page is in the
- * swap cache its frame holds the same content (a write to it frees the slot
- * first), so the seed's low half names that frame instead and the seed is
- * read from it (zsim_slot_frame, and swap.c's slot_seed); a free slot's low
- * half is unused.
+ * What a swap slot holds: the content of the page written there, in 8 bytes.
+ * The owner is not kept: nothing needs a reverse map until swap readahead.
+ * The 64-bit seed is kept as its low half and an index into swap.c's table of
+ * high halves (struct zsim_swapstate): generators count seeds up from one
+ * random start per content class, so a run sees a handful of high halves; if
+ * a trace brings more than the table holds, the rest go to a 4-byte array per
+ * area (wide_hi).  While the page is in the swap cache its frame holds the
+ * same content (a write to it frees the slot first), so the low half names
+ * that frame instead and the seed is read from it (zsim_slot_frame, and
+ * swap.c's slot_seed); a free slot's seed is unused.
  */
 struct zsim_swap_slot {
-	uint32_t lo, hi;   /* the seed, hi << 32 | lo; CACHED: lo is the frame, hi the tag of the
-	                    * frame's write in flight (mm.c's writeback queue) */
+	uint32_t lo;          /* the seed's low half; CACHED: the frame */
 	uint8_t cls, param;
-	uint8_t flags;     /* ZSIM_SLOT_USED, ZSIM_SLOT_CACHED */
-	uint8_t where;     /* ZSIM_SLOT_*: where the page's copy is */
+	uint8_t flags : 4;    /* ZSIM_SLOT_USED, ZSIM_SLOT_CACHED */
+	uint8_t where : 4;    /* ZSIM_SLOT_*: where the page's copy is */
+	uint8_t hix;          /* the seed's high half: zsim_swapstate.hi_val[hix], or
+	                       * ZSIM_SLOT_HI_WIDE: the area's wide_hi[slot] */
 };
+
+#define ZSIM_SLOT_HI_WIDE 255u   /* hi_val holds this many high halves */
 
 enum {
 	ZSIM_SLOT_USED = 1u << 0,     /* holds a page */
@@ -152,6 +158,7 @@ struct zsim_swapdev {
 	uint64_t nr_slots, used;
 	struct zsim_swap_slot *slots;
 	uint64_t *busy;            /* which slots are in use, a bit each (the next-fit scan) */
+	uint32_t *wide_hi;         /* seeds' high halves past the table's (swap.c); NULL until needed */
 	uint64_t cursor;           /* where the next allocation starts looking (swap.c) */
 	uint32_t cluster_left;     /* rotational: slots left in the run (cluster_nr, swap.c slot_pick) */
 	/* counters */
@@ -450,7 +457,8 @@ struct zsim_mm {
 
 struct zsim_wb_pending {
 	uint64_t time;             /* when the write completes */
-	uint32_t frame, tag;       /* the frame, and the tag its slot holds meanwhile */
+	uint32_t frame;            /* the frame; ZSIM_FRAME_NONE once its slot was freed */
+	uint32_t tag;              /* the order writes were queued in (ties of `time`) */
 };
 
 /* swap.c: the swap areas in priority order, zswap in front of them, and
@@ -467,6 +475,9 @@ struct zsim_swapstate {
 	bool zswap_exclusive;      /* a zswap hit drops its copy */
 	uint64_t zswap_hits;       /* swap-in faults served by zswap */
 	uint64_t zero_swapouts, zero_swapins;   /* the zeromap's swpout_zero, swpin_zero */
+	uint32_t hi_val[ZSIM_SLOT_HI_WIDE];     /* the high halves slots' seeds name (swap.c) */
+	uint8_t hi_hash[512];      /* high half -> its index + 1 (0: empty), open addressing */
+	unsigned nr_hi;
 };
 
 /* devices.c: one tier instance per configured device */
@@ -645,6 +656,7 @@ void zsim_ws_refault(struct zsim_sim *s, uint32_t f, uint64_t entry);
 int zsim_mm_swapped_out(struct zsim_sim *s, uint32_t f, uint64_t entry, uint64_t io_done);
 /* Frame f's write in flight no longer matters (its slot was freed). */
 void zsim_mm_writeback_forget(struct zsim_sim *s, uint32_t f);
+void zsim_mm_writeback_cancel(struct zsim_sim *s, uint32_t f);
 void zsim_mm_free_frame(struct zsim_sim *s, uint32_t f);
 uint64_t zsim_mm_kswapd_round(struct zsim_sim *s, bool *again);
 /* An allocation found its own free lists empty (movable: a process's or a
@@ -683,8 +695,8 @@ struct zsim_swap_slot *zsim_swap_slot_of(struct zsim_sim *s, uint64_t entry);
 void zsim_swap_uncache(struct zsim_sim *s, uint64_t entry);
 /* Reclaim keeps frame f, just written to `entry`, in the swap cache while the
  * write is in flight: an unmapped swap-cache page (ZSIM_FK_SWAPCACHE) with
- * WRITEBACK and RECLAIMED set; the slot names the frame and holds `tag`. */
-void zsim_swap_cache_written(struct zsim_sim *s, uint64_t entry, uint32_t f, uint32_t tag);
+ * WRITEBACK and RECLAIMED set; the slot names the frame. */
+void zsim_swap_cache_written(struct zsim_sim *s, uint64_t entry, uint32_t f);
 /*
  * A fault found its page in the swap cache (frame f of the entry's slot): it
  * becomes a page of `kind` at owner/index, referenced.  If readahead brought it

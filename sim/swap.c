@@ -112,14 +112,62 @@ void zsim_content_fill_ref(const void *ctx, uint8_t *buf)
 	zsim_content_fill_param((enum zsim_content_class)c->cls, c->param, c->seed, buf);
 }
 
-_Static_assert(sizeof(struct zsim_swap_slot) == 12, "a swap slot is 12 bytes (sim.h)");
+_Static_assert(sizeof(struct zsim_swap_slot) == 8, "a swap slot is 8 bytes (sim.h)");
+
+/* The area slot sl belongs to (the rare path: a seed in wide_hi). */
+static unsigned slot_area(const struct zsim_sim *s, const struct zsim_swap_slot *sl)
+{
+	for (unsigned i = 0; i < s->sw.nr_swap; i++)
+		if (sl >= s->sw.swap[i].slots && sl < s->sw.swap[i].slots + s->sw.swap[i].nr_slots)
+			return i;
+	abort();   /* every slot is some area's */
+}
+
+/* The index of high half `hi` in the table, added if new; ZSIM_SLOT_HI_WIDE
+ * when the table is full and has not got it. */
+static uint8_t hi_index(struct zsim_swapstate *sw, uint32_t hi)
+{
+	unsigned mask = sizeof(sw->hi_hash) - 1;
+	for (unsigned b = (hi * 0x9e3779b1u) >> 23 & mask;; b = (b + 1) & mask) {
+		if (!sw->hi_hash[b]) {
+			if (sw->nr_hi == ZSIM_SLOT_HI_WIDE)
+				return ZSIM_SLOT_HI_WIDE;
+			sw->hi_val[sw->nr_hi] = hi;
+			sw->hi_hash[b] = (uint8_t)++sw->nr_hi;
+			return (uint8_t)(sw->nr_hi - 1);
+		}
+		if (sw->hi_val[sw->hi_hash[b] - 1] == hi)
+			return (uint8_t)(sw->hi_hash[b] - 1);
+	}
+}
+
+/* The slot keeps `seed` (its own, not a frame's). */
+static void slot_set_seed(struct zsim_sim *s, struct zsim_swap_slot *sl, uint64_t seed)
+{
+	uint32_t hi = (uint32_t)(seed >> 32);
+	sl->lo = (uint32_t)seed;
+	sl->hix = hi_index(&s->sw, hi);
+	if (sl->hix == ZSIM_SLOT_HI_WIDE) {
+		struct zsim_swapdev *sd = &s->sw.swap[slot_area(s, sl)];
+		if (!sd->wide_hi)   /* zeroed, touched only where used, as the slots */
+			sd->wide_hi = zsim_xcalloc(sd->nr_slots, sizeof(*sd->wide_hi));
+		sd->wide_hi[sl - sd->slots] = hi;
+	}
+}
 
 /* A used slot's seed: its own, or its swap-cache frame's (the same content). */
 static uint64_t slot_seed(const struct zsim_sim *s, const struct zsim_swap_slot *sl)
 {
 	if (sl->flags & ZSIM_SLOT_CACHED)
 		return s->mm.frames[sl->lo].seed;
-	return (uint64_t)sl->hi << 32 | sl->lo;
+	uint32_t hi;
+	if (sl->hix != ZSIM_SLOT_HI_WIDE) {
+		hi = s->sw.hi_val[sl->hix];
+	} else {
+		const struct zsim_swapdev *sd = &s->sw.swap[slot_area(s, sl)];
+		hi = sd->wide_hi[sl - sd->slots];
+	}
+	return (uint64_t)hi << 32 | sl->lo;
 }
 
 /* The slot's page enters the swap cache in frame f (pre: f holds the same
@@ -131,13 +179,11 @@ static void slot_cache(struct zsim_swap_slot *sl, uint32_t f)
 }
 
 /* It leaves the swap cache (the frame is dropped or let go): the seed comes back. */
-static void slot_uncache(const struct zsim_sim *s, struct zsim_swap_slot *sl)
+static void slot_uncache(struct zsim_sim *s, struct zsim_swap_slot *sl)
 {
 	if (!(sl->flags & ZSIM_SLOT_CACHED))
 		return;
-	uint64_t seed = s->mm.frames[sl->lo].seed;
-	sl->lo = (uint32_t)seed;
-	sl->hi = (uint32_t)(seed >> 32);
+	slot_set_seed(s, sl, s->mm.frames[sl->lo].seed);
 	sl->flags &= (uint8_t)~ZSIM_SLOT_CACHED;
 }
 
@@ -308,6 +354,7 @@ void zsim_swap_free_all(struct zsim_sim *s)
 	for (unsigned i = 0; i < s->sw.nr_swap; i++) {
 		free(s->sw.swap[i].slots);
 		free(s->sw.swap[i].busy);
+		free(s->sw.swap[i].wide_hi);
 	}
 }
 
@@ -320,7 +367,7 @@ int zsim_swap_cache_evict(struct zsim_sim *s, uint32_t f, uint64_t *cpu)
 	return 0;
 }
 
-void zsim_swap_cache_written(struct zsim_sim *s, uint64_t entry, uint32_t f, uint32_t tag)
+void zsim_swap_cache_written(struct zsim_sim *s, uint64_t entry, uint32_t f)
 {
 	struct zsim_frame *fr = &s->mm.frames[f];
 	struct zsim_swap_slot *sl = zsim_swap_slot_of(s, entry);
@@ -330,7 +377,6 @@ void zsim_swap_cache_written(struct zsim_sim *s, uint64_t entry, uint32_t f, uin
 	fr->swapdev = (uint8_t)zsim_swp_area(entry);
 	fr->swap = (uint32_t)zsim_swp_slot(entry);
 	slot_cache(sl, f);
-	sl->hi = tag;   /* unused while cached (the seed is the frame's) */
 }
 
 void zsim_swap_cache_take(struct zsim_sim *s, uint32_t f, enum zsim_frame_kind kind, uint32_t owner,
@@ -405,8 +451,7 @@ static int swap_write(struct zsim_sim *s, unsigned d, uint32_t slot, uint32_t f,
 	sl->flags = ZSIM_SLOT_USED;   /* (a rewrite of a page whose write failed: not cached now) */
 	sl->cls = fr->cls;
 	sl->param = fr->param;
-	sl->lo = (uint32_t)fr->seed;
-	sl->hi = (uint32_t)(fr->seed >> 32);
+	slot_set_seed(s, sl, fr->seed);
 	*entry = zsim_swp_entry(d, slot);
 	if (rc < 0) {
 		/* the write failed (zram found no frame, or hit mem_limit).  The kernel
@@ -549,7 +594,7 @@ void zsim_swap_release(struct zsim_sim *s, uint64_t entry)
 	if (sl->flags & ZSIM_SLOT_CACHED) {
 		uint32_t f = sl->lo;
 		if (s->mm.frames[f].mflags & ZSIM_MF_WRITEBACK)
-			zsim_mm_writeback_forget(s, f);
+			zsim_mm_writeback_cancel(s, f);
 		s->mm.frames[f].mflags &= (uint8_t)~(ZSIM_MF_SWAPCACHE | ZSIM_MF_UNWRITTEN | ZSIM_MF_RECLAIMED);
 		if (s->mm.frames[f].kind == ZSIM_FK_SWAPCACHE) {
 			/* read ahead and never used: the page goes with its slot */

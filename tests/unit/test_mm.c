@@ -1712,6 +1712,44 @@ END_TEST
 
 
 /*
+ * A slot keeps a seed as its low half and an index into a table of 255 high
+ * halves, the rest in the area's wide_hi (swap.c).  Exact LRU, 16 MiB (4096
+ * frames), a 64 MiB nvram: 4796 pages written, page i with seed
+ * (i + 1) << 32 | 7i - 4796 distinct high halves - so that pages 0..699 at
+ * least go to swap, 255 of them with high halves in the table and the rest in
+ * wide_hi.  Pages 0..299 are read back (300 major faults): each frame holds
+ * its page's seed again, both kinds among them.
+ */
+START_TEST(test_swap_slot_seeds_many_high_halves)
+{
+	struct run r;
+	exact_swap_begin(&r, "6.1", "{\"type\":\"nvram\",\"size\":\"64M\"}");
+	for (uint64_t i = 0; i < 4796; i++) {
+		struct zsim_event e = { .kind = ZSIM_EV_ACCESS, .pid = 1, .page = i, .write = 1,
+					.content = { .cls = ZSIM_CONTENT_TEXT, .seed = (i + 1) << 32 | (7 * i) } };
+		ev(&r, &e);
+	}
+	for (uint64_t i = 0; i < 300; i++)
+		t_read(&r, 1, i);
+	run_go(&r);
+	struct zsim_sim *s = &r.s;
+	struct zsim_proc *p = &s->pr.procs[0];
+	ck_assert_uint_ge(s->vm.pswpout, 700);
+	ck_assert_uint_eq(s->vm.pgmajfault, 300);
+	ck_assert_uint_eq(s->sw.nr_hi, ZSIM_SLOT_HI_WIDE);   /* the table filled up */
+	ck_assert_ptr_nonnull(s->sw.swap[0].wide_hi);        /* and the rest went wide */
+	for (uint64_t i = 0; i < 300; i++) {
+		uint32_t f = frame_of(p, i);
+		ck_assert_uint_ne(f, ZSIM_FRAME_NONE);
+		ck_assert_msg(s->mm.frames[f].seed == ((i + 1) << 32 | (7 * i)), "page %llu: seed %llx",
+			      (unsigned long long)i, (unsigned long long)s->mm.frames[f].seed);
+	}
+	mm_ok(s);
+	run_free(&r);
+}
+END_TEST
+
+/*
  * Slot choice on a rotational swap area (swap.c slot_pick).  Exact LRU, no
  * watermarks, 16 MiB (4096 frames), a 64 MiB nvram the kernel sees as
  * rotational.  One process writes 5120 pages: the last 1024 writes evict
@@ -2700,6 +2738,7 @@ Suite *suite_mm(void)
 	tcase_add_test(tc, test_park_forever_is_a_deadlock);
 	tcase_add_test(tc, test_killed_process_passes_the_turn);
 	tcase_add_test(tc, test_swap_cache);
+	tcase_add_test(tc, test_swap_slot_seeds_many_high_halves);
 	tcase_add_test(tc, test_swap_slots_rotational);
 	tcase_add_test(tc, test_swap_zeromap);
 	tcase_add_test(tc, test_swappiness0_global_reclaim_swaps);
