@@ -66,6 +66,8 @@ struct zsim_event {
 #define ZSIM_TRACE_NAME_MAX 255          /* bytes of a process or file name (no NUL) */
 #define ZSIM_TRACE_MAX_CONTENT (1u << 20) /* entries of the header's content table */
 #define ZSIM_TRACE_MAX_NS (1ull << 50)    /* ns of one cpu or sleep event (13 days) */
+#define ZSIM_TRACE_MAX_PAGES (1ull << 52)      /* virtual page numbers: a 64-bit address space
+						* of 4 KiB pages (the simulator keeps 52 bits) */
 #define ZSIM_TRACE_MAX_FILE_PAGES (1ull << 51) /* pages of a file: 2^63 bytes, the largest file
 						* Linux allows (MAX_LFS_FILESIZE) */
 

@@ -842,8 +842,8 @@ static int read_other(struct zsim_trace_reader *r, const uint8_t *ev0, struct zs
 		VARINT(ev->npages, "npages");
 		if (!ev->npages)
 			return rfail(r, ev0, "%s of 0 pages", kind_names[kind]);
-		if (ev->page + ev->npages < ev->page)
-			return rfail(r, ev0, "%s past the end of the address space", kind_names[kind]);
+		if (ev->page >= ZSIM_TRACE_MAX_PAGES || ev->npages > ZSIM_TRACE_MAX_PAGES - ev->page)
+			return rfail(r, ev0, "%s past the end of a 64-bit address space (2^52 pages)", kind_names[kind]);
 		if (kind == ZSIM_EV_UNMAP)
 			break;
 		ev->map = (uint8_t)((tag >> 5) & 3);
@@ -964,6 +964,9 @@ static inline __attribute__((always_inline)) int read_access(struct zsim_trace_r
 		zd += TAG_A_DELTA;
 	}
 	a->page = ps->last = ps->last + 1 + (uint64_t)unzigzag(zd);
+	if (__builtin_expect(a->page >= ZSIM_TRACE_MAX_PAGES, 0))
+		return rfail(r, ev0, "page %llu beyond a 64-bit address space (2^52 pages)",
+			     (unsigned long long)a->page);
 	a->kind = ZSIM_EV_ACCESS;
 	a->write = a->cls = a->param = 0;
 	a->seed = 0;
@@ -1379,6 +1382,9 @@ int zsim_trace_write(struct zsim_trace_writer *w, const struct zsim_event *ev)
 	if (kind == ZSIM_EV_ACCESS) {
 		if (ev->write && (bad = check_content(&w->c, &ev->content, m, sizeof(m))))
 			return wbad(w, "%s", bad);
+		if (ev->page >= ZSIM_TRACE_MAX_PAGES)
+			return wbad(w, "page %llu beyond a 64-bit address space (2^52 pages)",
+				    (unsigned long long)ev->page);
 		uint64_t zd = zigzag((int64_t)(ev->page - ps->last - 1));
 		ps->last = ev->page;
 		*p = (uint8_t)(TAG_ACCESS | (ev->write ? TAG_A_WRITE : 0) |
@@ -1408,8 +1414,8 @@ int zsim_trace_write(struct zsim_trace_writer *w, const struct zsim_event *ev)
 	case ZSIM_EV_UNMAP:
 		if (!ev->npages)
 			return wbad(w, "%s of 0 pages", kind_names[kind]);
-		if (ev->page + ev->npages < ev->page)
-			return wbad(w, "%s past the end of the address space", kind_names[kind]);
+		if (ev->page >= ZSIM_TRACE_MAX_PAGES || ev->npages > ZSIM_TRACE_MAX_PAGES - ev->page)
+			return wbad(w, "%s past the end of a 64-bit address space (2^52 pages)", kind_names[kind]);
 		if (kind == ZSIM_EV_MAP && ev->map > ZSIM_MAP_SHMEM)
 			return wbad(w, "unknown map kind %u", ev->map);
 		if (kind == ZSIM_EV_MAP && ev->map == ZSIM_MAP_FILE) {

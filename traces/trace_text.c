@@ -571,7 +571,9 @@ static int num_field(struct zsim_trace_text *t, const char *tok, const char *wha
 			     max == UINT32_MAX ? " below 2^32" : max == 255 ? " below 256"
 			     : max == ZSIM_TRACE_MAX_NS ? " up to 2^50 (13 days)"
 			     : max == ZSIM_TRACE_MAX_FILE_PAGES - 1 ? " below 2^51 (the largest file)"
-			     : max == ZSIM_TRACE_MAX_FILE_PAGES ? " up to 2^51 (the largest file)" : "");
+			     : max == ZSIM_TRACE_MAX_FILE_PAGES ? " up to 2^51 (the largest file)"
+			     : max == ZSIM_TRACE_MAX_PAGES - 1 ? " below 2^52 (a 64-bit address space)"
+			     : max == ZSIM_TRACE_MAX_PAGES ? " up to 2^52 (a 64-bit address space)" : "");
 	return 0;
 }
 
@@ -675,8 +677,11 @@ int zsim_trace_text_next(struct zsim_trace_text *t, struct zsim_event *ev)
 		break;
 	case ZSIM_EV_MAP:
 	case ZSIM_EV_UNMAP:
-		NUM(ev->page, 2, "page", UINT64_MAX);
-		NUM(ev->npages, 3, "npages", UINT64_MAX);
+		NUM(ev->page, 2, "page", ZSIM_TRACE_MAX_PAGES - 1);
+		NUM(ev->npages, 3, "npages", ZSIM_TRACE_MAX_PAGES);
+		if (ev->npages > ZSIM_TRACE_MAX_PAGES - ev->page)
+			return tfail(t, "%s past the end of a 64-bit address space (2^52 pages)",
+				     kind == ZSIM_EV_MAP ? "map" : "unmap");
 		if (kind == ZSIM_EV_MAP) {
 			if (strcmp(tok[4], "anon") == 0)
 				ev->map = ZSIM_MAP_ANON;
@@ -693,7 +698,7 @@ int zsim_trace_text_next(struct zsim_trace_text *t, struct zsim_event *ev)
 		}
 		break;
 	case ZSIM_EV_ACCESS:
-		NUM(ev->page, 2, "page", UINT64_MAX);
+		NUM(ev->page, 2, "page", ZSIM_TRACE_MAX_PAGES - 1);
 		if (strcmp(tok[3], "r") != 0 && strcmp(tok[3], "w") != 0)
 			return tfail(t, "access mode '%.40s' is not r or w", tok[3]);
 		if (tok[3][0] == 'w') {

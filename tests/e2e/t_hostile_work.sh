@@ -10,6 +10,19 @@ pack "$T/unmap.txt"
 HOSTILE_SECS=20 bounded "unmap of 2^40 pages is quick" "$ZSIM" --trace "$T/unmap.txt.trc" --config "$T/m.json" --out "$T/unmap" --quiet
 check "the unmapped page faults again" test "$(jget "$T/unmap/summary.json" processes.0.minor_faults)" = 3
 
+# the top page of a 64-bit address space (2^52 - 1) goes to swap and comes
+# back (a frame keeps a page number in 52 bits); 2^52 itself is refused
+{ echo 'create 1 0 a'; echo 'access 1 0xfffffffffffff w text:1'
+  i=0; while [ $i -lt 12000 ]; do echo "access 1 $i w text:$((i + 2))"; i=$((i + 1)); done
+  echo 'access 1 0xfffffffffffff r'; echo 'exit 1'; } > "$T/top.txt"
+pack "$T/top.txt"
+bounded "the top page of the address space runs" "$ZSIM" --trace "$T/top.txt.trc" --config "$T/m.json" --out "$T/top" --quiet
+check "the top page was swapped out and faulted back" test "$(jget "$T/top/summary.json" processes.0.major_faults)" -ge 1
+printf 'create 1 0 a\naccess 1 0x10000000000000 r\n' > "$T/beyond.txt"
+hostile "page 2^52 refused by pack" "beyond.txt:2: page '0x10000000000000' is not a number below 2\^52" \
+	"$ZSIM" trace pack "$T/beyond.txt" -o "$T/beyond.trc"
+check "pack left no output" [ ! -e "$T/beyond.trc" ]
+
 # cpu/sleep of 2^64-1 ns: refused where it is read (text and binary)
 printf 'create 1 0 a\ncpu 1 18446744073709551615\naccess 1 0x1 r\n' > "$T/cpu.txt"
 hostile "cpu of 2^64-1 ns refused by pack" "cpu.txt:2: ns '18446744073709551615' is not a number up to 2\^50" \

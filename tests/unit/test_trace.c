@@ -101,6 +101,7 @@ static void make_stream(struct stream *s, uint64_t seed, size_t n)
 			unsigned m = (unsigned)zsim_rng_below(&r, 10);
 			page[pi] = m < 5 ? page[pi] + 1 : m < 7 ? page[pi] + zsim_rng_below(&r, 64) - 32
 				 : m < 8 ? zsim_rng_next(&r) : m < 9 ? page[pi] : UINT64_MAX - zsim_rng_below(&r, 2);
+			page[pi] %= ZSIM_TRACE_MAX_PAGES;   /* a 64-bit address space: round its top to 0 */
 			ev.page = page[pi];
 			ev.write = zsim_rng_below(&r, 3) == 0;
 			if (ev.write)
@@ -118,7 +119,7 @@ static void make_stream(struct stream *s, uint64_t seed, size_t n)
 			ev.npages = 1 + zsim_rng_below(&r, 1000);
 		} else if (k < 65) {
 			ev.kind = ZSIM_EV_UNMAP;
-			ev.page = zsim_rng_next(&r) >> 1;
+			ev.page = zsim_rng_below(&r, ZSIM_TRACE_MAX_PAGES - 1000);
 			ev.npages = 1 + zsim_rng_below(&r, 1000);
 		} else if (k < 75) {
 			if (!files[fi]) {
@@ -531,6 +532,11 @@ START_TEST(test_corruptions)
 	EXPECT(true, "event 1: filesystem index 5 out of range (1 in the header)", CREATE1, 0x17, 0x01, 0x05, 0x01, 'x');
 	EXPECT(true, "event 3: file 1 was unlinked", CREATE1, 0x17, 0x01, 0x00, 0x01, 'x', 0x3b, 0x38);
 	EXPECT(true, "map of 0 pages", CREATE1, 0x14, 0x00, 0x00);
+	/* pages of a 64-bit address space: an access to 2^52, a map of 2^52 - 1 .. 2^52 */
+	EXPECT(true, "event 1: page 4503599627370496 beyond a 64-bit address space (2^52 pages)", CREATE1, 0xbf,
+	       0xdf, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x0f);
+	EXPECT(true, "event 1: map past the end of a 64-bit address space (2^52 pages)", CREATE1, 0x14,
+	       0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x02);
 	EXPECT(true, "unknown map kind 3", CREATE1, 0x74, 0x00, 0x01);
 	EXPECT(true, "file 7 was never created", CREATE1, 0x34, 0x00, 0x01, 0x07, 0x00);
 	EXPECT(true, "name of 0 bytes", 0x01, 0x01, 0x00, 0x00);
@@ -543,8 +549,9 @@ END_TEST
 /* Varint edges through the whole pipeline, and the largest 10-byte varint by hand. */
 START_TEST(test_varint_edges)
 {
-	EXPECT(false, "event 3: stream ends without the end marker", CREATE1, 0x15, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01, 0x01,
-					      0x15, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01, 0x01);
+	/* the largest varint decodes (an unmap's page delta of -2^63: past a 64-bit address space's pages) */
+	EXPECT(false, "event 1: unmap past the end of a 64-bit address space", CREATE1, 0x15, 0xff, 0xff, 0xff, 0xff,
+	       0xff, 0xff, 0xff, 0xff, 0xff, 0x01, 0x01);
 	EXPECT(true, "event 1: cpu of 1125899906842625 ns, more than 2^50 ns", CREATE1, 0x1c, 0x81, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x02);
 	struct stream s = { 0 };
 	static const uint64_t vals[] = { 0, 1, 127, 128, 16383, 16384, (1ull << 32) - 1, 1ull << 32,
@@ -552,10 +559,14 @@ START_TEST(test_varint_edges)
 	push(&s, &(struct zsim_event){ .kind = ZSIM_EV_PROC_CREATE, .pid = UINT32_MAX, .target = UINT32_MAX, .name = "x" });
 	for (size_t i = 0; i < ZSIM_ARRAY_SIZE(vals); i++)
 		for (size_t j = 0; j < ZSIM_ARRAY_SIZE(vals); j++) {
-			push(&s, &(struct zsim_event){ .kind = ZSIM_EV_ACCESS, .pid = UINT32_MAX, .page = vals[i] });
-			push(&s, &(struct zsim_event){ .kind = ZSIM_EV_ACCESS, .pid = UINT32_MAX, .page = vals[j],
+			/* pages: the values modulo 2^52 (a 64-bit address space's pages) */
+			push(&s, &(struct zsim_event){ .kind = ZSIM_EV_ACCESS, .pid = UINT32_MAX,
+						       .page = vals[i] % ZSIM_TRACE_MAX_PAGES });
+			push(&s, &(struct zsim_event){ .kind = ZSIM_EV_ACCESS, .pid = UINT32_MAX,
+						       .page = vals[j] % ZSIM_TRACE_MAX_PAGES,
 						       .write = 1, .content = { .cls = 2, .seed = vals[i] } });
-			push(&s, &(struct zsim_event){ .kind = ZSIM_EV_ACCESS, .pid = UINT32_MAX, .page = vals[j],
+			push(&s, &(struct zsim_event){ .kind = ZSIM_EV_ACCESS, .pid = UINT32_MAX,
+						       .page = vals[j] % ZSIM_TRACE_MAX_PAGES,
 						       .write = 1, .content = { .cls = 2, .param = 255, .seed = vals[j] } });
 			push(&s, &(struct zsim_event){ .kind = ZSIM_EV_CPU, .pid = UINT32_MAX,
 						       .ns = vals[j] < ZSIM_TRACE_MAX_NS ? vals[j] : ZSIM_TRACE_MAX_NS });
@@ -654,6 +665,13 @@ START_TEST(test_writer_checks)
 	ck_assert_int_eq(zsim_trace_write(w, &ev), ZSIM_EFORMAT);
 	ck_assert_str_eq(zsim_trace_writer_error(w), "pid 3 was never created");
 	ck_assert_int_eq(zsim_trace_write(w, &(struct zsim_event){ .kind = ZSIM_EV_PROC_CREATE, .pid = 3, .name = "a" }), 0);
+	ev.page = 1ull << 52;
+	ck_assert_int_eq(zsim_trace_write(w, &ev), ZSIM_EFORMAT);
+	ck_assert_str_eq(zsim_trace_writer_error(w), "page 4503599627370496 beyond a 64-bit address space (2^52 pages)");
+	ck_assert_int_eq(zsim_trace_write(w, &(struct zsim_event){ .kind = ZSIM_EV_UNMAP, .pid = 3,
+								   .page = (1ull << 52) - 1, .npages = 2 }), ZSIM_EFORMAT);
+	ck_assert_str_eq(zsim_trace_writer_error(w), "unmap past the end of a 64-bit address space (2^52 pages)");
+	ev.page = 1;
 	ev.write = 1;
 	ev.content.cls = 12;
 	ck_assert_int_eq(zsim_trace_write(w, &ev), ZSIM_EFORMAT);
@@ -693,6 +711,10 @@ START_TEST(test_text_errors)
 		{ "create 1 0 a%zz\n", "t.txt:1: bad %-escape in name" },
 		{ "create 1 0 a\n#content text:1\n", "t.txt:2: #content after the first event" },
 		{ "map 1 1 1 huge\n", "t.txt:1: unknown map kind 'huge'" },
+		{ "create 1 0 a\naccess 1 0x10000000000000 r\n",
+		  "t.txt:2: page '0x10000000000000' is not a number below 2^52 (a 64-bit address space)" },
+		{ "create 1 0 a\nmap 1 0xfffffffffffff 2 anon\n",
+		  "t.txt:2: map past the end of a 64-bit address space (2^52 pages)" },
 	};
 	for (size_t i = 0; i < ZSIM_ARRAY_SIZE(cases); i++) {
 		struct zsim_trace_text *t;
