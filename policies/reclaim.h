@@ -36,20 +36,25 @@ enum {
 	                                   mapped page): referenced again, it is activated */
 };
 
+/*
+ * A RAM page, in 36 bytes (at 4-byte alignment: frames are a tenth of RAM's
+ * pages' worth of the simulator's memory, its largest table).  A page number
+ * fits 52 bits: virtual pages of a 64-bit address space, file pages below
+ * 2^51 (the trace format's bounds).
+ */
 struct zsim_frame {
 	uint32_t prev, next;  /* list links (policy) */
 	uint32_t owner;       /* process (anon) or file (file, shmem) index */
-	uint8_t kind;         /* enum zsim_frame_kind (sim/sim.h) */
 	uint8_t list;         /* which list of the policy holds it; 0xff: none */
-	uint8_t pflags;       /* ZSIM_PG_* (policy-visible) */
-	uint8_t mflags;       /* the memory manager's own flags */
-	uint64_t index;       /* virtual page (anon) or page within the file */
-	uint64_t seed;        /* content seed */
-	uint32_t swap;        /* swap-cache slot or file block; ZSIM_FRAME_NONE if none */
-	uint8_t cls, param;   /* content class and its parameter */
 	uint8_t swapdev;      /* swap device of `swap` */
-	uint8_t pad;
-};
+	uint8_t cls, param;   /* content class and its parameter */
+	uint64_t seed;        /* content seed */
+	uint64_t index : 52;  /* virtual page (anon) or page within the file */
+	uint64_t pflags : 4;  /* ZSIM_PG_* (policy-visible) */
+	uint64_t kind : 3;    /* enum zsim_frame_kind (sim/sim.h) */
+	uint64_t mflags : 5;  /* the memory manager's own flags (ZSIM_MF_*) */
+	uint32_t swap;        /* swap-cache slot or file block; ZSIM_FRAME_NONE if none */
+} __attribute__((packed, aligned(4)));
 
 /* What the memory manager lends a policy: test and clear the accessed bits of
  * the page-table entries that map frame f (NULL: pages have none). */

@@ -129,8 +129,8 @@
 #define KSWAPD_MAX_FAILURES 16     /* MAX_RECLAIM_RETRIES: kswapd gives up (kswapd_failures) */
 
 /* a page under writeback keeps its completion time beside the frames (the
- * writeback queue below), not in them: a frame is 40 bytes per RAM page */
-_Static_assert(sizeof(struct zsim_frame) == 40, "a frame is 40 bytes (policies/reclaim.h)");
+ * writeback queue below), not in them: a frame is 36 bytes per RAM page */
+_Static_assert(sizeof(struct zsim_frame) == 36, "a frame is 36 bytes (policies/reclaim.h)");
 
 /* ---- frames ---------------------------------------------------------------- */
 

@@ -45,7 +45,7 @@
 #define TRC_MAGIC      "ZSIMTRC\x1a"
 #define TRC_MAGIC_LEN  8
 #define ZSTD_MAGIC     0xFD2FB528u      /* little-endian first 4 bytes of a zstd frame */
-#define BUF_SIZE       (1u << 20)       /* reader window and writer buffer */
+#define BUF_SIZE       (1u << 18)       /* reader window and writer buffer */
 #define MAX_EV         1024             /* no event encodes to more: tag, 6 varints, a name */
 #define WRITER_ZSTD_LEVEL 3             /* zstd's default: ~300 MB/s, traces shrink 3-5x more */
 

@@ -74,5 +74,10 @@ cat > "$T/fz.json" <<'JSON'
   "swap": [ { "device": "zram0", "priority": 100 } ],
   "filesystems": { "src": { "type": "tmpfs", "size": "2M" }, "tmp": { "type": "tmpfs" } } }
 JSON
+# its first access is to page 2^64 - 3, beyond a 64-bit address space's pages
+hostile "an access past 2^52 pages (binary)" "fz.trc: offset 33, event 1: page 18446744073709551613 beyond a 64-bit address space \(2\^52 pages\)" \
+	"$ZSIM" --trace "$T/fz.trc" --config "$T/fz.json" --out "$T/fz"
+# that access made one to page 1 (tag 0xa0, at offset 33): the file page is refused
+printf '\240' | dd of="$T/fz.trc" bs=1 seek=33 conv=notrunc 2> /dev/null
 hostile "a file page past the largest file (binary)" "fz.trc: offset 45, event 4: file page 18446744073709551614 beyond the largest file \(2\^51 pages, 2\^63 bytes\)" \
 	"$ZSIM" --trace "$T/fz.trc" --config "$T/fz.json" --out "$T/fz"
