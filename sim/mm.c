@@ -393,13 +393,16 @@ static bool test_clear_young(void *ctx, uint32_t f)
 	return true;
 }
 
-/* The policies' hint: start loading the PTE of frame f (an anon page's) */
+/* The policies' hint: start loading the PTE of frame f (an anon page's), and
+ * its swap slot if it is in the swap cache (evicting it reads the slot). */
 static void prefetch_pte(void *ctx, uint32_t f)
 {
 	struct zsim_sim *s = ctx;
 	const struct zsim_frame *fr = &s->mm.frames[f];
 	if (fr->kind == ZSIM_FK_ANON)
 		zsim_pgt_prefetch(&s->pr.procs[fr->owner].pt, fr->index);
+	if (fr->mflags & ZSIM_MF_SWAPCACHE)
+		__builtin_prefetch(&s->sw.swap[fr->swapdev].slots[fr->swap], 1);
 }
 
 static uint64_t kswapd(struct zsim_sim *s, void *ctx);
