@@ -56,6 +56,14 @@ struct zsim_frame {
 	uint32_t swap;        /* swap-cache slot or file block; ZSIM_FRAME_NONE if none */
 } __attribute__((packed, aligned(4)));
 
+/* Start loading frame f for writing: both ends, since a 36-byte frame
+ * crosses a cache line about every other time (a hint: it changes nothing). */
+static inline void zsim_frame_prefetch(const struct zsim_frame *f)
+{
+	__builtin_prefetch(f, 1);
+	__builtin_prefetch((const char *)f + sizeof(*f) - 1, 1);
+}
+
 /* What the memory manager lends a policy: test and clear the accessed bits of
  * the page-table entries that map frame f (NULL: pages have none). */
 struct zsim_reclaim_env {
@@ -211,7 +219,7 @@ static inline void zsim_flist_prefetch_tail(const struct zsim_reclaim_env *env, 
 		return;
 	uint32_t u = fr[t].prev;
 	if (u != ZSIM_FRAME_NONE)
-		__builtin_prefetch(&fr[u], 1);
+		zsim_frame_prefetch(&fr[u]);
 	if (env && env->prefetch)
 		env->prefetch(env->ctx, t);
 }
@@ -222,9 +230,9 @@ static inline void zsim_flist_prefetch_links(const struct zsim_frame *fr, uint32
 {
 	uint32_t a = fr[f].prev, b = fr[f].next;
 	if (a != ZSIM_FRAME_NONE)
-		__builtin_prefetch(&fr[a], 1);
+		zsim_frame_prefetch(&fr[a]);
 	if (b != ZSIM_FRAME_NONE)
-		__builtin_prefetch(&fr[b], 1);
+		zsim_frame_prefetch(&fr[b]);
 }
 
 /* Fold frame f's accessed bits into its REFERENCED flag (clearing them). */

@@ -156,11 +156,11 @@ static uint32_t frame_take(struct zsim_sim *s)
 	 * is freed meanwhile: start loading it (a hint; the ones before it were
 	 * started by the allocations before this one) */
 	if (s->mm.free_top >= FRAME_AHEAD)
-		__builtin_prefetch(&s->mm.frames[s->mm.free_stack[s->mm.free_top - FRAME_AHEAD]], 1);
+		zsim_frame_prefetch(&s->mm.frames[s->mm.free_stack[s->mm.free_top - FRAME_AHEAD]]);
 	else if (s->mm.free_top)
-		__builtin_prefetch(&s->mm.frames[s->mm.free_stack[s->mm.free_top - 1]], 1);
+		zsim_frame_prefetch(&s->mm.frames[s->mm.free_stack[s->mm.free_top - 1]]);
 	else if (s->mm.next_fresh_frame < s->mm.nr_frames)
-		__builtin_prefetch(&s->mm.frames[s->mm.next_fresh_frame], 1);
+		zsim_frame_prefetch(&s->mm.frames[s->mm.next_fresh_frame]);
 	return f;
 }
 
@@ -1375,7 +1375,7 @@ void zsim_mm_prefetch(struct zsim_sim *s, uint64_t e, int stage)
 		if (!s->mm.hit_prefetch)
 			return;
 		if (stage == 1)
-			__builtin_prefetch(&s->mm.frames[(uint32_t)e], 1);
+			zsim_frame_prefetch(&s->mm.frames[(uint32_t)e]);
 		else
 			s->mm.hit_prefetch(s->mm.policy_priv, (uint32_t)e);
 	} else if ((e & ZSIM_PTE_SWAPPED) && stage == 1) {
@@ -1494,13 +1494,9 @@ static void drop_pte(struct zsim_sim *s, struct zsim_proc *p, uint64_t e)
 struct exit_walk {
 	struct zsim_sim *s;
 	struct zsim_proc *p;
+	uint64_t *q[8];            /* exit: the entries visited and not dropped yet (a ring) */
+	uint64_t n;                /* exit: entries visited */
 };
-
-/* Teardown walks a leaf's entries in order: start loading the frame of the
- * entry EXIT_PREFETCH_FRAME ahead and the list neighbours of the one
- * EXIT_PREFETCH_LINKS ahead (hints; entries past the leaf's end are left). */
-#define EXIT_PREFETCH_FRAME 8
-#define EXIT_PREFETCH_LINKS 4
 
 static void unmap_one(void *arg, uint64_t page, uint64_t *e)
 {
@@ -1514,27 +1510,47 @@ static void unmap_one(void *arg, uint64_t page, uint64_t *e)
  * 2^40 pages costs what the process has, not 2^40). */
 void zsim_mm_unmap(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, uint64_t npages)
 {
-	struct exit_walk w = { s, p };
+	struct exit_walk w = { .s = s, .p = p };
 	uint64_t end = vpage + npages < vpage ? UINT64_MAX : vpage + npages;
 	zsim_pgt_each_range(&p->pt, vpage, end, unmap_one, &w);
 }
 
+/*
+ * Teardown drops the entries in address order, a few behind the walk: the
+ * frame of an entry is loaded as the walk reaches it, its list neighbours
+ * (which dropping it writes) EXIT_LINKS entries later, and it is dropped
+ * EXIT_AHEAD entries later - counted in entries that exist, across leaves,
+ * so a sparse address space is loaded ahead as well as a dense one.  The
+ * hints change nothing; the drops happen in the walk's order.
+ */
+#define EXIT_AHEAD 8u
+#define EXIT_LINKS 4u
+_Static_assert(EXIT_AHEAD == ZSIM_ARRAY_SIZE(((struct exit_walk *)0)->q), "the ring holds EXIT_AHEAD entries");
+
 static void exit_one(void *arg, uint64_t page, uint64_t *e)
 {
 	struct exit_walk *w = arg;
-	uint64_t k = page & (ZSIM_PGT_LEAF - 1);
-	if (k + EXIT_PREFETCH_FRAME < ZSIM_PGT_LEAF && (e[EXIT_PREFETCH_FRAME] & ZSIM_PTE_PRESENT))
-		__builtin_prefetch(&w->s->mm.frames[(uint32_t)e[EXIT_PREFETCH_FRAME]], 1);
-	if (k + EXIT_PREFETCH_LINKS < ZSIM_PGT_LEAF && (e[EXIT_PREFETCH_LINKS] & ZSIM_PTE_PRESENT) &&
-	    w->s->mm.policy->prefetch)
-		w->s->mm.policy->prefetch(w->s->mm.policy_priv, (uint32_t)e[EXIT_PREFETCH_LINKS]);
-	drop_pte(w->s, w->p, *e);
+	struct zsim_sim *s = w->s;
+	(void)page;
+	uint64_t i = w->n++;
+	if (i >= EXIT_AHEAD)
+		drop_pte(s, w->p, *w->q[i % EXIT_AHEAD]);
+	w->q[i % EXIT_AHEAD] = e;
+	if (*e & ZSIM_PTE_PRESENT)
+		zsim_frame_prefetch(&s->mm.frames[(uint32_t)*e]);
+	if (i >= EXIT_LINKS && s->mm.policy->prefetch) {
+		uint64_t v = *w->q[(i - EXIT_LINKS) % EXIT_AHEAD];
+		if (v & ZSIM_PTE_PRESENT)
+			s->mm.policy->prefetch(s->mm.policy_priv, (uint32_t)v);
+	}
 }
 
 void zsim_mm_exit(struct zsim_sim *s, struct zsim_proc *p)
 {
-	struct exit_walk w = { s, p };
+	struct exit_walk w = { .s = s, .p = p };
 	zsim_pgt_each(&p->pt, exit_one, &w);
+	for (uint64_t i = w.n > EXIT_AHEAD ? w.n - EXIT_AHEAD : 0; i < w.n; i++)
+		drop_pte(s, p, *w.q[i % EXIT_AHEAD]);
 	zsim_pgt_free(&p->pt);
 	zsim_pgt_init(&p->pt);
 }
