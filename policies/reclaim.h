@@ -37,10 +37,9 @@ enum {
 };
 
 /*
- * A RAM page, in 36 bytes (at 4-byte alignment: frames are a tenth of RAM's
- * pages' worth of the simulator's memory, its largest table).  A page number
- * fits 52 bits: virtual pages of a 64-bit address space, file pages below
- * 2^51 (the trace format's bounds).
+ * A RAM page, in 36 bytes at 4-byte alignment (one per RAM page: the
+ * simulator's largest table).  A page number fits 52 bits: virtual pages of
+ * a 64-bit address space, file pages below 2^51 (the trace format's bounds).
  */
 struct zsim_frame {
 	uint32_t prev, next;  /* list links (policy) */
