@@ -41,6 +41,18 @@ enum {
  * simulator's largest table).  A page number fits 52 bits: virtual pages of
  * a 64-bit address space, file pages below 2^51 (the trace format's bounds).
  */
+#define ZSIM_FRAME_WORD_FIELDS \
+	uint64_t index : 52;  /* virtual page (anon) or page within the file */ \
+	uint64_t pflags : 4;  /* ZSIM_PG_* (policy-visible) */ \
+	uint64_t kind : 3;    /* enum zsim_frame_kind (sim/sim.h) */ \
+	uint64_t mflags : 5;  /* the memory manager's own flags (ZSIM_MF_*) */
+
+/* A frame's page number and flags as one word (zsim_frame.word). */
+union zsim_frame_word {
+	struct { ZSIM_FRAME_WORD_FIELDS };
+	uint64_t word;
+};
+
 struct zsim_frame {
 	uint32_t prev, next;  /* list links (policy) */
 	uint32_t owner;       /* process (anon) or file (file, shmem) index */
@@ -48,10 +60,11 @@ struct zsim_frame {
 	uint8_t swapdev;      /* swap device of `swap` */
 	uint8_t cls, param;   /* content class and its parameter */
 	uint64_t seed;        /* content seed */
-	uint64_t index : 52;  /* virtual page (anon) or page within the file */
-	uint64_t pflags : 4;  /* ZSIM_PG_* (policy-visible) */
-	uint64_t kind : 3;    /* enum zsim_frame_kind (sim/sim.h) */
-	uint64_t mflags : 5;  /* the memory manager's own flags (ZSIM_MF_*) */
+	union {
+		struct { ZSIM_FRAME_WORD_FIELDS };
+		uint64_t word;    /* the four at once: one store, where setting one would
+		                   * load the word first */
+	};
 	uint32_t swap;        /* swap-cache slot or file block; ZSIM_FRAME_NONE if none */
 } __attribute__((packed, aligned(4)));
 

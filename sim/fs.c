@@ -308,9 +308,8 @@ static uint32_t new_page(struct zsim_sim *s, struct zsim_proc *p, struct zsim_fi
 	if (f == ZSIM_FRAME_NONE || f == ZSIM_FRAME_RETRY)
 		return f;
 	struct zsim_frame *fr = &s->mm.frames[f];
-	fr->kind = shmem ? ZSIM_FK_SHMEM : ZSIM_FK_FILE;
+	fr->word = zsim_frame_word(shmem ? ZSIM_FK_SHMEM : ZSIM_FK_FILE, page);
 	fr->owner = (uint32_t)(file - s->pc.files);
-	fr->index = page;
 	zsim_mm_lru_add(s, f);
 	return f;
 }

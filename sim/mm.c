@@ -1443,9 +1443,8 @@ int zsim_mm_access(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, uint
 	}
 	e = *pte;   /* leaves never move: pte is still this page's entry */
 	struct zsim_frame *fr = &s->mm.frames[f];
-	fr->kind = ZSIM_FK_ANON;
+	fr->word = zsim_frame_word(ZSIM_FK_ANON, vpage);
 	fr->owner = (uint32_t)(p - s->pr.procs);
-	fr->index = vpage;
 	s->vm.pgfault++;
 	if (e & ZSIM_PTE_SWAPPED) {
 		uint64_t cpu = 0, io = s->clk.now;

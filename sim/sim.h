@@ -37,6 +37,14 @@ enum zsim_frame_kind {
 	ZSIM_FK_SWAPCACHE, /* read ahead from swap, not mapped yet: owner unknown */
 };
 
+/* The page-number-and-flags word (zsim_frame.word) of a frame just taken
+ * (frame_take leaves no flags): `kind` at `index`.  One store where setting
+ * the fields one by one would first load the word frame_take wrote. */
+static inline uint64_t zsim_frame_word(enum zsim_frame_kind kind, uint64_t index)
+{
+	return (union zsim_frame_word){ .index = index, .kind = kind }.word;
+}
+
 /* mm-private frame flags (zsim_frame.mflags) */
 enum {
 	ZSIM_MF_DIRTY = 1u << 0,   /* differs from its backing copy (file) */
