@@ -14,6 +14,8 @@
  *             "watermark_boost_factor": 15000 (0 before 5.0), "watermarks": true,
  *             "access_time": "0ns", "minor_fault_time": "1us", "reclaim_scan_time": "100ns",
  *             "reclaim_steal_time": "0ns" (per page reclaim frees, beyond the scan and codecs),
+ *             "direct_reclaim_turn": "0ns" (a direct reclaimer's CPU before it yields
+ *             and its round goes on at its next turn; 0: the round runs whole at once),
  *             "content_time": "0ns" (making a written page's bytes; cpu events absorb it),
  *             "file_create_time": "0ns" (a file's creation, beyond its pages' writes),
  *             "file_io_time": "0ns" (a file read or write's system call, beyond the page,
@@ -200,7 +202,7 @@ static int parse_mm(const struct ctx *c, json_t *m, struct zsim_config *cfg)
 	static const char *const keys[] = { "policy", "swappiness", "page_cluster", "min_free_kbytes",
 		"watermark_scale_factor", "watermark_boost_factor", "watermarks", "access_time", "minor_fault_time", "content_time",
 		"file_create_time", "file_io_time",
-		"reclaim_scan_time", "reclaim_steal_time", "sample_interval", NULL };
+		"reclaim_scan_time", "reclaim_steal_time", "direct_reclaim_turn", "sample_interval", NULL };
 	json_t *v;
 	uint64_t x;
 	if (!json_is_object(m))
@@ -252,6 +254,8 @@ static int parse_mm(const struct ctx *c, json_t *m, struct zsim_config *cfg)
 		TRY(get_time(c, "$.mm.reclaim_scan_time", v, &cfg->reclaim_scan_ns));
 	if ((v = json_object_get(m, "reclaim_steal_time")))
 		TRY(get_time(c, "$.mm.reclaim_steal_time", v, &cfg->reclaim_steal_ns));
+	if ((v = json_object_get(m, "direct_reclaim_turn")))
+		TRY(get_time(c, "$.mm.direct_reclaim_turn", v, &cfg->direct_turn_ns));
 	if ((v = json_object_get(m, "sample_interval"))) {
 		TRY(get_time(c, "$.mm.sample_interval", v, &cfg->sample_interval_ns));
 		if (cfg->sample_interval_ns < 1000000)
@@ -720,6 +724,7 @@ static void set_defaults(struct zsim_config *cfg)
 	cfg->minor_fault_ns = 1000;   /* order of a page fault with a zeroed page: ~1 us */
 	cfg->reclaim_scan_ns = 100;   /* an estimate for a native machine (sim/mm.c) */
 	cfg->reclaim_steal_ns = 0;    /* none beyond the scan's and the codec's unless measured */
+	cfg->direct_turn_ns = 0;      /* a direct round runs whole (sim/mm.c direct_step) */
 }
 
 /*
@@ -1234,6 +1239,7 @@ char *zsim_config_dump(const struct zsim_config *cfg)
 	json_object_set_new(mm, "file_io_time", json_time(cfg->file_io_ns));
 	json_object_set_new(mm, "reclaim_scan_time", json_time(cfg->reclaim_scan_ns));
 	json_object_set_new(mm, "reclaim_steal_time", json_time(cfg->reclaim_steal_ns));
+	json_object_set_new(mm, "direct_reclaim_turn", json_time(cfg->direct_turn_ns));
 	json_object_set_new(mm, "sample_interval", json_time(cfg->sample_interval_ns));
 	json_object_set_new(r, "mm", mm);
 	json_t *cn = json_object();

@@ -63,7 +63,10 @@
  * time, the fault retried once the round's CPU has run, so kswapd and the
  * other processes act between rounds (the kernel's allocation slow path
  * loops the same way; before, all rounds ran at one instant and a single
- * fault could swap out a whole idle process); watermark boosting (5.0+): a
+ * fault could swap out a whole idle process), and with
+ * mm.direct_reclaim_turn a round that yields between batches once it has
+ * run that long and goes on at the task's next turn, so kswapd shares its
+ * looks (direct_step; without it a round runs whole); watermark boosting (5.0+): a
  * fragmentation fallback raises every watermark by a pageblock, up to
  * watermark_boost_factor / 10000 of high, kswapd reclaims to the boosted high
  * (balanced already: clean page cache only, no swap) and its balance run
@@ -892,6 +895,99 @@ retry:
 	return freed;
 }
 
+/* kswapd's turn on the CPU (the batch that crosses it is finished) */
+#define KSWAPD_TURN_NS 1000000ull
+
+/*
+ * One turn of process p's direct reclaim round (do_try_to_free_pages for
+ * SWAP_CLUSTER_MAX pages): priority DEF_PRIORITY down to 0, each list's
+ * size >> priority pages taken in turn in batches of SWAP_CLUSTER_MAX (as
+ * shrink_lruvec does), until the round has freed its pages or run out of
+ * priorities.  With mm.direct_reclaim_turn the task yields the CPU between
+ * batches once it has reclaimed that long (the kernel's cond_resched, where
+ * the scheduler runs kswapd and the others), and the round goes on at the
+ * task's next turn, whatever others freed meanwhile: kswapd and the
+ * allocating tasks share the pages to be looked at, as they do at the
+ * first pressure, when every page still carries its fault's accessed bit
+ * (a round at one instant looks at ~100 k of them alone while every task
+ * waits).  The validation sets it to twice kswapd's turn: the guests'
+ * schedstat (zsim play) has kswapd running 29-45% of the time it is
+ * runnable, in turns of about 3 ms.  Without it (0, the default until the
+ * standard results are redone with it) alloc_frame_round runs the round
+ * whole at one instant (shrink).  True when the round is over
+ * (p->direct.freed says what it freed); CPU into *cpu.
+ */
+static bool direct_step(struct zsim_sim *s, struct zsim_proc *p, uint64_t *cpu)
+{
+	struct zsim_direct_round *d = &p->direct;
+	if (!d->active) {
+		memset(d, 0, sizeof(*d));
+		d->active = true;
+		d->prio = DEF_PRIORITY + 1;   /* the first batch starts DEF_PRIORITY */
+		s->vm.allocstall++;
+	}
+	bool was = s->mm.in_reclaim;
+	s->mm.in_reclaim = true;
+	s->mm.round_taken = s->mm.round_immediate = s->mm.round_wait = 0;
+	refault_deactivate(s);
+	s->mm.policy_env.force_deactivate = d->forced;
+	uint64_t scanned = 0, freed = 0;
+	bool over = false;
+	while (*cpu < s->cfg.direct_turn_ns) {
+		if (d->freed + freed >= SWAP_CLUSTER_MAX) {
+			over = true;
+			break;
+		}
+		if (!d->nr[0] && !d->nr[1]) {   /* this priority is done: the next */
+			if (d->prio <= DEF_PRIORITY)
+				zsim_swap_shrink_slab(s, d->prio, cpu);
+			if (--d->prio < 0) {
+				/* a round that freed nothing runs once more deactivating
+				 * the active lists whatever their balance (5.5+) */
+				if (!d->freed && !freed && d->skipped && !d->forced &&
+				    s->cfg.kp->reclaim_force_deactivate) {
+					d->forced = true;
+					s->mm.policy_env.force_deactivate = true;
+					d->prio = DEF_PRIORITY;
+				} else {
+					over = true;
+					break;
+				}
+			}
+			scan_counts(s, d->prio, d->nr);
+			for (int t = 0; t < 2; t++)
+				if (d->nr[t] && s->mm.policy->inactive_low &&
+				    !s->mm.policy->inactive_low(s->mm.policy_priv, t))
+					d->skipped = true;
+			continue;
+		}
+		for (int t = 0; t < 2 && d->freed + freed < SWAP_CLUSTER_MAX; t++) {
+			uint64_t n = d->nr[t] < SWAP_CLUSTER_MAX ? d->nr[t] : SWAP_CLUSTER_MAX;
+			if (!n)
+				continue;
+			d->nr[t] -= n;
+			freed += shrink_list(s, t, d->prio, n, SWAP_CLUSTER_MAX - d->freed - freed, cpu, &scanned);
+		}
+		if (s->mm.round_wait)
+			break;   /* it sleeps on writeback: the turn ends there */
+	}
+	d->freed += (uint32_t)freed;
+	s->mm.policy_env.force_deactivate = false;
+	s->mm.in_reclaim = was;
+	for (int t = 0; t < 2; t++)
+		if (s->mm.recent_scanned[t] > (s->mm.nr_frames >> 2)) {
+			s->mm.recent_scanned[t] /= 2;
+			s->mm.recent_rotated[t] /= 2;
+		}
+	s->vm.pgsteal_direct += freed;
+	s->vm.pgscan_direct += scanned;
+	if (over) {
+		d->active = false;
+		refault_snapshot(s);
+	}
+	return over;
+}
+
 /* Direct reclaim under GFP_NOIO (zram's allocations outside reclaim): clean
  * page cache only.  Its CPU is not charged to anyone (the flusher's time is
  * not modelled). */
@@ -935,7 +1031,6 @@ static void kswapd_done(struct zsim_sim *s)
  * reclaim clean page cache only, up to the boost.  Returns the CPU time the
  * round took; *again says whether to run another round.
  */
-#define KSWAPD_TURN_NS 1000000ull
 uint64_t zsim_mm_kswapd_round(struct zsim_sim *s, bool *again)
 {
 	uint64_t cpu = 0;
@@ -1278,6 +1373,8 @@ static uint32_t alloc_frame_round(struct zsim_sim *s, struct zsim_proc *p)
 {
 	if (!s->cfg.watermarks || s->mm.in_reclaim)
 		return zsim_mm_alloc_frame(s, p);
+	if (p->direct.active)
+		goto reclaim;   /* its round goes on, whatever others freed meanwhile */
 	if (s->mm.nr_free > zsim_mm_wmark(s, s->mm.wmark_low) && s->mm.nr_free_structs) {
 		p->reclaim_no_progress = 0;
 		return frame_take(s);
@@ -1287,9 +1384,15 @@ static uint32_t alloc_frame_round(struct zsim_sim *s, struct zsim_proc *p)
 		p->reclaim_no_progress = 0;
 		return frame_take(s);
 	}
-	s->vm.allocstall++;
+reclaim:;
 	uint64_t cpu = 0;
-	uint64_t freed = shrink(s, SWAP_CLUSTER_MAX, false, &cpu);
+	bool over = true;
+	if (s->cfg.direct_turn_ns) {
+		over = direct_step(s, p, &cpu);
+	} else {
+		s->vm.allocstall++;
+		p->direct.freed = (uint32_t)shrink(s, SWAP_CLUSTER_MAX, false, &cpu);
+	}
 	/* the round takes time even when it finds nothing to scan */
 	if (cpu < s->cfg.reclaim_scan_ns)
 		cpu = s->cfg.reclaim_scan_ns;
@@ -1297,6 +1400,9 @@ static uint32_t alloc_frame_round(struct zsim_sim *s, struct zsim_proc *p)
 	p->stall_ns += cpu;
 	if (s->mm.round_wait)   /* it slept on writeback within the round */
 		s->mm.throttle_until = s->clk.now + cpu + s->mm.round_wait;
+	if (!over)
+		return ZSIM_FRAME_RETRY;   /* the round goes on at its next turn */
+	uint64_t freed = p->direct.freed;
 	if (freed) {
 		p->reclaim_no_progress = 0;
 		s->mm.kswapd_failures = 0;

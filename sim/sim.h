@@ -182,6 +182,17 @@ struct zsim_ra_state {         /* swap readahead window state */
  * later ones half the previous window unless their readahead is used. */
 #define ZSIM_RA_START_HITS 4
 
+/* A process's direct reclaim round under way (mm.c direct_step): the round
+ * yields the CPU between batches and goes on at the process's next turn. */
+struct zsim_direct_round {
+	uint64_t nr[2];    /* pages of each list still to scan at prio */
+	uint32_t freed;    /* freed by the round so far */
+	int8_t prio;
+	bool active;       /* a round is under way */
+	bool skipped;      /* an active list was left alone (its inactive list not low) */
+	bool forced;       /* the second run, active lists deactivated whatever their balance */
+};
+
 struct zsim_proc {
 	uint32_t group;            /* which trace */
 	uint32_t pid;              /* trace-local */
@@ -203,6 +214,7 @@ struct zsim_proc {
 	uint64_t pending_cpu;      /* CPU ns accumulated, not yet charged */
 	uint64_t content_debt;     /* content_time spent making written pages, not yet taken off a cpu event */
 	uint32_t reclaim_no_progress;  /* direct-reclaim rounds in a row that freed nothing */
+	struct zsim_direct_round direct;  /* its direct reclaim round under way (mm.c) */
 	uint64_t start_ns, end_ns, cpu_ns, stall_ns, fault_wait_ns, sleep_ns;
 	uint64_t faults_major, faults_minor;
 	struct zsim_ra_state ra;   /* VMA readahead state (the kernel's is per VMA) */

@@ -2701,6 +2701,80 @@ START_TEST(test_writeback_direct_reclaim_waits)
 }
 END_TEST
 
+/*
+ * The same with mm.direct_reclaim_turn 2 ms: the task yields between
+ * batches once it has reclaimed that long, and its round goes on at its
+ * next turn.  The round runs in two turns: the first writes 3000 pages (0.3 ms of scans, inside
+ * the 2 ms turn), meets the oldest still under writeback at priority 11 and
+ * sleeps until T0 + 50 ms, its round under way (pgsteal_direct 0); the task
+ * tries again then and the round goes on at priority 10: every write has
+ * ended, and it frees 2 + 5 + 11 + 23 = 41 pages (priorities 10 to 7) in
+ * 41 x 100 ns, counted as direct, progress; the task tries the allocation
+ * again after that.  No OOM kill.
+ */
+START_TEST(test_writeback_direct_round_yields)
+{
+	struct run r;
+	ram16_cold_on(&r, SSD_50MS("\"64M\""), RAM16_MIN);
+	struct zsim_sim *s = &r.s;
+	s->cfg.direct_turn_ns = 2000000;
+	struct zsim_proc *p = &s->pr.procs[0];
+	uint64_t t0 = s->clk.now, wait = t0;
+	struct zsim_content_ref c = { .cls = ZSIM_CONTENT_TEXT, .seed = 5 };
+	ck_assert_int_eq(zsim_mm_access(s, p, 5000, NULL, true, &c, &wait), ZSIM_EAGAIN);
+	ck_assert_uint_eq(s->vm.pswpout, 3000);
+	ck_assert_uint_eq(s->vm.pgsteal_direct, 0);
+	ck_assert_uint_eq(s->vm.allocstall, 1);
+	ck_assert_uint_eq(s->mm.nr_free, RAM16_MIN);
+	ck_assert_uint_eq(wait, t0 + MS50);
+	ck_assert(p->direct.active);
+	s->clk.now = wait;
+	uint64_t cpu0 = p->pending_cpu;
+	ck_assert_int_eq(zsim_mm_access(s, p, 5000, NULL, true, &c, &wait), ZSIM_EAGAIN);
+	ck_assert(!p->direct.active);
+	ck_assert_uint_eq(s->vm.allocstall, 1);
+	ck_assert_uint_eq(s->vm.pgsteal_direct, 41);
+	ck_assert_uint_eq(s->mm.nr_free, RAM16_MIN + 41);
+	ck_assert_uint_eq(p->pending_cpu - cpu0, 41 * 100);
+	ck_assert_uint_eq(wait, t0 + MS50);
+	ck_assert_uint_eq(p->reclaim_no_progress, 0);
+	ck_assert_uint_eq(s->vm.oom_kill, 0);
+	mm_ok(s);
+	run_free(&r);
+}
+END_TEST
+
+/*
+ * A direct round yields once its turn is used: the set-up of
+ * test_writeback_direct_reclaim_waits with a turn of 1 ns.  The first batch
+ * at priority 12 (the small-list rule: all 3000 pages to scan) takes 32
+ * pages, writes them (pswpout 32; under writeback, none freed) in 32 x 100
+ * ns, crosses the turn and yields: the round is under way with 2968 pages
+ * left to scan at priority 12, the task charged 3.2 us and not throttled.
+ */
+START_TEST(test_direct_round_turn)
+{
+	struct run r;
+	ram16_cold_on(&r, SSD_50MS("\"64M\""), RAM16_MIN);
+	struct zsim_sim *s = &r.s;
+	s->cfg.direct_turn_ns = 1;
+	struct zsim_proc *p = &s->pr.procs[0];
+	uint64_t t0 = s->clk.now, wait = t0, cpu0 = p->pending_cpu;
+	struct zsim_content_ref c = { .cls = ZSIM_CONTENT_TEXT, .seed = 5 };
+	ck_assert_int_eq(zsim_mm_access(s, p, 5000, NULL, true, &c, &wait), ZSIM_EAGAIN);
+	ck_assert_uint_eq(s->vm.pswpout, 32);
+	ck_assert_uint_eq(s->vm.pgscan_direct, 32);
+	ck_assert_uint_eq(s->vm.pgsteal_direct, 0);
+	ck_assert(p->direct.active);
+	ck_assert_int_eq(p->direct.prio, 12);
+	ck_assert_uint_eq(p->direct.nr[0], 2968);
+	ck_assert_uint_eq(p->pending_cpu - cpu0, 32 * 100);
+	ck_assert_uint_eq(wait, t0);
+	mm_ok(s);
+	run_free(&r);
+}
+END_TEST
+
 Suite *suite_mm(void);
 Suite *suite_mm(void)
 {
@@ -2747,6 +2821,8 @@ Suite *suite_mm(void)
 	tcase_add_test(tc, test_writeback_page_fault_is_minor);
 	tcase_add_test(tc, test_writeback_pages_freed_at_exit);
 	tcase_add_test(tc, test_writeback_direct_reclaim_waits);
+	tcase_add_test(tc, test_writeback_direct_round_yields);
+	tcase_add_test(tc, test_direct_round_turn);
 	suite_add_tcase(s, tc);
 	return s;
 }
