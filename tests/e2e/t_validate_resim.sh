@@ -11,8 +11,8 @@ fi
 S=$T/saved
 mkdir -p "$S"
 cp -r "$root/results/validation/zram-hotcold" "$root/results/validation/boots.txt" "$S/"
-# the other scenarios' rows for the scan cost, which is fitted over them all
-for r in "$root"/results/validation/*/scan_rows; do
+# the other scenarios' rows for the reclaim costs, which are fitted over them all
+for r in "$root"/results/validation/*/scan_rows "$root"/results/validation/*/wall_rows; do
 	n=$(basename "$(dirname "$r")")
 	mkdir -p "$S/$n" && cp "$r" "$S/$n/"
 done
@@ -28,6 +28,8 @@ for kb in "$T"/before/kernel-boot*; do
 	check "resim: the kernel's $b left as it was" cmp "$kb/summary.json" "$S/zram-hotcold/kernel-$b/summary.json"
 done
 check "resim: the guest config left as it was (the scan cost fitted over every saved scenario's rows again)" cmp "$T/before/zsim-config.json" "$S/zram-hotcold/zsim-config.json"
+check "resim: the first walls measured again, one row per boot" \
+	test "$(wc -l < "$S/zram-hotcold/wall_rows")" -eq "$(ls -d "$S"/zram-hotcold/kernel-boot* | wc -l)"
 # a direct run of the same traces on the saved config
 GEN_1=""; GEN_2=""; GEN_3=""
 . "$root/tests/kernel/validate/scenarios/zram-hotcold.sh"
@@ -101,6 +103,22 @@ check "validate: scan_fit takes a steal cost below zero as none and fits the sca
 check "validate: scan_fit of one row is its ratio per page scanned" test "$(lib scan_fit "$T/rows1")" = "7500ns 0ns"
 : > "$T/rows0"
 check "validate: scan_fit gives nothing without rows" test -z "$(lib scan_fit "$T/rows0")"
+# the first wall by hand: reclaim begins at 0.2 s (an allocation stalled, 10
+# pages stolen), 200 pages are stolen by 0.5 s (150 + 60): 0.300 s; a run
+# that never stole 200 pages has none.  With wall rows beside the scan rows,
+# the scan cost makes zsim's walls the guests': 10 us x (0.3 + 0.2) / (1.5
+# + 0.5) = 2500 ns, and the steal cost is fitted to boots 4 and 5 beyond it:
+# (2e4 x (8e8 - 2500 x 8e4) + 1e4 x (4.5e8 - 2500 x 5e4)) / (2e4^2 + 1e4^2)
+# = 1.525e13 / 5e8 = 30500 ns.
+printf 'time_ns,free_pages,pgsteal_kswapd,pgsteal_direct,allocstall\n0,900,0,0,0\n100000000,500,0,0,0\n200000000,100,4,6,1\n300000000,120,60,40,3\n500000000,110,150,60,5\n600000000,100,300,90,6\n' > "$T/ts.csv"
+check "validate: wall_time is from reclaim's start to 200 pages stolen" test "$(lib wall_time "$T/ts.csv")" = "0.300"
+head -4 "$T/ts.csv" > "$T/ts-short.csv"
+check "validate: wall_time gives nothing when 200 pages were never stolen" test -z "$(lib wall_time "$T/ts-short.csv")"
+mkdir -p "$T/wd"
+cp "$T/rows3" "$T/wd/scan_rows"
+printf '0.3 1.5\n0.2 0.5\n' > "$T/wd/wall_rows"
+check "validate: scan_fit takes the scan cost from the walls and fits the steal cost beyond it" test \
+	"$(lib scan_fit "$T/wd/scan_rows")" = "2500ns 30500ns"
 check "resim: the table has the scenario" grep -q '^### zram-hotcold' "$S/README.md"
 check "resim: the header says the kernel runs are the saved ones" grep -q "Kernel runs by .make validate-kernel.: $(cat "$S/boots.txt")" "$S/README.md"
 check "resim: a missing saved run is one line and exit 1" sh -c "ZSIM=$ZSIM RESIM_OUT=$T/out2 sh $root/tests/kernel/validate/resim.sh --from $S zram-seq 2> $T/e2.txt; test \$? -eq 1 && test \$(wc -l < $T/e2.txt) -eq 1"

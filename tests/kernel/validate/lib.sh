@@ -27,23 +27,61 @@ scan_rows() {
 		"\(.play.kswapd_cpu_ns - (if $zs > 0 then $zc * .vmstat.pgsteal_kswapd / $zs else 0 end)) \(.vmstat.pgscan_kswapd) \(.vmstat.pgsteal_kswapd)"' $1
 }
 
+# wall_time TIMESERIES: the first pressure's wall, in seconds: from the
+# first sample where reclaim has begun (an allocation stalled or a page was
+# stolen) to the first where 200 pages have been stolen.  Every page then
+# still carries the accessed bit of the fault that made it, so reclaim looks
+# at about the whole LRU before it can free anything: the wall's length is
+# what those looks cost.  Nothing when the run never got there.
+wall_time() {
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	{ st = $(c["pgsteal_kswapd"]) + $(c["pgsteal_direct"]); t = $1 / 1e9
+	  if (a == "" && ($(c["allocstall"]) > 0 || st > 0)) a = t
+	  if (st >= 200) { if (a != "") printf "%.3f\n", t - a; exit } }' "$1"
+}
+
+# The look cost zsim's wall is measured at (wall_rows): a probe.
+WALL_PROBE_NS=10000
+
 # scan_fit ROWS...: mm.reclaim_scan_time and mm.reclaim_steal_time from the
-# rows of every boot of every scenario (scan_rows), as "SCANns STEALns": the
-# least-squares costs per page scanned and per page stolen, Y = a X1 + b X2
-# (a cost fitted below zero is 0 and the other fitted alone); nothing
-# without rows.  Two costs, since a page reclaim only looks at (its accessed
-# bit cleared, kept) costs the guest far less than one it unmaps, puts in
-# the swap cache and frees: at the first pressure every page still carries
-# its fault's accessed bit, and the guest's kswapd looks at ~100 k of them
-# within a second.  One pair for the guest's CPU, not one per scenario: a
-# scenario's two boots spread by up to 40% in kswapd time, and a
-# per-scenario fit carries that noise into zsim's reclaim.
+# rows of every boot of every scenario (scan_rows), as "SCANns STEALns".
+# Two costs, since a page reclaim only looks at (its accessed bit cleared,
+# kept) costs the guest far less than one it unmaps, puts in the swap cache
+# and frees.  Where the rows' directories hold wall_rows (the guests' first
+# walls against zsim's at WALL_PROBE_NS per page scanned), the scan cost is
+# the one that makes zsim's walls as long as the guests', WALL_PROBE_NS x
+# the sum of the guests' walls / the sum of zsim's (a look costs what the
+# guest spends getting through ~100 k of them at the first pressure), and
+# the steal cost the least-squares fit of the guests' kswapd CPU beyond it,
+# Y - a X1 = b X2.  Otherwise both by least squares, Y = a X1 + b X2 (a cost
+# fitted below zero is 0 and the other fitted alone); the guests' kswapd
+# CPU alone cannot tell the two apart well (they scan 2.5-3.5 pages per page
+# stolen in most scenarios).  Nothing without rows.  One pair for the
+# guest's CPU, not one per scenario: a scenario's boots spread by up to 40%
+# in kswapd time, and a per-scenario fit carries that noise into zsim's
+# reclaim.
 scan_fit() {
+	walls=""
+	for f in "$@"; do
+		w=$(dirname "$f")/wall_rows
+		[ ! -s "$w" ] || walls="$walls $w"
+	done
+	a=""
+	if [ -n "$walls" ]; then
+		# shellcheck disable=SC2086
+		a=$(cat $walls | awk -v p="$WALL_PROBE_NS" '{ k += $1; z += $2 } END { if (k > 0 && z > 0) printf "%.0f", p * k / z }')
+	fi
 	# shellcheck disable=SC2068
-	cat $@ | awk '{ y = $1; a = $2; b = $3 + 0; n++
+	cat $@ | awk -v fixed="$a" '{ y = $1; a = $2; b = $3 + 0; n++
 		saa += a * a; sab += a * b; sbb += b * b; say += a * y; sby += b * y }
 	END {
 		if (!n || saa <= 0) exit
+		if (fixed != "") {
+			x = fixed + 0; z = sbb > 0 ? (sby - x * sab) / sbb : 0
+			if (z < 0) z = 0
+			printf "%.0fns %.0fns\n", x, z
+			exit
+		}
 		d = saa * sbb - sab * sab
 		# rows that cannot tell the two apart (one row; stolen a fixed
 		# share of scanned): the scan cost alone
@@ -74,10 +112,12 @@ zsim_side() {
 # zsim_costs D: the config's costs of the workload and of zsim's own model,
 # from the boots' results (D/boot*/r/play/summary.json, calibrate-mm.json)
 # and the traces (D/ir/traces): mm.content_time (content_time),
-# mm.access_time and mm.minor_fault_time (mm_costs) into D/zsim.json, and
-# D/scan_rows, this scenario's rows for the reclaim costs (scan_rows, against
-# zsim's kswapd at no reclaim cost on that config), which scan_costs fits
-# over every scenario.
+# mm.access_time and mm.minor_fault_time (mm_costs) and the direct
+# reclaimer's turn into D/zsim.json, and this scenario's rows for the
+# reclaim costs, which scan_costs fits over every scenario: D/scan_rows
+# (scan_rows, against zsim's kswapd at no reclaim cost on that config) and
+# D/wall_rows (each boot's first wall and zsim's at WALL_PROBE_NS per page
+# scanned, wall_time).
 # run.sh calls both after the boots; resim.sh again, since a model change
 # moves what zsim's codecs account for of the guest's kswapd time.
 zsim_costs() {
@@ -94,9 +134,21 @@ zsim_costs() {
 		mmc=$(mm_costs "$cals" $(ls "$d"/ir/traces/* | sort))
 		jq --argjson m "$mmc" '.mm += $m' "$d/zsim.json" > "$d/zsim.json.tmp" && mv "$d/zsim.json.tmp" "$d/zsim.json"
 	fi
+	# the guest's scheduling of reclaim: an allocating task's turn in
+	# direct reclaim twice kswapd's (sim/mm.c direct_step)
+	jq '.mm.direct_reclaim_turn = "2ms"' "$d/zsim.json" > "$d/zsim.json.tmp" && mv "$d/zsim.json.tmp" "$d/zsim.json"
 	zsim_side "$d" zsim_costs zsim0 --set mm.reclaim_scan_time=0ns --set mm.reclaim_steal_time=0ns
 	scan_rows "$sums" "$d/zsim0/summary.json" > "$d/scan_rows"
 	rm -rf "$d/zsim0"
+	# the first wall, each boot's against zsim's at the probe's look cost
+	zsim_side "$d" zsim_costs zsimw --set mm.reclaim_scan_time=${WALL_PROBE_NS}ns --set mm.reclaim_steal_time=0ns
+	zw=$(wall_time "$d/zsimw/timeseries.csv")
+	: > "$d/wall_rows"
+	for b in "$d"/boot[0-9]*/r/play/timeseries.csv; do
+		kw=$(wall_time "$b")
+		[ -z "$kw" ] || [ -z "$zw" ] || echo "$kw $zw" >> "$d/wall_rows"
+	done
+	rm -rf "$d/zsimw"
 }
 
 # other_rows SAVE SCENARIO...: the saved scan_rows files (SAVE/NAME/scan_rows)

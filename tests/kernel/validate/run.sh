@@ -19,10 +19,13 @@
 # page), which become the config's mm.minor_fault_time and mm.access_time
 # (the mean over the scenario's boots; the read and write costs weighted by
 # the scenario's hits: lib.sh mm_costs).  Reclaim's CPU per page scanned
-# and per page stolen (mm.reclaim_scan_time, mm.reclaim_steal_time) comes
-# from kswapd's CPU in the boots (play's kswapd_cpu_ns) less what zsim's
-# codecs account for, one pair fitted over every scenario's boots (lib.sh
-# scan_rows, scan_fit; a subset adds the saved rows of the others); the CPU
+# and per page stolen (mm.reclaim_scan_time, mm.reclaim_steal_time) is one
+# pair over every scenario's boots (a subset adds the saved rows of the
+# others): the scan cost makes zsim's first wall as long as the guests'
+# (lib.sh wall_time, wall_rows), the steal cost is fitted to kswapd's CPU
+# in the boots (play's kswapd_cpu_ns) beyond that and what zsim's codecs
+# account for (scan_rows, scan_fit); a direct reclaimer's turn is
+# mm.direct_reclaim_turn 2 ms, twice kswapd's (zsim_costs); the CPU
 # play spends making the bytes it writes is mm.content_time (lib.sh
 # content_time).
 # The traces' cpu events need no scale: play burns them as CPU time of the
@@ -213,7 +216,8 @@ EOS
 	rm -f "$D"/vd*.img
 	# the workload's costs, the CPU play spent making the bytes it wrote, and
 	# the rows for reclaim's own CPU: the boots' kswapd time against zsim's
-	# kswapd at no reclaim cost (lib.sh zsim_costs)
+	# kswapd at no reclaim cost, the boots' first walls against zsim's at a
+	# probe cost (lib.sh zsim_costs)
 	zsim_costs "$D"
 done
 # reclaim's CPU per page scanned and per page stolen, one pair fitted over

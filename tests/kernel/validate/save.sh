@@ -16,9 +16,10 @@ for name in "$@"; do
 	[ -f "$SAVE/$name/memory.png" ] && chart=1
 	rm -rf "${SAVE:?}/$name" && mkdir -p "$SAVE/$name"
 	cp "$D/zsim.json" "$SAVE/$name/zsim-config.json"
-	# its boots' rows for the scan cost (lib.sh scan_rows), kept so that a
-	# resim of some scenarios fits the cost over all of them
+	# its boots' rows for the reclaim costs (lib.sh scan_rows, wall_rows),
+	# kept so that a resim of some scenarios fits the costs over all of them
 	[ ! -f "$D/scan_rows" ] || cp "$D/scan_rows" "$SAVE/$name/scan_rows"
+	[ ! -f "$D/wall_rows" ] || cp "$D/wall_rows" "$SAVE/$name/wall_rows"
 	mkdir -p "$SAVE/$name/zsim"
 	cp "$D"/zsim/summary.json "$D"/zsim/timeseries.csv "$D"/zsim/events.jsonl "$SAVE/$name/zsim/"
 	for b in "$D"/boot[0-9]*/r; do
