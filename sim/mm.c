@@ -912,10 +912,11 @@ retry:
  * (a round at one instant looks at ~100 k of them alone while every task
  * waits).  The validation sets it to twice kswapd's turn: the guests'
  * schedstat (zsim play) has kswapd running 29-45% of the time it is
- * runnable, in turns of about 3 ms.  Without it (0, the default until the
- * standard results are redone with it) alloc_frame_round runs the round
- * whole at one instant (shrink).  True when the round is over
- * (p->direct.freed says what it freed); CPU into *cpu.
+ * runnable, in turns of about 3 ms.  Without it (0, the default: at a
+ * native machine's reclaim costs a whole round takes tens of milliseconds
+ * even at the first pressure) alloc_frame_round runs the round whole at
+ * one instant (shrink).  True when the round is over (p->direct.freed says
+ * what it freed); CPU into *cpu.
  */
 static bool direct_step(struct zsim_sim *s, struct zsim_proc *p, uint64_t *cpu)
 {

@@ -5,6 +5,7 @@ set -eu
 OUT=$1
 shift
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"   # wall_time
 victims() { # events.jsonl -> "a,b" or "none"
 	v=$(grep '"type":"oom_kill"' "$1" 2> /dev/null | sed 's/.*"victim":"\([^"]*\)".*/\1/' | sort | uniq -c |
 		awk '{ printf "%s%s%s", (NR > 1 ? "," : ""), $2, ($1 > 1 ? "x" $1 : "") }')
@@ -34,6 +35,8 @@ val() { # FILE KEY
 		else jq -r '.memory.fallbacks // 0' "$1"; fi ;;
 	# the lists' movements and the scans: zsim's vmstat, the kernel's raw one
 	pgscan_kswapd|pgscan_direct|pgactivate|pgdeactivate) jq -r ".vmstat.$2 // .kernel_vmstat.$2 // 0" "$1" ;;
+	# the first pressure's wall: reclaim's start to 200 pages stolen (lib.sh)
+	first_wall_s) w=$(wall_time "$(dirname "$1")/timeseries.csv"); echo "${w:-0}" ;;
 	kswapd_cpu_s) jq -r '((.play.kswapd_cpu_ns // .memory.kswapd_cpu_ns // 0) / 1e7 | floor) / 100' "$1" ;;
 	# the processes' own CPU time, user and system (play records it per
 	# process from 2026-12; zsim charges faults, accesses, cpu events and
@@ -66,7 +69,7 @@ for name in "$@"; do
 	line="| OOM victims |"
 	for b in $boots; do line="$line $(victims "$b/r/play/events.jsonl") |"; done
 	echo "$line | $(victims "$D/zsim/events.jsonl") | |"
-	for key in pswpout pswpin pgmajfault pgsteal_kswapd pgsteal_direct direct_share pgscan_kswapd pgscan_direct pgactivate pgdeactivate allocstall kswapd_cpu_s $cpu $store fallbacks boost_max_pages free_lowest_mib runtime_s; do
+	for key in pswpout pswpin pgmajfault pgsteal_kswapd pgsteal_direct direct_share pgscan_kswapd pgscan_direct pgactivate pgdeactivate allocstall first_wall_s kswapd_cpu_s $cpu $store fallbacks boost_max_pages free_lowest_mib runtime_s; do
 		line="| $key |"
 		vals=""
 		for b in $boots; do
