@@ -154,7 +154,8 @@ static uint32_t frame_take(struct zsim_sim *s)
 	s->mm.lru_pages++;
 	if (s->mm.nr_free < s->mm.min_free_seen)
 		s->mm.min_free_seen = s->mm.nr_free;
-	s->mm.frames[f] = (struct zsim_frame){ .list = 0xff, .swap = ZSIM_FRAME_NONE };
+	s->mm.frames[f] = (struct zsim_frame){ .list = 0xff, .swap = ZSIM_FRAME_NONE,
+					       .word = zsim_frame_word(ZSIM_FK_FREE, 0) };
 	/* the frame an allocation FRAME_AHEAD takes from now will use, if nothing
 	 * is freed meanwhile: start loading it (a hint; the ones before it were
 	 * started by the allocations before this one) */
