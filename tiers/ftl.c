@@ -40,10 +40,12 @@
  * held data before, without discards) or fresh (every page trimmed: a new
  * chip, or swapon's discard of the whole area; a short run on a fresh device
  * never garbage-collects, and its write amplification says little about a
- * long life).  Preconditioning, tens of millions of page writes on a large
- * device, runs in a thread of its own while the simulation goes on; the
- * host's writes and trims made meanwhile are logged and applied once it ends,
- * so the device is the same as if it had run first.
+ * long life).  The FTL works in a thread of its own while the simulation goes
+ * on: preconditioning (tens of millions of page writes on a large device),
+ * then the host's writes and trims, which the simulation only queues and the
+ * worker applies in order, so the device is the same as if all had run on
+ * the simulation's thread (which the FTL's work no longer slows: a tenth of
+ * the main job's simulating thread went to it).
  *
  * What it drops: timing (GC and erase time do not delay host I/O here), the
  * controller's RAM write cache, multi-plane and multi-die parallelism, read
@@ -98,18 +100,35 @@ struct zsim_ftl {
 	uint64_t host, nand, gc, wl, trims, erases, since_wl;
 	uint64_t initial;    /* pages programmed before the run */
 	uint32_t erase_max;
-	/* Preconditioning runs in a thread of its own from zsim_ftl_new, while
-	 * the simulation goes on.  Meanwhile the host's writes and trims are
-	 * logged, and applied in order once it has finished (noticed at the
-	 * next write or trim, or waited for by whatever needs the state:
-	 * ftl_ready), so the state is the same as if it had run first.  Only
-	 * the creating thread touches `pending` and the log. */
-	pthread_t pre_thread;
-	bool pending;
-	atomic_bool done;      /* set by the thread when it ends */
-	atomic_bool abandon;   /* freed before it ended: the thread stops early */
-	uint64_t *log;         /* host operations while pending: lpn, LOG_TRIM for a trim */
-	size_t log_len, log_cap;
+	/* The FTL runs in a thread of its own from zsim_ftl_new: it
+	 * preconditions the device, if asked, then applies the host's writes
+	 * and trims, which the simulation only queues, in the order they were
+	 * made; so the state is the one a run on the simulation's own thread
+	 * would reach, and the simulation does not wait for the FTL's work.
+	 * Whatever needs the state (stats, checks) stops the thread once it
+	 * has applied everything (ftl_ready); later operations are applied at
+	 * once.  The queue is a list of chunks: only the simulation's thread
+	 * writes `produced` and appends chunks, only the worker frees them. */
+	pthread_t worker;
+	bool pending;          /* the worker runs: operations are queued */
+	atomic_bool abandon;   /* freed before it ended: the worker stops early */
+	struct qchunk *q_tail; /* the simulation's: where the next operation goes */
+	struct qchunk *q_head; /* the worker's: the next operation to apply */
+	atomic_uint_fast64_t produced;   /* operations queued so far */
+	pthread_mutex_t q_lock;
+	pthread_cond_t q_more;   /* the worker waits here for operations or the stop */
+	atomic_bool q_waiting;   /* the worker is (about to be) waiting */
+	bool q_stop;             /* under q_lock: apply what is queued, then end */
+};
+
+/* Operations per chunk of the queue, and how often the simulation wakes a
+ * waiting worker (it need not see each operation at once: only the stop
+ * must reach it, and that always wakes it). */
+#define QCHUNK 65536u
+#define QWAKE 1024u
+struct qchunk {
+	struct qchunk *next;
+	uint64_t op[QCHUNK];     /* lpn, LOG_TRIM for a trim */
 };
 
 #define LOG_TRIM (1ull << 63)
@@ -377,54 +396,62 @@ static void trim(struct zsim_ftl *f, uint64_t lpn)
 	f->trims++;
 }
 
-/* Wait for the preconditioning thread, if it still runs, and apply the host
- * operations logged meanwhile. */
+/* Stop the worker, once it has applied every queued operation; from then
+ * on operations are applied at once, on the caller's thread. */
 static void ftl_ready(struct zsim_ftl *f)
 {
 	if (!f->pending)
 		return;
-	pthread_join(f->pre_thread, NULL);
+	pthread_mutex_lock(&f->q_lock);
+	f->q_stop = true;
+	pthread_cond_signal(&f->q_more);
+	pthread_mutex_unlock(&f->q_lock);
+	pthread_join(f->worker, NULL);
 	f->pending = false;
-	for (size_t i = 0; i < f->log_len; i++) {
-		if (f->log[i] & LOG_TRIM)
-			trim(f, f->log[i] & ~LOG_TRIM);
-		else
-			ftl_write(f, f->log[i]);
+	/* the worker freed the chunks it left; the last, or all an abandoned
+	 * worker did not get to, remain */
+	while (f->q_head) {
+		struct qchunk *next = f->q_head->next;
+		free(f->q_head);
+		f->q_head = next;
 	}
-	free(f->log);
-	f->log = NULL;
-	f->log_len = f->log_cap = 0;
+	f->q_tail = NULL;
 }
 
-/* While preconditioning runs: log op, or apply it if the thread has ended.
- * True when logged. */
-static bool logged(struct zsim_ftl *f, uint64_t op)
+/* Queue op for the worker; true when queued (the worker runs). */
+static bool queued(struct zsim_ftl *f, uint64_t op)
 {
-	if (__builtin_expect(!f->pending, 1))
+	if (!f->pending)
 		return false;
-	if (atomic_load_explicit(&f->done, memory_order_acquire)) {
-		ftl_ready(f);
-		return false;
-	}
-	if (f->log_len == f->log_cap) {
-		f->log_cap = f->log_cap ? f->log_cap * 2 : 4096;
-		f->log = realloc(f->log, f->log_cap * sizeof(*f->log));
-		if (!f->log)
+	uint64_t n = atomic_load_explicit(&f->produced, memory_order_relaxed);
+	uint32_t i = (uint32_t)(n % QCHUNK);
+	if (i == 0 && n) {   /* the chunk is full: a new one, linked before it is used */
+		struct qchunk *c = malloc(sizeof(*c));
+		if (!c)
 			abort();
+		c->next = NULL;
+		f->q_tail->next = c;
+		f->q_tail = c;
 	}
-	f->log[f->log_len++] = op;
+	f->q_tail->op[i] = op;
+	atomic_store_explicit(&f->produced, n + 1, memory_order_seq_cst);
+	if ((n + 1) % QWAKE == 0 && atomic_load_explicit(&f->q_waiting, memory_order_seq_cst)) {
+		pthread_mutex_lock(&f->q_lock);
+		pthread_cond_signal(&f->q_more);
+		pthread_mutex_unlock(&f->q_lock);
+	}
 	return true;
 }
 
 void zsim_ftl_write(struct zsim_ftl *f, uint64_t lpn)
 {
-	if (!logged(f, lpn))
+	if (!queued(f, lpn))
 		ftl_write(f, lpn);
 }
 
 void zsim_ftl_trim(struct zsim_ftl *f, uint64_t lpn)
 {
-	if (!logged(f, lpn | LOG_TRIM))
+	if (!queued(f, lpn | LOG_TRIM))
 		trim(f, lpn);
 }
 
@@ -478,15 +505,51 @@ static void count_initial(struct zsim_ftl *f)
 		f->initial += f->b[i].wp;
 }
 
-static void *precondition_run(void *arg)
+/* The worker: preconditioning, if asked, then the queued operations in
+ * order until stopped with none left. */
+static void *ftl_worker(void *arg)
 {
 	struct zsim_ftl *f = arg;
-	/* ftl_write reads a page's old copy before it writes the mapping: its
-	 * pages are faulted in here, in this thread, not by the simulation's */
-	zsim_zero_touch(f->l2p, f->p.dev_pages * sizeof(*f->l2p));
-	precondition(f);
+	if (f->p.precondition) {
+		/* ftl_write reads a page's old copy before it writes the
+		 * mapping: its pages are faulted in here, in this thread, not by
+		 * the simulation's */
+		zsim_zero_touch(f->l2p, f->p.dev_pages * sizeof(*f->l2p));
+		precondition(f);
+	}
 	count_initial(f);
-	atomic_store_explicit(&f->done, true, memory_order_release);
+	uint64_t done = 0;
+	for (;;) {
+		uint64_t avail = atomic_load_explicit(&f->produced, memory_order_seq_cst);
+		if (done == avail) {
+			pthread_mutex_lock(&f->q_lock);
+			atomic_store_explicit(&f->q_waiting, true, memory_order_seq_cst);
+			while (!f->q_stop && atomic_load_explicit(&f->produced, memory_order_seq_cst) == done)
+				pthread_cond_wait(&f->q_more, &f->q_lock);
+			atomic_store_explicit(&f->q_waiting, false, memory_order_relaxed);
+			bool stop = f->q_stop;
+			pthread_mutex_unlock(&f->q_lock);
+			avail = atomic_load_explicit(&f->produced, memory_order_acquire);
+			if (stop && done == avail)
+				break;
+			continue;
+		}
+		if (atomic_load_explicit(&f->abandon, memory_order_relaxed))
+			break;   /* zsim_ftl_free: nobody will read the result */
+		for (; done < avail; done++) {
+			uint32_t i = (uint32_t)(done % QCHUNK);
+			if (i == 0 && done) {
+				struct qchunk *old = f->q_head;
+				f->q_head = old->next;
+				free(old);
+			}
+			uint64_t op = f->q_head->op[i];
+			if (op & LOG_TRIM)
+				trim(f, op & ~LOG_TRIM);
+			else
+				ftl_write(f, op);
+		}
+	}
 	return NULL;
 }
 
@@ -536,14 +599,23 @@ struct zsim_ftl *zsim_ftl_new(const struct zsim_ftl_params *p, char *err, size_t
 		} else
 			heap_set(f, f->nfree++, i);
 	}
-	/* a used device: preconditioned in the background (the state it reaches
-	 * is the same wherever it runs); without a thread, here */
-	if (p->precondition)
-		f->pending = pthread_create(&f->pre_thread, NULL, precondition_run, f) == 0;
-	if (p->precondition && !f->pending)
-		precondition_run(f);
-	else if (!p->precondition)
+	/* the worker (a used device is preconditioned there: the state it
+	 * reaches is the same wherever it runs); without a thread, here */
+	f->q_head = f->q_tail = calloc(1, sizeof(struct qchunk));
+	if (!f->q_head)
+		abort();
+	pthread_mutex_init(&f->q_lock, NULL);
+	pthread_cond_init(&f->q_more, NULL);
+	f->pending = pthread_create(&f->worker, NULL, ftl_worker, f) == 0;
+	if (!f->pending) {
+		free(f->q_head);
+		f->q_head = f->q_tail = NULL;
+		if (p->precondition) {
+			zsim_zero_touch(f->l2p, f->p.dev_pages * sizeof(*f->l2p));
+			precondition(f);
+		}
 		count_initial(f);
+	}
 	return f;
 }
 
@@ -551,11 +623,12 @@ void zsim_ftl_free(struct zsim_ftl *f)
 {
 	if (!f)
 		return;
-	if (f->pending) {   /* nobody will read the result: stop the thread */
+	if (f->pending) {   /* nobody will read the result: stop the worker */
 		atomic_store_explicit(&f->abandon, true, memory_order_relaxed);
-		pthread_join(f->pre_thread, NULL);
+		ftl_ready(f);
 	}
-	free(f->log);
+	pthread_mutex_destroy(&f->q_lock);
+	pthread_cond_destroy(&f->q_more);
 	free(f->b);
 	free(f->l2p);
 	free(f->p2l);
@@ -571,7 +644,7 @@ void zsim_ftl_stats(struct zsim_ftl *f, struct zsim_ftl_stats *st, bool pages)
 	st->static_blocks = f->nstatic;
 	st->pages_per_block = f->ppb;
 	st->wear_pages = (uint64_t)(f->p.wl == ZSIM_FTL_WL_STATIC ? f->nblocks : f->nblocks - f->nstatic) * f->ppb;
-	if (f->pending && !f->log_len && !pages)
+	if (f->pending && !atomic_load_explicit(&f->produced, memory_order_relaxed) && !pages)
 		return;   /* preconditioning leaves every counter and erase count at 0 */
 	ftl_ready(f);
 	st->host_pages = f->host;

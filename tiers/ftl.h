@@ -50,11 +50,12 @@ struct zsim_ftl;
 
 /* A new FTL, every device page unmapped (trimmed).  NULL and a reason in err
  * when the geometry leaves no spare block for garbage collection.
- * A preconditioned device is filled in a thread of its own, so the caller
- * goes on meanwhile: writes and trims are logged until it ends and applied
- * then, and stats (unless nothing was written yet and no page counts are
- * asked for) and checks wait for it.  A fork while it runs would copy it
- * half done: create FTLs after forking, as zsim does.
+ * The FTL works in a thread of its own, so the caller goes on meanwhile: a
+ * preconditioned device is filled there, and writes and trims are queued and
+ * applied there in order; stats (unless nothing was written yet and no page
+ * counts are asked for) and checks wait for it to apply them all and stop
+ * it, and operations after that are applied at once.  A fork while it runs
+ * would copy it half done: create FTLs after forking, as zsim does.
  * Cost: O(blocks) time; memory 4 bytes per device page, 3 per physical page
  * (4 from 2^24 device pages; both allocated zeroed, touched as used: static
  * data never is) plus 44 bytes per block. */

@@ -246,13 +246,14 @@ START_TEST(test_precondition)
 END_TEST
 
 /*
- * Preconditioning runs in a thread while the caller goes on: writes and
- * trims made meanwhile are logged and applied after it.  The same operations
- * made before it ended (logged) and after it (waited for first: stats with
- * page counts) leave the same device: every counter, erase count and page
- * count equal, and both pass the full check.  A device of 256 Ki pages takes
- * tens of milliseconds to precondition, so the first run's operations are
- * logged (the test holds either way).
+ * The FTL works in a thread while the caller goes on: preconditioning, then
+ * the writes and trims the caller queues, applied in order.  The same
+ * operations queued (made while it still preconditions, 150 000 of them,
+ * across the queue's chunks of 65 536) and applied at once (the worker
+ * stopped first: stats with page counts) leave the same device: every
+ * counter, erase count and page count equal, and both pass the full check.
+ * A device of 256 Ki pages takes tens of milliseconds to precondition, so
+ * the first run's operations wait in the queue (the test holds either way).
  */
 START_TEST(test_precondition_log)
 {
@@ -267,7 +268,7 @@ START_TEST(test_precondition_log)
 			zsim_ftl_stats(f, &st[1], true);
 		struct zsim_rng rng;
 		zsim_rng_seed(&rng, 11);
-		for (int i = 0; i < 30000; i++) {
+		for (int i = 0; i < 150000; i++) {
 			uint64_t lpn = zsim_rng_below(&rng, 1u << 18);
 			if (i % 7 == 3)
 				zsim_ftl_trim(f, lpn);
@@ -278,7 +279,7 @@ START_TEST(test_precondition_log)
 		zsim_ftl_stats(f, &st[wait_first], true);
 		zsim_ftl_free(f);
 	}
-	ck_assert_uint_eq(st[0].host_pages, 30000 - 30000 / 7 - (30000 % 7 > 3));
+	ck_assert_uint_eq(st[0].host_pages, 150000 - 150000 / 7 - (150000 % 7 > 3));
 	ck_assert_uint_eq(st[0].host_pages, st[1].host_pages);
 	ck_assert_uint_eq(st[0].nand_pages, st[1].nand_pages);
 	ck_assert_uint_eq(st[0].gc_pages, st[1].gc_pages);
@@ -293,8 +294,8 @@ START_TEST(test_precondition_log)
 }
 END_TEST
 
-/* A device freed while preconditioning still runs stops it and frees all
- * (no leak under ASan, no hang). */
+/* A device freed while preconditioning still runs stops it and frees all,
+ * the queue's chunks too (three of them here: no leak under ASan, no hang). */
 START_TEST(test_precondition_abandoned)
 {
 	struct zsim_ftl_params p = { .logical_pages = 1u << 20, .dev_pages = 1u << 20, .op = 0.07,
@@ -302,7 +303,8 @@ START_TEST(test_precondition_abandoned)
 	char err[128];
 	struct zsim_ftl *f = zsim_ftl_new(&p, err, sizeof(err));
 	ck_assert_msg(f != NULL, "%s", err);
-	zsim_ftl_write(f, 5);
+	for (uint64_t i = 0; i < 150000; i++)
+		zsim_ftl_write(f, i * 7 % (1u << 20));
 	zsim_ftl_free(f);
 }
 END_TEST
