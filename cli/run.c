@@ -276,6 +276,7 @@ static int run_baseline(const struct zsim_config *cfg, const char *const *traces
 	bc.ram = baseline_ram(cfg);
 	bc.nr_swap = 0;
 	bc.has_zswap = false;
+	bc.time_only = true;   /* it keeps runtime and reclaim, not wear */
 	struct zsim_sim *s = zsim_xmalloc(sizeof(*s));
 	int rc = zsim_sim_init(s, &bc, err, errlen);
 	for (unsigned i = 0; rc == 0 && i < ntr; i++)

@@ -108,6 +108,9 @@ struct zsim_config {
 	 * (name "zswap", no size); has_zswap false: no such section */
 	bool has_zswap;
 	struct zsim_dev_cfg zswap;
+	/* not from the file: the run keeps only time (run.c's baseline), so its
+	 * devices need no wear model (zsim_tier_params.time_only) */
+	bool time_only;
 };
 
 /* Load and validate; on error returns ZSIM_E* with one line in err ("FILE: $.path: what"). */

@@ -26,6 +26,7 @@ static int device_new(struct zsim_sim *s, unsigned d, char *err, size_t errlen)
 		.codec_compress_ns_per_kib = s->cfg.codec_compress_ns_per_kib,
 		.codec_decompress_ns_per_kib = s->cfg.codec_decompress_ns_per_kib,
 		.lower = dc->lower >= 0 ? s->dev.devtier[dc->lower] : NULL,
+		.time_only = s->cfg.time_only,
 	};
 	for (unsigned l = 0; l < dc->nr_lowers; l++)
 		if (dc->lowers[l] >= 0) {

@@ -222,7 +222,9 @@ static int bd_init(void *priv, const struct zsim_tier_params *p, char *err, size
 	if (!d->max_pages)
 		d->max_pages = 1;
 	d->discard = c->discard;
-	if (c->pe_cycles && c->wear_model == 1 && (FLASH >> p->preset & 1u)) {
+	/* an FTL does not move the device's timing (tiers/ftl.c): a run that
+	 * keeps only time has none */
+	if (c->pe_cycles && c->wear_model == 1 && (FLASH >> p->preset & 1u) && !p->time_only) {
 		struct zsim_ftl_params fp = {
 			.logical_pages = d->flash_pages,
 			.dev_pages = d->nr_pages,

@@ -122,6 +122,9 @@ struct zsim_tier_params {
 	/* zswap: the pool limit's base, the RAM the kernel counts (totalram_pages,
 	 * MemTotal) in pages; max_pool_percent is a share of it */
 	uint64_t totalram_pages;
+	/* the run keeps only time (a baseline): a tier may skip what does not
+	 * move it, such as a flash device's wear model */
+	bool time_only;
 };
 
 /*
