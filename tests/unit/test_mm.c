@@ -2673,6 +2673,21 @@ START_TEST(test_writeback_pages_freed_at_exit)
 }
 END_TEST
 
+/* The direct-reclaim tests below start from the set-up of
+ * test_writeback_frees_after_completion with frames taken down to 128 (min)
+ * and a direct reclaimer's turn of turn_ns (0: whole rounds); app faults on
+ * page 5000 (a text page), and its return code and the wait it sets (T0 in
+ * *t0) come back. */
+static const struct zsim_content_ref direct_page = { .cls = ZSIM_CONTENT_TEXT, .seed = 5 };
+
+static int direct_fault(struct run *r, uint64_t turn_ns, uint64_t *t0, uint64_t *wait)
+{
+	ram16_cold_on(r, SSD_50MS("\"64M\""), RAM16_MIN);
+	r->s.cfg.direct_turn_ns = turn_ns;
+	*t0 = *wait = r->s.clk.now;
+	return zsim_mm_access(&r->s, &r->s.pr.procs[0], 5000, NULL, true, &direct_page, wait);
+}
+
 /*
  * A fault below min where reclaim must wait for writes: the set-up of
  * test_writeback_frees_after_completion with frames taken down to 128 (min);
@@ -2684,12 +2699,10 @@ END_TEST
 START_TEST(test_writeback_direct_reclaim_waits)
 {
 	struct run r;
-	ram16_cold_on(&r, SSD_50MS("\"64M\""), RAM16_MIN);
+	uint64_t t0, wait;
+	ck_assert_int_eq(direct_fault(&r, 0, &t0, &wait), ZSIM_EAGAIN);
 	struct zsim_sim *s = &r.s;
 	struct zsim_proc *p = &s->pr.procs[0];
-	uint64_t t0 = s->clk.now, wait = t0;
-	struct zsim_content_ref c = { .cls = ZSIM_CONTENT_TEXT, .seed = 5 };
-	ck_assert_int_eq(zsim_mm_access(s, p, 5000, NULL, true, &c, &wait), ZSIM_EAGAIN);
 	ck_assert_uint_eq(s->vm.pswpout, 3000);
 	ck_assert_uint_eq(s->vm.pgsteal_direct, 41);
 	ck_assert_uint_eq(s->mm.nr_free, RAM16_MIN + 41);
@@ -2704,9 +2717,10 @@ END_TEST
 /*
  * The same with mm.direct_reclaim_turn 2 ms: the task yields between
  * batches once it has reclaimed that long, and its round goes on at its
- * next turn.  The round runs in two turns: the first writes 3000 pages (0.3 ms of scans, inside
- * the 2 ms turn), meets the oldest still under writeback at priority 11 and
- * sleeps until T0 + 50 ms, its round under way (pgsteal_direct 0); the task
+ * next turn.  The round runs in two turns: the first writes 3000 pages
+ * (0.3 ms of scans, inside the 2 ms turn), meets the oldest still under
+ * writeback at priority 11 and sleeps until T0 + 50 ms (a sleep ends the
+ * turn), its round under way (pgsteal_direct 0); the task
  * tries again then and the round goes on at priority 10: every write has
  * ended, and it frees 2 + 5 + 11 + 23 = 41 pages (priorities 10 to 7) in
  * 41 x 100 ns, counted as direct, progress; the task tries the allocation
@@ -2715,13 +2729,10 @@ END_TEST
 START_TEST(test_writeback_direct_round_yields)
 {
 	struct run r;
-	ram16_cold_on(&r, SSD_50MS("\"64M\""), RAM16_MIN);
+	uint64_t t0, wait;
+	ck_assert_int_eq(direct_fault(&r, 2000000, &t0, &wait), ZSIM_EAGAIN);
 	struct zsim_sim *s = &r.s;
-	s->cfg.direct_turn_ns = 2000000;
 	struct zsim_proc *p = &s->pr.procs[0];
-	uint64_t t0 = s->clk.now, wait = t0;
-	struct zsim_content_ref c = { .cls = ZSIM_CONTENT_TEXT, .seed = 5 };
-	ck_assert_int_eq(zsim_mm_access(s, p, 5000, NULL, true, &c, &wait), ZSIM_EAGAIN);
 	ck_assert_uint_eq(s->vm.pswpout, 3000);
 	ck_assert_uint_eq(s->vm.pgsteal_direct, 0);
 	ck_assert_uint_eq(s->vm.allocstall, 1);
@@ -2730,7 +2741,7 @@ START_TEST(test_writeback_direct_round_yields)
 	ck_assert(p->direct.active);
 	s->clk.now = wait;
 	uint64_t cpu0 = p->pending_cpu;
-	ck_assert_int_eq(zsim_mm_access(s, p, 5000, NULL, true, &c, &wait), ZSIM_EAGAIN);
+	ck_assert_int_eq(zsim_mm_access(s, p, 5000, NULL, true, &direct_page, &wait), ZSIM_EAGAIN);
 	ck_assert(!p->direct.active);
 	ck_assert_uint_eq(s->vm.allocstall, 1);
 	ck_assert_uint_eq(s->vm.pgsteal_direct, 41);
@@ -2755,20 +2766,17 @@ END_TEST
 START_TEST(test_direct_round_turn)
 {
 	struct run r;
-	ram16_cold_on(&r, SSD_50MS("\"64M\""), RAM16_MIN);
+	uint64_t t0, wait;
+	ck_assert_int_eq(direct_fault(&r, 1, &t0, &wait), ZSIM_EAGAIN);
 	struct zsim_sim *s = &r.s;
-	s->cfg.direct_turn_ns = 1;
 	struct zsim_proc *p = &s->pr.procs[0];
-	uint64_t t0 = s->clk.now, wait = t0, cpu0 = p->pending_cpu;
-	struct zsim_content_ref c = { .cls = ZSIM_CONTENT_TEXT, .seed = 5 };
-	ck_assert_int_eq(zsim_mm_access(s, p, 5000, NULL, true, &c, &wait), ZSIM_EAGAIN);
 	ck_assert_uint_eq(s->vm.pswpout, 32);
 	ck_assert_uint_eq(s->vm.pgscan_direct, 32);
 	ck_assert_uint_eq(s->vm.pgsteal_direct, 0);
 	ck_assert(p->direct.active);
 	ck_assert_int_eq(p->direct.prio, 12);
 	ck_assert_uint_eq(p->direct.nr[0], 2968);
-	ck_assert_uint_eq(p->pending_cpu - cpu0, 32 * 100);
+	ck_assert_uint_eq(p->pending_cpu, 32 * 100);
 	ck_assert_uint_eq(wait, t0);
 	mm_ok(s);
 	run_free(&r);
