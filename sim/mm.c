@@ -843,6 +843,17 @@ static void refault_snapshot(struct zsim_sim *s)
 	s->mm.refault_snap[1] = s->vm.ws_activate[1];
 }
 
+/* The recent scanned/rotated history halves once it passes a quarter of RAM,
+ * as the kernel ages its reclaim_stat at the end of a reclaim run. */
+static void age_reclaim_stat(struct zsim_sim *s)
+{
+	for (int t = 0; t < 2; t++)
+		if (s->mm.recent_scanned[t] > (s->mm.nr_frames >> 2)) {
+			s->mm.recent_scanned[t] /= 2;
+			s->mm.recent_rotated[t] /= 2;
+		}
+}
+
 /*
  * One reclaim pass: priority 12 down to 0 until `want` pages are freed.
  * Halves the recent scanned/rotated history when it grows, as the kernel
@@ -881,11 +892,7 @@ retry:
 	if (!kswapd)
 		refault_snapshot(s);
 	s->mm.in_reclaim = was;
-	for (int t = 0; t < 2; t++)
-		if (s->mm.recent_scanned[t] > (s->mm.nr_frames >> 2)) {
-			s->mm.recent_scanned[t] /= 2;
-			s->mm.recent_rotated[t] /= 2;
-		}
+	age_reclaim_stat(s);
 	if (kswapd) {
 		s->vm.pgsteal_kswapd += freed;
 		s->vm.pgscan_kswapd += scanned;
@@ -976,11 +983,7 @@ static bool direct_step(struct zsim_sim *s, struct zsim_proc *p, uint64_t *cpu)
 	d->freed += (uint32_t)freed;
 	s->mm.policy_env.force_deactivate = false;
 	s->mm.in_reclaim = was;
-	for (int t = 0; t < 2; t++)
-		if (s->mm.recent_scanned[t] > (s->mm.nr_frames >> 2)) {
-			s->mm.recent_scanned[t] /= 2;
-			s->mm.recent_rotated[t] /= 2;
-		}
+	age_reclaim_stat(s);
 	s->vm.pgsteal_direct += freed;
 	s->vm.pgscan_direct += scanned;
 	if (over) {
@@ -1098,11 +1101,7 @@ uint64_t zsim_mm_kswapd_round(struct zsim_sim *s, bool *again)
 			 * freed nothing */
 			int prio = s->mm.kswapd_prio;
 			zsim_swap_shrink_slab(s, prio, &cpu);
-			for (int t = 0; t < 2; t++)
-				if (s->mm.recent_scanned[t] > (s->mm.nr_frames >> 2)) {
-					s->mm.recent_scanned[t] /= 2;
-					s->mm.recent_rotated[t] /= 2;
-				}
+			age_reclaim_stat(s);
 			if (s->mm.kswapd_pass_scanned < s->mm.kswapd_pass_aim || !s->mm.kswapd_pass_freed)
 				s->mm.kswapd_prio--;
 			s->mm.kswapd_balance_freed += s->mm.kswapd_pass_freed;
