@@ -88,6 +88,10 @@ bad_config "reclaim_scan_time without a unit" "\\$\.mm\.reclaim_scan_time: expec
 	'{"machine":{"ram":"64M"},"mm":{"reclaim_scan_time":100}}'
 bad_config "reclaim_steal_time without a unit" "\\$\.mm\.reclaim_steal_time: expected a time with a unit" \
 	'{"machine":{"ram":"64M"},"mm":{"reclaim_steal_time":"5"}}'
+bad_config "direct_reclaim_turn not a time" "\\$\.mm\.direct_reclaim_turn: expected a time with a unit" \
+	'{"machine":{"ram":"64M"},"mm":{"direct_reclaim_turn":"lots"}}'
+bad_config "direct_reclaim_turn without a unit" "\\$\.mm\.direct_reclaim_turn: expected a time with a unit" \
+	'{"machine":{"ram":"64M"},"mm":{"direct_reclaim_turn":2}}'
 bad_config "file_create_time not a time" "\\$\.mm\.file_create_time: expected a time with a unit" \
 	'{"machine":{"ram":"64M"},"mm":{"file_create_time":"slow"}}'
 bad_config "file_io_time without a unit" "\\$\.mm\.file_io_time: expected a time with a unit" \
