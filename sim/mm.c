@@ -924,7 +924,11 @@ retry:
  * native machine's reclaim costs a whole round takes tens of milliseconds
  * even at the first pressure) alloc_frame_round runs the round whole at
  * one instant (shrink).  True when the round is over (p->direct.freed says
- * what it freed); CPU into *cpu.
+ * what it freed); CPU into *cpu.  Simplified: the round goes on only when
+ * the task next needs a frame; a retried access that no longer needs one
+ * (another task brought its page in meanwhile) leaves the round open until
+ * the task's next allocation, where the kernel's task would finish it
+ * before its retry.
  */
 static bool direct_step(struct zsim_sim *s, struct zsim_proc *p, uint64_t *cpu)
 {
