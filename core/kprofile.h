@@ -100,6 +100,10 @@ struct zsim_kprofile {
 	                              * cache), evictions of both kinds age the clock, and the
 	                              * workingset compared against takes in the other type's lists
 	                              * (sim/workingset.c) */
+	bool workingset_age_activate; /* >= 5.8: the clock also ticks once for each page reclaim puts
+	                              * back on an active list (move_pages_to_lru: pages activated by
+	                              * the inactive scan, kept active by the active scan), so a
+	                              * refault's distance counts activations too (sim/workingset.c) */
 	bool swap_rw_page;           /* 3.19 .. 6.2: __swap_writepage first hands the page to the
 	                              * driver's rw_page (bdev_write_page; zram, brd) and, when that
 	                              * fails, submits it again as a bio: a refused write is tried

@@ -777,6 +777,7 @@ static uint64_t shrink_list(struct zsim_sim *s, int type, int prio, uint64_t nr,
 		*cpu += chunk * s->cfg.reclaim_scan_ns;
 		s->mm.recent_scanned[type] += chunk;
 		s->mm.recent_rotated[type] += rotated;
+		zsim_ws_activated(s, rotated);   /* the scan's activations, put back active */
 		for (size_t i = 0; i < n; i++) {
 			uint32_t f = s->mm.victims[i];
 			int rc = evict(s, f, cpu);
@@ -791,6 +792,7 @@ static uint64_t shrink_list(struct zsim_sim *s, int type, int prio, uint64_t nr,
 				 * nr_activate, so among the rotated) */
 				s->mm.policy->putback(s->mm.policy_priv, f, type, true);
 				s->mm.recent_rotated[type]++;
+				zsim_ws_activated(s, 1);
 			} else if (rc == ZSIM_EVICT_WRITEBACK || rc == EVICT_UNDER_WRITEBACK ||
 				   rc == ZSIM_EAGAIN || rc == ZSIM_EIO) {
 				/* kept as it is, on the inactive list (not activated): a page
@@ -802,6 +804,7 @@ static uint64_t shrink_list(struct zsim_sim *s, int type, int prio, uint64_t nr,
 			} else {
 				s->mm.policy->putback(s->mm.policy_priv, f, type, true);
 				s->mm.recent_rotated[type]++;
+				zsim_ws_activated(s, 1);
 			}
 		}
 		/* the batch met pages still under writeback, as many as

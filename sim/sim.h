@@ -669,6 +669,8 @@ uint64_t zsim_ws_evict(struct zsim_sim *s, enum zsim_frame_kind kind);
 /* Frame f, just added to the LRU, was read back from `entry`: if that kept a
  * shadow, f is activated when its refault distance is within the workingset. */
 void zsim_ws_refault(struct zsim_sim *s, uint32_t f, uint64_t entry);
+/* n pages reclaim put back on an active list: the clock ticks for each (5.8+). */
+void zsim_ws_activated(struct zsim_sim *s, uint64_t n);
 /* Reclaim's swap write of frame f (an anon or tmpfs page, unmapped already)
  * went to `entry`, complete at io_done: f is freed (0) or, when the write is
  * still in flight, kept as a swap-cache page under writeback

@@ -19,8 +19,15 @@
  * active file list counted.  Profiles: workingset_file (3.15+),
  * workingset_anon (5.9+); 3.12 has neither.
  *
+ * Since 5.8 the clock also ticks for each page reclaim puts back on an
+ * active list (move_pages_to_lru: activated by the inactive scan, kept by
+ * the active scan), so activations lengthen refault distances as evictions
+ * do; before, reclaim's activations left it alone.  Profile:
+ * workingset_age_activate.
+ *
  * What the model keeps: the clock, ticking on each eviction of a kind the
- * profile detects and on each refault activation; the shadow in the page's
+ * profile detects, on each refault activation and (5.8+) on each page
+ * reclaim activates; the shadow in the page's
  * own entry (a swapped PTE, a tmpfs entry, a file page's ONDISK entry;
  * sim.h ZSIM_SHADOW_*), 18 bits, with a bucket order chosen so the clock
  * wraps only after eight times RAM's pages of evictions (the kernel keeps
@@ -89,4 +96,10 @@ void zsim_ws_refault(struct zsim_sim *s, uint32_t f, uint64_t entry)
 	pol->activate(pp, f);
 	s->mm.ws_age++;
 	s->vm.ws_activate[file]++;
+}
+
+void zsim_ws_activated(struct zsim_sim *s, uint64_t n)
+{
+	if (s->cfg.kp->workingset_age_activate)
+		s->mm.ws_age += n;
 }

@@ -60,6 +60,7 @@ START_TEST(test_kprofile_monotonic)
 		ASSERT_KEPT(a, b, reclaim_writeback_activate);
 		ASSERT_KEPT(a, b, workingset_file);
 		ASSERT_KEPT(a, b, workingset_anon);
+		ASSERT_KEPT(a, b, workingset_age_activate);
 		/* Documented removals (kprofile.h): once gone, never back. */
 		for (size_t j = 0; j < i; j++) {
 			const struct zsim_kprofile *o = zsim_kprofile_at(j);
@@ -148,6 +149,10 @@ START_TEST(test_kprofile_facts)
 		 * detection for anonymous LRU") */
 		ck_assert_msg(p->workingset_file == (v >= KV(3, 15)), "%s workingset_file", p->name);
 		ck_assert_msg(p->workingset_anon == (v >= KV(5, 9)), "%s workingset_anon", p->name);
+		/* move_pages_to_lru ages the clock for each page put back active:
+		 * 5.8, "mm: workingset: age nonresident information alongside
+		 * anonymous pages" */
+		ck_assert_msg(p->workingset_age_activate == (v >= KV(5, 8)), "%s workingset_age_activate", p->name);
 		ck_assert_msg(p->has_zbud == (v >= KV(3, 11) && v <= KV(6, 14)), "%s zbud", p->name); /* 2.1 */
 		ck_assert_msg(p->has_z3fold == (v >= KV(4, 8) && v <= KV(6, 14)), "%s z3fold", p->name);
 		ck_assert_msg((p->zs_chain_size == 8) == (v >= KV(6, 3)), "%s chain", p->name);       /* 1.2 */

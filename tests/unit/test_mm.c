@@ -2087,6 +2087,64 @@ END_TEST
  * random pages are stored raw (zswap holds all 9): every read is a major
  * fault from zswap: majors 9, readahead 0, pswpin 0, zswpin 9.
  */
+/*
+ * The clock and reclaim's activations (move_pages_to_lru, 5.8+).  On a
+ * 16 MiB machine (4096 frames: bucket order 0, the clock read whole) with a
+ * free nvram for swap and no swap readahead (page_cluster 0), "app" writes
+ * 1000 hot pages, then 60 times 200 new pages and a read of the hot ones,
+ * then reads 2000 of the new pages swapped out since: reclaim swaps pages
+ * out (each a tick), the scan finds the hot pages used again at its second
+ * look and activates them (a tick each on 6.1), and the reads refault (an
+ * activation would tick).  Only anon pages, so 6.1's clock reads pswpout +
+ * refault activations + pgactivate exactly (without reclaim's activations
+ * it would be 1000 short); 5.4's stays at 0 (no anon detection; its
+ * reclaim activations never ticked).
+ */
+static void ws_clock_run(struct run *r, const char *kernel)
+{
+	char json[400];
+	snprintf(json, sizeof(json), "{\"kernel\":\"%s\",\"machine\":{\"ram\":\"16M\"},"
+		 "\"mm\":{\"policy\":\"lru2\",\"page_cluster\":0},"
+		 "\"devices\":{\"sw\":{\"type\":\"nvram\",\"size\":\"64M\",\"write_latency\":\"0ns\",\"write_bw\":0}},"
+		 "\"swap\":[{\"device\":\"sw\"}]}", kernel);
+	run_init(r, json);
+	trace_begin(r, NULL);
+	t_create(r, 1, 0, "app");
+	t_writes(r, 1, 0, 1000, ZSIM_CONTENT_TEXT, 1);
+	for (uint64_t k = 0; k < 60; k++) {
+		t_writes(r, 1, 1000 + k * 200, 200, ZSIM_CONTENT_TEXT, 1001 + k * 200);
+		for (uint64_t v = 0; v < 1000; v++)
+			t_read(r, 1, v);
+	}
+	for (uint64_t v = 8000; v < 10000; v++)   /* swapped out: refaults, the latest close */
+		t_read(r, 1, v);
+	run_go(r);
+	mm_ok(&r->s);
+}
+
+START_TEST(test_workingset_clock_counts_activations)
+{
+	struct run r;
+	ws_clock_run(&r, "6.1");
+	struct zsim_sim *s = &r.s;
+	uint64_t c[3];
+	s->mm.policy->counts(s->mm.policy_priv, c);
+	ck_assert_uint_gt(s->vm.pswpout, 10000);
+	ck_assert_uint_gt(s->vm.ws_refault[0], 1000);
+	ck_assert_uint_eq(c[0], 1000);   /* the scan activated the hot pages, each once */
+	ck_assert_uint_eq(s->vm.ws_activate[1], 0);
+	ck_assert_uint_eq(s->mm.ws_age, s->vm.pswpout + s->vm.ws_activate[0] + c[0]);
+	run_free(&r);
+
+	ws_clock_run(&r, "5.4");
+	s = &r.s;
+	s->mm.policy->counts(s->mm.policy_priv, c);
+	ck_assert_uint_gt(c[0], 0);
+	ck_assert_uint_eq(s->mm.ws_age, 0);
+	run_free(&r);
+}
+END_TEST
+
 START_TEST(test_swap_readahead_zswap)
 {
 	static const struct {
@@ -2800,6 +2858,7 @@ Suite *suite_mm(void)
 	tcase_add_test(tc, test_swap_readahead);
 	tcase_add_test(tc, test_swap_readahead_zswap);
 	tcase_add_test(tc, test_workingset);
+	tcase_add_test(tc, test_workingset_clock_counts_activations);
 	tcase_add_test(tc, test_kswapd_aims_at_high);
 	tcase_add_test(tc, test_content_time_absorbed);
 	tcase_add_test(tc, test_file_event_costs);
