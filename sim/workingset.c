@@ -39,8 +39,9 @@
  * brought in by swap readahead are not tested (a cluster readahead has no
  * way from the slot back to the entry holding the shadow); a page cache
  * page used twice is activated by the next scan that meets it (lru2), not at
- * its second use by mark_page_accessed, so its tick (workingset_activation
- * in the kernel) comes with the scan's (5.8+; none before); the shadow-node shrinker
+ * its second use by mark_page_accessed, so its tick comes with the scan's
+ * on 5.8+ profiles and never before 5.8 (the kernel's workingset_activation
+ * ticked at the use in both); the shadow-node shrinker
  * (which forgets shadows when they take too much memory) is not modelled;
  * the workingset flag (a page active when evicted) and the refault cost it
  * feeds into the anon/file balance are not kept; MGLRU's refault tiers are
