@@ -1,7 +1,8 @@
 /*
  * pgtable.c - the slow paths of the process page table (pgtable.h): the
  * directory of leaves (open addressing, linear probing, grown at 50% load;
- * leaves are freed only with the whole table, so nothing is ever deleted).
+ * leaves are freed only with the whole table, so nothing is ever deleted),
+ * and the chunks the leaves are carved from.
  */
 #include "pgtable.h"
 #include "../core/zsim.h"
@@ -19,17 +20,45 @@ void zsim_pgt_init(struct zsim_pgtable *t)
 	t->nr_leaves = 0;
 	t->last_key = 0;
 	t->last_leaf = NULL;
+	t->chunks = NULL;
+	t->nr_chunks = t->cap_chunks = t->chunk_left = 0;
+}
+
+/* Chunk i holds 2^i leaves, at most ZSIM_PGT_CHUNK_MAX. */
+static uint32_t chunk_leaves(uint32_t i)
+{
+	return i < 13 && (1u << i) < ZSIM_PGT_CHUNK_MAX ? 1u << i : ZSIM_PGT_CHUNK_MAX;
 }
 
 void zsim_pgt_free(struct zsim_pgtable *t)
 {
-	for (uint64_t i = 0; t->dir && i <= t->mask; i++)
-		free(t->dir[i].leaf);
+	for (uint32_t i = 0; i < t->nr_chunks; i++)
+		zsim_free_big(t->chunks[i], chunk_leaves(i), ZSIM_PGT_LEAF * sizeof(uint64_t));
+	free(t->chunks);
 	free(t->dir);
 	t->dir = NULL;
 	t->nr_leaves = 0;
 	t->last_key = 0;
 	t->last_leaf = NULL;
+	t->chunks = NULL;
+	t->nr_chunks = t->cap_chunks = t->chunk_left = 0;
+}
+
+/* A zeroed leaf from the last chunk, or from a new one twice its size. */
+static uint64_t *leaf_alloc(struct zsim_pgtable *t)
+{
+	if (!t->chunk_left) {
+		if (t->nr_chunks == t->cap_chunks) {
+			t->cap_chunks = t->cap_chunks ? t->cap_chunks * 2 : 8;
+			t->chunks = zsim_xrealloc(t->chunks, t->cap_chunks * sizeof(*t->chunks));
+		}
+		uint32_t n = chunk_leaves(t->nr_chunks);
+		t->chunks[t->nr_chunks++] = zsim_xcalloc_big(n, ZSIM_PGT_LEAF * sizeof(uint64_t));
+		t->chunk_left = n;
+	}
+	uint32_t n = chunk_leaves(t->nr_chunks - 1);
+	uint64_t *base = t->chunks[t->nr_chunks - 1];
+	return base + (size_t)(n - t->chunk_left--) * ZSIM_PGT_LEAF;
 }
 
 static void dir_grow(struct zsim_pgtable *t)
@@ -68,7 +97,7 @@ uint64_t *zsim_pgt_leaf(struct zsim_pgtable *t, uint64_t key, int create)
 		while (t->dir[j].key)
 			j = (j + 1) & t->mask;
 	}
-	uint64_t *leaf = zsim_xcalloc(ZSIM_PGT_LEAF, sizeof(uint64_t));
+	uint64_t *leaf = leaf_alloc(t);
 	t->dir[j].key = key;
 	t->dir[j].leaf = leaf;
 	t->nr_leaves++;

@@ -13,7 +13,10 @@
  * resident directory and one load from the leaf.
  *
  * Leaves never move, so a pointer to an entry stays valid while the process
- * lives (reclaim may run between a lookup and the store through it).
+ * lives (reclaim may run between a lookup and the store through it).  They
+ * come from chunks that double up to 32 MiB (the big ones mapped with
+ * huge pages where the host has them: zsim_xcalloc_big), all freed with the
+ * table.
  */
 #ifndef ZSIM_PGTABLE_H
 #define ZSIM_PGTABLE_H
@@ -34,7 +37,14 @@ struct zsim_pgtable {
 	uint64_t mask, nr_leaves;
 	uint64_t last_key;     /* the directory entry used last (0: none) */
 	uint64_t *last_leaf;
+	/* leaves are carved from chunks of 1, 2, 4 ... ZSIM_PGT_CHUNK_MAX
+	 * leaves, freed with the table: a small process takes what it used to,
+	 * a large one whole huge pages (fewer page faults, fewer TLB misses) */
+	void **chunks;
+	uint32_t nr_chunks, cap_chunks;
+	uint32_t chunk_left;   /* leaves left in the last chunk */
 };
+#define ZSIM_PGT_CHUNK_MAX 8192u   /* leaves: 32 MiB */
 
 void zsim_pgt_init(struct zsim_pgtable *t);
 void zsim_pgt_free(struct zsim_pgtable *t);

@@ -320,7 +320,7 @@ int zsim_swap_init(struct zsim_sim *s, char *err, size_t errlen)
 		if (zsim_tier_control(sd->tier, ZSIM_TCTL_ROTATIONAL, &sd->rotational) < 0)
 			sd->rotational = false;
 		sd->nr_slots = s->cfg.dev[sc->device].size / ZSIM_PAGE_SIZE;
-		sd->slots = zsim_xcalloc(sd->nr_slots, sizeof(*sd->slots));
+		sd->slots = zsim_xcalloc_big(sd->nr_slots, sizeof(*sd->slots));   /* huge pages where big */
 		sd->busy = zsim_xcalloc(sd->nr_slots / 64 + 1, sizeof(*sd->busy));
 		s->sw.total_pages += sd->nr_slots;
 	}
@@ -352,7 +352,7 @@ void zsim_swap_free_all(struct zsim_sim *s)
 	zsim_tier_free(s->sw.zswap);
 	s->sw.zswap = NULL;
 	for (unsigned i = 0; i < s->sw.nr_swap; i++) {
-		free(s->sw.swap[i].slots);
+		zsim_free_big(s->sw.swap[i].slots, s->sw.swap[i].nr_slots, sizeof(*s->sw.swap[i].slots));
 		free(s->sw.swap[i].busy);
 		free(s->sw.swap[i].wide_hi);
 	}
