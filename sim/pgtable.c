@@ -24,16 +24,33 @@ void zsim_pgt_init(struct zsim_pgtable *t)
 	t->nr_chunks = t->cap_chunks = t->chunk_left = 0;
 }
 
-/* Chunk i holds 2^i leaves, at most ZSIM_PGT_CHUNK_MAX. */
+/* Chunk i holds 2^i leaves, at most ZSIM_PGT_CHUNK_MAX.  Only the full-size
+ * chunks get huge pages: a huge page is resident whole once touched, and a
+ * table big enough for them (32 MiB of leaves) loses at most one partly
+ * used huge page, where a small table would have doubled its footprint. */
 static uint32_t chunk_leaves(uint32_t i)
 {
 	return i < 13 && (1u << i) < ZSIM_PGT_CHUNK_MAX ? 1u << i : ZSIM_PGT_CHUNK_MAX;
 }
 
+static void *chunk_alloc(uint32_t n)
+{
+	return n == ZSIM_PGT_CHUNK_MAX ? zsim_xcalloc_big(n, ZSIM_PGT_LEAF * sizeof(uint64_t))
+				       : zsim_xcalloc(n, ZSIM_PGT_LEAF * sizeof(uint64_t));
+}
+
+static void chunk_free(void *c, uint32_t n)
+{
+	if (n == ZSIM_PGT_CHUNK_MAX)
+		zsim_free_big(c, n, ZSIM_PGT_LEAF * sizeof(uint64_t));
+	else
+		free(c);
+}
+
 void zsim_pgt_free(struct zsim_pgtable *t)
 {
 	for (uint32_t i = 0; i < t->nr_chunks; i++)
-		zsim_free_big(t->chunks[i], chunk_leaves(i), ZSIM_PGT_LEAF * sizeof(uint64_t));
+		chunk_free(t->chunks[i], chunk_leaves(i));
 	free(t->chunks);
 	free(t->dir);
 	t->dir = NULL;
@@ -53,7 +70,7 @@ static uint64_t *leaf_alloc(struct zsim_pgtable *t)
 			t->chunks = zsim_xrealloc(t->chunks, t->cap_chunks * sizeof(*t->chunks));
 		}
 		uint32_t n = chunk_leaves(t->nr_chunks);
-		t->chunks[t->nr_chunks++] = zsim_xcalloc_big(n, ZSIM_PGT_LEAF * sizeof(uint64_t));
+		t->chunks[t->nr_chunks++] = chunk_alloc(n);
 		t->chunk_left = n;
 	}
 	uint32_t n = chunk_leaves(t->nr_chunks - 1);

@@ -14,7 +14,7 @@
  *
  * Leaves never move, so a pointer to an entry stays valid while the process
  * lives (reclaim may run between a lookup and the store through it).  They
- * come from chunks that double up to 32 MiB (the big ones mapped with
+ * come from chunks that double up to 32 MiB (those of 32 MiB mapped with
  * huge pages where the host has them: zsim_xcalloc_big), all freed with the
  * table.
  */
@@ -39,7 +39,8 @@ struct zsim_pgtable {
 	uint64_t *last_leaf;
 	/* leaves are carved from chunks of 1, 2, 4 ... ZSIM_PGT_CHUNK_MAX
 	 * leaves, freed with the table: a small process takes what it used to,
-	 * a large one whole huge pages (fewer page faults, fewer TLB misses) */
+	 * a large one's full-size chunks whole huge pages (fewer page faults,
+	 * fewer TLB misses) */
 	void **chunks;
 	uint32_t nr_chunks, cap_chunks;
 	uint32_t chunk_left;   /* leaves left in the last chunk */

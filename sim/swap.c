@@ -295,6 +295,26 @@ uint64_t zsim_swap_shrink_slab(struct zsim_sim *s, int priority, uint64_t *cpu_n
 	*cpu_ns += sh.cpu_ns;
 	return sh.moved;
 }
+/* A swap area's slot table.  Huge pages only for a table of 64 MiB and up
+ * (8 Mi slots): a huge page is resident whole once touched, so the slots in
+ * use plus at most one partly used huge page, 3% at most there; a smaller
+ * table takes 4 KiB pages as it is touched. */
+#define SLOTS_HUGE_MIN (64ull << 20)
+
+static struct zsim_swap_slot *slots_alloc(uint64_t n)
+{
+	return n * sizeof(struct zsim_swap_slot) >= SLOTS_HUGE_MIN ? zsim_xcalloc_big(n, sizeof(struct zsim_swap_slot))
+								   : zsim_xcalloc(n, sizeof(struct zsim_swap_slot));
+}
+
+static void slots_free(struct zsim_swap_slot *t, uint64_t n)
+{
+	if (n * sizeof(*t) >= SLOTS_HUGE_MIN)
+		zsim_free_big(t, n, sizeof(*t));
+	else
+		free(t);
+}
+
 
 int zsim_swap_init(struct zsim_sim *s, char *err, size_t errlen)
 {
@@ -320,7 +340,7 @@ int zsim_swap_init(struct zsim_sim *s, char *err, size_t errlen)
 		if (zsim_tier_control(sd->tier, ZSIM_TCTL_ROTATIONAL, &sd->rotational) < 0)
 			sd->rotational = false;
 		sd->nr_slots = s->cfg.dev[sc->device].size / ZSIM_PAGE_SIZE;
-		sd->slots = zsim_xcalloc_big(sd->nr_slots, sizeof(*sd->slots));   /* huge pages where big */
+		sd->slots = slots_alloc(sd->nr_slots);
 		sd->busy = zsim_xcalloc(sd->nr_slots / 64 + 1, sizeof(*sd->busy));
 		s->sw.total_pages += sd->nr_slots;
 	}
@@ -352,7 +372,7 @@ void zsim_swap_free_all(struct zsim_sim *s)
 	zsim_tier_free(s->sw.zswap);
 	s->sw.zswap = NULL;
 	for (unsigned i = 0; i < s->sw.nr_swap; i++) {
-		zsim_free_big(s->sw.swap[i].slots, s->sw.swap[i].nr_slots, sizeof(*s->sw.swap[i].slots));
+		slots_free(s->sw.swap[i].slots, s->sw.swap[i].nr_slots);
 		free(s->sw.swap[i].busy);
 		free(s->sw.swap[i].wide_hi);
 	}
