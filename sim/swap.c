@@ -295,6 +295,7 @@ uint64_t zsim_swap_shrink_slab(struct zsim_sim *s, int priority, uint64_t *cpu_n
 	*cpu_ns += sh.cpu_ns;
 	return sh.moved;
 }
+
 /* A swap area's slot table.  Huge pages only for a table of 64 MiB and up
  * (8 Mi slots): a huge page is resident whole once touched, so the slots in
  * use plus at most one partly used huge page, 3% at most there; a smaller
@@ -314,7 +315,6 @@ static void slots_free(struct zsim_swap_slot *t, uint64_t n)
 	else
 		free(t);
 }
-
 
 int zsim_swap_init(struct zsim_sim *s, char *err, size_t errlen)
 {

@@ -40,21 +40,41 @@ START_TEST(test_pgt_leaves_and_lookup)
 }
 END_TEST
 
-/* Pointers into leaves survive the directory's growth (reclaim relies on it). */
+/* Pointers into leaves survive the directory's growth (reclaim relies on it),
+ * and the leaves carved from chunks (1, 2, 4 ... 8192 leaves: 9000 reach the
+ * first full-size chunk) do not overlap: each leaf's first and last entries
+ * and one between keep what was written there. */
+#define STABLE_LEAVES 9000
+static uint64_t stable_page(uint64_t i, uint64_t k)
+{
+	return i * 7919 * 512 + k;
+}
+
 START_TEST(test_pgt_pointers_stable)
 {
 	struct zsim_pgtable t;
 	zsim_pgt_init(&t);
 	uint64_t *first = zsim_pgt_walk(&t, 3);
 	*first = 99;
-	for (uint64_t i = 1; i <= 5000; i++)   /* 5000 leaves, scattered */
-		*zsim_pgt_walk(&t, i * 7919 * 512 + (i & 511)) = i;
-	ck_assert_uint_eq(t.nr_leaves, 5001);
+	for (uint64_t i = 1; i <= STABLE_LEAVES; i++) {   /* scattered leaves */
+		*zsim_pgt_walk(&t, stable_page(i, 0)) = 3 * i;
+		*zsim_pgt_walk(&t, stable_page(i, i & 511)) = 3 * i + 1;
+		*zsim_pgt_walk(&t, stable_page(i, 511)) = 3 * i + 2;
+	}
+	ck_assert_uint_eq(t.nr_leaves, STABLE_LEAVES + 1);
+	ck_assert_uint_ge(t.nr_chunks, 14);
 	ck_assert_ptr_eq(zsim_pgt_lookup(&t, 3), first);
 	ck_assert_uint_eq(*first, 99);
-	for (uint64_t i = 1; i <= 5000; i++)
-		ck_assert_uint_eq(*zsim_pgt_lookup(&t, i * 7919 * 512 + (i & 511)), i);
+	for (uint64_t i = 1; i <= STABLE_LEAVES; i++) {
+		uint64_t mid = i & 511;
+		ck_assert_uint_eq(*zsim_pgt_lookup(&t, stable_page(i, 0)), mid ? 3 * i : 3 * i + 1);
+		if (mid && mid != 511)
+			ck_assert_uint_eq(*zsim_pgt_lookup(&t, stable_page(i, mid)), 3 * i + 1);
+		ck_assert_uint_eq(*zsim_pgt_lookup(&t, stable_page(i, 511)), 3 * i + 2);
+		ck_assert_uint_eq(*zsim_pgt_lookup(&t, stable_page(i, 300 + (mid == 300))), 0);
+	}
 	zsim_pgt_free(&t);
+	ck_assert_uint_eq(t.nr_chunks, 0);
 }
 END_TEST
 
