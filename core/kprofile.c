@@ -161,6 +161,7 @@ static const struct zsim_kprofile profiles[] = {
 		.zram_default_comp = "lzo-rle", .zram_comps = "lzo-rle,lzo,lz4,zstd",
 		.zram_same_any_pattern = true, .zram_max_zpage_size = 0,
 		.zram_compact = true, .zram_sync_io = true, .zram_writeback = true, .zram_huge_idle = true,
+		.zram_wb_largest_first = true,
 		.min_free_kbytes_cap = 262144, .has_watermark_scale_factor = true, .watermark_boost = true,
 		.anon_start_inactive = true, .max_swappiness = 200, .swap_vma_readahead = true, .swap_rw_page = false, .refault_deactivate_file = true, .refault_deactivate_anon = true, .reclaim_force_deactivate = true,
 		.reclaim_writeback_activate = true,

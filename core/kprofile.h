@@ -63,6 +63,9 @@ struct zsim_kprofile {
 	bool zram_writeback;         /* >= 5.0: explicit idle/huge writeback to backing_dev; 4.14-4.20's
 	                              * write-time writeback is not modelled (3.3) */
 	bool zram_huge_idle;         /* >= 5.19: the huge_idle writeback mode (3.3) */
+	bool zram_wb_largest_first;  /* >= 6.13: writeback lists its candidates first and takes them
+	                              * largest stored size first (post-processing buckets); before,
+	                              * in slot index order (writeback_store) */
 
 	/* Reclaim and swap (mm/page_alloc.c, mm/vmscan.c, mm/swap_state.c) */
 	uint64_t min_free_kbytes_cap;/* upper clamp of the computed min_free_kbytes: 65536, 262144 from 5.7 (5.1) */

@@ -104,16 +104,26 @@ int zsim_devices_init(struct zsim_sim *s, char *err, size_t errlen)
 }
 
 /* A device's periodic background work (zram's writeback to its backing
- * device); ctx: the device index.  The tier says how often (ZSIM_TCTL_BACKGROUND). */
+ * device); ctx: the device index.  A round that goes on in time (zram writes
+ * a page at a time, each after its CPU and until its write ends) is stepped
+ * at the times it gives, its CPU run on a CPU beside the processes; the
+ * next round starts the tier's interval (ZSIM_TCTL_BACKGROUND) after the
+ * last one ended. */
 static uint64_t device_background(struct zsim_sim *s, void *ctx)
 {
 	unsigned d = (unsigned)(uintptr_t)ctx;
 	struct zsim_tctl_writeback wb = { .now = s->clk.now };
 	uint64_t every = 0;
 	zsim_tier_control(s->dev.devtier[d], ZSIM_TCTL_WRITEBACK, &wb);
-	zsim_tier_control(s->dev.devtier[d], ZSIM_TCTL_BACKGROUND, &every);
 	s->vm.zram_writeback += wb.moved;
 	s->dev.wb_moved[d] += wb.moved;
+	uint64_t end = zsim_cpu_run_woken(s, s->clk.now, wb.cpu_ns);
+	s->dev.wb_cpu_ns[d] += wb.cpu_ns;
+	if (wb.next) {
+		uint64_t at = wb.next > end ? wb.next : end;
+		return at - s->clk.now;
+	}
+	zsim_tier_control(s->dev.devtier[d], ZSIM_TCTL_BACKGROUND, &every);
 	return every;
 }
 
@@ -121,8 +131,10 @@ void zsim_devices_background_init(struct zsim_sim *s)
 {
 	for (unsigned d = 0; d < s->cfg.nr_dev; d++) {
 		uint64_t every;
-		if (zsim_tier_control(s->dev.devtier[d], ZSIM_TCTL_BACKGROUND, &every) == 0)
+		if (zsim_tier_control(s->dev.devtier[d], ZSIM_TCTL_BACKGROUND, &every) == 0) {
+			s->dev.wb_job[d] = true;
 			zsim_timer_add(s, every, 0, device_background, (void *)(uintptr_t)d);
+		}
 	}
 }
 

@@ -734,6 +734,25 @@ uint64_t zsim_cpu_run(struct zsim_sim *s, uint64_t at, uint64_t cpu)
 	return end;
 }
 
+/*
+ * CFS places a task that slept (here: on its own synchronous write) with the
+ * sleeper's credit, so it preempts the running task at once rather than
+ * waiting for its turn; a few microseconds of CPU per wakeup then delay the
+ * preempted task by as much.
+ */
+uint64_t zsim_cpu_run_woken(struct zsim_sim *s, uint64_t at, uint64_t cpu)
+{
+	if (!cpu)
+		return at;
+	unsigned best = 0;
+	for (unsigned c = 1; c < s->cfg.cpus; c++)
+		if (s->clk.cpu_free_at[c] < s->clk.cpu_free_at[best])
+			best = c;
+	uint64_t *f = &s->clk.cpu_free_at[best];
+	*f = (*f > at ? *f : at) + cpu;
+	return at + cpu;
+}
+
 /* A WAKE by process `from` of trace pid `target`, taking effect at `at`. */
 static void proc_wake(struct zsim_sim *s, uint32_t from, uint32_t target, uint64_t at)
 {

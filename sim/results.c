@@ -223,14 +223,20 @@ json_t *zsim_summary(const struct zsim_sim *s, const struct zsim_run_info *ri)
 	json_object_set_new(o, "oom_kills", JI(s->vm.oom_kill));
 	json_object_set_new(o, "enospc", JI(s->vm.enospc));
 	json_object_set_new(o, "lost_writes", JI(s->vm.lost_writes));
-	uint64_t wb_zram = 0, wb_dmc = 0;
-	bool dmc = false;
+	uint64_t wb_zram = 0, wb_dmc = 0, wb_zram_cpu = 0;
+	bool dmc = false, zram_job = false;
 	for (unsigned d = 0; d < s->cfg.nr_dev; d++) {   /* each device's background writeback */
 		bool is_dmc = strcmp(zsim_dev_type_name(&s->cfg.dev[d]), "dmcache") == 0;
 		dmc |= is_dmc;
 		*(is_dmc ? &wb_dmc : &wb_zram) += s->dev.wb_moved[d];
+		if (!is_dmc && s->dev.wb_job[d]) {
+			zram_job = true;
+			wb_zram_cpu += s->dev.wb_cpu_ns[d];
+		}
 	}
 	json_object_set_new(o, "zram_writeback_pages", JI(wb_zram));
+	if (zram_job)   /* the CPU its rounds ran, reading each page out of the pool */
+		json_object_set_new(o, "zram_writeback_cpu_ns", JI(wb_zram_cpu));
 	if (dmc)
 		json_object_set_new(o, "dmcache_writeback_pages", JI(wb_dmc));
 	json_object_set_new(o, "swap_write_failures", JI(s->vm.swap_write_fail));

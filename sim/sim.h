@@ -504,6 +504,8 @@ struct zsim_swapstate {
 struct zsim_devices {
 	struct zsim_tier *devtier[ZSIM_CFG_MAX_DEVICES];
 	uint64_t wb_moved[ZSIM_CFG_MAX_DEVICES];   /* pages each device's background writeback moved down */
+	uint64_t wb_cpu_ns[ZSIM_CFG_MAX_DEVICES];  /* and the CPU it ran (zram: reading pages out) */
+	bool wb_job[ZSIM_CFG_MAX_DEVICES];         /* the device has a background writeback job */
 };
 
 /* fs.c: files, filesystems, and the dirty page cache the flusher writes */
@@ -592,6 +594,10 @@ void zsim_timer_kick(struct zsim_sim *s, unsigned id, uint64_t at);
 bool zsim_timer_busy(const struct zsim_sim *s, unsigned id);
 /* Charge `cpu` ns to the CPU free earliest from `at`; returns when the work ends. */
 uint64_t zsim_cpu_run(struct zsim_sim *s, uint64_t at, uint64_t cpu);
+/* A task woken from an I/O wait runs its short `cpu` at once, preempting what
+ * the CPU free earliest was running (which ends that much later); returns
+ * at + cpu. */
+uint64_t zsim_cpu_run_woken(struct zsim_sim *s, uint64_t at, uint64_t cpu);
 /* The engine's part of a process's end (exit, or an OOM kill after mm freed its
  * memory): its end time and the live/idle counts, its queued events dropped, a
  * waiting parent woken.  Idempotent. */

@@ -138,7 +138,7 @@ enum zsim_tier_ctl {
 	ZSIM_TCTL_POOL,           /* const struct zsim_allocator **: the allocator of its objects */
 	ZSIM_TCTL_COMPACT,        /* uint64_t *: compact now; pages freed */
 	ZSIM_TCTL_BACKGROUND,     /* uint64_t *: ns between its background rounds (writeback) */
-	ZSIM_TCTL_WRITEBACK,      /* struct zsim_tctl_writeback *: one background round at `now` */
+	ZSIM_TCTL_WRITEBACK,      /* struct zsim_tctl_writeback *: one background round, or its next step, at `now` */
 	ZSIM_TCTL_WALL,           /* struct zsim_tctl_wall *: the simulator's own wall-clock time */
 	/* struct zsim_tctl_shrink *: memory pressure.  Reclaim (shrink_slab) asks
 	 * the tier's shrinker to count and scan its objects (zswap's 6.8+ shrinker,
@@ -161,7 +161,10 @@ struct zsim_tctl_writeback {
 	uint64_t now;             /* in: simulated time (ns); the writes queue on the lower tier */
 	uint64_t moved;           /* out: pages moved down */
 	uint64_t cpu_ns;          /* out, added to: CPU the round spent (zswap: decompressing each
-	                           * page written back, on a kernel worker); zram reports none */
+	                           * page written back, on a kernel worker; zram: the page it picked,
+	                           * to run before its write) */
+	uint64_t next;            /* out: a round that goes on in time (zram): when to step it again,
+	                           * once cpu_ns has run; 0: the round is over */
 };
 
 struct zsim_tctl_shrink {

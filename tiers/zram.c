@@ -35,15 +35,27 @@
  * a backing_dev (params.lower) and a mode, each writeback round marks idle the
  * slots not read or written for idle_age (the kernel's `echo SECONDS > idle`
  * with access-time tracking), then writes back the slots the mode selects
- * (idle: idle ones; huge: huge ones; huge_idle: both), largest stored size
- * first in 64-byte buckets, each to the first free block of the backing
- * device, uncompressed: the pool object is freed (compr_data_size and
- * huge_pages drop, pages_stored stays), the slot remembers its block
- * (ZRAM_WB), bd_count and bd_writes grow.  A read of such a slot is a read of
- * the backing device (bd_reads) and costs no decompression; freeing the slot
- * frees the block.  writeback_limit, when set, is a budget in pages for all
- * rounds.  Same-filled slots are never written back.  The rounds themselves
- * run on a kernel thread whose CPU (decompressing each page) is not charged.
+ * (idle: idle ones; huge: huge ones; huge_idle: both) as writeback_store does,
+ * one page at a time: the page is read out of the pool (decompressed, or
+ * copied when huge: CPU the simulation runs on a CPU, as the daemon's
+ * `echo` runs it in its own context), written uncompressed to the first free
+ * block of the backing device, and the round waits for that write to end
+ * (submit_bio_wait) before it takes the next page.  Only then is the pool
+ * object freed (compr_data_size and huge_pages drop, pages_stored stays) and
+ * the slot remembers its block (ZRAM_WB); a slot freed, rewritten or read
+ * while its page was in flight keeps its object and the block is given back
+ * (the kernel's ZRAM_IDLE re-check).  bd_writes counts every write, bd_count
+ * the blocks held.  Slots are taken in index order up to 6.12; from 6.13
+ * (kp->zram_wb_largest_first) the round lists its candidates first, largest
+ * stored size first in 64-byte buckets.  A read of a written-back slot is a
+ * read of the backing device (bd_reads) and costs no decompression; freeing
+ * the slot frees the block.  writeback_limit, when set, is a budget in pages
+ * for all rounds.  Same-filled slots are never written back.  The simulation
+ * steps a round through ZSIM_TCTL_WRITEBACK (sim/devices.c) and starts the
+ * next one `interval` after it ends, as a daemon's loop of sleep and echo
+ * does.  Simplified: marking idle takes no time; the bio's own CPU beyond the
+ * copy is not charged; a slot of a 6.13+ list that turns wanted only after
+ * the list was made waits for the next round.
  *
  * What it drops.  Recompression (this 6.18 build has none), the pre-5.0
  * write-time writeback of incompressible pages, compressed writeback, the
@@ -62,6 +74,12 @@
 
 /* zram writeback modes (echo MODE > /sys/block/zramN/writeback); 0: none */
 enum { WB_NONE, WB_IDLE, WB_HUGE, WB_HUGE_IDLE };
+/* a round's step: pick a page (and run its decompression), write it, finish it */
+enum { WBP_PICK, WBP_WRITE, WBP_DONE };
+struct wb_cand {
+	uint64_t index;
+	uint16_t bucket;
+};
 
 /* The settings, filled from the key table. */
 struct zram_cfg {
@@ -189,6 +207,13 @@ struct zram {
 	uint8_t *bd_used;                    /* per backing block */
 	uint64_t bd_blocks, bd_hint;         /* blocks; no free block below bd_hint */
 	uint64_t bd_count, bd_reads, bd_writes;
+	/* the writeback round in progress (zram_writeback_step) */
+	bool wb_active;
+	int wb_phase;                        /* WBP_* */
+	uint64_t wb_cursor;                  /* index order: the next slot to look at */
+	struct wb_cand *wb_order;            /* largest first: the candidates, listed */
+	size_t wb_n, wb_k, wb_cap;
+	uint64_t wb_slot, wb_block;          /* the page in hand and its block */
 	uint8_t buf[ZSIM_PAGE_SIZE];         /* a page made by fill() */
 	uint8_t dst[ZSIM_CODEC_DST_MAX];
 };
@@ -284,6 +309,7 @@ static void zram_destroy(void *priv)
 		zsim_codec_free(z->codec);
 	free(z->table);
 	free(z->bd_used);
+	free(z->wb_order);
 }
 
 
@@ -561,9 +587,11 @@ static int zram_check(const void *priv, char *msg, size_t len)
 	uint64_t held = 0;
 	for (uint64_t b = 0; b < z->bd_blocks; b++)
 		held += z->bd_used[b];
-	if (wb != z->bd_count || held != z->bd_count) {
-		snprintf(msg, len, "zram: bd_count %llu, but %llu slots written back and %llu blocks held",
-			 (unsigned long long)z->bd_count, (unsigned long long)wb, (unsigned long long)held);
+	uint64_t inflight = z->wb_active && z->wb_phase != WBP_PICK;   /* a block being written */
+	if (wb + inflight != z->bd_count || held != z->bd_count) {
+		snprintf(msg, len, "zram: bd_count %llu, but %llu slots written back, %llu being written and "
+			 "%llu blocks held", (unsigned long long)z->bd_count, (unsigned long long)wb,
+			 (unsigned long long)inflight, (unsigned long long)held);
 		return ZSIM_ECORRUPT;
 	}
 	if (z->limit_pages && pool_pages(z) > z->limit_pages) {
@@ -636,11 +664,6 @@ static uint64_t bd_alloc(struct zram *z)
 	return UINT64_MAX;
 }
 
-struct wb_cand {
-	uint64_t index;
-	uint16_t bucket;
-};
-
 static int wb_cmp(const void *a, const void *b)
 {
 	const struct wb_cand *x = a, *y = b;
@@ -649,64 +672,144 @@ static int wb_cmp(const void *a, const void *b)
 	return x->index < y->index ? -1 : x->index > y->index;
 }
 
-/* One writeback round (see the header): mark idle, pick, write largest first. */
-static uint64_t zram_writeback(void *priv, uint64_t now)
+/* Whether slot s is one the round's mode writes back now. */
+static bool wb_wanted(const struct zram *z, const struct slot *s)
 {
-	struct zram *z = priv;
-	if (!z->lower || !z->wb_mode)
-		return 0;
+	if (!s->flags || (s->flags & (SLOT_SAME | SLOT_WB)))
+		return false;
+	if ((z->wb_mode == WB_IDLE || z->wb_mode == WB_HUGE_IDLE) && !(s->flags & SLOT_IDLE))
+		return false;
+	if ((z->wb_mode == WB_HUGE || z->wb_mode == WB_HUGE_IDLE) && !(s->flags & SLOT_HUGE))
+		return false;
+	return true;
+}
+
+/* A round begins: slots not accessed for idle_age are marked idle (the
+ * daemon's `echo SECONDS > idle`, before its `echo MODE > writeback`); 6.13+
+ * also lists its candidates up front, largest stored size first. */
+static void wb_begin(struct zram *z, uint64_t now)
+{
+	uint64_t now_ms = now / 1000000;
 	bool want_idle = z->wb_mode == WB_IDLE || z->wb_mode == WB_HUGE_IDLE;
-	bool want_huge = z->wb_mode == WB_HUGE || z->wb_mode == WB_HUGE_IDLE;
-	uint64_t now_ms = now / 1000000, n = 0, moved = 0;
-	struct wb_cand *c = NULL;
-	size_t cap = 0;
+	z->wb_n = z->wb_k = 0;
+	z->wb_cursor = 0;
 	for (uint64_t i = 0; i < z->nr_slots; i++) {
 		struct slot *s = &z->table[i];
 		if (!s->flags || (s->flags & (SLOT_SAME | SLOT_WB)))
 			continue;
 		if (want_idle && s->actime + z->wb_idle_age_ms <= now_ms)
 			s->flags |= SLOT_IDLE;
-		if ((want_idle && !(s->flags & SLOT_IDLE)) || (want_huge && !(s->flags & SLOT_HUGE)))
+		if (!z->kp->zram_wb_largest_first || !wb_wanted(z, s))
 			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 1024;
-			c = zsim_xrealloc(c, cap * sizeof(*c));
+		if (z->wb_n == z->wb_cap) {
+			z->wb_cap = z->wb_cap ? z->wb_cap * 2 : 1024;
+			z->wb_order = zsim_xrealloc(z->wb_order, z->wb_cap * sizeof(*z->wb_order));
 		}
-		c[n].index = i;
-		c[n].bucket = (uint16_t)(s->size / 64);
-		n++;
+		z->wb_order[z->wb_n].index = i;
+		z->wb_order[z->wb_n].bucket = (uint16_t)(s->size / 64);
+		z->wb_n++;
 	}
-	if (n)
-		qsort(c, n, sizeof(*c), wb_cmp);
-	uint64_t cpu = 0;
-	for (uint64_t k = 0; k < n; k++) {
-		if (z->wb_limit && !z->wb_budget)
-			break;   /* writeback_limit used up */
-		uint64_t b = bd_alloc(z);
-		if (b == UINT64_MAX)
-			break;   /* backing device full */
-		struct slot *s = &z->table[c[k].index];
+	if (z->wb_n)
+		qsort(z->wb_order, z->wb_n, sizeof(*z->wb_order), wb_cmp);
+	z->wb_active = true;
+	z->wb_phase = WBP_PICK;
+}
+
+/* The next slot to write back, looked at as the round reaches it; UINT64_MAX: none left. */
+static uint64_t wb_next_slot(struct zram *z)
+{
+	if (z->kp->zram_wb_largest_first) {
+		while (z->wb_k < z->wb_n) {
+			uint64_t i = z->wb_order[z->wb_k++].index;
+			if (wb_wanted(z, &z->table[i]))
+				return i;   /* still as listed: not freed, rewritten or read since */
+		}
+		return UINT64_MAX;
+	}
+	while (z->wb_cursor < z->nr_slots) {
+		uint64_t i = z->wb_cursor++;
+		if (wb_wanted(z, &z->table[i]))
+			return i;
+	}
+	return UINT64_MAX;
+}
+
+/*
+ * One step of a writeback round at w->now (see the header): the page whose
+ * CPU is done is written (its write ends at w->next), the page whose write
+ * ended is finished and the next one picked (its decompression into
+ * w->cpu_ns, to run before its write: w->next = w->now).  w->next 0: the
+ * round is over.
+ */
+static void zram_writeback_step(struct zram *z, struct zsim_tctl_writeback *w)
+{
+	w->next = 0;
+	if (!z->lower || !z->wb_mode)
+		return;
+	if (!z->wb_active)
+		wb_begin(z, w->now);
+	if (z->wb_phase == WBP_WRITE) {
+		/* one synchronous write of the page, uncompressed */
 		struct zsim_page_ref pg = { .hash = 1 };   /* the backing device keeps no bytes */
-		if (z->lower->ops->store(z->lower->priv, b, &pg) < 0) {
-			z->bd_used[b] = 0;
+		uint64_t end = w->now;
+		if (z->lower->ops->store(z->lower->priv, z->wb_block, &pg) < 0) {
+			z->bd_used[z->wb_block] = 0;
 			z->bd_count--;
-			break;
+			z->wb_active = false;
+			return;
 		}
 		if (z->lower->ops->io)
-			z->lower->ops->io(z->lower->priv, now, true, b, 1, &cpu);
-		object_free(z, s);
-		if (s->flags & SLOT_HUGE)
-			z->huge_pages--;
-		s->flags = SLOT_WB;
-		s->handle = b;
-		s->size = 0;
-		z->bd_writes++;
-		if (z->wb_limit)
-			z->wb_budget--;
-		moved++;
+			end = z->lower->ops->io(z->lower->priv, w->now, true, z->wb_block, 1, &w->cpu_ns);
+		z->wb_phase = WBP_DONE;
+		w->next = end > w->now ? end : w->now;
+		return;
 	}
-	free(c);
-	return moved;
+	if (z->wb_phase == WBP_DONE) {
+		/* the write ended: the slot goes to its block unless it was freed,
+		 * rewritten or read meanwhile (its idle mark gone); then the block
+		 * is given back.  bd_writes counts the write either way. */
+		struct slot *s = &z->table[z->wb_slot];
+		z->bd_writes++;
+		if (s->flags && !(s->flags & (SLOT_SAME | SLOT_WB)) && (s->flags & SLOT_IDLE)) {
+			object_free(z, s);
+			if (s->flags & SLOT_HUGE)
+				z->huge_pages--;
+			s->flags = SLOT_WB;
+			s->handle = z->wb_block;
+			s->size = 0;
+			w->moved++;
+			if (z->wb_limit)
+				z->wb_budget--;
+		} else {
+			bd_free(z, z->wb_block);
+		}
+		z->wb_phase = WBP_PICK;
+	}
+	/* pick the next page */
+	if (z->wb_limit && !z->wb_budget) {
+		z->wb_active = false;   /* writeback_limit used up */
+		return;
+	}
+	uint64_t i = wb_next_slot(z);
+	if (i == UINT64_MAX) {
+		z->wb_active = false;
+		return;
+	}
+	uint64_t b = bd_alloc(z);
+	if (b == UINT64_MAX) {
+		z->wb_active = false;   /* backing device full */
+		return;
+	}
+	struct slot *s = &z->table[i];
+	s->flags |= SLOT_IDLE;   /* any access from here on cancels the move */
+	if (s->flags & SLOT_HUGE)
+		w->cpu_ns += ZRAM_COPY_NS;   /* read out whole */
+	else
+		w->cpu_ns += zsim_codec_cost(z->decompress_ns, z->decompress_kib, s->size);
+	z->wb_slot = i;
+	z->wb_block = b;
+	z->wb_phase = WBP_WRITE;
+	w->next = w->now;   /* its write goes out once that CPU has run */
 }
 
 static int zram_control(void *priv, enum zsim_tier_ctl op, void *arg)
@@ -731,8 +834,7 @@ static int zram_control(void *priv, enum zsim_tier_ctl op, void *arg)
 		*(uint64_t *)arg = z->wb_interval;
 		return 0;
 	case ZSIM_TCTL_WRITEBACK: {
-		struct zsim_tctl_writeback *w = arg;
-		w->moved = zram_writeback(z, w->now);
+		zram_writeback_step(z, arg);
 		return 0;
 	}
 	case ZSIM_TCTL_REFUSED_CPU:

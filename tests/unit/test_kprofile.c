@@ -61,6 +61,7 @@ START_TEST(test_kprofile_monotonic)
 		ASSERT_KEPT(a, b, workingset_file);
 		ASSERT_KEPT(a, b, workingset_anon);
 		ASSERT_KEPT(a, b, workingset_age_activate);
+		ASSERT_KEPT(a, b, zram_wb_largest_first);
 		/* Documented removals (kprofile.h): once gone, never back. */
 		for (size_t j = 0; j < i; j++) {
 			const struct zsim_kprofile *o = zsim_kprofile_at(j);
@@ -153,6 +154,9 @@ START_TEST(test_kprofile_facts)
 		 * 5.8, "mm: workingset: age nonresident information alongside
 		 * anonymous pages" */
 		ck_assert_msg(p->workingset_age_activate == (v >= KV(5, 8)), "%s workingset_age_activate", p->name);
+		/* zram writeback's targets by size: 6.13, "zram: rework writeback
+		 * target selection strategy"; before, writeback_store walks the slots */
+		ck_assert_msg(p->zram_wb_largest_first == (v >= KV(6, 13)), "%s zram_wb_largest_first", p->name);
 		ck_assert_msg(p->has_zbud == (v >= KV(3, 11) && v <= KV(6, 14)), "%s zbud", p->name); /* 2.1 */
 		ck_assert_msg(p->has_z3fold == (v >= KV(4, 8) && v <= KV(6, 14)), "%s z3fold", p->name);
 		ck_assert_msg((p->zs_chain_size == 8) == (v >= KV(6, 3)), "%s chain", p->name);       /* 1.2 */

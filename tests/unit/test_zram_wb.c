@@ -53,11 +53,11 @@ static void set(const struct zsim_tier_ops *ops, struct zsim_tier_cfg *c, const 
 }
 
 /* A zram over a 16-page SSD (100 us per request, one at a time), writeback
- * mode `mode` with idle_age and limit (pages) as given. */
-static void open_pair(struct pair *p, const char *mode, uint64_t idle_age, uint64_t limit)
+ * mode `mode` with idle_age and limit (pages) as given, kernel profile `kernel`. */
+static void open_pair_k(struct pair *p, const char *kernel, const char *mode, uint64_t idle_age, uint64_t limit)
 {
 	char err[256] = "", buf[32];
-	const struct zsim_kprofile *kp = zsim_kprofile_find("6.1");
+	const struct zsim_kprofile *kp = zsim_kprofile_find(kernel);
 	struct zsim_tier_cfg sc, zc;
 	unsigned ssd;
 	const struct zsim_tier_ops *bd;
@@ -90,12 +90,40 @@ static void open_pair(struct pair *p, const char *mode, uint64_t idle_age, uint6
 	ck_assert_uint_eq(stat(p->z, "same_pages"), 1);
 }
 
-/* One writeback round at `now`; returns the pages moved. */
-static uint64_t writeback(struct pair *p, uint64_t now)
+static void open_pair(struct pair *p, const char *mode, uint64_t idle_age, uint64_t limit)
+{
+	open_pair_k(p, "6.1", mode, idle_age, limit);
+}
+
+/* One step of a writeback round at `now` (what sim/devices.c does at each of
+ * the round's times); its CPU into *cpu, its next time returned (0: over). */
+static uint64_t step(struct pair *p, uint64_t now, uint64_t *moved, uint64_t *cpu)
 {
 	struct zsim_tctl_writeback wb = { .now = now };
 	ck_assert_int_eq(zsim_tier_control(p->z, ZSIM_TCTL_WRITEBACK, &wb), 0);
-	return wb.moved;
+	ok(p);
+	*moved += wb.moved;
+	*cpu += wb.cpu_ns;
+	if (wb.next)
+		ck_assert_uint_ge(wb.next, now);
+	return wb.next ? (wb.next > now + wb.cpu_ns ? wb.next : now + wb.cpu_ns) : 0;
+}
+
+/* One writeback round from `now`, stepped to its end with nothing else
+ * running; returns the pages moved, and when it ended into *end. */
+static uint64_t writeback_end(struct pair *p, uint64_t now, uint64_t *end)
+{
+	uint64_t moved = 0, cpu = 0;
+	for (uint64_t t = now; t; t = step(p, t, &moved, &cpu))
+		now = t;
+	if (end)
+		*end = now;
+	return moved;
+}
+
+static uint64_t writeback(struct pair *p, uint64_t now)
+{
+	return writeback_end(p, now, NULL);
 }
 
 static void close_pair(struct pair *p)
@@ -146,9 +174,9 @@ END_TEST
 
 /*
  * idle, idle_age 5 s, at 10 s: slots 0-3 (last access 0 s) are idle, 4-7
- * (8 s) are not, the zero page never goes.  With writeback_limit 2 the two
- * largest idle slots go first: all four are 4096-byte huge slots, so by index,
- * 0 and 1; the budget is then spent and a later round moves nothing.
+ * (8 s) are not, the zero page never goes.  With writeback_limit 2 the first
+ * two idle slots by index go, 0 and 1; the budget is then spent and a later
+ * round moves nothing.
  */
 START_TEST(test_wb_idle_limit)
 {
@@ -161,8 +189,7 @@ START_TEST(test_wb_idle_limit)
 	ck_assert_uint_eq(writeback(&p, 60 * SEC), 0);
 	close_pair(&p);
 
-	/* no limit, at 14 s: 0-3 and 4-7 are all idle: 8 go, huge ones first
-	 * (largest bucket), the zero page stays */
+	/* no limit, at 14 s: 0-3 and 4-7 are all idle: 8 go, the zero page stays */
 	open_pair(&p, "idle", 5 * SEC, 0);
 	ck_assert_uint_eq(writeback(&p, 14 * SEC), 8);
 	ok(&p);
@@ -194,6 +221,88 @@ START_TEST(test_wb_huge_idle)
 }
 END_TEST
 
+/*
+ * A round goes one page at a time (6.1's writeback_store): huge mode at 10 s,
+ * slots 0-3.  The first step picks slot 0 and asks for its copy out of the
+ * pool (ZRAM_COPY_NS, 250 ns) before anything is written: its block is taken
+ * (bd_count 1) but the pool still holds the page.  The next step, once that
+ * CPU has run, writes it: the round waits for the SSD's 100 us (and the
+ * page's transfer).  Only when
+ * the write has ended does the slot give up its object (compr_data_size
+ * down 4096, huge_pages 3) and the next page is picked.  Slot 1 is read
+ * while its write is in flight: the read ends its idleness, so when the
+ * write ends the slot keeps its object and the block is given back (bd_writes
+ * counts the write, bd_count does not keep it).  In all: 3 moved, 4 writes,
+ * and the round took at least 4 x (250 ns + 100 us).
+ */
+START_TEST(test_wb_paced)
+{
+	struct pair p;
+	open_pair(&p, "huge", 0, 0);
+	uint64_t compr = stat(p.z, "compr_data_size"), moved = 0, cpu = 0, t0 = 10 * SEC;
+	uint64_t t = step(&p, t0, &moved, &cpu);
+	ck_assert_uint_eq(cpu, 250);
+	ck_assert_uint_eq(t, t0 + 250);
+	ck_assert_uint_eq(moved, 0);
+	ck_assert_uint_eq(stat(p.z, "bd_count"), 1);
+	ck_assert_uint_eq(stat(p.z, "compr_data_size"), compr);
+	t = step(&p, t, &moved, &cpu);   /* slot 0's write goes out: 100 us and its transfer */
+	ck_assert_uint_ge(t, t0 + 250 + 100000);
+	ck_assert_uint_lt(t, t0 + 250 + 120000);
+	ck_assert_uint_eq(stat(p.z, "compr_data_size"), compr);
+	t = step(&p, t, &moved, &cpu);   /* it ended: slot 0 moved, slot 1 picked */
+	ck_assert_uint_eq(moved, 1);
+	ck_assert_uint_eq(stat(p.z, "compr_data_size"), compr - 4096);
+	ck_assert_uint_eq(stat(p.z, "huge_pages"), 3);
+	ck_assert_uint_eq(stat(p.z, "bd_writes"), 1);
+	t = step(&p, t, &moved, &cpu);   /* slot 1's write goes out */
+	uint64_t rc = 0;
+	p.z->ops->io(p.z->priv, t - 50000, false, 1, 1, &rc);   /* slot 1 read meanwhile */
+	t = step(&p, t, &moved, &cpu);
+	ck_assert_uint_eq(moved, 1);   /* slot 1 stayed */
+	ck_assert_uint_eq(stat(p.z, "bd_writes"), 2);
+	ck_assert_uint_eq(stat(p.z, "huge_pages"), 3);
+	uint64_t end = 0;
+	moved += writeback_end(&p, t, &end);
+	ck_assert_uint_eq(moved, 3);
+	ck_assert_uint_eq(stat(p.z, "bd_writes"), 4);
+	ck_assert_uint_eq(stat(p.z, "bd_count"), 3);
+	ck_assert_uint_eq(stat(p.z, "huge_pages"), 1);
+	ck_assert_uint_ge(end - t0, 4 * (250 + 100000));
+	close_pair(&p);
+}
+END_TEST
+
+/*
+ * Which page goes first: slot 0 rewritten with text (~1.5 KiB stored), 1-3
+ * huge, everything idle.  6.1 walks the slots: slot 0 first (the first page's
+ * move frees its small object).  6.18 (6.13+) lists the candidates largest
+ * first: a huge slot first (4096 bytes freed).
+ */
+START_TEST(test_wb_order)
+{
+	const char *kernels[] = { "6.1", "6.18" };
+	for (int k = 0; k < 2; k++) {
+		struct pair p;
+		open_pair_k(&p, kernels[k], "idle", 0, 0);
+		p.z->ops->invalidate(p.z->priv, 0);
+		store(&p, 0, ZSIM_CONTENT_TEXT, 77, 9 * SEC);
+		uint64_t compr = stat(p.z, "compr_data_size"), moved = 0, cpu = 0;
+		uint64_t t = step(&p, 10 * SEC, &moved, &cpu);
+		t = step(&p, t, &moved, &cpu);
+		t = step(&p, t, &moved, &cpu);
+		ck_assert_uint_eq(moved, 1);
+		uint64_t freed = compr - stat(p.z, "compr_data_size");
+		if (k == 0)
+			ck_assert_msg(freed > 0 && freed < 4096, "6.1: first page freed %llu bytes", (unsigned long long)freed);
+		else
+			ck_assert_uint_eq(freed, 4096);
+		ck_assert_uint_ne(t, 0);
+		close_pair(&p);
+	}
+}
+END_TEST
+
 Suite *suite_zram_wb(void);
 Suite *suite_zram_wb(void)
 {
@@ -202,6 +311,8 @@ Suite *suite_zram_wb(void)
 	tcase_add_test(tc, test_wb_huge);
 	tcase_add_test(tc, test_wb_idle_limit);
 	tcase_add_test(tc, test_wb_huge_idle);
+	tcase_add_test(tc, test_wb_paced);
+	tcase_add_test(tc, test_wb_order);
 	suite_add_tcase(s, tc);
 	return s;
 }
