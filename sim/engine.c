@@ -736,9 +736,12 @@ uint64_t zsim_cpu_run(struct zsim_sim *s, uint64_t at, uint64_t cpu)
 
 /*
  * CFS places a task that slept (here: on its own synchronous write) with the
- * sleeper's credit, so it preempts the running task at once rather than
- * waiting for its turn; a few microseconds of CPU per wakeup then delay the
- * preempted task by as much.
+ * sleeper's credit, so it gets on the CPU at once rather than after the
+ * running task's turn, and then shares that CPU fairly (equal weights) with
+ * the tasks runnable there: the one it found running, if every CPU is busy,
+ * and kswapd while it is awake (on one CPU of the machine's).  Its `cpu` so
+ * takes (1 + those) times as long in wall time; the CPU it took is `cpu`,
+ * by which the task it shared with ends later.
  */
 uint64_t zsim_cpu_run_woken(struct zsim_sim *s, uint64_t at, uint64_t cpu)
 {
@@ -749,8 +752,10 @@ uint64_t zsim_cpu_run_woken(struct zsim_sim *s, uint64_t at, uint64_t cpu)
 		if (s->clk.cpu_free_at[c] < s->clk.cpu_free_at[best])
 			best = c;
 	uint64_t *f = &s->clk.cpu_free_at[best];
+	double sharers = (*f > at ? 1.0 : 0.0) +
+			 (zsim_timer_busy(s, s->mm.kswapd_timer) ? 1.0 / s->cfg.cpus : 0.0);
 	*f = (*f > at ? *f : at) + cpu;
-	return at + cpu;
+	return at + (uint64_t)((double)cpu * (1.0 + sharers) + 0.5);
 }
 
 /* A WAKE by process `from` of trace pid `target`, taking effect at `at`. */

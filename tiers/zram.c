@@ -53,9 +53,10 @@
  * for all rounds.  Same-filled slots are never written back.  The simulation
  * steps a round through ZSIM_TCTL_WRITEBACK (sim/devices.c) and starts the
  * next one `interval` after it ends, as a daemon's loop of sleep and echo
- * does.  Simplified: marking idle takes no time; the bio's own CPU beyond the
- * copy is not charged; a slot of a 6.13+ list that turns wanted only after
- * the list was made waits for the next round.
+ * does.  The writer's CPU beyond the page's read (its bio, its wakeups) is
+ * writeback.page_time, 0 by default.  Simplified: marking idle takes no time;
+ * a slot of a 6.13+ list that turns wanted only after the list was made waits
+ * for the next round.
  *
  * What it drops.  Recompression (this 6.18 build has none), the pre-5.0
  * write-time writeback of incompressible pages, compressed writeback, the
@@ -92,13 +93,15 @@ struct zram_cfg {
 	uint64_t wb_idle_age;     /* ns: idle = not accessed for this long */
 	uint64_t wb_interval;     /* ns between writeback rounds */
 	uint64_t wb_limit;        /* bytes in all (writeback_limit); 0: no limit */
+	uint64_t wb_page_time;    /* ns of the writer's CPU per page beyond reading it out */
 };
 #define OFF(f) offsetof(struct zram_cfg, f)
 
 /*
- * The writeback job is the periodic `echo SECONDS > idle; echo MODE > writeback`
- * a userspace daemon would run (kernel-facts 3.3): every `interval`, slots not
- * accessed for `idle_age` are marked idle, then the mode's slots go down.
+ * The writeback job is the `echo SECONDS > idle; echo MODE > writeback` loop
+ * a userspace daemon would run (kernel-facts 3.3): `interval` after the last
+ * round ended, slots not accessed for `idle_age` are marked idle, then the
+ * mode's slots go down a page at a time.
  */
 static const struct zsim_key keys[] = {
 	{ "comp", ZSIM_KEY_STR, OFF(comp), sizeof(((struct zram_cfg *)0)->comp), NULL, { NULL }, 0, 0, 0,
@@ -119,6 +122,9 @@ static const struct zsim_key keys[] = {
 	  "time between writeback rounds" },
 	{ "writeback.limit", ZSIM_KEY_SIZE, OFF(wb_limit), 0, "0", { NULL }, 0, 0, 0, NULL, 0,
 	  "writeback_limit: bytes in all (0: no limit)" },
+	{ "writeback.page_time", ZSIM_KEY_TIME, OFF(wb_page_time), 0, "0ns", { NULL }, 0, 0, 0, NULL, 0,
+	  "the writer's CPU per page beyond reading it out of the pool (its bio, its wakeups; "
+	  "the kernel validation measures it in the guest)" },
 	{ NULL },
 };
 
@@ -203,7 +209,7 @@ struct zram {
 	/* writeback to the backing device */
 	struct zsim_tier *lower;
 	int wb_mode;
-	uint64_t wb_idle_age_ms, wb_interval, wb_limit, wb_budget;
+	uint64_t wb_idle_age_ms, wb_interval, wb_limit, wb_budget, wb_page_time;
 	uint8_t *bd_used;                    /* per backing block */
 	uint64_t bd_blocks, bd_hint;         /* blocks; no free block below bd_hint */
 	uint64_t bd_count, bd_reads, bd_writes;
@@ -287,6 +293,7 @@ static int zram_init(void *priv, const struct zsim_tier_params *p, char *err, si
 	z->wb_idle_age_ms = c->wb_idle_age / 1000000;
 	z->wb_interval = c->wb_interval;
 	z->wb_limit = z->wb_budget = c->wb_limit / ZSIM_PAGE_SIZE;
+	z->wb_page_time = c->wb_page_time;
 	if (z->lower) {
 		uint64_t cap = 0;
 		if (zsim_tier_stat(z->lower, "capacity_pages", &cap) < 0 || !cap)
@@ -806,6 +813,7 @@ static void zram_writeback_step(struct zram *z, struct zsim_tctl_writeback *w)
 		w->cpu_ns += ZRAM_COPY_NS;   /* read out whole */
 	else
 		w->cpu_ns += zsim_codec_cost(z->decompress_ns, z->decompress_kib, s->size);
+	w->cpu_ns += z->wb_page_time;
 	z->wb_slot = i;
 	z->wb_block = b;
 	z->wb_phase = WBP_WRITE;

@@ -158,6 +158,47 @@ START_TEST(test_timer_added_during_run)
 }
 END_TEST
 
+/*
+ * The CPUs (zsim_cpu_run, zsim_cpu_run_woken), by hand.  One CPU booked by a
+ * process until 1 ms: work queued behind it (kswapd's, a process's) starts at
+ * 1 ms.  A task woken from its I/O (zram's writeback) gets on at once and
+ * shares the CPU with that process: 100 ns of its CPU take 200 ns, and the
+ * process ends 100 ns later.  With kswapd awake as well (its timer queued),
+ * three share: 300 ns.  On a free CPU it runs alone.  Four CPUs, all busy,
+ * kswapd awake: 1 + 1 + 1/4, 225 ns.
+ */
+static uint64_t idle_job(struct zsim_sim *s, void *ctx)
+{
+	(void)s, (void)ctx;
+	return ZSIM_TIMER_DONE;
+}
+
+START_TEST(test_cpu_run_woken)
+{
+	struct zsim_sim *s = sim_new();
+	uint64_t free_at[4] = { 1000000 };
+	s->clk.cpu_free_at = free_at;
+	s->cfg.cpus = 1;
+	s->mm.kswapd_timer = zsim_timer_add(s, ZSIM_TIMER_IDLE, 0, idle_job, NULL);
+	ck_assert_uint_eq(zsim_cpu_run(s, 0, 100), 1000100);
+	free_at[0] = 1000000;
+	ck_assert_uint_eq(zsim_cpu_run_woken(s, 0, 100), 200);
+	ck_assert_uint_eq(free_at[0], 1000100);
+	zsim_timer_kick(s, s->mm.kswapd_timer, 0);   /* kswapd awake */
+	ck_assert_uint_eq(zsim_cpu_run_woken(s, 0, 100), 300);
+	ck_assert_uint_eq(free_at[0], 1000200);
+	ck_assert_uint_eq(zsim_cpu_run_woken(s, 5000000, 100), 5000000 + 100 + 100);   /* kswapd only */
+	ck_assert_uint_eq(free_at[0], 5000100);
+	s->cfg.cpus = 4;
+	free_at[0] = free_at[1] = free_at[2] = free_at[3] = 9000000;
+	ck_assert_uint_eq(zsim_cpu_run_woken(s, 8000000, 100), 8000225);
+	ck_assert_uint_eq(free_at[0], 9000100);
+	free(s->clk.evq);
+	free(s->clk.timers);
+	free(s);
+}
+END_TEST
+
 Suite *suite_engine(void);
 Suite *suite_engine(void)
 {
@@ -168,6 +209,7 @@ Suite *suite_engine(void)
 	tcase_add_test(tc, test_timer_kick);
 	tcase_add_test(tc, test_timer_background_stops);
 	tcase_add_test(tc, test_timer_added_during_run);
+	tcase_add_test(tc, test_cpu_run_woken);
 	suite_add_tcase(su, tc);
 	return su;
 }

@@ -52,6 +52,8 @@ static void set(const struct zsim_tier_ops *ops, struct zsim_tier_cfg *c, const 
 	ck_assert_msg(zsim_tier_cfg_set(ops, c, key, val, err, sizeof(err)) == 0, "%s=%s: %s", key, val, err);
 }
 
+static const char *page_time = "0ns";   /* writeback.page_time of the next open_pair */
+
 /* A zram over a 16-page SSD (100 us per request, one at a time), writeback
  * mode `mode` with idle_age and limit (pages) as given, kernel profile `kernel`. */
 static void open_pair_k(struct pair *p, const char *kernel, const char *mode, uint64_t idle_age, uint64_t limit)
@@ -77,6 +79,7 @@ static void open_pair_k(struct pair *p, const char *kernel, const char *mode, ui
 	set(&zsim_tier_zram, &zc, "writeback.idle_age", buf);
 	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)limit * 4096);
 	set(&zsim_tier_zram, &zc, "writeback.limit", buf);
+	set(&zsim_tier_zram, &zc, "writeback.page_time", page_time);
 	struct zsim_tier_params zp = { .kp = kp, .capacity_pages = 16, .cfg = zc.b, .lower = p->ssd };
 	ck_assert_msg(zsim_tier_new("zram", &zp, &p->z, err, sizeof(err)) == 0, "%s", err);
 	for (uint64_t i = 0; i < 4; i++)
@@ -233,7 +236,9 @@ END_TEST
  * while its write is in flight: the read ends its idleness, so when the
  * write ends the slot keeps its object and the block is given back (bd_writes
  * counts the write, bd_count does not keep it).  In all: 3 moved, 4 writes,
- * and the round took at least 4 x (250 ns + 100 us).
+ * and the round took at least 4 x (250 ns + 100 us).  With
+ * writeback.page_time (the writer's own CPU per page) the first step's CPU
+ * is the copy and that.
  */
 START_TEST(test_wb_paced)
 {
@@ -269,6 +274,16 @@ START_TEST(test_wb_paced)
 	ck_assert_uint_eq(stat(p.z, "bd_count"), 3);
 	ck_assert_uint_eq(stat(p.z, "huge_pages"), 1);
 	ck_assert_uint_ge(end - t0, 4 * (250 + 100000));
+	close_pair(&p);
+
+	/* writeback.page_time 40 us: each page's CPU is the copy and that */
+	page_time = "40us";
+	open_pair(&p, "huge", 0, 0);
+	page_time = "0ns";
+	moved = cpu = 0;
+	t = step(&p, t0, &moved, &cpu);
+	ck_assert_uint_eq(cpu, 250 + 40000);
+	ck_assert_uint_eq(t, t0 + 250 + 40000);
 	close_pair(&p);
 }
 END_TEST

@@ -96,7 +96,7 @@ for name in $SCEN; do
 	[ -f "$sf" ] || { echo "validate: no scenario $name ($sf)" >&2; exit 1; }
 	D=$OUT/$name
 	rm -rf "$D" && mkdir -p "$D/ir/bin" "$D/ir/lib/modules" "$D/ir/traces" "$D/ir/proc" "$D/ir/sys" "$D/ir/dev" "$D/ir/tmp"
-	GEN_1=""; GEN_2=""; GEN_3=""; MIN_FREE_KBYTES=""; SWAPPINESS=60; ZSWAP=""; FS=""
+	GEN_1=""; GEN_2=""; GEN_3=""; MIN_FREE_KBYTES=""; SWAPPINESS=60; ZSWAP=""; FS=""; ZRAM_WB=""
 	. "$sf"
 	scenario_traces "$D/ir/traces"
 	cp "$(command -v busybox)" "$D/ir/bin/busybox"
@@ -120,6 +120,12 @@ for name in $SCEN; do
 				drives="$drives -drive file=$D/$dev.img,format=raw,if=virtio" ;;
 			esac
 		done
+		# a zram's backing disk (ZRAM_WB: DEVICE:DISK:SIZE:...), after the swap disks
+		if [ -n "$ZRAM_WB" ]; then
+			wdisk=$(echo "$ZRAM_WB" | cut -d: -f2); wsize=$(echo "$ZRAM_WB" | cut -d: -f3)
+			rm -f "$D/$wdisk.img" && truncate -s "$wsize" "$D/$wdisk.img"
+			drives="$drives -drive file=$D/$wdisk.img,format=raw,if=virtio"
+		fi
 		# rootfstype=ramfs: the initramfs (busybox, zsim, modules, traces:
 		# ~1,400 pages) is unpacked into ramfs, whose pages are unevictable,
 		# not into tmpfs, whose pages the guest swapped out and read back
@@ -204,6 +210,36 @@ $ZSWAP
 EOS
 		jq --arg c "$zc" --arg p "$zp" --argjson m "$zm" \
 			'. + {zswap: {enabled: true, compressor: $c, zpool: $p, max_pool_percent: $m}}' \
+			"$D/zsim.json" > "$D/zsim.json.tmp" && mv "$D/zsim.json.tmp" "$D/zsim.json"
+	fi
+	if [ -n "$ZRAM_WB" ]; then   # DEVICE:DISK:SIZE:MODE:INTERVAL_S[:IDLE_AGE_S]
+		IFS=: read -r wdev wdisk wsize wmode wint wage <<EOS
+$ZRAM_WB
+EOS
+		# the backing disk's time per write and per read as the guest's block
+		# layer saw them over the run (/sys/block/DISK/stat: milliseconds
+		# spent over requests completed; the writeback's writes are one page
+		# each and synchronous), the mean over the boots; a virtio disk is
+		# rotational to the guest kernel
+		# (reads: only where the run read it back, 100 reads or more; the
+		# few at boot are the partition scan's)
+		lat=$(cat "$D"/boot[0-9]*/r/backing-stat.txt | awk '{ r += $1; rt += $4; w += $5; wt += $8 }
+			END { printf "%d %d\n", (r >= 100 ? rt * 1e6 / r : 0), (w ? wt * 1e6 / w : 0) }')
+		rlat=${lat% *}; wlat=${lat#* }
+		[ "$wlat" -gt 0 ] || { echo "validate: $name: the backing disk $wdisk saw no writes; see the boot logs" >&2; exit 1; }
+		[ "$rlat" -gt 0 ] || rlat=$wlat
+		# the writer's CPU per page written (its schedstat over bd_writes:
+		# the walk over the slots, the copy, the bio, its wakeups; the mean
+		# over the boots)
+		pt=$(for b in "$D"/boot[0-9]*/r; do
+			echo "$(cut -d' ' -f1 "$b/wb-schedstat.txt") $(awk '{ print $3 }' "$b/bd_stat.txt")"
+		done | awk '{ c += $1; n += $2 } END { printf "%d\n", n ? c / n : 0 }')
+		jq --arg z "$wdev" --arg d "$wdisk" --arg s "$wsize" --arg m "$wmode" --arg i "${wint}s" \
+			--arg a "${wage:-0}s" --arg rl "${rlat}ns" --arg wl "${wlat}ns" --arg pt "${pt}ns" \
+			'.devices[$d] = {type: "ssd", size: $s, rotational: true, read_latency: $rl, write_latency: $wl,
+			                 read_bw: 0, write_bw: 0, queue_depth: 1}
+			 | .devices[$z].backing_dev = $d
+			 | .devices[$z].writeback = {mode: $m, interval: $i, idle_age: $a, page_time: $pt}' \
 			"$D/zsim.json" > "$D/zsim.json.tmp" && mv "$D/zsim.json.tmp" "$D/zsim.json"
 	fi
 	for f in $FS; do   # NAME:tmpfs:SIZE

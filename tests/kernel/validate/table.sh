@@ -19,6 +19,8 @@ val() { # FILE KEY
 	runtime_s) jq -r '(.sim_time_ns / 1e7 | floor) / 100' "$1" ;;
 	zram_failed_writes) jq -r '.devices.zram0.failed_writes // 0' "$1" ;;
 	zram_orig_mib) jq -r '((.devices.zram0.orig_data_size // 0) / 1048576 * 10 | floor) / 10' "$1" ;;
+	zram_bd_writes) jq -r '.devices.zram0.bd_writes // 0' "$1" ;;
+	zram_bd_count) jq -r '.devices.zram0.bd_count // 0' "$1" ;;
 	zram_mem_mib) jq -r '((.devices.zram0.mem_used_total // 0) / 1048576 * 10 | floor) / 10' "$1" ;;
 	zswap_stored) jq -r '.devices.zswap.stored_pages // .zswap.stored_pages // 0' "$1" ;;
 	zswap_pool_mib) jq -r '((.devices.zswap.pool_total_size // .zswap.pool_total_size // 0) / 1048576 * 10 | floor) / 10' "$1" ;;
@@ -47,10 +49,11 @@ val() { # FILE KEY
 }
 for name in "$@"; do
 	D=$OUT/$name
-	ZSWAP=""
+	ZSWAP=""; ZRAM_WB=""
 	. "$here/scenarios/$name.sh"
 	store=""
 	case " $SWAP" in *" zram"*) store="zram_orig_mib zram_mem_mib zram_failed_writes" ;; esac
+	[ -n "$ZRAM_WB" ] && store="$store zram_bd_writes zram_bd_count"
 	[ -n "$ZSWAP" ] && store="$store zswap_stored zswap_pool_mib zswap_written_back zswap_reject_poor"
 	echo
 	echo "### $name"
