@@ -1102,6 +1102,35 @@ static void ts_row(FILE *f, uint64_t t, const struct kstat *k0, const struct kst
 		(unsigned long long)(k->unevictable_kb / 4));
 }
 
+/*
+ * The guest's whole CPU time over the run (/proc/stat's cpu line: user, nice,
+ * system, idle, iowait, irq, softirq, steal, in ns) and the sampler's own
+ * (this process: sampling, writing the timeseries), to tell where a run's
+ * time went beyond the workload's processes and kswapd.
+ */
+#define CPUSTAT_N 8
+static const char *const cpustat_names[CPUSTAT_N] = { "user", "nice", "system", "idle", "iowait", "irq",
+						       "softirq", "steal" };
+static uint64_t cpustat0[CPUSTAT_N], cpustat1[CPUSTAT_N];
+
+static void read_cpustat(uint64_t v[CPUSTAT_N])
+{
+	char buf[512];
+	memset(v, 0, CPUSTAT_N * sizeof(*v));
+	if (!read_file("/proc/stat", buf, sizeof(buf)) || strncmp(buf, "cpu ", 4) != 0)
+		return;
+	long hz = sysconf(_SC_CLK_TCK);
+	char *p = buf + 4;
+	for (unsigned i = 0; i < CPUSTAT_N; i++) {
+		char *end;
+		unsigned long long t = strtoull(p, &end, 10);
+		if (end == p)
+			break;
+		v[i] = hz > 0 ? (uint64_t)t * (1000000000ull / (uint64_t)hz) : 0;
+		p = end;
+	}
+}
+
 /* ---- the summary ------------------------------------------------------------------- */
 
 #define JI(v) json_integer((json_int_t)(v))
@@ -1436,6 +1465,15 @@ static json_t *summary(struct play *pl, char **traces, unsigned ntr, const struc
 	json_object_set_new(pi, "kswapd_run_delay_ns", JI(ks.run_delay_ns));
 	json_object_set_new(pi, "kswapd_cpu_slices", JI(ks.slices));
 	json_object_set_new(pi, "memory_locked", json_boolean(!atomic_load(&sh->unlocked)));
+	json_t *cs = json_object();
+	for (unsigned i = 0; i < CPUSTAT_N; i++)
+		json_object_set_new(cs, cpustat_names[i], JI(cpustat1[i] > cpustat0[i] ? cpustat1[i] - cpustat0[i] : 0));
+	json_object_set_new(pi, "cpu_stat_ns", cs);
+	struct rusage self;
+	if (getrusage(RUSAGE_SELF, &self) == 0)
+		json_object_set_new(pi, "sampler_cpu_ns",
+				    JI((uint64_t)(self.ru_utime.tv_sec + self.ru_stime.tv_sec) * 1000000000ull +
+				       (uint64_t)(self.ru_utime.tv_usec + self.ru_stime.tv_usec) * 1000ull));
 	json_object_set_new(r, "play", pi);
 	return r;
 }
@@ -1647,6 +1685,7 @@ int zsim_cmd_play(int argc, char **argv)
 	static struct kstat k0, k1;
 	sample(&k0);
 	struct ksched ks0 = kswapd_stats();
+	read_cpustat(cpustat0);
 	pl.sh->t0_ns = now_ns();
 	ts_header(ts, k0.zswap);
 	ts_row(ts, 0, &k0, &k0, 0);
@@ -1708,6 +1747,7 @@ int zsim_cmd_play(int argc, char **argv)
 		ts_row(ts, now - pl.sh->t0_ns, &k0, &k1, atomic_load(&pl.sh->live));
 	}
 	uint64_t wall = now_ns() - pl.sh->t0_ns;
+	read_cpustat(cpustat1);
 	sample(&k1);
 	track_sample(&tk, &k1);
 	ts_row(ts, wall, &k0, &k1, atomic_load(&pl.sh->live));
