@@ -164,7 +164,8 @@ struct zsim_tctl_writeback {
 	                           * page written back, on a kernel worker; zram: the page it picked,
 	                           * to run before its write) */
 	uint64_t next;            /* out: a round that goes on in time (zram): when to step it again,
-	                           * once cpu_ns has run; 0: the round is over */
+	                           * once cpu_ns has run; 0: the round is over (rounds start at
+	                           * their interval, never at time 0) */
 };
 
 struct zsim_tctl_shrink {

@@ -50,6 +50,8 @@ bad_config "unknown writeback mode" "\\$\.devices\.z\.writeback\.mode: unknown w
 	'{"kernel":"6.1","machine":{"ram":"64M"},"devices":{'"$Z"',"backing_dev":"s","writeback":{"mode":"lazy"}},"s":{"type":"ssd","size":"64M"}},"swap":[{"device":"z"}]}'
 bad_config "writeback on a kernel without it" "\\$\.devices\.z\.writeback\.mode: zram writeback needs kernel 5\.4 or later \(profile 3\.12" \
 	'{"kernel":"3.12","machine":{"ram":"64M"},"devices":{'"$Z"',"backing_dev":"s","writeback":{"mode":"idle"}},"s":{"type":"ssd","size":"64M"}},"swap":[{"device":"z"}]}'
+bad_config "writeback page_time not a time" "\\$\.devices\.z\.writeback\.page_time: expected a time with a unit" \
+	'{"kernel":"6.1","machine":{"ram":"64M"},"devices":{'"$Z"',"backing_dev":"s","writeback":{"mode":"huge","page_time":"fast"}},"s":{"type":"ssd","size":"64M"}},"swap":[{"device":"z"}]}'
 bad_config "huge_idle before 5.19" "\\$\.devices\.z\.writeback\.mode: huge_idle writeback came in 5\.19 \(profile 5\.4\)" \
 	'{"kernel":"5.4","machine":{"ram":"64M"},"devices":{'"$Z"',"backing_dev":"s","writeback":{"mode":"huge_idle"}},"s":{"type":"ssd","size":"64M"}},"swap":[{"device":"z"}]}'
 # dm-cache: cache, origin and metadata devices, each used once, no loops
@@ -129,7 +131,7 @@ bad_config "a time without a unit (mm)" "\\$\.mm\.sample_interval: expected a ti
 	'{"machine":{"ram":"64M"},"mm":{"sample_interval":"300"}}'
 bad_config "a time without a unit (writeback)" "\\$\.devices\.z\.writeback\.idle_age: expected a time with a unit" \
 	'{"machine":{"ram":"64M"},"devices":{"z":{"type":"zram","size":"64M","backing_dev":"s","writeback":{"mode":"idle","idle_age":300}},"s":{"type":"ssd","size":"1G"}},"swap":[{"device":"z"}]}'
-bad_config "unknown key inside a device's nested object" "\\$\.devices\.z\.writeback: unknown key 'age' \\(known: mode, idle_age, interval, limit\\)" \
+bad_config "unknown key inside a device's nested object" "\\$\.devices\.z\.writeback: unknown key 'age' \\(known: mode, idle_age, interval, limit, page_time\\)" \
 	'{"machine":{"ram":"64M"},"devices":{"z":{"type":"zram","size":"64M","backing_dev":"s","writeback":{"mode":"idle","age":"1s"}},"s":{"type":"ssd","size":"1G"}},"swap":[{"device":"z"}]}'
 bad_config "writeback without its mode" "\\$\.devices\.z\.writeback: missing key 'mode' \\(idle, huge, huge_idle\\)" \
 	'{"machine":{"ram":"64M"},"devices":{"z":{"type":"zram","size":"64M","backing_dev":"s","writeback":{"interval":"1s"}},"s":{"type":"ssd","size":"1G"}},"swap":[{"device":"z"}]}'
