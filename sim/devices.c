@@ -120,11 +120,24 @@ static uint64_t device_background(struct zsim_sim *s, void *ctx)
 	uint64_t end = zsim_cpu_run_woken(s, s->clk.now, wb.cpu_ns);
 	s->dev.wb_cpu_ns[d] += wb.cpu_ns;
 	if (wb.next) {
+		if (!s->dev.wb_in_round[d]) {   /* a round that writes: its time counts */
+			s->dev.wb_in_round[d] = true;
+			s->dev.wb_round_start[d] = s->clk.now;
+		}
 		uint64_t at = wb.next > end ? wb.next : end;
 		return at - s->clk.now;
 	}
+	if (s->dev.wb_in_round[d]) {
+		s->dev.wb_in_round[d] = false;
+		s->dev.wb_busy_ns[d] += s->clk.now - s->dev.wb_round_start[d];
+	}
 	zsim_tier_control(s->dev.devtier[d], ZSIM_TCTL_BACKGROUND, &every);
 	return every;
+}
+
+uint64_t zsim_wb_busy_ns(const struct zsim_sim *s, unsigned d)
+{
+	return s->dev.wb_busy_ns[d] + (s->dev.wb_in_round[d] ? s->clk.now - s->dev.wb_round_start[d] : 0);
 }
 
 void zsim_devices_background_init(struct zsim_sim *s)

@@ -223,7 +223,7 @@ json_t *zsim_summary(const struct zsim_sim *s, const struct zsim_run_info *ri)
 	json_object_set_new(o, "oom_kills", JI(s->vm.oom_kill));
 	json_object_set_new(o, "enospc", JI(s->vm.enospc));
 	json_object_set_new(o, "lost_writes", JI(s->vm.lost_writes));
-	uint64_t wb_zram = 0, wb_dmc = 0, wb_zram_cpu = 0;
+	uint64_t wb_zram = 0, wb_dmc = 0, wb_zram_cpu = 0, wb_zram_busy = 0;
 	bool dmc = false, zram_job = false;
 	for (unsigned d = 0; d < s->cfg.nr_dev; d++) {   /* each device's background writeback */
 		bool is_dmc = strcmp(zsim_dev_type_name(&s->cfg.dev[d]), "dmcache") == 0;
@@ -232,11 +232,15 @@ json_t *zsim_summary(const struct zsim_sim *s, const struct zsim_run_info *ri)
 		if (!is_dmc && s->dev.wb_job[d]) {
 			zram_job = true;
 			wb_zram_cpu += s->dev.wb_cpu_ns[d];
+			wb_zram_busy += zsim_wb_busy_ns(s, d);
 		}
 	}
 	json_object_set_new(o, "zram_writeback_pages", JI(wb_zram));
-	if (zram_job)   /* the CPU its rounds ran, reading each page out of the pool */
+	if (zram_job) {   /* the CPU its rounds ran, reading each page out of the pool, and
+			   * the time they were under way */
 		json_object_set_new(o, "zram_writeback_cpu_ns", JI(wb_zram_cpu));
+		json_object_set_new(o, "zram_writeback_busy_ns", JI(wb_zram_busy));
+	}
 	if (dmc)
 		json_object_set_new(o, "dmcache_writeback_pages", JI(wb_dmc));
 	json_object_set_new(o, "swap_write_failures", JI(s->vm.swap_write_fail));
@@ -543,8 +547,10 @@ void zsim_print_summary(FILE *out, const struct zsim_sim *s, const struct zsim_r
 		zsim_tier_stat(t, "bd_count", &held);
 		human_size(a, sizeof(a), wr);
 		human_size(b, sizeof(b), held);
-		fprintf(out, "  writeback %s -> %s: %s written back, %llu page(s) read back, %s there at the end\n",
-			s->cfg.dev[d].name, s->cfg.dev[s->cfg.dev[d].lower].name, a, (unsigned long long)rd, b);
+		fprintf(out, "  writeback %s -> %s: %s written back (its rounds under way %.1f s of the run), "
+			"%llu page(s) read back, %s there at the end\n",
+			s->cfg.dev[d].name, s->cfg.dev[s->cfg.dev[d].lower].name, a,
+			(double)zsim_wb_busy_ns(s, d) / 1e9, (unsigned long long)rd, b);
 	}
 	for (unsigned d = 0; d < s->cfg.nr_dev; d++) {
 		struct zsim_wear w;

@@ -506,6 +506,8 @@ struct zsim_devices {
 	uint64_t wb_moved[ZSIM_CFG_MAX_DEVICES];   /* pages each device's background writeback moved down */
 	uint64_t wb_cpu_ns[ZSIM_CFG_MAX_DEVICES];  /* and the CPU it ran (zram: reading pages out) */
 	bool wb_job[ZSIM_CFG_MAX_DEVICES];         /* the device has a background writeback job */
+	bool wb_in_round[ZSIM_CFG_MAX_DEVICES];    /* a round that goes on in time is under way */
+	uint64_t wb_round_start[ZSIM_CFG_MAX_DEVICES], wb_busy_ns[ZSIM_CFG_MAX_DEVICES];
 };
 
 /* fs.c: files, filesystems, and the dirty page cache the flusher writes */
@@ -594,6 +596,9 @@ void zsim_timer_kick(struct zsim_sim *s, unsigned id, uint64_t at);
 bool zsim_timer_busy(const struct zsim_sim *s, unsigned id);
 /* Charge `cpu` ns to the CPU free earliest from `at`; returns when the work ends. */
 uint64_t zsim_cpu_run(struct zsim_sim *s, uint64_t at, uint64_t cpu);
+/* The time device d's writeback rounds were under way (devices.c), one still
+ * going counted to now. */
+uint64_t zsim_wb_busy_ns(const struct zsim_sim *s, unsigned d);
 /* A task woken from an I/O wait runs its short `cpu` at once, preempting what
  * the CPU free earliest was running (which ends that much later); returns
  * at + cpu. */

@@ -56,6 +56,11 @@ check "exp 2b: no OOM kill" is "$S" outcome.oom_kills 0
 check "exp 2b: pages were written back" test "$(jget "$S" outcome.zram_writeback_pages)" -gt 100000
 check "exp 2b: the SSD holds them" test "$(jget "$S" devices.ssd0.pages_written)" = "$(jget "$S" devices.zram0.bd_writes)"
 check "exp 2b: the summary says so" grep -q "writeback zram0 -> ssd0: .* written back" "$T/2b-zram-blk-writeback.txt"
+# a page at a time, each waited for: the rounds are under way at least the
+# SSD's 40 us write per page written (an instant round would take 0 s)
+check "exp 2b: writeback takes the SSD's time, page by page" \
+	test "$(jget "$S" outcome.zram_writeback_busy_ns)" -ge "$(($(jget "$S" outcome.zram_writeback_pages) * 40000))"
+check "exp 2b: its CPU is counted" test "$(jget "$S" outcome.zram_writeback_cpu_ns)" -gt 0
 sed -e 's/"backing_dev": "ssd0",//' -e 's/"writeback": { "mode": "huge", "interval": "5s" },//' \
 	-e 's/"ssd0": { "type": "ssd", "size": "1G" },//' "$ROOT/configs/seed-2013/2b-zram-blk-writeback.json" > "$T/2b-off.json"
 "$ZSIM" --trace "$T/hogger-800m.trc" --trace "$T/kbuild.trc" --config "$T/2b-off.json" --out "$T/2b-off" > /dev/null
