@@ -1,8 +1,9 @@
 #!/bin/sh
 # run.sh - `make validate-kernel`: zsim against a real kernel, over time.
 #
-# For each scenario (scenarios/NAME.sh: guest RAM, zram devices, sysctls and
-# the generator command lines of its traces) it boots Debian's 6.1 kernel
+# For each scenario (scenarios/NAME.sh: guest RAM, zram devices, swap disks,
+# zswap, a zram's writeback to a disk of its own (ZRAM_WB), sysctls and the
+# generator command lines of its traces) it boots Debian's 6.1 kernel
 # under qemu (software emulation; /dev/kvm hangs a stock kernel on these
 # machines) with an initramfs of busybox, a static zsim and the traces; the
 # guest's init sets the machine up and runs `zsim play`, which writes the
