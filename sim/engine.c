@@ -719,14 +719,21 @@ static void proc_exit(struct zsim_sim *s, uint32_t i)
 	zsim_proc_reap(s, i);
 }
 
-uint64_t zsim_cpu_run(struct zsim_sim *s, uint64_t at, uint64_t cpu)
+/* The CPU free earliest (the lowest-numbered of equals). */
+static unsigned cpu_earliest(const struct zsim_sim *s)
 {
-	if (!cpu)
-		return at;   /* nothing to run: no need to wait for a CPU */
 	unsigned best = 0;
 	for (unsigned c = 1; c < s->cfg.cpus; c++)
 		if (s->clk.cpu_free_at[c] < s->clk.cpu_free_at[best])
 			best = c;
+	return best;
+}
+
+uint64_t zsim_cpu_run(struct zsim_sim *s, uint64_t at, uint64_t cpu)
+{
+	if (!cpu)
+		return at;   /* nothing to run: no need to wait for a CPU */
+	unsigned best = cpu_earliest(s);
 	uint64_t start = s->clk.cpu_free_at[best] > at ? s->clk.cpu_free_at[best] : at;
 	uint64_t end = start + cpu;
 	if (cpu)
@@ -747,11 +754,7 @@ uint64_t zsim_cpu_run_woken(struct zsim_sim *s, uint64_t at, uint64_t cpu)
 {
 	if (!cpu)
 		return at;
-	unsigned best = 0;
-	for (unsigned c = 1; c < s->cfg.cpus; c++)
-		if (s->clk.cpu_free_at[c] < s->clk.cpu_free_at[best])
-			best = c;
-	uint64_t *f = &s->clk.cpu_free_at[best];
+	uint64_t *f = &s->clk.cpu_free_at[cpu_earliest(s)];
 	double sharers = (*f > at ? 1.0 : 0.0) +
 			 (zsim_timer_busy(s, s->mm.kswapd_timer) ? 1.0 / s->cfg.cpus : 0.0);
 	*f = (*f > at ? *f : at) + cpu;
