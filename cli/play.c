@@ -478,6 +478,7 @@ struct wq {               /* one process as its controller sees it */
 	bool dead;
 	char *q;              /* queued bytes not yet in the pipe */
 	size_t qh, ql, qcap;
+	unsigned fresh;       /* records queued since the last write was tried */
 };
 
 /* uint32 -> uint32 (0: absent), open addressing; memory follows the ids used. */
@@ -548,6 +549,7 @@ static void wq_close(struct wq *q)
 /* Move queued bytes into the pipe as far as it takes them. */
 static void wq_flush(struct wq *q)
 {
+	q->fresh = 0;
 	while (q->ql && q->fd >= 0) {
 		ssize_t n = write(q->fd, q->q + q->qh, q->ql);
 		if (n < 0) {
@@ -654,7 +656,11 @@ static void send(struct ctl *c, struct wq *q, const struct rec *r)
 	}
 	memcpy(q->q + q->qh + q->ql, r, sizeof(*r));
 	q->ql += sizeof(*r);
-	if (q->ql >= 64 * sizeof(*r))
+	/* a write is tried once per pipe page's worth of new records: a
+	 * controller that runs ahead of its process, its pipe full, used to try
+	 * one (and fail) per event, which made the controllers a quarter of a
+	 * validation guest's CPU */
+	if (++q->fresh >= 4096 / sizeof(*r))
 		wq_flush(q);
 }
 
@@ -1305,6 +1311,81 @@ static struct ksched kswapd_stats(void)
 	return k;
 }
 
+/*
+ * Where the CPU went: every task's run time (/proc/PID/schedstat's first
+ * field, in ns) at the start and at the end, the difference summed by kind:
+ * the trace processes, the controllers, the sampler (this process), and every
+ * other task by its name without the "/..." a kernel thread adds per CPU or
+ * queue (kworker, ksoftirqd, kswapd, ...).  A task that ended during the run
+ * is not counted (the trace processes' own CPU is in processes[] as well).
+ */
+#define CENSUS_MAX 8192
+struct census {
+	uint32_t n;
+	int32_t pid[CENSUS_MAX];
+	uint64_t ns[CENSUS_MAX];
+	char name[CENSUS_MAX][16];
+};
+
+static void census_take(struct census *c)
+{
+	c->n = 0;
+	DIR *d = opendir("/proc");
+	if (!d)
+		return;
+	struct dirent *e;
+	char path[300], buf[256];
+	while ((e = readdir(d)) != NULL && c->n < CENSUS_MAX) {
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		unsigned long long ex;
+		snprintf(path, sizeof(path), "/proc/%s/schedstat", e->d_name);
+		if (!read_file(path, buf, sizeof(buf)) || sscanf(buf, "%llu", &ex) != 1)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/comm", e->d_name);
+		if (!read_file(path, buf, sizeof(buf)))
+			continue;
+		buf[strcspn(buf, "/\n")] = 0;
+		c->pid[c->n] = atoi(e->d_name);
+		c->ns[c->n] = ex;
+		buf[sizeof(c->name[0]) - 1] = 0;
+		memcpy(c->name[c->n], buf, strlen(buf) + 1);
+		c->n++;
+	}
+	closedir(d);
+}
+
+static json_t *census_delta(const struct census *c0, const struct census *c1, const struct shared *sh,
+			    const pid_t *ctl, unsigned nctl)
+{
+	json_t *o = json_object();
+	pid_t self = getpid();
+	for (uint32_t i = 0; i < c1->n; i++) {
+		uint64_t before = 0;
+		for (uint32_t j = 0; j < c0->n; j++)
+			if (c0->pid[j] == c1->pid[i]) {
+				before = c0->ns[j];
+				break;
+			}
+		if (c1->ns[i] <= before)
+			continue;
+		const char *kind = c1->name[i];
+		if (c1->pid[i] == self)
+			kind = "play sampler";
+		for (unsigned t = 0; t < nctl; t++)
+			if (ctl[t] == c1->pid[i])
+				kind = "play controllers";
+		uint32_t n = atomic_load(&sh->nslots);
+		for (uint32_t k = 0; k < n && k < MAX_SLOTS; k++)
+			if (sh->slots[k].os_pid == c1->pid[i])
+				kind = "trace processes";
+		json_t *v = json_object_get(o, kind);
+		uint64_t sum = (v ? (uint64_t)json_integer_value(v) : 0) + (c1->ns[i] - before);
+		json_object_set_new(o, kind, JI(sum));
+	}
+	return o;
+}
+
 /* What the sampler follows between samples: the lowest free memory, and the
  * watermark boost (raised a pageblock at a time by each fragmentation
  * fallback, lowered when kswapd finishes): its peak and the pages it rose by
@@ -1685,6 +1766,8 @@ int zsim_cmd_play(int argc, char **argv)
 	static struct kstat k0, k1;
 	sample(&k0);
 	struct ksched ks0 = kswapd_stats();
+	static struct census cen0, cen1;
+	census_take(&cen0);
 	read_cpustat(cpustat0);
 	pl.sh->t0_ns = now_ns();
 	ts_header(ts, k0.zswap);
@@ -1748,6 +1831,7 @@ int zsim_cmd_play(int argc, char **argv)
 	}
 	uint64_t wall = now_ns() - pl.sh->t0_ns;
 	read_cpustat(cpustat1);
+	census_take(&cen1);
 	sample(&k1);
 	track_sample(&tk, &k1);
 	ts_row(ts, wall, &k0, &k1, atomic_load(&pl.sh->live));
@@ -1758,6 +1842,8 @@ int zsim_cmd_play(int argc, char **argv)
 	ks1.run_delay_ns = ks1.run_delay_ns > ks0.run_delay_ns ? ks1.run_delay_ns - ks0.run_delay_ns : 0;
 	ks1.slices = ks1.slices > ks0.slices ? ks1.slices - ks0.slices : 0;
 	json_t *sum = summary(&pl, traces, ntr, &k0, &k1, wall, &tk, interrupted, ks1);
+	json_object_set_new(json_object_get(sum, "play"), "cpu_by_task_ns",
+			    census_delta(&cen0, &cen1, pl.sh, ctl_pid, ntr));
 	for (unsigned t = 0; t < ntr; t++)
 		kill(ctl_pid[t], SIGTERM);
 	for (unsigned t = 0; t < ntr; t++)

@@ -106,6 +106,19 @@ rm -rf "$T/src2"; mkdir -p "$T/src2"
 "$ZSIM" play "$T/c.trc" --fs src="$T/src2" -o "$T/o2" -q
 check "play: corpus content is the corpus page (found next to the trace)" cmp -s -n 4096 "$T/src2/g0-f1" "$T/corp.bin" 0 8192
 
+# where the CPU went (play.cpu_by_task_ns, from every task's schedstat): a
+# store making 300 k accesses keeps its controller far below its own CPU (a
+# controller that tried a write per event while the pipe was full, as play's
+# did, spent about as much as the process itself)
+"$ZSIM" trace gen zipf --size 8M --accesses 300000 -o "$T/z.trc"
+"$ZSIM" play "$T/z.trc" -o "$T/oz" -q
+zc=$(jget "$T/oz/summary.json" "play.cpu_by_task_ns.play controllers")
+zp=$(jget "$T/oz/summary.json" processes.0.cpu_ns)
+check "play: the CPU by task names the controllers and the sampler" \
+	[ -n "$zc" ] && [ -n "$(jget "$T/oz/summary.json" "play.cpu_by_task_ns.play sampler")" ]
+check "play: the controller's CPU is under 0.4 of the process's ($zc of $zp ns)" \
+	[ -n "$zc" ] && [ "$zp" -gt 0 ] && [ $((zc * 10)) -lt $((zp * 4)) ]
+
 # --timeout ends a run that would sleep 30 s: interrupted, 128 + SIGTERM
 printf 'create 1 0 sleeper\naccess 1 0x1 w text:1\nsleep 1 30000000000\nexit 1\n' > "$T/s.txt"
 "$ZSIM" trace pack "$T/s.txt" -o "$T/s.trc"
