@@ -476,8 +476,8 @@ struct wq {               /* one process as its controller sees it */
 	int fd;               /* write end; -1 once closed */
 	pid_t pid;
 	bool dead;
-	char *q;              /* queued bytes not yet in the pipe */
-	size_t qh, ql, qcap;
+	char *q;              /* queued bytes not yet in the pipe: a ring of qcap bytes */
+	size_t qh, ql, qcap;  /* its head, length and size */
 	unsigned fresh;       /* records queued since the last write was tried */
 };
 
@@ -551,7 +551,8 @@ static void wq_flush(struct wq *q)
 {
 	q->fresh = 0;
 	while (q->ql && q->fd >= 0) {
-		ssize_t n = write(q->fd, q->q + q->qh, q->ql);
+		size_t run = q->qcap - q->qh < q->ql ? q->qcap - q->qh : q->ql;
+		ssize_t n = write(q->fd, q->q + q->qh, run);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -559,8 +560,10 @@ static void wq_flush(struct wq *q)
 				wq_close(q);   /* the process is gone (EPIPE): its events vanish */
 			return;
 		}
-		q->qh += (size_t)n;
+		q->qh = (q->qh + (size_t)n) % q->qcap;
 		q->ql -= (size_t)n;
+		if ((size_t)n < run)
+			return;   /* the pipe is full */
 	}
 	if (!q->ql)
 		q->qh = 0;
@@ -644,23 +647,34 @@ static void send(struct ctl *c, struct wq *q, const struct rec *r)
 	}
 	if (q->fd < 0)
 		return;
-	if (q->qh + q->ql + sizeof(*r) > q->qcap) {
-		if (q->qh) {
-			memmove(q->q, q->q + q->qh, q->ql);
-			q->qh = 0;
+	/* a ring: a controller that runs ahead of its process had moved its
+	 * whole queue (up to QUEUE_CAP) down each time the pipe took a page */
+	if (q->ql + sizeof(*r) > q->qcap) {
+		size_t cap = q->qcap ? 2 * q->qcap : 4096;
+		char *nq = zsim_xmalloc(cap);
+		size_t first = q->qcap - q->qh < q->ql ? q->qcap - q->qh : q->ql;
+		if (q->ql) {
+			memcpy(nq, q->q + q->qh, first);
+			memcpy(nq + first, q->q, q->ql - first);
 		}
-		if (q->ql + sizeof(*r) > q->qcap) {
-			q->qcap = q->qcap ? 2 * q->qcap : 4096;
-			q->q = zsim_xrealloc(q->q, q->qcap);
-		}
+		free(q->q);
+		q->q = nq;
+		q->qcap = cap;
+		q->qh = 0;
 	}
-	memcpy(q->q + q->qh + q->ql, r, sizeof(*r));
+	size_t tail = (q->qh + q->ql) % q->qcap, room = q->qcap - tail;
+	if (room >= sizeof(*r)) {
+		memcpy(q->q + tail, r, sizeof(*r));
+	} else {   /* after a partial write a record may wrap round */
+		memcpy(q->q + tail, r, room);
+		memcpy(q->q, (const char *)r + room, sizeof(*r) - room);
+	}
 	q->ql += sizeof(*r);
-	/* a write is tried once per pipe page's worth of new records: a
-	 * controller that runs ahead of its process, its pipe full, used to try
-	 * one (and fail) per event, which made the controllers a quarter of a
-	 * validation guest's CPU */
-	if (++q->fresh >= 4096 / sizeof(*r))
+	/* a write is tried once per 16 KiB of new records (what a process reads
+	 * at a time): a controller that runs ahead of its process, its pipe
+	 * full, used to try one (and fail) per event, which made the
+	 * controllers a quarter of a validation guest's CPU */
+	if (++q->fresh >= 16384 / sizeof(*r))
 		wq_flush(q);
 }
 
