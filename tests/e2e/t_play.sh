@@ -114,6 +114,11 @@ check "play: corpus content is the corpus page (found next to the trace)" cmp -s
 "$ZSIM" play "$T/z.trc" -o "$T/oz" -q
 zc=$(jget "$T/oz/summary.json" "play.cpu_by_task_ns.play controllers")
 zp=$(jget "$T/oz/summary.json" processes.0.cpu_ns)
+# its events came through whole (the controller's queue is a ring that wraps
+# many times over 300 k events): its 2048 pages faulted in once each, plus
+# the player's own few dozen
+zf=$(jget "$T/oz/summary.json" processes.0.minor_faults)
+check "play: 300 k events through the ring: 2048 pages faulted ($zf)" [ "$zf" -ge 2048 ] && [ "$zf" -le 2400 ]
 check "play: the CPU by task names the controllers and the sampler" \
 	[ -n "$zc" ] && [ -n "$(jget "$T/oz/summary.json" "play.cpu_by_task_ns.play sampler")" ]
 check "play: the controller's CPU is under 0.4 of the process's ($zc of $zp ns)" \
