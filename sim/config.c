@@ -8,7 +8,7 @@
  *     "kernel": "6.18", "seed": 1, "duty": "1 run/day" (optional; parse_duty),
  *     "machine": { "ram": "1G" (required), "cpus": 4, "firmware_reserve": "0",
  *                  "kernel_reserve": "64M", "zones": "x86-64" (or "one"),
- *                  "unmovable_free": "0" },
+ *                  "unmovable_free": "0", "background_cpu": 0 },
  *     "mm": { "policy": "lru2", "swappiness": 60, "page_cluster": 3,
  *             "min_free_kbytes": 0, "watermark_scale_factor": 10,
  *             "watermark_boost_factor": 15000 (0 before 5.0), "watermarks": true,
@@ -45,6 +45,9 @@
  *  - unmovable_free 0: the free memory on the unmovable/reclaimable free lists
  *    when the run starts (/proc/pagetypeinfo; the 512 MiB validation guests
  *    had 4.6-10.4 MiB), where movable allocations start falling back (sim/mm.c).
+ *  - background_cpu 0: the share of one CPU that tasks outside the model keep
+ *    busy (daemons, kernel threads, a benchmark's own harness), as one task
+ *    always runnable (sim/engine.c); the validation measures its guests'.
  *  - zones: "x86-64" (DMA, DMA32, Normal: the lower zones' lowmem protection
  *    applies, sim/mm.c); "one" for a machine whose RAM is all one zone (an
  *    arm64 board with at most 4 GiB: all ZONE_DMA).
@@ -154,7 +157,7 @@ static int get_str(const struct ctx *c, const char *path, json_t *v, char *dst, 
 static int parse_machine(const struct ctx *c, json_t *m, struct zsim_config *cfg)
 {
 	static const char *const keys[] = { "ram", "cpus", "firmware_reserve", "kernel_reserve", "zones",
-		"unmovable_free", NULL };
+		"unmovable_free", "background_cpu", NULL };
 	json_t *v;
 	uint64_t x;
 	if (!json_is_object(m))
@@ -194,6 +197,12 @@ static int parse_machine(const struct ctx *c, json_t *m, struct zsim_config *cfg
 		TRY(get_size(c, "$.machine.unmovable_free", v, &cfg->unmovable_free));
 	if (cfg->unmovable_free > (cfg->ram - cfg->firmware_reserve - cfg->kernel_reserve) / 2)
 		return bad(c, "$.machine.unmovable_free", "must be at most half of the RAM free at start");
+	if ((v = json_object_get(m, "background_cpu"))) {
+		if (!json_is_number(v) || json_number_value(v) < 0 || json_number_value(v) >= 1)
+			return bad(c, "$.machine.background_cpu",
+				   "expected a share of one CPU, a number from 0 up to (not including) 1");
+		cfg->background_cpu = json_number_value(v);
+	}
 	return 0;
 }
 
@@ -1224,6 +1233,8 @@ char *zsim_config_dump(const struct zsim_config *cfg)
 	json_object_set_new(m, "kernel_reserve", json_integer((json_int_t)cfg->kernel_reserve));
 	json_object_set_new(m, "zones", json_string(cfg->one_zone ? "one" : "x86-64"));
 	json_object_set_new(m, "unmovable_free", json_integer((json_int_t)cfg->unmovable_free));
+	if (cfg->background_cpu > 0)
+		json_object_set_new(m, "background_cpu", json_real(cfg->background_cpu));
 	json_object_set_new(r, "machine", m);
 	json_object_set_new(mm, "policy", json_string(cfg->policy));
 	json_object_set_new(mm, "swappiness", json_integer(cfg->swappiness));

@@ -18,6 +18,13 @@
  * answers with the delay until its next run, or "done" (zsim_timer_add).
  * kswapd and the flusher charge their work to the CPUs (zsim_cpu_run).
  *
+ * Other tasks (machine.background_cpu, a share of one CPU): one task
+ * outside the model that always wants the CPU, as daemons, kernel threads
+ * or a benchmark's own harness do, run as a timer that takes its share of
+ * each BACKGROUND_PERIOD_NS on the CPU free earliest (zsim_cpu_run), so a
+ * busy CPU runs everything else that much later and an idle one absorbs it.
+ * Simplified: a steady share, not the bursts of real daemons.
+ *
  * Traces: each trace is a group of processes with its own pid space.  Its
  * events are read lazily and handed to per-process queues (demultiplexed), so
  * a process blocked on I/O never holds back the others.  A process whose
@@ -45,6 +52,7 @@
 
 #define QUANTUM_NS 1000000ull     /* 1 ms of CPU per turn */
 #define BATCH_EVENTS 4096         /* events per turn at most */
+#define BACKGROUND_PERIOD_NS 1000000ull   /* other tasks take their share of each ms */
 
 /* ---- event queue ----------------------------------------------------------------- */
 
@@ -1006,6 +1014,16 @@ uint64_t zsim_sim_table_bytes(const struct zsim_config *cfg)
 	return b > (long double)UINT64_MAX ? UINT64_MAX : (uint64_t)b;
 }
 
+/* machine.background_cpu: the other tasks' share of this period. */
+static uint64_t background(struct zsim_sim *s, void *ctx)
+{
+	(void)ctx;
+	uint64_t cpu = (uint64_t)(s->cfg.background_cpu * (double)BACKGROUND_PERIOD_NS + 0.5);
+	s->clk.background_cpu_ns += cpu;
+	zsim_cpu_run(s, s->clk.now, cpu);
+	return BACKGROUND_PERIOD_NS;
+}
+
 int zsim_sim_init(struct zsim_sim *s, const struct zsim_config *cfg, char *err, size_t errlen)
 {
 	memset(s, 0, sizeof(*s));
@@ -1024,6 +1042,8 @@ int zsim_sim_init(struct zsim_sim *s, const struct zsim_config *cfg, char *err, 
 		zsim_devices_background_init(s);
 		zsim_swap_background_init(s);
 		zsim_results_init(s);
+		if (cfg->background_cpu > 0)
+			zsim_timer_add(s, 0, 0, background, NULL);
 	}
 	return rc;
 }

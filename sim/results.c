@@ -243,6 +243,8 @@ json_t *zsim_summary(const struct zsim_sim *s, const struct zsim_run_info *ri)
 	}
 	if (dmc)
 		json_object_set_new(o, "dmcache_writeback_pages", JI(wb_dmc));
+	if (s->cfg.background_cpu > 0)   /* machine.background_cpu: what the other tasks took */
+		json_object_set_new(o, "background_cpu_ns", JI(s->clk.background_cpu_ns));
 	json_object_set_new(o, "swap_write_failures", JI(s->vm.swap_write_fail));
 	json_object_set_new(o, "processes", JI(s->pr.nr_procs));
 	json_object_set_new(o, "processes_finished", JI(finished));

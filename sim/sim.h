@@ -405,6 +405,7 @@ struct zsim_clock {
 	unsigned timers_keeping;    /* KEEPS_RUNNING timers armed or running */
 	bool running;               /* zsim_sim_run has started the clock */
 	uint64_t *cpu_free_at;      /* per CPU: when it is next free */
+	uint64_t background_cpu_ns; /* CPU the other tasks took (machine.background_cpu) */
 };
 
 /* engine.c: processes and the trace groups they come from */

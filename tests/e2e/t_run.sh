@@ -273,6 +273,26 @@ printf 'create 1 0 daemon\ncpu 1 500000\n' | pack "$T/c3.trc"
 "$ZSIM" --trace "$T/c3.trc" --config "$T/one.json" --out "$T/r7i" --quiet
 check "cpu: idle process: its last CPU burst is simulated (0.5 ms)" is "$T/r7i/summary.json" sim_time_ns 500000
 check "cpu: idle process: counted idle at the end" is "$T/r7i/summary.json" outcome.processes_idle_at_end 1
+# other tasks (machine.background_cpu): a quarter of one CPU taken every
+# millisecond.  40 bursts of 0.5 ms (20 ms of CPU) on one CPU get the other
+# three quarters, so they end near 20 / 0.75 = 26.7 ms (the first periods'
+# charges queue behind the process's quantum: within a millisecond), and
+# the background took a quarter of that; on two CPUs the idle one absorbs
+# it and the process ends at exactly 20 ms.
+awk 'BEGIN { print "create 1 0 a"; for (i = 0; i < 40; i++) print "cpu 1 500000"; print "exit 1" }' | pack "$T/c40.trc"
+"$ZSIM" --trace "$T/c40.trc" --config "$T/one.json" --set machine.background_cpu=0.25 --out "$T/r7g" --quiet
+e=$(jget "$T/r7g/summary.json" processes.0.end_ns)
+bg=$(jget "$T/r7g/summary.json" outcome.background_cpu_ns)
+check "background: one CPU, a quarter taken: 20 ms of CPU ends near 26.7 ms ($e)" \
+	[ "$e" -ge 26000000 ] && [ "$e" -le 27700000 ]
+check "background: it took a quarter of the run ($bg of $e ns)" \
+	[ $((bg * 4)) -ge $((e - 1000000)) ] && [ $((bg * 4)) -le $((e + 1000000)) ]
+check "background: its process's own CPU is still 20 ms" is "$T/r7g/summary.json" processes.0.cpu_ns 20000000
+"$ZSIM" --trace "$T/c40.trc" --config "$T/two.json" --set machine.background_cpu=0.25 --out "$T/r7h" --quiet
+check "background: two CPUs, the idle one absorbs it: ends at 20 ms" is "$T/r7h/summary.json" processes.0.end_ns 20000000
+"$ZSIM" --trace "$T/c40.trc" --config "$T/one.json" --out "$T/r7n" --quiet
+check "background: none by default (no background_cpu_ns, ends at 20 ms)" \
+	sh -c "! grep -q background_cpu_ns '$T/r7n/summary.json'" && is "$T/r7n/summary.json" processes.0.end_ns 20000000
 
 # ---------------------------------------------------------------------------
 # 8. --print-config: the resolved config with every default, valid JSON that

@@ -104,6 +104,10 @@ bad_config "watermark boosting on a kernel without it" "\\$\.mm\.watermark_boost
 	'{"kernel":"4.19","machine":{"ram":"64M"},"mm":{"watermark_boost_factor":15000}}'
 bad_config "unmovable free memory over half of what is free" "\\$\.machine\.unmovable_free: must be at most half of the RAM free at start" \
 	'{"machine":{"ram":"64M","unmovable_free":"40M"}}'
+bad_config "background CPU of a whole CPU" "\\$\.machine\.background_cpu: expected a share of one CPU, a number from 0 up to \\(not including\\) 1" \
+	'{"machine":{"ram":"64M","background_cpu":1}}'
+bad_config "background CPU as a string" "\\$\.machine\.background_cpu: expected a share of one CPU" \
+	'{"machine":{"ram":"64M","background_cpu":"20%"}}'
 bad_config "a tmpfs file's kernel memory not a size" "\\$\.filesystems\.t\.file_bytes: expected a size" \
 	'{"machine":{"ram":"64M"},"filesystems":{"t":{"type":"tmpfs","file_bytes":"lots"}}}'
 bad_config "a tmpfs file's kernel memory over 1M" "\\$\.filesystems\.t\.file_bytes: at most 1M" \

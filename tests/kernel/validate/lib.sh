@@ -134,6 +134,11 @@ zsim_costs() {
 		mmc=$(mm_costs "$cals" $(ls "$d"/ir/traces/* | sort))
 		jq --argjson m "$mmc" '.mm += $m' "$d/zsim.json" > "$d/zsim.json.tmp" && mv "$d/zsim.json.tmp" "$d/zsim.json"
 	fi
+	# the CPU the guest's other tasks took (background_cpu), when the boots
+	# recorded it
+	# shellcheck disable=SC2086
+	bg=$(background_cpu "$sums")
+	jq --argjson bg "$bg" '.machine += $bg' "$d/zsim.json" > "$d/zsim.json.tmp" && mv "$d/zsim.json.tmp" "$d/zsim.json"
 	# the guest's scheduling of reclaim: an allocating task's turn in
 	# direct reclaim twice kswapd's (sim/mm.c direct_step)
 	jq '.mm.direct_reclaim_turn = "2ms"' "$d/zsim.json" > "$d/zsim.json.tmp" && mv "$d/zsim.json.tmp" "$d/zsim.json"
@@ -229,6 +234,22 @@ content_time() {
 	# shellcheck disable=SC2086
 	jq -c -s --argjson w "$w" 'if $w > 0 then
 		{content_time: "\((map(.play.content_cpu_ns) | add / length / $w) | round)ns"} else {} end' $sums
+}
+
+# background_cpu "SUMMARY...": the share of the guest's one CPU that tasks
+# zsim does not model took over the run (play's cpu_by_task_ns, from every
+# task's schedstat: play's sampler and controllers, the kernel's threads but
+# kswapd, whose work is zsim's reclaim; not the trace processes, nor
+# `init`, the guest's script, whose loop is a zram writeback scenario's
+# daemon and its writing zsim's writeback: writeback.page_time), the mean
+# over the boots that recorded it, as JSON
+# {background_cpu} (machine.background_cpu), or {} when none did.
+background_cpu() {
+	# shellcheck disable=SC2086
+	jq -c -s 'map(select(.play.cpu_by_task_ns) |
+		((.play.cpu_by_task_ns | to_entries | map(select(.key != "trace processes" and .key != "init"
+			and (.key | startswith("kswapd") | not)) | .value) | add // 0) / .sim_time_ns)) |
+		if length > 0 then {background_cpu: (add / length * 1000 | round / 1000)} else {} end' $1
 }
 
 # Free memory on the unmovable, reclaimable and high-atomic free lists, in
