@@ -94,6 +94,8 @@ struct shared {
 	_Atomic uint32_t nslots, live, groups_done, failed;
 	_Atomic uint32_t unlocked;   /* the sampler or a controller could not lock its memory */
 	_Atomic uint64_t content_ns, absorbed_ns;   /* see struct worker's debt_ns */
+	/* content_ns by content class, and the pages made: what each class costs */
+	_Atomic uint64_t content_cls_ns[ZSIM_CONTENT_NR], content_cls_pages[ZSIM_CONTENT_NR];
 	uint64_t t0_ns;
 	struct slot slots[MAX_SLOTS];
 };
@@ -269,6 +271,18 @@ static void fill(struct worker *w, const struct rec *r, uint8_t *page)
 		zsim_content_fill_param((enum zsim_content_class)r->cls, r->param, r->n, page);
 }
 
+/* dt ns of CPU went into making a page of r's class. */
+static void content_spent(struct worker *w, const struct rec *r, uint64_t dt)
+{
+	struct shared *sh = w->pl->sh;
+	w->debt_ns += dt;
+	atomic_fetch_add(&sh->content_ns, dt);
+	if (r->cls < ZSIM_CONTENT_NR) {
+		atomic_fetch_add(&sh->content_cls_ns[r->cls], dt);
+		atomic_fetch_add(&sh->content_cls_pages[r->cls], 1);
+	}
+}
+
 static void run_rec(struct worker *w, const struct rec *r)
 {
 	struct shared *sh = w->pl->sh;
@@ -279,9 +293,7 @@ static void run_rec(struct worker *w, const struct rec *r)
 		if (r->write) {
 			uint64_t t0 = thread_ns();
 			fill(w, r, buf);
-			uint64_t dt = thread_ns() - t0;
-			w->debt_ns += dt;
-			atomic_fetch_add(&sh->content_ns, dt);
+			content_spent(w, r, thread_ns() - t0);
 			memcpy(p, buf, ZSIM_PAGE_SIZE);
 		} else
 			(void)*(volatile uint8_t *)p;
@@ -351,9 +363,7 @@ static void run_rec(struct worker *w, const struct rec *r)
 		int fd = file_fd(w, r->arg, r->fs, false);
 		uint64_t t0 = thread_ns();
 		fill(w, r, buf);
-		uint64_t dt = thread_ns() - t0;
-		w->debt_ns += dt;
-		atomic_fetch_add(&sh->content_ns, dt);
+		content_spent(w, r, thread_ns() - t0);
 		if (pwrite(fd, buf, sizeof(buf), (off_t)(r->page * ZSIM_PAGE_SIZE)) != (ssize_t)sizeof(buf))
 			wfail(w, "file write", strerror(errno));
 		break;
@@ -1086,6 +1096,29 @@ static uint64_t delta(const struct kstat *a, const struct kstat *b, const char *
 	return y >= x ? y - x : 0;
 }
 
+/* processes.csv: each running trace process's progress at a sample (its
+ * faults and CPU so far, /proc/PID/stat), to set against zsim's over time. */
+static void proc_rows(FILE *f, struct play *pl, uint64_t t)
+{
+	uint32_t n = atomic_load(&pl->sh->nslots);
+	long hz = sysconf(_SC_CLK_TCK);
+	for (uint32_t i = 0; i < n && hz > 0; i++) {
+		struct slot *s = &pl->sh->slots[i];
+		if (atomic_load(&s->state) != SLOT_RUNNING || s->os_pid <= 0)
+			continue;
+		char path[64], buf[1024];
+		snprintf(path, sizeof(path), "/proc/%d/stat", (int)s->os_pid);
+		if (!read_file(path, buf, sizeof(buf)))
+			continue;
+		/* after comm: state, 6 fields, minflt, cminflt, majflt, cmajflt, utime, stime */
+		char *p = strrchr(buf, ')');
+		unsigned long long mi, ma, ut, st;
+		if (p && sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %llu %*u %llu %*u %llu %llu", &mi, &ma, &ut, &st) == 4)
+			fprintf(f, "%llu,%u,%s,%llu,%llu,%llu\n", (unsigned long long)t, i, s->name, mi, ma,
+				(ut + st) * (1000000000ull / (unsigned long long)hz));
+	}
+}
+
 static void ts_header(FILE *f, bool zswap)
 {
 	fputs("time_ns,free_pages,anon_pages,file_pages,zspages,swap_used_pages,dirty_pages,"
@@ -1096,7 +1129,9 @@ static void ts_header(FILE *f, bool zswap)
 	 * what the run started with): slab, page tables, and what is locked or
 	 * otherwise unevictable (the player's own pages) */
 	fputs(",mem_available_pages,watermark_boost_pages,slab_pages,page_table_pages,mlocked_pages,"
-	      "unevictable_pages\n", f);
+	      "unevictable_pages", f);
+	/* the anon LRU's split and what moved pages between its lists */
+	fputs(",active_anon_pages,pgactivate,pgdeactivate,workingset_activate_anon\n", f);
 }
 
 static void ts_row(FILE *f, uint64_t t, const struct kstat *k0, const struct kstat *k, uint32_t live)
@@ -1116,10 +1151,13 @@ static void ts_row(FILE *f, uint64_t t, const struct kstat *k0, const struct kst
 		fprintf(f, ",%llu,%llu,%llu,%llu", (unsigned long long)(k->zswap_pool / ZSIM_PAGE_SIZE),
 			(unsigned long long)delta(k0, k, "zswpout"), (unsigned long long)delta(k0, k, "zswpin"),
 			(unsigned long long)delta(k0, k, "zswpwb"));
-	fprintf(f, ",%llu,%llu,%llu,%llu,%llu,%llu\n", (unsigned long long)(k->mem_avail / 4),
+	fprintf(f, ",%llu,%llu,%llu,%llu,%llu,%llu", (unsigned long long)(k->mem_avail / 4),
 		(unsigned long long)k->boost, (unsigned long long)(k->slab_kb / 4),
 		(unsigned long long)(k->page_tables_kb / 4), (unsigned long long)(k->mlocked_kb / 4),
 		(unsigned long long)(k->unevictable_kb / 4));
+	fprintf(f, ",%llu,%llu,%llu,%llu\n", (unsigned long long)vm_get(k, "nr_active_anon"),
+		(unsigned long long)delta(k0, k, "pgactivate"), (unsigned long long)delta(k0, k, "pgdeactivate"),
+		(unsigned long long)delta(k0, k, "workingset_activate_anon"));
 }
 
 /*
@@ -1555,6 +1593,17 @@ static json_t *summary(struct play *pl, char **traces, unsigned ntr, const struc
 	 * trace's cpu events; the rest ran on top of the trace's work */
 	json_object_set_new(pi, "content_cpu_ns", JI(atomic_load(&sh->content_ns)));
 	json_object_set_new(pi, "content_absorbed_ns", JI(atomic_load(&sh->absorbed_ns)));
+	json_t *cc = json_object();   /* per class: its CPU and pages (zsim's mm.content_time per class) */
+	for (unsigned c = 0; c < ZSIM_CONTENT_NR; c++) {
+		uint64_t made = atomic_load(&sh->content_cls_pages[c]);
+		if (!made)
+			continue;
+		json_t *o = json_object();
+		json_object_set_new(o, "cpu_ns", JI(atomic_load(&sh->content_cls_ns[c])));
+		json_object_set_new(o, "pages", JI(made));
+		json_object_set_new(cc, zsim_content_name((enum zsim_content_class)c), o);
+	}
+	json_object_set_new(pi, "content_by_class", cc);
 	/* the kernel's background reclaim, in CPU time over the run */
 	json_object_set_new(pi, "kswapd_cpu_ns", JI(ks.cpu_ns));
 	json_object_set_new(pi, "kswapd_run_delay_ns", JI(ks.run_delay_ns));
@@ -1750,12 +1799,16 @@ int zsim_cmd_play(int argc, char **argv)
 	FILE *ts = fopen(path, "w");
 	snprintf(path, sizeof(path), "%s/events.jsonl", tmp);
 	FILE *evf = fopen(path, "w");
-	if (!ts || !evf) {
+	snprintf(path, sizeof(path), "%s/processes.csv", tmp);
+	FILE *pcf = fopen(path, "w");
+	if (!ts || !evf || !pcf) {
 		fprintf(stderr, "zsim play: --out: cannot create files in %s: %s\n", tmp, strerror(errno));
 		if (ts)
 			fclose(ts);
 		if (evf)
 			fclose(evf);
+		if (pcf)
+			fclose(pcf);
 		remove_tree(tmp);
 		goto fail;
 	}
@@ -1765,6 +1818,7 @@ int zsim_cmd_play(int argc, char **argv)
 		fprintf(stderr, "zsim play: cannot map the shared table: %s\n", strerror(errno));
 		fclose(ts);
 		fclose(evf);
+		fclose(pcf);
 		remove_tree(tmp);
 		goto fail;
 	}
@@ -1786,6 +1840,7 @@ int zsim_cmd_play(int argc, char **argv)
 	pl.sh->t0_ns = now_ns();
 	ts_header(ts, k0.zswap);
 	ts_row(ts, 0, &k0, &k0, 0);
+	fputs("time_ns,process,name,minor_faults,major_faults,cpu_ns\n", pcf);
 	struct track tk = { k0.mem_free / 4, k0.boost, 0, k0.boost };
 
 	pid_t ctl_pid[64];
@@ -1801,6 +1856,7 @@ int zsim_cmd_play(int argc, char **argv)
 		if (ctl_pid[t] == 0) {
 			fclose(ts);
 			fclose(evf);
+			fclose(pcf);
 			struct ctl c;
 			memset(&c, 0, sizeof(c));
 			c.pl = &pl;
@@ -1842,6 +1898,7 @@ int zsim_cmd_play(int argc, char **argv)
 		sample(&k1);
 		track_sample(&tk, &k1);
 		ts_row(ts, now - pl.sh->t0_ns, &k0, &k1, atomic_load(&pl.sh->live));
+		proc_rows(pcf, &pl, now - pl.sh->t0_ns);
 	}
 	uint64_t wall = now_ns() - pl.sh->t0_ns;
 	read_cpustat(cpustat1);
@@ -1868,6 +1925,7 @@ int zsim_cmd_play(int argc, char **argv)
 		json_decref(sum);
 		fclose(ts);
 		fclose(evf);
+		fclose(pcf);
 		remove_tree(tmp);
 		goto fail;
 	}
@@ -1899,6 +1957,7 @@ int zsim_cmd_play(int argc, char **argv)
 	bool ok = json_dump_file(sum, path, JSON_INDENT(1) | JSON_PRESERVE_ORDER) == 0;
 	ok &= fclose(ts) == 0;
 	ok &= fclose(evf) == 0;
+	ok &= fclose(pcf) == 0;
 	struct stat st;
 	if (ok && stat(pl.o.out, &st) == 0) {
 		char old[4300];

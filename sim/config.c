@@ -16,7 +16,8 @@
  *             "reclaim_steal_time": "0ns" (per page reclaim frees, beyond the scan and codecs),
  *             "direct_reclaim_turn": "0ns" (a direct reclaimer's CPU before it yields
  *             and its round goes on at its next turn; 0: the round runs whole at once),
- *             "content_time": "0ns" (making a written page's bytes; cpu events absorb it),
+ *             "content_time": "0ns" (making a written page's bytes; cpu events absorb it;
+ *             or per content class: { "heap": "9us", "random": "2us", "default": "5us" }),
  *             "file_create_time": "0ns" (a file's creation, beyond its pages' writes),
  *             "file_io_time": "0ns" (a file read or write's system call, beyond the page,
  *             which costs what an access or a fault to anonymous memory does),
@@ -206,6 +207,38 @@ static int parse_machine(const struct ctx *c, json_t *m, struct zsim_config *cfg
 	return 0;
 }
 
+/* mm.content_time: one time for every class, or an object naming classes
+ * ({"heap": "9us", "random": "2us", "default": "5us"}), the classes it does
+ * not name taking its "default" (0ns if none): making a page's bytes costs
+ * what its class's generator costs, which differs tenfold between classes. */
+static int parse_content_time(const struct ctx *c, json_t *v, struct zsim_config *cfg)
+{
+	if (!json_is_object(v))
+		return get_time(c, "$.mm.content_time", v, &cfg->content_ns);
+	const char *key;
+	json_t *t;
+	char path[96];
+	cfg->content_ns = 0;
+	if ((t = json_object_get(v, "default")))
+		TRY(get_time(c, "$.mm.content_time.default", t, &cfg->content_ns));
+	for (unsigned k = 0; k < ZSIM_CONTENT_NR; k++)
+		cfg->content_cls_ns[k] = cfg->content_ns;
+	json_object_foreach(v, key, t) {
+		enum zsim_content_class cls;
+		if (!strcmp(key, "default"))
+			continue;
+		snprintf(path, sizeof(path), "$.mm.content_time.%.60s", key);
+		if (zsim_content_parse(key, &cls) < 0) {
+			char names[160];
+			zsim_content_names(names, sizeof(names));
+			return bad(c, path, "unknown content class (known: %s, or \"default\")", names);
+		}
+		TRY(get_time(c, path, t, &cfg->content_cls_ns[cls]));
+	}
+	cfg->content_per_class = true;
+	return 0;
+}
+
 static int parse_mm(const struct ctx *c, json_t *m, struct zsim_config *cfg)
 {
 	static const char *const keys[] = { "policy", "swappiness", "page_cluster", "min_free_kbytes",
@@ -250,7 +283,9 @@ static int parse_mm(const struct ctx *c, json_t *m, struct zsim_config *cfg)
 		cfg->watermarks = json_is_true(v);
 	}
 	if ((v = json_object_get(m, "content_time")))
-		TRY(get_time(c, "$.mm.content_time", v, &cfg->content_ns));
+		TRY(parse_content_time(c, v, cfg));
+	for (unsigned k = 0; k < ZSIM_CONTENT_NR && !cfg->content_per_class; k++)
+		cfg->content_cls_ns[k] = cfg->content_ns;
 	if ((v = json_object_get(m, "access_time")))
 		TRY(get_time(c, "$.mm.access_time", v, &cfg->access_ns));
 	if ((v = json_object_get(m, "minor_fault_time")))
@@ -1245,7 +1280,17 @@ char *zsim_config_dump(const struct zsim_config *cfg)
 	json_object_set_new(mm, "watermarks", json_boolean(cfg->watermarks));
 	json_object_set_new(mm, "access_time", json_time(cfg->access_ns));
 	json_object_set_new(mm, "minor_fault_time", json_time(cfg->minor_fault_ns));
-	json_object_set_new(mm, "content_time", json_time(cfg->content_ns));
+	if (cfg->content_per_class) {   /* the default and each class that differs from it */
+		json_t *ct = json_object();
+		json_object_set_new(ct, "default", json_time(cfg->content_ns));
+		for (unsigned k = 0; k < ZSIM_CONTENT_NR; k++)
+			if (cfg->content_cls_ns[k] != cfg->content_ns)
+				json_object_set_new(ct, zsim_content_name((enum zsim_content_class)k),
+						    json_time(cfg->content_cls_ns[k]));
+		json_object_set_new(mm, "content_time", ct);
+	} else {
+		json_object_set_new(mm, "content_time", json_time(cfg->content_ns));
+	}
 	json_object_set_new(mm, "file_create_time", json_time(cfg->file_create_ns));
 	json_object_set_new(mm, "file_io_time", json_time(cfg->file_io_ns));
 	json_object_set_new(mm, "reclaim_scan_time", json_time(cfg->reclaim_scan_ns));

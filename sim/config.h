@@ -14,6 +14,7 @@
 #include "../core/zsim.h"
 #include "../core/kprofile.h"
 #include "../tiers/tier.h"
+#include "../traces/content.h"
 
 #define ZSIM_CFG_MAX_DEVICES 16
 #define ZSIM_CFG_MAX_SWAP    16
@@ -80,7 +81,10 @@ struct zsim_config {
 	bool watermarks;            /* false: no watermarks, no kswapd (for cross-checks) */
 	uint64_t sample_interval_ns;
 	uint64_t access_ns;         /* CPU time of one page access that hits RAM ("access_time") */
-	uint64_t content_ns;        /* CPU to make a written page's bytes, absorbed by cpu events ("content_time") */
+	uint64_t content_ns;        /* CPU to make a written page's bytes, absorbed by cpu events ("content_time";
+	                               per class: its "default") */
+	uint64_t content_cls_ns[ZSIM_CONTENT_NR]; /* per content class: content_ns unless named */
+	bool content_per_class;     /* "content_time" was an object of classes */
 	uint64_t minor_fault_ns;    /* CPU time of a fault that needs no I/O ("minor_fault_time") */
 	uint64_t file_create_ns;    /* CPU of creating a file, the system call ("file_create_time") */
 	uint64_t file_io_ns;        /* CPU of a file read or write's system call, beyond its page ("file_io_time") */

@@ -824,6 +824,12 @@ static void ghost_run(struct zsim_sim *s, uint32_t i)
 	}
 }
 
+/* mm.content_time: the CPU making a written page's bytes of class cls took. */
+static inline uint64_t content_cost(const struct zsim_sim *s, unsigned cls)
+{
+	return cls < ZSIM_CONTENT_NR ? s->cfg.content_cls_ns[cls] : s->cfg.content_ns;
+}
+
 static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 {
 	struct zsim_proc *p = &s->pr.procs[i];
@@ -876,9 +882,10 @@ static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 			 * child, and the process table where it was: only the I/O it
 			 * waits for ends the turn.  A write's bytes took content_time
 			 * to make, which later cpu events absorb */
-			if (wrote && s->cfg.content_ns) {
-				p->pending_cpu += s->cfg.content_ns;
-				p->content_debt += s->cfg.content_ns;
+			uint64_t cn = wrote ? content_cost(s, c.cls) : 0;
+			if (cn) {
+				p->pending_cpu += cn;
+				p->content_debt += cn;
 			}
 			if (wait_until > s->clk.now)
 				break;
@@ -955,9 +962,10 @@ static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 				s->clk.now = t0;
 				return 0;
 			}
-			if (ev.kind == ZSIM_EV_FILE_WRITE && s->cfg.content_ns) {   /* its bytes made, as an access's */
-				p->pending_cpu += s->cfg.content_ns;
-				p->content_debt += s->cfg.content_ns;
+			uint64_t cn = ev.kind == ZSIM_EV_FILE_WRITE ? content_cost(s, ev.content.cls) : 0;
+			if (cn) {   /* its bytes made, as an access's */
+				p->pending_cpu += cn;
+				p->content_debt += cn;
 			}
 			break;
 		}

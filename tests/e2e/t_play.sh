@@ -95,6 +95,20 @@ check "play: file page 1 is binary:3, byte for byte" cmp -s -n 4096 "$f" "$T/bin
 check "play: timeseries has zsim's columns first" \
 	[ "$(head -1 "$T/o1/timeseries.csv" | cut -d, -f1-6)" = "time_ns,free_pages,anon_pages,file_pages,zspages,swap_used_pages" ]
 check "play: timeseries sampled (rows at 5 ms over >= 80 ms)" [ "$(wc -l < "$T/o1/timeseries.csv")" -ge 10 ]
+check "play: timeseries ends with the anon LRU's split and its movers" \
+	[ "$(head -1 "$T/o1/timeseries.csv" | rev | cut -d, -f1-4 | rev)" = "active_anon_pages,pgactivate,pgdeactivate,workingset_activate_anon" ]
+# the pages each content class made, as the trace writes them: text twice
+# (a file page, an anon page), binary, random and same once each
+check "play: content_by_class counts the pages of each class written" \
+	[ "$(jq -c '.play.content_by_class | to_entries | map("\(.key)=\(.value.pages)") | sort' "$T/o1/summary.json")" = \
+	  '["binary=1","random=1","same=1","text=2"]' ]
+check "play: content_by_class's CPU adds up to content_cpu_ns" \
+	[ "$(jq '[.play.content_by_class[].cpu_ns] | add' "$T/o1/summary.json")" = "$(jq .play.content_cpu_ns "$T/o1/summary.json")" ]
+# processes.csv: the running processes' progress at each sample; the parent
+# works 30 ms of CPU, so some sample finds it running
+check "play: processes.csv has its header and rows of the parent" \
+	[ "$(head -1 "$T/o1/processes.csv")" = "time_ns,process,name,minor_faults,major_faults,cpu_ns" ] &&
+	grep -q '^[0-9]*,0,parent,' "$T/o1/processes.csv"
 check "play: the printed summary names the kernel and the results" \
 	grep -q "on kernel $(uname -r)" "$T/o1.txt" && grep -q "results: $T/o1/" "$T/o1.txt"
 

@@ -293,6 +293,24 @@ check "background: two CPUs, the idle one absorbs it: ends at 20 ms" is "$T/r7h/
 "$ZSIM" --trace "$T/c40.trc" --config "$T/one.json" --out "$T/r7n" --quiet
 check "background: none by default (no background_cpu_ns, ends at 20 ms)" \
 	sh -c "! grep -q background_cpu_ns '$T/r7n/summary.json'" && is "$T/r7n/summary.json" processes.0.end_ns 20000000
+# mm.content_time per content class: 100 heap pages and 100 random pages
+# written fresh, one CPU, a minor fault 1 us each (the default), nothing to
+# absorb the content time: 200 x 1 + 100 x 9 + 100 x 2 = 1300 us; one time
+# for all, 5 us: 200 + 200 x 5 = 1200 us; a class not named takes "default"
+# (random at 4 us: 200 + 900 + 400 = 1500 us)
+awk 'BEGIN { print "create 1 0 a"; for (i = 0; i < 100; i++) printf "access 1 %d w heap:%d\naccess 1 %d w random:%d\n", 2 * i + 16, i, 2 * i + 17, i; print "exit 1" }' |
+	pack "$T/cc.trc"
+printf '{"machine":{"ram":"64M","cpus":1},"mm":{"content_time":{"heap":"9us","random":"2us"}}}' > "$T/cc1.json"
+"$ZSIM" --trace "$T/cc.trc" --config "$T/cc1.json" --out "$T/r7c1" --quiet
+check "content_time per class: heap 9 us, random 2 us: 1300 us of CPU" is "$T/r7c1/summary.json" processes.0.cpu_ns 1300000
+"$ZSIM" --trace "$T/cc.trc" --config "$T/one.json" --set mm.content_time=5us --out "$T/r7c2" --quiet
+check "content_time one for all, 5 us: 1200 us of CPU" is "$T/r7c2/summary.json" processes.0.cpu_ns 1200000
+printf '{"machine":{"ram":"64M","cpus":1},"mm":{"content_time":{"heap":"9us","default":"4us"}}}' > "$T/cc3.json"
+"$ZSIM" --trace "$T/cc.trc" --config "$T/cc3.json" --out "$T/r7c3" --quiet
+check "content_time: a class not named takes the default (random 4 us): 1500 us" is "$T/r7c3/summary.json" processes.0.cpu_ns 1500000
+"$ZSIM" --trace "$T/cc.trc" --config "$T/cc3.json" --print-config > "$T/cc3p.json"
+check "content_time per class: --print-config gives the default and the classes that differ" \
+	[ "$(jq -c .mm.content_time "$T/cc3p.json")" = '{"default":"4us","heap":"9us"}' ]
 
 # ---------------------------------------------------------------------------
 # 8. --print-config: the resolved config with every default, valid JSON that

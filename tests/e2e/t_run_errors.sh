@@ -108,6 +108,12 @@ bad_config "background CPU of a whole CPU" "\\$\.machine\.background_cpu: expect
 	'{"machine":{"ram":"64M","background_cpu":1}}'
 bad_config "background CPU as a string" "\\$\.machine\.background_cpu: expected a share of one CPU" \
 	'{"machine":{"ram":"64M","background_cpu":"20%"}}'
+bad_config "content time of an unknown class" "\\$\.mm\.content_time\.lisp: unknown content class \\(known: .*\"default\"\\)" \
+	'{"machine":{"ram":"64M"},"mm":{"content_time":{"lisp":"3us"}}}'
+bad_config "content time of a class without a unit" "\\$\.mm\.content_time\.heap: expected a time with a unit" \
+	'{"machine":{"ram":"64M"},"mm":{"content_time":{"heap":9000}}}'
+bad_config "content time's default without a unit" "\\$\.mm\.content_time\.default: expected a time with a unit" \
+	'{"machine":{"ram":"64M"},"mm":{"content_time":{"default":"x"}}}'
 bad_config "a tmpfs file's kernel memory not a size" "\\$\.filesystems\.t\.file_bytes: expected a size" \
 	'{"machine":{"ram":"64M"},"filesystems":{"t":{"type":"tmpfs","file_bytes":"lots"}}}'
 bad_config "a tmpfs file's kernel memory over 1M" "\\$\.filesystems\.t\.file_bytes: at most 1M" \

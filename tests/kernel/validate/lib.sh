@@ -219,14 +219,29 @@ EOS
 }
 
 # content_time "SUMMARY..." TRACE...: the CPU `zsim play` spent making the
-# bytes of each page written (anon or file), the mean of the boots' play
-# summaries (SUMMARY: one per boot, the list in one argument), per page the
-# traces write, as JSON {content_time}.  The guest's workload really does
-# that work (1.0-1.5 of the fault itself on the emulated CPU), so zsim charges
-# it too, its cpu events absorbing it as play's do; a killed process wrote
-# less than its trace, so OOM scenarios come out a little low.
+# bytes of each page written (anon or file), from the boots' play summaries
+# (SUMMARY: one per boot, the list in one argument), as JSON {content_time}.
+# The guest's workload really does that work (1.0-1.5 of the fault itself on
+# the emulated CPU), so zsim charges it too, its cpu events absorbing it as
+# play's do.  Per content class where the boots counted each class's pages
+# and CPU (play's content_by_class: a heap page took the guests 5-7 times a
+# random one, so a store filling beside a hogger fills slower than it): the
+# class's CPU over its pages, summed over the boots, with the mean over every
+# class as the default.  Otherwise one time, play's whole content CPU per
+# page the traces write (a killed process wrote less than its trace, so OOM
+# scenarios come out a little low).
 content_time() {
 	sums=$1; shift
+	# shellcheck disable=SC2086
+	if jq -e -s 'all(.[]; .play.content_by_class)' $sums > /dev/null 2>&1; then
+		# shellcheck disable=SC2086
+		jq -c -s '[.[].play.content_by_class | to_entries[]] | group_by(.key) |
+			map({key: .[0].key, ns: (map(.value.cpu_ns) | add), n: (map(.value.pages) | add)}) |
+			(map(.ns) | add) as $ns | (map(.n) | add) as $n |
+			if $n > 0 then {content_time: ((map({key, value: "\(.ns / .n | round)ns"}) | from_entries) +
+				{default: "\($ns / $n | round)ns"})} else {} end' $sums
+		return
+	fi
 	w=0
 	for t in "$@"; do
 		w=$((w + $("$ZSIM" trace stat --json "$t" | jq -r '.writes + .file_writes')))

@@ -27,6 +27,7 @@ for name in "$@"; do
 		mkdir -p "$k"
 		cp "$b"/play/summary.json "$b"/play/timeseries.csv "$b"/play/events.jsonl "$b"/calibrate.json "$k/"
 		[ ! -f "$b/calibrate-mm.json" ] || cp "$b/calibrate-mm.json" "$k/"
+		[ ! -f "$b/play/processes.csv" ] || cp "$b/play/processes.csv" "$k/"
 		for f in pagetypeinfo-start.txt pagetypeinfo-end.txt extfrag.txt backing-stat.txt bd_stat.txt wb-schedstat.txt; do
 			[ ! -f "$b/$f" ] || cp "$b/$f" "$k/"
 		done
