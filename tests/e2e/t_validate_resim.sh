@@ -70,6 +70,21 @@ echo '{"minor_fault_time": "11000ns", "read_access_time": "150ns", "write_access
 check "validate: mm_costs averages the boots and weights reads and rewrites by the trace's hits" test \
 	"$(ZSIM=$ZSIM sh -c '. "$1/tests/kernel/validate/lib.sh"; mm_costs "$2" "$3"' sh "$root" "$T/mm1.json $T/mm2.json" "$T/mm.trc")" = \
 	'{"access_time":"200ns","minor_fault_time":"10000ns"}'
+# content_time per class worked by hand: boot 1 made 10 heap pages in
+# 1000 ns and 10 random ones in 100 ns, boot 2 10 heap pages in 3000 ns:
+# heap 4000 / 20 = 200 ns, random 100 / 10 = 10 ns, the default every page's
+# mean, 4100 / 30 = 136.7 -> 137 ns
+echo '{"play":{"content_by_class":{"heap":{"cpu_ns":1000,"pages":10},"random":{"cpu_ns":100,"pages":10}}}}' > "$T/cc1.json"
+echo '{"play":{"content_by_class":{"heap":{"cpu_ns":3000,"pages":10}}}}' > "$T/cc2.json"
+check "validate: content_time is each class's CPU over its pages, summed over the boots, the mean the default" test \
+	"$(ZSIM=$ZSIM sh -c '. "$1/tests/kernel/validate/lib.sh"; content_time "$2" "$3"' sh "$root" "$T/cc1.json $T/cc2.json" "$T/mm.trc")" = \
+	'{"content_time":{"heap":"200ns","random":"10ns","default":"137ns"}}'
+# a boot without the per-class count (an older play): one time, play's whole
+# content CPU per page the traces write (mm.trc writes 4): 4000 / 4 = 1000 ns
+echo '{"play":{"content_cpu_ns":4000}}' > "$T/cc3.json"
+check "validate: content_time without per-class counts is one time per page the traces write" test \
+	"$(ZSIM=$ZSIM sh -c '. "$1/tests/kernel/validate/lib.sh"; content_time "$2" "$3"' sh "$root" "$T/cc3.json" "$T/mm.trc")" = \
+	'{"content_time":"1000ns"}'
 # the reclaim costs worked by hand: zsim at no scan or steal cost spent 0.2 s
 # in kswapd for 10000 pages stolen (20 us each, its codecs); boot 1's kswapd
 # 1 s for 20000 stolen, 80000 scanned: a row of 1e9 - 20000 x 20000 = 6e8 ns
