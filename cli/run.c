@@ -582,13 +582,17 @@ int zsim_cmd_run(int argc, char **argv)
 	s->out.events_out = fopen(path, "w");
 	snprintf(path, sizeof(path), "%s/timeseries.csv", tmp);
 	s->out.ts_out = fopen(path, "w");
-	if (!s->out.events_out || !s->out.ts_out) {
+	snprintf(path, sizeof(path), "%s/processes.csv", tmp);
+	s->out.pc_out = fopen(path, "w");
+	if (!s->out.events_out || !s->out.ts_out || !s->out.pc_out) {
 		baseline_stop(&bg);
 		fprintf(stderr, "zsim: --out: cannot create files in %s: %s\n", tmp, strerror(errno));
 		if (s->out.events_out)
 			fclose(s->out.events_out);
 		if (s->out.ts_out)
 			fclose(s->out.ts_out);
+		if (s->out.pc_out)
+			fclose(s->out.pc_out);
 		remove_dir(tmp);
 		zsim_sim_free(s);
 		free(s);
@@ -621,6 +625,7 @@ int zsim_cmd_run(int argc, char **argv)
 			fprintf(stderr, "zsim: --baseline: %s\n", err);
 			fclose(s->out.events_out);
 			fclose(s->out.ts_out);
+			fclose(s->out.pc_out);
 			remove_dir(tmp);
 			zsim_sim_free(s);
 			free(s);
@@ -633,6 +638,7 @@ int zsim_cmd_run(int argc, char **argv)
 		fprintf(stderr, "zsim: %s\n", err);
 		fclose(s->out.events_out);
 		fclose(s->out.ts_out);
+		fclose(s->out.pc_out);
 		remove_dir(tmp);
 		zsim_sim_free(s);
 		free(s);
@@ -664,10 +670,11 @@ int zsim_cmd_run(int argc, char **argv)
 	snprintf(path, sizeof(path), "%s/perf.json", tmp);
 	ok &= json_dump_file(perf, path, JSON_INDENT(1) | JSON_PRESERVE_ORDER) == 0;
 	json_decref(perf);
-	ok &= !ferror(s->out.events_out) && !ferror(s->out.ts_out);
+	ok &= !ferror(s->out.events_out) && !ferror(s->out.ts_out) && !ferror(s->out.pc_out);
 	ok &= fclose(s->out.events_out) == 0;
 	ok &= fclose(s->out.ts_out) == 0;
-	s->out.events_out = s->out.ts_out = NULL;
+	ok &= fclose(s->out.pc_out) == 0;
+	s->out.events_out = s->out.ts_out = s->out.pc_out = NULL;
 	const char *why = NULL;
 	if (ok && lstat(out, &st) == 0) {
 		/* the earlier results go first; if they cannot all be removed they are

@@ -34,6 +34,30 @@ static void ts_row_devices(const struct zsim_sim *s);
 static void summary_answer(const struct zsim_sim *s, const struct zsim_run_info *ri, json_t *r);
 static void print_answer(FILE *out, const struct zsim_sim *s, const struct zsim_run_info *ri);
 
+/*
+ * processes.csv: at each sample, every process whose events have not ended
+ * (running, waiting or parked; not idle, exited or killed), its faults and
+ * CPU so far - the shape `zsim play` writes for the kernel's processes, so a
+ * process's progress over time can be set against the kernel's.  At most
+ * PC_MAX_ROWS processes a sample (the first by creation).
+ */
+#define PC_MAX_ROWS 1024
+static void process_rows(const struct zsim_sim *s)
+{
+	if (s->out.samples == 1)
+		fputs("time_ns,process,name,minor_faults,major_faults,cpu_ns\n", s->out.pc_out);
+	unsigned rows = 0;
+	for (uint32_t i = 0; i < s->pr.nr_procs && rows < PC_MAX_ROWS; i++) {
+		const struct zsim_proc *p = &s->pr.procs[i];
+		if (!p->alive || p->idle)
+			continue;
+		fprintf(s->out.pc_out, "%llu,%u,%s,%llu,%llu,%llu\n", (unsigned long long)s->clk.now, i, p->name,
+			(unsigned long long)p->faults_minor, (unsigned long long)p->faults_major,
+			(unsigned long long)p->cpu_ns);
+		rows++;
+	}
+}
+
 void zsim_sample(struct zsim_sim *s)
 {
 	if (!s->out.ts_out)
@@ -74,6 +98,8 @@ void zsim_sample(struct zsim_sim *s)
 	}
 	ts_row_devices(s);
 	fputc('\n', s->out.ts_out);
+	if (s->out.pc_out)
+		process_rows(s);
 }
 
 static uint64_t sample_tick(struct zsim_sim *s, void *ctx)

@@ -537,6 +537,7 @@ struct zsim_vmstat {
 struct zsim_output {
 	FILE *events_out;          /* events.jsonl being written (tmp dir) */
 	FILE *ts_out;              /* timeseries.csv */
+	FILE *pc_out;              /* processes.csv (optional) */
 	uint32_t store_devs;       /* devices that are compressed stores (zram), a bit each */
 	uint64_t samples;          /* timeseries rows written (the first one writes the header) */
 	struct zsim_histogram fault_lat;

@@ -293,6 +293,20 @@ check "background: two CPUs, the idle one absorbs it: ends at 20 ms" is "$T/r7h/
 "$ZSIM" --trace "$T/c40.trc" --config "$T/one.json" --out "$T/r7n" --quiet
 check "background: none by default (no background_cpu_ns, ends at 20 ms)" \
 	sh -c "! grep -q background_cpu_ns '$T/r7n/summary.json'" && is "$T/r7n/summary.json" processes.0.end_ns 20000000
+# processes.csv: every process whose events have not ended, at each sample:
+# 2.5 s of CPU in 0.5 ms bursts on one CPU, sampled each second, is at 1 s
+# and 2 s of CPU at the samples of 1 s and 2 s (within a quantum, 1 ms), and
+# gone from the last sample (it exited at 2.5 s, when the run ends)
+awk 'BEGIN { print "create 1 0 burner"; for (i = 0; i < 5000; i++) print "cpu 1 500000"; print "exit 1" }' | pack "$T/c3s.trc"
+"$ZSIM" --trace "$T/c3s.trc" --config "$T/one.json" --set mm.sample_interval=1s --out "$T/r7p" --quiet
+check "processes.csv: zsim play's header" [ "$(head -1 "$T/r7p/processes.csv")" = "time_ns,process,name,minor_faults,major_faults,cpu_ns" ]
+c1=$(awk -F, '$1 == 1000000000 && $3 == "burner" { print $6 }' "$T/r7p/processes.csv")
+c2=$(awk -F, '$1 == 2000000000 && $3 == "burner" { print $6 }' "$T/r7p/processes.csv")
+check "processes.csv: the burner's CPU at 1 s is 1 s ($c1) and at 2 s 2 s ($c2), within a quantum" \
+	[ "${c1:-0}" -ge 999000000 ] && [ "${c1:-0}" -le 1000000000 ] && [ "${c2:-0}" -ge 1999000000 ] && [ "${c2:-0}" -le 2000000000 ]
+check "processes.csv: an exited process has no row (none after 2 s)" \
+	[ "$(awk -F, 'NR > 1 && $1 > 2000000000' "$T/r7p/processes.csv" | wc -l)" -eq 0 ]
+
 # mm.content_time per content class: 100 heap pages and 100 random pages
 # written fresh, one CPU, a minor fault 1 us each (the default), nothing to
 # absorb the content time: 200 x 1 + 100 x 9 + 100 x 2 = 1300 us; one time

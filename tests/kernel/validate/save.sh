@@ -22,6 +22,7 @@ for name in "$@"; do
 	[ ! -f "$D/wall_rows" ] || cp "$D/wall_rows" "$SAVE/$name/wall_rows"
 	mkdir -p "$SAVE/$name/zsim"
 	cp "$D"/zsim/summary.json "$D"/zsim/timeseries.csv "$D"/zsim/events.jsonl "$SAVE/$name/zsim/"
+	[ ! -f "$D/zsim/processes.csv" ] || cp "$D/zsim/processes.csv" "$SAVE/$name/zsim/"
 	for b in "$D"/boot[0-9]*/r; do
 		k=$SAVE/$name/kernel-$(basename "$(dirname "$b")")
 		mkdir -p "$k"
