@@ -39,7 +39,8 @@ static void print_answer(FILE *out, const struct zsim_sim *s, const struct zsim_
  * (running, waiting or parked; not idle, exited or killed), its faults and
  * CPU so far - the shape `zsim play` writes for the kernel's processes, so a
  * process's progress over time can be set against the kernel's.  At most
- * PC_MAX_ROWS processes a sample (the first by creation).
+ * PC_MAX_ROWS processes a sample (the first by creation).  cpu_ns is what
+ * its turns were charged (engine.c), so a turn under way counts whole.
  */
 #define PC_MAX_ROWS 1024
 static void process_rows(const struct zsim_sim *s)
