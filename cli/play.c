@@ -93,8 +93,8 @@ struct slot {
 struct shared {
 	_Atomic uint32_t nslots, live, groups_done, failed;
 	_Atomic uint32_t unlocked;   /* the sampler or a controller could not lock its memory */
-	_Atomic uint64_t content_ns, absorbed_ns;   /* see struct worker's debt_ns */
-	/* content_ns by content class, and the pages made: what each class costs */
+	_Atomic uint64_t absorbed_ns;   /* see struct worker's debt_ns */
+	/* CPU spent making page contents, and the pages made, by content class */
 	_Atomic uint64_t content_cls_ns[ZSIM_CONTENT_NR], content_cls_pages[ZSIM_CONTENT_NR];
 	uint64_t t0_ns;
 	struct slot slots[MAX_SLOTS];
@@ -276,7 +276,6 @@ static void content_spent(struct worker *w, const struct rec *r, uint64_t dt)
 {
 	struct shared *sh = w->pl->sh;
 	w->debt_ns += dt;
-	atomic_fetch_add(&sh->content_ns, dt);
 	if (r->cls < ZSIM_CONTENT_NR) {
 		atomic_fetch_add(&sh->content_cls_ns[r->cls], dt);
 		atomic_fetch_add(&sh->content_cls_pages[r->cls], 1);
@@ -1096,8 +1095,26 @@ static uint64_t delta(const struct kstat *a, const struct kstat *b, const char *
 	return y >= x ? y - x : 0;
 }
 
+/* A task's /proc/.../stat: its minor and major faults and its CPU (user +
+ * system) in clock ticks; false if it is gone or unreadable. */
+static bool read_pid_stat(const char *path, unsigned long long *minflt, unsigned long long *majflt,
+			  unsigned long long *ticks)
+{
+	char buf[1024];
+	if (!read_file(path, buf, sizeof(buf)))
+		return false;
+	/* after the ")" that ends comm: state, 6 fields, minflt, cminflt, majflt, cmajflt, utime, stime */
+	char *p = strrchr(buf, ')');
+	unsigned long long ut, st;
+	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %llu %*u %llu %*u %llu %llu", minflt, majflt,
+			 &ut, &st) != 4)
+		return false;
+	*ticks = ut + st;
+	return true;
+}
+
 /* processes.csv: each running trace process's progress at a sample (its
- * faults and CPU so far, /proc/PID/stat), to set against zsim's over time. */
+ * faults and CPU so far), to set against zsim's over time. */
 static void proc_rows(FILE *f, struct play *pl, uint64_t t)
 {
 	uint32_t n = atomic_load(&pl->sh->nslots);
@@ -1106,16 +1123,12 @@ static void proc_rows(FILE *f, struct play *pl, uint64_t t)
 		struct slot *s = &pl->sh->slots[i];
 		if (atomic_load(&s->state) != SLOT_RUNNING || s->os_pid <= 0)
 			continue;
-		char path[64], buf[1024];
+		char path[64];
+		unsigned long long mi, ma, ticks;
 		snprintf(path, sizeof(path), "/proc/%d/stat", (int)s->os_pid);
-		if (!read_file(path, buf, sizeof(buf)))
-			continue;
-		/* after comm: state, 6 fields, minflt, cminflt, majflt, cmajflt, utime, stime */
-		char *p = strrchr(buf, ')');
-		unsigned long long mi, ma, ut, st;
-		if (p && sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %llu %*u %llu %*u %llu %llu", &mi, &ma, &ut, &st) == 4)
+		if (read_pid_stat(path, &mi, &ma, &ticks))
 			fprintf(f, "%llu,%u,%s,%llu,%llu,%llu\n", (unsigned long long)t, i, s->name, mi, ma,
-				(ut + st) * (1000000000ull / (unsigned long long)hz));
+				ticks * (1000000000ull / (unsigned long long)hz));
 	}
 }
 
@@ -1347,13 +1360,9 @@ static struct ksched kswapd_stats(void)
 		if (!read_file(path, buf, sizeof(buf)) || strncmp(buf, "kswapd", 6) != 0)
 			continue;
 		snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
-		if (read_file(path, buf, sizeof(buf))) {
-			/* after the ")" that ends comm: state and ten more fields, then utime, stime */
-			char *p = strrchr(buf, ')');
-			unsigned long long ut, st;
-			if (p && sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) == 2)
-				ticks += ut + st;
-		}
+		unsigned long long mi, ma, t;
+		if (read_pid_stat(path, &mi, &ma, &t))
+			ticks += t;
 		snprintf(path, sizeof(path), "/proc/%s/schedstat", e->d_name);
 		read_schedstat(path, &k.run_delay_ns, &k.slices);
 	}
@@ -1591,18 +1600,20 @@ static json_t *summary(struct play *pl, char **traces, unsigned ntr, const struc
 	json_object_set_new(pi, "machine", json_string(u.machine));
 	/* CPU spent making page contents, and the part of it taken off the
 	 * trace's cpu events; the rest ran on top of the trace's work */
-	json_object_set_new(pi, "content_cpu_ns", JI(atomic_load(&sh->content_ns)));
-	json_object_set_new(pi, "content_absorbed_ns", JI(atomic_load(&sh->absorbed_ns)));
 	json_t *cc = json_object();   /* per class: its CPU and pages (zsim's mm.content_time per class) */
+	uint64_t content_ns = 0;
 	for (unsigned c = 0; c < ZSIM_CONTENT_NR; c++) {
-		uint64_t made = atomic_load(&sh->content_cls_pages[c]);
+		uint64_t made = atomic_load(&sh->content_cls_pages[c]), ns = atomic_load(&sh->content_cls_ns[c]);
+		content_ns += ns;
 		if (!made)
 			continue;
 		json_t *o = json_object();
-		json_object_set_new(o, "cpu_ns", JI(atomic_load(&sh->content_cls_ns[c])));
+		json_object_set_new(o, "cpu_ns", JI(ns));
 		json_object_set_new(o, "pages", JI(made));
 		json_object_set_new(cc, zsim_content_name((enum zsim_content_class)c), o);
 	}
+	json_object_set_new(pi, "content_cpu_ns", JI(content_ns));
+	json_object_set_new(pi, "content_absorbed_ns", JI(atomic_load(&sh->absorbed_ns)));
 	json_object_set_new(pi, "content_by_class", cc);
 	/* the kernel's background reclaim, in CPU time over the run */
 	json_object_set_new(pi, "kswapd_cpu_ns", JI(ks.cpu_ns));

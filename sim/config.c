@@ -213,16 +213,17 @@ static int parse_machine(const struct ctx *c, json_t *m, struct zsim_config *cfg
  * what its class's generator costs, which differs tenfold between classes. */
 static int parse_content_time(const struct ctx *c, json_t *v, struct zsim_config *cfg)
 {
-	if (!json_is_object(v))
-		return get_time(c, "$.mm.content_time", v, &cfg->content_ns);
-	const char *key;
-	json_t *t;
-	char path[96];
+	bool by_class = json_is_object(v);
+	json_t *t = by_class ? json_object_get(v, "default") : v;
 	cfg->content_ns = 0;
-	if ((t = json_object_get(v, "default")))
-		TRY(get_time(c, "$.mm.content_time.default", t, &cfg->content_ns));
+	if (t)
+		TRY(get_time(c, by_class ? "$.mm.content_time.default" : "$.mm.content_time", t, &cfg->content_ns));
 	for (unsigned k = 0; k < ZSIM_CONTENT_NR; k++)
 		cfg->content_cls_ns[k] = cfg->content_ns;
+	if (!by_class)
+		return 0;
+	const char *key;
+	char path[96];
 	json_object_foreach(v, key, t) {
 		enum zsim_content_class cls;
 		if (!strcmp(key, "default"))
@@ -235,7 +236,6 @@ static int parse_content_time(const struct ctx *c, json_t *v, struct zsim_config
 		}
 		TRY(get_time(c, path, t, &cfg->content_cls_ns[cls]));
 	}
-	cfg->content_per_class = true;
 	return 0;
 }
 
@@ -284,8 +284,6 @@ static int parse_mm(const struct ctx *c, json_t *m, struct zsim_config *cfg)
 	}
 	if ((v = json_object_get(m, "content_time")))
 		TRY(parse_content_time(c, v, cfg));
-	for (unsigned k = 0; k < ZSIM_CONTENT_NR && !cfg->content_per_class; k++)
-		cfg->content_cls_ns[k] = cfg->content_ns;
 	if ((v = json_object_get(m, "access_time")))
 		TRY(get_time(c, "$.mm.access_time", v, &cfg->access_ns));
 	if ((v = json_object_get(m, "minor_fault_time")))
@@ -1280,17 +1278,18 @@ char *zsim_config_dump(const struct zsim_config *cfg)
 	json_object_set_new(mm, "watermarks", json_boolean(cfg->watermarks));
 	json_object_set_new(mm, "access_time", json_time(cfg->access_ns));
 	json_object_set_new(mm, "minor_fault_time", json_time(cfg->minor_fault_ns));
-	if (cfg->content_per_class) {   /* the default and each class that differs from it */
-		json_t *ct = json_object();
-		json_object_set_new(ct, "default", json_time(cfg->content_ns));
-		for (unsigned k = 0; k < ZSIM_CONTENT_NR; k++)
-			if (cfg->content_cls_ns[k] != cfg->content_ns)
-				json_object_set_new(ct, zsim_content_name((enum zsim_content_class)k),
-						    json_time(cfg->content_cls_ns[k]));
-		json_object_set_new(mm, "content_time", ct);
-	} else {
-		json_object_set_new(mm, "content_time", json_time(cfg->content_ns));
+	/* one time, or the default and each class that differs from it */
+	json_t *ct = json_object();
+	json_object_set_new(ct, "default", json_time(cfg->content_ns));
+	for (unsigned k = 0; k < ZSIM_CONTENT_NR; k++)
+		if (cfg->content_cls_ns[k] != cfg->content_ns)
+			json_object_set_new(ct, zsim_content_name((enum zsim_content_class)k),
+					    json_time(cfg->content_cls_ns[k]));
+	if (json_object_size(ct) == 1) {
+		json_decref(ct);
+		ct = json_time(cfg->content_ns);
 	}
+	json_object_set_new(mm, "content_time", ct);
 	json_object_set_new(mm, "file_create_time", json_time(cfg->file_create_ns));
 	json_object_set_new(mm, "file_io_time", json_time(cfg->file_io_ns));
 	json_object_set_new(mm, "reclaim_scan_time", json_time(cfg->reclaim_scan_ns));

@@ -84,7 +84,6 @@ struct zsim_config {
 	uint64_t content_ns;        /* CPU to make a written page's bytes, absorbed by cpu events ("content_time";
 	                               per class: its "default") */
 	uint64_t content_cls_ns[ZSIM_CONTENT_NR]; /* per content class: content_ns unless named */
-	bool content_per_class;     /* "content_time" was an object of classes */
 	uint64_t minor_fault_ns;    /* CPU time of a fault that needs no I/O ("minor_fault_time") */
 	uint64_t file_create_ns;    /* CPU of creating a file, the system call ("file_create_time") */
 	uint64_t file_io_ns;        /* CPU of a file read or write's system call, beyond its page ("file_io_time") */
