@@ -71,6 +71,13 @@ char *zsim_xstrdup(const char *s);
 void *zsim_xcalloc_big(size_t count, size_t size);
 void zsim_free_big(void *p, size_t count, size_t size);
 /*
+ * Ask for [p, p + n) of a table to be backed with memory ahead of its first
+ * writes, by a thread of the simulator's own (core/prefault.c), so that the
+ * page faults are not taken on the simulating thread.  A hint: nothing in the
+ * range changes, and the results are the same without it.
+ */
+void zsim_prefault(void *p, size_t n);
+/*
  * Write zeroes over n bytes of fresh memory before a table that reads an
  * entry before it writes it (a hash probe, a mapping's old copy) uses it:
  * untouched anonymous memory that is read first is mapped to the kernel's

@@ -138,6 +138,19 @@ _Static_assert(sizeof(struct zsim_frame) == 36, "a frame is 36 bytes (policies/r
 /* ---- frames ---------------------------------------------------------------- */
 
 #define FRAME_AHEAD 4   /* allocations ahead whose frame frame_take starts loading */
+/* Fresh frames are backed with memory ahead of use, a window at a time, two
+ * ahead (core/prefault.c): 16 MiB of the frame table each. */
+#define FRAME_WINDOW ((16u << 20) / (uint32_t)sizeof(struct zsim_frame))
+
+/* Fresh frame `from` and the window after it: ask for them to be backed. */
+static void frames_prefault(struct zsim_sim *s, uint32_t from, uint32_t n)
+{
+	if (from >= s->mm.nr_frames)
+		return;
+	if (n > s->mm.nr_frames - from)
+		n = s->mm.nr_frames - from;
+	zsim_prefault(&s->mm.frames[from], (size_t)n * sizeof(*s->mm.frames));
+}
 
 static uint32_t frame_take(struct zsim_sim *s)
 {
@@ -145,8 +158,14 @@ static uint32_t frame_take(struct zsim_sim *s)
 	uint32_t f;
 	if (s->mm.free_top)
 		f = s->mm.free_stack[--s->mm.free_top];
-	else
+	else {
 		f = s->mm.next_fresh_frame++;
+		if (__builtin_expect(f == s->mm.prefault_at, 0)) {
+			/* a window from the end of what was asked for */
+			frames_prefault(s, f + FRAME_WINDOW, FRAME_WINDOW);
+			s->mm.prefault_at = f + FRAME_WINDOW;
+		}
+	}
 	s->mm.nr_free_structs--;
 	if (__builtin_expect(s->mm.nr_free <= s->mm.free_unmovable, 0))
 		zsim_mm_fallback(s, true);   /* the movable lists are empty */
@@ -420,6 +439,10 @@ int zsim_mm_init(struct zsim_sim *s, char *err, size_t errlen)
 	s->mm.frames = zsim_xcalloc_big(s->mm.nr_frames, sizeof(*s->mm.frames));
 	/* untouched until used, so a large simulated RAM costs only what it holds */
 	s->mm.free_stack = zsim_xcalloc_big(s->mm.nr_frames, sizeof(*s->mm.free_stack));
+	/* the first two windows of fresh frames backed ahead (frame_take asks
+	 * for the next each time one is reached) */
+	frames_prefault(s, 0, 2 * FRAME_WINDOW);
+	s->mm.prefault_at = FRAME_WINDOW;
 	s->mm.nr_free_structs = s->mm.nr_frames;
 	s->mm.nr_free = s->mm.nr_frames - s->mm.reserve_pages;
 	s->mm.min_free_seen = s->mm.nr_free;

@@ -33,10 +33,16 @@ static uint32_t chunk_leaves(uint32_t i)
 	return i < 13 && (1u << i) < ZSIM_PGT_CHUNK_MAX ? 1u << i : ZSIM_PGT_CHUNK_MAX;
 }
 
+/* Leaves are carved from a chunk in order: from 2 MiB on, the chunk is
+ * backed with memory ahead of them (core/prefault.c). */
 static void *chunk_alloc(uint32_t n)
 {
-	return n == ZSIM_PGT_CHUNK_MAX ? zsim_xcalloc_big(n, ZSIM_PGT_LEAF * sizeof(uint64_t))
-				       : zsim_xcalloc(n, ZSIM_PGT_LEAF * sizeof(uint64_t));
+	size_t bytes = (size_t)n * ZSIM_PGT_LEAF * sizeof(uint64_t);
+	void *c = n == ZSIM_PGT_CHUNK_MAX ? zsim_xcalloc_big(n, ZSIM_PGT_LEAF * sizeof(uint64_t))
+					  : zsim_xcalloc(n, ZSIM_PGT_LEAF * sizeof(uint64_t));
+	if (bytes >= (2u << 20))
+		zsim_prefault(c, bytes);
+	return c;
 }
 
 static void chunk_free(void *c, uint32_t n)

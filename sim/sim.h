@@ -168,6 +168,7 @@ struct zsim_swapdev {
 	uint64_t *busy;            /* which slots are in use, a bit each (the next-fit scan) */
 	uint32_t *wide_hi;         /* seeds' high halves past the table's (swap.c); NULL until needed */
 	uint64_t cursor;           /* where the next allocation starts looking (swap.c) */
+	uint64_t prefault_at;      /* a slot taken from here on asks for the slots after it to be backed */
 	uint32_t cluster_left;     /* rotational: slots left in the run (cluster_nr, swap.c slot_pick) */
 	/* counters */
 	uint64_t swapins, swapouts, failed_writes, readahead_pages, readahead_hits;
@@ -426,6 +427,7 @@ struct zsim_mm {
 	                            * faults ahead takes can be loaded early) */
 	uint32_t free_top;         /* how many free_stack holds */
 	uint32_t next_fresh_frame; /* frames >= this were never used */
+	uint32_t prefault_at;      /* taking this fresh frame asks for the next window (frame_take) */
 	uint32_t nr_free_structs;  /* frame structs available in all */
 	uint64_t nr_free;          /* free RAM pages */
 	uint64_t reserve_pages, zspages, lru_pages;

@@ -580,6 +580,21 @@ static uint64_t slot_pick(const struct zsim_sim *s, struct zsim_swapdev *sd)
 	return slot_find_free(sd, from);
 }
 
+/* Slots are taken in order from the cursor (next fit): the table's memory is
+ * backed ahead of it, SLOT_WINDOW slots at a time, two ahead (core/prefault.c). */
+#define SLOT_WINDOW ((8u << 20) / (uint32_t)sizeof(struct zsim_swap_slot))
+
+static void slots_prefault(struct zsim_swapdev *sd, uint64_t slot)
+{
+	uint64_t from = slot + 1, n = 2 * (uint64_t)SLOT_WINDOW;
+	if (from < sd->nr_slots) {
+		if (n > sd->nr_slots - from)
+			n = sd->nr_slots - from;
+		zsim_prefault(&sd->slots[from], n * sizeof(*sd->slots));
+	}
+	sd->prefault_at = slot + SLOT_WINDOW;
+}
+
 int zsim_swap_out(struct zsim_sim *s, uint32_t f, uint64_t *entry, uint64_t *cpu_ns, uint64_t *io_done)
 {
 	const struct zsim_frame *fr = &s->mm.frames[f];
@@ -590,6 +605,8 @@ int zsim_swap_out(struct zsim_sim *s, uint32_t f, uint64_t *entry, uint64_t *cpu
 		if (sd->used == sd->nr_slots)
 			continue;
 		uint32_t slot = (uint32_t)slot_pick(s, sd);
+		if (__builtin_expect(slot >= sd->prefault_at, 0) && sd->slots)
+			slots_prefault(sd, slot);
 		sd->cursor = slot + 1 < sd->nr_slots ? slot + 1 : 0;
 		sd->busy[slot / 64] |= 1ull << (slot % 64);
 		sd->used++;
