@@ -578,10 +578,10 @@ struct zsim_ftl *zsim_ftl_new(const struct zsim_ftl_params *p, char *err, size_t
 	f->ppb = (uint32_t)ppb;
 	f->nblocks = (uint32_t)nblocks;
 	f->nstatic = (uint32_t)nstatic;
-	f->b = calloc(nblocks, sizeof(*f->b));
-	f->l2p = calloc(p->dev_pages, sizeof(*f->l2p));
+	f->b = zsim_xcalloc_big(nblocks, sizeof(*f->b));
+	f->l2p = zsim_xcalloc_big(p->dev_pages, sizeof(*f->l2p));
 	f->p2l_w = p->dev_pages < (1u << 24) - 1 ? 3 : 4;
-	f->p2l = calloc(nblocks * ppb, f->p2l_w);
+	f->p2l = zsim_xcalloc_big(nblocks * ppb, f->p2l_w);
 	f->bucket = malloc((ppb + 1) * sizeof(*f->bucket));
 	f->heap = malloc(nblocks * sizeof(*f->heap));
 	if (!f->b || !f->l2p || !f->p2l || !f->bucket || !f->heap)
@@ -629,9 +629,9 @@ void zsim_ftl_free(struct zsim_ftl *f)
 	}
 	pthread_mutex_destroy(&f->q_lock);
 	pthread_cond_destroy(&f->q_more);
-	free(f->b);
-	free(f->l2p);
-	free(f->p2l);
+	zsim_free_big(f->b, f->nblocks, sizeof(*f->b));
+	zsim_free_big(f->l2p, f->p.dev_pages, sizeof(*f->l2p));
+	zsim_free_big(f->p2l, (size_t)f->nblocks * f->ppb, f->p2l_w);
 	free(f->bucket);
 	free(f->heap);
 	free(f);
