@@ -138,11 +138,12 @@ _Static_assert(sizeof(struct zsim_frame) == 36, "a frame is 36 bytes (policies/r
 /* ---- frames ---------------------------------------------------------------- */
 
 #define FRAME_AHEAD 4   /* allocations ahead whose frame frame_take starts loading */
-/* Fresh frames are backed with memory ahead of use, a window at a time, two
- * ahead (core/prefault.c): 16 MiB of the frame table each. */
-#define FRAME_WINDOW ((16u << 20) / (uint32_t)sizeof(struct zsim_frame))
+/* Fresh frames are backed with memory ahead of use, a window at a time, up
+ * to two ahead (core/prefault.c): 4 MiB of the frame table each, so a RAM the
+ * run never fills has at most that much more of its table resident. */
+#define FRAME_WINDOW ((4u << 20) / (uint32_t)sizeof(struct zsim_frame))
 
-/* Fresh frame `from` and the window after it: ask for them to be backed. */
+/* Fresh frames [from, from + n): ask for them to be backed. */
 static void frames_prefault(struct zsim_sim *s, uint32_t from, uint32_t n)
 {
 	if (from >= s->mm.nr_frames)

@@ -33,16 +33,29 @@ static uint32_t chunk_leaves(uint32_t i)
 	return i < 13 && (1u << i) < ZSIM_PGT_CHUNK_MAX ? 1u << i : ZSIM_PGT_CHUNK_MAX;
 }
 
-/* Leaves are carved from a chunk in order: from 2 MiB on, the chunk is
- * backed with memory ahead of them (core/prefault.c). */
 static void *chunk_alloc(uint32_t n)
 {
-	size_t bytes = (size_t)n * ZSIM_PGT_LEAF * sizeof(uint64_t);
-	void *c = n == ZSIM_PGT_CHUNK_MAX ? zsim_xcalloc_big(n, ZSIM_PGT_LEAF * sizeof(uint64_t))
-					  : zsim_xcalloc(n, ZSIM_PGT_LEAF * sizeof(uint64_t));
-	if (bytes >= (2u << 20))
-		zsim_prefault(c, bytes);
-	return c;
+	return n == ZSIM_PGT_CHUNK_MAX ? zsim_xcalloc_big(n, ZSIM_PGT_LEAF * sizeof(uint64_t))
+				       : zsim_xcalloc(n, ZSIM_PGT_LEAF * sizeof(uint64_t));
+}
+
+/* Leaves are carved from a chunk in order: a full-size chunk's are backed
+ * with memory ahead of the carving, 2 MiB (PF_LEAVES leaves) at a time, up to
+ * two ahead (core/prefault.c); one window at most is backed and unused. */
+#define PF_LEAVES ((2u << 20) / (ZSIM_PGT_LEAF * (uint32_t)sizeof(uint64_t)))
+
+static void chunk_prefault(uint64_t *base, uint32_t k)
+{
+	uint32_t from = k + PF_LEAVES, n = PF_LEAVES;
+	if (k == 0) {   /* a new chunk: its first two windows */
+		from = 0;
+		n = 2 * PF_LEAVES;
+	}
+	if (from >= ZSIM_PGT_CHUNK_MAX)
+		return;
+	if (n > ZSIM_PGT_CHUNK_MAX - from)
+		n = ZSIM_PGT_CHUNK_MAX - from;
+	zsim_prefault(base + (size_t)from * ZSIM_PGT_LEAF, (size_t)n * ZSIM_PGT_LEAF * sizeof(uint64_t));
 }
 
 static void chunk_free(void *c, uint32_t n)
@@ -81,7 +94,10 @@ static uint64_t *leaf_alloc(struct zsim_pgtable *t)
 	}
 	uint32_t n = chunk_leaves(t->nr_chunks - 1);
 	uint64_t *base = t->chunks[t->nr_chunks - 1];
-	return base + (size_t)(n - t->chunk_left--) * ZSIM_PGT_LEAF;
+	uint32_t k = n - t->chunk_left--;
+	if (n == ZSIM_PGT_CHUNK_MAX && k % PF_LEAVES == 0)
+		chunk_prefault(base, k);
+	return base + (size_t)k * ZSIM_PGT_LEAF;
 }
 
 static void dir_grow(struct zsim_pgtable *t)

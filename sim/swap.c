@@ -580,19 +580,23 @@ static uint64_t slot_pick(const struct zsim_sim *s, struct zsim_swapdev *sd)
 	return slot_find_free(sd, from);
 }
 
-/* Slots are taken in order from the cursor (next fit): the table's memory is
- * backed ahead of it, SLOT_WINDOW slots at a time, two ahead (core/prefault.c). */
-#define SLOT_WINDOW ((8u << 20) / (uint32_t)sizeof(struct zsim_swap_slot))
+/* Slots are taken in order from the cursor (next fit): a table big enough for
+ * huge pages (SLOTS_HUGE_MIN) is backed ahead of it, 2 MiB at a time, up to
+ * two ahead (core/prefault.c); a smaller one takes its faults as before (a
+ * window backed and never used would be a sizeable share of it). */
+#define SLOT_WINDOW ((2u << 20) / (uint32_t)sizeof(struct zsim_swap_slot))
 
 static void slots_prefault(struct zsim_swapdev *sd, uint64_t slot)
 {
+	sd->prefault_at = slot + SLOT_WINDOW;
+	if (sd->nr_slots * sizeof(*sd->slots) < SLOTS_HUGE_MIN)
+		return;
 	uint64_t from = slot + 1, n = 2 * (uint64_t)SLOT_WINDOW;
 	if (from < sd->nr_slots) {
 		if (n > sd->nr_slots - from)
 			n = sd->nr_slots - from;
 		zsim_prefault(&sd->slots[from], n * sizeof(*sd->slots));
 	}
-	sd->prefault_at = slot + SLOT_WINDOW;
 }
 
 int zsim_swap_out(struct zsim_sim *s, uint32_t f, uint64_t *entry, uint64_t *cpu_ns, uint64_t *io_done)
