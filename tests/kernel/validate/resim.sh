@@ -45,6 +45,7 @@ for name in $SCEN; do
 		cp "$kb/summary.json" "$kb/timeseries.csv" "$kb/events.jsonl" "$b/play/"
 		cp "$kb/calibrate.json" "$b/"
 		[ ! -f "$kb/calibrate-mm.json" ] || cp "$kb/calibrate-mm.json" "$b/"
+		[ ! -f "$kb/calibrate-kernel.json" ] || cp "$kb/calibrate-kernel.json" "$b/"
 		[ ! -f "$kb/processes.csv" ] || cp "$kb/processes.csv" "$b/play/"
 		[ ! -f "$kb/extfrag.txt" ] || cp "$kb/extfrag.txt" "$b/"
 		n=$((n + 1))

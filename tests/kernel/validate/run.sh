@@ -14,7 +14,9 @@
 # `zsim calibrate` run in the guest), and a table puts the two side by side.
 # The guest's CPU is emulated (qemu's TCG), many times slower than the host
 # and not uniformly so; rather than one scale factor, every cost zsim charges
-# is measured in the guest: the codecs (`zsim calibrate`, calibrate.json) and
+# is measured in the guest: the codecs (the kernel's own, through a spare
+# zram: `zsim calibrate --zram`, calibrate-kernel.json; zsim's userspace ones,
+# `zsim calibrate`, calibrate.json, for any the kernel lacks) and
 # the workload's own costs per page as `zsim play` runs it (`zsim calibrate
 # --mm`, calibrate-mm.json: a minor fault, a read and a write of a resident
 # page), which become the config's mm.minor_fault_time and mm.access_time
@@ -197,14 +199,18 @@ EOS
 	ptis=""
 	for b in "$D"/boot[0-9]*/r; do [ ! -f "$b/pagetypeinfo-start.txt" ] || ptis="$ptis $b/pagetypeinfo-start.txt"; done
 	uf=$(unmovable_free "$ptis"); uf=${uf:-0}
+	# the codecs: the kernel's own where the guest measured them through a
+	# zram (calibrate-kernel.json, `zsim calibrate --zram`), zsim's others
+	kcal=$D/boot1/r/calibrate-kernel.json
+	[ -s "$kcal" ] || kcal=/dev/null
 	jq -n --arg desc "validation guest '$name' as measured in boot 1 (workload costs: every boot) ($DESC)" \
 		--argjson ram "$ram" --argjson fw $((ram - memtotal)) --argjson used "$used" \
 		--argjson swappiness "$SWAPPINESS" --argjson mfk "$mfk" --argjson uf "$uf" \
-		--argjson devs "$devs" --argjson swaps "$swaps" --slurpfile cal "$D/boot1/r/calibrate.json" \
+		--argjson devs "$devs" --argjson swaps "$swaps" --slurpfile cal "$D/boot1/r/calibrate.json" --slurpfile kcal "$kcal" \
 		'{comment: $desc, kernel: "6.1",
 		  machine: {ram: $ram, cpus: 1, firmware_reserve: $fw, kernel_reserve: $used, unmovable_free: $uf},
 		  mm: {swappiness: $swappiness, min_free_kbytes: $mfk, sample_interval: "100ms"},
-		  devices: $devs, swap: $swaps, codec_time: $cal[0]}' > "$D/zsim.json"
+		  devices: $devs, swap: $swaps, codec_time: ($cal[0] + ($kcal[0] // {}))}' > "$D/zsim.json"
 	if [ -n "$ZSWAP" ]; then   # COMPRESSOR:ZPOOL:MAX_POOL_PERCENT
 		IFS=: read -r zc zp zm <<EOS
 $ZSWAP

@@ -28,6 +28,7 @@ for name in "$@"; do
 		mkdir -p "$k"
 		cp "$b"/play/summary.json "$b"/play/timeseries.csv "$b"/play/events.jsonl "$b"/calibrate.json "$k/"
 		[ ! -f "$b/calibrate-mm.json" ] || cp "$b/calibrate-mm.json" "$k/"
+		[ ! -f "$b/calibrate-kernel.json" ] || cp "$b/calibrate-kernel.json" "$k/"
 		[ ! -f "$b/play/processes.csv" ] || cp "$b/play/processes.csv" "$k/"
 		for f in pagetypeinfo-start.txt pagetypeinfo-end.txt extfrag.txt backing-stat.txt bd_stat.txt wb-schedstat.txt; do
 			[ ! -f "$b/$f" ] || cp "$b/$f" "$k/"
@@ -55,7 +56,7 @@ done
 		echo "Written by \`make validate-kernel\` ($(cat "$SAVE/boots.txt"))."
 	fi
 	echo "Each scenario's directory holds the kernel's results per boot (\`zsim play\`, and the guest's"
-	echo "calibrate.json: codec costs, calibrate-mm.json: the workload's fault and access costs), zsim's,"
+	echo "calibrate.json: zsim's codec costs, calibrate-kernel.json: the kernel's, calibrate-mm.json: the workload's fault and access costs), zsim's,"
 	echo "and the zsim config measured in the guest.  How it works: tests/kernel/validate/run.sh."
 	echo
 	echo "## Where zsim stands"
