@@ -133,6 +133,24 @@ static void cal_fit(const int *len, const double *t, uint64_t n, double *a, doub
 	}
 }
 
+/* A codec's entry of "codec_time": the lines fitted through the pages'
+ * compressed sizes len[] and their compress (tc) and decompress (td) times. */
+static json_t *cal_codec_json(const int *len, const double *tc, const double *td, uint64_t n)
+{
+	double c0, c1, d0, d1;
+	cal_fit(len, tc, n, &c0, &c1);
+	cal_fit(len, td, n, &d0, &d1);
+	json_t *o = json_object();
+	char b0[32], b1[32], b2[32], b3[32];
+	json_object_set_new(o, "compress", json_string(zsim_format_time((uint64_t)(c0 + 0.5), b0, sizeof(b0))));
+	json_object_set_new(o, "decompress", json_string(zsim_format_time((uint64_t)(d0 + 0.5), b1, sizeof(b1))));
+	json_object_set_new(o, "compress_per_kib",
+			    json_string(zsim_format_time((uint64_t)(c1 * 1024 + 0.5), b2, sizeof(b2))));
+	json_object_set_new(o, "decompress_per_kib",
+			    json_string(zsim_format_time((uint64_t)(d1 * 1024 + 0.5), b3, sizeof(b3))));
+	return o;
+}
+
 /* ---- --mm: the workload's own costs, as `zsim play` runs them ------------------- */
 
 enum mm_kind {
@@ -555,18 +573,7 @@ static json_t *cal_zram(const char *dev, const uint8_t *corpus, uint64_t n, char
 			tc[i] = tw[nz + i] > bw ? tw[nz + i] - bw : 0;
 			td[i] = tr[nz + i] > br ? tr[nz + i] - br : 0;
 		}
-		double c0, c1, d0, d1;
-		cal_fit(len, tc, n, &c0, &c1);
-		cal_fit(len, td, n, &d0, &d1);
-		json_t *o = json_object();
-		char b0[32], b1[32], b2[32], b3[32];
-		json_object_set_new(o, "compress", json_string(zsim_format_time((uint64_t)(c0 + 0.5), b0, sizeof(b0))));
-		json_object_set_new(o, "decompress", json_string(zsim_format_time((uint64_t)(d0 + 0.5), b1, sizeof(b1))));
-		json_object_set_new(o, "compress_per_kib",
-				    json_string(zsim_format_time((uint64_t)(c1 * 1024 + 0.5), b2, sizeof(b2))));
-		json_object_set_new(o, "decompress_per_kib",
-				    json_string(zsim_format_time((uint64_t)(d1 * 1024 + 0.5), b3, sizeof(b3))));
-		json_object_set_new(res, ops->name, o);
+		json_object_set_new(res, ops->name, cal_codec_json(len, tc, td, n));
 	}
 	/* leave it free, with the codec it had */
 	char e2[256], was[64] = "";
@@ -724,18 +731,7 @@ int zsim_cmd_calibrate(int argc, char **argv)
 			tc[i] = tc[i] > clock_ns ? tc[i] - clock_ns : 0;
 			td[i] = td[i] > clock_ns ? td[i] - clock_ns : 0;
 		}
-		double c0, c1, d0, d1;
-		cal_fit(len, tc, pages, &c0, &c1);
-		cal_fit(len, td, pages, &d0, &d1);
-		json_t *o = json_object();
-		char b0[32], b1[32], b2[32], b3[32];
-		json_object_set_new(o, "compress", json_string(zsim_format_time((uint64_t)(c0 + 0.5), b0, sizeof(b0))));
-		json_object_set_new(o, "decompress", json_string(zsim_format_time((uint64_t)(d0 + 0.5), b1, sizeof(b1))));
-		json_object_set_new(o, "compress_per_kib",
-				    json_string(zsim_format_time((uint64_t)(c1 * 1024 + 0.5), b2, sizeof(b2))));
-		json_object_set_new(o, "decompress_per_kib",
-				    json_string(zsim_format_time((uint64_t)(d1 * 1024 + 0.5), b3, sizeof(b3))));
-		json_object_set_new(res, ops->name, o);
+		json_object_set_new(res, ops->name, cal_codec_json(len, tc, td, pages));
 	}
 	free(tc);
 	free(td);
