@@ -677,6 +677,15 @@ int zsim_cmd_calibrate(int argc, char **argv)
 		}
 		n += !same;
 	}
+	if (co.zram[0]) {
+		res = cal_zram(co.zram, corpus, pages, err, sizeof(err));
+		free(corpus);
+		if (!res) {
+			fprintf(stderr, "zsim calibrate: %s\n", err);
+			return ZSIM_EXIT_ERROR;
+		}
+		goto write;
+	}
 	uint8_t (*dst)[ZSIM_CODEC_DST_MAX] = zsim_xmalloc(pages * sizeof(*dst));
 	int *len = zsim_xmalloc(pages * sizeof(*len));
 	double *tc = zsim_xmalloc(pages * sizeof(*tc)), *td = zsim_xmalloc(pages * sizeof(*td));
@@ -689,15 +698,6 @@ int zsim_cmd_calibrate(int argc, char **argv)
 		uint64_t t0 = zsim_wall_ns(), t1 = zsim_wall_ns();
 		if ((double)(t1 - t0) < clock_ns)
 			clock_ns = (double)(t1 - t0);
-	}
-	if (co.zram[0]) {
-		res = cal_zram(co.zram, corpus, pages, err, sizeof(err));
-		free(corpus);
-		if (!res) {
-			fprintf(stderr, "zsim calibrate: %s\n", err);
-			return ZSIM_EXIT_ERROR;
-		}
-		goto write;
 	}
 	res = json_object();
 	for (size_t ci = 0; ci < zsim_codec_count(); ci++) {
