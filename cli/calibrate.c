@@ -535,9 +535,8 @@ static json_t *cal_zram(const char *dev, const uint8_t *corpus, uint64_t n, char
 	uint64_t nz = n < 256 ? n : 256;   /* zero pages: the baseline */
 	double *tw = zsim_xmalloc((n + nz) * sizeof(*tw)), *tr = zsim_xmalloc((n + nz) * sizeof(*tr));
 	double *tc = zsim_xmalloc(n * sizeof(*tc)), *td = zsim_xmalloc(n * sizeof(*td));
-	double *zw = zsim_xmalloc(nz * sizeof(*zw)), *zr = zsim_xmalloc(nz * sizeof(*zr));
 	int *len = zsim_xmalloc(n * sizeof(*len));
-	uint8_t (*dst)[ZSIM_CODEC_DST_MAX] = zsim_xmalloc(sizeof(*dst));
+	uint8_t *dst = zsim_xmalloc(ZSIM_CODEC_DST_MAX);
 	json_t *res = json_object();
 	for (size_t ci = 0; res && ci < zsim_codec_count(); ci++) {
 		const struct zsim_codec_ops *ops = zsim_codec_at(ci);
@@ -550,7 +549,7 @@ static json_t *cal_zram(const char *dev, const uint8_t *corpus, uint64_t n, char
 			continue;
 		}
 		for (uint64_t i = 0; i < n; i++)
-			len[i] = ops->compress(priv, corpus + i * ZSIM_PAGE_SIZE, ZSIM_PAGE_SIZE, dst[0], ZSIM_CODEC_DST_MAX);
+			len[i] = ops->compress(priv, corpus + i * ZSIM_PAGE_SIZE, ZSIM_PAGE_SIZE, dst, ZSIM_CODEC_DST_MAX);
 		if (ops->fini)
 			ops->fini(priv);
 		free(priv);
@@ -566,9 +565,7 @@ static json_t *cal_zram(const char *dev, const uint8_t *corpus, uint64_t n, char
 			res = NULL;
 			break;
 		}
-		memcpy(zw, tw, nz * sizeof(*zw));
-		memcpy(zr, tr, nz * sizeof(*zr));
-		double bw = median(zw, nz), br = median(zr, nz);
+		double bw = median(tw, nz), br = median(tr, nz);   /* the zero pages' (sorted in place) */
 		for (uint64_t i = 0; i < n; i++) {
 			tc[i] = tw[nz + i] > bw ? tw[nz + i] - bw : 0;
 			td[i] = tr[nz + i] > br ? tr[nz + i] - br : 0;
@@ -595,8 +592,6 @@ static json_t *cal_zram(const char *dev, const uint8_t *corpus, uint64_t n, char
 	free(tr);
 	free(tc);
 	free(td);
-	free(zw);
-	free(zr);
 	free(len);
 	free(dst);
 	return res;

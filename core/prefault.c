@@ -123,3 +123,12 @@ void zsim_prefault(void *p, size_t n)
 	}
 	pthread_mutex_unlock(&pf.lock);
 }
+
+void zsim_prefault_entries(void *base, size_t size, uint64_t nr, uint64_t from, uint64_t n)
+{
+	if (from >= nr)
+		return;
+	if (n > nr - from)
+		n = nr - from;
+	zsim_prefault((char *)base + from * size, n * size);
+}

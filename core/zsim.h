@@ -77,6 +77,9 @@ void zsim_free_big(void *p, size_t count, size_t size);
  * range changes, and the results are the same without it.
  */
 void zsim_prefault(void *p, size_t n);
+/* zsim_prefault of a table's entries [from, from + n) of `size` bytes each,
+ * clipped to its nr entries (nothing from its end on). */
+void zsim_prefault_entries(void *base, size_t size, uint64_t nr, uint64_t from, uint64_t n);
 /*
  * Write zeroes over n bytes of fresh memory before a table that reads an
  * entry before it writes it (a hash probe, a mapping's old copy) uses it:

@@ -142,16 +142,8 @@ _Static_assert(sizeof(struct zsim_frame) == 36, "a frame is 36 bytes (policies/r
  * to two ahead (core/prefault.c): 4 MiB of the frame table each, so a RAM the
  * run never fills has at most that much more of its table resident. */
 #define FRAME_WINDOW ((4u << 20) / (uint32_t)sizeof(struct zsim_frame))
-
-/* Fresh frames [from, from + n): ask for them to be backed. */
-static void frames_prefault(struct zsim_sim *s, uint32_t from, uint32_t n)
-{
-	if (from >= s->mm.nr_frames)
-		return;
-	if (n > s->mm.nr_frames - from)
-		n = s->mm.nr_frames - from;
-	zsim_prefault(&s->mm.frames[from], (size_t)n * sizeof(*s->mm.frames));
-}
+#define frames_prefault(s, from, n) \
+	zsim_prefault_entries((s)->mm.frames, sizeof(*(s)->mm.frames), (s)->mm.nr_frames, (from), (n))
 
 static uint32_t frame_take(struct zsim_sim *s)
 {

@@ -46,16 +46,9 @@ static void *chunk_alloc(uint32_t n)
 
 static void chunk_prefault(uint64_t *base, uint32_t k)
 {
-	uint32_t from = k + PF_LEAVES, n = PF_LEAVES;
-	if (k == 0) {   /* a new chunk: its first two windows */
-		from = 0;
-		n = 2 * PF_LEAVES;
-	}
-	if (from >= ZSIM_PGT_CHUNK_MAX)
-		return;
-	if (n > ZSIM_PGT_CHUNK_MAX - from)
-		n = ZSIM_PGT_CHUNK_MAX - from;
-	zsim_prefault(base + (size_t)from * ZSIM_PGT_LEAF, (size_t)n * ZSIM_PGT_LEAF * sizeof(uint64_t));
+	/* a new chunk: its first two windows; else the one after the next */
+	zsim_prefault_entries(base, ZSIM_PGT_LEAF * sizeof(uint64_t), ZSIM_PGT_CHUNK_MAX,
+			      k ? k + PF_LEAVES : 0, k ? PF_LEAVES : 2 * PF_LEAVES);
 }
 
 static void chunk_free(void *c, uint32_t n)

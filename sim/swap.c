@@ -591,12 +591,7 @@ static void slots_prefault(struct zsim_swapdev *sd, uint64_t slot)
 	sd->prefault_at = slot + SLOT_WINDOW;
 	if (sd->nr_slots * sizeof(*sd->slots) < SLOTS_HUGE_MIN)
 		return;
-	uint64_t from = slot + 1, n = 2 * (uint64_t)SLOT_WINDOW;
-	if (from < sd->nr_slots) {
-		if (n > sd->nr_slots - from)
-			n = sd->nr_slots - from;
-		zsim_prefault(&sd->slots[from], n * sizeof(*sd->slots));
-	}
+	zsim_prefault_entries(sd->slots, sizeof(*sd->slots), sd->nr_slots, slot + 1, 2 * (uint64_t)SLOT_WINDOW);
 }
 
 int zsim_swap_out(struct zsim_sim *s, uint32_t f, uint64_t *entry, uint64_t *cpu_ns, uint64_t *io_done)
