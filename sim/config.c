@@ -14,8 +14,9 @@
  *             "watermark_boost_factor": 15000 (0 before 5.0), "watermarks": true,
  *             "access_time": "0ns", "minor_fault_time": "1us", "reclaim_scan_time": "100ns",
  *             "reclaim_steal_time": "0ns" (per page reclaim frees, beyond the scan and codecs),
- *             "direct_reclaim_turn": "0ns" (a direct reclaimer's CPU before it yields
- *             and its round goes on at its next turn; 0: the round runs whole at once),
+ *             "direct_reclaim_turn": "0ns" (a direct reclaimer's turn on the CPU, its
+ *             quantum's CPU before the fault counted, before it yields and its round
+ *             goes on at its next turn; 0: the round runs whole at once),
  *             "content_time": "0ns" (making a written page's bytes; cpu events absorb it;
  *             or per content class: { "heap": "9us", "random": "2us", "default": "5us" }),
  *             "file_create_time": "0ns" (a file's creation, beyond its pages' writes),

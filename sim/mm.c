@@ -64,8 +64,9 @@
  * other processes act between rounds (the kernel's allocation slow path
  * loops the same way; before, all rounds ran at one instant and a single
  * fault could swap out a whole idle process), and with
- * mm.direct_reclaim_turn a round that yields between batches once it has
- * run that long and goes on at the task's next turn, so kswapd shares its
+ * mm.direct_reclaim_turn a round that yields between batches once the
+ * task's turn (its quantum's CPU before the fault counted) has run that
+ * long and goes on at the task's next turn, so kswapd shares its
  * looks (direct_step; without it a round runs whole); watermark boosting (5.0+): a
  * fragmentation fallback raises every watermark by a pageblock, up to
  * watermark_boost_factor / 10000 of high, kswapd reclaims to the boosted high
@@ -931,8 +932,10 @@ retry:
  * size >> priority pages taken in turn in batches of SWAP_CLUSTER_MAX (as
  * shrink_lruvec does), until the round has freed its pages or run out of
  * priorities.  With mm.direct_reclaim_turn the task yields the CPU between
- * batches once it has reclaimed that long (the kernel's cond_resched, where
- * the scheduler runs kswapd and the others), and the round goes on at the
+ * batches once its turn has run that long, the CPU it spent in its quantum
+ * before the fault counted (`turn` is what is left; the kernel's
+ * cond_resched, where the scheduler runs kswapd and the others), and the
+ * round goes on at the
  * task's next turn, whatever others freed meanwhile: kswapd and the
  * allocating tasks share the pages to be looked at, as they do at the
  * first pressure, when every page still carries its fault's accessed bit
@@ -949,7 +952,7 @@ retry:
  * the task's next allocation, where the kernel's task would finish it
  * before its retry.
  */
-static bool direct_step(struct zsim_sim *s, struct zsim_proc *p, uint64_t *cpu)
+static bool direct_step(struct zsim_sim *s, struct zsim_proc *p, uint64_t turn, uint64_t *cpu)
 {
 	struct zsim_direct_round *d = &p->direct;
 	if (!d->active) {
@@ -965,7 +968,7 @@ static bool direct_step(struct zsim_sim *s, struct zsim_proc *p, uint64_t *cpu)
 	s->mm.policy_env.force_deactivate = d->forced;
 	uint64_t scanned = 0, freed = 0;
 	bool over = false;
-	while (*cpu < s->cfg.direct_turn_ns) {
+	while (*cpu < turn) {
 		if (d->freed + freed >= SWAP_CLUSTER_MAX) {
 			over = true;
 			break;
@@ -1174,6 +1177,7 @@ static uint64_t kswapd(struct zsim_sim *s, void *ctx)
 	uint64_t cpu = zsim_mm_kswapd_round(s, &again);
 	s->mm.kswapd_cpu_ns += cpu;
 	uint64_t end = zsim_cpu_run(s, s->clk.now, cpu);
+	s->mm.kswapd_delay_ns += end - cpu - s->clk.now;
 	if (s->mm.kswapd_throttle_until > end)
 		end = s->mm.kswapd_throttle_until;   /* asleep until a write completes */
 	s->mm.kswapd_throttle_until = 0;
@@ -1412,7 +1416,11 @@ reclaim:;
 	uint64_t cpu = 0;
 	bool over = true;
 	if (s->cfg.direct_turn_ns) {
-		over = direct_step(s, p, &cpu);
+		/* the task's turn on the CPU is one: what it ran of its quantum
+		 * before this fault counts toward the turn, and its reclaim takes
+		 * the rest (one batch at least) */
+		uint64_t turn = s->cfg.direct_turn_ns > p->pending_cpu ? s->cfg.direct_turn_ns - p->pending_cpu : 1;
+		over = direct_step(s, p, turn, &cpu);
 	} else {
 		s->vm.allocstall++;
 		p->direct.freed = (uint32_t)shrink(s, SWAP_CLUSTER_MAX, false, &cpu);

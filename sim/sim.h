@@ -440,6 +440,7 @@ struct zsim_mm {
 	uint64_t boost_max, fallbacks;   /* the highest boost; fragmentation fallbacks */
 	uint64_t slab_pages, slab_pages_max;   /* the kernel's own slab the model keeps (tmpfs files) */
 	uint64_t kswapd_cpu_ns;    /* CPU kswapd's rounds took */
+	uint64_t kswapd_delay_ns;  /* how long its rounds waited for a CPU (schedstat's run delay) */
 	uint64_t refault_snap[2];  /* vm.ws_activate when the last reclaim run ended (snapshot_refaults) */
 	uint64_t min_free_seen;    /* lowest nr_free so far */
 	const struct zsim_reclaim_ops *policy;

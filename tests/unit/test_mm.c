@@ -2841,6 +2841,39 @@ START_TEST(test_direct_round_turn)
 }
 END_TEST
 
+/*
+ * A task's turn is one, reclaim or not: what it ran of its quantum before
+ * the fault counts toward mm.direct_reclaim_turn.  The set-up of
+ * test_direct_round_turn with a turn of 2 ms, the task having run 2 ms - 1
+ * ns of its quantum (1 ns left), then 3 ms (more than the turn: one batch
+ * still): each time the round takes one batch of 32 pages at priority 12
+ * (pswpout 32, 2968 left) in 3.2 us and yields, where a fresh quantum's
+ * 2 ms turn writes all 3000 (test_writeback_direct_round_yields).
+ */
+START_TEST(test_direct_round_turn_counts_quantum)
+{
+	static const uint64_t ran[] = { 2000000 - 1, 3000000 };
+	for (unsigned i = 0; i < 2; i++) {
+		struct run r;
+		ram16_cold_on(&r, SSD_50MS("\"64M\""), RAM16_MIN);
+		struct zsim_sim *s = &r.s;
+		struct zsim_proc *p = &s->pr.procs[0];
+		s->cfg.direct_turn_ns = 2000000;
+		p->pending_cpu = ran[i];
+		uint64_t wait = s->clk.now;
+		ck_assert_int_eq(zsim_mm_access(s, p, 5000, NULL, true, &direct_page, &wait), ZSIM_EAGAIN);
+		ck_assert_uint_eq(s->vm.pswpout, 32);
+		ck_assert_uint_eq(s->vm.pgscan_direct, 32);
+		ck_assert(p->direct.active);
+		ck_assert_int_eq(p->direct.prio, 12);
+		ck_assert_uint_eq(p->direct.nr[0], 2968);
+		ck_assert_uint_eq(p->pending_cpu, ran[i] + 32 * 100);
+		mm_ok(s);
+		run_free(&r);
+	}
+}
+END_TEST
+
 Suite *suite_mm(void);
 Suite *suite_mm(void)
 {
@@ -2890,6 +2923,7 @@ Suite *suite_mm(void)
 	tcase_add_test(tc, test_writeback_direct_reclaim_waits);
 	tcase_add_test(tc, test_writeback_direct_round_yields);
 	tcase_add_test(tc, test_direct_round_turn);
+	tcase_add_test(tc, test_direct_round_turn_counts_quantum);
 	suite_add_tcase(s, tc);
 	return s;
 }

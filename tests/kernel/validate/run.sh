@@ -28,7 +28,8 @@
 # (lib.sh wall_time, wall_rows), the steal cost is fitted to kswapd's CPU
 # in the boots (play's kswapd_cpu_ns) beyond that and what zsim's codecs
 # account for (scan_rows, scan_fit); a direct reclaimer's turn is
-# mm.direct_reclaim_turn 2 ms, twice kswapd's (zsim_costs); the CPU
+# mm.direct_reclaim_turn 2 ms, twice kswapd's, the CPU the task ran in its
+# quantum before the fault counted (zsim_costs); the CPU
 # play spends making the bytes it writes is mm.content_time (lib.sh
 # content_time).
 # The traces' cpu events need no scale: play burns them as CPU time of the
