@@ -17,6 +17,8 @@
  *             "direct_reclaim_turn": "0ns" (a direct reclaimer's turn on the CPU, its
  *             quantum's CPU before the fault counted, before it yields and its round
  *             goes on at its next turn; 0: the round runs whole at once),
+ *             "kswapd_share": "turn" (kswapd's turns of 1 ms, first come; "fair": a
+ *             process's share of the CPU since it woke, in turns of 1 to 3 ms),
  *             "content_time": "0ns" (making a written page's bytes; cpu events absorb it;
  *             or per content class: { "heap": "9us", "random": "2us", "default": "5us" }),
  *             "file_create_time": "0ns" (a file's creation, beyond its pages' writes),
@@ -245,7 +247,7 @@ static int parse_mm(const struct ctx *c, json_t *m, struct zsim_config *cfg)
 	static const char *const keys[] = { "policy", "swappiness", "page_cluster", "min_free_kbytes",
 		"watermark_scale_factor", "watermark_boost_factor", "watermarks", "access_time", "minor_fault_time", "content_time",
 		"file_create_time", "file_io_time",
-		"reclaim_scan_time", "reclaim_steal_time", "direct_reclaim_turn", "sample_interval", NULL };
+		"reclaim_scan_time", "reclaim_steal_time", "direct_reclaim_turn", "kswapd_share", "sample_interval", NULL };
 	json_t *v;
 	uint64_t x;
 	if (!json_is_object(m))
@@ -299,6 +301,13 @@ static int parse_mm(const struct ctx *c, json_t *m, struct zsim_config *cfg)
 		TRY(get_time(c, "$.mm.reclaim_steal_time", v, &cfg->reclaim_steal_ns));
 	if ((v = json_object_get(m, "direct_reclaim_turn")))
 		TRY(get_time(c, "$.mm.direct_reclaim_turn", v, &cfg->direct_turn_ns));
+	if ((v = json_object_get(m, "kswapd_share"))) {
+		char share[32];
+		TRY(get_str(c, "$.mm.kswapd_share", v, share, sizeof(share)));
+		if (strcmp(share, "turn") && strcmp(share, "fair"))
+			return bad(c, "$.mm.kswapd_share", "unknown share '%s' (known: turn, fair)", share);
+		cfg->kswapd_fair = !strcmp(share, "fair");
+	}
 	if ((v = json_object_get(m, "sample_interval"))) {
 		TRY(get_time(c, "$.mm.sample_interval", v, &cfg->sample_interval_ns));
 		if (cfg->sample_interval_ns < 1000000)
@@ -1296,6 +1305,7 @@ char *zsim_config_dump(const struct zsim_config *cfg)
 	json_object_set_new(mm, "reclaim_scan_time", json_time(cfg->reclaim_scan_ns));
 	json_object_set_new(mm, "reclaim_steal_time", json_time(cfg->reclaim_steal_ns));
 	json_object_set_new(mm, "direct_reclaim_turn", json_time(cfg->direct_turn_ns));
+	json_object_set_new(mm, "kswapd_share", json_string(cfg->kswapd_fair ? "fair" : "turn"));
 	json_object_set_new(mm, "sample_interval", json_time(cfg->sample_interval_ns));
 	json_object_set_new(r, "mm", mm);
 	json_t *cn = json_object();

@@ -90,6 +90,7 @@ struct zsim_config {
 	uint64_t reclaim_scan_ns;   /* CPU per page reclaim scans, beyond the codecs ("reclaim_scan_time") */
 	uint64_t reclaim_steal_ns;  /* and per page it frees: unmap, swap cache, free ("reclaim_steal_time") */
 	uint64_t direct_turn_ns;    /* a direct reclaimer's turn, its quantum's CPU counted, before it yields; 0: whole rounds ("direct_reclaim_turn") */
+	bool kswapd_fair;           /* kswapd's turns give it a process's share of the CPU since it woke ("kswapd_share": "fair"), not 1 ms each ("turn") */
 	/* codec time per page, ns (0: the codec's default); index = codec registry order ("codec_time") */
 	uint32_t codec_compress_ns[8], codec_decompress_ns[8];
 	/* and per KiB of compressed output, stored plus one (0: the codec's default,

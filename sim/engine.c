@@ -980,6 +980,7 @@ charge:
 	if (!p->alive)
 		return 0;
 	uint64_t end = zsim_cpu_run(s, t0, p->pending_cpu);
+	zsim_mm_task_ran(s, p, p->pending_cpu);
 	p->cpu_ns += p->pending_cpu;
 	p->pending_cpu = 0;
 	zsim_psi_turn(s, i, t0, end, wait_until, p->stall_ns - stall0);

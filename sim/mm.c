@@ -52,7 +52,9 @@
  * 6.18), so kswapd overshoots high by up to that much, at a priority kept
  * for the whole balance_pgdat, in turns of 1 ms of CPU as a process's (the
  * kernel's kswapd yields at cond_resched between batches of 32), so the
- * processes run between them; reclaim's CPU as mm.reclaim_scan_time per
+ * processes run between them, or with mm.kswapd_share "fair" turns of 1 to
+ * 3 ms that give it CFS's equal share, what the average process that ran
+ * since it woke has had (kswapd_turn); reclaim's CPU as mm.reclaim_scan_time per
  * page scanned and mm.reclaim_steal_time per page freed (unmapping it, the
  * swap cache, freeing it; a page only looked at and kept costs far less),
  * beyond the codecs'; direct reclaim charged to the
@@ -925,6 +927,29 @@ retry:
 
 /* kswapd's turn on the CPU (the batch that crosses it is finished) */
 #define KSWAPD_TURN_NS 1000000ull
+/* the longest with mm.kswapd_share "fair": CFS's slice with two runnable
+ * tasks (sched_latency 6 ms / 2; the guests' kswapd ran 2.2-3.8 ms a slice
+ * where it did not sleep on I/O) */
+#define KSWAPD_SLICE_MAX_NS 3000000ull
+
+/*
+ * The length of kswapd's next turn.  "turn" (the default): KSWAPD_TURN_NS,
+ * the CPU shared first come, per turn.  "fair": CFS gives every runnable
+ * task an equal share, so kswapd is owed what the average process that ran
+ * since it woke has had (zsim_mm_task_ran counts their CPU and how many;
+ * not while kswapd slept on writeback) less what it has run itself, in
+ * turns of KSWAPD_TURN_NS to KSWAPD_SLICE_MAX_NS.  Simplified: no weights,
+ * no sleeper credit, every process that ran counted as runnable throughout.
+ */
+static uint64_t kswapd_turn(const struct zsim_sim *s)
+{
+	if (!s->cfg.kswapd_fair)
+		return KSWAPD_TURN_NS;
+	uint64_t n = s->mm.share_others ? s->mm.share_others : 1;
+	uint64_t due = s->mm.share_others_cpu / n;
+	uint64_t owed = due > s->mm.share_own_cpu ? due - s->mm.share_own_cpu : 0;
+	return owed < KSWAPD_TURN_NS ? KSWAPD_TURN_NS : owed > KSWAPD_SLICE_MAX_NS ? KSWAPD_SLICE_MAX_NS : owed;
+}
 
 /*
  * One turn of process p's direct reclaim round (do_try_to_free_pages for
@@ -1055,7 +1080,7 @@ static void kswapd_done(struct zsim_sim *s)
  * that freed nothing counts a failure; kswapd then starts another balance
  * unless the high watermark is met or it failed KSWAPD_MAX_FAILURES times).
  * kswapd is a task like the others: a round is one turn on the CPU
- * (KSWAPD_TURN_NS of reclaim work, the batch that crosses it finished), so
+ * (kswapd_turn of reclaim work, the batch that crosses it finished), so
  * the processes run between its turns, as the scheduler preempts kswapd at
  * its cond_resched between batches; a pass and the balance go on at the next
  * turn.  With a boost and free pages already at the boosted high, its rounds
@@ -1066,7 +1091,8 @@ uint64_t zsim_mm_kswapd_round(struct zsim_sim *s, bool *again)
 {
 	uint64_t cpu = 0;
 	s->mm.round_taken = s->mm.round_immediate = s->mm.round_wait = 0;
-	while (cpu < KSWAPD_TURN_NS) {
+	uint64_t turn = kswapd_turn(s);
+	while (cpu < turn) {
 		if (!s->mm.kswapd_in_pass) {   /* between two kswapd_shrink_node calls */
 			if (s->mm.nr_free >= zsim_mm_wmark(s, s->mm.wmark_high)) {
 				/* balanced (boost and all): a boost kswapd woke to is
@@ -1176,10 +1202,11 @@ static uint64_t kswapd(struct zsim_sim *s, void *ctx)
 	bool again;
 	uint64_t cpu = zsim_mm_kswapd_round(s, &again);
 	s->mm.kswapd_cpu_ns += cpu;
+	s->mm.share_own_cpu += cpu;
 	uint64_t end = zsim_cpu_run(s, s->clk.now, cpu);
 	s->mm.kswapd_delay_ns += end - cpu - s->clk.now;
 	if (s->mm.kswapd_throttle_until > end)
-		end = s->mm.kswapd_throttle_until;   /* asleep until a write completes */
+		end = s->mm.share_asleep_until = s->mm.kswapd_throttle_until;   /* asleep until a write completes */
 	s->mm.kswapd_throttle_until = 0;
 	return again ? end - s->clk.now : ZSIM_TIMER_DONE;
 }
@@ -1476,6 +1503,20 @@ uint32_t zsim_mm_alloc_frame_round(struct zsim_sim *s, struct zsim_proc *p, uint
 	return f;
 }
 
+/* Process p ran `cpu` on a CPU: with mm.kswapd_share "fair", counted toward
+ * kswapd's share while it is awake and not asleep on writeback (kswapd_turn). */
+void zsim_mm_task_ran(struct zsim_sim *s, struct zsim_proc *p, uint64_t cpu)
+{
+	if (!s->cfg.kswapd_fair || !cpu || !zsim_timer_busy(s, s->mm.kswapd_timer) ||
+	    s->clk.now < s->mm.share_asleep_until)
+		return;
+	s->mm.share_others_cpu += cpu;
+	if (p->kswapd_share_seen != s->mm.share_wake) {
+		p->kswapd_share_seen = s->mm.share_wake;
+		s->mm.share_others++;
+	}
+}
+
 static void wake_kswapd(struct zsim_sim *s)
 {
 	/* a kswapd that gave up (MAX_RECLAIM_RETRIES rounds without progress) stays
@@ -1483,6 +1524,9 @@ static void wake_kswapd(struct zsim_sim *s)
 	if (!zsim_timer_busy(s, s->mm.kswapd_timer) && s->cfg.watermarks && s->mm.kswapd_failures < KSWAPD_MAX_FAILURES) {
 		/* a new balance_pgdat: it will take off the boost it finds */
 		s->mm.boost_at_wake = s->mm.boost_reclaim_left = s->mm.boost;
+		s->mm.share_wake++;
+		s->mm.share_others_cpu = s->mm.share_own_cpu = 0;
+		s->mm.share_others = 0;
 		zsim_timer_kick(s, s->mm.kswapd_timer, s->clk.now);
 	}
 }

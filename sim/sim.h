@@ -216,6 +216,7 @@ struct zsim_proc {
 	uint64_t content_debt;     /* content_time spent making written pages, not yet taken off a cpu event */
 	uint32_t reclaim_no_progress;  /* direct-reclaim rounds in a row that freed nothing */
 	struct zsim_direct_round direct;  /* its direct reclaim round under way (mm.c) */
+	uint32_t kswapd_share_seen;  /* the kswapd wake-up whose share it last counted in */
 	uint64_t start_ns, end_ns, cpu_ns, stall_ns, fault_wait_ns, sleep_ns;
 	uint64_t faults_major, faults_minor;
 	struct zsim_ra_state ra;   /* VMA readahead state (the kernel's is per VMA) */
@@ -441,6 +442,10 @@ struct zsim_mm {
 	uint64_t slab_pages, slab_pages_max;   /* the kernel's own slab the model keeps (tmpfs files) */
 	uint64_t kswapd_cpu_ns;    /* CPU kswapd's rounds took */
 	uint64_t kswapd_delay_ns;  /* how long its rounds waited for a CPU (schedstat's run delay) */
+	/* since kswapd last woke: the processes' CPU, how many ran, kswapd's own */
+	uint64_t share_others_cpu, share_own_cpu;
+	uint32_t share_others, share_wake;
+	uint64_t share_asleep_until;   /* kswapd sleeps on writeback until then: no share accrues */
 	uint64_t refault_snap[2];  /* vm.ws_activate when the last reclaim run ended (snapshot_refaults) */
 	uint64_t min_free_seen;    /* lowest nr_free so far */
 	const struct zsim_reclaim_ops *policy;
@@ -662,6 +667,8 @@ void zsim_mm_unmap(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, uint
 void zsim_mm_prefetch(struct zsim_sim *s, uint64_t e, int stage);
 /* Free everything a process holds (exit or kill); the engine then reaps it (zsim_proc_reap). */
 void zsim_mm_exit(struct zsim_sim *s, struct zsim_proc *p);
+/* Process p ran `cpu` on a CPU: counted toward kswapd's fair share while it is awake. */
+void zsim_mm_task_ran(struct zsim_sim *s, struct zsim_proc *p, uint64_t cpu);
 /* Get one frame for a page of p (NULL: the kernel's own); may reclaim (charged to p) or OOM-kill.
  * NONE on failure. */
 uint32_t zsim_mm_alloc_frame(struct zsim_sim *s, struct zsim_proc *p);

@@ -94,6 +94,10 @@ bad_config "direct_reclaim_turn not a time" "\\$\.mm\.direct_reclaim_turn: expec
 	'{"machine":{"ram":"64M"},"mm":{"direct_reclaim_turn":"lots"}}'
 bad_config "direct_reclaim_turn without a unit" "\\$\.mm\.direct_reclaim_turn: expected a time with a unit" \
 	'{"machine":{"ram":"64M"},"mm":{"direct_reclaim_turn":2}}'
+bad_config "kswapd_share unknown" "\\$\.mm\.kswapd_share: unknown share 'cfs' \\(known: turn, fair\\)" \
+	'{"machine":{"ram":"64M"},"mm":{"kswapd_share":"cfs"}}'
+bad_config "kswapd_share not a string" "\\$\.mm\.kswapd_share: expected a string" \
+	'{"machine":{"ram":"64M"},"mm":{"kswapd_share":true}}'
 bad_config "file_create_time not a time" "\\$\.mm\.file_create_time: expected a time with a unit" \
 	'{"machine":{"ram":"64M"},"mm":{"file_create_time":"slow"}}'
 bad_config "file_io_time without a unit" "\\$\.mm\.file_io_time: expected a time with a unit" \

@@ -2237,6 +2237,44 @@ START_TEST(test_kswapd_aims_at_high)
 END_TEST
 
 /*
+ * mm.kswapd_share "fair": kswapd's turn is the share CFS would give it, what
+ * the average process that ran since it woke has had less what it ran
+ * itself, between 1 and 3 ms.  The set-up of test_kswapd_aims_at_high (a
+ * batch of 32 costs 1.28 ms): with "turn", a round is one batch; with
+ * "fair" and two processes having run 6 ms since kswapd woke (3 ms each)
+ * against its own 0, it is owed 3 ms: three batches (3.84 ms, the batch
+ * that crosses finished, 96 freed); then, having run those 3.84 ms, it is
+ * owed nothing: one batch, the 1 ms floor.  Processes that run while kswapd
+ * sleeps add nothing (zsim_mm_task_ran).
+ */
+START_TEST(test_kswapd_fair_share)
+{
+	for (int fair = 0; fair < 2; fair++) {
+		struct run r;
+		ram16_cold_app(&r, fair ? ",\"mm\":{\"reclaim_scan_time\":\"40us\",\"kswapd_share\":\"fair\"}"
+					: ",\"mm\":{\"reclaim_scan_time\":\"40us\"}", 150);
+		struct zsim_sim *s = &r.s;
+		ck_assert(s->cfg.kswapd_fair == (fair == 1));
+		ck_assert(!zsim_timer_busy(s, s->mm.kswapd_timer));
+		zsim_mm_task_ran(s, &s->pr.procs[0], 5000000);   /* kswapd asleep: not counted */
+		ck_assert_uint_eq(s->mm.share_others_cpu, 0);
+		s->mm.share_others_cpu = 6000000;
+		s->mm.share_others = 2;
+		bool again = false;
+		uint64_t cpu = zsim_mm_kswapd_round(s, &again);
+		s->mm.share_own_cpu += cpu;
+		ck_assert_uint_eq(cpu, (fair ? 3 : 1) * 32 * 40000);
+		ck_assert_uint_eq(s->vm.pgsteal_kswapd, (fair ? 3 : 1) * 32);
+		cpu = zsim_mm_kswapd_round(s, &again);
+		ck_assert_uint_eq(cpu, 32 * 40000);
+		ck_assert(again);
+		mm_ok(s);
+		run_free(&r);
+	}
+}
+END_TEST
+
+/*
  * A process's fault below the min watermark does one round of direct reclaim
  * and retries once its time has passed (zsim_mm_alloc_frame_round).
  * 16 MiB, 6.18: min 128, low 160, high 192 (the file header).  "big" writes
@@ -2924,6 +2962,7 @@ Suite *suite_mm(void)
 	tcase_add_test(tc, test_writeback_direct_round_yields);
 	tcase_add_test(tc, test_direct_round_turn);
 	tcase_add_test(tc, test_direct_round_turn_counts_quantum);
+	tcase_add_test(tc, test_kswapd_fair_share);
 	suite_add_tcase(s, tc);
 	return s;
 }

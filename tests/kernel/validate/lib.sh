@@ -140,8 +140,9 @@ zsim_costs() {
 	bg=$(background_cpu "$sums")
 	jq --argjson bg "$bg" '.machine += $bg' "$d/zsim.json" > "$d/zsim.json.tmp" && mv "$d/zsim.json.tmp" "$d/zsim.json"
 	# the guest's scheduling of reclaim: an allocating task's turn in
-	# direct reclaim twice kswapd's (sim/mm.c direct_step)
-	jq '.mm.direct_reclaim_turn = "2ms"' "$d/zsim.json" > "$d/zsim.json.tmp" && mv "$d/zsim.json.tmp" "$d/zsim.json"
+	# direct reclaim twice kswapd's (sim/mm.c direct_step), and kswapd's
+	# share of the CPU CFS's: a process's since it woke (kswapd_turn)
+	jq '.mm.direct_reclaim_turn = "2ms" | .mm.kswapd_share = "fair"' "$d/zsim.json" > "$d/zsim.json.tmp" && mv "$d/zsim.json.tmp" "$d/zsim.json"
 	zsim_side "$d" zsim_costs zsim0 --set mm.reclaim_scan_time=0ns --set mm.reclaim_steal_time=0ns
 	scan_rows "$sums" "$d/zsim0/summary.json" > "$d/scan_rows"
 	rm -rf "$d/zsim0"
