@@ -158,6 +158,19 @@ static int get_str(const struct ctx *c, const char *path, json_t *v, char *dst, 
 
 #define TRY(x) do { int rc_ = (x); if (rc_ < 0) return rc_; } while (0)
 
+/* A string that must be one of two names: *second says it is the second;
+ * any other is "unknown WHAT 'x' (known: first, second)". */
+static int get_choice(const struct ctx *c, const char *path, json_t *v, const char *what,
+		      const char *first, const char *second, bool *is_second)
+{
+	char str[16];
+	TRY(get_str(c, path, v, str, sizeof(str)));
+	if (strcmp(str, first) && strcmp(str, second))
+		return bad(c, path, "unknown %s '%s' (known: %s, %s)", what, str, first, second);
+	*is_second = !strcmp(str, second);
+	return 0;
+}
+
 static int parse_machine(const struct ctx *c, json_t *m, struct zsim_config *cfg)
 {
 	static const char *const keys[] = { "ram", "cpus", "firmware_reserve", "kernel_reserve", "zones",
@@ -180,13 +193,8 @@ static int parse_machine(const struct ctx *c, json_t *m, struct zsim_config *cfg
 			return bad(c, "$.machine.cpus", "at least one CPU");
 		cfg->cpus = (unsigned)x;
 	}
-	if ((v = json_object_get(m, "zones"))) {
-		char z[16];
-		TRY(get_str(c, "$.machine.zones", v, z, sizeof(z)));
-		if (strcmp(z, "x86-64") && strcmp(z, "one"))
-			return bad(c, "$.machine.zones", "unknown zone layout '%s' (known: x86-64, one)", z);
-		cfg->one_zone = !strcmp(z, "one");
-	}
+	if ((v = json_object_get(m, "zones")))
+		TRY(get_choice(c, "$.machine.zones", v, "zone layout", "x86-64", "one", &cfg->one_zone));
 	if ((v = json_object_get(m, "firmware_reserve")))
 		TRY(get_size(c, "$.machine.firmware_reserve", v, &cfg->firmware_reserve));
 	if (cfg->firmware_reserve >= cfg->ram / 2)
@@ -301,13 +309,8 @@ static int parse_mm(const struct ctx *c, json_t *m, struct zsim_config *cfg)
 		TRY(get_time(c, "$.mm.reclaim_steal_time", v, &cfg->reclaim_steal_ns));
 	if ((v = json_object_get(m, "direct_reclaim_turn")))
 		TRY(get_time(c, "$.mm.direct_reclaim_turn", v, &cfg->direct_turn_ns));
-	if ((v = json_object_get(m, "kswapd_share"))) {
-		char share[32];
-		TRY(get_str(c, "$.mm.kswapd_share", v, share, sizeof(share)));
-		if (strcmp(share, "turn") && strcmp(share, "fair"))
-			return bad(c, "$.mm.kswapd_share", "unknown share '%s' (known: turn, fair)", share);
-		cfg->kswapd_fair = !strcmp(share, "fair");
-	}
+	if ((v = json_object_get(m, "kswapd_share")))
+		TRY(get_choice(c, "$.mm.kswapd_share", v, "share", "turn", "fair", &cfg->kswapd_fair));
 	if ((v = json_object_get(m, "sample_interval"))) {
 		TRY(get_time(c, "$.mm.sample_interval", v, &cfg->sample_interval_ns));
 		if (cfg->sample_interval_ns < 1000000)
