@@ -13,6 +13,8 @@
  *             "min_free_kbytes": 0, "watermark_scale_factor": 10,
  *             "watermark_boost_factor": 15000 (0 before 5.0), "watermarks": true,
  *             "access_time": "0ns", "minor_fault_time": "1us", "reclaim_scan_time": "100ns",
+ *             "major_fault_time": "0ns" (a swap-in fault's or a page read's own work,
+ *             beside its device's: the entry, a page taken, its mapping),
  *             "reclaim_steal_time": "0ns" (per page reclaim frees, beyond the scan and codecs),
  *             "direct_reclaim_turn": "0ns" (a direct reclaimer's turn on the CPU, its
  *             quantum's CPU before the fault counted, before it yields and its round
@@ -253,7 +255,7 @@ static int parse_content_time(const struct ctx *c, json_t *v, struct zsim_config
 static int parse_mm(const struct ctx *c, json_t *m, struct zsim_config *cfg)
 {
 	static const char *const keys[] = { "policy", "swappiness", "page_cluster", "min_free_kbytes",
-		"watermark_scale_factor", "watermark_boost_factor", "watermarks", "access_time", "minor_fault_time", "content_time",
+		"watermark_scale_factor", "watermark_boost_factor", "watermarks", "access_time", "minor_fault_time", "major_fault_time", "content_time",
 		"file_create_time", "file_io_time",
 		"reclaim_scan_time", "reclaim_steal_time", "direct_reclaim_turn", "kswapd_share", "sample_interval", NULL };
 	json_t *v;
@@ -299,6 +301,8 @@ static int parse_mm(const struct ctx *c, json_t *m, struct zsim_config *cfg)
 		TRY(get_time(c, "$.mm.access_time", v, &cfg->access_ns));
 	if ((v = json_object_get(m, "minor_fault_time")))
 		TRY(get_time(c, "$.mm.minor_fault_time", v, &cfg->minor_fault_ns));
+	if ((v = json_object_get(m, "major_fault_time")))
+		TRY(get_time(c, "$.mm.major_fault_time", v, &cfg->major_fault_ns));
 	if ((v = json_object_get(m, "file_create_time")))
 		TRY(get_time(c, "$.mm.file_create_time", v, &cfg->file_create_ns));
 	if ((v = json_object_get(m, "file_io_time")))
@@ -777,6 +781,7 @@ static void set_defaults(struct zsim_config *cfg)
 	cfg->sample_interval_ns = 1000000000ull;
 	cfg->access_ns = 0;
 	cfg->minor_fault_ns = 1000;   /* order of a page fault with a zeroed page: ~1 us */
+	cfg->major_fault_ns = 0;      /* the device's work only, unless measured */
 	cfg->reclaim_scan_ns = 100;   /* an estimate for a native machine (sim/mm.c) */
 	cfg->reclaim_steal_ns = 0;    /* none beyond the scan's and the codec's unless measured */
 	cfg->direct_turn_ns = 0;      /* a direct round runs whole (sim/mm.c direct_step) */
@@ -1291,6 +1296,7 @@ char *zsim_config_dump(const struct zsim_config *cfg)
 	json_object_set_new(mm, "watermarks", json_boolean(cfg->watermarks));
 	json_object_set_new(mm, "access_time", json_time(cfg->access_ns));
 	json_object_set_new(mm, "minor_fault_time", json_time(cfg->minor_fault_ns));
+	json_object_set_new(mm, "major_fault_time", json_time(cfg->major_fault_ns));
 	/* one time, or the default and each class that differs from it */
 	json_t *ct = json_object();
 	json_object_set_new(ct, "default", json_time(cfg->content_ns));

@@ -85,6 +85,8 @@ struct zsim_config {
 	                               per class: its "default") */
 	uint64_t content_cls_ns[ZSIM_CONTENT_NR]; /* per content class: content_ns unless named */
 	uint64_t minor_fault_ns;    /* CPU time of a fault that needs no I/O ("minor_fault_time") */
+	uint64_t major_fault_ns;    /* CPU of a swap-in fault or a page read in, beyond its device's
+	                               work ("major_fault_time") */
 	uint64_t file_create_ns;    /* CPU of creating a file, the system call ("file_create_time") */
 	uint64_t file_io_ns;        /* CPU of a file read or write's system call, beyond its page ("file_io_time") */
 	uint64_t reclaim_scan_ns;   /* CPU per page reclaim scans, beyond the codecs ("reclaim_scan_time") */

@@ -475,6 +475,7 @@ int zsim_fs_event(struct zsim_sim *s, struct zsim_proc *p, struct zsim_group *g,
 			} else {
 				struct zsim_frame *fr = &s->mm.frames[f];
 				fr->swap = ZSIM_FPE_BLOCK(v);   /* its block */
+				cpu = s->cfg.major_fault_ns;   /* the read's own work: a page taken and cached */
 				if (fs->tier->ops->io)
 					io = fs->tier->ops->io(fs->tier->priv, s->clk.now, false, fr->swap, 1, &cpu);
 				fs->pages_read++;

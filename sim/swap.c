@@ -808,6 +808,9 @@ void zsim_swap_in(struct zsim_sim *s, uint64_t entry, uint32_t f, struct zsim_pr
 	struct zsim_swap_slot *sl = &sd->slots[slot];
 	struct zsim_frame *fr = &s->mm.frames[f];
 	uint64_t cpu0 = *cpu_ns;
+	/* the fault's own work, whatever the page's source (mm.major_fault_time:
+	 * its entry, a page taken, its mapping), beside the device's below */
+	*cpu_ns += s->cfg.major_fault_ns;
 	fr->cls = sl->cls;
 	fr->param = sl->param;
 	fr->seed = slot_seed(s, sl);
@@ -827,7 +830,7 @@ void zsim_swap_in(struct zsim_sim *s, uint64_t entry, uint32_t f, struct zsim_pr
 	if (sl->where == ZSIM_SLOT_ZERO) {
 		/* the zeromap: the page is zero-filled in place, no I/O (swpin_zero) */
 		s->sw.zero_swapins++;
-		zsim_hist_add(&s->out.lat_zero, 0);
+		zsim_hist_add(&s->out.lat_zero, *cpu_ns - cpu0);
 		swapin_keep_or_free(s, entry, f, sd->sync);
 		return;
 	}

@@ -56,7 +56,7 @@ done
 # shellcheck disable=SC2086
 mmc=$(ZSIM=$ZSIM sh -c '. "$1/tests/kernel/validate/lib.sh"; shift; mm_costs "$@"' sh "$root" \
 	"$cals" $(ls "$T"/t*.trc.zst | sort))
-for key in access_time minor_fault_time; do
+for key in access_time minor_fault_time major_fault_time; do
 	check "validate: the config's mm.$key is the guest's measured one" \
 		test "$(echo "$mmc" | jq -r .$key)" = "$(jq -r .mm.$key "$S/zram-hotcold/zsim-config.json")"
 done
@@ -64,12 +64,13 @@ done
 # resident pages: access = (2 x 100 + 1 x 400) / 3 = 200 ns
 printf 'create 1 0 a\naccess 1 0 w text:1\naccess 1 1 w text:2\naccess 1 2 w text:3\naccess 1 0 w text:4\naccess 1 1 r\naccess 1 2 r\n' > "$T/mm.txt"
 "$ZSIM" trace pack "$T/mm.txt" -o "$T/mm.trc"
-# (two boots' measurements: their mean, 100 and 400 ns; the fault (9 + 11) / 2 us)
+# (two boots' measurements: their mean, 100 and 400 ns; the fault (9 + 11) / 2 us,
+# and the major fault's own work the same)
 echo '{"minor_fault_time": "9us", "read_access_time": "50ns", "write_access_time": "300ns"}' > "$T/mm1.json"
 echo '{"minor_fault_time": "11000ns", "read_access_time": "150ns", "write_access_time": "500ns"}' > "$T/mm2.json"
 check "validate: mm_costs averages the boots and weights reads and rewrites by the trace's hits" test \
 	"$(ZSIM=$ZSIM sh -c '. "$1/tests/kernel/validate/lib.sh"; mm_costs "$2" "$3"' sh "$root" "$T/mm1.json $T/mm2.json" "$T/mm.trc")" = \
-	'{"access_time":"200ns","minor_fault_time":"10000ns"}'
+	'{"access_time":"200ns","minor_fault_time":"10000ns","major_fault_time":"10000ns"}'
 # content_time per class worked by hand: boot 1 made 10 heap pages in
 # 1000 ns and 10 random ones in 100 ns, boot 2 10 heap pages in 3000 ns:
 # heap 4000 / 20 = 200 ns, random 100 / 10 = 10 ns, the default every page's

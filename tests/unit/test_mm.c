@@ -1420,6 +1420,46 @@ START_TEST(test_content_time_absorbed)
 END_TEST
 
 /*
+ * mm.major_fault_time: a swap-in fault costs its process that much beside its
+ * device's work, and its latency includes it.  Exact cache mode, 16M (4096
+ * frames), a swap device that costs nothing (nvram, no latency, no bandwidth
+ * limit, no codec), reclaim free of charge, minor_fault_time 2 us: "app"
+ * writes 4106 pages, the last 10 pushing its first 10 out, then reads page 0
+ * back (pushing page 10 out) - one major fault.  With major_fault_time 3 us:
+ * CPU 4106 x 2 + 3 = 8,215 us, the fault's latency 3 us; without (the
+ * default, 0): 8,212 us and 0, the device being the rest.
+ */
+START_TEST(test_major_fault_time)
+{
+	for (int with = 0; with < 2; with++) {
+		char json[512];
+		snprintf(json, sizeof(json),
+			 "{\"kernel\":\"6.1\",\"machine\":{\"ram\":\"16M\"},\"mm\":{\"policy\":\"lru\","
+			 "\"watermarks\":false,\"page_cluster\":0,\"minor_fault_time\":\"2us\",\"access_time\":\"0ns\","
+			 "\"reclaim_scan_time\":\"0ns\"%s},\"devices\":{\"sw\":{\"type\":\"nvram\",\"size\":\"64M\","
+			 "\"read_latency\":\"0ns\",\"write_latency\":\"0ns\",\"read_bw\":0,\"write_bw\":0}},"
+			 "\"swap\":[{\"device\":\"sw\"}]}", with ? ",\"major_fault_time\":\"3us\"" : "");
+		struct run r;
+		run_init(&r, json);
+		ck_assert_uint_eq(r.s.cfg.major_fault_ns, with ? 3000 : 0);
+		trace_begin(&r, NULL);
+		t_create(&r, 1, 0, "app");
+		t_writes(&r, 1, 0, 4106, ZSIM_CONTENT_TEXT, 1);
+		t_read(&r, 1, 0);
+		run_go(&r);
+		struct zsim_sim *s = &r.s;
+		ck_assert_uint_eq(s->vm.pswpout, 11);
+		ck_assert_uint_eq(s->vm.pgmajfault, 1);
+		ck_assert_uint_eq(s->pr.procs[0].cpu_ns, 4106ull * 2000 + (with ? 3000 : 0));
+		ck_assert_uint_eq(s->out.lat_swap[0].count, 1);
+		ck_assert_uint_eq(s->out.lat_swap[0].sum, with ? 3000 : 0);
+		ck_assert_uint_eq(s->out.fault_lat.sum, with ? 3000 : 0);
+		run_free(&r);
+	}
+}
+END_TEST
+
+/*
  * File events cost their process the system call: a creation file_create_time,
  * each read or write file_io_time on top of what the page costs as anonymous
  * memory would (a fault for a new page, an access for a resident one; a read
@@ -2932,6 +2972,7 @@ Suite *suite_mm(void)
 	tcase_add_test(tc, test_workingset_clock_counts_activations);
 	tcase_add_test(tc, test_kswapd_aims_at_high);
 	tcase_add_test(tc, test_content_time_absorbed);
+	tcase_add_test(tc, test_major_fault_time);
 	tcase_add_test(tc, test_file_event_costs);
 	tcase_add_test(tc, test_file_pages_reclaim_in_rounds);
 	tcase_add_test(tc, test_fallbacks_boost_watermarks);

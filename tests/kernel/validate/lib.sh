@@ -112,7 +112,7 @@ zsim_side() {
 # zsim_costs D: the config's costs of the workload and of zsim's own model,
 # from the boots' results (D/boot*/r/play/summary.json, calibrate-mm.json)
 # and the traces (D/ir/traces): mm.content_time (content_time),
-# mm.access_time and mm.minor_fault_time (mm_costs) and the direct
+# mm.access_time, mm.minor_fault_time and mm.major_fault_time (mm_costs) and the direct
 # reclaimer's turn into D/zsim.json, and this scenario's rows for the
 # reclaim costs, which scan_costs fits over every scenario: D/scan_rows
 # (scan_rows, against zsim's kswapd at no reclaim cost on that config) and
@@ -192,7 +192,11 @@ scan_costs() {
 # mm_costs "CALMM..." TRACE...: the config's "mm" CPU costs of the workload
 # from `zsim calibrate --mm` measurements (CALMM: one file per boot, the
 # list in one argument; their mean) as JSON {access_time, minor_fault_time,
-# file_create_time, file_io_time}: the minor fault as measured; the access
+# major_fault_time, file_create_time, file_io_time}: the minor fault as
+# measured, and as the major fault's own work beside its device's (a swap-in
+# fault enters, takes a page and maps it as a minor fault does; its copy in
+# place of the zeroing, the swap bookkeeping and the zram slot's freeing are
+# not measured: a lower bound); the access
 # as the mean of the measured read and write hits, weighted by the traces'
 # own hits (reads, and writes less the first write of each anonymous page,
 # which is the fault); the file costs as measured, when every boot measured
@@ -213,7 +217,8 @@ EOS
 		def mean(k): (map(.[k] | ns) | add / length);
 		mean("read_access_time") as $r | mean("write_access_time") as $w |
 		(if $rh + $wh > 0 then $r * $rh / ($rh + $wh) + $w * $wh / ($rh + $wh) else $r end) as $a |
-		{access_time: "\($a | round)ns", minor_fault_time: "\(mean("minor_fault_time") | round)ns"} +
+		{access_time: "\($a | round)ns", minor_fault_time: "\(mean("minor_fault_time") | round)ns",
+		 major_fault_time: "\(mean("minor_fault_time") | round)ns"} +
 		(if all(.[]; has("file_create_time") and has("file_io_time")) then
 			{file_create_time: "\(mean("file_create_time") | round)ns",
 			 file_io_time: "\(mean("file_io_time") | round)ns"} else {} end)' $cals
