@@ -1460,6 +1460,52 @@ START_TEST(test_major_fault_time)
 END_TEST
 
 /*
+ * The same for a page read back from a block filesystem's device: 16M, a
+ * free nvram disk as above, minor_fault_time 2 us, file_io_time 0.  "app"
+ * writes 10 pages of a file (each a new page: 2 us), sleeps 10 s (the
+ * flusher writes them back), writes 4090 anonymous pages (pushing the file's
+ * first 4 clean pages out: no swap, anon stays), then reads the file's page
+ * 0 back - one page read in, itself pushing the file's page 4 out.  With major_fault_time 3 us the read costs
+ * 3 us more and its latency (`file`) is 3 us; without, 0.
+ */
+static void t_fread(struct run *r, uint32_t pid, uint32_t file, uint64_t page);
+
+START_TEST(test_major_fault_time_file)
+{
+	static const char *const fs[] = { "disk", NULL };
+	uint64_t cpu[2];
+	for (int with = 0; with < 2; with++) {
+		char json[640];
+		snprintf(json, sizeof(json),
+			 "{\"kernel\":\"6.1\",\"machine\":{\"ram\":\"16M\"},\"mm\":{\"policy\":\"lru\","
+			 "\"watermarks\":false,\"page_cluster\":0,\"minor_fault_time\":\"2us\",\"access_time\":\"0ns\","
+			 "\"reclaim_scan_time\":\"0ns\"%s},\"devices\":{\"d\":{\"type\":\"nvram\",\"size\":\"64M\","
+			 "\"read_latency\":\"0ns\",\"write_latency\":\"0ns\",\"read_bw\":0,\"write_bw\":0}},"
+			 "\"filesystems\":{\"disk\":{\"type\":\"block\",\"device\":\"d\"}}}",
+			 with ? ",\"major_fault_time\":\"3us\"" : "");
+		struct run r;
+		run_init(&r, json);
+		trace_begin(&r, fs);
+		t_create(&r, 1, 0, "app");
+		t_fcreate(&r, 1, 1, 0, "f");
+		t_fwrites(&r, 1, 1, 0, 10, 1);
+		t_sleep(&r, 1, 10000000000ull);
+		t_writes(&r, 1, 0, 4090, ZSIM_CONTENT_TEXT, 100);
+		t_fread(&r, 1, 1, 0);
+		run_go(&r);
+		struct zsim_sim *s = &r.s;
+		ck_assert_uint_eq(s->vm.pgmajfault, 1);
+		ck_assert_uint_eq(s->pc.fs[0].pages_read, 1);
+		ck_assert_uint_eq(s->out.lat_file.count, 1);
+		ck_assert_uint_eq(s->out.lat_file.sum, with ? 3000 : 0);
+		cpu[with] = s->pr.procs[0].cpu_ns;
+		run_free(&r);
+	}
+	ck_assert_uint_eq(cpu[1] - cpu[0], 3000);
+}
+END_TEST
+
+/*
  * File events cost their process the system call: a creation file_create_time,
  * each read or write file_io_time on top of what the page costs as anonymous
  * memory would (a fault for a new page, an access for a resident one; a read
@@ -2973,6 +3019,7 @@ Suite *suite_mm(void)
 	tcase_add_test(tc, test_kswapd_aims_at_high);
 	tcase_add_test(tc, test_content_time_absorbed);
 	tcase_add_test(tc, test_major_fault_time);
+	tcase_add_test(tc, test_major_fault_time_file);
 	tcase_add_test(tc, test_file_event_costs);
 	tcase_add_test(tc, test_file_pages_reclaim_in_rounds);
 	tcase_add_test(tc, test_fallbacks_boost_watermarks);
