@@ -1201,6 +1201,7 @@ static uint64_t kswapd(struct zsim_sim *s, void *ctx)
 	(void)ctx;
 	bool again;
 	uint64_t cpu = zsim_mm_kswapd_round(s, &again);
+	s->mm.kswapd_turns++;
 	s->mm.kswapd_cpu_ns += cpu;
 	s->mm.share_own_cpu += cpu;
 	uint64_t end = zsim_cpu_run(s, s->clk.now, cpu);

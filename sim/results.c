@@ -323,6 +323,7 @@ json_t *zsim_summary(const struct zsim_sim *s, const struct zsim_run_info *ri)
 	json_object_set_new(m, "fallbacks", JI(s->mm.fallbacks));
 	json_object_set_new(m, "kswapd_cpu_ns", JI(s->mm.kswapd_cpu_ns));
 	json_object_set_new(m, "kswapd_run_delay_ns", JI(s->mm.kswapd_delay_ns));
+	json_object_set_new(m, "kswapd_turns", JI(s->mm.kswapd_turns));
 	json_object_set_new(m, "free_pages", JI(s->mm.nr_free));
 	json_object_set_new(m, "free_pages_lowest", JI(s->mm.min_free_seen));
 	json_object_set_new(m, "zspages", JI(s->mm.zspages));

@@ -442,6 +442,7 @@ struct zsim_mm {
 	uint64_t slab_pages, slab_pages_max;   /* the kernel's own slab the model keeps (tmpfs files) */
 	uint64_t kswapd_cpu_ns;    /* CPU kswapd's rounds took */
 	uint64_t kswapd_delay_ns;  /* how long its rounds waited for a CPU (schedstat's run delay) */
+	uint64_t kswapd_turns;     /* its rounds, each a turn on a CPU (schedstat's run count) */
 	/* since kswapd last woke: the processes' CPU, how many ran, kswapd's own */
 	uint64_t share_others_cpu, share_own_cpu;
 	uint32_t share_others, share_wake;

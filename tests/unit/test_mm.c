@@ -414,6 +414,10 @@ START_TEST(test_reclaim_scan_time)
 		ck_assert_uint_gt(r.s.vm.pgscan_kswapd, 0);
 		ck_assert_uint_gt(r.s.vm.pgsteal_kswapd, 0);
 		ck_assert_uint_eq(r.s.mm.kswapd_cpu_ns, r.s.vm.pgscan_kswapd * ns + r.s.vm.pgsteal_kswapd * steal);
+		/* its turns (memory.kswapd_turns): 1 ms each, the batch of 32 that
+		 * crosses it finished, so no turn took more than 1 ms + a batch */
+		ck_assert_uint_gt(r.s.mm.kswapd_turns, 0);
+		ck_assert_uint_le(r.s.mm.kswapd_cpu_ns, r.s.mm.kswapd_turns * (1000000 + 32 * (ns + steal)));
 		if (r.s.vm.allocstall)
 			ck_assert_uint_ge(r.s.pr.procs[0].stall_ns, r.s.vm.allocstall * 32 * ns);
 		run_free(&r);

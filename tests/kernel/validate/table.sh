@@ -42,6 +42,10 @@ val() { # FILE KEY
 	kswapd_cpu_s) jq -r '((.play.kswapd_cpu_ns // .memory.kswapd_cpu_ns // 0) / 1e7 | floor) / 100' "$1" ;;
 	# how long kswapd waited, runnable, for the CPU (schedstat's run delay)
 	kswapd_delay_s) jq -r '((.play.kswapd_run_delay_ns // .memory.kswapd_run_delay_ns // 0) / 1e7 | floor) / 100' "$1" ;;
+	# kswapd's CPU per turn on a CPU (schedstat's run count; zsim: its rounds)
+	kswapd_turn_ms) jq -r '((.play.kswapd_cpu_ns // .memory.kswapd_cpu_ns // 0) as $c |
+		(.play.kswapd_cpu_slices // .memory.kswapd_turns // 0) as $n |
+		if $n > 0 then ($c / $n / 1e4 | floor) / 100 else 0 end)' "$1" ;;
 	# the processes' own CPU time, user and system (play records it per
 	# process from 2026-12; zsim charges faults, accesses, cpu events and
 	# direct reclaim to it)
@@ -74,7 +78,7 @@ for name in "$@"; do
 	line="| OOM victims |"
 	for b in $boots; do line="$line $(victims "$b/r/play/events.jsonl") |"; done
 	echo "$line | $(victims "$D/zsim/events.jsonl") | |"
-	for key in pswpout pswpin pgmajfault pgsteal_kswapd pgsteal_direct direct_share pgscan_kswapd pgscan_direct pgactivate pgdeactivate allocstall first_wall_s kswapd_cpu_s kswapd_delay_s $cpu $store fallbacks boost_max_pages free_lowest_mib runtime_s; do
+	for key in pswpout pswpin pgmajfault pgsteal_kswapd pgsteal_direct direct_share pgscan_kswapd pgscan_direct pgactivate pgdeactivate allocstall first_wall_s kswapd_cpu_s kswapd_delay_s kswapd_turn_ms $cpu $store fallbacks boost_max_pages free_lowest_mib runtime_s; do
 		line="| $key |"
 		vals=""
 		for b in $boots; do
