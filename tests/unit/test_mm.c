@@ -1433,18 +1433,27 @@ END_TEST
  * CPU 4106 x 2 + 3 = 8,215 us, the fault's latency 3 us; without (the
  * default, 0): 8,212 us and 0, the device being the rest.
  */
+/* The machine of the two tests below: exact cache mode, 16M, minor faults
+ * 2 us, accesses and reclaim free, major_fault_time 3 us when `with`, and a
+ * free nvram device `d`, the swap device or a block filesystem's. */
+static void major_fault_run(struct run *r, bool with, bool swap)
+{
+	char json[768];
+	snprintf(json, sizeof(json),
+		 "{\"kernel\":\"6.1\",\"machine\":{\"ram\":\"16M\"},\"mm\":{\"policy\":\"lru\","
+		 "\"watermarks\":false,\"page_cluster\":0,\"minor_fault_time\":\"2us\",\"access_time\":\"0ns\","
+		 "\"reclaim_scan_time\":\"0ns\"%s},\"devices\":{\"d\":{\"type\":\"nvram\",\"size\":\"64M\","
+		 "\"read_latency\":\"0ns\",\"write_latency\":\"0ns\",\"read_bw\":0,\"write_bw\":0}},%s}",
+		 with ? ",\"major_fault_time\":\"3us\"" : "",
+		 swap ? "\"swap\":[{\"device\":\"d\"}]" : "\"filesystems\":{\"disk\":{\"type\":\"block\",\"device\":\"d\"}}");
+	run_init(r, json);
+}
+
 START_TEST(test_major_fault_time)
 {
 	for (int with = 0; with < 2; with++) {
-		char json[512];
-		snprintf(json, sizeof(json),
-			 "{\"kernel\":\"6.1\",\"machine\":{\"ram\":\"16M\"},\"mm\":{\"policy\":\"lru\","
-			 "\"watermarks\":false,\"page_cluster\":0,\"minor_fault_time\":\"2us\",\"access_time\":\"0ns\","
-			 "\"reclaim_scan_time\":\"0ns\"%s},\"devices\":{\"sw\":{\"type\":\"nvram\",\"size\":\"64M\","
-			 "\"read_latency\":\"0ns\",\"write_latency\":\"0ns\",\"read_bw\":0,\"write_bw\":0}},"
-			 "\"swap\":[{\"device\":\"sw\"}]}", with ? ",\"major_fault_time\":\"3us\"" : "");
 		struct run r;
-		run_init(&r, json);
+		major_fault_run(&r, with, true);
 		ck_assert_uint_eq(r.s.cfg.major_fault_ns, with ? 3000 : 0);
 		trace_begin(&r, NULL);
 		t_create(&r, 1, 0, "app");
@@ -1469,8 +1478,9 @@ END_TEST
  * writes 10 pages of a file (each a new page: 2 us), sleeps 10 s (the
  * flusher writes them back), writes 4090 anonymous pages (pushing the file's
  * first 4 clean pages out: no swap, anon stays), then reads the file's page
- * 0 back - one page read in, itself pushing the file's page 4 out.  With major_fault_time 3 us the read costs
- * 3 us more and its latency (`file`) is 3 us; without, 0.
+ * 0 back - one page read in, itself pushing the file's page 4 out.  With
+ * major_fault_time 3 us the read costs 3 us more and its latency (`file`)
+ * is 3 us; without, 0.
  */
 static void t_fread(struct run *r, uint32_t pid, uint32_t file, uint64_t page);
 
@@ -1479,16 +1489,8 @@ START_TEST(test_major_fault_time_file)
 	static const char *const fs[] = { "disk", NULL };
 	uint64_t cpu[2];
 	for (int with = 0; with < 2; with++) {
-		char json[640];
-		snprintf(json, sizeof(json),
-			 "{\"kernel\":\"6.1\",\"machine\":{\"ram\":\"16M\"},\"mm\":{\"policy\":\"lru\","
-			 "\"watermarks\":false,\"page_cluster\":0,\"minor_fault_time\":\"2us\",\"access_time\":\"0ns\","
-			 "\"reclaim_scan_time\":\"0ns\"%s},\"devices\":{\"d\":{\"type\":\"nvram\",\"size\":\"64M\","
-			 "\"read_latency\":\"0ns\",\"write_latency\":\"0ns\",\"read_bw\":0,\"write_bw\":0}},"
-			 "\"filesystems\":{\"disk\":{\"type\":\"block\",\"device\":\"d\"}}}",
-			 with ? ",\"major_fault_time\":\"3us\"" : "");
 		struct run r;
-		run_init(&r, json);
+		major_fault_run(&r, with, false);
 		trace_begin(&r, fs);
 		t_create(&r, 1, 0, "app");
 		t_fcreate(&r, 1, 1, 0, "f");
