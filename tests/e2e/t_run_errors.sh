@@ -94,6 +94,10 @@ bad_config "direct_reclaim_turn not a time" "\\$\.mm\.direct_reclaim_turn: expec
 	'{"machine":{"ram":"64M"},"mm":{"direct_reclaim_turn":"lots"}}'
 bad_config "direct_reclaim_turn without a unit" "\\$\.mm\.direct_reclaim_turn: expected a time with a unit" \
 	'{"machine":{"ram":"64M"},"mm":{"direct_reclaim_turn":2}}'
+bad_config "major_fault_time not a time" "\\$\.mm\.major_fault_time: expected a time with a unit" \
+	'{"machine":{"ram":"64M"},"mm":{"major_fault_time":"fast"}}'
+bad_config "major_fault_time negative" "\\$\.mm\.major_fault_time: expected a time with a unit" \
+	'{"machine":{"ram":"64M"},"mm":{"major_fault_time":"-3us"}}'
 bad_config "kswapd_share unknown" "\\$\.mm\.kswapd_share: unknown share 'cfs' \\(known: turn, fair\\)" \
 	'{"machine":{"ram":"64M"},"mm":{"kswapd_share":"cfs"}}'
 bad_config "kswapd_share not a string" "\\$\.mm\.kswapd_share: expected a string" \
