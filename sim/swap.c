@@ -61,7 +61,11 @@
  * until 6.5): a fault on a non-synchronous area reads its window whether zswap
  * holds the faulting page or not, and each page of the window comes from zswap
  * (zswpin, no pswpin) or from the device (pswpin); the fault waits for its own
- * page, not for the window's device reads.  With exclusive loads (6.8+, or the
+ * page, not for the window's device reads.  Whatever the source, the faulting
+ * process pays mm.major_fault_time for the fault itself (its entry, the page,
+ * the mapping) beside the device's or zswap's work; 0 unless set, since only
+ * the validation's guests measure it (their minor fault's time, a lower
+ * bound).  With exclusive loads (6.8+, or the
  * 6.5-6.7 knob) readahead leaves zswap's entries alone: a simplification (the
  * kernel loads them into the swap cache and marks them dirty).
  *
