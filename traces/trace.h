@@ -127,6 +127,7 @@ struct zsim_trace_access {
 	uint64_t seed;               /* write: the content's seed (0 for a read) */
 	uint8_t kind;                /* ZSIM_EV_ACCESS (a caller's queue may hold other kinds) */
 	uint8_t write, cls, param;   /* write: 1, and the content's class and param (0 for a read) */
+	uint32_t file;               /* not set by the reader: room a caller's queue may use */
 };
 int zsim_trace_next_accesses(struct zsim_trace_reader *r, uint32_t pid, void *out, size_t stride, unsigned max);
 const char *zsim_trace_reader_error(const struct zsim_trace_reader *r);
