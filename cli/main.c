@@ -161,8 +161,6 @@ const char *__asan_default_options(void)
 
 static int run_command(int argc, char **argv);
 
-/* stdout must have reached its file: a full disk or a closed pipe is an
- * error, not a silent success (zsim trace dump > /dev/full). */
 /*
  * The C library's defaults give a block of 128 KiB or more its own mapping,
  * freed back to the kernel when it is freed, and return the heap's free top
@@ -170,8 +168,8 @@ static int run_command(int argc, char **argv);
  * parent waits) then take fresh pages from the kernel again and again, each
  * a page fault and a zeroed page.  Keeping blocks up to 32 MiB on the heap
  * and 256 MiB of free heap took the main job's page faults from 22 k to 17 k
- * and its wall time down by a tenth (`make bench`).  Only speed: no result
- * depends on where memory comes from.
+ * and its CPU time down by a tenth (medians of 9 runs; README, speed).  Only
+ * speed: no result depends on where memory comes from.
  */
 static void malloc_tune(void)
 {
@@ -179,6 +177,8 @@ static void malloc_tune(void)
 	mallopt(M_TRIM_THRESHOLD, 256 << 20);
 }
 
+/* stdout must have reached its file: a full disk or a closed pipe is an
+ * error, not a silent success (zsim trace dump > /dev/full). */
 int main(int argc, char **argv)
 {
 	malloc_tune();

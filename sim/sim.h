@@ -221,8 +221,9 @@ struct zsim_proc {
 	uint64_t faults_major, faults_minor;
 	struct zsim_ra_state ra;   /* VMA readahead state (the kernel's is per VMA) */
 	/* its own queue of events read ahead from the trace (engine.c): a ring of
-	 * small entries, an access whole in one; any other event has its kind
-	 * there and its record in xq, a second ring in the same order */
+	 * small entries, an access or a file page's I/O whole in one; any other
+	 * event has its kind there and its record in xq, a second ring in the
+	 * same order */
 	struct zsim_qent *q;
 	uint32_t q_head, q_len, q_cap;
 	struct zsim_event *xq;
@@ -230,10 +231,12 @@ struct zsim_proc {
 };
 
 /* One queued event (32 bytes; struct zsim_event is 80): an access whole, as
- * the trace's batch reader decodes it into the entry; any other kind only its
- * kind here (its record is in xq). */
+ * the trace's batch reader decodes it into the entry, and a file page's read
+ * or write whole too (its file in a.file; engine.c qent_inline); any other
+ * kind only its kind here (its record is in xq). */
 struct zsim_qent {
-	struct zsim_trace_access a;   /* a.kind: the event's kind; the rest: ACCESS only */
+	struct zsim_trace_access a;   /* a.kind: the event's kind; the rest: ACCESS, FILE_READ
+				       * and FILE_WRITE only */
 	uint64_t *pte;             /* ACCESS: its entry, if its leaf existed when queued */
 };
 
