@@ -21,7 +21,9 @@
 # --mm`, calibrate-mm.json: a minor fault, a read and a write of a resident
 # page), which become the config's mm.minor_fault_time and mm.access_time
 # (the mean over the scenario's boots; the read and write costs weighted by
-# the scenario's hits: lib.sh mm_costs).  Reclaim's CPU per page scanned
+# the scenario's hits: lib.sh mm_costs), the fault then raised to what the
+# boots' own fills paid before their first pressure (lib.sh
+# fill_fault_delta).  Reclaim's CPU per page scanned
 # and per page stolen (mm.reclaim_scan_time, mm.reclaim_steal_time) is one
 # pair over every scenario's boots (a subset adds the saved rows of the
 # others): the scan cost makes zsim's first wall as long as the guests'
