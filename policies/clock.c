@@ -36,6 +36,13 @@ static void clk_del(void *priv, uint32_t f)
 	zsim_flist_del(p->fr, &p->l[p->fr[f].list], f);
 }
 
+static void clk_clear(void *priv)
+{
+	struct clk *p = priv;
+	for (int i = 0; i < ZSIM_LRU_TYPES; i++)
+		zsim_flist_init(&p->l[i]);
+}
+
 static void clk_prefetch(const void *priv, uint32_t f)
 {
 	const struct clk *p = priv;
@@ -101,6 +108,7 @@ const struct zsim_reclaim_ops zsim_reclaim_clock = {
 	.init = clk_init,
 	.add = clk_add,
 	.del = clk_del,
+	.clear = clk_clear,
 	.prefetch = clk_prefetch,
 	.isolate = clk_isolate,
 	.putback = clk_putback,

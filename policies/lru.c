@@ -39,6 +39,13 @@ static void lru_del(void *priv, uint32_t f)
 	zsim_flist_del(p->fr, &p->l[p->fr[f].list], f);
 }
 
+static void lru_clear(void *priv)
+{
+	struct lru *p = priv;
+	for (int i = 0; i < ZSIM_LRU_TYPES; i++)
+		zsim_flist_init(&p->l[i]);
+}
+
 static void lru_touch(void *priv, uint32_t f)
 {
 	struct lru *p = priv;
@@ -110,6 +117,7 @@ const struct zsim_reclaim_ops zsim_reclaim_lru = {
 	.init = lru_init,
 	.add = lru_add,
 	.del = lru_del,
+	.clear = lru_clear,
 	.touch = lru_touch,
 	.prefetch = lru_prefetch,
 	.isolate = lru_isolate,

@@ -78,6 +78,13 @@ static void lru2_del(void *priv, uint32_t f)
 	zsim_flist_del(p->fr, &p->l[p->fr[f].list], f);
 }
 
+static void lru2_clear(void *priv)
+{
+	struct lru2 *p = priv;
+	for (int i = 0; i < 4; i++)
+		zsim_flist_init(&p->l[i]);
+}
+
 static void lru2_prefetch(const void *priv, uint32_t f)
 {
 	const struct lru2 *p = priv;
@@ -256,6 +263,7 @@ const struct zsim_reclaim_ops zsim_reclaim_lru2 = {
 	.init = lru2_init,
 	.add = lru2_add,
 	.del = lru2_del,
+	.clear = lru2_clear,
 	.prefetch = lru2_prefetch,
 	.isolate = lru2_isolate,
 	.putback = lru2_putback,

@@ -112,6 +112,11 @@ struct zsim_reclaim_ops {
 	void (*add)(void *priv, uint32_t f, int type, bool active);
 	/* A page leaves (freed, unmapped, killed): pre: it is on the lists. */
 	void (*del)(void *priv, uint32_t f);
+	/* Optional: every page leaves at once (the process that holds all the
+	 * lists' pages exits): the lists as del() of each would leave them.  The
+	 * memory manager marks each frame off the lists (zsim_flist_forget);
+	 * nothing reads a free frame's links.  NULL: del() page by page. */
+	void (*clear)(void *priv);
 	/* Optional: called on every access (an exact LRU moves the page). NULL: the
 	 * REFERENCED flag the memory manager sets is all the policy sees. */
 	void (*touch)(void *priv, uint32_t f);
@@ -183,6 +188,13 @@ static inline void zsim_flist_push(struct zsim_frame *fr, struct zsim_flist *l, 
 	l->head = f;
 	fr[f].list = id;
 	l->len++;
+}
+
+/* f is on no list (its list emptied whole by zsim_flist_init): as del()
+ * leaves it, but with no neighbour to unlink. */
+static inline void zsim_flist_forget(struct zsim_frame *fr, uint32_t f)
+{
+	fr[f].list = 0xff;
 }
 
 /* The other end: f becomes the tail, the next page reclaim takes. */

@@ -1656,15 +1656,20 @@ int zsim_mm_access(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, uint
 	return 0;
 }
 
-/* Drop one page-table entry's page (present, swapped or zero). */
-static void drop_pte(struct zsim_sim *s, struct zsim_proc *p, uint64_t e)
+/* Drop one page-table entry's page (present, swapped or zero); `cleared`:
+ * the policy's lists were emptied whole (zsim_mm_exit), the page is only
+ * marked off them. */
+static void drop_pte(struct zsim_sim *s, struct zsim_proc *p, uint64_t e, bool cleared)
 {
 	if (e & ZSIM_PTE_PRESENT) {
 		uint32_t f = (uint32_t)e;
 		struct zsim_frame *fr = &s->mm.frames[f];
 		if (fr->mflags & ZSIM_MF_SWAPCACHE)
 			zsim_swap_release(s, zsim_swp_entry(fr->swapdev, fr->swap));
-		s->mm.policy->del(s->mm.policy_priv, f);
+		if (cleared)
+			zsim_flist_forget(s->mm.frames, f);
+		else
+			s->mm.policy->del(s->mm.policy_priv, f);
 		zsim_mm_free_frame(s, f);
 		p->rss_anon--;
 	} else if (e & ZSIM_PTE_SWAPPED) {
@@ -1678,13 +1683,14 @@ struct exit_walk {
 	struct zsim_proc *p;
 	uint64_t *q[8];            /* exit: the entries visited and not dropped yet (a ring) */
 	uint64_t n;                /* exit: entries visited */
+	bool cleared;              /* exit: the policy's lists were emptied whole */
 };
 
 static void unmap_one(void *arg, uint64_t page, uint64_t *e)
 {
 	struct exit_walk *w = arg;
 	(void)page;
-	drop_pte(w->s, w->p, *e);
+	drop_pte(w->s, w->p, *e, false);
 	*e = 0;
 }
 
@@ -1716,23 +1722,36 @@ static void exit_one(void *arg, uint64_t page, uint64_t *e)
 	(void)page;
 	uint64_t i = w->n++;
 	if (i >= EXIT_AHEAD)
-		drop_pte(s, w->p, *w->q[i % EXIT_AHEAD]);
+		drop_pte(s, w->p, *w->q[i % EXIT_AHEAD], w->cleared);
 	w->q[i % EXIT_AHEAD] = e;
 	if (*e & ZSIM_PTE_PRESENT)
 		zsim_frame_prefetch(&s->mm.frames[(uint32_t)*e]);
-	if (i >= EXIT_LINKS && s->mm.policy->prefetch) {
+	if (i >= EXIT_LINKS && !w->cleared && s->mm.policy->prefetch) {
 		uint64_t v = *w->q[(i - EXIT_LINKS) % EXIT_AHEAD];
 		if (v & ZSIM_PTE_PRESENT)
 			s->mm.policy->prefetch(s->mm.policy_priv, (uint32_t)v);
 	}
 }
 
+/*
+ * Where the exiting process maps every page on the lists (the last process
+ * of a run, a trace of one), the lists are emptied at once rather than
+ * unlinked page by page: each unlink writes two list neighbours, random
+ * frames over the whole of RAM (at 10 M frames two thirds of the teardown).
+ * The pages are freed in the same order either way, so nothing else moves.
+ * Every page on the lists is counted in lru_pages and every page the process
+ * maps is one of them (anon, present), so equal counts mean the same set.
+ */
 void zsim_mm_exit(struct zsim_sim *s, struct zsim_proc *p)
 {
 	struct exit_walk w = { .s = s, .p = p };
+	if (s->mm.policy->clear && p->rss_anon && p->rss_anon == s->mm.lru_pages) {
+		s->mm.policy->clear(s->mm.policy_priv);
+		w.cleared = true;
+	}
 	zsim_pgt_each(&p->pt, exit_one, &w);
 	for (uint64_t i = w.n > EXIT_AHEAD ? w.n - EXIT_AHEAD : 0; i < w.n; i++)
-		drop_pte(s, p, *w.q[i % EXIT_AHEAD]);
+		drop_pte(s, p, *w.q[i % EXIT_AHEAD], w.cleared);
 	zsim_pgt_free(&p->pt);
 	zsim_pgt_init(&p->pt);
 }

@@ -2861,6 +2861,95 @@ START_TEST(test_writeback_pages_freed_at_exit)
 }
 END_TEST
 
+/*
+ * A process that maps every page on the lists exits (the last one of a run):
+ * the policy empties its lists at once (its `clear` op) instead of unlinking
+ * page by page, and nothing else may differ.  Twin runs per policy: "a" (one
+ * writes 2000 pages, "b" 600, "a" reads 300 of its pages back in a scattered
+ * order, so an exact LRU's order is not the order of the writes), one with
+ * the policy as it is, one with `clear` taken away.  "a" exits first ("b"
+ * still holds pages: page by page in both, clear not called), then "b" (clear
+ * called once, in the first twin only).  After each exit the twins agree on
+ * the free frames and their order, every frame's state but the links of the
+ * free ones (stale: nothing reads them), and the lists' sizes.
+ */
+static unsigned clears_seen;
+static void (*clear_real)(void *priv);
+static void clear_counted(void *priv)
+{
+	clears_seen++;
+	clear_real(priv);
+}
+
+static void exit_twin_setup(struct run *r, const char *policy)
+{
+	char json[512];
+	snprintf(json, sizeof(json), "{\"kernel\":\"6.18\",\"machine\":{\"ram\":\"16M\"},\"mm\":{\"policy\":\"%s\"},"
+		 "\"devices\":{\"sw\":{\"type\":\"nvram\",\"size\":\"64M\",\"write_latency\":\"0ns\",\"write_bw\":0}},"
+		 "\"swap\":[{\"device\":\"sw\"}]}", policy);
+	run_init(r, json);
+	trace_begin(r, NULL);
+	t_create(r, 1, 0, "a");
+	t_writes(r, 1, 0, 2000, ZSIM_CONTENT_TEXT, 1);
+	t_create(r, 2, 0, "b");
+	t_writes(r, 2, 0, 600, ZSIM_CONTENT_TEXT, 5000);
+	for (uint64_t i = 0; i < 300; i++)
+		t_read(r, 1, (i * 7919) % 2000);
+	run_go(r);
+}
+
+static void exit_twins_agree(const struct zsim_sim *a, const struct zsim_sim *b)
+{
+	ck_assert_uint_eq(a->mm.nr_free, b->mm.nr_free);
+	ck_assert_uint_eq(a->mm.lru_pages, b->mm.lru_pages);
+	ck_assert_uint_eq(a->mm.free_top, b->mm.free_top);
+	ck_assert_int_eq(memcmp(a->mm.free_stack, b->mm.free_stack, a->mm.free_top * sizeof(*a->mm.free_stack)), 0);
+	for (int t = 0; t < ZSIM_LRU_TYPES; t++)
+		ck_assert_uint_eq(a->mm.policy->size(a->mm.policy_priv, t), b->mm.policy->size(b->mm.policy_priv, t));
+	for (uint32_t f = 0; f < a->mm.nr_frames; f++) {
+		const struct zsim_frame *x = &a->mm.frames[f], *y = &b->mm.frames[f];
+		size_t from = x->kind == ZSIM_FK_FREE ? offsetof(struct zsim_frame, owner) : 0;
+		ck_assert_msg(memcmp((const char *)x + from, (const char *)y + from, sizeof(*x) - from) == 0,
+			      "frame %u differs", f);
+	}
+	mm_ok(a);
+	mm_ok(b);
+}
+
+START_TEST(test_exit_clears_lists_whole)
+{
+	static const char *const policies[] = { "lru", "lru2", "clock" };
+	for (unsigned i = 0; i < ZSIM_ARRAY_SIZE(policies); i++) {
+		struct run r1, r2;
+		exit_twin_setup(&r1, policies[i]);
+		exit_twin_setup(&r2, policies[i]);
+		struct zsim_reclaim_ops counted = *r1.s.mm.policy, plain = *r2.s.mm.policy;
+		ck_assert_ptr_nonnull(counted.clear);
+		clear_real = counted.clear;
+		counted.clear = clear_counted;
+		plain.clear = NULL;
+		r1.s.mm.policy = &counted;
+		r2.s.mm.policy = &plain;
+		clears_seen = 0;
+		ck_assert_uint_eq(r1.s.mm.lru_pages, 2600);
+		zsim_mm_exit(&r1.s, &r1.s.pr.procs[0]);
+		zsim_mm_exit(&r2.s, &r2.s.pr.procs[0]);
+		ck_assert_uint_eq(clears_seen, 0);   /* "b" still holds 600 */
+		ck_assert_uint_eq(r1.s.mm.lru_pages, 600);
+		exit_twins_agree(&r1.s, &r2.s);
+		zsim_mm_exit(&r1.s, &r1.s.pr.procs[1]);
+		zsim_mm_exit(&r2.s, &r2.s.pr.procs[1]);
+		ck_assert_uint_eq(clears_seen, 1);
+		ck_assert_uint_eq(r1.s.mm.lru_pages, 0);
+		exit_twins_agree(&r1.s, &r2.s);
+		r1.s.mm.policy = zsim_reclaim_find(policies[i]);
+		r2.s.mm.policy = zsim_reclaim_find(policies[i]);
+		run_free(&r1);
+		run_free(&r2);
+	}
+}
+END_TEST
+
 /* The direct-reclaim tests below start from the set-up of
  * test_writeback_frees_after_completion with frames taken down to 128 (min)
  * and a direct reclaimer's turn of turn_ns (0: whole rounds); app faults on
@@ -3052,6 +3141,7 @@ Suite *suite_mm(void)
 	tcase_add_test(tc, test_writeback_frees_after_completion);
 	tcase_add_test(tc, test_writeback_page_fault_is_minor);
 	tcase_add_test(tc, test_writeback_pages_freed_at_exit);
+	tcase_add_test(tc, test_exit_clears_lists_whole);
 	tcase_add_test(tc, test_writeback_direct_reclaim_waits);
 	tcase_add_test(tc, test_writeback_direct_round_yields);
 	tcase_add_test(tc, test_direct_round_turn);
