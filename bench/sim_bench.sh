@@ -61,12 +61,19 @@ hc_cfg() { # POLICY RAM SWAP -> config on stdout
 hc_name() { [ "$1" = lru ] && echo "exact LRU" || echo "$1"; }
 for scale in 1 4 20; do
 	pages=$((scale * 1048576)); ram=$((scale * 2000))M; size=$((scale * 4))G; swsz=$((scale * 8))G
-	echo "== hot/cold stream: $((HC_ACC / 1000000)) M Zipf(0.99) reads over $scale Mi pages, RAM for $((scale * 512000)) pages (targets at 1 Mi: exact LRU >= 12 M/s, lru2 >= 15 M/s; <= 40 B/page; <= 1.5x slower at 20 Mi)"
+	echo "== hot/cold stream: $((HC_ACC / 1000000)) M Zipf(0.99) reads over $scale Mi pages, RAM for $((scale * 512000)) pages, best of 3 (targets at 1 Mi: exact LRU >= 12 M/s, lru2 >= 15 M/s; <= 40 B/page; <= 1.5x slower at 20 Mi)"
 	"$ZSIM" trace gen zipf --size "$size" --accesses "$HC_ACC" --read 1 -o "$T/hc.trc"
 	for pol in lru lru2 clock; do
 		hc_cfg "$pol" "$ram" "$swsz" > "$T/hc-$pol.json"
-		kb=$(rss_kb "$ZSIM" --trace "$T/hc.trc" --config "$T/hc-$pol.json" --out "$T/hc-$pol" --quiet)
-		r=$(perf "$T/hc-$pol" page_accesses_per_s)
+		# best of 3 (the fastest run; the largest peak RSS): shared hosts are noisy
+		r=0 kb=0
+		for _ in 1 2 3; do
+			rm -rf "$T/hc-$pol"
+			k=$(rss_kb "$ZSIM" --trace "$T/hc.trc" --config "$T/hc-$pol.json" --out "$T/hc-$pol" --quiet)
+			x=$(perf "$T/hc-$pol" page_accesses_per_s)
+			r=$(echo "if ($x > $r) $x else $r" | bc -l)
+			[ "$k" -gt "$kb" ] && kb=$k
+		done
 		printf '  %-10s %6.2f M accesses/s  %6.1f ns/access  %5.1f bytes/page  (pgmajfault %s)\n' "$(hc_name $pol):" \
 			"$(echo "$r / 1000000" | bc -l)" "$(echo "1000000000 / $r" | bc -l)" \
 			"$(echo "$kb * 1024 / $pages" | bc -l)" \
