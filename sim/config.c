@@ -8,7 +8,7 @@
  *     "kernel": "6.18", "seed": 1, "duty": "1 run/day" (optional; parse_duty),
  *     "machine": { "ram": "1G" (required), "cpus": 4, "firmware_reserve": "0",
  *                  "kernel_reserve": "64M", "zones": "x86-64" (or "one"),
- *                  "unmovable_free": "0", "background_cpu": 0 },
+ *                  "unmovable_free": "0", "background_cpu": 0, "cpu_bursts": "whole" },
  *     "mm": { "policy": "lru2", "swappiness": 60, "page_cluster": 3,
  *             "min_free_kbytes": 0, "watermark_scale_factor": 10,
  *             "watermark_boost_factor": 15000 (0 before 5.0), "watermarks": true,
@@ -54,6 +54,10 @@
  *  - background_cpu 0: the share of one CPU that tasks outside the model keep
  *    busy (daemons, kernel threads, a benchmark's own harness), as one task
  *    always runnable (sim/engine.c); the validation measures its guests'.
+ *  - cpu_bursts "whole": a trace's cpu event, once begun, runs to its end in
+ *    one turn on the CPU (however long); "sliced": it is cut where the
+ *    process's 1 ms quantum ends and goes on at its next turn, as a scheduler
+ *    preempts a task that keeps the CPU (sim/engine.c); the validation uses it.
  *  - zones: "x86-64" (DMA, DMA32, Normal: the lower zones' lowmem protection
  *    applies, sim/mm.c); "one" for a machine whose RAM is all one zone (an
  *    arm64 board with at most 4 GiB: all ZONE_DMA).
@@ -176,7 +180,7 @@ static int get_choice(const struct ctx *c, const char *path, json_t *v, const ch
 static int parse_machine(const struct ctx *c, json_t *m, struct zsim_config *cfg)
 {
 	static const char *const keys[] = { "ram", "cpus", "firmware_reserve", "kernel_reserve", "zones",
-		"unmovable_free", "background_cpu", NULL };
+		"unmovable_free", "background_cpu", "cpu_bursts", NULL };
 	json_t *v;
 	uint64_t x;
 	if (!json_is_object(m))
@@ -217,6 +221,8 @@ static int parse_machine(const struct ctx *c, json_t *m, struct zsim_config *cfg
 				   "expected a share of one CPU, a number from 0 up to (not including) 1");
 		cfg->background_cpu = json_number_value(v);
 	}
+	if ((v = json_object_get(m, "cpu_bursts")))
+		TRY(get_choice(c, "$.machine.cpu_bursts", v, "cpu burst mode", "whole", "sliced", &cfg->cpu_sliced));
 	return 0;
 }
 
@@ -1286,6 +1292,8 @@ char *zsim_config_dump(const struct zsim_config *cfg)
 	json_object_set_new(m, "unmovable_free", json_integer((json_int_t)cfg->unmovable_free));
 	if (cfg->background_cpu > 0)
 		json_object_set_new(m, "background_cpu", json_real(cfg->background_cpu));
+	if (cfg->cpu_sliced)   /* only when set: the default's resolved configs stay as they were */
+		json_object_set_new(m, "cpu_bursts", json_string("sliced"));
 	json_object_set_new(r, "machine", m);
 	json_object_set_new(mm, "policy", json_string(cfg->policy));
 	json_object_set_new(mm, "swappiness", json_integer(cfg->swappiness));

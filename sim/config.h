@@ -78,6 +78,7 @@ struct zsim_config {
 	unsigned watermark_boost_factor; /* boost cap, 1/10000ths of the high watermark; 0: no boosting */
 	uint64_t unmovable_free;    /* bytes: free memory in unmovable/reclaimable pageblocks at start */
 	double background_cpu;      /* share of one CPU other tasks keep busy (0: none; engine.c) */
+	bool cpu_sliced;            /* a trace's cpu event is cut at its turn's end ("cpu_bursts": "sliced"), not run whole */
 	bool watermarks;            /* false: no watermarks, no kswapd (for cross-checks) */
 	uint64_t sample_interval_ns;
 	uint64_t access_ns;         /* CPU time of one page access that hits RAM ("access_time") */

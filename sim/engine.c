@@ -40,6 +40,11 @@
  * does not stop every app after it), and wakes to a process that has exited
  * or was never created are dropped.
  *
+ * A cpu event longer than what is left of the quantum runs whole by default
+ * (the turn ends after it); with machine.cpu_bursts "sliced" it is cut where
+ * the quantum ends and the rest runs first at the process's next turn, as a
+ * scheduler preempts a task that keeps the CPU (a generator's 50 ms of a
+ * tar's own work no longer holds the CPU 50 ms while another task waits).
  * Simplified: CPU scheduling is first-come per quantum (no priorities, no
  * preemption inside a quantum); a process's events inside one quantum touch
  * memory at the quantum's start as far as other processes can see.
@@ -868,6 +873,11 @@ static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 		return 0;
 	}
 	uint64_t stall0 = p->stall_ns;   /* PSI: this turn's direct reclaim */
+	if (p->cpu_left) {   /* a cpu event its last turn cut (cpu_bursts "sliced") goes on first */
+		uint64_t take = p->cpu_left < QUANTUM_NS ? p->cpu_left : QUANTUM_NS;
+		p->cpu_left -= take;
+		p->pending_cpu += take;
+	}
 	for (unsigned n = 0; n < BATCH_EVENTS && p->pending_cpu < QUANTUM_NS; n++) {
 		s->clk.now = t0 + p->pending_cpu;
 		if (p->q_len < LOOKAHEAD) {
@@ -924,6 +934,11 @@ static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 			uint64_t take = p->content_debt < ev.ns ? p->content_debt : ev.ns;
 			p->content_debt -= take;
 			p->pending_cpu += ev.ns - take;
+			if (s->cfg.cpu_sliced && p->pending_cpu > QUANTUM_NS) {
+				/* preempted where the quantum ends; the rest at its next turn */
+				p->cpu_left = p->pending_cpu - QUANTUM_NS;
+				p->pending_cpu = QUANTUM_NS;
+			}
 			break;
 		}
 		case ZSIM_EV_SLEEP:

@@ -212,6 +212,7 @@ struct zsim_proc {
 	uint32_t parent;           /* process index of the parent, UINT32_MAX if none */
 	struct zsim_pgtable pt;    /* virtual page -> PTE (pgtable.h) */
 	uint64_t rss_anon, rss_file, rss_shmem, swapents;
+	uint64_t cpu_left;         /* machine.cpu_bursts "sliced": a cpu event's part its last turn cut off */
 	uint64_t pending_cpu;      /* CPU ns accumulated, not yet charged */
 	uint64_t content_debt;     /* content_time spent making written pages, not yet taken off a cpu event */
 	uint32_t reclaim_no_progress;  /* direct-reclaim rounds in a row that freed nothing */

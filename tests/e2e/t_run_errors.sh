@@ -116,6 +116,10 @@ bad_config "background CPU of a whole CPU" "\\$\.machine\.background_cpu: expect
 	'{"machine":{"ram":"64M","background_cpu":1}}'
 bad_config "background CPU as a string" "\\$\.machine\.background_cpu: expected a share of one CPU" \
 	'{"machine":{"ram":"64M","background_cpu":"20%"}}'
+bad_config "cpu_bursts unknown" "\\$\.machine\.cpu_bursts: unknown cpu burst mode 'preempt' \\(known: whole, sliced\\)" \
+	'{"machine":{"ram":"64M","cpu_bursts":"preempt"}}'
+bad_config "cpu_bursts not a string" "\\$\.machine\.cpu_bursts: expected a string" \
+	'{"machine":{"ram":"64M","cpu_bursts":false}}'
 bad_config "content time of an unknown class" "\\$\.mm\.content_time\.lisp: unknown content class \\(known: .*\"default\"\\)" \
 	'{"machine":{"ram":"64M"},"mm":{"content_time":{"lisp":"3us"}}}'
 bad_config "content time of a class without a unit" "\\$\.mm\.content_time\.heap: expected a time with a unit" \

@@ -1346,6 +1346,45 @@ START_TEST(test_wake_park_hand_over)
 END_TEST
 
 /*
+ * machine.cpu_bursts: two processes on one CPU, each one cpu event of 3 ms
+ * ("a" created first, so it runs first).  "whole" (the default): a [0, 3 ms),
+ * b [3, 6 ms): a ends at 3 ms, b at 6.  "sliced": the events are cut at each
+ * 1 ms quantum and the turns alternate, a [0,1) b [1,2) a [2,3) b [3,4)
+ * a [4,5) b [5,6): a ends at 5 ms, b at 6; each ran 3 ms either way.
+ */
+static void cpu_bursts_run(struct run *r, const char *mode)
+{
+	char json[256];
+	snprintf(json, sizeof(json), "{\"kernel\":\"6.18\",\"machine\":{\"ram\":\"16M\",\"cpus\":1,\"cpu_bursts\":\"%s\"}}",
+		 mode);
+	run_init(r, json);
+	trace_begin(r, NULL);
+	t_create(r, 1, 0, "a");
+	t_create(r, 2, 0, "b");
+	t_cpu(r, 1, 3000000);
+	t_cpu(r, 2, 3000000);
+	run_go(r);
+}
+
+START_TEST(test_cpu_bursts_sliced)
+{
+	struct run r;
+	cpu_bursts_run(&r, "whole");
+	ck_assert_uint_eq(r.s.pr.procs[0].end_ns, 3000000);
+	ck_assert_uint_eq(r.s.pr.procs[1].end_ns, 6000000);
+	run_free(&r);
+	cpu_bursts_run(&r, "sliced");
+	const struct zsim_proc *a = &r.s.pr.procs[0], *b = &r.s.pr.procs[1];
+	ck_assert_uint_eq(a->cpu_ns, 3000000);
+	ck_assert_uint_eq(b->cpu_ns, 3000000);
+	ck_assert_uint_eq(a->end_ns, 5000000);
+	ck_assert_uint_eq(b->end_ns, 6000000);
+	ck_assert_uint_eq(r.s.clk.now, 6000000);
+	run_free(&r);
+}
+END_TEST
+
+/*
  * Wakes are counted, and a park waits for the parker's own work.
  * 1. "a" wakes "b" at 0; "b" does 5 ms, parks (the wake kept from 0 lets it
  *    pass at once) and does 1 ms: b ends at 6 ms, no deadlock.
@@ -3129,6 +3168,7 @@ Suite *suite_mm(void)
 	tcase_add_test(tc, test_zram_blk_flusher_waits_or_reclaims_clean);
 	tcase_add_test(tc, test_sleep_takes_time_not_cpu);
 	tcase_add_test(tc, test_wake_park_hand_over);
+	tcase_add_test(tc, test_cpu_bursts_sliced);
 	tcase_add_test(tc, test_wake_counted_and_after_own_work);
 	tcase_add_test(tc, test_park_forever_is_a_deadlock);
 	tcase_add_test(tc, test_killed_process_passes_the_turn);
