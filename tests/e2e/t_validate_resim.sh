@@ -58,6 +58,8 @@ mmc=$(ZSIM=$ZSIM sh -c '. "$1/tests/kernel/validate/lib.sh"; shift; mm_costs "$@
 	"$cals" $(ls "$T"/t*.trc.zst | sort))
 check "validate: the config's mm.access_time is the guest's measured one" \
 	test "$(echo "$mmc" | jq -r .access_time)" = "$(jq -r .mm.access_time "$S/zram-hotcold/zsim-config.json")"
+check "validate: the config's processes are preempted at their quantum (machine.cpu_bursts)" \
+	test "$(jq -r .machine.cpu_bursts "$S/zram-hotcold/zsim-config.json")" = sliced
 # the fault as the fills paid it: the measured one plus fill_fault_delta of
 # the boots against zsim at the measured fault and no reclaim cost
 m=$(echo "$mmc" | jq -r '.minor_fault_time | sub("ns$"; "")')
@@ -89,6 +91,22 @@ check "validate: fill_fault_delta is the guest's CPU per fault before the first 
 	"$(ZSIM=$ZSIM sh -c '. "$1/tests/kernel/validate/lib.sh"; fill_fault_delta "$2" "$3" 10000' sh "$root" "$T/fk1" "$T/fz")" = 5000
 check "validate: fill_fault_delta weighs the boots by their faults" test \
 	"$(ZSIM=$ZSIM sh -c '. "$1/tests/kernel/validate/lib.sh"; fill_fault_delta "$2" "$3" 10000' sh "$root" "$T/fk1 $T/fk2" "$T/fz")" = 3500
+# fill_write_delta worked by hand: pressure from 0.3 s; at the sample before
+# it (0.2 s) the guest's anon pages grew 100 -> 3100 while its processes
+# faulted 1000 (process a, 1000 faults in 20 ms: at 10 us a fault half its
+# CPU, a faulter) and 0 (w, 40 ms: a writer): w made 3000 - 1000 = 2000 pages
+# in 40 ms, 20 us a page; zsim's w made 2500 - 1000 = 1500 in 24 ms, 16 us.
+# Delta 4000 ns.  A second boot, w 2000 pages in 44 ms (22 us: 6000), equal
+# weight: 5000 ns.  A third boot whose w made 800 pages is left out (< 1000).
+mkdir -p "$T/wk1" "$T/wk2" "$T/wk3" "$T/wz"
+wts() { printf 'time_ns,anon_pages,file_pages,pgsteal_kswapd,pgsteal_direct,allocstall\n0,100,0,0,0,0\n200000000,%s,0,0,0,0\n300000000,%s,0,5,0,1\n' "$1" "$1"; }
+wts 3100 > "$T/wk1/timeseries.csv"; wts 3100 > "$T/wk2/timeseries.csv"; wts 1900 > "$T/wk3/timeseries.csv"; wts 2600 > "$T/wz/timeseries.csv"
+wps() { printf 'time_ns,process,name,minor_faults,major_faults,cpu_ns\n200000000,0,a,1000,0,20000000\n200000000,1,w,0,0,%s\n300000000,1,w,0,0,99000000\n' "$1"; }
+wps 40000000 > "$T/wk1/processes.csv"; wps 44000000 > "$T/wk2/processes.csv"; wps 40000000 > "$T/wk3/processes.csv"; wps 24000000 > "$T/wz/processes.csv"
+check "validate: fill_write_delta is the writers' CPU per page made before the first pressure less zsim's" test \
+	"$(ZSIM=$ZSIM sh -c '. "$1/tests/kernel/validate/lib.sh"; fill_write_delta "$2" "$3" 10000' sh "$root" "$T/wk1" "$T/wz")" = 4000
+check "validate: fill_write_delta weighs the boots by their pages and leaves out a boot of fewer than 1000" test \
+	"$(ZSIM=$ZSIM sh -c '. "$1/tests/kernel/validate/lib.sh"; fill_write_delta "$2" "$3" 10000' sh "$root" "$T/wk1 $T/wk2 $T/wk3" "$T/wz")" = 5000
 # mm_costs worked by hand: 3 fresh writes (the faults), 1 write and 2 reads of
 # resident pages: access = (2 x 100 + 1 x 400) / 3 = 200 ns
 printf 'create 1 0 a\naccess 1 0 w text:1\naccess 1 1 w text:2\naccess 1 2 w text:3\naccess 1 0 w text:4\naccess 1 1 r\naccess 1 2 r\n' > "$T/mm.txt"

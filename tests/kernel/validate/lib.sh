@@ -78,6 +78,45 @@ fill_fault_delta() {
 	done | awk '{ w += $1; s += $1 * $2 } END { if (w > 0) printf "%.0f\n", s / w }'
 }
 
+# fill_write_rows DIR FAULT_NS: "W C" at the last sample before the first
+# pressure: W the pages the fill made other than by faults (anon and file
+# pages grown since the first sample, less every process's faults: a
+# writer's tmpfs or page-cache pages), C the CPU of the processes whose
+# faults at FAULT_NS make less than a quarter of their CPU (the writers:
+# fill_fault_delta's others).
+fill_write_rows() {
+	t=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	     $(c["allocstall"]) + $(c["pgsteal_kswapd"]) + $(c["pgsteal_direct"]) > 0 { print $1; exit }' \
+		"$1/timeseries.csv")
+	g=$(awk -F, -v t="${t:-}" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	     NR == 2 { a0 = $(c["anon_pages"]) + $(c["file_pages"]) }
+	     t == "" || $1 + 0 < t + 0 { a = $(c["anon_pages"]) + $(c["file_pages"]); ts = $1 }
+	     END { print a - a0, ts }' "$1/timeseries.csv")
+	# shellcheck disable=SC2086
+	set -- "$1" "$2" $g
+	awk -F, -v ts="$4" -v grown="$3" -v m="$2" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	     $1 + 0 <= ts + 0 { k = $(c["process"]) ":" $(c["name"]); f[k] = $(c["minor_faults"]) + $(c["major_faults"]); u[k] = $(c["cpu_ns"]) }
+	     END { for (k in f) { fs += f[k]; if (f[k] * m < 0.25 * u[k]) w += u[k] } print grown - fs, w + 0 }' "$1/processes.csv"
+}
+
+# fill_write_delta "KDIR..." ZDIR FAULT_NS: what a file page written costs
+# the guest's writers beyond what it costs zsim's, in ns (may be negative),
+# from the fill before the first pressure, as fill_fault_delta does for a
+# fault: per boot (KDIR: the boots' play directories) the writers' CPU per
+# page they made (fill_write_rows) less zsim's in its run ZDIR on the same
+# config, weighted by the guest's pages.  A page written costs zsim a fault,
+# its bytes and mm.file_io_time; the guest's tar paid 38-47 us a page
+# against zsim's 37.5 (2026-12-04: the guest's write() path, its page-cache
+# lookups).  Nothing when either side made fewer than 1000 such pages.
+fill_write_delta() {
+	kdirs=$1 zd=$2 minor=$3
+	zr=$(fill_write_rows "$zd" "$minor")
+	for kd in $kdirs; do
+		fill_write_rows "$kd" "$minor" | awk -v z="$zr" 'BEGIN { split(z, a, " ") }
+			$1 >= 1000 && $2 > 0 && a[1] >= 1000 && a[2] > 0 { printf "%s %.1f\n", $1, $2 / $1 - a[2] / a[1] }'
+	done | awk '{ w += $1; s += $1 * $2 } END { if (w > 0) printf "%.0f\n", s / w }'
+}
+
 # The look cost zsim's wall is measured at (wall_rows): a probe.
 WALL_PROBE_NS=10000
 
@@ -147,6 +186,15 @@ zsim_side() {
 	[ -f "$d/$name/summary.json" ] || { echo "$who: zsim gave no results for $(basename "$d")" >&2; exit 1; }
 }
 
+# fill_delta D FN FAULT_NS: FN (fill_fault_delta or fill_write_delta) of
+# D's boots against zsim on D's config at no reclaim cost (the fill before
+# the first pressure holds none); prints the delta in ns, or nothing.
+fill_delta() {
+	zsim_side "$1" zsim_costs zsimf --set mm.reclaim_scan_time=0ns --set mm.reclaim_steal_time=0ns
+	"$2" "$(ls -d "$1"/boot[0-9]*/r/play)" "$1/zsimf" "$3"
+	rm -rf "$1/zsimf"
+}
+
 # zsim_costs D: the config's costs of the workload and of zsim's own model,
 # from the boots' results (D/boot*/r/play/summary.json, calibrate-mm.json)
 # and the traces (D/ir/traces): mm.content_time (content_time),
@@ -180,18 +228,29 @@ zsim_costs() {
 	jq --argjson bg "$bg" '.machine += $bg' "$d/zsim.json" > "$d/zsim.json.tmp" && mv "$d/zsim.json.tmp" "$d/zsim.json"
 	# the guest's scheduling of reclaim: an allocating task's turn in
 	# direct reclaim twice kswapd's (sim/mm.c direct_step), and kswapd's
-	# share of the CPU CFS's: a process's since it woke (kswapd_turn)
-	jq '.mm.direct_reclaim_turn = "2ms" | .mm.kswapd_share = "fair"' "$d/zsim.json" > "$d/zsim.json.tmp" && mv "$d/zsim.json.tmp" "$d/zsim.json"
+	# share of the CPU CFS's: a process's since it woke (kswapd_turn); and
+	# of the processes: a long cpu event is preempted at its quantum's end
+	# as CFS preempts it (machine.cpu_bursts: untar's generator gives its
+	# tar bursts of up to 56 ms, which held the CPU whole)
+	jq '.mm.direct_reclaim_turn = "2ms" | .mm.kswapd_share = "fair" | .machine.cpu_bursts = "sliced"' "$d/zsim.json" > "$d/zsim.json.tmp" && mv "$d/zsim.json.tmp" "$d/zsim.json"
 	# a minor fault as the workload's fill paid it (fill_fault_delta): the
 	# swap-in fault's own work follows it (mm_costs)
 	m=$(jq -r '.mm.minor_fault_time // empty | select(test("^[0-9]+ns$")) | sub("ns$"; "")' "$d/zsim.json")
 	if [ -n "$m" ]; then
-		zsim_side "$d" zsim_costs zsimf --set mm.reclaim_scan_time=0ns --set mm.reclaim_steal_time=0ns
-		dl=$(fill_fault_delta "$(ls -d "$d"/boot[0-9]*/r/play)" "$d/zsimf" "$m")
-		rm -rf "$d/zsimf"
+		dl=$(fill_delta "$d" fill_fault_delta "$m")
 		if [ -n "$dl" ]; then
-			nm=$((m + dl)); [ "$nm" -ge 0 ] || nm=0
-			jq --arg v "${nm}ns" '.mm.minor_fault_time = $v | .mm.major_fault_time = $v' "$d/zsim.json" > "$d/zsim.json.tmp" &&
+			m=$((m + dl)); [ "$m" -ge 0 ] || m=0
+			jq --arg v "${m}ns" '.mm.minor_fault_time = $v | .mm.major_fault_time = $v' "$d/zsim.json" > "$d/zsim.json.tmp" &&
+				mv "$d/zsim.json.tmp" "$d/zsim.json"
+		fi
+		# a file page written as the writers' fill paid it
+		# (fill_write_delta, against zsim at the fault just set)
+		fio=$(jq -r '.mm.file_io_time // "0ns" | select(test("^[0-9]+ns$")) | sub("ns$"; "")' "$d/zsim.json")
+		wl=""
+		[ -z "$fio" ] || wl=$(fill_delta "$d" fill_write_delta "$m")
+		if [ -n "$wl" ]; then
+			fio=$((fio + wl)); [ "$fio" -ge 0 ] || fio=0
+			jq --arg v "${fio}ns" '.mm.file_io_time = $v' "$d/zsim.json" > "$d/zsim.json.tmp" &&
 				mv "$d/zsim.json.tmp" "$d/zsim.json"
 		fi
 	fi

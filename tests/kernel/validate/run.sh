@@ -32,7 +32,9 @@
 # account for (scan_rows, scan_fit); a direct reclaimer's turn is
 # mm.direct_reclaim_turn 2 ms, twice kswapd's, the CPU the task ran in its
 # quantum before the fault counted, and kswapd's share of the CPU fair
-# (mm.kswapd_share: a process's since it woke, as CFS gives; zsim_costs); the CPU
+# (mm.kswapd_share: a process's since it woke, as CFS gives; zsim_costs), and a
+# trace's long cpu event preempted where its quantum ends (machine.cpu_bursts
+# "sliced", as CFS preempts a task that keeps the CPU); the CPU
 # play spends making the bytes it writes is mm.content_time (lib.sh
 # content_time).
 # The traces' cpu events need no scale: play burns them as CPU time of the
