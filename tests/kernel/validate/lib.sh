@@ -40,14 +40,20 @@ wall_time() {
 	  if (st >= 200) { if (a != "") printf "%.3f\n", t - a; exit } }' "$1"
 }
 
+# first_pressure DIR: the time of the first sample of DIR's timeseries.csv
+# where an allocation stalled or a page was stolen; nothing if none.
+first_pressure() {
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	     $(c["allocstall"]) + $(c["pgsteal_kswapd"]) + $(c["pgsteal_direct"]) > 0 { print $1; exit }' \
+		"$1/timeseries.csv"
+}
+
 # fill_rows DIR: each process's minor faults and CPU at the last sample
 # before the first pressure (the first sample where an allocation stalled or
 # a page was stolen; the whole run if none), from DIR's timeseries.csv and
 # processes.csv, as "INDEX:NAME FAULTS CPU_NS" lines.
 fill_rows() {
-	t=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-	     $(c["allocstall"]) + $(c["pgsteal_kswapd"]) + $(c["pgsteal_direct"]) > 0 { print $1; exit }' \
-		"$1/timeseries.csv")
+	t=$(first_pressure "$1")
 	awk -F, -v t="${t:-}" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
 	     t == "" || $1 + 0 < t + 0 { k = $(c["process"]) ":" $(c["name"]); f[k] = $(c["minor_faults"]); u[k] = $(c["cpu_ns"]) }
 	     END { for (k in f) print k, f[k], u[k] }' "$1/processes.csv"
@@ -85,9 +91,7 @@ fill_fault_delta() {
 # faults at FAULT_NS make less than a quarter of their CPU (the writers:
 # fill_fault_delta's others).
 fill_write_rows() {
-	t=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-	     $(c["allocstall"]) + $(c["pgsteal_kswapd"]) + $(c["pgsteal_direct"]) > 0 { print $1; exit }' \
-		"$1/timeseries.csv")
+	t=$(first_pressure "$1")
 	g=$(awk -F, -v t="${t:-}" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
 	     NR == 2 { a0 = $(c["anon_pages"]) + $(c["file_pages"]) }
 	     t == "" || $1 + 0 < t + 0 { a = $(c["anon_pages"]) + $(c["file_pages"]); ts = $1 }
