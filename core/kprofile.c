@@ -18,7 +18,9 @@
  *    first (zram_rw_page, 3.19) until 6.3 removed ->rw_page (6.1's mm/page_io.c and
  *    zram_drv.c read for this; the end points from the patch mails); a direct reclaim that
  *    frees nothing retried with forced deactivation since 5.5 (do_try_to_free_pages'
- *    skipped_deactivate, in the 5.5 patch and the later sources);
+ *    skipped_deactivate, in the 5.5 patch and the later sources); a write to an exclusive
+ *    anon page in the swap cache keeps its slot from 5.19 (do_wp_page read in 6.1 and the
+ *    newest; the COW series' merge for 5.19; 5.4's reuse_swap_page freed it);
  *  - zbud until 6.14, z3fold 4.8..6.14 (2.3); the z3fold header is 2 chunks in 5.x/6.x (2.2);
  *    z3fold's inter-page move of a lone buddy exists in the 6.x sources, not in 4.19/5.4
  *    (read in mm/z3fold.c of those versions).
@@ -57,7 +59,7 @@ static const struct zsim_kprofile profiles[] = {
 		.zram_compact = false, .zram_sync_io = false, .zram_writeback = false, .zram_huge_idle = false,
 		.min_free_kbytes_cap = 65536, .has_watermark_scale_factor = false,
 		.anon_start_inactive = false, .max_swappiness = 100, .swap_vma_readahead = false, .swap_rw_page = false, .refault_deactivate_file = false, .refault_deactivate_anon = false, .reclaim_force_deactivate = false,
-		.reclaim_writeback_activate = false,
+		.reclaim_writeback_activate = false, .swap_reuse_keeps_cache = false,
 		.workingset_file = false, .workingset_anon = false,
 		.has_zbud = true, .has_z3fold = false,
 		.z3fold_header_chunks = 2, .z3fold_single_move = false,
@@ -78,7 +80,7 @@ static const struct zsim_kprofile profiles[] = {
 		.zram_compact = true, .zram_sync_io = true, .zram_writeback = false, .zram_huge_idle = false,
 		.min_free_kbytes_cap = 65536, .has_watermark_scale_factor = true,
 		.anon_start_inactive = false, .max_swappiness = 100, .swap_vma_readahead = true, .swap_rw_page = true, .refault_deactivate_file = false, .refault_deactivate_anon = false, .reclaim_force_deactivate = false,
-		.reclaim_writeback_activate = true,
+		.reclaim_writeback_activate = true, .swap_reuse_keeps_cache = false,
 		.workingset_file = true, .workingset_anon = false,
 		.has_zbud = true, .has_z3fold = true,
 		.z3fold_header_chunks = 2, .z3fold_single_move = false,
@@ -99,7 +101,7 @@ static const struct zsim_kprofile profiles[] = {
 		.zram_compact = true, .zram_sync_io = true, .zram_writeback = true, .zram_huge_idle = false,
 		.min_free_kbytes_cap = 65536, .has_watermark_scale_factor = true, .watermark_boost = true,
 		.anon_start_inactive = false, .max_swappiness = 100, .swap_vma_readahead = true, .swap_rw_page = true, .refault_deactivate_file = true, .refault_deactivate_anon = false, .reclaim_force_deactivate = false,
-		.reclaim_writeback_activate = true,
+		.reclaim_writeback_activate = true, .swap_reuse_keeps_cache = false,
 		.workingset_file = true, .workingset_anon = false,
 		.has_zbud = true, .has_z3fold = true,
 		.z3fold_header_chunks = 2, .z3fold_single_move = false,
@@ -120,7 +122,7 @@ static const struct zsim_kprofile profiles[] = {
 		.zram_compact = true, .zram_sync_io = true, .zram_writeback = true, .zram_huge_idle = true,
 		.min_free_kbytes_cap = 262144, .has_watermark_scale_factor = true, .watermark_boost = true,
 		.anon_start_inactive = true, .max_swappiness = 200, .swap_vma_readahead = true, .swap_rw_page = true, .refault_deactivate_file = true, .refault_deactivate_anon = true, .reclaim_force_deactivate = true,
-		.reclaim_writeback_activate = true,
+		.reclaim_writeback_activate = true, .swap_reuse_keeps_cache = true,
 		.workingset_file = true, .workingset_anon = true, .workingset_age_activate = true,
 		.has_zbud = true, .has_z3fold = true,
 		.z3fold_header_chunks = 2, .z3fold_single_move = true,
@@ -141,7 +143,7 @@ static const struct zsim_kprofile profiles[] = {
 		.zram_compact = true, .zram_sync_io = true, .zram_writeback = true, .zram_huge_idle = true,
 		.min_free_kbytes_cap = 262144, .has_watermark_scale_factor = true, .watermark_boost = true,
 		.anon_start_inactive = true, .max_swappiness = 200, .swap_vma_readahead = true, .swap_rw_page = false, .refault_deactivate_file = true, .refault_deactivate_anon = true, .reclaim_force_deactivate = true,
-		.reclaim_writeback_activate = true,
+		.reclaim_writeback_activate = true, .swap_reuse_keeps_cache = true,
 		.workingset_file = true, .workingset_anon = true, .workingset_age_activate = true,
 		.has_zbud = true, .has_z3fold = true,
 		.z3fold_header_chunks = 2, .z3fold_single_move = true,
@@ -164,7 +166,7 @@ static const struct zsim_kprofile profiles[] = {
 		.zram_wb_largest_first = true,
 		.min_free_kbytes_cap = 262144, .has_watermark_scale_factor = true, .watermark_boost = true,
 		.anon_start_inactive = true, .max_swappiness = 200, .swap_vma_readahead = true, .swap_rw_page = false, .refault_deactivate_file = true, .refault_deactivate_anon = true, .reclaim_force_deactivate = true,
-		.reclaim_writeback_activate = true,
+		.reclaim_writeback_activate = true, .swap_reuse_keeps_cache = true,
 		.workingset_file = true, .workingset_anon = true, .workingset_age_activate = true,
 		.has_zbud = false, .has_z3fold = false,
 		.z3fold_header_chunks = 2, .z3fold_single_move = false,

@@ -107,6 +107,15 @@ struct zsim_kprofile {
 	                              * back on an active list (move_pages_to_lru: pages activated by
 	                              * the inactive scan, kept active by the active scan), so a
 	                              * refault's distance counts activations too (sim/workingset.c) */
+	bool swap_reuse_keeps_cache; /* >= 5.19: a write to an exclusive anon page that a read
+	                              * fault brought in from a swap area's cache reuses it in place
+	                              * (do_wp_page's PageAnonExclusive test, from the COW series
+	                              * merged for 5.19; read in 6.1 and the newest): the page keeps
+	                              * its slot and the slot its now stale copy (in zswap too) until
+	                              * reclaim writes the page again to that slot.  Before, the
+	                              * write's reuse_swap_page took the page out of the swap cache
+	                              * and freed the slot.  A write fault that swaps the page in
+	                              * frees the slot in both (should_try_to_free_swap) */
 	bool swap_rw_page;           /* 3.19 .. 6.2: __swap_writepage first hands the page to the
 	                              * driver's rw_page (bdev_write_page; zram, brd) and, when that
 	                              * fails, submits it again as a bio: a refused write is tried

@@ -675,11 +675,8 @@ static int evict_anon(struct zsim_sim *s, uint32_t f, uint64_t *cpu)
 		entry = zsim_swp_entry(fr->swapdev, fr->swap);
 		zsim_swap_uncache(s, entry);
 	} else {
-		/* (a page whose last write failed is written again to the slot it holds) */
-		if ((fr->mflags & ZSIM_MF_SWAPCACHE) && !(fr->mflags & ZSIM_MF_UNWRITTEN)) {
-			zsim_swap_release(s, zsim_swp_entry(fr->swapdev, fr->swap));
-			fr->mflags &= (uint8_t)~ZSIM_MF_SWAPCACHE;
-		}
+		/* (a page whose last write failed, or that was written since its
+		 * copy was made, is written again to the slot it holds) */
 		int rc = zsim_swap_out(s, f, &entry, cpu, &io);
 		if (rc < 0)
 			return rc;
@@ -1541,11 +1538,24 @@ static inline void set_content(struct zsim_frame *fr, const struct zsim_content_
 	fr->seed = c->seed;
 }
 
-/* A write to a present anon page: new content; a copy in swap is stale now. */
-static void anon_write(struct zsim_sim *s, struct zsim_frame *fr, const struct zsim_content_ref *c)
+/*
+ * A write to a present anon page: new content; a copy in swap is stale now.
+ * `mapped`: the page was already mapped when written (a read fault brought it
+ * in from the swap cache).  From 5.19 such a write reuses the page in place
+ * (do_wp_page: the page is exclusive): it keeps its slot, whose copy is stale
+ * now (ZSIM_MF_DIRTY), and reclaim writes it again to that slot.  Before, and
+ * for a write that faulted the page in (should_try_to_free_swap), the slot is
+ * freed.  A page whose last write failed frees it too: the kernel had unmapped
+ * it, so the write is a fault there (the model keeps it mapped: swap.c).
+ */
+static void anon_write(struct zsim_sim *s, struct zsim_frame *fr, const struct zsim_content_ref *c, bool mapped)
 {
 	set_content(fr, c);
 	if (fr->mflags & ZSIM_MF_SWAPCACHE) {
+		if (mapped && s->cfg.kp->swap_reuse_keeps_cache && !(fr->mflags & ZSIM_MF_UNWRITTEN)) {
+			fr->mflags |= ZSIM_MF_DIRTY;
+			return;
+		}
 		zsim_swap_release(s, zsim_swp_entry(fr->swapdev, fr->swap));
 		fr->mflags &= (uint8_t)~ZSIM_MF_SWAPCACHE;
 	}
@@ -1582,7 +1592,7 @@ int zsim_mm_access(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, uint
 		if (s->mm.policy->touch)
 			s->mm.policy->touch(s->mm.policy_priv, f);
 		if (write)
-			anon_write(s, &s->mm.frames[f], c);
+			anon_write(s, &s->mm.frames[f], c, true);
 		p->pending_cpu += s->cfg.access_ns;
 		return 0;
 	}
@@ -1613,7 +1623,7 @@ int zsim_mm_access(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, uint
 			p->rss_anon++;
 			p->swapents--;
 			if (write)
-				anon_write(s, &s->mm.frames[f], c);
+				anon_write(s, &s->mm.frames[f], c, false);
 			return 0;
 		}
 	}
@@ -1641,7 +1651,7 @@ int zsim_mm_access(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, uint
 			*wait_until = io;
 		p->swapents--;
 		if (write)
-			anon_write(s, fr, c);
+			anon_write(s, fr, c, false);
 		fr->pflags |= ZSIM_PG_REFERENCED;
 	} else {
 		set_content(fr, c);

@@ -47,7 +47,9 @@ static inline uint64_t zsim_frame_word(enum zsim_frame_kind kind, uint64_t index
 
 /* mm-private frame flags (zsim_frame.mflags) */
 enum {
-	ZSIM_MF_DIRTY = 1u << 0,   /* differs from its backing copy (file) */
+	/* differs from its backing copy: a file page, or an anon page in the swap
+	 * cache written since its slot's copy was made (mm.c anon_write) */
+	ZSIM_MF_DIRTY = 1u << 0,
 	ZSIM_MF_SWAPCACHE = 1u << 1, /* a valid copy also sits in swap slot (swapdev, swap) */
 	/* with SWAPCACHE: the page holds its slot but the slot holds no copy - the
 	 * write to it failed (the kernel re-dirties such a swap-cache page); reclaim

@@ -12,7 +12,11 @@
  * in the swap cache with its slot, so while it is not written to, reclaim can
  * drop it again without a write; the slot is freed early when swap is more
  * than half full (vm_swap_full).  A slot is freed when the last reference
- * goes (unmap, exit, a write to the page).
+ * goes (unmap, exit, a write to the page).  From 5.19 a write frees it only
+ * when it faults the page in (should_try_to_free_swap): a write to a page a
+ * read fault mapped reuses it in place (do_wp_page), the slot keeping a stale
+ * copy that reclaim replaces by writing the page to that same slot again
+ * (mm.c anon_write; zswap frees the old entry as it takes the new one).
  *
  * A write the device refuses (zram finding no frame, or its pool over
  * mem_limit) fails as the kernel fails it (mm/page_io.c, mm/vmscan.c of 6.1):
@@ -202,7 +206,12 @@ static void slot_page(struct zsim_sim *s, const struct zsim_swap_slot *sl, struc
 				      .ctx_size = sizeof(*fc) };
 }
 
-/* zswap's writeback sink: the page of `entry` goes to its slot's device. */
+/*
+ * zswap's writeback sink: the page of `entry` goes to its slot's device.  Not
+ * while the page is in the swap cache (swapped in, the entry kept by a
+ * non-exclusive load, or written since: 5.19+): zswap_writeback_entry finds it
+ * there and gives up (-EEXIST), and the entry stays.
+ */
 static int zswap_sink_write(void *ctx, uint64_t entry, uint64_t now, uint64_t *done)
 {
 	struct zsim_sim *s = ctx;
@@ -212,6 +221,8 @@ static int zswap_sink_write(void *ctx, uint64_t entry, uint64_t now, uint64_t *d
 	struct zsim_fill_ctx fc;
 	struct zsim_page_ref pg;
 	uint64_t cpu = 0;
+	if (sl->flags & ZSIM_SLOT_CACHED)
+		return ZSIM_EAGAIN;
 	slot_page(s, sl, &fc, &pg);
 	int rc = sd->tier->ops->store(sd->tier->priv, slot, &pg);
 	if (rc < 0) {
@@ -486,7 +497,7 @@ static int swap_write(struct zsim_sim *s, unsigned d, uint32_t slot, uint32_t f,
 		 * later.  The slot's device has no copy of it. */
 		sl->where = ZSIM_SLOT_DEVICE;
 		slot_cache(sl, f);
-		fr->mflags |= ZSIM_MF_SWAPCACHE | ZSIM_MF_UNWRITTEN;
+		fr->mflags = (uint8_t)((fr->mflags & ~ZSIM_MF_DIRTY) | ZSIM_MF_SWAPCACHE | ZSIM_MF_UNWRITTEN);
 		fr->swapdev = (uint8_t)d;
 		fr->swap = slot;
 		sd->failed_writes++;
@@ -494,7 +505,7 @@ static int swap_write(struct zsim_sim *s, unsigned d, uint32_t slot, uint32_t f,
 		s->vm.pswpout++;
 		return ZSIM_EIO;
 	}
-	fr->mflags &= (uint8_t)~(ZSIM_MF_SWAPCACHE | ZSIM_MF_UNWRITTEN);
+	fr->mflags &= (uint8_t)~(ZSIM_MF_SWAPCACHE | ZSIM_MF_UNWRITTEN | ZSIM_MF_DIRTY);
 	sl->where = where;
 	if (where == ZSIM_SLOT_ZERO) {
 		s->sw.zero_swapouts++;
@@ -601,7 +612,10 @@ static void slots_prefault(struct zsim_swapdev *sd, uint64_t slot)
 int zsim_swap_out(struct zsim_sim *s, uint32_t f, uint64_t *entry, uint64_t *cpu_ns, uint64_t *io_done)
 {
 	const struct zsim_frame *fr = &s->mm.frames[f];
-	if (fr->mflags & ZSIM_MF_UNWRITTEN)   /* its last write failed: again, to the slot it holds */
+	/* its last write failed, or it was written since (in place, 5.19+): again,
+	 * to the slot it holds; the stale copy is replaced there (zswap frees its
+	 * entry for that index whether it takes the new one or not) */
+	if (fr->mflags & (ZSIM_MF_UNWRITTEN | ZSIM_MF_DIRTY))
 		return swap_write(s, fr->swapdev, fr->swap, f, entry, cpu_ns, io_done);
 	for (unsigned d = 0; d < s->sw.nr_swap; d++) {
 		struct zsim_swapdev *sd = &s->sw.swap[d];
@@ -635,7 +649,7 @@ void zsim_swap_release(struct zsim_sim *s, uint64_t entry)
 		uint32_t f = sl->lo;
 		if (s->mm.frames[f].mflags & ZSIM_MF_WRITEBACK)
 			zsim_mm_writeback_cancel(s, f);
-		s->mm.frames[f].mflags &= (uint8_t)~(ZSIM_MF_SWAPCACHE | ZSIM_MF_UNWRITTEN | ZSIM_MF_RECLAIMED);
+		s->mm.frames[f].mflags &= (uint8_t)~(ZSIM_MF_SWAPCACHE | ZSIM_MF_UNWRITTEN | ZSIM_MF_RECLAIMED | ZSIM_MF_DIRTY);
 		if (s->mm.frames[f].kind == ZSIM_FK_SWAPCACHE) {
 			/* read ahead and never used: the page goes with its slot */
 			s->mm.policy->del(s->mm.policy_priv, f);

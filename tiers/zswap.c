@@ -84,14 +84,15 @@
  * the worker's round-robin: one root cgroup), NUMA nodes, large folios (a
  * store is one 4 KiB page), compressor or zpool changes at run time (one
  * pool), the bytes themselves (a load returns the page only for same-filled
- * entries), the kernel's race paths (a page already in the swap cache, entry
- * allocation failures: reject_kmemcache_fail stays 0), the 4.x-5.x zsmalloc
- * "-1" allocation error (a too-large object counts as reject_compress_poor
+ * entries), entry allocation failures (reject_kmemcache_fail stays 0), the 4.x-5.x
+ * zsmalloc "-1" allocation error (a too-large object counts as reject_compress_poor
  * with every allocator, as from 6.0), the 6.3/6.4 zsmalloc LRU, 3.12's
  * pool_pages name (pool_total_size is given), duplicate_entry, and zsmalloc's
  * own compaction shrinker.  A store into an occupied index frees the old
  * entry first (6.6+; older kernels freed it after the new one was placed, so
- * the limit check saw both).
+ * the limit check saw both).  An entry whose page is in the swap cache is not
+ * written back (zswap_writeback_entry's -EEXIST): the sink refuses it
+ * (sim/swap.c) and the entry stays, as any entry whose write fails.
  */
 #include "tier.h"
 #include "../codecs/codec.h"

@@ -33,8 +33,11 @@ for k in 5.4 6.1 6.18; do
 	check "zswap $k: device writes = pswpout" test "$(sum "z$k" devices.s.pages_written)" = "$(sum "z$k" vmstat.pswpout)"
 	check "zswap $k: written back = zswpwb" \
 		test "$(sum "z$k" zswap.written_back_pages)" = "$(sum "z$k" zswap.zswpwb)"
+	# full is over the limit (>= from 6.10): a store into a pool at its limit
+	# takes one page more, where a shrink that fails (the tail page's entries
+	# in the swap cache: not written back) leaves it
 	check "zswap $k: the pool stays within its limit" \
-		test "$(sum "z$k" zswap.pool_pages)" -le "$(sum "z$k" zswap.pool_limit_pages)"
+		test "$(sum "z$k" zswap.pool_pages)" -le "$(($(sum "z$k" zswap.pool_limit_pages) + 1))"
 	check "zswap $k: timeseries has zswap's columns" \
 		grep -Eq '^time_ns,.*,zswap_pool_pages,zswpout,zswpin,zswpwb(,|$)' "$T/z$k/timeseries.csv"
 done

@@ -1512,6 +1512,134 @@ START_TEST(test_major_fault_time)
 END_TEST
 
 /*
+ * A write to a page that a read fault brought back from a swap device and
+ * that sits in the swap cache (mm.c anon_write, swap.c zsim_swap_out).  The
+ * machine of major_fault_run with kernel k: 16M (4096 frames), exact LRU, a
+ * free nvram swap device (not synchronous: swapped-in pages keep their
+ * slots), no readahead.  "app" writes pages 0..4105 (pages 0..9 to slots
+ * 0..9), reads page 0 back (page 10 to slot 10; page 0 in the swap cache on
+ * slot 0: 11 slots used) and writes it, seed 777.  6.1 reuses the page in
+ * place: slot 0 stays, 11 used, the page dirty in the swap cache; 5.4's
+ * reuse_swap_page freed slot 0: 10 used, the page out of the swap cache.
+ * With `push`, "app" then writes 4096 new pages: pages 11..4105 and then
+ * page 0 leave RAM, 4096 writes more either way (4107), 4106 slots used
+ * either way; 6.1 writes page 0 again to slot 0, 5.4 to a new one.  Read
+ * back (pushing page 4106 out: 4108 writes), page 0 has the content of its
+ * second write.
+ */
+static void reuse_run(struct run *r, const char *k, bool push)
+{
+	char json[768];
+	snprintf(json, sizeof(json),
+		 "{\"kernel\":\"%s\",\"machine\":{\"ram\":\"16M\"},\"mm\":{\"policy\":\"lru\","
+		 "\"watermarks\":false,\"page_cluster\":0,\"minor_fault_time\":\"2us\",\"access_time\":\"0ns\","
+		 "\"reclaim_scan_time\":\"0ns\"},\"devices\":{\"d\":{\"type\":\"nvram\",\"size\":\"64M\","
+		 "\"read_latency\":\"0ns\",\"write_latency\":\"0ns\",\"read_bw\":0,\"write_bw\":0}},"
+		 "\"swap\":[{\"device\":\"d\"}]}", k);
+	run_init(r, json);
+	trace_begin(r, NULL);
+	t_create(r, 1, 0, "app");
+	t_writes(r, 1, 0, 4106, ZSIM_CONTENT_TEXT, 1);
+	t_read(r, 1, 0);
+	t_writes(r, 1, 0, 1, ZSIM_CONTENT_TEXT, 777);
+	if (push) {
+		t_writes(r, 1, 4106, 4096, ZSIM_CONTENT_TEXT, 5000);
+		t_read(r, 1, 0);
+	}
+	run_go(r);
+}
+
+START_TEST(test_swapcache_write_reuse)
+{
+	static const char *const ks[] = { "5.4", "6.1" };
+	for (int i = 0; i < 2; i++) {
+		bool keeps = i == 1;
+		struct run r;
+		reuse_run(&r, ks[i], false);
+		struct zsim_sim *s = &r.s;
+		ck_assert(s->cfg.kp->swap_reuse_keeps_cache == keeps);
+		struct zsim_proc *p = &s->pr.procs[0];
+		const struct zsim_frame *fr = &s->mm.frames[frame_of(p, 0)];
+		ck_assert_uint_eq(s->vm.pswpout, 11);
+		ck_assert_uint_eq(s->vm.pgmajfault, 1);
+		ck_assert_uint_eq(s->sw.swap[0].used, keeps ? 11 : 10);
+		ck_assert(!!(fr->mflags & ZSIM_MF_SWAPCACHE) == keeps);
+		ck_assert(!!(fr->mflags & ZSIM_MF_DIRTY) == keeps);
+		ck_assert_uint_eq(fr->seed, 777);
+		if (keeps)
+			ck_assert_uint_eq(fr->swap, 0);
+		char msg[256];
+		ck_assert_msg(zsim_mm_check(s, msg, sizeof(msg)) == 0, "%s", msg);
+		run_free(&r);
+
+		reuse_run(&r, ks[i], true);
+		s = &r.s;
+		p = &s->pr.procs[0];
+		ck_assert_uint_eq(s->vm.pswpout, 4108);
+		ck_assert_uint_eq(s->vm.pgmajfault, 2);
+		ck_assert_uint_eq(s->sw.swap[0].swapouts, 4108);
+		/* page 4106, pushed out by the read, took one more slot */
+		ck_assert_uint_eq(s->sw.swap[0].used, 4107);
+		/* page 0 came back from slot 0 (6.1) or from the slot after page
+		 * 4105's (5.4: the next one free), with its second write's content */
+		fr = &s->mm.frames[frame_of(p, 0)];
+		ck_assert_uint_eq(fr->seed, 777);
+		ck_assert(fr->mflags & ZSIM_MF_SWAPCACHE);
+		ck_assert(!(fr->mflags & ZSIM_MF_DIRTY));
+		ck_assert_uint_eq(fr->swap, keeps ? 0 : 4106);
+		ck_assert_uint_eq(zsim_swp_slot(zsim_pte_swp(pte_of(p, 4106))), keeps ? 4106 : 4107);
+		ck_assert_msg(zsim_mm_check(s, msg, sizeof(msg)) == 0, "%s", msg);
+		run_free(&r);
+	}
+}
+END_TEST
+
+/*
+ * zswap's writeback sink (swap.c) leaves a page in the swap cache alone, as
+ * zswap_writeback_entry does (-EEXIST).  The machine above with zswap (6.1:
+ * zbud, non-exclusive loads) and watermarks (the pool needs free frames):
+ * "app" writes 4106 text pages, the first going to zswap in slots 0, 1, ...;
+ * page 0 comes back by a read and stays in the swap cache on slot 0 with its
+ * entry.  Asked to write slot 0 back, the sink refuses: no device write.
+ * Slot 1 (page 1, only in zswap) it writes: one pswpout, the slot's copy on
+ * the device now.
+ */
+START_TEST(test_zswap_sink_skips_swapcache)
+{
+	struct run r;
+	run_init(&r, "{\"kernel\":\"6.1\",\"machine\":{\"ram\":\"16M\"},\"mm\":{\"policy\":\"lru\","
+		     "\"page_cluster\":0,\"access_time\":\"0ns\",\"reclaim_scan_time\":\"0ns\"},"
+		     "\"devices\":{\"d\":{\"type\":\"nvram\",\"size\":\"64M\",\"read_latency\":\"0ns\","
+		     "\"write_latency\":\"0ns\",\"read_bw\":0,\"write_bw\":0}},"
+		     "\"swap\":[{\"device\":\"d\"}],\"zswap\":{\"enabled\":true,\"zpool\":\"zbud\"}}");
+	trace_begin(&r, NULL);
+	t_create(&r, 1, 0, "app");
+	t_writes(&r, 1, 0, 4106, ZSIM_CONTENT_TEXT, 1);
+	t_read(&r, 1, 0);
+	run_go(&r);
+	struct zsim_sim *s = &r.s;
+	struct zsim_proc *p = &s->pr.procs[0];
+	ck_assert_uint_gt(tier_stat(s->sw.zswap, "zswpout"), 1);
+	uint64_t out0 = s->vm.pswpout;
+	ck_assert_uint_eq(tier_stat(s->sw.zswap, "zswpin"), 1);
+	const struct zsim_frame *fr = &s->mm.frames[frame_of(p, 0)];
+	ck_assert(fr->mflags & ZSIM_MF_SWAPCACHE);
+	ck_assert_uint_eq(fr->swap, 0);
+	const struct zsim_wb_sink *k = &s->sw.zswap_sink;
+	uint64_t done = 0;
+	ck_assert_int_eq(k->write(k->ctx, zsim_swp_entry(0, 0), s->clk.now, &done), ZSIM_EAGAIN);
+	ck_assert_uint_eq(s->vm.pswpout, out0);
+	ck_assert_uint_eq(s->sw.swap[0].slots[0].where, ZSIM_SLOT_ZSWAP);
+	ck_assert_uint_eq(zsim_pte_swp(pte_of(p, 1)), zsim_swp_entry(0, 1));
+	ck_assert_uint_eq(s->sw.swap[0].slots[1].where, ZSIM_SLOT_ZSWAP);
+	ck_assert_int_eq(k->write(k->ctx, zsim_swp_entry(0, 1), s->clk.now, &done), 0);
+	ck_assert_uint_eq(s->vm.pswpout, out0 + 1);
+	ck_assert_uint_eq(s->sw.swap[0].slots[1].where, ZSIM_SLOT_DEVICE);
+	run_free(&r);
+}
+END_TEST
+
+/*
  * The same for a page read back from a block filesystem's device: 16M, a
  * free nvram disk as above, minor_fault_time 2 us, file_io_time 0.  "app"
  * writes 10 pages of a file (each a new page: 2 us), sleeps 10 s (the
@@ -3154,6 +3282,8 @@ Suite *suite_mm(void)
 	tcase_add_test(tc, test_content_time_absorbed);
 	tcase_add_test(tc, test_major_fault_time);
 	tcase_add_test(tc, test_major_fault_time_file);
+	tcase_add_test(tc, test_swapcache_write_reuse);
+	tcase_add_test(tc, test_zswap_sink_skips_swapcache);
 	tcase_add_test(tc, test_file_event_costs);
 	tcase_add_test(tc, test_file_pages_reclaim_in_rounds);
 	tcase_add_test(tc, test_fallbacks_boost_watermarks);
