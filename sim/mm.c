@@ -1781,6 +1781,11 @@ int zsim_mm_check(const struct zsim_sim *s, char *msg, size_t len)
 				return ZSIM_ECORRUPT;
 			}
 		}
+		/* an anon page is dirty only against a copy in its slot (anon_write) */
+		if (fr->kind == ZSIM_FK_ANON && (fr->mflags & ZSIM_MF_DIRTY) && !(fr->mflags & ZSIM_MF_SWAPCACHE)) {
+			snprintf(msg, len, "mm: anon frame %u is dirty but in no swap slot", f);
+			return ZSIM_ECORRUPT;
+		}
 		/* a swap-cache page and its slot name each other (the slot reads
 		 * its seed from the frame: swap.c) */
 		if (fr->kind != ZSIM_FK_FREE && (fr->mflags & ZSIM_MF_SWAPCACHE)) {
