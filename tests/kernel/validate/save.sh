@@ -30,7 +30,7 @@ for name in "$@"; do
 		[ ! -f "$b/calibrate-mm.json" ] || cp "$b/calibrate-mm.json" "$k/"
 		[ ! -f "$b/calibrate-kernel.json" ] || cp "$b/calibrate-kernel.json" "$k/"
 		[ ! -f "$b/play/processes.csv" ] || cp "$b/play/processes.csv" "$k/"
-		for f in pagetypeinfo-start.txt pagetypeinfo-end.txt extfrag.txt backing-stat.txt bd_stat.txt wb-schedstat.txt; do
+		for f in pagetypeinfo-start.txt pagetypeinfo-end.txt extfrag.txt extfrag-events.txt backing-stat.txt bd_stat.txt wb-schedstat.txt; do
 			[ ! -f "$b/$f" ] || cp "$b/$f" "$k/"
 		done
 	done
