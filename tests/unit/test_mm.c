@@ -1472,20 +1472,26 @@ END_TEST
  * CPU 4106 x 2 + 3 = 8,215 us, the fault's latency 3 us; without (the
  * default, 0): 8,212 us and 0, the device being the rest.
  */
-/* The machine of the two tests below: exact cache mode, 16M, minor faults
- * 2 us, accesses and reclaim free, major_fault_time 3 us when `with`, and a
- * free nvram device `d`, the swap device or a block filesystem's. */
-static void major_fault_run(struct run *r, bool with, bool swap)
+/* The machine of the tests below: kernel `kernel`, exact cache mode, 16M,
+ * minor faults 2 us, accesses and reclaim free, major_fault_time 3 us when
+ * `with`, and a free nvram device `d`, the swap device or a block
+ * filesystem's (major_fault_run: 6.1). */
+static void free_nvram_run(struct run *r, const char *kernel, bool with, bool swap)
 {
 	char json[768];
 	snprintf(json, sizeof(json),
-		 "{\"kernel\":\"6.1\",\"machine\":{\"ram\":\"16M\"},\"mm\":{\"policy\":\"lru\","
+		 "{\"kernel\":\"%s\",\"machine\":{\"ram\":\"16M\"},\"mm\":{\"policy\":\"lru\","
 		 "\"watermarks\":false,\"page_cluster\":0,\"minor_fault_time\":\"2us\",\"access_time\":\"0ns\","
 		 "\"reclaim_scan_time\":\"0ns\"%s},\"devices\":{\"d\":{\"type\":\"nvram\",\"size\":\"64M\","
 		 "\"read_latency\":\"0ns\",\"write_latency\":\"0ns\",\"read_bw\":0,\"write_bw\":0}},%s}",
-		 with ? ",\"major_fault_time\":\"3us\"" : "",
+		 kernel, with ? ",\"major_fault_time\":\"3us\"" : "",
 		 swap ? "\"swap\":[{\"device\":\"d\"}]" : "\"filesystems\":{\"disk\":{\"type\":\"block\",\"device\":\"d\"}}");
 	run_init(r, json);
+}
+
+static void major_fault_run(struct run *r, bool with, bool swap)
+{
+	free_nvram_run(r, "6.1", with, swap);
 }
 
 START_TEST(test_major_fault_time)
@@ -1514,7 +1520,7 @@ END_TEST
 /*
  * A write to a page that a read fault brought back from a swap device and
  * that sits in the swap cache (mm.c anon_write, swap.c zsim_swap_out).  The
- * machine of major_fault_run with kernel k: 16M (4096 frames), exact LRU, a
+ * machine of free_nvram_run with kernel k: 16M (4096 frames), exact LRU, a
  * free nvram swap device (not synchronous: swapped-in pages keep their
  * slots), no readahead.  "app" writes pages 0..4105 (pages 0..9 to slots
  * 0..9), reads page 0 back (page 10 to slot 10; page 0 in the swap cache on
@@ -1529,14 +1535,7 @@ END_TEST
  */
 static void reuse_run(struct run *r, const char *k, bool push)
 {
-	char json[768];
-	snprintf(json, sizeof(json),
-		 "{\"kernel\":\"%s\",\"machine\":{\"ram\":\"16M\"},\"mm\":{\"policy\":\"lru\","
-		 "\"watermarks\":false,\"page_cluster\":0,\"minor_fault_time\":\"2us\",\"access_time\":\"0ns\","
-		 "\"reclaim_scan_time\":\"0ns\"},\"devices\":{\"d\":{\"type\":\"nvram\",\"size\":\"64M\","
-		 "\"read_latency\":\"0ns\",\"write_latency\":\"0ns\",\"read_bw\":0,\"write_bw\":0}},"
-		 "\"swap\":[{\"device\":\"d\"}]}", k);
-	run_init(r, json);
+	free_nvram_run(r, k, false, true);
 	trace_begin(r, NULL);
 	t_create(r, 1, 0, "app");
 	t_writes(r, 1, 0, 4106, ZSIM_CONTENT_TEXT, 1);
