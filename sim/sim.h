@@ -50,7 +50,9 @@ enum {
 	/* differs from its backing copy: a file page, or an anon page in the swap
 	 * cache written since its slot's copy was made (mm.c anon_write) */
 	ZSIM_MF_DIRTY = 1u << 0,
-	ZSIM_MF_SWAPCACHE = 1u << 1, /* a valid copy also sits in swap slot (swapdev, swap) */
+	/* a copy also sits in swap slot (swapdev, swap): the page's own, unless
+	 * DIRTY (stale) or UNWRITTEN (none) */
+	ZSIM_MF_SWAPCACHE = 1u << 1,
 	/* with SWAPCACHE: the page holds its slot but the slot holds no copy - the
 	 * write to it failed (the kernel re-dirties such a swap-cache page); reclaim
 	 * must write it again, to the same slot */

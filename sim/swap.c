@@ -163,7 +163,9 @@ static void slot_set_seed(struct zsim_sim *s, struct zsim_swap_slot *sl, uint64_
 	}
 }
 
-/* A used slot's seed: its own, or its swap-cache frame's (the same content). */
+/* A used slot's seed: its own, or its swap-cache frame's (the same content;
+ * not read while the frame is dirty, whose slot's copy is older: nothing
+ * reads a cached slot's page but a clean drop, slot_uncache). */
 static uint64_t slot_seed(const struct zsim_sim *s, const struct zsim_swap_slot *sl)
 {
 	if (sl->flags & ZSIM_SLOT_CACHED)
