@@ -59,6 +59,12 @@ fill_rows() {
 	     END { for (k in f) print k, f[k], u[k] }' "$1/processes.csv"
 }
 
+# weighted_mean: of "WEIGHT VALUE" lines on stdin, the weighted mean
+# rounded to a whole number; nothing when the weights sum to 0.
+weighted_mean() {
+	awk '{ w += $1; s += $1 * $2 } END { if (w > 0) printf "%.0f\n", s / w }'
+}
+
 # fill_fault_delta "KDIR..." ZDIR MINOR_NS: what a minor fault costs the
 # guest's workload beyond zsim's minor_fault_time, in ns (may be negative),
 # from the fill before the first pressure: there a process's CPU is its
@@ -81,7 +87,7 @@ fill_fault_delta() {
 				'$1 == n && $2 > 0 && f > 0 && $3 > 0 && $2 * m >= 0.25 * $3 {
 				 printf "%s %.1f\n", f, c / f - $3 / $2 }'
 		done
-	done | awk '{ w += $1; s += $1 * $2 } END { if (w > 0) printf "%.0f\n", s / w }'
+	done | weighted_mean
 }
 
 # fill_write_rows DIR FAULT_NS: "W C" at the last sample before the first
@@ -118,7 +124,7 @@ fill_write_delta() {
 	for kd in $kdirs; do
 		fill_write_rows "$kd" "$minor" | awk -v z="$zr" 'BEGIN { split(z, a, " ") }
 			$1 >= 1000 && $2 > 0 && a[1] >= 1000 && a[2] > 0 { printf "%s %.1f\n", $1, $2 / $1 - a[2] / a[1] }'
-	done | awk '{ w += $1; s += $1 * $2 } END { if (w > 0) printf "%.0f\n", s / w }'
+	done | weighted_mean
 }
 
 # The look cost zsim's wall is measured at (wall_rows): a probe.
@@ -190,6 +196,13 @@ zsim_side() {
 	[ -f "$d/$name/summary.json" ] || { echo "$who: zsim gave no results for $(basename "$d")" >&2; exit 1; }
 }
 
+# config_edit D JQ-ARGS...: D's zsim.json through jq with JQ-ARGS, in place.
+config_edit() {
+	cf=$1/zsim.json
+	shift
+	jq "$@" "$cf" > "$cf.tmp" && mv "$cf.tmp" "$cf"
+}
+
 # fill_delta D FN FAULT_NS: FN (fill_fault_delta or fill_write_delta) of
 # D's boots against zsim on D's config at no reclaim cost (the fill before
 # the first pressure holds none); prints the delta in ns, or nothing.
@@ -216,27 +229,27 @@ zsim_costs() {
 	sums=$(ls "$d"/boot[0-9]*/r/play/summary.json)
 	# shellcheck disable=SC2046,SC2086
 	ct=$(content_time "$sums" $(ls "$d"/ir/traces/* | sort))
-	jq --argjson ct "$ct" '.mm += $ct' "$d/zsim.json" > "$d/zsim.json.tmp" && mv "$d/zsim.json.tmp" "$d/zsim.json"
+	config_edit "$d" --argjson ct "$ct" '.mm += $ct'
 	# the workload's fault and access costs, the mean of every boot's
 	# measurement (mm_costs), when every boot has one
 	cals=$(ls "$d"/boot[0-9]*/r/calibrate-mm.json 2> /dev/null || true)
 	if [ -n "$cals" ] && [ "$(echo "$cals" | wc -l)" = "$(echo "$sums" | wc -l)" ]; then
 		# shellcheck disable=SC2046,SC2086
 		mmc=$(mm_costs "$cals" $(ls "$d"/ir/traces/* | sort))
-		jq --argjson m "$mmc" '.mm += $m' "$d/zsim.json" > "$d/zsim.json.tmp" && mv "$d/zsim.json.tmp" "$d/zsim.json"
+		config_edit "$d" --argjson m "$mmc" '.mm += $m'
 	fi
 	# the CPU the guest's other tasks took (background_cpu), when the boots
 	# recorded it
 	# shellcheck disable=SC2086
 	bg=$(background_cpu "$sums")
-	jq --argjson bg "$bg" '.machine += $bg' "$d/zsim.json" > "$d/zsim.json.tmp" && mv "$d/zsim.json.tmp" "$d/zsim.json"
+	config_edit "$d" --argjson bg "$bg" '.machine += $bg'
 	# the guest's scheduling of reclaim: an allocating task's turn in
 	# direct reclaim twice kswapd's (sim/mm.c direct_step), and kswapd's
 	# share of the CPU CFS's: a process's since it woke (kswapd_turn); and
 	# of the processes: a long cpu event is preempted at its quantum's end
 	# as CFS preempts it (machine.cpu_bursts: untar's generator gives its
 	# tar bursts of up to 56 ms, which held the CPU whole)
-	jq '.mm.direct_reclaim_turn = "2ms" | .mm.kswapd_share = "fair" | .machine.cpu_bursts = "sliced"' "$d/zsim.json" > "$d/zsim.json.tmp" && mv "$d/zsim.json.tmp" "$d/zsim.json"
+	config_edit "$d" '.mm.direct_reclaim_turn = "2ms" | .mm.kswapd_share = "fair" | .machine.cpu_bursts = "sliced"'
 	# a minor fault as the workload's fill paid it (fill_fault_delta): the
 	# swap-in fault's own work follows it (mm_costs)
 	m=$(jq -r '.mm.minor_fault_time // empty | select(test("^[0-9]+ns$")) | sub("ns$"; "")' "$d/zsim.json")
@@ -244,8 +257,7 @@ zsim_costs() {
 		dl=$(fill_delta "$d" fill_fault_delta "$m")
 		if [ -n "$dl" ]; then
 			m=$((m + dl)); [ "$m" -ge 0 ] || m=0
-			jq --arg v "${m}ns" '.mm.minor_fault_time = $v | .mm.major_fault_time = $v' "$d/zsim.json" > "$d/zsim.json.tmp" &&
-				mv "$d/zsim.json.tmp" "$d/zsim.json"
+			config_edit "$d" --arg v "${m}ns" '.mm.minor_fault_time = $v | .mm.major_fault_time = $v'
 		fi
 		# a file page written as the writers' fill paid it
 		# (fill_write_delta, against zsim at the fault just set)
@@ -254,8 +266,7 @@ zsim_costs() {
 		[ -z "$fio" ] || wl=$(fill_delta "$d" fill_write_delta "$m")
 		if [ -n "$wl" ]; then
 			fio=$((fio + wl)); [ "$fio" -ge 0 ] || fio=0
-			jq --arg v "${fio}ns" '.mm.file_io_time = $v' "$d/zsim.json" > "$d/zsim.json.tmp" &&
-				mv "$d/zsim.json.tmp" "$d/zsim.json"
+			config_edit "$d" --arg v "${fio}ns" '.mm.file_io_time = $v'
 		fi
 	fi
 	zsim_side "$d" zsim_costs zsim0 --set mm.reclaim_scan_time=0ns --set mm.reclaim_steal_time=0ns
