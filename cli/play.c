@@ -957,6 +957,7 @@ struct kstat {
 	uint64_t zram_mem_used;    /* bytes over all zram devices */
 	uint64_t zswap_pool;       /* bytes */
 	uint64_t boost;            /* pages: zoneinfo's watermark boost summed over zones */
+	uint64_t kswapd_run_ns;    /* kswapd's time on a CPU so far (kswapd_run) */
 	bool zswap;
 };
 
@@ -1035,8 +1036,45 @@ static void zram_devices(char names[][16], unsigned *n, unsigned max)
 
 static uint64_t zoneinfo_sum(const char *field);
 
+/*
+ * kswapd's time on a CPU so far, in ns: the first field of each kswapd
+ * thread's /proc/PID/schedstat, summed (the threads are found once: they
+ * live as long as the kernel).  Per sample, to set against zsim's kswapd
+ * over time (timeseries.csv's kswapd_cpu_ns); the summary's kswapd_cpu_ns
+ * stays the ticks of /proc/PID/stat, what the validation's fits were made on.
+ */
+#define MAX_KSWAPD 64
+static uint64_t kswapd_run(void)
+{
+	static int pids[MAX_KSWAPD], npids = -1;
+	char path[300], buf[128];
+	if (npids < 0) {
+		npids = 0;
+		DIR *d = opendir("/proc");
+		struct dirent *e;
+		while (d && (e = readdir(d)) != NULL && npids < MAX_KSWAPD) {
+			if (e->d_name[0] < '1' || e->d_name[0] > '9')
+				continue;
+			snprintf(path, sizeof(path), "/proc/%s/comm", e->d_name);
+			if (read_file(path, buf, sizeof(buf)) && strncmp(buf, "kswapd", 6) == 0)
+				pids[npids++] = atoi(e->d_name);
+		}
+		if (d)
+			closedir(d);
+	}
+	uint64_t sum = 0;
+	for (int i = 0; i < npids; i++) {
+		unsigned long long ex;
+		snprintf(path, sizeof(path), "/proc/%d/schedstat", pids[i]);
+		if (read_file(path, buf, sizeof(buf)) && sscanf(buf, "%llu", &ex) == 1)
+			sum += ex;
+	}
+	return sum;
+}
+
 static void sample(struct kstat *k)
 {
+	k->kswapd_run_ns = kswapd_run();
 	static char buf[1 << 16];
 	k->nvm = 0;
 	if (read_file("/proc/vmstat", buf, sizeof(buf))) {
@@ -1144,7 +1182,9 @@ static void ts_header(FILE *f, bool zswap)
 	fputs(",mem_available_pages,watermark_boost_pages,slab_pages,page_table_pages,mlocked_pages,"
 	      "unevictable_pages", f);
 	/* the anon LRU's split and what moved pages between its lists */
-	fputs(",active_anon_pages,pgactivate,pgdeactivate,workingset_activate_anon\n", f);
+	fputs(",active_anon_pages,pgactivate,pgdeactivate,workingset_activate_anon", f);
+	/* kswapd's CPU so far, as zsim's column of that name */
+	fputs(",kswapd_cpu_ns\n", f);
 }
 
 static void ts_row(FILE *f, uint64_t t, const struct kstat *k0, const struct kstat *k, uint32_t live)
@@ -1168,9 +1208,11 @@ static void ts_row(FILE *f, uint64_t t, const struct kstat *k0, const struct kst
 		(unsigned long long)k->boost, (unsigned long long)(k->slab_kb / 4),
 		(unsigned long long)(k->page_tables_kb / 4), (unsigned long long)(k->mlocked_kb / 4),
 		(unsigned long long)(k->unevictable_kb / 4));
-	fprintf(f, ",%llu,%llu,%llu,%llu\n", (unsigned long long)vm_get(k, "nr_active_anon"),
+	fprintf(f, ",%llu,%llu,%llu,%llu", (unsigned long long)vm_get(k, "nr_active_anon"),
 		(unsigned long long)delta(k0, k, "pgactivate"), (unsigned long long)delta(k0, k, "pgdeactivate"),
 		(unsigned long long)delta(k0, k, "workingset_activate_anon"));
+	fprintf(f, ",%llu\n", (unsigned long long)(k->kswapd_run_ns > k0->kswapd_run_ns
+						    ? k->kswapd_run_ns - k0->kswapd_run_ns : 0));
 }
 
 /*

@@ -15,7 +15,7 @@
 static const char *const ts_header =
 	"time_ns,free_pages,anon_pages,file_pages,zspages,swap_used_pages,dirty_pages,"
 	"pswpin,pswpout,pgmajfault,pgsteal_kswapd,pgsteal_direct,allocstall,oom_kill,live_processes,"
-	"watermark_boost_pages\n";
+	"watermark_boost_pages,kswapd_cpu_ns\n";
 
 /* With zswap, four more columns: its pool and vmstat's zswpout, zswpin, zswpwb. */
 static const char *const ts_zswap_header = ",zswap_pool_pages,zswpout,zswpin,zswpwb";
@@ -80,7 +80,7 @@ void zsim_sample(struct zsim_sim *s)
 	}
 	s->out.samples++;
 	uint64_t swap_used = zsim_swap_total_pages(s) - zsim_swap_free_pages(s);
-	fprintf(s->out.ts_out, "%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%u,%llu",
+	fprintf(s->out.ts_out, "%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%u,%llu,%llu",
 		(unsigned long long)s->clk.now, (unsigned long long)s->mm.nr_free,
 		(unsigned long long)s->mm.policy->size(s->mm.policy_priv, ZSIM_LRU_ANON),
 		(unsigned long long)s->mm.policy->size(s->mm.policy_priv, ZSIM_LRU_FILE),
@@ -89,7 +89,7 @@ void zsim_sample(struct zsim_sim *s)
 		(unsigned long long)s->vm.pswpout, (unsigned long long)s->vm.pgmajfault,
 		(unsigned long long)s->vm.pgsteal_kswapd, (unsigned long long)s->vm.pgsteal_direct,
 		(unsigned long long)s->vm.allocstall, (unsigned long long)s->vm.oom_kill, s->pr.live_procs,
-		(unsigned long long)s->mm.boost);
+		(unsigned long long)s->mm.boost, (unsigned long long)s->mm.kswapd_cpu_ns);
 	if (s->sw.zswap) {
 		uint64_t pool = 0;
 		zsim_tier_control(s->sw.zswap, ZSIM_TCTL_RAM_PAGES, &pool);

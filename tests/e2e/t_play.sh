@@ -95,8 +95,12 @@ check "play: file page 1 is binary:3, byte for byte" cmp -s -n 4096 "$f" "$T/bin
 check "play: timeseries has zsim's columns first" \
 	[ "$(head -1 "$T/o1/timeseries.csv" | cut -d, -f1-6)" = "time_ns,free_pages,anon_pages,file_pages,zspages,swap_used_pages" ]
 check "play: timeseries sampled (rows at 5 ms over >= 80 ms)" [ "$(wc -l < "$T/o1/timeseries.csv")" -ge 10 ]
-check "play: timeseries ends with the anon LRU's split and its movers" \
-	[ "$(head -1 "$T/o1/timeseries.csv" | rev | cut -d, -f1-4 | rev)" = "active_anon_pages,pgactivate,pgdeactivate,workingset_activate_anon" ]
+check "play: timeseries ends with the anon LRU's split, its movers and kswapd's CPU" \
+	[ "$(head -1 "$T/o1/timeseries.csv" | rev | cut -d, -f1-5 | rev)" = "active_anon_pages,pgactivate,pgdeactivate,workingset_activate_anon,kswapd_cpu_ns" ]
+# kswapd's schedstat run time since the start: 0 at the first row, never
+# falling, at most the wall time of every CPU
+check "play: timeseries kswapd_cpu_ns starts at 0, never falls, within the CPUs' time" sh -c "awk -F, -v n=$(nproc) '
+	NR == 1 { next } NR == 2 && \$NF != 0 { exit 1 } \$NF + 0 < last || \$NF + 0 > n * \$1 { exit 1 } { last = \$NF + 0 }' '$T/o1/timeseries.csv'"
 # the pages each content class made, as the trace writes them: text twice
 # (a file page, an anon page), binary, random and same once each
 check "play: content_by_class counts the pages of each class written" \

@@ -54,10 +54,10 @@ check "basic: watermark_low 640" is "$S" memory.watermark_low 640
 check "basic: watermark_high 768" is "$S" memory.watermark_high 768
 check "basic: no swap devices" grep -q '^ "swap": \[\],' "$S"
 check "basic: no fault latencies" is "$S" major_fault_latency_ns.count 0
-check "basic: timeseries header" sh -c "head -1 '$T/r1/timeseries.csv' | grep -q '^time_ns,free_pages,.*,pgmajfault,.*,oom_kill,live_processes,watermark_boost_pages$'"
+check "basic: timeseries header" sh -c "head -1 '$T/r1/timeseries.csv' | grep -q '^time_ns,free_pages,.*,pgmajfault,.*,oom_kill,live_processes,watermark_boost_pages,kswapd_cpu_ns$'"
 check "basic: timeseries has rows" [ "$(wc -l < "$T/r1/timeseries.csv")" -ge 3 ]
 check "basic: timeseries last row: all pages free, no process" sh -c "tail -1 '$T/r1/timeseries.csv' | grep -q '^1000000,65536,0,'"
-check "basic: timeseries rows have 16 fields" sh -c "awk -F, 'NF != 16 { exit 1 }' '$T/r1/timeseries.csv'"
+check "basic: timeseries rows have 17 fields" sh -c "awk -F, 'NF != 17 { exit 1 }' '$T/r1/timeseries.csv'"
 check "basic: no events" [ ! -s "$T/r1/events.jsonl" ]
 check "basic: perf.json has wall_s" grep -q '"wall_s":' "$T/r1/perf.json"
 check "basic: human summary says OOM none" grep -q '^  OOM: none' "$T/r1.out"
@@ -149,6 +149,13 @@ check "zram lru2: compr_data_size 0" is "$S" devices.zram0.compr_data_size 0
 # stores same-filled pages, which take no zram frame: free bottoms out at min exactly
 check "zram lru2: lowest free = watermark_min (128)" is "$S" memory.free_pages_lowest "$(jget "$S" memory.watermark_min)"
 check "zram lru2: watermark_min 128 (min_free_kbytes 512)" is "$S" memory.watermark_min 128
+# kswapd's CPU over time: it never falls, it grows once reclaim starts, and the
+# last sample (the run's end) says what the summary says
+ks=$(jget "$S" memory.kswapd_cpu_ns)
+check "zram lru2: kswapd ran" [ "$ks" -gt 0 ]
+check "zram lru2: timeseries kswapd_cpu_ns never falls, ends at the summary's" sh -c "awk -F, -v want='$ks' '
+	NR == 1 { for (i = 1; i <= NF; i++) if (\$i == \"kswapd_cpu_ns\") c = i; next }
+	c && \$c + 0 < last { bad = 1 } { last = \$c + 0 } END { exit bad || !(c && last == want) }' '$T/r3d/timeseries.csv'"
 
 # 3c. The 2013 effect: random pages do not compress, so zram stores each one
 # whole in a frame taken from the same RAM.  Every swap-out frees one frame and
