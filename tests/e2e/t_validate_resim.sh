@@ -185,3 +185,24 @@ check "validate: scan_fit takes the scan cost from the walls and fits the steal 
 check "resim: the table has the scenario" grep -q '^### zram-hotcold' "$S/README.md"
 check "resim: the header says the kernel runs are the saved ones" grep -q "Kernel runs by .make validate-kernel.: $(cat "$S/boots.txt")" "$S/README.md"
 check "resim: a missing saved run is one line and exit 1" sh -c "ZSIM=$ZSIM RESIM_OUT=$T/out2 sh $root/tests/kernel/validate/resim.sh --from $S zram-seq 2> $T/e2.txt; test \$? -eq 1 && test \$(wc -l < $T/e2.txt) -eq 1"
+
+# phases.sh, by hand: A has kswapd's CPU, B has none; samples at 0.1 s
+# steps (A's at play's uneven times).  Interval 0.2 s: A's kswapd ran 3 ms
+# and stole 30 pages, direct reclaim 10 (25%); "p" faulted 40 + 5 on 4 ms.
+# Interval 0.3 s: nothing reclaimed, no fault in A or B: no line.
+ph=$T/ph
+mkdir -p "$ph/A" "$ph/B"
+printf 'time_ns,free_pages,pgsteal_kswapd,pgsteal_direct,kswapd_cpu_ns\n0,9,0,0,0\n100300000,9,0,0,1000000\n199800000,9,30,10,4000000\n300100000,9,30,10,4000000\n' > "$ph/A/timeseries.csv"
+printf 'time_ns,process,name,minor_faults,major_faults,cpu_ns\n100300000,0,p,10,0,2000000\n199800000,0,p,50,5,6000000\n300100000,0,p,50,5,9000000\n' > "$ph/A/processes.csv"
+printf 'time_ns,free_pages,pgsteal_kswapd,pgsteal_direct\n0,9,0,0\n100000000,9,0,0\n200000000,9,8,8\n300000000,9,8,8\n' > "$ph/B/timeseries.csv"
+printf 'time_ns,process,name,minor_faults,major_faults,cpu_ns\n100000000,0,p,0,0,0\n200000000,0,p,16,0,1000000\n300000000,0,p,16,0,2000000\n' > "$ph/B/processes.csv"
+sh "$root/tests/kernel/validate/phases.sh" "$ph/A" "$ph/B" > "$ph/out.txt" 2> "$ph/err.txt"
+check "phases: exits 0, nothing on stderr" test $? -eq 0 -a ! -s "$ph/err.txt"
+check "phases: interval 0.2 s, A's kswapd 3 ms, 30 and 10 stolen, 25% direct, p 45 faults (5 major) on 4 ms" \
+	grep -Eq '^ +0\.20 \| +3\.0 +30 +10 +25 +45/5/4 \|' "$ph/out.txt"
+check "phases: B without kswapd's column shows '-', its 8 and 8 stolen, 50%, p 16 faults on 1 ms" \
+	grep -Eq '^ +0\.20 \|.*\| +- +8 +8 +50 +16/0/1 \|$' "$ph/out.txt"
+check "phases: an interval where nothing happened has no line" sh -c "! grep -Eq '^ +0\\.30 ' '$ph/out.txt'"
+check "phases: a process not asked for is left out" sh -c "sh '$root/tests/kernel/validate/phases.sh' --procs q '$ph/A' '$ph/B' | head -3 | tail -1 | grep -q 'q flt/maj/ms' && ! sh '$root/tests/kernel/validate/phases.sh' --procs q '$ph/A' '$ph/B' | grep -q 'p flt'"
+check "phases: a directory without a timeseries is one line and exit 1" sh -c "sh '$root/tests/kernel/validate/phases.sh' '$ph/A' '$ph/none' 2> '$ph/e.txt'; test \$? -eq 1 && test \$(wc -l < '$ph/e.txt') -eq 1"
+check "phases: a bad interval is exit 2" sh -c "sh '$root/tests/kernel/validate/phases.sh' --interval x '$ph/A' '$ph/B' 2> /dev/null; test \$? -eq 2"
