@@ -116,6 +116,11 @@ struct zsim_kprofile {
 	                              * write's reuse_swap_page took the page out of the swap cache
 	                              * and freed the slot.  A write fault that swaps the page in
 	                              * frees the slot in both (should_try_to_free_swap) */
+	bool sched_eevdf;            /* >= 6.6: the fair class is EEVDF (kernel/sched/fair.c), a task's
+	                              * slice its base slice, 0.75 ms x (1 + log2 of the CPUs, at
+	                              * most 8); before, CFS: the period, 6 ms x that factor, shared
+	                              * among the tasks runnable on a CPU, at least 0.75 ms x it each
+	                              * (sched_slice; sim/engine.c zsim_sched_slice) */
 	bool swap_rw_page;           /* 3.19 .. 6.2: __swap_writepage first hands the page to the
 	                              * driver's rw_page (bdev_write_page; zram, brd) and, when that
 	                              * fails, submits it again as a bio: a refused write is tried

@@ -8,7 +8,8 @@
  *     "kernel": "6.18", "seed": 1, "duty": "1 run/day" (optional; parse_duty),
  *     "machine": { "ram": "1G" (required), "cpus": 4, "firmware_reserve": "0",
  *                  "kernel_reserve": "64M", "zones": "x86-64" (or "one"),
- *                  "unmovable_free": "0", "background_cpu": 0, "cpu_bursts": "whole" },
+ *                  "unmovable_free": "0", "background_cpu": 0, "cpu_bursts": "whole",
+ *                  "scheduler": "turns" },
  *     "mm": { "policy": "lru2", "swappiness": 60, "page_cluster": 3,
  *             "min_free_kbytes": 0, "watermark_scale_factor": 10,
  *             "watermark_boost_factor": 15000 (0 before 5.0), "watermarks": true,
@@ -58,6 +59,14 @@
  *    one turn on the CPU (however long); "sliced": it is cut where the
  *    process's 1 ms quantum ends and goes on at its next turn, as a scheduler
  *    preempts a task that keeps the CPU (sim/engine.c); the validation uses it.
+ *  - scheduler "turns": a process runs in turns of 1 ms of CPU, kswapd in
+ *    turns of mm.kswapd_share, a direct reclaimer in mm.direct_reclaim_turn;
+ *    "fair": every turn is the kernel's fair-class slice for the tasks then
+ *    runnable (CFS's 6 ms period shared among them, EEVDF's 0.75 ms base
+ *    slice from 6.6; sim/engine.c zsim_sched_slice), and a direct reclaimer
+ *    whose round has freed its pages takes its page at once and goes on in
+ *    its slice (sim/mm.c); the validation uses it.  The two mm keys are the
+ *    turns' own and an error beside "fair".
  *  - zones: "x86-64" (DMA, DMA32, Normal: the lower zones' lowmem protection
  *    applies, sim/mm.c); "one" for a machine whose RAM is all one zone (an
  *    arm64 board with at most 4 GiB: all ZONE_DMA).
@@ -180,7 +189,7 @@ static int get_choice(const struct ctx *c, const char *path, json_t *v, const ch
 static int parse_machine(const struct ctx *c, json_t *m, struct zsim_config *cfg)
 {
 	static const char *const keys[] = { "ram", "cpus", "firmware_reserve", "kernel_reserve", "zones",
-		"unmovable_free", "background_cpu", "cpu_bursts", NULL };
+		"unmovable_free", "background_cpu", "cpu_bursts", "scheduler", NULL };
 	json_t *v;
 	uint64_t x;
 	if (!json_is_object(m))
@@ -223,6 +232,8 @@ static int parse_machine(const struct ctx *c, json_t *m, struct zsim_config *cfg
 	}
 	if ((v = json_object_get(m, "cpu_bursts")))
 		TRY(get_choice(c, "$.machine.cpu_bursts", v, "cpu burst mode", "whole", "sliced", &cfg->cpu_sliced));
+	if ((v = json_object_get(m, "scheduler")))
+		TRY(get_choice(c, "$.machine.scheduler", v, "scheduler", "turns", "fair", &cfg->sched_fair));
 	return 0;
 }
 
@@ -317,6 +328,14 @@ static int parse_mm(const struct ctx *c, json_t *m, struct zsim_config *cfg)
 		TRY(get_time(c, "$.mm.reclaim_scan_time", v, &cfg->reclaim_scan_ns));
 	if ((v = json_object_get(m, "reclaim_steal_time")))
 		TRY(get_time(c, "$.mm.reclaim_steal_time", v, &cfg->reclaim_steal_ns));
+	/* the fair scheduler's slices set every turn: these two are the 1 ms
+	 * turns' own, and a config that gives them with it is asking for
+	 * something it will not get */
+	static const char *const turn_keys[] = { "direct_reclaim_turn", "kswapd_share" };
+	for (unsigned i = 0; cfg->sched_fair && i < 2; i++)
+		if (json_object_get(m, turn_keys[i]))
+			return bad(c, i ? "$.mm.kswapd_share" : "$.mm.direct_reclaim_turn",
+				   "has no effect with machine.scheduler \"fair\" (its slices are every turn); leave it out");
 	if ((v = json_object_get(m, "direct_reclaim_turn")))
 		TRY(get_time(c, "$.mm.direct_reclaim_turn", v, &cfg->direct_turn_ns));
 	if ((v = json_object_get(m, "kswapd_share")))
@@ -1294,6 +1313,8 @@ char *zsim_config_dump(const struct zsim_config *cfg)
 		json_object_set_new(m, "background_cpu", json_real(cfg->background_cpu));
 	if (cfg->cpu_sliced)   /* only when set: the default's resolved configs stay as they were */
 		json_object_set_new(m, "cpu_bursts", json_string("sliced"));
+	if (cfg->sched_fair)   /* likewise */
+		json_object_set_new(m, "scheduler", json_string("fair"));
 	json_object_set_new(r, "machine", m);
 	json_object_set_new(mm, "policy", json_string(cfg->policy));
 	json_object_set_new(mm, "swappiness", json_integer(cfg->swappiness));
@@ -1321,8 +1342,10 @@ char *zsim_config_dump(const struct zsim_config *cfg)
 	json_object_set_new(mm, "file_io_time", json_time(cfg->file_io_ns));
 	json_object_set_new(mm, "reclaim_scan_time", json_time(cfg->reclaim_scan_ns));
 	json_object_set_new(mm, "reclaim_steal_time", json_time(cfg->reclaim_steal_ns));
-	json_object_set_new(mm, "direct_reclaim_turn", json_time(cfg->direct_turn_ns));
-	json_object_set_new(mm, "kswapd_share", json_string(cfg->kswapd_fair ? "fair" : "turn"));
+	if (!cfg->sched_fair) {   /* the 1 ms turns' own (parse_mm) */
+		json_object_set_new(mm, "direct_reclaim_turn", json_time(cfg->direct_turn_ns));
+		json_object_set_new(mm, "kswapd_share", json_string(cfg->kswapd_fair ? "fair" : "turn"));
+	}
 	json_object_set_new(mm, "sample_interval", json_time(cfg->sample_interval_ns));
 	json_object_set_new(r, "mm", mm);
 	json_t *cn = json_object();

@@ -79,6 +79,7 @@ struct zsim_config {
 	uint64_t unmovable_free;    /* bytes: free memory in unmovable/reclaimable pageblocks at start */
 	double background_cpu;      /* share of one CPU other tasks keep busy (0: none; engine.c) */
 	bool cpu_sliced;            /* a trace's cpu event is cut at its turn's end ("cpu_bursts": "sliced"), not run whole */
+	bool sched_fair;            /* turns are the kernel's fair-class slices ("scheduler": "fair"), not 1 ms (engine.c) */
 	bool watermarks;            /* false: no watermarks, no kswapd (for cross-checks) */
 	uint64_t sample_interval_ns;
 	uint64_t access_ns;         /* CPU time of one page access that hits RAM ("access_time") */

@@ -48,6 +48,15 @@
  * Simplified: CPU scheduling is first-come per quantum (no priorities, no
  * preemption inside a quantum); a process's events inside one quantum touch
  * memory at the quantum's start as far as other processes can see.
+ *
+ * With machine.scheduler "fair" a quantum is not 1 ms but the kernel's
+ * fair-class slice for the tasks runnable at the time (zsim_sched_slice),
+ * and kswapd's turns and a direct reclaimer's are that slice too (mm.c), so
+ * that runnable tasks share a CPU equally, in slices as long as the kernel
+ * gives, where the 1 ms quanta beside 1-3 ms kswapd turns and 2 ms reclaim
+ * turns favoured whoever ran longer turns.  Simplified: the turns still
+ * go first come (no vruntime, no sleeper credit, no wake-up preemption);
+ * the slice is the ideal one (the tick that enforces it is not modelled).
  */
 #include "sim.h"
 
@@ -58,6 +67,9 @@
 #define QUANTUM_NS 1000000ull     /* 1 ms of CPU per turn */
 #define BATCH_EVENTS 4096         /* events per turn at most */
 #define BACKGROUND_PERIOD_NS 1000000ull   /* other tasks take their share of each ms */
+#define SCHED_LATENCY_NS 6000000ull   /* CFS's period for up to 8 tasks, per unit of the CPU factor */
+#define SCHED_GRAN_NS 750000ull       /* CFS's least slice, EEVDF's base slice, per unit of it */
+#define SCHED_NR_LATENCY 8            /* tasks beyond which CFS's period grows */
 
 /* ---- event queue ----------------------------------------------------------------- */
 
@@ -759,6 +771,52 @@ static void proc_exit(struct zsim_sim *s, uint32_t i)
 	zsim_proc_reap(s, i);
 }
 
+/*
+ * machine.scheduler "fair": the slice of the task that runs now, as the
+ * kernel's fair class sizes it.  Its tunables scale with the CPUs (the
+ * default SCHED_TUNABLESCALING_LOG: a factor of 1 + log2 of the CPUs, at most
+ * 8).  CFS (to 6.5): the period is SCHED_LATENCY_NS x factor, or
+ * SCHED_GRAN_NS x factor a task beyond SCHED_NR_LATENCY of them, shared
+ * equally among the tasks runnable on a CPU (sched_slice, equal weights).
+ * EEVDF (6.6 on): every task's slice is its base slice, SCHED_GRAN_NS x
+ * factor.  Runnable: the live processes not idle, parked, waiting for a
+ * child, or in the I/O wait or sleep of their last turn, and kswapd while
+ * it is awake and not asleep on writeback, spread over the CPUs.
+ */
+static uint64_t runnable_procs(const struct zsim_sim *s)
+{
+	uint64_t now = s->clk.now, n = 0;
+	for (uint32_t i = 0; i < s->pr.nr_procs; i++) {
+		const struct zsim_proc *p = &s->pr.procs[i];
+		if (p->alive && !p->idle && !p->parked && !p->waiting &&
+		    !(p->blocked_from <= now && now < p->blocked_to))
+			n++;
+	}
+	return n;
+}
+
+/* The slice with `procs` processes runnable, and kswapd if it is now. */
+static uint64_t slice_for(const struct zsim_sim *s, uint64_t procs)
+{
+	unsigned cpus = s->cfg.cpus ? s->cfg.cpus : 1, factor = 1;
+	for (unsigned c = cpus < 8 ? cpus : 8; c > 1; c >>= 1)
+		factor++;
+	if (s->cfg.kp->sched_eevdf)
+		return SCHED_GRAN_NS * factor;
+	uint64_t n = procs;
+	if (zsim_timer_busy(s, s->mm.kswapd_timer) && s->clk.now >= s->mm.share_asleep_until)
+		n++;
+	n = (n + cpus - 1) / cpus;
+	if (n > SCHED_NR_LATENCY)
+		return SCHED_GRAN_NS * factor;
+	return SCHED_LATENCY_NS * factor / (n ? n : 1);
+}
+
+uint64_t zsim_sched_slice(const struct zsim_sim *s)
+{
+	return slice_for(s, runnable_procs(s));
+}
+
 /* The CPU free earliest (the lowest-numbered of equals). */
 static unsigned cpu_earliest(const struct zsim_sim *s)
 {
@@ -873,12 +931,20 @@ static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 		return 0;
 	}
 	uint64_t stall0 = p->stall_ns;   /* PSI: this turn's direct reclaim */
+	/* machine.scheduler "fair": the processes runnable as the turn begins;
+	 * kswapd, woken by this turn's allocations, shortens it at once (the
+	 * kernel's woken kswapd preempts with its sleeper's credit, and the next
+	 * tick sees the longer queue) */
+	const uint64_t nrun = s->cfg.sched_fair ? runnable_procs(s) : 0;
+	uint64_t quantum = s->cfg.sched_fair ? slice_for(s, nrun) : QUANTUM_NS;
 	if (p->cpu_left) {   /* a cpu event its last turn cut (cpu_bursts "sliced") goes on first */
-		uint64_t take = p->cpu_left < QUANTUM_NS ? p->cpu_left : QUANTUM_NS;
+		uint64_t take = p->cpu_left < quantum ? p->cpu_left : quantum;
 		p->cpu_left -= take;
 		p->pending_cpu += take;
 	}
-	for (unsigned n = 0; n < BATCH_EVENTS && p->pending_cpu < QUANTUM_NS; n++) {
+	for (unsigned n = 0; n < BATCH_EVENTS && p->pending_cpu < quantum; n++) {
+		if (s->cfg.sched_fair && (quantum = slice_for(s, nrun)) <= p->pending_cpu)
+			break;
 		s->clk.now = t0 + p->pending_cpu;
 		if (p->q_len < LOOKAHEAD) {
 			int rc = read_ahead(s, i, err, errlen);
@@ -934,10 +1000,10 @@ static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 			uint64_t take = p->content_debt < ev.ns ? p->content_debt : ev.ns;
 			p->content_debt -= take;
 			p->pending_cpu += ev.ns - take;
-			if (s->cfg.cpu_sliced && p->pending_cpu > QUANTUM_NS) {
+			if (s->cfg.cpu_sliced && p->pending_cpu > quantum) {
 				/* preempted where the quantum ends; the rest at its next turn */
-				p->cpu_left = p->pending_cpu - QUANTUM_NS;
-				p->pending_cpu = QUANTUM_NS;
+				p->cpu_left = p->pending_cpu - quantum;
+				p->pending_cpu = quantum;
 			}
 			break;
 		}
@@ -1021,7 +1087,7 @@ charge:
 	s->clk.now = t0;
 	if (!p->alive)
 		return 0;
-	uint64_t end = zsim_cpu_run(s, t0, p->pending_cpu);
+	uint64_t end = zsim_cpu_run(s, t0, p->pending_cpu), cpu_end = end;
 	zsim_mm_task_ran(s, p, p->pending_cpu);
 	p->cpu_ns += p->pending_cpu;
 	p->pending_cpu = 0;
@@ -1031,6 +1097,9 @@ charge:
 		end = wait_until;
 	}
 	end += sleep;
+	/* off the CPU between its CPU's end and its I/O's or sleep's: not runnable */
+	p->blocked_from = cpu_end;
+	p->blocked_to = end;
 	if (p->parked)
 		p->ready_ns = end;
 	if (wake)

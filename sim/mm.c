@@ -54,7 +54,10 @@
  * kernel's kswapd yields at cond_resched between batches of 32), so the
  * processes run between them, or with mm.kswapd_share "fair" turns of 1 to
  * 3 ms that give it CFS's equal share, what the average process that ran
- * since it woke has had (kswapd_turn); reclaim's CPU as mm.reclaim_scan_time per
+ * since it woke has had (kswapd_turn), or with machine.scheduler "fair" the
+ * kernel's slice for the tasks runnable (engine.c zsim_sched_slice), which
+ * is then a direct reclaimer's turn too, its round over as soon as it has
+ * freed its pages and its page taken at once; reclaim's CPU as mm.reclaim_scan_time per
  * page scanned and mm.reclaim_steal_time per page freed (unmapping it, the
  * swap cache, freeing it; a page only looked at and kept costs far less),
  * beyond the codecs'; direct reclaim charged to the
@@ -940,6 +943,8 @@ retry:
  */
 static uint64_t kswapd_turn(const struct zsim_sim *s)
 {
+	if (s->cfg.sched_fair)
+		return zsim_sched_slice(s);   /* machine.scheduler "fair": the kernel's slice */
 	if (!s->cfg.kswapd_fair)
 		return KSWAPD_TURN_NS;
 	uint64_t n = s->mm.share_others ? s->mm.share_others : 1;
@@ -1028,6 +1033,11 @@ static bool direct_step(struct zsim_sim *s, struct zsim_proc *p, uint64_t turn, 
 		if (s->mm.round_wait)
 			break;   /* it sleeps on writeback: the turn ends there */
 	}
+	/* with the fair scheduler a round is over as soon as it has freed its
+	 * pages, whether or not its turn is used up (do_try_to_free_pages
+	 * returns, the task allocates within its slice) */
+	if (s->cfg.sched_fair && d->freed + freed >= SWAP_CLUSTER_MAX)
+		over = true;
 	d->freed += (uint32_t)freed;
 	s->mm.policy_env.force_deactivate = false;
 	s->mm.in_reclaim = was;
@@ -1440,11 +1450,13 @@ static uint32_t alloc_frame_round(struct zsim_sim *s, struct zsim_proc *p)
 reclaim:;
 	uint64_t cpu = 0;
 	bool over = true;
-	if (s->cfg.direct_turn_ns) {
+	/* the fair scheduler's: the task's slice */
+	uint64_t dturn = s->cfg.sched_fair ? zsim_sched_slice(s) : s->cfg.direct_turn_ns;
+	if (dturn) {
 		/* the task's turn on the CPU is one: what it ran of its quantum
 		 * before this fault counts toward the turn, and its reclaim takes
 		 * the rest (one batch at least) */
-		uint64_t turn = s->cfg.direct_turn_ns > p->pending_cpu ? s->cfg.direct_turn_ns - p->pending_cpu : 1;
+		uint64_t turn = dturn > p->pending_cpu ? dturn - p->pending_cpu : 1;
 		over = direct_step(s, p, turn, &cpu);
 	} else {
 		s->vm.allocstall++;
@@ -1463,6 +1475,13 @@ reclaim:;
 	if (freed) {
 		p->reclaim_no_progress = 0;
 		s->mm.kswapd_failures = 0;
+		/* the fair scheduler's: the task takes its page at once, as
+		 * __alloc_pages_direct_reclaim goes from the reclaim straight to
+		 * the free lists, and goes on in its slice with what it freed
+		 * (retried at its next turn, the pages it freed went to whoever
+		 * ran between: it reclaimed for the others) */
+		if (s->cfg.sched_fair && s->mm.nr_free > zsim_mm_wmark(s, s->mm.wmark_min) && s->mm.nr_free_structs)
+			return frame_take(s);
 		return ZSIM_FRAME_RETRY;
 	}
 	p->reclaim_no_progress++;

@@ -222,6 +222,7 @@ struct zsim_proc {
 	uint32_t reclaim_no_progress;  /* direct-reclaim rounds in a row that freed nothing */
 	struct zsim_direct_round direct;  /* its direct reclaim round under way (mm.c) */
 	uint32_t kswapd_share_seen;  /* the kswapd wake-up whose share it last counted in */
+	uint64_t blocked_from, blocked_to;  /* its last turn's I/O wait or sleep, not runnable (zsim_sched_slice) */
 	uint64_t start_ns, end_ns, cpu_ns, stall_ns, fault_wait_ns, sleep_ns;
 	uint64_t faults_major, faults_minor;
 	struct zsim_ra_state ra;   /* VMA readahead state (the kernel's is per VMA) */
@@ -613,6 +614,8 @@ unsigned zsim_timer_add(struct zsim_sim *s, uint64_t first, unsigned flags, zsim
 void zsim_timer_kick(struct zsim_sim *s, unsigned id, uint64_t at);
 /* Timer id has a run queued, or its handler is running. */
 bool zsim_timer_busy(const struct zsim_sim *s, unsigned id);
+/* machine.scheduler "fair": the slice a task that runs now gets (engine.c). */
+uint64_t zsim_sched_slice(const struct zsim_sim *s);
 /* Charge `cpu` ns to the CPU free earliest from `at`; returns when the work ends. */
 uint64_t zsim_cpu_run(struct zsim_sim *s, uint64_t at, uint64_t cpu);
 /* The time device d's writeback rounds were under way (devices.c), one still

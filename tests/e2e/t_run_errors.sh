@@ -102,6 +102,14 @@ bad_config "kswapd_share unknown" "\\$\.mm\.kswapd_share: unknown share 'cfs' \\
 	'{"machine":{"ram":"64M"},"mm":{"kswapd_share":"cfs"}}'
 bad_config "kswapd_share not a string" "\\$\.mm\.kswapd_share: expected a string" \
 	'{"machine":{"ram":"64M"},"mm":{"kswapd_share":true}}'
+bad_config "scheduler unknown" "\\$\.machine\.scheduler: unknown scheduler 'cfs' \\(known: turns, fair\\)" \
+	'{"machine":{"ram":"64M","scheduler":"cfs"}}'
+bad_config "scheduler not a string" "\\$\.machine\.scheduler: expected a string" \
+	'{"machine":{"ram":"64M","scheduler":1}}'
+bad_config "direct_reclaim_turn beside the fair scheduler" "\\$\.mm\.direct_reclaim_turn: has no effect with machine\.scheduler \"fair\"" \
+	'{"machine":{"ram":"64M","scheduler":"fair"},"mm":{"direct_reclaim_turn":"2ms"}}'
+bad_config "kswapd_share beside the fair scheduler" "\\$\.mm\.kswapd_share: has no effect with machine\.scheduler \"fair\"" \
+	'{"machine":{"ram":"64M","scheduler":"fair"},"mm":{"kswapd_share":"fair"}}'
 bad_config "file_create_time not a time" "\\$\.mm\.file_create_time: expected a time with a unit" \
 	'{"machine":{"ram":"64M"},"mm":{"file_create_time":"slow"}}'
 bad_config "file_io_time without a unit" "\\$\.mm\.file_io_time: expected a time with a unit" \

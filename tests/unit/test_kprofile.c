@@ -59,6 +59,7 @@ START_TEST(test_kprofile_monotonic)
 		ASSERT_KEPT(a, b, reclaim_force_deactivate);
 		ASSERT_KEPT(a, b, reclaim_writeback_activate);
 		ASSERT_KEPT(a, b, swap_reuse_keeps_cache);
+		ASSERT_KEPT(a, b, sched_eevdf);
 		ASSERT_KEPT(a, b, workingset_file);
 		ASSERT_KEPT(a, b, workingset_anon);
 		ASSERT_KEPT(a, b, workingset_age_activate);
@@ -147,6 +148,8 @@ START_TEST(test_kprofile_facts)
 		ck_assert_msg(p->reclaim_force_deactivate == (v >= KV(5, 5)), "%s force_deactivate", p->name);
 		/* do_wp_page reuses an exclusive swap-cache page in place: 5.19 */
 		ck_assert_msg(p->swap_reuse_keeps_cache == (v >= KV(5, 19)), "%s reuse_keeps_cache", p->name);
+		/* the fair class became EEVDF in 6.6 (kernel/sched/fair.c's base slice) */
+		ck_assert_msg(p->sched_eevdf == (v >= KV(6, 6)), "%s sched_eevdf", p->name);
 		/* writeback pages activated on a rescan (c55e8d035b28): 4.12 */
 		ck_assert_msg(p->reclaim_writeback_activate == (v >= KV(4, 12)), "%s writeback_activate", p->name);
 		/* mm/workingset.c: 3.15 (file), 5.9 (anon: "mm/swap: implement workingset

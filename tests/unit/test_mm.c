@@ -2532,6 +2532,19 @@ START_TEST(test_kswapd_fair_share)
 }
 END_TEST
 
+/* Frames taken (as reclaim may, below min) until exactly RAM16_MIN are free,
+ * held outside any list (mm_ok would not add them up until freed): their
+ * count, the frames in held[]. */
+static unsigned hold_down_to_min(struct zsim_sim *s, uint32_t *held)
+{
+	unsigned n = 0;
+	s->mm.in_reclaim = true;
+	while (s->mm.nr_free > RAM16_MIN)
+		held[n++] = zsim_mm_alloc_frame(s, NULL);
+	s->mm.in_reclaim = false;
+	return n;
+}
+
 /*
  * A process's fault below the min watermark does one round of direct reclaim
  * and retries once its time has passed (zsim_mm_alloc_frame_round).
@@ -2557,13 +2570,8 @@ START_TEST(test_direct_reclaim_round_then_retry)
 	struct zsim_sim *s = &r.s;
 	struct zsim_proc *p = &s->pr.procs[0];
 	ck_assert(p->alive);
-	/* frames held outside any list (mm_ok would not add them up until freed) */
 	uint32_t *held = calloc(RAM16_FRAMES, sizeof(*held));
-	unsigned nheld = 0;
-	s->mm.in_reclaim = true;
-	while (s->mm.nr_free > RAM16_MIN)
-		held[nheld++] = zsim_mm_alloc_frame(s, NULL);
-	s->mm.in_reclaim = false;
+	unsigned nheld = hold_down_to_min(s, held);
 	ck_assert_uint_eq(s->mm.nr_free, RAM16_MIN);
 	uint64_t stalls = s->vm.allocstall, out = s->vm.pswpout, cpu0 = p->pending_cpu, stall0 = p->stall_ns;
 	uint64_t wait = 0;   /* the time a round that slept on writeback hands the task: none here */
@@ -3259,6 +3267,92 @@ START_TEST(test_direct_round_turn_counts_quantum)
 }
 END_TEST
 
+/*
+ * machine.scheduler "fair": a direct reclaimer takes its page as soon as its
+ * round has freed its pages.  The set-up of
+ * test_direct_reclaim_round_then_retry (free at min, 128), the task's slice
+ * 0.75 ms (6.18: EEVDF's base slice on one CPU), nothing run of it yet: the
+ * round frees 32..63 pages in microseconds, inside the slice, and the same
+ * call hands the task a frame, free = 128 + freed - 1, one stall; the round
+ * is over.  With the 1 ms turns (the default) the same call answers RETRY
+ * and the task's next turn takes the frame (the test above).
+ */
+START_TEST(test_fair_direct_takes_its_page)
+{
+	struct run r;
+	run_ram16_writer(&r, "", "big", 3000);
+	struct zsim_sim *s = &r.s;
+	struct zsim_proc *p = &s->pr.procs[0];
+	s->cfg.sched_fair = true;
+	uint32_t *held = calloc(RAM16_FRAMES, sizeof(*held));
+	unsigned nheld = hold_down_to_min(s, held);
+	p->pending_cpu = 0;
+	uint64_t stalls = s->vm.allocstall, out = s->vm.pswpout, wait = 0;
+	uint32_t f = zsim_mm_alloc_frame_round(s, p, &wait);
+	ck_assert_uint_lt(f, RAM16_FRAMES);
+	held[nheld++] = f;
+	uint64_t freed = s->vm.pswpout - out;
+	ck_assert_uint_ge(freed, 32);
+	ck_assert_uint_le(freed, 63);
+	ck_assert_uint_eq(s->vm.pgsteal_direct, freed);
+	ck_assert_uint_eq(s->mm.nr_free, RAM16_MIN + freed - 1);
+	ck_assert_uint_eq(s->vm.allocstall, stalls + 1);
+	ck_assert(!p->direct.active);
+	ck_assert_uint_lt(p->pending_cpu, 750000);
+	for (unsigned i = 0; i < nheld; i++)
+		zsim_mm_free_frame(s, held[i]);
+	free(held);
+	mm_ok(s);
+	run_free(&r);
+}
+END_TEST
+
+/*
+ * The fair scheduler's slice (sim/engine.c zsim_sched_slice), by hand.
+ * 6.1 (CFS), one CPU: one process runnable, kswapd asleep: the whole 6 ms
+ * period; kswapd awake: 6 / 2 = 3 ms; kswapd asleep on writeback: 6 ms
+ * again; the process in its last turn's I/O wait, kswapd awake: kswapd
+ * alone, 6 ms.  Four CPUs (factor 1 + log2 4 = 3): the two tasks fit one a
+ * CPU, 18 ms.  6.6 (EEVDF): the base slice, 0.75 ms x factor: 0.75 ms on
+ * one CPU, 2.25 ms on four, 3 ms on sixteen (the factor stops at 8 CPUs).
+ */
+START_TEST(test_sched_slice)
+{
+	struct run r;
+	run_ram16_writer(&r, "", "big", 100);
+	struct zsim_sim *s = &r.s;
+	struct zsim_proc *p = &s->pr.procs[0];
+	p->alive = true;
+	p->idle = p->parked = p->waiting = false;
+	p->blocked_from = p->blocked_to = 0;
+	s->cfg.kp = zsim_kprofile_find("6.1");
+	s->cfg.cpus = 1;
+	ck_assert(!zsim_timer_busy(s, s->mm.kswapd_timer));
+	ck_assert_uint_eq(zsim_sched_slice(s), 6000000);
+	zsim_timer_kick(s, s->mm.kswapd_timer, s->clk.now);
+	ck_assert(zsim_timer_busy(s, s->mm.kswapd_timer));
+	ck_assert_uint_eq(zsim_sched_slice(s), 3000000);
+	s->mm.share_asleep_until = s->clk.now + 1;
+	ck_assert_uint_eq(zsim_sched_slice(s), 6000000);
+	s->mm.share_asleep_until = 0;
+	p->blocked_from = s->clk.now;
+	p->blocked_to = s->clk.now + 1;
+	ck_assert_uint_eq(zsim_sched_slice(s), 6000000);
+	p->blocked_to = s->clk.now;   /* the wait is over: runnable again */
+	ck_assert_uint_eq(zsim_sched_slice(s), 3000000);
+	s->cfg.cpus = 4;
+	ck_assert_uint_eq(zsim_sched_slice(s), 18000000);
+	s->cfg.kp = zsim_kprofile_find("6.6");
+	s->cfg.cpus = 1;
+	ck_assert_uint_eq(zsim_sched_slice(s), 750000);
+	s->cfg.cpus = 4;
+	ck_assert_uint_eq(zsim_sched_slice(s), 2250000);
+	s->cfg.cpus = 16;
+	ck_assert_uint_eq(zsim_sched_slice(s), 3000000);
+	run_free(&r);
+}
+END_TEST
+
 Suite *suite_mm(void);
 Suite *suite_mm(void)
 {
@@ -3307,6 +3401,8 @@ Suite *suite_mm(void)
 	tcase_add_test(tc, test_swap_zeromap);
 	tcase_add_test(tc, test_swappiness0_global_reclaim_swaps);
 	tcase_add_test(tc, test_direct_reclaim_round_then_retry);
+	tcase_add_test(tc, test_fair_direct_takes_its_page);
+	tcase_add_test(tc, test_sched_slice);
 	tcase_add_test(tc, test_writeback_frees_after_completion);
 	tcase_add_test(tc, test_writeback_page_fault_is_minor);
 	tcase_add_test(tc, test_writeback_pages_freed_at_exit);
