@@ -243,13 +243,13 @@ zsim_costs() {
 	# shellcheck disable=SC2086
 	bg=$(background_cpu "$sums")
 	config_edit "$d" --argjson bg "$bg" '.machine += $bg'
-	# the guest's scheduling of reclaim: an allocating task's turn in
-	# direct reclaim twice kswapd's (sim/mm.c direct_step), and kswapd's
-	# share of the CPU CFS's: a process's since it woke (kswapd_turn); and
-	# of the processes: a long cpu event is preempted at its quantum's end
-	# as CFS preempts it (machine.cpu_bursts: untar's generator gives its
-	# tar bursts of up to 56 ms, which held the CPU whole)
-	config_edit "$d" '.mm.direct_reclaim_turn = "2ms" | .mm.kswapd_share = "fair" | .machine.cpu_bursts = "sliced"'
+	# the guest's scheduling: every task's turn the fair class's slice for
+	# the tasks runnable (machine.scheduler: CFS's 6 ms shared among them on
+	# the guest's one CPU; a direct reclaimer goes on in its slice with
+	# what it freed, sim/mm.c), and a long cpu event preempted at its
+	# slice's end as CFS preempts it (machine.cpu_bursts: untar's generator
+	# gives its tar bursts of up to 56 ms, which held the CPU whole)
+	config_edit "$d" 'del(.mm.direct_reclaim_turn, .mm.kswapd_share) | .machine.scheduler = "fair" | .machine.cpu_bursts = "sliced"'
 	# a minor fault as the workload's fill paid it (fill_fault_delta): the
 	# swap-in fault's own work follows it (mm_costs)
 	m=$(jq -r '.mm.minor_fault_time // empty | select(test("^[0-9]+ns$")) | sub("ns$"; "")' "$d/zsim.json")

@@ -29,12 +29,11 @@
 # others): the scan cost makes zsim's first wall as long as the guests'
 # (lib.sh wall_time, wall_rows), the steal cost is fitted to kswapd's CPU
 # in the boots (play's kswapd_cpu_ns) beyond that and what zsim's codecs
-# account for (scan_rows, scan_fit); a direct reclaimer's turn is
-# mm.direct_reclaim_turn 2 ms, twice kswapd's, the CPU the task ran in its
-# quantum before the fault counted, and kswapd's share of the CPU fair
-# (mm.kswapd_share: a process's since it woke, as CFS gives; zsim_costs), and a
-# trace's long cpu event preempted where its quantum ends (machine.cpu_bursts
-# "sliced", as CFS preempts a task that keeps the CPU); the CPU
+# account for (scan_rows, scan_fit); every task's turn (a process's,
+# kswapd's, a direct reclaimer's) is the kernel's fair-class slice for the
+# tasks runnable (machine.scheduler "fair"; zsim_costs), and a trace's long
+# cpu event preempted where its slice ends (machine.cpu_bursts "sliced", as
+# CFS preempts a task that keeps the CPU); the CPU
 # play spends making the bytes it writes is mm.content_time (lib.sh
 # content_time).
 # The traces' cpu events need no scale: play burns them as CPU time of the
