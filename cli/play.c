@@ -1037,33 +1037,46 @@ static void zram_devices(char names[][16], unsigned *n, unsigned max)
 static uint64_t zoneinfo_sum(const char *field);
 
 /*
- * kswapd's time on a CPU so far, in ns: the first field of each kswapd
- * thread's /proc/PID/schedstat, summed (the threads are found once: they
- * live as long as the kernel).  Per sample, to set against zsim's kswapd
- * over time (timeseries.csv's kswapd_cpu_ns); the summary's kswapd_cpu_ns
- * stays the ticks of /proc/PID/stat, what the validation's fits were made on.
+ * The kernel's kswapd threads (one a node), found once in /proc by their
+ * name: they live as long as the kernel.  Their count; the pids in *pids.
  */
 #define MAX_KSWAPD 64
-static uint64_t kswapd_run(void)
+static int kswapd_pids(const int **pids)
 {
-	static int pids[MAX_KSWAPD], npids = -1;
-	char path[300], buf[128];
-	if (npids < 0) {
-		npids = 0;
+	static int found[MAX_KSWAPD], n = -1;
+	if (n < 0) {
+		n = 0;
+		char path[300], buf[64];
 		DIR *d = opendir("/proc");
 		struct dirent *e;
-		while (d && (e = readdir(d)) != NULL && npids < MAX_KSWAPD) {
+		while (d && (e = readdir(d)) != NULL && n < MAX_KSWAPD) {
 			if (e->d_name[0] < '1' || e->d_name[0] > '9')
 				continue;
 			snprintf(path, sizeof(path), "/proc/%s/comm", e->d_name);
 			if (read_file(path, buf, sizeof(buf)) && strncmp(buf, "kswapd", 6) == 0)
-				pids[npids++] = atoi(e->d_name);
+				found[n++] = atoi(e->d_name);
 		}
 		if (d)
 			closedir(d);
 	}
+	*pids = found;
+	return n;
+}
+
+/*
+ * kswapd's time on a CPU so far, in ns: the first field of each kswapd
+ * thread's /proc/PID/schedstat, summed.  Per sample, to set against zsim's
+ * kswapd over time (timeseries.csv's kswapd_cpu_ns); the summary's
+ * kswapd_cpu_ns stays the ticks of /proc/PID/stat (kswapd_stats), what the
+ * validation's fits were made on.
+ */
+static uint64_t kswapd_run(void)
+{
+	const int *pids;
+	int n = kswapd_pids(&pids);
 	uint64_t sum = 0;
-	for (int i = 0; i < npids; i++) {
+	char path[64], buf[128];
+	for (int i = 0; i < n; i++) {
 		unsigned long long ex;
 		snprintf(path, sizeof(path), "/proc/%d/schedstat", pids[i]);
 		if (read_file(path, buf, sizeof(buf)) && sscanf(buf, "%llu", &ex) == 1)
@@ -1389,26 +1402,18 @@ struct ksched {
 static struct ksched kswapd_stats(void)
 {
 	struct ksched k = { 0, 0, 0 };
-	DIR *d = opendir("/proc");
-	if (!d)
-		return k;
+	const int *pids;
+	int n = kswapd_pids(&pids);
 	uint64_t ticks = 0;
-	struct dirent *e;
-	char path[300], buf[1024];
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] < '1' || e->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/comm", e->d_name);
-		if (!read_file(path, buf, sizeof(buf)) || strncmp(buf, "kswapd", 6) != 0)
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
+	char path[64];
+	for (int i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "/proc/%d/stat", pids[i]);
 		unsigned long long mi, ma, t;
 		if (read_pid_stat(path, &mi, &ma, &t))
 			ticks += t;
-		snprintf(path, sizeof(path), "/proc/%s/schedstat", e->d_name);
+		snprintf(path, sizeof(path), "/proc/%d/schedstat", pids[i]);
 		read_schedstat(path, &k.run_delay_ns, &k.slices);
 	}
-	closedir(d);
 	long hz = sysconf(_SC_CLK_TCK);
 	k.cpu_ns = hz > 0 ? ticks * (1000000000ull / (uint64_t)hz) : 0;
 	return k;

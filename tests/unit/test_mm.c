@@ -2545,6 +2545,14 @@ static unsigned hold_down_to_min(struct zsim_sim *s, uint32_t *held)
 	return n;
 }
 
+/* The frames hold_down_to_min took (and any added to held[]) given back. */
+static void release_held(struct zsim_sim *s, uint32_t *held, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		zsim_mm_free_frame(s, held[i]);
+	free(held);
+}
+
 /*
  * A process's fault below the min watermark does one round of direct reclaim
  * and retries once its time has passed (zsim_mm_alloc_frame_round).
@@ -2594,9 +2602,7 @@ START_TEST(test_direct_reclaim_round_then_retry)
 	ck_assert_uint_eq(s->vm.allocstall, stalls + 1);
 	ck_assert_uint_eq(s->mm.nr_free, RAM16_MIN + freed - 1);
 	held[nheld++] = f;
-	for (unsigned i = 0; i < nheld; i++)
-		zsim_mm_free_frame(s, held[i]);
-	free(held);
+	release_held(s, held, nheld);
 	mm_ok(s);
 	run_free(&r);
 
@@ -3299,9 +3305,7 @@ START_TEST(test_fair_direct_takes_its_page)
 	ck_assert_uint_eq(s->vm.allocstall, stalls + 1);
 	ck_assert(!p->direct.active);
 	ck_assert_uint_lt(p->pending_cpu, 750000);
-	for (unsigned i = 0; i < nheld; i++)
-		zsim_mm_free_frame(s, held[i]);
-	free(held);
+	release_held(s, held, nheld);
 	mm_ok(s);
 	run_free(&r);
 }
