@@ -7,7 +7,7 @@
  *   { "extends": "base.json" (another config this one changes; see below),
  *     "kernel": "6.18", "seed": 1, "duty": "1 run/day" (optional; parse_duty),
  *     "machine": { "ram": "1G" (required), "cpus": 4, "firmware_reserve": "0",
- *                  "kernel_reserve": "64M", "zones": "x86-64" (or "one"),
+ *                  "kernel_reserve": "64M", "kernel_used": "0", "zones": "x86-64" (or "one"),
  *                  "unmovable_free": "0", "background_cpu": 0, "cpu_bursts": "whole",
  *                  "scheduler": "turns" },
  *     "mm": { "policy": "lru2", "swappiness": 60, "page_cluster": 3,
@@ -47,6 +47,11 @@
  *  - firmware_reserve, kernel_reserve 0: a config states what its firmware hides
  *    and what its kernel takes at boot and holds.  MemTotal (what tmpfs's default
  *    size, min_free_kbytes and zswap's pool limit are computed from) is RAM less both.
+ *  - kernel_used 0: what the kernel already holds when the run starts but
+ *    counts in MemTotal (slab, stacks, page tables, other tasks' memory: the
+ *    "used" of a machine measured just before its workload, as the
+ *    validation does); its frames are taken like kernel_reserve's, and
+ *    MemTotal does not shrink.
  *  - tmpfs size: half of MemTotal (shmem's default), not of the installed RAM.
  *  - watermark_boost_factor: the kernel's 15000 where the profile boosts (5.0+).
  *  - unmovable_free 0: the free memory on the unmovable/reclaimable free lists
@@ -188,7 +193,7 @@ static int get_choice(const struct ctx *c, const char *path, json_t *v, const ch
 
 static int parse_machine(const struct ctx *c, json_t *m, struct zsim_config *cfg)
 {
-	static const char *const keys[] = { "ram", "cpus", "firmware_reserve", "kernel_reserve", "zones",
+	static const char *const keys[] = { "ram", "cpus", "firmware_reserve", "kernel_reserve", "kernel_used", "zones",
 		"unmovable_free", "background_cpu", "cpu_bursts", "scheduler", NULL };
 	json_t *v;
 	uint64_t x;
@@ -220,9 +225,13 @@ static int parse_machine(const struct ctx *c, json_t *m, struct zsim_config *cfg
 		TRY(get_size(c, "$.machine.kernel_reserve", v, &cfg->kernel_reserve));
 	if (cfg->kernel_reserve >= (cfg->ram - cfg->firmware_reserve) / 2)
 		return bad(c, "$.machine.kernel_reserve", "must be below half of the RAM the kernel sees");
+	if ((v = json_object_get(m, "kernel_used")))
+		TRY(get_size(c, "$.machine.kernel_used", v, &cfg->kernel_used));
+	if (cfg->kernel_used >= zsim_config_memtotal(cfg) / 2)
+		return bad(c, "$.machine.kernel_used", "must be below half of MemTotal");
 	if ((v = json_object_get(m, "unmovable_free")))
 		TRY(get_size(c, "$.machine.unmovable_free", v, &cfg->unmovable_free));
-	if (cfg->unmovable_free > (cfg->ram - cfg->firmware_reserve - cfg->kernel_reserve) / 2)
+	if (cfg->unmovable_free > (zsim_config_memtotal(cfg) - cfg->kernel_used) / 2)
 		return bad(c, "$.machine.unmovable_free", "must be at most half of the RAM free at start");
 	if ((v = json_object_get(m, "background_cpu"))) {
 		if (!json_is_number(v) || json_number_value(v) < 0 || json_number_value(v) >= 1)
@@ -1307,6 +1316,8 @@ char *zsim_config_dump(const struct zsim_config *cfg)
 	json_object_set_new(m, "cpus", json_integer(cfg->cpus));
 	json_object_set_new(m, "firmware_reserve", json_integer((json_int_t)cfg->firmware_reserve));
 	json_object_set_new(m, "kernel_reserve", json_integer((json_int_t)cfg->kernel_reserve));
+	if (cfg->kernel_used)   /* only when set: the resolved configs without it stay as they were */
+		json_object_set_new(m, "kernel_used", json_integer((json_int_t)cfg->kernel_used));
 	json_object_set_new(m, "zones", json_string(cfg->one_zone ? "one" : "x86-64"));
 	json_object_set_new(m, "unmovable_free", json_integer((json_int_t)cfg->unmovable_free));
 	if (cfg->background_cpu > 0)

@@ -66,6 +66,8 @@ struct zsim_config {
 	uint64_t firmware_reserve;  /* bytes the kernel never sees (firmware, carve-outs): no frames */
 	uint64_t kernel_reserve;    /* bytes the kernel takes at boot and holds for good (its image,
 	                               memmap, early allocations): frames, but not in MemTotal */
+	uint64_t kernel_used;       /* bytes the kernel holds when the run starts (slab, stacks,
+	                               page tables, other tasks): frames inside MemTotal */
 	unsigned cpus;
 	bool one_zone;              /* "zones": "one": all RAM in one zone (no lowmem protection);
 	                               false: the x86-64 layout (DMA, DMA32, Normal; sim/mm.c) */

@@ -309,7 +309,7 @@ void zsim_mm_fallback(struct zsim_sim *s, bool movable)
 		s->mm.free_unmovable += n;
 	}
 	s->mm.fallbacks++;
-	uint64_t managed = s->mm.nr_frames - s->mm.reserve_pages;
+	uint64_t managed = s->mm.memtotal_pages;
 	if (!s->cfg.watermark_boost_factor || 4ull * PAGEBLOCK > managed || !s->mm.wmark_high)
 		return;
 	uint64_t max = s->mm.wmark_high * s->cfg.watermark_boost_factor / 10000;
@@ -358,7 +358,7 @@ static uint64_t lowmem_protect(const struct zsim_config *c, uint64_t managed)
 static void set_watermarks(struct zsim_sim *s)
 {
 	const struct zsim_config *c = &s->cfg;
-	uint64_t managed = s->mm.nr_frames - s->mm.reserve_pages;   /* MemTotal */
+	uint64_t managed = s->mm.memtotal_pages;
 	uint64_t mfk = c->min_free_kbytes;
 	if (!mfk) {
 		/* init_per_zone_wmark_min: sqrt(lowmem_kbytes * 16), clamped */
@@ -435,6 +435,8 @@ int zsim_mm_init(struct zsim_sim *s, char *err, size_t errlen)
 	s->mm.nr_frames = (uint32_t)((c->ram - c->firmware_reserve) / ZSIM_PAGE_SIZE);
 	zsim_ws_init(s);
 	s->mm.reserve_pages = ZSIM_DIV_ROUND_UP(c->kernel_reserve, ZSIM_PAGE_SIZE);
+	s->mm.memtotal_pages = s->mm.nr_frames - s->mm.reserve_pages;
+	s->mm.reserve_pages += ZSIM_DIV_ROUND_UP(c->kernel_used, ZSIM_PAGE_SIZE);
 	s->mm.frames = zsim_xcalloc_big(s->mm.nr_frames, sizeof(*s->mm.frames));
 	/* untouched until used, so a large simulated RAM costs only what it holds */
 	s->mm.free_stack = zsim_xcalloc_big(s->mm.nr_frames, sizeof(*s->mm.free_stack));

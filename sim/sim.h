@@ -440,7 +440,9 @@ struct zsim_mm {
 	uint32_t prefault_at;      /* taking this fresh frame asks for the next window (frame_take) */
 	uint32_t nr_free_structs;  /* frame structs available in all */
 	uint64_t nr_free;          /* free RAM pages */
-	uint64_t reserve_pages, zspages, lru_pages;
+	uint64_t reserve_pages;    /* frames held from the start: kernel_reserve + kernel_used */
+	uint64_t memtotal_pages;   /* MemTotal: the frames less kernel_reserve (not kernel_used) */
+	uint64_t zspages, lru_pages;
 	uint64_t wmark_min, wmark_low, wmark_high, min_free_kbytes;   /* sums over the zones */
 	uint64_t lowmem_protect;   /* pages of the lower zones user allocations may not take */
 	uint64_t free_unmovable;   /* free pages on the unmovable/reclaimable lists (mm.c fallbacks) */

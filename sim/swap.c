@@ -264,7 +264,7 @@ static int zswap_init(struct zsim_sim *s, char *err, size_t errlen)
 		.codec_compress_ns_per_kib = s->cfg.codec_compress_ns_per_kib,
 		.codec_decompress_ns_per_kib = s->cfg.codec_decompress_ns_per_kib,
 		.wb_sink = &s->sw.zswap_sink,
-		.totalram_pages = s->mm.nr_frames - s->mm.reserve_pages,   /* MemTotal */
+		.totalram_pages = s->mm.memtotal_pages,
 	};
 	char msg[256];
 	int rc = zsim_tier_new(zc->tier->name, &tp, &s->sw.zswap, msg, sizeof(msg));

@@ -86,6 +86,10 @@ bad_config "firmware_reserve half of RAM" "\\$\.machine\.firmware_reserve: must 
 	'{"machine":{"ram":"64M","firmware_reserve":"32M"}}'
 bad_config "kernel_reserve past half of what the kernel sees" "\\$\.machine\.kernel_reserve: must be below half of the RAM the kernel sees" \
 	'{"machine":{"ram":"64M","firmware_reserve":"16M","kernel_reserve":"24M"}}'
+bad_config "kernel_used past half of MemTotal" "\\$\.machine\.kernel_used: must be below half of MemTotal" \
+	'{"machine":{"ram":"64M","kernel_reserve":"16M","kernel_used":"24M"}}'
+bad_config "kernel_used not a size" "\\$\.machine\.kernel_used: " \
+	'{"machine":{"ram":"64M","kernel_used":"lots"}}'
 bad_config "reclaim_scan_time without a unit" "\\$\.mm\.reclaim_scan_time: expected a time with a unit" \
 	'{"machine":{"ram":"64M"},"mm":{"reclaim_scan_time":100}}'
 bad_config "reclaim_steal_time without a unit" "\\$\.mm\.reclaim_steal_time: expected a time with a unit" \

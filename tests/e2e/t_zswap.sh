@@ -49,6 +49,16 @@ check "zswap 6.18: same-filled pages are not kept as such (6.12+)" \
 	sh -c "! grep -q '\"same_filled_pages\"' '$T/z6.18/summary.json'"
 # the limit is a share of MemTotal: 10% of 128 MiB = 3276 pages
 check "zswap: the pool limit is max_pool_percent of MemTotal" test "$(sum z6.18 zswap.pool_limit_pages)" = 3276
+# what the kernel takes at boot is outside MemTotal (10% of 120 MiB = 3072
+# pages); what it holds at start inside (the limit stays 3276), yet both
+# take their frames from the workload
+for kr in kernel_reserve kernel_used; do
+	board 6.18 '{"max_pool_percent":10}' | sed "s/\"cpus\":2/\"cpus\":2,\"$kr\":\"8M\"/" > "$T/$kr.json"
+	check "zswap $kr 8M: runs" "$ZSIM" --trace "$T/h.trc" --config "$T/$kr.json" --out "$T/$kr" --quiet --check
+	check "zswap $kr 8M: its 2048 frames held" test "$(sum "$kr" memory.kernel_reserve_pages)" = 2048
+done
+check "zswap: kernel_reserve shrinks MemTotal, so the pool limit" test "$(sum kernel_reserve zswap.pool_limit_pages)" = 3072
+check "zswap: kernel_used is inside MemTotal: the limit stays" test "$(sum kernel_used zswap.pool_limit_pages)" = 3276
 
 # off means absent: the same results as a config without zswap
 check "zswap off: runs" run off 6.18 '{"enabled":false}'

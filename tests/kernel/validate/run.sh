@@ -213,7 +213,7 @@ EOS
 		--argjson swappiness "$SWAPPINESS" --argjson mfk "$mfk" --argjson uf "$uf" \
 		--argjson devs "$devs" --argjson swaps "$swaps" --slurpfile cal "$D/boot1/r/calibrate.json" --slurpfile kcal "$kcal" \
 		'{comment: $desc, kernel: "6.1",
-		  machine: {ram: $ram, cpus: 1, firmware_reserve: $fw, kernel_reserve: $used, unmovable_free: $uf},
+		  machine: {ram: $ram, cpus: 1, firmware_reserve: $fw, kernel_used: $used, unmovable_free: $uf},
 		  mm: {swappiness: $swappiness, min_free_kbytes: $mfk, sample_interval: "100ms"},
 		  devices: $devs, swap: $swaps, codec_time: ($cal[0] + ($kcal[0] // {}))}' > "$D/zsim.json"
 	if [ -n "$ZSWAP" ]; then   # COMPRESSOR:ZPOOL:MAX_POOL_PERCENT
