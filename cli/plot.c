@@ -345,6 +345,9 @@ static void plot_memory(struct plotctx *p, struct run *runs, size_t n)
 		if ((cols[k] = col(s, "free_pages")) >= 0)
 			names[k++] = "free";
 		double ram = flatv(r, "memory.ram_pages"), kres = flatv(r, "memory.kernel_reserve_pages");
+		double kused = flatv(r, "memory.kernel_used_pages");
+		if (!isnan(kres) && !isnan(kused))
+			kres -= kused;   /* MemTotal counts what the kernel held at the start */
 		char dat[4200];
 		FILE *d = data_file(p, dat, sizeof(dat));
 		for (size_t row = 0; row < s->nrow; row++) {

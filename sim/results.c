@@ -313,6 +313,9 @@ json_t *zsim_summary(const struct zsim_sim *s, const struct zsim_run_info *ri)
 	json_t *m = json_object();
 	json_object_set_new(m, "ram_pages", JI(s->mm.nr_frames));
 	json_object_set_new(m, "kernel_reserve_pages", JI(s->mm.reserve_pages));
+	if (s->cfg.kernel_used)   /* of those, the ones inside MemTotal (only when set) */
+		json_object_set_new(m, "kernel_used_pages", JI(s->mm.reserve_pages -
+							       (s->mm.nr_frames - s->mm.memtotal_pages)));
 	json_object_set_new(m, "min_free_kbytes", JI(s->mm.min_free_kbytes));
 	json_object_set_new(m, "watermark_min", JI(s->mm.wmark_min));
 	json_object_set_new(m, "watermark_low", JI(s->mm.wmark_low));

@@ -59,6 +59,8 @@ for kr in kernel_reserve kernel_used; do
 done
 check "zswap: kernel_reserve shrinks MemTotal, so the pool limit" test "$(sum kernel_reserve zswap.pool_limit_pages)" = 3072
 check "zswap: kernel_used is inside MemTotal: the limit stays" test "$(sum kernel_used zswap.pool_limit_pages)" = 3276
+check "zswap: the summary says which held pages are inside MemTotal" test "$(sum kernel_used memory.kernel_used_pages)" = 2048
+check "zswap: and says nothing of them when none are" sh -c "! grep -q kernel_used_pages '$T/kernel_reserve/summary.json'"
 
 # off means absent: the same results as a config without zswap
 check "zswap off: runs" run off 6.18 '{"enabled":false}'
