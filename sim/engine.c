@@ -54,9 +54,20 @@
  * and kswapd's turns and a direct reclaimer's are that slice too (mm.c), so
  * that runnable tasks share a CPU equally, in slices as long as the kernel
  * gives, where the 1 ms quanta beside 1-3 ms kswapd turns and 2 ms reclaim
- * turns favoured whoever ran longer turns.  Simplified: the turns still
- * go first come (no vruntime, no sleeper credit, no wake-up preemption);
- * the slice is the ideal one (the tick that enforces it is not modelled).
+ * turns favoured whoever ran longer turns.  A turn waits for a CPU: while
+ * every CPU is taken it is queued again for when one is free, and of the
+ * turns due then the task with the least vruntime (the CPU it has had) goes
+ * first, then the one ready longest, as CFS picks; a task that becomes ready
+ * after a sleep or I/O, and kswapd when woken, is placed at most half a
+ * period behind the least vruntime picked so far (the sleeper's credit).
+ * So a turn's events happen where its CPU runs, and which process meets
+ * the memory another left does not follow the order of the traces (with
+ * whole turns first come, two processes' turns followed each other the
+ * same way for the whole run, and the one second paid the direct reclaim).
+ * Simplified: no wake-up preemption beyond the turn that shortens when
+ * kswapd wakes; equal weights; the slice is the ideal one (the tick that
+ * enforces it is not modelled); kswapd's work in a turn happens when its
+ * turn starts.
  */
 #include "sim.h"
 
@@ -67,7 +78,6 @@
 #define QUANTUM_NS 1000000ull     /* 1 ms of CPU per turn */
 #define BATCH_EVENTS 4096         /* events per turn at most */
 #define BACKGROUND_PERIOD_NS 1000000ull   /* other tasks take their share of each ms */
-#define SCHED_LATENCY_NS 6000000ull   /* CFS's period for up to 8 tasks, per unit of the CPU factor */
 #define SCHED_GRAN_NS 750000ull       /* CFS's least slice, EEVDF's base slice, per unit of it */
 #define SCHED_NR_LATENCY 8            /* tasks beyond which CFS's period grows */
 
@@ -75,16 +85,24 @@
 
 static bool evq_less(const struct zsim_evq_item *a, const struct zsim_evq_item *b)
 {
-	return a->time < b->time || (a->time == b->time && a->seq < b->seq);
+	if (a->time != b->time)
+		return a->time < b->time;
+	if (a->vrun != b->vrun)
+		return a->vrun < b->vrun;
+	if (a->since != b->since)
+		return a->since < b->since;
+	return a->seq < b->seq;
 }
 
-static void evq_push(struct zsim_sim *s, uint64_t time, uint32_t timer, uint32_t proc)
+static void evq_push_key(struct zsim_sim *s, uint64_t time, uint32_t timer, uint32_t proc, uint64_t vrun,
+			 uint64_t since)
 {
 	if (s->clk.evq_len == s->clk.evq_cap) {
 		s->clk.evq_cap = s->clk.evq_cap ? s->clk.evq_cap * 2 : 256;
 		s->clk.evq = zsim_xrealloc(s->clk.evq, s->clk.evq_cap * sizeof(*s->clk.evq));
 	}
-	struct zsim_evq_item it = { time, s->clk.evq_seq++, timer, proc };
+	struct zsim_evq_item it = { .time = time, .seq = s->clk.evq_seq++, .vrun = vrun, .since = since,
+				    .timer = timer, .proc = proc };
 	uint64_t i = s->clk.evq_len++;
 	while (i > 0) {
 		uint64_t parent = (i - 1) / 2;
@@ -116,11 +134,46 @@ static struct zsim_evq_item evq_pop(struct zsim_sim *s)
 	return top;
 }
 
+static void evq_push(struct zsim_sim *s, uint64_t time, uint32_t timer, uint32_t proc)
+{
+	evq_push_key(s, time, timer, proc, 0, 0);
+}
+
+#define SCHED_LATENCY_NS 6000000ull   /* CFS's period for up to 8 tasks, per unit of the CPU factor */
+
+/* machine.scheduler "fair": a task that becomes ready is placed as CFS
+ * places a waking one, at most half a period behind the least vruntime (its
+ * sleeper's credit), so a long sleep buys no long run afterwards. */
+void zsim_sched_wake(struct zsim_sim *s, uint64_t *vruntime)
+{
+	uint64_t credit = SCHED_LATENCY_NS / 2;
+	if (s->clk.min_vruntime > credit && *vruntime < s->clk.min_vruntime - credit)
+		*vruntime = s->clk.min_vruntime - credit;
+}
+
+void zsim_sched_picked(struct zsim_sim *s, uint64_t vruntime)
+{
+	if (vruntime > s->clk.min_vruntime)
+		s->clk.min_vruntime = vruntime;
+}
+
+static void sched_place(struct zsim_sim *s, struct zsim_proc *p, uint64_t time)
+{
+	zsim_sched_wake(s, &p->vruntime);
+	p->ready_since = time;
+}
+
 /* Process i's next turn at `time`. */
 static void proc_schedule(struct zsim_sim *s, uint64_t time, uint32_t i)
 {
 	s->clk.nr_proc_events++;
-	evq_push(s, time, ZSIM_TIMER_NONE, i);
+	if (s->cfg.sched_fair) {
+		struct zsim_proc *p = &s->pr.procs[i];
+		sched_place(s, p, time);
+		evq_push_key(s, time, ZSIM_TIMER_NONE, i, p->vruntime, p->ready_since);
+	} else {
+		evq_push(s, time, ZSIM_TIMER_NONE, i);
+	}
 }
 
 /* ---- timers ------------------------------------------------------------------------ */
@@ -153,7 +206,10 @@ void zsim_timer_kick(struct zsim_sim *s, unsigned id, uint64_t at)
 	if ((t->flags & ZSIM_TIMER_KEEPS_RUNNING) && !zsim_timer_busy(s, id))
 		s->clk.timers_keeping++;
 	t->pending++;
-	evq_push(s, at, id, 0);
+	if (t->vruntime)
+		evq_push_key(s, at, id, 0, *t->vruntime, at);
+	else
+		evq_push(s, at, id, 0);
 }
 
 /* The run starts: the first runs of the timers added before it, in that order. */
@@ -827,6 +883,11 @@ static unsigned cpu_earliest(const struct zsim_sim *s)
 	return best;
 }
 
+uint64_t zsim_cpu_free(const struct zsim_sim *s)
+{
+	return s->clk.cpu_free_at[cpu_earliest(s)];
+}
+
 uint64_t zsim_cpu_run(struct zsim_sim *s, uint64_t at, uint64_t cpu)
 {
 	if (!cpu)
@@ -929,6 +990,19 @@ static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 		if (p->killed)
 			ghost_run(s, i);
 		return 0;
+	}
+	if (s->cfg.sched_fair) {
+		/* the turn waits for a CPU: while every CPU is taken it is queued
+		 * again for when one is free, where the ready task with the least
+		 * vruntime goes first (CFS's pick), so its events happen where its
+		 * CPU runs, not a turn ahead of it */
+		uint64_t free = s->clk.cpu_free_at[cpu_earliest(s)];
+		if (free > t0) {
+			s->clk.nr_proc_events++;
+			evq_push_key(s, free, ZSIM_TIMER_NONE, i, p->vruntime, p->ready_since);
+			return 0;
+		}
+		zsim_sched_picked(s, p->vruntime);
 	}
 	uint64_t stall0 = p->stall_ns;   /* PSI: this turn's direct reclaim */
 	/* machine.scheduler "fair": the processes runnable as the turn begins;
@@ -1090,6 +1164,7 @@ charge:
 	uint64_t end = zsim_cpu_run(s, t0, p->pending_cpu), cpu_end = end;
 	zsim_mm_task_ran(s, p, p->pending_cpu);
 	p->cpu_ns += p->pending_cpu;
+	p->vruntime += p->pending_cpu;
 	p->pending_cpu = 0;
 	zsim_psi_turn(s, i, t0, end, wait_until, p->stall_ns - stall0);
 	if (wait_until > end) {

@@ -471,6 +471,8 @@ int zsim_mm_init(struct zsim_sim *s, char *err, size_t errlen)
 	if (s->mm.free_unmovable > s->mm.nr_free)
 		s->mm.free_unmovable = s->mm.nr_free;
 	s->mm.kswapd_timer = zsim_timer_add(s, ZSIM_TIMER_IDLE, ZSIM_TIMER_KEEPS_RUNNING, kswapd, NULL);
+	if (s->cfg.sched_fair)
+		s->clk.timers[s->mm.kswapd_timer].vruntime = &s->mm.kswapd_vruntime;
 	return 0;
 }
 
@@ -1208,8 +1210,16 @@ uint64_t zsim_mm_kswapd_round(struct zsim_sim *s, bool *again)
 static uint64_t kswapd(struct zsim_sim *s, void *ctx)
 {
 	(void)ctx;
+	if (s->cfg.sched_fair) {
+		/* it waits for a CPU as a process's turn does, picked by its vruntime */
+		uint64_t free = zsim_cpu_free(s);
+		if (free > s->clk.now)
+			return free - s->clk.now;
+		zsim_sched_picked(s, s->mm.kswapd_vruntime);
+	}
 	bool again;
 	uint64_t cpu = zsim_mm_kswapd_round(s, &again);
+	s->mm.kswapd_vruntime += cpu;
 	s->mm.kswapd_turns++;
 	s->mm.kswapd_cpu_ns += cpu;
 	s->mm.share_own_cpu += cpu;
@@ -1546,6 +1556,8 @@ static void wake_kswapd(struct zsim_sim *s)
 		s->mm.share_wake++;
 		s->mm.share_others_cpu = s->mm.share_own_cpu = 0;
 		s->mm.share_others = 0;
+		if (s->cfg.sched_fair)
+			zsim_sched_wake(s, &s->mm.kswapd_vruntime);
 		zsim_timer_kick(s, s->mm.kswapd_timer, s->clk.now);
 	}
 }

@@ -223,6 +223,8 @@ struct zsim_proc {
 	struct zsim_direct_round direct;  /* its direct reclaim round under way (mm.c) */
 	uint32_t kswapd_share_seen;  /* the kswapd wake-up whose share it last counted in */
 	uint64_t blocked_from, blocked_to;  /* its last turn's I/O wait or sleep, not runnable (zsim_sched_slice) */
+	uint64_t vruntime, ready_since;  /* machine.scheduler "fair": the CPU it has had, placed as
+	                                    CFS places a waking task; when it last became ready */
 	uint64_t start_ns, end_ns, cpu_ns, stall_ns, fault_wait_ns, sleep_ns;
 	uint64_t faults_major, faults_minor;
 	struct zsim_ra_state ra;   /* VMA readahead state (the kernel's is per VMA) */
@@ -348,10 +350,15 @@ struct zsim_timer {
 	uint32_t pending;          /* runs in the event queue */
 	unsigned flags;
 	bool running;              /* its handler is running */
+	const uint64_t *vruntime;  /* a task's timer (kswapd) under machine.scheduler "fair": its
+	                              vruntime, which orders its runs among the turns (else NULL) */
 };
 
 struct zsim_evq_item {
 	uint64_t time, seq;
+	uint64_t vrun, since;      /* machine.scheduler "fair", a turn: its task's vruntime, and
+	                              since when it is ready (equal times: least vruntime first,
+	                              then the longest ready); 0 otherwise */
 	uint32_t timer;            /* a timer's run, or ZSIM_TIMER_NONE: process `proc`'s turn */
 	uint32_t proc;
 };
@@ -417,6 +424,7 @@ struct zsim_clock {
 	bool running;               /* zsim_sim_run has started the clock */
 	uint64_t *cpu_free_at;      /* per CPU: when it is next free */
 	uint64_t background_cpu_ns; /* CPU the other tasks took (machine.background_cpu) */
+	uint64_t min_vruntime;      /* machine.scheduler "fair": the least vruntime picked, never falling */
 };
 
 /* engine.c: processes and the trace groups they come from */
@@ -452,6 +460,7 @@ struct zsim_mm {
 	uint64_t boost_max, fallbacks;   /* the highest boost; fragmentation fallbacks */
 	uint64_t slab_pages, slab_pages_max;   /* the kernel's own slab the model keeps (tmpfs files) */
 	uint64_t kswapd_cpu_ns;    /* CPU kswapd's rounds took */
+	uint64_t kswapd_vruntime;  /* machine.scheduler "fair": its vruntime (engine.c) */
 	uint64_t kswapd_delay_ns;  /* how long its rounds waited for a CPU (schedstat's run delay) */
 	uint64_t kswapd_turns;     /* its rounds, each a turn on a CPU (schedstat's run count) */
 	/* since kswapd last woke: the processes' CPU, how many ran, kswapd's own */
@@ -620,6 +629,12 @@ bool zsim_timer_busy(const struct zsim_sim *s, unsigned id);
 uint64_t zsim_sched_slice(const struct zsim_sim *s);
 /* Charge `cpu` ns to the CPU free earliest from `at`; returns when the work ends. */
 uint64_t zsim_cpu_run(struct zsim_sim *s, uint64_t at, uint64_t cpu);
+/* machine.scheduler "fair": when a CPU is next free; a task picked to run
+ * raises min_vruntime to its own vruntime; a task waking is placed (its
+ * vruntime at most half a period behind min_vruntime). */
+uint64_t zsim_cpu_free(const struct zsim_sim *s);
+void zsim_sched_picked(struct zsim_sim *s, uint64_t vruntime);
+void zsim_sched_wake(struct zsim_sim *s, uint64_t *vruntime);
 /* The time device d's writeback rounds were under way (devices.c), one still
  * going counted to now. */
 uint64_t zsim_wb_busy_ns(const struct zsim_sim *s, unsigned d);
