@@ -1216,6 +1216,8 @@ static uint64_t kswapd(struct zsim_sim *s, void *ctx)
 		if (free > s->clk.now)
 			return free - s->clk.now;
 		zsim_sched_picked(s, s->mm.kswapd_vruntime);
+		if (s->clk.now > s->mm.kswapd_ready_at)   /* its wait for the CPU: schedstat's run delay */
+			s->mm.kswapd_delay_ns += s->clk.now - s->mm.kswapd_ready_at;
 	}
 	bool again;
 	uint64_t cpu = zsim_mm_kswapd_round(s, &again);
@@ -1228,6 +1230,7 @@ static uint64_t kswapd(struct zsim_sim *s, void *ctx)
 	if (s->mm.kswapd_throttle_until > end)
 		end = s->mm.share_asleep_until = s->mm.kswapd_throttle_until;   /* asleep until a write completes */
 	s->mm.kswapd_throttle_until = 0;
+	s->mm.kswapd_ready_at = end;
 	return again ? end - s->clk.now : ZSIM_TIMER_DONE;
 }
 
@@ -1558,6 +1561,7 @@ static void wake_kswapd(struct zsim_sim *s)
 		s->mm.share_others = 0;
 		if (s->cfg.sched_fair)
 			zsim_sched_wake(s, &s->mm.kswapd_vruntime);
+		s->mm.kswapd_ready_at = s->clk.now;
 		zsim_timer_kick(s, s->mm.kswapd_timer, s->clk.now);
 	}
 }

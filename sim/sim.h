@@ -461,6 +461,7 @@ struct zsim_mm {
 	uint64_t slab_pages, slab_pages_max;   /* the kernel's own slab the model keeps (tmpfs files) */
 	uint64_t kswapd_cpu_ns;    /* CPU kswapd's rounds took */
 	uint64_t kswapd_vruntime;  /* machine.scheduler "fair": its vruntime (engine.c) */
+	uint64_t kswapd_ready_at;  /* when it last became ready to run (woken, or its turn due) */
 	uint64_t kswapd_delay_ns;  /* how long its rounds waited for a CPU (schedstat's run delay) */
 	uint64_t kswapd_turns;     /* its rounds, each a turn on a CPU (schedstat's run count) */
 	/* since kswapd last woke: the processes' CPU, how many ran, kswapd's own */
