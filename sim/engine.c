@@ -78,6 +78,7 @@
 #define QUANTUM_NS 1000000ull     /* 1 ms of CPU per turn */
 #define BATCH_EVENTS 4096         /* events per turn at most */
 #define BACKGROUND_PERIOD_NS 1000000ull   /* other tasks take their share of each ms */
+#define SCHED_LATENCY_NS 6000000ull   /* CFS's period for up to 8 tasks, per unit of the CPU factor */
 #define SCHED_GRAN_NS 750000ull       /* CFS's least slice, EEVDF's base slice, per unit of it */
 #define SCHED_NR_LATENCY 8            /* tasks beyond which CFS's period grows */
 
@@ -139,14 +140,22 @@ static void evq_push(struct zsim_sim *s, uint64_t time, uint32_t timer, uint32_t
 	evq_push_key(s, time, timer, proc, 0, 0);
 }
 
-#define SCHED_LATENCY_NS 6000000ull   /* CFS's period for up to 8 tasks, per unit of the CPU factor */
-
 /* machine.scheduler "fair": a task that becomes ready is placed as CFS
  * places a waking one, at most half a period behind the least vruntime (its
  * sleeper's credit), so a long sleep buys no long run afterwards. */
+/* The fair class's tunables scale by 1 + log2 of the CPUs, at most 8
+ * (SCHED_TUNABLESCALING_LOG). */
+static unsigned sched_factor(const struct zsim_sim *s)
+{
+	unsigned cpus = s->cfg.cpus ? s->cfg.cpus : 1, factor = 1;
+	for (unsigned c = cpus < 8 ? cpus : 8; c > 1; c >>= 1)
+		factor++;
+	return factor;
+}
+
 void zsim_sched_wake(struct zsim_sim *s, uint64_t *vruntime)
 {
-	uint64_t credit = SCHED_LATENCY_NS / 2;
+	uint64_t credit = SCHED_LATENCY_NS * sched_factor(s) / 2;
 	if (s->clk.min_vruntime > credit && *vruntime < s->clk.min_vruntime - credit)
 		*vruntime = s->clk.min_vruntime - credit;
 }
@@ -854,9 +863,7 @@ static uint64_t runnable_procs(const struct zsim_sim *s)
 /* The slice with `procs` processes runnable, and kswapd if it is now. */
 static uint64_t slice_for(const struct zsim_sim *s, uint64_t procs)
 {
-	unsigned cpus = s->cfg.cpus ? s->cfg.cpus : 1, factor = 1;
-	for (unsigned c = cpus < 8 ? cpus : 8; c > 1; c >>= 1)
-		factor++;
+	unsigned cpus = s->cfg.cpus ? s->cfg.cpus : 1, factor = sched_factor(s);
 	if (s->cfg.kp->sched_eevdf)
 		return SCHED_GRAN_NS * factor;
 	uint64_t n = procs;
@@ -996,7 +1003,7 @@ static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 		 * again for when one is free, where the ready task with the least
 		 * vruntime goes first (CFS's pick), so its events happen where its
 		 * CPU runs, not a turn ahead of it */
-		uint64_t free = s->clk.cpu_free_at[cpu_earliest(s)];
+		uint64_t free = zsim_cpu_free(s);
 		if (free > t0) {
 			s->clk.nr_proc_events++;
 			evq_push_key(s, free, ZSIM_TIMER_NONE, i, p->vruntime, p->ready_since);
