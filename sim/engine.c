@@ -140,9 +140,6 @@ static void evq_push(struct zsim_sim *s, uint64_t time, uint32_t timer, uint32_t
 	evq_push_key(s, time, timer, proc, 0, 0);
 }
 
-/* machine.scheduler "fair": a task that becomes ready is placed as CFS
- * places a waking one, at most half a period behind the least vruntime (its
- * sleeper's credit), so a long sleep buys no long run afterwards. */
 /* The fair class's tunables scale by 1 + log2 of the CPUs, at most 8
  * (SCHED_TUNABLESCALING_LOG). */
 static unsigned sched_factor(const struct zsim_sim *s)
@@ -153,6 +150,9 @@ static unsigned sched_factor(const struct zsim_sim *s)
 	return factor;
 }
 
+/* machine.scheduler "fair": a task that becomes ready is placed as CFS
+ * places a waking one, at most half a period behind the least vruntime (its
+ * sleeper's credit), so a long sleep buys no long run afterwards. */
 void zsim_sched_wake(struct zsim_sim *s, uint64_t *vruntime)
 {
 	uint64_t credit = SCHED_LATENCY_NS * sched_factor(s) / 2;
@@ -160,16 +160,16 @@ void zsim_sched_wake(struct zsim_sim *s, uint64_t *vruntime)
 		*vruntime = s->clk.min_vruntime - credit;
 }
 
-void zsim_sched_picked(struct zsim_sim *s, uint64_t vruntime)
-{
-	if (vruntime > s->clk.min_vruntime)
-		s->clk.min_vruntime = vruntime;
-}
+static unsigned cpu_earliest(const struct zsim_sim *s);
 
-static void sched_place(struct zsim_sim *s, struct zsim_proc *p, uint64_t time)
+uint64_t zsim_sched_begin(struct zsim_sim *s, uint64_t vruntime)
 {
-	zsim_sched_wake(s, &p->vruntime);
-	p->ready_since = time;
+	uint64_t free = s->clk.cpu_free_at[cpu_earliest(s)];
+	if (free > s->clk.now)
+		return free;
+	if (vruntime > s->clk.min_vruntime)   /* the pick: the least of the ready, never falling */
+		s->clk.min_vruntime = vruntime;
+	return 0;
 }
 
 /* Process i's next turn at `time`. */
@@ -178,7 +178,8 @@ static void proc_schedule(struct zsim_sim *s, uint64_t time, uint32_t i)
 	s->clk.nr_proc_events++;
 	if (s->cfg.sched_fair) {
 		struct zsim_proc *p = &s->pr.procs[i];
-		sched_place(s, p, time);
+		zsim_sched_wake(s, &p->vruntime);
+		p->ready_since = time;
 		evq_push_key(s, time, ZSIM_TIMER_NONE, i, p->vruntime, p->ready_since);
 	} else {
 		evq_push(s, time, ZSIM_TIMER_NONE, i);
@@ -890,11 +891,6 @@ static unsigned cpu_earliest(const struct zsim_sim *s)
 	return best;
 }
 
-uint64_t zsim_cpu_free(const struct zsim_sim *s)
-{
-	return s->clk.cpu_free_at[cpu_earliest(s)];
-}
-
 uint64_t zsim_cpu_run(struct zsim_sim *s, uint64_t at, uint64_t cpu)
 {
 	if (!cpu)
@@ -1003,13 +999,12 @@ static int run_proc(struct zsim_sim *s, uint32_t i, char *err, size_t errlen)
 		 * again for when one is free, where the ready task with the least
 		 * vruntime goes first (CFS's pick), so its events happen where its
 		 * CPU runs, not a turn ahead of it */
-		uint64_t free = zsim_cpu_free(s);
-		if (free > t0) {
+		uint64_t free = zsim_sched_begin(s, p->vruntime);
+		if (free) {
 			s->clk.nr_proc_events++;
 			evq_push_key(s, free, ZSIM_TIMER_NONE, i, p->vruntime, p->ready_since);
 			return 0;
 		}
-		zsim_sched_picked(s, p->vruntime);
 	}
 	uint64_t stall0 = p->stall_ns;   /* PSI: this turn's direct reclaim */
 	/* machine.scheduler "fair": the processes runnable as the turn begins;

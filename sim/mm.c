@@ -1212,10 +1212,9 @@ static uint64_t kswapd(struct zsim_sim *s, void *ctx)
 	(void)ctx;
 	if (s->cfg.sched_fair) {
 		/* it waits for a CPU as a process's turn does, picked by its vruntime */
-		uint64_t free = zsim_cpu_free(s);
-		if (free > s->clk.now)
+		uint64_t free = zsim_sched_begin(s, s->mm.kswapd_vruntime);
+		if (free)
 			return free - s->clk.now;
-		zsim_sched_picked(s, s->mm.kswapd_vruntime);
 		if (s->clk.now > s->mm.kswapd_ready_at)   /* its wait for the CPU: schedstat's run delay */
 			s->mm.kswapd_delay_ns += s->clk.now - s->mm.kswapd_ready_at;
 	}

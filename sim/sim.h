@@ -424,7 +424,8 @@ struct zsim_clock {
 	bool running;               /* zsim_sim_run has started the clock */
 	uint64_t *cpu_free_at;      /* per CPU: when it is next free */
 	uint64_t background_cpu_ns; /* CPU the other tasks took (machine.background_cpu) */
-	uint64_t min_vruntime;      /* machine.scheduler "fair": the least vruntime picked, never falling */
+	uint64_t min_vruntime;      /* machine.scheduler "fair": the vruntime of the latest pick (the
+	                               least of the ready then), never falling: CFS's min_vruntime */
 };
 
 /* engine.c: processes and the trace groups they come from */
@@ -630,11 +631,11 @@ bool zsim_timer_busy(const struct zsim_sim *s, unsigned id);
 uint64_t zsim_sched_slice(const struct zsim_sim *s);
 /* Charge `cpu` ns to the CPU free earliest from `at`; returns when the work ends. */
 uint64_t zsim_cpu_run(struct zsim_sim *s, uint64_t at, uint64_t cpu);
-/* machine.scheduler "fair": when a CPU is next free; a task picked to run
- * raises min_vruntime to its own vruntime; a task waking is placed (its
- * vruntime at most half a period behind min_vruntime). */
-uint64_t zsim_cpu_free(const struct zsim_sim *s);
-void zsim_sched_picked(struct zsim_sim *s, uint64_t vruntime);
+/* machine.scheduler "fair": a task's turn due now begins if a CPU is free
+ * (0: it is picked, min_vruntime follows its vruntime), else it waits until
+ * the returned time, when one is; a task waking is placed with its
+ * vruntime at most half a period behind min_vruntime. */
+uint64_t zsim_sched_begin(struct zsim_sim *s, uint64_t vruntime);
 void zsim_sched_wake(struct zsim_sim *s, uint64_t *vruntime);
 /* The time device d's writeback rounds were under way (devices.c), one still
  * going counted to now. */
