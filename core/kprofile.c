@@ -68,7 +68,7 @@ static const struct zsim_kprofile profiles[] = {
 		.zswap_accept_threshold = 0, .zswap_shrink_loop = false, .zswap_limit_ge = false,
 		.zswap_same_filled = false, .swap_hdd_cluster = 256, .swap_zeromap = false, .zswap_store_incompressible = false,
 		.zswap_overflow_error = false, .zswap_compress_err = ZSIM_ZSWAP_CERR_NONE,
-		.zswap_header_bytes = 8, .zswap_own_lru = false, .zswap_exclusive_loads = ZSIM_ZSWAP_EXCL_NEVER,
+		.zswap_header_bytes = 8, .zswap_entry_bytes = 48, .zswap_own_lru = false, .zswap_exclusive_loads = ZSIM_ZSWAP_EXCL_NEVER,
 		.zswap_shrinker = false, .zswap_second_chance = false,
 	},
 	{
@@ -89,7 +89,7 @@ static const struct zsim_kprofile profiles[] = {
 		.zswap_accept_threshold = 0, .zswap_shrink_loop = false, .zswap_limit_ge = false,
 		.zswap_same_filled = true, .swap_hdd_cluster = 512, .swap_zeromap = false, .zswap_store_incompressible = false,
 		.zswap_overflow_error = false, .zswap_compress_err = ZSIM_ZSWAP_CERR_NONE,
-		.zswap_header_bytes = 8, .zswap_own_lru = false, .zswap_exclusive_loads = ZSIM_ZSWAP_EXCL_NEVER,
+		.zswap_header_bytes = 8, .zswap_entry_bytes = 56, .zswap_own_lru = false, .zswap_exclusive_loads = ZSIM_ZSWAP_EXCL_NEVER,
 		.zswap_shrinker = false, .zswap_second_chance = false,
 	},
 	{
@@ -110,7 +110,7 @@ static const struct zsim_kprofile profiles[] = {
 		.zswap_accept_threshold = 0, .zswap_shrink_loop = false, .zswap_limit_ge = false,
 		.zswap_same_filled = true, .swap_hdd_cluster = 512, .swap_zeromap = false, .zswap_store_incompressible = false,
 		.zswap_overflow_error = false, .zswap_compress_err = ZSIM_ZSWAP_CERR_NONE,
-		.zswap_header_bytes = 8, .zswap_own_lru = false, .zswap_exclusive_loads = ZSIM_ZSWAP_EXCL_NEVER,
+		.zswap_header_bytes = 8, .zswap_entry_bytes = 56, .zswap_own_lru = false, .zswap_exclusive_loads = ZSIM_ZSWAP_EXCL_NEVER,
 		.zswap_shrinker = false, .zswap_second_chance = false,
 	},
 	{
@@ -131,7 +131,7 @@ static const struct zsim_kprofile profiles[] = {
 		.zswap_accept_threshold = 90, .zswap_shrink_loop = false, .zswap_limit_ge = false,
 		.zswap_same_filled = true, .swap_hdd_cluster = 512, .swap_zeromap = false, .zswap_store_incompressible = false,
 		.zswap_overflow_error = true, .zswap_compress_err = ZSIM_ZSWAP_CERR_NONE,
-		.zswap_header_bytes = 8, .zswap_own_lru = false, .zswap_exclusive_loads = ZSIM_ZSWAP_EXCL_NEVER,
+		.zswap_header_bytes = 8, .zswap_entry_bytes = 64, .zswap_own_lru = false, .zswap_exclusive_loads = ZSIM_ZSWAP_EXCL_NEVER,
 		.zswap_shrinker = false, .zswap_second_chance = false,
 	},
 	{
@@ -152,7 +152,7 @@ static const struct zsim_kprofile profiles[] = {
 		.zswap_accept_threshold = 90, .zswap_shrink_loop = true, .zswap_limit_ge = false,
 		.zswap_same_filled = true, .swap_hdd_cluster = 512, .swap_zeromap = false, .zswap_store_incompressible = false,
 		.zswap_overflow_error = true, .zswap_compress_err = ZSIM_ZSWAP_CERR_FAIL,
-		.zswap_header_bytes = 0, .zswap_own_lru = true, .zswap_exclusive_loads = ZSIM_ZSWAP_EXCL_KNOB,
+		.zswap_header_bytes = 0, .zswap_entry_bytes = 80, .zswap_own_lru = true, .zswap_exclusive_loads = ZSIM_ZSWAP_EXCL_KNOB,
 		.zswap_shrinker = false, .zswap_second_chance = false,
 	},
 	{
@@ -175,7 +175,7 @@ static const struct zsim_kprofile profiles[] = {
 		.zswap_accept_threshold = 90, .zswap_shrink_loop = true, .zswap_limit_ge = true,
 		.zswap_same_filled = false, .swap_hdd_cluster = 0, .swap_zeromap = true, .zswap_store_incompressible = true,
 		.zswap_overflow_error = true, .zswap_compress_err = ZSIM_ZSWAP_CERR_POOR,
-		.zswap_header_bytes = 0, .zswap_own_lru = true, .zswap_exclusive_loads = ZSIM_ZSWAP_EXCL_ALWAYS,
+		.zswap_header_bytes = 0, .zswap_entry_bytes = 56, .zswap_own_lru = true, .zswap_exclusive_loads = ZSIM_ZSWAP_EXCL_ALWAYS,
 		.zswap_shrinker = true, .zswap_second_chance = true,
 	},
 };

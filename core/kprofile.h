@@ -170,6 +170,10 @@ struct zsim_kprofile {
 	enum zsim_zswap_cerr zswap_compress_err; /* which counter a compression error moves */
 	unsigned zswap_header_bytes;     /* bytes of zswap_header (the swap entry) before each object on
 	                                  * an evictable pool (zbud, z3fold): 8 until 6.4, 0 from 6.5 */
+	unsigned zswap_entry_bytes;      /* sizeof(struct zswap_entry) on 64-bit, one per stored page, in
+	                                  * its own slab cache outside the pool's limit: 48 (3.x), 56 (a
+	                                  * pool pointer, 4.8), 64 (objcg, 5.19), 80 (an LRU link, 6.5),
+	                                  * 56 (no rb-tree node: an xarray, 6.10; its nodes left out) */
 	bool zswap_own_lru;              /* >= 6.5: zswap's own entry LRU, any allocator; before, the
 	                                  * allocator's page LRU (zbud, z3fold only) (4.4) */
 	enum zsim_zswap_excl zswap_exclusive_loads;

@@ -13,6 +13,9 @@
  *     "mm": { "policy": "lru2", "swappiness": 60, "page_cluster": 3,
  *             "min_free_kbytes": 0, "watermark_scale_factor": 10,
  *             "watermark_boost_factor": 15000 (0 before 5.0), "watermarks": true,
+ *             "page_tables": true (a process's PTE pages take RAM, a page per 2 MiB
+ *             of address space it touched; default: as "watermarks", so the
+ *             exact-cache mode keeps RAM a cache of exactly its size),
  *             "access_time": "0ns", "minor_fault_time": "1us", "reclaim_scan_time": "100ns",
  *             "major_fault_time": "0ns" (a swap-in fault's or a page read's own work,
  *             beside its device's: the entry, a page taken, its mapping),
@@ -281,7 +284,7 @@ static int parse_content_time(const struct ctx *c, json_t *v, struct zsim_config
 static int parse_mm(const struct ctx *c, json_t *m, struct zsim_config *cfg)
 {
 	static const char *const keys[] = { "policy", "swappiness", "page_cluster", "min_free_kbytes",
-		"watermark_scale_factor", "watermark_boost_factor", "watermarks", "access_time", "minor_fault_time", "major_fault_time", "content_time",
+		"watermark_scale_factor", "watermark_boost_factor", "watermarks", "page_tables", "access_time", "minor_fault_time", "major_fault_time", "content_time",
 		"file_create_time", "file_io_time",
 		"reclaim_scan_time", "reclaim_steal_time", "direct_reclaim_turn", "kswapd_share", "sample_interval", NULL };
 	json_t *v;
@@ -320,6 +323,12 @@ static int parse_mm(const struct ctx *c, json_t *m, struct zsim_config *cfg)
 		if (!json_is_boolean(v))
 			return bad(c, "$.mm.watermarks", "expected true or false");
 		cfg->watermarks = json_is_true(v);
+	}
+	cfg->page_tables = cfg->watermarks;
+	if ((v = json_object_get(m, "page_tables"))) {
+		if (!json_is_boolean(v))
+			return bad(c, "$.mm.page_tables", "expected true or false");
+		cfg->page_tables = json_is_true(v);
 	}
 	if ((v = json_object_get(m, "content_time")))
 		TRY(parse_content_time(c, v, cfg));
@@ -812,6 +821,7 @@ static void set_defaults(struct zsim_config *cfg)
 	cfg->page_cluster = 3;
 	cfg->watermark_scale_factor = 10;
 	cfg->watermarks = true;
+	cfg->page_tables = true;
 	cfg->sample_interval_ns = 1000000000ull;
 	cfg->access_ns = 0;
 	cfg->minor_fault_ns = 1000;   /* order of a page fault with a zeroed page: ~1 us */
@@ -1334,6 +1344,7 @@ char *zsim_config_dump(const struct zsim_config *cfg)
 	json_object_set_new(mm, "watermark_scale_factor", json_integer(cfg->watermark_scale_factor));
 	json_object_set_new(mm, "watermark_boost_factor", json_integer(cfg->watermark_boost_factor));
 	json_object_set_new(mm, "watermarks", json_boolean(cfg->watermarks));
+	json_object_set_new(mm, "page_tables", json_boolean(cfg->page_tables));
 	json_object_set_new(mm, "access_time", json_time(cfg->access_ns));
 	json_object_set_new(mm, "minor_fault_time", json_time(cfg->minor_fault_ns));
 	json_object_set_new(mm, "major_fault_time", json_time(cfg->major_fault_ns));

@@ -83,6 +83,7 @@ struct zsim_config {
 	bool cpu_sliced;            /* a trace's cpu event is cut at its turn's end ("cpu_bursts": "sliced"), not run whole */
 	bool sched_fair;            /* turns are the kernel's fair-class slices ("scheduler": "fair"), not 1 ms (engine.c) */
 	bool watermarks;            /* false: no watermarks, no kswapd (for cross-checks) */
+	bool page_tables;           /* processes' PTE pages take frames (mm.c pgtable_charge); default: watermarks */
 	uint64_t sample_interval_ns;
 	uint64_t access_ns;         /* CPU time of one page access that hits RAM ("access_time") */
 	uint64_t content_ns;        /* CPU to make a written page's bytes, absorbed by cpu events ("content_time";

@@ -99,14 +99,15 @@
  * zone summed over the node's zones), pageblocks and migrate types (one count
  * of the free pages on the unmovable lists stands for them; its fallbacks
  * boost the watermarks as the kernel's do, see zsim_mm_fallback; of the
- * kernel's own unmovable allocations only zbud's pages and tmpfs inodes'
- * slab (zsim_mm_slab_alloc) are in it, not other slab or page tables), memcgs,
+ * kernel's own unmovable allocations zbud's pages, zswap's entries, tmpfs
+ * inodes' slab (zsim_mm_slab_alloc) and PTE pages are in it, not other slab),
+ * memcgs,
  * compaction and high-order allocations, THP, the 5.8+ cost model of the anon/file split (the older
  * ratio is used; refault detection, sim/workingset.c, activates, and a
  * refault activated since the last reclaim run ended lets the next run's
  * passes deactivate that type's active list (refault_deactivate), but feeds no
  * cost), dirty-page throttling,
- * page-table pages as real frames (they count in badness only), oom_score_adj
+ * page tables above the PTE level (pgtable_charge), oom_score_adj
  * (the traces carry none: 0).  Of swap writeback: the throttles' version
  * differences (5.16+'s writeback wake-up and timeout for every profile; a
  * direct reclaimer that freed nothing waits for the first write to end, not
@@ -267,6 +268,27 @@ static void ram_put_unmovable(void *ctx, unsigned n)
 	struct zsim_sim *s = ctx;
 	s->mm.free_unmovable += n;
 	ram_put(ctx, n);
+}
+
+/* A tier's own slab (zswap's entries): unmovable pages, counted as slab */
+static int ram_get_slab(void *ctx, unsigned n)
+{
+	struct zsim_sim *s = ctx;
+	if (ram_take(s, n, false) < 0)
+		return ZSIM_ENOMEM;
+	s->mm.zspages -= n;
+	s->mm.slab_pages += n;
+	if (s->mm.slab_pages > s->mm.slab_pages_max)
+		s->mm.slab_pages_max = s->mm.slab_pages;
+	return 0;
+}
+
+static void ram_put_slab(void *ctx, unsigned n)
+{
+	struct zsim_sim *s = ctx;
+	s->mm.slab_pages -= n;
+	s->mm.nr_free += n;
+	s->mm.free_unmovable += n;
 }
 
 /* ---- fragmentation fallbacks and watermark boosting ------------------------- */
@@ -467,6 +489,9 @@ int zsim_mm_init(struct zsim_sim *s, char *err, size_t errlen)
 	s->mm.ram_source_unmovable.get = ram_get_unmovable;
 	s->mm.ram_source_unmovable.put = ram_put_unmovable;
 	s->mm.ram_source_unmovable.ctx = s;
+	s->mm.ram_source_slab.get = ram_get_slab;
+	s->mm.ram_source_slab.put = ram_put_slab;
+	s->mm.ram_source_slab.ctx = s;
 	s->mm.free_unmovable = c->unmovable_free / ZSIM_PAGE_SIZE;
 	if (s->mm.free_unmovable > s->mm.nr_free)
 		s->mm.free_unmovable = s->mm.nr_free;
@@ -1238,8 +1263,9 @@ static uint64_t kswapd(struct zsim_sim *s, void *ctx)
 static uint64_t badness(const struct zsim_proc *p)
 {
 	uint64_t rss = p->rss_anon + p->rss_file + p->rss_shmem;
-	/* page tables: one 4 KiB page per 512 entries, counted as the kernel counts them */
-	return rss + p->swapents + (rss + p->swapents) / 512;
+	/* page tables: its PTE pages (pgtable.h's leaves; they take frames where
+	 * mm.page_tables is on: pgtable_charge), as mm_pgtables_bytes counts them */
+	return rss + p->swapents + p->pt.nr_leaves;
 }
 
 /*
@@ -1404,14 +1430,13 @@ uint32_t zsim_mm_alloc_frame(struct zsim_sim *s, struct zsim_proc *p)
 }
 
 /*
- * A page of the kernel's own slab, unmovable and on no LRU list (tmpfs
- * inodes and dentries, fs.c), allocated in p's context as GFP_KERNEL: the
- * watermarks, reclaim and OOM of a page fault (alloc_wait), and a fallback
- * from the movable lists when the unmovable ones are empty (zsim_mm_fallback:
- * the kernel's own allocations are most of its fallbacks).  0, or ZSIM_ENOMEM
- * if p was killed.
+ * A page of the kernel's own, unmovable and on no LRU list, allocated in p's
+ * context as GFP_KERNEL: the watermarks, reclaim and OOM of a page fault
+ * (alloc_wait), and a fallback from the movable lists when the unmovable
+ * ones are empty (zsim_mm_fallback: the kernel's own allocations are most of
+ * its fallbacks).  0, or ZSIM_ENOMEM if p was killed.
  */
-int zsim_mm_slab_alloc(struct zsim_sim *s, struct zsim_proc *p)
+static int kernel_page_alloc(struct zsim_sim *s, struct zsim_proc *p)
 {
 	if (!(s->mm.nr_free > zsim_mm_wmark(s, s->mm.wmark_low)) && !alloc_wait(s, p, false))
 		return ZSIM_ENOMEM;
@@ -1420,11 +1445,25 @@ int zsim_mm_slab_alloc(struct zsim_sim *s, struct zsim_proc *p)
 	if (s->mm.free_unmovable)
 		s->mm.free_unmovable--;
 	s->mm.nr_free--;
+	if (s->mm.nr_free < s->mm.min_free_seen)
+		s->mm.min_free_seen = s->mm.nr_free;
+	return 0;
+}
+
+static void kernel_page_free(struct zsim_sim *s)
+{
+	s->mm.nr_free++;
+	s->mm.free_unmovable++;
+}
+
+/* A page of slab (tmpfs inodes and dentries, fs.c) in p's context. */
+int zsim_mm_slab_alloc(struct zsim_sim *s, struct zsim_proc *p)
+{
+	if (kernel_page_alloc(s, p) < 0)
+		return ZSIM_ENOMEM;
 	s->mm.slab_pages++;
 	if (s->mm.slab_pages > s->mm.slab_pages_max)
 		s->mm.slab_pages_max = s->mm.slab_pages;
-	if (s->mm.nr_free < s->mm.min_free_seen)
-		s->mm.min_free_seen = s->mm.nr_free;
 	return 0;
 }
 
@@ -1432,8 +1471,38 @@ int zsim_mm_slab_alloc(struct zsim_sim *s, struct zsim_proc *p)
 void zsim_mm_slab_free(struct zsim_sim *s)
 {
 	s->mm.slab_pages--;
-	s->mm.nr_free++;
-	s->mm.free_unmovable++;
+	kernel_page_free(s);
+}
+
+/*
+ * Page tables.  A process's fault in 2 MiB of address space that has no PTE
+ * page yet (pgtable.h's leaf) first allocates one: the kernel's pte_alloc
+ * (GFP_PGTABLE_USER: GFP_KERNEL, unmovable), in p's context, before the page
+ * itself.  It stays until the process exits: a trace's unmap is zsim play's
+ * MADV_DONTNEED, which keeps page tables (the kernel frees them only with a
+ * whole VMA, free_pgtables).  In the 6.1 guests a 500 MiB workload's
+ * PageTables grew by 300 pages: 250 of them the PTE pages counted here.  The
+ * upper levels (a PMD page per GiB, a PUD page per 512 GiB, the PGD) are
+ * left out: a page or three a process.  0, or ZSIM_ENOMEM if p was killed.
+ */
+static int pgtable_charge(struct zsim_sim *s, struct zsim_proc *p)
+{
+	while (p->pt_pages < p->pt.nr_leaves) {
+		if (kernel_page_alloc(s, p) < 0)
+			return ZSIM_ENOMEM;
+		p->pt_pages++;
+		if (++s->mm.pgtable_pages > s->mm.pgtable_pages_max)
+			s->mm.pgtable_pages_max = s->mm.pgtable_pages;
+	}
+	return 0;
+}
+
+static void pgtable_release(struct zsim_sim *s, struct zsim_proc *p)
+{
+	for (; p->pt_pages; p->pt_pages--) {
+		s->mm.pgtable_pages--;
+		kernel_page_free(s);
+	}
 }
 
 /*
@@ -1615,8 +1684,11 @@ void zsim_mm_prefetch(struct zsim_sim *s, uint64_t e, int stage)
 int zsim_mm_access(struct zsim_sim *s, struct zsim_proc *p, uint64_t vpage, uint64_t *pte, bool write,
 		   const struct zsim_content_ref *c, uint64_t *wait_until)
 {
-	if (!pte)
+	if (!pte) {
 		pte = zsim_pgt_walk(&p->pt, vpage);
+		if (p->pt_pages < p->pt.nr_leaves && s->cfg.page_tables && pgtable_charge(s, p) < 0)
+			return ZSIM_ENOMEM;   /* p was OOM-killed */
+	}
 	uint64_t e = *pte;
 	s->vm.nr_accesses++;
 	if (e & ZSIM_PTE_PRESENT) {
@@ -1800,6 +1872,7 @@ void zsim_mm_exit(struct zsim_sim *s, struct zsim_proc *p)
 		drop_pte(s, p, *w.q[i % EXIT_AHEAD], w.cleared);
 	zsim_pgt_free(&p->pt);
 	zsim_pgt_init(&p->pt);
+	pgtable_release(s, p);
 }
 
 /* ---- checks -------------------------------------------------------------------- */
@@ -1834,11 +1907,12 @@ int zsim_mm_check(const struct zsim_sim *s, char *msg, size_t len)
 		}
 	}
 	if (lru != s->mm.lru_pages || s->mm.nr_free + s->mm.lru_pages + s->mm.zspages + s->mm.slab_pages +
-					      s->mm.reserve_pages != s->mm.nr_frames) {
+					      s->mm.pgtable_pages + s->mm.reserve_pages != s->mm.nr_frames) {
 		snprintf(msg, len, "mm: frames do not add up: free %llu + lru %llu (counted %llu) + zspages "
-			 "%llu + slab %llu + reserve %llu != %u", (unsigned long long)s->mm.nr_free,
+			 "%llu + slab %llu + page tables %llu + reserve %llu != %u", (unsigned long long)s->mm.nr_free,
 			 (unsigned long long)s->mm.lru_pages, (unsigned long long)lru,
 			 (unsigned long long)s->mm.zspages, (unsigned long long)s->mm.slab_pages,
+			 (unsigned long long)s->mm.pgtable_pages,
 			 (unsigned long long)s->mm.reserve_pages, s->mm.nr_frames);
 		return ZSIM_ECORRUPT;
 	}

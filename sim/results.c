@@ -332,6 +332,8 @@ json_t *zsim_summary(const struct zsim_sim *s, const struct zsim_run_info *ri)
 	json_object_set_new(m, "zspages", JI(s->mm.zspages));
 	json_object_set_new(m, "slab_pages", JI(s->mm.slab_pages));
 	json_object_set_new(m, "slab_pages_max", JI(s->mm.slab_pages_max));
+	json_object_set_new(m, "page_table_pages", JI(s->mm.pgtable_pages));
+	json_object_set_new(m, "page_table_pages_max", JI(s->mm.pgtable_pages_max));
 	json_object_set_new(m, "anon_lru_pages", JI(s->mm.policy->size(s->mm.policy_priv, ZSIM_LRU_ANON)));
 	json_object_set_new(m, "file_lru_pages", JI(s->mm.policy->size(s->mm.policy_priv, ZSIM_LRU_FILE)));
 	json_object_set_new(r, "memory", m);

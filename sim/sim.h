@@ -215,6 +215,7 @@ struct zsim_proc {
 	uint32_t enospc_logged;     /* filesystems whose first ENOSPC for this process was logged */
 	uint32_t parent;           /* process index of the parent, UINT32_MAX if none */
 	struct zsim_pgtable pt;    /* virtual page -> PTE (pgtable.h) */
+	uint64_t pt_pages;         /* frames its PTE pages hold (pt.nr_leaves once charged) */
 	uint64_t rss_anon, rss_file, rss_shmem, swapents;
 	uint64_t cpu_left;         /* machine.cpu_bursts "sliced": a cpu event's part its last turn cut off */
 	uint64_t pending_cpu;      /* CPU ns accumulated, not yet charged */
@@ -460,6 +461,7 @@ struct zsim_mm {
 	uint64_t boost_reclaim_left; /* pages of it kswapd still reclaims without swap (balanced) */
 	uint64_t boost_max, fallbacks;   /* the highest boost; fragmentation fallbacks */
 	uint64_t slab_pages, slab_pages_max;   /* the kernel's own slab the model keeps (tmpfs files) */
+	uint64_t pgtable_pages, pgtable_pages_max;   /* processes' PTE pages (mm.c's pgtable_charge) */
 	uint64_t kswapd_cpu_ns;    /* CPU kswapd's rounds took */
 	uint64_t kswapd_vruntime;  /* machine.scheduler "fair": its vruntime (engine.c) */
 	uint64_t kswapd_ready_at;  /* when it last became ready to run (woken, or its turn due) */
@@ -486,6 +488,7 @@ struct zsim_mm {
 	uint32_t *victims;         /* scratch for reclaim */
 	struct zsim_frame_source ram_source;  /* what in-RAM tiers take frames from (movable pages) */
 	struct zsim_frame_source ram_source_unmovable;   /* the same, unmovable (zbud's pages) */
+	struct zsim_frame_source ram_source_slab;   /* the same, counted as slab (zswap's entries) */
 	bool in_reclaim;           /* PF_MEMALLOC: allocations may go below min */
 	bool reclaim_noio;         /* a GFP_NOIO reclaim: clean page cache only, no swap, no writes */
 	uint64_t ram_refusals;     /* kernel frame requests refused for want of free RAM */

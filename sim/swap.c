@@ -257,6 +257,7 @@ static int zswap_init(struct zsim_sim *s, char *err, size_t errlen)
 		.kp = s->cfg.kp,
 		.frames = &s->mm.ram_source,
 		.frames_unmovable = &s->mm.ram_source_unmovable,
+		.frames_slab = &s->mm.ram_source_slab,
 		.capacity_pages = zsim_swap_total_pages(s),
 		.cfg = zc->tcfg.b,
 		.codec_compress_ns = s->cfg.codec_compress_ns,

@@ -99,6 +99,8 @@ struct zsim_tier_params {
 	const struct zsim_frame_source *frames;  /* RAM frames for in-memory tiers; NULL = unlimited */
 	const struct zsim_frame_source *frames_unmovable; /* the same from the unmovable free lists, for
 	                                          * an allocator whose pages cannot move; NULL: frames */
+	const struct zsim_frame_source *frames_slab; /* unmovable frames for the tier's own slab
+	                                          * (zswap's entries); NULL: not counted */
 	uint64_t capacity_pages;                 /* disksize / device size in pages */
 	unsigned preset;                         /* which of the tier's presets (device types) */
 	const void *cfg;                         /* the tier's settings (validated); NULL: the

@@ -26,6 +26,13 @@
  *    threshold, giving up after 16 failures (kp->zswap_shrink_loop); 6.10
  *    moved the comparisons to ">= limit" and "<= threshold"
  *    (kp->zswap_limit_ge);
+ *  - every stored page (a same-filled one too) has a struct zswap_entry,
+ *    allocated from its own slab cache before the page is compressed and
+ *    not counted in the pool's limit: 48 to 80 bytes by kernel
+ *    (kp->zswap_entry_bytes); zsim packs them whole into slab pages taken
+ *    from the RAM's unmovable lists (entry_slab_get: the pages named in the
+ *    tier's frames_slab), and a store that finds none counts
+ *    reject_kmemcache_fail and goes to the device;
  *  - evictable pools (zbud, z3fold) carry an 8-byte zswap_header (the swap
  *    entry) before each object until 6.4 (kp->zswap_header_bytes);
  *  - same-filled pages (all 8-byte words equal) are kept as their word, with no
@@ -228,6 +235,9 @@ struct zswap {
 	size_t pool_max;         /* largest object the allocator holds */
 	const struct zsim_wb_sink *sink;
 	const struct zsim_frame_source *frames;
+	const struct zsim_frame_source *slab;   /* the entries' slab pages; NULL: not counted */
+	uint64_t entry_pages;    /* slab pages the entries hold */
+	unsigned entries_per_page;
 	struct zswap_cfg cfg;
 	bool exclusive;
 	uint64_t max_pages;      /* the limit in pages */
@@ -419,6 +429,34 @@ static void by_handle_set(struct zswap *z, uint64_t h, uint32_t id)
 	z->by_handle[h] = id;
 }
 
+
+/*
+ * The entries' own memory: one struct zswap_entry per stored page (same-
+ * filled ones too), kmem_cache-allocated before the page is compressed and
+ * outside the pool's limit (zswap_entry_cache_alloc; the profile's
+ * zswap_entry_bytes, 64 in 6.1: 64 a page).  Packed whole: a slab page is
+ * taken when the live entries fill the ones held and given back when they
+ * fit in one fewer, as if freed objects never left partly used slabs.
+ * false: no page (reject_kmemcache_fail).
+ */
+static bool entry_slab_get(struct zswap *z)
+{
+	if (!z->slab || z->nlive < z->entry_pages * z->entries_per_page)
+		return true;
+	if (z->slab->get(z->slab->ctx, 1) < 0)
+		return false;
+	z->entry_pages++;
+	return true;
+}
+
+static void entry_slab_trim(struct zswap *z)
+{
+	while (z->slab && z->entry_pages && z->nlive <= (z->entry_pages - 1) * z->entries_per_page) {
+		z->slab->put(z->slab->ctx, 1);
+		z->entry_pages--;
+	}
+}
+
 /* Free an entry and what it holds (zswap_entry_free). */
 static void entry_free(struct zswap *z, uint32_t id)
 {
@@ -437,6 +475,7 @@ static void entry_free(struct zswap *z, uint32_t id)
 	map_del(z, e->index);
 	z->stored_pages--;
 	z->nlive--;
+	entry_slab_trim(z);
 	e->flags = 0;
 	e->next = z->free_e;
 	z->free_e = id;
@@ -608,6 +647,8 @@ static int zswap_init(void *priv, const struct zsim_tier_params *p, char *err, s
 	}
 	z->kp = kp;
 	z->frames = p->frames;
+	z->slab = kp->zswap_entry_bytes ? p->frames_slab : NULL;
+	z->entries_per_page = kp->zswap_entry_bytes ? ZSIM_PAGE_SIZE / kp->zswap_entry_bytes : 0;
 	z->sink = p->wb_sink;
 	z->evictable = z->pool->ops->lru_tail != NULL;
 	z->by_alloc_lru = z->evictable && !kp->zswap_own_lru;
@@ -661,9 +702,8 @@ static void zswap_destroy(void *priv)
  * reject_alloc_fail), ZSIM_EIO (the codec failed: reject_compress_fail).  An
  * entry already at `index` is gone either way.
  */
-static int zswap_store(void *priv, uint64_t index, const struct zsim_page_ref *pg)
+static int store_page(struct zswap *z, uint64_t index, const struct zsim_page_ref *pg)
 {
-	struct zswap *z = priv;
 	uint32_t old = map_find(z, index);
 	if (old != NIL)
 		entry_free(z, old);
@@ -692,6 +732,10 @@ static int zswap_store(void *priv, uint64_t index, const struct zsim_page_ref *p
 			return ZSIM_EAGAIN;
 		}
 		z->reached_full = false;
+	}
+	if (!entry_slab_get(z)) {
+		z->reject_kmemcache_fail++;
+		return ZSIM_ENOMEM;
 	}
 
 	struct zsim_page_info pi;
@@ -781,6 +825,15 @@ static int zswap_store(void *priv, uint64_t index, const struct zsim_page_ref *p
 	z->stored_incompressible_pages += raw;
 	z->zswpout++;
 	return 0;
+}
+
+static int zswap_store(void *priv, uint64_t index, const struct zsim_page_ref *pg)
+{
+	struct zswap *z = priv;
+	int rc = store_page(z, index, pg);
+	if (rc)
+		entry_slab_trim(z);   /* a refused page's entry was freed */
+	return rc;
 }
 
 /*
@@ -945,6 +998,8 @@ static size_t zswap_stats(const void *priv, struct zsim_stat *out, size_t max)
 	ST("pool_limit_pages", z->max_pages);
 	ST("reached_full", z->reached_full);
 	ST("pool_pages_max", z->pool_pages_max);
+	if (z->slab)
+		ST("entry_slab_pages", z->entry_pages);
 #undef ST
 	if (n > max)
 		n = max;
@@ -991,6 +1046,12 @@ static int zswap_check(const void *priv, char *msg, size_t len)
 	uint64_t mapped = 0;
 	for (uint64_t i = 0; i <= z->mask; i++)
 		mapped += !!z->keys[i];
+	if (z->slab && (z->entry_pages * z->entries_per_page < live ||
+			(z->entry_pages && (z->entry_pages - 1) * z->entries_per_page >= live))) {
+		snprintf(msg, len, "zswap: %llu entries in %llu slab pages of %u",
+			 (unsigned long long)live, (unsigned long long)z->entry_pages, z->entries_per_page);
+		return ZSIM_ECORRUPT;
+	}
 	if (live != z->nlive || live != z->stored_pages || same != z->same_filled_pages ||
 	    raw != z->stored_incompressible_pages || lru != want_lru || mapped != live) {
 		snprintf(msg, len, "zswap: counters (stored %llu same %llu raw %llu) disagree with the entries "

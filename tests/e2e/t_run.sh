@@ -46,7 +46,9 @@ check "basic: 1000 minor faults" is "$S" processes.0.minor_faults 1000
 check "basic: cpu 1000 x 1000 ns" is "$S" processes.0.cpu_ns 1000000
 check "basic: exits at 1 ms" is "$S" processes.0.end_ns 1000000
 check "basic: sim_time 1 ms" is "$S" sim_time_ns 1000000
-check "basic: lowest free = 65536 - 1000" is "$S" memory.free_pages_lowest 64536
+# 1000 pages from page 0x100 (256..1255) span three PTE pages (0-511, 512-1023, 1024-1535)
+check "basic: lowest free = 65536 - 1000 pages - 3 PTE pages" is "$S" memory.free_pages_lowest 64533
+check "basic: 3 PTE pages at most, none left" sh -c "[ \"$(jget "$S" memory.page_table_pages_max)$(jget "$S" memory.page_table_pages)\" = 30 ]"
 check "basic: all memory back after exit" is "$S" memory.free_pages 65536
 check "basic: min_free_kbytes 2048" is "$S" memory.min_free_kbytes 2048
 check "basic: watermark_min 512" is "$S" memory.watermark_min 512
@@ -133,13 +135,15 @@ S=$T/r3d/summary.json
 out=$(jget "$S" vmstat.pswpout); in=$(jget "$S" vmstat.pswpin); maj=$(jget "$S" vmstat.pgmajfault)
 used=$(jget "$S" swap.0.used_pages); anon=$(jget "$S" memory.anon_lru_pages)
 free=$(jget "$S" memory.free_pages); stored=$(jget "$S" devices.zram0.pages_stored)
+pt=$(jget "$S" memory.page_table_pages)
 check "zram lru2: pswpout > 0" [ "$out" -gt 0 ]
 check "zram lru2: pgmajfault > 0" [ "$maj" -gt 0 ]
 check "zram lru2: every major fault is a swap-in" [ "$maj" = "$in" ]
 check "zram lru2: pgfault = 6000 first touches + major faults" is "$S" vmstat.pgfault $((6000 + maj))
 check "zram lru2: swap used = pswpout - pswpin (zram frees on swap-in)" [ "$used" = $((out - in)) ]
 check "zram lru2: every page is in RAM or in swap" [ $((anon + used)) = 6000 ]
-check "zram lru2: frames add up (free + anon = RAM)" [ $((free + anon)) = 4096 ]
+check "zram lru2: 12 PTE pages (6000 pages from page 4096)" [ "$pt" = 12 ]
+check "zram lru2: frames add up (free + anon + page tables = RAM)" [ $((free + anon + pt)) = 4096 ]
 check "zram lru2: pages_stored = swap used" [ "$stored" = "$used" ]
 check "zram lru2: same_pages = pages stored (all same-filled)" is "$S" devices.zram0.same_pages "$used"
 check "zram lru2: orig_data_size = stored x 4096" is "$S" devices.zram0.orig_data_size $((used * 4096))
@@ -159,11 +163,13 @@ check "zram lru2: timeseries kswapd_cpu_ns never falls, ends at the summary's" s
 
 # 3c. The 2013 effect: random pages do not compress, so zram stores each one
 # whole in a frame taken from the same RAM.  Every swap-out frees one frame and
-# takes one: reclaim turns all 4096 - 128 (min watermark: min_free_kbytes =
-# sqrt(16384 * 16) = 512 KiB = 128 pages) usable frames into zram frames, then
-# has nothing left to reclaim and the OOM killer takes the writer with rss 0,
-# swapents 3968, badness 3968 + 3968/512 = 3975, while swap is three quarters
-# empty (16384 - 3968 = 12416 slots free).
+# takes one: of the 4096 - 128 (min watermark: min_free_kbytes =
+# sqrt(16384 * 16) = 512 KiB = 128 pages) usable frames, the process's pages
+# from page 4096 take n and their PTE pages ceil(n / 512): n + 8 = 3968,
+# n = 3960.  Reclaim turns all n into zram frames, then has nothing left to
+# reclaim and the OOM killer takes the writer with rss 0, swapents 3960,
+# badness 3960 + 8 PTE pages = 3968, while swap is three quarters empty
+# (16384 - 3960 = 12424 slots free).
 awk 'BEGIN { print "create 1 0 rnd"
 	for (i = 0; i < 6000; i++) printf "access 1 0x%x w random:%d\n", 4096 + i, i + 1 }' | pack "$T/rnd.trc"
 "$ZSIM" --trace "$T/rnd.trc" --config "$T/zd.json" --out "$T/r3r" --quiet
@@ -172,14 +178,14 @@ S=$T/r3r/summary.json
 E=$T/r3r/events.jsonl
 check "zram random: exit 4 (ZSIM_EXIT_OUTCOME: the OOM killer fired)" [ "$rc" = 4 ]
 check "zram random: one OOM kill" is "$S" vmstat.oom_kill 1
-check "zram random: 3968 pages swapped out" is "$S" vmstat.pswpout 3968
-check "zram random: 3968 faults before the kill" is "$S" vmstat.pgfault 3968
-check "zram random: zram peaked at 3968 whole pages" is "$S" devices.zram0.mem_used_max $((3968 * 4096))
-check "zram random: every store was huge" is "$S" devices.zram0.huge_pages_since 3968
+check "zram random: 3960 pages swapped out" is "$S" vmstat.pswpout 3960
+check "zram random: 3960 faults before the kill" is "$S" vmstat.pgfault 3960
+check "zram random: zram peaked at 3960 whole pages" is "$S" devices.zram0.mem_used_max $((3960 * 4096))
+check "zram random: every store was huge" is "$S" devices.zram0.huge_pages_since 3960
 check "zram random: kill event: rss 0" grep -q '"type":"oom_kill","victim":"rnd",.*"rss_anon_pages":0,' "$E"
-check "zram random: kill event: swapents 3968, badness 3975" grep -q '"badness":3975,.*"swapents":3968,' "$E"
-check "zram random: kill event: zspages 3968 with free at min" grep -q '"free_pages":128,"min_pages":128,"protect_pages":0,"zspages":3968,' "$E"
-check "zram random: kill event: swap mostly free" grep -q '"swap_free_pages":12416,"swap":\[{"device":"zram0","free_pages":12416,"total_pages":16384}\]' "$E"
+check "zram random: kill event: swapents 3960, badness 3968" grep -q '"badness":3968,.*"swapents":3960,' "$E"
+check "zram random: kill event: zspages 3960 with free at min" grep -q '"free_pages":128,"min_pages":128,"protect_pages":0,"zspages":3960,' "$E"
+check "zram random: kill event: swap mostly free" grep -q '"swap_free_pages":12424,"swap":\[{"device":"zram0","free_pages":12424,"total_pages":16384}\]' "$E"
 check "zram random: the killed process's swap is freed" is "$S" devices.zram0.pages_stored 0
 
 # ---------------------------------------------------------------------------
@@ -210,8 +216,10 @@ check "tmpfs: human summary mentions ENOSPC" grep -q 'ENOSPC: 50 write' "$T/r4.o
 # min_free_kbytes = sqrt(32768 * 16) = 724 -> min 181 pages.  Lowmem
 # protection (x86-64 zones): DMA 3977 pages keeps DMA32's 4215 / 256 = 16 from
 # user pages.  Without swap and without page cache nothing is reclaimable, so
-# the first allocation below min + 16 = 197 kills: the victim holds
-# 8192 - 197 = 7995 pages, badness 7995 + 7995/512 = 8010.
+# the first allocation below min + 16 = 197 kills: the victim's pages from
+# page 0x100000 (a multiple of 512) and their PTE pages hold 8192 - 197 =
+# 7995 frames, n + ceil(n / 512) = 7995: n = 7979 pages and 16 PTE pages,
+# badness 7979 + 16 = 7995.
 # The run completes and exits 4 (ZSIM_EXIT_OUTCOME), its results written.
 # ---------------------------------------------------------------------------
 awk 'BEGIN { print "create 1 0 hog"; print "map 1 0x100000 16384 anon"
@@ -226,8 +234,8 @@ check "oom: exit status 4 (ZSIM_EXIT_OUTCOME), results written" [ "$rc" = 4 ]
 check "oom: oom_kill 1" is "$S" vmstat.oom_kill 1
 check "oom: outcome.processes_killed 1" is "$S" outcome.processes_killed 1
 check "oom: process marked killed" is "$S" processes.0.killed true
-check "oom: 7995 faults before the kill" is "$S" vmstat.pgfault 7995
-check "oom: victim named in events.jsonl" grep -q '"type":"oom_kill","victim":"hog","group":0,"pid":1,"badness":8010,"rss_anon_pages":7995,' "$E"
+check "oom: 7979 faults before the kill" is "$S" vmstat.pgfault 7979
+check "oom: victim named in events.jsonl" grep -q '"type":"oom_kill","victim":"hog","group":0,"pid":1,"badness":7995,"rss_anon_pages":7979,' "$E"
 check "oom: event has the swap fields" grep -q '"swap_free_pages":0,"swap":\[\]}' "$E"
 check "oom: free at min + protection when it struck" grep -q '"free_pages":197,"min_pages":181,"protect_pages":16,' "$E"
 check "oom: one event" [ "$(wc -l < "$E")" = 1 ]

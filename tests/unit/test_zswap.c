@@ -692,6 +692,94 @@ START_TEST(test_writeback_fails)
 }
 END_TEST
 
+
+/* A slab source that holds `limit` pages at most (the RAM running out). */
+struct slab_fr {
+	unsigned taken, limit;
+};
+static int slab_get(void *ctx, unsigned n)
+{
+	struct slab_fr *f = ctx;
+	if (f->taken + n > f->limit)
+		return ZSIM_ENOMEM;
+	f->taken += n;
+	return 0;
+}
+static void slab_put(void *ctx, unsigned n)
+{
+	((struct slab_fr *)ctx)->taken -= n;
+}
+
+/*
+ * zswap's entries take slab pages of their own, outside the pool's limit:
+ * one struct zswap_entry per stored page (same-filled ones too), 64 bytes in
+ * 6.1 (64 to a page), 80 in 6.6 (51 to a page).  6.1, zbud, lz4, 100000
+ * pages of RAM (the 20% limit far off), a slab source of 2 pages:
+ *  - 128 text pages stored (64 zbud pages): 2 slab pages; the 129th store
+ *    needs a third page, which the source refuses: reject_kmemcache_fail 1,
+ *    ZSIM_ENOMEM, nothing stored (stored 128, pool 64 pages);
+ *  - one zero page: same-filled, but its entry needs a page too: refused;
+ *  - one page invalidated: 127 live, room in the second slab page: the zero
+ *    page is stored (128 live, same_filled 1); invalidating 64 of them
+ *    leaves 64 live: one slab page given back; all of them, none.
+ * 6.6 (same pool, 51 to a page): 102 stores fit in 2 slab pages, the 103rd
+ * is refused.
+ */
+START_TEST(test_entry_slab)
+{
+	static const struct {
+		const char *kern;
+		unsigned fit;
+	} cases[] = { { "6.1", 128 }, { "6.6", 102 } };
+	for (size_t k = 0; k < ZSIM_ARRAY_SIZE(cases); k++) {
+		struct zs z;
+		char err[256] = "";
+		struct zsim_tier_cfg c;
+		const char *key = NULL;
+		const char *const kv[] = { "zpool=zbud", "compressor=lz4", NULL };
+		memset(&z, 0, sizeof(z));
+		ck_assert_int_eq(settings(cases[k].kern, kv, &c, &key), 0);
+		z.wb = (struct zsim_wb_sink){ sink_write, sink_now, &z.sink };
+		z.src = (struct zsim_frame_source){ fr_get, fr_put, &z.fr };
+		struct slab_fr sf = { 0, 2 };
+		struct zsim_frame_source slab = { slab_get, slab_put, &sf };
+		struct zsim_tier_params p = { .kp = zsim_kprofile_find(cases[k].kern), .frames = &z.src,
+					      .frames_slab = &slab, .cfg = c.b, .wb_sink = &z.wb,
+					      .totalram_pages = 100000 };
+		ck_assert_msg(zsim_tier_new("zswap", &p, &z.t, err, sizeof(err)) == 0, "%s", err);
+		unsigned fit = cases[k].fit;
+		for (unsigned i = 0; i < fit; i++)
+			ck_assert_int_eq(store(&z, i, ZSIM_CONTENT_TEXT, 0, 1 + i), 0);
+		ck_assert_uint_eq(sf.taken, 2);
+		ck_assert_uint_eq(stat(z.t, "entry_slab_pages"), 2);
+		ck_assert_uint_eq(pool_pages(&z), fit / 2);   /* two text pages a zbud page */
+		ck_assert_int_eq(store(&z, fit, ZSIM_CONTENT_TEXT, 0, 1 + fit), ZSIM_ENOMEM);
+		ck_assert_uint_eq(stat(z.t, "reject_kmemcache_fail"), 1);
+		ck_assert_uint_eq(stat(z.t, "stored_pages"), fit);
+		ck_assert_uint_eq(pool_pages(&z), fit / 2);
+		ck_assert_uint_eq(sf.taken, 2);
+		ck_assert_int_eq(store(&z, fit, ZSIM_CONTENT_ZERO, 0, 0), ZSIM_ENOMEM);
+		ck_assert_uint_eq(stat(z.t, "reject_kmemcache_fail"), 2);
+		inval(&z, 0);
+		ck_assert_int_eq(store(&z, fit, ZSIM_CONTENT_ZERO, 0, 0), 0);
+		ck_assert_uint_eq(stat(z.t, "stored_pages"), fit);
+		ck_assert_uint_eq(stat(z.t, "same_filled_pages"), 1);
+		ck_assert_uint_eq(sf.taken, 2);
+		unsigned per = fit / 2;
+		for (unsigned i = 1; i <= per; i++)
+			inval(&z, i);
+		ck_assert_uint_eq(stat(z.t, "stored_pages"), fit - per);
+		ck_assert_uint_eq(sf.taken, 1);
+		for (unsigned i = per + 1; i <= fit; i++)
+			inval(&z, i);
+		ck_assert_uint_eq(stat(z.t, "stored_pages"), 0);
+		ck_assert_uint_eq(sf.taken, 0);
+		ck_assert_uint_eq(stat(z.t, "entry_slab_pages"), 0);
+		close_zs(&z);
+	}
+}
+END_TEST
+
 Suite *suite_zswap(void);
 Suite *suite_zswap(void)
 {
@@ -709,6 +797,7 @@ Suite *suite_zswap(void)
 	tcase_add_test(tc, test_exclusive_loads);
 	tcase_add_test(tc, test_validate);
 	tcase_add_test(tc, test_writeback_fails);
+	tcase_add_test(tc, test_entry_slab);
 	suite_add_tcase(s, tc);
 	return s;
 }
