@@ -71,6 +71,23 @@
  * fresh page, whole: (few files - nothing - FILES_RW x create) / N) is
  * reported beside them for comparison with minor_fault_time + file_io_time,
  * which zsim charges for it.
+ *
+ * Where swap is on (/proc/swaps names an area), --mm also measures a swap-in
+ * fault's own CPU, "swapin_fault_time": this process (not play) writes
+ * SWAPIN_PAGES pages of random bytes (which zram stores whole and zswap
+ * refuses, so no decompression is in it), pushes them out with
+ * MADV_PAGEOUT until mincore sees none of them (swap cache included: a
+ * page written to a disk stays there, unmapped, when its write ends; a
+ * touch maps it again, clean, and the next MADV_PAGEOUT frees it), and with
+ * vm.page-cluster at 0 (no readahead; restored after) reads a byte of each
+ * in a random order, timing the process's CPU (CLOCK_PROCESS_CPUTIME_ID:
+ * the fault in the kernel, not the wait for the device); less a second pass
+ * over the same pages, resident then, divided by the major faults
+ * getrusage counted ("swapin_faults").  What it is: the kernel's fault,
+ * swap-cache and block-layer work for a page read from the swap device, as
+ * a config's major_fault_time means it (beside the device's time and the
+ * codec's).  Not measured (the fields absent) where no swap is on, pages
+ * stay resident, or the faults were not major.
  */
 #include "cli.h"
 #include "../codecs/codec.h"
@@ -86,7 +103,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define CAL_REPEATS 3   /* best of: the machine may be busy */
@@ -333,6 +353,161 @@ static void mm_clear(const char *dir)
 	closedir(d);
 }
 
+#define SWAPIN_PAGES 2048u   /* --mm: pages pushed to swap and faulted back */
+
+static double cpu_now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+static long majflt_now(void)
+{
+	struct rusage ru;
+	return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_majflt : 0;
+}
+
+/* Is a swap area on?  (/proc/swaps: a header line, then one per area.) */
+static bool swap_on(void)
+{
+	FILE *f = fopen("/proc/swaps", "r");
+	if (!f)
+		return false;
+	char line[512];
+	int lines = 0;
+	while (fgets(line, sizeof(line), f))
+		lines++;
+	fclose(f);
+	return lines > 1;
+}
+
+static bool read_small(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return false;
+	bool ok = fgets(buf, (int)len, f) != NULL;
+	fclose(f);
+	return ok;
+}
+
+static bool write_small(const char *path, const char *s)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return false;
+	bool ok = fputs(s, f) >= 0;
+	return fclose(f) == 0 && ok;
+}
+
+/* Pages of [m, m + n pages) mincore sees in memory (swap cache included). */
+static size_t resident(uint8_t *m, size_t n)
+{
+	unsigned char vec[SWAPIN_PAGES];
+	if (n > SWAPIN_PAGES || mincore(m, n * ZSIM_PAGE_SIZE, vec) != 0)
+		return n;
+	size_t r = 0;
+	for (size_t i = 0; i < n; i++)
+		r += vec[i] & 1;
+	return r;
+}
+
+/* Read a byte of every page of [m, m + n pages) mincore sees in memory. */
+static void touch_resident(uint8_t *m, size_t n)
+{
+	unsigned char vec[SWAPIN_PAGES];
+	if (n > SWAPIN_PAGES || mincore(m, n * ZSIM_PAGE_SIZE, vec) != 0)
+		return;
+	volatile uint8_t sink = 0;
+	for (size_t i = 0; i < n; i++)
+		if (vec[i] & 1)
+			sink ^= m[i * ZSIM_PAGE_SIZE];
+	(void)sink;
+}
+
+/* The swap-in measurement (header) into o; nothing where it cannot be made. */
+static void cal_swapin(json_t *o)
+{
+#ifdef MADV_PAGEOUT
+	if (!swap_on())
+		return;
+	size_t n = SWAPIN_PAGES;
+	char note[160] = "";
+	uint8_t *m = mmap(NULL, n * ZSIM_PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED) {
+		json_object_set_new(o, "swapin_note", json_string("mmap failed"));
+		return;
+	}
+	madvise(m, n * ZSIM_PAGE_SIZE, MADV_NOHUGEPAGE);
+	for (size_t i = 0; i < n; i++)
+		zsim_content_fill_param(ZSIM_CONTENT_RANDOM, 0, 0x5eedull + i, m + i * ZSIM_PAGE_SIZE);
+	char cluster[32] = "";
+	bool have_cluster = read_small("/proc/sys/vm/page-cluster", cluster, sizeof(cluster)) &&
+			    write_small("/proc/sys/vm/page-cluster", "0");
+	/* a page written to a disk stays in the swap cache, unmapped, when its
+	 * write ends, where MADV_PAGEOUT no longer sees it: mapped again by a
+	 * touch (a swap-cache hit, clean now), the next MADV_PAGEOUT frees it */
+	size_t left = n;
+	for (int k = 0; k < 50 && left; k++) {
+		if (madvise(m, n * ZSIM_PAGE_SIZE, MADV_PAGEOUT) != 0) {
+			snprintf(note, sizeof(note), "MADV_PAGEOUT: %s", strerror(errno));
+			break;
+		}
+		left = resident(m, n);
+		if (left) {
+			struct timespec ts = { 0, 100000000 };   /* writes under way: after them */
+			nanosleep(&ts, NULL);
+			touch_resident(m, n);
+		}
+	}
+	if (!left) {
+		uint32_t *order = zsim_xmalloc(n * sizeof(*order));
+		struct zsim_rng rng;
+		zsim_rng_seed(&rng, 7);
+		for (size_t i = 0; i < n; i++)
+			order[i] = (uint32_t)i;
+		for (size_t i = n - 1; i > 0; i--) {
+			size_t j = zsim_rng_below(&rng, i + 1);
+			uint32_t x = order[i];
+			order[i] = order[j];
+			order[j] = x;
+		}
+		volatile uint8_t sink = 0;
+		long f0 = majflt_now();
+		double t0 = cpu_now_ns();
+		for (size_t i = 0; i < n; i++)
+			sink ^= m[(size_t)order[i] * ZSIM_PAGE_SIZE + 7];
+		double t1 = cpu_now_ns();
+		long f1 = majflt_now();
+		for (size_t i = 0; i < n; i++)
+			sink ^= m[(size_t)order[i] * ZSIM_PAGE_SIZE + 7];
+		double t2 = cpu_now_ns();
+		(void)sink;
+		free(order);
+		long faults = f1 - f0;
+		double per = faults > 0 ? ((t1 - t0) - (t2 - t1)) / (double)faults : 0;
+		if (faults >= (long)n / 2 && per > 0) {
+			json_object_set_new(o, "swapin_fault_time", time_json(per));
+			json_object_set_new(o, "swapin_faults", json_integer((json_int_t)faults));
+			json_object_set_new(o, "swapin_pages", json_integer((json_int_t)n));
+		} else {
+			snprintf(note, sizeof(note), "%ld major faults reading back %zu pages (%.0f ns of CPU)",
+				 faults, n, (t1 - t0) - (t2 - t1));
+		}
+	} else if (!note[0]) {
+		snprintf(note, sizeof(note), "%zu of %zu pages still in memory after MADV_PAGEOUT", left, n);
+	}
+	if (note[0])
+		json_object_set_new(o, "swapin_note", json_string(note));
+	if (have_cluster)
+		write_small("/proc/sys/vm/page-cluster", cluster);
+	munmap(m, n * ZSIM_PAGE_SIZE);
+#else
+	json_object_set_new(o, "swapin_note", json_string("built without MADV_PAGEOUT"));
+#endif
+}
+
 /* The --mm measurement over n pages, files in a new directory under fsroot
  * (NULL: the temporary one): a JSON object, or NULL with err set. */
 static json_t *cal_mm(uint64_t n, const char *fsroot, char *err, size_t errlen)
@@ -405,6 +580,7 @@ static json_t *cal_mm(uint64_t n, const char *fsroot, char *err, size_t errlen)
 			    time_json((best[MM_FWRITTEN] - best[MM_NOTHING] - MM_FILES_RW * create) / (double)n));
 	json_object_set_new(o, "pages", json_integer((json_int_t)n));
 	json_object_set_new(o, "passes", json_integer(MM_PASSES));
+	cal_swapin(o);
 	return o;
 }
 
@@ -638,7 +814,8 @@ int zsim_cmd_calibrate(int argc, char **argv)
 		       "With --mm: the CPU time of a minor fault and of an access to a resident page as\n"
 		       "`zsim play` runs them here (a config's \"mm\" minor_fault_time and access_time),\n"
 		       "and of a file's creation and of a page read or written through a file (file_create_time,\n"
-		       "file_io_time), on the filesystem of --dir.\n");
+		       "file_io_time), on the filesystem of --dir; where swap is on, a swap-in fault's own\n"
+		       "CPU too (swapin_fault_time: random pages pushed out with MADV_PAGEOUT, read back).\n");
 		zsim_opt_print(stdout, cal_opts_tab);
 		return ZSIM_EXIT_OK;
 	}
