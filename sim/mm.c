@@ -218,7 +218,7 @@ static uint64_t shrink_noio(struct zsim_sim *s, uint64_t want);
  * flusher writing back to zram-blk) min stays free, and below it the
  * allocation reclaims what GFP_NOIO may: clean page cache.
  */
-static int ram_take(struct zsim_sim *s, unsigned n, bool movable)
+static int ram_take(struct zsim_sim *s, unsigned n, bool movable, uint64_t *held)
 {
 	uint64_t floor = s->mm.in_reclaim ? 0 : zsim_mm_wmark(s, s->mm.wmark_min);
 	if (s->mm.nr_free < floor + n && !s->mm.in_reclaim) {
@@ -238,10 +238,24 @@ static int ram_take(struct zsim_sim *s, unsigned n, bool movable)
 		s->mm.free_unmovable -= n;
 	}
 	s->mm.nr_free -= n;
-	s->mm.zspages += n;
+	*held += n;
 	if (s->mm.nr_free < s->mm.min_free_seen)
 		s->mm.min_free_seen = s->mm.nr_free;
 	return 0;
+}
+
+/* Unmovable pages the kernel held (slab, page tables, zbud's) freed. */
+static void kernel_pages_free(struct zsim_sim *s, unsigned n)
+{
+	s->mm.nr_free += n;
+	s->mm.free_unmovable += n;
+}
+
+/* The slab grew: its peak for the summary. */
+static void slab_grew(struct zsim_sim *s)
+{
+	if (s->mm.slab_pages > s->mm.slab_pages_max)
+		s->mm.slab_pages_max = s->mm.slab_pages;
 }
 
 static void ram_put(void *ctx, unsigned n)
@@ -255,31 +269,30 @@ static void ram_put(void *ctx, unsigned n)
  * two sources that differ in the free lists they take from and give back to */
 static int ram_get(void *ctx, unsigned n)
 {
-	return ram_take(ctx, n, true);
+	struct zsim_sim *s = ctx;
+	return ram_take(s, n, true, &s->mm.zspages);
 }
 
 static int ram_get_unmovable(void *ctx, unsigned n)
 {
-	return ram_take(ctx, n, false);
+	struct zsim_sim *s = ctx;
+	return ram_take(s, n, false, &s->mm.zspages);
 }
 
 static void ram_put_unmovable(void *ctx, unsigned n)
 {
 	struct zsim_sim *s = ctx;
-	s->mm.free_unmovable += n;
-	ram_put(ctx, n);
+	s->mm.zspages -= n;
+	kernel_pages_free(s, n);
 }
 
 /* A tier's own slab (zswap's entries): unmovable pages, counted as slab */
 static int ram_get_slab(void *ctx, unsigned n)
 {
 	struct zsim_sim *s = ctx;
-	if (ram_take(s, n, false) < 0)
+	if (ram_take(s, n, false, &s->mm.slab_pages) < 0)
 		return ZSIM_ENOMEM;
-	s->mm.zspages -= n;
-	s->mm.slab_pages += n;
-	if (s->mm.slab_pages > s->mm.slab_pages_max)
-		s->mm.slab_pages_max = s->mm.slab_pages;
+	slab_grew(s);
 	return 0;
 }
 
@@ -287,8 +300,7 @@ static void ram_put_slab(void *ctx, unsigned n)
 {
 	struct zsim_sim *s = ctx;
 	s->mm.slab_pages -= n;
-	s->mm.nr_free += n;
-	s->mm.free_unmovable += n;
+	kernel_pages_free(s, n);
 }
 
 /* ---- fragmentation fallbacks and watermark boosting ------------------------- */
@@ -1450,20 +1462,13 @@ static int kernel_page_alloc(struct zsim_sim *s, struct zsim_proc *p)
 	return 0;
 }
 
-static void kernel_page_free(struct zsim_sim *s)
-{
-	s->mm.nr_free++;
-	s->mm.free_unmovable++;
-}
-
 /* A page of slab (tmpfs inodes and dentries, fs.c) in p's context. */
 int zsim_mm_slab_alloc(struct zsim_sim *s, struct zsim_proc *p)
 {
 	if (kernel_page_alloc(s, p) < 0)
 		return ZSIM_ENOMEM;
 	s->mm.slab_pages++;
-	if (s->mm.slab_pages > s->mm.slab_pages_max)
-		s->mm.slab_pages_max = s->mm.slab_pages;
+	slab_grew(s);
 	return 0;
 }
 
@@ -1471,7 +1476,7 @@ int zsim_mm_slab_alloc(struct zsim_sim *s, struct zsim_proc *p)
 void zsim_mm_slab_free(struct zsim_sim *s)
 {
 	s->mm.slab_pages--;
-	kernel_page_free(s);
+	kernel_pages_free(s, 1);
 }
 
 /*
@@ -1501,7 +1506,7 @@ static void pgtable_release(struct zsim_sim *s, struct zsim_proc *p)
 {
 	for (; p->pt_pages; p->pt_pages--) {
 		s->mm.pgtable_pages--;
-		kernel_page_free(s);
+		kernel_pages_free(s, 1);
 	}
 }
 

@@ -34,6 +34,8 @@ bad_config "wrong type (string for an integer)" "\\$\.mm\.swappiness: expected a
 	'{"machine":{"ram":"64M"},"mm":{"swappiness":"60"}}'
 bad_config "wrong type (number for a boolean)" "\\$\.mm\.watermarks: expected true or false" \
 	'{"machine":{"ram":"64M"},"mm":{"watermarks":1}}'
+bad_config "page_tables not a boolean" "\\$\.mm\.page_tables: expected true or false" \
+	'{"machine":{"ram":"64M"},"mm":{"page_tables":"yes"}}'
 bad_config "wrong type (array for an object)" "\\$\.machine: expected an object" \
 	'{"machine":["64M"]}'
 # zram writeback: the backing_dev must be a plain device used by nothing else
